@@ -28,7 +28,7 @@ def render(sheet: Sheet) -> RenderableType:
     fys = sorted({v.fy for i in sheet.indicators for v in i.values})
     if fys:
         t = Table(title="指標（計画 / 実績）", title_justify="left", show_lines=False)
-        t.add_column("指標")
+        t.add_column("指標", overflow="fold", min_width=28)
         t.add_column("単位")
         for fy in fys:
             t.add_column(f"{fy}", justify="right")

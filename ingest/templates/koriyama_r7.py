@@ -9,6 +9,7 @@ Whatever had to be guessed is said in ``warnings``; nothing is invented.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from ingest.model import (
     Section,
     Sheet,
 )
-from ingest.normalize import Number, era_to_western, find_fiscal_years
+from ingest.normalize import Number, era_to_western, find_fiscal_years, nfkc
 from ingest.normalize import format_number as fmt
 from ingest.templates.layout import (
     Line,
@@ -88,10 +89,11 @@ _LABELS = {
     """.split()
 }
 _LABEL_PATTERNS = [re.compile(p) for p in (
-    r"^[（(]?\d[)）]?", r"^[0-9０-９]+[　\s]", r"^[１-９\d][　\s]?\S", r"^○", r"^\(?[0-9]+\)", r"^・",
-    r"まちづくり基本指針", r"^(成果|活動)指標[①②③1-3]?$", r"年度$", r"年度[（(]", r"マネジメントシート",
-    r"^第?[0-9]+次", r"^(令和|平成)", r"行動計画$", r"^[一二三四五]次評価", r"基盤的取組", r"^大綱",
-    r"当たり.*(コスト|経費|費用|単価)", r"^[A-Za-z0-9 .\-]+$", r"^【", r"^[\d.]+$",
+    r"^[0-9]+\s+\S",  # numbered headings and radar labels: '4 活動指標', '１ 規模・方法の妥当'
+    r"^[（(][0-9]+[)）]", r"^○", r"^・", r"^【", r"^[0-9.\-]+$", r"^[A-Za-z0-9 .\-]+$",
+    r"まちづくり基本指針", r"^(成果|活動)指標[①②③1-3]?$", r"[0-9]年度$", r"年度[（(]", r"マネジメントシート",
+    r"^(令和|平成|R|H)\s*([0-9]+|元)\s*年", r"行動計画$", r"^[一二三四五]次評価", r"基盤的取組", r"^大綱",
+    r"当たり.*(コスト|経費|費用|単価)",
 )]
 
 
@@ -506,13 +508,15 @@ def _row_kinds(rows: list[ValueRow], lines: list[Line], grid: _Grid, target_fy: 
     """Which of the seven rows (対象, 活動①②③, 成果①②③) the printed rows are.
 
     Unfilled rows print nothing, so with fewer than seven the kinds must be inferred: a 対象指標
-    row gives at most one figure per past year; rows are filled ① before ②.
+    row gives at most one figure per past year; rows are filled ① before ②; names standing at a
+    row's place in the layout, and names the analysis prose quotes, tell which rows exist.
     """
     k = len(rows)
     if k == len(_ROW_ORDER):
         return list(_ROW_ORDER)
     past = target_fy - grid.first + 1
-    names = _name_candidates(lines)
+    cands = _placed_candidates(lines)
+    quoted = _quoted_names(lines)
     options = []
     for t in (0, 1):
         for a in range(4):
@@ -525,12 +529,8 @@ def _row_kinds(rows: list[ValueRow], lines: list[Line], grid: _Grid, target_fy: 
             if rows:
                 first_is_target_shaped = len(rows[0].values) <= past
                 cost += 0.0 if first_is_target_shaped == bool(t) else 3.0
-            # Names in text order must line up with the rows' units.
-            order = [kd for kd in _NAME_ORDER if kd in kinds]
-            unit_of = {kd: row.unit for kd, row in zip(kinds, rows, strict=True)}
-            for kd, cand in zip(order, names):
-                cost -= _unit_fit(cand.norm, unit_of[kd])
-            cost += 0.5 * abs(len(names) - len(kinds))
+            _, name_cost = _match_names(kinds, rows, cands, quoted)
+            cost += name_cost
             # A sheet usually has at least one activity and one outcome indicator.
             cost += 0.7 * (a == 0) + 0.7 * (o == 0)
             options.append((cost, kinds))
@@ -543,6 +543,80 @@ def _row_kinds(rows: list[ValueRow], lines: list[Line], grid: _Grid, target_fy: 
         alt -= set(labels.split("・"))
         r.warn(f"指標が{k}行のみのため、{labels}として読みました（{'・'.join(sorted(alt))}の可能性もあります）")
     return best
+
+
+def _placed_candidates(lines: list[Line]) -> list[tuple[tuple[str, int] | None, Line]]:
+    """Name candidates, each with the row its place in the layout points to (None: by order only).
+
+    The seed's layout puts 成果指標① right after the 対象指標 label, 活動指標② right after
+    指標名指標名 and 活動指標③ right before it; the rest follow in _NAME_ORDER.
+    """
+    cands = _name_candidates(lines)
+    filled = [line for line in lines if line.key]
+    pos = {line.no: i for i, line in enumerate(filled)}
+    out: list[tuple[tuple[str, int] | None, Line]] = []
+    for cand in cands:
+        i = pos[cand.no]
+        prev = filled[i - 1].key if i else ""
+        nxt = filled[i + 1].key if i + 1 < len(filled) else ""
+        slot = None
+        if prev == "対象指標":
+            slot = ("outcome", 1)
+        elif prev == "指標名指標名":
+            slot = ("activity", 2)
+        elif nxt == "指標名指標名":
+            slot = ("activity", 3)
+        out.append((slot, cand))
+    return out
+
+
+_QUOTE_RE = re.compile(r"「([^「」]{3,40})」")
+
+
+def _quoted_names(lines: list[Line]) -> dict[str, str]:
+    """Names the analysis prose quotes, with the kind of analysis that quotes them."""
+    out: dict[str, str] = {}
+    for block in _blocks(lines):
+        kind = {"活動指標分析結果": "activity", "成果指標分析結果": "outcome"}.get(block.after)
+        if kind:
+            for m in _QUOTE_RE.finditer(nfkc(block.text)):
+                out.setdefault(m.group(1), kind)
+    return out
+
+
+def _match_names(kinds: list[tuple[str, int]], rows: list[ValueRow],
+                 cands: list[tuple[tuple[str, int] | None, Line]],
+                 quoted: dict[str, str]) -> tuple[dict[tuple[str, int], str], float]:
+    """Names for the rows of one reading of the kinds, and how badly that reading fits the text."""
+    unit_of = {kd: row.unit for kd, row in zip(kinds, rows, strict=True)}
+    names: dict[tuple[str, int], str] = {}
+    cost = 0.0
+    loose: list[Line] = []
+    for slot, cand in cands:
+        if slot is not None and slot in kinds and slot not in names:
+            names[slot] = cand.raw.strip()
+        else:
+            cost += 2.0 if slot is not None else 0.0  # a name stands where this reading has no row
+            loose.append(cand)
+    free = [kd for kd in _NAME_ORDER if kd in kinds and kd not in names]
+    for kd, cand in zip(free, loose):
+        names[kd] = cand.raw.strip()
+    cost += 0.5 * abs(len(free) - len(loose))
+    for kd, name in names.items():
+        cost -= _unit_fit(nfkc(name), unit_of[kd])
+        said = _quoted_kind(nfkc(name), quoted)
+        if said and said != kd[0]:
+            cost += 1.5
+    return names, cost
+
+
+def _quoted_kind(name: str, quoted: dict[str, str]) -> str | None:
+    best, kind = 0.0, None
+    for q, k in quoted.items():
+        ratio = difflib.SequenceMatcher(None, name, q).ratio()
+        if ratio > best:
+            best, kind = ratio, k
+    return kind if best >= 0.75 else None
 
 
 _UNIT_HINTS = (
@@ -599,8 +673,9 @@ def _name_candidates(lines: list[Line]) -> list[Line]:
 
 def _names(lines: list[Line], kinds: list[tuple[str, int]], rows: list[ValueRow],
            r: _Reading) -> dict[tuple[str, int], str]:
-    """Give each row its name: text order first, then the unit decides among swaps."""
-    cands = _name_candidates(lines)
+    """Give each row its name: layout place first, then text order; the unit decides among swaps."""
+    cands = _placed_candidates(lines)
+    names, _ = _match_names(kinds, rows, cands, _quoted_names(lines))
     order = [kd for kd in _NAME_ORDER if kd in kinds]
     unit_of = {kd: row.unit for kd, row in zip(kinds, rows, strict=True)}
     if len(cands) != len(order):
@@ -608,14 +683,13 @@ def _names(lines: list[Line], kinds: list[tuple[str, int]], rows: list[ValueRow]
             f"指標名の候補が{len(cands)}個、指標の行が{len(order)}行で数が合いません。"
             f"名前の対応は推定です（{'・'.join(Indicator(kind=k[0], no=k[1]).label for k in order)}）"  # type: ignore[arg-type]
         )
-    names = {kd: c.raw.strip() for kd, c in zip(order, cands)}
     # Where a name's unit contradicts its row, try the swap that makes both fit.
     for a in order:
         for b in order:
             if a >= b or a not in names or b not in names:
                 continue
-            now = _unit_fit(names[a], unit_of[a]) + _unit_fit(names[b], unit_of[b])
-            swapped = _unit_fit(names[b], unit_of[a]) + _unit_fit(names[a], unit_of[b])
+            now = _unit_fit(nfkc(names[a]), unit_of[a]) + _unit_fit(nfkc(names[b]), unit_of[b])
+            swapped = _unit_fit(nfkc(names[b]), unit_of[a]) + _unit_fit(nfkc(names[a]), unit_of[b])
             if swapped > now:
                 names[a], names[b] = names[b], names[a]
                 la, lb = (Indicator(kind=k[0], no=k[1]).label for k in (a, b))  # type: ignore[arg-type]
@@ -747,12 +821,19 @@ def _blocks(lines: list[Line]) -> list[_Block]:
     """Prose boxes, each with the label that stands just before it (a label heading a box is split off)."""
     out: list[_Block] = []
     before = ""
+    continues = False  # the previous box was prose that stopped mid-sentence (a page break)
     for group in groups(lines):
         if _is_prose_group(group):
             body = list(group)
             while body and (body[0].key in _LABELLED or body[0].key in _LABELS) and len(body) > 1:
                 before = body.pop(0).key
-            out.append(_Block(body, before))
+            if continues and body is group and not _ITEM_RE.match(body[0].norm):
+                out[-1].lines.extend(body)
+            else:
+                out.append(_Block(body, before))
+            continues = not group[-1].norm.endswith(("。", "」", "）", ")"))
+        else:
+            continues = False
         before = group[-1].key
     return out
 

@@ -1,0 +1,319 @@
+"""koriyama-r7: the seed sheet and variants made from it by text transformation.
+
+The reader must not be tuned to the one seed file: each variant changes the text the way another
+sheet of the same template would differ (another year, fewer indicators, a rate in %, a revenue in
+another year, full-width digits), and the expected reading is transformed to match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from conftest import assert_all_cells
+
+from ingest.errors import SheetError
+from ingest.parse import parse_file
+
+FULL_WIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")
+
+# The seven indicator rows in print order (formats.md), with their labels on the sheet.
+ROW_ORDER = (("target", 1), ("activity", 1), ("activity", 2), ("activity", 3),
+             ("outcome", 1), ("outcome", 2), ("outcome", 3))
+LABEL = {
+    ("target", 1): "対象指標",
+    ("activity", 1): "活動指標①", ("activity", 2): "活動指標②", ("activity", 3): "活動指標③",
+    ("outcome", 1): "成果指標①", ("outcome", 2): "成果指標②", ("outcome", 3): "成果指標③",
+}
+# What a warning must name so a reader can find the cell: an indicator row, a cost row, a prose box.
+ROW_WORDS = (*LABEL.values(), "事業費", "人件費", "総事業費", "国・県支出金", "市債", "受益者負担金", "その他",
+             "一般財源", "歳入", "単位コスト", "背景", "欄", "コメント")
+_VALUE_ROW = re.compile(r"^(\S{1,4})((?: [0-9,]+)+)$")
+
+
+# ── transformations (text and expected reading together) ─────────────────────────────────
+
+
+def parse_text(text: str, tmp_path: Path, name: str = "sheet.txt", encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return parse_file(path)
+
+
+def indicator_row_lines(lines: list[str]) -> list[int]:
+    """Line numbers of the seven indicator value rows (the value rows before the 円/千円 rows)."""
+    out = []
+    for i, line in enumerate(lines):
+        m = _VALUE_ROW.match(line.strip())
+        if m and m.group(1) not in ("円", "千円"):
+            out.append(i)
+    assert len(out) == 7, f"the seed should print seven indicator rows, found {len(out)}"
+    return out
+
+
+def expected_indicator(expected: dict, kind: tuple[str, int]) -> dict:
+    return next(i for i in expected["indicators"] if (i["kind"], i["no"]) == kind)
+
+
+def remove_lines(lines: list[str], drop: set[int]) -> list[str]:
+    """Drop the given lines, each with the blank line that follows it (boxes stay separated)."""
+    out: list[str] = []
+    skip_blank = False
+    for i, line in enumerate(lines):
+        if i in drop:
+            skip_blank = True
+            continue
+        if skip_blank and not line.strip():
+            skip_blank = False
+            continue
+        skip_blank = False
+        out.append(line)
+    return out
+
+
+def replace_line(lines: list[str], old: str, new: str) -> None:
+    hits = [i for i, line in enumerate(lines) if line.strip() == old]
+    assert len(hits) == 1, f"{old!r} should stand alone on exactly one line, found {len(hits)}"
+    lines[hits[0]] = new
+
+
+def shift_years(text: str, expected: dict, delta: int = -1) -> tuple[str, dict]:
+    """Every fiscal year moved by ``delta``: header, column labels, milestone years, prose."""
+
+    def western(m: re.Match[str]) -> str:
+        return f"{int(m.group(1)) + delta}年度"
+
+    def era(m: re.Match[str]) -> str:
+        raw = m.group(1)
+        n = (1 if raw == "元" else int(unicodedata.normalize("NFKC", raw))) + delta
+        assert n >= 1, "shift would leave 令和"
+        if n == 1:
+            digits = "元"
+        elif raw.isascii():
+            digits = str(n)
+        else:
+            digits = str(n).translate(FULL_WIDTH)
+        return f"令和{digits}年度"
+
+    out = re.sub(r"(\d{4})年度", western, text)
+    out = re.sub(r"令和([0-9０-９]{1,2}|元)年度", era, out)
+    for key in ("target_fy", "evaluation_fy"):
+        if expected.get(key) is not None:
+            expected[key] += delta
+    for ind in expected["indicators"]:
+        for v in ind["values"]:
+            v["fy"] += delta
+    for c in expected["costs"]:
+        c["fy"] += delta
+    return out, expected
+
+
+def drop_indicators(text: str, expected: dict, kinds: list[tuple[str, int]]) -> tuple[str, dict]:
+    """Remove the indicators' value rows and their name lines (their labels stay: printed text)."""
+    lines = text.split("\n")
+    rows = indicator_row_lines(lines)
+    drop = {rows[ROW_ORDER.index(k)] for k in kinds}
+    for k in kinds:
+        name = expected_indicator(expected, k)["name"]
+        hits = [i for i, line in enumerate(lines) if line.strip() == name]
+        assert len(hits) == 1, f"name {name!r} should stand alone on exactly one line"
+        drop.add(hits[0])
+    expected["indicators"] = [i for i in expected["indicators"] if (i["kind"], i["no"]) not in kinds]
+    return "\n".join(remove_lines(lines, drop)), expected
+
+
+def percent_indicator(text: str, expected: dict) -> tuple[str, dict]:
+    """活動指標③ becomes a rate in % with decimals."""
+    lines = text.split("\n")
+    row = indicator_row_lines(lines)[ROW_ORDER.index(("activity", 3))]
+    lines[row] = "％ 35.5 35.2 52.0 52.4 58.1 58.3 60.0 60.0 60.0"
+    ind = expected_indicator(expected, ("activity", 3))
+    replace_line(lines, ind["name"], "キャッシュレス決済対応施設の割合")
+    ind["name"] = "キャッシュレス決済対応施設の割合"
+    ind["unit"] = "％"
+    ind["values"] = [
+        {"fy": 2022, "plan": 35.5, "actual": 35.2},
+        {"fy": 2023, "plan": 52.0, "actual": 52.4},
+        {"fy": 2024, "plan": 58.1, "actual": 58.3},
+        {"fy": 2025, "plan": 60.0, "actual": None},
+        {"fy": 2026, "plan": 60.0, "actual": None},
+        {"fy": 2027, "plan": 60.0, "actual": None},
+    ]
+    return "\n".join(lines), expected
+
+
+def move_revenue(text: str, expected: dict) -> tuple[str, dict]:
+    """The lone 国・県支出金 5,818 belongs to 2023 instead of 2024.
+
+    一般財源等 2023 = 52,408 − 5,818 = 46,590 and 2024 = 66,671; the 所要一般財源 unit cost follows
+    (一般財源等 × 1000 ÷ (成果指標② + ③), rounded): 2023 → 138, 2024 → 178.
+    """
+    lines = text.split("\n")
+    replace_line(lines, "千円 59,171 52,408 60,853 57,390 73,000 73,000 0",
+                 "千円 59,171 46,590 66,671 57,390 73,000 73,000 0")
+    replace_line(lines, "円 238 155 163 132 163 158", "円 238 138 178 132 163 158")
+    by_fy = {c["fy"]: c for c in expected["costs"]}
+    assert round(46590 * 1000 / (291289 + 46800)) == 138
+    assert round(66671 * 1000 / (316799 + 57356)) == 178
+    by_fy[2023].update(national_prefectural=5818, general_revenue=46590, unit_cost_general=138)
+    del by_fy[2024]["national_prefectural"]
+    by_fy[2024].update(general_revenue=66671, unit_cost_general=178)
+    return "\n".join(lines), expected
+
+
+def full_width_value_rows(text: str, expected: dict) -> tuple[str, dict]:
+    """Digits and commas of every value row in full width (件 ６２６ １，７２８ …)."""
+    out = []
+    for line in text.split("\n"):
+        m = _VALUE_ROW.match(line.strip())
+        out.append(m.group(1) + m.group(2).translate(FULL_WIDTH) if m else line)
+    return "\n".join(out), expected
+
+
+def full_width_everywhere(text: str, expected: dict) -> tuple[str, dict]:
+    """Every ASCII digit and comma in the whole text in full width (years, codes, prose too)."""
+    return text.translate(FULL_WIDTH), expected
+
+
+# ── the seed itself ──────────────────────────────────────────────────────────────────────
+
+
+def test_seed_every_cell(seed_text, seed_expected, tmp_path):
+    sheet = parse_text(seed_text, tmp_path)
+    assert_all_cells(seed_expected, sheet, "seed")
+    assert sheet.template == "koriyama-r7"
+    assert (sheet.evaluation_fy, sheet.target_fy) == (2025, 2024)
+    assert sheet.source is not None and sheet.source.format == "text"
+
+
+def test_seed_no_cost_row_guessed(seed_text, tmp_path):
+    """The seed's table adds up: only the ambiguous trailing milestone figure is warned about."""
+    sheet = parse_text(seed_text, tmp_path)
+    cost_words = ("事業費", "人件費", "国・県支出金", "一般財源", "単位コスト", "歳入")
+    assert not [w for w in sheet.warnings if any(x in w for x in cost_words)], sheet.warnings
+
+
+def test_seed_2028_placeholder_is_not_a_budget(seed_text, tmp_path):
+    sheet = parse_text(seed_text, tmp_path)
+    c = sheet.cost(2028)
+    assert c is None or c.total_cost is None, "the trailing 0 of 2028 is a placeholder, not a zero budget"
+    assert all(v.fy <= 2027 for i in sheet.indicators for v in i.values)
+
+
+def test_seed_sections_and_scores(seed_text, tmp_path):
+    sheet = parse_text(seed_text, tmp_path)
+    keys = {s.key for s in sheet.sections}
+    for key in ("resident_needs", "activity_analysis", "outcome_analysis", "cost_analysis", "kaizen"):
+        assert key in keys, f"section {key} missing: {sorted(keys)}"
+    text = {s.key: s.text for s in sheet.sections}
+    assert any("453件から685件に増加" in s.text for s in sheet.sections), "prose lost"
+    assert "11,365千円" in text["cost_analysis"]
+    stages = {e.stage: e for e in sheet.evaluations}
+    assert stages["primary"].result == stages["secondary"].result == "継続"
+
+
+# ── variants ─────────────────────────────────────────────────────────────────────────────
+
+
+def _variant_reiwa6(text, expected):
+    return shift_years(text, expected, -1)
+
+
+def _variant_without_3s(text, expected):
+    return drop_indicators(text, expected, [("activity", 3), ("outcome", 3)])
+
+
+def _variant_only_firsts(text, expected):
+    return drop_indicators(text, expected, [("activity", 2), ("activity", 3), ("outcome", 2), ("outcome", 3)])
+
+
+VARIANTS = {
+    "reiwa6": _variant_reiwa6,
+    "without_activity3_outcome3": _variant_without_3s,
+    "only_target_activity1_outcome1": _variant_only_firsts,
+    "percent_decimals": percent_indicator,
+    "revenue_in_2023": move_revenue,
+    "full_width_value_rows": full_width_value_rows,
+    "full_width_everywhere": full_width_everywhere,
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_variant_every_cell(variant, seed_text, seed_expected, tmp_path):
+    text, expected = VARIANTS[variant](seed_text, seed_expected)
+    assert text != seed_text
+    sheet = parse_text(text, tmp_path)
+    assert_all_cells(expected, sheet, variant)
+    for w in sheet.warnings:
+        assert any(word in w for word in ROW_WORDS), f"{variant}: a warning that names no row: {w}"
+
+
+def test_reiwa6_years(seed_text, seed_expected, tmp_path):
+    text, _ = shift_years(seed_text, seed_expected, -1)
+    assert "令和６年度 事務事業マネジメントシート" in text
+    assert "令和５年度実施事業に係る事務事業評価" in text
+    assert "2021年度（令和３年度）" in text and "2026年度 2027年度 中間指標" in text
+    sheet = parse_text(text, tmp_path)
+    assert (sheet.evaluation_fy, sheet.target_fy) == (2024, 2023)
+    assert [c.fy for c in sheet.costs] == list(range(2021, 2027))
+    assert sheet.past_results == [] or min(p.fy for p in sheet.past_results) == 2021
+
+
+@pytest.mark.parametrize("variant", ["without_activity3_outcome3", "only_target_activity1_outcome1"])
+def test_fewer_rows_say_which_rows(variant, seed_text, seed_expected, tmp_path):
+    """With rows missing, any guess about which rows are printed names the rows it settled on."""
+    text, expected = VARIANTS[variant](seed_text, seed_expected)
+    sheet = parse_text(text, tmp_path)
+    kept = {(i["kind"], i["no"]) for i in expected["indicators"]}
+    assert {(i.kind, i.no) for i in sheet.indicators} == kept
+    for w in sheet.warnings:
+        if "指標が" in w and "行のみ" in w:
+            for k in kept:
+                assert LABEL[k] in w, f"warning does not name {LABEL[k]}: {w}"
+    # Nothing may be said about rows that are not there.
+    dropped = set(ROW_ORDER) - kept
+    for w in sheet.warnings:
+        if "行のみ" in w:
+            continue
+        for k in dropped:
+            assert not w.startswith(LABEL[k]), f"warning about a row that is not printed: {w}"
+
+
+def test_percent_values_are_decimals(seed_text, seed_expected, tmp_path):
+    text, _ = percent_indicator(seed_text, seed_expected)
+    sheet = parse_text(text, tmp_path)
+    ind = next(i for i in sheet.indicators if (i.kind, i.no) == ("activity", 3))
+    assert unicodedata.normalize("NFKC", ind.unit) == "%"
+    v2024 = ind.value(2024)
+    assert v2024 is not None and (v2024.plan, v2024.actual) == (58.1, 58.3)
+    assert isinstance(v2024.actual, float)
+
+
+def test_revenue_in_2023(seed_text, seed_expected, tmp_path):
+    text, _ = move_revenue(seed_text, seed_expected)
+    sheet = parse_text(text, tmp_path)
+    c2023, c2024 = sheet.cost(2023), sheet.cost(2024)
+    assert c2023 is not None and c2024 is not None
+    assert (c2023.national_prefectural, c2023.general_revenue) == (5818, 46590)
+    assert c2024.national_prefectural is None
+    assert c2024.general_revenue == 66671
+    assert not [w for w in sheet.warnings if "国・県支出金" in w or "一般財源" in w], sheet.warnings
+
+
+def test_full_width_value_rows_same_as_seed(seed_text, seed_expected, tmp_path):
+    plain = parse_text(seed_text, tmp_path, "plain.txt")
+    text, _ = full_width_value_rows(seed_text, seed_expected)
+    assert "件 ６２６ ３４３" in text
+    wide = parse_text(text, tmp_path, "wide.txt")
+    assert wide.indicators == plain.indicators
+    assert wide.costs == plain.costs
+
+
+def test_truncated_seed_is_an_error(seed_text, tmp_path):
+    path = tmp_path / "cut.txt"
+    path.write_text("\n".join(seed_text.split("\n")[:8]), encoding="utf-8")
+    with pytest.raises(SheetError) as info:
+        parse_file(path)
+    assert "cut.txt" in str(info.value) and "\n" not in str(info.value)
