@@ -23,6 +23,113 @@ def _parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings(args: argparse.Namespace):  # -> Settings (imported lazily: parse stays light)
+    from ingest.settings import Settings
+
+    return Settings().with_home(args.store)
+
+
+def _build(args: argparse.Namespace) -> int:
+    import json
+    from dataclasses import asdict
+
+    from tqdm import tqdm
+
+    from ingest.index import FileReport, build
+
+    settings = _settings(args)
+    bar = tqdm(total=0, unit="file", desc="build", file=sys.stderr, disable=None, dynamic_ncols=True)
+
+    def line(r: FileReport) -> str:
+        if r.status == "failed":
+            return f"failed     {r.path}: {r.reason}"
+        what = f"{r.sheet_id}  {r.project or '（事業名不明）'}  {r.chunks} chunks"
+        if r.embedded or r.reused:
+            what += f" ({r.embedded} embedded" + (f", {r.reused} reused" if r.reused else "") + ")"
+        if r.replaced and r.replaced != r.sheet_id:
+            what += f"  replaces {r.replaced}"
+        if r.reason:
+            what += f"  [{r.reason}]"
+        return f"{r.status:<10} {r.path}  {what}"
+
+    def progress(r: FileReport, done: int, total: int) -> None:
+        bar.total = total
+        bar.update(1)
+        if not args.json:
+            bar.write(line(r), file=sys.stdout)
+
+    try:
+        report = build(args.paths, settings, progress=progress, force=args.force)
+    finally:
+        bar.close()
+    if args.json:
+        out = {**asdict(report), "counts": report.count(), "ok": report.ok}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+        return 0 if report.ok else 1
+    counts = report.count()
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+    embedded = report.chunks_embedded
+    timing = f"{report.seconds:.1f}s"
+    if embedded:
+        share = report.embed_seconds / report.seconds if report.seconds else 0.0
+        timing += f"; {embedded} chunks embedded in {report.embed_seconds:.1f}s ({share:.0%} of the time)"
+    if report.model_load_seconds:
+        timing += f"; model load {report.model_load_seconds:.1f}s"
+    recovered = f"; {report.recovered} left pending by an interrupted build redone" if report.recovered else ""
+    print(f"{len(report.files)} files: {summary} ({timing}{recovered})")
+    print(f"store {report.store}  vectors {report.vectors}")
+    return 0 if report.ok else 1
+
+
+def _list(args: argparse.Namespace) -> int:
+    import json
+    from dataclasses import asdict
+
+    from ingest.index import list_sheets
+
+    settings = _settings(args)
+    sheets = list_sheets(settings)
+    if args.json:
+        sys.stdout.write(json.dumps([asdict(s) for s in sheets], ensure_ascii=False, indent=1) + "\n")
+        return 0
+    if not sheets:
+        print(f"the store {settings.home} holds no sheets; add some with: python -m ingest build PATH...")
+        return 0
+    for s in sheets:
+        fy = str(s.target_fy or "----")
+        who = " ".join(x for x in (s.department, s.section) if x)
+        print(f"{s.sheet_id}  {fy}  {s.project or '（事業名不明）'}  {who}  {s.n_chunks} chunks  {s.source_path or ''}")
+    print(f"{len(sheets)} sheets in {settings.home}")
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    from ingest.index import remove
+
+    settings = _settings(args)
+    failed = 0
+    for sheet_id in args.sheet_ids:
+        r = remove(sheet_id, settings)
+        if r.removed:
+            files = f"; files: {', '.join(r.files)}" if r.files else ""
+            print(f"removed {sheet_id} ({r.chunks_deleted} chunks{files})")
+        else:
+            print(f"error: no sheet {sheet_id} in {settings.home} (see: python -m ingest list)", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
+def _store_errors() -> tuple[type[Exception], ...]:
+    """Store errors, imported only when the store modules were (``parse`` never loads them)."""
+    index, store = sys.modules.get("ingest.index"), sys.modules.get("ingest.store")
+    errors: list[type[Exception]] = []
+    if index is not None:
+        errors.append(index.StoreBusy)
+    if store is not None:
+        errors.append(store.StoreError)
+    return tuple(errors)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ingest", description="事務事業評価シートを読み込む")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -30,20 +137,38 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print the canonical sheet/1 JSON")
     p.set_defaults(run=_parse)
+    store_help = "the store folder (default: $SHEETQA_HOME or ./.sheetqa)"
+    p = sub.add_parser("build", help="parse and index files or folders into the store; idempotent")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="sheet files or folders (searched recursively)")
+    p.add_argument("--store", help=store_help)
+    p.add_argument("--force", action="store_true", help="re-parse unchanged files too (embeds only new chunks)")
+    p.add_argument("--json", action="store_true", help="print the build report as JSON")
+    p.set_defaults(run=_build)
+    p = sub.add_parser("list", help="list the sheets the store holds")
+    p.add_argument("--store", help=store_help)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_list)
+    p = sub.add_parser("remove", help="drop sheets from every index")
+    p.add_argument("sheet_ids", nargs="+", metavar="SHEET_ID")
+    p.add_argument("--store", help=store_help)
+    p.set_defaults(run=_remove)
     args = ap.parse_args(argv)
     try:
         return args.run(args)
     except SheetError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except _store_errors() as e:  # another build holds the store; the figures DB is unusable
+        print(f"error: {e}", file=sys.stderr)
+        return 4
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
     except Exception as e:  # a bug of ours: still one line for the user, with what to report
-        where = getattr(args, "file", "") or ""
-        print(f"error: {where}: internal error ({type(e).__name__}: {e}); please report this file", file=sys.stderr)
+        where = f"{args.file}: " if getattr(args, "file", None) else ""
+        print(f"error: {where}internal error ({type(e).__name__}: {e}); please report this file", file=sys.stderr)
         return 3
 
 
