@@ -48,7 +48,7 @@ MUNICIPALITY = "郡山市"
 _HEADER_RE = re.compile(r"(令和|平成|R|H)(\d{1,2}|元)年度事務事業マネジメントシート")
 _TARGET_RE = re.compile(r"(令和|平成|R|H)(\d{1,2}|元)年度実施事業に係る事務事業評価")
 _DEPT_RE = re.compile(
-    r"^(\S{1,20}?(?:部|局|委員会|事務局|本部|会))\s+(\S{1,24}?(?:課|室|所|センター|館|園|係|署|事務所))$"
+    r"^(\S{1,20}?(?:部|局|委員会|事務局|本部|会|所|庁))\s+(\S{1,24}?(?:課|室|所|センター|館|園|係|署|事務所))$"
 )
 
 # The nine 千円 rows in sheet order: 歳出 (事業費, 人件費, 歳出計) then 歳入 (…, 歳入計).
@@ -93,7 +93,7 @@ _LABEL_PATTERNS = [re.compile(p) for p in (
     r"^[（(][0-9]+[)）]", r"^○", r"^・", r"^【", r"^[0-9.\-]+$", r"^[A-Za-z0-9 .\-]+$",
     r"まちづくり基本指針", r"^(成果|活動)指標[①②③1-3]?$", r"[0-9]年度$", r"年度[（(]", r"マネジメントシート",
     r"^(令和|平成|R|H)\s*([0-9]+|元)\s*年", r"行動計画$", r"^[一二三四五]次評価", r"基盤的取組", r"^大綱",
-    r"当たり.*(コスト|経費|費用|単価)",
+    r"当たり.*(コスト|経費|費用|単価)", r"^\d+\s*/\s*\d+$", r"^-\s*\d+\s*-$", r"[（(]続き[)）]$",
 )]
 
 
@@ -136,7 +136,7 @@ def detect(text: str) -> float:
 
 
 def parse(text: str) -> Sheet:
-    lines = split_lines(text)
+    lines = _heal_labels(split_lines(text))
     r = _Reading()
     evaluation_fy, target_fy = _years(lines)
     grid = _grid(lines, target_fy)
@@ -147,10 +147,11 @@ def parse(text: str) -> Sheet:
     costs = _costs(cost_rows, unit_rows, grid, target_fy, r)
     horizon = max((c.fy for c in costs if c.total_cost), default=target_fy)
     prose = _prose_figures(lines)
+    notes = _notes(lines)
     kinds = _row_kinds(ind_rows, lines, grid, target_fy, r)
     names = _names(lines, kinds, ind_rows, r)
     indicators = [
-        _indicator(kind, row, names.get(kind), grid, target_fy, horizon, prose, r)
+        _indicator(kind, row, names.get(kind), grid, target_fy, horizon, prose, notes, r)
         for kind, row in zip(kinds, ind_rows, strict=True)
     ]
     return Sheet(
@@ -167,6 +168,23 @@ def parse(text: str) -> Sheet:
         sections=_sections(lines, r),
         warnings=r.warnings,
     )
+
+
+def _heal_labels(lines: list[Line]) -> list[Line]:
+    """Join a printed label the extractor broke across two lines (指標名指標 / 名 → 指標名指標名)."""
+    known = _LABELS | set(_LABELLED)
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None and prev.key and line.key
+            and prev.key + line.key in known
+            and not (prev.key in known and line.key in known)
+        ):
+            out[-1] = Line(prev.no, prev.raw.rstrip() + line.raw.strip(), prev.norm + line.norm)
+            continue
+        out.append(line)
+    return out
 
 
 # ── header and columns ────────────────────────────────────────────────────────────────────
@@ -415,8 +433,58 @@ class _Slot:
     fill_cost: float = 0.0
 
 
-def _slots(kind: str, grid: _Grid, target_fy: int, horizon: int) -> list[_Slot]:
-    """The row's columns with how surprising a blank (or a figure) would be in each."""
+_STARTS_RE = re.compile(r"「([^「」]{2,60})」(?:は|を)?(?:(\d{4})年度|(令和|平成)(\d+|元)年度)から(?:新たに)?(?:設定|新設|開始|導入|追加|測定)")
+_NO_PLAN_RE = re.compile(
+    r"「([^「」]{2,60})」の(?:(\d{4})年度|(令和|平成)(\d+|元)年度)の計画値は[^。]*?(?:設定する予定|未定|未設定|設定していない|定めていない)"
+)
+
+
+@dataclass(frozen=True)
+class _Note:
+    """What the prose says about a row's blanks: 「…」は2023年度から設定した指標 / …の計画値は設定する予定."""
+
+    name: str
+    starts: int | None = None
+    no_plan: int | None = None
+
+
+def _notes(lines: list[Line]) -> list[_Note]:
+    text = "".join(nfkc(line.raw.strip()) for line in lines)
+    out = []
+    for rx, field_ in ((_STARTS_RE, "starts"), (_NO_PLAN_RE, "no_plan")):
+        for m in rx.finditer(text):
+            fy = int(m.group(2)) if m.group(2) else era_to_western(m.group(3), 1 if m.group(4) == "元" else int(m.group(4)))
+            out.append(_Note(name=m.group(1), **{field_: fy}))
+    return out
+
+
+def _notes_for(name: str | None, notes: list[_Note]) -> tuple[int | None, set[int]]:
+    if not name:
+        return None, set()
+    key = nfkc(name)
+    mine = [n for n in notes if difflib.SequenceMatcher(None, key, n.name).ratio() >= 0.85]
+    starts = max((n.starts for n in mine if n.starts), default=None)
+    return starts, {n.no_plan for n in mine if n.no_plan}
+
+
+def _slots(kind: str, grid: _Grid, target_fy: int, horizon: int,
+           starts: int | None = None, no_plan: frozenset[int] = frozenset()) -> list[_Slot]:
+    """The row's columns with how surprising a blank (or a figure) would be in each.
+
+    What the prose says overrides the priors: before the year an indicator was set up, and
+    for a plan the prose says is not set yet, a blank is expected and a figure is not.
+    """
+    slots = _prior_slots(kind, grid, target_fy, horizon)
+    told = [
+        _Slot(s.fy, s.field, 0.0, 3.0)
+        if s.fy is not None and ((starts and s.fy < starts) or (s.field == "plan" and s.fy in no_plan))
+        else s
+        for s in slots
+    ]
+    return told
+
+
+def _prior_slots(kind: str, grid: _Grid, target_fy: int, horizon: int) -> list[_Slot]:
     if kind == "target":
         # 対象指標 rows give one figure a year, up to the evaluated year (the seed's 人 row).
         return [_Slot(fy, "actual", 2.0 if fy > grid.first else 1.2) for fy in range(grid.first, target_fy + 1)]
@@ -439,9 +507,17 @@ def _slots(kind: str, grid: _Grid, target_fy: int, horizon: int) -> list[_Slot]:
 def _score(values: tuple[Number, ...], place: tuple[int, ...], slots: list[_Slot],
            unit: str, prose: set[tuple[Number, str]]) -> float:
     filled = dict(zip(place, values, strict=True))
+    # Blank plan-and-actual pairs before the first filled year: the indicator started later.
+    first_year = min((slots[j].fy for j in filled if slots[j].fy is not None and slots[j].field != "mid"
+                      and slots[j].field != "final"), default=None)
     cost = 0.0
     for j, slot in enumerate(slots):
-        cost += slot.fill_cost if j in filled else slot.blank_cost
+        if j in filled:
+            cost += slot.fill_cost
+        elif first_year is not None and slot.fy is not None and slot.fy < first_year and slot.field in ("plan", "actual"):
+            cost += min(slot.blank_cost, 0.75)
+        else:
+            cost += slot.blank_cost
     # A blank between filled future plans is less likely than one at the end.
     plan_idx = [j for j, s in enumerate(slots) if s.field == "plan" and s.fy is not None]
     last_plan = max((j for j in plan_idx if j in filled), default=-1)
@@ -461,10 +537,11 @@ def _score(values: tuple[Number, ...], place: tuple[int, ...], slots: list[_Slot
 
 
 def _indicator(kind: tuple[str, int], row: ValueRow, name: str | None, grid: _Grid, target_fy: int,
-               horizon: int, prose: set[tuple[Number, str]], r: _Reading) -> Indicator:
+               horizon: int, prose: set[tuple[Number, str]], notes: list[_Note], r: _Reading) -> Indicator:
     ind = Indicator(kind=kind[0], no=kind[1], name=name, unit=row.unit)  # type: ignore[arg-type]
     label = ind.label
-    slots = _slots(kind[0], grid, target_fy, horizon)
+    starts, no_plan = _notes_for(name, notes)
+    slots = _slots(kind[0], grid, target_fy, horizon, starts, frozenset(no_plan))
     values = row.values
     if len(values) > len(slots):
         r.warn(f"{label}: 値が{len(values)}個あり、列（{len(slots)}）より多いため末尾の{len(values) - len(slots)}個を読み捨てました")
@@ -631,11 +708,20 @@ _UNIT_HINTS = (
 
 
 def _unit_fit(name: str, unit: str) -> float:
-    """+1 when the name implies the row's unit (…件数 ↔ 件), −1 when it implies another."""
+    """+1 when the name's final noun implies the row's unit (…件数 ↔ 件), −1 when it implies another.
+
+    Only the end of the name counts: 「収納率に関する説明会の開催回数」 is counted in 回, not %.
+    """
+    tail = name.rstrip("）)]」 ")[-6:]
+    best: tuple[int, tuple[str, ...]] | None = None
     for words, units in _UNIT_HINTS:
-        if any(w in name for w in words):
-            return 1.0 if unit in units else -1.0
-    return 0.0
+        for w in words:
+            at = tail.rfind(w)
+            if at >= 0 and (best is None or at + len(w) > best[0]):
+                best = (at + len(w), units)
+    if best is None or best[0] < len(tail) - 1:
+        return 0.0
+    return 1.0 if unit in best[1] else -1.0
 
 
 def _is_label(line: Line) -> bool:
