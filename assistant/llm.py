@@ -1,0 +1,623 @@
+"""The optional LLM writer and the figure guard that keeps it honest.
+
+The deterministic composer always builds an extractive answer first. When a chat model is
+configured (``SHEETQA_LLM__BACKEND``), the model gets the same facts and quotes and rewrites the
+answer as prose; then the figure guard reads every number the model wrote and checks it against
+the facts, the quotes and the values the composer computed. One number that does not match and the
+extractive answer is returned unchanged — contract.md: every number in ``answer`` must come from a
+fact or a quote, or be computed from them.
+
+Backends, chosen in ``LLMSettings``:
+
+* ``openai``: any OpenAI-compatible ``/chat/completions`` endpoint (Ollama, vLLM, llama.cpp's
+  llama-server) through ``OpenAICompatibleChat``, a small httpx client, so no extra package is needed.
+* ``llamacpp``: a local GGUF file through llama-cpp-python (``LlamaCppChat``), imported only when
+  chosen, because it is an optional native package.
+
+How the guard reads numbers (``numbers_in``):
+
+* Text is NFKC-normalized (full-width digits, commas and points become ASCII); thousands commas
+  are dropped; ``△``/``▲``/``−``/``-`` before a figure make it negative; suffixes (千円, %, 件, 円)
+  do not change the value; ``3万``/``2億`` are read as 30000/200000000 — the guard never rescales
+  units, so 5,050万円 for a fact of 50,496千円 is an unknown number.
+* Ordinals are not figures and are skipped: circled and parenthesized digits (①, ⑴, ⒈), ``第3次``,
+  ``1次評価``/``2番目``/``1位``, ``1st``, ``No.2``, ``活動指標2``, a single-digit ``(1)`` and list
+  numbering (``1.``/``1)`` at the start of a line), and the ``1`` of ``1件当たり`` (a denominator).
+  Kanji numerals (一次, 二次, 三件) are not read at all: parsing them would also catch 一般財源,
+  統一, 一部, and models write figures in Arabic digits when asked to copy them.
+* Digits glued to ASCII letters (``R7`` template names, ``m2``, ids) are identifiers, not figures;
+  ``R6``/``H27`` are caught as era years first.
+
+Years: a fiscal-year mention (``2024年度``, ``令和6年度``, ``R6``, ``6年度`` after an era,
+``2024年度（令和6年度）``, ``FY2024``) is one *year mention*. ``numbers_in`` lists the numbers
+written in it and, for an era year, also its Western year (令和6年度 → 6 and 2024). The guard checks
+a year mention as a year, not as a figure: it passes when its Western year is a fact's ``fy``, a
+year written in a quote, or a year the question itself names (the subject the user asked about,
+so "2023年度のデータはありません" is not an invented figure). A bare ``2024`` without 年/年度 is
+checked as a number; fact years are among the allowed numbers, so it passes too.
+
+Matching is exact (as Decimals, so 685 == 685.0), with two loosenings only: a positive number
+may match a negative allowed value (「1,000千円減少」 for a change of -1000: the sign is in the
+words), and computed values (``extra`` and facts with ``computed=True``) also match their
+one-decimal and integer roundings (102.39 → 102.4, 102).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import httpx
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    ChatMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import Field, PrivateAttr, SecretStr
+
+from assistant.answer import Answer, Citation, Fact, Number
+from assistant.settings import LLMSettings
+from assistant.understand import detect_lang
+from ingest.normalize import ERA_OFFSETS, era_to_western, format_number, fy_label, nfkc
+
+log = logging.getLogger(__name__)
+
+# What the composer may pass as computed values: bare numbers, or label → number so the prompt can
+# say what each one is (達成率, 前年度比 …).
+Computed = Mapping[str, Number | Decimal] | Iterable[Number | Decimal]
+
+
+class LLMError(RuntimeError):
+    """A configured LLM backend that cannot be used: missing package or file, or a failed call."""
+
+
+# --------------------------------------------------------------------------------------------
+# Chat models
+# --------------------------------------------------------------------------------------------
+
+
+def _role(message: BaseMessage) -> str:
+    if isinstance(message, SystemMessage):
+        return "system"
+    if isinstance(message, HumanMessage):
+        return "user"
+    if isinstance(message, AIMessage):
+        return "assistant"
+    if isinstance(message, ToolMessage):
+        return "tool"
+    if isinstance(message, ChatMessage):
+        return message.role
+    raise LLMError(f"cannot send a {type(message).__name__} to a chat completion endpoint")
+
+
+def _openai_messages(messages: Sequence[BaseMessage]) -> list[dict[str, str]]:
+    # Plain-text content only: the prompts here are text, and every compatible server takes it.
+    return [{"role": _role(m), "content": m.text} for m in messages]
+
+
+def _chat_result(data: Mapping[str, Any]) -> ChatResult:
+    """A LangChain result from an OpenAI-shaped chat completion (llama.cpp returns the same shape)."""
+    try:
+        choice = data["choices"][0]
+        content = choice["message"].get("content") or ""
+    except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise LLMError(f"unexpected chat completion response: {str(data)[:300]}") from exc
+    usage = data.get("usage") or {}
+    usage_metadata = None
+    if usage:
+        prompt_tokens = int(usage.get("prompt_tokens") or 0)
+        completion_tokens = int(usage.get("completion_tokens") or 0)
+        usage_metadata = {
+            "input_tokens": prompt_tokens,
+            "output_tokens": completion_tokens,
+            "total_tokens": int(usage.get("total_tokens") or prompt_tokens + completion_tokens),
+        }
+    metadata = {"finish_reason": choice.get("finish_reason"), "model_name": data.get("model")}
+    message = AIMessage(content=content, response_metadata=metadata, usage_metadata=usage_metadata)
+    return ChatResult(
+        generations=[
+            ChatGeneration(message=message, generation_info={"finish_reason": metadata["finish_reason"]})
+        ],
+        llm_output={"token_usage": dict(usage), "model_name": data.get("model")},
+    )
+
+
+class OpenAICompatibleChat(BaseChatModel):
+    """A chat model behind an OpenAI-compatible ``POST {base_url}/chat/completions`` (non-streaming).
+
+    Ollama (``/v1``), vLLM and llama.cpp's llama-server all speak this, so one small httpx client
+    covers them without the langchain-openai package.
+    """
+
+    base_url: str = "http://127.0.0.1:11434/v1"
+    model: str | None = None
+    api_key: SecretStr = SecretStr("none")
+    temperature: float = 0.0
+    max_tokens: int = 512
+    timeout_s: float = 60.0
+    # Tests pass an httpx.MockTransport; None = the real network.
+    transport: httpx.BaseTransport | None = Field(default=None, exclude=True, repr=False)
+
+    @property
+    def _llm_type(self) -> str:
+        return "openai-compatible"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"base_url": self.base_url, "model": self.model, "temperature": self.temperature,
+                "max_tokens": self.max_tokens}
+
+    @property
+    def endpoint(self) -> str:
+        return self.base_url.rstrip("/") + "/chat/completions"
+
+    def payload(self, messages: Sequence[BaseMessage], stop: list[str] | None = None) -> dict[str, Any]:
+        """The JSON body sent for these messages."""
+        body: dict[str, Any] = {
+            "messages": _openai_messages(messages),
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+            "stream": False,
+        }
+        # Single-model servers (llama-server, vLLM with one model) accept a request without a model.
+        if self.model:
+            body["model"] = self.model
+        if stop:
+            body["stop"] = stop
+        return body
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        headers = {"Authorization": f"Bearer {self.api_key.get_secret_value()}"}
+        with httpx.Client(timeout=self.timeout_s, transport=self.transport) as client:
+            response = client.post(self.endpoint, json=self.payload(messages, stop), headers=headers)
+        if response.status_code >= 400:
+            raise LLMError(f"{self.endpoint} answered HTTP {response.status_code}: {response.text[:300]}")
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise LLMError(f"{self.endpoint} did not answer JSON: {response.text[:300]}") from exc
+        return _chat_result(data)
+
+
+def _import_llama_cpp() -> Any:
+    try:
+        return importlib.import_module("llama_cpp")
+    except ImportError as exc:
+        raise LLMError(
+            "SHEETQA_LLM__BACKEND=llamacpp needs the llama-cpp-python package, which is not installed. "
+            "Install it (pip install llama-cpp-python), or serve the GGUF with llama.cpp's llama-server "
+            "and use SHEETQA_LLM__BACKEND=openai SHEETQA_LLM__BASE_URL=http://127.0.0.1:8080/v1"
+        ) from exc
+
+
+class LlamaCppChat(BaseChatModel):
+    """A local GGUF model through ``llama_cpp.Llama.create_chat_completion``.
+
+    The model is loaded once (``from_settings`` or the first call) and kept for every question.
+    """
+
+    model_path: str
+    n_ctx: int = 4096
+    n_threads: int | None = None
+    temperature: float = 0.0
+    max_tokens: int = 512
+    _llama: Any = PrivateAttr(default=None)
+
+    @classmethod
+    def from_settings(cls, settings: LLMSettings) -> LlamaCppChat:
+        if settings.gguf_path is None:
+            raise LLMError("SHEETQA_LLM__BACKEND=llamacpp needs SHEETQA_LLM__GGUF_PATH (a .gguf file)")
+        if not Path(settings.gguf_path).is_file():
+            raise LLMError(f"SHEETQA_LLM__GGUF_PATH={settings.gguf_path} is not a file")
+        chat = cls(model_path=str(settings.gguf_path), n_ctx=settings.n_ctx, n_threads=settings.n_threads,
+                   temperature=settings.temperature, max_tokens=settings.max_tokens)
+        chat.load()
+        return chat
+
+    def load(self) -> Any:
+        """Load the GGUF (once); raises LLMError when llama-cpp-python is missing."""
+        if self._llama is None:
+            llama_cpp = _import_llama_cpp()
+            kwargs: dict[str, Any] = {"model_path": self.model_path, "n_ctx": self.n_ctx, "verbose": False}
+            if self.n_threads is not None:
+                kwargs["n_threads"] = self.n_threads
+            self._llama = llama_cpp.Llama(**kwargs)
+        return self._llama
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_path": self.model_path, "n_ctx": self.n_ctx, "temperature": self.temperature,
+                "max_tokens": self.max_tokens}
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        data = self.load().create_chat_completion(
+            messages=_openai_messages(messages),
+            temperature=self.temperature,
+            max_tokens=self.max_tokens,
+            stop=stop or [],
+        )
+        return _chat_result(data)
+
+
+def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
+    """The chat model the settings choose, or None when the LLM is off.
+
+    Raises LLMError when the chosen backend cannot work (package or GGUF file missing), so a user
+    who configured an LLM hears about it instead of silently getting extractive answers.
+    """
+    if settings.backend == "off":
+        return None
+    if settings.backend == "openai":
+        return OpenAICompatibleChat(
+            base_url=settings.base_url, model=settings.model, api_key=settings.api_key,
+            temperature=settings.temperature, max_tokens=settings.max_tokens, timeout_s=settings.timeout_s,
+        )
+    if settings.backend == "llamacpp":
+        return LlamaCppChat.from_settings(settings)
+    raise LLMError(f"unknown LLM backend: {settings.backend!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# Reading numbers
+# --------------------------------------------------------------------------------------------
+
+_ERA_NAMES = {"令和": "令和", "平成": "平成", "昭和": "昭和", "R": "令和", "H": "平成", "S": "昭和"}
+
+_SCAN = re.compile(
+    r"""
+    (?P<skip>
+        第\s*\d+                                                  # 第3次, 第2期
+      | (?<![A-Za-z])(?:No|NO|no)\.?\s*\d+                        # No.2
+      | (?:指標|番号|項目)\s*\d+                                   # 活動指標2
+      | (?<![\d.])\d+\s*(?:次|番目|位)                             # 1次評価, 2番目, 1位
+      | (?<![\d.])\d+(?:st|nd|rd|th)(?![A-Za-z])                  # 1st, 2nd
+      | (?<![\d.,])1\s*(?:件|人|回|世帯|台|本|か所|箇所|ヶ所|校|団体|事業|者)\s*(?:当たり|あたり|につき)
+      | \(\s*\d\s*\)                                              # (1)
+      | (?:\A|(?<=\n))[ \t]*(?:[-*・][ \t]*)?\d{1,2}[.)](?!\d)     # "1. " / "2) " list numbering
+    )
+  | (?P<fy>(?<![A-Za-z])(?i:FY|fiscal\s+year|fiscal)\s*(?P<fy_n>(?:19|20)\d{2})(?!\d))
+  | (?P<west>(?<![\d.,])(?:19|20)\d{2})\s*年度?
+      (?:\s*\(\s*(?P<west_era>令和|平成|昭和|[RHS])\s*(?P<west_era_n>\d{1,2}|元)\s*年?度?\s*\))?
+  | (?P<era>令和|平成|昭和|(?<![A-Za-z])[RHS](?=\s*(?:\d{1,2}|元)(?!\d)))\s*(?P<era_n>\d{1,2}|元)(?!\d)
+      (?:\s*年度?)?(?:\s*\(\s*(?P<era_west>(?:19|20)\d{2})\s*年?度?\s*\))?
+  | (?P<bare_era>(?<![\d.,])\d{1,2})\s*年度
+  | (?P<num>
+        (?P<sign>[△▲]\s*|(?<![A-Za-z0-9_.)\]])[-−](?=\d))?
+        (?<![A-Za-z_.\d])(?P<int>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?P<frac>\.\d+)?
+        (?P<mult>\s*[万億兆])?
+    )
+    """,
+    re.VERBOSE | re.ASCII,
+)
+_MULTIPLIERS = {"万": Decimal(10_000), "億": Decimal(100_000_000), "兆": Decimal(1_000_000_000_000)}
+
+
+@dataclass(frozen=True)
+class _Mention:
+    text: str
+    numbers: tuple[Decimal, ...]  # as written; an era year adds its Western year
+    years: tuple[int, ...] = ()  # set for a fiscal-year mention: checked as years, not figures
+
+
+def _prepare(text: str) -> str:
+    # Circled, parenthesized and superscript digits (Unicode category "No") are markers, not
+    # figures, and NFKC would turn ① into a plain 1 — so mask them before normalizing.
+    masked = "".join("○" if unicodedata.category(ch) == "No" else ch for ch in text)
+    return nfkc(masked)
+
+
+def _era_number(token: str) -> int:
+    return 1 if token == "元" else int(token)
+
+
+def _mentions(text: str) -> list[_Mention]:
+    """Every figure and fiscal-year mention in the text, in order (ordinals left out)."""
+    t = _prepare(text)
+    out: list[_Mention] = []
+    era = "令和"  # a bare 6年度 belongs to the last era named (令和4〜6年度), else 令和
+    for m in _SCAN.finditer(t):
+        if m.group("skip") is not None:
+            continue
+        if m.group("fy"):
+            fy = int(m.group("fy_n"))
+            out.append(_Mention(m.group(0), (Decimal(fy),), (fy,)))
+        elif m.group("west"):
+            fy = int(m.group("west"))
+            numbers: list[Decimal] = [Decimal(fy)]
+            years = [fy]
+            if m.group("west_era"):
+                era = _ERA_NAMES[m.group("west_era")]
+                n = _era_number(m.group("west_era_n"))
+                numbers.append(Decimal(n))
+                years.append(era_to_western(era, n))
+            out.append(_Mention(m.group(0), tuple(numbers), tuple(dict.fromkeys(years))))
+        elif m.group("era"):
+            era = _ERA_NAMES[m.group("era")]
+            n = _era_number(m.group("era_n"))
+            west = era_to_western(era, n)
+            numbers = [Decimal(n), Decimal(west)]
+            years = [west]
+            if m.group("era_west"):
+                numbers.append(Decimal(int(m.group("era_west"))))
+                years.append(int(m.group("era_west")))
+            out.append(_Mention(m.group(0), tuple(dict.fromkeys(numbers)), tuple(dict.fromkeys(years))))
+        elif m.group("bare_era"):
+            n = int(m.group("bare_era"))
+            west = ERA_OFFSETS[era] + n
+            out.append(_Mention(m.group(0), (Decimal(n), Decimal(west)), (west,)))
+        else:
+            value = Decimal(m.group("int").replace(",", "") + (m.group("frac") or ""))
+            if m.group("mult"):
+                value *= _MULTIPLIERS[m.group("mult").strip()]
+            if m.group("sign"):
+                value = -value
+            out.append(_Mention(m.group("num").strip(), (value,)))
+    return out
+
+
+def numbers_in(text: str) -> list[Decimal]:
+    """Every number written in the text, in order (see the module docstring for the rules).
+
+    '実績は１，２３４件' → [1234]; '△500千円' → [-500]; '102.4%' → [102.4];
+    '令和6年度' → [6, 2024]; '①' and '1次評価' → [].
+    """
+    return [n for mention in _mentions(text) for n in mention.numbers]
+
+
+def _dec(value: Number | Decimal) -> Decimal | None:
+    if isinstance(value, bool):  # True is an int to Python, never a figure here
+        return None
+    if isinstance(value, Decimal):
+        return value
+    try:
+        # str() first: Decimal(0.1) would carry the float's binary tail.
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _roundings(value: Decimal) -> set[Decimal]:
+    # Both tie rules: a model rounds half up (四捨五入), Python's round() half to even; they only
+    # differ on an exact .x5, so this adds no other value.
+    out: set[Decimal] = set()
+    if not value.is_finite():
+        return out
+    for places in (Decimal("0.1"), Decimal("1")):
+        for rule in (ROUND_HALF_UP, ROUND_HALF_EVEN):
+            out.add(value.quantize(places, rounding=rule))
+    return out
+
+
+def allowed_numbers(
+    facts: Iterable[Fact], citations: Iterable[Citation], extra: Iterable[Number | Decimal]
+) -> set[Decimal]:
+    """The numbers an answer may state: fact values and years, numbers in quotes, computed values.
+
+    Numbers in a fact's project, indicator and row names count too (第3次総合計画, 65歳以上の…):
+    naming the indicator is not inventing a figure. Only computed values (``extra`` and facts with
+    ``computed=True``) also allow their one-decimal and integer roundings; nothing is rescaled.
+    """
+    out: set[Decimal] = set()
+    for fact in facts:
+        if isinstance(fact.value, str):
+            out.update(numbers_in(fact.value))
+        elif fact.value is not None:
+            d = _dec(fact.value)
+            if d is not None:
+                out.add(d)
+                if fact.computed:
+                    out |= _roundings(d)
+        if fact.fy is not None:
+            out.add(Decimal(fact.fy))
+        for label in (fact.project, fact.indicator, fact.row):
+            if label:
+                out.update(numbers_in(label))
+    for citation in citations:
+        out.update(numbers_in(citation.quote))
+    for value in extra:
+        d = _dec(value)
+        if d is not None:
+            out.add(d)
+            out |= _roundings(d)
+    return out
+
+
+def allowed_years(
+    facts: Iterable[Fact], citations: Iterable[Citation], question: str | None = None
+) -> set[int]:
+    """Fiscal years an answer may name: the facts' years, years in quotes and in the question."""
+    years = {f.fy for f in facts if f.fy is not None}
+    texts = [c.quote for c in citations] + ([question] if question else [])
+    for text in texts:
+        for mention in _mentions(text):
+            years.update(mention.years)
+    return years
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    ok: bool
+    unknown: list[str] = field(default_factory=list)  # the mentions that matched nothing, as written
+
+
+def _values(computed: Computed) -> list[Number | Decimal]:
+    return list(computed.values()) if isinstance(computed, Mapping) else list(computed)
+
+
+def guard(
+    text: str,
+    facts: Sequence[Fact],
+    citations: Sequence[Citation],
+    computed: Computed,
+    *,
+    question: str | None = None,
+) -> GuardResult:
+    """Check every number in ``text`` against the facts, quotes and computed values.
+
+    ``question``: years it names are allowed too (see the module docstring); its other numbers are not.
+    """
+    allowed = allowed_numbers(facts, citations, _values(computed))
+    years = allowed_years(facts, citations, question)
+    unknown: list[str] = []
+    for mention in _mentions(text):
+        if mention.years:
+            good = all(y in years for y in mention.years)
+        else:
+            good = all(_is_allowed(n, allowed) for n in mention.numbers)
+        if not good:
+            unknown.append(mention.text)
+    return GuardResult(ok=not unknown, unknown=unknown)
+
+
+def _is_allowed(value: Decimal, allowed: set[Decimal]) -> bool:
+    # A positive figure may stand for a negative one (「1,000千円減少」: the words carry the sign);
+    # a written negative must match a negative.
+    return value in allowed or (value > 0 and -value in allowed)
+
+
+# --------------------------------------------------------------------------------------------
+# Writing with the model
+# --------------------------------------------------------------------------------------------
+
+_FIELD_LABELS = {
+    "plan": "計画", "actual": "実績", "rate": "達成率", "change": "増減",
+    "project_cost": "事業費", "personnel_cost": "人件費", "total_cost": "総事業費",
+    "national_prefectural": "国・県支出金", "municipal_bonds": "市債", "user_charges": "受益者負担",
+    "other_revenue": "その他", "general_revenue": "一般財源",
+    "unit_cost_total": "単位コスト（総事業費）", "unit_cost_general": "単位コスト（一般財源）",
+    "unit_cost": "単位コスト", "result": "評価結果", "scores": "評点",
+    "section": "担当課", "department": "担当部",
+}
+
+SYSTEM_PROMPT = """あなたは市役所の職員を支援するアシスタントです。事務事業評価シートから取り出した「事実」と「引用」だけを使って、質問に答えてください。
+
+守ること:
+- 数値は、事実・計算済みの値・引用に書かれているものだけを、書かれているとおりに使ってください。新しい計算、単位の換算（千円→円、万円など）、概数（約〜）への言い換えはしないでください。
+- 数値には必ず単位と年度を添えてください（例: 2024年度（令和6年度）の実績は685件）。
+- 事実と引用から答えられないときは、推測せず、資料からは分からないと述べてください。
+- 事実と引用にない理由・評価・見通しを付け加えないでください。
+- 質問と同じ言語で答えてください。英語の質問には英語で答えます（単位は thousand yen, cases などに訳してかまいませんが、数値はそのまま）。
+- 簡潔に、数文で答えてください。見出しや番号付きの箇条書きは使いません。"""
+
+
+def _fmt(value: Number | Decimal | str | None) -> str:
+    if value is None:
+        return "（記載なし）"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Decimal):
+        return format(value, ",f")
+    return format_number(value)
+
+
+def _fact_line(i: int, fact: Fact) -> str:
+    parts = []
+    if fact.project:
+        parts.append(f"事業: {fact.project}")
+    if fact.row and fact.indicator and fact.indicator not in fact.row:
+        parts.append(f"行: {fact.row} {fact.indicator}")
+    elif fact.row or fact.indicator:
+        parts.append(f"行: {fact.row or fact.indicator}")
+    if fact.fy is not None:
+        parts.append(f"年度: {fy_label(fact.fy)}")
+    parts.append(f"項目: {_FIELD_LABELS.get(fact.field, fact.field)}")
+    value = _fmt(fact.value) + (f" {fact.unit}" if fact.unit and fact.value is not None else "")
+    parts.append(f"値: {value}" + ("（計算値）" if fact.computed else ""))
+    return f"[F{i}] " + " / ".join(parts)
+
+
+def build_messages(
+    question: str, facts: Sequence[Fact], citations: Sequence[Citation], computed: Computed
+) -> list[BaseMessage]:
+    """The system and user messages: the question, then numbered facts, computed values and quotes."""
+    english = detect_lang(nfkc(question)) == "en"
+    lines = [f"質問: {question}", f"回答の言語: {'English' if english else '日本語'}", "", "事実:"]
+    lines += [_fact_line(i, f) for i, f in enumerate(facts, 1)] or ["（なし）"]
+    items = list(computed.items()) if isinstance(computed, Mapping) else [(None, v) for v in computed]
+    if items:
+        lines += ["", "計算済みの値:"]
+        lines += [f"[C{i}] {label} = {_fmt(v)}" if label else f"[C{i}] {_fmt(v)}"
+                  for i, (label, v) in enumerate(items, 1)]
+    lines += ["", "引用:"]
+    quotes = [f"[Q{i}] {c.project or ''}「{c.section}」: {c.quote}" for i, c in enumerate(citations, 1)]
+    lines += quotes or ["（なし）"]
+    return [SystemMessage(content=SYSTEM_PROMPT), HumanMessage(content="\n".join(lines))]
+
+
+_THINK = re.compile(r"<think>.*?</think>", re.S)
+
+
+def _clean(text: str) -> str:
+    # Reasoning models (qwen3, deepseek-r1 via Ollama) put their scratch work in <think> blocks:
+    # it is not the answer, and an unterminated one means the answer was cut off.
+    text = _THINK.sub("", text)
+    if "<think>" in text:
+        return ""
+    return text.strip()
+
+
+def write_with_llm(
+    chat_model: BaseChatModel | None,
+    question: str,
+    facts: Sequence[Fact],
+    citations: Sequence[Citation],
+    computed: Computed,
+    fallback: Answer,
+) -> Answer:
+    """The model's prose when every number in it checks out, else ``fallback`` unchanged.
+
+    The returned Answer keeps the fallback's facts, citations and other fields; only ``answer``
+    and ``mode`` change. Model errors, timeouts and empty replies also give the fallback.
+    """
+    if chat_model is None or not fallback.answerable or not (facts or citations):
+        # Nothing to phrase: a model given no facts could only guess.
+        return fallback
+    computed_values = _values(computed)
+    computed_arg: Computed = computed if isinstance(computed, Mapping) else computed_values
+    try:
+        reply = chat_model.invoke(build_messages(question, facts, citations, computed_arg))
+    except Exception as exc:  # any backend failure (timeout, HTTP, model crash) must not lose the answer
+        log.warning("LLM call failed (%s: %s); using the extractive answer", type(exc).__name__, exc)
+        return fallback
+    text = _clean(reply.text if isinstance(reply, BaseMessage) else str(reply))
+    if not text:
+        log.warning("LLM returned no answer text; using the extractive answer")
+        return fallback
+    result = guard(text, facts, citations, computed_values, question=question)
+    if not result.ok:
+        log.warning(
+            "LLM answer rejected by the figure guard: guard_rejected=%s; using the extractive answer",
+            result.unknown,
+            extra={"guard_rejected": result.unknown},
+        )
+        return fallback
+    return fallback.model_copy(update={"answer": text, "mode": "llm"})

@@ -1,0 +1,409 @@
+"""The optional LLM writer: the figure guard, the fallback, the backends (no real model, no network)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+import types
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import httpx
+import pytest
+from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from langchain_core.outputs import ChatResult
+
+from assistant.answer import Answer, Citation, Fact
+from assistant.llm import (
+    LlamaCppChat,
+    LLMError,
+    OpenAICompatibleChat,
+    allowed_numbers,
+    build_messages,
+    guard,
+    make_chat_model,
+    numbers_in,
+    write_with_llm,
+)
+from assistant.settings import AssistantSettings, LLMSettings
+
+SHEET = "koriyama-r7-digital-first"
+PROJECT = "デジタルファースト推進事業"
+INDICATOR = "オンラインによる電子申請手続き数（上記以外）"
+
+FACTS = [
+    Fact(sheet_id=SHEET, project=PROJECT, indicator=INDICATOR, row="活動指標②", fy=2024,
+         field="plan", value=669, unit="件"),
+    Fact(sheet_id=SHEET, project=PROJECT, indicator=INDICATOR, row="活動指標②", fy=2024,
+         field="actual", value=685, unit="件"),
+    Fact(sheet_id=SHEET, project=PROJECT, indicator="事業費", row="事業費", fy=2024,
+         field="project_cost", value=50496, unit="千円"),
+    Fact(sheet_id=SHEET, project=PROJECT, indicator="一般財源", row="一般財源", fy=2024,
+         field="change", value=-1200, unit="千円", computed=True),
+]
+CITATIONS = [
+    Citation(sheet_id=SHEET, project=PROJECT, section="総事業費（事業費・人件費）分析結果",
+             quote="令和５年度と比べて事業費は増加したが、電子申請の件数は１２％伸びた。"),
+]
+RATE = 685 / 669 * 100  # 102.39…
+QUESTION = "デジタルファースト推進事業の令和6年度の電子申請手続き数の実績は？"
+FALLBACK = Answer(
+    question=QUESTION,
+    answer="2024年度（令和6年度）の実績は685件（計画669件、達成率102.4%）です。",
+    facts=FACTS,
+    citations=CITATIONS,
+    intent="figure",
+    sheet_ids=[SHEET],
+)
+
+
+def _write(reply: str, computed=(RATE,), question: str = QUESTION) -> Answer:
+    model = FakeListChatModel(responses=[reply])
+    return write_with_llm(model, question, FACTS, CITATIONS, computed, FALLBACK)
+
+
+# ---- numbers_in ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("実績は1,234件", ["1234"]),
+        ("実績は１，２３４件", ["1234"]),  # full-width digits and comma
+        ("達成率は１０２．４％", ["102.4"]),
+        ("△500千円の減", ["-500"]),
+        ("▲1,200千円", ["-1200"]),
+        ("−５件", ["-5"]),
+        ("50,496千円", ["50496"]),
+        ("令和6年度", ["6", "2024"]),
+        ("2024年度（令和6年度）", ["2024", "6"]),
+        ("令和元年度", ["1", "2019"]),
+        ("FY2024: 685 cases", ["2024", "685"]),
+        ("scores 4,3,3,4,4", ["4", "3", "3", "4", "4"]),
+        ("2023-2024", ["2023", "2024"]),
+        ("3万件", ["30000"]),
+    ],
+)
+def test_numbers_in_normalizes(text: str, expected: list[str]) -> None:
+    assert numbers_in(text) == [Decimal(e) for e in expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["①②③", "活動指標②", "⑴背景", "一次評価と二次評価", "1次評価・2次評価", "第3次総合計画",
+     "1. 背景\n2. 現状", "(1) 背景", "No.2", "1st", "1件当たりコスト", "活動指標2"],
+)
+def test_ordinals_are_not_numbers(text: str) -> None:
+    assert numbers_in(text) == []
+
+
+def test_list_numbering_skipped_but_figures_kept() -> None:
+    assert numbers_in("1. 実績685件\n2. 計画669件") == [Decimal(685), Decimal(669)]
+
+
+# ---- allowed numbers and the guard ------------------------------------------------------------
+
+
+def test_allowed_numbers_holds_values_years_quotes_and_rounded_rates() -> None:
+    allowed = allowed_numbers(FACTS, CITATIONS, [RATE])
+    for n in ("669", "685", "50496", "-1200", "2024", "12", "5", "2023", "102.4", "102"):
+        assert Decimal(n) in allowed, n
+    assert Decimal("103.4") not in allowed
+    assert Decimal("50496000") not in allowed  # no 千円 → 円 rescaling
+
+
+def test_guard_accepts_the_right_figures() -> None:
+    text = "2024年度（令和6年度）の実績は685件で、計画669件に対する達成率は102.4%でした。事業費は50,496千円です。"
+    assert guard(text, FACTS, CITATIONS, [RATE]).ok
+
+
+def test_guard_normalizes_full_width_commas_and_triangle() -> None:
+    text = "令和６年度の実績は６８５件、一般財源は△1,200千円（前年度比）、事業費は５０，４９６千円。"
+    result = guard(text, FACTS, CITATIONS, [])
+    assert result.ok, result.unknown
+
+
+def test_guard_positive_may_carry_a_negative_in_words_but_not_the_reverse() -> None:
+    assert guard("一般財源は1,200千円減少しました。", FACTS, CITATIONS, []).ok
+    assert not guard("実績は△685件", FACTS, CITATIONS, []).ok
+
+
+def test_guard_rejects_an_invented_number() -> None:
+    result = guard("令和6年度の実績は686件でした。", FACTS, CITATIONS, [RATE])
+    assert not result.ok
+    assert result.unknown == ["686"]
+
+
+def test_guard_rejects_a_wrong_rate_and_accepts_the_computed_one() -> None:
+    assert not guard("達成率は103.4%です。", FACTS, CITATIONS, [RATE]).ok
+    assert guard("達成率は102.4%です。", FACTS, CITATIONS, [RATE]).ok
+    assert guard("達成率は102.4%です。", FACTS, CITATIONS, [102.4]).ok
+    assert guard("達成率は約102%です。", FACTS, CITATIONS, [RATE]).ok  # integer rounding of a computed rate
+    # without the computed value, a rate is an unknown number
+    assert guard("達成率は102.4%です。", FACTS, CITATIONS, []).unknown == ["102.4"]
+
+
+def test_guard_rounding_is_for_computed_values_only() -> None:
+    facts = [Fact(sheet_id=SHEET, fy=2024, field="actual", value=12.34, unit="%")]
+    assert guard("12.34%", facts, [], []).ok
+    assert not guard("12.3%", facts, [], []).ok
+    computed_fact = facts[0].model_copy(update={"computed": True})
+    assert guard("12.3%", [computed_fact], [], []).ok
+
+
+def test_guard_years_match_fact_years_and_quotes() -> None:
+    for text in ("令和6年度の実績", "2024年度の実績", "R6の実績", "2024年度（令和6年度）", "FY2024", "令和5年度と比べて"):
+        assert guard(text, FACTS, CITATIONS, []).ok, text
+    # 令和7年度 (2025) is neither a fact's year nor in a quote
+    assert guard("令和7年度の計画", FACTS, CITATIONS, []).unknown == ["令和7年度"]
+    assert not guard("2022年度は", FACTS, CITATIONS, []).ok
+    # a year the question names is the subject, not an invented figure
+    assert guard("2022年度の数値は資料にありません。", FACTS, CITATIONS, [], question="2022年度は？").ok
+    # the era number alone is not a figure: "6件" is still checked as a number
+    assert not guard("6件", FACTS, CITATIONS, []).ok
+
+
+def test_guard_ignores_ordinals() -> None:
+    text = "活動指標②（一次評価・二次評価とも継続）、第2次計画の①の指標では685件です。"
+    assert guard(text, FACTS, CITATIONS, []).ok
+
+
+def test_guard_accepts_numbers_in_quotes_and_indicator_names() -> None:
+    assert guard("電子申請の件数は12%伸びました。", FACTS, CITATIONS, []).ok
+    facts = [Fact(sheet_id=SHEET, indicator="65歳以上の利用者数", fy=2024, field="actual", value=30, unit="人")]
+    assert guard("65歳以上の利用者数は30人です。", facts, [], []).ok
+
+
+# ---- write_with_llm ---------------------------------------------------------------------------
+
+
+def test_model_with_the_right_figures_gives_an_llm_answer() -> None:
+    prose = "令和6年度の電子申請手続き数は685件で、計画の669件を上回り、達成率は102.4%でした。"
+    answer = _write(prose)
+    assert answer.mode == "llm"
+    assert answer.answer == prose
+    assert answer.facts == FALLBACK.facts and answer.citations == FALLBACK.citations
+    assert answer.question == FALLBACK.question and answer.sheet_ids == FALLBACK.sheet_ids
+    assert set(Answer.model_fields) == set(answer.model_dump())
+
+
+@pytest.mark.parametrize(
+    "prose",
+    ["令和6年度の実績は686件でした。", "実績は685件、達成率は103.4%でした。", "事業費は50,496,000円です。"],
+)
+def test_model_inventing_a_number_falls_back_unchanged(prose: str, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="assistant.llm"):
+        answer = _write(prose)
+    assert answer == FALLBACK
+    assert answer.mode == "extractive"
+    rejected = [r for r in caplog.records if hasattr(r, "guard_rejected")]
+    assert rejected and rejected[0].guard_rejected
+
+
+def test_computed_rate_is_accepted_when_passed() -> None:
+    prose = "達成率は102.4%です。"
+    assert _write(prose, computed=(RATE,)).mode == "llm"
+    assert _write(prose, computed={"達成率（実績÷計画）": 102.4}).mode == "llm"
+    assert _write(prose, computed=()).mode == "extractive"
+
+
+def test_english_question_gets_an_english_instruction() -> None:
+    messages = build_messages("What was the actual in FY2024?", FACTS, CITATIONS, {"achievement rate": 102.4})
+    assert isinstance(messages[0], SystemMessage) and isinstance(messages[1], HumanMessage)
+    assert "英語の質問には英語で" in messages[0].content
+    user = messages[1].content
+    assert "回答の言語: English" in user
+    assert "[F2]" in user and "685 件" in user and "2024年度（令和6年度）" in user and "活動指標②" in user
+    assert "[C1] achievement rate = 102.4" in user
+    assert "[Q1]" in user and CITATIONS[0].quote in user
+    assert "回答の言語: 日本語" in build_messages(QUESTION, FACTS, CITATIONS, [])[1].content
+
+
+def test_english_answer_passes_the_guard() -> None:
+    prose = "In FY2024 the project handled 685 online applications against a plan of 669 (102.4%)."
+    assert _write(prose, question="How many online applications in FY2024?").mode == "llm"
+
+
+class _Broken(BaseChatModel):
+    error: type[Exception] = TimeoutError
+
+    @property
+    def _llm_type(self) -> str:
+        return "broken"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
+        raise self.error("the model timed out")
+
+
+@pytest.mark.parametrize("error", [TimeoutError, RuntimeError, httpx.ConnectError])
+def test_model_error_falls_back(error: type[Exception], caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="assistant.llm"):
+        answer = write_with_llm(_Broken(error=error), QUESTION, FACTS, CITATIONS, [RATE], FALLBACK)
+    assert answer == FALLBACK
+    assert "LLM call failed" in caplog.text
+
+
+def test_empty_or_thinking_only_reply_falls_back() -> None:
+    assert _write("   ") == FALLBACK
+    assert _write("<think>まだ考え中") == FALLBACK
+    assert _write("<think>686かな</think>実績は685件です。").answer == "実績は685件です。"
+
+
+def test_no_model_or_unanswerable_keeps_the_fallback() -> None:
+    assert write_with_llm(None, QUESTION, FACTS, CITATIONS, [], FALLBACK) == FALLBACK
+    unanswerable = FALLBACK.model_copy(update={"answerable": False, "answer": "資料からは分かりません。"})
+    model = FakeListChatModel(responses=["685件です。"])
+    assert write_with_llm(model, QUESTION, FACTS, CITATIONS, [], unanswerable) == unanswerable
+
+
+# ---- settings and backends --------------------------------------------------------------------
+
+
+def test_settings_default_off_and_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = AssistantSettings()
+    assert s.llm.backend == "off" and s.top_k == 8 and s.max_quote_chars == 240
+    assert s.llm.api_key.get_secret_value() == "none" and s.llm.temperature == 0 and s.llm.max_tokens == 512
+    monkeypatch.setenv("SHEETQA_LLM__BACKEND", "openai")
+    monkeypatch.setenv("SHEETQA_LLM__MODEL", "qwen2.5:7b-instruct")
+    monkeypatch.setenv("SHEETQA_TOP_K", "5")
+    s = AssistantSettings()
+    assert s.llm.backend == "openai" and s.llm.model == "qwen2.5:7b-instruct" and s.top_k == 5
+
+
+def test_make_chat_model_off_is_none() -> None:
+    assert make_chat_model(LLMSettings()) is None
+
+
+def test_make_chat_model_llamacpp_without_package(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    gguf = tmp_path / "model.gguf"
+    gguf.write_bytes(b"GGUF")
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # makes `import llama_cpp` raise ImportError
+    with pytest.raises(LLMError, match="llama-cpp-python"):
+        make_chat_model(LLMSettings(backend="llamacpp", gguf_path=gguf))
+
+
+def test_make_chat_model_llamacpp_needs_a_file(tmp_path) -> None:
+    with pytest.raises(LLMError, match="GGUF_PATH"):
+        make_chat_model(LLMSettings(backend="llamacpp"))
+    with pytest.raises(LLMError, match="not a file"):
+        make_chat_model(LLMSettings(backend="llamacpp", gguf_path=tmp_path / "missing.gguf"))
+
+
+def test_llamacpp_wrapper_with_a_fake_llama(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    calls: dict = {}
+
+    class FakeLlama:
+        def __init__(self, **kwargs) -> None:
+            calls["init"] = kwargs
+
+        def create_chat_completion(self, **kwargs) -> dict:
+            calls.setdefault("chat", []).append(kwargs)
+            return {"model": "fake", "choices": [{"message": {"role": "assistant", "content": "実績は685件です。"},
+                                                  "finish_reason": "stop"}],
+                    "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}
+
+    monkeypatch.setitem(sys.modules, "llama_cpp", types.SimpleNamespace(Llama=FakeLlama))
+    gguf = tmp_path / "model.gguf"
+    gguf.write_bytes(b"GGUF")
+    model = make_chat_model(LLMSettings(backend="llamacpp", gguf_path=gguf, n_ctx=2048, n_threads=2))
+    assert isinstance(model, LlamaCppChat)
+    assert calls["init"] == {"model_path": str(gguf), "n_ctx": 2048, "n_threads": 2, "verbose": False}
+    answer = write_with_llm(model, QUESTION, FACTS, CITATIONS, [RATE], FALLBACK)
+    assert answer.mode == "llm" and answer.answer == "実績は685件です。"
+    assert write_with_llm(model, QUESTION, FACTS, CITATIONS, [RATE], FALLBACK).mode == "llm"
+    assert len(calls["chat"]) == 2  # loaded once, called twice
+    sent = calls["chat"][0]
+    assert [m["role"] for m in sent["messages"]] == ["system", "user"]
+    assert sent["temperature"] == 0 and sent["max_tokens"] == 512
+
+
+def _completion(content: str) -> dict:
+    return {"id": "x", "object": "chat.completion", "model": "m",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                         "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19}}
+
+
+def test_openai_compatible_posts_the_right_json() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=_completion("実績は685件です。"))
+
+    settings = LLMSettings(backend="openai", base_url="http://llm.test/v1/", model="qwen2.5:7b-instruct",
+                           api_key="sk-local", max_tokens=300, timeout_s=5)
+    model = make_chat_model(settings)
+    assert isinstance(model, OpenAICompatibleChat)
+    model = model.model_copy(update={"transport": httpx.MockTransport(handler)})
+    history = [SystemMessage(content="sys"), HumanMessage(content="質問"), AIMessage(content="前の答え")]
+    reply = model.invoke(history)
+    assert reply.text == "実績は685件です。"
+    assert reply.usage_metadata["total_tokens"] == 19
+    (request,) = seen
+    assert request.method == "POST" and str(request.url) == "http://llm.test/v1/chat/completions"
+    assert request.headers["authorization"] == "Bearer sk-local"
+    assert json.loads(request.content) == {
+        "model": "qwen2.5:7b-instruct",
+        "messages": [{"role": "system", "content": "sys"}, {"role": "user", "content": "質問"},
+                     {"role": "assistant", "content": "前の答え"}],
+        "temperature": 0.0, "max_tokens": 300, "stream": False,
+    }
+    assert "sk-local" not in repr(model)
+
+
+def test_openai_compatible_http_error_is_clear_and_falls_back() -> None:
+    transport = httpx.MockTransport(lambda r: httpx.Response(404, json={"error": "model 'x' not found"}))
+    model = OpenAICompatibleChat(base_url="http://llm.test/v1", model="x", transport=transport)
+    with pytest.raises(LLMError, match="HTTP 404.*not found"):
+        model.invoke("hi")
+    assert write_with_llm(model, QUESTION, FACTS, CITATIONS, [RATE], FALLBACK) == FALLBACK
+
+
+def test_openai_compatible_over_a_real_local_socket() -> None:
+    """One real HTTP round trip on 127.0.0.1 (a free port); the server answers one request and stops."""
+    received: dict = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            received["path"] = self.path
+            received["body"] = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            body = json.dumps(_completion("令和6年度の実績は685件、達成率は102.4%です。")).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    server.timeout = 10
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        settings = LLMSettings(backend="openai", base_url=f"http://127.0.0.1:{port}/v1", timeout_s=10)
+        model = make_chat_model(settings)
+        answer = write_with_llm(model, QUESTION, FACTS, CITATIONS, [RATE], FALLBACK)
+    finally:
+        thread.join(timeout=15)
+        server.server_close()
+    assert answer.mode == "llm"
+    assert received["path"] == "/v1/chat/completions"
+    assert "model" not in received["body"]  # unset model: a single-model server picks its own
+    assert received["body"]["messages"][0]["role"] == "system"
+
+
+def test_openai_compatible_timeout_falls_back() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    model = OpenAICompatibleChat(base_url="http://llm.test/v1", transport=httpx.MockTransport(handler))
+    assert write_with_llm(model, QUESTION, FACTS, CITATIONS, [RATE], FALLBACK) == FALLBACK
+
