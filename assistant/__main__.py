@@ -1,0 +1,109 @@
+"""``python -m assistant``: ask one question, a batch of them, or chat in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ingest.errors import SheetError
+
+
+def _assistant(args: argparse.Namespace):  # -> Assistant (imported lazily: --help stays instant)
+    from assistant.chain import Assistant
+    from assistant.settings import AssistantSettings
+
+    settings = AssistantSettings().with_home(args.store)
+    if not settings.sqlite_path.exists():
+        raise SheetError(str(settings.home), "no store here yet; index sheets first: python -m ingest build PATH")
+    return Assistant.from_settings(settings)
+
+
+def _print_answer(answer, as_json: bool, extra: dict | None = None) -> None:  # noqa: ANN001
+    if as_json:
+        obj = json.loads(answer.model_dump_json())
+        obj = {**(extra or {}), **{k: obj[k] for k in ("question", "answer", "answerable", "facts", "citations", "mode")},
+               **{k: obj[k] for k in ("intent", "sheet_ids")}}
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        return
+    print(answer.answer)
+    if answer.facts and not answer.citations:
+        sources = sorted({f"{f.project}（{f.sheet_id}）" for f in answer.facts})
+        print("\n出典: " + "、".join(sources))
+
+
+def _ask(args: argparse.Namespace) -> int:
+    if args.batch:
+        return _batch(args)
+    if not args.question:
+        print("error: give a question, or --batch FILE.jsonl", file=sys.stderr)
+        return 2
+    assistant = _assistant(args)
+    _print_answer(assistant.ask(args.question), args.json)
+    return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    """Many independent questions (no shared history), one model load."""
+    path = Path(args.batch)
+    if not path.exists():
+        raise SheetError(str(path), "no such file")
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            items.append((item.get("id", n), str(item["question"])))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+            raise SheetError(str(path), f"line {n} is not {{\"id\": …, \"question\": …}}") from None
+    assistant = _assistant(args)
+    for qid, question in items:
+        _print_answer(assistant.ask(question), True, {"id": qid})
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from assistant.chain import Turn
+
+    assistant = _assistant(args)
+    history: list[Turn] = []
+    print("質問をどうぞ（終了は空行または Ctrl-D）")
+    while True:
+        try:
+            question = input("> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        answer = assistant.ask(question, history)
+        _print_answer(answer, False)
+        history.append(Turn(question, answer))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m assistant", description="事務事業評価シートに質問する")
+    sub = ap.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("ask", help="answer one question (or --batch FILE.jsonl)")
+    a.add_argument("question", nargs="?")
+    a.add_argument("--json", action="store_true", help="print the answer JSON (contract.md)")
+    a.add_argument("--batch", metavar="FILE.jsonl", help='one {"id": …, "question": …} per line; JSON out, one per line')
+    a.add_argument("--store", help="the store folder (default: SHEETQA_HOME or ./.sheetqa)")
+    a.set_defaults(run=_ask)
+    c = sub.add_parser("chat", help="a conversation in the terminal (follow-up questions keep their context)")
+    c.add_argument("--store")
+    c.set_defaults(run=_chat)
+    args = ap.parse_args(argv)
+    try:
+        return args.run(args)
+    except SheetError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

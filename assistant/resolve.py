@@ -1,0 +1,170 @@
+"""Which sheets and indicators a question names: full, partial or paraphrased project names, a
+department or 課, an indicator's name or a staff shorthand for it (コンビニ交付, 電子申請の件数)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.normalize import nfkc
+from ingest.store import FigureStore
+
+# Shorthand staff use → words the sheets print. Expanding the question (never the names) keeps
+# matching exact where the question already uses the sheet's own words.
+ALIASES: dict[str, str] = {
+    "コンビニ交付": "コンビニでの証明書等発行",
+    "電子申請": "オンライン申請",
+    "オンライン申請": "電子申請",
+    "キャッシュレス": "キャッシュレス決済",
+    "マイナカード": "マイナンバーカード",
+    "online application": "オンライン申請",
+    "cashless": "キャッシュレス決済",
+    "convenience store": "コンビニでの証明書等発行",
+    "my number card": "マイナンバーカード",
+    "mynumber": "マイナンバーカード",
+    "population": "市民",
+    "residents": "市民",
+    "facilities": "施設数",
+    "applications": "申請件数",
+    "application": "申請件数",
+}
+_STRIP = re.compile(r"[\s()（）「」『』【】・、。,.?？!！]")
+
+
+def squash(text: str) -> str:
+    return _STRIP.sub("", nfkc(text)).lower()
+
+
+def bigrams(text: str) -> set[str]:
+    s = squash(text)
+    return {s[i: i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+
+
+def variants(question: str) -> list[str]:
+    """The question as written, and with each shorthand replaced by the sheets' own words."""
+    q = nfkc(question).lower()
+    out = [q]
+    for k, v in ALIASES.items():
+        if k.lower() in q:
+            out.append(q.replace(k.lower(), v))
+    return out
+
+
+def expand(question: str) -> str:
+    """All variants in one string: for lexical search, where more words only help."""
+    return " ".join(variants(question))
+
+
+def similarity(question: str, name: str) -> float:
+    """How much of ``name`` the question covers (bigram containment), with credit the other way
+    so that a question quoting part of a long name (「コンビニ交付の件数」) still finds it."""
+    if not name:
+        return 0.0
+    nn, nb = squash(name), bigrams(name)
+    best = 0.0
+    for q in variants(question):
+        if nn and nn in squash(q):
+            return 1.0
+        qb = bigrams(q)
+        if qb and nb:
+            common = len(qb & nb)
+            best = max(best, common / len(nb), 0.9 * common / len(qb))
+    return best
+
+
+@dataclass(frozen=True)
+class SheetRef:
+    sheet_id: str
+    project: str | None
+    department: str | None
+    section: str | None
+    target_fy: int | None
+    evaluation_fy: int | None
+
+
+@dataclass(frozen=True)
+class IndicatorRef:
+    sheet_id: str
+    kind: str
+    no: int
+    label: str
+    name: str | None
+    unit: str | None
+
+
+@dataclass
+class Catalog:
+    """Every sheet and indicator in the store, loaded once and reloaded when the store changes."""
+
+    sheets: list[SheetRef]
+    indicators: list[IndicatorRef]
+    fingerprint: tuple[int, float]
+
+    @classmethod
+    def load(cls, store: FigureStore) -> Catalog:
+        sheets = [
+            SheetRef(r["sheet_id"], r["project"], r["department"], r["section"], r["target_fy"], r["evaluation_fy"])
+            for r in store.query(
+                "SELECT sheet_id, project, department, section, target_fy, evaluation_fy FROM sheets"
+            )
+        ]
+        indicators = [
+            IndicatorRef(r["sheet_id"], r["kind"], r["no"], r["label"], r["name"], r["unit"])
+            for r in store.query("SELECT sheet_id, kind, no, label, name, unit FROM indicators ORDER BY sheet_id, "
+                                 "CASE kind WHEN 'target' THEN 0 WHEN 'activity' THEN 1 ELSE 2 END, no")
+        ]
+        return cls(sheets, indicators, fingerprint_of(store))
+
+    def sheet(self, sheet_id: str) -> SheetRef | None:
+        return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
+
+    def projects(self, question: str, threshold: float = 0.72) -> list[tuple[float, SheetRef]]:
+        """Sheets whose project the question names, best first (all years of a project)."""
+        q = question
+        scored = [(similarity(q, s.project or ""), s) for s in self.sheets]
+        scored = [(sc, s) for sc, s in scored if sc >= threshold]
+        if not scored:
+            # A name without its 事業/推進 tail: 「デジタルファースト」.
+            scored = [(similarity(q, re.sub(r"(推進)?事業$", "", s.project or "")) - 0.05, s) for s in self.sheets]
+            scored = [(sc, s) for sc, s in scored if sc >= threshold and len(squash(s.project or "")) > 3]
+        best = max((sc for sc, _ in scored), default=0.0)
+        return sorted([(sc, s) for sc, s in scored if sc >= best - 0.1], key=lambda x: -x[0])
+
+    def organisations(self, question: str) -> list[SheetRef]:
+        """Sheets of a department or 課 the question names (ＤＸ戦略課, 政策開発部)."""
+        q = squash(question)
+        hits = [s for s in self.sheets if s.section and squash(s.section) in q]
+        if not hits:
+            hits = [s for s in self.sheets if s.department and squash(s.department) in q]
+        return hits
+
+    def indicators_for(self, question: str, sheet_ids: set[str] | None = None,
+                       threshold: float = 0.5) -> list[tuple[float, IndicatorRef]]:
+        q = question
+        scored = []
+        for ind in self.indicators:
+            if sheet_ids is not None and ind.sheet_id not in sheet_ids:
+                continue
+            sc = similarity(q, ind.name or "")
+            if sc >= threshold:
+                scored.append((sc, ind))
+        return sorted(scored, key=lambda x: -x[0])
+
+
+def fingerprint_of(store: FigureStore) -> tuple[int, float]:
+    row = store.query("SELECT COUNT(*) AS n, COALESCE(MAX(indexed_at), 0) AS t FROM sheets")[0]
+    return int(row["n"]), float(row["t"])
+
+
+def pick_sheet(refs: list[SheetRef], fy: int | None) -> SheetRef:
+    """Of several sheets of one project (one per evaluated year), the one that best reports ``fy``:
+    the sheet evaluating that year, else the latest that covers it, else the latest."""
+    ordered = sorted(refs, key=lambda s: s.target_fy or 0, reverse=True)
+    if fy is not None:
+        exact = [s for s in ordered if s.target_fy == fy]
+        if exact:
+            return exact[0]
+        later = [s for s in ordered if (s.target_fy or 0) >= fy]
+        if later:
+            return later[-1]
+    return ordered[0]

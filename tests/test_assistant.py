@@ -1,0 +1,178 @@
+"""The Assistant end to end on a real store: the sample sheets plus a small generated corpus.
+
+Gold figures come from the hand-checked seed reading and the corpus truth JSON, never from the
+code under test. Every extractive answer must also pass the figure guard: each number it writes
+comes from a fact or a quote.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.chain import Assistant, Turn
+from assistant.llm import guard
+from assistant.settings import AssistantSettings
+from ingest.index import build
+from ingest.model import Sheet
+from ingest.vectors import E5Embedding
+from tests.index_support import SAMPLES, model_cache, real_embeddings, subprocess_env
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_ID_PROJECT = "デジタルファースト推進事業"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[AssistantSettings, list[Sheet]]:
+    from eval.corpus import write_corpus
+
+    root = tmp_path_factory.mktemp("assistant")
+    corpus = root / "corpus"
+    write_corpus(corpus, n=8, seed=5, pdf_share=0.0, cp932_share=0.0)
+    settings = AssistantSettings(home=root / "store", models={"cache_dir": model_cache()})
+    report = build([SAMPLES, corpus / "sheets"], settings, embedding=E5Embedding(embeddings=real_embeddings()))
+    assert not [f for f in report.files if f.status == "failed"]
+    truths = [Sheet.from_json(p.read_text(encoding="utf-8")) for p in sorted((corpus / "truth").glob("*.json"))]
+    return settings, truths
+
+
+@pytest.fixture(scope="module")
+def assistant(world: tuple[AssistantSettings, list[Sheet]]) -> Assistant:
+    return Assistant.from_settings(world[0], retrieval=False)
+
+
+def ask(assistant: Assistant, question: str, history: list[Turn] | None = None):
+    answer = assistant.ask(question, history)
+    computed = [f.value for f in answer.facts if f.computed]
+    verdict = guard(answer.answer, answer.facts, answer.citations, computed, question=question)
+    assert verdict.ok, f"numbers not backed by facts or quotes: {verdict.unknown}\n{answer.answer}"
+    return answer
+
+
+def test_figure_with_rate(assistant: Assistant) -> None:
+    a = ask(assistant, "令和6年度のオンライン申請件数の実績は？計画比は？")
+    assert a.answerable and a.mode == "extractive"
+    assert "316,799" in a.answer and "300,000" in a.answer and "105.6%" in a.answer
+    actual = next(f for f in a.facts if f.field == "actual")
+    assert (actual.fy, actual.value, actual.unit, actual.row) == (2024, 316799, "件", "成果指標②")
+    assert actual.project == SEED_ID_PROJECT
+
+
+def test_indicator_by_staff_shorthand(assistant: Assistant) -> None:
+    a = ask(assistant, "コンビニ交付の件数は？")
+    assert "77,934" in a.answer  # 成果指標① in the evaluated year (2024)
+    a = ask(assistant, "令和6年度の電子申請手続き数の実績と計画は？")
+    assert "685" in a.answer and "669" in a.answer
+
+
+def test_follow_ups_keep_the_context(assistant: Assistant) -> None:
+    history: list[Turn] = []
+    for question, must in (
+        ("令和6年度のオンライン申請件数の実績は？", ["316,799"]),
+        ("その前年は？", ["291,289", "2023"]),
+        ("計画値は？", ["291,289"]),
+        ("人件費は？", ["13,277"]),
+    ):
+        a = ask(assistant, question, history)
+        for m in must:
+            assert m in a.answer, (question, a.answer)
+        history.append(Turn(question, a))
+
+
+def test_why_quotes_the_cost_analysis_verbatim(assistant: Assistant, world) -> None:
+    a = ask(assistant, "デジタルファースト推進事業で前年度から事業費が増えた理由は？")
+    assert "11,365" in a.answer
+    seed = assistant.sheet(a.sheet_ids[0])
+    assert seed is not None
+    texts = {s.label: s.text for s in seed.sections}
+    assert a.citations and all(c.quote in texts[c.section] for c in a.citations)
+    assert any("地理情報システム" in c.quote for c in a.citations)
+
+
+def test_summary_of_secondary_comment(assistant: Assistant) -> None:
+    a = ask(assistant, "デジタルファースト推進事業の二次評価のコメントを要約して")
+    assert a.citations and {c.key for c in a.citations} == {"secondary_comment"}
+    sheet = assistant.sheet(a.citations[0].sheet_id)
+    text = next(s.text for s in sheet.sections if s.key == "secondary_comment")
+    assert all(c.quote in text for c in a.citations)
+    assert sum(len(c.quote) for c in a.citations) <= 3 * assistant.settings.max_quote_chars
+
+
+def _latest_by_project(truths: list[Sheet], fy: int) -> dict[str, float]:
+    out: dict[str, tuple[int, float]] = {}
+    for t in truths:
+        c = t.cost(fy)
+        if c is None or c.total_cost is None:
+            continue
+        key = t.project.name or ""
+        if key not in out or (t.target_fy or 0) > out[key][0]:
+            out[key] = (t.target_fy or 0, c.total_cost)
+    return {k: v for k, (_, v) in out.items()}
+
+
+def test_ranking_over_every_sheet(assistant: Assistant, world) -> None:
+    _, truths = world
+    fy = max(t.target_fy for t in truths)
+    totals = _latest_by_project(truths, fy)
+    totals[SEED_ID_PROJECT] = 66671 if fy == 2024 else totals.get(SEED_ID_PROJECT, 0)
+    best = max(totals, key=totals.get)
+    a = ask(assistant, f"{fy}年度に総事業費が最も大きい事業は？")
+    assert a.intent == "ranking"
+    assert a.facts[0].project == best and a.facts[0].value == totals[best]
+    assert f"{int(totals[best]):,}" in a.answer
+
+
+def test_filter_plan_missed(assistant: Assistant, world) -> None:
+    _, truths = world
+    expected = {SEED_ID_PROJECT, "技術力向上職員研修事業"}
+    latest: dict[str, Sheet] = {}
+    for t in truths:  # each project's latest evaluation
+        if t.project.name not in latest or t.target_fy > latest[t.project.name].target_fy:
+            latest[t.project.name] = t
+    for t in latest.values():
+        for ind in t.indicators:
+            v = ind.value(t.target_fy) if ind.kind == "outcome" else None
+            if v and v.plan is not None and v.actual is not None and v.actual < v.plan:
+                expected.add(t.project.name)
+    a = ask(assistant, "成果指標が計画未達の事業は？")
+    assert a.intent == "filter"
+    assert {f.project for f in a.facts if f.field != "count"} == expected
+    assert all(name in a.answer for name in expected)
+
+
+def test_declines_what_the_sheets_do_not_hold(assistant: Assistant) -> None:
+    for question in ("市長の名前は？", "2030年度のオンライン申請件数の実績は？", "来年度の天気は？"):
+        a = assistant.ask(question)
+        assert not a.answerable, (question, a.answer)
+        assert "シート" in a.answer
+
+
+def test_english_question_gets_english_answer(assistant: Assistant) -> None:
+    a = ask(assistant, "What was the actual number of online applications in FY2024?")
+    assert "316,799" in a.answer
+    assert "actual" in a.answer and "FY2024" in a.answer
+
+
+def test_cli_json_and_batch(world, tmp_path: Path) -> None:
+    settings, _ = world
+    env = subprocess_env()
+    base = [sys.executable, "-m", "assistant", "ask", "--store", str(settings.home)]
+    out = subprocess.run([*base, "令和6年度のオンライン申請件数の実績は？", "--json"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    obj = json.loads(out.stdout)
+    assert {"question", "answer", "answerable", "facts", "citations", "mode"} <= set(obj)
+    assert obj["facts"][0]["value"] == 316799
+    batch = tmp_path / "q.jsonl"
+    batch.write_text("\n".join(json.dumps({"id": i, "question": q}, ensure_ascii=False) for i, q in enumerate(
+        ["コンビニ交付の件数は？", "市長の名前は？", "成果指標が計画未達の事業は？"])), encoding="utf-8")
+    out = subprocess.run([*base, "--batch", str(batch), "--json"], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [0, 1, 2]
+    assert [r["answerable"] for r in rows] == [True, False, True]
