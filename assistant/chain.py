@@ -70,6 +70,8 @@ class Work:
     facts: list[Fact] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     answer: Answer | None = None
+    compare: list[list[SheetRef]] = field(default_factory=list)  # two or more projects named
+    unknown: str | None = None  # a project name the store does not hold
 
 
 class Assistant:
@@ -153,38 +155,56 @@ class Assistant:
         if q.intent in ("ranking", "filter", "list"):
             return w
         projects = cat.projects(q.text)
+        orgs = cat.organisations(q.text)
+        if projects and orgs:  # 「市民部のデジタルファースト推進事業」: the 課 or 部 picks among namesakes
+            named = [(sc, s) for sc, s in projects if s.sheet_id in {o.sheet_id for o in orgs}]
+            projects = named or projects
         sheet_refs = [s for _, s in projects]
-        if not sheet_refs and (orgs := cat.organisations(q.text)) and q.intent != "figure":
+        keys = list(dict.fromkeys(project_key(s) for s in sheet_refs))
+        if len(keys) >= 2 and all(sc >= 0.95 for sc, _ in projects) and _names_each(q.text, keys):
+            w.compare = [[s for s in sheet_refs if project_key(s) == k] for k in keys]
+        if not sheet_refs and orgs:
             sheet_refs = orgs
+        if not sheet_refs and (unknown := _unknown_project(q.text, cat)):
+            w.unknown = unknown
+            return w
         scope = {s.sheet_id for s in sheet_refs} if sheet_refs else None
         subject = q.subject or q.text
-        inds = cat.indicators_for(subject, scope) if (scope or subject) else []
-        if scope is None and inds and inds[0][0] < 0.75:
-            inds = []  # without a project, only a clear indicator name decides the sheet
+        inds = cat.indicators_for(subject, scope, threshold=0.3 if scope else 0.75)
+        if scope is not None and inds and inds[0][0] < 0.5 and len(inds) > 1 and inds[0][0] - inds[1][0] < 0.1:
+            inds = []  # nothing in the project's indicators stands out
         wants_indicator = not w.fields or any(f in INDICATOR_FIELDS for f in w.fields)
-        wants_indicator = wants_indicator and not any(f in COST_QUESTION_FIELDS for f in w.fields)
+        wants_indicator = wants_indicator and not any(f in COST_QUESTION_FIELDS or f == "result" for f in w.fields)
         if inds and wants_indicator:
             w.indicator = inds[0][1]
             if not sheet_refs:
-                sheet_refs = [r for r in cat.sheets if r.project == (cat.sheet(w.indicator.sheet_id) or r).project]
+                home = cat.sheet(w.indicator.sheet_id)
+                sheet_refs = [r for r in cat.sheets if home is not None and project_key(r) == project_key(home)]
         follow = w.focus is not None and q.follow_up and not projects and not (inds and inds[0][0] >= 0.75)
         if follow:
             f = w.focus
             assert f is not None
-            sheet_refs = [s for s in (cat.sheet(i) for i in f.sheet_ids) if s is not None]
+            focus_refs = [s for s in (cat.sheet(i) for i in f.sheet_ids) if s is not None]
+            keys_ = {project_key(s) for s in focus_refs}
+            sheet_refs = [s for s in cat.sheets if project_key(s) in keys_]  # every year of that project
             if wants_indicator and f.indicator is not None and not inds:
                 w.indicator = f.indicator
-            if not w.fields:
-                w.fields = [x for x in f.fields if x in INDICATOR_FIELDS] if w.indicator else list(f.fields)
-        # Years, relative ones fixed against the chosen sheet's evaluated year.
+            if not w.fields or w.fields == ["change"]:
+                inherited = [x for x in f.fields if x in INDICATOR_FIELDS] if w.indicator else list(f.fields)
+                w.fields = list(dict.fromkeys([*inherited, *w.fields]))
+        # Years: explicit; relative to the year under discussion (a follow-up) or to the sheet's own.
         base = _base_sheet(sheet_refs, q.years)
         if q.years:
             w.years = list(q.years)
+            if q.intent == "trend" and len(w.years) == 2:
+                w.years = list(range(w.years[0], w.years[1] + 1))
+        elif follow and w.focus and w.focus.years and (q.relative_years or re.search(r"その前|前の年|その次|その翌", w.text)):
+            shift = q.relative_years[0] if q.relative_years else (-1 if re.search(r"その前|前の年", w.text) else 1)
+            w.years = [w.focus.years[-1] + shift]
         elif q.relative_years and base is not None and base.target_fy is not None:
             w.years = [base.target_fy + off for off in q.relative_years]
         elif follow and w.focus and w.focus.years:
-            shift = -1 if re.search(r"その前|前の年", w.text) else (1 if re.search(r"その次|その翌|次の年", w.text) else 0)
-            w.years = [y + shift for y in w.focus.years]
+            w.years = list(w.focus.years)
         if sheet_refs:
             chosen = pick_sheet(_same_project(sheet_refs, w.indicator), w.years[-1] if w.years else None)
             if w.indicator is not None and w.indicator.sheet_id != chosen.sheet_id:
@@ -204,6 +224,15 @@ class Assistant:
             return self._ranking(w)
         if q.intent == "list":
             return self._list(w)
+        if w.unknown:
+            lang = q.lang
+            text = (f"「{w.unknown}」という事業のシートは登録されていません。" if lang == "ja"
+                    else f"No sheet in the store is about 「{w.unknown}」. ")
+            w.answer = Answer(question=w.text, answer=text + compose.decline(lang, self._holdings(w)),
+                              answerable=False, intent=q.intent)
+            return w
+        if w.compare:
+            return self._compare(w)
         if not w.sheets:
             if q.intent in ("summary", "why"):
                 self._quotes_anywhere(w)
@@ -222,6 +251,8 @@ class Assistant:
             w.facts = cost_facts(sheet, years, cost_fields, change)
         elif ind is not None and q.intent in ("figure", "trend", "why"):
             fields = [f for f in w.fields if f in INDICATOR_FIELDS] or ["actual", "plan", "rate"]
+            if "change" in fields:  # a change reads beside the figure it changed to
+                fields = list(dict.fromkeys(["actual", *fields]))
             if "rate" in fields:  # a rate is only readable beside the figures it comes from
                 fields = list(dict.fromkeys(["actual", "plan", *fields]))
             if q.intent == "trend":
@@ -338,11 +369,45 @@ class Assistant:
                           sheet_ids=[r.sheet_id for r in ranked])
         return w
 
+    def _compare(self, w: Work) -> Work:
+        """Two or more projects named: the same figures for each, side by side, largest first."""
+        q = w.q
+        assert q is not None
+        fy = w.years[-1] if w.years else None
+        cost_fields = [f for f in w.fields if f in COST_FIELDS] or ["total_cost"]
+        rows: list[tuple[Fact, Sheet]] = []
+        for refs in w.compare:
+            sheet = self.sheet(pick_sheet(refs, fy).sheet_id)
+            if sheet is None:
+                continue
+            year = fy or sheet.target_fy
+            facts = cost_facts(sheet, [year] if year else [], cost_fields[:1])
+            w.facts += facts
+            w.sheets.append(sheet)
+            if facts:
+                rows.append((facts[0], sheet))
+        if len(rows) < 2:
+            return w
+        rows.sort(key=lambda fs: fs[0].value, reverse=True)
+        label = rows[0][0].row
+        lang = q.lang
+        if lang == "en":
+            parts = "; ".join(f"{f.project}: {compose.num(f.value)} {f.unit} (FY{f.fy})" for f, _ in rows)
+            text = f"{compose.COST_EN.get(rows[0][0].field, label)} — {parts}. The larger is {rows[0][0].project}."
+        else:
+            parts = "、".join(f"{f.project}は{compose.num(f.value, f.unit)}（{f.fy}年度）" for f, _ in rows)
+            text = f"{label}は、{parts}です。{rows[0][0].project}の方が大きくなっています。"
+        w.answer = Answer(question=w.text, answer=text, facts=w.facts, intent="comparison",
+                          sheet_ids=[s.sheet_id for _, s in rows])
+        return w
+
     def _filter(self, w: Work) -> Work:
         q = w.q
         assert q is not None
         ids, scope = self._scope(q)
         lang = q.lang
+        if q.differ:
+            return self._differ(w, ids)
         if q.result_word:
             rows = self.store.query(
                 "SELECT s.sheet_id, s.project, e.stage, e.result, s.target_fy FROM evaluations e "
@@ -350,6 +415,8 @@ class Assistant:
                 "ORDER BY s.project", (q.result_word,))
             if ids is not None:
                 rows = [r for r in rows if r["sheet_id"] in ids]
+            if q.years:  # 「2025年度の事業で」: the sheets evaluating that year
+                rows = [r for r in rows if r["target_fy"] in q.years]
             w.facts = [Fact(sheet_id=r["sheet_id"], project=r["project"], row="二次評価", indicator="二次評価の評価結果",
                             fy=r["target_fy"], field="result", value=r["result"]) for r in rows]
             names = "、".join(dict.fromkeys(r["project"] for r in rows))
@@ -395,6 +462,34 @@ class Assistant:
                           sheet_ids=list(dict.fromkeys(m.sheet_id for m in misses)))
         return w
 
+    def _differ(self, w: Work, ids: list[str] | None) -> Work:
+        """Projects whose primary and secondary results differ (一次評価と二次評価の結果が違う)."""
+        q = w.q
+        assert q is not None
+        rows = self.store.query(
+            "SELECT s.sheet_id, s.project, s.target_fy, p.result AS first, x.result AS second FROM sheets s "
+            "JOIN evaluations p ON p.sheet_id = s.sheet_id AND p.stage = 'primary' "
+            "JOIN evaluations x ON x.sheet_id = s.sheet_id AND x.stage = 'secondary' "
+            "WHERE p.result IS NOT NULL AND x.result IS NOT NULL AND p.result != x.result ORDER BY s.project")
+        rows = [r for r in rows if (ids is None or r["sheet_id"] in ids) and (not q.years or r["target_fy"] in q.years)]
+        for r in rows:
+            base = dict(sheet_id=r["sheet_id"], project=r["project"], fy=r["target_fy"], field="result")
+            w.facts += [Fact(**base, row="一次評価", indicator="一次評価の評価結果", value=r["first"]),
+                        Fact(**base, row="二次評価", indicator="二次評価の評価結果", value=r["second"])]
+        w.facts.append(_count_fact(len(rows)))
+        if q.lang == "en":
+            lines = "; ".join(f"{r['project']} (FY{r['target_fy']}): primary {r['first']} → secondary {r['second']}"
+                              for r in rows)
+            text = f"{len(rows)} project(s) got different results: {lines}." if rows else "None."
+        else:
+            lines = "\n".join(f"・{r['project']}（{r['target_fy']}年度）：一次評価「{r['first']}」→ 二次評価「{r['second']}」"
+                              for r in rows)
+            text = (f"一次評価と二次評価の結果が異なる事業は{len(rows)}件です。\n{lines}" if rows
+                    else "一次評価と二次評価の結果が異なる事業はありません。")
+        w.answer = Answer(question=w.text, answer=text, facts=w.facts, intent="filter",
+                          sheet_ids=[r["sheet_id"] for r in rows])
+        return w
+
     def _list(self, w: Work) -> Work:
         q = w.q
         assert q is not None
@@ -417,19 +512,25 @@ class Assistant:
         assert q is not None
         keys = list(q.sections)
         if not keys and q.intent == "why":
-            if cost_fields:
+            if "result" in w.fields:
+                keys = ["secondary_comment", "primary_comment"]
+            elif cost_fields:
                 keys = ["cost_analysis"]
             elif ind is not None:
                 keys = ["activity_analysis" if ind.kind == "activity" else "outcome_analysis"]
         if not keys and q.intent == "summary":
             keys = ["purpose", "means"]
         sections = [s for s in sheet.sections if s.key in keys] if keys else []
+        if not sections and cost_fields:  # no cost analysis: the note that names the row (※人件費は…)
+            labels = [COST_FIELDS[f] for f in cost_fields]
+            sections = [s for s in sheet.sections if any(label in s.text for label in labels)]
         if not sections:
             sections = self._retrieved_sections(w.text, [sheet.sheet_id])
         prefer = _REASON_WORDS if q.intent == "why" else ()
         cap = self.settings.max_quote_chars
         for s in sections[:3]:
-            for quote in compose.best_sentences(s.text, expand(w.text), cap, prefer)[:3]:
+            picker = compose.summary_sentences if q.intent == "summary" else compose.best_sentences
+            for quote in picker(s.text, expand(w.text), cap, prefer)[:3]:
                 w.citations.append(Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=s.label,
                                             quote=quote, key=s.key))
 
@@ -437,7 +538,7 @@ class Assistant:
         """No project named: find the passage across the store, then quote it."""
         q = w.q
         assert q is not None
-        hits = self._retrieve(w.text, None, q.sections or None)
+        hits = self._retrieve(w.text, None, q.sections or None, relevant_only=True)
         if not hits:
             return
         sheet = self.sheet(hits[0][0])
@@ -456,12 +557,21 @@ class Assistant:
             out += [s for s in sheet.sections if s.key == key and s not in out]
         return out
 
-    def _retrieve(self, text: str, sheet_ids: list[str] | None, keys: list[str] | None) -> list[tuple[str, str]]:
-        """(sheet_id, section key) of the passages that best match, best first."""
-        if self.retriever is not None:
-            docs = self.retriever.search(text, sheet_ids=sheet_ids, section_keys=keys, prose_only=True)
-            return [(d.metadata["sheet_id"], d.metadata.get("section_key") or d.metadata.get("key")) for d in docs]
-        return self._lexical(text, sheet_ids, keys)
+    def _retrieve(self, text: str, sheet_ids: list[str] | None, keys: list[str] | None,
+                  relevant_only: bool = False) -> list[tuple[str, str]]:
+        """(sheet_id, section key) of the prose passages that best match, best first.
+
+        ``relevant_only`` keeps passages that share a content word with the question and sit
+        close to it in embedding space: with no project named, a weak hit means no answer.
+        """
+        if self.retriever is None:
+            return self._lexical(text, sheet_ids, keys)
+        docs = self.retriever.search(text, k=self.settings.top_k, sheet_ids=sheet_ids, section_keys=keys,
+                                     chunk_types=["prose"])
+        if relevant_only:
+            docs = [d for d in docs if d.metadata.get("bm25_score") and
+                    (d.metadata.get("dense_distance") or 1.0) <= self.settings.max_distance]
+        return [(d.metadata["sheet_id"], d.metadata.get("section_key")) for d in docs]
 
     def _lexical(self, text: str, sheet_ids: list[str] | None, keys: list[str] | None) -> list[tuple[str, str]]:
         """Bigram overlap over the stored sections: retrieval when no vector index is at hand."""
@@ -499,14 +609,41 @@ def _base_sheet(refs: list[SheetRef], years: list[int]) -> SheetRef | None:
     return pick_sheet(refs, years[-1] if years else None)
 
 
+def project_key(ref: SheetRef) -> tuple[str | None, str | None]:
+    """A project is its name within its 課: two cities' (or two 課') namesakes stay apart."""
+    return ref.project, ref.section or ref.department
+
+
 def _same_project(refs: list[SheetRef], ind: IndicatorRef | None) -> list[SheetRef]:
     """All sheets of the one project the question is about (several evaluated years)."""
     if ind is not None:
-        project = next((r.project for r in refs if r.sheet_id == ind.sheet_id), None)
-        if project is not None:
-            return [r for r in refs if r.project == project] or refs
-    first = refs[0].project
-    return [r for r in refs if r.project == first]
+        home = next((r for r in refs if r.sheet_id == ind.sheet_id), None)
+        if home is not None:
+            return [r for r in refs if project_key(r) == project_key(home)] or refs
+    first = project_key(refs[0])
+    return [r for r in refs if project_key(r) == first]
+
+
+def _names_each(text: str, keys: list[tuple[str | None, str | None]]) -> bool:
+    """The question spells out two or more different project names (a comparison)."""
+    names = {k[0] for k in keys if k[0]}
+    t = nfkc(text)
+    return len(names) >= 2 and all(nfkc(n) in t for n in names)
+
+
+_PROJECT_WORD = re.compile(r"([^\s、。「」（）()のはがをにでと]{2,30}事業)")
+_GENERIC = ("関連事業", "の事業", "全事業", "各事業", "対象事業", "継続事業", "新規事業", "実施事業")
+
+
+def _unknown_project(text: str, cat: Catalog) -> str | None:
+    """A name that looks like a project (…事業) but matches none in the store."""
+    for m in _PROJECT_WORD.finditer(nfkc(text)):
+        name = m.group(1)
+        if name.endswith(_GENERIC) or len(name) <= 4:
+            continue
+        if not cat.projects(name, threshold=0.6):
+            return name
+    return None
 
 
 def _all_years(sheet: Sheet, ind: Any, cost_fields: list[str]) -> list[int]:

@@ -159,6 +159,30 @@ def best_sentences(text: str, question: str, cap: int, prefer: tuple[str, ...] =
     return [s for _, s in sorted(chosen)]
 
 
+def summary_sentences(text: str, question: str, cap: int, prefer: tuple[str, ...] = ()) -> list[str]:
+    """A summary is the section's substance: full sentences (headings like 「(1) 具体的なカイゼン策」
+    skipped), earlier ones first, with figures and named items preferred, within ``cap``."""
+    sents = [s for s in sentences(text) if len(s) >= 12 and not re.fullmatch(r"[(（]?\d+[)）]\s*\S{0,16}", s)]
+    if not sents:
+        return best_sentences(text, question, cap, prefer)
+    qb = bigrams(question)
+    scored = []
+    for i, s in enumerate(sents):
+        substance = 0.2 * bool(re.search(r"\d", s)) + 0.2 * ("「" in s) + min(len(s), 80) / 400
+        overlap = len(qb & bigrams(s)) / (len(qb) or 1)
+        scored.append((overlap + substance - 0.05 * i, i, s))
+    chosen: list[tuple[int, str]] = []
+    used = 0
+    for _, i, s in sorted(scored, reverse=True):
+        if used and used + len(s) > cap:
+            continue
+        chosen.append((i, s[:cap]))
+        used += len(s)
+        if used >= cap * 0.8:
+            break
+    return [s for _, s in sorted(chosen)]
+
+
 def quote_answer(project: str | None, citations: list[Citation], lang: str, lead: str = "") -> str:
     blocks = []
     for c in citations:

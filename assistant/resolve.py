@@ -13,13 +13,13 @@ from ingest.store import FigureStore
 # matching exact where the question already uses the sheet's own words.
 ALIASES: dict[str, str] = {
     "コンビニ交付": "コンビニでの証明書等発行",
-    "電子申請": "オンライン申請",
-    "オンライン申請": "電子申請",
     "キャッシュレス": "キャッシュレス決済",
     "マイナカード": "マイナンバーカード",
     "online application": "オンライン申請",
     "cashless": "キャッシュレス決済",
     "convenience store": "コンビニでの証明書等発行",
+    "certificates issued": "証明書等発行",
+    "certificate": "証明書",
     "my number card": "マイナンバーカード",
     "mynumber": "マイナンバーカード",
     "population": "市民",
@@ -41,13 +41,14 @@ def bigrams(text: str) -> set[str]:
 
 
 def variants(question: str) -> list[str]:
-    """The question as written, and with each shorthand replaced by the sheets' own words."""
+    """The question as written, and with its shorthands replaced by the sheets' own words
+    (a shorthand already spelled out in full, キャッシュレス in キャッシュレス決済, stays)."""
     q = nfkc(question).lower()
-    out = [q]
+    full = q
     for k, v in ALIASES.items():
-        if k.lower() in q:
-            out.append(q.replace(k.lower(), v))
-    return out
+        if k.lower() in full and v.lower() not in full:
+            full = full.replace(k.lower(), v)
+    return [q] if full == q else [q, full]
 
 
 def expand(question: str) -> str:
@@ -140,12 +141,13 @@ class Catalog:
 
     def indicators_for(self, question: str, sheet_ids: set[str] | None = None,
                        threshold: float = 0.5) -> list[tuple[float, IndicatorRef]]:
-        q = question
+        # The subject as a whole and each of its parts: 「コンビニ交付件数 増え」 is about its first part.
+        parts = [question, *(p for p in re.split(r"[\s、,]+", question) if len(squash(p)) >= 3)]
         scored = []
         for ind in self.indicators:
             if sheet_ids is not None and ind.sheet_id not in sheet_ids:
                 continue
-            sc = similarity(q, ind.name or "")
+            sc = max(similarity(p, ind.name or "") for p in parts)
             if sc >= threshold:
                 scored.append((sc, ind))
         return sorted(scored, key=lambda x: -x[0])

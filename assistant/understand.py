@@ -33,12 +33,14 @@ _FIELD_WORDS: tuple[tuple[str, Field], ...] = (
     ("受益者負担", "user_charges"), ("使用料", "user_charges"),
     ("達成率", "rate"), ("計画比", "rate"), ("達成度", "rate"), ("達成状況", "rate"), ("achievement", "rate"),
     ("vs plan", "rate"), ("against plan", "rate"), ("against the plan", "rate"),
-    ("増減", "change"), ("前年比", "change"), ("前年度比", "change"), ("伸び", "change"), ("増えた", "change"),
+    ("何%", "rate"), ("何パーセント", "rate"), ("計画に対して", "rate"), ("percent", "rate"),
+    ("増減", "change"), ("前年比", "change"), ("増え", "change"), ("減っ", "change"), ("減り", "change"),
+    ("比べ", "change"), ("比較して", "change"), ("compared", "change"), ("前年度比", "change"), ("伸び", "change"), ("増えた", "change"),
     ("減った", "change"), ("増加", "change"), ("減少", "change"), ("change", "change"), ("increase", "change"),
     ("decrease", "change"), ("grew", "change"), ("rise", "change"), ("rose", "change"), ("fell", "change"),
     ("計画値", "plan"), ("計画", "plan"), ("目標", "plan"), ("plan", "plan"), ("target value", "plan"),
     ("実績値", "actual"), ("実績", "actual"), ("actual", "actual"), ("result", "actual"),
-    ("評価結果", "result"), ("判定", "result"), ("評価は", "result"), ("rating", "result"), ("evaluation result", "result"),
+    ("評価結果", "result"), ("判定", "result"), ("評価は", "result"), ("rated", "result"), ("と評価され", "result"), ("rating", "result"), ("evaluation result", "result"),
     ("評点", "scores"), ("スコア", "scores"), ("score", "scores"),
     ("担当課", "section"), ("所管課", "section"), ("どこの課", "section"), ("担当部署", "section"), ("所管", "section"),
     ("担当は", "section"), ("division", "section"), ("which section", "section"), ("in charge", "section"),
@@ -57,13 +59,17 @@ _SECTION_WORDS: tuple[tuple[str, str], ...] = (
     ("目的", "purpose"), ("ねらい", "purpose"), ("purpose", "purpose"), ("手段", "means"), ("means", "means"),
     ("活動指標分析", "activity_analysis"), ("成果指標分析", "outcome_analysis"), ("コスト分析", "cost_analysis"),
 )
+_ANALYSIS = (
+    (re.compile(r"成果指標.{0,4}分析|outcome.{0,12}analys"), "outcome_analysis"),
+    (re.compile(r"活動指標.{0,4}分析|activity.{0,12}analys"), "activity_analysis"),
+    (re.compile(r"(事業費|コスト|費用|人件費).{0,4}分析|cost.{0,12}analys"), "cost_analysis"),
+)
 _WHY = ("理由", "なぜ", "何故", "なんで", "要因", "原因", "背景は", "why", "reason", "because")
 _SUMMARY = ("要約", "まとめ", "概要", "どんな事業", "どのような事業", "説明して", "教えて", "summar", "overview", "describe",
             "what is the project", "コメント", "comment")
-_RANKING = ("最も", "一番", "いちばん", "最大", "最小", "最高", "最低", "ランキング", "上位", "下位", "順に", "大きい順",
+_RANKING = ("最も", "一番", "いちばん", "もっとも", "最大", "最小", "最高", "最低", "ランキング", "上位", "下位", "順に", "大きい順",
             "多い順", "トップ", "largest", "biggest", "highest", "most", "lowest", "smallest", "least", "top ", "rank")
-_MIN_WORDS = ("最小", "最も小さ", "一番小さ", "最も少な", "一番少な", "最低", "少ない順", "小さい順", "lowest", "smallest",
-              "least", "fewest", "下位")
+_MIN_RE = re.compile(r"(最も|一番|いちばん|もっとも)(小さ|少な|低)|最小|最低|少ない順|小さい順|低い順|下位|lowest|smallest|least|fewest")
 _FILTER_UNDER = ("未達", "下回", "届かなかった", "達成していない", "達成できなかった", "未達成", "missed", "below plan",
                  "below target", "fell short", "short of", "not achieve", "did not meet", "didn't meet", "under plan")
 _FILTER_OVER = ("上回", "超過", "達成した", "達成している", "exceeded", "above plan", "above target", "met the plan",
@@ -98,6 +104,7 @@ class Question:
     sections: list[str] = field(default_factory=list)
     lowest: bool = False  # ranking direction
     condition: Literal["under", "over"] | None = None
+    differ: bool = False  # 一次評価と二次評価の結果が違う
     theme: str | None = None  # 「DX関連」→ "DX"
     result_word: str | None = None  # 「廃止」と評価された事業
     subject: str = ""  # what is left once years, fields and question words are taken out
@@ -140,9 +147,15 @@ def understand(text: str) -> Question:
             rest = rest.replace(word, " ")
     kind = next((k for w, k in _KIND_WORDS if w in low), None)
     sections = []
-    for w, key in _SECTION_WORDS:
-        if w in low and key not in sections:
+    for rx, key in _ANALYSIS:
+        if rx.search(low):
             sections.append(key)
+    for w, key in _SECTION_WORDS:
+        if w in low and key not in sections and not (key in ("primary_comment", "secondary_comment") and
+                                                      not re.search(r"コメント|comment|所見|意見", low)):
+            sections.append(key)
+    if sections and any(k.endswith("_analysis") for k in sections):
+        sections = [k for k in sections if k.endswith("_analysis") or k.endswith("_comment") or k == "kaizen"]
 
     condition: Literal["under", "over"] | None = None
     if _has(low, _FILTER_UNDER):
@@ -154,11 +167,15 @@ def understand(text: str) -> Question:
     if theme is None and (m := _THEME_EN.search(t)):
         theme = m.group(1).replace("-related", "").replace(" related", "")
 
-    result_word = next((w for w in _RESULT_WORDS if f"「{w}」" in t or f"{w}と評価" in t or f"{w}となった" in t), None)
+    result_word = None
+    if m := re.search("(?:「|評価が|判定が|評価結果が|rated\\s*「?)(" + "|".join(_RESULT_WORDS) + ")(?:」)?"
+                      "|(" + "|".join(_RESULT_WORDS) + ")(?:」)?(?:と評価|となった|になった|とされた|と判定|の評価)", t):
+        result_word = m.group(1) or m.group(2)
+    differ = bool(re.search(r"(一次評価と二次評価|一次と二次).{0,12}(違|異な|食い違)|primary and secondary.{0,30}differ", low))
 
     if _has(low, _WHY):
         intent: Intent = "why"
-    elif condition or result_word:
+    elif condition or (result_word and "result" not in fields) or differ:
         intent = "filter"
     elif _has(low, _RANKING):
         intent = "ranking"
@@ -172,14 +189,16 @@ def understand(text: str) -> Question:
         intent = "figure"
 
     subject = _subject(t)
+    if len(subject) <= 2 and not re.search(r"[A-Za-z0-9一-龥]{2}", subject):
+        subject = ""  # a stray kana: nothing named
     follow_up = (
-        "その" in t[:4] or t.startswith(("では", "じゃあ", "それ", "and ", "what about", "how about"))
+        "その" in t[:4] or low.startswith(("では", "じゃあ", "それ", "and ", "what about", "how about"))
         or (not subject and not theme and intent in ("figure", "trend", "why", "summary"))
     )
     return Question(
         text=text, lang=lang, intent=intent, years=years, relative_years=relative, fields=fields, kind=kind,
-        sections=sections, lowest=_has(low, _MIN_WORDS), condition=condition, theme=theme,
-        result_word=result_word, subject=subject, follow_up=follow_up,
+        sections=sections, lowest=bool(_MIN_RE.search(low)), condition=condition, theme=theme,
+        result_word=result_word, differ=differ, subject=subject, follow_up=follow_up,
     )
 
 
@@ -212,9 +231,11 @@ _STOP = re.compile(
         sorted(
             {re.escape(w) for w, _ in _FIELD_WORDS + _KIND_WORDS + _SECTION_WORDS + _RELATIVE}
             | {re.escape(w) for w in _WHY + _SUMMARY + _RANKING + _FILTER_UNDER + _FILTER_OVER + _TREND + _LIST}
-            | {r"(?:19|20)\d{2}\s*年度?", r"(令和|平成|R|H)\s*(\d{1,2}|元)\s*年?度?", r"[（(].*?[)）]", r"FY\s?\d{4}",
+            | {r"(?:19|20)\d{2}\s*年度?", r"(令和|平成|R|H)\s*(\d{1,2}|元)\s*年?度?", r"[（(][^)）]*年度?[)）]", r"FY\s?\d{4}",
                r"過去\d+年", r"直近\d+年", "について", "に関して", "を教えて", "教えてください", "ください", "どのくらい",
-               "どれくらい", "いくら", "何件", "何人", "何回", "ですか", "でしたか", "ますか", "ました", "でした",
+               "どれくらい", "いくら", "何件", "何人", "何回", "ですか", "でしたか", "ますか", "ました", "でした", "いくつ", "どれだけ",
+               "なりましたか", "増えましたか", "減りましたか", "増えた", "減った", "増え", "減り", "なった", "教えて",
+               "どうなってる", "どうなっている", "どう推移した", "推移した", "ですか", "何%", "何％", "何パーセント",
                "ありますか", "だった", "[?？。、!！]", "どう", "どの", "なっている", "なって",
                "いる", "ある", "その", "それ", "では", "じゃあ", "値", "数値", "比較", "比べ", "から", "して", "する",
                "大きい", "小さい", "多い", "少ない", "高い", "低い", r"\b(?:19|20)\d{2}\b", r"\bhad\b", r"\bhas\b",

@@ -20,7 +20,7 @@ from assistant.settings import AssistantSettings
 from ingest.index import build
 from ingest.model import Sheet
 from ingest.vectors import E5Embedding
-from tests.index_support import SAMPLES, model_cache, real_embeddings, subprocess_env
+from index_support import SAMPLES, model_cache, real_embeddings, subprocess_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_ID_PROJECT = "デジタルファースト推進事業"

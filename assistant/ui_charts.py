@@ -1,0 +1,235 @@
+"""Charts for the web UI: what an answer's figures look like over the years or across projects.
+
+* an indicator (one sheet): its plan and actual for every year the sheet gives, as bars;
+* costs (one sheet): the cost rows the answer names, every year of the sheet's cost table,
+  the years after the evaluated one marked 計画 (budget), the others 実績;
+* figures of several projects (a ranking, a list of indicators that missed their plan): bars,
+  one per project.
+
+Only drawing: the values are the answer's facts or the rows of the sheets they cite. Figures are
+``matplotlib.figure.Figure`` objects (no pyplot state, safe in the server's worker threads).
+
+Japanese labels need a Japanese font: the first one installed is used (IPAex / IPA / Noto CJK /
+Takao …, including the IPAexGothic that the ``japanize-matplotlib`` package ships, found without
+importing it); with none, labels fall back to ASCII so that nothing shows as empty boxes.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+from assistant.answer import Answer, Fact  # noqa: E402
+from ingest.model import COST_FIELDS, Sheet  # noqa: E402
+
+SheetLookup = Callable[[str], Sheet | None]
+
+_JA_FAMILIES = (
+    "IPAexGothic", "IPAGothic", "IPAPGothic", "Noto Sans CJK JP", "Noto Sans JP", "Source Han Sans JP",
+    "TakaoGothic", "TakaoPGothic", "VL Gothic", "Yu Gothic", "Meiryo", "Hiragino Sans", "MS Gothic",
+)
+PLAN_COLOR = "#9ecae1"
+ACTUAL_COLOR = "#2171b5"
+BUDGET_HATCH = "//"
+
+
+@functools.cache
+def japanese_font() -> str | None:
+    """The family name of an installed Japanese font, or None (then labels are ASCII)."""
+    try:
+        spec = importlib.util.find_spec("japanize_matplotlib")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        for base in spec.submodule_search_locations:
+            for ttf in Path(base).glob("fonts/*.ttf"):
+                try:
+                    font_manager.fontManager.addfont(str(ttf))
+                except (OSError, RuntimeError, ValueError):
+                    pass
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for family in _JA_FAMILIES:
+        if family in installed:
+            return family
+    return None
+
+
+def _figure(width: float = 7.2, height: float = 3.6) -> Figure:
+    return Figure(figsize=(width, height), dpi=110, layout="constrained")
+
+
+def _style(fig: Figure, horizontal: bool = False) -> None:
+    """Grid, spines, and the Japanese font on every text of the figure."""
+    family = japanese_font()
+    for ax in fig.axes:
+        ax.grid(axis="x" if horizontal else "y", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    if family:
+        for text in fig.findobj(Text):
+            text.set_fontfamily([family, "DejaVu Sans"])
+
+
+def _label(ja: str, en: str) -> str:
+    return ja if japanese_font() else en
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.0f}" if float(v).is_integer() or abs(v) >= 100 else f"{v:,.1f}"
+
+
+def _annotate(ax, bars, values) -> None:  # noqa: ANN001
+    for bar, v in zip(bars, values, strict=True):
+        if v is None:
+            continue
+        ax.annotate(_fmt(v), (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center", va="bottom",
+                    fontsize=7, xytext=(0, 2), textcoords="offset points")
+
+
+# ----------------------------------------------------------------------------- one sheet
+
+
+def indicator_chart(sheet: Sheet, row: str, highlight: set[int] | None = None) -> Figure | None:
+    ind = next((i for i in sheet.indicators if i.label == row), None)
+    if ind is None:
+        return None
+    values = [v for v in ind.values if v.plan is not None or v.actual is not None]
+    if not values:
+        return None
+    fig = _figure()
+    ax = fig.add_subplot()
+    xs = list(range(len(values)))
+    w = 0.38
+    plans = [v.plan for v in values]
+    actuals = [v.actual for v in values]
+    b1 = ax.bar([x - w / 2 for x in xs], [p or 0 for p in plans], w, label=_label("計画", "plan"), color=PLAN_COLOR)
+    b2 = ax.bar([x + w / 2 for x in xs], [a or 0 for a in actuals], w, label=_label("実績", "actual"),
+                color=ACTUAL_COLOR)
+    _annotate(ax, b2, actuals)
+    _annotate(ax, b1, [p if a is None else None for p, a in zip(plans, actuals, strict=True)])
+    ax.set_xticks(xs, [f"{v.fy}" + ("*" if highlight and v.fy in highlight else "") for v in values])
+    unit = f"（{ind.unit}）" if ind.unit else ""
+    ax.set_title(_label(f"{sheet.project.name or ''}　{ind.label}「{ind.name or ''}」{unit}",
+                        f"{sheet.sheet_id}  {ind.kind} #{ind.no} ({'plan / actual'})"), fontsize=9, loc="left")
+    ax.set_xlabel(_label("年度（* は回答の年度）", "fiscal year (* = asked)") if highlight else _label("年度", "fiscal year"),
+                  fontsize=8)
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    top = max([v for v in plans + actuals if v is not None] or [0])
+    ax.set_ylim(0, top * 1.18 or 1)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", ncols=2)
+    _style(fig)
+    return fig
+
+
+def cost_chart(sheet: Sheet, fields: list[str]) -> Figure | None:
+    fields = [f for f in dict.fromkeys(fields) if f in COST_FIELDS]
+    costs = [c for c in sheet.costs if any(getattr(c, f) is not None for f in fields)]
+    if not fields or not costs:
+        return None
+    yen = all(f.startswith("unit_cost") for f in fields)
+    if not yen:
+        fields = [f for f in fields if not f.startswith("unit_cost")]
+    fig = _figure()
+    ax = fig.add_subplot()
+    xs = list(range(len(costs)))
+    w = 0.8 / len(fields)
+    palette = ["#2171b5", "#6baed6", "#fd8d3c", "#74c476", "#9e9ac8", "#969696"]
+    target = sheet.target_fy
+    for n, f in enumerate(fields):
+        vals = [getattr(c, f) for c in costs]
+        bars = ax.bar([x - 0.4 + w / 2 + n * w for x in xs], [v or 0 for v in vals], w,
+                      label=_label(COST_FIELDS[f], f), color=palette[n % len(palette)])
+        for bar, c in zip(bars, costs, strict=True):
+            if target is not None and c.fy > target:
+                bar.set_hatch(BUDGET_HATCH)
+                bar.set_alpha(0.55)
+        if len(fields) <= 2:
+            _annotate(ax, bars, vals)
+    ax.set_xticks(xs, [f"{c.fy}" + (_label("\n計画", "\nbudget") if target is not None and c.fy > target else "")
+                       for c in costs])
+    unit = _label("円", "yen") if yen else _label("千円", "k yen")
+    names = "・".join(COST_FIELDS[f] for f in fields)
+    ax.set_title(_label(f"{sheet.project.name or ''}　{names}の推移（{unit}）", f"{sheet.sheet_id}  costs ({unit})"),
+                 fontsize=9, loc="left")
+    ax.set_xlabel(_label("年度（斜線は評価年度より後の計画）", "fiscal year (hatched = budget)"), fontsize=8)
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    top = max([getattr(c, f) or 0 for c in costs for f in fields] or [0])
+    ax.set_ylim(0, top * 1.18 or 1)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", ncols=3)
+    _style(fig)
+    return fig
+
+
+# ----------------------------------------------------------------------------- several projects
+
+
+def comparison_chart(facts: list[Fact], title: str) -> Figure | None:
+    """Horizontal bars, one per fact (a project's figure), the order of the answer kept."""
+    facts = [f for f in facts if isinstance(f.value, int | float) and not isinstance(f.value, bool)]
+    if len(facts) < 2:
+        return None
+    facts = facts[:20]
+    fig = _figure(7.2, max(2.2, 0.42 * len(facts) + 1.0))
+    ax = fig.add_subplot()
+    names = []
+    for f in facts:
+        name = f.project or f.sheet_id
+        if f.row and f.field == "rate":
+            name += f"　{f.row}"
+        names.append(name if japanese_font() else f.sheet_id + (f" {f.fy}" if f.fy else ""))
+    ys = list(range(len(facts)))[::-1]
+    bars = ax.barh(ys, [float(f.value) for f in facts], color=ACTUAL_COLOR, height=0.6)  # type: ignore[arg-type]
+    for bar, f in zip(bars, facts, strict=True):
+        ax.annotate(f"{_fmt(float(f.value))}{f.unit or ''}" if japanese_font() else _fmt(float(f.value)),  # type: ignore[arg-type]
+                    (bar.get_width(), bar.get_y() + bar.get_height() / 2), va="center", fontsize=7,
+                    xytext=(3, 0), textcoords="offset points")
+    ax.set_yticks(ys, names)
+    ax.set_title(title, fontsize=9, loc="left")
+    if facts[0].field == "rate":
+        ax.axvline(100, color="#cb181d", linewidth=0.8, linestyle="--")
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    _style(fig, horizontal=True)
+    top = max(float(f.value) for f in facts) * 1.18  # type: ignore[arg-type]
+    ax.set_xlim(0, max(top, 110.0) if facts[0].field == "rate" else top or 1)
+    return fig
+
+
+# ----------------------------------------------------------------------------- choose
+
+
+def chart_for(answer: Answer, sheet: SheetLookup) -> Figure | None:
+    """The chart an answer calls for, or None (a single word, a quote, nothing numeric)."""
+    facts = [f for f in answer.facts if f.sheet_id != "*"]
+    if not facts or not answer.answerable:
+        return None
+    sheets = list(dict.fromkeys(f.sheet_id for f in facts))
+    if len(sheets) > 1:
+        rates = [f for f in facts if f.field == "rate"]
+        if rates:
+            return comparison_chart(rates, _label("計画に対する達成率（%）", "achievement vs plan (%)"))
+        fields = list(dict.fromkeys(f.field for f in facts))
+        numeric = [f for f in facts if f.field == fields[0]]
+        label = numeric[0].indicator or numeric[0].row or fields[0]
+        unit = f"（{numeric[0].unit}）" if numeric[0].unit else ""
+        return comparison_chart(numeric, _label(f"{label}{unit}", fields[0]))
+    s = sheet(sheets[0])
+    if s is None:
+        return None
+    ind = next((f for f in facts if f.field in ("plan", "actual", "rate") and f.row), None)
+    if ind is not None:
+        return indicator_chart(s, ind.row or "", {f.fy for f in facts if f.fy is not None})
+    cost_fields = [f.field.removesuffix("_change") for f in facts if f.field.removesuffix("_change") in COST_FIELDS]
+    if cost_fields:
+        return cost_chart(s, cost_fields)
+    return None

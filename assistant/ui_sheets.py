@@ -1,0 +1,162 @@
+"""The web UI's sheet browser: the store's sheets as a table, and one sheet's parsed reading.
+
+Plain-text tables only (pandas frames shown by ``gr.Dataframe`` as text cells): a sheet's words
+never reach the page as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ingest.chunk import SCORE_LABELS
+from ingest.model import COST_FIELDS, STAGE_LABELS, Sheet
+from ingest.normalize import era_label
+from ingest.normalize import format_number as fmt
+from ingest.store import FigureStore, SheetSummary
+
+ALL = "（すべて）"
+MILESTONES = {"mid": "中間", "final": "最終"}
+SHEET_COLUMNS = ["事業名", "部局", "課", "評価対象年度", "評価結果", "注意", "テンプレート", "シートID"]
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    summary: SheetSummary
+    result: str  # the secondary evaluation's result, else the primary's, else ""
+
+    def cells(self) -> list[object]:
+        s = self.summary
+        return [s.project or "（事業名不明）", s.department or "", s.section or "",
+                "" if s.target_fy is None else s.target_fy, self.result, s.n_warnings, s.template, s.sheet_id]
+
+    def label(self) -> str:
+        s = self.summary
+        fy = f"{s.target_fy}年度" if s.target_fy else "年度不明"
+        return f"{s.project or '（事業名不明）'}（{fy}・{s.section or s.department or ''}）{s.sheet_id}"
+
+
+def load_rows(store: FigureStore) -> list[SheetRow]:
+    results: dict[str, dict[str, str]] = {}
+    for r in store.query("SELECT sheet_id, stage, result FROM evaluations WHERE result IS NOT NULL"):
+        results.setdefault(r["sheet_id"], {})[r["stage"]] = r["result"]
+    rows = []
+    for s in store.list_sheets():
+        got = results.get(s.sheet_id, {})
+        rows.append(SheetRow(s, got.get("secondary") or got.get("primary") or ""))
+    return rows
+
+
+def choices(rows: list[SheetRow]) -> dict[str, list[str]]:
+    """The filters' options: 部局, 課, 年度, 評価結果."""
+    def opts(values: list[object]) -> list[str]:
+        return [ALL, *sorted({str(v) for v in values if v not in (None, "")})]
+
+    return {
+        "department": opts([r.summary.department for r in rows]),
+        "section": opts([r.summary.section for r in rows]),
+        "fy": opts([r.summary.target_fy for r in rows]),
+        "result": opts([r.result for r in rows]),
+    }
+
+
+def filter_rows(rows: list[SheetRow], department: str | None = None, section: str | None = None,
+                fy: str | None = None, result: str | None = None, text: str | None = None,
+                warnings_only: bool = False) -> list[SheetRow]:
+    def keep(r: SheetRow) -> bool:
+        s = r.summary
+        if department not in (None, "", ALL) and s.department != department:
+            return False
+        if section not in (None, "", ALL) and s.section != section:
+            return False
+        if fy not in (None, "", ALL) and str(s.target_fy) != str(fy):
+            return False
+        if result not in (None, "", ALL) and r.result != result:
+            return False
+        if warnings_only and not s.n_warnings:
+            return False
+        if text and text.strip():
+            hay = " ".join(str(x) for x in (s.project, s.department, s.section, s.sheet_id, s.source_path) if x)
+            if not all(word in hay for word in text.split()):
+                return False
+        return True
+
+    return [r for r in rows if keep(r)]
+
+
+def sheets_frame(rows: list[SheetRow]) -> pd.DataFrame:
+    return pd.DataFrame([r.cells() for r in rows], columns=SHEET_COLUMNS).astype(str)
+
+
+# ----------------------------------------------------------------------------- one sheet
+
+
+def _n(v: object) -> str:
+    return "" if v is None else fmt(v)  # type: ignore[arg-type]
+
+
+def heading(sheet: Sheet) -> list[tuple[str, str]]:
+    """(label, value) pairs for the sheet's header lines."""
+    p = sheet.project
+    years = f"{sheet.target_fy}年度（{era_label(sheet.target_fy)}）実施分" if sheet.target_fy else "年度不明"
+    src = sheet.source
+    return [
+        ("事業名", p.name or "（事業名不明）"),
+        ("担当", " ".join(x for x in (sheet.municipality, p.department, p.section) if x)),
+        ("評価対象", years + (f"・{sheet.evaluation_fy}年度評価" if sheet.evaluation_fy else "")),
+        ("テンプレート", sheet.template),
+        ("シートID", sheet.sheet_id),
+        ("元ファイル", f"{src.path}（{src.format}）" if src else ""),
+    ]
+
+
+def heading_frame(sheet: Sheet) -> pd.DataFrame:
+    return pd.DataFrame(heading(sheet), columns=["項目", "内容"])
+
+
+def indicators_frame(sheet: Sheet) -> pd.DataFrame:
+    fys = sorted({v.fy for i in sheet.indicators for v in i.values})
+    rows = []
+    for ind in sheet.indicators:
+        cells: list[str] = [ind.label, ind.name or "（名称不明）", ind.unit or ""]
+        for fy in fys:
+            v = ind.value(fy)
+            cells.append("" if v is None else f"{_n(v.plan) or '―'} / {_n(v.actual) or '―'}")
+        milestones = "、".join(
+            MILESTONES.get(m.kind, "目標") + (f"（{m.fy}年度）" if m.fy else "") + " " + _n(m.value)
+            for m in ind.milestones
+        )
+        rows.append([*cells, milestones])
+    return pd.DataFrame(rows, columns=["指標", "名称", "単位", *[f"{fy}年度 計画/実績" for fy in fys], "目標値"])
+
+
+def costs_frame(sheet: Sheet) -> pd.DataFrame:
+    target = sheet.target_fy
+    cols = [f"{c.fy}年度" + ("（計画）" if target is not None and c.fy > target else "") for c in sheet.costs]
+    rows = []
+    for f, label in COST_FIELDS.items():
+        values = [getattr(c, f) for c in sheet.costs]
+        if any(v is not None for v in values):
+            unit = "円" if f.startswith("unit_cost") else "千円"
+            rows.append([label, unit, *(_n(v) for v in values)])
+    return pd.DataFrame(rows, columns=["項目", "単位", *cols])
+
+
+def evaluations_frame(sheet: Sheet) -> pd.DataFrame:
+    rows = []
+    for e in sheet.evaluations:
+        scores = list(e.scores or []) + [None] * 5
+        rows.append([STAGE_LABELS[e.stage], e.result or "（結果なし）", *("" if s is None else str(s) for s in scores[:5])])
+    for r in sheet.past_results:
+        rows.append([f"{r.fy}年度（過去）", r.result or "", *([""] * 5)])
+    return pd.DataFrame(rows, columns=["評価", "結果", *SCORE_LABELS])
+
+
+def sections_frame(sheet: Sheet) -> pd.DataFrame:
+    return pd.DataFrame([[s.label, s.text] for s in sheet.sections], columns=["項目", "本文"])
+
+
+def warnings_frame(sheet: Sheet) -> pd.DataFrame:
+    rows = [[n, w] for n, w in enumerate(sheet.warnings, 1)] or [["", "なし（検算はすべて一致）"]]
+    return pd.DataFrame(rows, columns=["#", "注意（読み取りで確定できなかった点）"])
