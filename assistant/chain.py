@@ -23,7 +23,17 @@ from assistant.figures import (
     rank_costs,
     rate,
 )
-from assistant.resolve import Catalog, IndicatorRef, SheetRef, bigrams, expand, fingerprint_of, pick_sheet
+from assistant.resolve import (
+    Catalog,
+    IndicatorRef,
+    SheetRef,
+    bigrams,
+    expand,
+    fingerprint_of,
+    pick_sheet,
+    similarity,
+    squash,
+)
 from assistant.settings import AssistantSettings
 from assistant.understand import Question, understand
 from ingest.model import COST_FIELDS, SECTION_LABELS, Sheet
@@ -133,8 +143,10 @@ class Assistant:
 
     def _understand(self, w: Work) -> Work:
         w.q = understand(w.text)
-        if w.history:
-            w.focus = self._focus_of(w.history[-1].answer)
+        # The last turn that was about a project: a declined 「2030年度は？」 does not end the topic.
+        about = next((t.answer for t in reversed(w.history) if t.answer.answerable and t.answer.sheet_ids), None)
+        if about is not None:
+            w.focus = self._focus_of(about)
         return w
 
     def _focus_of(self, answer: Answer) -> Focus:
@@ -157,8 +169,13 @@ class Assistant:
         projects = cat.projects(q.text)
         orgs = cat.organisations(q.text)
         if projects and orgs:  # 「市民部のデジタルファースト推進事業」: the 課 or 部 picks among namesakes
-            named = [(sc, s) for sc, s in projects if s.sheet_id in {o.sheet_id for o in orgs}]
-            projects = named or projects
+            org_ids = {o.sheet_id for o in orgs}
+            kept = []
+            for sc, ref in projects:
+                namesakes = [r for _, r in projects if r.project == ref.project]
+                if ref.sheet_id in org_ids or not any(r.sheet_id in org_ids for r in namesakes):
+                    kept.append((sc, ref))
+            projects = kept or projects
         sheet_refs = [s for _, s in projects]
         keys = list(dict.fromkeys(project_key(s) for s in sheet_refs))
         if len(keys) >= 2 and all(sc >= 0.95 for sc, _ in projects) and _names_each(q.text, keys):
@@ -167,6 +184,9 @@ class Assistant:
             sheet_refs = orgs
         if not sheet_refs and (unknown := _unknown_project(q.text, cat)):
             w.unknown = unknown
+            return w
+        if q.years and not sheet_refs and not q.follow_up and not any(cat.covers(y) for y in q.years):
+            w.unknown = f"{q.years[0]}年度"  # no sheet reaches that year (2040年の人口推計)
             return w
         scope = {s.sheet_id for s in sheet_refs} if sheet_refs else None
         subject = q.subject or q.text
@@ -205,8 +225,14 @@ class Assistant:
             w.years = [base.target_fy + off for off in q.relative_years]
         elif follow and w.focus and w.focus.years:
             w.years = list(w.focus.years)
+            if q.intent == "why":  # 「なぜ増えた？」 after two years were discussed: the rise into the later one
+                recent = [f.fy for t in w.history[-2:] for f in t.answer.facts if f.fy is not None]
+                w.years = [max(recent + w.years)]
         if sheet_refs:
-            chosen = pick_sheet(_same_project(sheet_refs, w.indicator), w.years[-1] if w.years else None)
+            candidates = _same_project(sheet_refs, w.indicator)
+            # A year names the work evaluated, as the sheets' own 実計区分/評価結果 columns do
+            # (「令和５年度の行政評価結果で「改善」」 is the 2023 column).
+            chosen = pick_sheet(candidates, w.years[-1] if w.years else None)
             if w.indicator is not None and w.indicator.sheet_id != chosen.sheet_id:
                 w.indicator = next((i for i in cat.indicators if i.sheet_id == chosen.sheet_id
                                     and i.kind == w.indicator.kind and i.no == w.indicator.no), w.indicator)
@@ -226,8 +252,9 @@ class Assistant:
             return self._list(w)
         if w.unknown:
             lang = q.lang
-            text = (f"「{w.unknown}」という事業のシートは登録されていません。" if lang == "ja"
-                    else f"No sheet in the store is about 「{w.unknown}」. ")
+            what = w.unknown if w.unknown.endswith("年度") else f"「{w.unknown}」という事業"
+            text = (f"{what}のシートは登録されていません。" if lang == "ja"
+                    else f"No sheet in the store covers {w.unknown}. ")
             w.answer = Answer(question=w.text, answer=text + compose.decline(lang, self._holdings(w)),
                               answerable=False, intent=q.intent)
             return w
@@ -415,7 +442,7 @@ class Assistant:
                 "ORDER BY s.project", (q.result_word,))
             if ids is not None:
                 rows = [r for r in rows if r["sheet_id"] in ids]
-            if q.years:  # 「2025年度の事業で」: the sheets evaluating that year
+            if q.years:  # 「2024年度の評価で縮小」: the evaluation of that year's work
                 rows = [r for r in rows if r["target_fy"] in q.years]
             w.facts = [Fact(sheet_id=r["sheet_id"], project=r["project"], row="二次評価", indicator="二次評価の評価結果",
                             fy=r["target_fy"], field="result", value=r["result"]) for r in rows]
@@ -528,9 +555,11 @@ class Assistant:
             sections = self._retrieved_sections(w.text, [sheet.sheet_id])
         prefer = _REASON_WORDS if q.intent == "why" else ()
         cap = self.settings.max_quote_chars
+        if q.intent == "summary":
+            cap = int(cap * 1.7)  # a summary covers the section; a reason is one or two sentences
         for s in sections[:3]:
             picker = compose.summary_sentences if q.intent == "summary" else compose.best_sentences
-            for quote in picker(s.text, expand(w.text), cap, prefer)[:3]:
+            for quote in picker(s.text, expand(w.text), cap, prefer)[:4]:
                 w.citations.append(Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=s.label,
                                             quote=quote, key=s.key))
 
@@ -631,7 +660,7 @@ def _names_each(text: str, keys: list[tuple[str | None, str | None]]) -> bool:
     return len(names) >= 2 and all(nfkc(n) in t for n in names)
 
 
-_PROJECT_WORD = re.compile(r"([^\s、。「」（）()のはがをにでと]{2,30}事業)")
+_PROJECT_WORD = re.compile(r"([^\s、。「」（）()のはがをにでと]{2,30}事業)(?![費所者])")
 _GENERIC = ("関連事業", "の事業", "全事業", "各事業", "対象事業", "継続事業", "新規事業", "実施事業")
 
 
@@ -639,11 +668,20 @@ def _unknown_project(text: str, cat: Catalog) -> str | None:
     """A name that looks like a project (…事業) but matches none in the store."""
     for m in _PROJECT_WORD.finditer(nfkc(text)):
         name = m.group(1)
-        if name.endswith(_GENERIC) or len(name) <= 4:
+        if name.endswith(_GENERIC) or len(name) <= 4 or "年度" in name:
             continue
-        if not cat.projects(name, threshold=0.6):
+        core = _core(name)
+        if len(squash(core)) >= 2 and not any(similarity(core, _core(s.project or "")) >= 0.6 for s in cat.sheets):
             return name
     return None
+
+
+_TAIL = re.compile(r"(推進|支援|対策|運営|整備|促進|振興|管理|補助|育成|確保|強化|普及)?(事業|業務)$")
+
+
+def _core(name: str) -> str:
+    """A project name without its generic tail: 宇宙開発推進事業 → 宇宙開発 (推進事業 names nothing)."""
+    return _TAIL.sub("", nfkc(name))
 
 
 def _all_years(sheet: Sheet, ind: Any, cost_fields: list[str]) -> list[int]:

@@ -68,9 +68,12 @@ def cost_facts(sheet: Sheet, years: list[int], fields: list[str], change: bool =
                 continue
             base = dict(sheet_id=sheet.sheet_id, project=sheet.project.name, indicator=COST_FIELDS[f],
                         row=COST_FIELDS[f], unit=COST_UNITS[f])
-            out.append(Fact(**base, fy=fy, field=f, value=v))
             prev = sheet.cost(fy - 1)
-            if change and prev is not None and (d := diff(v, getattr(prev, f))) is not None:
+            before = getattr(prev, f) if prev is not None else None
+            if change and before is not None and fy - 1 not in years:
+                out.append(Fact(**base, fy=fy - 1, field=f, value=before))  # the figure it changed from
+            out.append(Fact(**base, fy=fy, field=f, value=v))
+            if change and (d := diff(v, before)) is not None:
                 out.append(Fact(**base, fy=fy, field=f"{f}_change", value=d, computed=True))
     return out
 

@@ -17,9 +17,9 @@ ALIASES: dict[str, str] = {
     "マイナカード": "マイナンバーカード",
     "online application": "オンライン申請",
     "cashless": "キャッシュレス決済",
-    "convenience store": "コンビニでの証明書等発行",
-    "certificates issued": "証明書等発行",
-    "certificate": "証明書",
+    "convenience store": "コンビニでの",
+    "certificates": "証明書等発行件数",
+    "certificate": "証明書等発行",
     "my number card": "マイナンバーカード",
     "mynumber": "マイナンバーカード",
     "population": "市民",
@@ -116,6 +116,10 @@ class Catalog:
         ]
         return cls(sheets, indicators, fingerprint_of(store))
 
+    def covers(self, fy: int) -> bool:
+        """Some sheet's table reaches this year (a sheet spans its evaluated year −2 … +4)."""
+        return any(s.target_fy is not None and s.target_fy - 6 <= fy <= s.target_fy + 4 for s in self.sheets)
+
     def sheet(self, sheet_id: str) -> SheetRef | None:
         return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
 
@@ -143,11 +147,16 @@ class Catalog:
                        threshold: float = 0.5) -> list[tuple[float, IndicatorRef]]:
         # The subject as a whole and each of its parts: 「コンビニ交付件数 増え」 is about its first part.
         parts = [question, *(p for p in re.split(r"[\s、,]+", question) if len(squash(p)) >= 3)]
+        # 「マイナポータル以外」 names what the indicator is NOT.
+        excluded = [squash(m.group(1)) for m in re.finditer(r"([^\s(（、]{2,12})以外", nfkc(question))
+                    if squash(m.group(1)) not in ("上記", "その他")]
         scored = []
         for ind in self.indicators:
             if sheet_ids is not None and ind.sheet_id not in sheet_ids:
                 continue
             sc = max(similarity(p, ind.name or "") for p in parts)
+            if any(x and x in squash(ind.name or "") for x in excluded):
+                sc *= 0.5
             if sc >= threshold:
                 scored.append((sc, ind))
         return sorted(scored, key=lambda x: -x[0])

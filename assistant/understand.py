@@ -37,7 +37,8 @@ _FIELD_WORDS: tuple[tuple[str, Field], ...] = (
     ("増減", "change"), ("前年比", "change"), ("増え", "change"), ("減っ", "change"), ("減り", "change"),
     ("比べ", "change"), ("比較して", "change"), ("compared", "change"), ("前年度比", "change"), ("伸び", "change"), ("増えた", "change"),
     ("減った", "change"), ("増加", "change"), ("減少", "change"), ("change", "change"), ("increase", "change"),
-    ("decrease", "change"), ("grew", "change"), ("rise", "change"), ("rose", "change"), ("fell", "change"),
+    ("decrease", "change"), ("grew", "change"), ("go up", "change"), ("went up", "change"), ("go down", "change"),
+    ("went down", "change"), ("higher", "change"), ("lower", "change"), ("rise", "change"), ("rose", "change"), ("fell", "change"),
     ("計画値", "plan"), ("計画", "plan"), ("目標", "plan"), ("plan", "plan"), ("target value", "plan"),
     ("実績値", "actual"), ("実績", "actual"), ("actual", "actual"), ("result", "actual"),
     ("評価結果", "result"), ("判定", "result"), ("評価は", "result"), ("rated", "result"), ("と評価され", "result"), ("rating", "result"), ("evaluation result", "result"),
@@ -64,7 +65,7 @@ _ANALYSIS = (
     (re.compile(r"活動指標.{0,4}分析|activity.{0,12}analys"), "activity_analysis"),
     (re.compile(r"(事業費|コスト|費用|人件費).{0,4}分析|cost.{0,12}analys"), "cost_analysis"),
 )
-_WHY = ("理由", "なぜ", "何故", "なんで", "要因", "原因", "背景は", "why", "reason", "because")
+_WHY = ("理由", "なぜ", "何故", "なんで", "どうして", "要因", "原因", "背景は", "why", "reason", "because")
 _SUMMARY = ("要約", "まとめ", "概要", "どんな事業", "どのような事業", "説明して", "教えて", "summar", "overview", "describe",
             "what is the project", "コメント", "comment")
 _RANKING = ("最も", "一番", "いちばん", "もっとも", "最大", "最小", "最高", "最低", "ランキング", "上位", "下位", "順に", "大きい順",
@@ -87,7 +88,7 @@ _RELATIVE: tuple[tuple[str, int], ...] = (
 )
 _PAST_N = re.compile(r"(?:過去|直近|ここ|この)\s*(\d+)\s*(?:年|か年|ヵ年|カ年)|(?:last|past)\s+(\d+)\s+years")
 _THEME_MARK = re.compile(r"(?:関連|関係|に関する|分野)")
-_THEME_EN = re.compile(r"\b([A-Za-z]{2,}|[A-Za-z]+[- ]related)\b(?=[- ]related|\s+projects?)", re.I)
+_THEME_EN = re.compile(r"\b([A-Za-z]{2,})(?=[- ]related)|\b([A-Z]{2,5})(?=\s+projects?)")
 
 
 @dataclass
@@ -112,8 +113,10 @@ class Question:
 
 
 def detect_lang(text: str) -> Literal["ja", "en"]:
+    """English when Latin letters dominate, even around a Japanese project name."""
     ja = len(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]", text))
-    return "ja" if ja >= 2 or ja * 4 >= len(text.strip()) else "en"
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return "ja" if ja and ja >= 0.3 * (ja + latin) else "en"
 
 
 def _has(t: str, words: tuple[str, ...]) -> bool:
@@ -151,8 +154,8 @@ def understand(text: str) -> Question:
         if rx.search(low):
             sections.append(key)
     for w, key in _SECTION_WORDS:
-        if w in low and key not in sections and not (key in ("primary_comment", "secondary_comment") and
-                                                      not re.search(r"コメント|comment|所見|意見", low)):
+        if w in low and key not in sections and not (key in ("primary_comment", "secondary_comment") and not re.search(
+                r"コメント|comment|所見|意見|書かれ|内容|まとめ|要約|summar|どんな|どのよう", low)):
             sections.append(key)
     if sections and any(k.endswith("_analysis") for k in sections):
         sections = [k for k in sections if k.endswith("_analysis") or k.endswith("_comment") or k == "kaizen"]
@@ -165,7 +168,7 @@ def understand(text: str) -> Question:
 
     theme = _theme(t)
     if theme is None and (m := _THEME_EN.search(t)):
-        theme = m.group(1).replace("-related", "").replace(" related", "")
+        theme = m.group(1) or m.group(2)
 
     result_word = None
     if m := re.search("(?:「|評価が|判定が|評価結果が|rated\\s*「?)(" + "|".join(_RESULT_WORDS) + ")(?:」)?"
@@ -173,9 +176,11 @@ def understand(text: str) -> Question:
         result_word = m.group(1) or m.group(2)
     differ = bool(re.search(r"(一次評価と二次評価|一次と二次).{0,12}(違|異な|食い違)|primary and secondary.{0,30}differ", low))
 
+    if result_word and "result" not in fields and _has(low, _WHY):
+        fields.append("result")  # 「二次評価が縮小なのはどうして？」 asks about the result
     if _has(low, _WHY):
         intent: Intent = "why"
-    elif condition or (result_word and "result" not in fields) or differ:
+    elif condition or result_word or differ:
         intent = "filter"
     elif _has(low, _RANKING):
         intent = "ranking"
@@ -193,6 +198,7 @@ def understand(text: str) -> Question:
         subject = ""  # a stray kana: nothing named
     follow_up = (
         "その" in t[:4] or low.startswith(("では", "じゃあ", "それ", "and ", "what about", "how about"))
+        or (lang == "en" and bool(re.search(r"\b(it|that|this|they|them)\b", low)) and not re.search(r"事業|project", low))
         or (not subject and not theme and intent in ("figure", "trend", "why", "summary"))
     )
     return Question(

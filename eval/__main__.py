@@ -1,6 +1,8 @@
 """python -m eval SUBCOMMAND: measure the product from the outside.
 
   corpus   write a synthetic koriyama-r7 corpus with truth JSON, or --check the parser against one
+  bench    speed benchmarks: `bench ingest` indexes generated sheets and reports sheets/s, chunks/s
+  run      ask a question set through the assistant and write an answer-quality report
 """
 
 from __future__ import annotations
@@ -59,6 +61,22 @@ def _check(out: Path, manifest: list[dict], progress: bool) -> int:
     return 0 if report.passed else 1
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from eval import run
+
+    return run.main(args)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    import json
+
+    from eval.bench import bench_ingest, format_ingest
+
+    result = bench_ingest(n=args.n, store=args.store, seed=args.seed, progress=sys.stderr.isatty())
+    print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else format_ingest(result))
+    return 0 if not result["failed"] else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval", description="Measure sheetqa from the outside.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -78,6 +96,34 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cp932-share", type=float, default=0.10,
                    help="share of sheets also written as CP932 text")
     p.set_defaults(func=cmd_corpus)
+
+    p = sub.add_parser(
+        "run", help="ask a question set through the assistant and write an answer-quality report",
+        description="Ask every question (follow-ups with their conversation's history) through the public "
+                    "Assistant, grade the answers (numbers, mentions, declines, citations, hit@5) and write "
+                    "eval/reports/<set>-YYYYMMDD-HHMM.md/.json and latest.md. Without --store the dev store "
+                    "eval/.store-dev/ (samples + a generated corpus) is built or refreshed first. Exit 0 "
+                    "whenever a report is written; the last line is the verdict against the acceptance.")
+    p.add_argument("--questions", metavar="FILE", default=None,
+                   help="question set, JSONL (default eval/questions/dev.jsonl)")
+    p.add_argument("--store", metavar="DIR", default=None,
+                   help="ask this store as it is (default: build/refresh eval/.store-dev/)")
+    p.add_argument("--reports", metavar="DIR", default=None, help="where reports go (default eval/reports/)")
+    p.add_argument("--type", action="append", metavar="TYPE",
+                   help="only questions of this type (repeatable; conversations are kept whole)")
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions (for a quick look)")
+    p.add_argument("--quiet", action="store_true", help="no per-question progress lines")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("bench", help="speed benchmarks (not tests): bench ingest",
+                       description="ingest: index N generated sheets into an empty store; report sheets/s, "
+                                   "chunks/s and the embedding share of the time.")
+    p.add_argument("what", choices=["ingest"])
+    p.add_argument("--n", type=int, default=300, help="number of sheets (default 300)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--store", type=Path, help="an empty folder to build into (default: a temporary one)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -148,6 +148,8 @@ def parse(text: str) -> Sheet:
         raise SheetError("", "truncated sheet: no indicator values found")
     costs = _costs(lines, cost_start, cost_years, warnings) if cost_start is not None else []
     warnings.extend(_personnel_note(text))
+    if note := _cost_note(text):
+        sections.append(Section(key="other", label="備考（事業費）", text=note))
 
     return Sheet(
         sheet_id="",
@@ -670,6 +672,23 @@ def _place_cost_rows(
             if v is not None:
                 warnings.append(f"{_COST_LABEL[f]}: {era_label(years[i])}の値 {format_number(v)} {why}")
     return table
+
+
+_NOTE_START = re.compile(r"(※[^\n]+)")
+_NOTE_END = re.compile(r"^[\d,\s]*\d\s+([^\d\s][^\n]*。)\s*$", re.M)
+
+
+def _cost_note(text: str) -> str | None:
+    """The ※ note printed beside the cost rows, joined from the two lines it is split over
+    (「※人件費は平成27年度に算定方法を見直したため、」 … 「平成26年度までの人件費は参考値…。」)."""
+    m = _NOTE_START.search(text)
+    if not m:
+        return None
+    head = m.group(1).strip()
+    if head.endswith("。"):
+        return head
+    tail = _NOTE_END.search(text, m.end())
+    return head + tail.group(1).strip() if tail else head
 
 
 def _personnel_note(text: str) -> list[str]:
