@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from ingest.errors import SheetError
+
+if TYPE_CHECKING:
+    from ingest.settings import Settings
 
 
 def _parse(args: argparse.Namespace) -> int:
@@ -23,8 +27,8 @@ def _parse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _settings(args: argparse.Namespace):  # -> Settings (imported lazily: parse stays light)
-    from ingest.settings import Settings
+def _settings(args: argparse.Namespace) -> Settings:
+    from ingest.settings import Settings  # imported here: `parse` stays light
 
     return Settings().with_home(args.store)
 
@@ -75,7 +79,9 @@ def _build(args: argparse.Namespace) -> int:
         timing += f"; {embedded} chunks embedded in {report.embed_seconds:.1f}s ({share:.0%} of the time)"
     if report.model_load_seconds:
         timing += f"; model load {report.model_load_seconds:.1f}s"
-    recovered = f"; {report.recovered} left pending by an interrupted build redone" if report.recovered else ""
+    recovered = ""
+    if report.recovered:
+        recovered = f"; {report.recovered} left pending by an interrupted build redone"
     print(f"{len(report.files)} files: {summary} ({timing}{recovered})")
     print(f"store {report.store}  vectors {report.vectors}")
     return 0 if report.ok else 1
@@ -85,20 +91,25 @@ def _list(args: argparse.Namespace) -> int:
     import json
     from dataclasses import asdict
 
-    from ingest.index import list_sheets
+    from ingest.index import list_sheets, pending_files
 
     settings = _settings(args)
     sheets = list_sheets(settings)
+    pending = pending_files(settings)
     if args.json:
         sys.stdout.write(json.dumps([asdict(s) for s in sheets], ensure_ascii=False, indent=1) + "\n")
         return 0
+    if pending:
+        print(f"{len(pending)} files were left half-indexed by an interrupted build; the next build "
+              f"finishes them: {', '.join(pending[:3])}{' …' if len(pending) > 3 else ''}", file=sys.stderr)
     if not sheets:
         print(f"the store {settings.home} holds no sheets; add some with: python -m ingest build PATH...")
         return 0
     for s in sheets:
         fy = str(s.target_fy or "----")
         who = " ".join(x for x in (s.department, s.section) if x)
-        print(f"{s.sheet_id}  {fy}  {s.project or '（事業名不明）'}  {who}  {s.n_chunks} chunks  {s.source_path or ''}")
+        name = s.project or "（事業名不明）"
+        print(f"{s.sheet_id}  {fy}  {name}  {who}  {s.n_chunks} chunks  {s.source_path or ''}")
     print(f"{len(sheets)} sheets in {settings.home}")
     return 0
 
@@ -114,7 +125,8 @@ def _remove(args: argparse.Namespace) -> int:
             files = f"; files: {', '.join(r.files)}" if r.files else ""
             print(f"removed {sheet_id} ({r.chunks_deleted} chunks{files})")
         else:
-            print(f"error: no sheet {sheet_id} in {settings.home} (see: python -m ingest list)", file=sys.stderr)
+            where = settings.home
+            print(f"error: no sheet {sheet_id} in {where} (see: python -m ingest list)", file=sys.stderr)
             failed += 1
     return 1 if failed else 0
 
@@ -141,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="parse and index files or folders into the store; idempotent")
     p.add_argument("paths", nargs="+", metavar="PATH", help="sheet files or folders (searched recursively)")
     p.add_argument("--store", help=store_help)
-    p.add_argument("--force", action="store_true", help="re-parse unchanged files too (embeds only new chunks)")
+    p.add_argument(
+        "--force", action="store_true", help="re-parse unchanged files too (embeds only new chunks)"
+    )
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.set_defaults(run=_build)
     p = sub.add_parser("list", help="list the sheets the store holds")

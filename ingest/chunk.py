@@ -1,0 +1,253 @@
+"""Sheet → retrieval chunks (pure: no model, no store).
+
+Three kinds of chunk, so that a similarity search can land on prose and on tables alike:
+
+* ``prose``: one per prose section; a long section is split on sentence boundaries (~400
+  characters, with overlap). The body is the sheet's own text, verbatim, so it can be quoted.
+* ``indicator``: one per indicator, stating its figures in words
+  (「活動指標② オンラインによる電子申請手続き数（上記以外）（件）: 2024年度 計画 669、実績 685。…」).
+* ``cost``: one per fiscal year of the cost table (「2024年度（令和6年度） 事業費 50,496千円、…」).
+* ``evaluation``: one per sheet with evaluation results and scores, when the sheet has any.
+
+Every chunk's text is ``heading + "\\n" + body``: the heading names the project (and its
+department and 課) and the part of the sheet, which the body alone often does not say
+(「本事業は…」) and which both the embedding and a keyword search need. ``chunk_body`` gives the
+body back for quoting. ``text_sha`` in the metadata identifies the text alone, so the index can
+reuse a stored vector for an equal text instead of embedding it again.
+
+Chroma metadata holds only scalars (str, int, float, bool), so lists are encoded as strings
+(``fiscal_years`` = ",2022,2023,2024,", so a substring test for ",2024," is exact) and absent
+values are left out rather than stored as None.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ingest.model import COST_FIELDS, KIND_LABELS, STAGE_LABELS, Indicator, Sheet
+from ingest.normalize import format_number, fy_label
+
+ChunkType = Literal["prose", "indicator", "cost", "evaluation"]
+Scalar = str | int | float | bool
+
+MILESTONE_LABELS = {"mid": "中間指標", "final": "最終指標", "unknown": "目標値"}
+SCORE_LABELS = ("規模・方法の妥当性", "公平性", "効率性", "活動指標", "成果指標")
+# Unit costs are in 円, every other cost field in 千円 (contract.md).
+_YEN_FIELDS = frozenset({"unit_cost_total", "unit_cost_general"})
+# Sentence ends first, then clause breaks; "" is the last resort for a run without any.
+_SEPARATORS = ["\n\n", "\n", "。", "．", "！", "？", "；", "、", "，", " ", ""]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    text: str  # heading + "\n" + body: what is embedded and stored as the Chroma document
+    heading: str
+    body: str
+    key: str  # unique within the sheet: "prose:purpose:0", "indicator:activity:2", "cost:2024", …
+    metadata: dict[str, Scalar] = field(default_factory=dict)
+
+
+def chunk_body(document: str) -> str:
+    """The body of a stored chunk document (the sheet's own words for a prose chunk)."""
+    return document.split("\n", 1)[1] if "\n" in document else document
+
+
+def encode_years(years: list[int] | set[int]) -> str:
+    """{2024, 2022} → ",2022,2024," (Chroma metadata cannot hold lists)."""
+    return "," + ",".join(str(y) for y in sorted(set(years))) + "," if years else ""
+
+
+def decode_years(text: str) -> list[int]:
+    return [int(y) for y in text.strip(",").split(",") if y]
+
+
+def text_sha(text: str) -> str:
+    """Identifies the embedded text alone: equal texts (in any sheet) share one vector."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def chunk_id(content_hash: str, key: str, text: str) -> str:
+    """Deterministic: the same sheet content gives the same ids, so a redo upserts in place."""
+    return hashlib.sha256(f"{content_hash}\0{key}\0{text}".encode()).hexdigest()
+
+
+def sheet_years(sheet: Sheet) -> set[int]:
+    years = {v.fy for i in sheet.indicators for v in i.values} | {c.fy for c in sheet.costs}
+    years |= {y for y in (sheet.target_fy, sheet.evaluation_fy) if y is not None}
+    return years
+
+
+def _project_heading(sheet: Sheet) -> str:
+    # Short on purpose: it is repeated in every chunk and every token costs embedding time.
+    # The municipality and the evaluated year stay in metadata (filters): without the year, a
+    # paragraph a project repeats from one year's sheet to the next is the same text, whose
+    # vector the index reuses instead of computing it again.
+    p = sheet.project
+    who = " ".join(x for x in (p.department, p.section) if x)
+    return f"【{p.name or '（事業名不明）'}】{who}".rstrip()
+
+
+def _fmt(value: int | float | None) -> str:
+    return "―" if value is None else format_number(value)
+
+
+def indicator_text(ind: Indicator) -> str:
+    """「活動指標② 名前（件）: 2024年度 計画 669、実績 685。…」"""
+    unit = f"（{ind.unit}）" if ind.unit else ""
+    name = ind.name or "（名称なし）"
+    parts = []
+    for v in ind.values:
+        if v.plan is None and v.actual is None:
+            continue
+        figures = []
+        if v.plan is not None:
+            figures.append(f"計画 {_fmt(v.plan)}")
+        if v.actual is not None:
+            figures.append(f"実績 {_fmt(v.actual)}")
+        # Western years only: every year of the row is in this one chunk, so the 和暦 would
+        # not tell chunks apart and would cost ~6 tokens a year (cost chunks, one per year, keep it).
+        parts.append(f"{v.fy}年度 {'、'.join(figures)}")
+    for m in ind.milestones:
+        when = f"（{m.fy}年度）" if m.fy else ""
+        parts.append(f"{MILESTONE_LABELS[m.kind]}{when} {_fmt(m.value)}")
+    figures_text = "。".join(parts) if parts else "数値の記載なし"
+    return f"{ind.label} {name}{unit}: {figures_text}。"
+
+
+def cost_text(cost_fields: dict[str, int | float | None], fy: int) -> str:
+    """「2024年度（令和6年度） 事業費 50,496千円、人件費 16,175千円、総事業費 66,671千円、…」"""
+    parts = []
+    for name, label in COST_FIELDS.items():
+        value = cost_fields.get(name)
+        if value is None:
+            continue
+        unit = "円" if name in _YEN_FIELDS else "千円"
+        parts.append(f"{label} {_fmt(value)}{unit}")
+    return f"{fy_label(fy)} {'、'.join(parts)}。"
+
+
+def split_prose(text: str, size: int, overlap: int) -> list[str]:
+    """Split on sentence boundaries into pieces of at most ``size`` characters (when possible)."""
+    text = text.strip()
+    if len(text) <= size:
+        return [text] if text else []
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=size, chunk_overlap=overlap, separators=_SEPARATORS, keep_separator="end"
+    )
+    return [p for p in (s.strip() for s in splitter.split_text(text)) if p]
+
+
+def chunk_sheet(
+    sheet: Sheet, size: int = 400, overlap: int = 80, content_hash: str | None = None
+) -> list[Chunk]:
+    """Every chunk of one sheet, in sheet order.
+
+    ``content_hash`` (default: the sheet's source hash) seeds the chunk ids; the index passes
+    the hash of the file it read, which differs from the source hash for a canonical JSON file.
+    """
+    if content_hash is None:
+        content_hash = sheet.source.sha256 if sheet.source else sheet.sheet_id
+    project = _project_heading(sheet)
+    years = sheet_years(sheet)
+    base: dict[str, Scalar] = {
+        "sheet_id": sheet.sheet_id,
+        "template": sheet.template,
+        "municipality": sheet.municipality,
+        "project": sheet.project.name,
+        "department": sheet.project.department,
+        "section": sheet.project.section,  # 担当課 (contract: project.section)
+        "target_fy": sheet.target_fy,
+        "evaluation_fy": sheet.evaluation_fy,
+        "fiscal_years": encode_years(years),
+        "fy_min": min(years) if years else None,
+        "fy_max": max(years) if years else None,
+        "source_path": sheet.source.path if sheet.source else None,
+    }
+    chunks: list[Chunk] = []
+
+    def add(kind: ChunkType, key: str, heading: str, body: str, **extra: Scalar | None) -> None:
+        text = f"{heading}\n{body}"
+        meta = {
+            **base,
+            **extra,
+            "chunk_type": kind,
+            "key": key,
+            "ordinal": len(chunks),
+            "text_sha": text_sha(text),
+        }
+        clean = {k: v for k, v in meta.items() if v is not None and v != ""}
+        chunks.append(Chunk(chunk_id(content_hash, key, text), text, heading, body, key, clean))
+
+    seen: dict[str, int] = {}
+    for sec in sheet.sections:
+        # a template may give one key twice (e.g. two "other" boxes): number them apart
+        n = seen[sec.key] = seen.get(sec.key, -1) + 1
+        skey = sec.key if n == 0 else f"{sec.key}{n + 1}"
+        pieces = split_prose(sec.text, size, overlap)
+        for i, piece in enumerate(pieces):
+            part = f"（{i + 1}/{len(pieces)}）" if len(pieces) > 1 else ""
+            add(
+                "prose",
+                f"prose:{skey}:{i}",
+                f"{project} {sec.label}{part}",
+                piece,
+                section_key=sec.key,
+                section_label=sec.label,
+                part=i,
+                parts=len(pieces),
+            )
+    for ind in sheet.indicators:
+        ind_years = sorted({v.fy for v in ind.values})
+        add(
+            "indicator",
+            f"indicator:{ind.kind}:{ind.no}",
+            f"{project} {KIND_LABELS[ind.kind]}",
+            indicator_text(ind),
+            section_key="indicators",
+            section_label=KIND_LABELS[ind.kind],
+            indicator_kind=ind.kind,
+            indicator_no=ind.no,
+            indicator_label=ind.label,
+            indicator_name=ind.name,
+            unit=ind.unit,
+            indicator_years=encode_years(ind_years),
+        )
+    for cost in sheet.costs:
+        if cost.is_empty():
+            continue
+        add(
+            "cost",
+            f"cost:{cost.fy}",
+            f"{project} 事業費（千円、単位コストは円）",
+            cost_text(cost.model_dump(exclude={"fy"}), cost.fy),
+            section_key="costs",
+            section_label="事業費",
+            fy=cost.fy,
+        )
+    lines = []
+    for ev in sheet.evaluations:
+        line = f"{STAGE_LABELS[ev.stage]}: {ev.result or '結果の記載なし'}"
+        if ev.scores and any(s is not None for s in ev.scores):
+            scores = "、".join(f"{label} {s}" for label, s in zip(SCORE_LABELS, ev.scores) if s is not None)
+            line += f"（評点 {scores}）"
+        lines.append(line)
+    for past in sheet.past_results:
+        if past.plan_category or past.result:
+            what = "、".join(
+                x
+                for x in (
+                    f"実計区分 {past.plan_category}" if past.plan_category else "",
+                    f"評価結果 {past.result}" if past.result else "",
+                )
+                if x
+            )
+            lines.append(f"{fy_label(past.fy)}: {what}")
+    if lines:
+        add("evaluation", "evaluation", f"{project} 評価結果", "。".join(lines) + "。",
+            section_key="evaluations", section_label="評価結果")
+    return chunks

@@ -1,0 +1,510 @@
+"""The figures store: SQLite tables of sheets, indicators, values, costs, evaluations and sections.
+
+Exact numbers need exact lookups (by project, year, indicator, department), not similarity, so
+every figure of every indexed sheet is a row here. The sheet's canonical JSON is kept as well,
+so :meth:`FigureStore.get_sheet` gives back exactly the ``Sheet`` that was indexed.
+
+Crash safety rests on three rules:
+
+* every write of one sheet (or one removal) is ONE transaction: a crash leaves the old rows or
+  the new ones, never half of either;
+* a ``files`` row is ``pending`` from before the first vector is written until the transaction
+  that writes the sheet's rows, which also marks it ``indexed``; the next build redoes pending
+  files. A sheet is in ``sheets`` only once its vectors are in Chroma;
+* a sheet whose rows are dropped (replaced or removed) is queued in ``retired`` in that same
+  transaction; its vectors are deleted afterwards and the queue entry cleared, so a crash in
+  between is finished by the next build (:meth:`retired`).
+
+WAL mode lets readers (the assistant) read while a build writes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ingest.model import COST_FIELDS, Sheet
+
+SCHEMA_VERSION = 1
+FileState = Literal["pending", "indexed"]
+
+_COST_COLUMNS = tuple(COST_FIELDS)
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sheets (
+    sheet_id       TEXT PRIMARY KEY,
+    template       TEXT NOT NULL,
+    municipality   TEXT,
+    evaluation_fy  INTEGER,
+    target_fy      INTEGER,
+    project        TEXT,
+    department     TEXT,
+    section        TEXT,            -- 担当課
+    source_path    TEXT,
+    source_sha256  TEXT,
+    source_format  TEXT,
+    n_chunks       INTEGER NOT NULL DEFAULT 0,
+    n_warnings     INTEGER NOT NULL DEFAULT 0,
+    indexed_at     REAL NOT NULL,
+    canonical_json TEXT NOT NULL     -- Sheet.to_json(): the sheet round-trips exactly
+);
+CREATE INDEX IF NOT EXISTS sheets_project    ON sheets(project);
+CREATE INDEX IF NOT EXISTS sheets_department ON sheets(department, section);
+CREATE INDEX IF NOT EXISTS sheets_target_fy  ON sheets(target_fy);
+
+-- one row per source file; a file points at the sheet its content became
+CREATE TABLE IF NOT EXISTS files (
+    path          TEXT PRIMARY KEY,  -- absolute, resolved
+    sha256        TEXT NOT NULL,     -- of the content being (or last) indexed
+    sheet_id      TEXT NOT NULL,     -- the sheet that content is (or becomes)
+    state         TEXT NOT NULL CHECK (state IN ('pending', 'indexed')),
+    prev_sheet_id TEXT,              -- while pending: the sheet this file held before, to replace
+    updated_at    REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_sheet ON files(sheet_id);
+CREATE INDEX IF NOT EXISTS files_state ON files(state);
+
+-- sheets whose vectors must be deleted from Chroma (rows already gone)
+CREATE TABLE IF NOT EXISTS retired (
+    sheet_id   TEXT PRIMARY KEY,
+    retired_at REAL NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS indicators (
+    indicator_id INTEGER PRIMARY KEY,
+    sheet_id     TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
+    kind         TEXT NOT NULL CHECK (kind IN ('target', 'activity', 'outcome')),
+    no           INTEGER NOT NULL,
+    label        TEXT NOT NULL,      -- 活動指標② as the sheet prints it
+    name         TEXT,
+    unit         TEXT,
+    UNIQUE (sheet_id, kind, no)
+);
+CREATE INDEX IF NOT EXISTS indicators_name ON indicators(name);
+
+-- NUMERIC affinity keeps 685 an integer and 12.5 a real
+CREATE TABLE IF NOT EXISTS indicator_values (
+    indicator_id INTEGER NOT NULL REFERENCES indicators(indicator_id) ON DELETE CASCADE,
+    sheet_id     TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
+    fy           INTEGER NOT NULL,
+    plan         NUMERIC,
+    actual       NUMERIC,
+    PRIMARY KEY (indicator_id, fy)
+);
+CREATE INDEX IF NOT EXISTS indicator_values_fy ON indicator_values(fy, sheet_id);
+
+CREATE TABLE IF NOT EXISTS indicator_milestones (
+    indicator_id INTEGER NOT NULL REFERENCES indicators(indicator_id) ON DELETE CASCADE,
+    ord          INTEGER NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('mid', 'final', 'unknown')),
+    fy           INTEGER,
+    value        NUMERIC NOT NULL,
+    PRIMARY KEY (indicator_id, ord)
+);
+
+CREATE TABLE IF NOT EXISTS costs (
+    sheet_id TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
+    fy       INTEGER NOT NULL,
+    {", ".join(f"{c} NUMERIC" for c in _COST_COLUMNS)},
+    PRIMARY KEY (sheet_id, fy)
+);
+CREATE INDEX IF NOT EXISTS costs_fy ON costs(fy);
+
+CREATE TABLE IF NOT EXISTS evaluations (
+    sheet_id TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
+    stage    TEXT NOT NULL CHECK (stage IN ('primary', 'secondary')),
+    result   TEXT,
+    score_scale      INTEGER,   -- 規模・方法の妥当性
+    score_fairness   INTEGER,   -- 公平性
+    score_efficiency INTEGER,   -- 効率性
+    score_activity   INTEGER,   -- 活動指標
+    score_outcome    INTEGER,   -- 成果指標
+    PRIMARY KEY (sheet_id, stage)
+);
+
+CREATE TABLE IF NOT EXISTS past_results (
+    sheet_id      TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
+    fy            INTEGER NOT NULL,
+    plan_category TEXT,
+    result        TEXT,
+    PRIMARY KEY (sheet_id, fy)
+);
+
+CREATE TABLE IF NOT EXISTS sections (
+    sheet_id TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
+    ord      INTEGER NOT NULL,
+    key      TEXT NOT NULL,
+    label    TEXT NOT NULL,
+    text     TEXT NOT NULL,
+    PRIMARY KEY (sheet_id, ord)
+);
+CREATE INDEX IF NOT EXISTS sections_key ON sections(key);
+"""
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    sha256: str
+    sheet_id: str
+    state: FileState
+    prev_sheet_id: str | None
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class SheetSummary:
+    sheet_id: str
+    template: str
+    municipality: str | None
+    project: str | None
+    department: str | None
+    section: str | None
+    target_fy: int | None
+    evaluation_fy: int | None
+    source_path: str | None
+    n_chunks: int
+    n_warnings: int
+    indexed_at: float
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    sheets: int
+    files_indexed: int
+    files_pending: int
+    indicators: int
+    indicator_values: int
+    costs: int
+    evaluations: int
+    sections: int
+    chunks: int  # sum of sheets.n_chunks: what Chroma should hold
+
+
+class StoreError(Exception):
+    """The figures database cannot be used (missing when opened read-only, newer schema, …)."""
+
+
+class FigureStore:
+    """One SQLite connection to ``<store>/figures.sqlite3``. Not shared between threads."""
+
+    def __init__(self, path: Path, read_only: bool = False, busy_timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only:
+            if not self.path.exists():
+                raise StoreError(f"no figures database at {self.path} (build the store first)")
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction spans
+            # exactly what _tx() wraps and nothing commits behind our back.
+            self.db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if not read_only:
+            self.db.execute("PRAGMA journal_mode = WAL")
+            # NORMAL in WAL mode: a killed process loses nothing committed; only a power cut
+            # may lose the last transactions, never consistency.
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        else:
+            self._check_version()
+
+    # ------------------------------------------------------------------ plumbing
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> FigureStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock up front: a second writer waits (busy_timeout) at
+        # BEGIN instead of failing halfway through.
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        # executescript() runs its own statements; the explicit BEGIN/COMMIT makes the schema
+        # appear whole or not at all (IF NOT EXISTS makes a re-run a no-op)
+        self.db.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}\nCOMMIT;")
+        with self._tx() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row["value"]) > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by a newer sheetqa (schema {row['value']} > {SCHEMA_VERSION})"
+                )
+
+    def _check_version(self) -> None:
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path} is not a sheetqa figures database ({e})") from None
+        if row is None or int(row["value"]) > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: unsupported schema version {row and row['value']}")
+
+    # ------------------------------------------------------------------ files
+
+    def file(self, path: str) -> FileRecord | None:
+        row = self.db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+        return FileRecord(**dict(row)) if row else None
+
+    def files(self, state: FileState | None = None) -> list[FileRecord]:
+        if state is None:
+            rows = self.db.execute("SELECT * FROM files ORDER BY path").fetchall()
+        else:
+            rows = self.db.execute("SELECT * FROM files WHERE state = ? ORDER BY path", (state,)).fetchall()
+        return [FileRecord(**dict(r)) for r in rows]
+
+    def files_of(self, sheet_id: str) -> list[FileRecord]:
+        rows = self.db.execute("SELECT * FROM files WHERE sheet_id = ? ORDER BY path", (sheet_id,))
+        return [FileRecord(**dict(r)) for r in rows]
+
+    def mark_pending(self, path: str, sha256: str, sheet_id: str) -> FileRecord:
+        """Record that ``path`` is about to be (re)indexed as ``sheet_id``; call before any vector write.
+
+        ``prev_sheet_id`` remembers the sheet the file last held *indexed*, across repeated
+        crashes, so the final commit knows what it replaces. A pending attempt for different
+        content that never committed may have left vectors: that sheet is queued in ``retired``.
+        """
+        now = time.time()
+        with self._tx() as db:
+            old = db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+            prev = None
+            if old is not None:
+                prev = old["sheet_id"] if old["state"] == "indexed" else old["prev_sheet_id"]
+                if old["state"] == "pending" and old["sheet_id"] != sheet_id:
+                    self._retire_if_unused(db, old["sheet_id"], ignore_path=path, drop_rows=False)
+            if prev == sheet_id:
+                prev = None
+            db.execute(
+                "INSERT INTO files (path, sha256, sheet_id, state, prev_sheet_id, updated_at) "
+                "VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT(path) DO UPDATE SET "
+                "sha256 = excluded.sha256, sheet_id = excluded.sheet_id, state = 'pending', "
+                "prev_sheet_id = excluded.prev_sheet_id, updated_at = excluded.updated_at",
+                (path, sha256, sheet_id, prev, now),
+            )
+        rec = self.file(path)
+        assert rec is not None
+        return rec
+
+    def mark_indexed(self, path: str, sha256: str, sheet_id: str) -> list[str]:
+        """Point ``path`` at an already indexed sheet (same content found at another path).
+
+        Returns the sheets retired by this (the file's previous sheet, if nothing else uses it).
+        """
+        with self._tx() as db:
+            return self._set_file_indexed(db, path, sha256, sheet_id)
+
+    def forget_file(self, path: str) -> list[str]:
+        """Drop a file's row (its file is gone); retire what only it held. Returns retired ids."""
+        with self._tx() as db:
+            old = db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+            if old is None:
+                return []
+            db.execute("DELETE FROM files WHERE path = ?", (path,))
+            retired = []
+            if old["state"] == "pending":
+                # the attempt never committed: its vectors (if any) are orphans
+                retired += self._retire_if_unused(db, old["sheet_id"], ignore_path=path, drop_rows=False)
+            return retired
+
+    def _set_file_indexed(self, db: sqlite3.Connection, path: str, sha256: str, sheet_id: str) -> list[str]:
+        old = db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+        db.execute(
+            "INSERT INTO files (path, sha256, sheet_id, state, prev_sheet_id, updated_at) "
+            "VALUES (?, ?, ?, 'indexed', NULL, ?) ON CONFLICT(path) DO UPDATE SET "
+            "sha256 = excluded.sha256, sheet_id = excluded.sheet_id, state = 'indexed', "
+            "prev_sheet_id = NULL, updated_at = excluded.updated_at",
+            (path, sha256, sheet_id, time.time()),
+        )
+        retired: list[str] = []
+        if old is not None:
+            for gone in {old["sheet_id"], old["prev_sheet_id"]} - {None, sheet_id}:
+                retired += self._retire_if_unused(db, gone)
+        return retired
+
+    def _retire_if_unused(
+        self, db: sqlite3.Connection, sheet_id: str, ignore_path: str | None = None, drop_rows: bool = True
+    ) -> list[str]:
+        """Retire ``sheet_id`` (rows dropped, vectors queued for deletion) unless a file still holds it."""
+        users = db.execute(
+            "SELECT COUNT(*) FROM files WHERE sheet_id = ? AND path IS NOT ?", (sheet_id, ignore_path)
+        ).fetchone()[0]
+        if users:
+            return []
+        if not drop_rows and db.execute("SELECT 1 FROM sheets WHERE sheet_id = ?", (sheet_id,)).fetchone():
+            return []
+        db.execute("DELETE FROM sheets WHERE sheet_id = ?", (sheet_id,))  # cascades to every figure
+        db.execute("INSERT OR REPLACE INTO retired VALUES (?, ?)", (sheet_id, time.time()))
+        return [sheet_id]
+
+    # ------------------------------------------------------------------ sheets: write
+
+    def put_sheet(self, sheet: Sheet, path: str, sha256: str, n_chunks: int) -> list[str]:
+        """Write every row of ``sheet`` and mark ``path`` indexed, in one transaction.
+
+        Replaces the sheet's rows if it was there already, and drops the sheet the file held
+        before (unless another file still holds it). Returns the sheet ids retired, whose
+        vectors the caller must now delete (then :meth:`clear_retired`).
+        """
+        with self._tx() as db:
+            db.execute("DELETE FROM sheets WHERE sheet_id = ?", (sheet.sheet_id,))
+            self._insert_sheet(db, sheet, n_chunks)
+            return self._set_file_indexed(db, path, sha256, sheet.sheet_id)
+
+    def _insert_sheet(self, db: sqlite3.Connection, sheet: Sheet, n_chunks: int) -> None:
+        src = sheet.source
+        p = sheet.project
+        db.execute(
+            "INSERT INTO sheets (sheet_id, template, municipality, evaluation_fy, target_fy, project, "
+            "department, section, source_path, source_sha256, source_format, n_chunks, n_warnings, "
+            "indexed_at, canonical_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                sheet.sheet_id,
+                sheet.template,
+                sheet.municipality,
+                sheet.evaluation_fy,
+                sheet.target_fy,
+                p.name,
+                p.department,
+                p.section,
+                src.path if src else None,
+                src.sha256 if src else None,
+                src.format if src else None,
+                n_chunks,
+                len(sheet.warnings),
+                time.time(),
+                sheet.to_json(),
+            ),
+        )
+        for ind in sheet.indicators:
+            cur = db.execute(
+                "INSERT INTO indicators (sheet_id, kind, no, label, name, unit) VALUES (?, ?, ?, ?, ?, ?)",
+                (sheet.sheet_id, ind.kind, ind.no, ind.label, ind.name, ind.unit),
+            )
+            iid = cur.lastrowid
+            db.executemany(
+                "INSERT INTO indicator_values (indicator_id, sheet_id, fy, plan, actual) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(iid, sheet.sheet_id, v.fy, v.plan, v.actual) for v in ind.values],
+            )
+            db.executemany(
+                "INSERT INTO indicator_milestones (indicator_id, ord, kind, fy, value) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(iid, n, m.kind, m.fy, m.value) for n, m in enumerate(ind.milestones)],
+            )
+        db.executemany(
+            f"INSERT INTO costs (sheet_id, fy, {', '.join(_COST_COLUMNS)}) "
+            f"VALUES (?, ?, {', '.join('?' for _ in _COST_COLUMNS)})",
+            [(sheet.sheet_id, c.fy, *(getattr(c, f) for f in _COST_COLUMNS)) for c in sheet.costs],
+        )
+        db.executemany(
+            "INSERT INTO evaluations (sheet_id, stage, result, score_scale, score_fairness, "
+            "score_efficiency, score_activity, score_outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (sheet.sheet_id, e.stage, e.result, *((list(e.scores or []) + [None] * 5)[:5]))
+                for e in sheet.evaluations
+            ],
+        )
+        db.executemany(
+            "INSERT INTO past_results (sheet_id, fy, plan_category, result) VALUES (?, ?, ?, ?)",
+            [(sheet.sheet_id, r.fy, r.plan_category, r.result) for r in sheet.past_results],
+        )
+        db.executemany(
+            "INSERT INTO sections (sheet_id, ord, key, label, text) VALUES (?, ?, ?, ?, ?)",
+            [(sheet.sheet_id, n, s.key, s.label, s.text) for n, s in enumerate(sheet.sections)],
+        )
+
+    def remove_sheet(self, sheet_id: str) -> bool:
+        """Drop a sheet's rows and the files that held it; queue its vectors for deletion.
+
+        Returns False when the store does not know the sheet (neither rows nor files).
+        """
+        with self._tx() as db:
+            known = db.execute("SELECT 1 FROM sheets WHERE sheet_id = ?", (sheet_id,)).fetchone()
+            files = db.execute("DELETE FROM files WHERE sheet_id = ?", (sheet_id,))
+            if not known and not files.rowcount:
+                return False
+            # a file being re-indexed away from this sheet no longer has anything to replace
+            db.execute("UPDATE files SET prev_sheet_id = NULL WHERE prev_sheet_id = ?", (sheet_id,))
+            db.execute("DELETE FROM sheets WHERE sheet_id = ?", (sheet_id,))
+            db.execute("INSERT OR REPLACE INTO retired VALUES (?, ?)", (sheet_id, time.time()))
+            return True
+
+    def retired(self) -> list[str]:
+        return [r["sheet_id"] for r in self.db.execute("SELECT sheet_id FROM retired ORDER BY retired_at")]
+
+    def clear_retired(self, sheet_id: str) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM retired WHERE sheet_id = ?", (sheet_id,))
+
+    # ------------------------------------------------------------------ sheets: read
+
+    def has_sheet(self, sheet_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM sheets WHERE sheet_id = ?", (sheet_id,)).fetchone() is not None
+
+    def sheet_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT sheet_id FROM sheets")}
+
+    def list_sheets(self) -> list[SheetSummary]:
+        rows = self.db.execute(
+            "SELECT sheet_id, template, municipality, project, department, section, target_fy, "
+            "evaluation_fy, source_path, n_chunks, n_warnings, indexed_at FROM sheets "
+            "ORDER BY department, section, project, target_fy, sheet_id"
+        )
+        return [SheetSummary(**dict(r)) for r in rows]
+
+    def summary(self, sheet_id: str) -> SheetSummary | None:
+        row = self.db.execute(
+            "SELECT sheet_id, template, municipality, project, department, section, target_fy, "
+            "evaluation_fy, source_path, n_chunks, n_warnings, indexed_at FROM sheets WHERE sheet_id = ?",
+            (sheet_id,),
+        ).fetchone()
+        return SheetSummary(**dict(row)) if row else None
+
+    def get_sheet(self, sheet_id: str) -> Sheet | None:
+        row = self.db.execute("SELECT canonical_json FROM sheets WHERE sheet_id = ?", (sheet_id,)).fetchone()
+        return Sheet.from_json(row[0]) if row else None
+
+    def counts(self) -> StoreCounts:
+        def one(sql: str) -> int:
+            return int(self.db.execute(sql).fetchone()[0] or 0)
+
+        return StoreCounts(
+            sheets=one("SELECT COUNT(*) FROM sheets"),
+            files_indexed=one("SELECT COUNT(*) FROM files WHERE state = 'indexed'"),
+            files_pending=one("SELECT COUNT(*) FROM files WHERE state = 'pending'"),
+            indicators=one("SELECT COUNT(*) FROM indicators"),
+            indicator_values=one("SELECT COUNT(*) FROM indicator_values"),
+            costs=one("SELECT COUNT(*) FROM costs"),
+            evaluations=one("SELECT COUNT(*) FROM evaluations"),
+            sections=one("SELECT COUNT(*) FROM sections"),
+            chunks=one("SELECT SUM(n_chunks) FROM sheets"),
+        )
+
+    def query(self, sql: str, params: tuple[object, ...] | dict[str, object] = ()) -> list[sqlite3.Row]:
+        """Run a read query (for the assistant's figure lookups); rows are addressable by name."""
+        return self.db.execute(sql, params).fetchall()

@@ -1,0 +1,117 @@
+"""Shared by the index tests: one converted model per test session, a counting embedding, corpora.
+
+A plain module (not a conftest): the index tests import it, so the model is converted and loaded
+once for every test file that needs it, whatever order they run in.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from ingest.model import Cost, Indicator, IndicatorValue, Project, Section, Sheet
+from ingest.vectors import E5Embedding
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "samples"
+SEED = SAMPLES / "koriyama_r7_digital_first.txt"
+
+
+@functools.cache
+def model_cache() -> Path:
+    """A model cache holding the converted e5 model, made once per session."""
+    from ingest.embed import prepare_model
+
+    cache = Path(tempfile.mkdtemp(prefix="sheetqa-test-models-"))
+    atexit.register(shutil.rmtree, cache, ignore_errors=True)
+    prepare_model(cache)
+    return cache
+
+
+@functools.cache
+def real_embeddings() -> Embeddings:
+    from ingest.embed import load_embeddings
+
+    return load_embeddings(model_cache())
+
+
+class CountingEmbeddings(Embeddings):
+    """The real model, with every call counted (the tests assert how much was embedded)."""
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner = inner
+        self.calls = 0
+        self.texts = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        self.texts += len(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def counting_embedding() -> tuple[E5Embedding, CountingEmbeddings]:
+    counter = CountingEmbeddings(real_embeddings())
+    return E5Embedding(embeddings=counter), counter
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """Environment for a ``python -m ingest`` child: offline, the session's model, no stray store."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHEETQA_", "CHROMA_"))}
+    env.update(
+        HF_HUB_OFFLINE="1",
+        ANONYMIZED_TELEMETRY="False",
+        PYTHONUNBUFFERED="1",  # per-file lines arrive as they are printed
+        SHEETQA_MODELS__CACHE_DIR=str(model_cache()),
+    )
+    env.update(extra)
+    return env
+
+
+def generated_corpus(out: Path, n: int) -> list[Path]:
+    """``n`` generated koriyama-r7 text sheets (eval.corpus), or seed variants when it is absent."""
+    try:
+        from eval.corpus import write_corpus
+    except ImportError:
+        write_corpus = None
+    if write_corpus is not None:
+        write_corpus(out, n=n, seed=7, pdf_share=0.0, cp932_share=0.0)
+        return sorted((out / "sheets").glob("*.txt"))
+    out.mkdir(parents=True, exist_ok=True)
+    seed = SEED.read_text(encoding="utf-8")
+    files = []
+    for i in range(n):
+        p = out / f"variant_{i:02d}.txt"
+        p.write_text(seed.replace("デジタルファースト推進事業", f"デジタルファースト推進事業（第{i + 2}期）"), encoding="utf-8")
+        files.append(p)
+    return files
+
+
+def tiny_sheets(out: Path, n: int) -> list[Path]:
+    """``n`` small canonical JSON sheets (3 short chunks each): cheap to embed, for crash tests."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(n):
+        sheet = Sheet(
+            sheet_id="",  # empty: the reader derives it from the file's hash
+            template="canonical",
+            municipality="郡山市",
+            target_fy=2024,
+            project=Project(name=f"試験事業{i:02d}", department="総務部", section="総務課"),
+            indicators=[Indicator(kind="activity", no=1, name=f"講座{i}の開催回数", unit="回",
+                                  values=[IndicatorValue(fy=2024, plan=10 + i, actual=9 + i)])],
+            costs=[Cost(fy=2024, project_cost=1000 + i, personnel_cost=500, total_cost=1500 + i)],
+            sections=[Section(key="purpose", label="意図（目的）", text=f"試験のための{i}番目の事業である。")],
+        )
+        p = out / f"tiny_{i:02d}.json"
+        p.write_text(sheet.to_json(), encoding="utf-8")
+        files.append(p)
+    return files

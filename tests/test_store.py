@@ -1,0 +1,163 @@
+"""The figures store (SQLite): write, replace, remove, foreign keys, all-or-nothing transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from ingest.model import Sheet
+from ingest.parse import parse_file
+from ingest.store import FigureStore, StoreError
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+FIGURE_TABLES = ("indicators", "indicator_values", "indicator_milestones", "costs", "evaluations",
+                 "past_results", "sections")
+
+
+@pytest.fixture(scope="module")
+def sheets() -> list[Sheet]:
+    return [parse_file(p) for p in sorted(SAMPLES.glob("*.txt"))]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> FigureStore:
+    with FigureStore(tmp_path / "figures.sqlite3") as s:
+        yield s
+
+
+def _rows(store: FigureStore, table: str) -> int:
+    return store.query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"]
+
+
+def _edited(sheet: Sheet, new_id: str) -> Sheet:
+    s = sheet.model_copy(deep=True)
+    s.sheet_id = new_id
+    s.source = s.source.model_copy(update={"sha256": new_id * 4})
+    s.indicators = s.indicators[:1]
+    return s
+
+
+def test_write_and_read_back_exactly(store: FigureStore, sheets: list[Sheet]) -> None:
+    for n, sheet in enumerate(sheets):
+        assert store.put_sheet(sheet, f"/f{n}.txt", sheet.source.sha256, 10 + n) == []
+    assert {s.sheet_id for s in store.list_sheets()} == {s.sheet_id for s in sheets}
+    for sheet in sheets:
+        assert store.get_sheet(sheet.sheet_id) == sheet  # canonical JSON round-trips
+        assert store.get_sheet(sheet.sheet_id).to_json() == sheet.to_json()
+    counts = store.counts()
+    assert counts.sheets == 3 and counts.files_indexed == 3 and counts.files_pending == 0
+    assert counts.indicators == sum(len(s.indicators) for s in sheets)
+    assert counts.indicator_values == sum(len(i.values) for s in sheets for i in s.indicators)
+    assert counts.costs == sum(len(s.costs) for s in sheets)
+    assert counts.chunks == 10 + 11 + 12
+
+
+def test_lookups_answers_need(store: FigureStore, sheets: list[Sheet]) -> None:
+    for n, sheet in enumerate(sheets):
+        store.put_sheet(sheet, f"/f{n}.txt", sheet.source.sha256, 1)
+    row = store.query(
+        "SELECT s.project, i.label, i.unit, v.plan, v.actual FROM indicator_values v "
+        "JOIN indicators i USING (indicator_id) JOIN sheets s ON s.sheet_id = v.sheet_id "
+        "WHERE s.project = ? AND i.kind = 'activity' AND i.no = 2 AND v.fy = ?",
+        ("デジタルファースト推進事業", 2024),
+    )
+    assert [tuple(r) for r in row] == [("デジタルファースト推進事業", "活動指標②", "件", 669, 685)]
+    assert isinstance(row[0]["actual"], int)  # NUMERIC keeps integers integers
+    cost = store.query(
+        "SELECT * FROM costs c JOIN sheets s USING (sheet_id) WHERE s.department = ? AND c.fy = ?",
+        ("政策開発部", 2024),
+    )[0]
+    assert (cost["total_cost"], cost["national_prefectural"], cost["municipal_bonds"]) == (66671, 5818, None)
+    ev = store.query("SELECT result, score_scale FROM evaluations WHERE stage = 'secondary'")[0]
+    assert (ev["result"], ev["score_scale"]) == ("継続", 3)
+    plans = store.query("EXPLAIN QUERY PLAN SELECT * FROM indicator_values WHERE fy = 2024")
+    assert any("indicator_values_fy" in str(tuple(r)) for r in plans)  # an index serves year lookups
+
+
+def test_replace_leaves_no_orphans(store: FigureStore, sheets: list[Sheet]) -> None:
+    old = sheets[2]
+    store.put_sheet(old, "/a.txt", old.source.sha256, 27)
+    new = _edited(old, "beefbeefbeefbeef")
+    store.mark_pending("/a.txt", new.source.sha256, new.sheet_id)
+    assert store.file("/a.txt").prev_sheet_id == old.sheet_id
+    assert store.has_sheet(old.sheet_id)  # the old version stays readable until the commit
+    retired = store.put_sheet(new, "/a.txt", new.source.sha256, 5)
+    assert retired == [old.sheet_id] and store.retired() == [old.sheet_id]
+    assert store.sheet_ids() == {new.sheet_id}
+    for table in FIGURE_TABLES[:2]:
+        orphans = store.query(f"SELECT COUNT(*) AS n FROM {table} WHERE sheet_id != ?", (new.sheet_id,))
+        assert orphans[0]["n"] == 0
+    assert _rows(store, "indicators") == 1
+    store.clear_retired(old.sheet_id)
+    assert store.retired() == []
+
+
+def test_shared_content_survives_until_last_file(store: FigureStore, sheets: list[Sheet]) -> None:
+    s = sheets[0]
+    store.put_sheet(s, "/a.txt", s.source.sha256, 9)
+    store.mark_indexed("/b.txt", s.source.sha256, s.sheet_id)  # the same content at another path
+    other = _edited(s, "1234123412341234")
+    store.mark_pending("/a.txt", other.source.sha256, other.sheet_id)
+    assert store.put_sheet(other, "/a.txt", other.source.sha256, 3) == []  # /b.txt still holds it
+    assert store.has_sheet(s.sheet_id)
+
+
+def test_remove_cascades(store: FigureStore, sheets: list[Sheet]) -> None:
+    for n, sheet in enumerate(sheets):
+        store.put_sheet(sheet, f"/f{n}.txt", sheet.source.sha256, 1)
+    gone = sheets[2]
+    assert store.remove_sheet(gone.sheet_id)
+    assert not store.has_sheet(gone.sheet_id) and store.get_sheet(gone.sheet_id) is None
+    assert store.retired() == [gone.sheet_id]
+    for table in ("indicators", "indicator_values", "costs", "evaluations", "sections", "files"):
+        left = store.query(f"SELECT COUNT(*) AS n FROM {table} WHERE sheet_id = ?", (gone.sheet_id,))
+        assert left[0]["n"] == 0, table
+    assert _rows(store, "indicator_milestones") == 0  # only the removed sheet had milestones
+    assert store.counts().sheets == 2
+    assert not store.remove_sheet("no-such-sheet")
+
+
+def test_foreign_keys_are_enforced(store: FigureStore) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        store.db.execute("INSERT INTO costs (sheet_id, fy) VALUES ('nobody', 2024)")
+
+
+def test_failure_mid_write_leaves_nothing(store: FigureStore, sheets: list[Sheet], monkeypatch) -> None:
+    good, bad = sheets[0], sheets[2]
+    store.put_sheet(good, "/good.txt", good.source.sha256, 1)
+    before = {t: _rows(store, t) for t in ("sheets", "files", *FIGURE_TABLES)}
+
+    real_insert = FigureStore._insert_sheet
+
+    def insert_then_fail(self, db, sheet, n_chunks):  # rows are written, then the process "dies"
+        real_insert(self, db, sheet, n_chunks)
+        assert db.execute("SELECT COUNT(*) FROM costs WHERE sheet_id = ?", (sheet.sheet_id,)).fetchone()[0]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(FigureStore, "_insert_sheet", insert_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        store.put_sheet(bad, "/bad.txt", bad.source.sha256, 1)
+    after = {t: _rows(store, t) for t in before}
+    assert after == before
+    assert store.file("/bad.txt") is None
+
+
+def test_pending_marks_survive_reopen_and_read_only(tmp_path: Path, sheets: list[Sheet]) -> None:
+    path = tmp_path / "figures.sqlite3"
+    with FigureStore(path) as s:
+        s.mark_pending("/x.txt", "ab" * 32, sheets[0].sheet_id)
+    with FigureStore(path, read_only=True) as ro:
+        assert [f.path for f in ro.files("pending")] == ["/x.txt"]
+        with pytest.raises(sqlite3.OperationalError):
+            ro.db.execute("DELETE FROM files")
+    with pytest.raises(StoreError):
+        FigureStore(tmp_path / "missing.sqlite3", read_only=True)
+
+
+def test_abandoned_pending_attempt_is_retired(store: FigureStore) -> None:
+    store.mark_pending("/x.txt", "aa" * 32, "first-try")
+    store.mark_pending("/x.txt", "bb" * 32, "second-try")  # the file changed before any commit
+    assert store.retired() == ["first-try"]  # its vectors, if any, must go
+    assert store.forget_file("/x.txt") == ["second-try"]
