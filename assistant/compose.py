@@ -135,6 +135,20 @@ def sentences(text: str) -> list[str]:
     return [m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
 
 
+def _within_cap(scored: list[tuple[float, int, str]], cap: int) -> list[str]:
+    """The best-scored sentences that fit in ``cap`` characters, back in the sheet's order."""
+    chosen: list[tuple[int, str]] = []
+    used = 0
+    for _, i, s in sorted(scored, reverse=True):
+        if used and used + len(s) > cap:
+            continue
+        chosen.append((i, s[:cap]))
+        used += len(s)
+        if used >= cap * 0.8:
+            break
+    return [s for _, s in sorted(chosen)]
+
+
 def best_sentences(text: str, question: str, cap: int, prefer: tuple[str, ...] = ()) -> list[str]:
     """The sentences that best answer the question, in the order the sheet has them, within ``cap``
     characters. ``prefer`` words (ため, による, 増加 …) lift sentences that give reasons."""
@@ -147,16 +161,7 @@ def best_sentences(text: str, question: str, cap: int, prefer: tuple[str, ...] =
         overlap = len(qb & bigrams(s)) / (len(qb) or 1)
         bonus = 0.3 * sum(1 for w in prefer if w in s)
         scored.append((overlap + bonus - 0.02 * i, i, s))
-    chosen: list[tuple[int, str]] = []
-    used = 0
-    for _, i, s in sorted(scored, reverse=True):
-        if used and used + len(s) > cap:
-            continue
-        chosen.append((i, s[:cap] if len(s) > cap else s))
-        used += len(s)
-        if used >= cap * 0.8:
-            break
-    return [s for _, s in sorted(chosen)]
+    return _within_cap(scored, cap)
 
 
 def summary_sentences(text: str, question: str, cap: int, prefer: tuple[str, ...] = ()) -> list[str]:
@@ -171,16 +176,7 @@ def summary_sentences(text: str, question: str, cap: int, prefer: tuple[str, ...
         substance = 0.2 * bool(re.search(r"\d", s)) + 0.2 * ("「" in s) + min(len(s), 80) / 400
         overlap = len(qb & bigrams(s)) / (len(qb) or 1)
         scored.append((overlap + substance - 0.05 * i, i, s))
-    chosen: list[tuple[int, str]] = []
-    used = 0
-    for _, i, s in sorted(scored, reverse=True):
-        if used and used + len(s) > cap:
-            continue
-        chosen.append((i, s[:cap]))
-        used += len(s)
-        if used >= cap * 0.8:
-            break
-    return [s for _, s in sorted(chosen)]
+    return _within_cap(scored, cap)
 
 
 def quote_answer(project: str | None, citations: list[Citation], lang: str, lead: str = "") -> str:

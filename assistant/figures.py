@@ -88,6 +88,20 @@ def evaluation_facts(sheet: Sheet) -> list[Fact]:
     return out
 
 
+def _year_and_sheets(fy_column: str, fy: int | None, sheet_ids: list[str] | None,
+                     where: list[str], params: list[object]) -> None:
+    """SQL conditions shared by the cross-project queries: one year (each sheet's own evaluated
+    year when None) and, optionally, only some sheets."""
+    if fy is None:
+        where.append(f"{fy_column} = s.target_fy")
+    else:
+        where.append(f"{fy_column} = ?")
+        params.append(fy)
+    if sheet_ids is not None:
+        where.append(f"s.sheet_id IN ({','.join('?' * len(sheet_ids))})")
+        params += sheet_ids
+
+
 @dataclass(frozen=True)
 class Ranked:
     sheet_id: str
@@ -105,14 +119,7 @@ def rank_costs(store: FigureStore, field: str, fy: int | None, sheet_ids: list[s
         raise ValueError(f"not a cost field: {field}")
     where = [f"c.{field} IS NOT NULL"]
     params: list[object] = []
-    if fy is None:
-        where.append("c.fy = s.target_fy")
-    else:
-        where.append("c.fy = ?")
-        params.append(fy)
-    if sheet_ids is not None:
-        where.append(f"s.sheet_id IN ({','.join('?' * len(sheet_ids))})")
-        params += sheet_ids
+    _year_and_sheets("c.fy", fy, sheet_ids, where, params)
     # One row per project: the latest sheet that reports that year.
     sql = f"""
         SELECT s.sheet_id, s.project, s.department, s.section, c.fy, c.{field} AS value, s.target_fy
@@ -152,14 +159,7 @@ def plan_misses(store: FigureStore, kind: str | None, fy: int | None, under: boo
     if kind:
         where.append("i.kind = ?")
         params.append(kind)
-    if fy is None:
-        where.append("v.fy = s.target_fy")
-    else:
-        where.append("v.fy = ?")
-        params.append(fy)
-    if sheet_ids is not None:
-        where.append(f"s.sheet_id IN ({','.join('?' * len(sheet_ids))})")
-        params += sheet_ids
+    _year_and_sheets("v.fy", fy, sheet_ids, where, params)
     sql = f"""
         SELECT s.sheet_id, s.project, s.target_fy, i.label, i.name, i.unit, v.fy, v.plan, v.actual
         FROM indicator_values v
