@@ -3,6 +3,7 @@
   corpus   write a synthetic koriyama-r7 corpus with truth JSON, or --check the parser against one
   bench    speed benchmarks: `bench ingest` indexes generated sheets and reports sheets/s, chunks/s
   run      ask a question set through the assistant and write an answer-quality report
+  compare  ours against a plain RAG baseline (eval.baseline) on the same questions and sheets
 """
 
 from __future__ import annotations
@@ -67,6 +68,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run.main(args)
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from eval import compare
+
+    return compare.main(args)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     import json
 
@@ -114,6 +121,32 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--limit", type=int, default=None, help="only the first N questions (for a quick look)")
     p.add_argument("--quiet", action="store_true", help="no per-question progress lines")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "compare", help="ours against a plain RAG baseline, same questions and sheets: one table",
+        description="Ask the question set through ours (the dev store) and through the textbook baseline "
+                    "(RecursiveCharacterTextSplitter → the same e5 model → its own Chroma collection → top-4; "
+                    "without an LLM its answer is the retrieved context), grade both with the eval metrics and "
+                    "print one Markdown table per question type: numbers right, unanswerable declined, false "
+                    "declines, citations valid, p50/p95 seconds. Writes eval/reports/compare-latest.md.")
+    p.add_argument("--questions", metavar="FILE", default=None,
+                   help="question set, JSONL (default eval/questions/dev.jsonl)")
+    p.add_argument("--llm", action="store_true",
+                   help="LLM mode: ours (figure guard on) and the baseline with the same local GGUF "
+                        "(make llm installs llama-cpp-python and assembles it)")
+    p.add_argument("--gguf", metavar="FILE", default=None,
+                   help="the GGUF for --llm (default: where make llm puts it, .sheetqa/models/)")
+    p.add_argument("--max-tokens", type=int, default=256, help="--llm: longest answer, in tokens (default 256)")
+    p.add_argument("--chunk-size", type=int, default=None,
+                   help="the baseline's splitter chunk size in characters (default: the store's, 400)")
+    p.add_argument("--chunk-overlap", type=int, default=None,
+                   help="the baseline's splitter overlap in characters (default: the store's, 80)")
+    p.add_argument("--reports", metavar="DIR", default=None, help="where the report goes (default eval/reports/)")
+    p.add_argument("--type", action="append", metavar="TYPE",
+                   help="only questions of this type (repeatable; conversations are kept whole)")
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    p.add_argument("--quiet", action="store_true", help="no per-question progress lines")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("bench", help="speed benchmarks (not tests): bench ingest",
                        description="ingest: index N generated sheets into an empty store; report sheets/s, "
