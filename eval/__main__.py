@@ -146,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="only questions of this type (repeatable; conversations are kept whole)")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
     p.add_argument("--quiet", action="store_true", help="no per-question progress lines")
+    p.add_argument("--progress", action="store_true",
+                   help="per-question progress lines on stderr even when it is not a terminal (for a log)")
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("bench", help="speed benchmarks (not tests): bench ingest",
