@@ -82,6 +82,9 @@ class Work:
     answer: Answer | None = None
     compare: list[list[SheetRef]] = field(default_factory=list)  # two or more projects named
     unknown: str | None = None  # a project name the store does not hold
+    # an indicator asked for without its project, found in other projects just as well
+    namesakes: list[IndicatorRef] = field(default_factory=list)
+    namesake_facts: list[tuple[Sheet, list[Fact]]] = field(default_factory=list)
 
 
 class Assistant:
@@ -195,11 +198,24 @@ class Assistant:
             inds = []  # nothing in the project's indicators stands out
         wants_indicator = not w.fields or any(f in INDICATOR_FIELDS for f in w.fields)
         wants_indicator = wants_indicator and not any(f in COST_QUESTION_FIELDS or f == "result" for f in w.fields)
+        if wants_indicator and projects and not q.follow_up:
+            # The project matched only in part (「キャッシュレス決済を導入した施設」 is not
+            # キャッシュレス決済導入事業), or only through words of the indicator's own name
+            # (「キャッシュレス決済の利用件数」 is not キャッシュレス決済推進事業): an indicator named at
+            # least as well elsewhere wins, and a project that has it too is answered among the others.
+            anywhere = cat.indicators_for(subject, None, threshold=0.75)
+            if anywhere and (not inds or anywhere[0][0] >= inds[0][0]):
+                top = squash(anywhere[0][1].name or "")
+                inside = all(_core_name(r.project) in top for _, r in projects)
+                if inside or max(sc for sc, _ in projects) < 0.95:
+                    projects, sheet_refs, inds = [], [], anywhere
         if inds and wants_indicator:
             w.indicator = inds[0][1]
             if not sheet_refs:
                 home = cat.sheet(w.indicator.sheet_id)
                 sheet_refs = [r for r in cat.sheets if home is not None and project_key(r) == project_key(home)]
+                if not q.follow_up and home is not None:
+                    w.namesakes = _namesakes(cat, inds, project_key(home))
         follow = w.focus is not None and q.follow_up and not projects and not (inds and inds[0][0] >= 0.75)
         if follow:
             f = w.focus
@@ -285,6 +301,8 @@ class Assistant:
             if q.intent == "trend":
                 fields = ["plan", "actual"]
             w.facts = indicator_facts(sheet, ind, years, fields)
+            if q.intent != "why":
+                self._namesake_facts(w, years, fields)
         elif "result" in w.fields:
             w.facts = evaluation_facts(sheet)
         elif "section" in w.fields or "department" in w.fields:
@@ -305,12 +323,29 @@ class Assistant:
         project = sheet.project.name if sheet else None
         sheet_ids = [s.sheet_id for s in w.sheets]
         if w.facts and q.intent in ("figure", "trend", "why") or (w.facts and not w.citations):
-            ind_facts = [f for f in w.facts if f.field in INDICATOR_FIELDS]
+            ind_facts = [f for f in w.facts if f.field in INDICATOR_FIELDS
+                         and (sheet is None or f.sheet_id == sheet.sheet_id)]
             if ind_facts and w.indicator is not None:
                 name = ind_facts[0].indicator
                 label = ind_facts[0].row or ""
-                text = (compose.trend_answer if q.intent == "trend" else compose.indicator_answer)(
-                    project, label, name, ind_facts, lang)
+                write = compose.trend_answer if q.intent == "trend" else compose.indicator_answer
+                text = write(project, label, name, ind_facts, lang)
+                if w.namesake_facts and sheet is not None:
+                    # the question did not say which project: every project with that indicator,
+                    # namesakes told apart by their 課
+                    homes = [sheet, *(s for s, _ in w.namesake_facts)]
+                    names = [h.project.name for h in homes]
+
+                    def who(h: Sheet) -> str | None:
+                        p = h.project
+                        return f"{p.name}（{p.section or p.department}）" if names.count(p.name) > 1 else p.name
+
+                    lines = [write(who(sheet), label, name, ind_facts, lang)] + [
+                        write(who(s), fs[0].row or "", fs[0].indicator, fs, lang) for s, fs in w.namesake_facts]
+                    lead = (f"「{name}」は{len(lines)}つの事業の指標にあります。" if lang == "ja"
+                            else f"{len(lines)} projects report 「{name}」. ")
+                    text = lead + "\n" + "\n".join(f"・{line}" for line in lines)
+                    sheet_ids += [s.sheet_id for s, _ in w.namesake_facts]
             elif any(f.field in COST_FIELDS or f.field.endswith("_change") for f in w.facts):
                 text = compose.cost_answer(project, w.facts, lang)
             else:
@@ -396,6 +431,23 @@ class Assistant:
                           sheet_ids=[r.sheet_id for r in ranked])
         return w
 
+    def _namesake_facts(self, w: Work, years: list[int], fields: list[str]) -> None:
+        """The same figures from every other project whose indicator matched as well."""
+        for ref in w.namesakes:
+            home = self.catalog.sheet(ref.sheet_id)
+            if home is None:
+                continue
+            refs = [r for r in self.catalog.sheets if project_key(r) == project_key(home)]
+            sheet = self.sheet(pick_sheet(refs, years[-1] if years else None).sheet_id)
+            ind = next((i for i in sheet.indicators if i.kind == ref.kind and i.no == ref.no
+                        and i.name == ref.name), None) if sheet is not None else None
+            if sheet is None or ind is None:
+                continue
+            facts = indicator_facts(sheet, ind, years, fields)
+            if facts:
+                w.namesake_facts.append((sheet, facts))
+                w.facts += facts
+
     def _compare(self, w: Work) -> Work:
         """Two or more projects named: the same figures for each, side by side, largest first."""
         q = w.q
@@ -480,7 +532,11 @@ class Assistant:
                 for m in misses[:30]
             )
             when = compose.year_ja(fy) + "に" if fy else "最新の評価で"
-            text = (f"{when}{scope + 'の事業で' if scope else ''}{kind_ja}が{verb}事業は{len(projects)}件です。\n{lines}"
+            # every project by name (the detail lines stop at 30 indicators), unless too many to read
+            names = "：" + "、".join(projects[:NAMES_CAP]) + (f"ほか{len(projects) - NAMES_CAP}事業"
+                                                             if len(projects) > NAMES_CAP else "")
+            text = (f"{when}{scope + 'の事業で' if scope else ''}{kind_ja}が{verb}事業は{len(projects)}件です"
+                    f"{names if len(projects) > 1 else ''}。\n{lines}"
                     if misses else f"{kind_ja}が{verb}事業はありません。")
             if len(misses) > 30:
                 w.facts.append(_count_fact(len(misses) - 30))
@@ -651,6 +707,31 @@ def _same_project(refs: list[SheetRef], ind: IndicatorRef | None) -> list[SheetR
             return [r for r in refs if project_key(r) == project_key(home)] or refs
     first = project_key(refs[0])
     return [r for r in refs if project_key(r) == first]
+
+
+def _core_name(project: str | None) -> str:
+    """デジタルファースト推進事業 → デジタルファースト (squashed): what a question may call it."""
+    core = squash(re.sub(r"(推進)?事業$", "", project or ""))
+    return core or "\0"  # never "inside" anything when the name is all tail
+
+
+NAMES_CAP = 100  # project names listed in one answer's text; the facts table holds them all
+
+
+def _namesakes(cat: Catalog, inds: list[tuple[float, IndicatorRef]], chosen: tuple[str | None, str | None],
+               most: int = 5) -> list[IndicatorRef]:
+    """Other projects' indicators that match as well as the chosen one (one per project)."""
+    best = inds[0][0]
+    seen, out = {chosen}, []
+    for sc, ind in inds:
+        if sc < best - 1e-6:
+            break
+        ref = cat.sheet(ind.sheet_id)
+        if ref is None or project_key(ref) in seen:
+            continue
+        seen.add(project_key(ref))
+        out.append(ind)
+    return out[: most - 1]
 
 
 def _names_each(text: str, keys: list[tuple[str | None, str | None]]) -> bool:

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from assistant.answer import Fact, Number
 from ingest.model import COST_FIELDS, STAGE_LABELS, Indicator, Sheet
+from ingest.normalize import nfkc
 from ingest.store import FigureStore
 
 COST_UNITS = {f: ("円" if f.startswith("unit_cost") else "千円") for f in COST_FIELDS}
@@ -149,12 +150,25 @@ class Missed:
     actual: Number
 
 
+# Indicators that count something to be kept down (the plan is a ceiling) …
+_KEEP_DOWN = ("事故", "待機児童", "死亡", "発生件数", "排出量", "被害", "不法投棄", "滞納", "未納", "苦情",
+              "待ち時間", "待機時間", "離職", "超過勤務", "残業", "犯罪", "出火", "虐待", "不登校")
+# … unless what is counted is the remedy (温室効果ガス排出量削減率, 浸水被害の解消戸数).
+_REDUCTION = ("削減", "減少率", "低減", "抑制率", "解消", "防止", "対策")
+
+
+def lower_is_better(name: str | None) -> bool:
+    """Whether an indicator meets its plan by staying under it (事故件数, ごみ排出量, 待機児童数)."""
+    n = nfkc(name or "")
+    return any(k in n for k in _KEEP_DOWN) and not any(k in n for k in _REDUCTION)
+
+
 def plan_misses(store: FigureStore, kind: str | None, fy: int | None, under: bool = True,
                 sheet_ids: list[str] | None = None) -> list[Missed]:
-    """Indicators whose actual fell short of (or exceeded) the plan, in each sheet's evaluated year
-    unless a year is given. 対象指標 rows have no plans and never count."""
-    where = ["v.plan IS NOT NULL", "v.actual IS NOT NULL", "i.kind != 'target'",
-             "v.actual < v.plan" if under else "v.actual > v.plan"]
+    """Indicators whose actual fell short of the plan (for one to be kept down: went over it), or
+    with ``under=False`` simply exceeded it, in each sheet's evaluated year unless a year is given.
+    対象指標 rows have no plans and never count."""
+    where = ["v.plan IS NOT NULL", "v.actual IS NOT NULL", "i.kind != 'target'", "v.actual != v.plan"]
     params: list[object] = []
     if kind:
         where.append("i.kind = ?")
@@ -168,7 +182,10 @@ def plan_misses(store: FigureStore, kind: str | None, fy: int | None, under: boo
         WHERE {' AND '.join(where)}
         ORDER BY s.project, i.kind, i.no
     """
-    rows = store.query(sql, tuple(params))
+    rows = [r for r in store.query(sql, tuple(params))
+            if not under or (r["actual"] > r["plan"]) == lower_is_better(r["name"])]
+    if not under:
+        rows = [r for r in rows if r["actual"] > r["plan"]]
     # One sheet per project: its latest evaluation, or for a given year the sheet evaluating it
     # (else the earliest later one, whose figure for that year is settled).
     latest = latest_sheets(store) if fy is None else None

@@ -133,7 +133,10 @@ class Catalog:
             scored = [(similarity(q, re.sub(r"(推進)?事業$", "", s.project or "")) - 0.05, s) for s in self.sheets]
             scored = [(sc, s) for sc, s in scored if sc >= threshold and len(squash(s.project or "")) > 3]
         best = max((sc for sc, _ in scored), default=0.0)
-        return sorted([(sc, s) for sc, s in scored if sc >= best - 0.1], key=lambda x: -x[0])
+        # A name spelled out in full outranks near misses: 「デジタルファースト推進事業の
+        # キャッシュレス決済…」 is not about キャッシュレス決済推進事業.
+        band = 0.0 if best >= 1.0 else 0.1
+        return sorted([(sc, s) for sc, s in scored if sc >= best - band], key=lambda x: -x[0])
 
     def organisations(self, question: str) -> list[SheetRef]:
         """Sheets of a department or 課 the question names (ＤＸ戦略課, 政策開発部)."""

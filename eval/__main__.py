@@ -1,7 +1,7 @@
 """python -m eval SUBCOMMAND: measure the product from the outside.
 
   corpus   write a synthetic koriyama-r7 corpus with truth JSON, or --check the parser against one
-  bench    speed benchmarks: `bench ingest` indexes generated sheets and reports sheets/s, chunks/s
+  bench    speed benchmarks: ingest and query at 300 and 3,000 sheets, embedded and server Chroma
   run      ask a question set through the assistant and write an answer-quality report
   compare  ours against a plain RAG baseline (eval.baseline) on the same questions and sheets
 """
@@ -77,11 +77,27 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     import json
 
-    from eval.bench import bench_ingest, format_ingest
+    from eval import bench
 
-    result = bench_ingest(n=args.n, store=args.store, seed=args.seed, progress=sys.stderr.isatty())
-    print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else format_ingest(result))
-    return 0 if not result["failed"] else 1
+    if args.what == "ingest":
+        result = bench.bench_ingest(n=args.n or 300, store=args.store, seed=args.seed,
+                                    progress=sys.stderr.isatty(), samples=args.samples,
+                                    corpus_dir=args.corpus_dir)
+        print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else bench.format_ingest(result))
+        return 0 if not result["failed"] else 1
+    if args.what == "query":
+        n = args.n or 300
+        store = args.store or bench.BENCH_DIR / f"n{n}-s{args.seed}" / "store"
+        result = bench.bench_query(n, store, seed=args.seed, server=args.server)
+        print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else bench.format_query(result))
+        return 0
+    sizes = [args.n] if args.n else args.sizes
+    result = bench.bench_all(sizes, seed=args.seed, reuse=args.reuse, server=not args.no_server,
+                             say=lambda m: print(m, file=sys.stderr, flush=True))
+    paths = bench.write_bench(result)
+    print(bench.render_bench(result))
+    print("\nwrote " + ", ".join(str(p.relative_to(bench.ROOT)) for p in paths), file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,13 +166,25 @@ def main(argv: list[str] | None = None) -> int:
                    help="per-question progress lines on stderr even when it is not a terminal (for a log)")
     p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("bench", help="speed benchmarks (not tests): bench ingest",
-                       description="ingest: index N generated sheets into an empty store; report sheets/s, "
-                                   "chunks/s and the embedding share of the time.")
-    p.add_argument("what", choices=["ingest"])
-    p.add_argument("--n", type=int, default=300, help="number of sheets (default 300)")
+    p = sub.add_parser(
+        "bench", help="speed benchmarks (not tests): ingest, query, or both at 300 and 3,000 sheets",
+        description="all (default): for each corpus size, a fresh build (sheets/s, chunks/s, embedding share, "
+                    "peak memory, store size), then the question set against it with embedded Chroma and "
+                    "through a `chroma run` server; writes eval/reports/bench-latest.md, a JSON and "
+                    "bench-latency.png. ingest: index N generated sheets into an empty store. query: p50/p95 "
+                    "seconds per question (by type) for the store of N sheets, model loaded once.")
+    p.add_argument("what", nargs="?", choices=["all", "ingest", "query"], default="all")
+    p.add_argument("--n", type=int, default=None, help="number of generated sheets (default 300; all: --sizes)")
+    p.add_argument("--sizes", type=int, nargs="+", default=[300, 3000], help="all: corpus sizes (default 300 3000)")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--store", type=Path, help="an empty folder to build into (default: a temporary one)")
+    p.add_argument("--store", type=Path,
+                   help="ingest: an empty folder to build into (default: a temporary one); "
+                        "query: the store to ask (default eval/.bench/n<N>-s<seed>/store)")
+    p.add_argument("--samples", action="store_true", help="ingest: index the shipped samples first (untimed)")
+    p.add_argument("--corpus-dir", type=Path, help="ingest: keep the generated sheets here")
+    p.add_argument("--server", action="store_true", help="query: through a `chroma run` server on loopback")
+    p.add_argument("--no-server", action="store_true", help="all: skip the Chroma server runs")
+    p.add_argument("--reuse", action="store_true", help="all: reuse stores an earlier run built")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=cmd_bench)
 

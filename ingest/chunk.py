@@ -12,8 +12,15 @@ Three kinds of chunk, so that a similarity search can land on prose and on table
 Every chunk's text is ``heading + "\\n" + body``: the heading names the project (and its
 department and 課) and the part of the sheet, which the body alone often does not say
 (「本事業は…」) and which both the embedding and a keyword search need. ``chunk_body`` gives the
-body back for quoting. ``text_sha`` in the metadata identifies the text alone, so the index can
-reuse a stored vector for an equal text instead of embedding it again.
+body back for quoting.
+
+What is embedded (``embed_text``) is shorter: the heading without 部/課 (filters find those) and,
+for a table chunk, only what it is *about* (「【事業名】成果指標② 就職者数（人）の計画と実績」): digits
+carry no meaning for the embedding model, cost it most of its time (a number is several
+tokens) and pull a vector towards every other table; the figures stay in the stored document,
+where keyword search and the figures store find them. ``text_sha`` identifies the document text
+(the keyword index caches its tokens by it), ``vector_sha`` the embedded text, so the index
+reuses a stored vector for an equal embedded text instead of computing it again.
 
 Chroma metadata holds only scalars (str, int, float, bool), so lists are encoded as strings
 (``fiscal_years`` = ",2022,2023,2024,", so a substring test for ",2024," is exact) and absent
@@ -33,6 +40,14 @@ ChunkType = Literal["prose", "indicator", "cost", "evaluation"]
 Scalar = str | int | float | bool
 
 MILESTONE_LABELS = {"mid": "中間指標", "final": "最終指標", "unknown": "目標値"}
+# The section as the embedded heading names it: short (every token costs embedding time) and the
+# same whatever the template printed, so equal sections of different templates embed alike.
+EMBED_LABELS = {
+    "background": "背景", "current": "現状", "outlook": "今後の見通し", "resident_needs": "住民意向",
+    "purpose": "目的", "means": "手段", "activity_analysis": "活動指標の分析",
+    "outcome_analysis": "成果指標の分析", "cost_analysis": "事業費の分析", "primary_comment": "一次評価",
+    "secondary_comment": "二次評価", "kaizen": "カイゼン策",
+}
 SCORE_LABELS = ("規模・方法の妥当性", "公平性", "効率性", "活動指標", "成果指標")
 # Unit costs are in 円, every other cost field in 千円 (contract.md).
 _YEN_FIELDS = frozenset({"unit_cost_total", "unit_cost_general"})
@@ -48,6 +63,11 @@ class Chunk:
     body: str
     key: str  # unique within the sheet: "prose:purpose:0", "indicator:activity:2", "cost:2024", …
     metadata: dict[str, Scalar] = field(default_factory=dict)
+    embed_text: str = ""  # what the model embeds; "" = the text itself
+
+    def __post_init__(self) -> None:
+        if not self.embed_text:
+            object.__setattr__(self, "embed_text", self.text)
 
 
 def chunk_body(document: str) -> str:
@@ -65,13 +85,18 @@ def decode_years(text: str) -> list[int]:
 
 
 def text_sha(text: str) -> str:
-    """Identifies the embedded text alone: equal texts (in any sheet) share one vector."""
+    """Identifies a text alone: equal embedded texts (in any sheet) share one vector."""
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def chunk_id(content_hash: str, key: str, text: str) -> str:
-    """Deterministic: the same sheet content gives the same ids, so a redo upserts in place."""
-    return hashlib.sha256(f"{content_hash}\0{key}\0{text}".encode()).hexdigest()
+def chunk_id(content_hash: str, key: str, text: str, embed_text: str = "") -> str:
+    """Deterministic: the same sheet content gives the same ids, so a redo upserts in place.
+
+    The embedded text takes part (when it differs from the text): a change to what is embedded
+    gives new ids, so ``build --force`` replaces the old vectors.
+    """
+    extra = f"\0{embed_text}" if embed_text and embed_text != text else ""
+    return hashlib.sha256(f"{content_hash}\0{key}\0{text}{extra}".encode()).hexdigest()
 
 
 def sheet_years(sheet: Sheet) -> set[int]:
@@ -115,6 +140,12 @@ def indicator_text(ind: Indicator) -> str:
         parts.append(f"{MILESTONE_LABELS[m.kind]}{when} {_fmt(m.value)}")
     figures_text = "。".join(parts) if parts else "数値の記載なし"
     return f"{ind.label} {name}{unit}: {figures_text}。"
+
+
+def indicator_topic(ind: Indicator) -> str:
+    """What an indicator chunk is about, without its figures: 「成果指標② 就職者数（人）の計画と実績」"""
+    unit = f"（{ind.unit}）" if ind.unit else ""
+    return f"{ind.label} {ind.name or '（名称なし）'}{unit}の計画と実績"
 
 
 def cost_text(cost_fields: dict[str, int | float | None], fy: int) -> str:
@@ -170,8 +201,12 @@ def chunk_sheet(
     }
     chunks: list[Chunk] = []
 
-    def add(kind: ChunkType, key: str, heading: str, body: str, **extra: Scalar | None) -> None:
+    brief = f"【{sheet.project.name or '（事業名不明）'}】"  # the embedded heading: no 部/課, they are filters
+
+    def add(kind: ChunkType, key: str, label: str, body: str, topic: str, **extra: Scalar | None) -> None:
+        heading = f"{project} {label}"
         text = f"{heading}\n{body}"
+        embed = f"{brief}{topic}"
         meta = {
             **base,
             **extra,
@@ -179,9 +214,10 @@ def chunk_sheet(
             "key": key,
             "ordinal": len(chunks),
             "text_sha": text_sha(text),
+            "vector_sha": text_sha(embed),
         }
         clean = {k: v for k, v in meta.items() if v is not None and v != ""}
-        chunks.append(Chunk(chunk_id(content_hash, key, text), text, heading, body, key, clean))
+        chunks.append(Chunk(chunk_id(content_hash, key, text, embed), text, heading, body, key, clean, embed))
 
     seen: dict[str, int] = {}
     for sec in sheet.sections:
@@ -194,8 +230,9 @@ def chunk_sheet(
             add(
                 "prose",
                 f"prose:{skey}:{i}",
-                f"{project} {sec.label}{part}",
+                f"{sec.label}{part}",
                 piece,
+                f"{EMBED_LABELS.get(sec.key, sec.label)}{part}\n{piece}",
                 section_key=sec.key,
                 section_label=sec.label,
                 part=i,
@@ -206,8 +243,9 @@ def chunk_sheet(
         add(
             "indicator",
             f"indicator:{ind.kind}:{ind.no}",
-            f"{project} {KIND_LABELS[ind.kind]}",
+            KIND_LABELS[ind.kind],
             indicator_text(ind),
+            indicator_topic(ind),
             section_key="indicators",
             section_label=KIND_LABELS[ind.kind],
             indicator_kind=ind.kind,
@@ -223,15 +261,18 @@ def chunk_sheet(
         add(
             "cost",
             f"cost:{cost.fy}",
-            f"{project} 事業費（千円、単位コストは円）",
+            "事業費（千円、単位コストは円）",
             cost_text(cost.model_dump(exclude={"fy"}), cost.fy),
+            # no year: it is a filter (``fy``), and one vector then serves every year's chunk
+            "事業費・人件費・財源・単位コスト",
             section_key="costs",
             section_label="事業費",
             fy=cost.fy,
         )
-    lines = []
+    lines, results = [], []
     for ev in sheet.evaluations:
         line = f"{STAGE_LABELS[ev.stage]}: {ev.result or '結果の記載なし'}"
+        results.append(line)
         if ev.scores and any(s is not None for s in ev.scores):
             scores = "、".join(f"{label} {s}" for label, s in zip(SCORE_LABELS, ev.scores) if s is not None)
             line += f"（評点 {scores}）"
@@ -248,6 +289,7 @@ def chunk_sheet(
             )
             lines.append(f"{fy_label(past.fy)}: {what}")
     if lines:
-        add("evaluation", "evaluation", f"{project} 評価結果", "。".join(lines) + "。",
+        topic = "評価結果 " + ("、".join(results) + "。評点と" if results else "") + "過去の評価結果"
+        add("evaluation", "evaluation", "評価結果", "。".join(lines) + "。", topic,
             section_key="evaluations", section_label="評価結果")
     return chunks

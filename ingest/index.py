@@ -12,7 +12,8 @@ the next build completes:
    equal paragraph of another sheet, or of the version being replaced) is copied rather than
    embedded, and stale chunks of the same sheet go. The new chunks of several files are
    embedded in one call (``index.group_chunks``): the model sorts texts by length before
-   batching, so a mixed group pads far less than one sheet at a time;
+   batching, so a mixed group pads far less than one sheet at a time; they are written in one
+   Chroma call per batch too, since each call has a fixed cost of ~0.1 s;
 5. in ONE SQLite transaction: write all its rows, mark the file ``indexed``, drop the rows of
    the sheet it replaces and queue that sheet in ``retired``;
 6. delete the retired sheets' chunks from Chroma and clear the queue.
@@ -294,16 +295,21 @@ class _Builder:
         plans = [self.vectors.plan(item.sheet.sheet_id, item.chunks) for item in group]
         # Each distinct text is embedded at most once, and not at all when the collection
         # already holds its vector (an equal paragraph of another sheet or of the old version).
-        shas = {str(c.metadata["text_sha"]): c.text for plan in plans for c in plan.todo}
+        shas = {str(c.metadata["vector_sha"]): c.embed_text for plan in plans for c in plan.todo}
         table = self.vectors.stored_vectors(list(shas))
         fresh = [sha for sha in shas if sha not in table]
         computed = self.vectors.embedding.embed_documents([shas[h] for h in fresh])
         table.update(zip(fresh, computed, strict=True))
         unclaimed = set(fresh)  # a fresh vector counts as embedded for the first file that uses it
+        # One vector write for the whole group: every file is still pending, so a crash now
+        # leaves vectors that the next build finds (and does not embed again) before it commits.
+        from ingest.vectors import WritePlan
+
+        merged = WritePlan.merge(plans)
+        self.vectors.apply(merged, [table[str(c.metadata["vector_sha"])] for c in merged.todo])
         crash_after = self.settings.index.crash_after
         for item, plan in zip(group, plans, strict=True):
-            keys = [str(c.metadata["text_sha"]) for c in plan.todo]
-            self.vectors.apply(plan, [table[k] for k in keys])
+            keys = [str(c.metadata["vector_sha"]) for c in plan.todo]
             embedded = len(unclaimed & set(keys))
             unclaimed -= set(keys)
             if crash_after is not None and self.written >= crash_after:

@@ -122,6 +122,15 @@ class WritePlan:
     todo: list[Chunk]
     stale: list[str]
 
+    @staticmethod
+    def merge(plans: Sequence[WritePlan]) -> WritePlan:
+        """Several sheets' plans as one write (``sheet_id`` is then only a label)."""
+        return WritePlan(
+            ",".join(p.sheet_id for p in plans),
+            [c for p in plans for c in p.todo],
+            [i for p in plans for i in p.stale],
+        )
+
 
 @dataclass(frozen=True)
 class UpsertStats:
@@ -192,29 +201,34 @@ class VectorStore:
         wanted = {c.id for c in chunks}
         return WritePlan(sheet_id, [c for c in chunks if c.id not in have], sorted(have - wanted))
 
-    def stored_vectors(self, text_shas: Sequence[str]) -> dict[str, Any]:
-        """Vectors already stored for these texts (any sheet), by ``text_sha``.
+    def stored_vectors(self, vector_shas: Sequence[str]) -> dict[str, Any]:
+        """Vectors already stored for these embedded texts (any sheet), by ``vector_sha``.
 
         A replaced sheet mostly repeats the text of the version it replaces, and a project's
         sheets repeat paragraphs from year to year; those vectors are copied, not recomputed.
         """
         found: dict[str, Any] = {}
-        wanted = sorted(set(text_shas))
+        wanted = sorted(set(vector_shas))
         step = max(1, min(self.batch_size, 500))  # a bounded $in list per query
         for start in range(0, len(wanted), step):
             got = self.collection.get(
-                where={"text_sha": {"$in": wanted[start : start + step]}}, include=["metadatas", "embeddings"]
+                where={"vector_sha": {"$in": wanted[start : start + step]}}, include=["metadatas", "embeddings"]
             )
             embeddings = got["embeddings"]
             if embeddings is None:
                 continue
             for meta, vector in zip(got["metadatas"] or [], embeddings, strict=True):
-                if meta and meta.get("text_sha") not in found:
-                    found[str(meta["text_sha"])] = vector
+                if meta and meta.get("vector_sha") not in found:
+                    found[str(meta["vector_sha"])] = vector
         return found
 
     def apply(self, plan: WritePlan, embeddings: Sequence[Any]) -> None:
-        """Write a plan's chunks with their (already computed) embeddings; delete its stale ids."""
+        """Write a plan's chunks with their (already computed) embeddings; delete its stale ids.
+
+        Each Chroma call costs ~0.1 s whatever its size (a log write and an index update), so
+        callers merge the plans of many sheets (:meth:`WritePlan.merge`) into as few calls as
+        the batch limit allows.
+        """
         if len(embeddings) != len(plan.todo):
             raise ValueError(f"{len(plan.todo)} chunks but {len(embeddings)} embeddings")
         # one dtype for fresh (lists) and copied (arrays) vectors: Chroma wants them uniform
@@ -237,7 +251,7 @@ class VectorStore:
         again; chunks of the sheet that are no longer produced are deleted.
         """
         plan = self.plan(sheet_id, chunks)
-        self.apply(plan, self.embedding.embed_documents([c.text for c in plan.todo]))
+        self.apply(plan, self.embedding.embed_documents([c.embed_text for c in plan.todo]))
         return UpsertStats(chunks=len(chunks), embedded=len(plan.todo), deleted=len(plan.stale))
 
     def delete_sheet(self, sheet_id: str) -> int:

@@ -157,9 +157,9 @@ class Project:
         return {"project": self.name, "department": self.department, **extra}
 
 
-def load_corpus() -> dict[str, Project]:
+def load_corpus(n: int = CORPUS_N, seed: int = CORPUS_SEED) -> dict[str, Project]:
     by: dict[tuple[str, str], list[Sheet]] = defaultdict(list)
-    for spec in corpus.generate(CORPUS_N, CORPUS_SEED):
+    for spec in corpus.generate(n, seed):
         by[(spec.sheet.project.name, spec.sheet.project.department)].append(spec.sheet)
     return {name: Project(sheets) for (name, _), sheets in by.items()}
 
@@ -443,23 +443,25 @@ def corpus_questions(d: DevSet, projects: dict[str, Project], seed: dict) -> Non
             return None
         return best
 
+    # a ranking with a tie (or no candidate) in some other corpus is skipped, not asked
     best = ranking(everyone, 2024, "total_cost", True, True)
-    assert best, "no unambiguous 2024 ranking"
-    d.add("comparison", "令和6年度に総事業費が最も大きい事業は？", [best[0]], [best[1]],
-          gold=best[2].gold() if best[2] else {"project": SEED_PROJECT, "department": SEED_DEPT})
+    if best:
+        d.add("comparison", "令和6年度に総事業費が最も大きい事業は？", [best[0]], [best[1]],
+              gold=best[2].gold() if best[2] else {"project": SEED_PROJECT, "department": SEED_DEPT})
     best = ranking(everyone, 2023, "project_cost", False, True)
     if best:
         d.add("comparison", "2023年度に事業費がいちばん少なかった事業はどれですか", [best[0]], [best[1]],
               gold=best[2].gold())
     dept_pool = [p for p in everyone if p.department == SEED_DEPT]
     best = ranking(dept_pool, 2024, "total_cost", True, True)
-    assert best
-    d.add("comparison", f"{SEED_DEPT}の事業で、R6の総事業費が最も大きいのは？", [best[0]], [best[1]],
-          gold={"project": best[1], "department": SEED_DEPT})
+    if best:
+        d.add("comparison", f"{SEED_DEPT}の事業で、R6の総事業費が最も大きいのは？", [best[0]], [best[1]],
+              gold={"project": best[1], "department": SEED_DEPT})
     for word, fy in (("防災", 2024), ("内部統制", 2023)):
         pool = [p for p in everyone if word in p.name]
         best = ranking(pool, fy, "total_cost", True, word in SEED_PROJECT)
-        assert best, word
+        if not best:
+            continue
         d.add("comparison", f"{word}関係の事業で、{era(fy, '西暦')}の総事業費がいちばん大きいのはどれ？",
               [best[0]], [best[1]], gold=best[2].gold())
     a, b = rng.sample([p for p in multi if 2024 in p.actual_years()], 2)
@@ -493,7 +495,10 @@ def corpus_questions(d: DevSet, projects: dict[str, Project], seed: dict) -> Non
     def missed(actual, plan, name: str) -> bool:
         if actual is None or plan is None:
             return False
-        return actual > plan if corpus.lower_is_better(name) else actual < plan
+        # the generator's lower-is-better test matches 排出量 in 排出量削減率 and 回収量 in
+        # 資源物回収量, where more is better: the gold follows what the names mean
+        lower = corpus.lower_is_better(name) and not any(k in name for k in ("削減率", "資源物"))
+        return actual > plan if lower else actual < plan
 
     def unmet(fy: int, department: str | None = None) -> list[str]:
         """Projects with an outcome indicator whose settled ``fy`` actual missed its plan (any sheet)."""
@@ -581,7 +586,8 @@ def corpus_questions(d: DevSet, projects: dict[str, Project], seed: dict) -> Non
     d.add("followup", "人件費は？", [p.cost("personnel_cost", y)], gold=p.gold(), conversation=conv)
     d.add("followup", "その前年は？", [p.cost("personnel_cost", y - 1)], gold=p.gold(), conversation=conv)
 
-    p = projects["観光振興推進事業"]
+    p = projects.get("観光振興推進事業") or rng.choice(
+        [q for q in multi if 2024 in q.actual_years() and q.cost("total_cost", 2024) is not None])
     conv = "corpus-noyear"
     d.add("figure", f"{p.name}の2024年度の総事業費は？", [p.cost("total_cost", 2024)], gold=p.gold(), conversation=conv)
     d.add("followup", "じゃあ2030年度の実績は？", [], [], answerable=False, conversation=conv)
@@ -621,9 +627,14 @@ def unanswerable_questions(d: DevSet, projects: dict[str, Project]) -> None:
         d.add("unanswerable", q, [], [], answerable=False, lang=lang, source="none")
 
 
-def build() -> list[dict]:
+def build(n: int = CORPUS_N, corpus_seed: int = CORPUS_SEED) -> list[dict]:
+    """The question set over the samples plus the generated corpus ``(n, corpus_seed)``.
+
+    The defaults give the dev set; ``eval bench`` asks the same kinds of question over its larger
+    corpora (same wording rules, gold from their truth).
+    """
     seed = load_seed()
-    projects = load_corpus()
+    projects = load_corpus(n, corpus_seed)
     d = DevSet()
     seed_questions(d, seed)
     h27_questions(d)
