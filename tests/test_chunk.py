@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,37 @@ def test_duplicate_section_keys_get_distinct_ids() -> None:
 
 def test_empty_sheet_gives_no_chunks() -> None:
     assert chunk_sheet(_sheet(costs=[Cost(fy=2024)])) == []
+
+
+def test_table_chunks_embed_what_they_are_about_not_their_digits(r7: Sheet) -> None:
+    chunks = chunk_sheet(r7)
+    tables = [c for c in chunks if c.metadata["chunk_type"] in ("indicator", "cost", "evaluation")]
+    assert tables
+    for c in tables:
+        # the stored document keeps every figure; the embedded text has none of them
+        assert any(ch.isdigit() for ch in c.text)
+        assert c.embed_text.startswith(f"【{r7.project.name}】")
+        assert "千円" not in c.embed_text and not re.search(r"\d", c.embed_text)  # ① is not \d
+        assert c.metadata["vector_sha"] != c.metadata["text_sha"]
+    ind = next(c for c in tables if c.key == "indicator:outcome:2")
+    assert ind.embed_text == f"【{r7.project.name}】成果指標② オンライン申請件数（件）の計画と実績"
+    # every year's cost chunk shares one vector (the year is a filter), each keeps its own figures
+    costs = [c for c in tables if c.metadata["chunk_type"] == "cost"]
+    assert len(costs) > 1 and len({c.embed_text for c in costs}) == 1 and len({c.text for c in costs}) == len(costs)
+
+
+def test_prose_embeds_its_text_under_a_short_canonical_heading(r7: Sheet) -> None:
+    prose = [c for c in chunk_sheet(r7) if c.metadata["chunk_type"] == "prose"]
+    for c in prose:
+        assert c.embed_text.endswith(c.body)
+        assert r7.project.department not in c.embed_text.split("\n", 1)[0]  # 部/課 are filters, not words
+    analysis = next(c for c in prose if c.metadata["section_key"] == "cost_analysis")
+    assert analysis.embed_text.split("\n", 1)[0] == f"【{r7.project.name}】事業費の分析"
+    assert analysis.heading.endswith("総事業費（事業費・人件費）分析結果")  # the document keeps the sheet's label
+
+
+def test_changing_what_is_embedded_changes_the_ids(r7: Sheet) -> None:
+    from ingest.chunk import chunk_id
+
+    assert chunk_id("h", "k", "text") == chunk_id("h", "k", "text", "text")
+    assert chunk_id("h", "k", "text") != chunk_id("h", "k", "text", "other")
