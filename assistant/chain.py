@@ -85,6 +85,7 @@ class Work:
     # an indicator asked for without its project, found in other projects just as well
     namesakes: list[IndicatorRef] = field(default_factory=list)
     namesake_facts: list[tuple[Sheet, list[Fact]]] = field(default_factory=list)
+    namesake_total: int = 0  # how many other projects have it (only the first few are answered)
 
 
 class Assistant:
@@ -215,7 +216,8 @@ class Assistant:
                 home = cat.sheet(w.indicator.sheet_id)
                 sheet_refs = [r for r in cat.sheets if home is not None and project_key(r) == project_key(home)]
                 if not q.follow_up and home is not None:
-                    w.namesakes = _namesakes(cat, inds, project_key(home))
+                    everyone = _namesakes(cat, inds, project_key(home), most=None)
+                    w.namesakes, w.namesake_total = everyone[: NAMESAKES_SHOWN - 1], len(everyone)
         follow = w.focus is not None and q.follow_up and not projects and not (inds and inds[0][0] >= 0.75)
         if follow:
             f = w.focus
@@ -342,8 +344,11 @@ class Assistant:
 
                     lines = [write(who(sheet), label, name, ind_facts, lang)] + [
                         write(who(s), fs[0].row or "", fs[0].indicator, fs, lang) for s, fs in w.namesake_facts]
-                    lead = (f"「{name}」は{len(lines)}つの事業の指標にあります。" if lang == "ja"
-                            else f"{len(lines)} projects report 「{name}」. ")
+                    total = max(len(lines), w.namesake_total + 1)
+                    shown = "" if total == len(lines) else (f"（うち{len(lines)}事業）" if lang == "ja"
+                                                             else f" (showing {len(lines)})")
+                    lead = (f"「{name}」は{total}の事業の指標にあります{shown}。" if lang == "ja"
+                            else f"{total} projects report 「{name}」{shown}. ")
                     text = lead + "\n" + "\n".join(f"・{line}" for line in lines)
                     sheet_ids += [s.sheet_id for s, _ in w.namesake_facts]
             elif any(f.field in COST_FIELDS or f.field.endswith("_change") for f in w.facts):
@@ -718,8 +723,11 @@ def _core_name(project: str | None) -> str:
 NAMES_CAP = 100  # project names listed in one answer's text; the facts table holds them all
 
 
+NAMESAKES_SHOWN = 5  # projects answered for an indicator the question did not tie to one
+
+
 def _namesakes(cat: Catalog, inds: list[tuple[float, IndicatorRef]], chosen: tuple[str | None, str | None],
-               most: int = 5) -> list[IndicatorRef]:
+               most: int | None = NAMESAKES_SHOWN) -> list[IndicatorRef]:
     """Other projects' indicators that match as well as the chosen one (one per project)."""
     best = inds[0][0]
     seen, out = {chosen}, []
@@ -731,7 +739,7 @@ def _namesakes(cat: Catalog, inds: list[tuple[float, IndicatorRef]], chosen: tup
             continue
         seen.add(project_key(ref))
         out.append(ind)
-    return out[: most - 1]
+    return out if most is None else out[: most - 1]
 
 
 def _names_each(text: str, keys: list[tuple[str | None, str | None]]) -> bool:

@@ -4,7 +4,8 @@ department or 課, an indicator's name or a staff shorthand for it (コンビニ
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest.normalize import nfkc
 from ingest.store import FigureStore
@@ -31,16 +32,21 @@ ALIASES: dict[str, str] = {
 _STRIP = re.compile(r"[\s()（）「」『』【】・、。,.?？!！]")
 
 
+# Cached: every question is matched against every project and indicator name in the store
+# (thousands at 3,000 sheets), and the names repeat from question to question.
+@lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
     return _STRIP.sub("", nfkc(text)).lower()
 
 
-def bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def bigrams(text: str) -> frozenset[str]:
     s = squash(text)
-    return {s[i: i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+    return frozenset({s[i: i + 2] for i in range(len(s) - 1)} or ({s} if s else set()))
 
 
-def variants(question: str) -> list[str]:
+@lru_cache(maxsize=1 << 12)
+def variants(question: str) -> tuple[str, ...]:
     """The question as written, and with its shorthands replaced by the sheets' own words
     (a shorthand already spelled out in full, キャッシュレス in キャッシュレス決済, stays)."""
     q = nfkc(question).lower()
@@ -48,7 +54,7 @@ def variants(question: str) -> list[str]:
     for k, v in ALIASES.items():
         if k.lower() in full and v.lower() not in full:
             full = full.replace(k.lower(), v)
-    return [q] if full == q else [q, full]
+    return (q,) if full == q else (q, full)
 
 
 def expand(question: str) -> str:
@@ -100,6 +106,7 @@ class Catalog:
     sheets: list[SheetRef]
     indicators: list[IndicatorRef]
     fingerprint: tuple[int, float]
+    _by_id: dict[str, SheetRef] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, store: FigureStore) -> Catalog:
@@ -121,13 +128,20 @@ class Catalog:
         return any(s.target_fy is not None and s.target_fy - 6 <= fy <= s.target_fy + 4 for s in self.sheets)
 
     def sheet(self, sheet_id: str) -> SheetRef | None:
-        return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
+        if len(self._by_id) != len(self.sheets):
+            self._by_id = {s.sheet_id: s for s in self.sheets}
+        return self._by_id.get(sheet_id)
 
     def projects(self, question: str, threshold: float = 0.72) -> list[tuple[float, SheetRef]]:
         """Sheets whose project the question names, best first (all years of a project)."""
         q = question
         scored = [(similarity(q, s.project or ""), s) for s in self.sheets]
         scored = [(sc, s) for sc, s in scored if sc >= threshold]
+        # 「企業誘致事業（第６期）」 also contains 企業誘致事業: a name found only inside a longer
+        # name the question spells out is not named.
+        full = {squash(s.project or "") for sc, s in scored if sc >= 1.0}
+        scored = [(sc, s) for sc, s in scored
+                  if not any(squash(s.project or "") in f and squash(s.project or "") != f for f in full)]
         if not scored:
             # A name without its 事業/推進 tail: 「デジタルファースト」.
             scored = [(similarity(q, re.sub(r"(推進)?事業$", "", s.project or "")) - 0.05, s) for s in self.sheets]
