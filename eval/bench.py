@@ -317,7 +317,9 @@ def bench_all(sizes: list[int], seed: int = 1, reuse: bool = False, server: bool
     for n in sizes:
         folder = BENCH_DIR / f"n{n}-s{seed}"
         store, saved = folder / "store", folder / "ingest.json"
-        if reuse and saved.exists() and (store / "sheetqa.sqlite3").exists():
+        from ingest.settings import Settings
+
+        if reuse and saved.exists() and Settings(home=store).sqlite_path.exists():
             ingest = json.loads(saved.read_text(encoding="utf-8"))
             say(f"[{n}] reusing the store built {ingest.get('built_at', 'earlier')}")
         else:
