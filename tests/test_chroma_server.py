@@ -2,68 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from index_support import SAMPLES, counting_embedding, model_cache, tiny_sheets
 
+from eval import bench
 from ingest.index import Store, build, remove
 from ingest.settings import Settings
 
 pytestmark = pytest.mark.slow
 
-CHROMA = Path(sys.executable).with_name("chroma")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
-    exe = CHROMA if CHROMA.exists() else shutil.which("chroma")
-    if exe is None:
-        pytest.skip("the `chroma` executable is not installed")
-    port = _free_port()
-    log = (tmp_path / "chroma.log").open("wb")
-    proc = subprocess.Popen(
-        [str(exe), "run", "--host", "127.0.0.1", "--port", str(port),
-         "--path", str(tmp_path / "server-data")],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        import chromadb
-        from chromadb.config import Settings as ClientSettings
-
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited ({proc.returncode}): {(tmp_path / 'chroma.log').read_text()}")
-            try:
-                chromadb.HttpClient(host="127.0.0.1", port=port,
-                                    settings=ClientSettings(anonymized_telemetry=False)).heartbeat()
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
-        yield "127.0.0.1", port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    # the same helper `python -m eval bench` serves a store with
+    (tmp_path / "server-data").mkdir()
+    with bench.chroma_server(tmp_path / "server-data", tmp_path / "chroma.log") as address:
+        yield address
 
 
 def test_build_into_a_chroma_server(chroma_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
