@@ -62,6 +62,7 @@ def expand(question: str) -> str:
     return " ".join(variants(question))
 
 
+@lru_cache(maxsize=1 << 18)  # names repeat across sheets and years: score each once per question
 def similarity(question: str, name: str) -> float:
     """How much of ``name`` the question covers (bigram containment), with credit the other way
     so that a question quoting part of a long name (「コンビニ交付の件数」) still finds it."""
@@ -167,13 +168,22 @@ class Catalog:
         # 「マイナポータル以外」 names what the indicator is NOT.
         excluded = [squash(m.group(1)) for m in re.finditer(r"([^\s(（、]{2,12})以外", nfkc(question))
                     if squash(m.group(1)) not in ("上記", "その他")]
+        by_name: dict[str, float] = {}  # many sheets share a name: score each name once
+
+        def score(name: str) -> float:
+            sc = by_name.get(name)
+            if sc is None:
+                sc = max(similarity(p, name) for p in parts)
+                if any(x and x in squash(name) for x in excluded):
+                    sc *= 0.5
+                by_name[name] = sc
+            return sc
+
         scored = []
         for ind in self.indicators:
             if sheet_ids is not None and ind.sheet_id not in sheet_ids:
                 continue
-            sc = max(similarity(p, ind.name or "") for p in parts)
-            if any(x and x in squash(ind.name or "") for x in excluded):
-                sc *= 0.5
+            sc = score(ind.name or "")
             if sc >= threshold:
                 scored.append((sc, ind))
         return sorted(scored, key=lambda x: -x[0])
