@@ -216,7 +216,7 @@ class Assistant:
                 home = cat.sheet(w.indicator.sheet_id)
                 sheet_refs = [r for r in cat.sheets if home is not None and project_key(r) == project_key(home)]
                 if not q.follow_up and home is not None:
-                    everyone = _namesakes(cat, inds, project_key(home), most=None)
+                    everyone = _namesakes(cat, inds, project_key(home))
                     w.namesakes, w.namesake_total = everyone[: NAMESAKES_SHOWN - 1], len(everyone)
         follow = w.focus is not None and q.follow_up and not projects and not (inds and inds[0][0] >= 0.75)
         if follow:
@@ -331,8 +331,9 @@ class Assistant:
                 name = ind_facts[0].indicator
                 label = ind_facts[0].row or ""
                 write = compose.trend_answer if q.intent == "trend" else compose.indicator_answer
-                text = write(project, label, name, ind_facts, lang)
-                if w.namesake_facts and sheet is not None:
+                if not w.namesake_facts or sheet is None:
+                    text = write(project, label, name, ind_facts, lang)
+                else:
                     # the question did not say which project: every project with that indicator,
                     # namesakes told apart by their 課
                     homes = [sheet, *(s for s, _ in w.namesake_facts)]
@@ -726,8 +727,8 @@ NAMES_CAP = 100  # project names listed in one answer's text; the facts table ho
 NAMESAKES_SHOWN = 5  # projects answered for an indicator the question did not tie to one
 
 
-def _namesakes(cat: Catalog, inds: list[tuple[float, IndicatorRef]], chosen: tuple[str | None, str | None],
-               most: int | None = NAMESAKES_SHOWN) -> list[IndicatorRef]:
+def _namesakes(cat: Catalog, inds: list[tuple[float, IndicatorRef]],
+               chosen: tuple[str | None, str | None]) -> list[IndicatorRef]:
     """Other projects' indicators that match as well as the chosen one (one per project)."""
     best = inds[0][0]
     seen, out = {chosen}, []
@@ -739,7 +740,7 @@ def _namesakes(cat: Catalog, inds: list[tuple[float, IndicatorRef]], chosen: tup
             continue
         seen.add(project_key(ref))
         out.append(ind)
-    return out if most is None else out[: most - 1]
+    return out
 
 
 def _names_each(text: str, keys: list[tuple[str | None, str | None]]) -> bool:

@@ -183,9 +183,7 @@ def plan_misses(store: FigureStore, kind: str | None, fy: int | None, under: boo
         ORDER BY s.project, i.kind, i.no
     """
     rows = [r for r in store.query(sql, tuple(params))
-            if not under or (r["actual"] > r["plan"]) == lower_is_better(r["name"])]
-    if not under:
-        rows = [r for r in rows if r["actual"] > r["plan"]]
+            if ((r["actual"] > r["plan"]) == lower_is_better(r["name"]) if under else r["actual"] > r["plan"])]
     # One sheet per project: its latest evaluation, or for a given year the sheet evaluating it
     # (else the earliest later one, whose figure for that year is settled).
     latest = latest_sheets(store) if fy is None else None

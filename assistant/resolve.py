@@ -107,7 +107,10 @@ class Catalog:
     sheets: list[SheetRef]
     indicators: list[IndicatorRef]
     fingerprint: tuple[int, float]
-    _by_id: dict[str, SheetRef] = field(default_factory=dict, repr=False)
+    _by_id: dict[str, SheetRef] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id = {s.sheet_id: s for s in self.sheets}
 
     @classmethod
     def load(cls, store: FigureStore) -> Catalog:
@@ -129,8 +132,6 @@ class Catalog:
         return any(s.target_fy is not None and s.target_fy - 6 <= fy <= s.target_fy + 4 for s in self.sheets)
 
     def sheet(self, sheet_id: str) -> SheetRef | None:
-        if len(self._by_id) != len(self.sheets):
-            self._by_id = {s.sheet_id: s for s in self.sheets}
         return self._by_id.get(sheet_id)
 
     def projects(self, question: str, threshold: float = 0.72) -> list[tuple[float, SheetRef]]:

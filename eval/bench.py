@@ -8,9 +8,13 @@ costs, not throughput.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -173,13 +177,8 @@ def format_ingest(r: dict[str, Any]) -> str:
 @contextmanager
 def chroma_server(path: Path, log: Path) -> Iterator[tuple[str, int]]:
     """``chroma run`` on loopback serving the collection folder ``path``; yields (host, port)."""
-    import shutil as _shutil
-    import socket
-    import subprocess
-    import sys
-
     exe = Path(sys.executable).with_name("chroma")
-    cmd = str(exe) if exe.exists() else _shutil.which("chroma")
+    cmd = str(exe) if exe.exists() else shutil.which("chroma")
     if cmd is None:
         raise FileNotFoundError("the `chroma` executable is not installed (it comes with chromadb)")
     with socket.socket() as s:
@@ -293,10 +292,6 @@ def format_query(r: dict[str, Any]) -> str:
 
 def _run_json(args: list[str]) -> dict[str, Any]:
     """``python -m eval bench …  --json`` in a child process: its peak memory is its own."""
-    import json
-    import subprocess
-    import sys
-
     proc = subprocess.run([sys.executable, "-m", "eval", "bench", *args, "--json"], cwd=ROOT,
                           stdout=subprocess.PIPE, text=True)
     if proc.returncode not in (0, 1) or not proc.stdout.strip():
@@ -309,7 +304,6 @@ def bench_all(sizes: list[int], seed: int = 1, reuse: bool = False, server: bool
     """Per corpus size: a fresh build (ingest figures), then the question set embedded and over a
     ``chroma run`` server. Each step runs in its own process. ``reuse`` keeps a store built by an
     earlier run (and its ingest figures) instead of building it again."""
-    import json
     from datetime import datetime
 
     started = datetime.now().astimezone()
@@ -437,8 +431,6 @@ def plot_bench(r: dict[str, Any], path: Path) -> Path:
 
 
 def write_bench(r: dict[str, Any], reports_dir: Path = REPORTS_DIR) -> list[Path]:
-    import json
-
     reports_dir.mkdir(parents=True, exist_ok=True)
     stamp = r["started_at"][:16].replace("-", "").replace(":", "").replace("T", "-")
     js = reports_dir / f"bench-{stamp}.json"

@@ -58,7 +58,7 @@ _SEPARATORS = ["\n\n", "\n", "。", "．", "！", "？", "；", "、", "，", " 
 @dataclass(frozen=True)
 class Chunk:
     id: str
-    text: str  # heading + "\n" + body: what is embedded and stored as the Chroma document
+    text: str  # heading + "\n" + body: the Chroma document (keyword search, quotes)
     heading: str
     body: str
     key: str  # unique within the sheet: "prose:purpose:0", "indicator:activity:2", "cost:2024", …
@@ -85,7 +85,7 @@ def decode_years(text: str) -> list[int]:
 
 
 def text_sha(text: str) -> str:
-    """Identifies a text alone: equal embedded texts (in any sheet) share one vector."""
+    """Identifies a text alone, whichever sheet it comes from (``text_sha``, ``vector_sha``)."""
     return hashlib.sha256(text.encode()).hexdigest()
 
 
