@@ -31,7 +31,9 @@ from assistant.resolve import (
     expand,
     fingerprint_of,
     pick_sheet,
-    similarity,
+    project_core,
+    project_key,
+    short_name,
     squash,
 )
 from assistant.settings import AssistantSettings
@@ -98,6 +100,7 @@ class Assistant:
         self.retriever = retriever
         self.chat_model = chat_model
         self._catalog: Catalog | None = None
+        self._version: tuple[int, int] | None = None
         self._sheets: dict[str, Sheet] = {}
         self.chain: Runnable[Work, Answer] = (
             RunnableLambda(self._understand, name="understand")
@@ -130,9 +133,15 @@ class Assistant:
 
     @property
     def catalog(self) -> Catalog:
-        if self._catalog is None or self._catalog.fingerprint != fingerprint_of(self.store):
-            self._catalog = Catalog.load(self.store)
-            self._sheets.clear()
+        # The version check is nearly free; the fingerprint reads the sheets table, so it runs
+        # only once something was committed (an index build beside a running app).
+        version = self.store.version()
+        if version != self._version:
+            if self._catalog is None or self._catalog.fingerprint != fingerprint_of(self.store):
+                self._catalog = Catalog.load(self.store)
+                self._sheets.clear()
+            self._version = version
+        assert self._catalog is not None
         return self._catalog
 
     def sheet(self, sheet_id: str) -> Sheet | None:
@@ -158,7 +167,7 @@ class Assistant:
         rows = [(f.sheet_id, f.row) for f in answer.facts if f.field in INDICATOR_FIELDS and f.row]
         if rows:
             sid, label = rows[0]
-            focus.indicator = next((i for i in self.catalog.indicators if i.sheet_id == sid and i.label == label), None)
+            focus.indicator = next((i for i in self.catalog.indicators_of(sid) if i.label == label), None)
         focus.years = sorted({f.fy for f in answer.facts if f.fy is not None})
         focus.fields = list(dict.fromkeys(f.field.removesuffix("_change") for f in answer.facts))
         return focus
@@ -214,7 +223,7 @@ class Assistant:
             w.indicator = inds[0][1]
             if not sheet_refs:
                 home = cat.sheet(w.indicator.sheet_id)
-                sheet_refs = [r for r in cat.sheets if home is not None and project_key(r) == project_key(home)]
+                sheet_refs = cat.sheets_of(home) if home is not None else []
                 if not q.follow_up and home is not None:
                     everyone = _namesakes(cat, inds, project_key(home))
                     w.namesakes, w.namesake_total = everyone[: NAMESAKES_SHOWN - 1], len(everyone)
@@ -223,8 +232,7 @@ class Assistant:
             f = w.focus
             assert f is not None
             focus_refs = [s for s in (cat.sheet(i) for i in f.sheet_ids) if s is not None]
-            keys_ = {project_key(s) for s in focus_refs}
-            sheet_refs = [s for s in cat.sheets if project_key(s) in keys_]  # every year of that project
+            sheet_refs = list({s.sheet_id: s for r in focus_refs for s in cat.sheets_of(r)}.values())  # every year
             if wants_indicator and f.indicator is not None and not inds:
                 w.indicator = f.indicator
             if not w.fields or w.fields == ["change"]:
@@ -252,8 +260,8 @@ class Assistant:
             # (「令和５年度の行政評価結果で「改善」」 is the 2023 column).
             chosen = pick_sheet(candidates, w.years[-1] if w.years else None)
             if w.indicator is not None and w.indicator.sheet_id != chosen.sheet_id:
-                w.indicator = next((i for i in cat.indicators if i.sheet_id == chosen.sheet_id
-                                    and i.kind == w.indicator.kind and i.no == w.indicator.no), w.indicator)
+                w.indicator = next((i for i in cat.indicators_of(chosen.sheet_id)
+                                    if i.kind == w.indicator.kind and i.no == w.indicator.no), w.indicator)
             sheet = self.sheet(chosen.sheet_id)
             if sheet is not None:
                 w.sheets = [sheet]
@@ -392,20 +400,10 @@ class Assistant:
 
     def _theme_sheets(self, theme: str) -> list[str]:
         """Sheets whose name, 課 or text mentions the theme (DX, ＤＸ and デジタル for 「DX関連」)."""
-        t = nfkc(theme)
-        variants = {t, t.upper(), t.translate(str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}))}
-        if t.upper() in ("DX", "IT", "ICT"):
-            variants |= {"デジタル", "オンライン", "電子"}
-        ids: set[str] = set()
-        for v in variants:
-            like = f"%{v}%"
-            rows = self.store.query(
-                "SELECT DISTINCT s.sheet_id FROM sheets s LEFT JOIN sections x ON x.sheet_id = s.sheet_id "
-                "WHERE s.project LIKE ? OR s.section LIKE ? OR s.department LIKE ? OR x.text LIKE ?",
-                (like, like, like, like),
-            )
-            ids |= {r["sheet_id"] for r in rows}
-        return sorted(ids)
+        words = [theme]
+        if nfkc(theme).upper() in ("DX", "IT", "ICT"):
+            words += ["デジタル", "オンライン", "電子"]
+        return self.catalog.mentioning(words)
 
     def _ranking(self, w: Work) -> Work:
         q = w.q
@@ -443,7 +441,7 @@ class Assistant:
             home = self.catalog.sheet(ref.sheet_id)
             if home is None:
                 continue
-            refs = [r for r in self.catalog.sheets if project_key(r) == project_key(home)]
+            refs = self.catalog.sheets_of(home)
             sheet = self.sheet(pick_sheet(refs, years[-1] if years else None).sheet_id)
             ind = next((i for i in sheet.indicators if i.kind == ref.kind and i.no == ref.no
                         and i.name == ref.name), None) if sheet is not None else None
@@ -494,14 +492,14 @@ class Assistant:
         if q.differ:
             return self._differ(w, ids)
         if q.result_word:
+            # 「2024年度の評価で縮小」: the evaluation of that year's work
+            years = _in("s.target_fy", q.years)
             rows = self.store.query(
-                "SELECT s.sheet_id, s.project, e.stage, e.result, s.target_fy FROM evaluations e "
-                "JOIN sheets s ON s.sheet_id = e.sheet_id WHERE e.result = ? AND e.stage = 'secondary' "
-                "ORDER BY s.project", (q.result_word,))
+                f"SELECT s.sheet_id, s.project, e.stage, e.result, s.target_fy FROM sheets s {years.join} evaluations e "
+                "ON e.sheet_id = s.sheet_id WHERE e.stage = 'secondary' AND e.result = ? "
+                f"{years.sql} ORDER BY s.project", (q.result_word, *years.params))
             if ids is not None:
                 rows = [r for r in rows if r["sheet_id"] in ids]
-            if q.years:  # 「2024年度の評価で縮小」: the evaluation of that year's work
-                rows = [r for r in rows if r["target_fy"] in q.years]
             w.facts = [Fact(sheet_id=r["sheet_id"], project=r["project"], row="二次評価", indicator="二次評価の評価結果",
                             fy=r["target_fy"], field="result", value=r["result"]) for r in rows]
             names = "、".join(dict.fromkeys(r["project"] for r in rows))
@@ -555,12 +553,14 @@ class Assistant:
         """Projects whose primary and secondary results differ (一次評価と二次評価の結果が違う)."""
         q = w.q
         assert q is not None
+        years = _in("s.target_fy", q.years)
         rows = self.store.query(
             "SELECT s.sheet_id, s.project, s.target_fy, p.result AS first, x.result AS second FROM sheets s "
-            "JOIN evaluations p ON p.sheet_id = s.sheet_id AND p.stage = 'primary' "
-            "JOIN evaluations x ON x.sheet_id = s.sheet_id AND x.stage = 'secondary' "
-            "WHERE p.result IS NOT NULL AND x.result IS NOT NULL AND p.result != x.result ORDER BY s.project")
-        rows = [r for r in rows if (ids is None or r["sheet_id"] in ids) and (not q.years or r["target_fy"] in q.years)]
+            f"{years.join} evaluations p ON p.sheet_id = s.sheet_id AND p.stage = 'primary' "
+            f"{years.join} evaluations x ON x.sheet_id = s.sheet_id AND x.stage = 'secondary' "
+            f"WHERE p.result IS NOT NULL AND x.result IS NOT NULL AND p.result != x.result {years.sql} "
+            "ORDER BY s.project", years.params)
+        rows = [r for r in rows if ids is None or r["sheet_id"] in ids]
         for r in rows:
             base = dict(sheet_id=r["sheet_id"], project=r["project"], fy=r["target_fy"], field="result")
             w.facts += [Fact(**base, row="一次評価", indicator="一次評価の評価結果", value=r["first"]),
@@ -694,15 +694,26 @@ class Assistant:
         return f"{len(cat.sheets)}件の事務事業評価シート（{span}実施分）の指標・事業費・評価・コメント"
 
 
+@dataclass(frozen=True)
+class _Condition:
+    sql: str
+    params: tuple[object, ...]
+    join: str  # how the restricted table joins the rest
+
+
+def _in(column: str, values: list[int]) -> _Condition:
+    """``AND column IN (…)``, or nothing when there are no values (no restriction). A value list
+    picks few rows of an indexed column, so its table should lead the join: SQLite keeps the
+    order of a CROSS JOIN (left to right) and would otherwise scan from the other side."""
+    if not values:
+        return _Condition("", (), "JOIN")
+    return _Condition(f"AND {column} IN ({', '.join('?' * len(values))})", tuple(values), "CROSS JOIN")
+
+
 def _base_sheet(refs: list[SheetRef], years: list[int]) -> SheetRef | None:
     if not refs:
         return None
     return pick_sheet(refs, years[-1] if years else None)
-
-
-def project_key(ref: SheetRef) -> tuple[str | None, str | None]:
-    """A project is its name within its 課: two cities' (or two 課') namesakes stay apart."""
-    return ref.project, ref.section or ref.department
 
 
 def _same_project(refs: list[SheetRef], ind: IndicatorRef | None) -> list[SheetRef]:
@@ -717,7 +728,7 @@ def _same_project(refs: list[SheetRef], ind: IndicatorRef | None) -> list[SheetR
 
 def _core_name(project: str | None) -> str:
     """デジタルファースト推進事業 → デジタルファースト (squashed): what a question may call it."""
-    core = squash(re.sub(r"(推進)?事業$", "", project or ""))
+    core = squash(short_name(project or ""))
     return core or "\0"  # never "inside" anything when the name is all tail
 
 
@@ -760,18 +771,12 @@ def _unknown_project(text: str, cat: Catalog) -> str | None:
         name = m.group(1)
         if name.endswith(_GENERIC) or len(name) <= 4 or "年度" in name:
             continue
-        core = _core(name)
-        if len(squash(core)) >= 2 and not any(similarity(core, _core(s.project or "")) >= 0.6 for s in cat.sheets):
+        core = project_core(name)
+        if len(squash(core)) >= 2 and not cat.resembles_project(core, 0.6):
             return name
     return None
 
 
-_TAIL = re.compile(r"(推進|支援|対策|運営|整備|促進|振興|管理|補助|育成|確保|強化|普及)?(事業|業務)$")
-
-
-def _core(name: str) -> str:
-    """A project name without its generic tail: 宇宙開発推進事業 → 宇宙開発 (推進事業 names nothing)."""
-    return _TAIL.sub("", nfkc(name))
 
 
 def _all_years(sheet: Sheet, ind: Any, cost_fields: list[str]) -> list[int]:

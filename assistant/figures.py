@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from assistant.answer import Fact, Number
 from ingest.model import COST_FIELDS, STAGE_LABELS, Indicator, Sheet
@@ -157,6 +158,7 @@ _KEEP_DOWN = ("事故", "待機児童", "死亡", "発生件数", "排出量", "
 _REDUCTION = ("削減", "減少率", "低減", "抑制率", "解消", "防止", "対策")
 
 
+@lru_cache(maxsize=1 << 14)  # a filter answer checks thousands of rows sharing a few hundred names
 def lower_is_better(name: str | None) -> bool:
     """Whether an indicator meets its plan by staying under it (事故件数, ごみ排出量, 待機児童数)."""
     n = nfkc(name or "")
@@ -187,19 +189,15 @@ def plan_misses(store: FigureStore, kind: str | None, fy: int | None, under: boo
     # One sheet per project: its latest evaluation, or for a given year the sheet evaluating it
     # (else the earliest later one, whose figure for that year is settled).
     latest = latest_sheets(store) if fy is None else None
-    chosen: dict[str, str] = {}
+    chosen: dict[str, tuple[str, int]] = {}  # project → (sheet, its evaluated year)
     for r in rows:
         key = r["project"] or r["sheet_id"]
         if latest is not None:
-            chosen[key] = latest.get(key, r["sheet_id"])
-        elif key not in chosen or abs(r["target_fy"] - fy) < abs(_target_of(rows, chosen[key]) - fy):
-            chosen[key] = r["sheet_id"]
+            chosen[key] = (latest.get(key, r["sheet_id"]), 0)
+        elif key not in chosen or abs(r["target_fy"] - fy) < abs(chosen[key][1] - fy):
+            chosen[key] = (r["sheet_id"], r["target_fy"])
     return [Missed(r["sheet_id"], r["project"], r["label"], r["name"], r["unit"], r["fy"], r["plan"], r["actual"])
-            for r in rows if chosen.get(r["project"] or r["sheet_id"]) == r["sheet_id"]]
-
-
-def _target_of(rows: list, sheet_id: str) -> int:  # noqa: ANN001 (sqlite3.Row)
-    return next(r["target_fy"] for r in rows if r["sheet_id"] == sheet_id)
+            for r in rows if chosen[r["project"] or r["sheet_id"]][0] == r["sheet_id"]]
 
 
 def latest_sheets(store: FigureStore) -> dict[str, str]:

@@ -4,8 +4,12 @@ department or 課, an indicator's name or a staff shorthand for it (コンビニ
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
+from typing import TypeVar
 
 from ingest.normalize import nfkc
 from ingest.store import FigureStore
@@ -80,6 +84,42 @@ def similarity(question: str, name: str) -> float:
     return best
 
 
+class NameIndex:
+    """Distinct names, found through the character bigrams they share with a question.
+
+    ``similarity(q, name) >= t`` needs ``q`` to share at least t·|bigrams(name)| or
+    t·|bigrams(q)|/0.9 bigrams with ``name``, so only names reaching that count are scored: the
+    work per question follows the names that share its words, not the size of the store.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = list(dict.fromkeys(n for n in names if n))
+        self._postings: dict[str, list[int]] = {}
+        for i, name in enumerate(self.names):
+            for b in bigrams(name):
+                self._postings.setdefault(b, []).append(i)
+        self._sizes = [len(bigrams(n)) for n in self.names]
+        # a one-character name has no bigram to share, yet a question containing it names it
+        self._short = [i for i, n in enumerate(self.names) if len(squash(n)) < 2]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def scores(self, texts: list[str], threshold: float) -> dict[str, float]:
+        """Name → its best ``similarity`` to any of ``texts``, for the names reaching ``threshold``."""
+        grams = [bigrams(v) for t in texts for v in variants(t)]
+        shared = Counter(chain.from_iterable(self._postings.get(b, ()) for b in set().union(*grams)))
+        by_question = threshold * min((len(g) for g in grams if g), default=0) / 0.9
+        out: dict[str, float] = {}
+        for i in [*shared, *self._short]:
+            if i in shared and shared[i] + 1e-9 < min(threshold * self._sizes[i], by_question):
+                continue
+            name = self.names[i]
+            if (sc := max(similarity(t, name) for t in texts)) >= threshold:
+                out[name] = sc
+        return out
+
+
 @dataclass(frozen=True)
 class SheetRef:
     sheet_id: str
@@ -100,17 +140,81 @@ class IndicatorRef:
     unit: str | None
 
 
+def project_key(ref: SheetRef) -> tuple[str | None, str | None]:
+    """A project is its name within its 課: two cities' (or two 課') namesakes stay apart."""
+    return ref.project, ref.section or ref.department
+
+
+_TAIL = re.compile(r"(推進|支援|対策|運営|整備|促進|振興|管理|補助|育成|確保|強化|普及)?(事業|業務)$")
+
+
+@lru_cache(maxsize=1 << 14)
+def project_core(name: str) -> str:
+    """A project name without its generic tail: 宇宙開発推進事業 → 宇宙開発 (推進事業 names nothing)."""
+    return _TAIL.sub("", nfkc(name))
+
+
+T = TypeVar("T")
+K = TypeVar("K")
+
+
+def _grouped(items: list[T], key: Callable[[T], K]) -> dict[K, list[tuple[int, T]]]:
+    """Items by ``key``, each with its position in ``items`` (answers keep the catalog's order)."""
+    out: dict[K, list[tuple[int, T]]] = {}
+    for pos, item in enumerate(items):
+        out.setdefault(key(item), []).append((pos, item))
+    return out
+
+
 @dataclass
 class Catalog:
-    """Every sheet and indicator in the store, loaded once and reloaded when the store changes."""
+    """Every sheet and indicator in the store, loaded once and reloaded when the store changes.
+
+    Questions are matched against each distinct name once (3,000 sheets carry ≈1,000 project
+    names and a few hundred indicator names), never row by row.
+    """
 
     sheets: list[SheetRef]
     indicators: list[IndicatorRef]
     fingerprint: tuple[int, float]
+    texts: dict[str, list[str]] = field(default_factory=dict, repr=False)  # sheet → its prose
     _by_id: dict[str, SheetRef] = field(init=False, repr=False)
+    _by_project: dict[str, list[tuple[int, SheetRef]]] = field(init=False, repr=False)
+    _by_key: dict[tuple[str | None, str | None], list[SheetRef]] = field(init=False, repr=False)
+    _by_section: dict[str, list[tuple[int, SheetRef]]] = field(init=False, repr=False)
+    _by_department: dict[str, list[tuple[int, SheetRef]]] = field(init=False, repr=False)
+    _by_indicator: dict[str, list[tuple[int, IndicatorRef]]] = field(init=False, repr=False)
+    _indicators_of: dict[str, list[tuple[int, IndicatorRef]]] = field(init=False, repr=False)
+    _haystacks: dict[str, str] = field(init=False, repr=False)
+    _project_names: NameIndex = field(init=False, repr=False)
+    _short_names: dict[str, list[str]] = field(init=False, repr=False)  # name without 事業 → names
+    _short_index: NameIndex = field(init=False, repr=False)
+    _core_index: NameIndex = field(init=False, repr=False)
+    _indicator_names: NameIndex = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id = {s.sheet_id: s for s in self.sheets}
+        self._by_project = _grouped(self.sheets, lambda s: s.project or "")
+        self._by_key = {k: [s for _, s in g] for k, g in _grouped(self.sheets, project_key).items()}
+        self._by_section = _grouped(self.sheets, lambda s: squash(s.section or ""))
+        self._by_department = _grouped(self.sheets, lambda s: squash(s.department or ""))
+        self._by_indicator = _grouped(self.indicators, lambda i: i.name or "")
+        self._indicators_of = _grouped(self.indicators, lambda i: i.sheet_id)
+        self._project_names = NameIndex(self._by_project)
+        self._short_names = {}
+        for name in self._project_names.names:
+            if len(squash(name)) > 3:
+                self._short_names.setdefault(short_name(name), []).append(name)
+        self._short_index = NameIndex(self._short_names)
+        self._core_index = NameIndex(project_core(n) for n in self._project_names.names)
+        self._indicator_names = NameIndex(self._by_indicator)
+        # upper() only: NFKC over every sheet's prose costs ~0.2 s per 1,000 sheets; the needles
+        # come in both widths instead.
+        self._haystacks = {
+            s.sheet_id: "\n".join([s.project or "", s.section or "", s.department or "",
+                                   *self.texts.get(s.sheet_id, [])]).upper()
+            for s in self.sheets
+        }
 
     @classmethod
     def load(cls, store: FigureStore) -> Catalog:
@@ -125,7 +229,10 @@ class Catalog:
             for r in store.query("SELECT sheet_id, kind, no, label, name, unit FROM indicators ORDER BY sheet_id, "
                                  "CASE kind WHEN 'target' THEN 0 WHEN 'activity' THEN 1 ELSE 2 END, no")
         ]
-        return cls(sheets, indicators, fingerprint_of(store))
+        texts: dict[str, list[str]] = {}
+        for r in store.query("SELECT sheet_id, text FROM sections ORDER BY sheet_id, ord"):
+            texts.setdefault(r["sheet_id"], []).append(r["text"])
+        return cls(sheets, indicators, fingerprint_of(store), texts)
 
     def covers(self, fy: int) -> bool:
         """Some sheet's table reaches this year (a sheet spans its evaluated year −2 … +4)."""
@@ -134,33 +241,51 @@ class Catalog:
     def sheet(self, sheet_id: str) -> SheetRef | None:
         return self._by_id.get(sheet_id)
 
+    def sheets_of(self, ref: SheetRef) -> list[SheetRef]:
+        """Every sheet (evaluated year) of ``ref``'s project, in catalog order."""
+        return list(self._by_key.get(project_key(ref), [ref]))
+
+    def indicators_of(self, sheet_id: str) -> list[IndicatorRef]:
+        return [i for _, i in self._indicators_of.get(sheet_id, [])]
+
+    def resembles_project(self, core: str, threshold: float = 0.6) -> bool:
+        """Some project's name without its generic tail (:func:`project_core`) resembles ``core``."""
+        return bool(self._core_index.scores([core], threshold))
+
+    def mentioning(self, words: list[str]) -> list[str]:
+        """Sheets whose name, 課, 部 or prose contains one of ``words`` (full or half width, any
+        ASCII case), in id order. Searched in memory: SQL ``LIKE`` over every section reads the
+        whole store for each word."""
+        needles = {form for w in words if w for form in _widths(nfkc(w).upper())}
+        return sorted(sid for sid, text in self._haystacks.items() if any(n in text for n in needles))
+
     def projects(self, question: str, threshold: float = 0.72) -> list[tuple[float, SheetRef]]:
         """Sheets whose project the question names, best first (all years of a project)."""
         q = question
-        scored = [(similarity(q, s.project or ""), s) for s in self.sheets]
-        scored = [(sc, s) for sc, s in scored if sc >= threshold]
+        named = self._project_names.scores([q], threshold)
         # 「企業誘致事業（第６期）」 also contains 企業誘致事業: a name found only inside a longer
         # name the question spells out is not named.
-        full = {squash(s.project or "") for sc, s in scored if sc >= 1.0}
-        scored = [(sc, s) for sc, s in scored
-                  if not any(squash(s.project or "") in f and squash(s.project or "") != f for f in full)]
-        if not scored:
+        full = {squash(n) for n, sc in named.items() if sc >= 1.0}
+        named = {n: sc for n, sc in named.items() if not any(squash(n) in f and squash(n) != f for f in full)}
+        if not named:
             # A name without its 事業/推進 tail: 「デジタルファースト」.
-            scored = [(similarity(q, re.sub(r"(推進)?事業$", "", s.project or "")) - 0.05, s) for s in self.sheets]
-            scored = [(sc, s) for sc, s in scored if sc >= threshold and len(squash(s.project or "")) > 3]
-        best = max((sc for sc, _ in scored), default=0.0)
+            named = {n: sc - 0.05 for short, sc in self._short_index.scores([q], threshold + 0.05).items()
+                     for n in self._short_names[short]}
+        best = max(named.values(), default=0.0)
         # A name spelled out in full outranks near misses: 「デジタルファースト推進事業の
         # キャッシュレス決済…」 is not about キャッシュレス決済推進事業.
         band = 0.0 if best >= 1.0 else 0.1
-        return sorted([(sc, s) for sc, s in scored if sc >= best - band], key=lambda x: -x[0])
+        hits = [(sc, pos, s) for n, sc in named.items() if sc >= best - band for pos, s in self._by_project[n]]
+        return [(sc, s) for sc, _, s in sorted(hits, key=lambda x: (-x[0], x[1]))]
 
     def organisations(self, question: str) -> list[SheetRef]:
         """Sheets of a department or 課 the question names (ＤＸ戦略課, 政策開発部)."""
         q = squash(question)
-        hits = [s for s in self.sheets if s.section and squash(s.section) in q]
-        if not hits:
-            hits = [s for s in self.sheets if s.department and squash(s.department) in q]
-        return hits
+        for groups in (self._by_section, self._by_department):
+            hits = sorted(x for name, g in groups.items() if name and name in q for x in g)
+            if hits:
+                return [s for _, s in hits]
+        return []
 
     def indicators_for(self, question: str, sheet_ids: set[str] | None = None,
                        threshold: float = 0.5) -> list[tuple[float, IndicatorRef]]:
@@ -169,25 +294,37 @@ class Catalog:
         # 「マイナポータル以外」 names what the indicator is NOT.
         excluded = [squash(m.group(1)) for m in re.finditer(r"([^\s(（、]{2,12})以外", nfkc(question))
                     if squash(m.group(1)) not in ("上記", "その他")]
-        by_name: dict[str, float] = {}  # many sheets share a name: score each name once
 
         def score(name: str) -> float:
-            sc = by_name.get(name)
-            if sc is None:
-                sc = max(similarity(p, name) for p in parts)
-                if any(x and x in squash(name) for x in excluded):
-                    sc *= 0.5
-                by_name[name] = sc
+            sc = max(similarity(p, name) for p in parts)
+            if any(x and x in squash(name) for x in excluded):
+                sc *= 0.5
             return sc
 
-        scored = []
-        for ind in self.indicators:
-            if sheet_ids is not None and ind.sheet_id not in sheet_ids:
-                continue
-            sc = score(ind.name or "")
-            if sc >= threshold:
-                scored.append((sc, ind))
-        return sorted(scored, key=lambda x: -x[0])
+        groups: dict[str, list[tuple[int, IndicatorRef]]]
+        if sheet_ids is None:  # the whole store: only names sharing enough of the question's words
+            groups = {n: self._by_indicator[n] for n in self._indicator_names.scores(parts, threshold)}
+        else:  # a few sheets: their own indicators, by name
+            groups = {}
+            for sid in sheet_ids:
+                for pos, ind in self._indicators_of.get(sid, []):
+                    groups.setdefault(ind.name or "", []).append((pos, ind))
+        hits = [(sc, pos, ind) for name, g in groups.items() if (sc := score(name)) >= threshold for pos, ind in g]
+        return [(sc, ind) for sc, _, ind in sorted(hits, key=lambda x: (-x[0], x[1]))]
+
+
+_FULL_WIDTH = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
+
+
+def _widths(word: str) -> set[str]:
+    """``word`` (NFKC, so half width) and its full-width form: ＤＸ as well as DX."""
+    return {word, word.translate(_FULL_WIDTH)}
+
+
+@lru_cache(maxsize=1 << 14)
+def short_name(project: str) -> str:
+    """デジタルファースト推進事業 → デジタルファースト: what a question may call a project."""
+    return re.sub(r"(推進)?事業$", "", project)
 
 
 def fingerprint_of(store: FigureStore) -> tuple[int, float]:

@@ -129,6 +129,7 @@ CREATE TABLE IF NOT EXISTS evaluations (
     score_outcome    INTEGER,   -- 成果指標
     PRIMARY KEY (sheet_id, stage)
 );
+CREATE INDEX IF NOT EXISTS evaluations_result ON evaluations(stage, result);  -- 「二次評価で縮小の事業」
 
 CREATE TABLE IF NOT EXISTS past_results (
     sheet_id      TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
@@ -504,6 +505,12 @@ class FigureStore:
             sections=one("SELECT COUNT(*) FROM sections"),
             chunks=one("SELECT SUM(n_chunks) FROM sheets"),
         )
+
+    def version(self) -> tuple[int, int]:
+        """Changes to the database seen so far: another connection's commits (SQLite's
+        data_version) and this connection's own. Equal versions mean nothing changed; cheap, so
+        readers can ask before every question."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0]), self.db.total_changes
 
     def query(self, sql: str, params: tuple[object, ...] | dict[str, object] = ()) -> list[sqlite3.Row]:
         """Run a read query (for the assistant's figure lookups); rows are addressable by name."""
