@@ -21,6 +21,8 @@ from assistant.figures import (
     indicator_facts,
     plan_misses,
     rank_costs,
+    rated_as,
+    results_differ,
     rate,
 )
 from assistant.resolve import (
@@ -411,7 +413,7 @@ class Assistant:
         fld = next((f for f in w.fields if f in COST_FIELDS), "total_cost")
         ids, scope = self._scope(q)
         fy = q.years[0] if q.years else None
-        ranked = rank_costs(self.store, fld, fy, ids, lowest=q.lowest, limit=10)
+        ranked = rank_costs(self.store, self.catalog, fld, fy, ids, lowest=q.lowest, limit=10)
         if not ranked:
             return w
         unit = "円" if fld.startswith("unit_cost") else "千円"
@@ -493,27 +495,21 @@ class Assistant:
             return self._differ(w, ids)
         if q.result_word:
             # 「2024年度の評価で縮小」: the evaluation of that year's work
-            years = _in("s.target_fy", q.years)
-            rows = self.store.query(
-                f"SELECT s.sheet_id, s.project, e.stage, e.result, s.target_fy FROM sheets s {years.join} evaluations e "
-                "ON e.sheet_id = s.sheet_id WHERE e.stage = 'secondary' AND e.result = ? "
-                f"{years.sql} ORDER BY s.project", (q.result_word, *years.params))
-            if ids is not None:
-                rows = [r for r in rows if r["sheet_id"] in ids]
-            w.facts = [Fact(sheet_id=r["sheet_id"], project=r["project"], row="二次評価", indicator="二次評価の評価結果",
-                            fy=r["target_fy"], field="result", value=r["result"]) for r in rows]
-            names = "、".join(dict.fromkeys(r["project"] for r in rows))
-            w.facts.append(_count_fact(len(rows)))
-            text = (f"二次評価で「{q.result_word}」とされた事業は{len(rows)}件です：{names}。" if rows else
+            rated = rated_as(self.store, self.catalog, q.result_word, q.years, ids)
+            w.facts = [Fact(sheet_id=r.sheet_id, project=r.project, row="二次評価", indicator="二次評価の評価結果",
+                            fy=r.target_fy, field="result", value=q.result_word) for r in rated]
+            names = "、".join(dict.fromkeys(r.project or r.sheet_id for r in rated))
+            w.facts.append(_count_fact(len(rated)))
+            text = (f"二次評価で「{q.result_word}」とされた事業は{len(rated)}件です：{names}。" if rated else
                     f"二次評価で「{q.result_word}」とされた事業はありません。")
             if lang == "en":
-                text = (f"{len(rows)} project(s) were rated 「{q.result_word}」 in the secondary evaluation: {names}."
-                        if rows else f"No project was rated 「{q.result_word}」.")
+                text = (f"{len(rated)} project(s) were rated 「{q.result_word}」 in the secondary evaluation: {names}."
+                        if rated else f"No project was rated 「{q.result_word}」.")
             w.answer = Answer(question=w.text, answer=text, facts=w.facts, intent="filter",
-                              sheet_ids=list(dict.fromkeys(r["sheet_id"] for r in rows)))
+                              sheet_ids=[r.sheet_id for r in rated])
             return w
         fy = q.years[0] if q.years else None
-        misses = plan_misses(self.store, q.kind, fy, under=q.condition != "over", sheet_ids=ids)
+        misses = plan_misses(self.store, self.catalog, q.kind, fy, under=q.condition != "over", sheet_ids=ids)
         for m in misses:
             base = dict(sheet_id=m.sheet_id, project=m.project, indicator=m.name, row=m.label, fy=m.fy, unit=m.unit)
             w.facts += [Fact(**base, field="plan", value=m.plan), Fact(**base, field="actual", value=m.actual)]
@@ -553,30 +549,22 @@ class Assistant:
         """Projects whose primary and secondary results differ (一次評価と二次評価の結果が違う)."""
         q = w.q
         assert q is not None
-        years = _in("s.target_fy", q.years)
-        rows = self.store.query(
-            "SELECT s.sheet_id, s.project, s.target_fy, p.result AS first, x.result AS second FROM sheets s "
-            f"{years.join} evaluations p ON p.sheet_id = s.sheet_id AND p.stage = 'primary' "
-            f"{years.join} evaluations x ON x.sheet_id = s.sheet_id AND x.stage = 'secondary' "
-            f"WHERE p.result IS NOT NULL AND x.result IS NOT NULL AND p.result != x.result {years.sql} "
-            "ORDER BY s.project", years.params)
-        rows = [r for r in rows if ids is None or r["sheet_id"] in ids]
+        rows = results_differ(self.store, self.catalog, q.years, ids)
         for r in rows:
-            base = dict(sheet_id=r["sheet_id"], project=r["project"], fy=r["target_fy"], field="result")
-            w.facts += [Fact(**base, row="一次評価", indicator="一次評価の評価結果", value=r["first"]),
-                        Fact(**base, row="二次評価", indicator="二次評価の評価結果", value=r["second"])]
+            base = dict(sheet_id=r.sheet_id, project=r.project, fy=r.fy, field="result")
+            w.facts += [Fact(**base, row="一次評価", indicator="一次評価の評価結果", value=r.primary),
+                        Fact(**base, row="二次評価", indicator="二次評価の評価結果", value=r.secondary)]
         w.facts.append(_count_fact(len(rows)))
         if q.lang == "en":
-            lines = "; ".join(f"{r['project']} (FY{r['target_fy']}): primary {r['first']} → secondary {r['second']}"
-                              for r in rows)
+            lines = "; ".join(f"{r.project} (FY{r.fy}): primary {r.primary} → secondary {r.secondary}" for r in rows)
             text = f"{len(rows)} project(s) got different results: {lines}." if rows else "None."
         else:
-            lines = "\n".join(f"・{r['project']}（{r['target_fy']}年度）：一次評価「{r['first']}」→ 二次評価「{r['second']}」"
+            lines = "\n".join(f"・{r.project}（{r.fy}年度）：一次評価「{r.primary}」→ 二次評価「{r.secondary}」"
                               for r in rows)
             text = (f"一次評価と二次評価の結果が異なる事業は{len(rows)}件です。\n{lines}" if rows
                     else "一次評価と二次評価の結果が異なる事業はありません。")
         w.answer = Answer(question=w.text, answer=text, facts=w.facts, intent="filter",
-                          sheet_ids=[r["sheet_id"] for r in rows])
+                          sheet_ids=[r.sheet_id for r in rows])
         return w
 
     def _list(self, w: Work) -> Work:
@@ -692,22 +680,6 @@ class Assistant:
         years = sorted({s.target_fy for s in cat.sheets if s.target_fy})
         span = f"{years[0]}〜{years[-1]}年度" if years else ""
         return f"{len(cat.sheets)}件の事務事業評価シート（{span}実施分）の指標・事業費・評価・コメント"
-
-
-@dataclass(frozen=True)
-class _Condition:
-    sql: str
-    params: tuple[object, ...]
-    join: str  # how the restricted table joins the rest
-
-
-def _in(column: str, values: list[int]) -> _Condition:
-    """``AND column IN (…)``, or nothing when there are no values (no restriction). A value list
-    picks few rows of an indexed column, so its table should lead the join: SQLite keeps the
-    order of a CROSS JOIN (left to right) and would otherwise scan from the other side."""
-    if not values:
-        return _Condition("", (), "JOIN")
-    return _Condition(f"AND {column} IN ({', '.join('?' * len(values))})", tuple(values), "CROSS JOIN")
 
 
 def _base_sheet(refs: list[SheetRef], years: list[int]) -> SheetRef | None:

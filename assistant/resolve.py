@@ -102,9 +102,6 @@ class NameIndex:
         # a one-character name has no bigram to share, yet a question containing it names it
         self._short = [i for i, n in enumerate(self.names) if len(squash(n)) < 2]
 
-    def __len__(self) -> int:
-        return len(self.names)
-
     def scores(self, texts: list[str], threshold: float) -> dict[str, float]:
         """Name → its best ``similarity`` to any of ``texts``, for the names reaching ``threshold``."""
         grams = [bigrams(v) for t in texts for v in variants(t)]
@@ -244,6 +241,10 @@ class Catalog:
     def sheets_of(self, ref: SheetRef) -> list[SheetRef]:
         """Every sheet (evaluated year) of ``ref``'s project, in catalog order."""
         return list(self._by_key.get(project_key(ref), [ref]))
+
+    def latest(self, ref: SheetRef) -> SheetRef:
+        """The sheet of ``ref``'s project with the latest evaluated year."""
+        return max(self.sheets_of(ref), key=lambda s: s.target_fy or 0)
 
     def indicators_of(self, sheet_id: str) -> list[IndicatorRef]:
         return [i for _, i in self._indicators_of.get(sheet_id, [])]

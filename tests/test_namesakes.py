@@ -113,3 +113,22 @@ def test_unmet_plans_respect_the_direction(world) -> None:
     rows = {(f.project, f.indicator) for f in a.facts if f.field == "actual"}
     assert ("キャッシュレス決済推進事業", "交通事故の発生件数") in rows
     assert ("デジタルファースト推進事業", "オンライン申請件数") not in rows
+
+
+def test_namesakes_in_two_sections_are_ranked_and_listed_apart(world) -> None:
+    """A project is its name within its 課: the twin is not folded into the seed."""
+    assistant = world[0]
+
+    def projects(sheet_ids: list[str]) -> list[tuple[str, str]]:
+        refs = [assistant.catalog.sheet(sid) for sid in dict.fromkeys(sheet_ids)]
+        return [(r.project, r.section) for r in refs if r is not None]
+
+    a = assistant.ask("2024年度に総事業費が最も大きい事業は？")
+    ranked = projects(a.sheet_ids)
+    assert len(ranked) == 3 and set(ranked) == {("キャッシュレス決済推進事業", "商工課"),  # one row each
+                                                ("デジタルファースト推進事業", "ＤＸ戦略課"),
+                                                ("デジタルファースト推進事業", "市民課")}
+    # the seed's キャッシュレス決済の利用件数 fell short in 2024 (81.9%), and so did its twin's
+    a = assistant.ask("2024年度に成果指標が計画未達だった事業は？")
+    missed = projects([f.sheet_id for f in a.facts if f.field == "actual"])
+    assert ("デジタルファースト推進事業", "市民課") in missed and ("デジタルファースト推進事業", "ＤＸ戦略課") in missed
