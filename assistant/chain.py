@@ -495,7 +495,7 @@ class Assistant:
             return self._differ(w, ids)
         if q.result_word:
             # 「2024年度の評価で縮小」: the evaluation of that year's work
-            rated = rated_as(self.store, self.catalog, q.result_word, q.years, ids)
+            rated = rated_as(self.catalog, q.result_word, q.years, ids)
             w.facts = [Fact(sheet_id=r.sheet_id, project=r.project, row="二次評価", indicator="二次評価の評価結果",
                             fy=r.target_fy, field="result", value=q.result_word) for r in rated]
             names = "、".join(dict.fromkeys(r.project or r.sheet_id for r in rated))
@@ -549,17 +549,18 @@ class Assistant:
         """Projects whose primary and secondary results differ (一次評価と二次評価の結果が違う)."""
         q = w.q
         assert q is not None
-        rows = results_differ(self.store, self.catalog, q.years, ids)
+        rows = results_differ(self.catalog, q.years, ids)
         for r in rows:
-            base = dict(sheet_id=r.sheet_id, project=r.project, fy=r.fy, field="result")
+            base = dict(sheet_id=r.sheet_id, project=r.project, fy=r.target_fy, field="result")
             w.facts += [Fact(**base, row="一次評価", indicator="一次評価の評価結果", value=r.primary),
                         Fact(**base, row="二次評価", indicator="二次評価の評価結果", value=r.secondary)]
         w.facts.append(_count_fact(len(rows)))
         if q.lang == "en":
-            lines = "; ".join(f"{r.project} (FY{r.fy}): primary {r.primary} → secondary {r.secondary}" for r in rows)
+            lines = "; ".join(f"{r.project} (FY{r.target_fy}): primary {r.primary} → secondary {r.secondary}"
+                              for r in rows)
             text = f"{len(rows)} project(s) got different results: {lines}." if rows else "None."
         else:
-            lines = "\n".join(f"・{r.project}（{r.fy}年度）：一次評価「{r.primary}」→ 二次評価「{r.secondary}」"
+            lines = "\n".join(f"・{r.project}（{r.target_fy}年度）：一次評価「{r.primary}」→ 二次評価「{r.secondary}」"
                               for r in rows)
             text = (f"一次評価と二次評価の結果が異なる事業は{len(rows)}件です。\n{lines}" if rows
                     else "一次評価と二次評価の結果が異なる事業はありません。")

@@ -139,17 +139,16 @@ def rank_costs(store: FigureStore, catalog: Catalog, field: str, fy: int | None,
     rows = store.query(
         f"SELECT c.sheet_id, c.fy, c.{field} AS value FROM costs c {scope.join} "
         f"WHERE {' AND '.join([f'c.{field} IS NOT NULL', *scope.where])}", tuple(scope.params))
-    latest: dict[tuple[str | None, str | None], Ranked] = {}
-    years: dict[tuple[str | None, str | None], int] = {}
-    for row in rows:
-        ref = catalog.sheet(row["sheet_id"])
+    latest: dict[tuple[str | None, str | None], tuple[int, SheetRef, int, Number]] = {}
+    for sheet_id, year, value in rows:
+        ref = catalog.sheet(sheet_id)
         if ref is None:
             continue
         key = project_key(ref)
-        if key not in latest or (ref.target_fy or 0) > years[key]:
-            latest[key] = Ranked(ref.sheet_id, ref.project, ref.department, ref.section, row["fy"], row["value"])
-            years[key] = ref.target_fy or 0
-    return sorted(latest.values(), key=lambda r: r.value, reverse=not lowest)[:limit]
+        if key not in latest or (ref.target_fy or 0) > latest[key][0]:
+            latest[key] = (ref.target_fy or 0, ref, year, value)
+    best = sorted(latest.values(), key=lambda x: x[3], reverse=not lowest)[:limit]
+    return [Ranked(ref.sheet_id, ref.project, ref.department, ref.section, year, value) for _, ref, year, value in best]
 
 
 @dataclass(frozen=True)
@@ -214,38 +213,21 @@ def plan_misses(store: FigureStore, catalog: Catalog, kind: str | None, fy: int 
             for ref, r in rows if chosen[project_key(ref)].sheet_id == ref.sheet_id]
 
 
-def _of_years(catalog: Catalog, ids: list[str], years: list[int], sheet_ids: list[str] | None) -> list[SheetRef]:
-    """The catalog's sheets for ``ids`` that evaluate one of ``years`` (any when empty) and are
-    among ``sheet_ids`` (any when None), by project name."""
+def _of_years(catalog: Catalog, years: list[int], sheet_ids: list[str] | None) -> list[SheetRef]:
+    """The catalog's sheets evaluating one of ``years`` (any when empty), among ``sheet_ids`` (any
+    when None), by project name."""
     keep = None if sheet_ids is None else set(sheet_ids)
-    refs = [ref for sid in ids if (ref := catalog.sheet(sid)) is not None
-            and (not years or ref.target_fy in years) and (keep is None or sid in keep)]
+    refs = [ref for ref in catalog.sheets
+            if (not years or ref.target_fy in years) and (keep is None or ref.sheet_id in keep)]
     return sorted(refs, key=lambda ref: ref.project or "")
 
 
-def rated_as(store: FigureStore, catalog: Catalog, result: str, years: list[int],
-             sheet_ids: list[str] | None = None) -> list[SheetRef]:
+def rated_as(catalog: Catalog, result: str, years: list[int], sheet_ids: list[str] | None = None) -> list[SheetRef]:
     """Sheets whose secondary evaluation gave ``result`` (縮小, 拡充 …), by project name."""
-    rows = store.query("SELECT sheet_id FROM evaluations WHERE stage = 'secondary' AND result = ?", (result,))
-    return _of_years(catalog, [r["sheet_id"] for r in rows], years, sheet_ids)
+    return [ref for ref in _of_years(catalog, years, sheet_ids) if ref.secondary == result]
 
 
-@dataclass(frozen=True)
-class Differing:
-    sheet_id: str
-    project: str | None
-    fy: int | None
-    primary: str
-    secondary: str
-
-
-def results_differ(store: FigureStore, catalog: Catalog, years: list[int],
-                   sheet_ids: list[str] | None = None) -> list[Differing]:
+def results_differ(catalog: Catalog, years: list[int], sheet_ids: list[str] | None = None) -> list[SheetRef]:
     """Sheets whose primary and secondary evaluations gave different results, by project name."""
-    results: dict[str, dict[str, str]] = {}
-    for r in store.query("SELECT sheet_id, stage, result FROM evaluations WHERE result IS NOT NULL"):
-        results.setdefault(r["sheet_id"], {})[r["stage"]] = r["result"]
-    ids = [sid for sid, got in results.items()
-           if "primary" in got and "secondary" in got and got["primary"] != got["secondary"]]
-    return [Differing(ref.sheet_id, ref.project, ref.target_fy, results[ref.sheet_id]["primary"],
-                      results[ref.sheet_id]["secondary"]) for ref in _of_years(catalog, ids, years, sheet_ids)]
+    return [ref for ref in _of_years(catalog, years, sheet_ids)
+            if ref.primary and ref.secondary and ref.primary != ref.secondary]

@@ -125,6 +125,8 @@ class SheetRef:
     section: str | None
     target_fy: int | None
     evaluation_fy: int | None
+    primary: str | None = None  # 一次評価 and 二次評価 results (継続, 改善 …)
+    secondary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -216,9 +218,12 @@ class Catalog:
     @classmethod
     def load(cls, store: FigureStore) -> Catalog:
         sheets = [
-            SheetRef(r["sheet_id"], r["project"], r["department"], r["section"], r["target_fy"], r["evaluation_fy"])
+            SheetRef(*r)
             for r in store.query(
-                "SELECT sheet_id, project, department, section, target_fy, evaluation_fy FROM sheets"
+                "SELECT s.sheet_id, s.project, s.department, s.section, s.target_fy, s.evaluation_fy, "
+                "p.result, x.result FROM sheets s "
+                "LEFT JOIN evaluations p ON p.sheet_id = s.sheet_id AND p.stage = 'primary' "
+                "LEFT JOIN evaluations x ON x.sheet_id = s.sheet_id AND x.stage = 'secondary'"
             )
         ]
         indicators = [

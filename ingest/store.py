@@ -129,7 +129,6 @@ CREATE TABLE IF NOT EXISTS evaluations (
     score_outcome    INTEGER,   -- 成果指標
     PRIMARY KEY (sheet_id, stage)
 );
-CREATE INDEX IF NOT EXISTS evaluations_result ON evaluations(stage, result);  -- 「二次評価で縮小の事業」
 
 CREATE TABLE IF NOT EXISTS past_results (
     sheet_id      TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
