@@ -36,7 +36,9 @@ from assistant.resolve import (
     project_core,
     project_key,
     short_name,
+    similarity,
     squash,
+    variants,
 )
 from assistant.settings import AssistantSettings
 from assistant.understand import Question, understand
@@ -145,6 +147,13 @@ class Assistant:
             self._version = version
         assert self._catalog is not None
         return self._catalog
+
+    def forget(self) -> None:
+        """Drop what earlier questions left in memory (parsed sheets, question-keyed matches), so
+        a question asked again costs what it did the first time: for benchmarks that repeat a set."""
+        self._sheets.clear()
+        similarity.cache_clear()
+        variants.cache_clear()
 
     def sheet(self, sheet_id: str) -> Sheet | None:
         if sheet_id not in self._sheets:

@@ -106,10 +106,10 @@ class NameIndex:
         """Name → its best ``similarity`` to any of ``texts``, for the names reaching ``threshold``."""
         grams = [bigrams(v) for t in texts for v in variants(t)]
         shared = Counter(chain.from_iterable(self._postings.get(b, ()) for b in set().union(*grams)))
-        by_question = threshold * min((len(g) for g in grams if g), default=0) / 0.9
+        by_question = threshold * min((len(g) for g in grams if g), default=0) / 0.9 - 1e-9
         out: dict[str, float] = {}
         for i in [*shared, *self._short]:
-            if i in shared and shared[i] + 1e-9 < min(threshold * self._sizes[i], by_question):
+            if (common := shared.get(i, 0)) and common < by_question and common < threshold * self._sizes[i] - 1e-9:
                 continue
             name = self.names[i]
             if (sc := max(similarity(t, name) for t in texts)) >= threshold:

@@ -88,11 +88,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.what == "query":
         n = args.n or 300
         store = args.store or bench.BENCH_DIR / f"n{n}-s{args.seed}" / "store"
-        result = bench.bench_query(n, store, seed=args.seed, server=args.server)
+        result = bench.bench_query(n, store, seed=args.seed, server=args.server, repeat=args.repeat)
         print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else bench.format_query(result))
         return 0
     sizes = [args.n] if args.n else args.sizes
-    result = bench.bench_all(sizes, seed=args.seed, reuse=args.reuse, server=not args.no_server,
+    result = bench.bench_all(sizes, seed=args.seed, reuse=args.reuse, server=not args.no_server, repeat=args.repeat,
                              say=lambda m: print(m, file=sys.stderr, flush=True))
     paths = bench.write_bench(result)
     print(bench.render_bench(result))
@@ -185,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--server", action="store_true", help="query: through a `chroma run` server on loopback")
     p.add_argument("--no-server", action="store_true", help="all: skip the Chroma server runs")
     p.add_argument("--reuse", action="store_true", help="all: reuse stores an earlier run built")
+    p.add_argument("--repeat", type=int, default=3,
+                   help="query, all: ask the set this many times; each question counts with its median time")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=cmd_bench)
 

@@ -13,6 +13,7 @@ import os
 import platform
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -213,13 +214,30 @@ def chroma_server(path: Path, log: Path) -> Iterator[tuple[str, int]]:
                 proc.wait()
 
 
-def bench_query(n: int, store: Path, seed: int = 1, server: bool = False) -> dict[str, Any]:
+def median_times(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first pass's report, each question timed by its median over all passes: at a few
+    milliseconds per answer one pass's stray pause (GC, another process) would move the p95."""
+    from eval.run import summarize
+
+    times: dict[str, list[float]] = {}
+    for report in reports:
+        for r in report["results"]:
+            if r.get("seconds") is not None:
+                times.setdefault(r["id"], []).append(r["seconds"])
+    results = [{**r, "seconds": statistics.median(times[r["id"]]) if r["id"] in times else None}
+               for r in reports[0]["results"]]
+    return {**reports[0], "results": results, "summary": summarize(results)}
+
+
+def bench_query(n: int, store: Path, seed: int = 1, server: bool = False, repeat: int = 3) -> dict[str, Any]:
     """Ask the question set for corpus ``(n, seed)`` against ``store``, the model loaded once.
 
     The questions are the dev set's kinds over this corpus (``make_dev.build(n, seed)``, gold from
     the corpus truth), so the run reports answer quality at this size too. One warm-up question
     goes first (BM25 cache, first Sudachi call); its time is reported as ``cold_seconds``.
     ``server`` serves the store's Chroma folder with ``chroma run`` and talks to it over HTTP.
+    The set is asked ``repeat`` times; each question counts with its median time (answers are
+    graded on the first pass).
     """
     from assistant.chain import Assistant
     from assistant.settings import AssistantSettings
@@ -233,15 +251,19 @@ def bench_query(n: int, store: Path, seed: int = 1, server: bool = False) -> dic
         raise FileNotFoundError(f"no store at {store}: run `python -m eval bench ingest --n {n} --samples "
                                 f"--store {store}` first")
 
-    def ask_all(settings: AssistantSettings) -> tuple[dict, float, float]:
+    def ask_all(settings: AssistantSettings) -> tuple[dict[str, Any], float, float]:
         started = time.perf_counter()
         assistant = Assistant.from_settings(settings)
         load = time.perf_counter() - started
         started = time.perf_counter()
         assistant.ask("デジタルファースト推進事業の概要は？")
         cold = time.perf_counter() - started
-        report = run(questions, settings=settings, reports_dir=None, assistant=assistant, say=lambda *_: None)
-        return report, load, cold
+        passes = []
+        for _ in range(max(1, repeat)):
+            assistant.forget()  # every pass as new to the assistant as the first
+            passes.append(run(questions, settings=settings, reports_dir=None, assistant=assistant,
+                              say=lambda *_: None))
+        return median_times(passes), load, cold
 
     if server:
         with chroma_server(store / "chroma", store / "chroma-server.log") as (host, port):
@@ -255,6 +277,7 @@ def bench_query(n: int, store: Path, seed: int = 1, server: bool = False) -> dic
         "n": n,
         "sheets": report["sheets"],
         "questions": len(questions),
+        "repeat": max(1, repeat),
         "chroma": settings.chroma_location,
         "load_seconds": round(load, 2),
         "cold_seconds": round(cold, 2),
@@ -299,7 +322,7 @@ def _run_json(args: list[str]) -> dict[str, Any]:
     return json.loads(proc.stdout)
 
 
-def bench_all(sizes: list[int], seed: int = 1, reuse: bool = False, server: bool = True,
+def bench_all(sizes: list[int], seed: int = 1, reuse: bool = False, server: bool = True, repeat: int = 3,
               say: Any = print) -> dict[str, Any]:
     """Per corpus size: a fresh build (ingest figures), then the question set embedded and over a
     ``chroma run`` server. Each step runs in its own process. ``reuse`` keeps a store built by an
@@ -325,11 +348,12 @@ def bench_all(sizes: list[int], seed: int = 1, reuse: bool = False, server: bool
             ingest["built_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
             saved.write_text(json.dumps(ingest, ensure_ascii=False, indent=1), encoding="utf-8")
         say(f"[{n}] ingest {ingest['seconds']:.0f} s ({ingest['chunks_per_s']} chunks/s); asking …")
-        query = _run_json(["query", "--n", str(n), "--seed", str(seed), "--store", str(store)])
+        asking = ["query", "--n", str(n), "--seed", str(seed), "--store", str(store), "--repeat", str(repeat)]
+        query = _run_json(asking)
         say(f"[{n}] embedded Chroma: p50 {query['p50_s']:.3f} s, p95 {query['p95_s']:.3f} s")
         remote = None
         if server:
-            remote = _run_json(["query", "--n", str(n), "--seed", str(seed), "--store", str(store), "--server"])
+            remote = _run_json([*asking, "--server"])
             say(f"[{n}] Chroma server:   p50 {remote['p50_s']:.3f} s, p95 {remote['p95_s']:.3f} s")
         runs.append({"n": n, "ingest": ingest, "query": query, "server": remote})
     result = {"schema": "eval-bench/1", "started_at": started.isoformat(timespec="seconds"),
@@ -366,6 +390,9 @@ def render_bench(r: dict[str, Any]) -> str:
     lines += [
         "",
         "## Query latency (model loaded once; seconds per question)",
+        "",
+        f"Each question is timed {r['runs'][0]['query'].get('repeat', 1)} times, the assistant's per-question "
+        "memory cleared before each pass, and counts with its median time.",
         "",
         "| sheets | Chroma | questions | p50 | p95 | first question | answers passed | peak memory |",
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -415,12 +442,15 @@ def plot_bench(r: dict[str, Any], path: Path) -> Path:
         for pct, marker in (("p50_s", "o"), ("p95_s", "s")):
             ax.plot(sheets, [run[key][pct] for run in r["runs"]], style, marker=marker,
                     label=f"{label} {pct[:3]}")
+    # The targets: p95 under 1.5 s, and at the largest corpus within 2× of the smallest's.
     ax.axhline(1.5, color="grey", lw=0.8, ls=":", label="target p95 1.5 s")
+    ax.axhline(2 * r["runs"][0]["query"]["p95_s"], color="tab:red", lw=0.8, ls=":",
+               label=f"2× p95 at {sheets[0]:,} sheets")
     ax.set_xscale("log")
+    ax.set_yscale("log")  # milliseconds and the 1.5 s target on one chart
     ax.set_xticks(sheets, [f"{x:,}" for x in sheets])
     ax.set_xlabel("sheets in the store")
     ax.set_ylabel("seconds per question")
-    ax.set_ylim(bottom=0)
     ax.set_title(f"sheetqa query latency ({r['cores']} cores, no GPU, extractive)")
     ax.legend(fontsize=8)
     fig.tight_layout()
