@@ -25,6 +25,7 @@ from assistant.figures import (
     results_differ,
     rate,
 )
+from assistant.memory import settle
 from assistant.resolve import (
     Catalog,
     IndicatorRef,
@@ -144,6 +145,7 @@ class Assistant:
             if self._catalog is None or self._catalog.fingerprint != fingerprint_of(self.store):
                 self._catalog = Catalog.load(self.store)
                 self._sheets.clear()
+                settle()  # the catalog lives until the store changes
             self._version = version
         assert self._catalog is not None
         return self._catalog

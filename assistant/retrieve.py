@@ -47,6 +47,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
+from assistant.memory import settle
 from ingest.chunk import text_sha
 from ingest.settings import Settings
 
@@ -408,6 +409,7 @@ class _State:
                     )
             if snap is not old:
                 snap.build_seconds = time.perf_counter() - started
+                settle()  # the snapshot lives until the store changes
             self.snapshot = snap
             self.signature = signature
             return snap
