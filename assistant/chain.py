@@ -761,8 +761,6 @@ def _unknown_project(text: str, cat: Catalog) -> str | None:
     return None
 
 
-
-
 def _all_years(sheet: Sheet, ind: Any, cost_fields: list[str]) -> list[int]:
     if cost_fields:
         return [c.fy for c in sheet.costs if sheet.target_fy is None or c.fy <= sheet.target_fy]

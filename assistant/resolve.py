@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from functools import lru_cache
 from itertools import chain
 from typing import TypeVar
@@ -176,7 +176,7 @@ class Catalog:
     sheets: list[SheetRef]
     indicators: list[IndicatorRef]
     fingerprint: tuple[int, float]
-    texts: dict[str, list[str]] = field(default_factory=dict, repr=False)  # sheet → its prose
+    texts: InitVar[dict[str, list[str]] | None] = None  # sheet → its prose (kept only as _haystacks)
     _by_id: dict[str, SheetRef] = field(init=False, repr=False)
     _by_project: dict[str, list[tuple[int, SheetRef]]] = field(init=False, repr=False)
     _by_key: dict[tuple[str | None, str | None], list[SheetRef]] = field(init=False, repr=False)
@@ -191,7 +191,7 @@ class Catalog:
     _core_index: NameIndex = field(init=False, repr=False)
     _indicator_names: NameIndex = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, texts: dict[str, list[str]] | None) -> None:
         self._by_id = {s.sheet_id: s for s in self.sheets}
         self._by_project = _grouped(self.sheets, lambda s: s.project or "")
         self._by_key = {k: [s for _, s in g] for k, g in _grouped(self.sheets, project_key).items()}
@@ -211,7 +211,7 @@ class Catalog:
         # come in both widths instead.
         self._haystacks = {
             s.sheet_id: "\n".join([s.project or "", s.section or "", s.department or "",
-                                   *self.texts.get(s.sheet_id, [])]).upper()
+                                   *(texts or {}).get(s.sheet_id, [])]).upper()
             for s in self.sheets
         }
 
