@@ -35,6 +35,17 @@ class Citation(BaseModel):
     key: str | None = Field(None, description="the section key (contract.md)")
 
 
+class Choice(BaseModel):
+    """A project the question may be about, offered when several fit (the app shows buttons)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sheet_id: str
+    project: str | None = None
+    section: str | None = Field(None, description="担当課 (or 部局)")
+    target_fy: int | None = None
+
+
 class Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -46,6 +57,9 @@ class Answer(BaseModel):
     mode: Literal["extractive", "llm"] = "extractive"
     intent: str | None = Field(None, description="figure, trend, ranking, filter, summary, why, list")
     sheet_ids: list[str] = Field(default_factory=list, description="the sheets the answer is about")
+    choices: list[Choice] = Field(
+        default_factory=list, description="candidate projects when several fit the question (optional)"
+    )
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer import Citation, Fact, Number
+from assistant.answer import Citation, Number
 from assistant.resolve import bigrams
 from ingest.model import SECTION_LABELS
 from ingest.normalize import era_label
@@ -41,88 +41,126 @@ def signed(v: Number, unit: str | None = None) -> str:
     return f"{'+' if v > 0 else ''}{fmt(v) if v >= 0 else '−' + fmt(-v)}{unit or ''}"
 
 
-# ── indicators ────────────────────────────────────────────────────────────────────────────
+# ── figures ───────────────────────────────────────────────────────────────────────────────
 
 
-def indicator_sentence(facts: list[Fact], lang: str) -> str:
-    """「2024年度（令和6年度）の実績は685件（計画669件、達成率102.4%）」 for one indicator-year."""
-    by = {f.field: f for f in facts}
-    f0 = facts[0]
-    unit = f0.unit if f0.field != "rate" else next((f.unit for f in facts if f.field != "rate"), "")
-    actual, plan, r, ch = by.get("actual"), by.get("plan"), by.get("rate"), by.get("change")
+def row_label(field: str, lang: str = "ja") -> str:
+    """A cost row as answers name it: 総事業費 / total cost."""
+    from assistant.lexicon import lexicon
+
+    return lexicon().row_label(field, lang)
+
+
+def pct(v: float | None) -> str:
+    return "―" if v is None else f"{fmt(v)}%"
+
+
+def signed_pct(v: float | None) -> str:
+    if v is None:
+        return ""
+    return f"{'+' if v > 0 else ''}{fmt(v) if v >= 0 else '−' + fmt(-v)}%"
+
+
+def indicator_cell(fy: int, plan: Number | None, actual: Number | None, r: float | None, unit: str,
+                   verdict: bool | None, keep_down: bool, lang: str) -> str:
+    """「2024年度（令和6年度）は実績316,799件（計画300,000件、達成率105.6%、計画を達成）」"""
     if lang == "en":
-        parts = []
-        if actual:
-            parts.append(f"the actual was {num(actual.value)} {unit}")
-        if plan:
-            parts.append(f"the plan was {num(plan.value)} {unit}")
-        if r:
-            parts.append(f"{num(r.value)}% of plan")
-        if ch:
-            parts.append(f"a change of {signed(ch.value)} {unit} from the year before")
-        return f"In {year_en(f0.fy)}, " + ", ".join(parts)
-    head = year_ja(f0.fy) + "の"
-    if actual:
-        extra = [f"計画{num(plan.value, unit)}" if plan else "", f"達成率{num(r.value)}%" if r else ""]
-        extra = [e for e in extra if e]
-        s = f"{head}実績は{num(actual.value, unit)}" + (f"（{'、'.join(extra)}）" if extra else "")
-    elif plan:
-        s = f"{head}計画は{num(plan.value, unit)}"
-    else:
-        s = head + "値"
-    if ch:
-        s += f"、前年度から{signed(ch.value, unit)}"
-    return s
+        bits = []
+        if actual is not None:
+            bits.append(f"actual {num(actual)} {unit}".rstrip())
+        if plan is not None:
+            bits.append(f"plan {num(plan)} {unit}".rstrip())
+        if r is not None:
+            bits.append(f"{num(r)}% of plan")
+        return f"FY{fy}: " + ", ".join(bits)
+    extra = []
+    if plan is not None and actual is not None:
+        extra.append(f"計画{num(plan, unit)}")
+    if r is not None:
+        extra.append(f"達成率{num(r)}%")
+    if actual is not None:
+        return f"{year_ja(fy)}は実績{num(actual, unit)}" + (f"（{'、'.join(extra)}）" if extra else "")
+    return f"{year_ja(fy)}は計画{num(plan, unit)}（実績はまだありません）" if plan is not None else f"{year_ja(fy)}は記載なし"
 
 
-def indicator_answer(project: str | None, label: str, name: str | None, facts: list[Fact], lang: str) -> str:
-    years = sorted({f.fy for f in facts if f.fy is not None})
-    sentences = [indicator_sentence([f for f in facts if f.fy == fy], lang) for fy in years]
+def verdict_line(name: str, fy: int, met: bool, keep_down: bool, lang: str) -> str:
+    """Whether the plan was met, as a sentence of its own: 「2024年度（令和6年度）は計画を達成しました。」"""
     if lang == "en":
-        return f"{project}: {label} 「{name}」 — " + "; ".join(sentences) + "."
-    return f"{project}の{label}「{name}」は、" + "。".join(sentences) + "です。"
+        if met:
+            return f"In FY{fy}, {name} met its plan{' (stayed within the ceiling)' if keep_down else ''}."
+        return f"In FY{fy}, {name} fell short of its plan{' (went over the ceiling)' if keep_down else ''}: not achieved."
+    if met:
+        return f"{year_ja(fy)}の{name}は計画を達成しました" + ("（上限以下に抑えました）。" if keep_down else "。")
+    return f"{year_ja(fy)}の{name}は計画に届きませんでした（未達成{'：上限を超えました' if keep_down else ''}）。"
 
 
-def trend_answer(project: str | None, label: str, name: str | None, facts: list[Fact], lang: str) -> str:
-    years = sorted({f.fy for f in facts if f.fy is not None})
-    rows = []
-    for fy in years:
-        by = {f.field: f for f in facts if f.fy == fy}
-        unit = next((f.unit for f in facts if f.field in ("plan", "actual")), "")
-        a, p = by.get("actual"), by.get("plan")
-        if lang == "en":
-            rows.append(f"FY{fy}: actual {num(a.value if a else None)} / plan {num(p.value if p else None)} {unit}")
-        else:
-            rows.append(f"{fy}年度 実績{num(a.value if a else None, unit)}・計画{num(p.value if p else None, unit)}")
+def cost_cell(fy: int, value: Number | None, unit: str, planned: bool, lang: str) -> str:
     if lang == "en":
-        return f"{project}: {label} 「{name}」 over the years — " + "; ".join(rows) + "."
-    return f"{project}の{label}「{name}」の推移：" + "、".join(rows) + "。"
+        return f"FY{fy}{' (plan)' if planned else ''}: {num(value)} {unit}"
+    return f"{year_ja(fy)}{'（計画）' if planned else ''}は{num(value, unit)}"
 
 
-# ── costs ─────────────────────────────────────────────────────────────────────────────────
-
-
-def cost_answer(project: str | None, facts: list[Fact], lang: str) -> str:
-    years = sorted({f.fy for f in facts if f.fy is not None})
-    out = []
-    for fy in years:
-        parts = []
-        for f in (x for x in facts if x.fy == fy):
-            if f.field.endswith("_change"):
-                base = f.field.removesuffix("_change")
-                parts.append(
-                    f"change from the year before {signed(f.value, ' ' + f.unit)}" if lang == "en"
-                    else f"前年度から{signed(f.value, f.unit)}"  # type: ignore[arg-type]
-                )
-                del base
-            elif lang == "en":
-                parts.append(f"{COST_EN.get(f.field, f.field)} {num(f.value)} {f.unit}")
-            else:
-                parts.append(f"{f.row}は{num(f.value, f.unit)}")
-        out.append((f"{year_en(fy)}: " if lang == "en" else f"{year_ja(fy)}の") + ("; " if lang == "en" else "、").join(parts))
+def join_cells(head: str, cells: list[str], lang: str) -> str:
     if lang == "en":
-        return f"{project} — " + ". ".join(out) + "."
-    return f"{project}の" + "。".join(out) + "です。"
+        return f"{head}: " + "; ".join(cells) + "."
+    if len(cells) == 1:
+        return f"{head}は、{cells[0]}です。"
+    return f"{head}は、" + "、".join(cells) + "です。"
+
+
+def share_line(name: str, share: float, fy: int, of: str, lang: str) -> str:
+    if lang == "en":
+        return f"In FY{fy}, {name} is {num(share)}% of the {of}."
+    return f"{year_ja(fy)}の{name}は{of}の{num(share)}%を占めます。"
+
+
+def change_line(name: str, y0: int, y1: int, d: Number | None, g: float | None, unit: str, lang: str,
+                asserted: str | None = None) -> str:
+    """「2023年度から2024年度に+11,365千円（+29.0%）増えました」, and whether the question's premise holds."""
+    if d is None:
+        return ""
+    way = "増えました" if d > 0 else "減りました" if d < 0 else "変わっていません"
+    if lang == "en":
+        way_en = "rose" if d > 0 else "fell" if d < 0 else "did not change"
+        text = f"From FY{y0} to FY{y1}, {name} {way_en} by {num(abs(d))} {unit}".rstrip()
+        text += f" ({signed_pct(g)})." if g is not None else "."
+        if asserted and ((asserted == "up") != (d > 0)) and d != 0:
+            text += f" Note: it {'decreased' if d < 0 else 'increased'}, not the other way round."
+        return text
+    text = f"{year_ja(y0)}から{year_ja(y1)}にかけて{name}は{signed(d, unit)}"
+    text += f"（{signed_pct(g)}）" if g is not None else ""
+    text += f"で、{num(abs(d), unit)}{way}。" if d != 0 else "で、変わっていません。"
+    if asserted and d != 0 and (asserted == "up") != (d > 0):
+        text += f"（ご質問とは逆に{'減少' if d < 0 else '増加'}しています。）"
+    return text
+
+
+def step(a: int, b: int, d: Number | None, g: float | None, unit: str, lang: str) -> str:
+    if lang == "en":
+        return f"FY{a}→FY{b} {signed(d, ' ' + unit) if d is not None else '―'}" + (f" ({signed_pct(g)})" if g is not None else "")
+    return f"{a}→{b}年度 {signed(d, unit) if d is not None else '―'}" + (f"（{signed_pct(g)}）" if g is not None else "")
+
+
+def best_year(name: str, fy: int, v: Number, unit: str, lowest: bool, lang: str) -> str:
+    if lang == "en":
+        return f"The {'lowest' if lowest else 'highest'} {name} was in FY{fy}: {num(v)} {unit}."
+    return f"{name}が最も{'少ない' if lowest else '多い'}のは{year_ja(fy)}の{num(v, unit)}です。"
+
+
+def missed_years(name: str, years: list[int], under: bool, lang: str) -> str:
+    if lang == "en":
+        what = "fell short of" if under else "met"
+        return (f"Years in which {name} {what} its plan: " + ", ".join(f"FY{y}" for y in years) + "."
+                if years else f"No year in which {name} {what} its plan.")
+    what = "計画に届かなかった" if under else "計画を達成した"
+    return (f"{name}が{what}のは" + "、".join(year_ja(y) for y in years) + "です。" if years
+            else f"{name}が{what}年度はありません。")
+
+
+def no_actual_yet(years: list[int], lang: str) -> str:
+    if lang == "en":
+        return "No actual is reported yet for " + ", ".join(f"FY{y}" for y in years) + " (plans only)."
+    return "・".join(year_ja(y) for y in years) + "の実績はまだシートにありません（計画のみ）。"
 
 
 # ── quotes ────────────────────────────────────────────────────────────────────────────────
@@ -164,19 +202,78 @@ def best_sentences(text: str, question: str, cap: int, prefer: tuple[str, ...] =
     return _within_cap(scored, cap)
 
 
+def _content_grams(text: str) -> set[str]:
+    """Character bigrams of the kanji/katakana/Latin runs: what a sentence is about."""
+    runs = re.findall(r"[一-龥ァ-ヶーA-Za-z0-9０-９]{2,}", text)
+    return {r[i:i + 2] for r in runs for i in range(len(r) - 1)}
+
+
 def summary_sentences(text: str, question: str, cap: int, prefer: tuple[str, ...] = ()) -> list[str]:
-    """A summary is the section's substance: full sentences (headings like 「(1) 具体的なカイゼン策」
-    skipped), earlier ones first, with figures and named items preferred, within ``cap``."""
+    """A summary: the sentences that together cover most of the section's content (greedy
+    coverage of its content bigrams), shorter than the section, in the sheet's order. Headings
+    such as 「(1) 具体的なカイゼン策」 are skipped."""
     sents = [s for s in sentences(text) if len(s) >= 12 and not re.fullmatch(r"[(（]?\d+[)）]\s*\S{0,16}", s)]
     if not sents:
         return best_sentences(text, question, cap, prefer)
+    budget = min(cap, max(60, int(len(text) * 0.6)))
+    grams = [_content_grams(s) for s in sents]
+    covered: set[str] = set()
+    chosen: list[int] = []
+    used = 0
+    if len(sents) > 2 and len(sents[-1]) <= budget // 2:
+        chosen.append(len(sents) - 1)  # a comment's last sentence is its conclusion (継続して実施する)
+        covered |= grams[-1]
+        used = len(sents[-1])
+    used = 0
+    used = used if chosen else 0
+    while True:
+        best, gain = -1, 0.0
+        for i, g in enumerate(grams):
+            if i in chosen or (used and used + len(sents[i]) > budget):
+                continue
+            new = len(g - covered) / (len(sents[i]) ** 0.5)
+            if new > gain:
+                best, gain = i, new
+        if best < 0 or gain <= 0:
+            break
+        chosen.append(best)
+        covered |= grams[best]
+        used += len(sents[best])
+        if used >= budget * 0.9:
+            break
+    return [sents[i][:cap] for i in sorted(chosen)]
+
+
+def cue_sentences(text: str, cues: tuple[str, ...], cap: int) -> list[str]:
+    """Sentences stating a problem (課題, 必要がある, 一方で …), best first by cue count, within ``cap``."""
+    scored = [(sum(1 for c in cues if c in s), i, s) for i, s in enumerate(sentences(text))]
+    scored = [x for x in scored if x[0] > 0]
+    return _within_cap([(float(n), i, s) for n, i, s in scored], cap) if scored else []
+
+
+def reason_sentences(text: str, question: str, focus: list[str], cap: int, cues: tuple[str, ...]) -> list[str]:
+    """The sentences that give a reason about the row asked: a 【事業費】 block for 事業費, a sentence
+    naming the indicator; reason words (ため, による, 伴い …) lift a sentence."""
+    blocks = re.split(r"(?=【[^】]{1,12}】)", text)
+    if len(blocks) > 1 and focus:
+        named = [b for b in blocks if any(b.startswith(f"【{w}") for w in focus)]
+        if named:
+            text = "\n".join(named)
+    sents = sentences(text)
+    if not sents:
+        return []
     qb = bigrams(question)
     scored = []
     for i, s in enumerate(sents):
-        substance = 0.2 * bool(re.search(r"\d", s)) + 0.2 * ("「" in s) + min(len(s), 80) / 400
         overlap = len(qb & bigrams(s)) / (len(qb) or 1)
-        scored.append((overlap + substance - 0.05 * i, i, s))
+        about = 0.6 * sum(1 for w in focus if w and w in s)
+        reason = 0.25 * min(2, sum(1 for c in cues if c in s))
+        scored.append((overlap + about + reason - 0.01 * i, i, s))
     return _within_cap(scored, cap)
+
+
+def quote_line(c: Citation, lang: str) -> str:
+    return f"{c.section}より：「{c.quote}」" if lang == "ja" else f"From {c.section}: 「{c.quote}」"
 
 
 def quote_answer(project: str | None, citations: list[Citation], lang: str, lead: str = "") -> str:

@@ -9,10 +9,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import InitVar, dataclass, field
 from functools import lru_cache
 from itertools import chain
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ingest.normalize import nfkc
 from ingest.store import FigureStore
+
+if TYPE_CHECKING:
+    from assistant.link import NameMatcher
 
 # Shorthand staff use → words the sheets print. Expanding the question (never the names) keeps
 # matching exact where the question already uses the sheet's own words.
@@ -190,6 +193,9 @@ class Catalog:
     _short_index: NameIndex = field(init=False, repr=False)
     _core_index: NameIndex = field(init=False, repr=False)
     _indicator_names: NameIndex = field(init=False, repr=False)
+    _project_matcher: NameMatcher | None = field(init=False, repr=False, default=None)
+    _indicator_matcher: NameMatcher | None = field(init=False, repr=False, default=None)
+    _all_text: str | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self, texts: dict[str, list[str]] | None) -> None:
         self._by_id = {s.sheet_id: s for s in self.sheets}
@@ -235,6 +241,45 @@ class Catalog:
         for r in store.query("SELECT sheet_id, text FROM sections ORDER BY sheet_id, ord"):
             texts.setdefault(r["sheet_id"], []).append(r["text"])
         return cls(sheets, indicators, fingerprint_of(store), texts)
+
+    # ── linking (assistant.link): built on first use, kept as long as the catalog ─────────────
+
+    @property
+    def project_matcher(self) -> NameMatcher:
+        if self._project_matcher is None:
+            from assistant.link import NameMatcher
+
+            self._project_matcher = NameMatcher(self._project_names.names)
+        return self._project_matcher
+
+    @property
+    def indicator_matcher(self) -> NameMatcher:
+        if self._indicator_matcher is None:
+            from assistant.link import NameMatcher
+
+            self._indicator_matcher = NameMatcher(self._indicator_names.names, own_words=False)
+        return self._indicator_matcher
+
+    def by_project_name(self, name: str) -> list[SheetRef]:
+        return [s for _, s in self._by_project.get(name, [])]
+
+    def indicators_named(self, name: str) -> list[IndicatorRef]:
+        return [i for _, i in self._by_indicator.get(name, [])]
+
+    def projects_all(self) -> list[tuple[str | None, str | None]]:
+        return list(self._by_key)
+
+    def known_text(self, sheet_ids: list[str] | None) -> str:
+        """The names and prose of these sheets (every sheet when None), normalized: what a
+        question's words are checked against before a decline."""
+        from assistant.lexicon import normalize
+
+        if sheet_ids is None:
+            if self._all_text is None:
+                self._all_text = normalize(" ".join(self._haystacks.values()))
+            return self._all_text
+        return normalize(" ".join(self._haystacks.get(i, "") for i in sheet_ids) + " " + " ".join(
+            i.name or "" for sid in sheet_ids for _, i in self._indicators_of.get(sid, [])))
 
     def covers(self, fy: int) -> bool:
         """Some sheet's table reaches this year (a sheet spans its evaluated year −2 … +4)."""

@@ -47,6 +47,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
+from assistant import sudachi
 from assistant.memory import settle
 from ingest.chunk import text_sha
 from ingest.settings import Settings
@@ -63,46 +64,7 @@ if TYPE_CHECKING:
 
 # Bump when tokenize() changes: every cached BM25 index is then rebuilt.
 TOKENIZER_VERSION = "sudachi-core-C+B-1"
-DROP_POS = frozenset({"助詞", "助動詞", "補助記号", "空白"})
 _MAX_PIECE = 4000  # characters per Sudachi call (Sudachi refuses inputs over ~49 KB)
-
-_dict_lock = threading.Lock()
-_dictionary: Any = None
-_drop_ids: frozenset[int] = frozenset()
-_local = threading.local()
-
-
-def _sudachi() -> tuple[Any, frozenset[int]]:
-    """The process's one Sudachi dictionary (slow to open) and the POS ids to drop."""
-    global _dictionary, _drop_ids
-    if _dictionary is None:
-        with _dict_lock:
-            if _dictionary is None:
-                from sudachipy import Dictionary
-
-                d = Dictionary(dict="core")
-                drop = set()
-                i = 0
-                while (pos := d.pos_of(i)) is not None:
-                    if pos[0] in DROP_POS:
-                        drop.add(i)
-                    i += 1
-                _drop_ids = frozenset(drop)
-                _dictionary = d
-    return _dictionary, _drop_ids
-
-
-def _tokenizer() -> Any:
-    """This thread's Sudachi tokenizer (a tokenizer must not be shared between threads)."""
-    tok = getattr(_local, "tokenizer", None)
-    if tok is None:
-        from sudachipy import SplitMode
-
-        d, _ = _sudachi()
-        with _dict_lock:
-            tok = d.tokenizer(SplitMode.C, fields={"pos", "normalized_form", "split_b"})
-        _local.tokenizer = tok
-    return tok
 
 
 def _pieces(text: str) -> Iterable[str]:
@@ -132,8 +94,8 @@ def tokenize(text: str) -> list[str]:
 
     if not text:
         return []
-    _, drop = _sudachi()
-    tok = _tokenizer()
+    _, drop = sudachi.dictionary()
+    tok = sudachi.tokenizer()
     out: list[str] = []
     for piece in _pieces(unicodedata.normalize("NFKC", text)):
         for m in tok.tokenize(piece):

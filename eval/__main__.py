@@ -135,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--type", action="append", metavar="TYPE",
                    help="only questions of this type (repeatable; conversations are kept whole)")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions (for a quick look)")
+    p.add_argument("--split", choices=("tune", "holdout"), default=None,
+                   help="only this half of a question bank (eval/questions/bank.jsonl: tune on one, report the other)")
     p.add_argument("--quiet", action="store_true", help="no per-question progress lines")
     p.set_defaults(func=cmd_run)
 

@@ -46,7 +46,11 @@ SAMPLES_DIR = ROOT / "data" / "samples"
 CORPUS_N, CORPUS_SEED = 60, 11
 STAMP = "eval-dev-stamp.json"
 
-TYPES = ("figure", "trend", "comparison", "filter", "summary", "why", "unanswerable", "followup")
+TYPES = ("figure", "trend", "comparison", "ranking", "filter", "derived", "list", "prose", "summary", "why",
+         "ambiguous", "unanswerable", "followup")
+STORES_DIR = EVAL_DIR / ".stores"
+BANK_CORPUS = EVAL_DIR / ".cache" / "corpus-bank"
+BANK_N, BANK_SEED = 60, 29
 NUMBER_TYPES = ("figure", "trend", "comparison")  # the acceptance: every gold number right here
 K = 5
 DECLINE_BAR = 0.90
@@ -91,10 +95,12 @@ def load_questions(path: str | Path) -> list[dict]:
     return out
 
 
-def select(questions: list[dict], types: Iterable[str] | None = None, limit: int | None = None) -> list[dict]:
-    """Questions of the given types, at most ``limit`` (a conversation is kept whole, in file order)."""
+def select(questions: list[dict], types: Iterable[str] | None = None, limit: int | None = None,
+           split: str | None = None) -> list[dict]:
+    """Questions of the given types (and split), at most ``limit`` (a conversation is kept whole,
+    in file order)."""
     types = set(types or [])
-    keep = [q for q in questions if not types or q["type"] in types]
+    keep = [q for q in questions if (not types or q["type"] in types) and (not split or q.get("split") == split)]
     if limit is not None:
         keep = keep[:limit]
     convs = {q["conversation"] for q in keep if q["conversation"]}
@@ -122,14 +128,32 @@ def dev_files(corpus_dir: Path = CORPUS_DIR) -> list[Path]:
     return sorted(SAMPLES_DIR.glob("*.txt")) + sorted((corpus_dir / "sheets").glob("*.txt"))
 
 
+def store_files(name: str) -> list[Path]:
+    """The files of a named question-bank store: ``seed`` (the one R7 sample), ``samples`` (the
+    three shipped samples), ``bank`` (the samples + a generated corpus, n=60, seed=29)."""
+    samples = sorted(SAMPLES_DIR.glob("*.txt"))
+    if name == "seed":
+        return [SAMPLES_DIR / "koriyama_r7_digital_first.txt"]
+    if name == "samples":
+        return samples
+    if name == "bank":
+        from eval.corpus import write_corpus
+
+        if not (BANK_CORPUS / "manifest.jsonl").exists():
+            write_corpus(BANK_CORPUS, n=BANK_N, seed=BANK_SEED)
+        return samples + sorted(p for p in (BANK_CORPUS / "sheets").glob("*.txt") if not p.name.endswith(".cp932.txt"))
+    raise QuestionError(f"unknown store {name!r} (seed, samples, bank)")
+
+
 def ensure_dev_store(
-    settings: Any, corpus_dir: Path = CORPUS_DIR, say: Callable[[str], None] = print
+    settings: Any, corpus_dir: Path = CORPUS_DIR, say: Callable[[str], None] = print,
+    files: list[Path] | None = None,
 ) -> dict:
-    """Build the dev store when it is missing or stale; return what was done."""
+    """Build the dev store (or the given files' store) when missing or stale; return what was done."""
     from ingest.index import build, remove
     from ingest.store import FigureStore
 
-    files = dev_files(corpus_dir)
+    files = files if files is not None else dev_files(corpus_dir)
     stamp = {
         "ingest": _ingest_fingerprint(),
         "files": {str(f.resolve()): hashlib.sha256(f.read_bytes()).hexdigest() for f in files},
@@ -245,6 +269,14 @@ def grade(q: dict, answer: Any, view: StoreView) -> dict:
         if missing_t:
             words = (t if isinstance(t, str) else " / ".join(t) for t in missing_t)
             notes.append("not mentioned: " + ", ".join(words))
+    if q.get("wrong_numbers") and answer is not None and not declined:
+        wrong = [w for w in q["wrong_numbers"] if not metrics.missing_numbers(text, [w])]
+        if wrong:
+            notes.append(f"(info) a neighbouring figure appears: {', '.join(map(str, wrong))}")
+    if q.get("expect_choices") and answer is not None and answer.choices:
+        checks.pop("numbers", None)
+        checks.pop("mentions", None)
+        notes = [n for n in notes if not n.startswith(("numbers missing", "not mentioned"))]
     if q["answerable"]:
         checks["not_declined"] = answer is not None and not declined
         if declined:
@@ -273,9 +305,11 @@ def grade(q: dict, answer: Any, view: StoreView) -> dict:
             notes.append(f"hit@{K} miss: nothing from {where} in the first {K} citations/facts")
     if answer is None:
         notes.insert(0, "no answer (the assistant raised)")
+    core = {k: v for k, v in checks.items() if not k.startswith("hit@")}
     return {
         "checks": checks,
         "passed": all(checks.values()),
+        "right": all(core.values()),
         "declined": declined,
         "citations": len(citations),
         "citations_invalid": len(bad),
@@ -310,6 +344,7 @@ def summarize(results: list[dict]) -> dict:
         return {
             "n": len(rs),
             "passed": sum(r["grade"]["passed"] for r in rs),
+            "right": sum(r["grade"].get("right", r["grade"]["passed"]) for r in rs),
             "numbers_right": count("numbers"),
             "mentions": count("mentions"),
             "declined": (sum(r["grade"]["declined"] for r in unanswerable), len(unanswerable)),
@@ -379,13 +414,14 @@ def render_markdown(report: dict) -> str:
         "",
         f"**{report['acceptance']['verdict']}**",
         "",
-        "| type | n | passed | numbers right | mentions | declined | false declines | citations valid "
+        "| type | n | right | passed | numbers right | mentions | declined | false declines | citations valid "
         f"| hit@{K} | p50 s | p95 s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
 
     def row(name: str, b: dict) -> str:
-        return (f"| {name} | {b['n']} | {b['passed']}/{b['n']} | {_ratio(*b['numbers_right'])} | "
+        return (f"| {name} | {b['n']} | {b.get('right', b['passed'])}/{b['n']} | {b['passed']}/{b['n']} | "
+                f"{_ratio(*b['numbers_right'])} | "
                 f"{_ratio(*b['mentions'])} | {_ratio(*b['declined'])} | "
                 f"{b['false_declines'] if b['answerable'] else '–'} | {_ratio(*b['citations_valid'])} | "
                 f"{_ratio(*b[f'hit@{K}'])} | {_secs(b['p50_s'])} | {_secs(b['p95_s'])} |")
@@ -473,13 +509,14 @@ def run(
     say: Callable[[str], None] = print,
     progress: bool = False,
     assistant: Any | None = None,
+    split: str | None = None,
 ) -> dict:
     """Ask every question, grade, write the reports (unless ``reports_dir`` is None); return the report.
 
     ``settings`` (an ``AssistantSettings``) or ``store`` pick the store, used as it is; with
     neither, the dev store is built or refreshed first. ``assistant`` reuses a loaded one.
     """
-    from assistant.chain import Assistant, Turn
+    from assistant.chain import Assistant
     from assistant.settings import AssistantSettings
 
     if isinstance(questions, (str, Path)):
@@ -488,58 +525,49 @@ def run(
         set_name = qfile.stem
     else:
         qfile, qs, set_name = None, list(questions), "custom"
-    qs = select(qs, types, limit)
+    qs = select(qs, types, limit, split)
     build_info: dict | None = None
-    if settings is None:
-        settings = AssistantSettings(home=Path(store) if store is not None else DEFAULT_STORE)
-        if store is None:
-            build_info = ensure_dev_store(settings, say=say)
-    if not settings.sqlite_path.exists():
-        raise FileNotFoundError(
-            f"no store at {settings.home}: build one with python -m ingest build PATH --store DIR")
-
-    view = read_store(settings)
-    started = datetime.now().astimezone()
-    t0 = time.perf_counter()
-    if assistant is None:
-        assistant = Assistant.from_settings(settings)
-    load_seconds = time.perf_counter() - t0
-
-    histories: dict[str, list[Any]] = defaultdict(list)
+    groups: dict[str | None, list[dict]] = defaultdict(list)
+    for q in qs:
+        groups[q.get("store")].append(q)
     results: list[dict] = []
+    views: dict[str | None, StoreView] = {}
+    load_seconds = 0.0
+    started = datetime.now().astimezone()
     t_ask = time.perf_counter()
-    for n, q in enumerate(qs, 1):
-        history = histories[q["conversation"]] if q["conversation"] else []
-        answer, error = None, None
-        t = time.perf_counter()
-        try:
-            answer = assistant.ask(q["question"], history=list(history))
-        except Exception as e:  # a crash is a failed question, not a failed run
-            error = f"{type(e).__name__}: {e}"
-        seconds = time.perf_counter() - t
-        if q["conversation"] and answer is not None:
-            history.append(Turn(question=q["question"], answer=answer))
-        g = grade(q, answer, view)
-        results.append({
-            **{k: q.get(k) for k in ("id", "type", "question", "conversation", "gold_numbers", "must_mention",
-                                     "answerable", "gold", "lang", "source")},
-            "seconds": round(seconds, 4),
-            "answer": json.loads(answer.model_dump_json()) if answer is not None else None,
-            "error": error,
-            "grade": g,
-        })
-        if progress:
-            mark = "ok  " if g["passed"] else "FAIL"
-            print(f"[{n:>3}/{len(qs)}] {mark} {q['id']:<16} {seconds:6.2f} s  {q['question'][:60]}",
-                  file=sys.stderr, flush=True)
+    sheets_total = 0
+    store_names = []
+    for name, group in groups.items():
+        if name is None:
+            s = settings
+            if s is None:
+                s = AssistantSettings(home=Path(store) if store is not None else DEFAULT_STORE)
+                if store is None:
+                    build_info = ensure_dev_store(s, say=say)
+            a = assistant
+        else:
+            s = AssistantSettings(home=STORES_DIR / name)
+            ensure_dev_store(s, say=say, files=store_files(name))
+            a = None
+        if not s.sqlite_path.exists():
+            raise FileNotFoundError(
+                f"no store at {s.home}: build one with python -m ingest build PATH --store DIR")
+        view = views[name] = read_store(s)
+        sheets_total += len(view.summaries)
+        store_names.append(_shown(s.home))
+        t0 = time.perf_counter()
+        if a is None:
+            a = Assistant.from_settings(s)
+        load_seconds += time.perf_counter() - t0
+        results += _ask_all(a, group, view, progress, len(qs), len(results))
     ask_seconds = time.perf_counter() - t_ask
 
     report = {
         "schema": "eval-run/1",
         "set": set_name,
         "questions_file": _shown(qfile),
-        "store": _shown(settings.home),
-        "sheets": len(view.summaries),
+        "store": ", ".join(str(x) for x in store_names),
+        "sheets": sheets_total,
         "build": build_info,
         "started_at": started.isoformat(timespec="seconds"),
         "load_seconds": round(load_seconds, 3),
@@ -554,6 +582,40 @@ def run(
         latest = Path(reports_dir) / "latest.md"
         report["paths"] = {"markdown": str(md), "json": str(js), "latest": str(latest)}
     return report
+
+
+def _ask_all(assistant: Any, qs: list[dict], view: StoreView, progress: bool, total: int, done: int) -> list[dict]:
+    """Ask one store's questions in file order; a conversation's turns see the turns before."""
+    from assistant.chain import Turn
+
+    histories: dict[str, list[Any]] = defaultdict(list)
+    results: list[dict] = []
+    for n, q in enumerate(qs, done + 1):
+        history = histories[q["conversation"]] if q["conversation"] else []
+        answer, error = None, None
+        t = time.perf_counter()
+        try:
+            answer = assistant.ask(q["question"], history=list(history), scope=q.get("scope") or None)
+        except Exception as e:  # a crash is a failed question, not a failed run
+            error = f"{type(e).__name__}: {e}"
+        seconds = time.perf_counter() - t
+        if q["conversation"] and answer is not None:
+            history.append(Turn(question=q["question"], answer=answer))
+        g = grade(q, answer, view)
+        results.append({
+            **{k: q.get(k) for k in ("id", "type", "question", "conversation", "gold_numbers", "must_mention",
+                                     "wrong_numbers", "answerable", "gold", "lang", "source", "store", "scope",
+                                     "split", "role", "style")},
+            "seconds": round(seconds, 4),
+            "answer": json.loads(answer.model_dump_json()) if answer is not None else None,
+            "error": error,
+            "grade": g,
+        })
+        if progress:
+            mark = "ok  " if g["passed"] else "FAIL"
+            print(f"[{n:>3}/{total}] {mark} {q['id']:<16} {seconds:6.2f} s  {q['question'][:60]}",
+                  file=sys.stderr, flush=True)
+    return results
 
 
 def print_table(report: dict, out: Callable[[str], None] = print) -> None:
@@ -575,6 +637,7 @@ def main(args: Any) -> int:
             reports_dir=args.reports or REPORTS_DIR,
             types=args.type,
             limit=args.limit,
+            split=getattr(args, "split", None),
             progress=not args.quiet and sys.stderr.isatty(),
         )
     except (QuestionError, FileNotFoundError, StoreBusy) as e:

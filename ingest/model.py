@@ -171,6 +171,9 @@ class Section(_Record):
     key: SectionKey
     label: str
     text: str
+    inferred: bool = Field(
+        False, description="placed by its position on the page, not by a label printed beside it"
+    )
 
 
 class Sheet(_Record):

@@ -103,10 +103,12 @@ def test_summary_of_secondary_comment(assistant: Assistant) -> None:
 
 
 def _latest_by_project(truths: list[Sheet], fy: int) -> dict[str, float]:
+    """Each project's settled total for ``fy``: from a sheet evaluating that year or a later one
+    (a budget printed by an earlier sheet is not ranked against results)."""
     out: dict[str, tuple[int, float]] = {}
     for t in truths:
         c = t.cost(fy)
-        if c is None or c.total_cost is None:
+        if c is None or c.total_cost is None or t.target_fy < fy:
             continue
         key = t.project.name or ""
         if key not in out or (t.target_fy or 0) > out[key][0]:

@@ -965,7 +965,11 @@ def _sections(lines: list[Line], r: _Reading) -> list[Section]:
     for key, text in keyed:
         merged.setdefault(key, []).append(text)
     order = list(SECTION_LABELS)
+    # The two comment boxes carry no label of their own: which is 一次 and which 二次 is read
+    # from their order on the page, and the record says so.
+    by_position = {"primary_comment", "secondary_comment"} if comments else set()
     return [
-        Section(key=key, label=SECTION_LABELS[key], text="\n".join(texts))  # type: ignore[arg-type]
+        Section(key=key, label=SECTION_LABELS[key], text="\n".join(texts),  # type: ignore[arg-type]
+                inferred=key in by_position)
         for key, texts in sorted(merged.items(), key=lambda kv: order.index(kv[0]))
     ]

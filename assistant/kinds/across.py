@@ -1,0 +1,378 @@
+"""Questions over many projects: rankings (by amount, by change, by % change, by share), filters
+(plans missed or met, thresholds, one row against another, rows with nothing, evaluation
+results and their negation, 一次 ≠ 二次) and lists (by 部/課, by theme, counts).
+
+Costs come from one SQL query over the figures store; each project is read from the sheet that
+best reports the year (the one evaluating it, else the earliest later one), or from its latest
+sheet's evaluated year when no year is given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant import compose
+from assistant.answer import Fact, Number
+from assistant.figures import plan_misses, rated_as, results_differ
+from assistant.kinds.base import Desk, Part
+from assistant.lexicon import lexicon
+from assistant.measures import diff, growth, percent, rate
+from assistant.query import Query
+from assistant.resolve import SheetRef, pick_sheet, project_key
+from ingest.model import COST_FIELDS, KIND_LABELS, RESULT_WORDS
+
+NAMES_CAP = 100
+LINES_CAP = 30
+
+
+def scope_ids(q: Query, desk: Desk) -> tuple[list[str] | None, str]:
+    """The sheets a cross-project question is limited to (a 部/課, a theme, the chosen sheets)."""
+    if q.org_ids is not None:
+        return q.org_ids, q.org_name or ""
+    if q.how == "scope" and q.projects:
+        return [i for p in q.projects for i in p.sheet_ids], ""
+    if q.frame.theme:
+        words = [q.frame.theme]
+        full = lexicon().shorthand.get(q.frame.theme.lower())
+        if full:
+            words.append(full)
+        if q.frame.theme.lower() in ("dx", "ict", "it"):
+            words += ["デジタル", "オンライン", "電子"]
+        return desk.catalog.mentioning(words), f"{q.frame.theme}関連"
+    return None, ""
+
+
+@dataclass
+class Measured:
+    ref: SheetRef
+    fy: int
+    value: Number
+    parts: tuple[Number | None, ...] = ()  # what the value was computed from
+
+
+def _cost_field(q: Query) -> str:
+    rows = [r for r in q.frame.rows if r in COST_FIELDS]
+    if rows:
+        return "unit_cost_total" if rows[0] == "unit_cost_general" and "unit_cost_general" not in q.frame.norm else rows[0]
+    return "total_cost"
+
+
+def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: int | None,
+                  how: str = "value", of: str | None = None) -> list[Measured]:
+    """Per project: a cost row's value, change, % change or share in ``fy`` (each project's latest
+    evaluated year when None)."""
+    cat = desk.catalog
+    if how == "share":
+        of = of or "total_cost"
+    cols = sorted({field, of or field})
+    where, params = [], []
+    if ids is not None:
+        if not ids:
+            return []
+        where.append(f"sheet_id IN ({','.join('?' * len(ids))})")
+        params += ids
+    rows = desk.store.query(f"SELECT sheet_id, fy, {', '.join(cols)} FROM costs" +
+                            (" WHERE " + " AND ".join(where) if where else ""), tuple(params))
+    by_sheet: dict[str, dict[int, dict[str, Number | None]]] = {}
+    for r in rows:
+        by_sheet.setdefault(r["sheet_id"], {})[r["fy"]] = {c: r[c] for c in cols}
+    groups: dict[tuple, list[SheetRef]] = {}
+    for sid in by_sheet:
+        ref = cat.sheet(sid)
+        if ref is not None:
+            groups.setdefault(project_key(ref), []).append(ref)
+    out = []
+    for refs in groups.values():
+        year = fy if fy is not None else max(r.target_fy or 0 for r in refs)
+        ref = pick_sheet(refs, year)
+        if (ref.target_fy or 0) < year:
+            continue  # only a plan for that year: not comparable with the others' results
+        table = by_sheet.get(ref.sheet_id, {})
+        now = table.get(year, {}).get(field)
+        if now is None:
+            continue
+        if how == "value":
+            out.append(Measured(ref, year, now))
+        elif how in ("change", "growth"):
+            before = table.get(year - 1, {}).get(field)
+            v = diff(now, before) if how == "change" else growth(now, before)
+            if v is not None:
+                out.append(Measured(ref, year, v, (before, now)))
+        elif how == "share":
+            den = table.get(year, {}).get(of or "total_cost")
+            v = percent(now, den)
+            if v is not None:
+                out.append(Measured(ref, year, v, (now, den)))
+    return out
+
+
+class RankKind:
+    name = "ranking"
+
+    def fit(self, q: Query) -> float:
+        return 0.9 if q.frame.rank and not q.single else 0.0
+
+    def answer(self, q: Query, desk: Desk) -> Part | None:
+        f = q.frame
+        ids, scope = scope_ids(q, desk)
+        if q.projects and len(q.projects) > 1:
+            ids = [i for p in q.projects for i in p.sheet_ids]
+        field = _cost_field(q)
+        how = "growth" if f.has("change") and ("%" in f.norm or "率" in f.norm or "percent" in f.norm) else \
+            "change" if f.has("change") else "share" if f.has("share") else "value"
+        fy = (f.years[-1] if how in ("change", "growth") else f.years[0]) if f.years else None
+        got = measure_costs(q, desk, field, ids, fy, how)
+        if not got:
+            return None
+        lowest = f.has("min")
+        got.sort(key=lambda m: (m.value, m.ref.project or ""), reverse=not lowest)
+        n = f.top_n or 5
+        shown = got[:max(n, 5)]
+        unit = "%" if how in ("growth", "share") else "円" if field.startswith("unit_cost") else "千円"
+        label = compose.row_label(field, q.lang)
+        what = {"value": label, "change": f"{label}の前年度からの増減", "growth": f"{label}の前年度比増減率",
+                "share": f"{label}の総事業費に占める割合"}[how]
+        facts = []
+        for m in shown:
+            facts.append(Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy,
+                              field=field if how == "value" else f"{field}_{how}", value=m.value, unit=unit,
+                              computed=how != "value"))
+        top = shown[0]
+        lang = q.lang
+        when = compose.year_ja(fy) + "の" if fy else "各事業の最新の評価対象年度の"
+        fmt = (lambda v: compose.signed(v, unit)) if how == "change" else \
+            (lambda v: compose.signed_pct(v)) if how == "growth" else (lambda v: compose.num(v, unit))
+        if lang == "en":
+            rest = "; ".join(f"{m.ref.project} ({fmt(m.value)}, FY{m.fy})" for m in shown[1:n if f.top_n else 5])
+            text = (f"The {'lowest' if lowest else 'highest'} {what}{' among ' + scope + ' projects' if scope else ''}"
+                    f"{' in FY' + str(fy) if fy else ''} is {top.ref.project} ({fmt(top.value)}, FY{top.fy})."
+                    + (f" Next: {rest}." if rest else ""))
+        else:
+            order = "小さい" if lowest else "大きい"
+            lines = [f"{when}{scope + 'の事業で' if scope else ''}{what}が最も{order}のは{top.ref.project}"
+                     f"（{top.ref.section or top.ref.department or ''}）の{fmt(top.value)}（{top.fy}年度）です。"]
+            rest = shown[1:n if f.top_n else 5]
+            if rest:
+                lines.append("続いて" + "、".join(f"{m.ref.project}（{fmt(m.value)}）" for m in rest) + "です。")
+            text = "\n".join(lines)
+        return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in shown], intent="ranking")
+
+
+class FilterKind:
+    name = "filter"
+
+    def fit(self, q: Query) -> float:
+        f = q.frame
+        if q.single and not f.results and q.how != "org":
+            return 0.0
+        if f.has("differ") and (f.stages or f.evals):
+            return 0.9
+        if f.results and not f.has("why"):
+            return 0.85 if not q.single else 0.0
+        if f.verdict and not q.projects and (f.has("every") or f.kind or q.org_ids is not None or f.theme
+                                              or "事業" in f.norm or "project" in f.norm):
+            return 0.85
+        if f.threshold is not None and not q.projects:
+            return 0.85
+        return 0.0
+
+    def answer(self, q: Query, desk: Desk) -> Part | None:
+        f = q.frame
+        ids, scope = scope_ids(q, desk)
+        if f.has("differ") and (f.stages or f.evals) and len(f.stages) != 1:
+            return self.differ(q, desk, ids)
+        if f.results:
+            return self.results(q, desk, ids, scope)
+        if f.verdict:
+            return self.plans(q, desk, ids, scope)
+        if f.threshold is not None:
+            return self.threshold(q, desk, ids, scope)
+        return None
+
+    def results(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
+        f = q.frame
+        word = f.results[0]
+        negate = f.has("negation")
+        stage = f.stages[0] if len(f.stages) == 1 else "secondary"
+        cat = desk.catalog
+        keep = None if ids is None else set(ids)
+        refs = [r for r in cat.sheets if (not f.years or r.target_fy in f.years) and (keep is None or r.sheet_id in keep)]
+        if not f.years:  # each project's latest evaluation
+            latest: dict[tuple, SheetRef] = {}
+            for r in refs:
+                k = project_key(r)
+                if k not in latest or (r.target_fy or 0) > (latest[k].target_fy or 0):
+                    latest[k] = r
+            refs = list(latest.values())
+        got = [r for r in refs if ((r.primary if stage == "primary" else r.secondary) == word) != negate
+               and (r.primary if stage == "primary" else r.secondary)]
+        got.sort(key=lambda r: (r.project or "", r.target_fy or 0))
+        label = "一次評価" if stage == "primary" else "二次評価"
+        facts = [Fact(sheet_id=r.sheet_id, project=r.project, row=label, indicator=f"{label}の評価結果", fy=r.target_fy,
+                      field="result", value=(r.primary if stage == "primary" else r.secondary)) for r in got]
+        facts.append(_count(len(got)))
+        cond = f"「{word}」{'以外' if negate else ''}"
+        if q.lang == "en":
+            names = "; ".join(f"{r.project} (FY{r.target_fy}: {(r.primary if stage == 'primary' else r.secondary)})"
+                              for r in got[:NAMES_CAP])
+            text = (f"{len(got)} project(s) {'not ' if negate else ''}rated 「{word}」 in the {stage} evaluation: {names}."
+                    if got else f"No project was {'not ' if negate else ''}rated 「{word}」 in the {stage} evaluation.")
+        else:
+            when = "・".join(f"{y}年度実施分" for y in f.years) + "で" if f.years else "最新の評価で"
+            lines = [f"・{r.project}（{r.target_fy}年度実施分）：{label}「{r.primary if stage == 'primary' else r.secondary}」"
+                     for r in got[:NAMES_CAP]]
+            text = (f"{when}{scope + 'の事業のうち' if scope else ''}{label}が{cond}の事業は{len(got)}件です。\n" + "\n".join(lines)
+                    if got else f"{when}{label}が{cond}の事業はありません。")
+        return Part(text=text, facts=facts, sheet_ids=[r.sheet_id for r in got], intent="filter")
+
+    def differ(self, q: Query, desk: Desk, ids: list[str] | None) -> Part:
+        rows = results_differ(desk.catalog, q.frame.years, ids)
+        facts = []
+        for r in rows:
+            base = dict(sheet_id=r.sheet_id, project=r.project, fy=r.target_fy, field="result")
+            facts += [Fact(**base, row="一次評価", indicator="一次評価の評価結果", value=r.primary),
+                      Fact(**base, row="二次評価", indicator="二次評価の評価結果", value=r.secondary)]
+        facts.append(_count(len(rows)))
+        if q.lang == "en":
+            lines = "; ".join(f"{r.project} (FY{r.target_fy}): primary {r.primary} → secondary {r.secondary}" for r in rows)
+            text = f"{len(rows)} project(s) got different results: {lines}." if rows else \
+                "No project got different primary and secondary results."
+        else:
+            lines = "\n".join(f"・{r.project}（{r.target_fy}年度実施分）：一次評価「{r.primary}」→ 二次評価「{r.secondary}」"
+                              for r in rows)
+            text = (f"一次評価と二次評価の結果が異なる事業は{len(rows)}件です。\n{lines}" if rows
+                    else "一次評価と二次評価の結果が異なる事業はありません。")
+        return Part(text=text, facts=facts, sheet_ids=[r.sheet_id for r in rows], intent="filter")
+
+    def plans(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
+        f = q.frame
+        over = f.plan_side == "over"
+        fy = f.years[0] if f.years else None
+        misses = plan_misses(desk.store, desk.catalog, f.kind, fy, under=not over, sheet_ids=ids)
+        facts: list[Fact] = []
+        for m in misses:
+            base = dict(sheet_id=m.sheet_id, project=m.project, indicator=m.name, row=m.label, fy=m.fy, unit=m.unit)
+            facts += [Fact(**base, field="plan", value=m.plan), Fact(**base, field="actual", value=m.actual)]
+            if (r := rate(m.actual, m.plan)) is not None:
+                facts.append(Fact(**{**base, "unit": "%"}, field="rate", value=r, computed=True))
+        projects = list(dict.fromkeys(m.project for m in misses))
+        facts.append(_count(len(projects)))
+        kind_ja = KIND_LABELS.get(f.kind or "", "指標")
+        if q.lang == "en":
+            verb = "exceeded" if over else "fell short of"
+            lines = "; ".join(f"{m.project}: {m.label} 「{m.name}」 FY{m.fy} actual {compose.num(m.actual)} vs plan "
+                              f"{compose.num(m.plan)} {m.unit or ''}" for m in misses[:15])
+            text = (f"{len(projects)} project(s) have an indicator that {verb} its plan: {lines}." if misses
+                    else "No project has such an indicator.")
+        else:
+            verb = "計画を上回った" if over else "計画に届かなかった（未達成の）"
+            when = compose.year_ja(fy) + "に" if fy else "最新の評価で"
+            detail = "\n".join(f"・{m.project}：{m.label}「{m.name}」{m.fy}年度 実績{compose.num(m.actual, m.unit)}"
+                               f"（計画{compose.num(m.plan, m.unit)}、達成率{compose.num(rate(m.actual, m.plan))}%）"
+                               for m in misses[:LINES_CAP])
+            names = "：" + "、".join(projects[:NAMES_CAP]) + (f"ほか{len(projects) - NAMES_CAP}事業"
+                                                             if len(projects) > NAMES_CAP else "")
+            text = (f"{when}{scope + 'の事業で' if scope else ''}{kind_ja}が{verb}事業は{len(projects)}件です{names}。\n{detail}"
+                    if misses else f"{when}{kind_ja}が{verb}事業はありません。")
+            if len(misses) > LINES_CAP:
+                facts.append(_count(len(misses) - LINES_CAP))
+                text += f"\n…ほか{len(misses) - LINES_CAP}件（表をご覧ください）"
+        return Part(text=text, facts=facts, sheet_ids=list(dict.fromkeys(m.sheet_id for m in misses)), intent="filter")
+
+    def threshold(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part | None:
+        f = q.frame
+        t = f.threshold
+        assert t is not None
+        fy = f.years[0] if f.years else None
+        rows = [r for r in f.rows if r in COST_FIELDS]
+        if t.op != "zero" and t.value is None and len(rows) >= 2:
+            return self.row_vs_row(q, desk, ids, rows[0], rows[1], t.op, fy, scope)
+        field = rows[0] if rows else "total_cost"
+        how = "share" if f.has("share") else "value"
+        got = measure_costs(q, desk, field, ids, fy, how)
+        if t.op == "zero":
+            everyone = measure_costs(q, desk, "total_cost", ids, fy)
+            have = {m.ref.sheet_id for m in got if m.value}
+            got = [Measured(m.ref, m.fy, 0) for m in everyone if m.ref.sheet_id not in have]
+        else:
+            v = float(t.value)  # type: ignore[arg-type]
+            test = {"gt": lambda x: x > v, "ge": lambda x: x >= v, "lt": lambda x: x < v, "le": lambda x: x <= v}[t.op]
+            got = [m for m in got if test(float(m.value))]
+        got.sort(key=lambda m: m.value, reverse=True)
+        unit = "%" if how == "share" else "円" if field.startswith("unit_cost") else "千円"
+        label = compose.row_label(field, q.lang)
+        facts = [Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy,
+                      field=field if how == "value" else f"{field}_share", value=m.value, unit=unit) for m in got]
+        facts.append(_count(len(got)))
+        cond = {"gt": "を超える", "ge": "以上の", "lt": "未満の", "le": "以下の", "zero": "がない（ゼロの）"}[t.op]
+        amount = "" if t.value is None else compose.num(float(t.value) if t.value % 1 else int(t.value), t.unit or unit)
+        if q.lang == "en":
+            names = "; ".join(f"{m.ref.project} ({compose.num(m.value)} {unit}, FY{m.fy})" for m in got[:NAMES_CAP])
+            text = f"{len(got)} project(s) match: {names}." if got else "No project matches."
+        else:
+            when = compose.year_ja(fy) + "に" if fy else "各事業の最新の評価対象年度に"
+            lines = "\n".join(f"・{m.ref.project}：{compose.num(m.value, unit)}（{m.fy}年度）" for m in got[:NAMES_CAP])
+            text = (f"{when}{scope + 'の事業で' if scope else ''}{label}{'が' + amount if amount else ''}{cond}事業は"
+                    f"{len(got)}件です。\n{lines}" if got else f"{when}{label}{'が' + amount if amount else ''}{cond}事業はありません。")
+        return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in got], intent="filter")
+
+    def row_vs_row(self, q: Query, desk: Desk, ids: list[str] | None, a: str, b: str, op: str, fy: int | None,
+                   scope: str) -> Part:
+        xs = {m.ref.sheet_id: m for m in measure_costs(q, desk, a, ids, fy)}
+        ys = {m.ref.sheet_id: m for m in measure_costs(q, desk, b, ids, fy)}
+        bigger = op in ("gt", "ge")
+        got = [(xs[s], ys[s]) for s in xs if s in ys and ((xs[s].value > ys[s].value) if bigger else
+                                                         (xs[s].value < ys[s].value))]
+        la, lb = compose.row_label(a, q.lang), compose.row_label(b, q.lang)
+        facts = []
+        for x, y in got:
+            for m, lab, fld in ((x, la, a), (y, lb, b)):
+                facts.append(Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=lab, row=lab, fy=m.fy,
+                                  field=fld, value=m.value, unit="千円"))
+        facts.append(_count(len(got)))
+        word = "多い" if bigger else "少ない"
+        if q.lang == "en":
+            text = (f"{len(got)} project(s) where {la} is {'larger' if bigger else 'smaller'} than {lb}: " +
+                    "; ".join(f"{x.ref.project} ({compose.num(x.value)} vs {compose.num(y.value)} 千円, FY{x.fy})"
+                              for x, y in got) + "." if got else f"No project has {la} {'above' if bigger else 'below'} {lb}.")
+        else:
+            lines = "\n".join(f"・{x.ref.project}（{x.fy}年度）：{la}{compose.num(x.value, '千円')}、{lb}{compose.num(y.value, '千円')}"
+                              for x, y in got)
+            text = (f"{scope + 'の事業で' if scope else ''}{la}が{lb}より{word}事業は{len(got)}件です。\n{lines}" if got
+                    else f"{la}が{lb}より{word}事業はありません。")
+        return Part(text=text, facts=facts, sheet_ids=[x.ref.sheet_id for x, _ in got], intent="filter")
+
+
+class ListKind:
+    name = "list"
+
+    def fit(self, q: Query) -> float:
+        f = q.frame
+        nothing_else = not (f.rows or f.money or f.measures or f.evals or f.sections or f.results or f.kind)
+        if f.has("list", "count") and nothing_else and (not q.single or q.how == "org" or q.org_ids is not None or f.theme):
+            return 0.8
+        if q.how == "org" and q.candidates and nothing_else and not q.head:
+            return 0.7  # 「政策開発部の事業は？」
+        return 0.0
+
+    def answer(self, q: Query, desk: Desk) -> Part | None:
+        ids, scope = scope_ids(q, desk)
+        cat = desk.catalog
+        keep = None if ids is None else set(ids)
+        refs = [s for s in cat.sheets if keep is None or s.sheet_id in keep]
+        if q.frame.years:
+            refs = [s for s in refs if s.target_fy in q.frame.years]
+        names = list(dict.fromkeys(s.project for s in refs if s.project))
+        facts = [Fact(sheet_id=s.sheet_id, project=s.project, field="section", value=s.section or s.department,
+                      row="担当") for s in refs] + [_count(len(names))]
+        where = scope or "登録されているシート"
+        text = (f"{where}の事業は{len(names)}件です：" + "、".join(names) + "。") if q.lang == "ja" else (
+            f"{len(names)} project(s){' for ' + scope if scope else ''}: " + ", ".join(names) + ".")
+        return Part(text=text, facts=facts, sheet_ids=[s.sheet_id for s in refs], intent="list")
+
+
+def _count(n: int) -> Fact:
+    """How many projects a list holds: a number the answer states, so a fact like any other."""
+    return Fact(sheet_id="*", field="count", value=n, unit="件", computed=True, row="件数")
+
+
+__all__ = ["RankKind", "FilterKind", "ListKind", "RESULT_WORDS", "rated_as"]

@@ -1,0 +1,126 @@
+"""What every question type shares: the part it returns, the desk it reads the store through,
+and the reading of years against a sheet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.answer import Choice, Citation, Fact
+from assistant.query import Project, Query
+from assistant.resolve import Catalog, SheetRef, pick_sheet
+from assistant.settings import AssistantSettings
+from ingest.model import Sheet
+from ingest.store import FigureStore
+
+
+@dataclass
+class Part:
+    """One question type's contribution to an answer."""
+
+    text: str
+    facts: list[Fact] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    sheet_ids: list[str] = field(default_factory=list)
+    answerable: bool = True
+    choices: list[Choice] = field(default_factory=list)
+    intent: str = "figure"
+
+
+class Desk(Protocol):
+    """The store as question types see it (implemented by :class:`assistant.chain.Assistant`)."""
+
+    settings: AssistantSettings
+    store: FigureStore
+
+    @property
+    def catalog(self) -> Catalog: ...
+
+    def sheet(self, sheet_id: str) -> Sheet | None: ...
+
+    def passages(self, text: str, sheet_ids: list[str] | None, keys: list[str] | None,
+                  relevant_only: bool = False) -> list[tuple[str, str]]: ...
+
+
+class Kind(Protocol):
+    """A question type: how well it fits a linked question, and its answer."""
+
+    name: str
+
+    def fit(self, q: Query) -> float: ...
+
+    def answer(self, q: Query, desk: Desk) -> Part | None: ...
+
+
+# ── years ──────────────────────────────────────────────────────────────────────────────────
+
+
+def evaluated_year(ref: SheetRef | Sheet) -> int | None:
+    """The year a sheet is written in (令和7年度 for the work of 令和6年度): 「今年度」 to its readers."""
+    if ref.evaluation_fy is not None:
+        return ref.evaluation_fy
+    return ref.target_fy + 1 if ref.target_fy is not None else None
+
+
+@dataclass
+class Years:
+    years: list[int]  # the years to report, ascending
+    base: int | None = None  # a change is measured from this year
+    every: bool = False  # 推移, 並べて: every year the row has
+    said: bool = False  # the question (or the conversation) named them
+
+
+def read_years(q: Query, project: Project) -> Years:
+    """The years a question asks about one project: named, a range, relative to the year the sheet
+    is written in (「昨年度」 on a 令和7年度 sheet is 2024), relative to the conversation's year
+    (「その前年」), the last N, every year (推移), else the latest evaluated year."""
+    f = q.frame
+    latest = project.latest
+    target = latest.target_fy
+    years: list[int] = list(f.years)
+    years += [_bare(n, project) for n in f.bare_years if _bare(n, project) not in years]
+    focus_years = q.focus.years if q.focus and q.how == "focus" else []
+    if years and f.year_range and len(years) >= 2:
+        out = Years(list(range(min(years[:2]), max(years[:2]) + 1)), said=True)
+        out.base = out.years[0]
+        return out
+    if years:
+        ys = sorted(set(years))
+        out = Years(ys, said=True)
+        if len(ys) == 2 and (f.has("change", "compare") or f.direction):
+            out.base = ys[0]
+            out.years = ys
+        return out
+    shift = f.shift
+    if shift is None and q.how == "focus" and focus_years and len(f.relative) == 1 and f.relative[0] in (-1, 1):
+        shift = f.relative[0]  # 「前年度は？」 after an answer about 2024: 2023, not the sheet's year before
+    if shift is not None and (focus_years or q.focus and q.focus.years):
+        anchor = (focus_years or q.focus.years)[-1]  # type: ignore[union-attr]
+        return Years([anchor + shift], said=True)
+    recent = q.focus.recent if q.focus and q.how == "focus" else []
+    if f.has("change") and len(recent) >= 2 and not f.relative:
+        return Years([max(recent)], base=min(recent), said=True)  # 「何件増えた？」 between the years discussed
+    if f.relative:
+        now = evaluated_year(latest)
+        if now is not None:
+            return Years(sorted({now + off for off in f.relative}), said=True)
+    if f.past_n and target is not None:
+        return Years(list(range(target - f.past_n + 1, target + 1)), every=True, said=True)
+    if f.has("trend"):
+        return Years([], every=True)
+    if focus_years and not f.rank:
+        return Years(list(focus_years), said=True)
+    return Years([target] if target is not None else [])
+
+
+def _bare(n: int, project: Project) -> int:
+    """「27年度」 without an era: the era whose year the project's sheets cover."""
+    spans = [(r.target_fy or 0) for r in project.refs]
+    reiwa, heisei = 2018 + n, 1988 + n
+    return min((reiwa, heisei), key=lambda y: min(abs(y - s) for s in spans) if spans else 0)
+
+
+def sheet_for(project: Project, fy: int | None) -> SheetRef:
+    """The sheet that best reports ``fy``: the one evaluating it, else the earliest later one
+    (whose figure for that year is settled), else the latest."""
+    return pick_sheet(project.refs, fy)

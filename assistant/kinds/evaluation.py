@@ -1,0 +1,128 @@
+"""Evaluation results and scores: 一次評価 and 二次評価 of one project, of several, or of every
+project in scope as a list (「3事業の評価結果を一覧に」); a past year's result from the sheet that
+evaluated it or from the 実計区分・評価結果 line of a later sheet."""
+
+from __future__ import annotations
+
+from assistant.answer import Fact
+from assistant.kinds.base import Desk, Part, sheet_for
+from assistant.query import Project, Query, projects_of
+from ingest.model import STAGE_LABELS, Sheet
+
+SCORE_ITEMS = ("規模・方法の妥当性", "公平性", "効率性", "活動指標", "成果指標")
+SCORE_ITEMS_EN = ("scale and method", "fairness", "efficiency", "activity indicators", "outcome indicators")
+MAX_LISTED = 40
+
+
+class EvaluationKind:
+    name = "evaluation"
+
+    def fit(self, q: Query) -> float:
+        f = q.frame
+        if f.evals:
+            return 0.82
+        if f.stages and not f.sections and not f.has("why"):
+            return 0.7
+        if f.results and (q.projects or q.candidates) and not f.has("why"):
+            return 0.6
+        return 0.0
+
+    def answer(self, q: Query, desk: Desk) -> Part | None:
+        f = q.frame
+        projects = q.projects or q.candidates
+        if not projects:  # 「評価結果を一覧に」: every project in scope
+            refs = [r for r in desk.catalog.sheets if q.org_ids is None or r.sheet_id in set(q.org_ids)]
+            projects = projects_of(desk.catalog, refs)
+        projects = projects[:MAX_LISTED]
+        year = f.years[-1] if f.years else None
+        part = Part(text="", intent="evaluation")
+        lines = []
+        for p in projects:
+            line, facts = self.one(q, desk, p, year)
+            if line:
+                lines.append(("・" if len(projects) > 1 else "") + line)
+                part.facts += facts
+        if not lines:
+            return None
+        if len(projects) > 1:
+            lead = (f"{len(projects)}事業の評価結果です。" if q.lang == "ja" else f"Evaluation results of {len(projects)} projects:")
+            lines.insert(0, lead)
+        part.text = "\n".join(lines)
+        part.sheet_ids = list(dict.fromkeys(x.sheet_id for x in part.facts)) or [p.latest.sheet_id for p in projects]
+        part.answerable = bool(part.facts) or len(projects) > 1
+        return part
+
+    def one(self, q: Query, desk: Desk, p: Project, year: int | None) -> tuple[str, list[Fact]]:
+        ref = sheet_for(p, year)
+        sheet = desk.sheet(ref.sheet_id)
+        if sheet is None:
+            return "", []
+        lang = q.lang
+        if q.frame.evals == ["org"]:
+            return self.org(p, sheet, lang)
+        if year is not None and sheet.target_fy != year:
+            past = self.past(q, desk, p, year)
+            if past:
+                return past
+            latest = p.latest
+            text = (f"{p.name}の{year}年度実施分の評価はシートにありません（最新は{latest.target_fy}年度実施分：一次評価"
+                    f"「{latest.primary or '―'}」、二次評価「{latest.secondary or '―'}」）。" if lang == "ja" else
+                    f"No sheet of {p.name} evaluates FY{year} (the latest is FY{latest.target_fy}: primary "
+                    f"{latest.primary or '-'}, secondary {latest.secondary or '-'}).")
+            return text, []
+        stages = q.frame.stages or ["primary", "secondary"]
+        facts: list[Fact] = []
+        bits: list[str] = []
+        for e in sheet.evaluations:
+            if e.stage not in stages:
+                continue
+            label = STAGE_LABELS[e.stage]
+            if e.result:
+                facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, row=label, indicator=f"{label}の評価結果",
+                                  fy=sheet.target_fy, field="result", value=e.result))
+                bits.append(f"{label}「{e.result}」" if lang == "ja" else
+                            f"{'primary' if e.stage == 'primary' else 'secondary'} evaluation: {e.result}")
+            if e.scores and ("scores" in q.frame.evals or q.frame.stages and not q.frame.evals):
+                scores = [s for s in e.scores]
+                for item, s in zip(SCORE_ITEMS, scores):
+                    if s is not None:
+                        facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, row=f"{label} {item}",
+                                          indicator=item, fy=sheet.target_fy, field="score", value=s, unit="点"))
+                shown = "・".join("―" if s is None else str(s) for s in scores)
+                bits.append(f"{label}の評点（{'・'.join(SCORE_ITEMS)}）は{shown}" if lang == "ja" else
+                            f"scores ({', '.join(SCORE_ITEMS_EN)}): {shown}")
+        when = f"（{sheet.target_fy}年度実施分）" if sheet.target_fy else ""
+        if not bits:
+            if lang == "en":
+                return f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: the sheet gives no evaluation result.", []
+            return f"{p.name}{when}：シートに評価結果の記載はありません。", []
+        if lang == "en":
+            return f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: " + "; ".join(bits) + ".", facts
+        return f"{p.name}{when}の評価は、" + "、".join(bits) + "です。", facts
+
+    def org(self, p: Project, sheet: Sheet, lang: str) -> tuple[str, list[Fact]]:
+        """Who runs the project: its 部局 and 課 as the sheet prints them."""
+        pr = sheet.project
+        facts = [Fact(sheet_id=sheet.sheet_id, project=p.name, field=f, value=getattr(pr, f),
+                      row="担当課" if f == "section" else "部局") for f in ("department", "section") if getattr(pr, f)]
+        if not facts:
+            return (f"{p.name}のシートに担当部局の記載はありません。" if lang == "ja"
+                    else f"The sheet of {p.name} does not name its department."), []
+        who = " ".join(str(x.value) for x in facts)
+        return (f"{p.name}の担当は{who}です。" if lang == "ja" else f"{p.name} is run by {who}."), facts
+
+    def past(self, q: Query, desk: Desk, p: Project, year: int) -> tuple[str, list[Fact]] | None:
+        """A year no sheet evaluates: the result a later sheet prints for it (実計区分・評価結果)."""
+        for ref in sorted(p.refs, key=lambda r: -(r.target_fy or 0)):
+            sheet: Sheet | None = desk.sheet(ref.sheet_id)
+            if sheet is None:
+                continue
+            pr = next((x for x in sheet.past_results if x.fy == year and x.result), None)
+            if pr is not None:
+                fact = Fact(sheet_id=sheet.sheet_id, project=p.name, row="評価結果", indicator="評価結果（過去の年度）",
+                            fy=year, field="result", value=pr.result)
+                if q.lang == "en":
+                    return f"{p.name}: the evaluation of FY{year} was {pr.result} (as printed on the FY{sheet.target_fy} sheet).", [fact]
+                return (f"{p.name}の{year}年度実施分の評価結果は「{pr.result}」です"
+                        f"（{sheet.target_fy}年度実施分のシートの実計区分・評価結果欄より）。", [fact])
+        return None

@@ -1,0 +1,428 @@
+"""Figures of one or more projects: indicator plans and actuals with their rate and verdict, cost
+rows with their parts, changes with their % change, shares of a total, every year of a range or
+of the table (推移), the best or worst year, the years that missed their plan.
+
+Every part a question asks is answered on its own line; a figure comes with the companions a
+reader needs (an actual with its plan and rate; a total with its parts when a breakdown is asked;
+a change with both years and the % change)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant import compose
+from assistant.answer import Fact, Number
+from assistant.kinds.base import Desk, Part, Years, evaluated_year, read_years, sheet_for
+from assistant.link import covered
+from assistant.kinds.rows import Row, cost_row, cost_rows, find_indicator, indicator_rows, indicator_row, share_base
+from assistant.measures import diff, growth, lower_is_better, met, percent, rate, total
+from assistant.query import Project, Query
+from ingest.model import COST_FIELDS, Sheet
+
+MAX_PROJECTS = 5
+TERMINAL = ("完了", "廃止", "休止", "統合")  # results after which no budget is planned
+
+
+@dataclass
+class Cell:
+    """One row in one year, read from the sheet that best reports that year."""
+
+    fy: int
+    sheet: Sheet
+    plan: Number | None = None
+    actual: Number | None = None
+    value: Number | None = None  # a cost row's figure
+    planned: bool = False  # a cost column after the evaluated year: a budget or plan, not a result
+
+
+@dataclass
+class RowAnswer:
+    project: Project
+    row: Row
+    cells: list[Cell] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    missing: list[int] = field(default_factory=list)  # years asked that no sheet gives
+    label: str = ""  # the project as the answer names it (with its 課 when a namesake is answered too)
+
+
+class FigureKind:
+    name = "figure"
+
+    def fit(self, q: Query) -> float:
+        f = q.frame
+        if f.rows or f.money or f.revenue or f.kind or f.has("plan", "actual", "rate", "verdict", "change", "share",
+                                                               "trend", "breakdown"):
+            return 0.8
+        if q.indicators and q.indicators[0][0] >= 0.62 or q.head_rows or q.scope_rows:
+            return 0.7
+        if q.how == "focus" and q.focus and q.focus.rows and q.focus.intent in ("figure", "trend") and not (
+                f.sections or f.evals or f.has("why", "summary")):
+            return 0.7  # 「その前年は？」「R5は？」: the figures of the turn before, another year
+        return 0.1
+
+    def answer(self, q: Query, desk: Desk) -> Part | None:
+        projects = q.projects[:MAX_PROJECTS] or q.candidates[:MAX_PROJECTS]
+        answers: list[RowAnswer] = []
+        for p in projects:
+            answers += self.project_rows(q, desk, p)
+        if not answers:
+            return None
+        part = Part(text="", intent="trend" if q.frame.has("trend") or q.frame.past_n else "figure")
+        lines: list[str] = []
+        keys = list(dict.fromkeys(ra.project.key for ra in answers))
+        if q.how == "indicator" and len(keys) >= 2:
+            # an indicator the question did not tie to a project: every project that has it
+            name = answers[0].row.name
+            total = len({k for _, i in q.indicators if i.name == name
+                         for k in [desk.catalog.sheet(i.sheet_id) and (desk.catalog.sheet(i.sheet_id).project,
+                                                                        desk.catalog.sheet(i.sheet_id).section)]})
+            shown = "" if total <= len(keys) else (f"（うち{len(keys)}事業）" if q.lang == "ja" else f" (showing {len(keys)})")
+            lines.append(f"「{name}」は{max(total, len(keys))}の事業の指標にあります{shown}。" if q.lang == "ja"
+                         else f"{max(total, len(keys))} projects report 「{name}」{shown}.")
+        for ra in answers:
+            lines += ra.lines
+            part.facts += ra.facts
+        if len(keys) >= 2 and (q.frame.has("compare") or q.frame.rank or len(q.projects) >= 2 and q.how == "named"):
+            lines += _comparison(answers, q.lang)
+        part.text = "\n".join(lines)
+        part.sheet_ids = list(dict.fromkeys(f.sheet_id for f in part.facts))
+        f = q.frame
+        wants_actual = not f.has("plan", "trend") and not f.past_n
+        if not part.facts or (wants_actual and not any(x.field in ("actual", "rate", "change") or x.field in COST_FIELDS
+                                                       or x.field.endswith(("_change", "_share")) for x in part.facts)):
+            part.answerable = False  # the plan is there, the result is not (yet)
+        if "当初予算" in f.norm and not any(c.planned for ra in answers for c in ra.cells if ra.row.is_cost):
+            part.answerable = False  # a year already settled: the sheet gives its 決算, not its initial budget
+            part.text = ("シートに当初予算額の記載はありません（シートの金額はこの年度の実績・決算額です）。\n" if q.lang == "ja"
+                         else "The sheet does not give the initial budget (its figures for that year are results).\n") + part.text
+        return part
+
+    # ── one project ──────────────────────────────────────────────────────────────────────
+
+    def project_rows(self, q: Query, desk: Desk, p: Project) -> list[RowAnswer]:
+        latest = desk.sheet(p.latest.sheet_id)
+        if latest is None:
+            return []
+        names = [o.name for o in (q.projects or q.candidates)]
+        label = f"{p.name}（{p.org}）" if names.count(p.name) > 1 and p.org else p.name
+        rows = self.rows(q, p, latest)
+        years = read_years(q, p)
+        out = []
+        for row in rows:
+            ra = RowAnswer(p, row, label=label)
+            self.fill(q, desk, ra, years)
+            if ra.facts or ra.missing:
+                out.append(ra)
+        return out
+
+    def rows(self, q: Query, p: Project, latest: Sheet) -> list[Row]:
+        f = q.frame
+        costs = cost_rows(q)
+        inds = indicator_rows(q, p, latest)
+        if costs and inds and not f.kind:
+            # a cost row named outright wins over indicators matched by a few words
+            exact = [r for r in inds if r.name and r.name.lower() in q.frame.norm]
+            inds = exact
+        if not inds and q.head_rows and not costs:  # 「イノシシとかの捕獲」: the row the question's noun names
+            names = {i.name for i in q.head_rows}
+            inds = [indicator_row(i) for i in latest.indicators if i.name in names][:3]
+        rows = inds + costs
+        if not rows and q.focus and q.focus.rows and q.how in ("focus", "named", "only", "scope"):
+            for key in q.focus.rows:
+                if key.startswith(("成果", "活動", "対象")):
+                    ind = next((i for i in latest.indicators if i.label == key), None)
+                    if ind is not None:
+                        rows.append(indicator_row(ind))
+                else:
+                    rows.append(cost_row(key))
+        if not rows and f.has("verdict", "rate", "plan", "actual", "under_plan", "over_plan") and q.head is None:
+            rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]  # 「目標」 are outcomes
+        counter = asked_counter(q.frame.norm)
+        if counter in ("%", "割") and f.has("rate", "share", "change", "verdict", "under_plan", "over_plan"):
+            counter = None  # 「計画に対して何％」: the % is the rate, not the row's unit
+        if counter and rows:
+            # 「何人？」 is not answered with a count of events: the row's unit must fit the question's
+            fitting = [r for r in rows if r.is_cost or unit_fits(counter, r.unit)]
+            if not fitting:
+                return []
+            rows = fitting
+        unit_cost = any(r.key.startswith("unit_cost") for r in rows)
+        if q.head is not None and rows and not unit_cost:  # 「研修開催1回当たりのコスト」: the head is the unit
+            # the noun asked about must be what a row is: 「導入業者」 is no row of 導入施設数
+            names = [p.name, p.org] + [r.name for r in rows]
+            if not covered(q.head.text, names):
+                return []
+        return rows
+
+    def fill(self, q: Query, desk: Desk, ra: RowAnswer, years: Years) -> None:
+        f = q.frame
+        lang = q.lang
+        p, row = ra.project, ra.row
+        span = self.span(desk, p, row)
+        if years.every or (f.rank and not years.said) or (f.has("under_plan", "over_plan") and f.asks_years
+                                                           and not years.said) \
+                or f.threshold is not None and not years.said:
+            wanted = span if row.is_cost or f.has("plan", "trend") else [y for y in span if y <= (p.latest.target_fy or y)]
+            if not wanted:
+                wanted = span
+        else:
+            wanted = years.years
+        if years.base is not None and years.base not in wanted:
+            wanted = [years.base, *wanted]
+        change = f.has("change") or f.direction is not None or (f.has("compare") and len(q.projects) < 2)
+        if change and len(wanted) == 1:
+            wanted = [wanted[0] - 1, wanted[0]]
+        for fy in sorted(set(wanted)):
+            cell = self.cell(desk, p, row, fy)
+            if cell is None:
+                ra.missing.append(fy)
+            else:
+                ra.cells.append(cell)
+        if not ra.cells:
+            ra.lines.append(_missing_line(p, row, ra.missing, span, lang))
+            last = p.latest
+            if last.secondary in TERMINAL and max(ra.missing) > (last.target_fy or 0):
+                ra.lines.append(f"（{p.name}は{last.target_fy}年度実施分の二次評価で「{last.secondary}」とされています。）"
+                                if lang == "ja" else f"({p.name} was rated {last.secondary} in its FY{last.target_fy} evaluation.)")
+            return
+        if row.is_cost:
+            self.cost_lines(q, ra, change)
+        else:
+            self.indicator_lines(q, ra, change)
+        _warn(ra, lang)
+
+    def span(self, desk: Desk, p: Project, row: Row) -> list[int]:
+        """Every year some sheet of the project gives this row."""
+        years: set[int] = set()
+        for ref in p.refs:
+            s = desk.sheet(ref.sheet_id)
+            if s is None:
+                continue
+            if row.is_cost:
+                years |= {c.fy for c in s.costs if getattr(c, row.key) is not None}
+            elif (ind := find_indicator(s, row)) is not None:
+                years |= {v.fy for v in ind.values if v.plan is not None or v.actual is not None}
+        return sorted(years)
+
+    def cell(self, desk: Desk, p: Project, row: Row, fy: int) -> Cell | None:
+        ref = sheet_for(p, fy)
+        order = [ref] + [r for r in sorted(p.refs, key=lambda r: -(r.target_fy or 0)) if r is not ref]
+        for r in order:
+            s = desk.sheet(r.sheet_id)
+            if s is None:
+                continue
+            if row.is_cost:
+                c = s.cost(fy)
+                if c is not None and getattr(c, row.key) is not None:
+                    return Cell(fy, s, value=getattr(c, row.key), planned=fy > (s.target_fy or fy))
+            else:
+                ind = find_indicator(s, row)
+                v = ind.value(fy) if ind else None
+                if v is not None and (v.plan is not None or v.actual is not None):
+                    return Cell(fy, s, plan=v.plan, actual=v.actual)
+        return None
+
+    # ── indicators ───────────────────────────────────────────────────────────────────────
+
+    def indicator_lines(self, q: Query, ra: RowAnswer, change: bool) -> None:
+        f = q.frame
+        lang = q.lang
+        row, p = ra.row, ra.project
+        only_plan = (lang == "ja" and f.has("plan") and not f.has("actual", "rate", "verdict", "under_plan", "over_plan",
+                                                                   "change", "trend"))
+        verdict = f.verdict or f.has("under_plan", "over_plan")
+        keep_down = lower_is_better(row.name)
+        head = _row_head(ra.label or p.name, row, lang)
+        parts: list[str] = []
+        for c in ra.cells:
+            base = _base(c, p, row)
+            if c.actual is not None and not only_plan:
+                ra.facts.append(Fact(**base, fy=c.fy, field="actual", value=c.actual))
+            if c.plan is not None:
+                ra.facts.append(Fact(**base, fy=c.fy, field="plan", value=c.plan))
+            r = rate(c.actual, c.plan)
+            if r is not None and not only_plan:
+                ra.facts.append(Fact(**{**base, "unit": "%"}, fy=c.fy, field="rate", value=r, computed=True))
+            parts.append(compose.indicator_cell(c.fy, c.plan, c.actual if not only_plan else None, r if not only_plan
+                                                else None, row.unit, None, keep_down, lang))
+        lines = [compose.join_cells(head, parts, lang)]
+        if verdict and not (f.has("under_plan", "over_plan") and f.asks_years):
+            for c in ra.cells:
+                m = met(c.actual, c.plan, row.name)
+                if m is not None:
+                    lines.append(compose.verdict_line(row.name, c.fy, m, keep_down, lang))
+        if change:
+            lines += self.change_lines(q, ra, [(c.fy, c.actual if c.actual is not None else c.plan, c) for c in ra.cells])
+        if f.has("sum") and len(ra.cells) > 1:
+            lines.append(self.sum_line(q, ra, [c.actual for c in ra.cells]))
+        if f.rank and len(ra.cells) > 1:
+            lines += _best_year(ra, q)
+        if f.has("under_plan", "over_plan") and len(ra.cells) > 1:
+            lines += _missed_years(ra, q)
+        future = [c.fy for c in ra.cells if c.actual is None]
+        if f.has("actual", "verdict") and future and not only_plan and len(ra.cells) == len(future):
+            lines.append(compose.no_actual_yet(future, lang))
+        ra.lines += lines
+
+    # ── costs ────────────────────────────────────────────────────────────────────────────
+
+    def cost_lines(self, q: Query, ra: RowAnswer, change: bool) -> None:
+        f = q.frame
+        lang = q.lang
+        row, p = ra.row, ra.project
+        parts = []
+        for c in ra.cells:
+            ra.facts.append(Fact(**_base(c, p, row), fy=c.fy, field=row.key, value=c.value))
+            parts.append(compose.cost_cell(c.fy, c.value, row.unit, c.planned, lang))
+        lines = [compose.join_cells(_row_head(ra.label or p.name, row, lang), parts, lang)]
+        if f.has("share") and row.key != share_base(row.key):
+            for c in ra.cells:
+                tc = c.sheet.cost(c.fy)
+                den = getattr(tc, share_base(row.key)) if tc else None
+                s = percent(c.value, den)
+                if s is None:
+                    continue
+                ra.facts.append(Fact(**{**_base(c, p, row), "unit": "%"}, fy=c.fy, field=f"{row.key}_share", value=s,
+                                     computed=True))
+                lines.append(compose.share_line(row.name, s, c.fy, compose.row_label(share_base(row.key), lang), lang))
+        if change:
+            lines += self.change_lines(q, ra, [(c.fy, c.value, c) for c in ra.cells])
+        if f.has("sum") and len(ra.cells) > 1:
+            lines.append(self.sum_line(q, ra, [c.value for c in ra.cells]))
+        if f.rank and len(ra.cells) > 1:
+            lines += _best_year(ra, q)
+        ra.lines += lines
+
+    def sum_line(self, q: Query, ra: RowAnswer, values: list[Number | None]) -> str:
+        got = total(values)
+        first, last = ra.cells[0], ra.cells[-1]
+        ra.facts.append(Fact(**_base(last, ra.project, ra.row), fy=last.fy, field=f"{ra.row.key}_sum", value=got,
+                             computed=True))
+        if q.lang == "en":
+            return f"Total for FY{first.fy}–FY{last.fy}: {compose.num(got)} {ra.row.unit}."
+        return f"{first.fy}〜{last.fy}年度の合計は{compose.num(got, ra.row.unit)}です。"
+
+    def change_lines(self, q: Query, ra: RowAnswer, series: list[tuple[int, Number | None, Cell]]) -> list[str]:
+        """The change across the years shown: first to last, with the % change (and the steps)."""
+        lang = q.lang
+        pts = [(fy, v, c) for fy, v, c in series if v is not None]
+        if len(pts) < 2:
+            return []
+        (y0, v0, _), (y1, v1, c1) = pts[0], pts[-1]
+        d, g = diff(v1, v0), growth(v1, v0)
+        base = _base(c1, ra.project, ra.row)
+        field_ = "change" if not ra.row.is_cost else f"{ra.row.key}_change"
+        ra.facts.append(Fact(**base, fy=y1, field=field_, value=d, computed=True))
+        if g is not None:
+            ra.facts.append(Fact(**{**base, "unit": "%"}, fy=y1, field=f"{field_}_pct", value=g, computed=True))
+        out = [compose.change_line(ra.row.name, y0, y1, d, g, ra.row.unit, lang, q.frame.direction)]
+        if len(pts) > 2:  # each step too: 「R4からR6で」 is two steps
+            steps = []
+            for (a, va, _), (b, vb, cb) in zip(pts, pts[1:]):
+                sd = diff(vb, va)
+                ra.facts.append(Fact(**_base(cb, ra.project, ra.row), fy=b, field=field_, value=sd, computed=True))
+                steps.append(compose.step(a, b, sd, growth(vb, va), ra.row.unit, lang))
+            out.append(("内訳：" if lang == "ja" else "Year by year: ") + ("、".join(steps) if lang == "ja"
+                                                                         else "; ".join(steps)))
+        return out
+
+
+_COUNTERS = {
+    "人": ("人", "名", "人日", "者"), "名": ("人", "名"), "件": ("件", "手続", "通"), "回": ("回", "日", "件"),
+    "施設": ("施設", "箇所", "か所", "ヶ所", "所"), "か所": ("箇所", "か所", "ヶ所", "施設", "所"), "箇所": ("箇所", "か所", "施設"),
+    "校": ("校",), "世帯": ("世帯", "戸"), "頭": ("頭",), "台": ("台",), "冊": ("冊",), "社": ("社", "事業所"),
+    "団体": ("団体",), "日": ("日",), "時間": ("時間",), "%": ("%", "％", "ポイント"), "割": ("%", "％"),
+    "本": ("本",), "枚": ("枚",),
+}
+_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|%|割|本|枚)|(?:how many|number of) "
+                      r"(people|persons|participants|residents|times|sessions|cases|facilities|schools|households)")
+_EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "residents": "人", "times": "回", "sessions": "回",
+               "cases": "件", "facilities": "施設", "schools": "校", "households": "世帯"}
+
+
+def asked_counter(norm: str) -> str | None:
+    """The unit a question counts in: 「何人」 → 人, "how many people" → 人."""
+    m = _COUNTER.search(norm)
+    if not m:
+        return None
+    return m.group(1) or _EN_COUNTER.get(m.group(2) or "")
+
+
+def unit_fits(counter: str, unit: str | None) -> bool:
+    return bool(unit) and any(u in (unit or "") for u in _COUNTERS.get(counter, (counter,)))
+
+
+def _base(c: Cell, p: Project, row: Row) -> dict:
+    return dict(sheet_id=c.sheet.sheet_id, project=p.name, indicator=row.name,
+                row=row.key if not row.is_cost else row.name, unit=row.unit)
+
+
+def _row_head(name: str, row: Row, lang: str) -> str:
+    if row.is_cost:
+        return f"{name}の{row.name}" if lang == "ja" else f"{name} — {compose.row_label(row.key, 'en')}"
+    return f"{name}の{row.key}「{row.name}」" if lang == "ja" else f"{name} — {row.key} 「{row.name}」"
+
+
+def _missing_line(p: Project, row: Row, missing: list[int], span: list[int], lang: str) -> str:
+    have = f"{span[0]}〜{span[-1]}年度" if span else ""
+    asked = "・".join(f"{y}年度" for y in missing)
+    if lang == "en":
+        return (f"The sheets of {p.name} do not give {row.name} for {', '.join(f'FY{y}' for y in missing)}"
+                + (f" (they cover FY{span[0]}–FY{span[-1]})." if span else "."))
+    return f"{p.name}の{row.name}について、{asked}の値はシートにありません" + (f"（記載があるのは{have}）。" if have else "。")
+
+
+def _warn(ra: RowAnswer, lang: str) -> None:
+    """A sheet's own warning about this row goes with the figures it concerns."""
+    seen = set()
+    for c in ra.cells:
+        for w in c.sheet.warnings:
+            if w in seen:
+                continue
+            if ra.row.key in w or (ra.row.name and ra.row.name in w) or (ra.row.is_cost and ra.row.name in w):
+                seen.add(w)
+                ra.lines.append(("注意：" if lang == "ja" else "Note: ") + w)
+
+
+def _best_year(ra: RowAnswer, q: Query) -> list[str]:
+    lowest = q.frame.has("min")
+    vals = [(c.actual if not ra.row.is_cost else c.value, c.fy) for c in ra.cells
+            if (c.actual if not ra.row.is_cost else c.value) is not None and not c.planned]
+    if not vals:
+        return []
+    v, fy = (min if lowest else max)(vals)
+    return [compose.best_year(ra.row.name, fy, v, ra.row.unit, lowest, q.lang)]
+
+
+def _missed_years(ra: RowAnswer, q: Query) -> list[str]:
+    under = q.frame.has("under_plan") or not q.frame.has("over_plan")
+    years = [c.fy for c in ra.cells if (m := met(c.actual, c.plan, ra.row.name)) is not None and (m is not under)]
+    return [compose.missed_years(ra.row.name, years, under, q.lang)]
+
+
+def _comparison(answers: list[RowAnswer], lang: str) -> list[str]:
+    """Two or more projects with the same row: which is larger, year by year."""
+    by_row: dict[str, list[RowAnswer]] = {}
+    for ra in answers:
+        by_row.setdefault(ra.row.key if ra.row.is_cost else ra.row.name, []).append(ra)
+    out = []
+    for group in by_row.values():
+        if len({ra.project.key for ra in group}) < 2:
+            continue
+        last: list[tuple[Number, str, int]] = []
+        for ra in group:
+            vals = [(c.value if ra.row.is_cost else c.actual, c.fy) for c in ra.cells]
+            vals = [(v, fy) for v, fy in vals if v is not None]
+            if vals:
+                v, fy = vals[-1]
+                last.append((v, ra.project.name, fy))
+        if len(last) >= 2 and len({fy for _, _, fy in last}) == 1:
+            top = max(last)
+            out.append(f"{last[0][2]}年度は{top[1]}の方が大きくなっています。" if lang == "ja"
+                       else f"In FY{last[0][2]}, {top[1]} is the larger.")
+    return out
+
+
+__all__ = ["FigureKind", "evaluated_year"]

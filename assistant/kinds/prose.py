@@ -1,0 +1,318 @@
+"""What the sheet says in words: a section looked up (課題, 住民の要望, 背景, 今後, カイゼン策 …),
+summarised (the sentences that cover it best, the asked section only), or the reason for a
+change, a shortfall or an evaluation result (the reason sentences of the analysis that names
+the row). Quotes are verbatim; a section the reader placed by position says so."""
+
+from __future__ import annotations
+
+import re
+
+from assistant import compose
+from assistant.answer import Citation, Fact
+from assistant.kinds.base import Desk, Part, read_years, sheet_for
+from assistant.kinds.rows import cost_rows, indicator_rows
+from assistant.lexicon import lexicon
+from assistant.query import Project, Query
+from ingest.model import SECTION_LABELS, Section, Sheet
+
+ISSUE_SECTIONS = ("current", "outlook", "resident_needs", "activity_analysis", "outcome_analysis", "kaizen",
+                  "background", "cost_analysis", "secondary_comment", "primary_comment")
+COMMENTS = ("primary_comment", "secondary_comment")
+SUMMARY_DEFAULT = ("purpose", "means")
+MAX_PROJECTS = 3
+WHOLE_SECTION = 900  # a kaizen plan up to this long is quoted whole: every step and its dates
+
+
+class ProseKind:
+    name = "prose"
+
+    def fit(self, q: Query) -> float:
+        f = q.frame
+        if f.sections:
+            return 0.85
+        if f.has("why"):
+            return 0.75
+        if f.has("breakdown") and ("project_cost" in f.rows or f.money) and "total_cost" not in f.rows:
+            return 0.55
+        if f.has("summary") and not (f.rows or f.money or f.measures or f.evals or f.kind):
+            return 0.6
+        return 0.0
+
+    def answer(self, q: Query, desk: Desk) -> Part | None:
+        projects = q.projects[:MAX_PROJECTS] or q.candidates[:MAX_PROJECTS]
+        part = Part(text="", intent=self.intent(q))
+        lines: list[str] = []
+        for p in projects:
+            years = read_years(q, p)
+            ref = sheet_for(p, years.years[-1] if years.years else None)
+            sheet = desk.sheet(ref.sheet_id)
+            if sheet is None:
+                continue
+            asked = q.frame.years[-1] if q.frame.years else None
+            if asked is not None and sheet.target_fy != asked and not q.frame.has("why"):
+                # 「令和3年度の二次評価コメント」 with no sheet evaluating 2021: another year's text is no answer
+                part.answerable = False
+                part.sheet_ids.append(sheet.sheet_id)
+                lines.append(f"{p.name}の{asked}年度実施分のシートは登録されていません（登録があるのは"
+                             + "・".join(f"{r.target_fy}年度" for r in p.refs) + "実施分）。" if q.lang == "ja" else
+                             f"No sheet of {p.name} evaluates FY{asked} (the store holds "
+                             + ", ".join(f"FY{r.target_fy}" for r in p.refs) + ").")
+                continue
+            cites, note = self.quotes(q, desk, p, sheet)
+            if not cites:
+                continue
+            part.citations += cites
+            part.sheet_ids.append(sheet.sheet_id)
+            if sheet.target_fy:  # the year the answer names: a fact like any figure it states
+                part.facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, field="target_fy",
+                                       value=sheet.target_fy, fy=sheet.target_fy, row="評価対象年度", unit="年度"))
+            lines.append(_lead(p, sheet, cites, q, note))
+            lines += [compose.quote_line(c, q.lang) for c in cites]
+        if not part.citations and lines:
+            part.text = "\n".join(lines)
+            return part
+        if not part.citations:
+            if q.frame.has("why") and projects:
+                p = projects[0]
+                part.answerable = False
+                part.sheet_ids = [p.latest.sheet_id]
+                part.text = (f"{p.name}のシートには、その理由についての記載がありません。" if q.lang == "ja"
+                             else f"The sheet of {p.name} gives no reason for it.")
+                return part
+            return None
+        part.text = "\n".join(lines)
+        return part
+
+    def topic(self, q: Query, desk: Desk, word: str) -> Part | None:
+        """Sentences that mention ``word`` (a thing no row of the sheet is): what the sheet says of
+        it. A figure asked of it is not answerable — the sheet has no such row."""
+        projects = q.projects[:MAX_PROJECTS] or q.candidates[:MAX_PROJECTS]
+        part = Part(text="", intent="prose")
+        lines = []
+        f = q.frame
+        asks_figure = bool(f.rows or f.money or f.measures or re.search(
+            r"何\s*[%％件人回円割]|いくら|いくつ|どれくらい|どのくらい|how (many|much)|what percentage", f.norm))
+        for p in projects:
+            sheet = desk.sheet(p.latest.sheet_id)
+            if sheet is None:
+                continue
+            words = {u.text for u in q.reading.units if u.noun and len(u.text) >= 2} | {word}
+            found = [(s, sent) for s in sheet.sections for sent in compose.sentences(s.text)
+                     if word in sent.lower() or sum(1 for w in words if w in sent.lower()) >= 2]
+            if not any(word in sent.lower() for _, sent in found):
+                found = []
+            if not found:
+                continue
+            # the sentences that share most of the question's words (and give amounts) first
+            found.sort(key=lambda x: (-sum(1 for w in words if w in x[1]),
+                                      -bool(re.search(r"\d[\d,]*\s*(千円|円|件|人|回|施設|%)", x[1]))))
+            part.sheet_ids.append(sheet.sheet_id)
+            for s, sent in found[:3]:
+                part.citations.append(Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=s.label,
+                                               quote=sent[:desk.settings.max_quote_chars * 2], key=s.key))
+            if q.lang == "ja":
+                lines.append(f"{p.name}のシートに「{word}」の数値（指標や金額の行）はありません。文中には次の記述があります。"
+                             if asks_figure else f"{p.name}のシートでは、「{word}」について次のように書かれています。")
+            else:
+                lines.append(f"The sheet of {p.name} has no figure for 「{word}」; its text says:" if asks_figure
+                             else f"The sheet of {p.name} says this about 「{word}」:")
+            lines += [compose.quote_line(c, q.lang) for c in part.citations if c.sheet_id == sheet.sheet_id]
+        if not part.citations:
+            return None
+        amounts = any(_gives_amount(c.quote, f) for c in part.citations)
+        if asks_figure and amounts:  # the text itself gives the figure (「地理情報システム(構築)9,555千円」)
+            lines = [ln.replace("の数値（指標や金額の行）はありません。文中には次の記述があります。",
+                                "について、表にはありませんが文中に次の記述があります。") for ln in lines]
+        part.text = "\n".join(lines)
+        part.answerable = not asks_figure or amounts
+        return part
+
+    def search(self, q: Query, desk: Desk) -> Part | None:
+        """Nothing else answered: the project's passages that best match the question, quoted
+        when they share enough of its words."""
+        projects = q.projects[:1] or q.candidates[:1]
+        if not projects:
+            return None
+        p = projects[0]
+        ids = [p.latest.sheet_id]
+        hits = desk.passages(q.frame.text, ids, None)
+        sheet = desk.sheet(ids[0])
+        if sheet is None or not hits:
+            return None
+        words = {u.text for u in q.reading.units if u.noun and len(u.text) >= 2}
+        cites = []
+        for sid, key in hits[:3]:
+            for s in sheet.sections:
+                if s.key != key:
+                    continue
+                for sent in compose.best_sentences(s.text, q.frame.text, desk.settings.max_quote_chars):
+                    shared = sum(1 for w in words if w in sent)
+                    if shared >= max(1, min(2, len(words) // 2)):
+                        cites.append(Citation(sheet_id=sid, project=sheet.project.name, section=s.label, quote=sent,
+                                              key=s.key))
+        if not cites:
+            return None
+        cites = cites[:3]
+        lead = (f"{p.name}のシートには次の記述があります。" if q.lang == "ja" else f"The sheet of {p.name} says:")
+        return Part(text="\n".join([lead] + [compose.quote_line(c, q.lang) for c in cites]), citations=cites,
+                    sheet_ids=[sheet.sheet_id], intent="prose")
+
+    def intent(self, q: Query) -> str:
+        f = q.frame
+        if f.has("why"):
+            return "why"
+        if f.has("summary") or f.sections and f.has("comments"):
+            return "summary"
+        return "prose"
+
+    def keys(self, q: Query, sheet: Sheet) -> list[str]:
+        """The sections the question asks, in the order they answer it."""
+        f = q.frame
+        keys: list[str] = []
+        for k in f.sections:
+            if k == "issues":
+                keys += [x for x in ISSUE_SECTIONS if x not in keys]
+            elif k == "comments":
+                stages = [f"{s}_comment" for s in f.stages] or list(COMMENTS)
+                keys += [x for x in stages if x not in keys]
+            elif k not in keys:
+                keys.append(k)
+        if f.has("breakdown") and (f.rows or f.money) and not keys:
+            keys = ["cost_analysis"]  # 「事業費の主な内訳」: the items the analysis lists with amounts
+        if f.has("why") and not keys:
+            if f.evals or f.results:
+                keys = ["secondary_comment", "primary_comment"]
+            elif f.rows or f.money or f.revenue:
+                keys = ["cost_analysis", "other"]
+            elif f.kind == "activity":
+                keys = ["activity_analysis"]
+            elif f.kind == "outcome" or f.has("verdict", "under_plan", "over_plan", "rate"):
+                keys = ["outcome_analysis", "activity_analysis"]
+        if f.has("summary") and not keys:
+            keys = list(SUMMARY_DEFAULT)
+        return keys
+
+    def quotes(self, q: Query, desk: Desk, p: Project, sheet: Sheet) -> tuple[list[Citation], str]:
+        f = q.frame
+        cap = desk.settings.max_quote_chars
+        keys = self.keys(q, sheet)
+        sections = [s for k in keys for s in sheet.sections if s.key == k]
+        note = ""
+        if not sections and keys and not f.has("why"):
+            note = "missing"
+        why = f.has("why")
+        if why and not sections or (why and _only_other(sections)):
+            sections = self.reason_sections(q, sheet) or sections
+        if not sections:
+            sections = [s for sid, key in desk.passages(q.frame.text, [sheet.sheet_id], None)
+                        for s in sheet.sections if s.key == key and sid == sheet.sheet_id][:2]
+            if sections and note == "missing":
+                note = "nearest"
+        focus_words = self.focus_words(q, p, sheet)
+        cites: list[Citation] = []
+        issue = "issues" in f.sections
+        for s in _dedupe(sections)[:4 if issue else 3]:
+            text = s.text
+            if why:
+                quotes = compose.reason_sentences(text, f.norm, focus_words, cap, lexicon().cues["reason"])
+                if focus_words and s.key not in COMMENTS:
+                    # a reason is about the row asked: the 人件費 note is no reason for 事業費
+                    quotes = [x for x in quotes if any(w in x for w in focus_words)]
+            elif issue and s.key in ("current", "outlook") and len(text) <= cap:
+                quotes = [text]  # what the sheet says of the situation now and ahead is where 課題 are written
+            elif issue:
+                quotes = compose.cue_sentences(text, lexicon().cues["issue"], cap // 2)
+            elif f.has("summary") or (s.key in COMMENTS and len(text) > cap * 2):
+                quotes = compose.summary_sentences(text, q.frame.text, int(cap * 1.5))
+            elif len(text) <= cap * 2.5:
+                quotes = [text]  # a section asked outright is quoted whole when it is short
+            elif s.key == "kaizen" and len(text) <= WHOLE_SECTION:
+                quotes = [text]
+            else:
+                quotes = [text] if len(text) <= cap * 2 else compose.best_sentences(text, q.frame.text, cap * 2)
+            for quote in quotes:
+                cites.append(Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=s.label,
+                                      quote=quote, key=s.key))
+        if issue:
+            cites = cites[:5]
+        if note == "missing" and cites:
+            note = "nearest"
+        return cites, note
+
+    def focus_words(self, q: Query, p: Project, sheet: Sheet) -> list[str]:
+        """What a reason must be about: the row labels and indicator names asked."""
+        words = [r.name for r in cost_rows(q)]
+        if "総事業費" in words:
+            words += ["事業費", "人件費"]  # a total moves with its parts
+        words += [r.name for r in indicator_rows(q, p, sheet)]
+        if not words and q.focus and q.how == "focus":  # 「なんで？」 after a figure: that figure's row
+            for key in q.focus.rows:
+                words.append(lexicon().row_label(key) if key in lexicon().rows else
+                             next((i.name or "" for i in sheet.indicators if i.label == key), ""))
+        return [w for w in words if w]
+
+    def reason_sections(self, q: Query, sheet: Sheet) -> list[Section]:
+        order = ("cost_analysis", "outcome_analysis", "activity_analysis", "secondary_comment", "primary_comment",
+                 "other", "current")
+        return [s for k in order for s in sheet.sections if s.key == k]
+
+
+_AMOUNT_UNIT = re.compile(r"\d[\d,.]*\s*(千円|万円|億円|円|件|人|名|回|施設|箇所|か所|校|世帯|%|％|ポイント|本|枚|頭|台|冊|t|km)")
+
+
+def _gives_amount(text: str, f: object) -> bool:
+    """The text states a figure of the kind asked: a number of people for 「何人」, money for 「いくら」."""
+    from assistant.kinds.figure import asked_counter, unit_fits
+
+    counter = asked_counter(f.norm)  # type: ignore[attr-defined]
+    money = bool(f.money or f.rows or re.search(r"いくら|how much", f.norm))  # type: ignore[attr-defined]
+    for m in _AMOUNT_UNIT.finditer(text):
+        unit = m.group(1)
+        if counter:
+            if unit_fits(counter, unit):
+                return True
+        elif money:
+            if unit.endswith("円"):
+                return True
+        else:
+            return True
+    return False
+
+
+def _only_other(sections: list[Section]) -> bool:
+    return all(s.key == "other" for s in sections)
+
+
+def _dedupe(sections: list[Section]) -> list[Section]:
+    seen, out = set(), []
+    for s in sections:
+        if id(s) not in seen:
+            seen.add(id(s))
+            out.append(s)
+    return out
+
+
+def _lead(p: Project, sheet: Sheet, cites: list[Citation], q: Query, note: str) -> str:
+    lang = q.lang
+    labels = list(dict.fromkeys(c.section for c in cites))
+    inferred = [s.label for s in sheet.sections if s.inferred and s.label in labels]
+    year = f"（{sheet.target_fy}年度実施分）" if sheet.target_fy else ""
+    if lang == "en":
+        head = f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''} — "
+        head += ("the sheet has no such section; the nearest passage: " if note == "nearest"
+                 else "the sheet gives these reasons:" if q.frame.has("why") else "the sheet says:")
+        if inferred:
+            head += " (which comment is primary and which secondary is inferred from their order on the page)"
+        return head
+    if note == "nearest":
+        head = f"{p.name}{year}のシートにはその欄がありません。近い記載は次のとおりです。"
+    elif q.frame.has("why"):
+        head = f"{p.name}{year}のシートには、理由として次のように書かれています。"
+    else:
+        head = f"{p.name}{year}の{'・'.join(labels)}には、次のように書かれています。"
+    if inferred:
+        head += "（一次評価・二次評価のどちらのコメントかは、欄の並び順から推定しています）"
+    return head
+
+
+__all__ = ["ProseKind", "SECTION_LABELS", "re"]

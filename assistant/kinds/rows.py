@@ -1,0 +1,106 @@
+"""Which rows of a project's sheets a question asks for: indicators (by name, by 成果指標②, by
+kind) and cost rows (named, 「予算」 as 総事業費 with its 内訳, 「財源」 as the revenue rows), and
+the figures of each row for a year, read from the sheet that best reports that year."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.lexicon import lexicon
+from assistant.link import NameMatcher
+from assistant.query import INDICATOR_IN_SCOPE, Project, Query
+from ingest.model import COST_FIELDS, REVENUE_FIELDS, Indicator, Sheet
+
+MAX_INDICATORS = 3  # rows answered when several of a project's indicators fit equally
+MONEY_ROWS = ("total_cost", "project_cost", "personnel_cost")
+COST_UNITS = {f: ("円" if f.startswith("unit_cost") else "千円") for f in COST_FIELDS}
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of the sheet: an indicator (by its kind and number) or a cost field."""
+
+    kind: str  # "indicator" or "cost"
+    key: str  # 成果指標② / total_cost
+    name: str  # indicator name, or the cost row's label
+    unit: str
+
+    @property
+    def is_cost(self) -> bool:
+        return self.kind == "cost"
+
+
+def indicator_row(ind: Indicator) -> Row:
+    return Row("indicator", ind.label, ind.name or ind.label, ind.unit or "")
+
+
+def cost_row(field: str) -> Row:
+    return Row("cost", field, lexicon().row_label(field), COST_UNITS[field])
+
+
+def find_indicator(sheet: Sheet, row: Row) -> Indicator | None:
+    """The indicator of ``sheet`` that is ``row``: same name, else same kind and number."""
+    by_name = [i for i in sheet.indicators if (i.name or i.label) == row.name]
+    if by_name:
+        return by_name[0]
+    return next((i for i in sheet.indicators if i.label == row.key), None)
+
+
+def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
+    """The indicators of one project the question names: 成果指標② by number, a name (in full, in
+    part, paraphrased), or every row of a kind (「成果指標は？」)."""
+    f = q.frame
+    if f.kind is not None and f.kind_no is not None:
+        ind = next((i for i in sheet.indicators if i.kind == f.kind and i.no == f.kind_no), None)
+        return [indicator_row(ind)] if ind else []
+    names = [i.name for i in sheet.indicators if i.name]
+    matches = NameMatcher(names, own_words=False).match(q.reading, INDICATOR_IN_SCOPE) if names else []
+    # 「マイナポータル以外」 names what the row is NOT
+    excluded = [m.group(1) for m in re.finditer(r"([^\s(（、の]{2,12})以外", q.frame.norm) if m.group(1) not in ("上記", "その他")]
+    if excluded:
+        kept = [m for m in matches if not any(x in (m.name or "").lower() for x in excluded)]
+        matches = kept or matches
+    if f.kind is not None:
+        kinds = {i.name for i in sheet.indicators if i.kind == f.kind}
+        matches = [m for m in matches if m.name in kinds]
+    picked: list[str] = []
+    if matches:
+        best = matches[0].score
+        # a name spelled out, or words only this row has, settle it; near ties are all answered
+        band = 0.0 if matches[0].exact else 0.12
+        picked = [m.name for m in matches if m.score >= best - band][:MAX_INDICATORS]
+        if best < 0.5 and len(picked) > 1 and not f.kind:
+            picked = picked[:MAX_INDICATORS]
+    if not picked and f.kind is not None:
+        picked = [i.name or i.label for i in sheet.indicators if i.kind == f.kind]
+    rows = []
+    for name in picked:
+        ind = next((i for i in sheet.indicators if (i.name or i.label) == name), None)
+        if ind is not None:
+            rows.append(indicator_row(ind))
+    return rows
+
+
+def cost_rows(q: Query) -> list[Row]:
+    """Cost rows the question names; 「予算」「費用」 → 総事業費 with 事業費・人件費; 「財源」 → revenue;
+    a breakdown adds the parts of a total."""
+    f = q.frame
+    fields = list(f.rows)
+    if "unit_cost_total" in fields and "unit_cost_general" not in fields:
+        fields.append("unit_cost_general")  # the sheet prints both unit costs; both are answers
+    if f.revenue:
+        fields += ["total_cost", *REVENUE_FIELDS]
+    if f.money and not fields:
+        fields = list(MONEY_ROWS)
+    if f.has("breakdown") and ("total_cost" in fields or not fields):
+        fields = ["total_cost", "project_cost", "personnel_cost", *REVENUE_FIELDS] if f.revenue or \
+            any(x in fields for x in REVENUE_FIELDS) else ["total_cost", "project_cost", "personnel_cost"]
+    if f.has("share") and fields and not any(x == "total_cost" for x in fields):
+        fields.append("total_cost")  # the denominator of a share
+    return [cost_row(x) for x in dict.fromkeys(fields)]
+
+
+def share_base(field: str) -> str:
+    """The total a row is a share of: revenue rows and both costs are parts of 総事業費."""
+    return "total_cost"

@@ -1,0 +1,153 @@
+"""The question words of ``lexicon.toml``, loaded once into typed tables and one phrase matcher.
+
+Nothing here knows a store: this is the vocabulary of *questions* (rows of the cost table,
+measures, sections, operations, years, result words) plus the glossaries that carry staff
+shorthand and English to the words sheets print. The store's own vocabulary is linked in
+:mod:`assistant.link`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from ingest.normalize import nfkc
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One lexicon phrase found in a question: ``[start, end)`` of the normalized text."""
+
+    start: int
+    end: int
+    group: str  # "row", "measure", "section", "op", "comparator", "result", "stage", "eval", …
+    key: str  # total_cost, plan, kaizen, why, gt, 継続, …
+    text: str
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+
+@dataclass(frozen=True)
+class RowWords:
+    field: str
+    label: str
+    en_label: str
+
+
+# A kanji typed where the katakana it looks like was meant, between katakana: コンビ二 (二 for ニ).
+_LOOKALIKE = str.maketrans({"二": "ニ", "一": "ー", "口": "ロ", "工": "エ", "力": "カ", "夕": "タ", "卜": "ト", "八": "ハ"})
+_KATA = r"[\u30a1-\u30fa\u30fc]"
+_LOOKALIKE_RE = re.compile(rf"(?<={_KATA}{_KATA})[二一口工力夕卜八](?={_KATA}|[\u4e00-\u9fff])")
+
+
+def normalize(text: str) -> str:
+    """The form every matcher reads: NFKC (全角 → half width), lower case, one space for runs,
+    and a kanji typed for the katakana it resembles fixed (コンビ二 → コンビニ)."""
+    t = re.sub(r"\s+", " ", nfkc(text)).strip().lower()
+    return _LOOKALIKE_RE.sub(lambda m: m.group(0).translate(_LOOKALIKE), t)
+
+
+_ASCII_WORD = re.compile(r"[a-z0-9]")
+
+
+class Lexicon:
+    """Every phrase of the lexicon file, matched longest-first without overlaps."""
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+        self.rows: dict[str, RowWords] = {
+            f: RowWords(f, v["label"], v["en_label"]) for f, v in data["rows"].items()
+        }
+        self.relative: dict[str, int] = {normalize(k): v for k, v in data["years"]["relative"].items()}
+        self.shift: dict[str, int] = {normalize(k): v for k, v in data["years"]["shift"].items()}
+        self.shorthand: dict[str, str] = {normalize(k): v for k, v in data["shorthand"].items()}
+        self.english: dict[str, str] = {normalize(k): v for k, v in data["english"].items()}
+        self.generic_parts: frozenset[str] = frozenset(data["generic"]["name_parts"])
+        self.function_words: frozenset[str] = frozenset(
+            normalize(w) for w in data["function_words"]["ja"] + data["function_words"]["en"]
+        )
+        self.cues: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in data["cues"].items()}
+        self.results: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in data["results"].items()}
+        phrases: dict[str, tuple[str, str]] = {}
+
+        def add(words: list[str], group: str, key: str) -> None:
+            for w in words:
+                phrases.setdefault(normalize(w), (group, key))
+
+        for f, v in data["rows"].items():
+            add(v["ja"] + v["en"], "row", f)
+        add(data["money"]["ja"] + data["money"]["en"], "money", "money")
+        add(data["revenue"]["ja"] + data["revenue"]["en"], "revenue", "revenue")
+        for key, v in data["evaluation"].items():
+            if key not in ("primary", "secondary"):
+                add(v["ja"] + v["en"], "eval", key)
+        for key in ("primary", "secondary"):
+            v = data["evaluation"][key]
+            add(v["ja"] + v["en"], "stage", key)
+        for key, v in data["sections"].items():
+            add(v["ja"] + v["en"], "section", key)
+        for key, v in data["measures"].items():
+            add(v["ja"] + v["en"], "measure", key)
+        for key, v in data["ops"].items():
+            add(v["ja"] + v["en"], "op", key)
+        for key, v in data["comparators"].items():
+            add(v["ja"] + v["en"], "comparator", key)
+        for key, words in data["results"].items():
+            add(list(words), "result", key)
+        for w in self.relative:
+            phrases.setdefault(w, ("relative", w))
+        for w in self.shift:
+            phrases[w] = ("shift", w)  # 「その前年」 is a shift before it is a 前年
+        self.phrases = phrases
+        self._directions = {k: tuple(normalize(w) for w in v["ja"] + v["en"]) for k, v in data["directions"].items()}
+        ordered = sorted(phrases, key=len, reverse=True)
+        self._pattern = re.compile("|".join(re.escape(p) for p in ordered))
+
+    def find(self, norm: str) -> list[Hit]:
+        """Every lexicon phrase in ``norm`` (a :func:`normalize`\\ d question), leftmost-longest.
+
+        An English phrase must stand as whole words (「cost」 is not inside 「costume」)."""
+        out: list[Hit] = []
+        pos = 0
+        while pos < len(norm):
+            m = self._pattern.search(norm, pos)
+            if m is None:
+                break
+            start, end = m.span()
+            word = m.group(0)
+            if _ASCII_WORD.match(word[0]) and start > 0 and _ASCII_WORD.match(norm[start - 1]) or (
+                    _ASCII_WORD.match(word[-1]) and end < len(norm) and _ASCII_WORD.match(norm[end])):
+                # inside a longer English word: try the next start
+                pos = start + 1
+                continue
+            group, key = self.phrases[word]
+            out.append(Hit(start, end, group, key, word))
+            pos = end
+        return out
+
+    def direction(self, norm: str) -> str | None:
+        """up / down when the question asserts one (「増えた理由」), else None."""
+        found = [k for k, words in self._directions.items() if any(_word_in(w, norm) for w in words)]
+        return found[0] if len(found) == 1 else None
+
+    def row_label(self, field: str, lang: str = "ja") -> str:
+        r = self.rows[field]
+        return r.label if lang == "ja" else r.en_label
+
+
+def _word_in(word: str, text: str) -> bool:
+    if _ASCII_WORD.match(word[0]):
+        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
+    return word in text
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The packaged lexicon (``assistant/lexicon.toml``), parsed once per process."""
+    raw = resources.files("assistant").joinpath("lexicon.toml").read_text(encoding="utf-8")
+    return Lexicon(tomllib.loads(raw))

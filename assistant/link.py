@@ -1,0 +1,424 @@
+"""Schema linking: which of the store's own items a question's words name.
+
+Everything the store holds is linkable — project names and the short forms people use,
+部/課, indicator names — and every part of a question the lexicon did not explain is matched
+against them: by the character bigrams and Sudachi words they share (weighted by how rare each
+word is among the store's names, generic parts such as 事業・推進・支援 counting little), through
+the lexicon's glossaries (staff shorthand, English), and, when an embedder is at hand, by the e5
+model (paraphrases; English ↔ Japanese). Content words that nothing explains are reported: a
+question about 「導入業者」 must be declined, not answered with a neighbouring figure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant.lexicon import lexicon, normalize
+from assistant.resolve import bigrams, similarity, squash
+from assistant.romaji import fold, katakana_to_romaji
+from assistant.sudachi import Token, tokens
+
+_NOUNISH = frozenset({"名詞", "接頭辞", "接尾辞"})
+GENERIC_WEIGHT = 0.15
+UNIQUE_WORDS = 0.72  # the score of a name two of whose own words (no other name has them) are used
+FRAGMENT = 6  # characters of a name written out in one run: named, whatever the rest of it says
+ONE_OWN_WORD = 0.62  # … one such word (除雪, 食育, 通学路): named, unless an indicator explains the word better
+SUFFIX_WEIGHT = 0.3
+_PARTICLES = frozenset("のはがをにでともへやか")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A content word of a question: a noun (with its suffixes) or verb stem, with its span."""
+
+    text: str
+    forms: frozenset[str]  # normalized form, surface and mode-A pieces
+    start: int
+    end: int
+    noun: bool = True  # a noun (or prefix + noun): what a question can ask *about*
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question prepared for matching: its units and every reading (as written, with staff
+    shorthand spelled out, English carried to Japanese words)."""
+
+    norm: str
+    units: tuple[Unit, ...]
+    variants: tuple[str, ...]  # texts to test names against
+    forms: dict[str, tuple[int, int]]  # every word form → the question span it came from
+
+    def span_of(self, form: str) -> tuple[int, int] | None:
+        return self.forms.get(form)
+
+
+def _name_units(name: str) -> list[Token]:
+    return [t for t in tokens(normalize(name)) if t.content]
+
+
+@lru_cache(maxsize=1 << 12)
+def read_question(norm: str) -> Reading:
+    """Units, readings and word forms of a normalized question."""
+    lex = lexicon()
+    toks = tokens(norm)
+    units: list[Unit] = []
+    forms: dict[str, tuple[int, int]] = {}
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if not t.content:
+            i += 1
+            continue
+        # a compound noun (with its prefixes and suffixes) is one unit: 導入+業+者, スマート+申請+システム
+        j = i + 1
+        if t.pos in _NOUNISH:
+            while j < len(toks) and toks[j].pos in _NOUNISH and not re.match(r"[a-z0-9]", toks[j].surface) \
+                    and not re.match(r"[a-z0-9]", toks[j - 1].surface[-1:]):
+                j += 1
+        else:
+            while j < len(toks) and toks[j].pos == "接尾辞":
+                j += 1
+        group = toks[i:j]
+        text = norm[group[0].start:group[-1].end]
+        fs = {text}
+        for g in group:
+            fs |= {g.form, g.surface.lower(), *g.parts}
+        noun = any(g.pos in ("名詞", "接頭辞") for g in group)
+        units.append(Unit(text, frozenset(f for f in fs if f), group[0].start, group[-1].end, noun))
+        for f in fs:
+            forms.setdefault(f, (group[0].start, group[-1].end))
+        for g in group:
+            forms.setdefault(g.form, (g.start, g.end))
+            forms.setdefault(g.surface.lower(), (g.start, g.end))
+            for part in g.parts:
+                forms.setdefault(part, (g.start, g.end))
+        i = j
+    # English words that are no known word may be Japanese names spelled out (Kikuta, Tsutsumishita)
+    for m in re.finditer(r"[a-z]{4,}", norm):
+        w = m.group(0)
+        if not _english_known(w):
+            forms.setdefault(fold(w), m.span())
+    variants = [norm]
+    spelled = norm
+    for short, full in lex.shorthand.items():
+        if short in spelled and full not in spelled:
+            if re.fullmatch(r"[a-z]+", short):  # dx, ict: whole words only
+                spelled = re.sub(rf"(?<![a-z]){short}(?![a-z])", full, spelled)
+            else:
+                spelled = spelled.replace(short, full)
+    if spelled != norm:
+        variants.append(spelled)
+    english = _english_words(norm)
+    if english:
+        variants.append(" ".join(w for w, _ in english))
+        for ja, span in english:
+            for t in tokens(ja):
+                if t.content:
+                    forms.setdefault(t.form, span)
+                    for p in t.parts:
+                        forms.setdefault(p, span)
+            forms.setdefault(ja, span)
+    for v in variants[1:]:
+        for t in tokens(v):
+            if t.content:
+                forms.setdefault(t.form, (0, 0))
+                for p in t.parts:
+                    forms.setdefault(p, (0, 0))
+    return Reading(norm, tuple(units), tuple(variants), forms)
+
+
+def _english_words(norm: str) -> list[tuple[str, tuple[int, int]]]:
+    """Japanese words for the English phrases of the question (longest phrases first)."""
+    if not re.search(r"[a-z]{2}", norm):
+        return []
+    gloss = lexicon().english
+    norm = norm.replace("-", " ")  # fixed-asset, school-route: one phrase with or without the hyphen
+    out: list[tuple[str, tuple[int, int]]] = []
+    taken: list[tuple[int, int]] = []
+    for phrase in sorted(gloss, key=len, reverse=True):
+        for m in re.finditer(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", norm):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            taken.append(m.span())
+            out.append((gloss[phrase], m.span()))
+    return sorted(out, key=lambda x: x[1])
+
+
+@dataclass(frozen=True)
+class Match:
+    name: str
+    score: float
+    span: tuple[int, int]  # where in the question (0, 0 when found only through a reading)
+    exact: bool = False
+
+
+class NameMatcher:
+    """Names (projects, indicators) matched against questions by words and bigrams.
+
+    A name's words are weighted by rarity among the names (idf); generic parts of names
+    (事業, 推進, 支援 …) and suffixes weigh little, so 「集会所の補助」 covers most of
+    地域集会所補助事業 and 「推進事業」 covers almost nothing."""
+
+    def __init__(self, names: Iterable[str], generic: frozenset[str] | None = None, own_words: bool = True) -> None:
+        self.names = list(dict.fromkeys(n for n in names if n))
+        self.own_words = own_words  # a word only one name has settles it (project names, not indicators)
+        generic = generic if generic is not None else lexicon().generic_parts
+        self._units: list[list[tuple[frozenset[str], float, str]]] = []
+        df: Counter[str] = Counter()
+        raw: list[list[Token]] = []
+        for name in self.names:
+            toks = _name_units(name)
+            raw.append(toks)
+            df.update({t.form for t in toks} | {t.surface.lower() for t in toks})
+        n = max(len(self.names), 1)
+        self._df = df
+        self._generic = generic
+        self._postings: dict[str, list[int]] = {}
+        for i, toks in enumerate(raw):
+            units = []
+            for t in toks:
+                w = math.log(1 + n / df[t.form])
+                if t.form in generic or t.surface in generic:
+                    w *= GENERIC_WEIGHT
+                elif t.pos == "接尾辞" or len(t.surface) == 1:
+                    w *= SUFFIX_WEIGHT
+                romaji = katakana_to_romaji(t.reading) if t.reading and len(t.surface) >= 2 else ""
+                forms = frozenset({t.form, t.surface.lower(), *t.parts} | ({romaji} if len(romaji) >= 4 else set()))
+                units.append((forms, w if t.pos in ("名詞", "接頭辞", "接尾辞") else w * 0.5,
+                              t.surface.lower() if t.pos in ("名詞", "接頭辞", "接尾辞") else ""))
+                for f in forms:
+                    if f not in generic and len(f) >= 2 or t.pos not in ("接尾辞",) and len(f) >= 2:
+                        self._postings.setdefault(f, []).append(i)
+            self._units.append(units)
+        self._bigram_post: dict[str, list[int]] = {}
+        for i, name in enumerate(self.names):
+            for b in bigrams(name):
+                self._bigram_post.setdefault(b, []).append(i)
+
+    def candidates(self, r: Reading) -> set[int]:
+        out: set[int] = set()
+        for f in r.forms:
+            out.update(self._postings.get(f, ()))
+        grams: Counter[int] = Counter()
+        for v in r.variants:
+            for b in bigrams(v):
+                for i in self._bigram_post.get(b, ()):
+                    grams[i] += 1
+        out.update(i for i, c in grams.items() if c >= 2)
+        return out
+
+    def match(self, r: Reading, threshold: float, only: Iterable[str] | None = None) -> list[Match]:
+        """Names scoring at least ``threshold`` against the question, best first."""
+        if only is not None:
+            wanted = set(only)
+            ids: Iterable[int] = [i for i, n in enumerate(self.names) if n in wanted]
+        else:
+            ids = self.candidates(r)
+        out = []
+        for i in ids:
+            m = self._score(i, r)
+            if m.score >= threshold:
+                out.append(m)
+        out.sort(key=lambda m: (-m.score, self.names.index(m.name) if len(out) < 64 else 0))
+        return out
+
+    def _score(self, i: int, r: Reading) -> Match:
+        name = self.names[i]
+        sq = squash(name)
+        for v in r.variants:
+            pos = squash(v).find(sq) if sq else -1
+            if pos >= 0:
+                return Match(name, 1.0, _locate(r.norm, name), exact=True)
+        units = self._units[i]
+        total = sum(w for _, w, _ in units) or 1.0
+        got = 0.0
+        spans = []
+        own = set()
+        for forms, w, surface in units:
+            hit = next((f for f in forms if f in r.forms), None)
+            where = None
+            if hit is not None:
+                where = r.forms[hit]
+            elif surface and len(surface) >= 2 and (pos := _at_word_start(surface, r)) >= 0:
+                hit, where = surface, (pos, pos + len(surface))
+            part = 1.0
+            if hit is None and surface and len(surface) >= 3:
+                # part of a long word: 「不登校」 of 不登校児童 (one word to the dictionary)
+                sub, pos = _longest_common(surface, r)
+                if len(sub) >= 2 and re.search(r"[一-龥]{2}|[ァ-ヶー]{3}", sub):
+                    hit, where, part = sub, (pos, pos + len(sub)), len(sub) / len(surface)
+            if hit is None:
+                continue
+            got += w * part
+            if w > GENERIC_WEIGHT * 2 and where != (0, 0):
+                spans.append(where)
+            if surface and len(hit) >= 2 and hit not in self._generic and self._df.get(surface, self._df.get(hit, 0)) == 1 \
+                    and hit not in lexicon().phrases:  # 評価 of 固定資産評価適正化事業 is a question word too
+                own.add(surface)
+        cover = got / total
+        bigram = max(similarity(v, name) for v in r.variants)
+        score = max(cover, bigram * 0.95)
+        # a long piece of the name written out (「電子申請手続き数」 of オンラインによる電子申請手続き数（上記以外）)
+        frag = max(len(_common_run(sq, squash(v))) for v in r.variants)
+        if frag >= FRAGMENT:
+            score = max(score, min(0.9, 0.6 + 0.03 * frag))
+        # Words only this name has settle it even when the question leaves others out
+        # (「職員研修の事業」 for 技術力向上職員研修事業).
+        if self.own_words and len(own) >= 2:
+            score = max(score, UNIQUE_WORDS)
+        elif self.own_words and own:
+            score = max(score, ONE_OWN_WORD)
+        span = (min(s for s, _ in spans), max(e for _, e in spans)) if spans else _bigram_span(r.norm, name)
+        return Match(name, round(score, 4), span)
+
+
+def _common_run(a: str, b: str) -> str:
+    """The longest run of characters ``a`` and ``b`` share."""
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + len(best) + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    return best
+
+
+def _at_word_start(piece: str, r: Reading) -> int:
+    """Where ``piece`` starts a word of the question (職員 does not start 教職員), else −1."""
+    for u in r.units:
+        if u.text.startswith(piece):
+            return u.start
+        for t in u.forms:
+            if t.startswith(piece) and (pos := r.norm.find(piece, u.start, u.end)) == u.start:
+                return pos
+    return -1
+
+
+def _longest_common(word: str, r: Reading) -> tuple[str, int]:
+    """The longest piece of ``word`` that starts a word of the question, and where."""
+    for size in range(len(word), 1, -1):
+        for i in range(len(word) - size + 1):
+            pos = _at_word_start(word[i:i + size], r)
+            if pos >= 0:
+                return word[i:i + size], pos
+    return "", -1
+
+
+def _locate(norm: str, name: str) -> tuple[int, int]:
+    n = normalize(name)
+    pos = norm.find(n)
+    if pos >= 0:
+        return pos, pos + len(n)
+    return _bigram_span(norm, name)
+
+
+def _bigram_span(norm: str, name: str) -> tuple[int, int]:
+    nb = bigrams(name)
+    hits = [i for i in range(len(norm) - 1) if squash(norm[i:i + 2]) in nb]
+    return (min(hits), max(hits) + 2) if hits else (0, 0)
+
+
+# ── explaining a question's words ──────────────────────────────────────────────────────────
+
+
+@dataclass
+class Explained:
+    """Which parts of the question are accounted for, and by what."""
+
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def add(self, span: tuple[int, int]) -> None:
+        if span != (0, 0):
+            self.spans.append(span)
+
+    def covers(self, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in self.spans)
+
+
+_NUMBERISH = re.compile(r"^[\d.,%]+$|^[rhs]?\d+$|^fy\d*$")
+
+
+def unexplained(r: Reading, explained: Explained, known_text: str, capitalized: Iterable[str] = ()) -> list[str]:
+    """Nouns of the question that nothing explains: not a lexicon phrase, not a function word,
+    not written in ``known_text`` (the scoped sheets' names and prose) — piece by piece, so
+    「キャッシュレス決済の導入業者」 over the seed sheet leaves 業者. English words must be in the
+    lexicon or its glossary (proper nouns, capitalized in the question, are let through)."""
+    lex = lexicon()
+    fw = lex.function_words
+    caps = set(capitalized)
+    out = []
+    for u in r.units:
+        if not u.noun or explained.covers(u.start, u.end) or _NUMBERISH.match(u.text):
+            continue
+        if u.text in fw or all(ch in _PARTICLES for ch in u.text):
+            continue
+        if re.fullmatch(r"[a-z][a-z'\-]*", u.text):
+            if u.text in caps or len(u.text) <= 2 or _english_known(u.text):
+                continue
+            out.append(u.text)
+            continue
+        if _segmented(u.text, known_text, fw, lex.phrases, lex.shorthand):
+            continue
+        if len(u.text) == 1:
+            continue
+        out.append(u.text)
+    return out
+
+
+@lru_cache(maxsize=1 << 12)
+def _english_known(word: str) -> bool:
+    lex = lexicon()
+    if word in lex.function_words or word in lex.english or word in lex.phrases:
+        return True
+    stem = word[:-1] if word.endswith("s") else word
+    return any(stem in p.split() or word in p.split() for p in (*lex.english, *lex.phrases))
+
+
+def head(r: Reading, explained: Explained) -> Unit | None:
+    """The noun a Japanese question asks about: its last noun that no lexicon phrase, year or name
+    explains (「キャッシュレス決済の導入業者は？」 → 導入業者; 「…の参加人数は？」 → 参加人数)."""
+    fw = lexicon().function_words
+    for u in reversed(r.units):
+        if not u.noun or explained.covers(u.start, u.end) or _NUMBERISH.match(u.text):
+            continue
+        if u.text in fw or u.text.startswith("何") or re.fullmatch(r"[a-z'\-]+", u.text) or len(u.text) < 2:
+            continue
+        if u.text.endswith(("以外", "を除く", "除き")) or r.norm[u.end:u.end + 2] in ("以外",):
+            continue  # 「マイナポータル以外」 says what the row is not
+        if _segmented(u.text, "", fw, lexicon().phrases):
+            continue
+        return u
+    return None
+
+
+def covered(word: str, names: Iterable[str]) -> bool:
+    """``word`` is made of pieces of these names, lexicon phrases and function words."""
+    lex = lexicon()
+    text = " ".join(normalize(n) for n in names)
+    full = word
+    for short, long_ in lex.shorthand.items():
+        if short in full:
+            full = full.replace(short, long_)
+    return _segmented(word, text, lex.function_words) or _segmented(full, text, lex.function_words)
+
+
+def _segmented(word: str, known: str, fw: frozenset[str], *vocab: dict) -> bool:
+    """``word`` splits into pieces each written in ``known`` (2+ characters), a lexicon phrase or
+    a function word: 導入業者 is 導入 (known) + 業者 (not)."""
+    n = len(word)
+    ok = [False] * (n + 1)
+    ok[0] = True
+    for i in range(n):
+        if not ok[i]:
+            continue
+        for j in range(n, i, -1):
+            piece = word[i:j]
+            if (len(piece) >= 2 and piece in known) or piece in fw or any(piece in v for v in vocab):
+                ok[j] = True
+    return ok[n]

@@ -1,0 +1,71 @@
+"""Derived measures, computed in code from figures the store holds: achievement rates, changes,
+growth rates, shares of a total, verdicts against a plan. Exact decimals, rounded half up to one
+place where a rate is shown; each result says which figures it came from."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from assistant.answer import Number
+from ingest.normalize import nfkc
+
+ONE_PLACE = Decimal("0.1")
+
+
+def _d(v: Number) -> Decimal:
+    return Decimal(str(v))
+
+
+def _out(d: Decimal) -> Number:
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def percent(num: Number | None, den: Number | None) -> float | None:
+    """num ÷ den × 100, half up to one decimal: 316,799 / 300,000 → 105.6."""
+    if num is None or den in (None, 0):
+        return None
+    return float((_d(num) * 100 / _d(den)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP))
+
+
+rate = percent  # actual ÷ plan
+
+
+def diff(a: Number | None, b: Number | None) -> Number | None:
+    """a − b, exact."""
+    if a is None or b is None:
+        return None
+    return _out(_d(a) - _d(b))
+
+
+def growth(new: Number | None, old: Number | None) -> float | None:
+    """The change from ``old`` to ``new`` in % of ``old`` (half up, one decimal)."""
+    if new is None or old in (None, 0):
+        return None
+    return float(((_d(new) - _d(old)) * 100 / _d(old)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP))
+
+
+def total(values: list[Number | None]) -> Number | None:
+    got = [v for v in values if v is not None]
+    return _out(sum((_d(v) for v in got), Decimal(0))) if got else None
+
+
+# Indicators that count something to be kept down (the plan is a ceiling) …
+_KEEP_DOWN = ("事故", "待機児童", "死亡", "発生件数", "排出量", "被害", "不法投棄", "滞納", "未納", "苦情",
+              "待ち時間", "待機時間", "離職", "超過勤務", "残業", "犯罪", "出火", "虐待", "不登校", "回収量", "負傷")
+# … unless what is counted is the remedy (温室効果ガス排出量削減率, 浸水被害の解消戸数).
+_REDUCTION = ("削減", "減少率", "低減", "抑制率", "解消", "防止", "対策")
+
+
+@lru_cache(maxsize=1 << 14)
+def lower_is_better(name: str | None) -> bool:
+    """Whether an indicator meets its plan by staying under it (事故件数, ごみ排出量, 待機児童数)."""
+    n = nfkc(name or "")
+    return any(k in n for k in _KEEP_DOWN) and not any(k in n for k in _REDUCTION)
+
+
+def met(actual: Number | None, plan: Number | None, name: str | None) -> bool | None:
+    """Whether the actual met the plan (for an indicator to keep down: stayed at or under it)."""
+    if actual is None or plan is None:
+        return None
+    return actual <= plan if lower_is_better(name) else actual >= plan

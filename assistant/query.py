@@ -1,0 +1,311 @@
+"""A question linked to the store: which projects it is about (named, by 課, chosen in the UI, the
+conversation's, the only one there is, or the only one with the row asked), which indicators it
+names, and which of its words nothing in the store explains.
+
+The question types (:mod:`assistant.kinds`) read a :class:`Query`; none of them parses text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.lexicon import lexicon
+from assistant.lexicon import normalize as lex_normalize
+from assistant.link import Explained, Match, Reading, Unit, covered, head, read_question, unexplained
+from assistant.resolve import Catalog, IndicatorRef, SheetRef, project_core, project_key, squash
+from assistant.understand import Frame, drop_hits
+from ingest.normalize import nfkc
+
+How = Literal["named", "org", "scope", "focus", "only", "indicator", "none"]
+
+PROJECT_THRESHOLD = 0.6  # a name covered this well (weighted words, bigrams) is named
+PROJECT_BAND = 0.08  # names within this of the best are equally named
+INDICATOR_ANYWHERE = 0.62  # an indicator found across the store, no project given
+INDICATOR_IN_SCOPE = 0.45  # an indicator of the project(s) the question is about
+INDICATOR_UNIQUE = 0.45  # … found across the store in one project only
+INDICATOR_ASKED = 0.45  # an indicator of the project this well named makes the question a figure question
+
+
+@dataclass
+class Project:
+    """One project: its sheets (one per evaluated year), oldest first."""
+
+    refs: list[SheetRef]
+    score: float = 1.0
+
+    @property
+    def key(self) -> tuple[str | None, str | None]:
+        return project_key(self.refs[0])
+
+    @property
+    def name(self) -> str:
+        return self.refs[0].project or self.refs[0].sheet_id
+
+    @property
+    def latest(self) -> SheetRef:
+        return max(self.refs, key=lambda s: s.target_fy or 0)
+
+    @property
+    def org(self) -> str:
+        r = self.refs[0]
+        return r.section or r.department or ""
+
+    @property
+    def sheet_ids(self) -> list[str]:
+        return [r.sheet_id for r in self.refs]
+
+
+@dataclass
+class Focus:
+    """What the conversation was about: follow-ups (その前年は？ 計画値は？ 人件費は？) start here."""
+
+    sheet_ids: list[str] = field(default_factory=list)
+    rows: list[str] = field(default_factory=list)  # indicator labels (成果指標②) or cost fields
+    years: list[int] = field(default_factory=list)
+    intent: str | None = None
+    recent: list[int] = field(default_factory=list)  # the years of the last turns on this topic (for 「何件増えた？」)
+
+
+@dataclass
+class Query:
+    frame: Frame
+    reading: Reading
+    projects: list[Project] = field(default_factory=list)  # what the question is about
+    how: How = "none"
+    candidates: list[Project] = field(default_factory=list)  # several fit and none was said
+    indicators: list[tuple[float, IndicatorRef]] = field(default_factory=list)  # store-wide matches
+    org_ids: list[str] | None = None  # sheets of a 部/課 the question names
+    org_name: str | None = None
+    unknown_project: str | None = None  # 「宇宙開発推進事業」: looks like a project, matches none
+    unexplained: list[str] = field(default_factory=list)
+    head: Unit | None = None  # the noun a Japanese question asks about, when no lexicon word is it
+    head_rows: list[IndicatorRef] = field(default_factory=list)  # the project's rows the head names
+    scope_rows: list[Match] = field(default_factory=list)  # indicator names of the projects in question
+    strong_unexplained: bool = False  # a name the store does not know (仙台市, Sendai): never answered around
+    focus: Focus | None = None
+    explained: Explained = field(default_factory=Explained)
+
+    @property
+    def lang(self) -> str:
+        return self.frame.lang
+
+    @property
+    def single(self) -> Project | None:
+        return self.projects[0] if len(self.projects) == 1 else None
+
+
+def projects_of(cat: Catalog, refs: list[SheetRef], score: float = 1.0) -> list[Project]:
+    """Sheets grouped into projects (every evaluated year of each), in first-seen order."""
+    out: dict[tuple[str | None, str | None], Project] = {}
+    for r in refs:
+        key = project_key(r)
+        if key not in out:
+            sheets = sorted(cat.sheets_of(r), key=lambda s: s.target_fy or 0)
+            out[key] = Project(sheets, score)
+    return list(out.values())
+
+
+def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[SheetRef] | None,
+               known_text: callable) -> Query:  # type: ignore[valid-type]
+    """Link a question to the store. ``known_text(sheet_ids)`` gives the text of those sheets
+    (sections and names) for telling which words the sheets hold."""
+    r = read_question(frame.norm)
+    q = Query(frame=frame, reading=r, focus=focus)
+    for h in frame.hits:
+        q.explained.add(h.span)
+    for span in _year_spans(frame.norm):
+        q.explained.add(span)
+    if frame.kind_span:
+        q.explained.add(frame.kind_span)
+
+    # Names of projects, 部/課 and indicators found anywhere in the question.
+    named = cat.project_matcher.match(r, PROJECT_THRESHOLD - 0.15)
+    inds = cat.indicator_matcher.match(r, INDICATOR_ANYWHERE - 0.1)
+    named = _drop_explained_by_indicators(named, inds)
+    exact = [m for m in named if m.exact]
+    if exact:  # a name spelled out in full: names inside a longer spelled-out name are not named
+        named = [m for m in named if m.exact and not any(m is not o and squash(m.name) in squash(o.name)
+                                                          for o in exact)]
+    groups = _mentions(named)
+    chosen = [m for g in groups for m in g]
+    for m in chosen:
+        q.explained.add(m.span)
+    orgs = cat.organisations(frame.text)
+    if orgs:
+        q.org_ids = [s.sheet_id for s in orgs]
+        q.org_name = orgs[0].section if orgs[0].section and squash(orgs[0].section) in squash(frame.text) \
+            else orgs[0].department
+        for name in {orgs[0].section, orgs[0].department}:
+            if name:
+                pos = frame.norm.find(nfkc(name).lower())
+                if pos >= 0:
+                    q.explained.add((pos, pos + len(name)))
+
+    named_spans = [m.span for m in chosen if m.exact]
+    if named_spans:
+        drop_hits(frame, named_spans)
+    projects = [p for m in chosen for p in projects_of(cat, cat.by_project_name(m.name), m.score)]
+    strong_inds = [m for m in inds if m.score >= INDICATOR_ANYWHERE]
+    if projects and not exact and strong_inds:
+        # a project named by one word loses to an indicator named in full elsewhere:
+        # 「窓口でのキャッシュレス決済の利用件数」 is not about 書かない窓口導入事業
+        homes = {project_key(ref) for m in strong_inds for ref in (cat.sheet(i.sheet_id) for i in
+                                                                     cat.indicators_named(m.name)) if ref}
+        best_ind = max(m.score for m in strong_inds)
+        if homes and not any(p.key in homes for p in projects) and best_ind >= max(0.75, max(
+                p.score for p in projects) + 0.05):
+            projects = []
+    if projects and q.org_ids is not None:  # 「市民部のデジタルファースト推進事業」: the 課 picks among namesakes
+        kept = []
+        for p in projects:
+            namesakes = [o for o in projects if o.name == p.name]
+            if len(namesakes) == 1 or set(p.sheet_ids) & set(q.org_ids) or not any(
+                    set(o.sheet_ids) & set(q.org_ids) for o in namesakes):
+                kept.append(p)
+        # a project guessed from a word or two yields to the 課 the question names outright
+        projects = [p for p in kept if p.score >= 1.0 or set(p.sheet_ids) & set(q.org_ids)]
+    q.indicators = [(m.score, ref) for m in inds for ref in cat.indicators_named(m.name)]
+
+    if projects and scope and not exact:
+        projects = []  # the sheets the user chose outrank a name guessed from a word
+    if projects:
+        ambiguous = any(len(g) > 1 for g in groups)
+        if not ambiguous:
+            q.projects, q.how = projects, "named"
+        else:
+            q.candidates, q.how = projects, "named"
+    elif q.org_ids is not None:
+        group = projects_of(cat, [cat.sheet(i) for i in q.org_ids if cat.sheet(i)])  # type: ignore[misc]
+        q.projects if len(group) != 1 else None
+        if len(group) == 1:
+            q.projects, q.how = group, "org"
+        else:
+            q.candidates, q.how = group, "org"
+    elif scope:
+        q.projects, q.how = projects_of(cat, scope), "scope"
+    elif (unknown := _unknown_project(frame.text, cat)) is not None:
+        q.unknown_project = unknown
+    elif focus is not None and focus.sheet_ids and not _cross_project(frame) and not _elsewhere(q, cat, focus):
+        refs = [s for s in (cat.sheet(i) for i in focus.sheet_ids) if s is not None]
+        q.projects, q.how = projects_of(cat, refs), "focus"
+    elif len(cat.projects_all()) == 1:
+        q.projects, q.how = projects_of(cat, cat.sheets[:1]), "only"
+    elif q.indicators:
+        best = q.indicators[0][0]
+        near = [ref for sc, ref in q.indicators if sc >= best - 0.1]
+        near_projects = projects_of(cat, [cat.sheet(i.sheet_id) for i in near if cat.sheet(i.sheet_id)])  # type: ignore[misc]
+        if best >= INDICATOR_ANYWHERE or (best >= INDICATOR_UNIQUE and len(near_projects) == 1):
+            homes = [ref for sc, ref in q.indicators if sc >= best - 1e-6]
+            group = projects_of(cat, [cat.sheet(i.sheet_id) for i in homes if cat.sheet(i.sheet_id)])  # type: ignore[misc]
+            q.projects, q.how = group, "indicator"
+    if frame.lang == "ja":
+        q.head = head(r, q.explained)
+    scoped_names = sorted({i.name for p in (q.projects or q.candidates) for ref in p.refs
+                           for i in cat.indicators_of(ref.sheet_id) if i.name})
+    if scoped_names:
+        from assistant.link import NameMatcher
+
+        q.scope_rows = NameMatcher(scoped_names, own_words=False).match(r, INDICATOR_ASKED)
+        for m in q.scope_rows:
+            q.explained.add(m.span)
+        exact_rows = [m.span for m in q.scope_rows if m.exact]
+        if exact_rows:  # 「全国学力・学習状況調査の平均正答率」 asks no 状況 section
+            drop_hits(frame, exact_rows)
+    ids = [i for p in (q.projects or q.candidates) for i in p.sheet_ids]
+    if q.head is not None:
+        scoped = [i for p in (q.projects or q.candidates) for ref in p.refs for i in cat.indicators_of(ref.sheet_id)]
+        q.head_rows = [i for i in scoped if i.name and covered(q.head.text, [i.name])]
+    caps = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]+", frame.text)}
+    q.unexplained = unexplained(r, q.explained, known_text(ids or None), ())
+    q.strong_unexplained = any(w in caps for w in q.unexplained)
+    return q
+
+
+def _mentions(named: list[Match]) -> list[list[Match]]:
+    """Names grouped by where the question mentions them: each group is one mention (several
+    names in a group fit it equally); separate groups are separate projects (a comparison)."""
+    groups: list[list[Match]] = []
+    for m in sorted(named, key=lambda m: -m.score):
+        if m.score < PROJECT_THRESHOLD:
+            continue
+        hit = next((g for g in groups if any(_overlap(m.span, o.span) for o in g)), None)
+        if hit is None:
+            groups.append([m])
+        elif m.score >= hit[0].score - PROJECT_BAND and not hit[0].exact:
+            hit.append(m)
+    return groups
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    if a == (0, 0) or b == (0, 0):
+        return True  # found only through a reading: no place of its own in the question
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _elsewhere(q: Query, cat: Catalog, focus: Focus) -> bool:
+    """The question names an indicator the project under discussion does not have (and another
+    does): the conversation moves to that project."""
+    if not q.indicators or q.indicators[0][0] < INDICATOR_ANYWHERE:
+        return False
+    best = q.indicators[0][0]
+    homes = {project_key(ref) for sc, i in q.indicators if sc >= best - 1e-6 for ref in [cat.sheet(i.sheet_id)] if ref}
+    here = {project_key(ref) for i in focus.sheet_ids for ref in [cat.sheet(i)] if ref}
+    return bool(homes) and not (homes & here)
+
+
+def _drop_explained_by_indicators(named: list[Match], inds: list[Match]) -> list[Match]:
+    """A project found only through words an indicator's name explains at least as well is not
+    named: 「キャッシュレス決済の利用件数」 is not キャッシュレス決済推進事業."""
+    out = []
+    for m in named:
+        if m.exact:
+            out.append(m)
+            continue
+        s, e = m.span
+        if any(i.score > m.score + 0.02 and i.span[0] <= s and e <= i.span[1] for i in inds):
+            continue
+        out.append(m)
+    return out
+
+
+_CROSS = re.compile(r"どの事業|各事業|全事業|すべての事業|全ての事業|事業は[？?]|事業を|事業が|事業で|事業のうち|事業の中|"
+                    r"which project|what project|all projects|any project|projects")
+
+
+def _cross_project(frame: Frame) -> bool:
+    """The question is about the store, not one project (rankings, filters, lists)."""
+    return bool(frame.rank or frame.has("list", "count", "under_plan", "over_plan") and _CROSS.search(frame.norm)
+                or frame.results and _CROSS.search(frame.norm)
+                or (frame.threshold is not None and _CROSS.search(frame.norm)))
+
+
+_YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?度?|(?:令和|平成|昭和|r|h)\s*(?:\d{1,2}|元)\s*年?度?|fy\s?'?\d{2,4}|\d{1,2}\s*年度")
+
+
+def _year_spans(norm: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _YEAR_SPAN.finditer(norm)]
+
+
+_PROJECT_WORD = re.compile(r"([^\s、。「」（）()のはがをにでと]{2,30}事業)(?![費所者])")
+_GENERIC = ("関連事業", "の事業", "全事業", "各事業", "対象事業", "継続事業", "新規事業", "実施事業", "この事業", "本事業",
+            "当該事業", "補助事業", "単独事業", "主要事業")
+
+
+def _unknown_project(text: str, cat: Catalog) -> str | None:
+    """A name that looks like a project (…事業) but resembles none in the store. Not a phrase
+    that merely ends in 事業 (「一番大きい事業」「上位3事業」「登録されてる事業」)."""
+    lex = lexicon()
+    for m in _PROJECT_WORD.finditer(nfkc(text)):
+        name = m.group(1)
+        if name.endswith(_GENERIC) or len(name) <= 4 or "年度" in name:
+            continue
+        before = name[-3]
+        if re.match(r"[\u3040-\u309f\d]", before) or any(h.group in ("op", "comparator", "measure", "row", "money")
+                                                         for h in lex.find(lex_normalize(name))):
+            continue
+        core = project_core(name)
+        if len(squash(core)) >= 2 and not cat.resembles_project(core, 0.6):
+            return name
+    return None
