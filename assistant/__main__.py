@@ -24,13 +24,16 @@ def _print_answer(answer, as_json: bool, extra: dict | None = None) -> None:  # 
     if as_json:
         obj = json.loads(answer.model_dump_json())
         obj = {**(extra or {}), **{k: obj[k] for k in ("question", "answer", "answerable", "facts", "citations", "mode")},
-               **{k: obj[k] for k in ("intent", "sheet_ids")}}
+               **{k: obj[k] for k in ("intent", "sheet_ids")}, **({"choices": obj["choices"]} if obj["choices"] else {})}
         sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
         return
     print(answer.answer)
     if answer.facts and not answer.citations:
-        sources = sorted({f"{f.project}（{f.sheet_id}）" for f in answer.facts})
-        print("\n出典: " + "、".join(sources))
+        sources = sorted({f"{f.project}（{f.sheet_id}）" for f in answer.facts if f.sheet_id != "*" and f.project})
+        if sources:
+            print("\n出典: " + "、".join(sources))
+    if answer.choices:
+        print("\n候補: " + "、".join(f"{c.project}（{c.section or ''}、{c.target_fy}年度）" for c in answer.choices))
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -40,12 +43,25 @@ def _ask(args: argparse.Namespace) -> int:
         print("error: give a question, or --batch FILE.jsonl", file=sys.stderr)
         return 2
     assistant = _assistant(args)
-    _print_answer(assistant.ask(args.question), args.json)
+    _print_answer(assistant.ask(args.question, scope=_scope(assistant, args)), args.json)
     return 0
 
 
+def _scope(assistant, args: argparse.Namespace) -> list[str] | None:  # noqa: ANN001
+    """``--sheet ID_OR_NAME`` (repeatable): what a question that names no project is about."""
+    if not args.sheet:
+        return None
+    missing = [s for s in args.sheet if not assistant.resolve_scope([s])]
+    if missing:
+        raise SheetError(missing[0], "no such sheet or project in the store (python -m ingest list shows them)")
+    return list(args.sheet)
+
+
 def _batch(args: argparse.Namespace) -> int:
-    """Many independent questions (no shared history), one model load."""
+    """Many questions, one model load. Lines that share a ``conversation`` key are one
+    conversation in file order (follow-ups see the earlier turns); the others are independent."""
+    from assistant.chain import Turn
+
     path = Path(args.batch)
     if not path.exists():
         raise SheetError(str(path), "no such file")
@@ -55,12 +71,19 @@ def _batch(args: argparse.Namespace) -> int:
             continue
         try:
             item = json.loads(line)
-            items.append((item.get("id", n), str(item["question"])))
+            conv = item.get("conversation")
+            items.append((item.get("id", n), str(item["question"]), None if conv is None else str(conv)))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
             raise SheetError(str(path), f"line {n} is not {{\"id\": …, \"question\": …}}") from None
     assistant = _assistant(args)
-    for qid, question in items:
-        _print_answer(assistant.ask(question), True, {"id": qid})
+    scope = _scope(assistant, args)
+    histories: dict[str, list] = {}
+    for qid, question, conv in items:
+        history = histories.setdefault(conv, []) if conv is not None else []
+        answer = assistant.ask(question, history, scope=scope)
+        if conv is not None:
+            history.append(Turn(question, answer))
+        _print_answer(answer, True, {"id": qid})
     return 0
 
 
@@ -68,6 +91,7 @@ def _chat(args: argparse.Namespace) -> int:
     from assistant.chain import Turn
 
     assistant = _assistant(args)
+    scope = _scope(assistant, args)
     history: list[Turn] = []
     print("質問をどうぞ（終了は空行または Ctrl-D）")
     while True:
@@ -77,7 +101,7 @@ def _chat(args: argparse.Namespace) -> int:
             break
         if not question:
             break
-        answer = assistant.ask(question, history)
+        answer = assistant.ask(question, history, scope=scope)
         _print_answer(answer, False)
         history.append(Turn(question, answer))
     return 0
@@ -91,9 +115,12 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--json", action="store_true", help="print the answer JSON (contract.md)")
     a.add_argument("--batch", metavar="FILE.jsonl", help='one {"id": …, "question": …} per line; JSON out, one per line')
     a.add_argument("--store", help="the store folder (default: SHEETQA_HOME or ./.sheetqa)")
+    a.add_argument("--sheet", action="append", metavar="ID_OR_NAME",
+                   help="the sheet (id) or project (name) a question that names none is about; repeatable")
     a.set_defaults(run=_ask)
     c = sub.add_parser("chat", help="a conversation in the terminal (follow-up questions keep their context)")
     c.add_argument("--store")
+    c.add_argument("--sheet", action="append", metavar="ID_OR_NAME", help="as for ask")
     c.set_defaults(run=_chat)
     args = ap.parse_args(argv)
     try:

@@ -209,7 +209,7 @@ class Assistant:
             if not w.parts:
                 many = projects_of(self.catalog, self.catalog.sheets)
                 if len(many) > 1 and self._asks_about_a_project(q):
-                    q.candidates = many
+                    q.candidates, q.how = many, "all"
                 else:
                     return w
         if q.candidates and len(q.candidates) > ASK_BACK and not q.projects:
@@ -270,13 +270,15 @@ class Assistant:
         cites = [c for p in w.parts for c in p.citations]
         sheet_ids = list(dict.fromkeys(i for p in w.parts for i in p.sheet_ids))
         choices = []
+        answered = list(dict.fromkeys(x.project for x in facts + cites if x.sheet_id != "*" and x.project))  # type: ignore[attr-defined]
         if q.candidates and not q.projects:
             choices = _choices(q.candidates)
-            if len(q.candidates) > 1:
-                lead = (f"どの事業か特定できなかったため、候補の{min(len(q.candidates), ASK_BACK)}事業について答えます。"
-                        if q.lang == "ja" else
-                        f"Several projects fit; answering for {min(len(q.candidates), ASK_BACK)} of them.")
+            if len(answered) > 1 and q.how != "all":
+                lead = (f"どの事業か特定できなかったため、当てはまりうる{len(answered)}事業について答えます。"
+                        if q.lang == "ja" else f"Several projects fit; answering for {len(answered)} of them.")
                 text = lead + "\n" + text
+                facts.append(Fact(sheet_id="*", field="count", value=len(answered), unit="件", computed=True,
+                                  row="答えた事業の数"))
         return Answer(question=w.text, answer=text, answerable=answerable, facts=facts, citations=cites,
                       intent=w.parts[0].intent, sheet_ids=sheet_ids, choices=choices)
 
@@ -380,7 +382,26 @@ class Assistant:
             text = compose.decline(lang, holds)
         return Answer(question=w.text, answer=text, answerable=False,
                       intent=w.parts[0].intent if w.parts else None,
-                      sheet_ids=[i for p in (q.projects if q else []) for i in p.sheet_ids[-1:]])
+                      sheet_ids=[i for p in (q.projects if q else []) for i in p.sheet_ids[-1:]],
+                      facts=self._holding_facts(q))
+
+    def _holding_facts(self, q: Query | None) -> list[Fact]:
+        """The years a decline names (what the sheets do cover), as facts like any figure stated."""
+        cat = self.catalog
+        out = []
+        if q is not None and q.projects:
+            s = self.sheet(q.projects[0].latest.sheet_id)
+            if s is not None:
+                years = sorted({v.fy for i in s.indicators for v in i.values} | {c.fy for c in s.costs})
+                out = [Fact(sheet_id=s.sheet_id, project=s.project.name, field="covered_year", value=y, fy=y,
+                            row="記載のある年度") for y in years[:1] + years[-1:]]
+                return out
+        years = sorted({s.target_fy for s in cat.sheets if s.target_fy})
+        n_projects = len(projects_of(cat, cat.sheets))
+        out = [Fact(sheet_id="*", field="covered_year", value=y, fy=y, row="評価対象年度") for y in years[:1] + years[-1:]]
+        out += [Fact(sheet_id="*", field="count", value=n_projects, unit="件", computed=True, row="事業数"),
+                Fact(sheet_id="*", field="count", value=len(cat.sheets), unit="件", computed=True, row="シート数")]
+        return out
 
     def _holdings(self, q: Query | None) -> str:
         """What the sheets do hold, for a decline: one project's rows, or the store's span."""

@@ -113,7 +113,7 @@ def read_question(norm: str) -> Reading:
                 spelled = spelled.replace(short, full)
     if spelled != norm:
         variants.append(spelled)
-    english = _english_words(norm)
+    english = english_words(norm)
     if english:
         variants.append(" ".join(w for w, _ in english))
         for ja, span in english:
@@ -132,7 +132,7 @@ def read_question(norm: str) -> Reading:
     return Reading(norm, tuple(units), tuple(variants), forms)
 
 
-def _english_words(norm: str) -> list[tuple[str, tuple[int, int]]]:
+def english_words(norm: str) -> list[tuple[str, tuple[int, int]]]:
     """Japanese words for the English phrases of the question (longest phrases first)."""
     if not re.search(r"[a-z]{2}", norm):
         return []

@@ -13,7 +13,17 @@ from typing import Literal
 
 from assistant.lexicon import lexicon
 from assistant.lexicon import normalize as lex_normalize
-from assistant.link import Explained, Match, Reading, Unit, covered, head, read_question, unexplained
+from assistant.link import (
+    Explained,
+    Match,
+    Reading,
+    Unit,
+    covered,
+    english_words,
+    head,
+    read_question,
+    unexplained,
+)
 from assistant.resolve import Catalog, IndicatorRef, SheetRef, project_core, project_key, squash
 from assistant.understand import Frame, drop_hits
 from ingest.normalize import nfkc
@@ -183,13 +193,14 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             q.projects, q.how = group, "org"
         else:
             q.candidates, q.how = group, "org"
-    elif scope:
-        q.projects, q.how = projects_of(cat, scope), "scope"
     elif (unknown := _unknown_project(frame.text, cat)) is not None:
         q.unknown_project = unknown
-    elif focus is not None and focus.sheet_ids and not _cross_project(frame) and not _elsewhere(q, cat, focus):
+    elif focus is not None and focus.sheet_ids and not _cross_project(frame) and not _elsewhere(
+            q, cat, focus.sheet_ids) and (frame.follow_up or not scope):
         refs = [s for s in (cat.sheet(i) for i in focus.sheet_ids) if s is not None]
         q.projects, q.how = projects_of(cat, refs), "focus"
+    elif scope and not _elsewhere(q, cat, [s.sheet_id for s in scope]):
+        q.projects, q.how = projects_of(cat, scope), "scope"
     elif len(cat.projects_all()) == 1:
         q.projects, q.how = projects_of(cat, cat.sheets[:1]), "only"
     elif q.indicators:
@@ -218,8 +229,15 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         scoped = [i for p in (q.projects or q.candidates) for ref in p.refs for i in cat.indicators_of(ref.sheet_id)]
         q.head_rows = [i for i in scoped if i.name and covered(q.head.text, [i.name])]
     caps = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]+", frame.text)}
-    q.unexplained = unexplained(r, q.explained, known_text(ids or None), ())
+    known = known_text(ids or None)
+    q.unexplained = unexplained(r, q.explained, known, ())
     q.strong_unexplained = any(w in caps for w in q.unexplained)
+    if frame.lang == "en":
+        # an English word whose Japanese the project's sheets never write: what it asks is not there
+        for ja, span in english_words(frame.norm):
+            if not q.explained.covers(*span) and ja.lower() not in known:
+                q.unexplained.append(frame.norm[span[0]:span[1]])
+                q.strong_unexplained = True
     return q
 
 
@@ -244,14 +262,14 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _elsewhere(q: Query, cat: Catalog, focus: Focus) -> bool:
-    """The question names an indicator the project under discussion does not have (and another
-    does): the conversation moves to that project."""
+def _elsewhere(q: Query, cat: Catalog, sheet_ids: list[str]) -> bool:
+    """The question names an indicator the projects under discussion (or chosen) do not have, and
+    another project does: the question is about that project."""
     if not q.indicators or q.indicators[0][0] < INDICATOR_ANYWHERE:
         return False
     best = q.indicators[0][0]
     homes = {project_key(ref) for sc, i in q.indicators if sc >= best - 1e-6 for ref in [cat.sheet(i.sheet_id)] if ref}
-    here = {project_key(ref) for i in focus.sheet_ids for ref in [cat.sheet(i)] if ref}
+    here = {project_key(ref) for i in sheet_ids for r0 in [cat.sheet(i)] if r0 for ref in cat.sheets_of(r0)}
     return bool(homes) and not (homes & here)
 
 

@@ -109,3 +109,29 @@ def test_spec_line_checks(mb, truth, tmp_path):
     (tmp_path / "y.jsonl").write_text(twice * 2, encoding="utf-8")
     with pytest.raises(mb.SpecError, match=r"y\.jsonl:2: id 't-1' already used at y\.jsonl:1"):
         mb.compile_specs(mb.read_specs(tmp_path), truth)
+
+
+def test_forced_split(mb, truth, tmp_path):
+    base = {"store": "seed", "type": "figure", "lang": "ja", "question": "総事業費は？", "answerable": True,
+            "numbers": [{"sheet": "seed", "cost": "total_cost", "fy": 2024}]}
+    conv = "z-c1"
+    hashed = mb._split(conv)
+    other = "holdout" if hashed == "tune" else "tune"
+    lines = [dict(base, id="t-1", split=other), dict(base, id="t-2", split="holdout"),
+             dict(base, id="t-3", split="tune"),
+             dict(base, id="t-4", type="followup", conversation=conv, split=other),
+             dict(base, id="t-5", type="followup", conversation=conv, split=other)]
+    (tmp_path / "z.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
+                                      encoding="utf-8")
+    got = {q["id"]: q["split"] for q in mb.compile_specs(mb.read_specs(tmp_path), truth).questions}
+    assert got == {"t-1": other, "t-2": "holdout", "t-3": "tune", "t-4": other, "t-5": other}
+    # a conversation must not mix splits: a turn left to the hash (or forced otherwise) is refused
+    mixed = lines[:4] + [dict(base, id="t-5", type="followup", conversation=conv)]
+    (tmp_path / "z.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in mixed),
+                                      encoding="utf-8")
+    with pytest.raises(mb.SpecError, match=r"z\.jsonl:5: conversation 'z-c1' mixes splits"):
+        mb.compile_specs(mb.read_specs(tmp_path), truth)
+    bad = [dict(base, id="t-1", split="train")]
+    (tmp_path / "z.jsonl").write_text(json.dumps(bad[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(mb.SpecError, match=r"z\.jsonl:1: split 'train' is not one of tune, holdout"):
+        mb.compile_specs(mb.read_specs(tmp_path), truth)

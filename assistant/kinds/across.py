@@ -303,6 +303,9 @@ class FilterKind:
         facts = [Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy,
                       field=field if how == "value" else f"{field}_share", value=m.value, unit=unit) for m in got]
         facts.append(_count(len(got)))
+        if t.value is not None:  # the amount the question set, in the sheet's unit
+            facts.append(Fact(sheet_id="*", field="threshold", value=float(t.value) if t.value % 1 else int(t.value),
+                              unit=t.unit or unit, computed=True, row="条件"))
         cond = {"gt": "を超える", "ge": "以上の", "lt": "未満の", "le": "以下の", "zero": "がない（ゼロの）"}[t.op]
         amount = "" if t.value is None else compose.num(float(t.value) if t.value % 1 else int(t.value), t.unit or unit)
         if q.lang == "en":

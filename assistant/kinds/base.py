@@ -97,6 +97,8 @@ def read_years(q: Query, project: Project) -> Years:
     if shift is not None and (focus_years or q.focus and q.focus.years):
         anchor = (focus_years or q.focus.years)[-1]  # type: ignore[union-attr]
         return Years([anchor + shift], said=True)
+    if shift is not None and target is not None:  # 「2年前の実績」 with nothing discussed yet: from the latest year
+        return Years([target + shift], said=True)
     recent = q.focus.recent if q.focus and q.how == "focus" else []
     if f.has("change") and len(recent) >= 2 and not f.relative:
         return Years([max(recent)], base=min(recent), said=True)  # 「何件増えた？」 between the years discussed

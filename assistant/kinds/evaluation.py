@@ -47,9 +47,12 @@ class EvaluationKind:
         if len(projects) > 1:
             lead = (f"{len(projects)}事業の評価結果です。" if q.lang == "ja" else f"Evaluation results of {len(projects)} projects:")
             lines.insert(0, lead)
+            part.facts.append(Fact(sheet_id="*", field="count", value=len(projects), unit="件", computed=True,
+                                   row="事業の数"))
         part.text = "\n".join(lines)
         part.sheet_ids = list(dict.fromkeys(x.sheet_id for x in part.facts)) or [p.latest.sheet_id for p in projects]
-        part.answerable = bool(part.facts) or len(projects) > 1
+        part.answerable = any(x.field in ("result", "score", "department", "section") for x in part.facts) \
+            or len(projects) > 1
         return part
 
     def one(self, q: Query, desk: Desk, p: Project, year: int | None) -> tuple[str, list[Fact]]:
@@ -92,10 +95,13 @@ class EvaluationKind:
                 bits.append(f"{label}の評点（{'・'.join(SCORE_ITEMS)}）は{shown}" if lang == "ja" else
                             f"scores ({', '.join(SCORE_ITEMS_EN)}): {shown}")
         when = f"（{sheet.target_fy}年度実施分）" if sheet.target_fy else ""
+        if sheet.target_fy:
+            facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, field="target_fy", value=sheet.target_fy,
+                              fy=sheet.target_fy, row="評価対象年度", unit="年度"))
         if not bits:
             if lang == "en":
-                return f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: the sheet gives no evaluation result.", []
-            return f"{p.name}{when}：シートに評価結果の記載はありません。", []
+                return f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: the sheet gives no evaluation result.", facts
+            return f"{p.name}{when}：シートに評価結果の記載はありません。", facts
         if lang == "en":
             return f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: " + "; ".join(bits) + ".", facts
         return f"{p.name}{when}の評価は、" + "、".join(bits) + "です。", facts

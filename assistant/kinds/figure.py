@@ -169,6 +169,10 @@ class FigureKind:
                 wanted = span
         else:
             wanted = years.years
+        target = p.latest.target_fy
+        if row.is_cost and f.has("plan") and not f.years and target is not None and all(y <= target for y in wanted):
+            # a cost's 「計画値」 are the columns after the evaluated year (the years before are results)
+            wanted = [y for y in span if y > target] or wanted
         if years.base is not None and years.base not in wanted:
             wanted = [years.base, *wanted]
         change = f.has("change") or f.direction is not None or (f.has("compare") and len(q.projects) < 2)
@@ -180,6 +184,9 @@ class FigureKind:
                 ra.missing.append(fy)
             else:
                 ra.cells.append(cell)
+        if row.is_cost and f.threshold is not None and f.threshold.op == "zero":
+            self.zero_lines(q, desk, ra, span)
+            return
         if not ra.cells:
             ra.lines.append(_missing_line(p, row, ra.missing, span, lang))
             last = p.latest
@@ -304,6 +311,31 @@ class FigureKind:
             return f"Total for FY{first.fy}–FY{last.fy}: {compose.num(got)} {ra.row.unit}."
         return f"{first.fy}〜{last.fy}年度の合計は{compose.num(got, ra.row.unit)}です。"
 
+    def zero_lines(self, q: Query, desk: Desk, ra: RowAnswer, span: list[int]) -> None:
+        """「国・県支出金がゼロの年度」: the years of the cost table where the row is empty or 0."""
+        latest = desk.sheet(ra.project.latest.sheet_id)
+        years = sorted({c.fy for ref in ra.project.refs for s in [desk.sheet(ref.sheet_id)] if s for c in s.costs})
+        cells = {c.fy: c for c in ra.cells}
+        for y in years:
+            if y not in cells and (cell := self.cell(desk, ra.project, ra.row, y)) is not None:
+                cells[y] = cell
+        empty = [y for y in years if y not in cells or not cells[y].value]
+        given = [cells[y] for y in years if y in cells and cells[y].value]
+        for c in given:
+            ra.facts.append(Fact(**_base(c, ra.project, ra.row), fy=c.fy, field=ra.row.key, value=c.value))
+        for y in empty:
+            ra.facts.append(Fact(sheet_id=latest.sheet_id if latest else ra.project.latest.sheet_id,
+                                 project=ra.project.name, indicator=ra.row.name, row=ra.row.name, fy=y,
+                                 field=ra.row.key, value=None, unit=ra.row.unit))
+        if q.lang == "en":
+            ra.lines.append(f"{ra.project.name}: {ra.row.name} is empty (none) in " + ", ".join(f"FY{y}" for y in empty)
+                            + "; " + "; ".join(f"FY{c.fy}: {compose.num(c.value)} {ra.row.unit}" for c in given) + ".")
+            return
+        ra.lines.append(f"{ra.project.name}の{ra.row.name}が記載なし（ゼロ）の年度は"
+                        + "、".join(compose.year_ja(y) for y in empty) + "です。"
+                        + ("記載があるのは" + "、".join(f"{compose.year_ja(c.fy)}の{compose.num(c.value, ra.row.unit)}"
+                                                     for c in given) + "です。" if given else ""))
+
     def change_lines(self, q: Query, ra: RowAnswer, series: list[tuple[int, Number | None, Cell]]) -> list[str]:
         """The change across the years shown: first to last, with the % change (and the steps)."""
         lang = q.lang
@@ -321,9 +353,12 @@ class FigureKind:
         if len(pts) > 2:  # each step too: 「R4からR6で」 is two steps
             steps = []
             for (a, va, _), (b, vb, cb) in zip(pts, pts[1:]):
-                sd = diff(vb, va)
+                sd, sg = diff(vb, va), growth(vb, va)
                 ra.facts.append(Fact(**_base(cb, ra.project, ra.row), fy=b, field=field_, value=sd, computed=True))
-                steps.append(compose.step(a, b, sd, growth(vb, va), ra.row.unit, lang))
+                if sg is not None:
+                    ra.facts.append(Fact(**{**_base(cb, ra.project, ra.row), "unit": "%"}, fy=b, field=f"{field_}_pct",
+                                         value=sg, computed=True))
+                steps.append(compose.step(a, b, sd, sg, ra.row.unit, lang))
             out.append(("内訳：" if lang == "ja" else "Year by year: ") + ("、".join(steps) if lang == "ja"
                                                                          else "; ".join(steps)))
         return out
@@ -384,6 +419,9 @@ def _warn(ra: RowAnswer, lang: str) -> None:
             if ra.row.key in w or (ra.row.name and ra.row.name in w) or (ra.row.is_cost and ra.row.name in w):
                 seen.add(w)
                 ra.lines.append(("注意：" if lang == "ja" else "Note: ") + w)
+                # the reader's own note is part of what the answer states
+                ra.facts.append(Fact(sheet_id=c.sheet.sheet_id, project=ra.project.name, row=ra.row.key,
+                                     indicator=ra.row.name, field="warning", value=w))
 
 
 def _best_year(ra: RowAnswer, q: Query) -> list[str]:

@@ -22,7 +22,8 @@ Spec lines
     Blank lines and lines starting with ``#`` are skipped. Required keys: id, store, type, lang,
     question, answerable. Optional: role, style (list), conversation, scope (list of project
     names), gold ({project, department, target_fy, section_key} or null), numbers, mention, wrong
-    (lists), note, expect_choices. Any other key is an error (it is usually a typo).
+    (lists), note, expect_choices, split ("tune"|"holdout": overrides the hashed split). Any other
+    key is an error (it is usually a typo).
     Checks: ids unique across all files; type/store/lang known; an unanswerable line has no
     numbers; an answerable line has numbers or mention; gold.project (and target_fy) exist in the
     store; a conversation key lives in one file and one store; every ref resolves to a number
@@ -71,7 +72,9 @@ Output (one line per question, file order of ``specs/*.jsonl`` sorted by name)
     gold, lang, source (spec file name), store, scope, style, role, split
     (+ expect_choices when the spec sets it). gold_numbers are de-duplicated in order;
     wrong_numbers drop any value equal (sign ignored, as the grader ignores signs) to a gold
-    number. split: sha256 of the conversation key (else the id); even -> tune, odd -> holdout.
+    number. split: the spec's "split" when given, else sha256 of the conversation key (else the
+    id); even -> tune, odd -> holdout. Every line of a conversation must end up in the same split
+    (a forced split on one turn must be given, or hash the same, on all of them).
 """
 
 from __future__ import annotations
@@ -113,7 +116,8 @@ STORES = ("seed", "samples", "bank")
 LANGS = ("ja", "en")
 REQUIRED = ("id", "store", "type", "lang", "question", "answerable")
 OPTIONAL = ("role", "style", "conversation", "scope", "gold", "numbers", "mention", "wrong", "note",
-            "expect_choices")
+            "expect_choices", "split")
+SPLITS = ("tune", "holdout")
 GOLD_KEYS = ("project", "department", "target_fy", "section_key")
 OUT_KEYS = ("id", "type", "question", "conversation", "gold_numbers", "must_mention", "wrong_numbers",
             "answerable", "gold", "lang", "source", "store", "scope", "style", "role", "split")
@@ -517,6 +521,8 @@ def _check_line(sp: Spec, truth: Truth) -> None:
         raise SpecError(f"{w}: an answerable question needs numbers or mention (something to grade)")
     if "expect_choices" in d and not isinstance(d["expect_choices"], bool):
         raise SpecError(f"{w}: expect_choices must be true or false")
+    if "split" in d and d["split"] not in SPLITS:
+        raise SpecError(f"{w}: split {d['split']!r} is not one of {', '.join(SPLITS)}")
     store_sheets = truth.store_sheets(d["store"])
     names = {s.project.name for s in store_sheets}
     scope = d.get("scope")
@@ -565,6 +571,7 @@ class Compiled:
 def compile_specs(specs: list[Spec], truth: Truth) -> Compiled:
     seen: dict[str, str] = {}
     conv_home: dict[str, tuple[str, str, str]] = {}  # key -> (file, store, where)
+    conv_split: dict[str, tuple[str, str]] = {}  # key -> (split, where)
     out: list[dict] = []
     touched: set[str] = set()
     for sp in specs:
@@ -581,6 +588,12 @@ def compile_specs(specs: list[Spec], truth: Truth) -> Compiled:
                                 "(keys are per file)")
             if home[1] != d["store"]:
                 raise SpecError(f"{w}: conversation {conv!r} changes store ({home[1]} at {home[2]})")
+        split = d.get("split") or _split(conv if conv is not None else d["id"])
+        if conv is not None:
+            first = conv_split.setdefault(conv, (split, w))
+            if first[0] != split:
+                raise SpecError(f"{w}: conversation {conv!r} mixes splits ({split} here, "
+                                f"{first[0]} at {first[1]})")
         res = Resolver(truth, d["store"])
         gold_numbers: list[int | float] = []
         wrong_numbers: list[int | float] = []
@@ -616,7 +629,7 @@ def compile_specs(specs: list[Spec], truth: Truth) -> Compiled:
             "scope": d.get("scope"),
             "style": list(d.get("style") or []),
             "role": d.get("role"),
-            "split": _split(conv if conv is not None else d["id"]),
+            "split": split,
         }
         if "expect_choices" in d:
             q["expect_choices"] = d["expect_choices"]
