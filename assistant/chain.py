@@ -185,6 +185,20 @@ class Assistant:
             w.answer = self._decline(w, "シートには他の自治体や全国平均など、シートの外の数値は載っていません。" if q.lang == "ja"
                                      else "The sheets hold no figures from outside them (other cities, national averages).")
             return w
+        if f.has("opinion"):
+            w.answer = self._decline(w, "事業が必要かどうかなどの意見は述べられません。シートに書かれた評価結果やコメントならお答えできます。"
+                                     if q.lang == "ja" else "I cannot give opinions; I can tell what the sheet's own "
+                                     "evaluation and comments say.")
+            return w
+        if f.has("predict") and (f.results or f.evals):
+            w.answer = self._decline(w, "今後の評価結果の見込みはシートに書かれていません。" if q.lang == "ja"
+                                     else "The sheets make no prediction about future evaluation results.")
+            return w
+        if f.granular:
+            w.answer = self._decline(w, f"シートには「{f.granular}」ごとの内訳はありません（事業全体の年度ごとの数値です）。"
+                                     if q.lang == "ja" else f"The sheets give no breakdown by {f.granular} (only whole-project "
+                                     "figures per year).")
+            return w
         if _entity(q) and not (f.has("list", "every") and not q.projects):
             w.answer = self._decline(w, "シートには個々の施設・学校・場所・業者・担当者の名前は載っていません（件数や金額のみです）。"
                                      if q.lang == "ja" else
@@ -440,6 +454,8 @@ def _entity(q: Query) -> bool:
     lexicon's ``entity`` list standing as a word of its own (業者 of 「導入業者」, not of 農業者)."""
     starts = {u.start for u in q.reading.units} | {0}
     org = "org" in q.frame.evals
+    if "entity" in q.frame.ops and not any(h.key == "entity" for h in q.frame.hits):
+        return True  # "which associations …": an English which-question about named things
     for h in q.frame.hits:
         if h.group == "op" and h.key == "entity":
             if org and not re.search(r"名前|氏名|担当者|name|who", h.text):

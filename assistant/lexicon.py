@@ -73,6 +73,7 @@ class Lexicon:
         )
         self.cues: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in data["cues"].items()}
         self.results: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in data["results"].items()}
+        self.predicates: dict[str, str] = {normalize(k): v for k, v in data["predicates"].items()}
         phrases: dict[str, tuple[str, str]] = {}
 
         def add(words: list[str], group: str, key: str) -> None:

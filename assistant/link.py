@@ -109,6 +109,8 @@ def read_question(norm: str) -> Reading:
         if short in spelled and full not in spelled:
             if re.fullmatch(r"[a-z]+", short):  # dx, ict: whole words only
                 spelled = re.sub(rf"(?<![a-z]){short}(?![a-z])", full, spelled)
+            elif re.search(r"[ァ-ヶー]$", short):  # マイナ, not the マイナ of マイナポータル
+                spelled = re.sub(rf"{re.escape(short)}(?![ァ-ヶー])", full, spelled)
             else:
                 spelled = spelled.replace(short, full)
     if spelled != norm:
@@ -247,6 +249,12 @@ class NameMatcher:
             elif surface and len(surface) >= 2 and (pos := _at_word_start(surface, r)) >= 0:
                 hit, where = surface, (pos, pos + len(surface))
             part = 1.0
+            if hit is None and surface and len(surface) >= 4 and re.fullmatch(r"[ァ-ヶー]+", surface):
+                # a katakana word cut short: プラ for プラスチック, デジ for デジタル
+                pre = next((u for u in r.units if len(u.text) >= 2 and re.fullmatch(r"[ァ-ヶー]+", u.text)
+                            and surface.startswith(u.text)), None)
+                if pre is not None:
+                    hit, where, part = pre.text, (pre.start, pre.end), 0.8
             if hit is None and surface and len(surface) >= 3:
                 # part of a long word: 「不登校」 of 不登校児童 (one word to the dictionary)
                 sub, pos = _longest_common(surface, r)

@@ -142,6 +142,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     chosen = [m for g in groups for m in g]
     for m in chosen:
         q.explained.add(m.span)
+    for core, span in _org_cores(frame.norm, cat):  # 「水道の研修」: 水道 of 水道局 names whose project it is
+        q.explained.add(span)
     orgs = cat.organisations(frame.text)
     if orgs:
         q.org_ids = [s.sheet_id for s in orgs]
@@ -241,6 +243,19 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     return q
 
 
+_ORG_TAIL = re.compile(r"(事務局|本部|センター|委員会|局|部|課|室|所)$")
+
+
+def _org_cores(norm: str, cat: Catalog) -> list[tuple[str, tuple[int, int]]]:
+    """部/課 names without their tail (水道局 → 水道, ＤＸ戦略課 → dx戦略) found in the question."""
+    out = []
+    for name in cat.org_names():
+        core = _ORG_TAIL.sub("", lex_normalize(name))
+        if len(core) >= 2 and (pos := norm.find(core)) >= 0:
+            out.append((core, (pos, pos + len(core))))
+    return out
+
+
 def _mentions(named: list[Match]) -> list[list[Match]]:
     """Names grouped by where the question mentions them: each group is one mention (several
     names in a group fit it equally); separate groups are separate projects (a comparison)."""
@@ -326,4 +341,32 @@ def _unknown_project(text: str, cat: Catalog) -> str | None:
         core = project_core(name)
         if len(squash(core)) >= 2 and not cat.resembles_project(core, 0.6):
             return name
+        if _foreign_part(name, cat):
+            return name
     return None
+
+
+def _foreign_part(name: str, cat: Catalog) -> bool:
+    """「田村地区道路除雪対策事業」 beside 喜久田地区道路除雪対策事業: the name spelled out has a word
+    (a place, a target) that the project it resembles most does not have — another project."""
+    from assistant.link import read_question
+
+    if cat.by_project_name(name):
+        return False
+    r = read_question(lex_normalize(name))
+    best = cat.project_matcher.match(r, 0.5)
+    if not best or best[0].exact:
+        return False
+    top = best[0].name
+    refs = cat.by_project_name(top)
+    known = lex_normalize(" ".join([top] + [n for ref in refs for n in (ref.section or "", ref.department or "")]))
+    generic = lexicon().generic_parts
+    spelled = lex_normalize(name)
+    for short, full in lexicon().shorthand.items():
+        spelled = spelled.replace(short, full)
+    for u in read_question(spelled).units:
+        if u.text in generic or u.text in known or len(u.text) < 2:
+            continue
+        if not any(f in known for f in u.forms if len(f) >= 2 and f not in generic):
+            return True
+    return False

@@ -260,6 +260,10 @@ class Catalog:
             self._indicator_matcher = NameMatcher(self._indicator_names.names, own_words=False)
         return self._indicator_matcher
 
+    def org_names(self) -> list[str]:
+        """Every 部 and 課 the store's sheets name."""
+        return sorted({n for s in self.sheets for n in (s.department, s.section) if n})
+
     def by_project_name(self, name: str) -> list[SheetRef]:
         return [s for _, s in self._by_project.get(name, [])]
 

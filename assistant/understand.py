@@ -65,6 +65,7 @@ class Frame:
     deictic: bool = False  # 「この事業」: the project under discussion or in scope
     asks_years: bool = False  # 「目標を割った年は？」: the answer is a list of years
     change_base: bool = False  # 「前年度から」: a change from the year before
+    granular: str | None = None  # 「施設ごとの」「月別」: a breakdown finer than any sheet gives
 
     def has(self, *names: str) -> bool:
         """Any of these measures, ops, sections or evaluation items was asked."""
@@ -143,6 +144,10 @@ def understand(text: str) -> Frame:
         f.top_n = int(next(g for g in m.groups() if g))
     f.theme = _theme(norm)
     f.deictic = bool(_DEICTIC.search(norm))
+    if (g := _GRANULAR.search(norm)) and g.group(1) not in _NOT_GRANULAR or _GRANULAR_EN.search(norm):
+        f.granular = (g.group(1) if g else (_GRANULAR_EN.search(norm).group(0)))  # type: ignore[union-attr]
+    if f.lang == "en" and (m := _WHICH.search(norm)) and m.group(1) not in _WHICH_OK:
+        f.ops.append("entity")
     f.asks_years = bool(re.search(r"(年|年度)(は|が|を|って)?\s*(いつ|どれ|どこ|[?？]|$)|いつ|何年度|どの年|which years?|what years?|when", norm))
     f.follow_up = (norm.startswith(_FOLLOW_START) or f.shift is not None
                    or (lang == "en" and bool(_EN_PRONOUN.search(norm)) and "project" not in norm))
@@ -195,6 +200,16 @@ def _apply(f: Frame) -> None:
         f.measures.append("change")
 
 
+_GRANULAR = re.compile(r"([一-龥ァ-ヶー]{1,8}?)(?:ごと|毎|別)(?:の|に|で|は|[?？]|$)")
+_NOT_GRANULAR = {"年度", "年", "事業", "課", "部", "部局", "指標", "項目", "財源", "費目", "各年度", "年次", "所属", "担当課",
+                 "評価", "種類", "区分", "内容", "性", "特", "格", "個", "区", "分", "識", "差", "判", "選", "送", "送り"}
+_GRANULAR_EN = re.compile(r"\b(?:by|per|for each|broken down by|break(?:ing)? (?:it |them )?down by) "
+                          r"(month|months|district|districts|area|areas|facility|facilities|route|routes|school|schools|"
+                          r"theme|themes|age|ages|ward|wards|neighbourhood|neighborhood|store|stores)\b")
+_WHICH = re.compile(r"\bwhich (?:of the )?([a-z]+)")
+_WHICH_OK = {"project", "projects", "year", "years", "fiscal", "department", "departments", "division", "divisions",
+             "section", "sections", "indicator", "indicators", "one", "ones", "had", "has", "is", "was", "were", "are",
+             "programme", "program", "programs", "programmes", "evaluation", "result", "of"}
 _CHANGE_BASE = re.compile(r"(前年度?|昨年度?|去年|previous year|year before|last year)\s*"
                           r"(から|と比べ|と比較|に比べ|より|比|と比|than|compared)")
 
@@ -255,7 +270,10 @@ def _read_years(f: Frame) -> None:
         if h.group == "relative" and lex.relative[h.key] not in f.relative:
             f.relative.append(lex.relative[h.key])
         elif h.group == "shift":
-            f.shift = lex.shift[h.key]
+            if lex.shift[h.key] == -1 and re.match(r"\s*(と比べ|と比較|から|より|に比べ|比|than|compared)", norm[h.end:]):
+                f.change_base = True  # 「前の年と比べて」: the base of a change, not another year
+            else:
+                f.shift = lex.shift[h.key]
     # 「前年度から増えた」「前年度比」 name the base of a change, not the year asked about
     if f.relative == [-1] and _CHANGE_BASE.search(norm):
         f.relative = []

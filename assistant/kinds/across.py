@@ -173,6 +173,8 @@ class FilterKind:
             return 0.85
         if f.threshold is not None and not q.projects:
             return 0.85
+        if f.rows and f.has("count", "list") and not q.projects and not f.rank:
+            return 0.8  # 「国・県支出金が入っている事業はいくつ」: the projects where the row is not empty
         return 0.0
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
@@ -186,7 +188,28 @@ class FilterKind:
             return self.plans(q, desk, ids, scope)
         if f.threshold is not None:
             return self.threshold(q, desk, ids, scope)
+        if f.rows:
+            return self.nonzero(q, desk, ids, scope)
         return None
+
+    def nonzero(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
+        f = q.frame
+        field = _cost_field(q)
+        fy = f.years[0] if f.years else None
+        got = [m for m in measure_costs(q, desk, field, ids, fy) if m.value]
+        got.sort(key=lambda m: m.value, reverse=True)
+        label = compose.row_label(field, q.lang)
+        unit = "円" if field.startswith("unit_cost") else "千円"
+        facts = [Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy, field=field,
+                      value=m.value, unit=unit) for m in got] + [_count(len(got))]
+        if q.lang == "en":
+            text = (f"{len(got)} project(s) have {label}: " + "; ".join(f"{m.ref.project} ({compose.num(m.value)} {unit})"
+                                                                      for m in got) + ".")
+        else:
+            when = compose.year_ja(fy) + "に" if fy else "各事業の最新の評価対象年度に"
+            text = (f"{when}{scope + 'の事業で' if scope else ''}{label}がある事業は{len(got)}件です。\n"
+                    + "\n".join(f"・{m.ref.project}：{compose.num(m.value, unit)}（{m.fy}年度）" for m in got))
+        return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in got], intent="filter")
 
     def results(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
         f = q.frame

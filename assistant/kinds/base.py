@@ -79,7 +79,7 @@ def read_years(q: Query, project: Project) -> Years:
     target = latest.target_fy
     years: list[int] = list(f.years)
     years += [_bare(n, project) for n in f.bare_years if _bare(n, project) not in years]
-    focus_years = q.focus.years if q.focus and q.how == "focus" else []
+    focus_years = q.focus.years if q.focus and (q.how == "focus" or f.follow_up and q.how == "named") else []
     if years and f.year_range and len(years) >= 2:
         out = Years(list(range(min(years[:2]), max(years[:2]) + 1)), said=True)
         out.base = out.years[0]

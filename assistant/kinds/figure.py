@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from assistant import compose
 from assistant.answer import Fact, Number
 from assistant.kinds.base import Desk, Part, Years, evaluated_year, read_years, sheet_for
+from assistant.lexicon import lexicon
 from assistant.link import covered
 from assistant.kinds.rows import Row, cost_row, cost_rows, find_indicator, indicator_rows, indicator_row, share_base
 from assistant.measures import diff, growth, lower_is_better, met, percent, rate, total
@@ -57,8 +58,8 @@ class FigureKind:
             return 0.8
         if q.indicators and q.indicators[0][0] >= 0.62 or q.head_rows or q.scope_rows:
             return 0.7
-        if q.how == "focus" and q.focus and q.focus.rows and q.focus.intent in ("figure", "trend") and not (
-                f.sections or f.evals or f.has("why", "summary")):
+        if q.how in ("focus", "named") and (q.how == "focus" or f.follow_up) and q.focus and q.focus.rows \
+                and q.focus.intent in ("figure", "trend") and not (f.sections or f.evals or f.has("why", "summary")):
             return 0.7  # 「その前年は？」「R5は？」: the figures of the turn before, another year
         return 0.1
 
@@ -86,6 +87,8 @@ class FigureKind:
             part.facts += ra.facts
         if len(keys) >= 2 and (q.frame.has("compare") or q.frame.rank or len(q.projects) >= 2 and q.how == "named"):
             lines += _comparison(answers, q.lang)
+        if q.frame.has("sum") and len(answers) >= 2:
+            lines += _sum_across(answers, part, q.lang)
         part.text = "\n".join(lines)
         part.sheet_ids = list(dict.fromkeys(f.sheet_id for f in part.facts))
         f = q.frame
@@ -93,6 +96,11 @@ class FigureKind:
         if not part.facts or (wants_actual and not any(x.field in ("actual", "rate", "change") or x.field in COST_FIELDS
                                                        or x.field.endswith(("_change", "_share")) for x in part.facts)):
             part.answerable = False  # the plan is there, the result is not (yet)
+        if re.search(r"決算|実績|actual|result", f.norm) and answers and all(
+                c.planned for ra in answers if ra.row.is_cost for c in ra.cells) and any(ra.row.is_cost for ra in answers):
+            part.answerable = False  # a settled figure asked, only a budget printed
+            part.text = ("シートにあるのはこの年度の計画（予算）額で、決算（実績）額はまだありません。\n" if q.lang == "ja"
+                         else "The sheet gives only the planned (budget) figure for that year, no result yet.\n") + part.text
         if "当初予算" in f.norm and not any(c.planned for ra in answers for c in ra.cells if ra.row.is_cost):
             part.answerable = False  # a year already settled: the sheet gives its 決算, not its initial budget
             part.text = ("シートに当初予算額の記載はありません（シートの金額はこの年度の実績・決算額です）。\n" if q.lang == "ja"
@@ -148,6 +156,13 @@ class FigureKind:
             if not fitting:
                 return []
             rows = fitting
+        # what the question's verb counts (「使われてる」→ 利用) must be what an indicator row counts
+        wanted = {v for k, v in lexicon().predicates.items() if k in q.frame.norm}
+        if wanted and rows:
+            kept = [r for r in rows if r.is_cost or any(w in r.name for w in wanted) or r.name.lower() in q.frame.norm]
+            if not kept:
+                return []
+            rows = kept
         unit_cost = any(r.key.startswith("unit_cost") for r in rows)
         if q.head is not None and rows and not unit_cost:  # 「研修開催1回当たりのコスト」: the head is the unit
             # the noun asked about must be what a row is: 「導入業者」 is no row of 導入施設数
@@ -260,6 +275,12 @@ class FigureKind:
                 m = met(c.actual, c.plan, row.name)
                 if m is not None:
                     lines.append(compose.verdict_line(row.name, c.fy, m, keep_down, lang))
+                    gap = diff(c.actual, c.plan)
+                    if gap is not None and gap != 0:
+                        ra.facts.append(Fact(**_base(c, p, row), fy=c.fy, field="plan_gap", value=gap, computed=True))
+                        unit = "ポイント" if row.unit in ("%", "％") else row.unit
+                        lines.append(f"計画との差は{compose.signed(gap, unit)}です。" if lang == "ja"
+                                     else f"Difference from the plan: {compose.signed(gap)} {row.unit}.")
         if change:
             lines += self.change_lines(q, ra, [(c.fy, c.actual if c.actual is not None else c.plan, c) for c in ra.cells])
         if f.has("sum") and len(ra.cells) > 1:
@@ -284,7 +305,8 @@ class FigureKind:
             ra.facts.append(Fact(**_base(c, p, row), fy=c.fy, field=row.key, value=c.value))
             parts.append(compose.cost_cell(c.fy, c.value, row.unit, c.planned, lang))
         lines = [compose.join_cells(_row_head(ra.label or p.name, row, lang), parts, lang)]
-        if f.has("share") and row.key != share_base(row.key):
+        shares = f.has("share") or (f.has("rate") and len([r for r in cost_rows(q)]) >= 2)  # 「総事業費のうち人件費は何％」
+        if shares and row.key != share_base(row.key):
             for c in ra.cells:
                 tc = c.sheet.cost(c.fy)
                 den = getattr(tc, share_base(row.key)) if tc else None
@@ -364,14 +386,14 @@ class FigureKind:
         return out
 
 
-_COUNTERS = {
-    "人": ("人", "名", "人日", "者"), "名": ("人", "名"), "件": ("件", "手続", "通"), "回": ("回", "日", "件"),
-    "施設": ("施設", "箇所", "か所", "ヶ所", "所"), "か所": ("箇所", "か所", "ヶ所", "施設", "所"), "箇所": ("箇所", "か所", "施設"),
-    "校": ("校",), "世帯": ("世帯", "戸"), "頭": ("頭",), "台": ("台",), "冊": ("冊",), "社": ("社", "事業所"),
-    "団体": ("団体",), "日": ("日",), "時間": ("時間",), "%": ("%", "％", "ポイント"), "割": ("%", "％"),
-    "本": ("本",), "枚": ("枚",),
+_COUNT_UNITS = ("件", "か所", "箇所", "ヶ所", "施設", "校", "世帯", "団体", "社", "台", "本", "枚", "冊", "頭", "基", "戸",
+                "所", "手続", "路線", "事業所", "ステーション")
+_COUNTERS = {  # a question's counter → the row units that count the same kind of thing
+    "人": ("人", "名", "人日"), "名": ("人", "名"), "回": ("回", "日"), "%": ("%", "％", "ポイント"), "割": ("%", "％"),
+    "日": ("日",), "時間": ("時間",), "分": ("分",),
+    **{c: _COUNT_UNITS for c in ("件", "施設", "か所", "箇所", "校", "世帯", "頭", "台", "冊", "社", "団体", "本", "枚")},
 }
-_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|%|割|本|枚)|(?:how many|number of) "
+_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|分|%|割|本|枚)|(?:how many|number of) "
                       r"(people|persons|participants|residents|times|sessions|cases|facilities|schools|households)")
 _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "residents": "人", "times": "回", "sessions": "回",
                "cases": "件", "facilities": "施設", "schools": "校", "households": "世帯"}
@@ -438,6 +460,28 @@ def _missed_years(ra: RowAnswer, q: Query) -> list[str]:
     under = q.frame.has("under_plan") or not q.frame.has("over_plan")
     years = [c.fy for c in ra.cells if (m := met(c.actual, c.plan, ra.row.name)) is not None and (m is not under)]
     return [compose.missed_years(ra.row.name, years, under, q.lang)]
+
+
+def _sum_across(answers: list[RowAnswer], part: Part, lang: str) -> list[str]:
+    """「借家料と借地料の補助を合わせると」「2事業の人件費を合わせると」: one year, several rows of one unit."""
+    years = sorted({c.fy for ra in answers for c in ra.cells})
+    out = []
+    for fy in years:
+        cells = [(ra, c) for ra in answers for c in ra.cells if c.fy == fy]
+        units = {ra.row.unit for ra, _ in cells}
+        if len(cells) < 2 or len(units) != 1:
+            continue
+        values = [c.value if ra.row.is_cost else c.actual for ra, c in cells]
+        got = total(values)
+        if got is None:
+            continue
+        unit = units.pop()
+        part.facts.append(Fact(sheet_id="*", field="sum", fy=fy, value=got, unit=unit, computed=True, row="合計"))
+        names = "・".join(dict.fromkeys(f"{ra.label or ra.project.name}の{ra.row.name}" if len({a.project.key for a, _ in cells}) > 1
+                                        else ra.row.name for ra, _ in cells))
+        out.append(f"{compose.year_ja(fy)}の{names}の合計は{compose.num(got, unit)}です。" if lang == "ja"
+                   else f"FY{fy} total: {compose.num(got)} {unit}.")
+    return out
 
 
 def _comparison(answers: list[RowAnswer], lang: str) -> list[str]:

@@ -32,7 +32,8 @@ class ProseKind:
             return 0.85
         if f.has("why"):
             return 0.75
-        if f.has("breakdown") and ("project_cost" in f.rows or f.money) and "total_cost" not in f.rows:
+        focus_cost = bool(q.focus and any(r in ("project_cost", "total_cost") for r in q.focus.rows) and not f.rows)
+        if f.has("breakdown") and (("project_cost" in f.rows or f.money) and "total_cost" not in f.rows or focus_cost):
             return 0.55
         if f.has("summary") and not (f.rows or f.money or f.measures or f.evals or f.kind):
             return 0.6
@@ -63,6 +64,8 @@ class ProseKind:
                 continue
             part.citations += cites
             part.sheet_ids.append(sheet.sheet_id)
+            if note == "nearest" and not q.frame.has("summary"):
+                part.answerable = False  # the section asked is not on this sheet: what is near it is no answer
             if sheet.target_fy:  # the year the answer names: a fact like any figure it states
                 part.facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, field="target_fy",
                                        value=sheet.target_fy, fy=sheet.target_fy, row="評価対象年度", unit="年度"))
@@ -177,7 +180,7 @@ class ProseKind:
                 keys += [x for x in stages if x not in keys]
             elif k not in keys:
                 keys.append(k)
-        if f.has("breakdown") and (f.rows or f.money) and not keys:
+        if f.has("breakdown") and (f.rows or f.money or q.focus) and not keys:
             keys = ["cost_analysis"]  # 「事業費の主な内訳」: the items the analysis lists with amounts
         if f.has("why") and not keys:
             if f.evals or f.results:
@@ -269,7 +272,7 @@ def _gives_amount(text: str, f: object) -> bool:
     for m in _AMOUNT_UNIT.finditer(text):
         unit = m.group(1)
         if counter:
-            if unit_fits(counter, unit):
+            if unit == counter or (unit_fits(counter, unit) and counter in ("人", "回", "%", "割")):
                 return True
         elif money:
             if unit.endswith("円"):

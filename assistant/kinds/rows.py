@@ -68,7 +68,7 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
     if matches:
         best = matches[0].score
         # a name spelled out, or words only this row has, settle it; near ties are all answered
-        band = 0.0 if matches[0].exact else 0.12
+        band = 0.0 if matches[0].exact else 0.08
         picked = [m.name for m in matches if m.score >= best - band][:MAX_INDICATORS]
         if best < 0.5 and len(picked) > 1 and not f.kind:
             picked = picked[:MAX_INDICATORS]
@@ -87,9 +87,13 @@ def cost_rows(q: Query) -> list[Row]:
     a breakdown adds the parts of a total."""
     f = q.frame
     fields = list(f.rows)
-    if "unit_cost_total" in fields and "unit_cost_general" not in fields:
+    if "unit_cost_general" in fields and "unit_cost_total" in fields and not re.search(r"総コスト|両方|both", f.norm):
+        fields.remove("unit_cost_total")  # 「単位コスト（所要一般財源から算出）」 names the one
+    elif "unit_cost_total" in fields and "unit_cost_general" not in fields:
         fields.append("unit_cost_general")  # the sheet prints both unit costs; both are answers
-    if f.revenue:
+    if f.revenue and "その他" in f.norm and "other_revenue" not in fields:
+        fields.append("other_revenue")  # 「財源の『その他』」
+    elif f.revenue:
         fields += ["total_cost", *REVENUE_FIELDS]
     if f.money and not fields:
         fields = list(MONEY_ROWS)
