@@ -4,6 +4,8 @@ evaluated it or from the 実計区分・評価結果 line of a later sheet."""
 
 from __future__ import annotations
 
+import re
+
 from assistant.answer import Fact
 from assistant.kinds.base import Desk, Part, sheet_for
 from assistant.query import Project, Query, projects_of
@@ -44,6 +46,8 @@ class EvaluationKind:
                 part.facts += facts
         if not lines:
             return None
+        if len(projects) == 1 and re.search(r"今後|どうなる|方針|方向|続け|続く|存続|future|continue", q.frame.norm):
+            self.future(q, desk, projects[0], part, lines)
         if len(projects) > 1:
             lead = (f"{len(projects)}事業の評価結果です。" if q.lang == "ja" else f"Evaluation results of {len(projects)} projects:")
             lines.insert(0, lead)
@@ -105,6 +109,25 @@ class EvaluationKind:
         if lang == "en":
             return f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: " + "; ".join(bits) + ".", facts
         return f"{p.name}{when}の評価は、" + "、".join(bits) + "です。", facts
+
+    def future(self, q: Query, desk: Desk, p: Project, part: Part, lines: list[str]) -> None:
+        """「この事業って今後どうなるの？」: the result, and what the latest comment concludes."""
+        from assistant import compose
+        from assistant.answer import Citation
+
+        sheet = desk.sheet(p.latest.sheet_id)
+        if sheet is None:
+            return
+        comment = next((s for k in ("secondary_comment", "primary_comment") for s in sheet.sections if s.key == k), None)
+        if comment is None:
+            return
+        sents = compose.sentences(comment.text)
+        quote = "".join(sents[-2:]) if len(sents) >= 2 else comment.text
+        if quote not in comment.text:
+            quote = sents[-1] if sents else comment.text
+        c = Citation(sheet_id=sheet.sheet_id, project=p.name, section=comment.label, quote=quote, key=comment.key)
+        part.citations.append(c)
+        lines.append(compose.quote_line(c, q.lang))
 
     def org(self, p: Project, sheet: Sheet, lang: str) -> tuple[str, list[Fact]]:
         """Who runs the project: its 部局 and 課 as the sheet prints them."""

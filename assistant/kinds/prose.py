@@ -93,15 +93,16 @@ class ProseKind:
         part = Part(text="", intent="prose")
         lines = []
         f = q.frame
-        asks_figure = bool(f.rows or f.money or f.measures or re.search(
-            r"何\s*[%％件人回円割]|いくら|いくつ|どれくらい|どのくらい|how (many|much)|what percentage", f.norm))
+        asks_figure = _asks_figure(f)
         for p in projects:
             sheet = desk.sheet(p.latest.sheet_id)
             if sheet is None:
                 continue
-            words = {u.text for u in q.reading.units if u.noun and len(u.text) >= 2} | {word}
+            fw = lexicon().function_words
+            words = {u.text for u in q.reading.units if u.noun and len(u.text) >= 2 and u.text not in fw
+                     and not q.explained.covers(u.start, u.end)} | {word}
             found = [(s, sent) for s in sheet.sections for sent in compose.sentences(s.text)
-                     if word in sent.lower() or sum(1 for w in words if w in sent.lower()) >= 2]
+                     if any(w in sent.lower() for w in words)]
             if not any(word in sent.lower() for _, sent in found):
                 found = []
             if not found:
@@ -157,8 +158,12 @@ class ProseKind:
             return None
         cites = cites[:3]
         lead = (f"{p.name}のシートには次の記述があります。" if q.lang == "ja" else f"The sheet of {p.name} says:")
+        answerable = not _asks_figure(q.frame) or any(_gives_amount(c.quote, q.frame) for c in cites)
+        if not answerable:
+            lead = (f"{p.name}のシートに、お尋ねの数値はありません。関連する記述は次のとおりです。" if q.lang == "ja"
+                    else f"The sheet of {p.name} gives no such figure; related text:")
         return Part(text="\n".join([lead] + [compose.quote_line(c, q.lang) for c in cites]), citations=cites,
-                    sheet_ids=[sheet.sheet_id], intent="prose")
+                    sheet_ids=[sheet.sheet_id], intent="prose", answerable=answerable)
 
     def intent(self, q: Query) -> str:
         f = q.frame
@@ -216,11 +221,16 @@ class ProseKind:
         issue = "issues" in f.sections
         for s in _dedupe(sections)[:4 if issue else 3]:
             text = s.text
-            if why:
-                quotes = compose.reason_sentences(text, f.norm, focus_words, cap, lexicon().cues["reason"])
+            if why and s.key in f.sections:
+                quotes = [text] if len(text) <= cap * 2 else compose.best_sentences(text, q.frame.text, cap * 2)
+            elif why:
+                cues = lexicon().cues["reason"]
+                quotes = compose.reason_sentences(text, f.norm, focus_words, cap, cues)
                 if focus_words and s.key not in COMMENTS:
                     # a reason is about the row asked: the 人件費 note is no reason for 事業費
                     quotes = [x for x in quotes if any(w in x for w in focus_words)]
+                if s.key not in COMMENTS:  # a statement of the change is no reason for it
+                    quotes = [x for x in quotes if any(c in x for c in cues)]
             elif issue and s.key in ("current", "outlook") and len(text) <= cap:
                 quotes = [text]  # what the sheet says of the situation now and ahead is where 課題 are written
             elif issue:
@@ -263,6 +273,15 @@ class ProseKind:
 _AMOUNT_UNIT = re.compile(r"\d[\d,.]*\s*(千円|万円|億円|円|件|人|名|回|施設|箇所|か所|校|世帯|%|％|ポイント|本|枚|頭|台|冊|t|km)")
 
 
+def _asks_figure(f: object) -> bool:
+    """The question wants a number (何人, いくら, どれだけ, how many …), not words."""
+    from assistant.kinds.figure import asked_counter
+
+    return bool(f.rows or f.money or f.measures or asked_counter(f.norm) or re.search(  # type: ignore[attr-defined]
+        r"何\s*[%％件人回円割分]|いくら|いくつ|どれくらい|どのくらい|どれだけ|どの程度|how (many|much|long)|what percentage",
+        f.norm))  # type: ignore[attr-defined]
+
+
 def _gives_amount(text: str, f: object) -> bool:
     """The text states a figure of the kind asked: a number of people for 「何人」, money for 「いくら」."""
     from assistant.kinds.figure import asked_counter, unit_fits
@@ -272,7 +291,7 @@ def _gives_amount(text: str, f: object) -> bool:
     for m in _AMOUNT_UNIT.finditer(text):
         unit = m.group(1)
         if counter:
-            if unit == counter or (unit_fits(counter, unit) and counter in ("人", "回", "%", "割")):
+            if unit_fits(counter, unit):
                 return True
         elif money:
             if unit.endswith("円"):
