@@ -178,10 +178,13 @@ class Assistant:
             return w
         if q.unknown_project:
             what = f"「{q.unknown_project}」という事業"
-            w.answer = self._decline(w, f"{what}のシートは登録されていません。" if q.lang == "ja"
-                                     else f"No sheet in the store is about {q.unknown_project}.")
+            near = "、".join(p.name for p in q.candidates[:3])
+            w.answer = self._decline(w, f"{what}のシートは登録されていません。" + (f"似た名前の事業：{near}。" if near else "")
+                                     if q.lang == "ja" else f"No sheet in the store is about {q.unknown_project}."
+                                     + (f" Similar names: {near}." if near else ""))
+            w.answer.choices = _choices(q.candidates)
             return w
-        if f.has("outside"):
+        if f.has("outside") or _other_city(q):
             w.answer = self._decline(w, "シートには他の自治体や全国平均など、シートの外の数値は載っていません。" if q.lang == "ja"
                                      else "The sheets hold no figures from outside them (other cities, national averages).")
             return w
@@ -308,11 +311,17 @@ class Assistant:
 
     def _focus(self, history: list[Turn]) -> Focus | None:
         """The last turn that was about a project: a declined 「2030年度は？」 does not end the topic."""
-        about = next((t.answer for t in reversed(history) if t.answer.answerable and t.answer.sheet_ids), None)
+        about = next((t.answer for t in reversed(history) if t.answer.sheet_ids), None)
         if about is None:
             return None
+        # a declined 「2030年度は？」 keeps the rows and intent of the turn before it
+        projects = {x.project for x in about.facts if x.project}
+        rows_from = about if about.answerable else next(
+            (t.answer for t in reversed(history) if t.answer.answerable
+             and (set(t.answer.sheet_ids) & set(about.sheet_ids) or projects & {x.project for x in t.answer.facts})),
+            about)
         rows: list[str] = []
-        for x in about.facts:
+        for x in rows_from.facts:
             if x.field in ("plan", "actual", "rate", "change") and x.row:
                 key = x.row
             elif x.field in COST_FIELDS:
@@ -322,7 +331,7 @@ class Assistant:
             if key not in rows:
                 rows.append(key)
         years = sorted({x.fy for x in about.facts if x.fy is not None and x.field != "result"})
-        ids = list(dict.fromkeys(x.sheet_id for x in about.facts if x.sheet_id != "*")) or list(about.sheet_ids)
+        ids = list(dict.fromkeys(x.sheet_id for x in rows_from.facts if x.sheet_id != "*")) or list(about.sheet_ids)
         if about.intent in ("ranking", "filter", "list") and len(ids) > 1:
             ids = ids[:1]
         recent: list[int] = []
@@ -330,8 +339,10 @@ class Assistant:
             ys = {x.fy for x in t.answer.facts if x.fy is not None and x.field != "result"}
             if len(ys) == 1:
                 recent += list(ys)
-        return Focus(sheet_ids=ids, rows=rows, years=years[-1:] if len(years) > 1 and about.intent != "trend"
-                     else years, intent=about.intent, recent=sorted(set(recent)))
+        if not about.answerable:
+            years = sorted({x.fy for x in rows_from.facts if x.fy is not None and x.field != "result"})
+        return Focus(sheet_ids=ids, rows=rows, years=years[-1:] if len(years) > 1 and rows_from.intent != "trend"
+                     else years, intent=rows_from.intent, recent=sorted(set(recent)))
 
     def _asks_about_a_project(self, q: Query) -> bool:
         f = q.frame
@@ -447,6 +458,14 @@ class Assistant:
         scored = sorted(((len(qb & bigrams(r["text"])) / (len(qb) or 1), r["sheet_id"], r["key"]) for r in rows),
                         reverse=True)
         return [(sid, key) for sc, sid, key in scored[:5] if sc >= 0.3]
+
+
+_OTHER_CITY = re.compile(r"\b([A-Z][a-z]+)(?:'s)? (?:City|city|Town|town|Prefecture|prefecture)\b")
+
+
+def _other_city(q: Query) -> bool:
+    """"… compare with Fukushima City's": a place that is not the city whose sheets these are."""
+    return any(m.group(1).lower() not in ("koriyama", "our", "the", "this") for m in _OTHER_CITY.finditer(q.frame.text))
 
 
 def _entity(q: Query) -> bool:

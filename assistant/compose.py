@@ -215,7 +215,7 @@ def summary_sentences(text: str, question: str, cap: int, prefer: tuple[str, ...
     sents = [s for s in sentences(text) if len(s) >= 12 and not re.fullmatch(r"[(（]?\d+[)）]\s*\S{0,16}", s)]
     if not sents:
         return best_sentences(text, question, cap, prefer)
-    budget = min(cap, max(60, int(len(text) * 0.6)))
+    budget = min(cap, max(120, int(len(text) * 0.6)))
     grams = [_content_grams(s) for s in sents]
     covered: set[str] = set()
     chosen: list[int] = []
@@ -231,7 +231,7 @@ def summary_sentences(text: str, question: str, cap: int, prefer: tuple[str, ...
         for i, g in enumerate(grams):
             if i in chosen or (used and used + len(sents[i]) > budget):
                 continue
-            new = len(g - covered) / (len(sents[i]) ** 0.5)
+            new = len(g - covered) / (len(sents[i]) ** 0.5) * (1.3 if re.search(r"\d|「", sents[i]) else 1.0)
             if new > gain:
                 best, gain = i, new
         if best < 0 or gain <= 0:

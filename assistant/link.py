@@ -260,6 +260,11 @@ class NameMatcher:
                 sub, pos = _longest_common(surface, r)
                 if len(sub) >= 2 and re.search(r"[一-龥]{2}|[ァ-ヶー]{3}", sub):
                     hit, where, part = sub, (pos, pos + len(sub)), len(sub) / len(surface)
+                else:  # … or a word an English question was carried to (truancy → 不登校)
+                    carried = max((f for f in r.forms if len(f) >= 2 and re.search(r"[一-龥ァ-ヶ]{2}", f)
+                                   and surface.startswith(f)), key=len, default="")
+                    if carried:
+                        hit, where, part = carried, r.forms[carried], len(carried) / len(surface)
             if hit is None:
                 continue
             got += w * part

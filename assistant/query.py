@@ -158,6 +158,17 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     named_spans = [m.span for m in chosen if m.exact]
     if named_spans:
         drop_hits(frame, named_spans)
+    if frame.same_org and focus is not None and focus.sheet_ids and not chosen:
+        ref = cat.sheet(focus.sheet_ids[0])
+        if ref is not None:  # 「同じ部の別の事業は？」: the other projects of the project under discussion's 部
+            dept = "部" in frame.norm and "部局" not in frame.norm or "department" in frame.norm
+            key = (ref.department if dept else ref.section) or ref.department or ref.section
+            q.org_ids = [s.sheet_id for s in cat.sheets if (s.department if dept else s.section) == key
+                         and project_key(s) != project_key(ref)]
+            q.org_name = key
+            q.how = "org"
+            q.candidates = projects_of(cat, [cat.sheet(i) for i in q.org_ids if cat.sheet(i)])  # type: ignore[misc]
+            return q
     projects = [p for m in chosen for p in projects_of(cat, cat.by_project_name(m.name), m.score)]
     strong_inds = [m for m in inds if m.score >= INDICATOR_ANYWHERE]
     if projects and not exact and strong_inds:
@@ -180,6 +191,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         projects = [p for p in kept if p.score >= 1.0 or set(p.sheet_ids) & set(q.org_ids)]
     q.indicators = [(m.score, ref) for m in inds for ref in cat.indicators_named(m.name)]
 
+    if not exact and (unknown := _unknown_project(frame.text, cat)) is not None:
+        q.unknown_project = unknown  # 「田村地区道路除雪対策事業」: spelled out, and not the 喜久田 one
+        q.candidates = [p for m in named[:3] for p in projects_of(cat, cat.by_project_name(m.name), m.score)]
+        return q
     if projects and scope and not exact:
         projects = []  # the sheets the user chose outrank a name guessed from a word
     if projects:
@@ -359,14 +374,17 @@ def _foreign_part(name: str, cat: Catalog) -> bool:
         return False
     top = best[0].name
     refs = cat.by_project_name(top)
-    known = lex_normalize(" ".join([top] + [n for ref in refs for n in (ref.section or "", ref.department or "")]))
+    known = lex_normalize(" ".join([top, *cat.org_names()] + [n for ref in refs for n in (ref.section or "",
+                                                                                          ref.department or "")]))
     generic = lexicon().generic_parts
     spelled = lex_normalize(name)
     for short, full in lexicon().shorthand.items():
         spelled = spelled.replace(short, full)
-    for u in read_question(spelled).units:
-        if u.text in generic or u.text in known or len(u.text) < 2:
+    from assistant.sudachi import tokens
+
+    for t in tokens(spelled):
+        if not t.content or t.surface in generic or len(t.surface) < 2 or t.pos != "名詞":
             continue
-        if not any(f in known for f in u.forms if len(f) >= 2 and f not in generic):
+        if t.surface not in known and not any(p in known for p in t.parts if len(p) >= 2):
             return True
     return False

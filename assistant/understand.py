@@ -65,6 +65,7 @@ class Frame:
     deictic: bool = False  # 「この事業」: the project under discussion or in scope
     asks_years: bool = False  # 「目標を割った年は？」: the answer is a list of years
     change_base: bool = False  # 「前年度から」: a change from the year before
+    same_org: bool = False  # 「同じ部の別の事業は？」
     granular: str | None = None  # 「施設ごとの」「月別」: a breakdown finer than any sheet gives
 
     def has(self, *names: str) -> bool:
@@ -144,6 +145,7 @@ def understand(text: str) -> Frame:
         f.top_n = int(next(g for g in m.groups() if g))
     f.theme = _theme(norm)
     f.deictic = bool(_DEICTIC.search(norm))
+    f.same_org = bool(re.search(r"同じ(部|課|部局|所属)|same (department|division|section)", norm))
     if (g := _GRANULAR.search(norm)) and g.group(1) not in _NOT_GRANULAR or _GRANULAR_EN.search(norm):
         f.granular = (g.group(1) if g else (_GRANULAR_EN.search(norm).group(0)))  # type: ignore[union-attr]
     if f.lang == "en" and (m := _WHICH.search(norm)) and m.group(1) not in _WHICH_OK:
@@ -210,7 +212,7 @@ _WHICH = re.compile(r"\bwhich (?:of the )?([a-z]+)")
 _WHICH_OK = {"project", "projects", "year", "years", "fiscal", "department", "departments", "division", "divisions",
              "section", "sections", "indicator", "indicators", "one", "ones", "had", "has", "is", "was", "were", "are",
              "programme", "program", "programs", "programmes", "evaluation", "result", "of"}
-_CHANGE_BASE = re.compile(r"(前年度?|昨年度?|去年|previous year|year before|last year)\s*"
+_CHANGE_BASE = re.compile(r"(前年度?|前の年|昨年度?|去年|previous year|year before|last year)\s*"
                           r"(から|と比べ|と比較|に比べ|より|比|と比|than|compared)")
 
 

@@ -376,8 +376,8 @@ class ListKind:
         nothing_else = not (f.rows or f.money or f.measures or f.evals or f.sections or f.results or f.kind)
         if f.has("list", "count") and nothing_else and (not q.single or q.how == "org" or q.org_ids is not None or f.theme):
             return 0.8
-        if q.how == "org" and q.candidates and nothing_else and not q.head:
-            return 0.7  # 「政策開発部の事業は？」
+        if q.how == "org" and (q.candidates or f.same_org) and nothing_else and not q.head:
+            return 0.7  # 「政策開発部の事業は？」「同じ部の別の事業は？」
         return 0.0
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
@@ -388,6 +388,10 @@ class ListKind:
         if q.frame.years:
             refs = [s for s in refs if s.target_fy in q.frame.years]
         names = list(dict.fromkeys(s.project for s in refs if s.project))
+        if q.frame.same_org and not names:
+            text = (f"{scope}にはほかの事業のシートは登録されていません。" if q.lang == "ja"
+                    else f"No other project of {scope} is in the store.")
+            return Part(text=text, facts=[_count(0)], answerable=False, intent="list")
         facts = [Fact(sheet_id=s.sheet_id, project=s.project, field="section", value=s.section or s.department,
                       row="担当") for s in refs] + [_count(len(names))]
         where = scope or "登録されているシート"

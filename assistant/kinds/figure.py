@@ -152,7 +152,7 @@ class FigureKind:
             counter = None  # 「計画に対して何％」: the % is the rate, not the row's unit
         if counter and rows:
             # 「何人？」 is not answered with a count of events: the row's unit must fit the question's
-            fitting = [r for r in rows if r.is_cost or unit_fits(counter, r.unit)]
+            fitting = [r for r in rows if r.is_cost or unit_fits(counter, r.unit) or counter in r.name]
             if not fitting:
                 return []
             rows = fitting
@@ -190,7 +190,10 @@ class FigureKind:
             wanted = [y for y in span if y > target] or wanted
         if years.base is not None and years.base not in wanted:
             wanted = [years.base, *wanted]
-        change = f.has("change") or f.direction is not None or (f.has("compare") and len(q.projects) < 2)
+        changes = [h.text for h in f.hits if h.group == "measure" and h.key == "change"]
+        comparative = bool(changes) and all(t in ("higher", "lower", "more", "less") for t in changes)
+        change = (f.has("change") or f.direction is not None or f.has("compare")) and not (
+            len(q.projects) >= 2 and (comparative or f.has("compare")))
         if change and len(wanted) == 1:
             wanted = [wanted[0] - 1, wanted[0]]
         for fy in sorted(set(wanted)):
