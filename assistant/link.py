@@ -194,13 +194,17 @@ class NameMatcher:
                 units.append((forms, w if t.pos in ("名詞", "接頭辞", "接尾辞") else w * 0.5,
                               t.surface.lower() if t.pos in ("名詞", "接頭辞", "接尾辞") else ""))
                 for f in forms:
-                    if f not in generic and len(f) >= 2 or t.pos not in ("接尾辞",) and len(f) >= 2:
+                    if len(f) >= 2 and f not in generic and t.surface not in generic and t.pos != "接尾辞":
                         self._postings.setdefault(f, []).append(i)
             self._units.append(units)
         self._bigram_post: dict[str, list[int]] = {}
         for i, name in enumerate(self.names):
             for b in bigrams(name):
                 self._bigram_post.setdefault(b, []).append(i)
+        # words and bigrams most names share (事業, 推進, 市内) find every name: they choose no candidate
+        common = max(30, len(self.names) // 10)
+        self._bigram_post = {b: ids for b, ids in self._bigram_post.items() if len(ids) <= common}
+        self._postings = {f: ids for f, ids in self._postings.items() if len(ids) <= common}
 
     def candidates(self, r: Reading) -> set[int]:
         out: set[int] = set()

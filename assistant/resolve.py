@@ -196,6 +196,7 @@ class Catalog:
     _project_matcher: NameMatcher | None = field(init=False, repr=False, default=None)
     _indicator_matcher: NameMatcher | None = field(init=False, repr=False, default=None)
     _all_text: str | None = field(init=False, repr=False, default=None)
+    _normalized: dict[str, str] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self, texts: dict[str, list[str]] | None) -> None:
         self._by_id = {s.sheet_id: s for s in self.sheets}
@@ -278,12 +279,17 @@ class Catalog:
         question's words are checked against before a decline."""
         from assistant.lexicon import normalize
 
-        if sheet_ids is None:
+        if sheet_ids is None or len(sheet_ids) > 40:
             if self._all_text is None:
                 self._all_text = normalize(" ".join(self._haystacks.values()))
             return self._all_text
-        return normalize(" ".join(self._haystacks.get(i, "") for i in sheet_ids) + " " + " ".join(
-            i.name or "" for sid in sheet_ids for _, i in self._indicators_of.get(sid, [])))
+        parts = []
+        for sid in sheet_ids:
+            if sid not in self._normalized:  # normalized once per sheet, kept with the catalog
+                self._normalized[sid] = normalize(self._haystacks.get(sid, "") + " " + " ".join(
+                    i.name or "" for _, i in self._indicators_of.get(sid, [])))
+            parts.append(self._normalized[sid])
+        return " ".join(parts)
 
     def covers(self, fy: int) -> bool:
         """Some sheet's table reaches this year (a sheet spans its evaluated year −2 … +4)."""
