@@ -63,6 +63,11 @@ class Assistant:
         self._catalog: Catalog | None = None
         self._version: tuple[int, int] | None = None
         self._sheets: dict[str, Sheet] = {}
+        self.dense = None
+        if retriever is not None and hasattr(retriever, "embed_passages"):
+            from assistant.dense import DenseNames
+
+            self.dense = DenseNames(retriever.embed_passages, lambda texts: [retriever.embed_query(t) for t in texts])
         self.chain: Runnable[Work, Answer] = (
             RunnableLambda(self._understand, name="understand")
             | RunnableLambda(self._link, name="link")
@@ -161,7 +166,7 @@ class Assistant:
         assert w.frame is not None
         cat = self.catalog
         scope = self.resolve_scope(w.scope) if w.scope else None
-        w.query = link_query(w.frame, cat, self._focus(w.history), scope, cat.known_text)
+        w.query = link_query(w.frame, cat, self._focus(w.history), scope, cat.known_text, self.dense)
         return w
 
     def _answer(self, w: Work) -> Work:
@@ -328,7 +333,7 @@ class Assistant:
         years = sorted({x.fy for x in about.facts if x.fy is not None and x.field != "result"})
         ids = list(dict.fromkeys(x.sheet_id for x in rows_from.facts if x.sheet_id != "*")) or list(about.sheet_ids)
         if about.intent in ("ranking", "filter", "list") and len(ids) > 1:
-            ids = ids[:1]
+            ids = ids[:5]  # 「その3つ、二次評価の結果は？」: the projects the list named
         recent: list[int] = []
         for t in [t for t in history if t.answer.answerable][-2:]:
             ys = {x.fy for x in t.answer.facts if x.fy is not None and x.field != "result"}

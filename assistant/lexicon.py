@@ -53,6 +53,8 @@ def normalize(text: str) -> str:
 
 
 _ASCII_WORD = re.compile(r"[a-z0-9]")
+_HIRAGANA_RUN = re.compile(r"[ぁ-ゖ]{3,}")
+_TO_KATAKANA = str.maketrans({chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)})
 
 
 class Lexicon:
@@ -104,7 +106,14 @@ class Lexicon:
             phrases.setdefault(w, ("relative", w))
         for w in self.shift:
             phrases[w] = ("shift", w)  # 「その前年」 is a shift before it is a 前年
+        # the printed section labels name their sections (「総事業費（事業費・人件費）分析結果」)
+        from ingest.model import SECTION_LABELS
+
+        for key, label in SECTION_LABELS.items():
+            if key != "other":
+                phrases.setdefault(normalize(label), ("section", key))
         self.phrases = phrases
+        self._readings: dict[str, str] | None = None
         self._directions = {k: tuple(normalize(w) for w in v["ja"] + v["en"]) for k, v in data["directions"].items()}
         ordered = sorted(phrases, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(p) for p in ordered))
@@ -131,6 +140,35 @@ class Lexicon:
             pos = end
         return out
 
+    def respell(self, norm: str) -> str:
+        """Hiragana typed for a lexicon word (けいかくひ → 計画比, じっせき → 実績): the word, by its reading."""
+        if not _HIRAGANA_RUN.search(norm):
+            return norm
+        if self._readings is None:
+            from assistant.sudachi import tokens
+
+            readings: dict[str, str] = {}
+            for phrase in self.phrases:
+                # kanji compounds only: 無かった would turn every なかった into itself
+                if re.fullmatch(r"[一-龥ァ-ヶー・]{2,}", phrase) and re.search(r"[一-龥]", phrase):
+                    kana = "".join(t.reading for t in tokens(phrase))
+                    if len(kana) >= 3:
+                        readings.setdefault(kana, phrase)
+            self._readings = readings
+
+        def fix(m: re.Match[str]) -> str:
+            run = m.group(0)
+            if m.start() > 0 and re.match(r"[一-龥]", norm[m.start() - 1]):
+                return run  # okurigana: 少なかった
+            kana = run.translate(_TO_KATAKANA)
+            for start in (0, 1) if run[0] in "がをはのにでとも" else (0,):
+                for end in range(len(kana), start + 2, -1):  # the longest reading the run starts with
+                    if kana[start:end] in self._readings:  # type: ignore[operator]
+                        return run[:start] + self._readings[kana[start:end]] + run[end:]  # type: ignore[index]
+            return run
+
+        return _HIRAGANA_RUN.sub(fix, norm)
+
     def direction(self, norm: str) -> str | None:
         """up / down when the question asserts one (「増えた理由」), else None."""
         found = [k for k, words in self._directions.items() if any(_word_in(w, norm) for w in words)]
@@ -149,6 +187,12 @@ def _word_in(word: str, text: str) -> bool:
 
 @cache
 def lexicon() -> Lexicon:
-    """The packaged lexicon (``assistant/lexicon.toml``), parsed once per process."""
-    raw = resources.files("assistant").joinpath("lexicon.toml").read_text(encoding="utf-8")
-    return Lexicon(tomllib.loads(raw))
+    """The packaged lexicon (``assistant/lexicon.toml``), parsed once per process, with the general
+    English glossary of ``glossary_en.toml`` under it (the lexicon's own entries win)."""
+    files = resources.files("assistant")
+    data = tomllib.loads(files.joinpath("lexicon.toml").read_text(encoding="utf-8"))
+    glossary = files.joinpath("glossary_en.toml")
+    if glossary.is_file():
+        general = tomllib.loads(glossary.read_text(encoding="utf-8")).get("english", {})
+        data["english"] = {**general, **data["english"]}
+    return Lexicon(data)

@@ -157,6 +157,7 @@ class Match:
     score: float
     span: tuple[int, int]  # where in the question (0, 0 when found only through a reading)
     exact: bool = False
+    words: int = 0  # the name's own (not generic) words the question uses
 
 
 class NameMatcher:
@@ -201,6 +202,12 @@ class NameMatcher:
         for i, name in enumerate(self.names):
             for b in bigrams(name):
                 self._bigram_post.setdefault(b, []).append(i)
+        self._kana_prefix: dict[str, list[int]] = {}  # プラ → プラスチック…: a katakana word cut short
+        for i, toks in enumerate(raw):
+            for t in toks:
+                if len(t.surface) >= 4 and re.fullmatch(r"[ァ-ヶー]+", t.surface):
+                    for k in range(2, len(t.surface)):
+                        self._kana_prefix.setdefault(t.surface[:k], []).append(i)
         # words and bigrams most names share (事業, 推進, 市内) find every name: they choose no candidate
         common = max(30, len(self.names) // 10)
         self._bigram_post = {b: ids for b, ids in self._bigram_post.items() if len(ids) <= common}
@@ -210,6 +217,8 @@ class NameMatcher:
         out: set[int] = set()
         for f in r.forms:
             out.update(self._postings.get(f, ()))
+        for u in r.units:
+            out.update(self._kana_prefix.get(u.text, ()))
         grams: Counter[int] = Counter()
         for v in r.variants:
             for b in bigrams(v):
@@ -291,7 +300,7 @@ class NameMatcher:
         elif self.own_words and own:
             score = max(score, ONE_OWN_WORD)
         span = (min(s for s, _ in spans), max(e for _, e in spans)) if spans else _bigram_span(r.norm, name)
-        return Match(name, round(score, 4), span)
+        return Match(name, round(score, 4), span, words=len(spans))
 
 
 def _common_run(a: str, b: str) -> str:
@@ -358,7 +367,8 @@ class Explained:
         return any(s <= start and end <= e for s, e in self.spans)
 
 
-_NUMBERISH = re.compile(r"^[\d.,%]+$|^[rhs]?\d+$|^fy\d*$")
+_NUMBERISH = re.compile(r"^[\d.,%]+$|^[rhs]?\d+$|^fy\d*$|^[\d.,]+\s*[万億千百]*\s*(円|件|人|回|施設|%|ポイント|倍)?"
+                        r"(以上|以下|未満|超|程度|くらい|ぐらい|前後)?$")
 
 
 def unexplained(r: Reading, explained: Explained, known_text: str, capitalized: Iterable[str] = ()) -> list[str]:

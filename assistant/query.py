@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from assistant.dense import DenseNames
 from assistant.lexicon import lexicon
 from assistant.lexicon import normalize as lex_normalize
 from assistant.link import (
@@ -93,7 +94,8 @@ class Query:
     head: Unit | None = None  # the noun a Japanese question asks about, when no lexicon word is it
     head_rows: list[IndicatorRef] = field(default_factory=list)  # the project's rows the head names
     scope_rows: list[Match] = field(default_factory=list)  # indicator names of the projects in question
-    strong_unexplained: bool = False  # a name the store does not know (仙台市, Sendai): never answered around
+    strong_unexplained: bool = False
+    dense: object | None = None  # the meaning match that named the project, when words did not  # a name the store does not know (仙台市, Sendai): never answered around
     focus: Focus | None = None
     explained: Explained = field(default_factory=Explained)
 
@@ -118,7 +120,7 @@ def projects_of(cat: Catalog, refs: list[SheetRef], score: float = 1.0) -> list[
 
 
 def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[SheetRef] | None,
-               known_text: callable) -> Query:  # type: ignore[valid-type]
+               known_text: callable, dense: DenseNames | None = None) -> Query:  # type: ignore[valid-type]
     """Link a question to the store. ``known_text(sheet_ids)`` gives the text of those sheets
     (sections and names) for telling which words the sheets hold."""
     r = read_question(frame.norm)
@@ -223,8 +225,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     elif q.indicators:
         best = q.indicators[0][0]
         near = [ref for sc, ref in q.indicators if sc >= best - 0.1]
+        own_words = max((m.words for m in inds), default=0)
         near_projects = projects_of(cat, [cat.sheet(i.sheet_id) for i in near if cat.sheet(i.sheet_id)])  # type: ignore[misc]
-        if best >= INDICATOR_ANYWHERE or (best >= INDICATOR_UNIQUE and len(near_projects) == 1):
+        if best >= INDICATOR_ANYWHERE or (best >= INDICATOR_UNIQUE and len(near_projects) == 1 and own_words):
             homes = [ref for sc, ref in q.indicators if sc >= best - 1e-6]
             group = projects_of(cat, [cat.sheet(i.sheet_id) for i in homes if cat.sheet(i.sheet_id)])  # type: ignore[misc]
             q.projects, q.how = group, "indicator"
@@ -290,6 +293,24 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     if a == (0, 0) or b == (0, 0):
         return True  # found only through a reading: no place of its own in the question
     return a[0] < b[1] and b[0] < a[1]
+
+
+def _dense_project(q: Query, cat: Catalog, dense: DenseNames) -> None:
+    """No name matched by its words: the project whose name means what the question says
+    (English, paraphrase), when one stands out."""
+    from assistant.dense import PROJECT_ACCEPT, PROJECT_MARGIN, content
+
+    text = content(q.frame)
+    if len(text) < 3:
+        return
+    names = [n for n in cat._project_names.names]
+    m = dense.best(text, names)
+    if m is None or m.score < PROJECT_ACCEPT:
+        return
+    group = projects_of(cat, cat.by_project_name(m.name), m.score)
+    if m.score - m.runner_up >= PROJECT_MARGIN:
+        q.projects, q.how = group, "named"
+    q.dense = m
 
 
 def _elsewhere(q: Query, cat: Catalog, sheet_ids: list[str]) -> bool:

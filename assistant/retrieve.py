@@ -703,6 +703,12 @@ class HybridRetriever(BaseRetriever):
                 return list(emb.embed_query([query])[0])
             return list(emb.embed_query(query))
 
+    def embed_passages(self, texts: list[str]) -> list[list[float]]:
+        """e5 vectors of short texts as passages (``passage: `` prompt): names to link questions to."""
+        emb = self._state.embedding
+        with _torch_threads(self.query_threads):
+            return [list(v) for v in emb.embed_documents(list(texts))]
+
     def dense(self, query: str, filters: Filters, n: int, snap: Snapshot | None = None) -> list[Hit]:
         """Nearest chunks by the e5 vectors (cosine distance), filtered in Chroma."""
         snap = snap or self.snapshot

@@ -1,11 +1,14 @@
-"""What the web UI shows of an ``Answer``: escaped text, the sources panel, the facts table, its CSV.
+"""What the web UI shows of an ``Answer``: escaped text, the sources panel, the facts table, its CSV,
+the side column's mode and the upload reasons in Japanese.
 
-Pure drawing: everything here reads an :class:`~assistant.answer.Answer` (and, for the table rows a
-figure came from, the :class:`~ingest.model.Sheet`), and decides nothing about the answer itself.
+Pure drawing: everything here reads an :class:`~assistant.answer.Answer` (and, for names, years,
+files and the table rows a figure came from, the :class:`~ingest.model.Sheet` and its file names),
+and decides nothing about the answer itself.
 
 Nothing that comes from a sheet (or from the person asking) reaches the page as markup: the
 chat renders Markdown, so :func:`md_escape` turns ``< > &`` into entities and backslash-escapes
-every Markdown sign; tables are plain-text cells.
+every Markdown sign; tables are plain-text cells. Staff see names (事業, 課, 年度, ファイル);
+sheet ids appear only in a 詳細 line.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from __future__ import annotations
 import csv
 import html
 import re
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Literal
 
-from assistant.answer import Answer, Fact
+from assistant.answer import Answer, Choice, Citation, Fact
 from ingest.chunk import cost_text, indicator_text
 from ingest.model import COST_FIELDS, Sheet
 from ingest.normalize import format_number
@@ -25,6 +30,7 @@ SheetLookup = Callable[[str], Sheet | None]
 
 # Markdown's signs (CommonMark backslash-escapes any ASCII punctuation) and TeX's $.
 _MD_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:=^\"'])")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]")
 
 FIELD_LABELS: dict[str, str] = {
     "plan": "計画",
@@ -36,10 +42,17 @@ FIELD_LABELS: dict[str, str] = {
     "department": "部局",
     "section": "担当課",
     "score": "評点",
+    "target_fy": "評価対象年度",
+    "covered_year": "記載のある年度",
+    "warning": "注意",
     **COST_FIELDS,
 }
-FACT_COLUMNS = ["項目", "年度", "区分", "値", "単位", "事業名", "指標・費目", "算出", "シートID"]
+# Fields that are no figure of the answer: the side column and the table leave them out.
+NOT_FIGURES = frozenset({"warning", "target_fy", "covered_year"})
+FACT_COLUMNS = ["事業名", "項目", "年度", "値", "区分", "課", "ファイル"]
+CSV_COLUMNS = [*FACT_COLUMNS, "単位", "算出", "シートID", "field"]
 STATUS_LABELS = {"indexed": "登録", "unchanged": "変更なし", "replaced": "置き換え", "failed": "失敗"}
+INFERRED_NOTE = "一次評価・二次評価のどちらのコメントかは、シート上の位置から推定しました"
 
 
 def md_escape(text: str | None) -> str:
@@ -47,6 +60,18 @@ def md_escape(text: str | None) -> str:
     if not text:
         return ""
     return _MD_SIGNS.sub(r"\\\1", html.escape(str(text), quote=False))
+
+
+def md_lines(text: str | None) -> str:
+    """Escaped text whose line breaks stay line breaks (Markdown joins single newlines)."""
+    return "  \n".join(md_escape(line) for line in str(text or "").split("\n"))
+
+
+def file_name(path: str | None) -> str:
+    """The base name of a stored path, whichever separator it uses: staff never see server paths."""
+    if not path:
+        return ""
+    return PureWindowsPath(PurePosixPath(str(path)).name).name
 
 
 def field_label(field: str) -> str:
@@ -59,7 +84,7 @@ def value_text(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, bool):
-        return str(v)
+        return "はい" if v else "いいえ"
     if isinstance(v, int | float):
         return format_number(v)
     return str(v)
@@ -78,48 +103,137 @@ def stream_pieces(text: str, pieces: int = 6) -> list[str]:
     return [text[:c] for c in cuts]
 
 
+# ----------------------------------------------------------------------------- names of sheets
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """What staff call a sheet by: its project, 課, year and file (the id only for details)."""
+
+    sheet_id: str
+    project: str
+    org: str  # 担当課, else 部局
+    target_fy: int | None
+    files: tuple[str, ...] = ()  # file names, never paths
+    inferred: frozenset[str] = frozenset()  # keys of sections placed by their position on the page
+
+    @property
+    def year(self) -> str:
+        return f"{self.target_fy}年度実施分" if self.target_fy else "年度不明"
+
+    def where(self) -> str:
+        """「DX戦略課・2024年度実施分・koriyama_r7_digital_first.txt」"""
+        return "・".join(x for x in (self.org, self.year, "、".join(self.files)) if x)
+
+
+InfoLookup = Callable[[str], SheetInfo | None]
+
+
+def sheet_info(sheet: Sheet, paths: Iterable[str] = ()) -> SheetInfo:
+    """A sheet's names; ``paths`` are the stored files it was read from (their names are kept)."""
+    names = tuple(dict.fromkeys(n for n in (file_name(p) for p in paths) if n))
+    if not names and sheet.source is not None:
+        names = (file_name(sheet.source.path),)
+    p = sheet.project
+    return SheetInfo(sheet.sheet_id, p.name or "（事業名不明）", p.section or p.department or "", sheet.target_fy,
+                     names, frozenset(s.key for s in sheet.sections if s.inferred))
+
+
+def choice_label(c: Choice) -> str:
+    """A button's text: 「デジタルファースト推進事業（ＤＸ戦略課・2024年度）」."""
+    bits = [x for x in (c.section, f"{c.target_fy}年度" if c.target_fy else None) if x]
+    return (c.project or "（事業名不明）") + (f"（{'・'.join(bits)}）" if bits else "")
+
+
+# ----------------------------------------------------------------------------- the side column
+
+
+SideMode = Literal["figures", "quotes", "store", "choices"]
+
+
+def figure_facts(answer: Answer) -> list[Fact]:
+    """The facts that are figures of some sheet (not warnings, years or store counts)."""
+    return [f for f in answer.facts if f.sheet_id != "*" and f.field not in NOT_FIGURES]
+
+
+def side_mode(answer: Answer) -> SideMode:
+    """What the right column shows for this answer: its figures (chart and table), the sections it
+    quotes, the candidate projects it asks to choose from, or — for a decline — what the store holds."""
+    if answer.intent == "choice" or (answer.choices and not figure_facts(answer) and not answer.citations):
+        return "choices"
+    if not answer.answerable:
+        return "store"
+    if figure_facts(answer):
+        return "figures"
+    if answer.citations:
+        return "quotes"
+    return "store"
+
+
+SIDE_HEADINGS: dict[SideMode, str] = {
+    "figures": "回答の数値",
+    "quotes": "回答が引用した欄",
+    "store": "登録されているシート",
+    "choices": "当てはまりうる事業",
+}
+
+
 # ----------------------------------------------------------------------------- facts table
 
 
-def fact_rows(answer: Answer) -> list[list[object]]:
+def _what(f: Fact) -> str:
+    """The row a fact belongs to, as the sheet prints it: 成果指標②「オンライン申請件数」, 総事業費."""
+    row, ind = f.row or "", f.indicator or ""
+    if row and ind and ind != row and ind not in COST_FIELDS.values():
+        return f"{row}「{ind}」"
+    return row or ind or field_label(f.field)
+
+
+def _kind(f: Fact) -> str:
+    label = field_label(f.field)
+    if f.computed:
+        label += "（計算）"
+    return label
+
+
+def fact_rows(answer: Answer, info: InfoLookup | None = None) -> list[list[str]]:
+    """The table beside the answer (columns :data:`FACT_COLUMNS`): one row per figure, names not ids."""
+    facts = figure_facts(answer)
+    if not facts:
+        return []
     rows = []
-    for f in answer.facts:
+    for f in [*facts, *(x for x in answer.facts if x.sheet_id == "*" and x.field not in NOT_FIGURES)]:
+        i = info(f.sheet_id) if info is not None and f.sheet_id != "*" else None
+        project = "（集計）" if f.sheet_id == "*" else f.project or (i.project if i else "")
         rows.append([
-            f.row or "",
-            "" if f.fy is None else f.fy,
-            field_label(f.field),
-            value_text(f.value),
-            f.unit or "",
-            f.project or "",
-            f.indicator or "",
-            "計算" if f.computed else "",
-            "" if f.sheet_id == "*" else f.sheet_id,
+            project,
+            _what(f),
+            "" if f.fy is None else f"{f.fy}年度",
+            value_text(f.value) + (f.unit or ""),
+            _kind(f),
+            i.org if i else "",
+            "、".join(i.files) if i else "",
         ])
     return rows
 
 
-def write_facts_csv(answer: Answer, path: Path) -> Path:
+def write_facts_csv(answer: Answer, path: Path, info: InfoLookup | None = None) -> Path:
     """The facts as CSV (UTF-8 with BOM so that Excel reads the Japanese); raw values, not formatted."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    facts = figure_facts(answer)
+    facts += [x for x in answer.facts if x.sheet_id == "*" and x.field not in NOT_FIGURES]
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["question", *FACT_COLUMNS, "field"])
-        for f, row in zip(answer.facts, fact_rows(answer), strict=True):
-            row[3] = "" if f.value is None else f.value
-            w.writerow([answer.question, *row, f.field])
+        w.writerow(["質問", *CSV_COLUMNS])
+        for f, row in zip(facts, fact_rows(answer, info), strict=True):
+            row[3] = "" if f.value is None else str(f.value)
+            row[4] = field_label(f.field)
+            w.writerow([answer.question, *row, f.unit or "", "計算" if f.computed else "",
+                        "" if f.sheet_id == "*" else f.sheet_id, f.field])
     return path
 
 
 # ----------------------------------------------------------------------------- sources panel
-
-
-def _fact_groups(facts: list[Fact]) -> dict[tuple[str, str], list[Fact]]:
-    groups: dict[tuple[str, str], list[Fact]] = {}
-    for f in facts:
-        if f.sheet_id == "*":
-            continue
-        groups.setdefault((f.sheet_id, f.row or f.field), []).append(f)
-    return groups
 
 
 def _row_reading(sheet: Sheet | None, facts: list[Fact]) -> str | None:
@@ -143,34 +257,154 @@ def _row_reading(sheet: Sheet | None, facts: list[Fact]) -> str | None:
     return None
 
 
-def sources_markdown(answer: Answer, sheet: SheetLookup, max_items: int = 12) -> str | None:
-    """The collapsible panel under an answer: every quote verbatim, and the table rows of its figures."""
-    parts: list[str] = []
-    for c in answer.citations:
-        head = f"**引用｜{md_escape(c.project or '')}**　{md_escape(c.section)}　シート {md_escape(c.sheet_id)}"
-        parts.append(f"{head}\n\n> {md_escape(c.quote)}")
-    for (sid, row), facts in list(_fact_groups(answer.facts).items())[:max_items]:
-        project = facts[0].project or ""
-        what = f"{row}「{facts[0].indicator}」" if facts[0].indicator and facts[0].indicator != row else row
-        head = f"**表｜{md_escape(project)}**　{md_escape(what)}　シート {md_escape(sid)}"
-        reading = _row_reading(sheet(sid), facts)
-        if reading is None:
-            reading = "、".join(
-                f"{f.fy}年度 {field_label(f.field)} {value_text(f.value)}{f.unit or ''}" if f.fy else
-                f"{field_label(f.field)} {value_text(f.value)}{f.unit or ''}" for f in facts)
-        body = "\n\n".join(f"> {md_escape(line)}" for line in reading.split("\n"))
-        parts.append(f"{head}\n\n{body}")
-    if not parts:
+def _unique_citations(citations: list[Citation]) -> list[Citation]:
+    """Each quote once (an answer may quote one passage for two of its parts)."""
+    return list({(c.sheet_id, c.key or c.section, c.quote): c for c in citations}.values())
+
+
+def _fact_groups(facts: list[Fact]) -> dict[tuple[str, str], list[Fact]]:
+    groups: dict[tuple[str, str], list[Fact]] = {}
+    for f in facts:
+        if f.sheet_id == "*" or f.field in NOT_FIGURES:
+            continue
+        groups.setdefault((f.sheet_id, f.row or f.field), []).append(f)
+    return groups
+
+
+def _fallback_info(sheet_id: str, project: str | None) -> SheetInfo:
+    return SheetInfo(sheet_id, project or "（事業名不明）", "", None)
+
+
+def sources_markdown(answer: Answer, sheet: SheetLookup, info: InfoLookup | None = None,
+                     max_items: int = 12) -> str | None:
+    """The collapsible panel under an answer, sheet by sheet: its name, 課, year and file, then every
+    quote verbatim, the table rows its figures were read from, and the reader's warnings.
+    Sheet ids only in the closing 詳細 line."""
+    cites = _unique_citations(answer.citations)
+    groups = list(_fact_groups(answer.facts).items())[:max_items]
+    warnings = [f for f in answer.facts if f.field == "warning" and f.value]
+    order = list(dict.fromkeys([c.sheet_id for c in cites] + [sid for (sid, _), _ in groups]
+                               + [f.sheet_id for f in warnings]))
+    blocks: list[str] = []
+    shown: list[SheetInfo] = []
+    for sid in order:
+        names = {c.project for c in cites if c.sheet_id == sid} | {f.project for f in answer.facts if f.sheet_id == sid}
+        i = (info(sid) if info is not None and sid != "*" else None) or _fallback_info(
+            sid, next((n for n in names if n), None))
+        if sid != "*":
+            shown.append(i)
+        parts = [f"**{md_escape(i.project)}**" + (f"　{md_escape(i.where())}" if i.where() else "")
+                 if sid != "*" else "**シート全体**"]
+        for c in (c for c in cites if c.sheet_id == sid):
+            head = f"引用｜{md_escape(c.section)}"
+            if c.key and c.key in i.inferred:
+                head += f"（{INFERRED_NOTE}）"
+            parts.append(f"{head}\n\n> {md_lines(c.quote)}")
+        for (gsid, row), facts in groups:
+            if gsid != sid:
+                continue
+            reading = _row_reading(sheet(sid), facts)
+            if reading is None:
+                reading = "、".join(
+                    (f"{f.fy}年度 " if f.fy else "") + f"{field_label(f.field)} {value_text(f.value)}{f.unit or ''}"
+                    for f in facts)
+            body = "\n\n".join(f"> {md_escape(line)}" for line in reading.split("\n"))
+            parts.append(f"表｜{md_escape(_what(facts[0]))}\n\n{body}")
+        for w in (w for w in warnings if w.sheet_id == sid):
+            parts.append(f"注意（読み取りで確定できなかった点）\n\n> {md_lines(str(w.value))}")
+        blocks.append("\n\n".join(parts))
+    if not blocks:
         return None
-    return "\n\n---\n\n".join(parts)
+    if shown:
+        ids = "、".join(f"{md_escape(i.project)} {md_escape(i.sheet_id)}" for i in shown)
+        blocks.append(f"詳細（シートID）: {ids}")
+    return "\n\n---\n\n".join(blocks)
 
 
 def sources_title(answer: Answer) -> str:
-    n_quotes = len(answer.citations)
+    n_quotes = len(_unique_citations(answer.citations))
     n_rows = len(_fact_groups(answer.facts))
+    n_warn = sum(1 for f in answer.facts if f.field == "warning" and f.value)
     bits = []
     if n_quotes:
         bits.append(f"引用 {n_quotes}件")
     if n_rows:
         bits.append(f"表 {n_rows}行")
+    if n_warn:
+        bits.append(f"注意 {n_warn}件")
     return "出典（" + "・".join(bits) + "）" if bits else "出典"
+
+
+def quoted_sections_markdown(answer: Answer, sheet: SheetLookup, info: InfoLookup | None = None) -> str:
+    """The side column of a text answer: each section the answer quotes, whole, under its names."""
+    out: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for c in _unique_citations(answer.citations):
+        key = (c.sheet_id, c.key or c.section)
+        if key in seen:
+            continue
+        seen.add(key)
+        s = sheet(c.sheet_id)
+        sec = None
+        if s is not None:
+            sec = next((x for x in s.sections if (c.key and x.key == c.key) or x.label == c.section), None)
+        i = (info(c.sheet_id) if info is not None else None) or _fallback_info(c.sheet_id, c.project)
+        head = f"**{md_escape(c.section)}**｜{md_escape(i.project)}" + (f"（{md_escape(i.where())}）" if i.where() else "")
+        note = f"\n\n※{INFERRED_NOTE}" if c.key and c.key in i.inferred else ""
+        out.append(f"{head}{note}\n\n{md_lines(sec.text if sec is not None else c.quote)}")
+    return "\n\n---\n\n".join(out)
+
+
+# ----------------------------------------------------------------------------- upload reports
+
+# (pattern of the reader's English reason, the Japanese shown to staff); {0}, {1} … are the groups
+_REASONS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.DOTALL), ja) for p, ja in [
+    (r"same content as (.+)", "同じ内容のファイル（{name0}）が登録済みです"),
+    (r"no such file( or folder)?", "ファイルが見つかりません"),
+    (r"is a folder, not a file", "フォルダーです。ファイルを選んでください"),
+    (r"file is ([\d.]+) MB; one sheet must be under (\d+) MB", "ファイルが大きすぎます（{0} MB、上限 {1} MB）"),
+    (r"cannot read file.*", "ファイルを読み込めませんでした"),
+    (r"empty file", "空のファイルです"),
+    (r"starts with a (\S+) byte-order mark but does not decode as .*",
+     "{0} の印（BOM）が付いていますが、{0} として読めません"),
+    (r"binary file, not text, PDF or JSON", "テキスト・PDF・JSON のどれでもありません"),
+    (r"text is neither UTF-8 nor CP932.*", "文字コードが UTF-8 でも Shift_JIS でもありません。UTF-8 で保存し直してください"),
+    (r"JSON must be UTF-8", "JSON は UTF-8 で保存してください"),
+    (r"broken JSON \(line (\d+), column (\d+).*", "JSON の書き方に誤りがあります（{0} 行目 {1} 文字目）"),
+    (r"JSON is not a canonical sheet.*", "シートの JSON ではありません（\"schema\": \"sheet/1\" がありません）"),
+    (r"invalid canonical sheet at (\S+?):.*", "シートの JSON の項目 {0} の値が正しくありません"),
+    (r"broken PDF.*|cannot read PDF.*", "PDF が壊れているため読めません"),
+    (r"PDF has no text layer.*", "PDF に文字のデータがありません（スキャンした画像など）。文字認識（OCR）をしてから登録してください"),
+    (r"not a 事務事業評価 sheet \(no Japanese text found\)", "事務事業評価シートではありません（日本語の文章がありません）"),
+    (r"not a 事務事業評価 sheet.*", "事務事業評価シートではありません（指標の表が見つかりません）"),
+    (r"truncated sheet: no fiscal-year columns.*", "シートが途中で切れているようです（年度の列が見つかりません）"),
+    (r"truncated sheet: no indicator values.*", "シートが途中で切れているようです（指標の値が見つかりません）"),
+    (r"truncated sheet: no indicator or cost.*", "シートが途中で切れているようです（指標・事業費の数値が見つかりません）"),
+    (r"truncated sheet: no evaluation year.*", "シートが途中で切れているようです（見出しに評価年度がありません）"),
+    (r"truncated sheet.*", "シートが途中で切れているようです"),
+    (r"internal error.*", "読み込みの途中でエラーが起きました。管理者に連絡してください"),
+]]
+_KEPT = " (the version indexed before is kept)"
+_PATHISH = re.compile(r"(?:[A-Za-z]:)?[\\/][^\s（）()、。]*")
+
+
+def reason_ja(reason: str | None) -> str:
+    """An upload's reason as staff read it: Japanese, file names at most, never a server path."""
+    if not reason:
+        return ""
+    text = reason.strip()
+    kept = text.endswith(_KEPT)
+    text = text.removesuffix(_KEPT).strip()
+    out = None
+    for pattern, ja in _REASONS:
+        m = pattern.fullmatch(text)
+        if m:
+            groups = [g or "" for g in m.groups()]
+            out = ja.format(*groups, name0=file_name(groups[0]) if groups else "")
+            break
+    if out is None:
+        if _JAPANESE.search(text) and not re.search(r"[A-Za-z]{4,} [A-Za-z]{3,}", text):
+            out = _PATHISH.sub(lambda m: file_name(m.group(0)), text)  # already Japanese
+        else:
+            out = "シートとして読み取れませんでした"
+    return out + ("（以前に登録した内容はそのまま残ります）" if kept else "")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from assistant.answer import Choice
+from assistant.ui_format import file_name
 from ingest.chunk import SCORE_LABELS
 from ingest.model import COST_FIELDS, STAGE_LABELS, Sheet
 from ingest.normalize import era_label
@@ -18,7 +20,11 @@ from ingest.store import FigureStore, SheetSummary
 
 ALL = "（すべて）"
 MILESTONES = {"mid": "中間", "final": "最終"}
-SHEET_COLUMNS = ["事業名", "部局", "課", "評価対象年度", "評価結果", "注意", "テンプレート", "シートID"]
+SHEET_COLUMNS = ["事業名", "部局", "課", "評価対象年度", "評価結果", "読み取り", "ファイル"]
+# Templates a reader was written for; any other sheet was read by a generic reader, which staff
+# should know when they weigh its figures.
+KNOWN_TEMPLATES = {"koriyama-r7": "郡山市 事務事業マネジメントシート（令和）",
+                   "koriyama-h27": "郡山市 事務事業評価（平成27年度）", "canonical": "JSON（sheet/1）"}
 
 
 @dataclass(frozen=True)
@@ -29,12 +35,31 @@ class SheetRow:
     def cells(self) -> list[object]:
         s = self.summary
         return [s.project or "（事業名不明）", s.department or "", s.section or "",
-                "" if s.target_fy is None else s.target_fy, self.result, s.n_warnings, s.template, s.sheet_id]
+                "" if s.target_fy is None else f"{s.target_fy}年度", self.result, reading_status(s),
+                file_name(s.source_path)]
 
     def label(self) -> str:
+        """The sheet as a picker names it: 事業名（2024年度・課）."""
         s = self.summary
         fy = f"{s.target_fy}年度" if s.target_fy else "年度不明"
-        return f"{s.project or '（事業名不明）'}（{fy}・{s.section or s.department or ''}）{s.sheet_id}"
+        org = s.section or s.department or ""
+        return f"{s.project or '（事業名不明）'}（{fy}" + (f"・{org}" if org else "") + "）"
+
+
+def reading_status(s: SheetSummary) -> str:
+    """How the sheet was read, in plain words: checked, with N warnings, or by a generic reader."""
+    status = f"注意 {s.n_warnings}件" if s.n_warnings else "検算一致"
+    if s.template not in KNOWN_TEMPLATES:
+        status = "汎用の読み取り・" + status
+    return status
+
+
+def pick_choices(rows: list[SheetRow]) -> list[tuple[str, str]]:
+    """(label, sheet id) for a picker; two sheets of one name and year are told apart by file."""
+    labels = [r.label() for r in rows]
+    twice = {x for x in labels if labels.count(x) > 1}
+    return [(r.label() + (f" {file_name(r.summary.source_path)}" if r.label() in twice else ""), r.summary.sheet_id)
+            for r in rows]
 
 
 def load_rows(store: FigureStore) -> list[SheetRow]:
@@ -56,7 +81,7 @@ def choices(rows: list[SheetRow]) -> dict[str, list[str]]:
     return {
         "department": opts([r.summary.department for r in rows]),
         "section": opts([r.summary.section for r in rows]),
-        "fy": opts([r.summary.target_fy for r in rows]),
+        "fy": opts([f"{r.summary.target_fy}年度" for r in rows if r.summary.target_fy]),
         "result": opts([r.result for r in rows]),
     }
 
@@ -70,7 +95,7 @@ def filter_rows(rows: list[SheetRow], department: str | None = None, section: st
             return False
         if section not in (None, "", ALL) and s.section != section:
             return False
-        if fy not in (None, "", ALL) and str(s.target_fy) != str(fy):
+        if fy not in (None, "", ALL) and f"{s.target_fy}年度" != str(fy):
             return False
         if result not in (None, "", ALL) and r.result != result:
             return False
@@ -96,23 +121,32 @@ def _n(v: object) -> str:
     return "" if v is None else fmt(v)  # type: ignore[arg-type]
 
 
-def heading(sheet: Sheet) -> list[tuple[str, str]]:
-    """(label, value) pairs for the sheet's header lines."""
+FORMATS = {"text": "テキスト", "pdf": "PDF", "json": "JSON"}
+
+
+def heading(sheet: Sheet, files: list[str] | None = None) -> list[tuple[str, str]]:
+    """(label, value) pairs for the sheet's header lines; ``files`` the names it was read from."""
     p = sheet.project
     years = f"{sheet.target_fy}年度（{era_label(sheet.target_fy)}）実施分" if sheet.target_fy else "年度不明"
     src = sheet.source
-    return [
+    names = "、".join(files or ([file_name(src.path)] if src else []))
+    how = KNOWN_TEMPLATES.get(sheet.template, "汎用の読み取り（この様式専用の読み取りではありません）")
+    inferred = [s.label for s in sheet.sections if s.inferred]
+    rows = [
         ("事業名", p.name or "（事業名不明）"),
         ("担当", " ".join(x for x in (sheet.municipality, p.department, p.section) if x)),
         ("評価対象", years + (f"・{sheet.evaluation_fy}年度評価" if sheet.evaluation_fy else "")),
-        ("テンプレート", sheet.template),
-        ("シートID", sheet.sheet_id),
-        ("元ファイル", f"{src.path}（{src.format}）" if src else ""),
+        ("元ファイル", names + (f"（{FORMATS.get(src.format, src.format)}）" if src else "")),
+        ("読み取り", how + (f"・注意 {len(sheet.warnings)}件" if sheet.warnings else "・検算はすべて一致")),
     ]
+    if inferred:
+        rows.append(("推定した欄", "・".join(inferred) + "（一次・二次のどちらのコメントかをシート上の位置から推定）"))
+    rows.append(("詳細", f"シートID {sheet.sheet_id}・様式 {sheet.template}"))
+    return rows
 
 
-def heading_frame(sheet: Sheet) -> pd.DataFrame:
-    return pd.DataFrame(heading(sheet), columns=["項目", "内容"])
+def heading_frame(sheet: Sheet, files: list[str] | None = None) -> pd.DataFrame:
+    return pd.DataFrame(heading(sheet, files), columns=["項目", "内容"])
 
 
 def indicators_frame(sheet: Sheet) -> pd.DataFrame:
@@ -129,6 +163,12 @@ def indicators_frame(sheet: Sheet) -> pd.DataFrame:
         )
         rows.append([*cells, milestones])
     return pd.DataFrame(rows, columns=["指標", "名称", "単位", *[f"{fy}年度 計画/実績" for fy in fys], "目標値"])
+
+
+def indicator_widths(frame: pd.DataFrame) -> list[str]:
+    """Column widths of the indicators table: name columns wide enough to read, years even."""
+    fixed = {"指標": "110px", "名称": "220px", "単位": "64px", "目標値": "170px"}
+    return [fixed.get(c, "150px") for c in frame.columns]
 
 
 def costs_frame(sheet: Sheet) -> pd.DataFrame:
@@ -154,9 +194,28 @@ def evaluations_frame(sheet: Sheet) -> pd.DataFrame:
 
 
 def sections_frame(sheet: Sheet) -> pd.DataFrame:
-    return pd.DataFrame([[s.label, s.text] for s in sheet.sections], columns=["項目", "本文"])
+    return pd.DataFrame([[s.label + ("（位置から推定）" if s.inferred else ""), s.text] for s in sheet.sections],
+                        columns=["項目", "本文"])
 
 
 def warnings_frame(sheet: Sheet) -> pd.DataFrame:
     rows = [[n, w] for n, w in enumerate(sheet.warnings, 1)] or [["", "なし（検算はすべて一致）"]]
     return pd.DataFrame(rows, columns=["#", "注意（読み取りで確定できなかった点）"])
+
+
+# ----------------------------------------------------------------------------- the chat's side column
+
+HOLDING_COLUMNS = ["事業名", "課", "評価対象年度", "評価結果"]
+
+
+def holdings_frame(rows: list[SheetRow]) -> pd.DataFrame:
+    """What the store holds, for the chat's right column after a decline."""
+    return pd.DataFrame([[r.summary.project or "（事業名不明）", r.summary.section or r.summary.department or "",
+                          f"{r.summary.target_fy}年度" if r.summary.target_fy else "", r.result] for r in rows],
+                        columns=HOLDING_COLUMNS)
+
+
+def choices_frame(choices: list[Choice]) -> pd.DataFrame:
+    """The candidate projects of an answer that asks which one was meant."""
+    return pd.DataFrame([[c.project or "（事業名不明）", c.section or "", f"{c.target_fy}年度" if c.target_fy else "", ""]
+                         for c in choices], columns=HOLDING_COLUMNS).drop(columns=["評価結果"])

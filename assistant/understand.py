@@ -129,7 +129,7 @@ _EN_PRONOUN = re.compile(r"\b(it|its|that|this|they|them|those)\b")
 
 def understand(text: str) -> Frame:
     lex = lexicon()
-    norm = normalize(text)
+    norm = lex.respell(normalize(text))
     lang = detect_lang(norm)
     f = Frame(text=text, norm=norm, lang=lang)
     f.hits = lex.find(norm)
@@ -148,7 +148,7 @@ def understand(text: str) -> Frame:
     f.same_org = bool(re.search(r"同じ(部|課|部局|所属)|same (department|division|section)", norm))
     if (g := _GRANULAR.search(norm)) and g.group(1) not in _NOT_GRANULAR or _GRANULAR_EN.search(norm):
         f.granular = (g.group(1) if g else (_GRANULAR_EN.search(norm).group(0)))  # type: ignore[union-attr]
-    if f.lang == "en" and (m := _WHICH.search(norm)) and m.group(1) not in _WHICH_OK:
+    if f.lang == "en" and (m := _WHICH.search(norm)) and not ({m.group(1), m.group(2) or ""} & _WHICH_OK):
         f.ops.append("entity")
     f.asks_years = bool(re.search(r"(年|年度)(は|が|を|って)?\s*(いつ|どれ|どこ|[?？]|$)|いつ|何年度|どの年|which years?|what years?|when", norm))
     f.follow_up = (norm.startswith(_FOLLOW_START) or f.shift is not None
@@ -200,6 +200,8 @@ def _apply(f: Frame) -> None:
         f.measures.append("change")
     if f.change_base and "change" not in f.measures:
         f.measures.append("change")
+    if f.stages and not (f.sections or f.evals or f.rows or f.measures or f.money):
+        f.evals.append("result")  # 「一次評価は？」 "the first-stage result?"
 
 
 _GRANULAR = re.compile(r"([一-龥ァ-ヶー]{1,8}?)(?:ごと|毎|別)(?:の|に|で|は|[?？]|$)")
@@ -208,10 +210,11 @@ _NOT_GRANULAR = {"年度", "年", "事業", "課", "部", "部局", "指標", "�
 _GRANULAR_EN = re.compile(r"\b(?:by|per|for each|broken down by|break(?:ing)? (?:it |them )?down by) "
                           r"(month|months|district|districts|area|areas|facility|facilities|route|routes|school|schools|"
                           r"theme|themes|age|ages|ward|wards|neighbourhood|neighborhood|store|stores)\b")
-_WHICH = re.compile(r"\bwhich (?:of the )?([a-z]+)")
+_WHICH = re.compile(r"\bwhich (?:of the |of its )?([a-z]+)(?: ([a-z]+))?")
 _WHICH_OK = {"project", "projects", "year", "years", "fiscal", "department", "departments", "division", "divisions",
              "section", "sections", "indicator", "indicators", "one", "ones", "had", "has", "is", "was", "were", "are",
-             "programme", "program", "programs", "programmes", "evaluation", "result", "of"}
+             "programme", "program", "programs", "programmes", "evaluation", "result", "of", "figure", "figures",
+             "number", "numbers", "value", "values", "row", "rows", "cost", "costs", "comment", "stage", "reason"}
 _CHANGE_BASE = re.compile(r"(前年度?|前の年|昨年度?|去年|previous year|year before|last year)\s*"
                           r"(から|と比べ|と比較|に比べ|より|比|と比|than|compared)")
 

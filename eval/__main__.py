@@ -74,6 +74,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return compare.main(args)
 
 
+def cmd_thresholds(args: argparse.Namespace) -> int:
+    from eval import thresholds
+
+    return thresholds.main(args)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     import json
 
@@ -167,6 +173,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--progress", action="store_true",
                    help="per-question progress lines on stderr even when it is not a terminal (for a log)")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser(
+        "thresholds", help="choose the meaning-match thresholds (assistant/dense.py) on the bank's tune split",
+        description="Link each tune question of eval/questions/bank.jsonl to its nearest project name by e5 and "
+                    "print, per (accept, margin), how many are linked and how many rightly; recommend the pair "
+                    "that links most at the given precision.")
+    p.add_argument("--precision", type=float, default=0.97)
+    p.set_defaults(func=cmd_thresholds)
 
     p = sub.add_parser(
         "bench", help="speed benchmarks (not tests): ingest, query, or both at 300 and 3,000 sheets",

@@ -21,6 +21,8 @@ class EvaluationKind:
 
     def fit(self, q: Query) -> float:
         f = q.frame
+        if "scores" in f.evals:
+            return 0.9
         if f.evals:
             return 0.82
         if f.stages and not f.sections and not f.has("why"):

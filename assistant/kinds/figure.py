@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from assistant import compose
 from assistant.answer import Fact, Number
@@ -53,6 +54,8 @@ class FigureKind:
 
     def fit(self, q: Query) -> float:
         f = q.frame
+        if "scores" in f.evals and not (f.rows or f.money):
+            return 0.3  # 「成果指標は何点？」 asks the evaluation's score for that item, not the row
         if f.rows or f.money or f.revenue or f.kind or f.has("plan", "actual", "rate", "verdict", "change", "share",
                                                                "trend", "breakdown"):
             return 0.8
@@ -115,7 +118,7 @@ class FigureKind:
             return []
         names = [o.name for o in (q.projects or q.candidates)]
         label = f"{p.name}（{p.org}）" if names.count(p.name) > 1 and p.org else p.name
-        rows = self.rows(q, p, latest)
+        rows = self.rows(q, p, latest, getattr(desk, "dense", None))
         years = read_years(q, p)
         out = []
         for row in rows:
@@ -125,7 +128,7 @@ class FigureKind:
                 out.append(ra)
         return out
 
-    def rows(self, q: Query, p: Project, latest: Sheet) -> list[Row]:
+    def rows(self, q: Query, p: Project, latest: Sheet, dense: object = None) -> list[Row]:
         f = q.frame
         costs = cost_rows(q)
         inds = indicator_rows(q, p, latest)
@@ -145,6 +148,14 @@ class FigureKind:
                         rows.append(indicator_row(ind))
                 else:
                     rows.append(cost_row(key))
+        if not rows and dense is not None and q.lang == "en" and (f.measures or asked_counter(f.norm)
+                                                                   or re.search(r"how many|what was|what were", f.norm)):
+            from assistant.dense import ROW_ACCEPT, ROW_MARGIN, content
+
+            names = [i.name for i in latest.indicators if i.name]
+            m = dense.best(content(q.frame), names) if names else None  # type: ignore[attr-defined]
+            if m is not None and m.score >= ROW_ACCEPT and m.score - m.runner_up >= ROW_MARGIN:
+                rows = [indicator_row(i) for i in latest.indicators if i.name == m.name]
         if not rows and f.has("verdict", "rate", "plan", "actual", "under_plan", "over_plan") and q.head is None:
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]  # 「目標」 are outcomes
         counter = asked_counter(q.frame.norm)
@@ -192,7 +203,7 @@ class FigureKind:
             wanted = [years.base, *wanted]
         changes = [h.text for h in f.hits if h.group == "measure" and h.key == "change"]
         comparative = bool(changes) and all(t in ("higher", "lower", "more", "less") for t in changes)
-        change = (f.has("change") or f.direction is not None or f.has("compare")) and not (
+        change = (f.has("change", "multiple") or f.direction is not None or f.has("compare")) and not (
             len(q.projects) >= 2 and (comparative or f.has("compare")))
         if change and len(wanted) == 1:
             wanted = [wanted[0] - 1, wanted[0]]
@@ -375,6 +386,14 @@ class FigureKind:
         if g is not None:
             ra.facts.append(Fact(**{**base, "unit": "%"}, fy=y1, field=f"{field_}_pct", value=g, computed=True))
         out = [compose.change_line(ra.row.name, y0, y1, d, g, ra.row.unit, lang, q.frame.direction)]
+        if q.frame.has("multiple") and v0:  # 「何倍になった？」
+            times = percent(v1, v0)
+            if times is not None:
+                ratio = float(Decimal(str(times)) / 100)
+                shown = round(ratio, 2) if ratio < 10 else round(ratio, 1)
+                ra.facts.append(Fact(**{**base, "unit": "倍"}, fy=y1, field=f"{field_}_ratio", value=shown, computed=True))
+                out.append(f"{year_ja_(y1, lang)}は{year_ja_(y0, lang)}の{compose.num(shown)}倍です。" if lang == "ja"
+                           else f"FY{y1} is {compose.num(shown)} times FY{y0}.")
         if len(pts) > 2:  # each step too: 「R4からR6で」 is two steps
             steps = []
             for (a, va, _), (b, vb, cb) in zip(pts, pts[1:]):
@@ -413,6 +432,10 @@ def asked_counter(norm: str) -> str | None:
 
 def unit_fits(counter: str, unit: str | None) -> bool:
     return bool(unit) and any(u in (unit or "") for u in _COUNTERS.get(counter, (counter,)))
+
+
+def year_ja_(fy: int, lang: str) -> str:
+    return compose.year_ja(fy) if lang == "ja" else f"FY{fy}"
 
 
 def _base(c: Cell, p: Project, row: Row) -> dict:

@@ -217,10 +217,14 @@ class ProseKind:
             if sections and note == "missing":
                 note = "nearest"
         focus_words = self.focus_words(q, p, sheet)
+        block = re.search(r"【([^】]{1,12})】", q.frame.norm)
         cites: list[Citation] = []
         issue = "issues" in f.sections
         for s in _dedupe(sections)[:4 if issue else 3]:
             text = s.text
+            if block:  # 「【人件費】のところ」: that block of the section
+                parts = [x for x in re.split(r"(?=【[^】]{1,12}】)", text) if x.startswith(f"【{block.group(1)}】")]
+                text = "\n".join(parts).strip() or text
             if why and s.key in f.sections:
                 quotes = [text] if len(text) <= cap * 2 else compose.best_sentences(text, q.frame.text, cap * 2)
             elif why:
