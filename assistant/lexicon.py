@@ -136,6 +136,11 @@ class Lexicon:
                 pos = start + 1
                 continue
             group, key = self.phrases[word]
+            if group == "result" and re.match(r"[一-龥]", word) and (
+                    end < len(norm) and re.match(r"[一-龥]", norm[end])
+                    or start > 0 and re.match(r"[一-龥]", norm[start - 1]) and norm[start - 1] not in "が"):
+                pos = start + 1  # 完了率, 継続事業, 改善策: part of another word, not a result
+                continue
             out.append(Hit(start, end, group, key, word))
             pos = end
         return out
@@ -195,4 +200,6 @@ def lexicon() -> Lexicon:
     if glossary.is_file():
         general = tomllib.loads(glossary.read_text(encoding="utf-8")).get("english", {})
         data["english"] = {**general, **data["english"]}
+    # questions are matched with hyphens read as spaces (``link.english_words``); so are the keys
+    data["english"] = {k.replace("-", " "): v for k, v in data["english"].items()}
     return Lexicon(data)

@@ -411,7 +411,12 @@ def head(r: Reading, explained: Explained) -> Unit | None:
     """The noun a Japanese question asks about: its last noun that no lexicon phrase, year or name
     explains (「キャッシュレス決済の導入業者は？」 → 導入業者; 「…の参加人数は？」 → 参加人数)."""
     fw = lexicon().function_words
-    for u in reversed(r.units):
+    # a question after a sentence of context (「来週の予算ヒアリングで…。〇〇はいくら？」) asks in its
+    # last sentence: the head is looked for there first
+    ends = [m.end() for m in re.finditer(r"[。!！]", r.norm) if m.end() < len(r.norm) - 1]
+    start = ends[-1] if ends else 0
+    units = [u for u in r.units if u.start >= start] or list(r.units)
+    for u in reversed(units):
         if not u.noun or explained.covers(u.start, u.end) or _NUMBERISH.match(u.text):
             continue
         if u.text in fw or u.text.startswith("何") or re.fullmatch(r"[a-z'\-]+", u.text) or len(u.text) < 2:

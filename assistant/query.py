@@ -340,7 +340,7 @@ def _drop_explained_by_indicators(named: list[Match], inds: list[Match]) -> list
 
 
 _CROSS = re.compile(r"どの事業|各事業|全事業|すべての事業|全ての事業|事業は[？?]|事業を|事業が|事業で|事業のうち|事業の中|"
-                    r"which project|what project|all projects|any project|projects")
+                    r"事業って|事業は何|事業はいくつ|何事業|which project|what project|all projects|any project|projects")
 
 
 def _cross_project(frame: Frame) -> bool:

@@ -3,6 +3,7 @@ and the reading of years against a sheet."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -92,7 +93,9 @@ def read_years(q: Query, project: Project) -> Years:
             out.years = ys
         return out
     shift = f.shift
-    if shift is None and q.how == "focus" and focus_years and len(f.relative) == 1 and f.relative[0] in (-1, 1):
+    stepwise = any(h.group == "relative" and not re.search(r"最新|直近|最近|latest|recent", h.text) for h in f.hits)
+    if shift is None and q.how == "focus" and focus_years and len(f.relative) == 1 and f.relative[0] in (-1, 1) \
+            and stepwise:
         shift = f.relative[0]  # 「前年度は？」 after an answer about 2024: 2023, not the sheet's year before
     if shift is not None and (focus_years or q.focus and q.focus.years):
         anchor = (focus_years or q.focus.years)[-1]  # type: ignore[union-attr]

@@ -34,6 +34,9 @@ class EvaluationKind:
     def answer(self, q: Query, desk: Desk) -> Part | None:
         f = q.frame
         projects = q.projects or q.candidates
+        if len(projects) == 1 and re.search(r"履歴|推移|これまで|過去|歴代|毎年|年度ごと|history|over the years|each year",
+                                            f.norm):
+            return self.history(q, desk, projects[0])
         if not projects:  # 「評価結果を一覧に」: every project in scope
             refs = [r for r in desk.catalog.sheets if q.org_ids is None or r.sheet_id in set(q.org_ids)]
             projects = projects_of(desk.catalog, refs)
@@ -93,6 +96,17 @@ class EvaluationKind:
                             f"{'primary' if e.stage == 'primary' else 'secondary'} evaluation: {e.result}")
             if e.scores and ("scores" in q.frame.evals or q.frame.stages and not q.frame.evals):
                 scores = [s for s in e.scores]
+                items = [i for i, item in enumerate(SCORE_ITEMS) if item in q.frame.norm
+                         or (item == "規模・方法の妥当性" and "妥当性" in q.frame.norm)]
+                if items:  # 「効率性は何点？」: that item only
+                    for i in items:
+                        if scores[i] is not None:
+                            facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, row=f"{label} {SCORE_ITEMS[i]}",
+                                              indicator=SCORE_ITEMS[i], fy=sheet.target_fy, field="score",
+                                              value=scores[i], unit="点"))
+                            bits.append(f"{label}の{SCORE_ITEMS[i]}は{scores[i]}点" if lang == "ja"
+                                        else f"{SCORE_ITEMS_EN[i]} ({e.stage}): {scores[i]}")
+                    continue
                 for item, s in zip(SCORE_ITEMS, scores):
                     if s is not None:
                         facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, row=f"{label} {item}",
@@ -111,6 +125,39 @@ class EvaluationKind:
         if lang == "en":
             return f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: " + "; ".join(bits) + ".", facts
         return f"{p.name}{when}の評価は、" + "、".join(bits) + "です。", facts
+
+    def history(self, q: Query, desk: Desk, p: Project) -> Part | None:
+        """Every year's result the project's sheets print: each sheet's own 二次評価 and the
+        実計区分・評価結果 line of past years."""
+        years: dict[int, tuple[str, str | None, str]] = {}  # fy → (result, plan category, sheet id)
+        for ref in sorted(p.refs, key=lambda r: r.target_fy or 0):
+            sheet = desk.sheet(ref.sheet_id)
+            if sheet is None:
+                continue
+            for pr in sheet.past_results:
+                if pr.result:
+                    years[pr.fy] = (pr.result, pr.plan_category, sheet.sheet_id)
+            second = next((e.result for e in sheet.evaluations if e.stage == "secondary" and e.result), None)
+            if second and sheet.target_fy is not None:
+                years[sheet.target_fy] = (second, years.get(sheet.target_fy, ("", None, ""))[1], sheet.sheet_id)
+        wanted = set(q.frame.years) if q.frame.year_range is False and q.frame.years else set()
+        if q.frame.year_range and len(q.frame.years) >= 2:
+            wanted = set(range(q.frame.years[0], q.frame.years[-1] + 1))
+        shown = sorted(y for y in years if not wanted or y in wanted)
+        if not shown:
+            return None
+        facts = [Fact(sheet_id=years[y][2], project=p.name, row="評価結果", indicator="評価結果", fy=y, field="result",
+                      value=years[y][0]) for y in shown]
+        for y in shown:
+            if years[y][1]:
+                facts.append(Fact(sheet_id=years[y][2], project=p.name, row="実計区分", indicator="実計区分", fy=y,
+                                  field="plan_category", value=years[y][1]))
+        if q.lang == "en":
+            text = f"{p.name}, results by year: " + "; ".join(f"FY{y}: {years[y][0]}" for y in shown) + "."
+        else:
+            text = f"{p.name}の年度ごとの評価結果：" + "、".join(
+                f"{y}年度「{years[y][0]}」" + (f"（実計区分「{years[y][1]}」）" if years[y][1] else "") for y in shown) + "。"
+        return Part(text=text, facts=facts, sheet_ids=list(dict.fromkeys(x.sheet_id for x in facts)), intent="evaluation")
 
     def future(self, q: Query, desk: Desk, p: Project, part: Part, lines: list[str]) -> None:
         """「この事業って今後どうなるの？」: the result, and what the latest comment concludes."""

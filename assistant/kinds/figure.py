@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from assistant import compose
 from assistant.answer import Fact, Number
@@ -47,6 +47,7 @@ class RowAnswer:
     lines: list[str] = field(default_factory=list)
     missing: list[int] = field(default_factory=list)  # years asked that no sheet gives
     label: str = ""  # the project as the answer names it (with its 課 when a namesake is answered too)
+    first_year: int | None = None  # the earliest year any sheet gives this row
 
 
 class FigureKind:
@@ -187,6 +188,7 @@ class FigureKind:
         lang = q.lang
         p, row = ra.project, ra.row
         span = self.span(desk, p, row)
+        ra.first_year = span[0] if span else None
         if years.every or (f.rank and not years.said) or (f.has("under_plan", "over_plan") and f.asks_years
                                                            and not years.said) \
                 or f.threshold is not None and not years.said:
@@ -303,6 +305,13 @@ class FigureKind:
             lines += _best_year(ra, q)
         if f.has("under_plan", "over_plan") and len(ra.cells) > 1:
             lines += _missed_years(ra, q)
+        if f.has("since"):
+            years_with = sorted({c.fy for c in ra.cells})
+            span = ra.first_year or (years_with[0] if years_with else None)
+            if span is not None:
+                lines.append(f"{row.name}は{compose.year_ja(span)}から記載があります（登録されているシートの範囲で）。"
+                             if lang == "ja" else f"{row.name} appears from FY{span} (in the sheets stored).")
+                ra.facts.append(Fact(**_base(ra.cells[0], p, row), fy=span, field="first_year", value=span))
         future = [c.fy for c in ra.cells if c.actual is None]
         if f.has("actual", "verdict") and future and not only_plan and len(ra.cells) == len(future):
             lines.append(compose.no_actual_yet(future, lang))
@@ -389,8 +398,7 @@ class FigureKind:
         if q.frame.has("multiple") and v0:  # 「何倍になった？」
             times = percent(v1, v0)
             if times is not None:
-                ratio = float(Decimal(str(times)) / 100)
-                shown = round(ratio, 2) if ratio < 10 else round(ratio, 1)
+                shown = float((Decimal(str(v1)) / Decimal(str(v0))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
                 ra.facts.append(Fact(**{**base, "unit": "倍"}, fy=y1, field=f"{field_}_ratio", value=shown, computed=True))
                 out.append(f"{year_ja_(y1, lang)}は{year_ja_(y0, lang)}の{compose.num(shown)}倍です。" if lang == "ja"
                            else f"FY{y1} is {compose.num(shown)} times FY{y0}.")

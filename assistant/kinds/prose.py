@@ -123,7 +123,7 @@ class ProseKind:
             lines += [compose.quote_line(c, q.lang) for c in part.citations if c.sheet_id == sheet.sheet_id]
         if not part.citations:
             return None
-        amounts = any(_gives_amount(c.quote, f) for c in part.citations)
+        amounts = any(_gives_amount(c.quote, f) for c in part.citations if word in c.quote.lower())
         if asks_figure and amounts:  # the text itself gives the figure (「地理情報システム(構築)9,555千円」)
             lines = [ln.replace("の数値（指標や金額の行）はありません。文中には次の記述があります。",
                                 "について、表にはありませんが文中に次の記述があります。") for ln in lines]
