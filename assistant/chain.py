@@ -159,7 +159,7 @@ class Assistant:
     # ── steps ─────────────────────────────────────────────────────────────────────────────
 
     def _understand(self, w: Work) -> Work:
-        w.frame = understand(w.text)
+        w.frame = understand(w.text, self.catalog.respell)
         return w
 
     def _link(self, w: Work) -> Work:
@@ -209,7 +209,7 @@ class Assistant:
                                      "and amounts).")
             return w
         years = [*f.years]
-        if years and not any(self.catalog.covers(y) for y in years):
+        if years and not any(self.catalog.covers(y) for y in years) and not f.has("milestone"):
             w.answer = self._decline(w, f"{years[0]}年度を含むシートは登録されていません。" if q.lang == "ja"
                                      else f"No sheet in the store covers FY{years[0]}.")
             return w
@@ -243,7 +243,7 @@ class Assistant:
             chosen = [k for k in chosen if k.name == "prose"]
         if f.has("why") and any(k.name == "figure" for k in chosen):
             chosen = [k for k in chosen if k.name in ("figure", "prose")]
-        for k in sorted(chosen, key=lambda k: ("figure", "evaluation", "prose").index(k.name)):
+        for k in sorted(chosen, key=lambda k: ("scorecard", "figure", "evaluation", "prose").index(k.name)):
             part = k.answer(q, self)
             if part is not None:
                 w.parts.append(part)
@@ -394,7 +394,7 @@ class Assistant:
             where = f"{p.name}のシート" if p else "登録されているシート"
             lead = f"{where}には{words}についての記載がありません。"
         else:
-            lead = f"The {'sheet of ' + p.name if p else 'sheets'} say nothing about {', '.join(q.unexplained[:3])}."
+            lead = f"The {'sheets of ' + p.name if p else 'sheets'} say nothing about {', '.join(q.unexplained[:3])}."
         return self._decline(w, lead)
 
     def _decline(self, w: Work, lead: str) -> Answer:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from assistant.kana import Speller
 from ingest.normalize import nfkc
 
 
@@ -53,8 +54,6 @@ def normalize(text: str) -> str:
 
 
 _ASCII_WORD = re.compile(r"[a-z0-9]")
-_HIRAGANA_RUN = re.compile(r"[ぁ-ゖ]{3,}")
-_TO_KATAKANA = str.maketrans({chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)})
 
 
 class Lexicon:
@@ -113,7 +112,7 @@ class Lexicon:
             if key != "other":
                 phrases.setdefault(normalize(label), ("section", key))
         self.phrases = phrases
-        self._readings: dict[str, str] | None = None
+        self._speller = Speller(phrases)
         self._directions = {k: tuple(normalize(w) for w in v["ja"] + v["en"]) for k, v in data["directions"].items()}
         ordered = sorted(phrases, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(p) for p in ordered))
@@ -147,32 +146,7 @@ class Lexicon:
 
     def respell(self, norm: str) -> str:
         """Hiragana typed for a lexicon word (けいかくひ → 計画比, じっせき → 実績): the word, by its reading."""
-        if not _HIRAGANA_RUN.search(norm):
-            return norm
-        if self._readings is None:
-            from assistant.sudachi import tokens
-
-            readings: dict[str, str] = {}
-            for phrase in self.phrases:
-                # kanji compounds only: 無かった would turn every なかった into itself
-                if re.fullmatch(r"[一-龥ァ-ヶー・]{2,}", phrase) and re.search(r"[一-龥]", phrase):
-                    kana = "".join(t.reading for t in tokens(phrase))
-                    if len(kana) >= 3:
-                        readings.setdefault(kana, phrase)
-            self._readings = readings
-
-        def fix(m: re.Match[str]) -> str:
-            run = m.group(0)
-            if m.start() > 0 and re.match(r"[一-龥]", norm[m.start() - 1]):
-                return run  # okurigana: 少なかった
-            kana = run.translate(_TO_KATAKANA)
-            for start in (0, 1) if run[0] in "がをはのにでとも" else (0,):
-                for end in range(len(kana), start + 2, -1):  # the longest reading the run starts with
-                    if kana[start:end] in self._readings:  # type: ignore[operator]
-                        return run[:start] + self._readings[kana[start:end]] + run[end:]  # type: ignore[index]
-            return run
-
-        return _HIRAGANA_RUN.sub(fix, norm)
+        return self._speller.respell(norm)
 
     def direction(self, norm: str) -> str | None:
         """up / down when the question asserts one (「増えた理由」), else None."""

@@ -171,7 +171,7 @@ class NameMatcher:
         self.names = list(dict.fromkeys(n for n in names if n))
         self.own_words = own_words  # a word only one name has settles it (project names, not indicators)
         generic = generic if generic is not None else lexicon().generic_parts
-        self._units: list[list[tuple[frozenset[str], float, str]]] = []
+        self._units: list[list[tuple[frozenset[str], float, str, frozenset[str]]]] = []
         df: Counter[str] = Counter()
         raw: list[list[Token]] = []
         for name in self.names:
@@ -193,7 +193,8 @@ class NameMatcher:
                 romaji = katakana_to_romaji(t.reading) if t.reading and len(t.surface) >= 2 else ""
                 forms = frozenset({t.form, t.surface.lower(), *t.parts} | ({romaji} if len(romaji) >= 4 else set()))
                 units.append((forms, w if t.pos in ("名詞", "接頭辞", "接尾辞") else w * 0.5,
-                              t.surface.lower() if t.pos in ("名詞", "接頭辞", "接尾辞") else ""))
+                              t.surface.lower() if t.pos in ("名詞", "接頭辞", "接尾辞") else "",
+                              frozenset(t.parts) - {t.form, t.surface.lower()}))
                 for f in forms:
                     if len(f) >= 2 and f not in generic and t.surface not in generic and t.pos != "接尾辞":
                         self._postings.setdefault(f, []).append(i)
@@ -250,18 +251,20 @@ class NameMatcher:
             if pos >= 0:
                 return Match(name, 1.0, _locate(r.norm, name), exact=True)
         units = self._units[i]
-        total = sum(w for _, w, _ in units) or 1.0
+        total = sum(w for _, w, _, _ in units) or 1.0
         got = 0.0
         spans = []
         own = set()
-        for forms, w, surface in units:
+        for forms, w, surface, pieces in units:
             hit = next((f for f in forms if f in r.forms), None)
             where = None
+            part = 1.0
             if hit is not None:
                 where = r.forms[hit]
+                if hit in pieces and surface:  # a piece of the word only: 事業 of 事業所
+                    part = len(hit) / len(surface) * (GENERIC_WEIGHT if hit in self._generic else 1.0)
             elif surface and len(surface) >= 2 and (pos := _at_word_start(surface, r)) >= 0:
                 hit, where = surface, (pos, pos + len(surface))
-            part = 1.0
             if hit is None and surface and len(surface) >= 4 and re.fullmatch(r"[ァ-ヶー]+", surface):
                 # a katakana word cut short: プラ for プラスチック, デジ for デジタル
                 pre = next((u for u in r.units if len(u.text) >= 2 and re.fullmatch(r"[ァ-ヶー]+", u.text)
@@ -271,11 +274,11 @@ class NameMatcher:
             if hit is None and surface and len(surface) >= 3:
                 # part of a long word: 「不登校」 of 不登校児童 (one word to the dictionary)
                 sub, pos = _longest_common(surface, r)
-                if len(sub) >= 2 and re.search(r"[一-龥]{2}|[ァ-ヶー]{3}", sub):
+                if len(sub) >= 2 and re.search(r"[一-龥]{2}|[ァ-ヶー]{3}", sub) and sub not in self._generic:
                     hit, where, part = sub, (pos, pos + len(sub)), len(sub) / len(surface)
                 else:  # … or a word an English question was carried to (truancy → 不登校)
                     carried = max((f for f in r.forms if len(f) >= 2 and re.search(r"[一-龥ァ-ヶ]{2}", f)
-                                   and surface.startswith(f)), key=len, default="")
+                                   and surface.startswith(f) and f not in self._generic), key=len, default="")
                     if carried:
                         hit, where, part = carried, r.forms[carried], len(carried) / len(surface)
             if hit is None:
@@ -437,7 +440,10 @@ def covered(word: str, names: Iterable[str]) -> bool:
     for short, long_ in lex.shorthand.items():
         if short in full:
             full = full.replace(short, long_)
-    return _segmented(word, text, lex.function_words) or _segmented(full, text, lex.function_words)
+    if _segmented(word, text, lex.function_words) or _segmented(full, text, lex.function_words):
+        return True
+    formed = "".join(t.form for t in tokens(word))  # 橋りょう → 橋梁: the dictionary's own spelling
+    return formed != word and _segmented(formed, text, lex.function_words)
 
 
 def _segmented(word: str, known: str, fw: frozenset[str], *vocab: dict) -> bool:

@@ -15,6 +15,7 @@ from ingest.normalize import nfkc
 from ingest.store import FigureStore
 
 if TYPE_CHECKING:
+    from assistant.kana import Speller
     from assistant.link import NameMatcher
 
 # Shorthand staff use → words the sheets print. Expanding the question (never the names) keeps
@@ -195,6 +196,7 @@ class Catalog:
     _indicator_names: NameIndex = field(init=False, repr=False)
     _project_matcher: NameMatcher | None = field(init=False, repr=False, default=None)
     _indicator_matcher: NameMatcher | None = field(init=False, repr=False, default=None)
+    _speller: Speller | None = field(init=False, repr=False, default=None)
     _all_text: str | None = field(init=False, repr=False, default=None)
     _normalized: dict[str, str] = field(init=False, repr=False, default_factory=dict)
 
@@ -244,6 +246,24 @@ class Catalog:
         return cls(sheets, indicators, fingerprint_of(store), texts)
 
     # ── linking (assistant.link): built on first use, kept as long as the catalog ─────────────
+
+    def respell(self, norm: str) -> str:
+        """Hiragana typed for the kanji of a name the store holds (じどうクラブのせっちすう →
+        児童クラブの設置数)."""
+        if not re.search(r"[ぁ-ゖ]{3}", norm):
+            return norm
+        if self._speller is None:
+            from assistant.kana import Speller
+            from assistant.sudachi import tokens
+
+            names = [*self._project_names.names, *self._by_indicator, *(s.section or "" for s in self.sheets),
+                     *(s.department or "" for s in self.sheets)]
+            phrases: set[str] = set()
+            for name in dict.fromkeys(n for n in names if n):
+                phrases.update(re.findall(r"[一-龥ァ-ヶー]{2,}", name))
+                phrases.update(t.surface for t in tokens(name) if t.content)
+            self._speller = Speller(sorted(phrases), strict=True)
+        return self._speller.respell(norm)
 
     @property
     def project_matcher(self) -> NameMatcher:

@@ -9,6 +9,7 @@ question nothing here explained: :mod:`assistant.link` links those to what the s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -57,6 +58,7 @@ class Frame:
     ops: list[str] = field(default_factory=list)  # why summary list count max min compare under_plan …
     kind: Kind | None = None
     kind_no: int | None = None
+    all_indicators: bool = False  # 「指標」 with no kind: every row of the indicator table
     kind_span: tuple[int, int] | None = None
     threshold: Threshold | None = None
     top_n: int | None = None
@@ -97,7 +99,16 @@ def detect_lang(text: str) -> Lang:
     """English when Latin letters dominate, even around a Japanese project name."""
     ja = len(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]", text))
     latin = len(re.findall(r"[A-Za-z]", text))
+    english = len(_EN_SENTENCE.findall(text))
+    if ja and not english:
+        return "ja"  # 「KPIは？」「DXの予算」: Latin words inside a Japanese question
+    if english >= 2:
+        return "en"  # "What is the 事業費 of …?": an English sentence around Japanese names
     return "ja" if ja and ja >= 0.3 * (ja + latin) else "en"
+
+
+_EN_SENTENCE = re.compile(r"(?i)\b(what|how|which|who|when|why|where|is|are|was|were|did|does|do|the|of|for|show|tell|"
+                          r"list|give|me|and|in|by|any|with)\b")
 
 
 _FY = re.compile(r"(?<![a-z0-9])fy\s?'?((?:19|20)\d{2})(?!\d)|(?<![a-z0-9])fy\s?'?(\d{2})(?!\d)")
@@ -113,6 +124,7 @@ _PAST_N = re.compile(
 _KANJI_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九", 0)} | {"十": 10}
 _EN_DIGIT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _KIND = re.compile(r"(成果|活動|対象)指標\s*(?:の\s*)?([①-⑨]|\d)?(?:\s*つ目|番目)?|(outcome|activity|target)\s+indicators?\s*(?:no\.?\s*|#)?(\d)?")
+_ANY_INDICATOR = re.compile(r"(?<![成活対果動象])指標(?!分析)|(?<![a-z])(indicators|kpis?)(?![a-z])")
 _KIND_KEYS: dict[str, Kind] = {"成果": "outcome", "活動": "activity", "対象": "target",
                                "outcome": "outcome", "activity": "activity", "target": "target"}
 _TOP_N = re.compile(r"(?:上位|トップ|ベスト|ワースト|下位)\s*(\d+)|(\d+)\s*(?:位まで|つ|件|事業)(?:を|まで)?(?:挙げ|教え|出し|並べ|リスト)"
@@ -127,12 +139,15 @@ _DEICTIC = re.compile(r"この事業|本事業|当該事業|この取組|この�
 _EN_PRONOUN = re.compile(r"\b(it|its|that|this|they|them|those)\b")
 
 
-def understand(text: str) -> Frame:
+def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
+    """The frame of a question; ``respell`` spells hiragana as the store's names print it."""
     lex = lexicon()
     norm = lex.respell(normalize(text))
+    if respell is not None:
+        norm = respell(norm)
     lang = detect_lang(norm)
     f = Frame(text=text, norm=norm, lang=lang)
-    f.hits = lex.find(norm)
+    f.hits = _negated(lex.find(norm), norm)
 
     _read_years(f)
     _apply(f)
@@ -157,6 +172,23 @@ def understand(text: str) -> Frame:
 
 
 _HIT_FIELDS = ("rows", "measures", "sections", "evals", "stages", "results", "ops")
+_NEGATION = re.compile(r"(でき|し|て|され)?(なかった|ない|ず|ていない|てない|ませんでした|ません)")
+
+
+def _negated(hits: list[Hit], norm: str) -> list[Hit]:
+    """「計画を達成できなかった」: a met-the-plan phrase followed by a negation asks for the misses
+    (and its なかった is no 「ゼロ」)."""
+    out: list[Hit] = []
+    skip_until = -1
+    for h in hits:
+        if h.start < skip_until:
+            continue
+        if h.group == "op" and h.key == "over_plan" and (m := _NEGATION.match(norm, h.end)):
+            out.append(Hit(h.start, m.end(), "op", "under_plan", norm[h.start:m.end()]))
+            skip_until = m.end()
+            continue
+        out.append(h)
+    return out
 
 
 def _apply(f: Frame) -> None:
@@ -299,6 +331,9 @@ def _read_kind(f: Frame) -> None:
         if f.kind == "target":
             f.kind_no = 1
         break
+    if f.kind is None and (m := _ANY_INDICATOR.search(f.norm)):
+        f.all_indicators = True  # 「この事業の指標を教えて」: every row of the indicator table
+        f.kind_span = m.span()
 
 
 def _read_threshold(f: Frame) -> None:

@@ -19,6 +19,7 @@ from assistant.llm import guard
 from assistant.settings import AssistantSettings
 from ingest.index import build
 from ingest.model import Sheet
+from assistant.measures import lower_is_better
 from ingest.vectors import E5Embedding
 from index_support import SAMPLES, model_cache, real_embeddings, subprocess_env
 
@@ -144,6 +145,51 @@ def test_filter_plan_missed(assistant: Assistant, world) -> None:
     assert a.intent == "filter"
     assert {f.project for f in a.facts if f.field != "count"} == expected
     assert all(name in a.answer for name in expected)
+
+
+def _latest_sheets(truths: list[Sheet]) -> dict[str, Sheet]:
+    latest: dict[str, Sheet] = {}
+    for t in truths:
+        if t.project.name not in latest or t.target_fy > latest[t.project.name].target_fy:
+            latest[t.project.name] = t
+    return latest
+
+
+def _fmt(v: float | int) -> str:
+    return f"{v:,}" if float(v).is_integer() else f"{v:,.1f}".rstrip("0").rstrip(".")
+
+
+def test_interim_and_final_targets(assistant: Assistant, world) -> None:
+    _, truths = world
+    found = [(t, i) for t in _latest_sheets(truths).values() for i in t.indicators if i.milestones]
+    assert found, "the generated corpus prints 中間指標・最終指標 for some indicators"
+    for t, i in found[:3]:
+        for q in (f"{t.project.name}の{i.name}、中間目標と最終目標は？",
+                  f"What are the interim and final targets for {i.name} in {t.project.name}?"):
+            a = ask(assistant, q)
+            assert a.answerable, a.answer
+            for m in i.milestones:
+                assert _fmt(m.value) in a.answer, (q, m, a.answer)
+                # the reader may not tell a lone milestone's kind (milestone_unknown); its value is exact
+                assert any(f.field.startswith("milestone_") and f.value == m.value for f in a.facts)
+        final = next((m for m in i.milestones if m.kind == "final" and m.fy), None)
+        if final is not None:  # the final target's year is often beyond every sheet: still answered
+            a = ask(assistant, f"{t.project.name}の{i.name}の{final.fy}年度の最終目標はいくつ？")
+            assert a.answerable and _fmt(final.value) in a.answer, a.answer
+
+
+def test_which_indicators_missed_in_one_project(assistant: Assistant, world) -> None:
+    _, truths = world
+    for t in list(_latest_sheets(truths).values())[:4]:
+        fy = t.target_fy
+        missed = [i.name for i in t.indicators if i.kind != "target" and (v := i.value(fy)) is not None
+                  and v.plan is not None and v.actual is not None and v.actual != v.plan
+                  and (v.actual < v.plan) != lower_is_better(i.name)]
+        a = ask(assistant, f"{t.project.name}で{fy}年度に計画を達成できなかった指標は？")
+        assert a.answerable
+        counted = next(f.value for f in a.facts if f.field == "count" and f.row == "計画未達の指標数")
+        assert counted == len(missed), a.answer
+        assert all(name in a.answer for name in missed)
 
 
 def test_declines_what_the_sheets_do_not_hold(assistant: Assistant) -> None:

@@ -306,6 +306,37 @@ def test_a_verdict_clause_keeps_a_one_project_question_on_that_project(samples: 
     assert "316,799" in a.answer
 
 
+def test_which_indicators_of_a_project_missed_their_plan(seed_only: Assistant, truth: dict) -> None:
+    fy = truth["target_fy"]
+    missed, made = [], []
+    for i in truth["indicators"]:
+        v = next((v for v in i["values"] if v["fy"] == fy), None)
+        if i["kind"] != "target" and v and v["plan"] is not None and v["actual"] is not None:
+            (made if v["actual"] >= v["plan"] else missed).append(i["name"])
+    assert missed and made
+    for q in ("R6で計画に届かなかった指標はどれ？", "Which of its indicators missed the plan in FY2024, and by how much?"):
+        a = ask(seed_only, q)
+        assert a.answerable
+        first = a.answer.split("\n\n")[0]
+        for name in missed + made:
+            assert name in a.answer
+        # the shortfalls come first, each with its gap to the plan
+        assert max(a.answer.index(x) for x in missed) < min(a.answer.index(x) for x in made), first
+        assert any(f.field == "plan_gap" and f.indicator in missed for f in a.facts)
+
+
+def test_every_indicator_when_none_is_named(seed_only: Assistant, truth: dict) -> None:
+    a = ask(seed_only, "この事業のKPIを教えて")
+    assert a.answerable and all(i["name"] in a.answer for i in truth["indicators"])
+
+
+def test_names_typed_in_hiragana(seed_only: Assistant, truth: dict) -> None:
+    v = ind(truth, "オンライン申請件数", 2024)
+    for q in ("オンラインしんせいけんすう、R6の実績は？", "R6のおんらいん申請件数のじっせき"):
+        a = ask(seed_only, q)
+        assert a.answerable and n(v["actual"]) in a.answer, q
+
+
 # ── batch conversations and scope on the CLI ────────────────────────────────────────────────
 
 

@@ -5,6 +5,7 @@ across       rankings, filters and lists over many projects
 evaluation   一次・二次評価の結果と評点
 figure       indicator and cost figures: values, rates, verdicts, changes, shares, ranges
 prose        sections looked up, summarised, and reasons
+scorecard    which of a project's indicators met or missed their plans
 """
 
 from assistant.kinds.across import FilterKind, ListKind, RankKind
@@ -12,8 +13,9 @@ from assistant.kinds.base import Desk, Kind, Part
 from assistant.kinds.evaluation import EvaluationKind
 from assistant.kinds.figure import FigureKind
 from assistant.kinds.prose import ProseKind
+from assistant.kinds.scorecard import ScorecardKind
 
 CROSS: tuple[Kind, ...] = (RankKind(), FilterKind(), ListKind())
-SINGLE: tuple[Kind, ...] = (FigureKind(), EvaluationKind(), ProseKind())
+SINGLE: tuple[Kind, ...] = (ScorecardKind(), FigureKind(), EvaluationKind(), ProseKind())
 
 __all__ = ["CROSS", "SINGLE", "Desk", "Kind", "Part"]

@@ -54,12 +54,18 @@ class FigureKind:
     name = "figure"
 
     def fit(self, q: Query) -> float:
+        from assistant.kinds.scorecard import asks_scorecard
+
         f = q.frame
+        if asks_scorecard(q):
+            return 0.2  # which of the project's indicators met their plans: one line each, not a row
         if "scores" in f.evals and not (f.rows or f.money):
             return 0.3  # 「成果指標は何点？」 asks the evaluation's score for that item, not the row
         if f.rows or f.money or f.revenue or f.kind or f.has("plan", "actual", "rate", "verdict", "change", "share",
                                                                "trend", "breakdown"):
             return 0.8
+        if f.all_indicators and not (f.sections or f.evals or f.has("why", "summary")):
+            return 0.75
         if q.indicators and q.indicators[0][0] >= 0.62 or q.head_rows or q.scope_rows:
             return 0.7
         if q.how in ("focus", "named") and (q.how == "focus" or f.follow_up) and q.focus and q.focus.rows \
@@ -201,6 +207,8 @@ class FigureKind:
         if row.is_cost and f.has("plan") and not f.years and target is not None and all(y <= target for y in wanted):
             # a cost's 「計画値」 are the columns after the evaluated year (the years before are results)
             wanted = [y for y in span if y > target] or wanted
+        if f.has("milestone"):  # 「2030年度の最終目標」: a milestone's year, not a column of the table
+            wanted = [y for y in wanted if y in span] or [y for y in span if y <= (target or y)][-1:] or span[-1:]
         if years.base is not None and years.base not in wanted:
             wanted = [years.base, *wanted]
         changes = [h.text for h in f.hits if h.group == "measure" and h.key == "change"]
@@ -305,6 +313,8 @@ class FigureKind:
             lines += _best_year(ra, q)
         if f.has("under_plan", "over_plan") and len(ra.cells) > 1:
             lines += _missed_years(ra, q)
+        if f.has("milestone"):
+            lines += self.milestone_lines(q, ra)
         if f.has("since"):
             years_with = sorted({c.fy for c in ra.cells})
             span = ra.first_year or (years_with[0] if years_with else None)
@@ -316,6 +326,44 @@ class FigureKind:
         if f.has("actual", "verdict") and future and not only_plan and len(ra.cells) == len(future):
             lines.append(compose.no_actual_yet(future, lang))
         ra.lines += lines
+
+    def milestone_lines(self, q: Query, ra: RowAnswer) -> list[str]:
+        """The 中間指標 / 最終指標 printed beside the yearly columns (latest sheet that prints any), and
+        when a verdict is asked, the latest actual against the final one."""
+        lang, row, p = q.lang, ra.row, ra.project
+        found = None
+        for c in sorted(ra.cells, key=lambda c: -(c.sheet.target_fy or 0)):
+            ind = find_indicator(c.sheet, row)
+            if ind is not None and ind.milestones:
+                found = (c.sheet, ind)
+                break
+        if found is None:
+            return [f"{row.name}には中間指標・最終指標の記載がありません。" if lang == "ja"
+                    else f"The sheet gives no interim or final target for {row.name}."]
+        sheet, ind = found
+        names = {"mid": ("中間指標", "interim target"), "final": ("最終指標", "final target"),
+                 "unknown": ("目標値（中間・最終の別は読み取れません）", "target (interim or final not readable)")}
+        said = []
+        for m in ind.milestones:
+            ja, en = names[m.kind]
+            ra.facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, indicator=row.name, row=row.key, fy=m.fy,
+                                 field=f"milestone_{m.kind}", value=m.value, unit=row.unit))
+            when = (f"（{compose.year_ja(m.fy)}）" if lang == "ja" else f" (FY{m.fy})") if m.fy else ""
+            said.append(f"{ja}{when}は{compose.num(m.value, row.unit)}" if lang == "ja"
+                        else f"{en}{when}: {compose.num(m.value, row.unit)}")
+        out = [f"{row.name}の" + "、".join(said) + "です。" if lang == "ja" else f"{row.name} — " + "; ".join(said) + "."]
+        final = next((m for m in reversed(ind.milestones) if m.kind == "final"), None)
+        done = [c for c in ra.cells if c.actual is not None]
+        if final is not None and done and (q.frame.verdict or q.frame.has("verdict", "rate")):
+            last = max(done, key=lambda c: c.fy)
+            ok = met(last.actual, final.value, row.name)
+            if lang == "ja":
+                out.append(f"最新の実績（{compose.year_ja(last.fy)} {compose.num(last.actual, row.unit)}）は最終指標"
+                           f"{compose.num(final.value, row.unit)}に" + ("達しています。" if ok else "届いていません。"))
+            else:
+                out.append(f"The latest actual (FY{last.fy}: {compose.num(last.actual, row.unit)}) "
+                           + ("meets" if ok else "falls short of") + f" the final target {compose.num(final.value, row.unit)}.")
+        return out
 
     # ── costs ────────────────────────────────────────────────────────────────────────────
 

@@ -74,6 +74,8 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
             picked = picked[:MAX_INDICATORS]
     if not picked and f.kind is not None:
         picked = [i.name or i.label for i in sheet.indicators if i.kind == f.kind]
+    elif not picked and f.all_indicators and not matches:
+        picked = [i.name or i.label for i in sheet.indicators]
     rows = []
     for name in picked:
         ind = next((i for i in sheet.indicators if (i.name or i.label) == name), None)

@@ -1,0 +1,88 @@
+"""Words typed in hiragana, spelled as printed: 「けいかくひ」→計画比, 「じどうクラブのせっちすう」→
+児童クラブの設置数. A :class:`Speller` knows the readings (by Sudachi) of a vocabulary's kanji
+words — the lexicon's question words, or the names a store holds — and respells the hiragana
+runs of a question that read as one of them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_HIRAGANA_RUN = re.compile(r"[ぁ-ゖ]{3,}")
+_TO_KATAKANA = str.maketrans({chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)})
+_KANJI_WORD = re.compile(r"[一-龥ァ-ヶー・]{2,}")
+_PARTICLES = ("って", "の", "は", "が", "を", "に", "で", "と", "も", "へ", "や", "か")
+MIN_KANA = 3  # shorter readings are too often part of other words
+
+
+def katakana(text: str) -> str:
+    return text.translate(_TO_KATAKANA)
+
+
+class Speller:
+    """Readings of ``phrases`` (kanji compounds only: 無かった would turn every なかった into itself).
+
+    ``strict``: a respelled word must end the run, or be followed by a particle or another word
+    (「していない」 is no 指定+ない); the lexicon's own question words may be followed by anything
+    (「じっせきどのくらい」)."""
+
+    def __init__(self, phrases: Iterable[str], strict: bool = False) -> None:
+        self.strict = strict
+        self._phrases = list(phrases)
+        self._readings: dict[str, str] | None = None
+
+    @property
+    def readings(self) -> dict[str, str]:
+        if self._readings is None:
+            from assistant.sudachi import tokens
+
+            readings: dict[str, str] = {}
+            for phrase in self._phrases:
+                # kanji compounds; for a store's names also katakana words (おんらいん → オンライン)
+                if _KANJI_WORD.fullmatch(phrase) and (re.search(r"[一-龥]", phrase) or self.strict):
+                    kana = "".join(t.reading for t in tokens(phrase))
+                    if len(kana) >= MIN_KANA:
+                        readings.setdefault(kana, phrase)
+            self._readings = readings
+        return self._readings
+
+    def respell(self, norm: str) -> str:
+        if not _HIRAGANA_RUN.search(norm):
+            return norm
+        return _HIRAGANA_RUN.sub(lambda m: self._run(norm, m), norm)
+
+    def _longest(self, kana: str, start: int) -> int:
+        for end in range(len(kana), start + MIN_KANA - 1, -1):
+            if kana[start:end] in self.readings:
+                return end
+        return -1
+
+    def _run(self, norm: str, m: re.Match[str]) -> str:
+        run = m.group(0)
+        if m.start() > 0 and re.match(r"[一-龥]", norm[m.start() - 1]):
+            return run  # okurigana: 少なかった
+        kana = katakana(run)
+        if not self.strict:
+            for start in (0, 1) if run[0] in "がをはのにでとも" else (0,):
+                end = self._longest(kana, start)
+                if end > 0:
+                    return run[:start] + self.readings[kana[start:end]] + run[end:]
+            return run
+        # words and particles in turn; a word must be followed by a particle, another word or the
+        # run's end, and whatever follows a particle unread is kept as typed (「せっちすうってどのくらい」)
+        out: list[tuple[str, int]] = []  # (as written now, kana consumed)
+        i = 0
+        while i < len(run):
+            end = self._longest(kana, i)
+            if end > 0:
+                out.append((self.readings[kana[i:end]], end - i))
+                i = end
+                continue
+            particle = next((p for p in _PARTICLES if run.startswith(p, i)), None)
+            if particle is None:
+                if out and out[-1][0] != run[i - out[-1][1]:i]:
+                    i -= out.pop()[1]  # 「していない」: 指定 followed by ない is no word
+                break
+            out.append((particle, len(particle)))
+            i += len(particle)
+        return "".join(w for w, _ in out) + run[i:]
