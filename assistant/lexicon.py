@@ -67,7 +67,9 @@ class Lexicon:
         self.relative: dict[str, int] = {normalize(k): v for k, v in data["years"]["relative"].items()}
         self.shift: dict[str, int] = {normalize(k): v for k, v in data["years"]["shift"].items()}
         self.shorthand: dict[str, str] = {normalize(k): v for k, v in data["shorthand"].items()}
-        self.english: dict[str, str] = {normalize(k): v for k, v in data["english"].items()}
+        # an English word may have several Japanese renderings (jobs = 就職, 就労, 雇用): a list
+        self.english: dict[str, tuple[str, ...]] = {
+            normalize(k): (v,) if isinstance(v, str) else tuple(v) for k, v in data["english"].items()}
         self.generic_parts: frozenset[str] = frozenset(data["generic"]["name_parts"])
         self.function_words: frozenset[str] = frozenset(
             normalize(w) for w in data["function_words"]["ja"] + data["function_words"]["en"]
@@ -173,7 +175,13 @@ def lexicon() -> Lexicon:
     glossary = files.joinpath("glossary_en.toml")
     if glossary.is_file():
         general = tomllib.loads(glossary.read_text(encoding="utf-8")).get("english", {})
-        data["english"] = {**general, **data["english"]}
+        # the lexicon's own rendering wins; the glossary's other renderings of the word stay beside it
+        merged = dict(general)
+        for k, v in data["english"].items():
+            own = [v] if isinstance(v, str) else list(v)
+            more = general.get(k, [])
+            merged[k] = own + [x for x in ([more] if isinstance(more, str) else more) if x not in own]
+        data["english"] = merged
     # questions are matched with hyphens read as spaces (``link.english_words``); so are the keys
     data["english"] = {k.replace("-", " "): v for k, v in data["english"].items()}
     return Lexicon(data)

@@ -115,7 +115,13 @@ def read_question(norm: str) -> Reading:
                 spelled = spelled.replace(short, full)
     if spelled != norm:
         variants.append(spelled)
-    english = english_words(norm)
+    # names are matched with each phrase's first rendering; the others only keep a word from
+    # counting as absent (query.link_query)
+    english, seen_spans = [], set()
+    for ja, span in english_words(norm):
+        if span not in seen_spans:
+            seen_spans.add(span)
+            english.append((ja, span))
     if english:
         variants.append(" ".join(w for w, _ in english))
         for ja, span in english:
@@ -135,7 +141,8 @@ def read_question(norm: str) -> Reading:
 
 
 def english_words(norm: str) -> list[tuple[str, tuple[int, int]]]:
-    """Japanese words for the English phrases of the question (longest phrases first)."""
+    """Japanese words for the English phrases of the question (longest phrases first; a phrase with
+    several renderings gives each, with the same span)."""
     if not re.search(r"[a-z]{2}", norm):
         return []
     gloss = lexicon().english
@@ -147,7 +154,7 @@ def english_words(norm: str) -> list[tuple[str, tuple[int, int]]]:
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             taken.append(m.span())
-            out.append((gloss[phrase], m.span()))
+            out += [(ja, m.span()) for ja in gloss[phrase]]
     return sorted(out, key=lambda x: x[1])
 
 
@@ -414,22 +421,45 @@ def head(r: Reading, explained: Explained) -> Unit | None:
     """The noun a Japanese question asks about: its last noun that no lexicon phrase, year or name
     explains (「キャッシュレス決済の導入業者は？」 → 導入業者; 「…の参加人数は？」 → 参加人数)."""
     fw = lexicon().function_words
-    # a question after a sentence of context (「来週の予算ヒアリングで…。〇〇はいくら？」) asks in its
-    # last sentence: the head is looked for there first
-    ends = [m.end() for m in re.finditer(r"[。!！]", r.norm) if m.end() < len(r.norm) - 1]
-    start = ends[-1] if ends else 0
-    units = [u for u in r.units if u.start >= start] or list(r.units)
-    for u in reversed(units):
-        if not u.noun or explained.covers(u.start, u.end) or _NUMBERISH.match(u.text):
+    # The question asks in its sentences, last first; a clause of context (「…突っ込まれそうなんだけど、」
+    # 「…なので、」) asks nothing, so its nouns are never the head.
+    # A sentence with nouns of its own is where the question asks; one without (「両方の数字ちょうだい」)
+    # hands over to the sentence before.
+    for start, end in reversed(_asking_clauses(r.norm)):
+        nouns = [u for u in r.units if start <= u.start < end and u.noun and not _NUMBERISH.match(u.text)
+                 and u.text not in fw]
+        if not nouns and start > 0:
             continue
-        if u.text in fw or u.text.startswith("何") or re.fullmatch(r"[a-z'\-]+", u.text) or len(u.text) < 2:
-            continue
-        if u.text.endswith(("以外", "を除く", "除き")) or r.norm[u.end:u.end + 2] in ("以外",):
-            continue  # 「マイナポータル以外」 says what the row is not
-        if _segmented(u.text, "", fw, lexicon().phrases):
-            continue
-        return u
+        for u in reversed(nouns):
+            if explained.covers(u.start, u.end):
+                continue
+            if u.text in fw or u.text.startswith("何") or re.fullmatch(r"[a-z'\-]+", u.text) or len(u.text) < 2:
+                continue
+            if u.text.endswith(("以外", "を除く", "除き")) or r.norm[u.end:u.end + 2] in ("以外",):
+                continue  # 「マイナポータル以外」 says what the row is not
+            if _segmented(u.text, "", fw, lexicon().phrases):
+                continue
+            return u
+        return None
     return None
+
+
+_CLAUSE_END = re.compile(r"[。!！?？]+|(?:んだ|なん|んです)?(?:けれども|けれど|けど|ので|のですが)[、,]?")
+
+
+def _asking_clauses(norm: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of a question, without the clauses that only set the scene."""
+    out, start = [], 0
+    for m in _CLAUSE_END.finditer(norm):
+        if not re.match(r"[。!！?？]", m.group(0)):
+            start = m.end()  # context: skipped
+            continue
+        if m.start() > start:
+            out.append((start, m.start()))
+        start = m.end()
+    if start < len(norm):
+        out.append((start, len(norm)))
+    return out
 
 
 def covered(word: str, names: Iterable[str]) -> bool:

@@ -254,8 +254,11 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     q.strong_unexplained = any(w in caps for w in q.unexplained)
     if frame.lang == "en":
         # an English word whose Japanese the project's sheets never write: what it asks is not there
+        renderings: dict[tuple[int, int], list[str]] = {}
         for ja, span in english_words(frame.norm):
-            if not q.explained.covers(*span) and ja.lower() not in known:
+            renderings.setdefault(span, []).append(ja)
+        for span, jas in renderings.items():
+            if not q.explained.covers(*span) and not any(ja.lower() in known for ja in jas):
                 q.unexplained.append(frame.norm[span[0]:span[1]])
                 q.strong_unexplained = True
     return q

@@ -45,6 +45,7 @@ class Frame:
     bare_years: list[int] = field(default_factory=list)  # 「27年度」 with no era: the store decides
     relative: list[int] = field(default_factory=list)  # offsets from the sheet's evaluated year
     shift: int | None = None  # 「その前年」: from the year the conversation was about
+    rated_year: tuple[str, int] | None = None  # 「縮小って出た年度」(縮小, 0), 「廃止が決まる前の年度」(廃止, −1)
     past_n: int | None = None  # 「過去3年」
     rows: list[str] = field(default_factory=list)  # cost fields named, in order
     money: bool = False  # 「予算」「費用」: money without a row
@@ -171,6 +172,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     return f
 
 
+_RATED_YEAR = re.compile(r"[」』\"']?(?:って|と|に|が|で)?(?:評価)?(?:出た|なった|された|決まった|決まる|判定された|になった)?"
+                         r"(?:の)?(前|翌|次)?の?(?:年度|年)(?!度?[0-9])")
 _HIT_FIELDS = ("rows", "measures", "sections", "evals", "stages", "results", "ops")
 _NEGATION = re.compile(r"(でき|し|て|され)?(なかった|ない|ず|ていない|てない|ませんでした|ません)")
 
@@ -227,7 +230,14 @@ def _apply(f: Frame) -> None:
         f.sections.remove("comments")  # 「二次評価で何て言われた」: that comment, not both
     if "resident_needs" in f.sections and "comments" in f.sections:
         f.sections.remove("comments")  # 「住民からどんな意見」
-    f.direction = lex.direction(f.norm)
+    f.rated_year = None
+    said = f.norm
+    for h in f.hits:
+        if h.group == "result" and (m := _RATED_YEAR.match(f.norm, h.end)):
+            f.rated_year = (h.key, -1 if m.group(1) == "前" else 1 if m.group(1) in ("翌", "次") else 0)
+            said = said[:h.start] + " " * (m.end() - h.start) + said[m.end():]  # a year, not a 縮小 of money
+            break
+    f.direction = lex.direction(said)
     if f.direction and "change" not in f.measures and not f.has("under_plan", "over_plan", "verdict"):
         f.measures.append("change")
     if f.change_base and "change" not in f.measures:

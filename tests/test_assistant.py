@@ -192,6 +192,43 @@ def test_which_indicators_missed_in_one_project(assistant: Assistant, world) -> 
         assert all(name in a.answer for name in missed)
 
 
+def _by_project(truths: list[Sheet]) -> dict[str, list[Sheet]]:
+    out: dict[str, list[Sheet]] = {}
+    for t in sorted(truths, key=lambda t: t.target_fy):
+        out.setdefault(t.project.name, []).append(t)
+    return out
+
+
+def _result(t: Sheet, stage: str) -> str | None:
+    return next((e.result for e in t.evaluations if e.stage == stage), None)
+
+
+def test_an_evaluation_follow_up_keeps_the_year_discussed(assistant: Assistant, world) -> None:
+    _, truths = world
+    name, sheets = next((n, s) for n, s in _by_project(truths).items() if len(s) >= 2)
+    old = sheets[0]
+    first = ask(assistant, f"{name}の{old.target_fy}年度実施分の二次評価は？")
+    assert _result(old, "secondary") in first.answer
+    a = ask(assistant, "一次評価は？", [Turn(first.question, first)])
+    assert {f.fy for f in a.facts if f.field == "result"} == {old.target_fy}
+    assert _result(old, "primary") in a.answer
+
+
+def test_a_year_named_by_its_result(assistant: Assistant, world) -> None:
+    _, truths = world
+    for name, sheets in _by_project(truths).items():
+        results = [_result(t, "secondary") for t in sheets]
+        unique = [(t, r) for t, r in zip(sheets, results) if r and results.count(r) == 1]
+        if len(sheets) >= 2 and unique:
+            t, r = unique[0]
+            break
+    else:
+        pytest.skip("no project with a result given in one year only")
+    total = t.cost(t.target_fy).total_cost
+    a = ask(assistant, f"{name}で「{r}」って出た年度の総事業費は？")
+    assert f"{total:,}" in a.answer and any(f.fy == t.target_fy and f.value == total for f in a.facts), a.answer
+
+
 def test_declines_what_the_sheets_do_not_hold(assistant: Assistant) -> None:
     for question in ("市長の名前は？", "2030年度のオンライン申請件数の実績は？", "来年度の天気は？"):
         a = assistant.ask(question)

@@ -69,6 +69,7 @@ class Years:
     base: int | None = None  # a change is measured from this year
     every: bool = False  # 推移, 並べて: every year the row has
     said: bool = False  # the question (or the conversation) named them
+    relative: bool = False  # 「今年度」「昨年度」: years counted from the year the sheet is written in
 
 
 def read_years(q: Query, project: Project) -> Years:
@@ -81,6 +82,8 @@ def read_years(q: Query, project: Project) -> Years:
     years: list[int] = list(f.years)
     years += [_bare(n, project) for n in f.bare_years if _bare(n, project) not in years]
     focus_years = q.focus.years if q.focus and (q.how == "focus" or f.follow_up and q.how == "named") else []
+    if not years and (by_result := _years_rated(q, project)):
+        return Years(by_result, said=True)
     if years and f.year_range and len(years) >= 2:
         out = Years(list(range(min(years[:2]), max(years[:2]) + 1)), said=True)
         out.base = out.years[0]
@@ -108,7 +111,7 @@ def read_years(q: Query, project: Project) -> Years:
     if f.relative:
         now = evaluated_year(latest)
         if now is not None:
-            return Years(sorted({now + off for off in f.relative}), said=True)
+            return Years(sorted({now + off for off in f.relative}), said=True, relative=True)
     if f.past_n and target is not None:
         return Years(list(range(target - f.past_n + 1, target + 1)), every=True, said=True)
     if f.has("trend"):
@@ -116,6 +119,16 @@ def read_years(q: Query, project: Project) -> Years:
     if focus_years and not f.rank:
         return Years(list(focus_years), said=True)
     return Years([target] if target is not None else [])
+
+
+def _years_rated(q: Query, project: Project) -> list[int]:
+    """「縮小って出た年度」「廃止の年」「廃止が決まる前の年度」: the years whose evaluation gave that
+    result (its 二次評価, else its 一次評価), shifted when the year before or after is meant."""
+    if q.frame.rated_year is None:
+        return []
+    result, shift = q.frame.rated_year
+    return sorted({r.target_fy + shift for r in project.refs
+                   if r.target_fy is not None and (r.secondary or r.primary) == result})
 
 
 def _bare(n: int, project: Project) -> int:

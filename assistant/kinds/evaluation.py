@@ -7,13 +7,23 @@ from __future__ import annotations
 import re
 
 from assistant.answer import Fact
-from assistant.kinds.base import Desk, Part, sheet_for
+from assistant.kinds.base import Desk, Part, read_years, sheet_for
 from assistant.query import Project, Query, projects_of
 from ingest.model import STAGE_LABELS, Sheet
 
 SCORE_ITEMS = ("規模・方法の妥当性", "公平性", "効率性", "活動指標", "成果指標")
 SCORE_ITEMS_EN = ("scale and method", "fairness", "efficiency", "activity indicators", "outcome indicators")
 MAX_LISTED = 40
+
+
+def _year(q: Query, p: Project) -> int | None:
+    """The evaluated year asked: named, relative, the conversation's (「一次評価は？」 after a turn
+    about FY2024 is FY2024's), else None for the latest."""
+    years = read_years(q, p)
+    if not (years.said and years.years):
+        return None
+    # 「今年度の評価」 is the evaluation written this year, of the year before's work
+    return years.years[-1] - 1 if years.relative else years.years[-1]
 
 
 class EvaluationKind:
@@ -34,18 +44,17 @@ class EvaluationKind:
     def answer(self, q: Query, desk: Desk) -> Part | None:
         f = q.frame
         projects = q.projects or q.candidates
-        if len(projects) == 1 and re.search(r"履歴|推移|これまで|過去|歴代|毎年|年度ごと|history|over the years|each year",
-                                            f.norm):
+        if len(projects) == 1 and ("history" in f.evals or re.search(
+                r"履歴|推移|これまで|過去|歴代|毎年|年度ごと|history|over the years|each year", f.norm)):
             return self.history(q, desk, projects[0])
         if not projects:  # 「評価結果を一覧に」: every project in scope
             refs = [r for r in desk.catalog.sheets if q.org_ids is None or r.sheet_id in set(q.org_ids)]
             projects = projects_of(desk.catalog, refs)
         projects = projects[:MAX_LISTED]
-        year = f.years[-1] if f.years else None
         part = Part(text="", intent="evaluation")
         lines = []
         for p in projects:
-            line, facts = self.one(q, desk, p, year)
+            line, facts = self.one(q, desk, p, _year(q, p))
             if line:
                 lines.append(("・" if len(projects) > 1 else "") + line)
                 part.facts += facts
@@ -153,10 +162,20 @@ class EvaluationKind:
                 facts.append(Fact(sheet_id=years[y][2], project=p.name, row="実計区分", indicator="実計区分", fy=y,
                                   field="plan_category", value=years[y][1]))
         if q.lang == "en":
-            text = f"{p.name}, results by year: " + "; ".join(f"FY{y}: {years[y][0]}" for y in shown) + "."
+            text = f"{p.name}, results by year: " + "; ".join(
+                f"FY{y}: {years[y][0]}" + (f" (plan category {years[y][1]})" if years[y][1] else "") for y in shown) + "."
         else:
             text = f"{p.name}の年度ごとの評価結果：" + "、".join(
                 f"{y}年度「{years[y][0]}」" + (f"（実計区分「{years[y][1]}」）" if years[y][1] else "") for y in shown) + "。"
+        # 「実計区分が『新規』の年度は？」「縮小になった年は？」: the years with that category or result
+        asked = _asked_value(q.frame.norm, {v for y in shown for v in years[y][:2] if v})
+        if asked is not None and q.frame.asks_years:
+            hits = [y for y in shown if asked in years[y][:2]]
+            which = "実計区分" if any(years[y][1] == asked for y in hits) else "評価結果"
+            lead = (f"{p.name}で{which}が「{asked}」の年度は" + ("、".join(f"{y}年度" for y in hits) + "です。" if hits
+                                                              else "ありません。") if q.lang == "ja" else
+                    f"{p.name}: years with {asked}: " + (", ".join(f"FY{y}" for y in hits) if hits else "none") + ".")
+            text = lead + "\n" + text
         return Part(text=text, facts=facts, sheet_ids=list(dict.fromkeys(x.sheet_id for x in facts)), intent="evaluation")
 
     def future(self, q: Query, desk: Desk, p: Project, part: Part, lines: list[str]) -> None:
@@ -204,3 +223,9 @@ class EvaluationKind:
                 return (f"{p.name}の{year}年度実施分の評価結果は「{pr.result}」です"
                         f"（{sheet.target_fy}年度実施分のシートの実計区分・評価結果欄より）。", [fact])
         return None
+
+
+def _asked_value(norm: str, values: set[str]) -> str | None:
+    """A result or plan category the question names (「新規」「縮小」), among those the sheets print."""
+    found = [v for v in values if v in norm]
+    return max(found, key=len) if len(found) == 1 else None

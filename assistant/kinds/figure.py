@@ -237,7 +237,7 @@ class FigureKind:
             self.cost_lines(q, ra, change)
         else:
             self.indicator_lines(q, ra, change)
-        _warn(ra, lang)
+        _warn(ra, q)
 
     def span(self, desk: Desk, p: Project, row: Row) -> list[int]:
         """Every year some sheet of the project gives this row."""
@@ -514,12 +514,14 @@ def _missing_line(p: Project, row: Row, missing: list[int], span: list[int], lan
     return f"{p.name}の{row.name}について、{asked}の値はシートにありません" + (f"（記載があるのは{have}）。" if have else "。")
 
 
-def _warn(ra: RowAnswer, lang: str) -> None:
-    """A sheet's own warning about this row goes with the figures it concerns."""
+def _warn(ra: RowAnswer, q: Query) -> None:
+    """A sheet's own warning about this row goes with the figures it concerns (one about its
+    中間・最終指標 only when those are asked)."""
+    lang = q.lang
     seen = set()
     for c in ra.cells:
         for w in c.sheet.warnings:
-            if w in seen:
+            if w in seen or ("中間指標" in w or "最終指標" in w) and not q.frame.has("milestone"):
                 continue
             if ra.row.key in w or (ra.row.name and ra.row.name in w) or (ra.row.is_cost and ra.row.name in w):
                 seen.add(w)
