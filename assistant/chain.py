@@ -243,7 +243,7 @@ class Assistant:
             chosen = [k for k in chosen if k.name == "prose"]
         if f.has("why") and any(k.name == "figure" for k in chosen):
             chosen = [k for k in chosen if k.name in ("figure", "prose")]
-        for k in sorted(chosen, key=lambda k: ("scorecard", "figure", "evaluation", "prose").index(k.name)):
+        for k in sorted(chosen, key=lambda k: ("scorecard", "ratio", "figure", "evaluation", "prose").index(k.name)):
             part = k.answer(q, self)
             if part is not None:
                 w.parts.append(part)
@@ -339,6 +339,8 @@ class Assistant:
             ys = {x.fy for x in t.answer.facts if x.fy is not None and x.field != "result"}
             if len(ys) == 1:
                 recent += list(ys)
+            elif ys and any(x.field in ("change", "multiple") or x.field.endswith("_change") for x in t.answer.facts):
+                recent = [min(ys), max(ys)]  # a change was computed: between its two ends
         if not about.answerable:
             years = sorted({x.fy for x in rows_from.facts if x.fy is not None and x.field != "result"})
         return Focus(sheet_ids=ids, rows=rows, years=years[-1:] if len(years) > 1 and rows_from.intent != "trend"

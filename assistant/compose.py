@@ -62,7 +62,7 @@ def signed_pct(v: float | None) -> str:
 
 
 def indicator_cell(fy: int, plan: Number | None, actual: Number | None, r: float | None, unit: str,
-                   verdict: bool | None, keep_down: bool, lang: str) -> str:
+                   verdict: bool | None, keep_down: bool, lang: str, pending: bool = True) -> str:
     """「2024年度（令和6年度）は実績316,799件（計画300,000件、達成率105.6%、計画を達成）」"""
     if lang == "en":
         bits = []
@@ -80,7 +80,10 @@ def indicator_cell(fy: int, plan: Number | None, actual: Number | None, r: float
         extra.append(f"達成率{num(r)}%")
     if actual is not None:
         return f"{year_ja(fy)}は実績{num(actual, unit)}" + (f"（{'、'.join(extra)}）" if extra else "")
-    return f"{year_ja(fy)}は計画{num(plan, unit)}（実績はまだありません）" if plan is not None else f"{year_ja(fy)}は記載なし"
+    if plan is None:
+        return f"{year_ja(fy)}は記載なし"
+    # ``pending``: no actual yet (a plan year); else the plan alone was asked
+    return f"{year_ja(fy)}は計画{num(plan, unit)}" + ("（実績はまだありません）" if pending else "")
 
 
 def verdict_line(name: str, fy: int, met: bool, keep_down: bool, lang: str) -> str:

@@ -263,9 +263,13 @@ class NameMatcher:
         spans = []
         own = set()
         for forms, w, surface, pieces in units:
-            hit = next((f for f in forms if f in r.forms), None)
+            # every form the question has (保育所 carried from "nursery", and "hoikusho" spelled out)
+            # is explained; the whole word before a piece of it, then the longest (no set order)
+            present = sorted((f for f in forms if f in r.forms), key=lambda f: (f in pieces, -len(f), f))
+            hit = present[0] if present else None
             where = None
             part = 1.0
+            also = [r.forms[f] for f in present[1:] if r.forms[f] != (0, 0) and f not in pieces]
             if hit is not None:
                 where = r.forms[hit]
                 if hit in pieces and surface:  # a piece of the word only: 事業 of 事業所
@@ -293,6 +297,7 @@ class NameMatcher:
             got += w * part
             if w > GENERIC_WEIGHT * 2 and where != (0, 0):
                 spans.append(where)
+                spans += also
             if surface and len(hit) >= 2 and hit not in self._generic and self._df.get(surface, self._df.get(hit, 0)) == 1 \
                     and hit not in lexicon().phrases:  # 評価 of 固定資産評価適正化事業 is a question word too
                 own.add(surface)

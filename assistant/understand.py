@@ -45,6 +45,7 @@ class Frame:
     bare_years: list[int] = field(default_factory=list)  # 「27年度」 with no era: the store decides
     relative: list[int] = field(default_factory=list)  # offsets from the sheet's evaluated year
     shift: int | None = None  # 「その前年」: from the year the conversation was about
+    same_years: bool = False  # "over the same two years": the years the turn before compared
     rated_year: tuple[str, int] | None = None  # 「縮小って出た年度」(縮小, 0), 「廃止が決まる前の年度」(廃止, −1)
     past_n: int | None = None  # 「過去3年」
     rows: list[str] = field(default_factory=list)  # cost fields named, in order
@@ -125,7 +126,7 @@ _PAST_N = re.compile(
 _KANJI_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九", 0)} | {"十": 10}
 _EN_DIGIT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _KIND = re.compile(r"(成果|活動|対象)指標\s*(?:の\s*)?([①-⑨]|\d)?(?:\s*つ目|番目)?|(outcome|activity|target)\s+indicators?\s*(?:no\.?\s*|#)?(\d)?")
-_ANY_INDICATOR = re.compile(r"(?<![成活対果動象])指標(?!分析)|(?<![a-z])(indicators|kpis?)(?![a-z])")
+_ANY_INDICATOR = re.compile(r"(?<![成活対果動象終間])指標(?!分析)|(?<![a-z])(indicators|kpis?)(?![a-z])")
 _KIND_KEYS: dict[str, Kind] = {"成果": "outcome", "活動": "activity", "対象": "target",
                                "outcome": "outcome", "activity": "activity", "target": "target"}
 _TOP_N = re.compile(r"(?:上位|トップ|ベスト|ワースト|下位)\s*(\d+)|(\d+)\s*(?:位まで|つ|件|事業)(?:を|まで)?(?:挙げ|教え|出し|並べ|リスト)"
@@ -161,6 +162,9 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         f.top_n = int(next(g for g in m.groups() if g))
     f.theme = _theme(norm)
     f.deictic = bool(_DEICTIC.search(norm))
+    f.same_years = bool(_SAME_YEARS.search(norm))
+    if f.same_years and re.search(r"percent|%|パーセント|倍|multiple|growth|伸び", norm) and "change" not in f.measures:
+        f.measures.append("change")  # 「同じ期間で何%？」 asks the change over those years
     f.same_org = bool(re.search(r"同じ(部|課|部局|所属)|same (department|division|section)", norm))
     if (g := _GRANULAR.search(norm)) and g.group(1) not in _NOT_GRANULAR or _GRANULAR_EN.search(norm):
         f.granular = (g.group(1) if g else (_GRANULAR_EN.search(norm).group(0)))  # type: ignore[union-attr]
@@ -172,6 +176,7 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     return f
 
 
+_SAME_YEARS = re.compile(r"same (two |2 )?(fiscal )?(years|period)|同じ(2年|二年|期間|年度間)")
 _RATED_YEAR = re.compile(r"[」』\"']?(?:って|と|に|が|で)?(?:評価)?(?:出た|なった|された|決まった|決まる|判定された|になった)?"
                          r"(?:の)?(前|翌|次)?の?(?:年度|年)(?!度?[0-9])")
 _HIT_FIELDS = ("rows", "measures", "sections", "evals", "stages", "results", "ops")

@@ -337,6 +337,34 @@ def test_names_typed_in_hiragana(seed_only: Assistant, truth: dict) -> None:
         assert a.answerable and n(v["actual"]) in a.answer, q
 
 
+def test_the_way_still_to_go_to_a_plan(seed_only: Assistant, truth: dict) -> None:
+    actual, plan = ind(truth, "オンライン申請件数", 2024)["actual"], ind(truth, "オンライン申請件数", 2027)["plan"]
+    a = ask(seed_only, "オンライン申請件数、R6実績から令和9年度の計画まであと何件？")
+    assert n(plan - actual) in a.answer
+    first = ask(seed_only, "オンライン申請件数の2027年度の計画は？")
+    a = ask(seed_only, "じゃあ令和6年度の実績からそこまで、あと何件？", [Turn(first.question, first)])
+    assert n(plan - actual) in a.answer
+
+
+def test_one_row_per_unit_of_another(samples: Assistant) -> None:
+    fixture = json.loads((ROOT.parent / "shared" / "fixtures" / "kor_h27_suido_kenshu.expected.json").read_text("utf-8"))
+    people = next(v for i in fixture["indicators"] if i["name"].startswith("研修会参加人数") for v in i["values"] if v["fy"] == 2015)
+    times = next(v for i in fixture["indicators"] if i["name"] == "研修会開催回数" for v in i["values"] if v["fy"] == 2015)
+    expected = f"{people['actual'] / times['actual']:.1f}"
+    for q in ("技術力向上職員研修事業、H27の研修1回当たりの参加者は平均何人？",
+              "How many people per session attended the water bureau training in FY2015?"):
+        a = ask(samples, q)
+        assert expected in a.answer, a.answer
+        assert any(f.field == "ratio" for f in a.facts)
+
+
+def test_over_the_same_years_as_the_turn_before(seed_only: Assistant, truth: dict) -> None:
+    first = ask(seed_only, "コンビニ交付の件数、2022年度から2024年度で何倍になった？")
+    v0, v1 = ind(truth, "オンライン申請件数", 2022)["actual"], ind(truth, "オンライン申請件数", 2024)["actual"]
+    a = ask(seed_only, "オンライン申請件数は同じ期間で何%伸びた？", [Turn(first.question, first)])
+    assert f"{(v1 - v0) / v0 * 100:.1f}" in a.answer, a.answer
+
+
 # ── batch conversations and scope on the CLI ────────────────────────────────────────────────
 
 

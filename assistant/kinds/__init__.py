@@ -5,6 +5,7 @@ across       rankings, filters and lists over many projects
 evaluation   一次・二次評価の結果と評点
 figure       indicator and cost figures: values, rates, verdicts, changes, shares, ranges
 prose        sections looked up, summarised, and reasons
+ratio        one row per unit of another (1回あたりの参加人数)
 scorecard    which of a project's indicators met or missed their plans
 """
 
@@ -13,9 +14,10 @@ from assistant.kinds.base import Desk, Kind, Part
 from assistant.kinds.evaluation import EvaluationKind
 from assistant.kinds.figure import FigureKind
 from assistant.kinds.prose import ProseKind
+from assistant.kinds.ratio import RatioKind
 from assistant.kinds.scorecard import ScorecardKind
 
 CROSS: tuple[Kind, ...] = (RankKind(), FilterKind(), ListKind())
-SINGLE: tuple[Kind, ...] = (ScorecardKind(), FigureKind(), EvaluationKind(), ProseKind())
+SINGLE: tuple[Kind, ...] = (ScorecardKind(), RatioKind(), FigureKind(), EvaluationKind(), ProseKind())
 
 __all__ = ["CROSS", "SINGLE", "Desk", "Kind", "Part"]

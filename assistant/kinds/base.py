@@ -81,13 +81,20 @@ def read_years(q: Query, project: Project) -> Years:
     target = latest.target_fy
     years: list[int] = list(f.years)
     years += [_bare(n, project) for n in f.bare_years if _bare(n, project) not in years]
-    focus_years = q.focus.years if q.focus and (q.how == "focus" or f.follow_up and q.how == "named") else []
+    same = f.same_years
+    focus_years = q.focus.years if q.focus and (q.how == "focus" or (f.follow_up or same) and q.how in (
+        "named", "only", "scope")) else []
+    if same and q.focus and len(q.focus.recent) >= 2 and not years:
+        # "over the same two years": between the years the turn before compared
+        return Years([max(q.focus.recent)], base=min(q.focus.recent), said=True)
     if not years and (by_result := _years_rated(q, project)):
         return Years(by_result, said=True)
     if years and f.year_range and len(years) >= 2:
         out = Years(list(range(min(years[:2]), max(years[:2]) + 1)), said=True)
         out.base = out.years[0]
         return out
+    if years and f.has("remaining") and focus_years:
+        years += focus_years[-1:]  # 「R6の実績からその計画まで」: that plan is the conversation's year
     if years:
         ys = sorted(set(years))
         out = Years(ys, said=True)

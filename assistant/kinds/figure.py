@@ -208,7 +208,7 @@ class FigureKind:
             # a cost's 「計画値」 are the columns after the evaluated year (the years before are results)
             wanted = [y for y in span if y > target] or wanted
         if f.has("milestone"):  # 「2030年度の最終目標」: a milestone's year, not a column of the table
-            wanted = [y for y in wanted if y in span] or [y for y in span if y <= (target or y)][-1:] or span[-1:]
+            wanted = [y for y in f.years if y in span] or [y for y in span if y <= (target or y)][-1:] or span[-1:]
         if years.base is not None and years.base not in wanted:
             wanted = [years.base, *wanted]
         changes = [h.text for h in f.hits if h.group == "measure" and h.key == "change"]
@@ -292,7 +292,7 @@ class FigureKind:
             if r is not None and not only_plan:
                 ra.facts.append(Fact(**{**base, "unit": "%"}, fy=c.fy, field="rate", value=r, computed=True))
             parts.append(compose.indicator_cell(c.fy, c.plan, c.actual if not only_plan else None, r if not only_plan
-                                                else None, row.unit, None, keep_down, lang))
+                                                else None, row.unit, None, keep_down, lang, pending=c.actual is None))
         lines = [compose.join_cells(head, parts, lang)]
         if verdict and not (f.has("under_plan", "over_plan") and f.asks_years):
             for c in ra.cells:
@@ -313,6 +313,8 @@ class FigureKind:
             lines += _best_year(ra, q)
         if f.has("under_plan", "over_plan") and len(ra.cells) > 1:
             lines += _missed_years(ra, q)
+        if f.has("remaining"):
+            lines += _remaining(ra, q)
         if f.has("milestone"):
             lines += self.milestone_lines(q, ra)
         if f.has("since"):
@@ -529,6 +531,32 @@ def _warn(ra: RowAnswer, q: Query) -> None:
                 # the reader's own note is part of what the answer states
                 ra.facts.append(Fact(sheet_id=c.sheet.sheet_id, project=ra.project.name, row=ra.row.key,
                                      indicator=ra.row.name, field="warning", value=w))
+
+
+def _remaining(ra: RowAnswer, q: Query) -> list[str]:
+    """How far the latest actual asked is from the plan asked (the same year's, or a later one's)."""
+    done = [c for c in ra.cells if c.actual is not None]
+    if not done:
+        return []
+    last = max(done, key=lambda c: c.fy)
+    goal = max((c for c in ra.cells if c.plan is not None and c.fy >= last.fy), key=lambda c: c.fy, default=None)
+    if goal is None:
+        return []
+    gap = diff(goal.plan, last.actual)
+    if gap is None:
+        return []
+    row, unit = ra.row, ra.row.unit
+    ra.facts.append(Fact(**_base(goal, ra.project, row), fy=goal.fy, field="remaining", value=gap, computed=True))
+    plan = f"{compose.year_ja(goal.fy)}の計画{compose.num(goal.plan, unit)}" if q.lang == "ja" else \
+        f"the FY{goal.fy} plan ({compose.num(goal.plan)} {unit})"
+    actual = f"{compose.year_ja(last.fy)}の実績{compose.num(last.actual, unit)}" if q.lang == "ja" else \
+        f"the FY{last.fy} actual ({compose.num(last.actual)} {unit})"
+    keep_down = lower_is_better(row.name)
+    if (gap > 0) != keep_down and gap != 0:
+        return [f"{plan}まで、{actual}からあと{compose.num(abs(gap), unit)}です。" if q.lang == "ja"
+                else f"From {actual} to {plan}: {compose.num(abs(gap))} {unit} to go."]
+    return [f"{actual}は、すでに{plan}に達しています（差{compose.signed(-gap, unit)}）。" if q.lang == "ja"
+            else f"{actual} already meets {plan} (difference {compose.signed(-gap)} {unit})."]
 
 
 def _best_year(ra: RowAnswer, q: Query) -> list[str]:

@@ -1,0 +1,126 @@
+"""One row of a project per unit of another: 「1回あたり平均何人参加？」 (参加人数 ÷ 開催回数),
+"how many children per club?" (受入児童数 ÷ 設置数) — computed from the two rows' actuals of
+each year asked, and shown with both.
+
+A cost per unit is no ratio of rows: the sheet prints its own 単位コスト (:mod:`rows`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from assistant import compose
+from assistant.answer import Fact
+from assistant.kinds.base import Desk, Part, read_years
+from assistant.kinds.figure import FigureKind, asked_counter, unit_fits
+from assistant.kinds.rows import Row, indicator_row
+from assistant.lexicon import lexicon
+from assistant.query import Project, Query
+from assistant.resolve import bigrams
+
+_PER_JA = re.compile(r"(?:1|一|１)\s*([一-龥ァ-ヶー]{1,6}?)\s*(?:あたり|当たり|につき)(?!.{0,4}(?:コスト|費用|経費|円|金額|単価))")
+_PER_EN = re.compile(r"\bper\s+([a-z]+)\b(?!\s+(?:cost|yen))")
+_EN_UNITS = {"session": "回", "sessions": "回", "time": "回", "event": "回", "meeting": "回", "class": "回",
+             "case": "件", "application": "件", "person": "人", "participant": "人", "user": "人", "household": "世帯",
+             "school": "校", "facility": "施設", "site": "か所", "place": "か所", "location": "か所"}
+_PEOPLE = ("人", "名", "世帯")
+
+
+@dataclass(frozen=True)
+class Per:
+    word: str  # what one unit is, as asked: 回, クラブ, club
+    counter: str | None  # its counter when it is one (回, 件, 施設 …)
+
+
+def asks_per(q: Query) -> Per | None:
+    f = q.frame
+    if any(r.startswith("unit_cost") for r in f.rows) or f.money:
+        return None
+    if m := _PER_JA.search(f.norm):
+        word = m.group(1)
+        counter = word if word in ("人", "名", "件", "回", "施設", "か所", "箇所", "校", "世帯", "団体", "日") else None
+        return Per(word, counter)
+    if m := _PER_EN.search(f.norm):
+        word = m.group(1)
+        return Per(word, _EN_UNITS.get(word))
+    return None
+
+
+def _counter(norm: str) -> str | None:
+    c = asked_counter(norm)
+    if c is None and re.search(r"how many (children|students|pupils|users|visitors|members|staff)", norm):
+        c = "人"
+    return c
+
+
+class RatioKind:
+    name = "ratio"
+
+    def fit(self, q: Query) -> float:
+        return 0.88 if q.projects and asks_per(q) and _counter(q.frame.norm) else 0.0
+
+    def answer(self, q: Query, desk: Desk) -> Part | None:
+        per = asks_per(q)
+        counter = _counter(q.frame.norm)
+        if per is None or counter is None:
+            return None
+        part = Part(text="", intent="figure")
+        lines: list[str] = []
+        for p in q.projects[:3]:
+            lines += self.project_lines(q, desk, p, per, counter, part)
+        if not part.facts:
+            return None
+        part.text = "\n".join(lines)
+        part.sheet_ids = list(dict.fromkeys(x.sheet_id for x in part.facts))
+        return part
+
+    def project_lines(self, q: Query, desk: Desk, p: Project, per: Per, counter: str, part: Part) -> list[str]:
+        latest = desk.sheet(p.latest.sheet_id)
+        if latest is None:
+            return []
+        rows = [indicator_row(i) for i in latest.indicators if i.name]
+        words = {per.word, *lexicon().english.get(per.word, ()), *lexicon().english.get(per.word + "s", ())}
+        if per.counter:
+            dens = [r for r in rows if unit_fits(per.counter, r.unit)]
+        else:  # 「クラブあたり」: the row counting those things, not people
+            dens = [r for r in rows if any(w in r.name for w in words) and not any(u in r.unit for u in _PEOPLE)]
+        nums = [r for r in rows if unit_fits(counter, r.unit) and r not in dens]
+        pair = _best_pair(nums, dens, q)
+        if pair is None:
+            return []
+        num, den = pair
+        figure = FigureKind()
+        out: list[str] = []
+        for fy in read_years(q, p).years:
+            a, b = figure.cell(desk, p, num, fy), figure.cell(desk, p, den, fy)
+            if a is None or b is None or a.actual is None or not b.actual:
+                continue
+            value = float(Decimal(str(a.actual / b.actual)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+            base = dict(project=p.name, fy=fy)
+            part.facts += [Fact(sheet_id=a.sheet.sheet_id, indicator=num.name, row=num.key, field="actual",
+                                value=a.actual, unit=num.unit, **base),
+                           Fact(sheet_id=b.sheet.sheet_id, indicator=den.name, row=den.key, field="actual",
+                                value=b.actual, unit=den.unit, **base),
+                           Fact(sheet_id=a.sheet.sheet_id, indicator=f"{num.name} ÷ {den.name}", row="比率",
+                                field="ratio", value=value, unit=f"{num.unit}/{den.unit}", computed=True, **base)]
+            if q.lang == "ja":
+                out.append(f"{p.name}の{compose.year_ja(fy)}は、{num.name}{compose.num(a.actual, num.unit)}÷{den.name}"
+                           f"{compose.num(b.actual, den.unit)}で、1{den.unit}あたり約{compose.num(value)}{num.unit}です。")
+            else:
+                out.append(f"{p.name}, FY{fy}: {num.name} {compose.num(a.actual)} {num.unit} ÷ {den.name} "
+                           f"{compose.num(b.actual)} {den.unit} = about {compose.num(value)} {num.unit} per {den.unit}.")
+        return out
+
+
+def _best_pair(nums: list[Row], dens: list[Row], q: Query) -> tuple[Row, Row] | None:
+    """The two rows about the same thing (参加人数 and 開催回数 of one 研修会), the question's words
+    breaking ties."""
+    if not nums or not dens:
+        return None
+    asked = bigrams(q.frame.norm)
+
+    def score(n: Row, d: Row) -> tuple[int, int]:
+        return len(bigrams(n.name) & bigrams(d.name)), len(bigrams(n.name) & asked) + len(bigrams(d.name) & asked)
+
+    return max(((n, d) for n in nums for d in dens), key=lambda x: score(*x))
