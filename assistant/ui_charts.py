@@ -4,7 +4,14 @@
 * costs (one sheet): the cost rows the answer names, every year of the sheet's cost table,
   the years after the evaluated one marked 計画 (budget), the others 実績;
 * figures of several projects (a ranking, a list of indicators that missed their plan): bars,
-  one per project.
+  one per project;
+* one row's trend in several projects (「人件費の推移」 with no project named): a panel per project,
+  each with its own years (a 2015 sheet beside a 2024 one share no axis).
+
+Every text is at least ``MIN_PT`` at ``FIG_WIDTH`` × ``DPI``, which is 12 px or more once the
+browser shrinks the PNG into the right column at 1366×768; the PNG records its smallest text (in
+image pixels) under ``MIN_FONT_KEY`` so that the browser test can check it as shown. The note on
+hatched (budget) bars appears only when a bar is hatched.
 
 Only drawing: the values are the answer's facts or the rows of the sheets they cite. Figures are
 ``matplotlib.figure.Figure`` objects (no pyplot state, safe in the server's worker threads).
@@ -152,6 +159,11 @@ def _top(fig: Figure, title: str, legend: bool) -> None:
     fig.subplots_adjust(top=1 - need / height)
 
 
+def _fit_left(fig: Figure, top: float) -> None:
+    """A left margin wide enough for the longest y tick label (the axis top, e.g. 350,000)."""
+    fig.subplots_adjust(left=min(0.3, (_text_width(f"{top:,.0f}", MIN_PT) + 0.22) / FIG_WIDTH))
+
+
 def _legend(ax, ncols: int) -> None:
     ax.legend(fontsize=MIN_PT, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=ncols,
               borderaxespad=0.1, handlelength=1.2, columnspacing=1.0)
@@ -198,6 +210,7 @@ def indicator_chart(sheet: Sheet, row: str, highlight: set[int] | None = None) -
     ax.yaxis.set_major_locator(MaxNLocator(4))
     top = max([v for v in plans + actuals if v is not None] or [0])
     ax.set_ylim(0, top * 1.2 or 1)
+    _fit_left(fig, top * 1.2)
     _legend(ax, 2)
     _style(fig)
     return fig
@@ -241,6 +254,7 @@ def cost_chart(sheet: Sheet, fields: list[str]) -> Figure | None:
     ax.yaxis.set_major_locator(MaxNLocator(4))
     top = max([getattr(c, f) or 0 for c in costs for f in fields] or [0])
     ax.set_ylim(0, top * 1.2 or 1)
+    _fit_left(fig, top * 1.2)
     if len(fields) > 1:
         _legend(ax, len(fields))
     _style(fig)
@@ -281,8 +295,10 @@ def trends_chart(series: list[tuple[str, list[tuple[int, float, bool]]]], title:
         ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
         ax.yaxis.set_major_locator(MaxNLocator(3))
         ax.set_ylim(0, max(v for _, v, _ in pts) * 1.3 or 1)
-    if hatched:
-        fig.text(0.02, 0.02, _label("斜線は評価年度より後の計画", "hatched = budget"), fontsize=MIN_PT)
+    _fit_left(fig, max(v for _, pts in series for _, v, _ in pts) * 1.3)
+    if hatched:  # the note under the last panel's years, not on them
+        fig.subplots_adjust(bottom=0.8 / height)
+        fig.text(0.02, 0.1 / height, _label("斜線は評価年度より後の計画", "hatched = budget"), fontsize=MIN_PT)
     _style(fig)
     return fig
 

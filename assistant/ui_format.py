@@ -362,7 +362,10 @@ _REASONS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.DOTALL), ja) fo
     (r"same content as (.+)", "同じ内容のファイル（{name0}）が登録済みです"),
     (r"no such file( or folder)?", "ファイルが見つかりません"),
     (r"is a folder, not a file", "フォルダーです。ファイルを選んでください"),
-    (r"file is ([\d.]+) MB; one sheet must be under (\d+) MB", "ファイルが大きすぎます（{0} MB、上限 {1} MB）"),
+    (r"file is ([\d.]+) MB; (?:one sheet|a file) must be under (\d+) MB.*", "ファイルが大きすぎます（{0} MB、上限 {1} MB）"),
+    (r"holds (\d+) sheets; one file may hold at most (\d+).*", "1ファイルに {0} 件のシートがあります（上限 {1} 件）。分けて登録してください"),
+    (r"holds (\d+) sheets.*", "1ファイルに {0} 件のシートがあります"),
+    (r"none of its (\d+) sheets could be read.*", "ファイル内の {0} 件のシートをどれも読み取れませんでした"),
     (r"cannot read file.*", "ファイルを読み込めませんでした"),
     (r"empty file", "空のファイルです"),
     (r"starts with a (\S+) byte-order mark but does not decode as .*",
@@ -372,11 +375,12 @@ _REASONS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.DOTALL), ja) fo
     (r"JSON must be UTF-8", "JSON は UTF-8 で保存してください"),
     (r"broken JSON \(line (\d+), column (\d+).*", "JSON の書き方に誤りがあります（{0} 行目 {1} 文字目）"),
     (r"JSON is not a canonical sheet.*", "シートの JSON ではありません（\"schema\": \"sheet/1\" がありません）"),
-    (r"invalid canonical sheet at (\S+?):.*", "シートの JSON の項目 {0} の値が正しくありません"),
+    (r"invalid canonical sheet at (\S+?):.*", "シートの JSON の項目「{0}」の値が正しくありません"),
     (r"broken PDF.*|cannot read PDF.*", "PDF が壊れているため読めません"),
     (r"PDF has no text layer.*", "PDF に文字のデータがありません（スキャンした画像など）。文字認識（OCR）をしてから登録してください"),
     (r"not a 事務事業評価 sheet \(no Japanese text found\)", "事務事業評価シートではありません（日本語の文章がありません）"),
-    (r"not a 事務事業評価 sheet.*", "事務事業評価シートではありません（指標の表が見つかりません）"),
+    (r"not a 事務事業評価 sheet \(found only.*", "事務事業評価シートではありません（事業名と数値・評価の組が見つかりません）"),
+    (r"not a 事務事業評価 sheet.*", "事務事業評価シートではありません（指標の表や評価シートの項目名が見つかりません）"),
     (r"truncated sheet: no fiscal-year columns.*", "シートが途中で切れているようです（年度の列が見つかりません）"),
     (r"truncated sheet: no indicator values.*", "シートが途中で切れているようです（指標の値が見つかりません）"),
     (r"truncated sheet: no indicator or cost.*", "シートが途中で切れているようです（指標・事業費の数値が見つかりません）"),
@@ -385,6 +389,8 @@ _REASONS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.DOTALL), ja) fo
     (r"internal error.*", "読み込みの途中でエラーが起きました。管理者に連絡してください"),
 ]]
 _KEPT = " (the version indexed before is kept)"
+# one sheet of a binder: 「sheet 3 of 7, pages 5–6: reason」
+_PART = re.compile(r"sheet (\d+) of (\d+)(?:, pages? (\d+)(?:–(\d+))?)?: (.+)", re.DOTALL)
 _PATHISH = re.compile(r"(?:[A-Za-z]:)?[\\/][^\s（）()、。]*")
 
 
@@ -393,6 +399,11 @@ def reason_ja(reason: str | None) -> str:
     if not reason:
         return ""
     text = reason.strip()
+    part = _PART.fullmatch(text)
+    if part:  # the position in the binder, then the reason of that sheet
+        n, of, first, last, rest = part.groups()
+        pages = f"・{first}〜{last}ページ" if last else f"・{first}ページ" if first else ""
+        return f"{of}件中{n}件目のシート{pages}: {reason_ja(rest)}"
     kept = text.endswith(_KEPT)
     text = text.removesuffix(_KEPT).strip()
     out = None

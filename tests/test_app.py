@@ -6,6 +6,7 @@ The browser run is ``test_app_e2e.py``, the load run ``test_app_load.py``.
 from __future__ import annotations
 
 import itertools
+import re
 import socket
 from pathlib import Path
 
@@ -13,12 +14,24 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from app import Engine, build_app, launch, make_respond, safe_filename
-from assistant.answer import Answer, Citation, Fact
+from app import Engine, build_app, launch, make_respond, report_rows, safe_filename, side_for
+from assistant import ui_charts
+from assistant.answer import Answer, Choice, Citation, Fact
 from assistant.settings import AssistantSettings
-from assistant.ui_format import md_escape, sources_markdown, stream_pieces, write_facts_csv
-from ingest.index import list_sheets
-from ingest.model import Cost, Indicator, IndicatorValue, Project, Section, Sheet
+from assistant.ui_format import (
+    FACT_COLUMNS,
+    fact_rows,
+    md_escape,
+    quoted_sections_markdown,
+    reason_ja,
+    sheet_info,
+    side_mode,
+    sources_markdown,
+    stream_pieces,
+    write_facts_csv,
+)
+from ingest.index import BuildReport, FileReport, list_sheets
+from ingest.model import Cost, Indicator, IndicatorValue, Project, Section, Sheet, Source
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
@@ -76,17 +89,142 @@ def test_stream_pieces_grow_to_the_whole_text() -> None:
     assert stream_pieces("") == [""]
 
 
-def test_sources_and_csv(tmp_path: Path) -> None:
+def _named_sheet() -> Sheet:
+    return Sheet(
+        sheet_id="s1", template="koriyama-r7", target_fy=2024,
+        source=Source(path="/srv/secret/uploads/講座.json", sha256="0" * 64, format="json"),
+        project=Project(name="P事業", department="総務部", section="総務課"),
+        costs=[Cost(fy=2023, total_cost=1400), Cost(fy=2024, total_cost=1500), Cost(fy=2025, total_cost=1600)],
+        sections=[Section(key="purpose", label="意図（目的）", text="<b>市民</b>が学ぶ。"),
+                  Section(key="secondary_comment", label="二次評価コメント", text="継続する。", inferred=True)],
+    )
+
+
+def test_sources_name_project_section_year_file_and_ids_only_in_details(tmp_path: Path) -> None:
+    sheet = _named_sheet()
+    info = sheet_info(sheet, ["/srv/secret/uploads/講座.json", "C:\\data\\講座-copy.json"])
+    assert info.files == ("講座.json", "講座-copy.json") and info.inferred == {"secondary_comment"}
     answer = Answer(
         question="q", answer="a",
-        facts=[Fact(sheet_id="s1", project="P", indicator="総事業費", row="総事業費", fy=2024, field="total_cost",
-                    value=1500, unit="千円")],
-        citations=[Citation(sheet_id="s1", project="P", section="意図（目的）", quote="<b>市民</b>が学ぶ。")],
+        facts=[Fact(sheet_id="s1", project="P事業", indicator="総事業費", row="総事業費", fy=2024, field="total_cost",
+                    value=1500, unit="千円"),
+               Fact(sheet_id="s1", project="P事業", field="warning", value="総事業費の2025年度は推定です"),
+               Fact(sheet_id="*", field="count", value=1, unit="件", row="事業数", computed=True)],
+        citations=[Citation(sheet_id="s1", project="P事業", section="意図（目的）", quote="<b>市民</b>が学ぶ。", key="purpose"),
+                   Citation(sheet_id="s1", project="P事業", section="意図（目的）", quote="<b>市民</b>が学ぶ。", key="purpose"),
+                   Citation(sheet_id="s1", project="P事業", section="二次評価コメント", quote="継続する。",
+                            key="secondary_comment")],
     )
-    md = sources_markdown(answer, lambda sid: None)
-    assert md is not None and "&lt;b&gt;市民&lt;/b&gt;が学ぶ。" in md and "1,500千円" in md
-    text = write_facts_csv(answer, tmp_path / "f.csv").read_text(encoding="utf-8-sig")
-    assert "1500" in text and "総事業費" in text and text.splitlines()[0].startswith("question,")
+    md = sources_markdown(answer, lambda sid: sheet if sid == "s1" else None, lambda sid: info if sid == "s1" else None)
+    assert md is not None
+    head, *_, details = md.split("\n\n---\n\n")
+    assert "P事業" in head and "総務課" in head and "2024年度実施分" in head and md_escape("講座.json") in head
+    assert "/srv" not in md and "C:" not in md
+    assert "s1" not in head and details.startswith("詳細（シートID）") and "s1" in details
+    assert md.count("&lt;b&gt;市民&lt;/b&gt;が学ぶ。") == 1  # escaped, and a repeated quote shown once
+    assert "シート上の位置から推定" in md  # the inferred comment says so; the purpose quote does not
+    assert md.index("シート上の位置から推定") > md.index("二次評価コメント")
+    assert "1,500千円" in md and "総事業費の2025年度は推定です" in md
+
+    rows = fact_rows(answer, lambda sid: info)
+    assert rows[0] == ["P事業", "総事業費", "2024年度", "1,500千円", "総事業費", "総務課", "講座.json、講座-copy.json"]
+    assert rows[1][0] == "（集計）" and len(rows) == 2  # the warning is no row of the table
+    assert all(len(r) == len(FACT_COLUMNS) for r in rows) and not any("s1" in c for r in rows for c in r)
+    text = write_facts_csv(answer, tmp_path / "f.csv", lambda sid: info).read_text(encoding="utf-8-sig")
+    assert "1500" in text and "総事業費" in text and text.splitlines()[0].startswith("質問,")
+
+    side = quoted_sections_markdown(answer, lambda sid: sheet, lambda sid: info)
+    assert side.count("意図（目的）") == 1 and "&lt;b&gt;市民" in side and "シート上の位置から推定" in side
+
+
+def test_side_mode_follows_the_answer() -> None:
+    fig = Fact(sheet_id="s1", project="P", row="総事業費", fy=2024, field="total_cost", value=1, unit="千円")
+    cite = Citation(sheet_id="s1", project="P", section="目的", quote="x")
+    year = Fact(sheet_id="s1", field="target_fy", value=2024, fy=2024)
+    assert side_mode(Answer(question="q", answer="a", facts=[fig])) == "figures"
+    assert side_mode(Answer(question="q", answer="a", facts=[year], citations=[cite])) == "quotes"
+    assert side_mode(Answer(question="q", answer="a", answerable=False,
+                            facts=[Fact(sheet_id="*", field="covered_year", value=2024)])) == "store"
+    ask_back = Answer(question="q", answer="どの事業？", intent="choice",
+                      choices=[Choice(sheet_id="s1", project="P"), Choice(sheet_id="s2", project="Q")],
+                      facts=[Fact(sheet_id="*", field="count", value=2)])
+    assert side_mode(ask_back) == "choices"
+
+
+@pytest.mark.parametrize("reason", [
+    "same content as /home/x/data/samples/a.txt", "no such file or folder", "is a folder, not a file",
+    "file is 20.0 MB; one sheet must be under 16 MB", "cannot read file (Permission denied)", "empty file",
+    "starts with a UTF-16 byte-order mark but does not decode as UTF-16", "binary file, not text, PDF or JSON",
+    "text is neither UTF-8 nor CP932 (Shift_JIS); save it as UTF-8 and try again", "JSON must be UTF-8",
+    "broken JSON (line 1, column 3: Expecting value)", 'JSON is not a canonical sheet (expected "schema": "sheet/1")',
+    "invalid canonical sheet at indicators.0: Field required", "broken PDF (EOF marker not found)",
+    "PDF has no text layer (a scanned image?); run OCR first",
+    "not a 事務事業評価 sheet (no indicator table found)", "not a 事務事業評価 sheet (no Japanese text found)",
+    "truncated sheet: no fiscal-year columns found", "truncated sheet: no indicator or cost figures found",
+    "internal error (KeyError: 'x')", "not a 事務事業評価 sheet (no indicator table found) (the version indexed before is kept)",
+    "something nobody wrote a translation for", "ファイルが大きすぎます（20.0 MB、上限 16 MB）",
+    "file is 70.0 MB; a file must be under 64 MB (split the binder)", "holds 3 sheets",
+    "not a 事務事業評価 sheet (found only 事業名・評価; no project name with figures or an evaluation)",
+    "sheet 3 of 7, pages 5–6: truncated sheet: no indicator values found",
+    "none of its 2 sheets could be read (sheet 1 of 2: empty file; sheet 2 of 2: empty file)",
+])
+def test_upload_reasons_are_japanese_without_paths(reason: str) -> None:
+    out = reason_ja(reason)
+    assert out and "/home" not in out and "/" not in out.replace("sheet/1", "")
+    assert not re.search(r"\b(?!UTF|JSON|PDF|OCR|BOM|CP932|MB|Shift_JIS|schema|sheet)[A-Za-z]{4,}\b",
+                         re.sub(r"「[^」]*」", "", out.replace("a.txt", ""))), out  # 「」: a JSON key as written
+    if reason.startswith("sheet 3 of 7"):
+        assert out.startswith("7件中3件目のシート・5〜6ページ: シートが途中で切れているようです")
+    if "kept" in reason:
+        assert "以前に登録した内容はそのまま残ります" in out
+    assert reason_ja("same content as /home/x/data/samples/a.txt") == "同じ内容のファイル（a.txt）が登録済みです"
+
+
+def test_upload_report_rows_and_binders() -> None:
+    report = BuildReport(store="s", vectors="v", files=[
+        FileReport("/srv/up/binder.pdf", "indexed", "a", "甲事業"), FileReport("/srv/up/binder.pdf", "indexed", "b", "乙事業"),
+        FileReport("/srv/up/bad.txt", "failed", reason="empty file")])
+    rows, binders = report_rows(report)
+    assert rows[0][:3] == ["binder.pdf", "登録", "甲事業"] and rows[2] == ["bad.txt", "失敗", "", "空のファイルです"]
+    assert binders == ["binder.pdf: 2 シート"]
+
+
+def _sized(fig) -> float:
+    """The smallest text of a chart in CSS pixels, shown 480 px wide (the right column at 1366×768)."""
+    return ui_charts.min_font_points(fig) * ui_charts.DPI / 72 * 480 / (ui_charts.FIG_WIDTH * ui_charts.DPI)
+
+
+def test_charts_text_is_at_least_12px_and_hatching_explained_only_when_drawn(tmp_path: Path) -> None:
+    from matplotlib.text import Text
+
+    sheet = Sheet.model_validate_json(_sheet_json())
+    ind = ui_charts.indicator_chart(sheet, "活動指標①", {2024})
+    past = ui_charts.cost_chart(sheet, ["total_cost"])  # every year evaluated: nothing hatched
+    named = _named_sheet()
+    future = ui_charts.cost_chart(named, ["total_cost", "personnel_cost"])  # 2025 is a budget year
+    facts = [Fact(sheet_id=s, project=p, fy=fy, field="total_cost", value=v, unit="千円")
+             for s, p, fy, v in [("a", "甲事業", 2014, 10), ("a", "甲事業", 2015, 12),
+                                 ("b", "とても長い名前の乙事業の推進と支援", 2023, 30), ("b", "とても長い名前の乙事業の推進と支援", 2024, 33)]]
+    trends = ui_charts.trends_chart([("甲事業", [(2014, 10.0, False), (2015, 12.0, False)]),
+                                     ("乙事業", [(2024, 33.0, False), (2025, 40.0, True)])], "総事業費の推移（千円）")
+    compare = ui_charts.comparison_chart([facts[1], facts[3]], "総事業費（千円）")
+    for fig in (ind, past, future, trends, compare):
+        assert fig is not None and _sized(fig) >= 12, _sized(fig)
+
+    def texts(fig) -> str:
+        return " ".join(t.get_text() for t in fig.findobj(Text))
+
+    if ui_charts.japanese_font():
+        assert "斜線" not in texts(past) and "斜線" in texts(future) and "斜線" in texts(trends)
+    # the PNG says how small its text is (the browser test scales it by the shown width)
+    from PIL import Image
+
+    answer = Answer(question="q", answer="a", facts=facts)
+    path = ui_charts.chart_png(answer, lambda sid: None, tmp_path)
+    assert path is not None
+    with Image.open(path) as img:
+        assert img.width == ui_charts.FIG_WIDTH * ui_charts.DPI
+        assert float(img.info[ui_charts.MIN_FONT_KEY]) >= ui_charts.MIN_PT * ui_charts.DPI / 72 - 0.05  # 1 decimal
 
 
 def test_settings_app_defaults_and_login(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,25 +321,75 @@ def test_upload_statuses_and_a_failed_file_changes_nothing(engine: Engine, tmp_p
     assert len(list_sheets(engine.settings)) == 1
 
 
+def _final(outs: list) -> dict[str, object]:
+    names = ["msg", "chat", "turns", "head", "chart", "facts", "csv", "quotes", "store", "answer"]
+    assert all(len(o) == len(names) for o in outs)
+    return dict(zip(names, outs[-1], strict=True))
+
+
 def test_chat_handler_answers_with_facts_sources_and_chart(engine: Engine, tmp_path: Path) -> None:
     if not list_sheets(engine.settings):
         _upload(engine, tmp_path, "講座.json", _sheet_json())
     respond = make_respond(engine)
     outs = list(respond("試験事業の講座の開催回数の推移は？", [], []))
     assert len(outs) >= 3  # the question, the growing answer, the final update
-    msg, chat, turns, _facts, csv_btn, chart, answer = outs[-1]
-    assert msg == "" and chat[0] == {"role": "user", "content": "試験事業の講座の開催回数の推移は？"}
+    out = _final(outs)
+    chat, turns, answer = out["chat"], out["turns"], out["answer"]
+    assert out["msg"] == "" and chat[0] == {"role": "user", "content": "試験事業の講座の開催回数の推移は？"}
     assert answer["answerable"] and "講座の開催回数" in chat[1]["content"]
     assert chat[2]["metadata"]["title"].startswith("出典")
+    assert "試験事業" in chat[2]["content"] and "総務課" in chat[2]["content"] and md_escape("講座.json") in chat[2]["content"]
     assert len(turns) == 1 and turns[0].answer.answer == answer["answer"]
 
     def path_of(v: object) -> Path:  # a component built outside Blocks holds its value as file data
         return Path(v["path"] if isinstance(v, dict) else v)  # type: ignore[index, arg-type]
 
-    assert path_of(csv_btn.value).exists() and chart.value and path_of(chart.value).suffix == ".png"
-    # the follow-up starts from this conversation's own history
+    # the right column: chart, table and CSV shown; quotes and the store list hidden
+    assert path_of(out["csv"].value).exists() and out["chart"].value and path_of(out["chart"].value).suffix == ".png"
+    assert out["facts"].visible and not out["quotes"].visible and not out["store"].visible
+    # while the next question is answered, the last answer's panels are gone at once
     outs = list(respond("その前年は？", chat, turns))
-    assert outs[-1][6]["facts"][0]["fy"] == 2023
+    assert not outs[0][4].visible and not outs[0][5].visible  # chart, table
+    assert _final(outs)["answer"]["facts"][0]["fy"] == 2023  # the follow-up used this conversation's history
+    # a decline: the store's sheets, nothing of the figures
+    out = _final(list(respond("試験事業の2030年度の予算は？", [], [])))
+    assert not out["answer"]["answerable"]
+    assert out["store"].visible and not out["chart"].visible and not out["facts"].visible
+    # a text answer: the quoted section whole, no chart
+    out = _final(list(respond("試験事業の目的は？", [], [])))
+    assert out["quotes"].visible and "市民が学ぶ機会を増やす" in out["quotes"].value and not out["chart"].visible
+
+
+def test_scope_and_choice_buttons(engine: Engine, tmp_path: Path) -> None:
+    r = _upload(engine, tmp_path, "双子.json", _sheet_json("試験拡充事業", actual=5))
+    other = _upload(engine, tmp_path, "別事業.json", _sheet_json("試験改善事業", actual=6))  # several projects fit
+    try:
+        respond = make_respond(engine)
+        twin = r.files[0].sheet_id or ""
+        # the scope answers a question naming no project, and the chat says what it was about
+        out = _final(list(respond("講座の開催回数の実績は？", [], [], [twin])))
+        assert "試験拡充事業" in out["chat"][1]["content"] and "対象" in out["chat"][0]["content"]
+        assert {f["sheet_id"] for f in out["answer"]["facts"] if f["sheet_id"] != "*"} == {twin}
+        # without a scope several projects fit: buttons under the answer, each the same question for one
+        out = _final(list(respond("総事業費は？", [], [])))
+        options = out["chat"][-1].get("options") or []
+        assert len(options) >= 2 and twin in {o["value"] for o in options}
+        assert any("試験拡充事業" in o["label"] and "総務課" in o["label"] for o in options)
+
+        class Picked:
+            value = twin
+
+        again = _final(list(respond.choose(Picked(), out["chat"], out["turns"])))  # type: ignore[attr-defined]
+        assert again["chat"][-2 if "metadata" in again["chat"][-1] else -1]["content"].startswith("試験拡充事業")
+        assert {f["sheet_id"] for f in again["answer"]["facts"] if f["sheet_id"] != "*"} == {twin}
+        assert again["turns"][-1].question == "総事業費は？"
+    finally:
+        from ingest.index import remove
+
+        remove(r.files[0].sheet_id or "", engine.settings)
+        remove(other.files[0].sheet_id or "", engine.settings)
+        (engine.upload_dir / "双子.json").unlink(missing_ok=True)
+        (engine.upload_dir / "別事業.json").unlink(missing_ok=True)
 
 
 def test_empty_store_says_so(tmp_path: Path) -> None:
@@ -210,6 +398,7 @@ def test_empty_store_says_so(tmp_path: Path) -> None:
     engine = Engine(AssistantSettings(home=tmp_path / "none", models={"cache_dir": model_cache()}), retrieval=False)
     outs = list(make_respond(engine)("令和6年度の実績は？", [], []))
     assert "まだシートが登録されていません" in outs[-1][1][-1]["content"]
+    assert "まだありません" in side_for(engine, None)[0].value
 
 
 def test_login_required_when_auth_is_set(engine: Engine, tmp_path: Path) -> None:
