@@ -221,8 +221,10 @@ class Assistant:
                 w.parts = [part]
                 return w
         if not q.projects and not q.candidates:
-            if f.has("summary", "why") or f.sections:
-                self._anywhere(w)
+            if (f.has("summary", "why") or f.sections) and not f.deictic and self._has_topic(q):
+                self._anywhere(w)  # 「マイナンバーカードの普及について書いてあるのは？」
+                if w.parts:
+                    return w  # quoted from the sheet whose passage matched: nothing to add
             if not w.parts:
                 many = projects_of(self.catalog, self.catalog.sheets)
                 if len(many) > 1 and self._asks_about_a_project(q):
@@ -289,13 +291,18 @@ class Assistant:
         choices = []
         answered = list(dict.fromkeys(x.project for x in facts + cites if x.sheet_id != "*" and x.project))  # type: ignore[attr-defined]
         if q.candidates and not q.projects:
-            choices = _choices(q.candidates)
+            listed = q.how == "all" and q.frame.has("list", "every", "compare")  # 「3事業の評価結果を一覧に」
+            if not listed:  # buttons narrow an answer that had to guess, not a list asked for
+                choices = _choices(q.candidates)
             if len(answered) > 1 and q.how != "all":
                 lead = (f"どの事業か特定できなかったため、当てはまりうる{len(answered)}事業について答えます。"
                         if q.lang == "ja" else f"Several projects fit; answering for {len(answered)} of them.")
                 text = lead + "\n" + text
                 facts.append(Fact(sheet_id="*", field="count", value=len(answered), unit="件", computed=True,
                                   row="答えた事業の数"))
+        if q.how == "indicator" and len(answered) > 1 and not choices:
+            # a row several projects report, asked without a project: buttons to pick one
+            choices = _choices([p for p in q.projects if p.name in answered])
         return Answer(question=w.text, answer=text, answerable=answerable, facts=facts, citations=cites,
                       intent=w.parts[0].intent, sheet_ids=sheet_ids, choices=choices)
 
@@ -350,6 +357,13 @@ class Assistant:
         f = q.frame
         return bool(f.rows or f.money or f.revenue or f.measures or f.sections or f.evals or f.kind or f.stages
                     or f.has("summary", "why"))
+
+    def _has_topic(self, q: Query) -> bool:
+        """Words beyond the section and question words (「カイゼン策を教えて」 names no topic: which
+        project's is asked back, never guessed from the best passage)."""
+        lex = lexicon()
+        return any(u.noun and not q.explained.covers(u.start, u.end) and u.text not in lex.function_words
+                   and u.text not in lex.phrases and len(u.text) >= 2 for u in q.reading.units)
 
     def _anywhere(self, w: Work) -> None:
         """No project named: a passage across the store, quoted, when one matches well."""
