@@ -20,7 +20,17 @@ def _assistant(args: argparse.Namespace):  # -> Assistant (imported lazily: --he
     return Assistant.from_settings(settings)
 
 
-def _print_answer(answer, as_json: bool, extra: dict | None = None) -> None:  # noqa: ANN001
+def _source(assistant, sheet_id: str, project: str | None) -> str:  # noqa: ANN001
+    """「デジタルファースト推進事業（ＤＸ戦略課・2024年度・koriyama_r7_digital_first.txt）」: what a user
+    can find the sheet by (its id stays in the JSON)."""
+    ref = assistant.catalog.sheet(sheet_id) if assistant is not None else None
+    sheet = assistant.sheet(sheet_id) if assistant is not None else None
+    bits = [ref.section if ref else None, f"{ref.target_fy}年度" if ref and ref.target_fy else None,
+            Path(sheet.source.path).name if sheet is not None and sheet.source and sheet.source.path else None]
+    return f"{project or (ref.project if ref else sheet_id)}（{'・'.join(b for b in bits if b) or sheet_id}）"
+
+
+def _print_answer(answer, as_json: bool, extra: dict | None = None, assistant=None) -> None:  # noqa: ANN001
     if as_json:
         obj = json.loads(answer.model_dump_json())
         obj = {**(extra or {}), **{k: obj[k] for k in ("question", "answer", "answerable", "facts", "citations", "mode")},
@@ -29,7 +39,8 @@ def _print_answer(answer, as_json: bool, extra: dict | None = None) -> None:  # 
         return
     print(answer.answer)
     if answer.facts and not answer.citations:
-        sources = sorted({f"{f.project}（{f.sheet_id}）" for f in answer.facts if f.sheet_id != "*" and f.project})
+        sources = sorted({_source(assistant, f.sheet_id, f.project) for f in answer.facts
+                          if f.sheet_id != "*" and f.project})
         if sources:
             print("\n出典: " + "、".join(sources))
     if answer.choices:
@@ -43,7 +54,7 @@ def _ask(args: argparse.Namespace) -> int:
         print("error: give a question, or --batch FILE.jsonl", file=sys.stderr)
         return 2
     assistant = _assistant(args)
-    _print_answer(assistant.ask(args.question, scope=_scope(assistant, args)), args.json)
+    _print_answer(assistant.ask(args.question, scope=_scope(assistant, args)), args.json, assistant=assistant)
     return 0
 
 
@@ -102,7 +113,7 @@ def _chat(args: argparse.Namespace) -> int:
         if not question:
             break
         answer = assistant.ask(question, history, scope=scope)
-        _print_answer(answer, False)
+        _print_answer(answer, False, assistant=assistant)
         history.append(Turn(question, answer))
     return 0
 
