@@ -166,7 +166,13 @@ class Assistant:
         assert w.frame is not None
         cat = self.catalog
         scope = self.resolve_scope(w.scope) if w.scope else None
-        w.query = link_query(w.frame, cat, self._focus(w.history), scope, cat.known_text, self.dense)
+        w.query = q = link_query(w.frame, cat, self._focus(w.history), scope, cat.known_text, self.dense)
+        f = q.frame
+        if q.focus and q.focus.measures and q.how in ("focus", "only", "scope") and (f.rows or f.money) \
+                and not (f.measures or f.sections or f.evals or f.years or f.relative or f.ops):
+            # 「事業費だけで見ると？」 after a change: the same comparison for this row
+            f.measures += q.focus.measures
+            f.follow_up = True
         return w
 
     def _answer(self, w: Work) -> Work:
@@ -350,8 +356,10 @@ class Assistant:
                 recent = [min(ys), max(ys)]  # a change was computed: between its two ends
         if not about.answerable:
             years = sorted({x.fy for x in rows_from.facts if x.fy is not None and x.field != "result"})
+        measures = (["change"] if any(x.field == "change" or x.field.endswith("_change") for x in rows_from.facts) else []) \
+            + (["multiple"] if any(x.field.endswith("_ratio") for x in rows_from.facts) else [])
         return Focus(sheet_ids=ids, rows=rows, years=years[-1:] if len(years) > 1 and rows_from.intent != "trend"
-                     else years, intent=rows_from.intent, recent=sorted(set(recent)))
+                     else years, intent=rows_from.intent, recent=sorted(set(recent)), measures=measures)
 
     def _asks_about_a_project(self, q: Query) -> bool:
         f = q.frame

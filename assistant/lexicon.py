@@ -50,7 +50,12 @@ def normalize(text: str) -> str:
     """The form every matcher reads: NFKC (全角 → half width), lower case, one space for runs,
     and a kanji typed for the katakana it resembles fixed (コンビ二 → コンビニ)."""
     t = re.sub(r"\s+", " ", nfkc(text)).strip().lower()
+    # "first- and second-stage results": each word with its own -stage
+    t = _SUSPENDED.sub(lambda m: f"{m.group(1)}-{m.group(4)} {m.group(2)} {m.group(3)}-{m.group(4)}", t)
     return _LOOKALIKE_RE.sub(lambda m: m.group(0).translate(_LOOKALIKE), t)
+
+
+_SUSPENDED = re.compile(r"\b([a-z]+)- (and|or|to) ([a-z]+)-([a-z]+)\b")
 
 
 _ASCII_WORD = re.compile(r"[a-z0-9]")
@@ -115,6 +120,9 @@ class Lexicon:
                 phrases.setdefault(normalize(label), ("section", key))
         self.phrases = phrases
         self._speller = Speller(phrases)
+        # function words a lexicon phrase may sit inside (どれくらい holds どれ): checked on every hit
+        self._long_function_words = tuple(w for w in self.function_words if len(w) >= 4 and not w.isascii()
+                                          and any(p in w and p != w for p in ("どれ", "どの", "何", "いつ")))
         self._directions = {k: tuple(normalize(w) for w in v["ja"] + v["en"]) for k, v in data["directions"].items()}
         ordered = sorted(phrases, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(p) for p in ordered))
@@ -138,13 +146,27 @@ class Lexicon:
                 continue
             group, key = self.phrases[word]
             if group == "result" and re.match(r"[一-龥]", word) and (
-                    end < len(norm) and re.match(r"[一-龥]", norm[end])
+                    end < len(norm) and re.match(r"[一-龥]", norm[end]) and not norm.startswith(("以外", "以上"), end)
                     or start > 0 and re.match(r"[一-龥]", norm[start - 1]) and norm[start - 1] not in "が"):
                 pos = start + 1  # 完了率, 継続事業, 改善策: part of another word, not a result
+                continue
+            if self._inside_function_word(norm, start, end):
+                pos = start + 1  # 「どれくらい」 asks an amount: its どれ asks for no list
                 continue
             out.append(Hit(start, end, group, key, word))
             pos = end
         return out
+
+    def _inside_function_word(self, norm: str, start: int, end: int) -> bool:
+        """The phrase at ``[start, end)`` is part of a longer function word (どれくらい, どのくらい)."""
+        for fw in self._long_function_words:
+            i = norm.find(fw, max(0, start - len(fw) + 1), end + len(fw))
+            while 0 <= i < end:
+                # the function word covers the phrase, or starts inside it and runs past its end
+                if (i <= start and i + len(fw) >= end) or (start <= i and i + len(fw) > end):
+                    return True
+                i = norm.find(fw, i + 1, end + len(fw))
+        return False
 
     def respell(self, norm: str) -> str:
         """Hiragana typed for a lexicon word (けいかくひ → 計画比, じっせき → 実績): the word, by its reading."""

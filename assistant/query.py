@@ -77,6 +77,7 @@ class Focus:
     years: list[int] = field(default_factory=list)
     intent: str | None = None
     recent: list[int] = field(default_factory=list)  # the years of the last turns on this topic (for 「何件増えた？」)
+    measures: list[str] = field(default_factory=list)  # what the turn computed (change, multiple): 「事業費だけで見ると？」
 
 
 @dataclass
@@ -394,8 +395,10 @@ def _foreign_part(name: str, cat: Catalog) -> bool:
         return False
     r = read_question(lex_normalize(name))
     best = cat.project_matcher.match(r, 0.5)
-    if not best or best[0].exact:
+    if best and best[0].exact:
         return False
+    if not best:  # its letters resemble a name (スマート…), its words match none: another project
+        return True
     top = best[0].name
     refs = cat.by_project_name(top)
     known = lex_normalize(" ".join([top, *cat.org_names()] + [n for ref in refs for n in (ref.section or "",

@@ -176,7 +176,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     return f
 
 
-_SAME_YEARS = re.compile(r"same (two |2 )?(fiscal )?(years|period)|同じ(2年|二年|期間|年度間)")
+_SAME_YEARS = re.compile(r"same (two |2 )?(fiscal )?(years|period)|同じ(2年|二年|期間|年度間)|その(2|二|両)年|両年度|"
+                         r"(both|those two|the two) (fiscal )?years")
 _RATED_YEAR = re.compile(r"[」』\"']?(?:って|と|に|が|で)?(?:評価)?(?:出た|なった|された|決まった|決まる|判定された|になった)?"
                          r"(?:の)?(前|翌|次)?の?(?:年度|年)(?!度?[0-9])")
 _HIT_FIELDS = ("rows", "measures", "sections", "evals", "stages", "results", "ops")
@@ -261,9 +262,12 @@ _WHICH = re.compile(r"\bwhich (?:of the |of its )?([a-z]+)(?: ([a-z]+))?")
 _WHICH_OK = {"project", "projects", "year", "years", "fiscal", "department", "departments", "division", "divisions",
              "section", "sections", "indicator", "indicators", "one", "ones", "had", "has", "is", "was", "were", "are",
              "programme", "program", "programs", "programmes", "evaluation", "result", "of", "figure", "figures",
-             "number", "numbers", "value", "values", "row", "rows", "cost", "costs", "comment", "stage", "reason"}
+             "number", "numbers", "value", "values", "row", "rows", "cost", "costs", "comment", "stage", "reason",
+             "criteria", "criterion", "item", "items", "category", "categories", "score", "scores"}
 _CHANGE_BASE = re.compile(r"(前年度?|前の年|昨年度?|去年|previous year|year before|last year)\s*"
-                          r"(から|と比べ|と比較|に比べ|より|比|と比|than|compared)")
+                          r"(から|と比べ|と比較|に比べ|より|比|と比|than|compared)"
+                          r"|compar(?:e|ed|es|ing)\s+(?:it\s+|that\s+)?(?:with|to)\s+(?:the\s+)?"
+                          r"(?:previous year|year before|last year|prior year)")
 
 
 def drop_hits(f: Frame, spans: list[tuple[int, int]]) -> None:

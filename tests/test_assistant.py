@@ -229,6 +229,31 @@ def test_a_year_named_by_its_result(assistant: Assistant, world) -> None:
     assert f"{total:,}" in a.answer and any(f.fy == t.target_fy and f.value == total for f in a.facts), a.answer
 
 
+def test_projects_ever_rated_a_result(assistant: Assistant, world) -> None:
+    _, truths = world
+    ever: dict[str, set[str]] = {}
+    for t in truths:
+        for r in [_result(t, "secondary")] + [p.result for p in t.past_results]:
+            if r:
+                ever.setdefault(r, set()).add(t.project.name)
+    result = max(ever, key=lambda r: (len(ever[r]) if r != "継続" else 0))
+    a = ask(assistant, f"評価結果が{result}になったことのある事業は？")
+    assert {f.project for f in a.facts if f.field == "result"} == ever[result]
+
+
+def test_scores_summed_and_picked(assistant: Assistant, world) -> None:
+    _, truths = world
+    t = next(t for t in _latest_sheets(truths).values()
+             for e in t.evaluations if e.stage == "secondary" and e.scores and all(s is not None for s in e.scores))
+    scores = next(e.scores for e in t.evaluations if e.stage == "secondary")
+    a = ask(assistant, f"{t.project.name}の{t.target_fy}年度の二次評価、評点を合計すると何点？")
+    assert f"{sum(scores)}点" in a.answer, a.answer
+    top = max(scores)
+    a = ask(assistant, f"{t.project.name}の{t.target_fy}年度の二次評価で{top}点だった項目は？")
+    items = ("規模・方法の妥当性", "公平性", "効率性", "活動指標", "成果指標")
+    assert {f.indicator for f in a.facts if f.field == "score"} == {i for i, s in zip(items, scores) if s == top}
+
+
 def test_declines_what_the_sheets_do_not_hold(assistant: Assistant) -> None:
     for question in ("市長の名前は？", "2030年度のオンライン申請件数の実績は？", "来年度の天気は？"):
         a = assistant.ask(question)

@@ -36,3 +36,14 @@ def test_latin_words_inside_a_japanese_question_keep_it_japanese() -> None:
     assert detect_lang("What is the 事業費 of デジタルファースト推進事業?") == "en"
     assert understand("この事業のKPIは？").all_indicators
     assert not understand("成果指標分析結果を見せて").all_indicators
+
+
+def test_question_words_inside_longer_ones() -> None:
+    from assistant.lexicon import lexicon
+
+    lex = lexicon()
+    assert not [h for h in lex.find(normalize("コンビニ交付の件数、令和6年度はどれくらい？")) if h.key == "list"]
+    assert [h for h in lex.find(normalize("計画未達の事業はどれ？")) if h.key == "list"]
+    # a result word before 以外 is that result, negated
+    assert [h.key for h in lex.find(normalize("二次評価が継続以外の事業")) if h.group == "result"] == ["継続"]
+    assert normalize("the first- and second-stage results") == "the first-stage and second-stage results"

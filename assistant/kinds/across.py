@@ -8,6 +8,8 @@ sheet's evaluated year when no year is given."""
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from assistant import compose
@@ -157,6 +159,9 @@ class RankKind:
         return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in shown], intent="ranking")
 
 
+_EVER = re.compile(r"ことのある|ことがある|ことある|ことが?あった|過去に|一度でも|これまでに|履歴|ever (been )?|at any time|in any year")
+
+
 class FilterKind:
     name = "filter"
 
@@ -214,6 +219,8 @@ class FilterKind:
     def results(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
         f = q.frame
         word = f.results[0]
+        if _EVER.search(f.norm) and not f.has("negation"):
+            return self.ever(q, desk, ids, scope, word)
         negate = f.has("negation")
         stage = f.stages[0] if len(f.stages) == 1 else "secondary"
         cat = desk.catalog
@@ -246,6 +253,37 @@ class FilterKind:
             text = (f"{when}{scope + 'の事業のうち' if scope else ''}{label}が{cond}の事業は{len(got)}件です。\n" + "\n".join(lines)
                     if got else f"{when}{label}が{cond}の事業はありません。")
         return Part(text=text, facts=facts, sheet_ids=[r.sheet_id for r in got], intent="filter")
+
+    def ever(self, q: Query, desk: Desk, ids: list[str] | None, scope: str, word: str) -> Part:
+        """「縮小になったことのある事業」: every year any sheet prints for a project — its own 二次評価
+        and the 実計区分・評価結果 line of past years."""
+        cat = desk.catalog
+        keep = None if ids is None else set(ids)
+        years: dict[tuple, dict[int, tuple[str, str]]] = {}  # project → fy → (sheet id, source)
+        for r in cat.sheets:
+            if (keep is None or r.sheet_id in keep) and r.secondary == word and r.target_fy is not None:
+                years.setdefault(project_key(r), {})[r.target_fy] = (r.sheet_id, "二次評価")
+        marks = ",".join("?" * len(keep)) if keep is not None else ""
+        sql = "SELECT sheet_id, fy FROM past_results WHERE result = ?" + (f" AND sheet_id IN ({marks})" if keep else "")
+        for row in desk.store.query(sql, (word, *(keep or ()))):
+            ref = cat.sheet(row["sheet_id"])
+            if ref is not None:
+                years.setdefault(project_key(ref), {}).setdefault(row["fy"], (ref.sheet_id, "実計区分・評価結果"))
+        got = sorted(years.items(), key=lambda kv: kv[0][0] or "")
+        facts = [Fact(sheet_id=sid, project=key[0], row=src, indicator="評価結果", fy=fy, field="result", value=word)
+                 for key, ys in got for fy, (sid, src) in sorted(ys.items())]
+        facts.append(_count(len(got)))
+        if q.lang == "en":
+            text = (f"{len(got)} project(s) were rated 「{word}」 in some year: " + "; ".join(
+                f"{k[0]} (FY{', FY'.join(str(y) for y in sorted(ys))})" for k, ys in got) + ".") if got else \
+                f"No project was ever rated 「{word}」 in the sheets stored."
+        else:
+            lines = [f"・{k[0]}：" + "、".join(f"{y}年度" for y in sorted(ys)) for k, ys in got[:NAMES_CAP]]
+            text = (f"{scope + 'の事業のうち' if scope else ''}評価結果が「{word}」になったことのある事業は{len(got)}件です"
+                    f"（各シートの評価と、実計区分・評価結果欄の過去の年度を含みます）。\n" + "\n".join(lines)) if got else \
+                f"評価結果が「{word}」になったことのある事業は、登録されているシートにはありません。"
+        return Part(text=text, facts=facts, sheet_ids=list(dict.fromkeys(x.sheet_id for x in facts if x.sheet_id != "*")),
+                    intent="filter")
 
     def differ(self, q: Query, desk: Desk, ids: list[str] | None) -> Part:
         rows = results_differ(desk.catalog, q.frame.years, ids)

@@ -69,7 +69,7 @@ class Years:
     base: int | None = None  # a change is measured from this year
     every: bool = False  # 推移, 並べて: every year the row has
     said: bool = False  # the question (or the conversation) named them
-    relative: bool = False  # 「今年度」「昨年度」: years counted from the year the sheet is written in
+    relative: bool = False  # 「今年度」「昨年度」 (not 「最新」): counted from the year the sheet is written in
 
 
 def read_years(q: Query, project: Project) -> Years:
@@ -112,13 +112,14 @@ def read_years(q: Query, project: Project) -> Years:
         return Years([anchor + shift], said=True)
     if shift is not None and target is not None:  # 「2年前の実績」 with nothing discussed yet: from the latest year
         return Years([target + shift], said=True)
-    recent = q.focus.recent if q.focus and q.how == "focus" else []
+    recent = q.focus.recent if q.focus and (q.how == "focus" or (f.follow_up or same) and q.how in ("only", "scope")) \
+        else []
     if f.has("change") and len(recent) >= 2 and not f.relative:
         return Years([max(recent)], base=min(recent), said=True)  # 「何件増えた？」 between the years discussed
     if f.relative:
         now = evaluated_year(latest)
         if now is not None:
-            return Years(sorted({now + off for off in f.relative}), said=True, relative=True)
+            return Years(sorted({now + off for off in f.relative}), said=True, relative=stepwise)
     if f.past_n and target is not None:
         return Years(list(range(target - f.past_n + 1, target + 1)), every=True, said=True)
     if f.has("trend"):

@@ -31,7 +31,7 @@ class EvaluationKind:
 
     def fit(self, q: Query) -> float:
         f = q.frame
-        if "scores" in f.evals:
+        if "scores" in f.evals or f.stages and _score_asked(f.norm) is not None:
             return 0.9
         if f.evals:
             return 0.82
@@ -103,10 +103,24 @@ class EvaluationKind:
                                   fy=sheet.target_fy, field="result", value=e.result))
                 bits.append(f"{label}「{e.result}」" if lang == "ja" else
                             f"{'primary' if e.stage == 'primary' else 'secondary'} evaluation: {e.result}")
-            if e.scores and ("scores" in q.frame.evals or q.frame.stages and not q.frame.evals):
+            if e.scores and ("scores" in q.frame.evals or q.frame.stages and not q.frame.evals
+                             or _score_asked(q.frame.norm) is not None):
                 scores = [s for s in e.scores]
                 items = [i for i, item in enumerate(SCORE_ITEMS) if item in q.frame.norm
-                         or (item == "規模・方法の妥当性" and "妥当性" in q.frame.norm)]
+                         or (item == "規模・方法の妥当性" and "妥当性" in q.frame.norm)
+                         or re.search(rf"\b{SCORE_ITEMS_EN[i].split()[0][:6]}", q.frame.norm)]
+                wanted = _score_asked(q.frame.norm)
+                if wanted is not None:  # 「満点の項目は？」 "which criteria got a full 5?"
+                    hit = [SCORE_ITEMS[i] if lang == "ja" else SCORE_ITEMS_EN[i]
+                           for i, v in enumerate(scores) if v == wanted]
+                    for i, v in enumerate(scores):
+                        if v == wanted:
+                            facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, row=f"{label} {SCORE_ITEMS[i]}",
+                                              indicator=SCORE_ITEMS[i], fy=sheet.target_fy, field="score", value=v,
+                                              unit="点"))
+                    bits.append((f"{label}で{wanted}点の項目は" + ("、".join(hit) if hit else "ありません")) if lang == "ja"
+                                else f"{e.stage} evaluation items scored {wanted}: " + (", ".join(hit) if hit else "none"))
+                    continue
                 if items:  # 「効率性は何点？」: that item only
                     for i in items:
                         if scores[i] is not None:
@@ -123,6 +137,12 @@ class EvaluationKind:
                 shown = "・".join("―" if s is None else str(s) for s in scores)
                 bits.append(f"{label}の評点（{'・'.join(SCORE_ITEMS)}）は{shown}" if lang == "ja" else
                             f"scores ({', '.join(SCORE_ITEMS_EN)}): {shown}")
+                given = [v for v in scores if v is not None]
+                if q.frame.has("sum") and given:  # 「評点を合計すると？」
+                    facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, row=f"{label} 評点の合計", fy=sheet.target_fy,
+                                      field="score_total", value=sum(given), unit="点", computed=True))
+                    bits.append(f"{label}の評点の合計は{sum(given)}点（{len(given)}項目）" if lang == "ja" else
+                                f"{e.stage} scores total {sum(given)} ({len(given)} items)")
         when = f"（{sheet.target_fy}年度実施分）" if sheet.target_fy else ""
         if sheet.target_fy:
             facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, field="target_fy", value=sheet.target_fy,
@@ -229,3 +249,16 @@ def _asked_value(norm: str, values: set[str]) -> str | None:
     """A result or plan category the question names (「新規」「縮小」), among those the sheets print."""
     found = [v for v in values if v in norm]
     return max(found, key=len) if len(found) == 1 else None
+
+
+_SCORE_ASKED = re.compile(r"満点|(?<!\d)([1-5])\s*点(?:の|が|を|だった|満点)?(?:項目|評価|もの)|full (?:marks|score|5)"
+                          r"|(?:score|scored|got|get|gave|given)\s+(?:a |an )?(?:full )?([1-5])\b|\b([1-5])s?\b(?= (?:points|out of 5))")
+
+
+def _score_asked(norm: str) -> int | None:
+    """The score a question picks items by: 「満点」 and "a full 5" are 5, 「2点の項目」 is 2."""
+    m = _SCORE_ASKED.search(norm)
+    if m is None:
+        return None
+    digit = next((g for g in m.groups() if g), None)
+    return int(digit) if digit else 5
