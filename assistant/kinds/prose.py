@@ -123,7 +123,11 @@ class ProseKind:
             lines += [compose.quote_line(c, q.lang) for c in part.citations if c.sheet_id == sheet.sheet_id]
         if not part.citations:
             return None
-        amounts = any(_gives_amount(c.quote, f) for c in part.citations if word in c.quote.lower())
+        # a figure answers when it is about every word that qualifies the one asked (「特定保健指導の」),
+        # and follows one of them closely (「地理情報システム(構築)9,555千円」)
+        phrase = _noun_phrase(q, word)
+        amounts = any(_gives_amount(c.quote, f, phrase) for c in part.citations
+                      if all(w in c.quote.lower() for w in phrase[:-1]))
         if asks_figure and amounts:  # the text itself gives the figure (「地理情報システム(構築)9,555千円」)
             lines = [ln.replace("の数値（指標や金額の行）はありません。文中には次の記述があります。",
                                 "について、表にはありませんが文中に次の記述があります。") for ln in lines]
@@ -286,13 +290,38 @@ def _asks_figure(f: object) -> bool:
         f.norm))  # type: ignore[attr-defined]
 
 
-def _gives_amount(text: str, f: object) -> bool:
-    """The text states a figure of the kind asked: a number of people for 「何人」, money for 「いくら」."""
+def _noun_phrase(q: Query, word: str) -> list[str]:
+    """The nouns joined to ``word`` by の before it (「特定保健指導の受診率」): a figure in the text
+    answers only when it is about all of them."""
+    units = list(q.reading.units)
+    at = next((i for i, u in enumerate(units) if u.text == word), None)
+    if at is None:
+        return [word]
+    out = [word]
+    while at > 0 and units[at - 1].noun and q.frame.norm[units[at - 1].end:units[at].start] == "の" \
+            and units[at - 1].text not in lexicon().function_words:
+        at -= 1
+        if not q.explained.covers(units[at].start, units[at].end) or units[at].text in q.frame.norm:
+            out.insert(0, units[at].text.lower())
+    return out
+
+
+_NEAR = 16  # a figure belongs to a word when it follows it this closely (「委託料 118,280千円」)
+
+
+def _gives_amount(text: str, f: object, words: list[str] | None = None) -> bool:
+    """The text states a figure of the kind asked, right after one of ``words``: a number of people for
+    「何人」, money for 「いくら」, a count or rate for 「どれくらい使われてる」 (not an amount of money
+    spent on it, nor a change 「16,204千円の増加は…委託料の増額などによる」 before them)."""
     from assistant.kinds.figure import asked_counter, unit_fits
 
     counter = asked_counter(f.norm)  # type: ignore[attr-defined]
-    money = bool(f.money or f.rows or re.search(r"いくら|how much", f.norm))  # type: ignore[attr-defined]
+    money = bool(f.money or f.rows or re.search(r"いくら|how much|金額|費用", f.norm))  # type: ignore[attr-defined]
+    low = text.lower()
+    starts = [m.end() for w in words or [] for m in re.finditer(re.escape(w), low)]
     for m in _AMOUNT_UNIT.finditer(text):
+        if words and not any(0 <= m.start() - e <= _NEAR for e in starts):
+            continue
         unit = m.group(1)
         if counter:
             if unit_fits(counter, unit):
@@ -300,7 +329,7 @@ def _gives_amount(text: str, f: object) -> bool:
         elif money:
             if unit.endswith("円"):
                 return True
-        else:
+        elif not unit.endswith("円"):
             return True
     return False
 
