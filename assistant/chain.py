@@ -9,8 +9,9 @@ only dispatches, declines honestly, and remembers what a turn was about for the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
@@ -25,6 +26,9 @@ from assistant.settings import AssistantSettings
 from assistant.understand import Frame, understand
 from ingest.model import COST_FIELDS, SECTION_LABELS, Sheet
 from ingest.store import FigureStore
+
+if TYPE_CHECKING:
+    from assistant.llm import Written
 
 ASK_BACK = 5  # more candidate projects than this: ask which one instead of answering each
 CHOICES_SHOWN = 8
@@ -89,10 +93,21 @@ class Assistant:
 
     # ── public ────────────────────────────────────────────────────────────────────────────
 
-    def ask(self, question: str, history: list[Turn] | None = None, scope: list[str] | None = None) -> Answer:
+    def ask(self, question: str, history: list[Turn] | None = None, scope: list[str] | None = None,
+            write: bool = True) -> Answer:
         """Answer one question; ``history`` holds the conversation's earlier turns, ``scope`` the
-        sheets (ids or project names) a question that names no project is about."""
-        return self.chain.invoke(Work(text=question, history=list(history or []), scope=list(scope or [])))
+        sheets (ids or project names) a question that names no project is about. ``write=False``
+        returns the extractive answer even with an LLM configured (the app shows it at once, then
+        calls :meth:`write`)."""
+        return self.chain.invoke(Work(text=question, history=list(history or []), scope=list(scope or [])),
+                                 config={"configurable": {"write": write}})
+
+    def write(self, answer: Answer, on_text: Callable[[str], None] | None = None) -> Written:
+        """The configured LLM's prose for an extractive answer, through every guard; ``on_text``
+        gets the (unchecked) text so far while the model streams. ``Written.answer`` is what to show."""
+        from assistant.llm import write_answer
+
+        return write_answer(self.chat_model, answer, on_text)
 
     @property
     def catalog(self) -> Catalog:
@@ -312,13 +327,10 @@ class Assistant:
         return Answer(question=w.text, answer=text, answerable=answerable, facts=facts, citations=cites,
                       intent=w.parts[0].intent, sheet_ids=sheet_ids, choices=choices)
 
-    def _write(self, answer: Answer) -> Answer:
-        if self.chat_model is None or not answer.answerable:
+    def _write(self, answer: Answer, config: dict[str, Any] | None = None) -> Answer:
+        if self.chat_model is None or not ((config or {}).get("configurable") or {}).get("write", True):
             return answer
-        from assistant.llm import write_with_llm
-
-        computed = [f.value for f in answer.facts if f.computed and isinstance(f.value, int | float)]
-        return write_with_llm(self.chat_model, answer.question, answer.facts, answer.citations, computed, answer)
+        return self.write(answer).answer
 
     # ── helpers ───────────────────────────────────────────────────────────────────────────
 

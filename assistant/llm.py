@@ -12,7 +12,12 @@ Backends, chosen in ``LLMSettings``:
 * ``openai``: any OpenAI-compatible ``/chat/completions`` endpoint (Ollama, vLLM, llama.cpp's
   llama-server) through ``OpenAICompatibleChat``, a small httpx client, so no extra package is needed.
 * ``llamacpp``: a local GGUF file through llama-cpp-python (``LlamaCppChat``), imported only when
-  chosen, because it is an optional native package.
+  chosen, because it is an optional native package. One loaded model serves one answer at a time
+  (a lock: llama.cpp's context is not thread-safe).
+
+Both stream (``BaseChatModel.stream``: server-sent events, llama.cpp's ``stream=True``), so the app
+can show the text while the model writes; :func:`write_answer` takes an ``on_text`` callback for
+that and still checks the whole text before it is shown as the answer.
 
 How the guard reads numbers (``numbers_in``):
 
@@ -45,27 +50,31 @@ one-decimal and integer roundings (102.39 → 102.4, 102).
 from __future__ import annotations
 
 import importlib
+import json
 import logging
+import os
 import re
+import threading
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
     AIMessage,
+    AIMessageChunk,
     BaseMessage,
     ChatMessage,
     HumanMessage,
     SystemMessage,
     ToolMessage,
 )
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field, PrivateAttr, SecretStr
 
 from assistant.answer import Answer, Citation, Fact, Number
@@ -136,8 +145,32 @@ def _chat_result(data: Mapping[str, Any]) -> ChatResult:
     )
 
 
+def _delta_text(data: Mapping[str, Any]) -> str:
+    """The text of one streamed chunk (``choices[0].delta.content``; a whole ``message`` too)."""
+    if data.get("error"):
+        raise LLMError(f"the model stopped with an error: {str(data['error'])[:300]}")
+    try:
+        choice = data["choices"][0]
+    except (KeyError, IndexError, TypeError) as exc:
+        raise LLMError(f"unexpected chat completion chunk: {str(data)[:300]}") from exc
+    part = choice.get("delta") or choice.get("message") or {}
+    return part.get("content") or ""
+
+
+def _chunks(parts: Iterable[Mapping[str, Any]], run_manager: CallbackManagerForLLMRun | None
+            ) -> Iterator[ChatGenerationChunk]:
+    for data in parts:
+        text = _delta_text(data)
+        if not text:
+            continue
+        chunk = ChatGenerationChunk(message=AIMessageChunk(content=text))
+        if run_manager is not None:
+            run_manager.on_llm_new_token(text, chunk=chunk)
+        yield chunk
+
+
 class OpenAICompatibleChat(BaseChatModel):
-    """A chat model behind an OpenAI-compatible ``POST {base_url}/chat/completions`` (non-streaming).
+    """A chat model behind an OpenAI-compatible ``POST {base_url}/chat/completions``.
 
     Ollama (``/v1``), vLLM and llama.cpp's llama-server all speak this, so one small httpx client
     covers them without the langchain-openai package.
@@ -187,19 +220,61 @@ class OpenAICompatibleChat(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        headers = {"Authorization": f"Bearer {self.api_key.get_secret_value()}"}
         with httpx.Client(timeout=self.timeout_s, transport=self.transport) as client:
-            response = client.post(self.endpoint, json=self.payload(messages, stop), headers=headers)
+            response = client.post(self.endpoint, json=self.payload(messages, stop), headers=self._headers)
+        self._check(response)
+        return _chat_result(self._json(response.text))
+
+    @property
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key.get_secret_value()}"}
+
+    def _check(self, response: httpx.Response) -> None:
         if response.status_code >= 400:
             raise LLMError(f"{self.endpoint} answered HTTP {response.status_code}: {response.text[:300]}")
+
+    def _json(self, text: str) -> Any:
         try:
-            data = response.json()
+            return json.loads(text)
         except ValueError as exc:
-            raise LLMError(f"{self.endpoint} did not answer JSON: {response.text[:300]}") from exc
-        return _chat_result(data)
+            raise LLMError(f"{self.endpoint} did not answer JSON: {text[:300]}") from exc
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        """Server-sent events (``"stream": true``): one ``data: {…}`` line per piece, ``data: [DONE]``
+        at the end. A server that answers plain JSON instead gives its whole text as one piece."""
+        body = {**self.payload(messages, stop), "stream": True}
+        with httpx.Client(timeout=self.timeout_s, transport=self.transport) as client, \
+                client.stream("POST", self.endpoint, json=body, headers=self._headers) as response:
+            if response.status_code >= 400:
+                response.read()
+                self._check(response)
+            if "event-stream" not in response.headers.get("content-type", ""):
+                yield from _chunks([self._json(response.read().decode("utf-8", "replace"))], run_manager)
+                return
+
+            def events() -> Iterator[Any]:
+                for line in response.iter_lines():
+                    if not line.startswith("data:"):
+                        continue  # blank separators, ": keep-alive" comments, event: names
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        return
+                    yield self._json(data)
+
+            yield from _chunks(events(), run_manager)
 
 
 def _import_llama_cpp() -> Any:
+    # llama.cpp's OpenMP threads spin while they wait; on a small CPU (2 cores) the spinning starves
+    # the threads doing the work (32 tokens: 42 s spinning, 5 s passive). Read when the OpenMP
+    # runtime loads, i.e. on this import.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         return importlib.import_module("llama_cpp")
     except ImportError as exc:
@@ -213,7 +288,8 @@ def _import_llama_cpp() -> Any:
 class LlamaCppChat(BaseChatModel):
     """A local GGUF model through ``llama_cpp.Llama.create_chat_completion``.
 
-    The model is loaded once (``from_settings`` or the first call) and kept for every question.
+    The model is loaded once (``from_settings`` or the first call) and kept for every question;
+    one answer is written at a time (the app's worker threads share the model).
     """
 
     model_path: str
@@ -222,6 +298,7 @@ class LlamaCppChat(BaseChatModel):
     temperature: float = 0.0
     max_tokens: int = 512
     _llama: Any = PrivateAttr(default=None)
+    _lock: Any = PrivateAttr(default_factory=threading.Lock)
 
     @classmethod
     def from_settings(cls, settings: LLMSettings) -> LlamaCppChat:
@@ -260,13 +337,27 @@ class LlamaCppChat(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        data = self.load().create_chat_completion(
+        with self._lock:
+            return _chat_result(self._complete(messages, stop, stream=False))
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        with self._lock:
+            yield from _chunks(self._complete(messages, stop, stream=True), run_manager)
+
+    def _complete(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool) -> Any:
+        return self.load().create_chat_completion(
             messages=_openai_messages(messages),
             temperature=self.temperature,
             max_tokens=self.max_tokens,
             stop=stop or [],
+            stream=stream,
         )
-        return _chat_result(data)
 
 
 def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
@@ -594,6 +685,57 @@ def _clean(text: str) -> str:
     return text.strip()
 
 
+def _shown_so_far(text: str) -> str:
+    """What a partial reply shows while it streams: no <think> work, no Markdown marks."""
+    text = _THINK.sub("", text).split("<think>", 1)[0]
+    return strip_markdown(text.strip())
+
+
+Outcome = Literal["llm", "rejected", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What :func:`write_answer` did.
+
+    ``outcome``: ``llm`` — the model's text passed every guard and is the answer; ``rejected`` — a
+    guard (``guard``: figure, claim or summary) refused it and the extractive answer stands;
+    ``failed`` — the model raised, timed out or wrote nothing, the extractive answer stands;
+    ``skipped`` — nothing for a model to phrase (no LLM, a decline, a question asked back).
+    ``draft`` is the model's text as it wrote it (for logs and the eval report).
+    """
+
+    answer: Answer
+    outcome: Outcome
+    guard: str | None = None
+    problems: tuple[str, ...] = ()
+    draft: str = ""
+
+    @property
+    def fell_back(self) -> bool:
+        """The model wrote (or tried to) but the extractive answer is shown."""
+        return self.outcome in ("rejected", "failed")
+
+
+def _writable(answer: Answer, facts: Sequence[Fact], citations: Sequence[Citation]) -> bool:
+    # Nothing to phrase: a model given no facts could only guess; a decline or a question asked
+    # back (「どの事業ですか」) is said as it is.
+    return answer.answerable and bool(facts or citations) and answer.intent != "choice"
+
+
+def will_write(chat_model: BaseChatModel | None, answer: Answer) -> bool:
+    """Whether :func:`write_answer` would call the model for this extractive answer."""
+    return chat_model is not None and _writable(answer, answer.facts, answer.citations)
+
+
+def write_answer(chat_model: BaseChatModel | None, answer: Answer,
+                 on_text: Callable[[str], None] | None = None) -> Written:
+    """The model's prose for an extractive answer, through every guard (:func:`write_checked`);
+    the computed values are the answer's computed facts."""
+    computed = [f.value for f in answer.facts if f.computed and isinstance(f.value, int | float)]
+    return write_checked(chat_model, answer.question, answer.facts, answer.citations, computed, answer, on_text)
+
+
 def write_with_llm(
     chat_model: BaseChatModel | None,
     question: str,
@@ -602,46 +744,74 @@ def write_with_llm(
     computed: Computed,
     fallback: Answer,
 ) -> Answer:
-    """The model's prose when every number in it checks out, else ``fallback`` unchanged.
+    """The model's prose when every check passes, else ``fallback`` unchanged (:func:`write_checked`)."""
+    return write_checked(chat_model, question, facts, citations, computed, fallback).answer
 
-    The returned Answer keeps the fallback's facts, citations and other fields; only ``answer``
-    and ``mode`` change. Model errors, timeouts and empty replies also give the fallback.
+
+def _reply_text(chat_model: BaseChatModel, messages: list[BaseMessage],
+                on_text: Callable[[str], None] | None) -> str:
+    if on_text is None:
+        reply = chat_model.invoke(messages)
+        return reply.text if isinstance(reply, BaseMessage) else str(reply)
+    text = ""
+    for chunk in chat_model.stream(messages):  # a model that cannot stream gives one chunk
+        text += chunk.text if isinstance(chunk, BaseMessage) else str(chunk)
+        on_text(_shown_so_far(text))
+    return text
+
+
+def write_checked(
+    chat_model: BaseChatModel | None,
+    question: str,
+    facts: Sequence[Fact],
+    citations: Sequence[Citation],
+    computed: Computed,
+    fallback: Answer,
+    on_text: Callable[[str], None] | None = None,
+) -> Written:
+    """Have the model write the answer from the facts and quotes, then check it.
+
+    The text is shown only when every number checks out (the figure guard), it asserts nothing
+    the facts contradict (verdicts, directions, years, projects, which row a reason belongs to) and,
+    for a summary, it is shorter than the source, supported by it, plain and in Japanese script;
+    else ``fallback`` (the extractive answer) is returned unchanged and the reason logged. The
+    returned Answer keeps the fallback's facts, citations and other fields; only ``answer`` and
+    ``mode`` change. Model errors, timeouts and empty replies also give the fallback.
+
+    ``on_text`` receives the text written so far (plain, growing) while the model streams; it is
+    unchecked — a caller shows it as a draft until this returns.
     """
-    if chat_model is None or not fallback.answerable or not (facts or citations):
-        # Nothing to phrase: a model given no facts could only guess.
-        return fallback
+    if chat_model is None or not _writable(fallback, facts, citations):
+        return Written(fallback, "skipped")
     computed_values = _values(computed)
     computed_arg: Computed = computed if isinstance(computed, Mapping) else computed_values
     summary = fallback.intent in ("summary", "prose") and bool(citations)
+    messages = build_messages(question, facts, citations, computed_arg, summary=summary)
     try:
-        reply = chat_model.invoke(build_messages(question, facts, citations, computed_arg, summary=summary))
+        raw = _reply_text(chat_model, messages, on_text)
     except Exception as exc:  # any backend failure (timeout, HTTP, model crash) must not lose the answer
         log.warning("LLM call failed (%s: %s); using the extractive answer", type(exc).__name__, exc)
-        return fallback
-    text = strip_markdown(_clean(reply.text if isinstance(reply, BaseMessage) else str(reply)))
+        return Written(fallback, "failed", problems=(f"{type(exc).__name__}: {exc}",))
+    text = strip_markdown(_clean(raw))
     if not text:
         log.warning("LLM returned no answer text; using the extractive answer")
-        return fallback
+        return Written(fallback, "failed", problems=("no answer text",), draft=raw)
+
+    def rejected(which: str, problems: list[str]) -> Written:
+        key = "guard_rejected" if which == "figure" else f"{which}_rejected"  # the log field tests read
+        log.warning("LLM answer rejected by the %s guard: %s=%s; using the extractive answer",
+                    which, key, problems, extra={key: problems})
+        return Written(fallback, "rejected", which, tuple(problems), text)
+
     result = guard(text, facts, citations, computed_values, question=question)
     if not result.ok:
-        log.warning(
-            "LLM answer rejected by the figure guard: guard_rejected=%s; using the extractive answer",
-            result.unknown,
-            extra={"guard_rejected": result.unknown},
-        )
-        return fallback
+        return rejected("figure", result.unknown)
     claims = check_claims(text, facts, question)
     reasons = reason_fits(text, citations, facts)
     if not claims.ok or not reasons.ok:
-        found = [f"{c.why}: {c.sentence[:60]}" for c in claims.contradictions + reasons.contradictions]
-        log.warning("LLM answer rejected by the claim guard: claim_rejected=%s; using the extractive answer", found,
-                    extra={"claim_rejected": found})
-        return fallback
+        return rejected("claim", [f"{c.why}: {c.sentence[:60]}" for c in claims.contradictions + reasons.contradictions])
     if summary:
-        source = sum(len(c.quote) for c in citations)
-        problems = summary_problems(text, citations, source)
+        problems = summary_problems(text, citations, sum(len(c.quote) for c in citations))
         if problems:
-            log.warning("LLM summary rejected: %s; using the extractive answer", problems,
-                        extra={"summary_rejected": problems})
-            return fallback
-    return fallback.model_copy(update={"answer": text, "mode": "llm"})
+            return rejected("summary", problems)
+    return Written(fallback.model_copy(update={"answer": text, "mode": "llm"}), "llm", draft=text)
