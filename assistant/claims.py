@@ -25,7 +25,7 @@ from ingest.normalize import find_fiscal_years, nfkc
 
 # ── verdicts and directions as a sentence states them ──────────────────────────────────────
 
-_MET = re.compile(r"(計画|目標)[をに]?(達成|上回|クリア)|達成し|達成でき|上回っ|上回り|届いた|届いて|超えた|met (?:its|the)|"
+_MET = re.compile(r"(計画|目標)[をに]?(達成|上回|クリア)(?![率度])|達成し|達成でき|上回っ|上回り|届いた|届いて|超えた|met (?:its|the)|"
                   r"exceeded|achieved|hit (?:its|the) (?:target|plan)|above (?:the )?(?:plan|target)|on target")
 _MISSED = re.compile(r"未達|届か|届きません|届いていない|下回|達成でき(?:なかった|ず|ていない)|達成して(?:いない|おらず)|達成せず|不足|"
                      r"fell short|fall short|missed|below (?:the )?(?:plan|target)|did not (?:meet|reach|achieve)|"
@@ -50,6 +50,11 @@ SIMPLIFIED = frozenset(
 ) - frozenset("与数参双叙据辞随")  # forms Japanese writes too stay out
 
 NUMBER_GUARD_FIELDS = ("plan", "actual")
+# The values whose year-to-year movement a direction (増加/減少) describes: an indicator's actual and
+# the cost rows (a plan's movement is no 増加 of the row).
+SERIES_FIELDS = frozenset({"actual", "project_cost", "personnel_cost", "total_cost", "national_prefectural",
+                           "municipal_bonds", "user_charges", "other_revenue", "general_revenue",
+                           "unit_cost_total", "unit_cost_general", "unit_cost"})
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,14 @@ class _Row:
     names: set[str] = field(default_factory=set)
     met: dict[int, bool] = field(default_factory=dict)  # fy → plan met
     change: dict[int, float] = field(default_factory=dict)  # fy → change from the year before
+    series: dict[int, float] = field(default_factory=dict)  # fy → the row's actual (or cost) value
+
+    def changes(self) -> dict[int, float]:
+        """fy → change from the year before: the computed ones, else read off the yearly values."""
+        if self.change:
+            return self.change
+        years = sorted(self.series)
+        return {b: self.series[b] - self.series[a] for a, b in zip(years, years[1:], strict=False) if b == a + 1}
 
 
 def _rows(facts: Sequence[Fact]) -> dict[tuple[str | None, str], _Row]:
@@ -97,6 +110,8 @@ def _rows(facts: Sequence[Fact]) -> dict[tuple[str | None, str], _Row]:
         if f.fy is not None and f.computed and (f.field == "change" or f.field.endswith("_change")) \
                 and isinstance(f.value, int | float):
             r.change[f.fy] = float(f.value)
+        elif f.fy is not None and not f.computed and isinstance(f.value, int | float) and f.field in SERIES_FIELDS:
+            r.series[f.fy] = float(f.value)
     for (project, row, fy), v in pairs.items():
         ok = met(v.get("actual"), v.get("plan"), v.get("name"))  # type: ignore[arg-type]
         if ok is not None:
@@ -115,10 +130,18 @@ def _years(sentence: str) -> set[int]:
     return {m.fy for m in find_fiscal_years(nfkc(sentence))} | {int(y) for y in re.findall(r"FY\s?((?:19|20)\d{2})", sentence)}
 
 
-def check_claims(text: str, facts: Sequence[Fact], question: str = "") -> ClaimResult:
-    """Contradictions between what ``text`` asserts and what ``facts`` hold."""
+def check_claims(text: str, facts: Sequence[Fact], question: str = "",
+                 citations: Sequence[Citation] = ()) -> ClaimResult:
+    """Contradictions between what ``text`` asserts and what ``facts`` hold.
+
+    A verdict (達成/未達, a はい/いいえ to a verdict question) or a direction (増加/減少) must also
+    have something to stand on: a plan and actual, a change or yearly values in the facts, or a
+    quote that says as much. With none of them the claim is unsupported and counts as a
+    contradiction (「はい、計画を達成した」 over facts that hold no plan at all).
+    """
     out = ClaimResult()
     rows = _rows(facts)
+    quoted = [nfkc(s) for c in citations for s in sentences(c.quote)]
     projects = {nfkc(f.project) for f in facts if f.project}
     fact_years = {f.fy for f in facts if f.fy is not None}
     for i, sent in enumerate(sentences(text)):
@@ -133,12 +156,16 @@ def check_claims(text: str, facts: Sequence[Fact], question: str = "") -> ClaimR
             verdicts = [ok for r in about for fy, ok in r.met.items() if not years or fy in years]
             if verdicts and all(ok != says_met for ok in verdicts):
                 out.contradictions.append(Contradiction(sent, "達成" if says_met else "未達"))
+            elif not any(r.met for r in rows.values()) and not _quoted(quoted, _MET if says_met else _MISSED):
+                out.contradictions.append(Contradiction(sent, "根拠のない" + ("達成" if says_met else "未達")))
         # directions: 増加した / 減少した
         up, down = bool(_UP.search(s)), bool(_DOWN.search(s))
         if up != down:
-            changes = [d for r in about for fy, d in r.change.items() if (not years or fy in years) and d != 0]
+            changes = [d for r in about for fy, d in r.changes().items() if (not years or fy in years) and d != 0]
             if changes and all((d > 0) != up for d in changes):
                 out.contradictions.append(Contradiction(sent, "増加" if up else "減少"))
+            elif not any(r.changes() for r in rows.values()) and not _quoted(quoted, _UP if up else _DOWN):
+                out.contradictions.append(Contradiction(sent, "根拠のない" + ("増加" if up else "減少")))
         # projects and years the facts never mention
         for m in _PROJECT.finditer(s):
             name = m.group(1)
@@ -149,6 +176,11 @@ def check_claims(text: str, facts: Sequence[Fact], question: str = "") -> ClaimR
             if strays:
                 out.contradictions.append(Contradiction(sent, f"年度 {sorted(strays)}"))
     return out
+
+
+def _quoted(quoted: list[str], claim: re.Pattern[str]) -> bool:
+    """A quoted sentence says the same (the model may repeat what the sheet itself concludes)."""
+    return any(claim.search(q) for q in quoted)
 
 
 def _asks_verdict(question: str) -> bool:

@@ -806,7 +806,7 @@ def write_checked(
     result = guard(text, facts, citations, computed_values, question=question)
     if not result.ok:
         return rejected("figure", result.unknown)
-    claims = check_claims(text, facts, question)
+    claims = check_claims(text, facts, question, citations)
     reasons = reason_fits(text, citations, facts)
     if not claims.ok or not reasons.ok:
         return rejected("claim", [f"{c.why}: {c.sentence[:60]}" for c in claims.contradictions + reasons.contradictions])

@@ -65,6 +65,40 @@ def test_a_project_or_year_the_facts_never_mention() -> None:
     assert check_claims("デジタルファースト推進事業の2024年度の利用件数は57,356件でした。", VERDICT).ok
 
 
+COUNTS = [  # a list answer: how many projects, no plan, no change
+    Fact(sheet_id="*", field="count", value=22, unit="件", computed=True, row="事業数"),
+    Fact(sheet_id=SID, project=P, row="担当", field="section", value="ＤＸ戦略課"),
+]
+
+
+@pytest.mark.parametrize("text", [
+    "はい、キャッシュレス決済の利用件数は計画を達成した。",
+    "キャッシュレス決済の利用件数は目標に届きませんでした。",
+    "デジタルファースト推進事業の事業費は前年度より増加しました。",
+])
+def test_a_verdict_or_direction_with_nothing_to_stand_on(text: str) -> None:
+    # the facts hold no plan, no change and no yearly values, and no quote says so: unsupported
+    assert not check_claims(text, COUNTS, "キャッシュレス決済の利用件数は計画を達成した？").ok
+
+
+def test_a_verdict_or_direction_a_quote_states_passes() -> None:
+    quote = [Citation(sheet_id=SID, project=P, section="成果の分析", quote="利用件数は前年度より増加したが、目標には届かなかった。")]
+    assert check_claims("利用件数は前年度より増加しましたが、目標には届きませんでした。", COUNTS, "", quote).ok
+
+
+def test_a_direction_read_off_the_yearly_values() -> None:
+    # no computed change: the two years' values say 事業費 fell
+    values = CHANGE[:2]
+    assert not check_claims("2022年度は49,935千円、2023年度は39,131千円で、前年度より増加しました。", values).ok
+    assert check_claims("2022年度は49,935千円、2023年度は39,131千円で、前年度より減少しました。", values).ok
+
+
+def test_an_achievement_rate_is_no_verdict() -> None:
+    met = [f.model_copy(update={"value": 80000}) if f.field == "actual" else f for f in VERDICT]
+    assert check_claims("2024年度の計画達成率は114.3%でした。", met).ok
+    assert check_claims("2024年度の計画達成率は81.9%でした。", VERDICT).ok
+
+
 def test_a_reason_attached_to_the_wrong_row() -> None:
     wrong = "事業費が増えたのは、行政手続オンライン化ガイドラインの策定に伴い業務量が増加したためです。"
     right = "事業費が増えたのは、全庁型及び公開型地理情報システムの再構築などによるものです。"
