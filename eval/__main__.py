@@ -27,12 +27,16 @@ def cmd_corpus(args: argparse.Namespace) -> int:
         out = Path(args.out or tmp)
         start = time.perf_counter()
         manifest = corpus.write_corpus(out, n=n, seed=args.seed, pdf_share=args.pdf_share,
-                                       cp932_share=args.cp932_share, progress=progress)
+                                       cp932_share=args.cp932_share, progress=progress, h27=args.h27,
+                                       generic=args.generic, binders=args.binders, binder_size=args.binder_size)
         took = time.perf_counter() - start
-        counts = {f: sum(1 for e in manifest if e["format"] == f) for f in corpus.SUFFIX}
+        r7 = [e for e in manifest if e.get("kind") == "koriyama-r7"]
+        counts = {f: sum(1 for e in r7 if e["format"] == f) for f in corpus.SUFFIX}
         files = ", ".join(f"{k} {v}" for k, v in counts.items())
+        others = {k: sum(1 for e in manifest if e.get("kind") == k) for k in ("koriyama-h27", "generic", "binder")}
+        extra = "".join(f", {v} {k}" + ("s" if k == "binder" and v != 1 else "") for k, v in others.items() if v)
         where = out if args.out else "a temporary folder"
-        print(f"wrote {n} sheets (seed {args.seed}; files: {files}) to {where} in {took:.1f} s")
+        print(f"wrote {n} sheets (seed {args.seed}; files: {files}{extra}) to {where} in {took:.1f} s")
         if args.time:
             print(f"generation time: {n} sheets in {took:.1f} s ({n / took:.0f} sheets/s)")
         if not args.check:
@@ -45,7 +49,7 @@ def _check(out: Path, manifest: list[dict], progress: bool) -> int:
     from ingest.model import Sheet
 
     try:
-        from ingest.parse import parse_file
+        from ingest.parse import parse_file, parse_sheets
     except Exception as e:  # the parser is written alongside; say why it cannot run
         print(f"cannot check: the parser does not import ({type(e).__name__}: {e})", file=sys.stderr)
         return 2
@@ -57,7 +61,7 @@ def _check(out: Path, manifest: list[dict], progress: bool) -> int:
         return truths[entry["truth"]]
 
     report = grade.grade_files(manifest, parse_file, load_truth, lambda e: str(out / e["file"]),
-                               progress=progress)
+                               progress=progress, parse_many=parse_sheets)
     print(grade.format_report(report))
     return 0 if report.passed else 1
 
@@ -111,9 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
-        "corpus", help="write a synthetic koriyama-r7 corpus with truth JSON, or check the parser",
-        description="Write N synthetic koriyama-r7 sheets (text; a share also as CP932 and PDF) with their "
-                    "canonical truth JSON; deterministic for a seed.")
+        "corpus", help="write a synthetic corpus with truth JSON (R7, H27, other layouts, binders), or check the parser",
+        description="Write N synthetic koriyama-r7 sheets (text; a share also as CP932 and PDF), koriyama-h27 sheets, "
+                    "other cities' sheets (generic layouts) and binders of many sheets, with their canonical truth "
+                    "JSON; deterministic for a seed.")
     p.add_argument("--n", type=int, default=None, help="number of sheets (default 300; 3000 with --time)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--out", metavar="DIR", help="where to write (an empty folder or an earlier corpus)")
@@ -124,6 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pdf-share", type=float, default=0.05, help="share of sheets also written as PDF")
     p.add_argument("--cp932-share", type=float, default=0.10,
                    help="share of sheets also written as CP932 text")
+    p.add_argument("--h27", type=int, default=60, help="koriyama-h27 sheets (the traps real sheets show) (default 60)")
+    p.add_argument("--generic", type=int, default=40,
+                   help="other cities' sheets in the four text shapes, read generically (default 40)")
+    p.add_argument("--binders", type=int, default=6,
+                   help="binder files of many sheets each (R7 with and without page marks, H27, generic, PDF)")
+    p.add_argument("--binder-size", type=int, default=12, help="sheets per binder (default 12)")
     p.set_defaults(func=cmd_corpus)
 
     p = sub.add_parser(

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ingest.model import (
     Cost,
+    CostRow,
     Evaluation,
     Indicator,
     IndicatorValue,
@@ -37,7 +38,7 @@ from ingest.model import (
     Sheet,
     SECTION_LABELS,
 )
-from ingest.normalize import format_number
+from ingest.normalize import Number, era_label, format_number
 
 TEMPLATE = "koriyama-r7"
 MUNICIPALITY = "郡山市"
@@ -3129,6 +3130,406 @@ def render_pdf(text: str) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
+# koriyama-h27 sheets: the 平成 family, one cell per line, with the traps real sheets show
+# ---------------------------------------------------------------------------------------------
+
+H27_TEMPLATE = "koriyama-h27"
+H27_TRAPS = ("name_after_purpose", "label_first", "outcome_unit_far", "activity_labels_between",
+             "two_outcomes", "cost_fragments", "cost_column_elsewhere", "value_before_label", "primary_result")
+_H27_NOTE = ("※人件費は平成27年度に算定方法を見直したため、", "平成26年度までの人件費は参考値として示しています。")
+
+
+@dataclass
+class H27Spec:
+    sheet: Sheet
+    text: str
+    traps: tuple[str, ...]
+
+
+def _h27_label(fy: int) -> str:
+    return f"平成{fy - 1988}年度"
+
+
+def _h27_series(rng: random.Random, tl: Timeline, kind: str, k: int) -> list[Series]:
+    """Up to ``k`` of the project's rows of a kind, their sizes far apart when there are several
+    (a reader can only tell tangled rows apart by their size)."""
+    rows = [s for s in tl.series if s.kind == kind][:k]
+    out: list[Series] = []
+    for s in rows:
+        top = max(s.plan.values()) if s.plan else max(s.actual.values())
+        if any(not (top > 3 * max(o.plan.values() or o.actual.values()) or
+                    3 * top < min(o.plan.values() or o.actual.values())) for o in out):
+            continue
+        if s.unit in DECIMAL_UNITS or s.unit == "%":
+            continue  # decimals and rates print as in the R7 family; keep the H27 rows whole numbers
+        out.append(s)
+    return out
+
+
+def build_h27(rng: random.Random, tl: Timeline, sheet_id: str) -> H27Spec | None:
+    """One H27-era sheet of project ``tl`` (columns 平成25–27 or 26–28) and its extracted text."""
+    first = rng.choice((2013, 2013, 2013, 2014))
+    years = [first, first + 1, first + 2]
+    src = {y: 2021 + i for i, y in enumerate(years)}  # the timeline's years the figures come from
+    traps = set(rng.sample(H27_TRAPS, rng.randint(1, 3)))
+    outs = _h27_series(rng, tl, "outcome", 2 if "two_outcomes" in traps else 1)
+    acts = _h27_series(rng, tl, "activity", rng.choice((1, 1, 2, 3)))
+    if not outs or not acts:
+        return None  # this family prints an outcome and an activity row: draw another project
+    if len(outs) < 2:
+        traps.discard("two_outcomes")
+    indicators = [
+        Indicator(kind="outcome", no=i, name=s.name, unit=s.unit,
+                  values=[IndicatorValue(fy=y, plan=s.plan[src[y]], actual=s.actual[src[y]]) for y in years])
+        for i, s in enumerate(outs, start=1)
+    ] + [
+        Indicator(kind="activity", no=i, name=s.name, unit=s.unit,
+                  values=[IndicatorValue(fy=y, actual=s.actual[src[y]]) for y in years])
+        for i, s in enumerate(acts, start=1)
+    ]
+    costs = []
+    for y in years:
+        pc, pe = tl.spend["actual_pc"][src[y]], tl.spend["actual_pe"][src[y]]
+        costs.append(Cost(fy=y, project_cost=pc, personnel_cost=pe, total_cost=pc + pe))
+    result = tl.primary.get(2023, "継続")
+    evaluations = [Evaluation(stage="primary", result=result)] if "primary_result" in traps else []
+    purpose = _fill(rng.choice(tl.theme.purpose), s=tl.short, benefit=rng.choice(tl.theme.benefit),
+                    start=era_fw(tl.started))
+    means = "、".join(rng.sample(tl.theme.means, min(2, len(tl.theme.means)))) + "を行う。"
+    sheet = Sheet(
+        sheet_id=sheet_id, template=H27_TEMPLATE, municipality=MUNICIPALITY, target_fy=years[-1],
+        project=Project(name=tl.name, department=tl.department, section=tl.section),
+        indicators=indicators, costs=costs, evaluations=evaluations,
+        sections=[Section(key="purpose", label="目的(アウトカム)", text=purpose),
+                  Section(key="means", label="手段(アウトプット)", text=means)],
+        notes=[f"synthetic H27 sheet (eval.corpus), project {tl.pid}", *(f"trap: {t}" for t in sorted(traps))],
+    )
+    return H27Spec(sheet, render_h27(rng, sheet, tl, sorted(traps)), tuple(sorted(traps)))
+
+
+def _wrap_h27(text: str) -> list[str]:
+    return wrap(text, 48)
+
+
+def render_h27(rng: random.Random, sheet: Sheet, tl: Timeline, traps: list[str]) -> str:
+    """The sheet as the public extraction gives it: one cell per line, labels and values
+    interleaved, year labels displaced from their figures (formats.md, koriyama-h27)."""
+    p = sheet.project
+    years = [c.fy for c in sheet.costs]
+    y25, y26, y27 = (_h27_label(y) for y in years)
+    outs = [i for i in sheet.indicators if i.kind == "outcome"]
+    acts = [i for i in sheet.indicators if i.kind == "activity"]
+    sec = {s.key: s.text for s in sheet.sections}
+    no, code = str(rng.randrange(10, 500) * 10), f"{rng.randint(1, 6)}-{rng.randint(1, 5)}-{rng.randint(1, 4)}"
+    purpose = _wrap_h27(sec["purpose"])
+    means = _wrap_h27(sec["means"])
+    fmt = format_number
+
+    def box(ind: Indicator, k: int) -> list[str]:
+        v = ind.values[k]
+        return [fmt(v.plan), fmt(v.actual)]  # type: ignore[arg-type]
+
+    o1 = outs[0]
+    lines: list[str] = []
+    # head
+    if "label_first" in traps:
+        lines += ["事務事業名", p.department, "部", "○事業概要", "目的", "(アウトカ", "ム)", "成果指標1", p.name,
+                  p.section, "課"]
+    elif "name_after_purpose" in traps:
+        lines += ["○事業概要", "目的", "(アウトカ", *purpose[:1], "ム)", *purpose[1:], p.name, "事務事業名", "部",
+                  p.department, "成果指標1", "課", no, code]
+    else:
+        lines += [p.name, "事務事業名", "部", p.department, "○事業概要", "目的", "(アウトカ", "ム)", "成果指標1", "課",
+                  no, code]
+    with_purpose = "name_after_purpose" not in traps
+    if "label_first" in traps:
+        lines += [no, code]
+    # outcomes
+    if len(outs) == 2:
+        o2 = outs[1]
+        lines += [y25, "区分", o1.name, y25, "区分", o2.name, f"単位: {o2.unit}", "計画値", "実績値", "単位:", "計画値",
+                  "実績値", y26, y26, *box(o2, 0), y25, "区分", y27, *box(o1, 0), *box(o1, 1), "計画値", "実績値",
+                  "成果指標3", "手段", "(アウト", "プット)"]
+        lines += [*(purpose if with_purpose else []), f"単位: {o1.unit}", "成果指標2", "NO", "政策体系",
+                  *([p.section] if "label_first" not in traps else []), *box(o1, 2), y27, *box(o2, 1), *box(o2, 2)]
+    elif "outcome_unit_far" in traps or rng.random() < 0.5:
+        lines += [*(purpose if with_purpose else []), y25, "区分", o1.name, "区分", "成果指標2", "計画値", "実績値",
+                  "成果指標3", "計画値", "実績値", y26, *box(o1, 0), "計画値", "実績値", f"単位: {o1.unit}", "区分",
+                  "手段", "(アウト", "プット)", "NO", "政策体系"]
+        if "label_first" not in traps:
+            lines.append(p.section)
+        lines += [y27, *box(o1, 1), *box(o1, 2)]
+    else:
+        lines += [*(purpose if with_purpose else []), o1.name, f"単位: {o1.unit}", y25, "区分", "区分", "成果指標2",
+                  "計画値", "実績値", "成果指標3", "計画値", "実績値", "区分", "手段", "(アウト", "プット)", "NO",
+                  "政策体系"]
+        if "label_first" not in traps:
+            lines.append(p.section)
+        lines += [y26, *box(o1, 0), "計画値", "実績値", y27, *box(o1, 1), *box(o1, 2)]
+    lines += [y25, y26, y27] * 2
+    lines += means
+    # activities: names with their units, then the figures
+    for k, a in enumerate(acts, start=1):
+        if "activity_labels_between" in traps:
+            lines += ["区分", a.name, *([f"活動指標{k}"] if k > 1 else []), f"単位: {a.unit}", "実績値"]
+        else:
+            lines += [a.name, *([f"活動指標{k}"] if k > 1 else []), f"単位: {a.unit}"]
+    if len(acts) == 1:
+        a = acts[0]
+        lines += [y25, "区分", "区分", "活動指標2", y26, y27, fmt(a.values[0].actual), "実績値",  # type: ignore[arg-type]
+                  fmt(a.values[1].actual), fmt(a.values[2].actual)]  # type: ignore[arg-type]
+    else:
+        for k, a in enumerate(acts, start=1):
+            lines += [y25, "区分", *(["活動指標1"] if k == 1 else []), y26, fmt(a.values[0].actual), "実績値"]  # type: ignore[arg-type]
+        lines += [y27, *(fmt(a.values[1].actual) for a in acts), y27,  # type: ignore[arg-type]
+                  *(fmt(a.values[2].actual) for a in acts)]  # type: ignore[arg-type]
+    lines += [y25, y26, y27, y25, y26, y27, "実績値", "区分", "活動指標3", "実績値"]
+    # costs
+    c = {f: [fmt(getattr(x, f)) for x in sheet.costs] for f in ("project_cost", "personnel_cost", "total_cost")}
+    lines += ["○事業費(インプット)", "単位:千円", f"H{years[0] - 1988}年度 H{years[1] - 1988}年度 H{years[2] - 1988}年度"]
+    later: list[str] = []
+    if "cost_column_elsewhere" in traps:
+        rows = {f: v[:2] for f, v in c.items()}
+        later = [f"H{years[2] - 1988}年度", c["project_cost"][2], c["personnel_cost"][2], c["total_cost"][2]]
+    else:
+        rows = c
+    style = rng.choice(("row", "values", "mixed"))
+
+    def row(values: list[str], note: str = "") -> list[str]:
+        tail = f" {note}" if note else ""
+        if style == "row":
+            return [" ".join(values) + tail]
+        if style == "values":
+            return [*values[:-1], values[-1] + tail]
+        return [" ".join(values[:-1]), values[-1] + tail]
+
+    pc_rows = ["事業費", *row(rows["project_cost"])]
+    if "value_before_label" in traps and "cost_column_elsewhere" not in traps:
+        vals = rows["project_cost"]
+        pc_rows = [vals[0], "事業費", " ".join(vals[1:])]
+    pe_rows = ["人件費", *row(rows["personnel_cost"], _H27_NOTE[0])]
+    tc_rows = ["総事業費", *row(rows["total_cost"], _H27_NOTE[1])]
+    if "cost_fragments" in traps:
+        lines += pc_rows
+        tail = pe_rows + tc_rows
+    else:
+        lines += pc_rows + pe_rows + tc_rows
+        tail = []
+    # continuity and evaluation
+    grade = rng.choice("ABB")
+    users = [fmt(rng.randint(100, 9000)) for _ in range(5)]
+    lines += ["○事業継続性評価", "代替サービスの有無", "一", "次", "評", "価", grade, "状況", "利用者数", "○", "市民ニーズ",
+              "利用者数が増加傾向である", "他の団体において代替サービスが実施されていない", "代替サービスの有無",
+              "代替サービスの有無", "二", "次", "評", "価", "○", "年度", "H23年度", "利用者数", users[0], "H24年度", users[1],
+              "H25年度", users[2], "H26年度"]
+    if sheet.evaluations:
+        s = [str(rng.randint(2, 4)) for _ in range(5)]
+        lines += ["規模・方法の妥当性", s[0], s[1], "公平性", s[2], s[3], "効率性", s[4], sheet.evaluations[0].result or "",
+                  "一次評価", "1", "4 成果指標", "(目的達成度)", "5 活動指標", "(活動達成度)"]
+    lines += [users[3], "H27年度", users[4]]
+    lines += tail + later
+    return "\n" + "\n".join(lines) + "\n"
+
+
+def h27_specs(n: int, seed: int) -> Iterator[H27Spec]:
+    """``n`` H27 sheets, one per project (their own draw: not the R7 corpus's projects)."""
+    used: set[str] = set()
+    for k in range(n):
+        for attempt in range(50):
+            rng = random.Random(f"sheetqa-corpus:{seed}:h27:{k}:{attempt}")
+            tl = new_timeline(rng, 10_000 + k, used)
+            spec = build_h27(rng, tl, f"kh27-s{seed}-{k:05d}")
+            if spec is not None:
+                yield spec
+                break
+
+
+# ---------------------------------------------------------------------------------------------
+# Other cities' sheets, read generically: four text shapes of one full-cost table
+# ---------------------------------------------------------------------------------------------
+
+GENERIC_LAYOUTS = ("pipe", "rows", "spaced", "glued")
+GENERIC_CITIES = ("北辰市", "南原市", "東浜町", "西山市", "中川区")
+
+
+@dataclass
+class GenericSpec:
+    sheet: Sheet
+    text: str
+    layout: str
+
+
+def _generic_periods(rng: random.Random) -> tuple[list[tuple[int, str | None]], list[str], int]:
+    """The table's columns (fy, basis), their header cells, and the evaluated year."""
+    kind = rng.choice(("budget_settled", "plain", "reiwa", "western"))
+    if kind == "budget_settled":
+        h = rng.randint(26, 29)
+        cols = [(h, "予算"), (h, "決算"), (h + 1, "予算"), (h + 1, "決算"), (h + 2, "予算")]
+        return [(1988 + y, b) for y, b in cols], [f"H{y}{b}" for y, b in cols], 1988 + h + 1
+    if kind == "plain":
+        h = rng.randint(25, 28)
+        return [(1988 + y, "決算") for y in (h, h + 1, h + 2)], [f"平成{y}年度決算" for y in (h, h + 1, h + 2)], 1988 + h + 2
+    if kind == "reiwa":
+        r = rng.randint(3, 5)
+        cols = [(r, "実績"), (r + 1, "実績"), (r + 2, "計画")]
+        return [(2018 + y, b) for y, b in cols], [f"R{y}{b}" for y, b in cols], 2018 + r + 1
+    w = rng.randint(2021, 2023)
+    cols = [(w, "決算"), (w + 1, "決算"), (w + 2, "予算")]
+    return cols, [f"{y}年度{b}" for y, b in cols], w + 1
+
+
+def build_generic(rng: random.Random, tl: Timeline, sheet_id: str, layout: str) -> GenericSpec:
+    """A full-cost sheet of another city (フルコスト, 予算/決算 columns) in one of the text shapes."""
+    periods, heads, target = _generic_periods(rng)
+    yen = layout == "spaced"  # the space-tokenised shape prints 円
+    rows: list[tuple[str, str, list[Number | None]]] = []
+    direct, staff_cost, bond = [], [], []
+    for fy, basis in periods:
+        base = tl.spend["actual_pc"][2021 + (fy - periods[0][0])] * rng.uniform(0.95, 1.05)
+        direct.append(round(base))
+        staff_cost.append(round(tl.spend["actual_pe"][2022] * rng.uniform(0.9, 1.1)))
+        bond.append(None if tl.theme.key not in _BOND_THEMES else round(base * 0.3))
+    fees = [round(d * 0.08) for d in direct]
+    general = [d - f - (b or 0) for d, f, b in zip(direct, fees, bond, strict=True)]
+    full = [d + s for d, s in zip(direct, staff_cost, strict=True)]
+    staff = [round(s / 8000, 1) if b != "予算" else None for s, (_, b) in zip(staff_cost, periods, strict=True)]
+    rows = [("直接事業費", "千円", direct), ("間接事業費", "千円", staff_cost), ("フルコスト", "千円", full),
+            ("正職員数", "人", staff), ("使用料及び手数料", "千円", fees), ("地方債", "千円", bond),
+            ("一般財源", "千円", general)]
+    if layout == "spaced":
+        rows = [(label, unit, v) for label, unit, v in rows if unit != "人"]
+    costs = []
+    for k, (fy, basis) in enumerate(periods):
+        cost_rows = [CostRow(label=label, value=(v[k] * 1000 if yen and v[k] is not None and unit == "千円" else v[k]),
+                             unit=("円" if yen and unit == "千円" else unit)) for label, unit, v in rows]
+        costs.append(Cost(fy=fy, basis=basis, rows=cost_rows))  # type: ignore[arg-type]
+    city = rng.choice(GENERIC_CITIES)
+    purpose = _fill(rng.choice(tl.theme.purpose), s=tl.short, benefit=rng.choice(tl.theme.benefit),
+                    start=era_fw(tl.started))
+    content = "、".join(rng.sample(tl.theme.means, min(3, len(tl.theme.means)))) + "を実施する。"
+    direction = rng.choice(("継続", "改善", "拡充", "縮小"))
+    comment = _fill(rng.choice(tl.theme.kaizen), s=tl.short) + "ことで、事業の効果を高める。"
+    sheet = Sheet(
+        sheet_id=sheet_id, template="generic", municipality=city,
+        evaluation_fy=target + 1, target_fy=target,
+        project=Project(name=tl.name, department=tl.department, section=tl.section),
+        costs=costs, evaluations=[Evaluation(stage="primary", result=direction)],
+        sections=[Section(key="purpose", label="事業の目的", text=purpose),
+                  Section(key="means", label="事業の内容", text=content),
+                  Section(key="kaizen", label="今後の方向性", text=comment)],
+        notes=[f"synthetic generic sheet (eval.corpus), layout {layout}"],
+    )
+    text = render_generic(sheet, heads, rows, layout, yen, target + 1)
+    return GenericSpec(sheet, text, layout)
+
+
+def render_generic(sheet: Sheet, heads: list[str], rows: list[tuple[str, str, list[Number | None]]],
+                   layout: str, yen: bool, title_fy: int) -> str:
+    p = sheet.project
+    sec = {s.key: s.text for s in sheet.sections}
+    title = f"{era_label(title_fy)} 事務事業評価シート"
+    city = sheet.municipality or ""
+    result = sheet.evaluations[0].result or ""
+
+    def cell(v: Number | None, unit: str) -> str:
+        if v is None:
+            return "−"
+        if yen and unit == "千円":
+            return format_number(v * 1000)
+        return format_number(v)
+
+    if layout == "pipe":
+        lines = [city, title, "事務事業名", p.name, "担当部", p.department, "担当課", p.section,
+                 "事業の目的", sec["purpose"], "事業の内容", sec["means"], "単位", *heads]
+        for label, unit, vals in rows:
+            lines += [label, unit, *(cell(v, unit) for v in vals)]
+        lines += ["今後の方向性", sec["kaizen"], "評価結果", result]
+        return "\n".join(f"{x} |" for x in lines) + "\n"
+    if layout == "rows":
+        out = [f"{city}　{title}", f"事務事業名　{p.name}", f"担当部　{p.department}　　担当課　{p.section}",
+               "事業の目的", sec["purpose"], "事業の内容", sec["means"], "", "単位  " + "  ".join(heads)]
+        for label, unit, vals in rows:
+            out.append(f"{label}  {unit}  " + "  ".join(cell(v, unit) for v in vals if v is not None))
+        out += ["", "今後の方向性", sec["kaizen"], "評価結果", result]
+        return "\n".join(out) + "\n"
+    if layout == "spaced":
+        def sp(s: str) -> str:
+            return " ".join(s)
+        out = [sp(city) + " " + sp(title.replace(" ", "")), sp("事務事業名") + "  " + sp(p.name),
+               sp("担当部") + " " + sp(p.department) + "  " + sp("担当課") + " " + sp(p.section),
+               sp("事業の目的"), sec["purpose"], sp("事業の内容"), sec["means"], "", "(単位：円)",
+               sp("区分") + " " + " ".join(heads)]
+        for k, (label, unit, vals) in enumerate(rows):
+            # numbers with and without thousands separators side by side, as such text has them
+            cells = [cell(v, unit) if (k + i) % 2 == 0 or v is None else str(round(v * 1000))
+                     for i, v in enumerate(vals)]
+            out.append(sp(label) + " " + " ".join(cells))
+        out += ["", "今後の方向性", sec["kaizen"], "評価結果", result]
+        return "\n".join(out) + "\n"
+    # glued: adjacent cells run together; only comma grouping splits the numbers
+    out = [f"{city}{title.replace(' ', '')}", f"事務事業名{p.name}", f"担当部{p.department}担当課{p.section}",
+           f"事業の目的{sec['purpose']}", f"事業の内容{sec['means']}", "単位" + "".join(heads)]
+    for label, unit, vals in rows:
+        out.append(label + unit + "".join(cell(v, unit) for v in vals))
+    out += [f"今後の方向性{sec['kaizen']}", f"評価結果{result}"]
+    return "\n".join(out) + "\n"
+
+
+def generic_specs(n: int, seed: int) -> Iterator[GenericSpec]:
+    used: set[str] = set()
+    for k in range(n):
+        rng = random.Random(f"sheetqa-corpus:{seed}:generic:{k}")
+        tl = new_timeline(rng, 20_000 + k, used)
+        yield build_generic(rng, tl, f"gen-s{seed}-{k:05d}", GENERIC_LAYOUTS[k % len(GENERIC_LAYOUTS)])
+
+
+# ---------------------------------------------------------------------------------------------
+# Binders: a 部's sheets in one file
+# ---------------------------------------------------------------------------------------------
+
+BINDER_STYLES = ("r7_formfeed", "r7_plain", "h27_blank", "h27_formfeed", "generic_formfeed", "r7_pdf")
+
+
+def bind(texts: list[str], style: str) -> str:
+    """Join sheet texts the way a binder holds them: pages (form feeds), or one after another."""
+    if style.endswith("formfeed") or style.endswith("pdf"):
+        return "\f".join(t.strip("\n") + "\n" for t in texts)
+    if style == "h27_blank":
+        return "\n\n".join(t.strip("\n") for t in texts) + "\n"
+    return "\n".join(t.strip("\n") for t in texts) + "\n"
+
+
+def render_pdf_pages(pages: list[str]) -> bytes:
+    """Typeset each text on pages of its own (a new page for each sheet), as a binder PDF is."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if _FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    _, height = A4
+    size, leading, margin = 9, 12, 40
+    for k, text in enumerate(pages):
+        if k:
+            pdf.showPage()
+        pdf.setFont(_FONT, size)
+        y = height - margin
+        for line in text.strip("\n").split("\n"):
+            if y < margin:
+                pdf.showPage()
+                pdf.setFont(_FONT, size)
+                y = height - margin
+            if line.strip():
+                pdf.drawString(margin, y, line)
+            y -= leading
+    pdf.save()
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
 # The corpus
 # ---------------------------------------------------------------------------------------------
 
@@ -3176,7 +3577,7 @@ def _prepare(out: Path) -> None:
     if out.exists() and any(out.iterdir()):
         if not (out / "manifest.jsonl").exists():
             raise FileExistsError(f"{out} is not empty and holds no corpus manifest; choose an empty folder")
-        for sub in ("sheets", "truth"):
+        for sub in ("sheets", "truth", "binders"):
             if (out / sub).is_dir():
                 shutil.rmtree(out / sub)
         (out / "manifest.jsonl").unlink()
@@ -3185,28 +3586,80 @@ def _prepare(out: Path) -> None:
 
 
 def write_corpus(out: str | Path, n: int = 300, seed: int = 1, pdf_share: float = 0.05,
-                 cp932_share: float = 0.10, progress: bool = False) -> list[dict]:
-    """Write ``n`` sheets under ``out``: ``sheets/`` (text, CP932, PDF), ``truth/`` (canonical JSON),
-    ``manifest.jsonl`` (one line per sheet file). Returns the manifest entries."""
+                 cp932_share: float = 0.10, progress: bool = False, h27: int = 0, generic: int = 0,
+                 binders: int = 0, binder_size: int = 12) -> list[dict]:
+    """Write ``n`` koriyama-r7 sheets under ``out``: ``sheets/`` (text, CP932, PDF), ``truth/``
+    (canonical JSON), ``manifest.jsonl`` (one line per sheet file). Returns the manifest entries.
+
+    Optionally also ``h27`` koriyama-h27 sheets (text, with the traps real sheets show), ``generic``
+    sheets of other cities' layouts (one of four text shapes each), and ``binders`` files of
+    ``binder_size`` sheets each (``binders/``: one file, many truths, in file order).
+    """
     from tqdm import tqdm
 
     out = Path(out)
     _prepare(out)
     manifest: list[dict] = []
+    r7_texts: list[tuple[str, str]] = []  # (truth path, text) for binders
     specs = generate(n, seed, pdf_share, cp932_share)
     for spec in tqdm(specs, total=n, desc="corpus", unit="sheet", disable=not progress, leave=False):
         sid = spec.sheet.sheet_id
         truth = f"truth/{sid}.json"
         (out / truth).write_text(spec.sheet.to_json(), encoding="utf-8")
         text = render_text(spec)
+        if binders and len(r7_texts) < binders * binder_size:
+            r7_texts.append((truth, text))
         for fmt in spec.formats:
             rel = f"sheets/{sid}{SUFFIX[fmt]}"
             data = (text.encode("utf-8") if fmt == "text" else text.encode("cp932") if fmt == "cp932"
                     else render_pdf(text))
             (out / rel).write_bytes(data)
-            manifest.append({"id": sid, "file": rel, "format": fmt, "truth": truth,
+            manifest.append({"id": sid, "file": rel, "format": fmt, "truth": truth, "kind": "koriyama-r7",
                              "project": spec.sheet.project.name, "target_fy": spec.sheet.target_fy,
                              "blemishes": spec.layout.blemishes(), "blanks": spec.layout.blanks})
+    kinds: dict[str, list[tuple[str, str]]] = {"koriyama-h27": [], "generic": []}
+    for spec in h27_specs(h27, seed):
+        sid = spec.sheet.sheet_id
+        truth = f"truth/{sid}.json"
+        (out / truth).write_text(spec.sheet.to_json(), encoding="utf-8")
+        (out / f"sheets/{sid}.txt").write_text(spec.text, encoding="utf-8")
+        kinds["koriyama-h27"].append((truth, spec.text))
+        manifest.append({"id": sid, "file": f"sheets/{sid}.txt", "format": "text", "truth": truth,
+                         "kind": "koriyama-h27", "project": spec.sheet.project.name,
+                         "target_fy": spec.sheet.target_fy, "blemishes": [f"trap: {t}" for t in spec.traps],
+                         "blanks": {}})
+    for g in generic_specs(generic, seed):
+        sid = g.sheet.sheet_id
+        truth = f"truth/{sid}.json"
+        (out / truth).write_text(g.sheet.to_json(), encoding="utf-8")
+        (out / f"sheets/{sid}.txt").write_text(g.text, encoding="utf-8")
+        kinds["generic"].append((truth, g.text))
+        manifest.append({"id": sid, "file": f"sheets/{sid}.txt", "format": "text", "truth": truth,
+                         "kind": "generic", "project": g.sheet.project.name, "target_fy": g.sheet.target_fy,
+                         "blemishes": [f"layout: {g.layout}"], "blanks": {}})
+    if binders:
+        (out / "binders").mkdir(exist_ok=True)
+    pools = {"r7": r7_texts, "h27": kinds["koriyama-h27"], "generic": kinds["generic"]}
+    for b in range(binders):
+        style = BINDER_STYLES[b % len(BINDER_STYLES)]
+        family = style.split("_")[0]
+        pool = pools[family]
+        start = (b // len(BINDER_STYLES)) * binder_size
+        members = pool[start:start + binder_size] or pool[:binder_size]
+        if len(members) < 2:
+            continue
+        bid = f"binder-s{seed}-{b:03d}"
+        if style.endswith("pdf"):
+            rel = f"binders/{bid}.pdf"
+            (out / rel).write_bytes(render_pdf_pages([t for _, t in members]))
+            fmt = "pdf"
+        else:
+            rel = f"binders/{bid}.txt"
+            (out / rel).write_text(bind([t for _, t in members], style), encoding="utf-8")
+            fmt = "text"
+        manifest.append({"id": bid, "file": rel, "format": fmt, "kind": "binder", "style": style,
+                         "truths": [t for t, _ in members], "truth": members[0][0], "project": None,
+                         "target_fy": None, "blemishes": [], "blanks": {}})
     with open(out / "manifest.jsonl", "w", encoding="utf-8") as f:
         for entry in manifest:
             f.write(json.dumps(entry, ensure_ascii=False) + "\n")

@@ -86,9 +86,13 @@ def cells(truth: Sheet, parsed: Sheet | None) -> list[Cell]:
             for f in ("plan", "actual"):
                 cell(f"{tag}.{v.fy}.{f}", label, getattr(v, f), getattr(av, f) if av else None)
     for c in truth.costs:
-        ac = got.cost(c.fy)
+        ac = got.cost(c.fy, c.basis) if c.basis else got.cost(c.fy)
+        tag = f"{c.fy}{c.basis or ''}"
         for f, label in COST_FIELDS.items():
-            cell(f"cost.{c.fy}.{f}", label, getattr(c, f), getattr(ac, f) if ac else None)
+            cell(f"cost.{tag}.{f}", label, getattr(c, f), getattr(ac, f) if ac else None)
+        for r in c.rows:  # a generic sheet's own rows (フルコスト, 地方債 …), by their label
+            ar = ac.row(r.label) if ac else None
+            cell(f"cost.{tag}.row.{r.label}", r.label, r.value, ar.value if ar else None)
     stages = {e.stage: e for e in got.evaluations}
     for e in truth.evaluations:
         a = stages.get(e.stage)
@@ -178,8 +182,14 @@ class Report:
 
 
 def grade_files(entries: Iterable[dict], parse: Callable[[str], Sheet], load_truth: Callable[[dict], Sheet],
-                path_of: Callable[[dict], str], progress: bool = False) -> Report:
-    """Parse each manifest entry's file and grade it; a refusal or crash is recorded, never raised."""
+                path_of: Callable[[dict], str], progress: bool = False,
+                parse_many: Callable[[str], list[Sheet]] | None = None) -> Report:
+    """Parse each manifest entry's file and grade it; a refusal or crash is recorded, never raised.
+
+    A binder entry (``"truths"``: one truth per sheet, in file order) is read with ``parse_many``
+    and each of its sheets graded against the truth at its place; a sheet the parser did not find
+    counts all its cells wrong (the file's grade carries the count it found).
+    """
     from tqdm import tqdm
 
     from ingest.errors import SheetError
@@ -187,6 +197,23 @@ def grade_files(entries: Iterable[dict], parse: Callable[[str], Sheet], load_tru
     entries = list(entries)
     grades = []
     for entry in tqdm(entries, desc="parse", unit="file", disable=not progress, leave=False):
+        if "truths" in entry and parse_many is not None:
+            truths = [load_truth({**entry, "truth": t}) for t in entry["truths"]]
+            try:
+                sheets: list[Sheet] = parse_many(path_of(entry))
+                error = None if len(sheets) == len(truths) else f"found {len(sheets)} sheets of {len(truths)}"
+            except SheetError as e:
+                sheets, error = [], f"refused: {e.reason}"
+            except Exception as e:  # a parser bug must not stop the grading of the others
+                sheets, error = [], f"crashed: {type(e).__name__}: {e}"
+            by_name = {(s.project.name, s.target_fy): s for s in sheets}
+            for k, truth in enumerate(truths, start=1):
+                # each truth against the sheet of its name and year (binders are graded sheet by sheet)
+                got = by_name.get((truth.project.name, truth.target_fy)) or (sheets[k - 1] if k <= len(sheets) else None)
+                g = grade_sheet(truth, got, file=f"{entry['file']}#{k}", format=f"binder-{entry['format']}",
+                                error=None if got is not None else error or "sheet not found")
+                grades.append(g)
+            continue
         truth = load_truth(entry)
         parsed, error = None, None
         try:
@@ -195,7 +222,8 @@ def grade_files(entries: Iterable[dict], parse: Callable[[str], Sheet], load_tru
             error = f"refused: {e.reason}"
         except Exception as e:  # a parser bug must not stop the grading of the others
             error = f"crashed: {type(e).__name__}: {e}"
-        grades.append(grade_sheet(truth, parsed, file=entry["file"], format=entry["format"], error=error))
+        fmt = entry["format"] if entry.get("kind", "koriyama-r7") == "koriyama-r7" else entry["kind"]
+        grades.append(grade_sheet(truth, parsed, file=entry["file"], format=fmt, error=error))
     return Report(grades)
 
 

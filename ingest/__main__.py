@@ -13,18 +13,40 @@ if TYPE_CHECKING:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from ingest.parse import parse_file
+    """One sheet: its canonical JSON (or a summary). A binder: one JSON line per sheet (JSON
+    Lines), and one line on stderr for each sheet that could not be read (exit 1 then)."""
+    from ingest.parse import first_error, parse_parts
+    from ingest.readers import read_document
 
-    sheet = parse_file(args.file)
+    doc = read_document(args.file)
+    parts = parse_parts(doc)
+    good = [p for p in parts if p.sheet is not None]
+    if not good:
+        raise first_error(parts, doc.path)
+    many = len(parts) > 1
     if args.json:
-        sys.stdout.write(sheet.to_json() + "\n")
+        for p in good:
+            sheet = p.sheet
+            assert sheet is not None
+            sys.stdout.write((sheet.model_dump_json(by_alias=True) if many else sheet.to_json()) + "\n")
     else:
         from rich.console import Console
+        from rich.rule import Rule
 
         from ingest.summary import render
 
-        Console(width=max(120, Console().width)).print(render(sheet))
-    return 0
+        console = Console(width=max(120, Console().width))
+        if many:
+            console.print(f"{doc.path}: {len(good)} sheets" + (f" ({len(parts) - len(good)} unreadable)"
+                                                                  if len(good) < len(parts) else ""))
+        for p in good:
+            if many:
+                console.print(Rule(p.where))
+            console.print(render(p.sheet))  # type: ignore[arg-type]
+    for p in parts:
+        if p.error is not None:
+            print(f"error: {doc.path}: {p.where}: {p.error.reason}", file=sys.stderr)
+    return 1 if len(good) < len(parts) else 0
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -35,6 +57,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _build(args: argparse.Namespace) -> int:
     import json
+    from collections import Counter
     from dataclasses import asdict
 
     from tqdm import tqdm
@@ -46,15 +69,21 @@ def _build(args: argparse.Namespace) -> int:
 
     def line(r: FileReport) -> str:
         if r.status == "failed":
-            return f"failed     {r.path}: {r.reason}"
+            return f"failed     {r.label}: {r.reason}"
         what = f"{r.sheet_id}  {r.project or '（事業名不明）'}  {r.chunks} chunks"
         if r.embedded or r.reused:
             what += f" ({r.embedded} embedded" + (f", {r.reused} reused" if r.reused else "") + ")"
         if r.replaced and r.replaced != r.sheet_id:
             what += f"  replaces {r.replaced}"
+        if r.sheet_status == "incomplete":
+            what += "  [incomplete: the text stops early]"
+        if r.pages:
+            what += f"  (pages {r.pages})"
         if r.reason:
             what += f"  [{r.reason}]"
-        return f"{r.status:<10} {r.path}  {what}"
+        if r.dropped:
+            what += f"  (no longer in the file: {', '.join(r.dropped)})"
+        return f"{r.status:<10} {r.label}  {what}"
 
     def progress(r: FileReport, done: int, total: int) -> None:
         bar.total = total
@@ -67,7 +96,7 @@ def _build(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     if args.json:
-        out = {**asdict(report), "counts": report.count(), "ok": report.ok}
+        out = {**asdict(report), "counts": report.count(), "ok": report.ok, "binders": report.binders}
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
         return 0 if report.ok else 1
     counts = report.count()
@@ -82,7 +111,12 @@ def _build(args: argparse.Namespace) -> int:
     recovered = ""
     if report.recovered:
         recovered = f"; {report.recovered} left pending by an interrupted build redone"
-    print(f"{len(report.files)} files: {summary} ({timing}{recovered})")
+    for path, n in report.binders.items():
+        statuses = Counter(r.status for r in report.by_file()[path])
+        print(f"{path}: {n} sheets (" + ", ".join(f"{k} {v}" for k, v in statuses.items()) + ")")
+    n_files = len(report.by_file())
+    sheets = "" if n_files == len(report.files) else f", {len(report.files)} sheets"
+    print(f"{n_files} files{sheets}: {summary} ({timing}{recovered})")
     print(f"store {report.store}  vectors {report.vectors}")
     return 0 if report.ok else 1
 
@@ -109,17 +143,30 @@ def _list(args: argparse.Namespace) -> int:
         fy = str(s.target_fy or "----")
         who = " ".join(x for x in (s.department, s.section) if x)
         name = s.project or "（事業名不明）"
-        print(f"{s.sheet_id}  {fy}  {name}  {who}  {s.n_chunks} chunks  {s.source_path or ''}")
-    print(f"{len(sheets)} sheets in {settings.home}")
+        where = s.source_path or ""
+        if s.source_part:
+            where += f"#{s.source_part}" + (f" (pages {s.source_pages})" if s.source_pages else "")
+        flag = "  [incomplete]" if s.status == "incomplete" else ""
+        print(f"{s.sheet_id}  {fy}  {name}  {who}  {s.template}  {s.n_chunks} chunks  {where}{flag}")
+    incomplete = sum(1 for s in sheets if s.status == "incomplete")
+    note = f" ({incomplete} incomplete: their text stops early)" if incomplete else ""
+    print(f"{len(sheets)} sheets in {settings.home}{note}")
     return 0
 
 
 def _remove(args: argparse.Namespace) -> int:
-    from ingest.index import remove
+    """Sheet ids, or files: a file the store holds goes with every sheet it holds (a binder's all)."""
+    from ingest.index import known_file, remove, remove_file
 
     settings = _settings(args)
     failed = 0
     for sheet_id in args.sheet_ids:
+        if known_file(sheet_id, settings):
+            fr = remove_file(sheet_id, settings)
+            kept = len(fr.sheet_ids) - len(fr.removed)
+            also = f"; {kept} kept (another file holds them)" if kept else ""
+            print(f"removed {fr.path}: {len(fr.removed)} sheets ({fr.chunks_deleted} chunks){also}")
+            continue
         r = remove(sheet_id, settings)
         if r.removed:
             files = f"; files: {', '.join(r.files)}" if r.files else ""
@@ -145,9 +192,10 @@ def _store_errors() -> tuple[type[Exception], ...]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ingest", description="事務事業評価シートを読み込む")
     sub = ap.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("parse", help="parse one sheet (text, PDF or canonical JSON) and print it; stores nothing")
+    p = sub.add_parser("parse", help="parse a file (text, PDF or canonical JSON) and print its sheets; stores nothing")
     p.add_argument("file")
-    p.add_argument("--json", action="store_true", help="print the canonical sheet/1 JSON")
+    p.add_argument("--json", action="store_true",
+                   help="print the canonical sheet/1 JSON (a binder: one JSON object per line per sheet)")
     p.set_defaults(run=_parse)
     store_help = "the store folder (default: $SHEETQA_HOME or ./.sheetqa)"
     p = sub.add_parser("build", help="parse and index files or folders into the store; idempotent")
@@ -162,8 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--store", help=store_help)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_list)
-    p = sub.add_parser("remove", help="drop sheets from every index")
-    p.add_argument("sheet_ids", nargs="+", metavar="SHEET_ID")
+    p = sub.add_parser("remove", help="drop sheets (by id) or files (every sheet they hold) from every index")
+    p.add_argument("sheet_ids", nargs="+", metavar="SHEET_ID|FILE")
     p.add_argument("--store", help=store_help)
     p.set_defaults(run=_remove)
     args = ap.parse_args(argv)

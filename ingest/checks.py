@@ -23,7 +23,8 @@ def verify(sheet: Sheet) -> list[str]:
         revenues = [getattr(c, f) for f in REVENUE_FIELDS]
         if total is not None and c.general_revenue is not None:
             got = sum(v for v in revenues if v is not None)
-            if got != total:
+            # a full-cost sheet (フルコスト) funds only its direct cost: its revenues add up to 事業費
+            if got != total and not (sheet.template == "generic" and got == pc):
                 names = "・".join(COST_FIELDS[f] for f in REVENUE_FIELDS if getattr(c, f) is not None)
                 out.append(f"{c.fy}年度: 歳入（{names}）の計 {fmt(got)} が総事業費 {fmt(total)} と合いません（千円）")
         ut, ug = c.unit_cost_total, c.unit_cost_general

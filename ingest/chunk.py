@@ -115,7 +115,7 @@ def _project_heading(sheet: Sheet) -> str:
     return f"【{p.name or '（事業名不明）'}】{who}".rstrip()
 
 
-def _fmt(value: int | float | None) -> str:
+def _fmt(value: float | None) -> str:
     return "―" if value is None else format_number(value)
 
 
@@ -148,8 +148,13 @@ def indicator_topic(ind: Indicator) -> str:
     return f"{ind.label} {ind.name or '（名称なし）'}{unit}の計画と実績"
 
 
-def cost_text(cost_fields: dict[str, int | float | None], fy: int) -> str:
-    """「2024年度（令和6年度） 事業費 50,496千円、人件費 16,175千円、総事業費 66,671千円、…」"""
+def cost_text(cost_fields: dict[str, int | float | None], fy: int, basis: str | None = None,
+              rows: list[dict] | None = None) -> str:
+    """「2024年度（令和6年度） 事業費 50,496千円、人件費 16,175千円、総事業費 66,671千円、…」
+
+    A generic sheet's year carries its basis (「2016年度（平成28年度）決算」) and its own rows as
+    the sheet labels them (フルコスト 5,400千円、正職員数 0.5人), after the fixed fields.
+    """
     parts = []
     for name, label in COST_FIELDS.items():
         value = cost_fields.get(name)
@@ -157,7 +162,10 @@ def cost_text(cost_fields: dict[str, int | float | None], fy: int) -> str:
             continue
         unit = "円" if name in _YEN_FIELDS else "千円"
         parts.append(f"{label} {_fmt(value)}{unit}")
-    return f"{fy_label(fy)} {'、'.join(parts)}。"
+    for row in rows or []:
+        if row.get("value") is not None:
+            parts.append(f"{row['label']} {_fmt(row['value'])}{row.get('unit') or ''}")
+    return f"{fy_label(fy)}{basis or ''} {'、'.join(parts)}。"
 
 
 def split_prose(text: str, size: int, overlap: int) -> list[str]:
@@ -198,6 +206,8 @@ def chunk_sheet(
         "fy_min": min(years) if years else None,
         "fy_max": max(years) if years else None,
         "source_path": sheet.source.path if sheet.source else None,
+        "source_part": sheet.source.part if sheet.source else None,  # its place in a binder
+        "status": sheet.status if sheet.status != "complete" else None,  # only the exception is stored
     }
     chunks: list[Chunk] = []
 
@@ -260,14 +270,16 @@ def chunk_sheet(
             continue
         add(
             "cost",
-            f"cost:{cost.fy}",
+            f"cost:{cost.fy}" + (f":{cost.basis}" if cost.basis else ""),
             "事業費（千円、単位コストは円）",
-            cost_text(cost.model_dump(exclude={"fy"}), cost.fy),
+            cost_text(cost.model_dump(exclude={"fy", "basis", "rows"}), cost.fy, cost.basis,
+                      [r.model_dump() for r in cost.rows]),
             # no year: it is a filter (``fy``), and one vector then serves every year's chunk
             "事業費・人件費・財源・単位コスト",
             section_key="costs",
             section_label="事業費",
             fy=cost.fy,
+            basis=cost.basis,
         )
     lines, results = [], []
     for ev in sheet.evaluations:

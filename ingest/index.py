@@ -5,7 +5,10 @@ the next build completes:
 
 1. hash the file; a file already indexed with that hash is ``unchanged`` (nothing parsed,
    nothing embedded, the model is not even loaded);
-2. parse and chunk it (pure; a bad file fails here and touches nothing);
+2. parse and chunk it (pure; a bad file fails here and touches nothing). A binder (a file of
+   many sheets) becomes one item per sheet, each with its own content hash: a sheet that did
+   not change keeps its id and is only re-linked to the file, so re-indexing a binder embeds
+   and writes only the sheets that changed;
 3. mark the file ``pending`` in SQLite (with the sheet it held before);
 4. upsert its chunks into Chroma. Only ids not already there are written (redoing a
    half-written sheet costs only what is missing), a text whose vector is already stored (an
@@ -38,14 +41,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ingest.chunk import Chunk, chunk_sheet
 from ingest.errors import SheetError
 from ingest.model import Sheet
-from ingest.readers import MAX_BYTES, SUFFIXES
+from ingest.readers import MAX_BYTES, SUFFIXES, size_error
 from ingest.settings import Settings
 from ingest.store import FigureStore, SheetSummary, StoreCounts
 
@@ -62,6 +65,9 @@ class StoreBusy(Exception):
 
 @dataclass(frozen=True)
 class FileReport:
+    """One sheet's outcome (a file of one sheet: the file's). A binder gives one per sheet, all
+    with the binder's ``path``, told apart by ``part``."""
+
     path: str
     status: Status
     sheet_id: str | None = None
@@ -72,6 +78,16 @@ class FileReport:
     reason: str | None = None  # why it failed, or a note ("same content as …")
     replaced: str | None = None  # the sheet id it replaced
     seconds: float = 0.0
+    part: int | None = None  # the sheet's place in a binder (None: a file of one sheet)
+    parts: int | None = None  # sheets the file holds (None: one, or a file that failed whole)
+    pages: str | None = None  # the pages it spans in the file, "5-6"
+    sheet_status: str | None = None  # complete | incomplete
+    dropped: tuple[str, ...] = ()  # sheets the file held before and no longer does (on its first report)
+
+    @property
+    def label(self) -> str:
+        """The file, and the sheet's place in it for a binder: ``bu.pdf#3``."""
+        return f"{self.path}#{self.part}" if self.part is not None and (self.parts or 0) > 1 else self.path
 
 
 @dataclass
@@ -100,6 +116,27 @@ class BuildReport:
     @property
     def chunks_embedded(self) -> int:
         return sum(f.embedded for f in self.files)
+
+    def by_file(self) -> dict[str, list[FileReport]]:
+        """The reports grouped by file, in build order."""
+        out: dict[str, list[FileReport]] = {}
+        for f in self.files:
+            out.setdefault(f.path, []).append(f)
+        return out
+
+    def sheets_in(self, path: str) -> int:
+        """How many sheets the file holds (its readable ones)."""
+        return sum(1 for f in self.files if f.path == path and f.status != "failed")
+
+    @property
+    def binders(self) -> dict[str, int]:
+        """Files that held more than one sheet → how many (「FILE: N sheets」)."""
+        out = {}
+        for path, reports in self.by_file().items():
+            n = sum(1 for r in reports if r.status != "failed")
+            if n > 1 or any((r.parts or 0) > 1 for r in reports):
+                out[path] = n
+        return out
 
 
 @dataclass(frozen=True)
@@ -143,6 +180,12 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileRep
             seen.add(key)
             unique.append(f)
     return unique, failures
+
+
+def _pages(pages: tuple[int, ...] | None) -> str | None:
+    if not pages:
+        return None
+    return f"{pages[0]}" if len(pages) == 1 else f"{pages[0]}-{pages[-1]}"
 
 
 def _file_key(path: Path) -> str:
@@ -200,6 +243,12 @@ class _Prepared:
     status: Status
     previous: str | None
     started: float
+    part: int = 1
+    parts: int = 1
+    # on a binder's last item: the sheet count, and the parts that could not be read; their
+    # old rows (and rows beyond the count) go once this item is written
+    finish: tuple[int, tuple[int, ...]] | None = None
+    dropped: tuple[str, ...] = ()
 
 
 class _Builder:
@@ -224,62 +273,136 @@ class _Builder:
 
     # -------------------------------------------------------------- steps 1-2, per file
 
-    def prepare(self, path: Path) -> FileReport | _Prepared:
-        """Hash, skip, parse and chunk one file. A FileReport when nothing more is to be done."""
+    def prepare(self, path: Path) -> list[FileReport | _Prepared]:
+        """Hash, skip, parse and chunk one file: one item per sheet it holds. A FileReport for a
+        sheet with nothing more to do (unchanged, failed), a _Prepared for one to write."""
         started = time.perf_counter()
         key = _file_key(path)
-        rec = self.figures.file(key)
+        recs = self.figures.file_parts(key)
         try:
             size = path.stat().st_size
             if size > MAX_BYTES:
-                why = f"file is {size / 1e6:.1f} MB; one sheet must be under {MAX_BYTES // 2**20} MB"
-                return FileReport(str(path), "failed", reason=why)
+                return [FileReport(str(path), "failed", reason=size_error(size))]
             data = path.read_bytes()
         except OSError as e:
-            return FileReport(str(path), "failed", reason=f"cannot read file ({e.strerror or e})")
+            return [FileReport(str(path), "failed", reason=f"cannot read file ({e.strerror or e})")]
         sha = hashlib.sha256(data).hexdigest()
-        if not self.force and rec is not None and rec.state == "indexed" and rec.sha256 == sha:
-            known = self.figures.summary(rec.sheet_id)
-            if known is not None:
-                return FileReport(
-                    str(path), "unchanged", known.sheet_id, known.project, known.n_chunks,
-                    seconds=time.perf_counter() - started,
-                )
+        if not self.force and recs and all(r.state == "indexed" and r.sha256 == sha for r in recs):
+            known = [self.figures.summary(r.sheet_id) for r in recs]
+            if all(k is not None for k in known):
+                many = len(recs) > 1
+                return [
+                    FileReport(
+                        str(path), "unchanged", k.sheet_id, k.project, k.n_chunks,  # type: ignore[union-attr]
+                        seconds=time.perf_counter() - started, part=r.part if many else None,
+                        parts=len(recs) if many else None,
+                        pages=k.source_pages if many else None,  # type: ignore[union-attr]
+                        sheet_status=k.status,  # type: ignore[union-attr]
+                    )
+                    for r, k in zip(recs, known, strict=True)
+                ]
 
-        from ingest.parse import parse_document
+        from ingest.parse import parse_parts
         from ingest.readers import read_bytes
 
+        was_indexed = any(r.state == "indexed" for r in recs)
+        kept = " (the version indexed before is kept)" if was_indexed else ""
         try:
-            sheet = parse_document(read_bytes(data, str(path)))
+            parts = parse_parts(read_bytes(data, str(path)))
         except SheetError as e:
-            was_indexed = rec is not None and rec.state == "indexed"
-            kept = " (the version indexed before is kept)" if was_indexed else ""
-            return FileReport(str(path), "failed", reason=e.reason + kept)
-        chunks = chunk_sheet(sheet, self.settings.chunks.size, self.settings.chunks.overlap, sha)
+            return [FileReport(str(path), "failed", reason=e.reason + kept)]
+        if all(p.sheet is None for p in parts):
+            from ingest.parse import first_error
 
-        previous: str | None = None  # the sheet this file held indexed before, if any
-        if rec is None:
-            status: Status = "indexed"
-        elif rec.state == "indexed":
-            previous = rec.sheet_id
-            status = "replaced" if rec.sha256 != sha else "unchanged"  # same hash here: --force
-        else:  # pending: an interrupted build's file
-            previous = rec.prev_sheet_id
-            status = "replaced" if previous is not None else "indexed"
+            return [FileReport(str(path), "failed", reason=first_error(parts, str(path)).reason + kept)]
 
-        twins = [
-            f.path
-            for f in self.figures.files_of(sheet.sheet_id)
-            if f.path != key and f.state == "indexed" and f.sha256 == sha
-        ]
-        if twins and self.figures.has_sheet(sheet.sheet_id) and not self.force:
-            # the same content is indexed from another path: point this file at it, embed nothing
-            if self.figures.mark_indexed(key, sha, sheet.sheet_id):
+        count = len(parts)
+        many = count > 1
+        by_part = {r.part: r for r in recs}
+        new_ids = frozenset(p.sheet.sheet_id for p in parts if p.sheet is not None)
+        out: list[FileReport | _Prepared] = []
+        failed: list[int] = []
+        seen: dict[str, int] = {}  # sheet id → the first part of this file that holds it
+        for p in parts:
+            where = {"part": p.index if many else None, "parts": count if many else None,
+                     "pages": _pages(p.pages) if many else None}
+            if p.sheet is None:
+                failed.append(p.index)
+                reason = f"{p.where}: {p.error.reason}" if many else p.error.reason  # type: ignore[union-attr]
+                out.append(FileReport(str(path), "failed", reason=reason, **where))
+                continue
+            sheet = p.sheet
+            where["sheet_status"] = sheet.status
+            chunks = chunk_sheet(sheet, self.settings.chunks.size, self.settings.chunks.overlap, p.content_sha)
+            rec = by_part.get(p.index)
+            previous: str | None = None
+            if rec is None:
+                status: Status = "indexed"
+            elif rec.state == "indexed":
+                previous = rec.sheet_id
+                status = "replaced" if rec.sheet_id != sheet.sheet_id else "unchanged"  # same id here: --force
+            else:  # pending: an interrupted build's part
+                previous = rec.prev_sheet_id
+                status = "replaced" if previous not in (None, sheet.sheet_id) else "indexed"
+            if status == "replaced" and previous in new_ids:
+                status, previous = "indexed", None  # the old sheet is still in the file, at another place
+            twin = seen.get(sheet.sheet_id)
+            seen.setdefault(sheet.sheet_id, p.index)
+            if self.figures.has_sheet(sheet.sheet_id) and (not self.force or twin is not None):
+                # already in the store (this binder before, another file, or an earlier part):
+                # point this part at it, embed nothing
+                note = self._twin_note(sheet.sheet_id, key, p.index, twin, many)
+                if self.figures.mark_indexed(key, sha, sheet.sheet_id, p.index, keep=new_ids):
+                    self.sweep_retired()
+                stored = self.figures.get_sheet(sheet.sheet_id)
+                if twin is None and stored is not None and stored.source and sheet.source \
+                        and _file_key(Path(stored.source.path)) == key:
+                    self.figures.update_source(sheet.sheet_id, sheet.source)  # it moved within the binder
+                # the sheet itself is unchanged (it may have moved within the binder)
+                out.append(FileReport(
+                    str(path), "unchanged", sheet.sheet_id, sheet.project.name, len(chunks), reason=note,
+                    seconds=time.perf_counter() - started, **where,
+                ))
+                continue
+            out.append(_Prepared(path, key, sha, sheet, chunks, status, previous, started, p.index, count))
+        # sheets the file held before and holds no more (a replaced one is reported as such)
+        replacing = {x.previous for x in out if isinstance(x, _Prepared) and x.status == "replaced"}
+        dropped = tuple(dict.fromkeys(r.sheet_id for r in recs
+                                      if r.sheet_id not in new_ids and r.sheet_id not in replacing))
+        pending = [x for x in out if isinstance(x, _Prepared)]
+        if pending:
+            pending[-1].finish = (count, tuple(failed))
+            pending[0].dropped = dropped
+        else:
+            self._finish(key, count, tuple(failed))
+            first = next(i for i, x in enumerate(out) if isinstance(x, FileReport))
+            out[first] = replace(out[first], dropped=dropped)  # type: ignore[arg-type]
+        return out
+
+    def _twin_note(self, sheet_id: str, key: str, part: int, twin: int | None, many: bool) -> str | None:
+        if twin is not None:
+            return f"same content as sheet {twin} of this file"
+        others = [f for f in self.figures.files_of(sheet_id) if (f.path, f.part) != (key, part) and f.state == "indexed"]
+        elsewhere = [f for f in others if f.path != key]
+        if elsewhere:
+            o = elsewhere[0]
+            return f"same content as {o.path}" + (f"#{o.part}" if len(self.figures.file_parts(o.path)) > 1 else "")
+        if others:
+            return f"was sheet {others[0].part} of this file"
+        return None
+
+    def _finish(self, key: str, count: int, failed: tuple[int, ...]) -> None:
+        """After a binder's sheets are written: rows beyond its sheet count, and rows of parts
+        that could not be read this time, go (with the sheets only they held)."""
+        if self.figures.drop_parts(key, count):
+            self.sweep_retired()
+        for k in failed:
+            rec = self.figures.file(key, k)
+            if rec is not None:
+                with self.figures._tx() as db:
+                    db.execute("DELETE FROM files WHERE path = ? AND part = ?", (key, k))
+                    self.figures._retire_if_unused(db, rec.sheet_id)
                 self.sweep_retired()
-            item = _Prepared(path, key, sha, sheet, chunks, "unchanged" if status == "indexed" else status,
-                             previous, started)
-            return self._report(item, 0, f"same content as {twins[0]}")
-        return _Prepared(path, key, sha, sheet, chunks, status, previous, started)
 
     # -------------------------------------------------------------- steps 3-6, per group
 
@@ -290,7 +413,7 @@ class _Builder:
         across many sheets the batches pad far less than within one sheet.
         """
         for item in group:
-            self.figures.mark_pending(item.key, item.sha, item.sheet.sheet_id)
+            self.figures.mark_pending(item.key, item.sha, item.sheet.sheet_id, item.part)
         self.sweep_retired()  # before any upsert: a queued deletion must not hit fresh chunks
         plans = [self.vectors.plan(item.sheet.sheet_id, item.chunks) for item in group]
         # Each distinct text is embedded at most once, and not at all when the collection
@@ -314,14 +437,18 @@ class _Builder:
             unclaimed -= set(keys)
             if crash_after is not None and self.written >= crash_after:
                 os._exit(99)  # tests: die between the vector write and the SQLite commit
-            self.figures.put_sheet(item.sheet, item.key, item.sha, len(item.chunks))
+            self.figures.put_sheet(item.sheet, item.key, item.sha, len(item.chunks), item.part)
             self.written += 1
             self.sweep_retired()
+            if item.finish is not None:
+                self._finish(item.key, *item.finish)
             if item.status == "unchanged" and (plan.todo or plan.stale):
                 item.status = "indexed"  # --force on an unchanged file whose chunks came out different
             yield self._report(item, embedded, reused=len(plan.todo) - embedded)
 
     def _report(self, item: _Prepared, embedded: int, note: str | None = None, reused: int = 0) -> FileReport:
+        many = item.parts > 1
+        src = item.sheet.source
         return FileReport(
             path=str(item.path),
             status=item.status,
@@ -333,6 +460,11 @@ class _Builder:
             reason=note,
             replaced=item.previous if item.status == "replaced" else None,
             seconds=time.perf_counter() - item.started,
+            part=item.part if many else None,
+            parts=item.parts if many else None,
+            pages=_pages(tuple(src.pages)) if many and src and src.pages else None,
+            sheet_status=item.sheet.status,
+            dropped=item.dropped,
         )
 
 
@@ -365,7 +497,7 @@ def _run(
     for f in failures:
         done(f)
 
-    def guarded(path: Path, step: Callable[[], FileReport | _Prepared]) -> FileReport | _Prepared:
+    def guarded(path: Path, step: Callable[[], list[FileReport | _Prepared]]) -> FileReport | list[FileReport | _Prepared]:
         try:
             return step()
         except SheetError as e:
@@ -374,6 +506,7 @@ def _run(
             return FileReport(str(path), "failed", reason=f"internal error ({type(e).__name__}: {e})")
 
     group: list[_Prepared] = []
+    group_paths: dict[str, tuple[str, int]] = {}  # sheet id → the file and part that brought it
     size = 0
 
     def flush() -> None:
@@ -395,18 +528,31 @@ def _run(
     while queue:
         path = queue.pop(0)
         got = guarded(path, lambda p=path: builder.prepare(p))  # type: ignore[misc]
-        if isinstance(got, FileReport):
-            done(got)
-            continue
-        if any(item.sheet.sheet_id == got.sheet.sheet_id for item in group):
-            # same sheet twice in one group: write the first, then this one finds it indexed
-            flush()
-            queue.insert(0, path)
-            continue
-        group.append(got)
-        size += len(got.chunks)
-        if size >= builder.settings.index.group_chunks:
-            flush()
+        items = [got] if isinstance(got, FileReport) else got
+        total += len(items) - 1  # a binder reports once per sheet
+        for item in items:
+            if isinstance(item, FileReport):
+                done(item)
+                continue
+            if any(g.sheet.sheet_id == item.sheet.sheet_id for g in group):
+                # the same sheet in two files of one group: write the first, then link the second
+                flush()
+                if builder.figures.has_sheet(item.sheet.sheet_id) and not builder.force:
+                    builder.figures.mark_indexed(item.key, item.sha, item.sheet.sheet_id, item.part)
+                    builder.sweep_retired()
+                    if item.finish is not None:
+                        builder._finish(item.key, *item.finish)
+                    first_path, first_part = group_paths[item.sheet.sheet_id]
+                    note = (f"same content as sheet {first_part} of this file" if first_path == str(item.path)
+                            else f"same content as {first_path}")
+                    done(replace(builder._report(item, 0, note),
+                                 status="unchanged" if item.status == "indexed" else item.status))
+                    continue
+            group.append(item)
+            group_paths.setdefault(item.sheet.sheet_id, (str(item.path), item.part))
+            size += len(item.chunks)
+            if size >= builder.settings.index.group_chunks:
+                flush()
     flush()
 
 
@@ -437,6 +583,9 @@ def build(
             report.model_load_seconds = emb.load_seconds
             report.embed_calls = emb.calls
             builder.close()
+    # a binder's sheets in file order (an unchanged sheet is reported before the changed ones)
+    order = {path: n for n, path in enumerate(dict.fromkeys(f.path for f in report.files))}
+    report.files.sort(key=lambda f: (order[f.path], f.part or 0))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -449,23 +598,59 @@ def remove(sheet_id: str, settings: Settings | None = None) -> RemoveResult:
     from ingest.vectors import VectorStore
 
     settings = settings or Settings()
-    with store_lock(settings, "remove"):
-        with FigureStore(settings.sqlite_path) as figures:
-            files = [f.path for f in figures.files_of(sheet_id)]
-            removed = figures.remove_sheet(sheet_id)
-            deleted = 0
-            # Only the vectors of sheets the figures store has let go of: an unknown id may
-            # still have orphan chunks (from a build killed before its first commit).
-            vectors = VectorStore(settings)
-            for retired in figures.retired():
-                if not figures.has_sheet(retired):
-                    n = vectors.delete_sheet(retired)
-                    deleted += n if retired == sheet_id else 0
-                figures.clear_retired(retired)
-            if not removed:
-                deleted = vectors.delete_sheet(sheet_id)
-                removed = deleted > 0
+    with store_lock(settings, "remove"), FigureStore(settings.sqlite_path) as figures:
+        files = [f.path for f in figures.files_of(sheet_id)]
+        removed = figures.remove_sheet(sheet_id)
+        deleted = 0
+        # Only the vectors of sheets the figures store has let go of: an unknown id may
+        # still have orphan chunks (from a build killed before its first commit).
+        vectors = VectorStore(settings)
+        for retired in figures.retired():
+            if not figures.has_sheet(retired):
+                n = vectors.delete_sheet(retired)
+                deleted += n if retired == sheet_id else 0
+            figures.clear_retired(retired)
+        if not removed:
+            deleted = vectors.delete_sheet(sheet_id)
+            removed = deleted > 0
     return RemoveResult(sheet_id, removed, deleted, files)
+
+
+@dataclass(frozen=True)
+class FileRemoval:
+    path: str  # as the store knows it (absolute)
+    sheet_ids: list[str]  # the sheets the file held
+    removed: list[str]  # those that went (a sheet another file also holds stays)
+    chunks_deleted: int
+
+
+def known_file(path: str | Path, settings: Settings | None = None) -> str | None:
+    """The store's key for a file it holds (absolute and resolved), or None."""
+    settings = settings or Settings()
+    if not settings.sqlite_path.exists():
+        return None
+    key = _file_key(Path(path))
+    with FigureStore(settings.sqlite_path, read_only=True) as figures:
+        return key if figures.file_parts(key) else None
+
+
+def remove_file(path: str | Path, settings: Settings | None = None) -> FileRemoval:
+    """Drop a file from every index: all the sheets it holds (a binder's every sheet), except a
+    sheet another file holds too."""
+    from ingest.vectors import VectorStore
+
+    settings = settings or Settings()
+    key = _file_key(Path(path))
+    with store_lock(settings, "remove"), FigureStore(settings.sqlite_path) as figures:
+        held = [r.sheet_id for r in figures.file_parts(key)]
+        retired = figures.remove_file(key)
+        vectors = VectorStore(settings)
+        deleted = 0
+        for sheet_id in figures.retired():
+            if not figures.has_sheet(sheet_id):
+                deleted += vectors.delete_sheet(sheet_id)
+            figures.clear_retired(sheet_id)
+    return FileRemoval(key, list(dict.fromkeys(held)), [s for s in retired if s in held], deleted)
 
 
 class Store:

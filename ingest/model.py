@@ -13,6 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 SCHEMA = "sheet/1"
 
 Number = int | float
+SheetStatus = Literal["complete", "incomplete"]
+# What a cost figure is: a budget, a settled account, a plan or an actual. None: the template's one
+# figure per year (koriyama-*: the settled amount up to the evaluated year, the budget or plan after).
+CostBasis = Literal["予算", "決算", "計画", "実績"]
+BASIS_ORDER: tuple[str | None, ...] = (None, "決算", "実績", "予算", "計画")
 IndicatorKind = Literal["target", "activity", "outcome"]
 Stage = Literal["primary", "secondary"]
 SectionKey = Literal[
@@ -31,6 +36,8 @@ SectionKey = Literal[
     "other",
 ]
 RESULT_WORDS = ("継続", "拡充", "改善", "縮小", "統合", "休止", "廃止", "完了")
+# 実計区分 takes the result words and 新規 (a project's first year in the plan)
+PLAN_CATEGORY_WORDS = ("新規", *RESULT_WORDS)
 
 KIND_LABELS: dict[str, str] = {"target": "対象指標", "activity": "活動指標", "outcome": "成果指標"}
 STAGE_LABELS: dict[str, str] = {"primary": "一次評価", "secondary": "二次評価"}
@@ -77,8 +84,15 @@ class _Record(BaseModel):
 
 class Source(_Record):
     path: str
-    sha256: str
+    sha256: str  # of the whole file
     format: Literal["text", "pdf", "json"]
+    # Where the sheet stands in a file that holds several (a binder); all None for a file of one sheet.
+    part: int | None = Field(None, ge=1, description="the sheet's place in its file, 1-based")
+    parts: int | None = Field(None, ge=1, description="how many sheets the file holds")
+    pages: list[int] | None = Field(None, description="the PDF pages (1-based) the sheet spans")
+    chars: list[int] | None = Field(
+        None, min_length=2, max_length=2, description="[start, end) character range in the file's decoded text"
+    )
 
 
 class Project(_Record):
@@ -132,8 +146,19 @@ class Indicator(_Record):
         return next((v for v in self.values if v.fy == fy), None)
 
 
+class CostRow(_Record):
+    """One row of a cost table as the sheet labels it (フルコスト, 地方債, 正職員数 …), for one year."""
+
+    label: str
+    value: Number | None = None
+    unit: str | None = Field(None, description="as printed: 千円, 円, 人 …; money is not converted here")
+
+    _whole = field_validator("value")(_int_if_whole)
+
+
 class Cost(_Record):
     fy: int = Field(ge=1900, le=2200)
+    basis: CostBasis | None = None
     project_cost: Number | None = None
     personnel_cost: Number | None = None
     total_cost: Number | None = None
@@ -145,10 +170,19 @@ class Cost(_Record):
     unit_cost_total: Number | None = None
     unit_cost_general: Number | None = None
 
+    rows: list[CostRow] = Field(
+        default_factory=list, description="the sheet's own row labels with this year's values (generic layouts)"
+    )
+
     _whole = field_validator(*COST_FIELDS)(_int_if_whole)
 
     def is_empty(self) -> bool:
-        return all(getattr(self, f) is None for f in COST_FIELDS)
+        return all(getattr(self, f) is None for f in COST_FIELDS) and all(r.value is None for r in self.rows)
+
+    def row(self, label: str) -> CostRow | None:
+        """The sheet's own row by its label (spaces ignored)."""
+        key = "".join(label.split())
+        return next((r for r in self.rows if "".join(r.label.split()) == key), None)
 
 
 class Evaluation(_Record):
@@ -180,6 +214,9 @@ class Sheet(_Record):
     schema_: Literal["sheet/1"] = Field(SCHEMA, alias="schema")
     sheet_id: str
     template: str
+    status: SheetStatus = Field(
+        "complete", description="incomplete: the text stops before the sheet's end (a cut-off file or page)"
+    )
     source: Source | None = None
     municipality: str | None = None
     evaluation_fy: int | None = None
@@ -195,17 +232,22 @@ class Sheet(_Record):
 
     @model_validator(mode="after")
     def _consistent(self) -> Sheet:
-        years = [c.fy for c in self.costs]
-        if len(set(years)) != len(years):
-            raise ValueError(f"costs hold two rows for one fiscal year: {sorted(years)}")
-        self.costs.sort(key=lambda c: c.fy)
+        keys = [(c.fy, c.basis) for c in self.costs]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"costs hold two rows for one fiscal year and basis: {sorted(c.fy for c in self.costs)}")
+        self.costs.sort(key=lambda c: (c.fy, BASIS_ORDER.index(c.basis)))
         rows = [(i.kind, i.no) for i in self.indicators]
         if len(set(rows)) != len(rows):
             raise ValueError("two indicators share one kind and number")
         return self
 
-    def cost(self, fy: int) -> Cost | None:
-        return next((c for c in self.costs if c.fy == fy), None)
+    def cost(self, fy: int, basis: CostBasis | None = None) -> Cost | None:
+        """The year's cost row: of that basis when given, else the settled figure first
+        (no basis, 決算, 実績), then the budget or plan."""
+        rows = [c for c in self.costs if c.fy == fy]
+        if basis is not None:
+            return next((c for c in rows if c.basis == basis), None)
+        return min(rows, key=lambda c: BASIS_ORDER.index(c.basis), default=None)
 
     def to_json(self) -> str:
         return self.model_dump_json(by_alias=True, indent=1)

@@ -10,7 +10,8 @@ Crash safety rests on three rules:
   the new ones, never half of either;
 * a ``files`` row is ``pending`` from before the first vector is written until the transaction
   that writes the sheet's rows, which also marks it ``indexed``; the next build redoes pending
-  files. A sheet is in ``sheets`` only once its vectors are in Chroma;
+  files. A sheet is in ``sheets`` only once its vectors are in Chroma. A file that holds several
+  sheets (a binder) has one row per sheet, ``(path, part)``;
 * a sheet whose rows are dropped (replaced or removed) is queued in ``retired`` in that same
   transaction; its vectors are deleted afterwards and the queue entry cleared, so a crash in
   between is finished by the next build (:meth:`retired`).
@@ -28,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ingest.model import COST_FIELDS, Sheet
+from ingest.model import COST_FIELDS, Sheet, Source
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: binders (files by path and part), sheet status, cost basis and rows
 FileState = Literal["pending", "indexed"]
 
 _COST_COLUMNS = tuple(COST_FIELDS)
@@ -51,6 +52,9 @@ CREATE TABLE IF NOT EXISTS sheets (
     source_path    TEXT,
     source_sha256  TEXT,
     source_format  TEXT,
+    source_part    INTEGER,         -- the sheet's place in a binder (NULL: a file of one sheet)
+    source_pages   TEXT,            -- the pages it spans, "5-6" (NULL: not known)
+    status         TEXT NOT NULL DEFAULT 'complete',  -- or 'incomplete': the text stops early
     n_chunks       INTEGER NOT NULL DEFAULT 0,
     n_warnings     INTEGER NOT NULL DEFAULT 0,
     indexed_at     REAL NOT NULL,
@@ -60,14 +64,17 @@ CREATE INDEX IF NOT EXISTS sheets_project    ON sheets(project);
 CREATE INDEX IF NOT EXISTS sheets_department ON sheets(department, section);
 CREATE INDEX IF NOT EXISTS sheets_target_fy  ON sheets(target_fy);
 
--- one row per source file; a file points at the sheet its content became
+-- one row per sheet of a source file (part 1 for a file of one sheet); each points at the sheet
+-- its content became
 CREATE TABLE IF NOT EXISTS files (
-    path          TEXT PRIMARY KEY,  -- absolute, resolved
-    sha256        TEXT NOT NULL,     -- of the content being (or last) indexed
-    sheet_id      TEXT NOT NULL,     -- the sheet that content is (or becomes)
+    path          TEXT NOT NULL,     -- absolute, resolved
+    part          INTEGER NOT NULL DEFAULT 1,  -- the sheet's place in the file, 1-based
+    sha256        TEXT NOT NULL,     -- of the whole file being (or last) indexed
+    sheet_id      TEXT NOT NULL,     -- the sheet that part is (or becomes)
     state         TEXT NOT NULL CHECK (state IN ('pending', 'indexed')),
-    prev_sheet_id TEXT,              -- while pending: the sheet this file held before, to replace
-    updated_at    REAL NOT NULL
+    prev_sheet_id TEXT,              -- while pending: the sheet this part held before, to replace
+    updated_at    REAL NOT NULL,
+    PRIMARY KEY (path, part)
 );
 CREATE INDEX IF NOT EXISTS files_sheet ON files(sheet_id);
 CREATE INDEX IF NOT EXISTS files_state ON files(state);
@@ -110,13 +117,28 @@ CREATE TABLE IF NOT EXISTS indicator_milestones (
     PRIMARY KEY (indicator_id, ord)
 );
 
+-- basis: '' for a template's one figure a year, else 予算 / 決算 / 計画 / 実績 (generic layouts)
 CREATE TABLE IF NOT EXISTS costs (
     sheet_id TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
     fy       INTEGER NOT NULL,
+    basis    TEXT NOT NULL DEFAULT '',
     {", ".join(f"{c} NUMERIC" for c in _COST_COLUMNS)},
-    PRIMARY KEY (sheet_id, fy)
+    PRIMARY KEY (sheet_id, fy, basis)
 );
 CREATE INDEX IF NOT EXISTS costs_fy ON costs(fy);
+
+-- the sheet's own cost rows (フルコスト, 地方債, 正職員数 …) as printed, unit as printed
+CREATE TABLE IF NOT EXISTS cost_rows (
+    sheet_id TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
+    fy       INTEGER NOT NULL,
+    basis    TEXT NOT NULL DEFAULT '',
+    ord      INTEGER NOT NULL,
+    label    TEXT NOT NULL,
+    value    NUMERIC,
+    unit     TEXT,
+    PRIMARY KEY (sheet_id, fy, basis, ord)
+);
+CREATE INDEX IF NOT EXISTS cost_rows_label ON cost_rows(label);
 
 CREATE TABLE IF NOT EXISTS evaluations (
     sheet_id TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
@@ -150,6 +172,26 @@ CREATE INDEX IF NOT EXISTS sections_key ON sections(key);
 """
 
 
+# Version 1 → 2, in one transaction: files gain their part, costs their basis, sheets their status.
+_MIGRATE_V1 = f"""
+ALTER TABLE sheets ADD COLUMN source_part INTEGER;
+ALTER TABLE sheets ADD COLUMN source_pages TEXT;
+ALTER TABLE sheets ADD COLUMN status TEXT NOT NULL DEFAULT 'complete';
+ALTER TABLE files RENAME TO files_v1;
+DROP INDEX IF EXISTS files_sheet;
+DROP INDEX IF EXISTS files_state;
+ALTER TABLE costs RENAME TO costs_v1;
+DROP INDEX IF EXISTS costs_fy;
+{_SCHEMA}
+INSERT INTO files (path, part, sha256, sheet_id, state, prev_sheet_id, updated_at)
+    SELECT path, 1, sha256, sheet_id, state, prev_sheet_id, updated_at FROM files_v1;
+INSERT INTO costs (sheet_id, fy, basis, {", ".join(_COST_COLUMNS)})
+    SELECT sheet_id, fy, '', {", ".join(_COST_COLUMNS)} FROM costs_v1;
+DROP TABLE files_v1;
+DROP TABLE costs_v1;
+"""
+
+
 @dataclass(frozen=True)
 class FileRecord:
     path: str
@@ -158,12 +200,14 @@ class FileRecord:
     state: FileState
     prev_sheet_id: str | None
     updated_at: float
+    part: int = 1
 
 
 @dataclass(frozen=True)
 class SheetSummary:
     sheet_id: str
     template: str
+    status: str  # complete | incomplete
     municipality: str | None
     project: str | None
     department: str | None
@@ -174,6 +218,14 @@ class SheetSummary:
     n_chunks: int
     n_warnings: int
     indexed_at: float
+    source_part: int | None = None
+    source_pages: str | None = None
+
+
+_SUMMARY_COLUMNS = (
+    "sheet_id, template, status, municipality, project, department, section, target_fy, evaluation_fy, "
+    "source_path, n_chunks, n_warnings, indexed_at, source_part, source_pages"
+)
 
 
 @dataclass(frozen=True)
@@ -193,6 +245,24 @@ class StoreError(Exception):
     """The figures database cannot be used (missing when opened read-only, newer schema, …)."""
 
 
+def _upgrade(path: Path, busy_timeout: float) -> None:
+    """Bring an older store up to this schema before opening it read-only (the assistant may
+    open a store no build has touched since sheetqa was upgraded). Leaves a newer one alone."""
+    try:
+        probe = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=busy_timeout)
+        try:
+            row = probe.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError:
+        return  # not a store: _check_version says so
+    if row is not None and int(row[0]) < SCHEMA_VERSION:
+        try:
+            FigureStore(path, busy_timeout=busy_timeout).close()
+        except sqlite3.OperationalError as e:  # a read-only file or folder: say what to do
+            raise StoreError(f"{path} needs an upgrade (schema {row[0]}); run python -m ingest build once ({e})") from None
+
+
 class FigureStore:
     """One SQLite connection to ``<store>/figures.sqlite3``. Not shared between threads."""
 
@@ -202,6 +272,7 @@ class FigureStore:
         if read_only:
             if not self.path.exists():
                 raise StoreError(f"no figures database at {self.path} (build the store first)")
+            _upgrade(self.path, busy_timeout)
             uri = f"{self.path.resolve().as_uri()}?mode=ro"
             self.db = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None)
         else:
@@ -247,111 +318,152 @@ class FigureStore:
     def _migrate(self) -> None:
         # executescript() runs its own statements; the explicit BEGIN/COMMIT makes the schema
         # appear whole or not at all (IF NOT EXISTS makes a re-run a no-op)
+        has_meta = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() if has_meta else None
+        if row is not None and int(row["value"]) > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer sheetqa (schema {row['value']} > {SCHEMA_VERSION})")
+        if row is not None and int(row["value"]) == 1:
+            # a store of the one-sheet-per-file era: rebuilt in place, whole or not at all
+            self.db.executescript(
+                f"BEGIN IMMEDIATE;\n{_MIGRATE_V1}\n"
+                f"UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version';\nCOMMIT;"
+            )
+            return
         self.db.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}\nCOMMIT;")
         with self._tx() as db:
             row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
                 db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(row["value"]) > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path} was written by a newer sheetqa (schema {row['value']} > {SCHEMA_VERSION})"
-                )
 
     def _check_version(self) -> None:
         try:
             row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path} is not a sheetqa figures database ({e})") from None
-        if row is None or int(row["value"]) > SCHEMA_VERSION:
+        if row is None or int(row["value"]) != SCHEMA_VERSION:
             raise StoreError(f"{self.path}: unsupported schema version {row and row['value']}")
 
     # ------------------------------------------------------------------ files
 
-    def file(self, path: str) -> FileRecord | None:
-        row = self.db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+    def file(self, path: str, part: int = 1) -> FileRecord | None:
+        row = self.db.execute("SELECT * FROM files WHERE path = ? AND part = ?", (path, part)).fetchone()
         return FileRecord(**dict(row)) if row else None
+
+    def file_parts(self, path: str) -> list[FileRecord]:
+        """Every row of one file (one per sheet it holds), in part order."""
+        rows = self.db.execute("SELECT * FROM files WHERE path = ? ORDER BY part", (path,)).fetchall()
+        return [FileRecord(**dict(r)) for r in rows]
 
     def files(self, state: FileState | None = None) -> list[FileRecord]:
         if state is None:
-            rows = self.db.execute("SELECT * FROM files ORDER BY path").fetchall()
+            rows = self.db.execute("SELECT * FROM files ORDER BY path, part").fetchall()
         else:
-            rows = self.db.execute("SELECT * FROM files WHERE state = ? ORDER BY path", (state,)).fetchall()
+            rows = self.db.execute("SELECT * FROM files WHERE state = ? ORDER BY path, part", (state,)).fetchall()
         return [FileRecord(**dict(r)) for r in rows]
 
     def files_of(self, sheet_id: str) -> list[FileRecord]:
-        rows = self.db.execute("SELECT * FROM files WHERE sheet_id = ? ORDER BY path", (sheet_id,))
+        rows = self.db.execute("SELECT * FROM files WHERE sheet_id = ? ORDER BY path, part", (sheet_id,))
         return [FileRecord(**dict(r)) for r in rows]
 
-    def mark_pending(self, path: str, sha256: str, sheet_id: str) -> FileRecord:
-        """Record that ``path`` is about to be (re)indexed as ``sheet_id``; call before any vector write.
+    def mark_pending(self, path: str, sha256: str, sheet_id: str, part: int = 1) -> FileRecord:
+        """Record that part ``part`` of ``path`` is about to be (re)indexed as ``sheet_id``; call
+        before any vector write.
 
-        ``prev_sheet_id`` remembers the sheet the file last held *indexed*, across repeated
+        ``prev_sheet_id`` remembers the sheet the part last held *indexed*, across repeated
         crashes, so the final commit knows what it replaces. A pending attempt for different
         content that never committed may have left vectors: that sheet is queued in ``retired``.
         """
         now = time.time()
         with self._tx() as db:
-            old = db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+            old = db.execute("SELECT * FROM files WHERE path = ? AND part = ?", (path, part)).fetchone()
             prev = None
             if old is not None:
                 prev = old["sheet_id"] if old["state"] == "indexed" else old["prev_sheet_id"]
                 if old["state"] == "pending" and old["sheet_id"] != sheet_id:
-                    self._retire_if_unused(db, old["sheet_id"], ignore_path=path, drop_rows=False)
+                    self._retire_if_unused(db, old["sheet_id"], ignore=(path, part), drop_rows=False)
             if prev == sheet_id:
                 prev = None
             db.execute(
-                "INSERT INTO files (path, sha256, sheet_id, state, prev_sheet_id, updated_at) "
-                "VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT(path) DO UPDATE SET "
+                "INSERT INTO files (path, part, sha256, sheet_id, state, prev_sheet_id, updated_at) "
+                "VALUES (?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT(path, part) DO UPDATE SET "
                 "sha256 = excluded.sha256, sheet_id = excluded.sheet_id, state = 'pending', "
                 "prev_sheet_id = excluded.prev_sheet_id, updated_at = excluded.updated_at",
-                (path, sha256, sheet_id, prev, now),
+                (path, part, sha256, sheet_id, prev, now),
             )
-        rec = self.file(path)
+        rec = self.file(path, part)
         assert rec is not None
         return rec
 
-    def mark_indexed(self, path: str, sha256: str, sheet_id: str) -> list[str]:
-        """Point ``path`` at an already indexed sheet (same content found at another path).
+    def mark_indexed(
+        self, path: str, sha256: str, sheet_id: str, part: int = 1, keep: frozenset[str] = frozenset()
+    ) -> list[str]:
+        """Point part ``part`` of ``path`` at an already indexed sheet (the same content found at
+        another path, or a binder's sheet that did not change).
 
-        Returns the sheets retired by this (the file's previous sheet, if nothing else uses it).
+        Returns the sheets retired by this (the part's previous sheet, if nothing else uses it and
+        it is not in ``keep``: a sheet the binder still holds at another place).
         """
         with self._tx() as db:
-            return self._set_file_indexed(db, path, sha256, sheet_id)
+            return self._set_file_indexed(db, path, part, sha256, sheet_id, keep)
 
     def forget_file(self, path: str) -> list[str]:
-        """Drop a file's row (its file is gone); retire what only it held. Returns retired ids."""
+        """Drop a vanished file's pending rows (an interrupted build's, whose file is gone); the
+        vectors that attempt may have written are orphans and are retired. Returns retired ids."""
         with self._tx() as db:
-            old = db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
-            if old is None:
-                return []
-            db.execute("DELETE FROM files WHERE path = ?", (path,))
-            retired = []
-            if old["state"] == "pending":
-                # the attempt never committed: its vectors (if any) are orphans
-                retired += self._retire_if_unused(db, old["sheet_id"], ignore_path=path, drop_rows=False)
+            olds = db.execute("SELECT * FROM files WHERE path = ? AND state = 'pending'", (path,)).fetchall()
+            db.execute("DELETE FROM files WHERE path = ? AND state = 'pending'", (path,))
+            retired: list[str] = []
+            for old in olds:
+                retired += self._retire_if_unused(db, old["sheet_id"], drop_rows=False)
             return retired
 
-    def _set_file_indexed(self, db: sqlite3.Connection, path: str, sha256: str, sheet_id: str) -> list[str]:
-        old = db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+    def remove_file(self, path: str) -> list[str]:
+        """Drop every row of a file and retire each sheet no other file holds. Returns retired ids."""
+        with self._tx() as db:
+            olds = db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchall()
+            db.execute("DELETE FROM files WHERE path = ?", (path,))
+            retired: list[str] = []
+            for old in olds:
+                for gone in {old["sheet_id"], old["prev_sheet_id"]} - {None}:
+                    retired += self._retire_if_unused(db, gone)
+            return list(dict.fromkeys(retired))
+
+    def drop_parts(self, path: str, keep: int) -> list[str]:
+        """A binder now holds ``keep`` sheets: drop its rows beyond that and retire what only they held."""
+        with self._tx() as db:
+            olds = db.execute("SELECT * FROM files WHERE path = ? AND part > ?", (path, keep)).fetchall()
+            db.execute("DELETE FROM files WHERE path = ? AND part > ?", (path, keep))
+            retired: list[str] = []
+            for old in olds:
+                for gone in {old["sheet_id"], old["prev_sheet_id"]} - {None}:
+                    retired += self._retire_if_unused(db, gone)
+            return list(dict.fromkeys(retired))
+
+    def _set_file_indexed(
+        self, db: sqlite3.Connection, path: str, part: int, sha256: str, sheet_id: str,
+        keep: frozenset[str] = frozenset(),
+    ) -> list[str]:
+        old = db.execute("SELECT * FROM files WHERE path = ? AND part = ?", (path, part)).fetchone()
         db.execute(
-            "INSERT INTO files (path, sha256, sheet_id, state, prev_sheet_id, updated_at) "
-            "VALUES (?, ?, ?, 'indexed', NULL, ?) ON CONFLICT(path) DO UPDATE SET "
+            "INSERT INTO files (path, part, sha256, sheet_id, state, prev_sheet_id, updated_at) "
+            "VALUES (?, ?, ?, ?, 'indexed', NULL, ?) ON CONFLICT(path, part) DO UPDATE SET "
             "sha256 = excluded.sha256, sheet_id = excluded.sheet_id, state = 'indexed', "
             "prev_sheet_id = NULL, updated_at = excluded.updated_at",
-            (path, sha256, sheet_id, time.time()),
+            (path, part, sha256, sheet_id, time.time()),
         )
         retired: list[str] = []
         if old is not None:
-            for gone in {old["sheet_id"], old["prev_sheet_id"]} - {None, sheet_id}:
+            for gone in {old["sheet_id"], old["prev_sheet_id"]} - {None, sheet_id} - keep:
                 retired += self._retire_if_unused(db, gone)
         return retired
 
     def _retire_if_unused(
-        self, db: sqlite3.Connection, sheet_id: str, ignore_path: str | None = None, drop_rows: bool = True
+        self, db: sqlite3.Connection, sheet_id: str, ignore: tuple[str, int] | None = None, drop_rows: bool = True
     ) -> list[str]:
         """Retire ``sheet_id`` (rows dropped, vectors queued for deletion) unless a file still holds it."""
+        path, part = ignore if ignore is not None else (None, None)
         users = db.execute(
-            "SELECT COUNT(*) FROM files WHERE sheet_id = ? AND path IS NOT ?", (sheet_id, ignore_path)
+            "SELECT COUNT(*) FROM files WHERE sheet_id = ? AND NOT (path IS ? AND part IS ?)", (sheet_id, path, part)
         ).fetchone()[0]
         if users:
             return []
@@ -363,25 +475,27 @@ class FigureStore:
 
     # ------------------------------------------------------------------ sheets: write
 
-    def put_sheet(self, sheet: Sheet, path: str, sha256: str, n_chunks: int) -> list[str]:
-        """Write every row of ``sheet`` and mark ``path`` indexed, in one transaction.
+    def put_sheet(self, sheet: Sheet, path: str, sha256: str, n_chunks: int, part: int = 1) -> list[str]:
+        """Write every row of ``sheet`` and mark part ``part`` of ``path`` indexed, in one transaction.
 
-        Replaces the sheet's rows if it was there already, and drops the sheet the file held
+        Replaces the sheet's rows if it was there already, and drops the sheet the part held
         before (unless another file still holds it). Returns the sheet ids retired, whose
         vectors the caller must now delete (then :meth:`clear_retired`).
         """
         with self._tx() as db:
             db.execute("DELETE FROM sheets WHERE sheet_id = ?", (sheet.sheet_id,))
             self._insert_sheet(db, sheet, n_chunks)
-            return self._set_file_indexed(db, path, sha256, sheet.sheet_id)
+            return self._set_file_indexed(db, path, part, sha256, sheet.sheet_id)
 
     def _insert_sheet(self, db: sqlite3.Connection, sheet: Sheet, n_chunks: int) -> None:
         src = sheet.source
         p = sheet.project
+        pages = src.pages if src else None
         db.execute(
             "INSERT INTO sheets (sheet_id, template, municipality, evaluation_fy, target_fy, project, "
-            "department, section, source_path, source_sha256, source_format, n_chunks, n_warnings, "
-            "indexed_at, canonical_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "department, section, source_path, source_sha256, source_format, source_part, source_pages, "
+            "status, n_chunks, n_warnings, indexed_at, canonical_json) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 sheet.sheet_id,
                 sheet.template,
@@ -394,6 +508,9 @@ class FigureStore:
                 src.path if src else None,
                 src.sha256 if src else None,
                 src.format if src else None,
+                src.part if src else None,
+                (f"{pages[0]}" if len(pages) == 1 else f"{pages[0]}-{pages[-1]}") if pages else None,
+                sheet.status,
                 n_chunks,
                 len(sheet.warnings),
                 time.time(),
@@ -417,9 +534,14 @@ class FigureStore:
                 [(iid, n, m.kind, m.fy, m.value) for n, m in enumerate(ind.milestones)],
             )
         db.executemany(
-            f"INSERT INTO costs (sheet_id, fy, {', '.join(_COST_COLUMNS)}) "
-            f"VALUES (?, ?, {', '.join('?' for _ in _COST_COLUMNS)})",
-            [(sheet.sheet_id, c.fy, *(getattr(c, f) for f in _COST_COLUMNS)) for c in sheet.costs],
+            f"INSERT INTO costs (sheet_id, fy, basis, {', '.join(_COST_COLUMNS)}) "
+            f"VALUES (?, ?, ?, {', '.join('?' for _ in _COST_COLUMNS)})",
+            [(sheet.sheet_id, c.fy, c.basis or "", *(getattr(c, f) for f in _COST_COLUMNS)) for c in sheet.costs],
+        )
+        db.executemany(
+            "INSERT INTO cost_rows (sheet_id, fy, basis, ord, label, value, unit) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(sheet.sheet_id, c.fy, c.basis or "", n, r.label, r.value, r.unit)
+             for c in sheet.costs for n, r in enumerate(c.rows)],
         )
         db.executemany(
             "INSERT INTO evaluations (sheet_id, stage, result, score_scale, score_fairness, "
@@ -437,6 +559,25 @@ class FigureStore:
             "INSERT INTO sections (sheet_id, ord, key, label, text) VALUES (?, ?, ?, ?, ?)",
             [(sheet.sheet_id, n, s.key, s.label, s.text) for n, s in enumerate(sheet.sections)],
         )
+
+    def update_source(self, sheet_id: str, source: Source) -> None:
+        """Record where an unchanged sheet now stands (a binder's sheet that moved): its canonical
+        JSON and source columns only; its figures and chunks are the same."""
+        row = self.db.execute("SELECT canonical_json FROM sheets WHERE sheet_id = ?", (sheet_id,)).fetchone()
+        if row is None:
+            return
+        sheet = Sheet.from_json(row[0])
+        if sheet.source == source:
+            return
+        sheet.source = source
+        pages = source.pages
+        with self._tx() as db:
+            db.execute(
+                "UPDATE sheets SET canonical_json = ?, source_path = ?, source_sha256 = ?, source_part = ?, "
+                "source_pages = ? WHERE sheet_id = ?",
+                (sheet.to_json(), source.path, source.sha256, source.part,
+                 (f"{pages[0]}" if len(pages) == 1 else f"{pages[0]}-{pages[-1]}") if pages else None, sheet_id),
+            )
 
     def remove_sheet(self, sheet_id: str) -> bool:
         """Drop a sheet's rows and the files that held it; queue its vectors for deletion.
@@ -471,18 +612,13 @@ class FigureStore:
 
     def list_sheets(self) -> list[SheetSummary]:
         rows = self.db.execute(
-            "SELECT sheet_id, template, municipality, project, department, section, target_fy, "
-            "evaluation_fy, source_path, n_chunks, n_warnings, indexed_at FROM sheets "
-            "ORDER BY department, section, project, target_fy, sheet_id"
+            f"SELECT {_SUMMARY_COLUMNS} FROM sheets "
+            "ORDER BY department, section, project, target_fy, source_path, source_part, sheet_id"
         )
         return [SheetSummary(**dict(r)) for r in rows]
 
     def summary(self, sheet_id: str) -> SheetSummary | None:
-        row = self.db.execute(
-            "SELECT sheet_id, template, municipality, project, department, section, target_fy, "
-            "evaluation_fy, source_path, n_chunks, n_warnings, indexed_at FROM sheets WHERE sheet_id = ?",
-            (sheet_id,),
-        ).fetchone()
+        row = self.db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM sheets WHERE sheet_id = ?", (sheet_id,)).fetchone()
         return SheetSummary(**dict(row)) if row else None
 
     def get_sheet(self, sheet_id: str) -> Sheet | None:

@@ -18,12 +18,20 @@ def _n(v: Number | None) -> str:
 def render(sheet: Sheet) -> RenderableType:
     p = sheet.project
     years = f"{sheet.target_fy}年度（{era_label(sheet.target_fy)}）実施分" if sheet.target_fy else "年度不明"
+    src = sheet.source
+    where = ""
+    if src is not None and src.part is not None:
+        pages = f"、{src.pages[0]}–{src.pages[-1]}ページ" if src.pages and len(src.pages) > 1 else \
+            f"、{src.pages[0]}ページ" if src.pages else ""
+        where = f"・{src.parts}シート中の{src.part}番目{pages}"
     head = Text.assemble(
         (p.name or "（事業名不明）", "bold"), "  ",
         " ".join(x for x in (sheet.municipality, p.department, p.section) if x), "\n",
-        f"{years}・テンプレート {sheet.template}・ID {sheet.sheet_id}",
+        f"{years}・テンプレート {sheet.template}・ID {sheet.sheet_id}{where}",
     )
     parts: list[RenderableType] = [head]
+    if sheet.status == "incomplete":
+        parts.append(Text("このシートは途中で終わっています（incomplete）: 読み取れた部分だけです", style="bold yellow"))
 
     fys = sorted({v.fy for i in sheet.indicators for v in i.values})
     if fys:
@@ -44,11 +52,18 @@ def render(sheet: Sheet) -> RenderableType:
         t = Table(title="事業費（千円、単位コストは円）", title_justify="left")
         t.add_column("項目")
         for c in sheet.costs:
-            t.add_column(str(c.fy), justify="right")
+            t.add_column(f"{c.fy}{c.basis or ''}", justify="right")
         for f, label in COST_FIELDS.items():
             row = [getattr(c, f) for c in sheet.costs]
             if any(v is not None for v in row):
                 t.add_row(label, *(_n(v) for v in row))
+        labels = list(dict.fromkeys(r.label for c in sheet.costs for r in c.rows))
+        for label in labels:  # a generic sheet's own rows, as printed (their unit on each cell)
+            cells = []
+            for c in sheet.costs:
+                r = c.row(label)
+                cells.append("" if r is None or r.value is None else f"{_n(r.value)}{r.unit or ''}")
+            t.add_row(label, *cells)
         parts.append(t)
 
     for e in sheet.evaluations:

@@ -370,3 +370,57 @@ def test_round_trip_through_the_parser(tmp_path):
                                lambda e: S.from_json((tmp_path / e["truth"]).read_bytes()),
                                lambda e: str(tmp_path / e["file"]))
     assert report.passed, grade.format_report(report)
+
+
+# --- H27 sheets, other layouts and binders (issue #13) ------------------------------------------
+
+
+def test_h27_generic_and_binders_are_written_with_truth(tmp_path):
+    manifest = corpus.write_corpus(tmp_path, n=24, seed=3, pdf_share=0.0, cp932_share=0.0,
+                                   h27=6, generic=8, binders=6, binder_size=4)
+    kinds = {}
+    for e in manifest:
+        kinds.setdefault(e["kind"], []).append(e)
+        for truth in e.get("truths", [e["truth"]]):
+            assert (tmp_path / truth).exists()
+        assert (tmp_path / e["file"]).exists()
+    assert len(kinds["koriyama-h27"]) == 6 and len(kinds["generic"]) == 8
+    assert {e["style"] for e in kinds["binder"]} == set(corpus.BINDER_STYLES)
+    assert all(len(e["truths"]) == 4 for e in kinds["binder"])
+    from ingest.model import Sheet as S
+
+    h27 = S.from_json((tmp_path / kinds["koriyama-h27"][0]["truth"]).read_bytes())
+    assert h27.template == "koriyama-h27" and h27.target_fy in (2015, 2016)
+    gen = S.from_json((tmp_path / kinds["generic"][0]["truth"]).read_bytes())
+    assert gen.template == "generic" and all(c.basis and c.rows for c in gen.costs)
+    # every layout of the generic sheets and every trap of the H27 sheets is represented
+    layouts = {b for e in kinds["generic"] for b in e["blemishes"]}
+    assert layouts == {f"layout: {x}" for x in corpus.GENERIC_LAYOUTS}
+    # deterministic: the same arguments write the same bytes
+    again = corpus.write_corpus(tmp_path / "again", n=24, seed=3, pdf_share=0.0, cp932_share=0.0,
+                                h27=6, generic=8, binders=6, binder_size=4)
+    for a, b in zip(manifest, again, strict=True):
+        assert (tmp_path / a["file"]).read_bytes() == (tmp_path / "again" / b["file"]).read_bytes()
+
+
+def test_h27_traps_all_appear():
+    traps = {t for s in corpus.h27_specs(60, 1) for t in s.traps}
+    assert traps == set(corpus.H27_TRAPS)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _parser_importable(), reason="the parser cannot be imported")
+def test_check_covers_h27_generic_and_binders(tmp_path):
+    """What `python -m eval corpus --check` grades: every kind, binders sheet by sheet."""
+    from ingest.model import Sheet as S
+    from ingest.parse import parse_file, parse_sheets
+
+    manifest = corpus.write_corpus(tmp_path, n=24, seed=2, pdf_share=0.0, cp932_share=0.0,
+                                   h27=12, generic=12, binders=6, binder_size=4)
+    report = grade.grade_files(manifest, parse_file,
+                               lambda e: S.from_json((tmp_path / e["truth"]).read_bytes()),
+                               lambda e: str(tmp_path / e["file"]), parse_many=parse_sheets)
+    formats = report.by_format()
+    assert {"koriyama-h27", "generic", "binder-text", "binder-pdf"} <= formats.keys()
+    assert sum(1 for g in report.grades if g.file.startswith("binders/")) == 24
+    assert report.passed, grade.format_report(report)

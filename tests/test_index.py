@@ -309,3 +309,93 @@ def test_second_build_waits_when_asked(tmp_path: Path) -> None:
         waited = time.monotonic() - started
     holder.join()
     assert 0.2 < waited < 9
+
+
+# ----------------------------------------------------------------------------- binders
+
+
+def _binder(tmp_path: Path, texts: list[str], name: str = "bu.txt") -> Path:
+    from eval import corpus
+
+    path = tmp_path / name
+    path.write_text(corpus.bind(texts, "h27_formfeed"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def h27_texts() -> list[str]:
+    from eval import corpus
+
+    return [s.text for s in corpus.h27_specs(5, 31)]
+
+
+def test_binder_indexes_each_sheet_and_reindexes_only_what_changed(tmp_path: Path, h27_texts) -> None:
+    settings = _settings(tmp_path / "store")
+    path = _binder(tmp_path, h27_texts)
+    embedding, counter = counting_embedding()
+    report = build([path], settings, embedding=embedding)
+    assert report.ok and report.count()["indexed"] == 5
+    assert [(r.part, r.parts, r.pages) for r in report.files] == [(k, 5, str(k)) for k in range(1, 6)]
+    assert report.binders == {str(path): 5}
+    ids = _check_consistent(settings, 5)
+    assert len(ids) == 5
+
+    # one sheet edited, one removed: only the edited one is embedded; the removed one goes
+    edited = list(h27_texts)
+    edited[1] = edited[1].replace("○事業概要", "○事業概要\n", 1).replace("を行う。", "を行っている。", 1)
+    assert edited[1] != h27_texts[1]
+    dropped_text = edited.pop(3)
+    path.write_text(_binder(tmp_path, edited, "tmp.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    embedding, counter = counting_embedding()
+    report = build([path], settings, embedding=embedding)
+    statuses = [(r.part, r.status) for r in report.files]
+    assert statuses == [(1, "unchanged"), (2, "replaced"), (3, "unchanged"), (4, "unchanged")]
+    assert counter.texts == report.files[1].embedded >= 1
+    dropped = [d for r in report.files for d in r.dropped]
+    ids_after = _check_consistent(settings, 4)
+    assert len(dropped) == 1 and dropped[0] not in ids_after
+    with Store(settings) as store:
+        names = {store.get_sheet(i).project.name for i in ids_after}
+        assert not any(n in dropped_text.split("\n")[:12] for n in names if n)
+        moved = store.get_sheet(report.files[3].sheet_id)
+        assert moved.source.part == 4 and moved.source.pages == [4]  # it moved up one place
+
+    # unchanged file: nothing parsed, nothing embedded
+    embedding, counter = counting_embedding()
+    report = build([path], settings, embedding=embedding)
+    assert report.count()["unchanged"] == 4 and counter.calls == 0
+
+
+def test_removing_a_binder_removes_every_sheet(tmp_path: Path, h27_texts) -> None:
+    from ingest.index import remove_file
+
+    settings = _settings(tmp_path / "store")
+    path = _binder(tmp_path, h27_texts[:3])
+    embedding, _ = counting_embedding()
+    build([path], settings, embedding=embedding)
+    result = remove_file(path, settings)
+    assert len(result.removed) == 3 and result.chunks_deleted > 0
+    _check_consistent(settings, 0)
+    assert list_sheets(settings) == []
+
+
+def test_build_and_list_report_binders_and_incomplete_sheets(tmp_path: Path, h27_texts) -> None:
+    from eval import corpus
+
+    store = tmp_path / "store"
+    r7 = [corpus.render_text(s) for s in corpus.generate(2, 13, 0.0, 0.0)]
+    cut = r7[1][: len(r7[1]) // 4]  # a sheet that stops early
+    path = tmp_path / "mixed.txt"
+    path.write_text(corpus.bind([r7[0], cut], "r7_formfeed"), encoding="utf-8")
+    env = subprocess_env()
+    proc = subprocess.run([sys.executable, "-m", "ingest", "build", str(path), "--store", str(store)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert f"{path}: 2 sheets" in proc.stdout
+    assert "incomplete" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "ingest", "list", "--store", str(store)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert "[incomplete]" in proc.stdout and "1 incomplete" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "ingest", "remove", str(path), "--store", str(store)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "2 sheets" in proc.stdout, proc.stderr

@@ -317,3 +317,92 @@ def test_truncated_seed_is_an_error(seed_text, tmp_path):
     with pytest.raises(SheetError) as info:
         parse_file(path)
     assert "cut.txt" in str(info.value) and "\n" not in str(info.value)
+
+
+# ── sheets that stop early, and names that must be checked (issue #13) ──────────────────
+
+
+def _names(expected: dict) -> dict[tuple[str, int], str]:
+    return {(i["kind"], i["no"]): i["name"] for i in expected["indicators"]}
+
+
+def test_first_kilobyte_and_a_half_is_incomplete_and_invents_no_names(seed_text, seed_expected, tmp_path):
+    """The issue's example: the seed's first 1.5 KB (cut inside a character) is stored as
+    incomplete; its figures are kept, no indicator gets a name it does not print."""
+    path = tmp_path / "cut.txt"
+    path.write_bytes(seed_text.encode("utf-8")[:1536])
+    sheet = parse_file(path)
+    assert sheet.status == "incomplete"
+    assert all(i.name is None for i in sheet.indicators)
+    assert len(sheet.indicators) == 7
+    assert sheet.cost(2024).total_cost == 66671
+    assert any("途中で終わっています" in w for w in sheet.warnings)
+    assert any("文字の途中で切れています" in w for w in sheet.warnings)
+
+
+@pytest.mark.parametrize("cut", range(1200, 11400, 600))
+def test_cut_anywhere_never_invents(cut, seed_text, seed_expected, tmp_path):
+    truth = _names(seed_expected)
+    path = tmp_path / "cut.txt"
+    path.write_text(seed_text[:cut], encoding="utf-8")
+    try:
+        sheet = parse_file(path)
+    except SheetError:
+        return  # nothing readable yet: refused, with a reason
+    for ind in sheet.indicators:
+        assert ind.name is None or ind.name == truth[(ind.kind, ind.no)], (cut, ind.label, ind.name)
+    assert sheet.project.name in (None, seed_expected["project"]["name"])
+    if cut < len(seed_text) - 1500:
+        assert sheet.status == "incomplete"
+
+
+def test_whole_seed_is_complete(seed_text, tmp_path):
+    assert parse_text(seed_text, tmp_path).status == "complete"
+
+
+def test_a_missing_middle_is_incomplete(seed_text, tmp_path):
+    """A page lost from the middle (the name block and the analysis boxes): incomplete."""
+    lines = seed_text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.strip() == "４　活動指標")
+    end = next(i for i, line in enumerate(lines) if line.strip() == "一次評価コメント")
+    sheet = parse_text("\n".join(lines[:start] + lines[end:]), tmp_path)
+    assert sheet.status == "incomplete"
+    assert len(sheet.indicators) == 7
+
+
+def _swap_lines(text: str, a: str, b: str) -> str:
+    return text.replace(f"\n{a}\n", "\n@@A@@\n").replace(f"\n{b}\n", f"\n{a}\n").replace("\n@@A@@\n", f"\n{b}\n")
+
+
+def test_names_out_of_their_usual_order_are_read_by_what_the_prose_says(seed_text, seed_expected, tmp_path):
+    """成果指標②/③'s names printed in each other's place: the analysis says 「キャッシュレス決済の
+    利用件数」は計画値を下回った, which only 成果指標③'s figures do."""
+    text = _swap_lines(seed_text, "キャッシュレス決済の利用件数", "オンライン申請件数")
+    sheet = parse_text(text, tmp_path)
+    assert_all_cells(seed_expected, sheet, "o2/o3 names swapped in the text")
+
+
+def test_a_name_placement_the_sheet_contradicts_is_a_warning(seed_text, seed_expected, tmp_path):
+    """成果指標① and ③'s names swapped in the layout: the place says one thing, the prose another;
+    whatever is stored, the rows involved are named in a warning."""
+    o1 = expected_indicator(seed_expected, ("outcome", 1))["name"]
+    o3 = expected_indicator(seed_expected, ("outcome", 3))["name"]
+    sheet = parse_text(_swap_lines(seed_text, o1, o3), tmp_path)
+    truth = _names(seed_expected)
+    for ind in sheet.indicators:
+        if ind.name != truth[(ind.kind, ind.no)]:
+            assert any(ind.label in w and "確かめられません" in w for w in sheet.warnings), ind.label
+
+
+def test_an_empty_first_activity_row_shifts_no_numbering(seed_text, seed_expected, tmp_path):
+    """活動指標① empty (its row and name not printed): the other rows keep their numbers, and the
+    reading says it considered the alternative."""
+    text, expected = drop_indicators(seed_text, seed_expected, [("activity", 1)])
+    sheet = parse_text(text, tmp_path)
+    assert_all_cells(expected, sheet, "no 活動指標①")
+    assert [i.label for i in sheet.indicators if i.kind == "activity"] == ["活動指標②", "活動指標③"]
+
+
+def test_every_seed_name_is_confirmed(seed_text, tmp_path):
+    sheet = parse_text(seed_text, tmp_path)
+    assert not [w for w in sheet.warnings if "確かめられません" in w]

@@ -161,3 +161,90 @@ def test_abandoned_pending_attempt_is_retired(store: FigureStore) -> None:
     store.mark_pending("/x.txt", "bb" * 32, "second-try")  # the file changed before any commit
     assert store.retired() == ["first-try"]  # its vectors, if any, must go
     assert store.forget_file("/x.txt") == ["second-try"]
+
+
+# ── schema 2: binders, status, cost basis and rows (issue #13) ──────────────────────────
+
+
+def _generic_sheet() -> Sheet:
+    from ingest.model import Cost, CostRow, Project
+
+    return Sheet(
+        sheet_id="gen1", template="generic", status="incomplete",
+        project=Project(name="地域防災訓練推進事業"),
+        costs=[
+            Cost(fy=2016, basis="決算", project_cost=1280,
+                 rows=[CostRow(label="フルコスト", value=5400, unit="千円"), CostRow(label="正職員数", value=0.5, unit="人")]),
+            Cost(fy=2016, basis="予算", project_cost=1300, rows=[CostRow(label="フルコスト", value=5450, unit="千円")]),
+        ],
+    )
+
+
+def test_cost_basis_rows_and_status_round_trip(store: FigureStore) -> None:
+    sheet = _generic_sheet()
+    store.put_sheet(sheet, "/bu.txt", "ab" * 32, 3, part=2)
+    assert store.get_sheet("gen1") == sheet
+    [summary] = store.list_sheets()
+    assert summary.status == "incomplete" and summary.template == "generic"
+    rows = store.query("SELECT fy, basis, project_cost FROM costs WHERE sheet_id = 'gen1' ORDER BY basis")
+    assert [tuple(r) for r in rows] == [(2016, "予算", 1300), (2016, "決算", 1280)]
+    full = store.query("SELECT basis, value, unit FROM cost_rows WHERE label = 'フルコスト' ORDER BY basis")
+    assert [tuple(r) for r in full] == [("予算", 5450, "千円"), ("決算", 5400, "千円")]
+    assert store.file("/bu.txt", 2).sheet_id == "gen1" and store.file("/bu.txt") is None
+
+
+def test_a_binder_is_one_row_per_sheet_and_goes_whole(store: FigureStore, sheets: list[Sheet]) -> None:
+    sha = "cd" * 32
+    for part, sheet in enumerate(sheets, start=1):
+        store.put_sheet(sheet, "/bu.pdf", sha, 1, part=part)
+    assert [r.part for r in store.file_parts("/bu.pdf")] == [1, 2, 3]
+    # the binder now holds two sheets: the third row goes, and its sheet with it
+    assert store.drop_parts("/bu.pdf", 2) == [sheets[2].sheet_id]
+    assert not store.has_sheet(sheets[2].sheet_id)
+    # a sheet another file also holds stays when the binder is removed
+    store.mark_indexed("/single.txt", "ef" * 32, sheets[0].sheet_id)
+    assert store.remove_file("/bu.pdf") == [sheets[1].sheet_id]
+    assert store.has_sheet(sheets[0].sheet_id) and store.file_parts("/bu.pdf") == []
+
+
+def test_a_version_1_store_is_upgraded_in_place(tmp_path: Path, sheets: list[Sheet]) -> None:
+    """A store written before binders (files by path, costs by year) opens, whole, as schema 2."""
+    path = tmp_path / "figures.sqlite3"
+    with FigureStore(path) as s:
+        s.put_sheet(sheets[0], "/a.txt", sheets[0].source.sha256, 5)
+    db = sqlite3.connect(path)
+    # rebuild the version-1 shape: no part, no basis, no status, no cost_rows
+    db.executescript("""
+        PRAGMA foreign_keys = OFF;
+        BEGIN;
+        CREATE TABLE files_old AS SELECT path, sha256, sheet_id, state, prev_sheet_id, updated_at FROM files;
+        DROP TABLE files;
+        CREATE TABLE files (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, sheet_id TEXT NOT NULL,
+            state TEXT NOT NULL, prev_sheet_id TEXT, updated_at REAL NOT NULL);
+        INSERT INTO files SELECT * FROM files_old; DROP TABLE files_old;
+        CREATE TABLE costs_old AS SELECT * FROM costs; DROP TABLE costs;
+        CREATE TABLE costs (sheet_id TEXT NOT NULL, fy INTEGER NOT NULL, project_cost NUMERIC,
+            personnel_cost NUMERIC, total_cost NUMERIC, national_prefectural NUMERIC, municipal_bonds NUMERIC,
+            user_charges NUMERIC, other_revenue NUMERIC, general_revenue NUMERIC, unit_cost_total NUMERIC,
+            unit_cost_general NUMERIC, PRIMARY KEY (sheet_id, fy));
+        INSERT INTO costs SELECT sheet_id, fy, project_cost, personnel_cost, total_cost, national_prefectural,
+            municipal_bonds, user_charges, other_revenue, general_revenue, unit_cost_total, unit_cost_general
+            FROM costs_old;
+        DROP TABLE costs_old; DROP TABLE cost_rows;
+        CREATE TABLE sheets_old AS SELECT * FROM sheets;
+        UPDATE meta SET value = '1' WHERE key = 'schema_version';
+        COMMIT;
+    """)
+    db.execute("ALTER TABLE sheets DROP COLUMN status")
+    db.execute("ALTER TABLE sheets DROP COLUMN source_part")
+    db.execute("ALTER TABLE sheets DROP COLUMN source_pages")
+    db.execute("DROP TABLE sheets_old")
+    db.commit()
+    db.close()
+    # a read-only opener (the assistant) finds it upgraded
+    with FigureStore(path, read_only=True) as ro:
+        [summary] = ro.list_sheets()
+        assert summary.status == "complete" and summary.sheet_id == sheets[0].sheet_id
+        assert ro.file("/a.txt").part == 1
+        assert ro.query("SELECT COUNT(*) AS n FROM costs WHERE basis = ''")[0]["n"] == len(sheets[0].costs)
+        assert ro.get_sheet(sheets[0].sheet_id) == sheets[0]

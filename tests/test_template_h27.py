@@ -336,3 +336,123 @@ def test_pipeline_picks_this_template(tmp_path: Path):
     sheet = parse_file(path)
     assert sheet.template == "koriyama-h27" and sheet.sheet_id
     assert_all_cells(expected, sheet, "suido via parse_file (CP932)")
+
+
+# ── the traps real sheets of other departments show (issue #13) ─────────────────────────
+#
+# Each variant moves the text the way another department's sheet prints it; the reading must not
+# depend on where the two fixtures happen to put things.
+
+SHIMIN_PURPOSE = "地域の集会所を整備する際に各種の補助を行うことで、地域コミュニティの活動を盛んにする。"
+
+
+def name_after_purpose(text: str) -> str:
+    """The 事務事業名 block prints after the 目的 text."""
+    out = text.replace("\n地域集会所補助事業\n事務事業名\n", "\n").replace(
+        SHIMIN_PURPOSE + "\n", SHIMIN_PURPOSE + "\n地域集会所補助事業\n事務事業名\n")
+    assert out.count("事務事業名") == 1 and out != text
+    return out
+
+
+def name_after_outcome_label(text: str) -> str:
+    """The label and the 部 block first; the name stands after 成果指標1, before its 課."""
+    out = text.replace(
+        "\n地域集会所補助事業\n事務事業名\n部\n市民部\n○事業概要\n目的\n(アウトカ\nム)\n成果指標1\n課\n",
+        "\n事務事業名\n市民部\n部\n○事業概要\n目的\n(アウトカ\nム)\n成果指標1\n地域集会所補助事業\n市民・NPO活動推進課\n課\n",
+    ).replace("政策体系\n市民・NPO活動推進課\n平成27年度", "政策体系\n平成27年度")
+    assert out != text
+    return out
+
+
+def cost_rows_far_apart(text: str) -> str:
+    """The cost table in two fragments: 人件費 and 総事業費 print after the continuity block."""
+    rows = ("人件費\n1,875 1,875 4,711 ※人件費は平成27年度に算定方法を見直したため、\n"
+            "総事業費\n63,181 128,929 41,851 平成26年度までの人件費は参考値として示しています。\n")
+    assert rows in text
+    return text.replace(rows, "") + "\n" + rows
+
+
+def last_cost_column_elsewhere(text: str) -> str:
+    """The H27 column of the cost table prints at the very end of the sheet."""
+    out = (text.replace("61,306 127,054 37,140", "61,306 127,054").replace("1,875 1,875 4,711 ※", "1,875 1,875 ※")
+           .replace("63,181 128,929 41,851 平成", "63,181 128,929 平成"))
+    return out + "H27年度\n37,140\n4,711\n41,851\n"
+
+
+def value_before_label(text: str) -> str:
+    """A year's value prints before its row label."""
+    out = text.replace("事業費\n61,306 127,054 37,140\n人件費\n", "61,306\n事業費\n127,054 37,140\n人件費\n")
+    assert out != text
+    return out
+
+
+def outcome_name_far_from_unit(text: str) -> str:
+    """suido's 成果指標1 name prints under 区分, its 単位 line just before 手段 (as on most sheets)."""
+    name = "研修会参加人数(技術力が向上した職員数)"
+    out = text.replace(f"成果指標1\n{name}\n単位: 人\n平成25年度\n区分\n", f"成果指標1\n平成25年度\n区分\n{name}\n")
+    out = out.replace("区分\n手段\n(アウト\nプット)\n活動指標1", "単位: 人\n区分\n手段\n(アウト\nプット)\n活動指標1")
+    assert out != text and out.count("単位: 人") == 1
+    return out
+
+
+SHIMIN_TRAPS = [name_after_purpose, name_after_outcome_label, cost_rows_far_apart, last_cost_column_elsewhere,
+                value_before_label]
+
+
+@pytest.mark.parametrize("trap", SHIMIN_TRAPS, ids=lambda f: f.__name__)
+def test_trap_every_cell(trap):
+    text, expected = fixture("kor_h27_shimin_shukaijo")
+    sheet = h27.parse(trap(text))
+    assert_all_cells(expected, sheet, trap.__name__)
+
+
+def test_traps_combined():
+    text, expected = fixture("kor_h27_shimin_shukaijo")
+    for trap in (name_after_outcome_label, value_before_label, cost_rows_far_apart):
+        text = trap(text)
+    assert_all_cells(expected, h27.parse(text), "combined")
+
+
+def test_outcome_name_far_from_its_unit():
+    text, expected = fixture("kor_h27_suido_kenshu")
+    assert_all_cells(expected, h27.parse(outcome_name_far_from_unit(text)), "suido name far from unit")
+
+
+def test_primary_result_is_read():
+    text, expected = fixture("kor_h27_suido_kenshu")
+    tail = "規模・方法の妥当性\n3\n2\n公平性\n4\n2\n4 成果指標\n(目的達成度)\n5 活動指標\n(活動達成度)\n一\n次\n評\n価\n改善\nH27年度\n"
+    sheet = h27.parse(text + tail)
+    assert [(e.stage, e.result) for e in sheet.evaluations] == [("primary", "改善")]
+    expected["evaluations"] = [{"stage": "primary", "result": "改善"}]
+    assert_all_cells(expected, sheet, "suido with its 一次評価")
+
+
+def test_no_value_is_not_an_indicator_figure():
+    """The NO cell (4560) prints among the outcome block's cells; it is never a figure of it."""
+    text, _ = fixture("kor_h27_shimin_shukaijo")
+    sheet = h27.parse(text)
+    assert all(v.plan != 4560 and v.actual != 4560 for i in sheet.indicators for v in i.values)
+
+
+def test_two_outcomes_told_apart_by_size():
+    """Two 成果指標 whose figures interleave: each takes the figures of its size, read in order."""
+    from eval import corpus
+
+    specs = [s for s in corpus.h27_specs(40, 5) if "two_outcomes" in s.traps]
+    assert specs
+    for spec in specs:
+        sheet = h27.parse(spec.text)
+        got = {(i.kind, i.no): i for i in sheet.indicators}
+        for ind in spec.sheet.indicators:
+            assert got[(ind.kind, ind.no)].values == ind.values, (spec.sheet.sheet_id, ind.label)
+
+
+def test_corpus_h27_sheets_every_cell():
+    """The generated H27 sheets (every trap, alone and together) read cell for cell."""
+    import json as _json
+
+    from eval import corpus
+
+    for spec in corpus.h27_specs(30, 9):
+        expected = _json.loads(spec.sheet.to_json())
+        assert_all_cells(expected, h27.parse(spec.text), f"{spec.sheet.sheet_id} {spec.traps}")

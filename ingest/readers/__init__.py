@@ -1,20 +1,24 @@
 """Readers: a file's bytes → a Document (its text, or a canonical sheet for JSON).
 
 Format is told by content, not by the name alone: ``%PDF-`` is a PDF, a JSON object is a
-canonical sheet, anything else must decode as text.
+canonical sheet, anything else must decode as text. A PDF is read page by page and a text file
+may hold form feeds (``\\f``, the page break PDF extractors write): ``page_starts`` keeps where each
+page begins, so a binder of many sheets can be split and each sheet told its pages.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from ingest.errors import SheetError
 from ingest.model import Sheet
 
-MAX_BYTES = 16 * 1024 * 1024  # one sheet is a few hundred KB; a whole city's binder is not one sheet
+# One sheet is a few hundred KB; a 部's binder of ~150 sheets is 1–20 MB (docs/formats.md).
+MAX_BYTES = 40 * 1024 * 1024
+MAX_SHEETS = 400  # sheets one file may hold: a whole city's set is several files, not one
 SUFFIXES = (".txt", ".text", ".csv", ".pdf", ".json")
 
 Format = Literal["text", "pdf", "json"]
@@ -27,6 +31,18 @@ class Document:
     format: Format
     text: str = ""
     sheet: Sheet | None = None  # set for canonical JSON
+    page_starts: tuple[int, ...] = (0,)  # offset in ``text`` where each page begins
+    notes: tuple[str, ...] = field(default=())  # what the reader noticed (a cut-off file), for warnings
+
+    def page_of(self, offset: int) -> int:
+        """The 1-based page that holds the character at ``offset``."""
+        from bisect import bisect_right
+
+        return max(1, bisect_right(self.page_starts, offset))
+
+
+def size_error(size: int) -> str:
+    return f"file is {size / 1e6:.1f} MB; a file must be under {MAX_BYTES // 2**20} MB (split the binder)"
 
 
 def read_document(path: str | Path) -> Document:
@@ -39,7 +55,7 @@ def read_document(path: str | Path) -> Document:
         raise SheetError(name, "is a folder, not a file")
     size = p.stat().st_size
     if size > MAX_BYTES:
-        raise SheetError(name, f"file is {size / 1e6:.1f} MB; one sheet must be under {MAX_BYTES // 2**20} MB")
+        raise SheetError(name, size_error(size))
     try:
         data = p.read_bytes()
     except OSError as e:
@@ -54,10 +70,13 @@ def read_bytes(data: bytes, name: str) -> Document:
     if not data.strip():
         raise SheetError(name, "empty file")
     if len(data) > MAX_BYTES:
-        raise SheetError(name, f"file is {len(data) / 1e6:.1f} MB; one sheet must be under {MAX_BYTES // 2**20} MB")
+        raise SheetError(name, size_error(len(data)))
     sha = hashlib.sha256(data).hexdigest()
     if data.lstrip()[:5] == b"%PDF-":
-        return Document(name, sha, "pdf", text=pdf.pdf_text(data, name))
+        body, starts = pdf.pdf_pages(data, name)
+        return Document(name, sha, "pdf", text=body, page_starts=starts)
     if name.lower().endswith(".json") or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
         return Document(name, sha, "json", sheet=canonical.read_canonical(data, name))
-    return Document(name, sha, "text", text=text.decode_text(data, name))
+    decoded, notes = text.decode_text(data, name)
+    body, starts = text.pages(decoded)
+    return Document(name, sha, "text", text=body, page_starts=starts, notes=notes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ingest.errors import SheetError
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+CUT_NOTE = "ファイルの末尾が文字の途中で切れています（途中までのファイルです）"
 
 
 def looks_binary(data: bytes) -> bool:
@@ -16,22 +17,39 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.02
 
 
-def decode_text(data: bytes, name: str) -> str:
-    """Decode sheet text. UTF-8 is tried first: CP932 bytes almost never form valid UTF-8."""
+def decode_text(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
+    """Decode sheet text, with notes on what was odd. UTF-8 is tried first: CP932 bytes almost
+    never form valid UTF-8. A UTF-8 file cut inside its last character (a file cut at a byte
+    count) is read up to that character and says so."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return _clean(data.decode(enc))
+                return _clean(data.decode(enc)), ()
             except UnicodeDecodeError:
                 raise SheetError(name, f"starts with a {enc} byte-order mark but does not decode as {enc}") from None
     if looks_binary(data):
         raise SheetError(name, "binary file, not text, PDF or JSON")
-    for enc in ("utf-8", "cp932"):
-        try:
-            return _clean(data.decode(enc))
-        except UnicodeDecodeError:
-            continue
+    try:
+        return _clean(data.decode("utf-8")), ()
+    except UnicodeDecodeError as e:
+        if e.start >= len(data) - 3 and e.reason == "unexpected end of data":
+            return _clean(data[: e.start].decode("utf-8")), (CUT_NOTE,)
+    try:
+        return _clean(data.decode("cp932")), ()
+    except UnicodeDecodeError:
+        pass
     raise SheetError(name, "text is neither UTF-8 nor CP932 (Shift_JIS); save it as UTF-8 and try again")
+
+
+def pages(text: str) -> tuple[str, tuple[int, ...]]:
+    """Form feeds (a PDF extractor's page breaks) become line breaks; where each page begins is kept."""
+    if "\f" not in text:
+        return text, (0,)
+    starts = [0]
+    for i, ch in enumerate(text):
+        if ch == "\f" and i + 1 < len(text):
+            starts.append(i + 1)
+    return text.replace("\f", "\n"), tuple(starts)
 
 
 def _clean(text: str) -> str:

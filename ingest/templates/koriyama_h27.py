@@ -23,14 +23,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations, product
 
+from ingest.binder import PROJECT_NAME_END
 from ingest.errors import SheetError
-from ingest.model import Cost, Indicator, IndicatorValue, Project, Section, Sheet
+from ingest.model import RESULT_WORDS, Cost, Evaluation, Indicator, IndicatorValue, Project, Section, Sheet
 from ingest.normalize import (
     era_label,
     era_to_western,
     find_fiscal_years,
     format_number,
     is_cell,
+    is_number,
     nfkc,
     parse_number,
 )
@@ -52,8 +54,8 @@ _COST_LABEL = {f: label for label, f in _COST_ROWS.items()}
 _INDICATOR_LABEL = re.compile(r"^(成果|活動)指標\s*([1-9])$")
 _UNIT = re.compile(r"^単位\s*:\s*(.*)$")
 _CODE = re.compile(r"^\d+(?:-\d+)+$")  # 政策体系 codes such as 1-1-2
-_DEPARTMENT = re.compile(r"^\S{1,20}(?:部|局|委員会)$")
-_SECTION = re.compile(r"^\S{1,30}(?:課|室)$")
+_DEPARTMENT = re.compile(r"^(?:\S{1,20}(?:部|局|委員会)|\S{0,10}保健所)$")
+_SECTION = re.compile(r"^\S{1,30}(?:課|室)$|^\S{1,12}(?:センター|館|園|所|係)$")
 _PERSONNEL_NOTE = re.compile(r"人件費は(.{2,12}?年度)に算定方法を見直")
 _BARE_YEAR = re.compile(r"(?<![0-9])(\d{1,2}|元)\s*年度")
 _EVALUATION_HEADER = re.compile(r"^(.{2,16}?年度)\s*事務事業評価")
@@ -139,14 +141,17 @@ def parse(text: str) -> Sheet:
     if cost_years != years:
         warnings.append(f"指標の年度（{_years_text(years)}）と事業費の年度（{_years_text(cost_years)}）が一致しません")
 
-    project = _project(lines, end)
+    project, name_at = _project(lines, end)
     if project.name is None:
         warnings.append("事務事業名が読み取れませんでした")
-    sections, means_row = _sections(lines, end)
-    indicators = _indicators(lines, end, years, means_row, warnings)
-    if not indicators:
-        raise SheetError("", "truncated sheet: no indicator values found")
+    sections, means_row, purpose_at = _sections(lines, end)
+    skip = {j for j in (name_at,) if j is not None}
+    indicators = _indicators(lines, end, years, means_row, purpose_at, skip, warnings)
     costs = _costs(lines, cost_start, cost_years, warnings) if cost_start is not None else []
+    if not any(i.values for i in indicators) and not costs:
+        # a sheet whose figures could not be placed is still read for its names and costs;
+        # one with neither is only the head of a sheet
+        raise SheetError("", "truncated sheet: no indicator values found")
     warnings.extend(_personnel_note(text))
     if note := _cost_note(text):
         sections.append(Section(key="other", label="備考（事業費）", text=note))
@@ -160,6 +165,7 @@ def parse(text: str) -> Sheet:
         project=project,
         indicators=indicators,
         costs=costs,
+        evaluations=_evaluations(lines),
         sections=sections,
         warnings=warnings,
     )
@@ -262,28 +268,14 @@ def _cost_years(lines: list[_Line], cost_start: int | None) -> list[int]:
     return sorted(set(_line_years(lines[at].text)))
 
 
-def _project(lines: list[_Line], end: int) -> Project:
-    name = None
-    at = _first(lines[:end], lambda t: t == "事務事業名")
-    if at is not None:
-        # The name cell prints just before its label; fall back to just after it.
-        for j in (at - 1, at + 1):
-            if 0 <= j < end and not _is_structural(lines[j].text) and not _is_prose(lines[j].text):
-                name = lines[j].raw
-                break
-    return Project(
-        name=name,
-        department=_organisation(lines, end, "部", _DEPARTMENT),
-        section=_organisation(lines, end, "課", _SECTION),
-    )
-
-
-def _organisation(lines: list[_Line], end: int, label: str, pattern: re.Pattern[str]) -> str | None:
-    """The value next to its label (部 / 課) when it is there, else the first line of that shape."""
+def _organisation(lines: list[_Line], end: int, label: str, pattern: re.Pattern[str],
+                  not_this: str | None = None) -> str | None:
+    """The value next to its label (部 / 課) when it is there, else the first line of that shape
+    (``not_this``: the value the other label already took)."""
     at = _first(lines[:end], lambda t: t == label)
     near = [at + 1, at - 1] if at is not None else []
     for j in near + list(range(end)):
-        if 0 <= j < end and pattern.match(lines[j].text):
+        if 0 <= j < end and pattern.match(lines[j].text) and lines[j].raw != not_this:
             return lines[j].raw
     return None
 
@@ -297,8 +289,9 @@ def _evaluation_fy(lines: list[_Line], end: int) -> int | None:
     return None
 
 
-def _sections(lines: list[_Line], end: int) -> tuple[list[Section], int | None]:
-    """目的 and 手段 prose, and where the means row starts (it divides 成果 from 活動 indicators).
+def _sections(lines: list[_Line], end: int) -> tuple[list[Section], int | None, int | None]:
+    """目的 and 手段 prose, where the means row starts (it divides 成果 from 活動 indicators), and
+    where the 目的 prose starts.
 
     Prose lines may have label fragments between them (``目的`` / ``(アウトカ`` / ``ム)``): those are
     dropped and the lines joined. A label's prose is the first block that reaches past it.
@@ -319,12 +312,12 @@ def _sections(lines: list[_Line], end: int) -> tuple[list[Section], int | None]:
     purpose_at = _first(lines[:end], lambda t: t in ("目的", _PURPOSE_LABEL))
     means_at = _first(lines[:end], lambda t: t in ("手段", _MEANS_LABEL))
     purpose = means = None
-    if purpose_at is not None:
-        purpose = next(
-            (b for b in blocks if b[-1] >= purpose_at and (means_at is None or b[0] < means_at)), None
-        )
+    # The 目的 box comes first and the 手段 box second; their labels' fragments may print on
+    # either side of them (on several sheets the 目的 text follows the 手段 label).
+    if purpose_at is not None and blocks:
+        purpose = blocks[0]
     if means_at is not None:
-        means = next((b for b in blocks if b[-1] >= means_at and b is not purpose), None)
+        means = next((b for b in blocks if b is not purpose and b[-1] >= means_at), None)
 
     sections = [
         Section(key=key, label=label, text="".join(lines[i].raw for i in block))
@@ -332,18 +325,22 @@ def _sections(lines: list[_Line], end: int) -> tuple[list[Section], int | None]:
         if block
     ]
     boundary = means[0] if means else means_at
-    return sections, boundary
+    return sections, boundary, purpose[0] if purpose else None
 
 
 # ---------------------------------------------------------------- indicators
 
 
 def _indicators(
-    lines: list[_Line], end: int, years: list[int], means_row: int | None, warnings: list[str]
+    lines: list[_Line], end: int, years: list[int], means_row: int | None, purpose_at: int | None,
+    skip: set[int], warnings: list[str],
 ) -> list[Indicator]:
-    heads = _heads(lines, end)
-    _label_heads(heads, lines, means_row, warnings)
-    cells = [_Cell(i, parse_number(lines[i].text)) for i in range(end) if is_cell(lines[i].text)]
+    heads = _heads(lines, end, means_row, skip)
+    if heads and means_row is None:
+        warnings.append("手段（アウトプット）の位置が読み取れないため、番号のない指標はすべて成果指標とみなしました")
+    _label_heads(heads, lines, warnings)
+    cells = [_Cell(i, parse_number(lines[i].text)) for i in range(end)
+             if is_cell(lines[i].text) and not _no_value(lines, i, purpose_at)]
     groups = _groups(heads, cells, end)
 
     placed: dict[Key, dict[Slot, Number | None]] = {}
@@ -358,70 +355,17 @@ def _indicators(
     for head in sorted(heads, key=lambda h: (h.kind != "outcome", h.no)):
         values = placed.get(head.key, {})
         if all(v is None for v in values.values()):
-            if head.name:
-                warnings.append(f"{head.label}（{head.name}）は値が読み取れないため、指標に含めていません")
+            if not head.name:
+                continue
+            # the row is on the sheet (its name and unit are read) but its figures could not be placed
+            warnings.append(f"{head.label}（{head.name}）: 値の位置が読み取れないため、値は空欄にしました")
+            out.append(Indicator(kind=head.kind, no=head.no, name=head.name, unit=head.unit))
             continue
         rows = [
             IndicatorValue(fy=y, plan=values.get((y, "plan")), actual=values.get((y, "actual"))) for y in years
         ]
         out.append(Indicator(kind=head.kind, no=head.no, name=head.name, unit=head.unit, values=rows))
     return out
-
-
-def _heads(lines: list[_Line], end: int) -> list[_Head]:
-    """One head per 単位 line; its name is the nearest free-text line above it.
-
-    The search skips labels, figures and years (the outcome name can stand a dozen cells above
-    its unit) but stops at another unit, at prose and at a ○ heading, where another block begins.
-    """
-    heads = []
-    for i in range(end):
-        m = _UNIT.match(lines[i].text)
-        if not m:
-            continue
-        unit = re.split(r"[:：]", lines[i].raw, maxsplit=1)[1].strip() or None
-        name_at = None
-        for j in range(i - 1, -1, -1):
-            t = lines[j].text
-            if _UNIT.match(t) or _is_prose(t) or t.startswith("○"):
-                break
-            if not _is_structural(t):
-                name_at = j
-                break
-        name = lines[name_at].raw if name_at is not None else None
-        heads.append(_Head(at=name_at if name_at is not None else i, name=name, unit=unit))
-    return heads
-
-
-def _label_heads(heads: list[_Head], lines: list[_Line], means_row: int | None, warnings: list[str]) -> None:
-    """Give each head its kind and number.
-
-    A label touching the name (``成果指標1`` / name, or name / ``活動指標2`` / 単位) is taken as
-    read. Otherwise the head is an outcome above the means row and an activity below it, and
-    takes the lowest number its kind has free, in reading order.
-    """
-    taken: set[Key] = set()
-    unlabelled = []
-    for head in heads:
-        label = _indicator_label(lines[head.at - 1].text) if head.name and head.at > 0 else None
-        if label is None and head.name and head.at + 2 < len(lines) and _UNIT.match(lines[head.at + 2].text):
-            label = _indicator_label(lines[head.at + 1].text)
-        if label is None or label in taken:
-            unlabelled.append(head)
-            continue
-        head.kind, head.no = label
-        taken.add(label)
-
-    if unlabelled and means_row is None:
-        warnings.append("手段（アウトプット）の位置が読み取れないため、番号のない指標はすべて成果指標とみなしました")
-    for head in unlabelled:
-        head.kind = "outcome" if means_row is None or head.at < means_row else "activity"
-        free = [n for n in range(1, 10) if (head.kind, n) not in taken]
-        if not free:
-            continue
-        head.no = free[0]
-        taken.add(head.key)
-    heads[:] = [h for h in heads if h.no]
 
 
 def _groups(heads: list[_Head], cells: list[_Cell], end: int) -> list[tuple[list[_Head], list[_Cell]]]:
@@ -525,6 +469,16 @@ def _place_tangled(
                 if cell is not None:
                     put(head, (y, f), cell, f"は、{partner.label}（累計）の前年度との差と一致するためこの年度に置きました")
 
+    need = [[s for s in slots[h.key] if s not in placed[h.key]] for h in group]
+    sized = _by_size(free, [len(n) for n in need], pairs=all(h.kind == "outcome" for h in group))
+    if sized is not None and len({len(n) for n in need}) == 1:
+        sized = _match_sizes(group, sized, placed)
+    if sized is not None:
+        for head, todo, part in zip(group, need, sized, strict=True):
+            for slot, cell in zip(todo, part, strict=True):
+                put(head, slot, cell, "は、指標ごとに値の大きさがはっきり分かれるため、大きさでこの指標とし"
+                                      "読み取り順に置きました（推定）")
+
     for head in group:
         for slot in slots[head.key]:
             if slot not in placed[head.key] and free:
@@ -535,6 +489,62 @@ def _place_tangled(
             if v is not None:
                 warnings.append(_placement_warning(head, slot, v, why[(head.key, slot)]))
     return placed
+
+
+def _match_sizes(group: list[_Head], sized: list[list[_Cell]],
+                 placed: dict[Key, dict[Slot, Number | None]]) -> list[list[_Cell]]:
+    """Which size group is whose: the indicator whose figures placed so far are of that size;
+    else (outcomes) the one whose name was read last before the group's first figure; else the
+    order they appear in."""
+    import math
+
+    def mag(values: list[Number]) -> float:
+        vals = sorted(math.log10(abs(v) + 1) for v in values)
+        return vals[len(vals) // 2]
+
+    known = {k: [v for v in placed[h.key].values() if v is not None] for k, h in enumerate(group)}
+    order: list[int] = []
+    for part in sized:
+        free = [k for k in range(len(group)) if k not in order]
+        if all(known[k] for k in free):
+            size = mag([c.value for c in part if c.value is not None])
+            order.append(min(free, key=lambda k: abs(mag(known[k]) - size)))
+            continue
+        first = min(c.at for c in part)
+        before = [k for k in free if group[k].at < first] if all(h.kind == "outcome" for h in group) else []
+        order.append(max(before, key=lambda k: group[k].at) if before else free[0])
+    return [sized[order.index(k)] for k in range(len(group))]
+
+
+def _by_size(cells: list[_Cell], counts: list[int], pairs: bool = False) -> list[list[_Cell]] | None:
+    """The cells split by magnitude into one group per indicator (groups in the order their first
+    figure appears), when the sizes are far apart (×2 at each split, the largest gaps) and each
+    group holds exactly as many figures as its indicator has free slots; else None.
+
+    ``pairs``: the figures come as (計画値, 実績値) pairs in reading order, sized by the plan (a
+    plan is steadier than an actual, which may fall short by far).
+    """
+    k = len(counts)
+    if k < 2 or sum(counts) != len(cells) or any(c.value is None for c in cells):
+        return None
+    units = [cells[i:i + 2] for i in range(0, len(cells), 2)] if pairs and len(cells) % 2 == 0 \
+        else [[c] for c in cells]
+    if pairs and len(cells) % 2:
+        return None
+
+    def size(u: list[_Cell]) -> float:
+        return max(abs(u[0].value or 0), 1)  # type: ignore[arg-type]
+
+    ordered = sorted(units, key=size)
+    gaps = sorted(range(1, len(ordered)), key=lambda i: size(ordered[i]) / size(ordered[i - 1]), reverse=True)[:k - 1]
+    if len(gaps) < k - 1 or any(size(ordered[i]) / size(ordered[i - 1]) < 2.0 for i in gaps):
+        return None
+    bounds = [0, *sorted(gaps), len(ordered)]
+    groups = [[c for u in ordered[a:b] for c in u] for a, b in zip(bounds, bounds[1:])]
+    groups.sort(key=lambda g: min(c.at for c in g))
+    if [len(g) for g in groups] != counts:
+        return None
+    return [sorted(g, key=lambda c: (c.at, cells.index(c))) for g in groups]
 
 
 def _row_label_anchors(lines: list[_Line], cells: list[_Cell]) -> list[list[tuple[_Cell, str]]]:
@@ -581,11 +591,156 @@ def _placement_warning(head: _Head, slot: Slot, value: Number | None, why: str) 
     return f"{head.label}: {era_label(fy)}の{_FIELD_LABEL[f]} {_value_text(value)} {why}"
 
 
-# ---------------------------------------------------------------- costs
+def _project(lines: list[_Line], end: int) -> tuple[Project, int | None]:
+    """The project, and the line its name stands on.
+
+    The name cell prints beside its 事務事業名 label on most sheets, but on some the label and
+    the 部 block come first and the name stands after the 事業概要 labels (``成果指標1`` /
+    name / 課). Every free-text line of the head is weighed: next to the label, shaped like a
+    project name (…事業), followed by the 課; an indicator name (followed by its 単位, or
+    under 区分) is not one.
+    """
+    at = _first(lines[:end], lambda t: t == "事務事業名")
+    best: tuple[float, int] | None = None
+    limit = min(end, (at or 0) + 40)
+    for j in range(limit):
+        t = lines[j].text
+        if _is_structural(t) or _is_prose(t) or len(t) > 40:
+            continue
+        score = 0.0
+        if at is not None:
+            score += {1: 3.0, 2: 1.0}.get(abs(j - at), 0.0)
+        if PROJECT_NAME_END.search(t.replace(" ", "")):
+            score += 2.0
+        nxt = lines[j + 1].text if j + 1 < len(lines) else ""
+        prev = lines[j - 1].text if j else ""
+        if nxt == "課" or _SECTION.match(nxt):
+            score += 1.0
+        if _indicator_label(prev) == ("outcome", 1):
+            score += 0.5
+        if prev in ("区分", "計画値", "実績値") or _is_year_label(prev):
+            score -= 2.0
+        if any(_UNIT.match(lines[k].text) for k in range(j + 1, min(len(lines), j + 3))):
+            score -= 3.0
+        if score >= 2.0 and (best is None or score > best[0]):
+            best = (score, j)
+    name_at = best[1] if best else None
+    department = _organisation(lines, end, "部", _DEPARTMENT)
+    project = Project(
+        name=lines[name_at].raw if name_at is not None else None,
+        department=department,
+        section=_organisation(lines, end, "課", _SECTION, not_this=department),
+    )
+    return project, name_at
+
+
+def _no_value(lines: list[_Line], i: int, purpose_at: int | None) -> bool:
+    """The NO field's figure (4560, 570 …): it prints just before the 政策体系 code or the 目的 prose."""
+    nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+    return bool(_CODE.match(nxt)) or (purpose_at is not None and i + 1 == purpose_at) or (
+        i > 0 and lines[i - 1].text == "NO"
+    )
+
+
+def _heads(lines: list[_Line], end: int, means_at: int | None, skip: set[int]) -> list[_Head]:
+    """The indicator blocks: names with their units (and labels, when printed beside them).
+
+    Below the 手段 prose (the 活動 blocks) each 単位 line has its name on the nearest free-text
+    line above it. Above it (the 成果 blocks) the first indicator's name and its 単位 print far
+    apart: names followed by a 単位 within a line or two take it, the first name takes the last
+    unit left over (on several sheets it prints just before 手段 or 成果指標2).
+    """
+    split = means_at if means_at is not None else 0
+    heads: list[_Head] = []
+    # outcome area
+    names = [j for j in range(split) if j not in skip and not _is_structural(lines[j].text)
+             and not _is_prose(lines[j].text) and len(lines[j].text) <= 60]
+    units = [j for j in range(split) if _UNIT.match(lines[j].text)]
+    paired: dict[int, int] = {}
+    for j in names:
+        for k in range(j + 1, min(split, j + 4)):
+            t = lines[k].text
+            if _UNIT.match(t):
+                if k not in paired.values():
+                    paired[j] = k
+                break
+            if k in names or is_cell(t) or _is_prose(t):
+                break
+    spare = [u for u in units if u not in paired.values()]
+    for j in names:
+        if j in paired or not spare:
+            continue
+        filled = [u for u in spare if _unit_text(lines[u])]
+        pick = (filled or spare)[-1]
+        paired[j] = pick
+        spare.remove(pick)
+    for j in names:
+        unit = _unit_text(lines[paired[j]]) if j in paired else None
+        heads.append(_Head(at=j, name=lines[j].raw, unit=unit, kind="outcome"))
+    for u in spare:
+        if not names and _unit_text(lines[u]):
+            heads.append(_Head(at=u, name=None, unit=_unit_text(lines[u]), kind="outcome"))
+    # activity area
+    for i in range(split, end):
+        if not _UNIT.match(lines[i].text):
+            continue
+        name_at = None
+        for j in range(i - 1, split - 1, -1):
+            t = lines[j].text
+            if _UNIT.match(t) or _is_prose(t) or t.startswith("○"):
+                break
+            if not _is_structural(t) and j not in skip:
+                name_at = j
+                break
+        name = lines[name_at].raw if name_at is not None else None
+        heads.append(_Head(at=name_at if name_at is not None else i, name=name, unit=_unit_text(lines[i]),
+                           kind="activity" if means_at is not None else "outcome"))
+    return heads
+
+
+def _unit_text(line: _Line) -> str | None:
+    parts = re.split(r"[:：]", line.raw, maxsplit=1)
+    return parts[1].strip() or None if len(parts) > 1 else None
+
+
+def _label_heads(heads: list[_Head], lines: list[_Line], warnings: list[str]) -> None:
+    """Give each head its number (its kind comes from its side of the 手段 prose).
+
+    A label touching the name (``成果指標1`` / name, or name / ``活動指標2`` / 単位) is taken as
+    read; the rest take the lowest number their kind has free, in reading order.
+    """
+    taken: set[Key] = set()
+    unlabelled = []
+    for head in heads:
+        label = None
+        if head.name and head.at > 0:
+            label = _indicator_label(lines[head.at - 1].text)
+        if label is None and head.name and head.at + 2 < len(lines) and _UNIT.match(lines[head.at + 2].text):
+            label = _indicator_label(lines[head.at + 1].text)
+        if label is None or label in taken or label[0] != head.kind:
+            unlabelled.append(head)
+            continue
+        head.no = label[1]
+        taken.add(label)
+    for head in unlabelled:
+        free = [n for n in range(1, 10) if (head.kind, n) not in taken]
+        if not free:
+            continue
+        head.no = free[0]
+        taken.add(head.key)
+    heads[:] = [h for h in heads if h.no]
 
 
 def _costs(lines: list[_Line], start: int, years: list[int], warnings: list[str]) -> list[Cost]:
     rows = _cost_rows(lines, start)
+    n = len(years)
+    # a row printed again further on (the table in two fragments): its figures join the first
+    for f, values in _cost_rows(lines, start, elsewhere=True).items():
+        if f not in rows:
+            rows[f] = values
+        elif len(rows[f]) < n:
+            rows[f] = rows[f] + values[: n - len(rows[f])]
+    rows = _by_arithmetic(lines, start, rows, n, warnings)
     table = _place_cost_rows(rows, years, warnings)
     out = []
     for i, y in enumerate(years):
@@ -595,24 +750,118 @@ def _costs(lines: list[_Line], start: int, years: list[int], warnings: list[str]
     return out
 
 
-def _cost_rows(lines: list[_Line], start: int) -> dict[str, list[Number | None]]:
+def _adds_up(rows: dict[str, list[Number | None]], n: int) -> bool:
+    """事業費 + 人件費 = 総事業費 in every year (千円 rounding may differ by one)."""
+    pc, pe, tc = (rows.get(f, []) for f in ("project_cost", "personnel_cost", "total_cost"))
+    if not (len(pc) == len(pe) == len(tc) == n):
+        return False
+    return all(None not in (a, b, c) and abs(a + b - c) <= 1 for a, b, c in zip(pc, pe, tc))  # type: ignore[operator]
+
+
+def _by_arithmetic(lines: list[_Line], start: int, rows: dict[str, list[Number | None]], n: int,
+                   warnings: list[str]) -> dict[str, list[Number | None]]:
+    """Figures the extraction printed away from their row label, placed by 事業費 + 人件費 = 総事業費.
+
+    Two cases, each taken only when the arithmetic holds in every year:
+    - a figure printed before its label instead of after it: the table's figures, read in order,
+      are the three rows one after another;
+    - the table in two fragments: the rows lack the same years, and elsewhere in the sheet a run
+      of figures gives those years' columns (事業費, 人件費, 総事業費 each).
+    """
+    if _adds_up(rows, n):
+        return rows
+    stop = _first(lines, lambda t: t.startswith("○"), start=start + 1, default=len(lines))
+    flat: list[Number | None] = []
+    for line in lines[start + 1: stop]:
+        tokens = line.text.split()
+        if tokens and tokens[0] in _COST_ROWS:
+            tokens = tokens[1:]
+        for token in tokens:
+            if not is_cell(token):
+                break
+            flat.append(parse_number(token))
+    fields = ("project_cost", "personnel_cost", "total_cost")
+    if len(flat) == 3 * n:
+        ordered = {f: flat[k * n:(k + 1) * n] for k, f in enumerate(fields)}
+        if _adds_up(ordered, n):
+            if ordered != {f: rows.get(f) for f in fields}:
+                warnings.append("事業費・人件費・総事業費: 行見出しから離れて印字された値を、読み取り順と"
+                                "事業費＋人件費＝総事業費が全年度で成り立つことから各行に置きました")
+            return ordered
+    lacking = {n - len(rows.get(f, [])) for f in fields}
+    if len(lacking) == 1 and (m := lacking.pop()) > 0:
+        for columns in _fragment_columns(lines, stop, m):
+            merged = {f: rows.get(f, []) + [col[k] for col in columns] for k, f in enumerate(fields)}
+            if _adds_up(merged, n):
+                warnings.append("事業費・人件費・総事業費: 表から離れて印字された最後の年度の値を、"
+                                "事業費＋人件費＝総事業費が成り立つことから置きました")
+                return merged
+    return rows
+
+
+def _fragment_columns(lines: list[_Line], after: int, m: int) -> list[list[tuple[Number, Number, Number]]]:
+    """Runs of 3·m figures after the cost table that read as m columns (事業費, 人件費, 総事業費)."""
+    runs: list[list[Number]] = []
+    cur: list[Number] = []
+    for line in lines[after:]:
+        tokens = line.text.split()
+        figures = []
+        for token in tokens:
+            if not is_number(token):
+                break
+            figures.append(parse_number(token))
+        if figures:
+            cur.extend(v for v in figures if v is not None)
+        elif cur:
+            runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    out = []
+    for run in runs:
+        for s in range(len(run) - 3 * m + 1):
+            piece = run[s:s + 3 * m]
+            cols = [tuple(piece[k * 3:k * 3 + 3]) for k in range(m)]
+            if all(abs(a + b - c) <= 1 and c > 0 for a, b, c in cols):
+                out.append(cols)  # type: ignore[arg-type]
+    return out
+
+
+def _evaluations(lines: list[_Line]) -> list[Evaluation]:
+    """The 一次評価 (and 二次評価) result: the words 継続, 改善 … after the continuity block."""
+    start = _first(lines, lambda t: t == "○事業継続性評価", default=None)
+    if start is None:
+        return []
+    words = [line.text for line in lines[start:] if line.text in RESULT_WORDS]
+    return [Evaluation(stage=stage, result=w) for stage, w in zip(("primary", "secondary"), words)]  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- costs
+
+
+def _cost_rows(lines: list[_Line], start: int, elsewhere: bool = False) -> dict[str, list[Number | None]]:
     """Figures under each row label, whether they sit on one line or one per line.
 
     A line's figures are its leading cells; text after them (the ※ note) is not a figure. A line
-    with no figure that is not a row label ends the row.
+    with no figure that is not a row label ends the row. ``elsewhere``: the rows printed after
+    the table's end (a table in two fragments) instead of those inside it.
     """
     rows: dict[str, list[Number | None]] = {}
     current = None
+    orphans: list[Number | None] = []  # figures before the first label: a value printed before its label
     stop = _first(lines, lambda t: t.startswith("○"), start=start + 1, default=len(lines))
-    for line in lines[start + 1 : stop]:
+    span = lines[stop:] if elsewhere else lines[start + 1 : stop]
+    for line in span:
         tokens = line.text.split()
         if tokens and tokens[0] in _COST_ROWS:
             current = _COST_ROWS[tokens[0]]
-            rows[current] = []
+            rows[current] = [] if rows or elsewhere else orphans
             tokens = tokens[1:]
             if not tokens:
                 continue
         if current is None:
+            if not elsewhere and not rows and tokens and all(is_cell(t) for t in tokens):
+                orphans.extend(parse_number(t) for t in tokens)
             continue
         figures = []
         for token in tokens:
@@ -675,7 +924,7 @@ def _place_cost_rows(
 
 
 _NOTE_START = re.compile(r"(※[^\n]+)")
-_NOTE_END = re.compile(r"^[\d,\s]*\d\s+([^\d\s][^\n]*。)\s*$", re.M)
+_NOTE_END = re.compile(r"^[\d,\s]*\d\s+([^\d\s][^\n]*。)\s*$", re.MULTILINE)
 
 
 def _cost_note(text: str) -> str | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ingest.errors import SheetError
 from ingest.model import (
+    PLAN_CATEGORY_WORDS,
     RESULT_WORDS,
     SECTION_LABELS,
     Cost,
@@ -148,8 +149,10 @@ def parse(text: str) -> Sheet:
     horizon = max((c.fy for c in costs if c.total_cost), default=target_fy)
     prose = _prose_figures(lines)
     notes = _notes(lines)
-    kinds = _row_kinds(ind_rows, lines, grid, target_fy, r)
-    names = _names(lines, kinds, ind_rows, r)
+    complete = _complete(lines, cost_rows, r)
+    ev = _Evidence(lines, ind_rows, grid, target_fy, horizon, prose)
+    kinds = _row_kinds(ind_rows, lines, grid, target_fy, r, ev)
+    names = _names(kinds, ind_rows, r, ev, complete)
     indicators = [
         _indicator(kind, row, names.get(kind), grid, target_fy, horizon, prose, notes, r)
         for kind, row in zip(kinds, ind_rows, strict=True)
@@ -157,10 +160,11 @@ def parse(text: str) -> Sheet:
     return Sheet(
         sheet_id="",
         template=NAME,
+        status="complete" if complete else "incomplete",
         municipality=MUNICIPALITY,
         evaluation_fy=evaluation_fy,
         target_fy=target_fy,
-        project=_project(lines),
+        project=_project(lines, complete),
         indicators=indicators,
         costs=costs,
         evaluations=_evaluations(lines),
@@ -168,6 +172,24 @@ def parse(text: str) -> Sheet:
         sections=_sections(lines, r),
         warnings=r.warnings,
     )
+
+
+# Labels every sheet prints after its table, in reading order: a text that lacks several of them
+# stops early (a file or page cut off) and is stored as incomplete.
+_LATE_LABELS = ("住民意向分析", "対象指標", "活動指標分析結果", "指標名指標名", "成果指標分析結果",
+                "一次評価コメント", "二次評価コメント", "総事業費（事業費・人件費）分析結果")
+
+
+def _complete(lines: list[Line], cost_rows: list[ValueRow], r: _Reading) -> bool:
+    keys = {line.key for line in lines}
+    missing = [label for label in _LATE_LABELS if compact(label) not in keys]
+    table_cut = len(cost_rows) < len(_COST_ROWS)
+    if len(missing) < 2 and not table_cut:
+        return True
+    what = "、".join(missing[:4]) + ("ほか" if len(missing) > 4 else "")
+    r.warn("シートが途中で終わっています" + (f"（{what}の欄がありません）" if missing else "（費用の表が途中までです）")
+           + "。読み取れた部分だけを保存しました")
+    return False
 
 
 def _heal_labels(lines: list[Line]) -> list[Line]:
@@ -409,7 +431,10 @@ def _fit(
 # ── indicators ────────────────────────────────────────────────────────────────────────────
 
 
-_PROSE_NUM_RE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(件|人|回|施設|か所|箇所|%|千円|円|km|m|団体|世帯|校|台|本|冊|日|時間|者)")
+_PROSE_NUM_RE = re.compile(
+    r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*"
+    r"(件|人|回|施設|か所|箇所|%|％|千円|円|km|kg|m|t|ha|団体|世帯|校|台|本|冊|日|時間|者|社|戸|棟|基|個|頭|枚|部|ポイント)"
+)
 
 
 def _prose_figures(lines: list[Line]) -> set[tuple[Number, str]]:
@@ -581,36 +606,38 @@ def _indicator(kind: tuple[str, int], row: ValueRow, name: str | None, grid: _Gr
 
 
 def _row_kinds(rows: list[ValueRow], lines: list[Line], grid: _Grid, target_fy: int,
-               r: _Reading) -> list[tuple[str, int]]:
+               r: _Reading, ev: _Evidence) -> list[tuple[str, int]]:
     """Which of the seven rows (対象, 活動①②③, 成果①②③) the printed rows are.
 
-    Unfilled rows print nothing, so with fewer than seven the kinds must be inferred: a 対象指標
-    row gives at most one figure per past year; rows are filled ① before ②; names standing at a
-    row's place in the layout, and names the analysis prose quotes, tell which rows exist.
+    Unfilled rows print nothing, so with fewer than seven the kinds must be inferred. Every
+    order-keeping choice of rows is scored: a 対象指標 row gives at most one figure per past
+    year; rows are usually filled ① before ② (a gap costs, it is not ruled out); names standing
+    at a row's place in the layout, names the analysis prose quotes with their kind and figures,
+    and units tell which rows exist.
     """
+    from itertools import combinations
+
     k = len(rows)
     if k == len(_ROW_ORDER):
         return list(_ROW_ORDER)
     past = target_fy - grid.first + 1
-    cands = _placed_candidates(lines)
-    quoted = _quoted_names(lines)
     options = []
-    for t in (0, 1):
-        for a in range(4):
-            o = k - t - a
-            if not 0 <= o <= 3:
-                continue
-            kinds = [("target", 1)] * t + [("activity", i) for i in range(1, a + 1)] + \
-                    [("outcome", i) for i in range(1, o + 1)]
-            cost = 0.0
-            if rows:
-                first_is_target_shaped = len(rows[0].values) <= past
-                cost += 0.0 if first_is_target_shaped == bool(t) else 3.0
-            _, name_cost = _match_names(kinds, rows, cands, quoted)
-            cost += name_cost
-            # A sheet usually has at least one activity and one outcome indicator.
-            cost += 0.7 * (a == 0) + 0.7 * (o == 0)
-            options.append((cost, kinds))
+    for kinds_t in combinations(_ROW_ORDER, k):
+        kinds = list(kinds_t)
+        cost = 0.0
+        for kd, row in zip(kinds, rows, strict=True):
+            if kd[0] == "target" and len(row.values) > past:
+                cost += 3.0  # a 対象指標 row has no plans: never more figures than past years
+        if rows and (kinds[0][0] == "target") != (len(rows[0].values) <= past):
+            cost += 1.5
+        for kind in ("activity", "outcome"):
+            nos = [kd[1] for kd in kinds if kd[0] == kind]
+            cost += 1.5 * sum(1 for n in range(1, max(nos, default=0) + 1) if n not in nos)
+        t = sum(1 for kd in kinds if kd[0] == "target")
+        cost += 0.7 * (not any(kd[0] == "activity" for kd in kinds)) + 0.7 * (not any(kd[0] == "outcome" for kd in kinds))
+        cost += 0.4 * (t == 0)
+        cost -= ev.best(kinds, rows)[0]
+        options.append((cost, kinds))
     options.sort(key=lambda ck: ck[0])
     best_cost, best = options[0]
     close = [kinds for cost, kinds in options[1:] if cost - best_cost < 1.0]
@@ -648,52 +675,200 @@ def _placed_candidates(lines: list[Line]) -> list[tuple[tuple[str, int] | None, 
 
 
 _QUOTE_RE = re.compile(r"「([^「」]{3,40})」")
+_BELOW_RE = re.compile(r"下回|届かな|未達|不足|達成できな|及ばな|至らな")
+_ABOVE_RE = re.compile(r"上回|を達成し|達成した|超え|計画どおり|計画通り|以下に抑え")
+_UP_RE = re.compile(r"増加|上昇|伸び|増え")
+_DOWN_RE = re.compile(r"減少|低下|減っ")
+_KEEP_DOWN = ("事故", "待機児童", "排出量", "発生件数", "被害", "死亡")
 
 
-def _quoted_names(lines: list[Line]) -> dict[str, str]:
-    """Names the analysis prose quotes, with the kind of analysis that quotes them."""
-    out: dict[str, str] = {}
-    for block in _blocks(lines):
-        kind = {"活動指標分析結果": "activity", "成果指標分析結果": "outcome"}.get(block.after)
-        if kind:
-            for m in _QUOTE_RE.finditer(nfkc(block.text)):
-                out.setdefault(m.group(1), kind)
+@dataclass(frozen=True)
+class _Quote:
+    """A sentence of the prose that quotes one indicator name: what it says about that row."""
+
+    kind: str | None  # the analysis block it stands in (activity / outcome), None elsewhere
+    figures: frozenset[tuple[Number, str]]  # figures with their units
+    verdict: str | None  # below / above: the actual against the plan, in the evaluated year
+    trend: str | None  # up / down: the actual against the year before
+
+
+def _unit_key(u: str) -> str:
+    return nfkc(u).replace("％", "%")
+
+
+class _Evidence:
+    """What the sheet says about which row each candidate name belongs to (formats.md): its place
+    in the layout, its unit, the analysis prose that quotes it (kind, figures, 上回った/下回った,
+    増加/減少) and the text order. ``score`` weighs one (row, name) pair; ``best`` assigns names
+    to rows by the total."""
+
+    PRIOR = 0.6  # the layout's usual text order: the weakest clue
+
+    def __init__(self, lines: list[Line], rows: list[ValueRow], grid: _Grid, target_fy: int, horizon: int,
+                 prose: set[tuple[Number, str]]) -> None:
+        # a text without the row-label block (a sheet cut off before it) has no candidates
+        self.cands = _placed_candidates(lines) if any(line.key == "対象指標" for line in lines) else []
+        self.rows = rows
+        self.grid, self.target_fy, self.horizon, self.prose = grid, target_fy, horizon, prose
+        self.quotes = self._quotes(lines)
+        self._placed: dict[tuple[int, bool], Indicator] = {}
+        self._scores: dict[tuple[int, tuple[str, int], int, bool], float] = {}
+        self._memo: dict[tuple[tuple[tuple[str, int], ...], tuple[int, int], bool],
+                         tuple[float, list[int | None]]] = {}
+
+    @staticmethod
+    def _quotes(lines: list[Line]) -> dict[str, list[_Quote]]:
+        out: dict[str, list[_Quote]] = {}
+        for block in _blocks(lines):
+            kind = {"活動指標分析結果": "activity", "成果指標分析結果": "outcome"}.get(block.after)
+            for sentence in re.split(r"(?<=。)", nfkc(block.text.replace("\n", ""))):
+                names = _QUOTE_RE.findall(sentence)
+                if not names:
+                    continue
+                alone = len(set(names)) == 1
+                figures: frozenset[tuple[Number, str]] = frozenset()
+                verdict = trend = None
+                if alone:
+                    figures = frozenset(
+                        (float(f"{int(m.group(1).replace(',', ''))}.{m.group(2)}") if m.group(2)
+                         else int(m.group(1).replace(",", "")), _unit_key(m.group(3)))
+                        for m in _PROSE_NUM_RE.finditer(sentence)
+                    )
+                    if "計画" in sentence or "目標" in sentence:
+                        verdict = "below" if _BELOW_RE.search(sentence) else "above" if _ABOVE_RE.search(sentence) else None
+                    if re.search(r"前年|から.{0,24}に", sentence):
+                        trend = "up" if _UP_RE.search(sentence) else "down" if _DOWN_RE.search(sentence) else None
+                for name in set(names):
+                    out.setdefault(name.replace(" ", ""), []).append(_Quote(kind, figures, verdict, trend))
+        return out
+
+    def quotes_of(self, name: str) -> list[_Quote]:
+        key = nfkc(name).replace(" ", "")
+        found = self.quotes.get(key)
+        if found is not None:
+            return found
+        out: list[_Quote] = []
+        if len(key) >= 6:
+            for q, qs in self.quotes.items():
+                if difflib.SequenceMatcher(None, key, q).ratio() >= 0.85:
+                    out.extend(qs)
+        return out
+
+    def _values(self, i: int, kd: tuple[str, int]) -> Indicator:
+        target = kd[0] == "target"
+        if (i, target) not in self._placed:
+            self._placed[(i, target)] = _indicator(kd, self.rows[i], None, self.grid, self.target_fy,
+                                                   self.horizon, self.prose, [], _Reading())
+        return self._placed[(i, target)]
+
+    def score(self, i: int, kd: tuple[str, int], c: int, kinds: list[tuple[str, int]], layout: bool = True) -> float:
+        """How well candidate ``c`` fits printed row ``i`` read as ``kd`` (``layout``: counting the
+        name's place in the layout, else what the sheet says about it alone)."""
+        slot, _ = self.cands[c]
+        slot_here = layout and slot is not None and slot in kinds
+        key = (i, kd, c, slot_here)
+        if key not in self._scores:
+            s = self._content(i, kd, c)
+            if slot_here:
+                s += 3.0 if slot == kd else -2.0
+            self._scores[key] = s
+        return self._scores[key]
+
+    def _content(self, i: int, kd: tuple[str, int], c: int) -> float:
+        name = nfkc(self.cands[c][1].raw.strip())
+        row = self.rows[i]
+        s = 0.4 + _unit_fit(name, row.unit)  # a row is expected to have a name
+        unit = _unit_key(row.unit)
+        values = set(row.values)
+        for q in self.quotes_of(name):
+            if q.kind:
+                s += 1.0 if q.kind == kd[0] else -1.5
+            mine = [v for v, u in q.figures if u == unit]
+            if mine:
+                s += 2.0 if all(v in values for v in mine) else -1.5 if not any(v in values for v in mine) else 0.0
+            elif q.figures and q.kind:
+                s -= 0.5
+            if q.verdict or q.trend:
+                ind = self._values(i, kd)
+                cur, prev = ind.value(self.target_fy), ind.value(self.target_fy - 1)
+                if q.verdict and cur and cur.plan is not None and cur.actual is not None and cur.plan != cur.actual:
+                    short = (cur.actual > cur.plan) if any(w in name for w in _KEEP_DOWN) else (cur.actual < cur.plan)
+                    s += 1.0 if short == (q.verdict == "below") else -1.0
+                if q.trend and cur and prev and cur.actual is not None and prev.actual is not None \
+                        and cur.actual != prev.actual:
+                    s += 0.5 if (cur.actual > prev.actual) == (q.trend == "up") else -0.5
+        return s
+
+    def best(self, kinds: list[tuple[str, int]], rows: list[ValueRow],
+             forbid: tuple[int, int] | None = None, layout: bool = True) -> tuple[float, list[int | None]]:
+        """The best assignment of candidates to rows (candidate index or None per row), and its
+        score; ``layout=False`` weighs only what the sheet says about the names (no place, no order)."""
+        memo_key = (tuple(kinds), forbid or (-1, -1), layout)
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        n_rows, n_cands = len(kinds), len(self.cands)
+        if not n_rows or not n_cands:
+            return 0.0, [None] * n_rows
+        claimed = {slot for slot, _ in self.cands if slot is not None}
+        free_rows = [kd for kd in _NAME_ORDER if kd in kinds and kd not in claimed]
+        free_cands = [c for c, (slot, _) in enumerate(self.cands) if slot is None or slot not in kinds]
+        # the usual text order, softly: a name one place off its expected rank still counts half
+        prior = {(kd, c): max(0.0, self.PRIOR - 0.3 * abs(j - k))
+                 for j, kd in enumerate(free_rows) for k, c in enumerate(free_cands)} if layout else {}
+        # maximise the total: a rectangular assignment (a row may stay unnamed at score 0)
+        matrix = [[0.0] * (n_cands + n_rows) for _ in range(n_rows)]
+        for i, kd in enumerate(kinds):
+            for c in range(n_cands):
+                matrix[i][c] = -1e6 if forbid == (i, c) else \
+                    self.score(i, kd, c, kinds, layout) + prior.get((kd, c), 0.0)
+        picks = _assign(matrix)
+        total = sum(matrix[i][j] for i, j in enumerate(picks))
+        result = (total, [j if j < n_cands else None for j in picks])
+        self._memo[memo_key] = result
+        return result
+
+
+def _assign(score: list[list[float]]) -> list[int]:
+    """Hungarian method: the column for each row (rows ≤ columns) that maximises the total score."""
+    n, m = len(score), len(score[0])
+    inf = float("inf")
+    u, v = [0.0] * (n + 1), [0.0] * (m + 1)
+    p, way = [0] * (m + 1), [0] * (m + 1)
+    for i in range(1, n + 1):
+        p[0] = i
+        j0 = 0
+        minv = [inf] * (m + 1)
+        used = [False] * (m + 1)
+        while True:
+            used[j0] = True
+            i0, delta, j1 = p[j0], inf, 0
+            for j in range(1, m + 1):
+                if not used[j]:
+                    cur = -score[i0 - 1][j - 1] - u[i0] - v[j]
+                    if cur < minv[j]:
+                        minv[j], way[j] = cur, j0
+                    if minv[j] < delta:
+                        delta, j1 = minv[j], j
+            for j in range(m + 1):
+                if used[j]:
+                    u[p[j]] += delta
+                    v[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+            if p[j0] == 0:
+                break
+        while True:
+            j1 = way[j0]
+            p[j0] = p[j1]
+            j0 = j1
+            if j0 == 0:
+                break
+    out = [0] * n
+    for j in range(1, m + 1):
+        if p[j]:
+            out[p[j] - 1] = j - 1
     return out
-
-
-def _match_names(kinds: list[tuple[str, int]], rows: list[ValueRow],
-                 cands: list[tuple[tuple[str, int] | None, Line]],
-                 quoted: dict[str, str]) -> tuple[dict[tuple[str, int], str], float]:
-    """Names for the rows of one reading of the kinds, and how badly that reading fits the text."""
-    unit_of = {kd: row.unit for kd, row in zip(kinds, rows, strict=True)}
-    names: dict[tuple[str, int], str] = {}
-    cost = 0.0
-    loose: list[Line] = []
-    for slot, cand in cands:
-        if slot is not None and slot in kinds and slot not in names:
-            names[slot] = cand.raw.strip()
-        else:
-            cost += 2.0 if slot is not None else 0.0  # a name stands where this reading has no row
-            loose.append(cand)
-    free = [kd for kd in _NAME_ORDER if kd in kinds and kd not in names]
-    for kd, cand in zip(free, loose):
-        names[kd] = cand.raw.strip()
-    cost += 0.5 * abs(len(free) - len(loose))
-    for kd, name in names.items():
-        cost -= _unit_fit(nfkc(name), unit_of[kd])
-        said = _quoted_kind(nfkc(name), quoted)
-        if said and said != kd[0]:
-            cost += 1.5
-    return names, cost
-
-
-def _quoted_kind(name: str, quoted: dict[str, str]) -> str | None:
-    best, kind = 0.0, None
-    for q, k in quoted.items():
-        ratio = difflib.SequenceMatcher(None, name, q).ratio()
-        if ratio > best:
-            best, kind = ratio, k
-    return kind if best >= 0.75 else None
 
 
 _UNIT_HINTS = (
@@ -720,7 +895,9 @@ def _unit_fit(name: str, unit: str) -> float:
             if at >= 0 and (best is None or at + len(w) > best[0]):
                 best = (at + len(w), units)
     if best is None or best[0] < len(tail) - 1:
-        return 0.0
+        # a name that ends in its own counter (市内の事業所 ↔ 事業所, 参加世帯 ↔ 世帯) fits it
+        u = nfkc(unit)
+        return 1.0 if len(u) >= 2 and nfkc(tail).endswith(u) else 0.0
     return 1.0 if unit in best[1] else -1.0
 
 
@@ -757,37 +934,78 @@ def _name_candidates(lines: list[Line]) -> list[Line]:
     return out
 
 
-def _names(lines: list[Line], kinds: list[tuple[str, int]], rows: list[ValueRow],
-           r: _Reading) -> dict[tuple[str, int], str]:
-    """Give each row its name: layout place first, then text order; the unit decides among swaps."""
-    cands = _placed_candidates(lines)
-    names, _ = _match_names(kinds, rows, cands, _quoted_names(lines))
-    order = [kd for kd in _NAME_ORDER if kd in kinds]
-    unit_of = {kd: row.unit for kd, row in zip(kinds, rows, strict=True)}
-    if len(cands) != len(order):
-        r.warn(
-            f"指標名の候補が{len(cands)}個、指標の行が{len(order)}行で数が合いません。"
-            f"名前の対応は推定です（{'・'.join(Indicator(kind=k[0], no=k[1]).label for k in order)}）"  # type: ignore[arg-type]
-        )
-    # Where a name's unit contradicts its row, try the swap that makes both fit.
-    for a in order:
-        for b in order:
-            if a >= b or a not in names or b not in names:
-                continue
-            now = _unit_fit(nfkc(names[a]), unit_of[a]) + _unit_fit(nfkc(names[b]), unit_of[b])
-            swapped = _unit_fit(nfkc(names[b]), unit_of[a]) + _unit_fit(nfkc(names[a]), unit_of[b])
-            if swapped > now:
-                names[a], names[b] = names[b], names[a]
-                la, lb = (Indicator(kind=k[0], no=k[1]).label for k in (a, b))  # type: ignore[arg-type]
-                r.warn(f"{la}・{lb}: 単位に合わせて指標名を入れ替えました（{names[a]} / {names[b]}）")
+_SURE = 1.5  # how much worse the best reading without a pairing must be to call the pairing confirmed
+
+
+def _names(kinds: list[tuple[str, int]], rows: list[ValueRow], r: _Reading, ev: _Evidence,
+           complete: bool) -> dict[tuple[str, int], str]:
+    """Give each row its name and check every pairing against the sheet (see _Evidence).
+
+    A pairing is confirmed when every reading without it fits the sheet clearly worse. One that
+    is not is kept (the layout's order is the best guess) and named in a warning with the rows
+    it could belong to instead; on a sheet that stops early it is left out.
+    """
+    total, picks = ev.best(kinds, rows)
+    said_total, said = ev.best(kinds, rows, layout=False)
+    names: dict[tuple[str, int], str] = {}
+    label = {kd: Indicator(kind=kd[0], no=kd[1]).label for kd in kinds}  # type: ignore[arg-type]
+    unsure: list[tuple[tuple[str, int], str, list[tuple[str, int]]]] = []
+    for i, (kd, c) in enumerate(zip(kinds, picks, strict=True)):
+        if c is None:
+            continue
+        name = ev.cands[c][1].raw.strip()
+        alt_total, alt_picks = ev.best(kinds, rows, forbid=(i, c))
+        # what the sheet says about the names (prose, units) must not speak against the layout
+        against = said[i] != c and said_total - ev.best(kinds, rows, forbid=(i, said[i]), layout=False)[0] >= 1.0 \
+            if said[i] is not None else False
+        if total - alt_total >= _SURE and not against:
+            names[kd] = name
+            continue
+        if against:
+            others = [kinds[j] for j, pc in enumerate(said) if pc == c and j != i]
+            others += [kinds[j] for j, pc in enumerate(picks) if pc == said[i] and j != i]
+            unsure.append((kd, name, others))
+            if complete:
+                names[kd] = name
+            continue
+        others = [kinds[j] for j, pc in enumerate(alt_picks) if pc == c and j != i]
+        if not others and alt_picks[i] is None:
+            names[kd] = name  # no other row wants it and no other name fits here: nothing competes
+            continue
+        if alt_picks[i] is not None:
+            others += [kinds[j] for j, pc in enumerate(picks) if pc == alt_picks[i] and j != i]
+        unsure.append((kd, name, others))
+        if complete:
+            names[kd] = name
+    for kd, name, others in unsure:
+        if complete:
+            alt = list(dict.fromkeys(label[o] for o in others if o != kd))
+            rows_named = "・".join([label[kd], *alt])
+            r.warn(f"{rows_named}: 指標名「{name}」を{label[kd]}の名前としましたが、単位・分析の文章・数値で"
+                   f"確かめられません（{'・'.join(alt) or '別の行'}の名前かもしれません）")
+        else:
+            r.warn(f"{label[kd]}: シートが途中で終わっていて指標名を確かめられないため、名前を空欄にしました"
+                   f"（候補「{name}」）")
+    unnamed = [label[kd] for kd in kinds if kd not in names and not any(u[0] == kd for u in unsure)]
+    if unnamed:
+        if ev.cands:
+            r.warn(f"{'・'.join(unnamed)}: 指標名が見つかりません")
+        elif not complete:
+            r.warn(f"{'・'.join(unnamed)}: シートが指標名の欄より前で終わっているため、指標名はありません")
+        else:
+            r.warn(f"{'・'.join(unnamed)}: 指標名の欄（対象指標 … 成果指標③ の見出しのあと）が見つかりません")
+    for kd, name in names.items():
+        row = rows[kinds.index(kd)]
+        if _unit_fit(nfkc(name), row.unit) < 0:
+            r.warn(f"{label[kd]}: 指標名「{name}」と単位（{row.unit}）が合いません")
     return names
 
 
 # ── project, evaluations ──────────────────────────────────────────────────────────────────
 
 
-def _project_line(lines: list[Line]) -> Line | None:
-    """The project name stands just before 住民意向分析; failing that, a line ending in 事業."""
+def _project_line(lines: list[Line], guess: bool = True) -> Line | None:
+    """The project name stands just before 住民意向分析; failing that (``guess``), a line ending in 事業."""
     for i, line in enumerate(lines):
         if line.key == "住民意向分析":
             for prev in reversed(lines[:i]):
@@ -795,15 +1013,17 @@ def _project_line(lines: list[Line]) -> Line | None:
                     if not _is_label(prev) and not has_prose(prev.norm):
                         return prev
                     break
+    if not guess:
+        return None
     for line in lines:
         if line.key.endswith("事業") and 3 < len(line.key) <= 40 and not _is_label(line) and not has_prose(line.norm):
             return line
     return None
 
 
-def _project(lines: list[Line]) -> Project:
+def _project(lines: list[Line], complete: bool = True) -> Project:
     project = Project()
-    if (line := _project_line(lines)) is not None:
+    if (line := _project_line(lines, guess=complete)) is not None:
         project.name = line.raw.strip()
     for line in lines:
         if m := _DEPT_RE.match(line.raw.strip()):
@@ -857,7 +1077,8 @@ def _past_results(lines: list[Line], grid: _Grid, target_fy: int) -> list[PastRe
     """The 実計区分 / 評価結果 line: two words per past year."""
     for line in lines:
         if "実計区分" in line.key and "評価結果" in line.key:
-            words = [w for w in line.norm.split(" ") if w in RESULT_WORDS]
+            # 新規 is a category only: dropping it would shift every later year's pair
+            words = [w for w in line.norm.split(" ") if w in PLAN_CATEGORY_WORDS]
             years = list(range(grid.first, target_fy + 1))
             pairs = [words[i: i + 2] for i in range(0, len(words), 2)]
             return [
