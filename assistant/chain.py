@@ -321,6 +321,13 @@ class Assistant:
                 text = lead + "\n" + text
                 facts.append(Fact(sheet_id="*", field="count", value=len(answered), unit="件", computed=True,
                                   row="答えた事業の数"))
+        for sid in sheet_ids:  # a sheet read only part way: the answer says so
+            sheet = self.sheet(sid)
+            if sheet is not None and sheet.status == "incomplete":
+                note = (f"注意：{sheet.project.name or sid}のシートは途中までしか読み取れていません（ファイルが欠けている可能性があります）。"
+                        if q.lang == "ja" else f"Note: the sheet of {sheet.project.name or sid} was read only in part.")
+                text += "\n" + note
+                facts.append(Fact(sheet_id=sid, project=sheet.project.name, field="warning", value=note))
         if q.how == "indicator" and len(answered) > 1 and not choices:
             # a row several projects report, asked without a project: buttons to pick one
             choices = _choices([p for p in q.projects if p.name in answered])

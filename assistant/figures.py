@@ -129,6 +129,10 @@ class Ranked:
     value: Number
 
 
+# A sheet may print a year twice (予算 and 決算, other cities' layouts): the settled figure first.
+SETTLED_FIRST = ("CASE {t}basis WHEN '' THEN 0 WHEN '決算' THEN 1 WHEN '実績' THEN 2 WHEN '予算' THEN 3 ELSE 4 END")
+
+
 def rank_costs(store: FigureStore, catalog: Catalog, field: str, fy: int | None, sheet_ids: list[str] | None,
                lowest: bool = False, limit: int = 10) -> list[Ranked]:
     """Projects ranked by one cost field in one year (each sheet's own evaluated year when fy is
@@ -138,7 +142,8 @@ def rank_costs(store: FigureStore, catalog: Catalog, field: str, fy: int | None,
     scope = _scope("c.sheet_id", "c.fy", fy, sheet_ids)
     rows = store.query(
         f"SELECT c.sheet_id, c.fy, c.{field} AS value FROM costs c {scope.join} "
-        f"WHERE {' AND '.join([f'c.{field} IS NOT NULL', *scope.where])}", tuple(scope.params))
+        f"WHERE {' AND '.join([f'c.{field} IS NOT NULL', *scope.where])} ORDER BY {SETTLED_FIRST.format(t='c.')}",
+        tuple(scope.params))
     latest: dict[tuple[str | None, str | None], tuple[int, SheetRef, int, Number]] = {}
     for sheet_id, year, value in rows:
         ref = catalog.sheet(sheet_id)

@@ -235,7 +235,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     if frame.lang == "ja":
         q.head = head(r, q.explained)
     scoped_names = sorted({i.name for p in (q.projects or q.candidates) for ref in p.refs
-                           for i in cat.indicators_of(ref.sheet_id) if i.name})
+                           for i in cat.indicators_of(ref.sheet_id) if i.name}
+                          | {label for p in (q.projects or q.candidates) for ref in p.refs
+                             for label in cat.cost_labels.get(ref.sheet_id, ())})
     if scoped_names:
         from assistant.link import NameMatcher
 

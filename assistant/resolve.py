@@ -181,6 +181,7 @@ class Catalog:
     indicators: list[IndicatorRef]
     fingerprint: tuple[int, float]
     texts: InitVar[dict[str, list[str]] | None] = None  # sheet → its prose (kept only as _haystacks)
+    cost_labels: dict[str, list[str]] = field(default_factory=dict)  # sheet → rows other layouts print (フルコスト)
     _by_id: dict[str, SheetRef] = field(init=False, repr=False)
     _by_project: dict[str, list[tuple[int, SheetRef]]] = field(init=False, repr=False)
     _by_key: dict[tuple[str | None, str | None], list[SheetRef]] = field(init=False, repr=False)
@@ -243,7 +244,12 @@ class Catalog:
         texts: dict[str, list[str]] = {}
         for r in store.query("SELECT sheet_id, text FROM sections ORDER BY sheet_id, ord"):
             texts.setdefault(r["sheet_id"], []).append(r["text"])
-        return cls(sheets, indicators, fingerprint_of(store), texts)
+        # the cost rows other layouts print under their own labels (フルコスト, 正職員数) are words the sheets hold
+        labels: dict[str, list[str]] = {}
+        for r in store.query("SELECT DISTINCT sheet_id, label FROM cost_rows ORDER BY sheet_id, label"):
+            texts.setdefault(r["sheet_id"], []).append(r["label"])
+            labels.setdefault(r["sheet_id"], []).append(r["label"])
+        return cls(sheets, indicators, fingerprint_of(store), texts, labels)
 
     # ── linking (assistant.link): built on first use, kept as long as the catalog ─────────────
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from assistant import compose
 from assistant.answer import Fact, Number
-from assistant.figures import plan_misses, rated_as, results_differ
+from assistant.figures import SETTLED_FIRST, plan_misses, rated_as, results_differ
 from assistant.kinds.base import Desk, Part
 from assistant.lexicon import lexicon
 from assistant.measures import diff, growth, percent, rate
@@ -73,10 +73,11 @@ def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: i
         where.append(f"sheet_id IN ({','.join('?' * len(ids))})")
         params += ids
     rows = desk.store.query(f"SELECT sheet_id, fy, {', '.join(cols)} FROM costs" +
-                            (" WHERE " + " AND ".join(where) if where else ""), tuple(params))
+                            (" WHERE " + " AND ".join(where) if where else "") +
+                            f" ORDER BY {SETTLED_FIRST.format(t='')}", tuple(params))
     by_sheet: dict[str, dict[int, dict[str, Number | None]]] = {}
-    for r in rows:
-        by_sheet.setdefault(r["sheet_id"], {})[r["fy"]] = {c: r[c] for c in cols}
+    for r in rows:  # the settled figure of a year printed twice
+        by_sheet.setdefault(r["sheet_id"], {}).setdefault(r["fy"], {c: r[c] for c in cols})
     groups: dict[tuple, list[SheetRef]] = {}
     for sid in by_sheet:
         ref = cat.sheet(sid)

@@ -17,7 +17,8 @@ from assistant.answer import Fact, Number
 from assistant.kinds.base import Desk, Part, Years, evaluated_year, read_years, sheet_for
 from assistant.lexicon import lexicon
 from assistant.link import covered
-from assistant.kinds.rows import Row, cost_row, cost_rows, find_indicator, indicator_rows, indicator_row, share_base
+from assistant.kinds.rows import (Row, cost_row, cost_rows, find_indicator, indicator_row, indicator_rows, printed_rows,
+                                   share_base)
 from assistant.measures import diff, growth, lower_is_better, met, percent, rate, total
 from assistant.query import Project, Query
 from ingest.model import COST_FIELDS, Sheet
@@ -103,7 +104,9 @@ class FigureKind:
         part.sheet_ids = list(dict.fromkeys(f.sheet_id for f in part.facts))
         f = q.frame
         wants_actual = not f.has("plan", "trend") and not f.past_n
+        printed = {ra.row.key for ra in answers if ra.row.printed and ra.cells}
         if not part.facts or (wants_actual and not any(x.field in ("actual", "rate", "change") or x.field in COST_FIELDS
+                                                       or x.field in printed
                                                        or x.field.endswith(("_change", "_share")) for x in part.facts)):
             part.answerable = False  # the plan is there, the result is not (yet)
         if re.search(r"決算|実績|actual|result", f.norm) and answers and all(
@@ -147,6 +150,10 @@ class FigureKind:
             names = {i.name for i in q.head_rows}
             inds = [indicator_row(i) for i in latest.indicators if i.name in names][:3]
         rows = inds + costs
+        if not inds and latest.template == "generic":
+            # another city's layout: its own printed rows (フルコスト, 地方債 …) before the fixed fields
+            printed = printed_rows(q, latest)
+            rows = printed or rows
         if not rows and q.focus and q.focus.rows and q.how in ("focus", "named", "only", "scope"):
             for key in q.focus.rows:
                 if key.startswith(("成果", "活動", "対象")):
@@ -246,7 +253,9 @@ class FigureKind:
             s = desk.sheet(ref.sheet_id)
             if s is None:
                 continue
-            if row.is_cost:
+            if row.printed:
+                years |= {c.fy for c in s.costs if (r := c.row(row.key)) is not None and r.value is not None}
+            elif row.is_cost:
                 years |= {c.fy for c in s.costs if getattr(c, row.key) is not None}
             elif (ind := find_indicator(s, row)) is not None:
                 years |= {v.fy for v in ind.values if v.plan is not None or v.actual is not None}
@@ -260,9 +269,12 @@ class FigureKind:
             if s is None:
                 continue
             if row.is_cost:
-                c = s.cost(fy)
-                if c is not None and getattr(c, row.key) is not None:
-                    return Cell(fy, s, value=getattr(c, row.key), planned=fy > (s.target_fy or fy))
+                c = s.cost(fy)  # the settled figure when a year is printed as 予算 and 決算
+                value = (r.value if (r := c.row(row.key)) else None) if c is not None and row.printed else \
+                    getattr(c, row.key) if c is not None else None
+                if value is not None:
+                    planned = fy > (s.target_fy or fy) or c.basis in ("予算", "計画")  # type: ignore[union-attr]
+                    return Cell(fy, s, value=value, planned=planned)
             else:
                 ind = find_indicator(s, row)
                 v = ind.value(fy) if ind else None
@@ -378,7 +390,7 @@ class FigureKind:
             ra.facts.append(Fact(**_base(c, p, row), fy=c.fy, field=row.key, value=c.value))
             parts.append(compose.cost_cell(c.fy, c.value, row.unit, c.planned, lang))
         lines = [compose.join_cells(_row_head(ra.label or p.name, row, lang), parts, lang)]
-        shares = f.has("share") or (f.has("rate") and len([r for r in cost_rows(q)]) >= 2)  # 「総事業費のうち人件費は何％」
+        shares = (f.has("share") or (f.has("rate") and len([r for r in cost_rows(q)]) >= 2)) and not row.printed  # 「総事業費のうち人件費は何％」
         if shares and row.key != share_base(row.key):
             for c in ra.cells:
                 tc = c.sheet.cost(c.fy)
@@ -502,6 +514,8 @@ def _base(c: Cell, p: Project, row: Row) -> dict:
 
 
 def _row_head(name: str, row: Row, lang: str) -> str:
+    if row.printed:
+        return f"{name}の{row.name}" if lang == "ja" else f"{name} — {row.name}"
     if row.is_cost:
         return f"{name}の{row.name}" if lang == "ja" else f"{name} — {compose.row_label(row.key, 'en')}"
     return f"{name}の{row.key}「{row.name}」" if lang == "ja" else f"{name} — {row.key} 「{row.name}」"

@@ -21,14 +21,18 @@ COST_UNITS = {f: ("円" if f.startswith("unit_cost") else "千円") for f in COS
 class Row:
     """A row of the sheet: an indicator (by its kind and number) or a cost field."""
 
-    kind: str  # "indicator" or "cost"
-    key: str  # 成果指標② / total_cost
+    kind: str  # "indicator", "cost" (a field of the cost table) or "printed" (a row as another layout prints it)
+    key: str  # 成果指標② / total_cost / フルコスト
     name: str  # indicator name, or the cost row's label
     unit: str
 
     @property
     def is_cost(self) -> bool:
-        return self.kind == "cost"
+        return self.kind in ("cost", "printed")
+
+    @property
+    def printed(self) -> bool:
+        return self.kind == "printed"
 
 
 def indicator_row(ind: Indicator) -> Row:
@@ -105,6 +109,25 @@ def cost_rows(q: Query) -> list[Row]:
     if f.has("share") and fields and not any(x == "total_cost" for x in fields):
         fields.append("total_cost")  # the denominator of a share
     return [cost_row(x) for x in dict.fromkeys(fields)]
+
+
+def printed_rows(q: Query, sheet: Sheet) -> list[Row]:
+    """Cost rows another city's layout prints under its own labels (フルコスト, 地方債, 正職員数), as
+    the question names them."""
+    labels: dict[str, str] = {}
+    for c in sheet.costs:
+        for r in c.rows:
+            labels.setdefault(r.label, r.unit or "")
+    if not labels:
+        return []
+    matches = NameMatcher(list(labels), own_words=False).match(q.reading, PRINTED_ROW)
+    if not matches:
+        return []
+    best = matches[0].score
+    return [Row("printed", m.name, m.name, labels[m.name]) for m in matches if m.score >= best - 0.02][:MAX_INDICATORS]
+
+
+PRINTED_ROW = 0.6  # a printed label must be named nearly whole: they are short (地方債, 人件費)
 
 
 def share_base(field: str) -> str:

@@ -1,0 +1,71 @@
+"""Questions over other cities' layouts (the generic reader): cost rows asked by the labels those
+sheets print (フルコスト, 正職員数), a year printed as both 予算 and 決算, and an incomplete sheet
+said to be one. Gold figures come from the generated corpus's truth files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from index_support import model_cache, real_embeddings
+
+from assistant.chain import Assistant
+from assistant.llm import guard
+from assistant.settings import AssistantSettings
+from ingest.index import build
+from ingest.model import Sheet
+from ingest.vectors import E5Embedding
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, list[Sheet]]:
+    from eval.corpus import write_corpus
+
+    root = tmp_path_factory.mktemp("generic")
+    write_corpus(root / "corpus", n=0, seed=3, pdf_share=0.0, cp932_share=0.0, generic=8)
+    settings = AssistantSettings(home=root / "store", models={"cache_dir": model_cache()})
+    report = build([root / "corpus" / "sheets"], settings, embedding=E5Embedding(embeddings=real_embeddings()))
+    assert report.ok, report.failed
+    truths = [Sheet.from_json(p.read_text(encoding="utf-8")) for p in sorted((root / "corpus" / "truth").glob("*.json"))]
+    return Assistant.from_settings(settings, retrieval=False), truths
+
+
+def ask(a: Assistant, question: str):
+    answer = a.ask(question)
+    computed = [f.value for f in answer.facts if f.computed]
+    assert guard(answer.answer, answer.facts, answer.citations, computed, question=question).ok, answer.answer
+    return answer
+
+
+def _fmt(v: float | int) -> str:
+    return f"{v:,}" if float(v).is_integer() else f"{v:,}".rstrip("0").rstrip(".")
+
+
+def test_a_cost_row_by_the_label_the_sheet_prints(world) -> None:
+    a, truths = world
+    asked = 0
+    for t in truths:
+        cost = t.cost(t.target_fy)
+        if cost is None or t.status == "incomplete":
+            continue
+        for row in cost.rows:
+            if row.value is None or row.label in ("事業費", "人件費", "総事業費"):
+                continue
+            ans = ask(a, f"{t.project.name}の{t.target_fy}年度の{row.label}は？")
+            assert ans.answerable and _fmt(row.value) in ans.answer, (row, ans.answer)
+            assert any(f.value == row.value and f.fy == t.target_fy for f in ans.facts)
+            asked += 1
+            break
+    assert asked >= 3
+
+
+def test_a_year_printed_as_budget_and_settlement_gives_the_settlement(world) -> None:
+    a, truths = world
+    both = [(t, fy) for t in truths for fy in {c.fy for c in t.costs}
+            if {c.basis for c in t.costs if c.fy == fy} >= {"予算", "決算"} and t.cost(fy, "決算").rows]
+    if not both:
+        pytest.skip("the corpus printed no year twice")
+    t, fy = both[0]
+    settled = next(r for r in t.cost(fy, "決算").rows if r.value is not None)
+    ans = ask(a, f"{t.project.name}の{fy}年度の{settled.label}は？")
+    assert _fmt(settled.value) in ans.answer, ans.answer
