@@ -182,12 +182,13 @@ def lower_is_better(name: str | None) -> bool:
     return any(k in n for k in _KEEP_DOWN) and not any(k in n for k in _REDUCTION)
 
 
-def plan_misses(store: FigureStore, catalog: Catalog, kind: str | None, fy: int | None, under: bool = True,
-                sheet_ids: list[str] | None = None) -> list[Missed]:
-    """Indicators whose actual fell short of the plan (for one to be kept down: went over it), or
-    with ``under=False`` simply exceeded it, in each sheet's evaluated year unless a year is given.
+def plan_rows(store: FigureStore, catalog: Catalog, kind: str | None, fy: int | None,
+              sheet_ids: list[str] | None = None) -> list[Missed]:
+    """Every indicator with both a plan and an actual, in each sheet's evaluated year unless a year
+    is given, one sheet per project: its latest evaluation, or for a given year the sheet
+    evaluating it (else the earliest later one, whose figure for that year is settled).
     対象指標 rows have no plans and never count."""
-    where = ["v.plan IS NOT NULL", "v.actual IS NOT NULL", "i.kind != 'target'", "v.actual != v.plan"]
+    where = ["v.plan IS NOT NULL", "v.actual IS NOT NULL", "i.kind != 'target'"]
     params: list[object] = []
     if kind:
         where.append("i.kind = ?")
@@ -201,12 +202,9 @@ def plan_misses(store: FigureStore, catalog: Catalog, kind: str | None, fy: int 
     rows = []
     for r in store.query(sql, (*params, *scope.params)):
         ref = catalog.sheet(r["sheet_id"])
-        if ref is not None and ((r["actual"] > r["plan"]) == lower_is_better(r["name"]) if under
-                                else r["actual"] > r["plan"]):
+        if ref is not None:
             rows.append((ref, r))
     rows.sort(key=lambda x: (x[0].project or "", x[1]["kind"], x[1]["no"]))
-    # One sheet per project: its latest evaluation, or for a given year the sheet evaluating it
-    # (else the earliest later one, whose figure for that year is settled).
     chosen: dict[tuple[str | None, str | None], SheetRef] = {}
     for ref, _ in rows:
         key = project_key(ref)
@@ -216,6 +214,18 @@ def plan_misses(store: FigureStore, catalog: Catalog, kind: str | None, fy: int 
             chosen[key] = ref
     return [Missed(ref.sheet_id, ref.project, r["label"], r["name"], r["unit"], r["fy"], r["plan"], r["actual"])
             for ref, r in rows if chosen[project_key(ref)].sheet_id == ref.sheet_id]
+
+
+def missed(m: Missed) -> bool:
+    """The actual fell short of the plan (for an indicator to keep down: went over it)."""
+    return m.actual != m.plan and (m.actual > m.plan) == lower_is_better(m.name)
+
+
+def plan_misses(store: FigureStore, catalog: Catalog, kind: str | None, fy: int | None, under: bool = True,
+                sheet_ids: list[str] | None = None) -> list[Missed]:
+    """Indicators whose actual fell short of the plan, or with ``under=False`` simply exceeded it."""
+    return [m for m in plan_rows(store, catalog, kind, fy, sheet_ids)
+            if (missed(m) if under else m.actual > m.plan)]
 
 
 def _of_years(catalog: Catalog, years: list[int], sheet_ids: list[str] | None) -> list[SheetRef]:

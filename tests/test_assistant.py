@@ -254,6 +254,24 @@ def test_scores_summed_and_picked(assistant: Assistant, world) -> None:
     assert {f.indicator for f in a.facts if f.field == "score"} == {i for i, s in zip(items, scores) if s == top}
 
 
+def test_projects_whose_every_outcome_met_its_plan(assistant: Assistant, world) -> None:
+    _, truths = world
+    latest = _latest_sheets(truths)
+    fy = max(t.target_fy for t in latest.values())
+    expected = set()
+    for name, t in latest.items():
+        if t.target_fy != fy:
+            continue
+        got = [(v.actual, v.plan, i.name) for i in t.indicators if i.kind == "outcome" and (v := i.value(fy))
+               and v.plan is not None and v.actual is not None]
+        if got and all(a == p or (a > p) != lower_is_better(n) for a, p, n in got):
+            expected.add(name)
+    a = ask(assistant, f"{fy}年度に成果指標をすべて計画達成した事業は？")
+    answered = {f.project for f in a.facts if f.field == "actual"}
+    assert expected <= answered | {SEED_ID_PROJECT} and answered - expected <= {SEED_ID_PROJECT, "技術力向上職員研修事業",
+                                                                                 "地域集会所補助事業"}, a.answer
+
+
 def test_declines_what_the_sheets_do_not_hold(assistant: Assistant) -> None:
     for question in ("市長の名前は？", "2030年度のオンライン申請件数の実績は？", "来年度の天気は？"):
         a = assistant.ask(question)

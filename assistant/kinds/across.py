@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from assistant import compose
 from assistant.answer import Fact, Number
-from assistant.figures import SETTLED_FIRST, plan_misses, rated_as, results_differ
+from assistant.figures import SETTLED_FIRST, Missed, missed, plan_misses, plan_rows, rated_as, results_differ
 from assistant.kinds.base import Desk, Part
 from assistant.lexicon import lexicon
 from assistant.measures import diff, growth, percent, rate
@@ -160,6 +160,7 @@ class RankKind:
         return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in shown], intent="ranking")
 
 
+_ALL = re.compile(r"すべて|全て|全部|いずれも|どれも|all (of )?(its|their|the)|every (one|indicator)|all indicators")
 _EVER = re.compile(r"ことのある|ことがある|ことある|ことが?あった|過去に|一度でも|これまでに|履歴|ever (been )?|at any time|in any year")
 
 
@@ -309,6 +310,8 @@ class FilterKind:
         f = q.frame
         over = f.plan_side == "over"
         fy = f.years[0] if f.years else None
+        if over and _ALL.search(f.norm):
+            return self.all_met(q, desk, ids, scope, fy)
         misses = plan_misses(desk.store, desk.catalog, f.kind, fy, under=not over, sheet_ids=ids)
         facts: list[Fact] = []
         for m in misses:
@@ -339,6 +342,36 @@ class FilterKind:
                 facts.append(_count(len(misses) - LINES_CAP))
                 text += f"\n…ほか{len(misses) - LINES_CAP}件（表をご覧ください）"
         return Part(text=text, facts=facts, sheet_ids=list(dict.fromkeys(m.sheet_id for m in misses)), intent="filter")
+
+    def all_met(self, q: Query, desk: Desk, ids: list[str] | None, scope: str, fy: int | None) -> Part:
+        """「成果指標をすべて計画達成した事業」: projects none of whose indicators (of the kind asked)
+        missed its plan in the year, each with its indicators."""
+        f = q.frame
+        rows = plan_rows(desk.store, desk.catalog, f.kind, fy, ids)
+        by_project: dict[str | None, list[Missed]] = {}
+        for m in rows:
+            by_project.setdefault(m.project, []).append(m)
+        good = {p: ms for p, ms in by_project.items() if not any(missed(m) for m in ms)}
+        facts: list[Fact] = []
+        for ms in good.values():
+            for m in ms:
+                base = dict(sheet_id=m.sheet_id, project=m.project, indicator=m.name, row=m.label, fy=m.fy, unit=m.unit)
+                facts += [Fact(**base, field="plan", value=m.plan), Fact(**base, field="actual", value=m.actual)]
+        facts += [_count(len(good)), Fact(sheet_id="*", field="count", value=len(by_project), unit="件", computed=True,
+                                          row="計画と実績のある事業の数")]
+        kind_ja = KIND_LABELS.get(f.kind or "", "指標")
+        names = list(good)
+        if q.lang == "en":
+            text = (f"{len(good)} project(s) met the plan on every {f.kind or ''} indicator: " + ", ".join(map(str, names))
+                    + f" (of {len(by_project)} with plans and actuals).") if good else \
+                "No project met the plan on every such indicator."
+        else:
+            when = compose.year_ja(fy) + "に" if fy else "最新の評価で"
+            text = (f"{when}{scope + 'の事業で' if scope else ''}{kind_ja}がすべて計画を達成した事業は{len(good)}件です"
+                    f"（計画と実績のある{len(by_project)}事業のうち）：" + "、".join(map(str, names[:NAMES_CAP])) + "。")\
+                if good else f"{when}{kind_ja}がすべて計画を達成した事業はありません。"
+        return Part(text=text, facts=facts, sheet_ids=list(dict.fromkeys(x.sheet_id for x in facts if x.sheet_id != "*")),
+                    intent="filter")
 
     def threshold(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part | None:
         f = q.frame
