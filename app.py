@@ -8,6 +8,11 @@ Only drawing: every answer comes from the same :class:`assistant.chain.Assistant
 (:class:`assistant.settings.AssistantSettings`): ``SHEETQA_HOME``, ``SHEETQA_APP__HOST`` /
 ``__PORT`` / ``__MAX_UPLOAD_MB``, and ``SHEETQA_AUTH=user:password`` for a login.
 
+With an LLM configured (``SHEETQA_LLM__…``, README "Answers written by an LLM"), the chat shows
+the extractive answer at once, then the LLM's draft as it streams in, then the LLM's answer when it
+passed the figure and claim guards — or the extractive one with a note saying why. A misconfigured
+LLM is one line on the page and in the log; answers are then extractive.
+
 Threads: Gradio runs handlers in worker threads. The embedding model, the retriever (its BM25
 index and Chroma collection) and the optional chat model are loaded once and shared; each worker
 thread gets its own ``Assistant`` around its own read-only SQLite connection (a connection may
@@ -56,6 +61,8 @@ from ingest.store import FigureStore, StoreError
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
+    from assistant.llm import Written
+
 log = logging.getLogger("sheetqa.app")
 
 TITLE = "事務事業評価シート Q&A"
@@ -63,6 +70,7 @@ MAX_TURNS = 20  # earlier turns a follow-up may refer to (the session keeps no m
 MAX_QUESTION = 500  # characters of a question (the box stops there too)
 STREAM_PIECES = 4  # the answer arrives whole; the chat shows it in this many growing pieces
 STREAM_PAUSE = 0.03  # seconds between two pieces
+LLM_POLL = 0.25  # seconds between two looks at the LLM's draft while it writes
 EMPTY_STORE = ("まだシートが登録されていません。「シートを追加」タブからシート（テキスト・PDF・JSON）を"
                "追加してください。")
 ERROR_TEXT = "回答の途中でエラーが起きました。質問を言い換えるか、しばらくしてからもう一度お試しください。"
@@ -89,10 +97,15 @@ class Engine:
             # loads the model now (not on the first question) and opens Chroma, once
             self.retriever = HybridRetriever.for_settings(settings, embedding=self.embedding)
         self.chat_model = None
+        self.llm_problem: str | None = None  # why a configured LLM is not used (shown on the page)
         if settings.llm.backend != "off":
-            from assistant.llm import make_chat_model
+            from assistant.llm import LLMError, make_chat_model
 
-            self.chat_model = make_chat_model(settings.llm)
+            try:
+                self.chat_model = make_chat_model(settings.llm)
+            except LLMError as e:  # one line, never a traceback: the answers are extractive
+                self.llm_problem = str(e)
+                log.warning("the LLM is not used (%s); answers are extractive", e)
         self._local = threading.local()
         self._upload_lock = threading.Lock()
         self.lock_wait = UPLOAD_LOCK_WAIT
@@ -128,10 +141,24 @@ class Engine:
             return None
         return fmt.sheet_info(sheet, [f.path for f in a.store.files_of(sheet_id) if f.state == "indexed"])
 
-    def ask(self, question: str, history: list[Turn], scope: list[str] | None = None) -> Answer | None:
-        """The answer; ``scope`` (sheet ids) is what a question naming no project is about."""
+    def ask(self, question: str, history: list[Turn], scope: list[str] | None = None,
+            write: bool = True) -> Answer | None:
+        """The answer; ``scope`` (sheet ids) is what a question naming no project is about;
+        ``write=False``: the extractive answer, without the LLM (see :meth:`write`)."""
         a = self.assistant()
-        return None if a is None else a.ask(question, history, scope=scope or None)
+        return None if a is None else a.ask(question, history, scope=scope or None, write=write)
+
+    def writes(self, answer: Answer) -> bool:
+        """Whether the LLM will write this answer (one is configured and there is something to phrase)."""
+        from assistant.llm import will_write
+
+        return will_write(self.chat_model, answer)
+
+    def write(self, answer: Answer, on_text: Any = None) -> Written:
+        """The LLM's answer through the guards (``Assistant.write``); ``on_text`` gets the draft."""
+        a = self.assistant()
+        assert a is not None  # an answer came from it
+        return a.write(answer, on_text)
 
     # -------------------------------------------------------------- adding
 
@@ -287,6 +314,45 @@ def _scope_note(engine: Engine, scope: list[str]) -> str:
     return "（対象: " + "、".join(names) + "）" if names else ""
 
 
+def write_live(engine: Engine, answer: Answer, chat: list[dict], state: Any):
+    """The LLM's turn: the extractive answer with 「文章を整えています…」 at once, the LLM's draft under
+    it while it streams, then the answer that passed the guards — or the extractive one with a note
+    saying why not. Yields ``state()`` after each change of ``chat[-1]``; returns the answer to keep."""
+    draft = [""]  # the text the model has written so far (the writer thread replaces it)
+    done: list[Written | None] = []
+
+    def on_text(text: str) -> None:
+        draft[0] = text
+
+    def work() -> None:
+        try:
+            done.append(engine.write(answer, on_text=on_text))
+        except Exception:  # the extractive answer stands
+            log.exception("writing %r with the LLM failed", answer.question)
+            done.append(None)
+
+    worker = threading.Thread(target=work, name="sheetqa-llm", daemon=True)
+    worker.start()
+    shown: str | None = None
+    while True:
+        finished = bool(done)  # read before the draft: the last draft is shown before the result
+        now = draft[0]
+        if now != shown and not finished:
+            shown = now
+            chat[-1] = {"role": "assistant", "content": fmt.writing_markdown(answer.answer, now)}
+            yield state()
+        if finished:
+            break
+        worker.join(LLM_POLL)
+    written = done[0]
+    final = written.answer if written is not None else answer
+    note = fmt.LLM_REJECTED if written is not None and written.outcome == "rejected" else (
+        fmt.LLM_FAILED if written is None or written.outcome == "failed" else "")
+    chat[-1] = {"role": "assistant", "content": fmt.md_lines(final.answer) + (f"\n\n{note}" if note else "")}
+    yield state()
+    return final
+
+
 def make_respond(engine: Engine):
     def run(question: str, shown: str, chat: list[dict], turns: list[Turn], scope: list[str]):
         """Ask, and stream the chat and the right column (the generator both handlers share)."""
@@ -296,7 +362,7 @@ def make_respond(engine: Engine):
         yield ("", chat, turns, *wait, None)
         answer: Answer | None = None
         try:
-            answer = engine.ask(question, turns[-MAX_TURNS:], scope)
+            answer = engine.ask(question, turns[-MAX_TURNS:], scope, write=False)  # the LLM, if any, below
             text = EMPTY_STORE if answer is None else answer.answer
         except StoreError as e:
             log.warning("store not readable: %s", e)
@@ -308,6 +374,13 @@ def make_respond(engine: Engine):
             chat[-1] = {"role": "assistant", "content": fmt.md_lines(piece)}
             yield ("", chat, turns, *(gr.skip() for _ in wait), gr.skip())
             time.sleep(STREAM_PAUSE)
+        side: tuple[Any, ...] | None = None
+        if answer is not None and engine.writes(answer):
+            # the figures do not change with the wording: the right column now, then the LLM's turn
+            yield ("", chat, turns, *side_for(engine, answer), gr.skip())
+            answer = yield from write_live(engine, answer, chat,
+                                           lambda: ("", chat, turns, *(gr.skip() for _ in wait), gr.skip()))
+            side = tuple(gr.skip() for _ in wait)  # shown above
         if answer is not None:
             sources = fmt.sources_markdown(answer, engine.sheet, engine.info)
             if sources:
@@ -316,7 +389,9 @@ def make_respond(engine: Engine):
             if answer.choices:  # buttons under the answer: the same question, for one project
                 chat[-1]["options"] = [{"label": fmt.choice_label(c), "value": c.sheet_id} for c in answer.choices]
             turns = [*turns, Turn(question, answer)][-MAX_TURNS:]
-        side = side_for(engine, answer) if answer is not None else _store_side(engine, f"**{fmt.SIDE_HEADINGS['store']}**")
+        if side is None:
+            side = side_for(engine, answer) if answer is not None else _store_side(
+                engine, f"**{fmt.SIDE_HEADINGS['store']}**")
         yield ("", chat, turns, *side, answer.model_dump(mode="json") if answer else None)
 
     def respond(message: str, chat: list[dict] | None, turns: list[Turn] | None, scope: list[str] | None = None):
@@ -508,6 +583,8 @@ def build_app(engine: Engine) -> gr.Blocks:
     with gr.Blocks(title=TITLE, delete_cache=(3600, 3600), fill_width=True) as demo:
         gr.Markdown(f"### {TITLE}\nシートに書かれた数値と文章だけで答えます。数値には出典（事業・課・年度・ファイル）が付きます。"
                     "使い方は「使い方」タブにあります。", elem_classes="sheetqa-head")
+        llm_line = fmt.llm_status(engine.chat_model, engine.llm_problem)
+        gr.Markdown(llm_line, visible=bool(llm_line), elem_id="llm-note", elem_classes="sheetqa-head")
         turns = gr.State([])
         shown_ids = gr.State([r.summary.sheet_id for r in rows])
         with gr.Tabs(selected="chat") as tabs:

@@ -685,10 +685,13 @@ def _clean(text: str) -> str:
     return text.strip()
 
 
+_PARTIAL_MARK = re.compile(r"(?:<(?:t(?:h(?:i(?:n(?:k)?)?)?)?)?|[*_`#]+)$")  # a tag or mark still being written
+
+
 def _shown_so_far(text: str) -> str:
     """What a partial reply shows while it streams: no <think> work, no Markdown marks."""
     text = _THINK.sub("", text).split("<think>", 1)[0]
-    return strip_markdown(text.strip())
+    return strip_markdown(_PARTIAL_MARK.sub("", text.strip()))
 
 
 Outcome = Literal["llm", "rejected", "failed", "skipped"]
@@ -753,10 +756,13 @@ def _reply_text(chat_model: BaseChatModel, messages: list[BaseMessage],
     if on_text is None:
         reply = chat_model.invoke(messages)
         return reply.text if isinstance(reply, BaseMessage) else str(reply)
-    text = ""
+    text = shown = ""
     for chunk in chat_model.stream(messages):  # a model that cannot stream gives one chunk
         text += chunk.text if isinstance(chunk, BaseMessage) else str(chunk)
-        on_text(_shown_so_far(text))
+        now = _shown_so_far(text)
+        if now != shown:
+            shown = now
+            on_text(now)
     return text
 
 

@@ -94,6 +94,33 @@ def answer_markdown(answer: Answer) -> str:
     return md_escape(answer.answer)
 
 
+# While an LLM writes (app.write_live): the extractive answer stays on top, the draft grows under it.
+LLM_WORKING = "（文章を整えています…）"
+LLM_DRAFT = "文章を整えています（確認前の下書き）:"
+LLM_REJECTED = "（LLMの文章は数値・内容の確認を通らなかったため、シートから直接まとめた回答を表示しています）"
+LLM_FAILED = "（LLMから回答が得られなかったため、シートから直接まとめた回答を表示しています）"
+
+
+def writing_markdown(answer: str, draft: str) -> str:
+    """The chat bubble while the LLM writes: the extractive answer, then the progress line or the
+    draft so far (escaped, quoted: it has not been checked yet)."""
+    if not draft:
+        return md_lines(answer) + "\n\n" + LLM_WORKING
+    quoted = "\n".join("> " + line if line else ">" for line in md_lines(draft).split("\n"))
+    return md_lines(answer) + "\n\n" + LLM_DRAFT + "\n\n" + quoted
+
+
+def llm_status(chat_model: object | None, problem: str | None) -> str:
+    """One line under the title: the LLM on (and what it does), or configured but unusable, or nothing.
+    The problem itself (it may name a server path) goes to the log only."""
+    if problem:
+        return "LLMの設定に問題があるため、回答はシートから直接まとめています（詳しくはサーバーのログにあります）。"
+    if chat_model is not None:
+        return ("回答の文章はLLMが整えます。数値と内容はシートと照合し、合わないときはシートから直接まとめた回答を"
+                "表示します。")
+    return ""
+
+
 def stream_pieces(text: str, pieces: int = 6) -> list[str]:
     """Growing prefixes of ``text`` (the assistant answers whole; the chat shows it arriving)."""
     if not text:

@@ -422,3 +422,109 @@ def test_login_required_when_auth_is_set(engine: Engine, tmp_path: Path) -> None
         assert "1,500" in result[-1]["answer"]
     finally:
         demo.close()
+
+
+# ----------------------------------------------------------------------------- with an LLM (a fake one)
+
+
+def _llm_engine(engine: Engine, model: object) -> Engine:
+    """The same store, with ``model`` as its chat model (a fresh Engine: assistants are per thread)."""
+    e = Engine(engine.settings, embeddings=engine.embedding.embeddings, retrieval=False)
+    e.chat_model = model
+    return e
+
+
+LLM_QUESTION = "試験事業の2024年度の講座の開催回数の実績は？"
+
+
+def _run(gen) -> tuple[list, list[str]]:
+    """Every update the handler yields, and the answer bubble as it was at each (the chat list is
+    one object the handler keeps changing)."""
+    outs, contents = [], []
+    for o in gen:
+        outs.append(o)
+        if len(o[1]) > 1:
+            contents.append(o[1][1]["content"])
+    return outs, contents
+
+
+def test_llm_extractive_first_then_the_llm_answer(engine: Engine, tmp_path: Path) -> None:
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from assistant.ui_format import LLM_DRAFT, LLM_WORKING, md_lines
+
+    if not list_sheets(engine.settings):
+        _upload(engine, tmp_path, "講座.json", _sheet_json())
+    extractive = engine.ask(LLM_QUESTION, [], write=False)
+    assert extractive is not None and extractive.mode == "extractive"
+    actual = next(f.value for f in extractive.facts if f.field == "actual")  # earlier tests may change it
+    reply = f"試験事業の2024年度（令和6年度）の講座の開催回数の実績は{actual}回でした（計画10回）。"
+    llm = _llm_engine(engine, FakeListChatModel(responses=[reply], sleep=0.02))
+    assert llm.writes(extractive) and not engine.writes(extractive)
+    outs, contents = _run(make_respond(llm)(LLM_QUESTION, [], []))
+    # the extractive answer with the progress line first, then the draft, then the checked answer alone
+    first = contents.index(md_lines(extractive.answer) + "\n\n" + LLM_WORKING)
+    drafts = [i for i, c in enumerate(contents) if LLM_DRAFT in c]
+    assert drafts and first < drafts[0]
+    assert all(c.startswith(md_lines(extractive.answer)) for c in contents[first:drafts[-1] + 1])
+    out = _final(outs)
+    assert out["chat"][1]["content"] == md_lines(reply)
+    assert out["answer"]["mode"] == "llm" and out["turns"][-1].answer.mode == "llm"
+    assert out["chat"][2]["metadata"]["title"].startswith("出典")  # sources as for any answer
+    # the right column came with the extractive answer, before the LLM wrote
+    side_at = next(i for i, o in enumerate(outs) if getattr(o[5], "visible", False))
+    assert side_at < len(outs) - 1
+
+
+def test_llm_answer_a_guard_refuses_gives_the_extractive_one_with_a_note(engine: Engine, tmp_path: Path) -> None:
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from assistant.ui_format import LLM_REJECTED, md_lines
+
+    if not list_sheets(engine.settings):
+        _upload(engine, tmp_path, "講座.json", _sheet_json())
+    wrong = "試験事業の2024年度の講座の開催回数は12回でした。"  # 12 is in no fact
+    llm = _llm_engine(engine, FakeListChatModel(responses=[wrong]))
+    extractive = llm.ask(LLM_QUESTION, [], write=False)
+    out = _final(list(make_respond(llm)(LLM_QUESTION, [], [])))
+    assert out["chat"][1]["content"] == md_lines(extractive.answer) + "\n\n" + LLM_REJECTED
+    assert out["answer"]["mode"] == "extractive" and out["answer"]["answer"] == extractive.answer
+
+
+def test_llm_that_fails_gives_the_extractive_answer_with_a_note(engine: Engine, tmp_path: Path) -> None:
+    from langchain_core.language_models import BaseChatModel
+
+    from assistant.ui_format import LLM_FAILED
+
+    class Down(BaseChatModel):
+        @property
+        def _llm_type(self) -> str:
+            return "down"
+
+        def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+            raise ConnectionError("connection refused")
+
+    if not list_sheets(engine.settings):
+        _upload(engine, tmp_path, "講座.json", _sheet_json())
+    out = _final(list(make_respond(_llm_engine(engine, Down()))(LLM_QUESTION, [], [])))
+    assert out["chat"][1]["content"].endswith(LLM_FAILED) and out["answer"]["mode"] == "extractive"
+
+
+def test_misconfigured_llm_is_a_note_on_the_page_and_answers_are_extractive(engine: Engine, tmp_path: Path,
+                                                                          caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    if not list_sheets(engine.settings):
+        _upload(engine, tmp_path, "講座.json", _sheet_json())
+    bad = engine.settings.model_copy(update={"llm": engine.settings.llm.model_copy(
+        update={"backend": "llamacpp", "gguf_path": tmp_path / "none.gguf"})})
+    with caplog.at_level(logging.WARNING, logger="sheetqa.app"):
+        broken = Engine(bad, embeddings=engine.embedding.embeddings, retrieval=False)  # no exception
+    assert broken.chat_model is None and "GGUF_PATH" in (broken.llm_problem or "")
+    assert [r.getMessage() for r in caplog.records if "LLM" in r.getMessage()][0].count("\n") == 0
+    demo = build_app(broken)
+    notes = [b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "llm-note"]
+    assert notes and notes[0].visible and "LLMの設定に問題" in notes[0].value and "/tmp" not in notes[0].value
+    out = _final(list(make_respond(broken)(LLM_QUESTION, [], [])))
+    assert out["answer"]["mode"] == "extractive" and out["answer"]["answer"] == engine.ask(LLM_QUESTION, []).answer
+    assert "LLM" not in out["chat"][1]["content"]  # the page says it once; the answers carry no note

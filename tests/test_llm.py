@@ -27,6 +27,8 @@ from assistant.llm import (
     guard,
     make_chat_model,
     numbers_in,
+    will_write,
+    write_answer,
     write_with_llm,
 )
 from assistant.settings import AssistantSettings, LLMSettings
@@ -407,3 +409,84 @@ def test_openai_compatible_timeout_falls_back() -> None:
     model = OpenAICompatibleChat(base_url="http://llm.test/v1", transport=httpx.MockTransport(handler))
     assert write_with_llm(model, QUESTION, FACTS, CITATIONS, [RATE], FALLBACK) == FALLBACK
 
+
+
+# ---- streaming and what the writer did -------------------------------------------------------
+
+
+def _sse(*pieces: str) -> bytes:
+    events = [{"choices": [{"index": 0, "delta": {"role": "assistant"}}]}]
+    events += [{"choices": [{"index": 0, "delta": {"content": p}}]} for p in pieces]
+    lines = [f"data: {json.dumps(e, ensure_ascii=False)}\n\n" for e in events] + [": keep-alive\n\n", "data: [DONE]\n\n"]
+    return "".join(lines).encode()
+
+
+def test_openai_compatible_streams_server_sent_events() -> None:
+    seen: list[dict] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content))
+        return httpx.Response(200, content=_sse("実績は", "685件", "です。"),
+                              headers={"content-type": "text/event-stream"})
+
+    model = OpenAICompatibleChat(base_url="http://llm.test/v1", transport=httpx.MockTransport(handler))
+    assert [c.text for c in model.stream("質問") if c.text] == ["実績は", "685件", "です。"]
+    assert seen[0]["stream"] is True
+    drafts: list[str] = []
+    written = write_answer(model, FALLBACK.model_copy(update={"facts": FACTS}), on_text=drafts.append)
+    assert written.outcome == "llm" and written.answer.answer == "実績は685件です。"
+    assert drafts == ["実績は", "実績は685件", "実績は685件です。"]  # growing, as the app shows it
+
+
+def test_a_server_that_ignores_stream_gives_its_whole_answer() -> None:
+    transport = httpx.MockTransport(lambda r: httpx.Response(200, json=_completion("実績は685件です。")))
+    model = OpenAICompatibleChat(base_url="http://llm.test/v1", transport=transport)
+    assert [c.text for c in model.stream("質問") if c.text] == ["実績は685件です。"]
+
+
+def test_llamacpp_streams_one_answer_at_a_time(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    class FakeLlama:
+        def __init__(self, **kwargs) -> None:
+            pass
+
+        def create_chat_completion(self, **kwargs):
+            assert kwargs["stream"] is True
+            assert model._lock.locked()  # noqa: SLF001 (the lock is what this checks)
+            return iter([{"choices": [{"delta": {"role": "assistant"}}]},
+                         {"choices": [{"delta": {"content": "実績は"}}]},
+                         {"choices": [{"delta": {"content": "685件です。"}, "finish_reason": "stop"}]}])
+
+    monkeypatch.setitem(sys.modules, "llama_cpp", types.SimpleNamespace(Llama=FakeLlama))
+    gguf = tmp_path / "model.gguf"
+    gguf.write_bytes(b"GGUF")
+    model = make_chat_model(LLMSettings(backend="llamacpp", gguf_path=gguf))
+    assert [c.text for c in model.stream("質問") if c.text] == ["実績は", "685件です。"]
+    assert not model._lock.locked()  # noqa: SLF001
+
+
+def test_written_says_what_happened() -> None:
+    answer = FALLBACK.model_copy(update={"facts": FACTS})
+    ok = write_answer(FakeListChatModel(responses=["2024年度の実績は685件です。"]), answer)
+    assert (ok.outcome, ok.answer.mode, ok.fell_back) == ("llm", "llm", False)
+    bad = write_answer(FakeListChatModel(responses=["2024年度の実績は700件です。"]), answer)
+    assert (bad.outcome, bad.guard, bad.answer) == ("rejected", "figure", answer) and bad.fell_back
+    assert bad.problems == ("700",) and bad.draft == "2024年度の実績は700件です。"
+    lost = write_answer(_Broken(), answer)
+    assert lost.outcome == "failed" and lost.answer == answer and lost.fell_back
+    assert write_answer(None, answer).outcome == "skipped"
+
+
+def test_a_question_asked_back_is_not_rewritten() -> None:
+    back = Answer(question="総事業費は？", answer="どの事業についての質問ですか？", intent="choice",
+                  facts=[Fact(sheet_id="*", field="count", value=3, unit="件", computed=True)])
+    model = FakeListChatModel(responses=["3件の事業があります。"])
+    assert not will_write(model, back) and write_answer(model, back).outcome == "skipped"
+    assert will_write(model, FALLBACK) and not will_write(None, FALLBACK)
+
+
+def test_a_draft_shows_no_thinking_and_no_markdown() -> None:
+    drafts: list[str] = []
+    model = FakeListChatModel(responses=["<think>685?</think>**実績**は685件です。"])
+    write_answer(model, FALLBACK, on_text=drafts.append)
+    assert drafts[-1] == "実績は685件です。"
+    assert not any("<think" in d or "685?" in d or "**" in d for d in drafts)
