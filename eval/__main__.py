@@ -180,6 +180,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--type", action="append", metavar="TYPE",
                    help="only questions of this type (repeatable; conversations are kept whole)")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    p.add_argument("--split", choices=("tune", "holdout"), default=None,
+                   help="only this half of a question bank (eval/questions/bank.jsonl)")
+    p.add_argument("--modes", action="store_true",
+                   help="ours extractive against ours with the LLM (the GGUF of make llm), no baseline: right per "
+                        "type in each mode, LLM answers the guards replaced, seconds per answer; writes "
+                        "eval/reports/llm-compare-latest.md and .json")
+    p.add_argument("--per-type", type=int, default=None, metavar="N",
+                   help="--modes: a stratified sample, N questions of each type (a follow-up with its conversation)")
+    p.add_argument("--seed", type=int, default=1, help="--per-type: the sample's random seed (default 1)")
     p.add_argument("--quiet", action="store_true", help="no per-question progress lines")
     p.add_argument("--progress", action="store_true",
                    help="per-question progress lines on stderr even when it is not a terminal (for a log)")

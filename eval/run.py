@@ -546,8 +546,7 @@ def run(
                     build_info = ensure_dev_store(s, say=say)
             a = assistant
         else:
-            s = AssistantSettings(home=STORES_DIR / name)
-            ensure_dev_store(s, say=say, files=store_files(name))
+            s = bank_settings(name, say)
             a = None
         if not s.sqlite_path.exists():
             raise FileNotFoundError(
@@ -584,6 +583,28 @@ def run(
     return report
 
 
+def bank_settings(name: str, say: Callable[[str], None] = print) -> Any:
+    """The settings of a named question-bank store (``store_files``), built or refreshed first."""
+    from assistant.settings import AssistantSettings
+
+    s = AssistantSettings(home=STORES_DIR / name)
+    ensure_dev_store(s, say=say, files=store_files(name))
+    return s
+
+
+def record(q: dict, answer: Any, error: str | None, seconds: float, g: dict) -> dict:
+    """One question's line of a report: the question's keys, the answer JSON, its time and grade."""
+    return {
+        **{k: q.get(k) for k in ("id", "type", "question", "conversation", "gold_numbers", "must_mention",
+                                 "wrong_numbers", "answerable", "gold", "lang", "source", "store", "scope",
+                                 "split", "role", "style")},
+        "seconds": round(seconds, 4),
+        "answer": json.loads(answer.model_dump_json()) if answer is not None else None,
+        "error": error,
+        "grade": g,
+    }
+
+
 def _ask_all(assistant: Any, qs: list[dict], view: StoreView, progress: bool, total: int, done: int) -> list[dict]:
     """Ask one store's questions in file order; a conversation's turns see the turns before."""
     from assistant.chain import Turn
@@ -602,15 +623,7 @@ def _ask_all(assistant: Any, qs: list[dict], view: StoreView, progress: bool, to
         if q["conversation"] and answer is not None:
             history.append(Turn(question=q["question"], answer=answer))
         g = grade(q, answer, view)
-        results.append({
-            **{k: q.get(k) for k in ("id", "type", "question", "conversation", "gold_numbers", "must_mention",
-                                     "wrong_numbers", "answerable", "gold", "lang", "source", "store", "scope",
-                                     "split", "role", "style")},
-            "seconds": round(seconds, 4),
-            "answer": json.loads(answer.model_dump_json()) if answer is not None else None,
-            "error": error,
-            "grade": g,
-        })
+        results.append(record(q, answer, error, seconds, g))
         if progress:
             mark = "ok  " if g["passed"] else "FAIL"
             print(f"[{n:>3}/{total}] {mark} {q['id']:<16} {seconds:6.2f} s  {q['question'][:60]}",
