@@ -304,3 +304,25 @@ def test_cli_json_and_batch(world, tmp_path: Path) -> None:
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [r["id"] for r in rows] == [0, 1, 2]
     assert [r["answerable"] for r in rows] == [True, False, True]
+
+
+def test_a_count_and_an_amount_asked_together(tmp_path: Path) -> None:
+    from ingest.model import Cost, Indicator, IndicatorValue, Project
+
+    sheet = Sheet(sheet_id="", template="canonical", municipality="郡山市", target_fy=2025,
+                  project=Project(name="未利用地活用事業", department="財務部", section="資産管理課"),
+                  indicators=[Indicator(kind="activity", no=1, name="未利用財産の売却件数", unit="件",
+                                        values=[IndicatorValue(fy=2025, plan=5, actual=6)]),
+                              Indicator(kind="outcome", no=1, name="未利用財産の売却額", unit="千円",
+                                        values=[IndicatorValue(fy=2025, plan=160000, actual=180419)])],
+                  costs=[Cost(fy=2025, project_cost=900, personnel_cost=500, total_cost=1400)])
+    path = tmp_path / "sheet.json"
+    path.write_text(sheet.to_json(), encoding="utf-8")
+    settings = AssistantSettings(home=tmp_path / "store", models={"cache_dir": model_cache()})
+    assert build([path], settings, embedding=E5Embedding(embeddings=real_embeddings())).ok
+    a = Assistant.from_settings(settings, retrieval=False)
+    for q in ("R7に未利用財産の売却は何件で、金額はいくら？",
+              "How many unused properties were sold in FY2025, and for how much?"):
+        ans = ask(a, q)
+        assert "6" in ans.answer and "180,419" in ans.answer, ans.answer
+        assert "1,400" not in ans.answer  # the cost table is not the amount asked

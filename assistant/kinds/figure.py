@@ -17,7 +17,7 @@ from assistant.answer import Fact, Number
 from assistant.kinds.base import Desk, Part, Years, evaluated_year, read_years, sheet_for
 from assistant.lexicon import lexicon
 from assistant.link import covered
-from assistant.kinds.rows import (Row, cost_row, cost_rows, find_indicator, indicator_row, indicator_rows, printed_rows,
+from assistant.kinds.rows import (AMOUNT_ASKED, Row, cost_row, cost_rows, find_indicator, indicator_row, indicator_rows, printed_rows,
                                    share_base)
 from assistant.measures import diff, growth, lower_is_better, met, percent, rate, total
 from assistant.query import Project, Query
@@ -143,9 +143,12 @@ class FigureKind:
         costs = cost_rows(q)
         inds = indicator_rows(q, p, latest)
         if costs and inds and not f.kind:
-            # a cost row named outright wins over indicators matched by a few words
-            exact = [r for r in inds if r.name and r.name.lower() in q.frame.norm]
-            inds = exact
+            if f.money and not (f.rows or f.revenue) and q.head is not None and covered(q.head.text, [r.name for r in inds]):
+                costs = []  # 「売却の金額は？」: money of the row the question names, not the cost table
+            else:
+                # a cost row named outright wins over indicators matched by a few words
+                exact = [r for r in inds if r.name and r.name.lower() in q.frame.norm]
+                inds = exact
         if not inds and q.head_rows and not costs:  # 「イノシシとかの捕獲」: the row the question's noun names
             names = {i.name for i in q.head_rows}
             inds = [indicator_row(i) for i in latest.indicators if i.name in names][:3]
@@ -175,7 +178,7 @@ class FigureKind:
         counter = asked_counter(q.frame.norm)
         if counter in ("%", "割") and f.has("rate", "share", "change", "verdict", "under_plan", "over_plan"):
             counter = None  # 「計画に対して何％」: the % is the rate, not the row's unit
-        if counter and rows:
+        if counter and rows and not AMOUNT_ASKED.search(f.norm):  # 「何件で、いくら？」 asks money too
             # 「何人？」 is not answered with a count of events: the row's unit must fit the question's
             fitting = [r for r in rows if r.is_cost or unit_fits(counter, r.unit) or counter in r.name]
             if not fitting:

@@ -76,6 +76,14 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
         picked = [m.name for m in matches if m.score >= best - band][:MAX_INDICATORS]
         if best < 0.5 and len(picked) > 1 and not f.kind:
             picked = picked[:MAX_INDICATORS]
+        if _COUNT_ASKED.search(f.norm) and AMOUNT_ASKED.search(f.norm):
+            # 「何件売れて、いくらになった？」: a count and an amount, one row each
+            units = {i.name: i.unit or "" for i in sheet.indicators}
+            have = {_money(units.get(n, "")) for n in picked}
+            other = next((m.name for m in matches if _money(units.get(m.name, "")) not in have
+                          and m.score >= best - 0.2), None)
+            if other is not None:
+                picked.append(other)
     if not picked and f.kind is not None:
         picked = [i.name or i.label for i in sheet.indicators if i.kind == f.kind]
     elif not picked and f.all_indicators and not matches:
@@ -86,6 +94,14 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
         if ind is not None:
             rows.append(indicator_row(ind))
     return rows
+
+
+_COUNT_ASKED = re.compile(r"how many|何件|何人|何回|何か所|何箇所|何施設|いくつ|number of")
+AMOUNT_ASKED = re.compile(r"how much|いくら|金額|額は|for what amount")
+
+
+def _money(unit: str) -> bool:
+    return unit.endswith("円")
 
 
 def cost_rows(q: Query) -> list[Row]:
