@@ -32,11 +32,14 @@ _MISSED = re.compile(r"未達|届か|届きません|届いていない|下回|�
                      r"didn't (?:meet|reach|achieve)|not (?:met|achieved|reached)|short of")
 _UP = re.compile(r"増加|増え|伸び|上昇|増額|上がっ|多くなっ|膨らん|\bincreas|\brose\b|\brise\b|\bgrew\b|\bgrowth\b|went up|"
                  r"\bhigher than\b")
-_DOWN = re.compile(r"減少|減っ|減り|低下|減額|下がっ|少なくなっ|縮小|\bdecreas|\bfell\b|\bfall\b|\bdropp?ed\b|\bdeclin|"
+_DOWN = re.compile(r"減少|減っ|減り|低下|減額|下がっ|少なくなっ|縮小|\bdecreas|\bfell\b(?! short)|\bfall\b(?! short)|\bdropp?ed\b|\bdeclin|"
                    r"went down|\blower than\b")
 _YES = re.compile(r"^(はい|ええ|yes\b)", re.I)
 _NO = re.compile(r"^(いいえ|いえ|no\b)", re.I)
-_PROJECT = re.compile(r"([^\s、。「」『』（）()・,]{2,30}事業)(?![費所者])")
+# A project name as an answer writes it: the run of kanji, katakana, Latin letters and digits that
+# ends in 事業. Hiragana and particles end the run, so 「水道局の事業」「これらの事業」「引き続き事業」
+# 「が一番高い事業」 name no project (a name spelled with hiragana is not checked at all).
+_PROJECT = re.compile(r"(?<![一-龥々〆ァ-ヶーA-Za-z0-9])([一-龥々〆ァ-ヶーA-Za-z0-9]{2,30}事業)(?![費所者])")
 _SENTENCE = re.compile(r"[^。\n!?！？]+[。!?！？]?")
 _MARKDOWN = re.compile(r"\*\*|__|^#{1,6}\s|^\s*[-*+]\s|^\s*\d+[.)]\s|`", re.M)
 
@@ -131,21 +134,31 @@ def _years(sentence: str) -> set[int]:
 
 
 def check_claims(text: str, facts: Sequence[Fact], question: str = "",
-                 citations: Sequence[Citation] = ()) -> ClaimResult:
+                 citations: Sequence[Citation] = (), said: str = "") -> ClaimResult:
     """Contradictions between what ``text`` asserts and what ``facts`` hold.
 
     A verdict (達成/未達, a はい/いいえ to a verdict question) or a direction (増加/減少) must also
     have something to stand on: a plan and actual, a change or yearly values in the facts, or a
-    quote that says as much. With none of them the claim is unsupported and counts as a
-    contradiction (「はい、計画を達成した」 over facts that hold no plan at all).
+    quote (or ``said``, the extractive answer) that says as much. With none of them the claim is
+    unsupported and counts as a contradiction (「はい、計画を達成した」 over facts that hold no plan).
+
+    The sheet's own words are no claim of the model's: a 「…」 span or a whole sentence found verbatim
+    in a quote, a fact's text value (一次評価「縮小」) or ``said`` is not checked, and the years and
+    project names the quotes and ``said`` write are allowed like the facts' own.
     """
     out = ClaimResult()
     rows = _rows(facts)
-    quoted = [nfkc(s) for c in citations for s in sentences(c.quote)]
-    projects = {nfkc(f.project) for f in facts if f.project}
+    sources = [nfkc(c.quote) for c in citations] + [nfkc(str(f.value)) for f in facts if isinstance(f.value, str)]
+    sources += [nfkc(said)] if said else []
+    evidence = [x for src in [nfkc(c.quote) for c in citations] + [nfkc(said)] for x in sentences(src)]
+    projects = {nfkc(f.project) for f in facts if f.project} | {nfkc(c.project) for c in citations if c.project}
+    projects |= {m.group(1) for src in evidence for m in _PROJECT.finditer(src)}
     fact_years = {f.fy for f in facts if f.fy is not None}
+    allowed_years = fact_years | _question_years(question) | {y for src in evidence for y in _years(src)}
     for i, sent in enumerate(sentences(text)):
-        s = nfkc(sent)
+        s = _own_words(nfkc(sent), sources)
+        if not s.strip(" 。.、,"):
+            continue
         years = _years(s)
         about = _about(s, rows)
         # verdicts: 達成した / 届かなかった
@@ -156,7 +169,7 @@ def check_claims(text: str, facts: Sequence[Fact], question: str = "",
             verdicts = [ok for r in about for fy, ok in r.met.items() if not years or fy in years]
             if verdicts and all(ok != says_met for ok in verdicts):
                 out.contradictions.append(Contradiction(sent, "達成" if says_met else "未達"))
-            elif not any(r.met for r in rows.values()) and not _quoted(quoted, _MET if says_met else _MISSED):
+            elif not any(r.met for r in rows.values()) and not _quoted(evidence, _MET if says_met else _MISSED):
                 out.contradictions.append(Contradiction(sent, "根拠のない" + ("達成" if says_met else "未達")))
         # directions: 増加した / 減少した
         up, down = bool(_UP.search(s)), bool(_DOWN.search(s))
@@ -164,7 +177,7 @@ def check_claims(text: str, facts: Sequence[Fact], question: str = "",
             changes = [d for r in about for fy, d in r.changes().items() if (not years or fy in years) and d != 0]
             if changes and all((d > 0) != up for d in changes):
                 out.contradictions.append(Contradiction(sent, "増加" if up else "減少"))
-            elif not any(r.changes() for r in rows.values()) and not _quoted(quoted, _UP if up else _DOWN):
+            elif not any(r.changes() for r in rows.values()) and not _quoted(evidence, _UP if up else _DOWN):
                 out.contradictions.append(Contradiction(sent, "根拠のない" + ("増加" if up else "減少")))
         # projects and years the facts never mention
         for m in _PROJECT.finditer(s):
@@ -172,10 +185,35 @@ def check_claims(text: str, facts: Sequence[Fact], question: str = "",
             if projects and not any(name in p or p in name for p in projects) and len(name) > 4:
                 out.contradictions.append(Contradiction(sent, f"事業「{name}」"))
         if fact_years:
-            strays = {y for y in years if y not in fact_years and str(y) not in question and y not in _question_years(question)}
+            strays = {y for y in years if y not in allowed_years and str(y) not in question}
             if strays:
                 out.contradictions.append(Contradiction(sent, f"年度 {sorted(strays)}"))
     return out
+
+
+def _own_words(sentence: str, sources: Sequence[str]) -> str:
+    """The sentence without what it repeats verbatim: the whole of it, or a 「…」 span (nested
+    quotes and all), found in one of ``sources`` (NFKC text) is the sheet's, not the model's."""
+    core = sentence.strip().rstrip("。.")
+    if len(core) >= 8 and any(core in src for src in sources):
+        return ""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(sentence):
+        if ch == "「":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "」" and depth:
+            depth -= 1
+            if depth == 0:
+                inner = sentence[start + 1:i]
+                if not (inner and any(inner in src for src in sources)):
+                    out.append(sentence[start:i + 1])
+        elif depth == 0:
+            out.append(ch)
+    if depth:  # an unclosed quote: keep the rest as written
+        out.append(sentence[start:])
+    return "".join(out)
 
 
 def _quoted(quoted: list[str], claim: re.Pattern[str]) -> bool:
@@ -225,9 +263,11 @@ def reason_fits(text: str, citations: Sequence[Citation], facts: Sequence[Fact])
 
 
 def summary_problems(text: str, citations: Sequence[Citation], source_chars: int, ratio: float = 0.9,
-                     support: float = 0.35) -> list[str]:
-    """Why an LLM summary cannot be shown: too long, Markdown, simplified-Chinese forms, or a
-    sentence the quoted text does not support (share of its character bigrams found there)."""
+                     support: float = 0.35, said: str = "") -> list[str]:
+    """Why an LLM summary (or any text answer) cannot be shown: longer than ``ratio`` of the
+    ``source_chars`` it summarises (0: no length limit), Markdown, simplified-Chinese forms, or a
+    sentence the quoted text (and ``said``, the extractive answer's framing) does not support: the
+    share of its character bigrams found there."""
     problems = []
     if source_chars and len(text) > ratio * source_chars:
         problems.append(f"longer than {ratio:.0%} of the source ({len(text)} / {source_chars} characters)")
@@ -236,7 +276,7 @@ def summary_problems(text: str, citations: Sequence[Citation], source_chars: int
     bad = sorted({ch for ch in text if ch in SIMPLIFIED})
     if bad:
         problems.append("simplified-Chinese forms: " + "".join(bad))
-    source = nfkc("\n".join(c.quote for c in citations))
+    source = nfkc("\n".join([c.quote for c in citations] + [said]))
     grams = {source[i:i + 2] for i in range(len(source) - 1)}
     for sent in sentences(text):
         s = re.sub(r"[\s、。,.「」]", "", nfkc(sent))

@@ -572,13 +572,16 @@ def guard(
     computed: Computed,
     *,
     question: str | None = None,
+    said: str = "",
 ) -> GuardResult:
     """Check every number in ``text`` against the facts, quotes and computed values.
 
     ``question``: years it names are allowed too (see the module docstring); its other numbers are not.
+    ``said``: the extractive answer, whose every number and year came from the facts by code (a note's
+    平成26年度, a count of projects), so they are allowed as well.
     """
-    allowed = allowed_numbers(facts, citations, _values(computed))
-    years = allowed_years(facts, citations, question)
+    allowed = allowed_numbers(facts, citations, _values(computed)) | set(numbers_in(said))
+    years = allowed_years(facts, citations, question) | {y for m in _mentions(said) for y in m.years}
     unknown: list[str] = []
     for mention in _mentions(text):
         if mention.years:
@@ -588,6 +591,36 @@ def guard(
         if not good:
             unknown.append(mention.text)
     return GuardResult(ok=not unknown, unknown=unknown)
+
+
+def _outside_quotes(text: str) -> str:
+    """The text without its 「…」 quotes (nested ones too): what an answer says in its own words."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "「":
+            depth += 1
+        elif ch == "」" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(ch)
+    return "".join(out)
+
+
+def missing_from(text: str, extractive: Answer) -> list[str]:
+    """What the extractive answer states in its own words that ``text`` leaves out: its figures
+    (years aside; a sign may be in words), the projects it names and the results, 課 and other
+    text values of its facts that it writes. Quoted sheet text is not required: a summary drops some.
+
+    The completeness guard: an LLM answer may say the same thing differently, never say less.
+    """
+    said = _outside_quotes(extractive.answer)
+    have = {abs(n) for mention in _mentions(text) for n in mention.numbers}
+    missing = [m.text for m in _mentions(said) if not m.years and any(abs(n) not in have for n in m.numbers)]
+    names = {x.project for x in [*extractive.facts, *extractive.citations] if x.project}
+    names |= {f.value for f in extractive.facts if isinstance(f.value, str) and f.value.strip()}
+    said_n, text_n = nfkc(said), nfkc(text)
+    missing += [n for n in sorted(names) if nfkc(n) in said_n and nfkc(n) not in text_n]
+    return list(dict.fromkeys(missing))
 
 
 def _is_allowed(value: Decimal, allowed: set[Decimal]) -> bool:
@@ -702,7 +735,7 @@ class Written:
     """What :func:`write_answer` did.
 
     ``outcome``: ``llm`` — the model's text passed every guard and is the answer; ``rejected`` — a
-    guard (``guard``: figure, claim or summary) refused it and the extractive answer stands;
+    guard (``guard``: figure, claim, completeness or summary) refused it and the extractive answer stands;
     ``failed`` — the model raised, timed out or wrote nothing, the extractive answer stands;
     ``skipped`` — nothing for a model to phrase (no LLM, a decline, a question asked back).
     ``draft`` is the model's text as it wrote it (for logs and the eval report).
@@ -778,8 +811,10 @@ def write_checked(
     """Have the model write the answer from the facts and quotes, then check it.
 
     The text is shown only when every number checks out (the figure guard), it asserts nothing
-    the facts contradict (verdicts, directions, years, projects, which row a reason belongs to) and,
-    for a summary, it is shorter than the source, supported by it, plain and in Japanese script;
+    the facts contradict (verdicts, directions, years, projects, which row a reason belongs to), it
+    leaves out nothing the extractive answer states (figures, projects, results: the completeness
+    guard, :func:`missing_from`) and, for a summary, it is shorter than the source, supported by it,
+    plain and in Japanese script;
     else ``fallback`` (the extractive answer) is returned unchanged and the reason logged. The
     returned Answer keeps the fallback's facts, citations and other fields; only ``answer`` and
     ``mode`` change. Model errors, timeouts and empty replies also give the fallback.
@@ -791,7 +826,9 @@ def write_checked(
         return Written(fallback, "skipped")
     computed_values = _values(computed)
     computed_arg: Computed = computed if isinstance(computed, Mapping) else computed_values
-    summary = fallback.intent in ("summary", "prose") and bool(citations)
+    # text answers: every sentence must stand on the quotes; a summary asked for must also be short
+    quoting = fallback.intent in ("summary", "prose") and bool(citations)
+    summary = quoting and fallback.intent == "summary"
     messages = build_messages(question, facts, citations, computed_arg, summary=summary)
     try:
         raw = _reply_text(chat_model, messages, on_text)
@@ -809,15 +846,19 @@ def write_checked(
                     which, key, problems, extra={key: problems})
         return Written(fallback, "rejected", which, tuple(problems), text)
 
-    result = guard(text, facts, citations, computed_values, question=question)
+    result = guard(text, facts, citations, computed_values, question=question, said=fallback.answer)
     if not result.ok:
         return rejected("figure", result.unknown)
-    claims = check_claims(text, facts, question, citations)
+    claims = check_claims(text, facts, question, citations, said=fallback.answer)
     reasons = reason_fits(text, citations, facts)
     if not claims.ok or not reasons.ok:
         return rejected("claim", [f"{c.why}: {c.sentence[:60]}" for c in claims.contradictions + reasons.contradictions])
-    if summary:
-        problems = summary_problems(text, citations, sum(len(c.quote) for c in citations))
+    missing = missing_from(text, fallback)
+    if missing:
+        return rejected("completeness", missing)
+    if quoting:
+        problems = summary_problems(text, citations, sum(len(c.quote) for c in citations) if summary else 0,
+                                    said=fallback.answer)
         if problems:
             return rejected("summary", problems)
     return Written(fallback.model_copy(update={"answer": text, "mode": "llm"}), "llm", draft=text)

@@ -99,6 +99,16 @@ def test_an_achievement_rate_is_no_verdict() -> None:
     assert check_claims("2024年度の計画達成率は81.9%でした。", VERDICT).ok
 
 
+@pytest.mark.parametrize("text", [
+    "はい、水道局の事業は1件あります。",
+    "これらの事業は担当課で行っています。それぞれの事業の件数は2件です。",
+    "安全の観点から、引き続き事業を継続して実施する。",
+    "国・県支出金の比率が一番高い事業はデジタルファースト推進事業です。",
+])
+def test_words_before_jigyo_that_name_no_project(text: str) -> None:
+    assert check_claims(text, VERDICT).ok
+
+
 def test_a_reason_attached_to_the_wrong_row() -> None:
     wrong = "事業費が増えたのは、行政手続オンライン化ガイドラインの策定に伴い業務量が増加したためです。"
     right = "事業費が増えたのは、全庁型及び公開型地理情報システムの再構築などによるものです。"
@@ -153,3 +163,25 @@ def test_a_misconfigured_llm_is_one_line_and_extractive(capsys: pytest.CaptureFi
     assert chat_model_or_none(settings) is None
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("warning: the LLM is not used") and "GGUF_PATH" in err[0]
+
+
+def test_the_sheets_own_words_are_no_claims_of_the_model() -> None:
+    quote = Citation(sheet_id=SID, project=P, section="今後周辺環境（予測）",
+                     quote="自治体の情報システムの標準化について2025年度までに移行が求められている。重層的支援体制整備事業の本格実施に伴い連携が求められる。")
+    # years and projects a quote writes, quoted or repeated, are the sheet's
+    assert check_claims("今後周辺環境には「自治体の情報システムの標準化について2025年度までに移行が求められている。」とあります。",
+                        VERDICT, "", [quote]).ok
+    assert check_claims("重層的支援体制整備事業の本格実施に伴い連携が求められる。", VERDICT, "", [quote]).ok
+    # an evaluation result is a value, not a direction: 一次評価「縮小」 says nothing decreased
+    result = [Fact(sheet_id=SID, project=P, row="一次評価", fy=2024, field="result", value="縮小")]
+    assert check_claims("デジタルファースト推進事業の一次評価は「縮小」です。", result).ok
+    # "fell short of its plan" is a verdict, not a direction
+    assert check_claims("In FY2024, cashless payments fell short of the plan.", VERDICT).ok
+    # the model's own sentence is still checked: a year no fact, quote or extractive answer holds
+    assert not check_claims("2019年度には標準化が完了しました。", VERDICT, "", [quote]).ok
+
+
+def test_what_the_extractive_answer_states_is_allowed() -> None:
+    said = "注意：人件費は平成27年度に算定方法が見直されたため、平成26年度以前の人件費は参考値です。"
+    assert check_claims("平成26年度以前の人件費は参考値です。", VERDICT, "", (), said=said).ok
+    assert not check_claims("平成26年度以前の人件費は参考値です。", VERDICT).ok

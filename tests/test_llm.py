@@ -26,6 +26,7 @@ from assistant.llm import (
     build_messages,
     guard,
     make_chat_model,
+    missing_from,
     numbers_in,
     will_write,
     write_answer,
@@ -55,7 +56,7 @@ RATE = 685 / 669 * 100  # 102.39…
 QUESTION = "デジタルファースト推進事業の令和6年度の電子申請手続き数の実績は？"
 FALLBACK = Answer(
     question=QUESTION,
-    answer="2024年度（令和6年度）の実績は685件（計画669件、達成率102.4%）です。",
+    answer="2024年度（令和6年度）の実績は685件です。",  # what the LLM answers below must keep (completeness)
     facts=FACTS,
     citations=CITATIONS,
     intent="figure",
@@ -207,7 +208,7 @@ def test_model_inventing_a_number_falls_back_unchanged(prose: str, caplog: pytes
 
 
 def test_computed_rate_is_accepted_when_passed() -> None:
-    prose = "達成率は102.4%です。"
+    prose = "2024年度の実績は685件、達成率は102.4%です。"
     assert _write(prose, computed=(RATE,)).mode == "llm"
     assert _write(prose, computed={"達成率（実績÷計画）": 102.4}).mode == "llm"
     assert _write(prose, computed=()).mode == "extractive"
@@ -490,3 +491,41 @@ def test_a_draft_shows_no_thinking_and_no_markdown() -> None:
     write_answer(model, FALLBACK, on_text=drafts.append)
     assert drafts[-1] == "実績は685件です。"
     assert not any("<think" in d or "685?" in d or "**" in d for d in drafts)
+
+
+# ---- completeness: an LLM answer may say it differently, never say less ---------------------------
+
+
+FULL = Answer(
+    question="一番小さいのは？",
+    answer="各事業の最新の評価対象年度の総事業費が最も小さいのは技術力向上職員研修事業（総務課）の4,775千円（2015年度）です。"
+           "一次評価は継続、担当の総務課より：「研修を△2回減らした」。",
+    facts=[Fact(sheet_id="t", project="技術力向上職員研修事業", row="総事業費", fy=2015, field="total_cost", value=4775,
+                unit="千円"),
+           Fact(sheet_id="t", project="技術力向上職員研修事業", row="一次評価", fy=2015, field="result", value="継続"),
+           Fact(sheet_id="t", project="技術力向上職員研修事業", row="担当", field="section", value="総務課")],
+    intent="ranking",
+)
+
+
+@pytest.mark.parametrize(("text", "missing"), [
+    ("4,775 千円", ["技術力向上職員研修事業", "継続", "総務課"]),  # the project, the result and the 課 dropped
+    ("技術力向上職員研修事業（総務課）は2015年度に継続と評価されました。", ["4,775"]),  # the figure dropped
+    ("The smallest is 技術力向上職員研修事業 (総務課, FY2015): 4775 thousand yen; first evaluation 継続.", []),
+    ("2015年度、総事業費が最も小さいのは技術力向上職員研修事業で4,775千円、担当は総務課、一次評価は継続です。", []),
+])
+def test_what_the_extractive_answer_states_must_stay(text: str, missing: list[str]) -> None:
+    # years are no required figures (2015 may be said as 平成27年度); quoted text (△2) is not required
+    assert missing_from(text, FULL) == missing
+
+
+def test_an_incomplete_llm_answer_falls_back() -> None:
+    written = write_answer(FakeListChatModel(responses=["4,775 千円"]), FULL)
+    assert (written.outcome, written.guard, written.answer) == ("rejected", "completeness", FULL)
+
+
+def test_numbers_and_years_the_extractive_answer_states_are_allowed() -> None:
+    said = "「職員研修の開催回数」は2の事業の指標にあります。平成26年度以前の人件費は参考値です。"
+    text = "職員研修の開催回数は2の事業にあり、平成26年度以前の人件費は参考値です。"
+    assert not guard(text, FACTS, [], []).ok
+    assert guard(text, FACTS, [], [], said=said).ok
