@@ -557,59 +557,33 @@ def _modes(modes: dict) -> str:
 
 
 def main(args: Any) -> int:
-    """The CLI body (``python -m eval compare``)."""
+    """The CLI body (``python -m eval compare``; ``--modes``: extractive against LLM answers)."""
     from ingest.index import StoreBusy
 
+    common = {
+        "questions": args.questions or harness.DEFAULT_QUESTIONS,
+        "gguf": args.gguf,
+        "types": args.type,
+        "limit": args.limit,
+        "split": args.split,
+        "max_tokens": args.max_tokens,
+        "reports_dir": args.reports or harness.REPORTS_DIR,
+        "say": lambda m: print(m, file=sys.stderr),
+        "progress": not args.quiet and (args.progress or sys.stderr.isatty()),
+    }
+    try:
+        if args.modes:
+            report = compare_modes(**common, per_type=args.per_type, seed=args.seed)
+        else:
+            report = compare(**common, llm=args.llm, chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap)
+    except (harness.QuestionError, FileNotFoundError, StoreBusy, CompareError) as e:
+        print(f"python -m eval compare: {e}", file=sys.stderr)
+        return 2
     if args.modes:
-        return _main_modes(args)
-    try:
-        report = compare(
-            questions=args.questions or harness.DEFAULT_QUESTIONS,
-            llm=args.llm,
-            gguf=args.gguf,
-            types=args.type,
-            limit=args.limit,
-            chunk_size=args.chunk_size,
-            chunk_overlap=args.chunk_overlap,
-            max_tokens=args.max_tokens,
-            reports_dir=args.reports or harness.REPORTS_DIR,
-            say=lambda m: print(m, file=sys.stderr),
-            progress=not args.quiet and (args.progress or sys.stderr.isatty()),
-            split=args.split,
-        )
-    except (harness.QuestionError, FileNotFoundError, StoreBusy, CompareError) as e:
-        print(f"python -m eval compare: {e}", file=sys.stderr)
-        return 2
-    print(table(report))
-    print()
-    print(report["verdict"])
-    if report.get("paths"):
-        print(f"report: {report['paths'][0]} (answers: {report['paths'][-1]})")
-    return 0
-
-
-def _main_modes(args: Any) -> int:
-    from ingest.index import StoreBusy
-
-    try:
-        report = compare_modes(
-            questions=args.questions or harness.DEFAULT_QUESTIONS,
-            split=args.split,
-            per_type=args.per_type,
-            seed=args.seed,
-            gguf=args.gguf,
-            types=args.type,
-            limit=args.limit,
-            max_tokens=args.max_tokens,
-            reports_dir=args.reports or harness.REPORTS_DIR,
-            say=lambda m: print(m, file=sys.stderr),
-            progress=not args.quiet and (args.progress or sys.stderr.isatty()),
-        )
-    except (harness.QuestionError, FileNotFoundError, StoreBusy, CompareError) as e:
-        print(f"python -m eval compare: {e}", file=sys.stderr)
-        return 2
-    md = render_modes(report)
-    print(md[md.index("| type |"):md.index("\n\n", md.index("| type |"))])
+        md = render_modes(report)
+        print(md[md.index("| type |"):md.index("\n\n", md.index("| type |"))])
+    else:
+        print(table(report))
     print()
     print(report["verdict"])
     if report.get("paths"):
