@@ -205,7 +205,7 @@ class Assistant:
                                      + (f" Similar names: {near}." if near else ""))
             w.answer.choices = _choices(q.candidates)
             return w
-        if f.has("outside") or _other_city(q):
+        if f.has("outside") or _other_city(q, self.catalog.municipalities):
             w.answer = self._decline(w, "シートには他の自治体や全国平均など、シートの外の数値は載っていません。" if q.lang == "ja"
                                      else "The sheets hold no figures from outside them (other cities, national averages).")
             return w
@@ -270,6 +270,15 @@ class Assistant:
             part = k.answer(q, self)
             if part is not None:
                 w.parts.append(part)
+        if w.parts and q.head is not None and q.head.text in q.unexplained and not q.head_rows \
+                and all(p.intent == "evaluation" for p in w.parts) and not (f.evals or f.stages) \
+                and not any(q.head.text in p.text for p in w.parts):
+            # 「後継の事業は何になるの？」: what is asked is written nowhere in these sheets; a result
+            # the question merely mentions (完了) is no answer to it
+            w.parts = []
+            q.unexplained = [q.head.text]
+            w.answer = self._unexplained(w)
+            return w
         if not w.parts and (q.projects or q.candidates) and q.head is None and q.reading.units:
             from assistant.kinds.prose import ProseKind
 
@@ -506,9 +515,17 @@ class Assistant:
 _OTHER_CITY = re.compile(r"\b([A-Z][a-z]+)(?:'s)? (?:City|city|Town|town|Prefecture|prefecture)\b")
 
 
-def _other_city(q: Query) -> bool:
-    """"… compare with Fukushima City's": a place that is not the city whose sheets these are."""
-    return any(m.group(1).lower() not in ("koriyama", "our", "the", "this") for m in _OTHER_CITY.finditer(q.frame.text))
+def _other_city(q: Query, cities: frozenset[str] = frozenset()) -> bool:
+    """"… compare with Fukushima City's", 「会津若松市の…」: a city that is not one whose sheets these are."""
+    if any(m.group(1).lower() not in ("koriyama", "our", "the", "this") for m in _OTHER_CITY.finditer(q.frame.text)):
+        return True
+    named = [m.group(1) for m in _CITY_JA.finditer(q.frame.norm) if m.group(1) not in _NOT_A_CITY]
+    return bool(cities) and any(not any(c.endswith(n) or n.endswith(c) for c in cities) for n in named)
+
+
+# 「会津若松市の」「福島市では」: a city named as the subject of what is asked
+_CITY_JA = re.compile(r"(?<![一-龥ァ-ヶ])([一-龥ァ-ヶ]{1,6}?市)(?=の|では|だと|で|と|は|が)")
+_NOT_A_CITY = {"本市", "当市", "同市", "都市", "各市", "他市", "全市", "市", "中核市", "政令市", "近隣市", "我が市"}
 
 
 def _entity(q: Query) -> bool:

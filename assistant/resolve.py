@@ -182,6 +182,7 @@ class Catalog:
     fingerprint: tuple[int, float]
     texts: InitVar[dict[str, list[str]] | None] = None  # sheet → its prose (kept only as _haystacks)
     cost_labels: dict[str, list[str]] = field(default_factory=dict)  # sheet → rows other layouts print (フルコスト)
+    municipalities: frozenset[str] = frozenset()  # the cities whose sheets these are (郡山市)
     _by_id: dict[str, SheetRef] = field(init=False, repr=False)
     _by_project: dict[str, list[tuple[int, SheetRef]]] = field(init=False, repr=False)
     _by_key: dict[tuple[str | None, str | None], list[SheetRef]] = field(init=False, repr=False)
@@ -249,7 +250,8 @@ class Catalog:
         for r in store.query("SELECT DISTINCT sheet_id, label FROM cost_rows ORDER BY sheet_id, label"):
             texts.setdefault(r["sheet_id"], []).append(r["label"])
             labels.setdefault(r["sheet_id"], []).append(r["label"])
-        return cls(sheets, indicators, fingerprint_of(store), texts, labels)
+        cities = frozenset(nfkc(r[0]) for r in store.query("SELECT DISTINCT municipality FROM sheets") if r[0])
+        return cls(sheets, indicators, fingerprint_of(store), texts, labels, cities)
 
     # ── linking (assistant.link): built on first use, kept as long as the catalog ─────────────
 

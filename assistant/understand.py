@@ -167,7 +167,7 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         f.measures.append("change")  # 「同じ期間で何%？」 asks the change over those years
     f.same_org = bool(re.search(r"同じ(部|課|部局|所属)|same (department|division|section)", norm))
     if (g := _GRANULAR.search(norm)) and g.group(1) not in _NOT_GRANULAR or _GRANULAR_EN.search(norm):
-        f.granular = (g.group(1) if g else (_GRANULAR_EN.search(norm).group(0)))  # type: ignore[union-attr]
+        f.granular = (g.group(1) if g else (_GRANULAR_EN.search(norm).group(1)))  # type: ignore[union-attr]
     if f.lang == "en" and (m := _WHICH.search(norm)) and not ({m.group(1), m.group(2) or ""} & _WHICH_OK):
         f.ops.append("entity")
     f.asks_years = bool(re.search(r"(年|年度)(は|が|を|って)?\s*(いつ|どれ|どこ|[?？]|$)|いつ|何年度|どの年|which years?|what years?|when", norm))
@@ -257,7 +257,9 @@ _NOT_GRANULAR = {"年度", "年", "事業", "課", "部", "部局", "指標", "�
                  "評価", "種類", "区分", "内容", "性", "特", "格", "個", "区", "分", "識", "差", "判", "選", "送", "送り"}
 _GRANULAR_EN = re.compile(r"\b(?:by|per|for each|broken down by|break(?:ing)? (?:it |them )?down by) "
                           r"(month|months|district|districts|area|areas|facility|facilities|route|routes|school|schools|"
-                          r"theme|themes|age|ages|ward|wards|neighbourhood|neighborhood|store|stores)\b")
+                          r"theme|themes|age|ages|ward|wards|neighbourhood|neighborhood|store|stores|job grade|job grades|"
+                          r"grade|grades|position|positions|post|posts|employee|employees|staff member|staff members|"
+                          r"person|individual|contractor|contractors|vendor|vendors|quarter|quarters|week|weeks|day|days)\b")
 _WHICH = re.compile(r"\bwhich (?:of the |of its )?([a-z]+)(?: ([a-z]+))?")
 _WHICH_OK = {"project", "projects", "year", "years", "fiscal", "department", "departments", "division", "divisions",
              "section", "sections", "indicator", "indicators", "one", "ones", "had", "has", "is", "was", "were", "are",

@@ -365,6 +365,17 @@ def test_over_the_same_years_as_the_turn_before(seed_only: Assistant, truth: dic
     assert f"{(v1 - v0) / v0 * 100:.1f}" in a.answer, a.answer
 
 
+def test_declines_of_the_unanswerable_kinds_the_bank_found(seed_only: Assistant) -> None:
+    for q in ("福島市のオンライン申請件数は？",  # another city
+              "What was the cashless payment usage rate in FY2024?",  # a rate where the row is a count
+              "Break down the FY2024 personnel cost by job grade.",  # finer than the sheets
+              "R4の二次評価の評点は？"):  # a year only a later sheet's 実計区分・評価結果 line gives
+        a = ask(seed_only, q)
+        assert not a.answerable, (q, a.answer)
+    a = ask(seed_only, "郡山市のオンライン申請件数、R6は？")  # the city whose sheet it is
+    assert a.answerable and "316,799" in a.answer
+
+
 # ── batch conversations and scope on the CLI ────────────────────────────────────────────────
 
 

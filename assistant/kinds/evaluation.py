@@ -53,8 +53,11 @@ class EvaluationKind:
         projects = projects[:MAX_LISTED]
         part = Part(text="", intent="evaluation")
         lines = []
+        unscored = False  # a year only a later sheet's 実計区分・評価結果 line reports: no scores anywhere
         for p in projects:
-            line, facts = self.one(q, desk, p, _year(q, p))
+            year = _year(q, p)
+            unscored |= year is not None and sheet_for(p, year).target_fy != year
+            line, facts = self.one(q, desk, p, year)
             if line:
                 lines.append(("・" if len(projects) > 1 else "") + line)
                 part.facts += facts
@@ -71,6 +74,12 @@ class EvaluationKind:
         part.sheet_ids = list(dict.fromkeys(x.sheet_id for x in part.facts)) or [p.latest.sheet_id for p in projects]
         part.answerable = any(x.field in ("result", "score", "department", "section") for x in part.facts) \
             or len(projects) > 1
+        if unscored and ("scores" in f.evals or _score_asked(f.norm) is not None) \
+                and not any(x.field == "score" for x in part.facts):
+            # 「R3の評点は？」: a past year's result is printed on a later sheet, its scores nowhere
+            part.answerable = False
+            part.text += ("\nその年度の評点（規模・方法の妥当性・公平性・効率性・活動指標・成果指標）は、登録されているシートにはありません。"
+                          if q.lang == "ja" else "\nThe scores for that year are not on any sheet in the store.")
         return part
 
     def one(self, q: Query, desk: Desk, p: Project, year: int | None) -> tuple[str, list[Fact]]:
@@ -236,12 +245,14 @@ class EvaluationKind:
                 continue
             pr = next((x for x in sheet.past_results if x.fy == year and x.result), None)
             if pr is not None:
-                fact = Fact(sheet_id=sheet.sheet_id, project=p.name, row="評価結果", indicator="評価結果（過去の年度）",
-                            fy=year, field="result", value=pr.result)
+                facts = [Fact(sheet_id=sheet.sheet_id, project=p.name, row="評価結果", indicator="評価結果（過去の年度）",
+                              fy=year, field="result", value=pr.result),
+                         Fact(sheet_id=sheet.sheet_id, project=p.name, field="target_fy", value=sheet.target_fy,
+                              row="評価対象年度", unit="年度")]  # the sheet it is read from (not the year discussed)
                 if q.lang == "en":
-                    return f"{p.name}: the evaluation of FY{year} was {pr.result} (as printed on the FY{sheet.target_fy} sheet).", [fact]
+                    return f"{p.name}: the evaluation of FY{year} was {pr.result} (as printed on the FY{sheet.target_fy} sheet).", facts
                 return (f"{p.name}の{year}年度実施分の評価結果は「{pr.result}」です"
-                        f"（{sheet.target_fy}年度実施分のシートの実計区分・評価結果欄より）。", [fact])
+                        f"（{sheet.target_fy}年度実施分のシートの実計区分・評価結果欄より）。", facts)
         return None
 
 

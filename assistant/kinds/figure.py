@@ -67,6 +67,9 @@ class FigureKind:
             return 0.8
         if f.all_indicators and not (f.sections or f.evals or f.has("why", "summary")):
             return 0.75
+        if q.projects and q.lang == "en" and not (f.sections or f.evals or f.has("why", "summary")) and (
+                asked_counter(f.norm) or re.search(r"how (many|much)|what (was|were|is|are) the", f.norm)):
+            return 0.55  # a row paraphrased in English: found by meaning in rows(), or none
         if q.indicators and q.indicators[0][0] >= 0.62 or q.head_rows or q.scope_rows:
             return 0.7
         if q.how in ("focus", "named") and (q.how == "focus" or f.follow_up) and q.focus and q.focus.rows \
@@ -496,11 +499,15 @@ _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "reside
 
 
 def asked_counter(norm: str) -> str | None:
-    """The unit a question counts in: 「何人」 → 人, "how many people" → 人."""
+    """The unit a question counts in: 「何人」 → 人, "how many people" → 人, "completion rate" → %."""
     m = _COUNTER.search(norm)
     if not m:
-        return None
+        return "%" if _EN_RATE.search(norm) else None
     return m.group(1) or _EN_COUNTER.get(m.group(2) or "")
+
+
+# a rate the question names ("completion rate", "participation rate"), not the achievement of a plan
+_EN_RATE = re.compile(r"\b(?!achievement\b|growth\b|change\b)[a-z]+ (?:rate|ratio|percentage)\b(?! of (?:the )?plan)")
 
 
 def unit_fits(counter: str, unit: str | None) -> bool:
