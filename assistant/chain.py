@@ -371,7 +371,9 @@ class Assistant:
                 continue
             if key not in rows:
                 rows.append(key)
-        years = sorted({x.fy for x in about.facts if x.fy is not None and x.field != "result"})
+        # the years discussed: not a sheet's own year cited as the source of a past year's result
+        years = sorted({x.fy for x in about.facts if x.fy is not None and x.field != "result"
+                        and (x.field != "target_fy" or not any(y.field == "result" and y.fy != x.fy for y in about.facts))})
         ids = list(dict.fromkeys(x.sheet_id for x in rows_from.facts if x.sheet_id != "*")) or list(about.sheet_ids)
         if about.intent in ("ranking", "filter", "list") and len(ids) > 1:
             ids = ids[:5]  # 「その3つ、二次評価の結果は？」: the projects the list named

@@ -248,7 +248,7 @@ class EvaluationKind:
                 facts = [Fact(sheet_id=sheet.sheet_id, project=p.name, row="評価結果", indicator="評価結果（過去の年度）",
                               fy=year, field="result", value=pr.result),
                          Fact(sheet_id=sheet.sheet_id, project=p.name, field="target_fy", value=sheet.target_fy,
-                              row="評価対象年度", unit="年度")]  # the sheet it is read from (not the year discussed)
+                              fy=sheet.target_fy, row="評価対象年度", unit="年度")]  # the sheet it is read from
                 if q.lang == "en":
                     return f"{p.name}: the evaluation of FY{year} was {pr.result} (as printed on the FY{sheet.target_fy} sheet).", facts
                 return (f"{p.name}の{year}年度実施分の評価結果は「{pr.result}」です"
