@@ -10,7 +10,7 @@ Only drawing: every answer comes from the same :class:`assistant.chain.Assistant
 
 With an LLM configured (``SHEETQA_LLM__…``, README "Answers written by an LLM"), the chat shows
 the extractive answer at once, then the LLM's draft as it streams in, then the LLM's answer when it
-passed the figure and claim guards — or the extractive one with a note saying why. A misconfigured
+passed every guard — or the extractive one with a note saying why. A misconfigured
 LLM is one line on the page and in the log; answers are then extractive.
 
 Threads: Gradio runs handlers in worker threads. The embedding model, the retriever (its BM25
@@ -153,12 +153,6 @@ class Engine:
         from assistant.llm import will_write
 
         return will_write(self.chat_model, answer)
-
-    def write(self, answer: Answer, on_text: Any = None) -> Written:
-        """The LLM's answer through the guards (``Assistant.write``); ``on_text`` gets the draft."""
-        a = self.assistant()
-        assert a is not None  # an answer came from it
-        return a.write(answer, on_text)
 
     # -------------------------------------------------------------- adding
 
@@ -320,13 +314,15 @@ def write_live(engine: Engine, answer: Answer, chat: list[dict], state: Any):
     saying why not. Yields ``state()`` after each change of ``chat[-1]``; returns the answer to keep."""
     draft = [""]  # the text the model has written so far (the writer thread replaces it)
     done: list[Written | None] = []
+    assistant = engine.assistant()  # this worker's: Assistant.write needs no store, so no new connection
 
     def on_text(text: str) -> None:
         draft[0] = text
 
     def work() -> None:
         try:
-            done.append(engine.write(answer, on_text=on_text))
+            assert assistant is not None  # the answer came from it
+            done.append(assistant.write(answer, on_text=on_text))
         except Exception:  # the extractive answer stands
             log.exception("writing %r with the LLM failed", answer.question)
             done.append(None)

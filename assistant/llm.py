@@ -656,6 +656,9 @@ SYSTEM_PROMPT = """あなたは市役所の職員を支援するアシスタン�
 - 質問と同じ言語で答えてください。英語の質問には英語で答えます（単位は thousand yen, cases などに訳してかまいませんが、数値はそのまま）。日本語の回答では日本の漢字だけを使い、中国語の簡体字は使いません。
 - 簡潔に、数文で答えてください。Markdown（**太字**、見出し、箇条書き、番号付きリスト）は使わず、普通の文章で書いてください。"""
 
+DRAFT_PROMPT = """下書き（シートから機械的に組み立てた、正しい回答です。ここにある事業名・年度・数値・評価結果・課の名前は一つも落とさず、数値は書かれているとおりに残して、意味を変えずに読みやすい文章に書き直してください。下書きにないことは書き加えません）:"""
+DRAFT_SUMMARY_PROMPT = """下書き（シートから機械的に組み立てた回答です。事業名と欄の名前は残し、「」の中の引用は要約してください）:"""
+
 SUMMARY_PROMPT = """要約の指示: 引用の文章を、元の文章の半分程度の長さに、要点だけ短くまとめてください。引用に書かれていないこと（評価、感想、成功の強調など）は書き加えません。どの欄（一次評価コメントなど）の要約かを最初に一言で示してください。"""
 
 
@@ -686,9 +689,12 @@ def _fact_line(i: int, fact: Fact) -> str:
 
 
 def build_messages(
-    question: str, facts: Sequence[Fact], citations: Sequence[Citation], computed: Computed, summary: bool = False
+    question: str, facts: Sequence[Fact], citations: Sequence[Citation], computed: Computed, summary: bool = False,
+    draft: str | None = None,
 ) -> list[BaseMessage]:
-    """The system and user messages: the question, then numbered facts, computed values and quotes."""
+    """The system and user messages: the question, then numbered facts, computed values and quotes,
+    and last the extractive answer as a ``draft`` to rewrite (a small model keeps what it must keep
+    — the completeness guard's items — far more often when it rewrites than when it composes)."""
     english = detect_lang(nfkc(question)) == "en"
     lines = [f"質問: {question}", f"回答の言語: {'English' if english else '日本語'}"]
     if summary:
@@ -703,6 +709,8 @@ def build_messages(
     lines += ["", "引用:"]
     quotes = [f"[Q{i}] {c.project or ''}「{c.section}」: {c.quote}" for i, c in enumerate(citations, 1)]
     lines += quotes or ["（なし）"]
+    if draft:
+        lines += ["", DRAFT_SUMMARY_PROMPT if summary else DRAFT_PROMPT, draft]
     return [SystemMessage(content=SYSTEM_PROMPT), HumanMessage(content="\n".join(lines))]
 
 
@@ -829,7 +837,7 @@ def write_checked(
     # text answers: every sentence must stand on the quotes; a summary asked for must also be short
     quoting = fallback.intent in ("summary", "prose") and bool(citations)
     summary = quoting and fallback.intent == "summary"
-    messages = build_messages(question, facts, citations, computed_arg, summary=summary)
+    messages = build_messages(question, facts, citations, computed_arg, summary=summary, draft=fallback.answer)
     try:
         raw = _reply_text(chat_model, messages, on_text)
     except Exception as exc:  # any backend failure (timeout, HTTP, model crash) must not lose the answer
