@@ -529,3 +529,16 @@ def test_numbers_and_years_the_extractive_answer_states_are_allowed() -> None:
     text = "職員研修の開催回数は2の事業にあり、平成26年度以前の人件費は参考値です。"
     assert not guard(text, FACTS, [], []).ok
     assert guard(text, FACTS, [], [], said=said).ok
+
+
+def test_the_extractive_answer_goes_to_the_model_as_a_draft() -> None:
+    seen: list = []
+
+    class Recording(FakeListChatModel):
+        def _call(self, messages, stop=None, run_manager=None, **kwargs):
+            seen.append(messages)
+            return super()._call(messages, stop, run_manager, **kwargs)
+
+    write_answer(Recording(responses=["2024年度の実績は685件です。"]), FALLBACK)
+    prompt = seen[0][-1].content
+    assert prompt.rstrip().endswith(FALLBACK.answer) and "一つも落とさず" in prompt
