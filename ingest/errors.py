@@ -13,3 +13,9 @@ class SheetError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class LimitError(SheetError):
+    """A file refused for what reading it would cost: too many pages, characters or decoded
+    bytes, too long to read, too much memory (a decompression bomb, a hostile PDF). The build
+    reports it ``refused``; nothing of it is stored."""

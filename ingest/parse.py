@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ingest import binder, checks, templates
-from ingest.errors import SheetError
-from ingest.model import Sheet, Source
+from ingest.errors import LimitError, SheetError
+from ingest.model import Sheet, Source, describe
 from ingest.readers import MAX_SHEETS, Document, read_document
+from ingest.readers.limits import ReadLimits
 from ingest.readers.text import CUT_NOTE
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -74,15 +78,21 @@ def parse_document(doc: Document) -> Sheet:
     return _one(parts[0], doc)
 
 
-def parse_parts(doc: Document) -> list[Part]:
+def parse_parts(doc: Document, limits: ReadLimits | None = None) -> list[Part]:
     """Split the document into its sheets and read each. Never raises for one bad sheet: its
-    Part carries the error. Raises SheetError only for a file that cannot be split at all."""
+    Part carries the error. Raises SheetError only for a file that cannot be split at all, and
+    LimitError for one whose sheets take longer than ``limits.seconds`` to read."""
+    limits = limits or ReadLimits()
+    deadline = time.monotonic() + limits.seconds
     if doc.sheet is not None:
+        # A canonical JSON's id and source are the store's, from the file read: the ``sheet_id``
+        # it gives itself stays a claim (``claimed_id``), so no file can take another's sheet.
         sheet = doc.sheet.model_copy(deep=True)
-        sheet.sheet_id = sheet.sheet_id or doc.sha256[:16]
-        sheet.source = sheet.source or Source(path=doc.path, sha256=doc.sha256, format=doc.format)
+        sheet.sheet_id = doc.sha256[:16]
+        sheet.source = Source(path=doc.path, sha256=doc.sha256, format=doc.format)
         sheet.warnings.extend(w for w in checks.verify(sheet) if w not in sheet.warnings)
-        return [Part(1, 1, 0, 0, None, doc.sha256, sheet=sheet)]
+        part = Part(1, 1, 0, 0, None, doc.sha256)
+        return [_checked(part, sheet, doc.path)]
     segments = binder.split(doc.text, doc.page_starts)
     if len(segments) > MAX_SHEETS:
         raise SheetError(doc.path, f"holds {len(segments)} sheets; one file may hold at most {MAX_SHEETS} "
@@ -97,6 +107,13 @@ def parse_parts(doc: Document) -> list[Part]:
         pages = tuple(range(doc.page_of(first), doc.page_of(last) + 1)) if len(doc.page_starts) > 1 else None
         sha = doc.sha256 if count == 1 else hashlib.sha256(body.encode("utf-8")).hexdigest()
         part = Part(k, count, seg.start, seg.end, pages, sha)
+        if time.monotonic() > deadline:
+            raise LimitError(doc.path, f"reading its sheets took longer than {limits.seconds:.0f} s")
+        if len(body) > limits.sheet_chars:
+            error = SheetError(doc.path, f"one sheet's text is {len(body):,} characters; a sheet has at most "
+                                         f"{limits.sheet_chars:,} (a binder the splitter could not cut?)")
+            parts.append(Part(**{**part.__dict__, "error": error}))
+            continue
         try:
             sheet = _parse_text(text, doc.path)
         except SheetError as e:
@@ -113,8 +130,17 @@ def parse_parts(doc: Document) -> list[Part]:
         if k == count:
             sheet.warnings.extend(n for n in doc.notes if n not in sheet.warnings)
         sheet.warnings.extend(w for w in checks.verify(sheet) if w not in sheet.warnings)
-        parts.append(Part(**{**part.__dict__, "sheet": sheet}))
+        parts.append(_checked(part, sheet, doc.path))
     return parts
+
+
+def _checked(part: Part, sheet: Sheet, path: str) -> Part:
+    """The part with its sheet validated whole, as the store will hold it: every value within
+    the model's bounds (readers set fields after construction), or the one-line reason why not."""
+    try:
+        return Part(**{**part.__dict__, "sheet": sheet.checked()})
+    except ValidationError as e:
+        return Part(**{**part.__dict__, "error": SheetError(path, f"invalid sheet: {describe(e)}")})
 
 
 def _parse_text(text: str, path: str) -> Sheet:
@@ -125,6 +151,8 @@ def _parse_text(text: str, path: str) -> Sheet:
         return template.parse(text)
     except SheetError as e:
         raise SheetError(path, e.reason) from None
+    except ValidationError as e:  # a value the sheet prints beyond the model's bounds
+        raise SheetError(path, f"invalid sheet: {describe(e)}") from None
 
 
 def _one(part: Part, doc: Document) -> Sheet:

@@ -13,6 +13,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.readers.limits import ReadLimits
+
 
 class ModelSettings(BaseModel):
     cache_dir: Path | None = Field(
@@ -75,6 +77,7 @@ class Settings(BaseSettings):
     chroma: ChromaSettings = Field(default_factory=ChromaSettings)
     chunks: ChunkSettings = Field(default_factory=ChunkSettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
+    read: ReadLimits = Field(default_factory=ReadLimits, description="what reading one file may cost (issue #14)")
 
     # Chroma's conventional variables. An alias bypasses the SHEETQA_ prefix; they only fill
     # chroma.host/port when SHEETQA_CHROMA__HOST/PORT (or a keyword) did not.

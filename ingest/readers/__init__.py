@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ingest.errors import SheetError
+from ingest.errors import LimitError, SheetError
 from ingest.model import Sheet
+from ingest.readers.limits import MAX_BYTES, ReadLimits
 
-# One sheet is a few hundred KB; a 部's binder of ~150 sheets is 1–20 MB (docs/formats.md).
-MAX_BYTES = 40 * 1024 * 1024
 MAX_SHEETS = 400  # sheets one file may hold: a whole city's set is several files, not one
 SUFFIXES = (".txt", ".text", ".csv", ".pdf", ".json")
 
@@ -41,12 +40,14 @@ class Document:
         return max(1, bisect_right(self.page_starts, offset))
 
 
-def size_error(size: int) -> str:
-    return f"file is {size / 1e6:.1f} MB; a file must be under {MAX_BYTES // 2**20} MB (split the binder)"
+def size_error(size: int, limit: int = MAX_BYTES) -> str:
+    return f"file is {size / 1e6:.1f} MB; a file must be under {limit // 2**20} MB (split the binder)"
 
 
-def read_document(path: str | Path) -> Document:
-    """Read one file. Raises SheetError with a one-line reason when it cannot be read."""
+def read_document(path: str | Path, limits: ReadLimits | None = None) -> Document:
+    """Read one file. Raises SheetError with a one-line reason when it cannot be read
+    (:class:`~ingest.errors.LimitError` when reading it would cost more than ``limits`` allow)."""
+    limits = limits or ReadLimits()
     p = Path(path)
     name = str(path)
     if not p.exists():
@@ -54,29 +55,32 @@ def read_document(path: str | Path) -> Document:
     if p.is_dir():
         raise SheetError(name, "is a folder, not a file")
     size = p.stat().st_size
-    if size > MAX_BYTES:
-        raise SheetError(name, size_error(size))
+    if size > limits.max_bytes:
+        raise LimitError(name, size_error(size, limits.max_bytes))
     try:
         data = p.read_bytes()
     except OSError as e:
         raise SheetError(name, f"cannot read file ({e.strerror or e})") from None
-    return read_bytes(data, name)
+    return read_bytes(data, name, limits)
 
 
-def read_bytes(data: bytes, name: str) -> Document:
+def read_bytes(data: bytes, name: str, limits: ReadLimits | None = None) -> Document:
     """Read a file's content; ``name`` is only used in messages and provenance."""
     from ingest.readers import canonical, pdf, text  # local: pdf pulls in pdfminer
 
+    limits = limits or ReadLimits()
     if not data.strip():
         raise SheetError(name, "empty file")
-    if len(data) > MAX_BYTES:
-        raise SheetError(name, size_error(len(data)))
+    if len(data) > limits.max_bytes:
+        raise LimitError(name, size_error(len(data), limits.max_bytes))
     sha = hashlib.sha256(data).hexdigest()
     if data.lstrip()[:5] == b"%PDF-":
-        body, starts = pdf.pdf_pages(data, name)
+        body, starts = pdf.pdf_pages(data, name, limits)
         return Document(name, sha, "pdf", text=body, page_starts=starts)
     if name.lower().endswith(".json") or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
         return Document(name, sha, "json", sheet=canonical.read_canonical(data, name))
     decoded, notes = text.decode_text(data, name)
+    if len(decoded) > limits.chars:
+        raise LimitError(name, f"the text holds more than {limits.chars:,} characters (split the binder)")
     body, starts = text.pages(decoded)
     return Document(name, sha, "text", text=body, page_starts=starts, notes=notes)
