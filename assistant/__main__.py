@@ -14,9 +14,14 @@ def _assistant(args: argparse.Namespace):  # -> Assistant (imported lazily: --he
     from assistant.chain import Assistant
     from assistant.settings import AssistantSettings
 
+    from ingest.check import StoreDamaged, check_store
+
     settings = AssistantSettings().with_home(args.store)
     if not settings.sqlite_path.exists():
         raise SheetError(str(settings.home), "no store here yet; index sheets first: python -m ingest build PATH")
+    health = check_store(settings)  # a damaged store is one line and what to run, before any model loads
+    if not health.usable:
+        raise StoreDamaged(health.line)
     return Assistant.from_settings(settings)
 
 
@@ -141,6 +146,24 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # a store that cannot be read, or a bug: one line, never a traceback
+        import sqlite3
+
+        from assistant.settings import AssistantSettings
+        from ingest.check import explain
+        from ingest.store import StoreError
+
+        if isinstance(e, StoreError):
+            print(f"error: {e}", file=sys.stderr)
+            return 4
+        settings = AssistantSettings().with_home(getattr(args, "store", None))
+        if isinstance(e, sqlite3.DatabaseError) or "chroma" in type(e).__module__:
+            print(f"error: {explain(settings, e)}", file=sys.stderr)
+            return 4
+        print(f"error: internal error ({type(e).__name__}: {e}); please report it", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -68,8 +68,8 @@ def _build(args: argparse.Namespace) -> int:
     bar = tqdm(total=0, unit="file", desc="build", file=sys.stderr, disable=None, dynamic_ncols=True)
 
     def line(r: FileReport) -> str:
-        if r.status == "failed":
-            return f"failed     {r.label}: {r.reason}"
+        if r.status in ("failed", "refused", "conflict"):
+            return f"{r.status:<10} {r.label}: {r.reason}"
         what = f"{r.sheet_id}  {r.project or '（事業名不明）'}  {r.chunks} chunks"
         if r.embedded or r.reused:
             what += f" ({r.embedded} embedded" + (f", {r.reused} reused" if r.reused else "") + ")"
@@ -91,8 +91,12 @@ def _build(args: argparse.Namespace) -> int:
         if not args.json:
             bar.write(line(r), file=sys.stdout)
 
+    if not args.paths and not args.repair:
+        print("error: give the files or folders to index (or --repair alone to mend the store)", file=sys.stderr)
+        return 2
     try:
-        report = build(args.paths, settings, progress=progress, force=args.force)
+        report = build(args.paths, settings, progress=progress, force=args.force, replace=args.replace,
+                       repair=args.repair)
     finally:
         bar.close()
     if args.json:
@@ -116,9 +120,38 @@ def _build(args: argparse.Namespace) -> int:
         print(f"{path}: {n} sheets (" + ", ".join(f"{k} {v}" for k, v in statuses.items()) + ")")
     n_files = len(report.by_file())
     sheets = "" if n_files == len(report.files) else f", {len(report.files)} sheets"
-    print(f"{n_files} files{sheets}: {summary} ({timing}{recovered})")
+    if report.files or not args.repair:
+        print(f"{n_files} files{sheets}: {summary} ({timing}{recovered})")
+    if args.repair:
+        aside = f"; set aside: {', '.join(report.set_aside)}" if report.set_aside else ""
+        print(f"repaired: {report.repaired} chunks given their vectors again, {report.orphans_dropped} vectors "
+              f"of no sheet dropped{aside}")
     print(f"store {report.store}  vectors {report.vectors}")
     return 0 if report.ok else 1
+
+
+def _check(args: argparse.Namespace) -> int:
+    """The store checks itself: SQLite's integrity_check, every sheet's vectors counted."""
+    import json
+    from dataclasses import asdict
+
+    from ingest.check import check_store
+
+    settings = _settings(args)
+    health = check_store(settings, deep=True)
+    if args.json:
+        sys.stdout.write(json.dumps({**asdict(health), "usable": health.usable}, ensure_ascii=False, indent=1) + "\n")
+    else:
+        print(f"{health.state}: {health.line}")
+        if health.state != "empty" and not (health.problem or "").startswith("figures"):
+            print(f"store {settings.home}: {health.sheets:,} sheets, {health.chunks:,} chunks; figures database "
+                  f"{health.integrity}; vectors {settings.chroma_location}: {health.vectors:,}")
+        for what, table in (("without vectors", health.missing), ("with extra vectors", health.extra),
+                            ("of no sheet", health.orphans)):
+            if table:
+                shown = ", ".join(f"{sid} ({n})" for sid, n in list(table.items())[:5])
+                print(f"  chunks {what}: {shown}{' …' if len(table) > 5 else ''}")
+    return {"ok": 0, "notice": 0, "empty": 1}.get(health.state, 4)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -139,6 +172,9 @@ def _list(args: argparse.Namespace) -> int:
     if not sheets:
         print(f"the store {settings.home} holds no sheets; add some with: python -m ingest build PATH...")
         return 0
+    if not settings.chroma.host and not (settings.chroma_path / "chroma.sqlite3").exists():
+        print(f"warning: the vector folder {settings.chroma_path} is missing: answers cannot search the text; "
+              "repair: python -m ingest build --repair", file=sys.stderr)
     for s in sheets:
         fy = str(s.target_fy or "----")
         who = " ".join(x for x in (s.department, s.section) if x)
@@ -179,13 +215,16 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def _store_errors() -> tuple[type[Exception], ...]:
-    """Store errors, imported only when the store modules were (``parse`` never loads them)."""
+    """Store errors, imported only when the store modules were (``parse`` never loads them): a
+    busy store, an unusable or damaged one (SQLite's own errors included)."""
     index, store = sys.modules.get("ingest.index"), sys.modules.get("ingest.store")
     errors: list[type[Exception]] = []
     if index is not None:
         errors.append(index.StoreBusy)
     if store is not None:
-        errors.append(store.StoreError)
+        import sqlite3
+
+        errors += [store.StoreError, sqlite3.DatabaseError]
     return tuple(errors)
 
 
@@ -199,13 +238,23 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_parse)
     store_help = "the store folder (default: $SHEETQA_HOME or ./.sheetqa)"
     p = sub.add_parser("build", help="parse and index files or folders into the store; idempotent")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="sheet files or folders (searched recursively)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="sheet files or folders (searched recursively)")
     p.add_argument("--store", help=store_help)
     p.add_argument(
         "--force", action="store_true", help="re-parse unchanged files too (embeds only new chunks)"
     )
+    p.add_argument("--replace", action="store_true",
+                   help="let a sheet replace the sheet another file brought (same project, 課 and year, or the "
+                        "id it claims); without it that is a conflict and nothing changes")
+    p.add_argument("--repair", action="store_true",
+                   help="mend a damaged store: give every sheet its missing vectors, drop vectors of no sheet; "
+                        "a damaged figures database is set aside and rebuilt from PATH...")
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
     p.set_defaults(run=_build)
+    p = sub.add_parser("check", help="check the store: SQLite integrity, every sheet's vectors")
+    p.add_argument("--store", help=store_help)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_check)
     p = sub.add_parser("list", help="list the sheets the store holds")
     p.add_argument("--store", help=store_help)
     p.add_argument("--json", action="store_true")
@@ -220,8 +269,13 @@ def main(argv: list[str] | None = None) -> int:
     except SheetError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    except _store_errors() as e:  # another build holds the store; the figures DB is unusable
-        print(f"error: {e}", file=sys.stderr)
+    except _store_errors() as e:  # another build holds the store; the store is unusable or damaged
+        import sqlite3
+
+        from ingest.check import explain
+
+        damaged = isinstance(e, sqlite3.DatabaseError) and hasattr(args, "store")
+        print(f"error: {explain(_settings(args), e) if damaged else e}", file=sys.stderr)
         return 4
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

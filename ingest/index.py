@@ -1,15 +1,22 @@
 """Build, list and remove: sheets into the figures store (SQLite) and the chunk vectors (Chroma).
 
 Order of operations for one file, chosen so that a crash or Ctrl-C at any point leaves a store
-the next build completes:
+the next build completes, and so that reading a file never holds up the store:
 
 1. hash the file; a file already indexed with that hash is ``unchanged`` (nothing parsed,
    nothing embedded, the model is not even loaded);
-2. parse and chunk it (pure; a bad file fails here and touches nothing). A binder (a file of
-   many sheets) becomes one item per sheet, each with its own content hash: a sheet that did
-   not change keeps its id and is only re-linked to the file, so re-indexing a binder embeds
-   and writes only the sheets that changed;
-3. mark the file ``pending`` in SQLite (with the sheet it held before);
+2. parse, validate and chunk it, WITHOUT the store's lock (pure; a bad file fails here and
+   touches nothing; a file beyond the read limits — pages, decoded bytes, characters, time — is
+   ``refused``). Every sheet is validated whole against the model's bounds first, so a value
+   SQLite could not hold never reaches a write. A binder (a file of many sheets) becomes one
+   item per sheet, each with its own content hash: a sheet that did not change keeps its id and
+   is only re-linked to the file, so re-indexing a binder embeds and writes only the sheets that
+   changed;
+3. under the lock, decide each sheet: the same content already stored is linked, not written;
+   a sheet that would stand in for a sheet another file brought — it claims that sheet's id, or
+   it is the same project, 部・課 and year — is a ``conflict`` and changes nothing unless the
+   build was asked to ``replace``; then mark the file ``pending`` in SQLite (with the sheet it
+   held before);
 4. upsert its chunks into Chroma. Only ids not already there are written (redoing a
    half-written sheet costs only what is missing), a text whose vector is already stored (an
    equal paragraph of another sheet, or of the version being replaced) is copied rather than
@@ -17,18 +24,25 @@ the next build completes:
    embedded in one call (``index.group_chunks``): the model sorts texts by length before
    batching, so a mixed group pads far less than one sheet at a time; they are written in one
    Chroma call per batch too, since each call has a fixed cost of ~0.1 s;
-5. in ONE SQLite transaction: write all its rows, mark the file ``indexed``, drop the rows of
-   the sheet it replaces and queue that sheet in ``retired``;
+5. in ONE SQLite transaction per sheet: write all its rows, mark the file ``indexed``, drop the
+   rows of the sheet it replaces and queue that sheet in ``retired``. A sheet whose write fails
+   fails alone: its pending mark is undone and its fresh vectors queued for deletion, and the
+   group's other sheets are written;
 6. delete the retired sheets' chunks from Chroma and clear the queue.
 
 Readers treat the SQLite ``sheets`` table as the truth: a sheet is there only once its chunks
 are in Chroma (5 after 4). A crash between 4 and 5 leaves a pending file, redone by the next
-build (pending files are picked up even when that build is given other paths); a crash between
-5 and 6 leaves a queued retirement, finished first thing by the next build.
+build (pending files are picked up even when that build is given other paths; one that cannot
+be read any more is let go); a crash between 5 and 6 leaves a queued retirement, finished first
+thing by the next build.
 
-One build at a time per store: an exclusive ``flock`` on ``<store>/.lock`` (released by the
-kernel even when the process is killed). A second build waits ``index.lock_wait`` seconds, then
-refuses with :class:`StoreBusy`.
+One writer at a time per store: an exclusive ``flock`` on ``<store>/.lock`` (released by the
+kernel even when the process is killed), held while a group is decided and written, never while
+a file is read. A build takes it first to check the store (:mod:`ingest.check`): a store whose
+vectors are missing or whose figures database is damaged stops the build with
+:class:`~ingest.check.StoreDamaged` unless it runs with ``repair``. A second build waits
+``index.lock_wait`` seconds for that first hold, then refuses with :class:`StoreBusy`; between
+its groups a running build waits longer (``LATER_WAIT``): other builds' groups are short.
 """
 
 from __future__ import annotations
@@ -42,21 +56,29 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING, Any, Literal
 
+from ingest.check import StoreDamaged, check_store, set_aside
 from ingest.chunk import Chunk, chunk_sheet
-from ingest.errors import SheetError
+from ingest.errors import LimitError, SheetError
 from ingest.model import Sheet
-from ingest.readers import MAX_BYTES, SUFFIXES, size_error
+from ingest.readers import SUFFIXES, size_error
 from ingest.settings import Settings
 from ingest.store import FigureStore, SheetSummary, StoreCounts
 
 if TYPE_CHECKING:
-    from ingest.vectors import E5Embedding, VectorStore
+    from ingest.parse import Part
+    from ingest.vectors import E5Embedding, VectorStore, WritePlan
 
-Status = Literal["indexed", "unchanged", "replaced", "failed"]
-STATUSES: tuple[Status, ...] = ("indexed", "unchanged", "replaced", "failed")
+__all__ = ["StoreBusy", "StoreDamaged", "FileReport", "BuildReport", "build", "remove", "remove_file",
+           "list_sheets", "pending_files", "known_file", "Store", "store_lock", "collect_files"]
+
+Status = Literal["indexed", "unchanged", "replaced", "conflict", "refused", "failed"]
+STATUSES: tuple[Status, ...] = ("indexed", "unchanged", "replaced", "conflict", "refused", "failed")
+ALWAYS_COUNTED: tuple[Status, ...] = ("indexed", "unchanged", "replaced", "failed")  # the others when they occur
+NOT_WRITTEN: frozenset[str] = frozenset({"failed", "refused", "conflict"})
+LATER_WAIT = 600.0  # seconds a running build waits for the lock between its groups
 
 
 class StoreBusy(Exception):
@@ -66,7 +88,12 @@ class StoreBusy(Exception):
 @dataclass(frozen=True)
 class FileReport:
     """One sheet's outcome (a file of one sheet: the file's). A binder gives one per sheet, all
-    with the binder's ``path``, told apart by ``part``."""
+    with the binder's ``path``, told apart by ``part``.
+
+    ``status``: ``indexed``, ``unchanged``, ``replaced`` (this file's earlier version, or — asked
+    with ``replace`` — another file's sheet, named in ``replaced``), ``conflict`` (it would stand
+    in for ``conflict_with``, a sheet another file brought; nothing changed), ``refused`` (beyond
+    a read limit; nothing stored) or ``failed`` (not a readable sheet; nothing stored)."""
 
     path: str
     status: Status
@@ -75,7 +102,7 @@ class FileReport:
     chunks: int = 0  # chunks the sheet has
     embedded: int = 0  # chunks whose vector this build computed
     reused: int = 0  # chunks written with a vector copied from an equal stored text
-    reason: str | None = None  # why it failed, or a note ("same content as …")
+    reason: str | None = None  # why it failed, or a note ("same content as …"); file names, no folders
     replaced: str | None = None  # the sheet id it replaced
     seconds: float = 0.0
     part: int | None = None  # the sheet's place in a binder (None: a file of one sheet)
@@ -83,11 +110,16 @@ class FileReport:
     pages: str | None = None  # the pages it spans in the file, "5-6"
     sheet_status: str | None = None  # complete | incomplete
     dropped: tuple[str, ...] = ()  # sheets the file held before and no longer does (on its first report)
+    conflict_with: str | None = None  # status conflict: the stored sheet it would have replaced
 
     @property
     def label(self) -> str:
         """The file, and the sheet's place in it for a binder: ``bu.pdf#3``."""
         return f"{self.path}#{self.part}" if self.part is not None and (self.parts or 0) > 1 else self.path
+
+    @property
+    def written(self) -> bool:
+        return self.status not in NOT_WRITTEN
 
 
 @dataclass
@@ -100,18 +132,24 @@ class BuildReport:
     model_load_seconds: float = 0.0
     embed_calls: int = 0
     recovered: int = 0  # pending files from an interrupted build, redone
+    repaired: int = 0  # --repair: chunks whose vector was written anew
+    orphans_dropped: int = 0  # --repair: vectors of no sheet deleted
+    set_aside: list[str] = field(default_factory=list)  # --repair: damaged parts moved out of the way
 
     @property
     def failed(self) -> list[FileReport]:
-        return [f for f in self.files if f.status == "failed"]
+        """Every report that wrote nothing: failed, refused and conflict."""
+        return [f for f in self.files if f.status in NOT_WRITTEN]
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
-    def count(self) -> dict[Status, int]:
+    def count(self) -> dict[str, int]:
+        """Reports per status: indexed, unchanged, replaced and failed always; conflict and
+        refused when there are any."""
         c = Counter(f.status for f in self.files)
-        return {s: c.get(s, 0) for s in STATUSES}
+        return {s: c.get(s, 0) for s in STATUSES if s in ALWAYS_COUNTED or c.get(s)}
 
     @property
     def chunks_embedded(self) -> int:
@@ -126,14 +164,14 @@ class BuildReport:
 
     def sheets_in(self, path: str) -> int:
         """How many sheets the file holds (its readable ones)."""
-        return sum(1 for f in self.files if f.path == path and f.status != "failed")
+        return sum(1 for f in self.files if f.path == path and f.status not in ("failed", "refused"))
 
     @property
     def binders(self) -> dict[str, int]:
         """Files that held more than one sheet → how many (「FILE: N sheets」)."""
         out = {}
         for path, reports in self.by_file().items():
-            n = sum(1 for r in reports if r.status != "failed")
+            n = sum(1 for r in reports if r.status not in ("failed", "refused"))
             if n > 1 or any((r.parts or 0) > 1 for r in reports):
                 out[path] = n
         return out
@@ -193,16 +231,22 @@ def _file_key(path: Path) -> str:
     return str(path.resolve())
 
 
+def _shown(path: str) -> str:
+    """Another file named in a report: its name only (reports reach users; folders are the server's)."""
+    return PureWindowsPath(PurePosixPath(path).name).name
+
+
 # ----------------------------------------------------------------------------- lock
 
 
 @contextmanager
-def store_lock(settings: Settings, what: str = "build") -> Iterator[None]:
-    """Hold the store's exclusive lock for the block; wait up to ``index.lock_wait`` seconds."""
+def store_lock(settings: Settings, what: str = "build", wait: float | None = None) -> Iterator[None]:
+    """Hold the store's exclusive lock for the block; wait up to ``wait`` seconds (default
+    ``index.lock_wait``)."""
     settings.home.mkdir(parents=True, exist_ok=True)
     fd = os.open(settings.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        deadline = time.monotonic() + settings.index.lock_wait
+        deadline = time.monotonic() + (settings.index.lock_wait if wait is None else wait)
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -232,8 +276,20 @@ def store_lock(settings: Settings, what: str = "build") -> Iterator[None]:
 
 
 @dataclass
+class _Loaded:
+    """A file read, parsed, validated and chunked without the lock (steps 1-2)."""
+
+    path: Path
+    key: str
+    sha: str
+    parts: list[Part]
+    chunks: dict[int, list[Chunk]]  # by part
+    started: float
+
+
+@dataclass
 class _Prepared:
-    """A parsed, chunked file waiting for its vectors and rows (steps 3-6)."""
+    """A sheet decided and waiting for its vectors and rows (steps 3-6)."""
 
     path: Path
     key: str
@@ -249,20 +305,57 @@ class _Prepared:
     # old rows (and rows beyond the count) go once this item is written
     finish: tuple[int, tuple[int, ...]] | None = None
     dropped: tuple[str, ...] = ()
+    supersede: tuple[str, ...] = ()  # other files' sheets it replaces, as asked (replace)
+    note: str | None = None
+
+
+def _identity(sheet: Sheet) -> tuple[str, str, str, str, int] | None:
+    """What a sheet is about: municipality, 部, 課, project and year (None: it names no project or year)."""
+    p = sheet.project
+    if not p.name or sheet.target_fy is None:
+        return None
+    return (sheet.municipality or "", p.department or "", p.section or "", p.name, sheet.target_fy)
+
+
+def _internal(e: BaseException) -> str:
+    return f"internal error ({type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})"
 
 
 class _Builder:
-    def __init__(self, settings: Settings, embedding: E5Embedding | None, force: bool) -> None:
-        from ingest.vectors import VectorStore
+    def __init__(self, settings: Settings, embedding: E5Embedding | None, force: bool, replace: bool) -> None:
+        from ingest.vectors import E5Embedding
 
         self.settings = settings
         self.force = force
-        self.figures = FigureStore(settings.sqlite_path)
-        self.vectors: VectorStore = VectorStore(settings, embedding)
+        self.replace = replace
+        self.embedding = embedding or E5Embedding(settings=settings)
+        self._figures: FigureStore | None = None
+        self._vectors: VectorStore | None = None
         self.written = 0  # files whose rows were committed (the crash hook counts these)
 
+    @property
+    def figures(self) -> FigureStore:
+        if self._figures is None:
+            self._figures = FigureStore(self.settings.sqlite_path)
+        return self._figures
+
+    @property
+    def vectors(self) -> VectorStore:
+        if self._vectors is None:
+            from ingest.vectors import VectorStore
+
+            self._vectors = VectorStore(self.settings, self.embedding)
+        return self._vectors
+
     def close(self) -> None:
-        self.figures.close()
+        if self._figures is not None:
+            self._figures.close()
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """The store's lock for one group's decisions and writes (never held while reading files)."""
+        with store_lock(self.settings, "build", wait=max(self.settings.index.lock_wait, LATER_WAIT)):
+            yield
 
     def sweep_retired(self) -> None:
         """Delete the chunks of sheets whose rows are gone (step 6, or a crash's leftover)."""
@@ -271,61 +364,160 @@ class _Builder:
                 self.vectors.delete_sheet(sheet_id)
             self.figures.clear_retired(sheet_id)
 
-    # -------------------------------------------------------------- steps 1-2, per file
+    # -------------------------------------------------------------- start: check, repair
 
-    def prepare(self, path: Path) -> list[FileReport | _Prepared]:
-        """Hash, skip, parse and chunk one file: one item per sheet it holds. A FileReport for a
-        sheet with nothing more to do (unchanged, failed), a _Prepared for one to write."""
+    def start(self, report: BuildReport, repair: bool, have_paths: bool) -> None:
+        """Under the first hold of the lock: check the store; with ``repair``, set aside what is
+        damaged beyond repair in place; then finish what a crash left queued."""
+        health = check_store(self.settings)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        if health.problem == "vectors_unreachable":
+            raise StoreDamaged(health.line)
+        if health.problem in ("figures_damaged", "figures_newer"):
+            if not repair or health.problem == "figures_newer":
+                raise StoreDamaged(health.line)
+            if not have_paths:
+                raise StoreDamaged(f"{health.message}; give the files or folders of your sheets to rebuild it "
+                                   "from: python -m ingest build --repair PATH...")
+            moved = set_aside(self.settings.sqlite_path, stamp)
+            report.set_aside.append(str(moved))
+        elif health.problem == "vectors_unreadable" and repair:
+            moved = set_aside(self.settings.chroma_path, stamp)
+            report.set_aside.append(str(moved))
+        elif health.damaged and not repair:
+            raise StoreDamaged(health.line)
+        self.sweep_retired()
+
+    def repair(self, report: BuildReport) -> None:
+        """``--repair``, after the build: every sheet's vectors made whole again (missing chunks
+        embedded from the stored reading, or copied from an equal text), chunks of no sheet
+        dropped."""
+        health = check_store(self.settings, deep=True)
+        if health.damaged and health.problem != "vectors_missing":
+            raise StoreDamaged(health.line)
+        sheets = sorted(set(health.missing) | set(health.extra))
+        if sheets:
+            report.repaired = self._rechunk(sheets)
+        for sheet_id in sorted(health.orphans):
+            report.orphans_dropped += self.vectors.delete_sheet(sheet_id)
+
+    def _rechunk(self, sheet_ids: list[str]) -> int:
+        """Make each sheet's vectors match its chunks, made anew from its stored reading."""
+        from ingest.vectors import WritePlan
+
+        plans, counts = [], {}
+        for sheet_id in sheet_ids:
+            sheet = self.figures.get_sheet(sheet_id)
+            if sheet is None:
+                continue
+            src = sheet.source
+            # the id seed the build used for a file of one sheet (a binder's sheet: any fixed seed)
+            seed = src.sha256 if src is not None and src.part is None else sheet_id
+            chunks = chunk_sheet(sheet, self.settings.chunks.size, self.settings.chunks.overlap, seed)
+            stored = self.vectors.keys_of(sheet_id)
+            keys = {c.key for c in chunks}
+            plans.append(WritePlan(sheet_id, [c for c in chunks if c.key not in stored],
+                                   sorted(i for k, i in stored.items() if k not in keys)))
+            counts[sheet_id] = len(chunks)
+        self._embed_and_apply(plans)
+        for sheet_id, n in counts.items():
+            self.figures.set_chunk_count(sheet_id, n)
+        return sum(len(p.todo) for p in plans)
+
+    def _embed_and_apply(self, plans: list[WritePlan]) -> set[str]:
+        """Write the plans' chunks: each distinct embedded text is embedded at most once, and not
+        at all when the collection already holds its vector (an equal paragraph of another sheet
+        or of the old version). One vector write for all. Returns the texts (``vector_sha``)
+        embedded now."""
+        from ingest.vectors import WritePlan
+
+        shas = {str(c.metadata["vector_sha"]): c.embed_text for plan in plans for c in plan.todo}
+        table = self.vectors.stored_vectors(list(shas))
+        fresh = [sha for sha in shas if sha not in table]
+        computed = self.vectors.embedding.embed_documents([shas[h] for h in fresh])
+        table.update(zip(fresh, computed, strict=True))
+        merged = WritePlan.merge(plans)
+        self.vectors.apply(merged, [table[str(c.metadata["vector_sha"])] for c in merged.todo])
+        return set(fresh)
+
+    # -------------------------------------------------------------- steps 1-2, per file, unlocked
+
+    def _unchanged(self, path: Path, recs: list[Any], sha: str, started: float) -> list[FileReport] | None:
+        """The file's reports when it is indexed with this very content (nothing to do)."""
+        if self.force or not recs or not all(r.state == "indexed" and r.sha256 == sha for r in recs):
+            return None
+        known = [self.figures.summary(r.sheet_id) for r in recs]
+        if not all(k is not None for k in known):
+            return None
+        many = len(recs) > 1
+        return [
+            FileReport(
+                str(path), "unchanged", k.sheet_id, k.project, k.n_chunks,  # type: ignore[union-attr]
+                seconds=time.perf_counter() - started, part=r.part if many else None,
+                parts=len(recs) if many else None,
+                pages=k.source_pages if many else None,  # type: ignore[union-attr]
+                sheet_status=k.status,  # type: ignore[union-attr]
+            )
+            for r, k in zip(recs, known, strict=True)
+        ]
+
+    def load(self, path: Path) -> list[FileReport] | _Loaded:
+        """Hash, skip, read, parse, validate and chunk one file, reading the store but never
+        writing it (no lock needed). Reports when there is nothing to write (unchanged, failed,
+        refused), else the loaded file."""
         started = time.perf_counter()
         key = _file_key(path)
-        recs = self.figures.file_parts(key)
+        limits = self.settings.read
+        recs = self.figures.file_parts(key) if self.settings.sqlite_path.exists() else []
         try:
             size = path.stat().st_size
-            if size > MAX_BYTES:
-                return [FileReport(str(path), "failed", reason=size_error(size))]
+            if size > limits.max_bytes:
+                return [FileReport(str(path), "refused", reason=size_error(size, limits.max_bytes))]
             data = path.read_bytes()
         except OSError as e:
             return [FileReport(str(path), "failed", reason=f"cannot read file ({e.strerror or e})")]
         sha = hashlib.sha256(data).hexdigest()
-        if not self.force and recs and all(r.state == "indexed" and r.sha256 == sha for r in recs):
-            known = [self.figures.summary(r.sheet_id) for r in recs]
-            if all(k is not None for k in known):
-                many = len(recs) > 1
-                return [
-                    FileReport(
-                        str(path), "unchanged", k.sheet_id, k.project, k.n_chunks,  # type: ignore[union-attr]
-                        seconds=time.perf_counter() - started, part=r.part if many else None,
-                        parts=len(recs) if many else None,
-                        pages=k.source_pages if many else None,  # type: ignore[union-attr]
-                        sheet_status=k.status,  # type: ignore[union-attr]
-                    )
-                    for r, k in zip(recs, known, strict=True)
-                ]
+        unchanged = self._unchanged(path, recs, sha, started)
+        if unchanged is not None:
+            return unchanged
 
-        from ingest.parse import parse_parts
+        from ingest.parse import first_error, parse_parts
         from ingest.readers import read_bytes
 
-        was_indexed = any(r.state == "indexed" for r in recs)
-        kept = " (the version indexed before is kept)" if was_indexed else ""
+        kept = " (the version indexed before is kept)" if any(r.state == "indexed" for r in recs) else ""
         try:
-            parts = parse_parts(read_bytes(data, str(path)))
+            parts = parse_parts(read_bytes(data, str(path), limits), limits)
+        except LimitError as e:
+            return [FileReport(str(path), "refused", reason=e.reason + kept)]
         except SheetError as e:
             return [FileReport(str(path), "failed", reason=e.reason + kept)]
         if all(p.sheet is None for p in parts):
-            from ingest.parse import first_error
-
             return [FileReport(str(path), "failed", reason=first_error(parts, str(path)).reason + kept)]
+        size_, overlap = self.settings.chunks.size, self.settings.chunks.overlap
+        chunks = {p.index: chunk_sheet(p.sheet, size_, overlap, p.content_sha) for p in parts if p.sheet is not None}
+        return _Loaded(path, key, sha, parts, chunks, started)
 
+    # -------------------------------------------------------------- step 3, per file, locked
+
+    def decide(self, ld: _Loaded) -> list[FileReport | _Prepared]:
+        """One item per sheet of a loaded file: a FileReport for a sheet with nothing more to do
+        (unchanged, linked, failed, conflict), a _Prepared for one to write."""
+        path, key, sha, parts, started = ld.path, ld.key, ld.sha, ld.parts, ld.started
+        recs = self.figures.file_parts(key)
+        again = self._unchanged(path, recs, sha, started)  # another build indexed it meanwhile
+        if again is not None:
+            return list(again)
         count = len(parts)
         many = count > 1
         by_part = {r.part: r for r in recs}
         new_ids = frozenset(p.sheet.sheet_id for p in parts if p.sheet is not None)
         out: list[FileReport | _Prepared] = []
         failed: list[int] = []
+        conflicted: set[int] = set()
         seen: dict[str, int] = {}  # sheet id → the first part of this file that holds it
         for p in parts:
-            where = {"part": p.index if many else None, "parts": count if many else None,
-                     "pages": _pages(p.pages) if many else None}
+            where: dict[str, Any] = {"part": p.index if many else None, "parts": count if many else None,
+                                     "pages": _pages(p.pages) if many else None}
             if p.sheet is None:
                 failed.append(p.index)
                 reason = f"{p.where}: {p.error.reason}" if many else p.error.reason  # type: ignore[union-attr]
@@ -333,7 +525,7 @@ class _Builder:
                 continue
             sheet = p.sheet
             where["sheet_status"] = sheet.status
-            chunks = chunk_sheet(sheet, self.settings.chunks.size, self.settings.chunks.overlap, p.content_sha)
+            chunks = ld.chunks[p.index]
             rec = by_part.get(p.index)
             previous: str | None = None
             if rec is None:
@@ -364,11 +556,29 @@ class _Builder:
                     seconds=time.perf_counter() - started, **where,
                 ))
                 continue
-            out.append(_Prepared(path, key, sha, sheet, chunks, status, previous, started, p.index, count))
+            others = self._others(sheet, key)
+            supersede: tuple[str, ...] = ()
+            note = None
+            if others:
+                other, reason = others[0]
+                if not self.replace:
+                    conflicted.add(p.index)
+                    out.append(FileReport(
+                        str(path), "conflict", sheet.sheet_id, sheet.project.name, len(chunks),
+                        reason=f"{reason}; nothing was changed — to replace it: --replace",
+                        seconds=time.perf_counter() - started, conflict_with=other, **where,
+                    ))
+                    continue
+                supersede = tuple(o for o, _ in others)
+                note = reason.replace("would replace", "replaces", 1) + " (as asked: --replace)"
+                if status != "replaced":
+                    status, previous = "replaced", other
+            out.append(_Prepared(path, key, sha, sheet, chunks, status, previous, started, p.index, count,
+                                 supersede=supersede, note=note))
         # sheets the file held before and holds no more (a replaced one is reported as such)
         replacing = {x.previous for x in out if isinstance(x, _Prepared) and x.status == "replaced"}
-        dropped = tuple(dict.fromkeys(r.sheet_id for r in recs
-                                      if r.sheet_id not in new_ids and r.sheet_id not in replacing))
+        dropped = tuple(dict.fromkeys(r.sheet_id for r in recs if r.sheet_id not in new_ids
+                                      and r.sheet_id not in replacing and r.part not in conflicted))
         pending = [x for x in out if isinstance(x, _Prepared)]
         if pending:
             pending[-1].finish = (count, tuple(failed))
@@ -379,6 +589,29 @@ class _Builder:
             out[first] = replace(out[first], dropped=dropped)  # type: ignore[arg-type]
         return out
 
+    def _others(self, sheet: Sheet, key: str) -> list[tuple[str, str]]:
+        """Sheets other files brought that ``sheet`` would stand in for, each with the reason
+        (one line, file names only): the sheet it claims to be, and the stored sheets of the same
+        project, 部・課 and year. A sheet only this file holds is its own earlier version."""
+        found: list[tuple[str, str]] = []
+        claimed = sheet.claimed_id
+        if claimed and claimed != sheet.sheet_id and self.figures.has_sheet(claimed):
+            found.append((claimed, "it claims that sheet's id"))
+        found += [(o, "the same project, 課 and year") for o in self.figures.same_project(sheet)]
+        out: list[tuple[str, str]] = []
+        for other, why in found:
+            holders = [f for f in self.figures.files_of(other) if f.path != key and f.state == "indexed"]
+            if not holders or any(o == other for o, _ in out):
+                continue
+            held = self.figures.summary(other)
+            what = (held.project if held and held.project else "（事業名不明）") + (
+                f" ({held.target_fy}年度)" if held and held.target_fy else "")
+            src = _shown(holders[0].path)
+            if len(self.figures.file_parts(holders[0].path)) > 1:
+                src += f"#{holders[0].part}"
+            out.append((other, f"would replace {what} from {src}: {why}"))
+        return out
+
     def _twin_note(self, sheet_id: str, key: str, part: int, twin: int | None, many: bool) -> str | None:
         if twin is not None:
             return f"same content as sheet {twin} of this file"
@@ -386,7 +619,7 @@ class _Builder:
         elsewhere = [f for f in others if f.path != key]
         if elsewhere:
             o = elsewhere[0]
-            return f"same content as {o.path}" + (f"#{o.part}" if len(self.figures.file_parts(o.path)) > 1 else "")
+            return f"same content as {_shown(o.path)}" + (f"#{o.part}" if len(self.figures.file_parts(o.path)) > 1 else "")
         if others:
             return f"was sheet {others[0].part} of this file"
         return None
@@ -404,10 +637,17 @@ class _Builder:
                     self.figures._retire_if_unused(db, rec.sheet_id)
                 self.sweep_retired()
 
-    # -------------------------------------------------------------- steps 3-6, per group
+    # -------------------------------------------------------------- steps 3-6, per group, locked
+
+    def abandon(self, key: str, part: int | None = None) -> None:
+        """Undo what a failed write (or an unreadable pending file) left: its pending marks go,
+        and the vectors it wrote for a sheet nothing holds are deleted."""
+        if self.figures.abandon_pending(key, part):
+            self.sweep_retired()
 
     def write(self, group: list[_Prepared]) -> Iterator[FileReport]:
-        """Embed a group's new chunks in one call, then write and commit file by file.
+        """Embed a group's new chunks in one call, then write and commit sheet by sheet; a sheet
+        whose write fails fails alone and leaves nothing behind.
 
         One call for the whole group because the model sorts texts by length before batching:
         across many sheets the batches pad far less than within one sheet.
@@ -415,21 +655,16 @@ class _Builder:
         for item in group:
             self.figures.mark_pending(item.key, item.sha, item.sheet.sheet_id, item.part)
         self.sweep_retired()  # before any upsert: a queued deletion must not hit fresh chunks
-        plans = [self.vectors.plan(item.sheet.sheet_id, item.chunks) for item in group]
-        # Each distinct text is embedded at most once, and not at all when the collection
-        # already holds its vector (an equal paragraph of another sheet or of the old version).
-        shas = {str(c.metadata["vector_sha"]): c.embed_text for plan in plans for c in plan.todo}
-        table = self.vectors.stored_vectors(list(shas))
-        fresh = [sha for sha in shas if sha not in table]
-        computed = self.vectors.embedding.embed_documents([shas[h] for h in fresh])
-        table.update(zip(fresh, computed, strict=True))
-        unclaimed = set(fresh)  # a fresh vector counts as embedded for the first file that uses it
         # One vector write for the whole group: every file is still pending, so a crash now
         # leaves vectors that the next build finds (and does not embed again) before it commits.
-        from ingest.vectors import WritePlan
-
-        merged = WritePlan.merge(plans)
-        self.vectors.apply(merged, [table[str(c.metadata["vector_sha"])] for c in merged.todo])
+        try:
+            plans = [self.vectors.plan(item.sheet.sheet_id, item.chunks) for item in group]
+            unclaimed = self._embed_and_apply(plans)  # a fresh vector counts as embedded for its first user
+        except Exception as e:
+            for item in group:
+                self.abandon(item.key, item.part)
+                yield self._failed(item, _internal(e))
+            return
         crash_after = self.settings.index.crash_after
         for item, plan in zip(group, plans, strict=True):
             keys = [str(c.metadata["vector_sha"]) for c in plan.todo]
@@ -437,14 +672,28 @@ class _Builder:
             unclaimed -= set(keys)
             if crash_after is not None and self.written >= crash_after:
                 os._exit(99)  # tests: die between the vector write and the SQLite commit
-            self.figures.put_sheet(item.sheet, item.key, item.sha, len(item.chunks), item.part)
+            try:
+                self.figures.put_sheet(item.sheet, item.key, item.sha, len(item.chunks), item.part, item.supersede)
+            except Exception as e:  # this sheet alone: its mark undone, its fresh vectors dropped
+                self.abandon(item.key, item.part)
+                if item.finish is not None:
+                    self._finish(item.key, *item.finish)
+                yield self._failed(item, _internal(e))
+                continue
             self.written += 1
             self.sweep_retired()
             if item.finish is not None:
                 self._finish(item.key, *item.finish)
             if item.status == "unchanged" and (plan.todo or plan.stale):
                 item.status = "indexed"  # --force on an unchanged file whose chunks came out different
-            yield self._report(item, embedded, reused=len(plan.todo) - embedded)
+            yield self._report(item, embedded, note=item.note, reused=len(plan.todo) - embedded)
+
+    def _failed(self, item: _Prepared, reason: str) -> FileReport:
+        many = item.parts > 1
+        kept = " (the version indexed before is kept)" if item.previous and not item.supersede else ""
+        return FileReport(str(item.path), "failed", item.sheet.sheet_id, item.sheet.project.name, len(item.chunks),
+                          reason=reason + kept, seconds=time.perf_counter() - item.started,
+                          part=item.part if many else None, parts=item.parts if many else None)
 
     def _report(self, item: _Prepared, embedded: int, note: str | None = None, reused: int = 0) -> FileReport:
         many = item.parts > 1
@@ -475,18 +724,6 @@ def _run(
     report: BuildReport,
     progress: Progress | None,
 ) -> None:
-    builder.sweep_retired()
-    # files an interrupted build left pending: finish them now, whatever this build was asked
-    asked = {_file_key(f) for f in files}
-    for rec in builder.figures.files("pending"):
-        if rec.path in asked:
-            continue
-        if Path(rec.path).is_file():
-            files.append(Path(rec.path))
-            report.recovered += 1
-        else:
-            builder.figures.forget_file(rec.path)
-    builder.sweep_retired()
     total = len(files) + len(failures)
 
     def done(r: FileReport) -> None:
@@ -497,63 +734,90 @@ def _run(
     for f in failures:
         done(f)
 
-    def guarded(path: Path, step: Callable[[], list[FileReport | _Prepared]]) -> FileReport | list[FileReport | _Prepared]:
+    def guarded(path: Path, step: Callable[[], Any]) -> Any:
         try:
             return step()
+        except LimitError as e:
+            return [FileReport(str(path), "refused", reason=e.reason)]
         except SheetError as e:
-            return FileReport(str(path), "failed", reason=e.reason)
+            return [FileReport(str(path), "failed", reason=e.reason)]
         except Exception as e:  # a bug or a store error: this file fails, the others go on
-            return FileReport(str(path), "failed", reason=f"internal error ({type(e).__name__}: {e})")
+            return [FileReport(str(path), "failed", reason=_internal(e))]
 
-    group: list[_Prepared] = []
-    group_paths: dict[str, tuple[str, int]] = {}  # sheet id → the file and part that brought it
+    pending_keys = {r.path for r in builder.figures.files("pending")} if builder.settings.sqlite_path.exists() else set()
+    abandoned: list[str] = []  # files left pending by a crash that cannot be read any more
+
+    def write_batch(batch: list[_Loaded]) -> None:
+        group: list[_Prepared] = []
+
+        def flush() -> None:
+            nonlocal group
+            todo, group = group, []
+            try:
+                for r in builder.write(todo):
+                    done(r)
+                    todo = todo[1:]
+            except Exception as e:  # the store itself failed: these sheets fail, their marks undone
+                for item in todo:
+                    try:
+                        builder.abandon(item.key, item.part)
+                    except Exception:  # the next build redoes a pending mark left here
+                        pass
+                    done(FileReport(str(item.path), "failed", reason=_internal(e)))
+
+        with builder.locked():
+            for key in abandoned:
+                builder.abandon(key)
+            abandoned.clear()
+            size = 0
+            for ld in batch:
+                if _collides(ld, group):
+                    flush()  # one of its sheets is (or claims to be) one of the group's: write those first
+                    size = 0
+                got = guarded(ld.path, lambda ld=ld: builder.decide(ld))  # type: ignore[misc]
+                for item in got:
+                    if isinstance(item, FileReport):
+                        done(item)
+                    else:
+                        group.append(item)
+                        size += len(item.chunks)
+                if size >= builder.settings.index.group_chunks:
+                    flush()
+                    size = 0
+            flush()
+
+    batch: list[_Loaded] = []
     size = 0
-
-    def flush() -> None:
-        nonlocal group, size
-        if not group:
-            return
-        todo, group, size = group, [], 0
-        try:
-            for r in builder.write(todo):
-                done(r)
-                todo = todo[1:]
-        except Exception as e:
-            # the file being written and those after it fail; their pending marks make the
-            # next build redo them
-            for item in todo:
-                done(FileReport(str(item.path), "failed", reason=f"internal error ({type(e).__name__}: {e})"))
-
-    queue = list(files)
-    while queue:
-        path = queue.pop(0)
-        got = guarded(path, lambda p=path: builder.prepare(p))  # type: ignore[misc]
-        items = [got] if isinstance(got, FileReport) else got
-        total += len(items) - 1  # a binder reports once per sheet
-        for item in items:
-            if isinstance(item, FileReport):
-                done(item)
-                continue
-            if any(g.sheet.sheet_id == item.sheet.sheet_id for g in group):
-                # the same sheet in two files of one group: write the first, then link the second
-                flush()
-                if builder.figures.has_sheet(item.sheet.sheet_id) and not builder.force:
-                    builder.figures.mark_indexed(item.key, item.sha, item.sheet.sheet_id, item.part)
-                    builder.sweep_retired()
-                    if item.finish is not None:
-                        builder._finish(item.key, *item.finish)
-                    first_path, first_part = group_paths[item.sheet.sheet_id]
-                    note = (f"same content as sheet {first_part} of this file" if first_path == str(item.path)
-                            else f"same content as {first_path}")
-                    done(replace(builder._report(item, 0, note),
-                                 status="unchanged" if item.status == "indexed" else item.status))
-                    continue
-            group.append(item)
-            group_paths.setdefault(item.sheet.sheet_id, (str(item.path), item.part))
-            size += len(item.chunks)
+    for path in list(files):
+        got = guarded(path, lambda p=path: builder.load(p))  # type: ignore[misc]
+        if isinstance(got, _Loaded):
+            total += len(got.parts) - 1  # a binder reports once per sheet
+            batch.append(got)
+            size += sum(len(c) for c in got.chunks.values())
             if size >= builder.settings.index.group_chunks:
-                flush()
-    flush()
+                write_batch(batch)
+                batch, size = [], 0
+            continue
+        total += len(got) - 1
+        for r in got:
+            done(r)
+        key = _file_key(path)
+        if key in pending_keys and not any(r.written for r in got):
+            abandoned.append(key)  # a crash's pending file that cannot be read now: let it go
+    if batch or abandoned:
+        write_batch(batch)
+
+
+def _collides(ld: _Loaded, group: list[_Prepared]) -> bool:
+    """Does a sheet of ``ld`` share an id, a claimed id or a project and year with a sheet of
+    ``group`` from another file? Then the group is written first, so the store can tell."""
+    if not group:
+        return False
+    sheets = [p.sheet for p in ld.parts if p.sheet is not None]
+    ids = {s.sheet_id for s in sheets} | {s.claimed_id for s in sheets if s.claimed_id}
+    idents = {_identity(s) for s in sheets} - {None}
+    return any(g.key != ld.key and (g.sheet.sheet_id in ids or g.sheet.claimed_id in ids
+                                    or _identity(g.sheet) in idents) for g in group)
 
 
 def build(
@@ -562,27 +826,52 @@ def build(
     progress: Progress | None = None,
     embedding: E5Embedding | None = None,
     force: bool = False,
+    replace: bool = False,
+    repair: bool = False,
 ) -> BuildReport:
     """Index files and folders into the store. One bad file never stops the others.
 
     ``embedding`` replaces the model loaded from the settings (tests pass a counting one);
     ``force`` re-parses and re-chunks files whose hash is unchanged (only new chunk texts are
-    embedded). Raises :class:`StoreBusy` when another build holds the store.
+    embedded); ``replace`` lets a sheet replace the sheet another file brought (a ``conflict``
+    otherwise); ``repair`` mends a damaged store: a figures database that cannot be read is set
+    aside and rebuilt from ``paths``, a vector store that cannot be read is set aside, and every
+    sheet's missing vectors are made again from its stored reading, vectors of no sheet dropped.
+
+    Raises :class:`StoreBusy` when another build holds the store, and
+    :class:`~ingest.check.StoreDamaged` (a ``StoreError``) for a damaged store without ``repair``.
     """
     settings = settings or Settings()
     started = time.perf_counter()
+    paths = list(paths)
     files, failures = collect_files(paths)
     report = BuildReport(store=str(settings.home), vectors=settings.chroma_location)
-    with store_lock(settings, "build"):
-        builder = _Builder(settings, embedding, force)
-        try:
-            _run(builder, files, failures, report, progress)
-        finally:
-            emb = builder.vectors.embedding
-            report.embed_seconds = emb.seconds
-            report.model_load_seconds = emb.load_seconds
-            report.embed_calls = emb.calls
-            builder.close()
+    builder = _Builder(settings, embedding, force, replace)
+    try:
+        with store_lock(settings, "build"):
+            builder.start(report, repair, have_paths=bool(paths))
+            # files an interrupted build left pending: finish them now, whatever this build was asked
+            asked = {_file_key(f) for f in files}
+            for rec in builder.figures.files("pending"):
+                if rec.path in asked:
+                    continue
+                if Path(rec.path).is_file():
+                    files.append(Path(rec.path))
+                    asked.add(rec.path)
+                    report.recovered += 1
+                else:
+                    builder.figures.forget_file(rec.path)
+            builder.sweep_retired()
+        _run(builder, files, failures, report, progress)
+        if repair:
+            with builder.locked():
+                builder.repair(report)
+    finally:
+        emb = builder.embedding
+        report.embed_seconds = emb.seconds
+        report.model_load_seconds = emb.load_seconds
+        report.embed_calls = emb.calls
+        builder.close()
     # a binder's sheets in file order (an unchanged sheet is reported before the changed ones)
     order = {path: n for n, path in enumerate(dict.fromkeys(f.path for f in report.files))}
     report.files.sort(key=lambda f: (order[f.path], f.part or 0))

@@ -339,7 +339,8 @@ class FigureStore:
         try:
             row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as e:
-            raise StoreError(f"{self.path} is not a sheetqa figures database ({e})") from None
+            raise StoreError(f"{self.path} is not a sheetqa figures database ({e}); check the store: "
+                             "python -m ingest check") from None
         if row is None or int(row["value"]) != SCHEMA_VERSION:
             raise StoreError(f"{self.path}: unsupported schema version {row and row['value']}")
 
@@ -405,6 +406,29 @@ class FigureStore:
         """
         with self._tx() as db:
             return self._set_file_indexed(db, path, part, sha256, sheet_id, keep)
+
+    def abandon_pending(self, path: str, part: int | None = None) -> list[str]:
+        """Undo the pending marks of a write that failed (one part, or every pending part of the
+        file): a part that held a sheet before points at it again — with no file hash, so the
+        next build reads the file anew — and one that held nothing goes. The sheet the failed
+        write was for is retired unless something holds it, so its vectors go too (:meth:`retired`).
+        Returns the retired ids."""
+        with self._tx() as db:
+            if part is None:
+                olds = db.execute("SELECT * FROM files WHERE path = ? AND state = 'pending'", (path,)).fetchall()
+            else:
+                olds = db.execute("SELECT * FROM files WHERE path = ? AND part = ? AND state = 'pending'",
+                                  (path, part)).fetchall()
+            retired: list[str] = []
+            for old in olds:
+                prev = old["prev_sheet_id"]
+                if prev is not None and db.execute("SELECT 1 FROM sheets WHERE sheet_id = ?", (prev,)).fetchone():
+                    db.execute("UPDATE files SET state = 'indexed', sheet_id = ?, sha256 = '', prev_sheet_id = NULL, "
+                               "updated_at = ? WHERE path = ? AND part = ?", (prev, time.time(), path, old["part"]))
+                else:
+                    db.execute("DELETE FROM files WHERE path = ? AND part = ?", (path, old["part"]))
+                retired += self._retire_if_unused(db, old["sheet_id"], drop_rows=False)
+            return retired
 
     def forget_file(self, path: str) -> list[str]:
         """Drop a vanished file's pending rows (an interrupted build's, whose file is gone); the
@@ -475,17 +499,30 @@ class FigureStore:
 
     # ------------------------------------------------------------------ sheets: write
 
-    def put_sheet(self, sheet: Sheet, path: str, sha256: str, n_chunks: int, part: int = 1) -> list[str]:
+    def put_sheet(
+        self, sheet: Sheet, path: str, sha256: str, n_chunks: int, part: int = 1, supersede: tuple[str, ...] = ()
+    ) -> list[str]:
         """Write every row of ``sheet`` and mark part ``part`` of ``path`` indexed, in one transaction.
 
         Replaces the sheet's rows if it was there already, and drops the sheet the part held
-        before (unless another file still holds it). Returns the sheet ids retired, whose
+        before (unless another file still holds it). ``supersede``: other sources' sheets this
+        one was explicitly asked to replace (``ingest build --replace``); they go whole, with the
+        files that held them, in the same transaction. Returns the sheet ids retired, whose
         vectors the caller must now delete (then :meth:`clear_retired`).
         """
         with self._tx() as db:
             db.execute("DELETE FROM sheets WHERE sheet_id = ?", (sheet.sheet_id,))
             self._insert_sheet(db, sheet, n_chunks)
-            return self._set_file_indexed(db, path, part, sha256, sheet.sheet_id)
+            retired = self._set_file_indexed(db, path, part, sha256, sheet.sheet_id)
+            for other in supersede:
+                if other == sheet.sheet_id:
+                    continue
+                db.execute("DELETE FROM files WHERE sheet_id = ?", (other,))
+                db.execute("UPDATE files SET prev_sheet_id = NULL WHERE prev_sheet_id = ?", (other,))
+                db.execute("DELETE FROM sheets WHERE sheet_id = ?", (other,))
+                db.execute("INSERT OR REPLACE INTO retired VALUES (?, ?)", (other, time.time()))
+                retired.append(other)
+            return retired
 
     def _insert_sheet(self, db: sqlite3.Connection, sheet: Sheet, n_chunks: int) -> None:
         src = sheet.source
@@ -595,6 +632,11 @@ class FigureStore:
             db.execute("INSERT OR REPLACE INTO retired VALUES (?, ?)", (sheet_id, time.time()))
             return True
 
+    def set_chunk_count(self, sheet_id: str, n_chunks: int) -> None:
+        """A repaired sheet's chunk count (its chunks were made anew from its stored reading)."""
+        with self._tx() as db:
+            db.execute("UPDATE sheets SET n_chunks = ? WHERE sheet_id = ?", (n_chunks, sheet_id))
+
     def retired(self) -> list[str]:
         return [r["sheet_id"] for r in self.db.execute("SELECT sheet_id FROM retired ORDER BY retired_at")]
 
@@ -606,6 +648,23 @@ class FigureStore:
 
     def has_sheet(self, sheet_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM sheets WHERE sheet_id = ?", (sheet_id,)).fetchone() is not None
+
+    def same_project(self, sheet: Sheet) -> list[str]:
+        """Stored sheets that are ``sheet``'s project for the same year: the same municipality,
+        部, 課, project name and evaluated year (nothing when the sheet names no project or year)."""
+        p = sheet.project
+        if not p.name or sheet.target_fy is None:
+            return []
+        rows = self.db.execute(
+            "SELECT sheet_id FROM sheets WHERE project = ? AND target_fy = ? AND IFNULL(municipality, '') = ? "
+            "AND IFNULL(department, '') = ? AND IFNULL(section, '') = ? AND sheet_id != ? ORDER BY indexed_at",
+            (p.name, sheet.target_fy, sheet.municipality or "", p.department or "", p.section or "", sheet.sheet_id),
+        )
+        return [r[0] for r in rows]
+
+    def chunk_counts(self) -> dict[str, int]:
+        """Every sheet's chunk count (what the vectors must hold for it)."""
+        return {r[0]: int(r[1]) for r in self.db.execute("SELECT sheet_id, n_chunks FROM sheets")}
 
     def sheet_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT sheet_id FROM sheets")}

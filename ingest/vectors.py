@@ -195,6 +195,20 @@ class VectorStore:
                 return ids
             offset += self.batch_size
 
+    def keys_of(self, sheet_id: str) -> dict[str, str]:
+        """Every stored chunk of ``sheet_id`` by its key within the sheet (``cost:2024`` …) → its id."""
+        found: dict[str, str] = {}
+        offset = 0
+        while True:
+            got = self.collection.get(
+                where={"sheet_id": sheet_id}, include=["metadatas"], limit=self.batch_size, offset=offset
+            )
+            for cid, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+                found[str((meta or {}).get("key", cid))] = cid
+            if len(got["ids"]) < self.batch_size:
+                return found
+            offset += self.batch_size
+
     def plan(self, sheet_id: str, chunks: Sequence[Chunk]) -> WritePlan:
         """Compare with what is stored: chunks whose id is there already need no embedding."""
         have = self.ids_of(sheet_id)
