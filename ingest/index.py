@@ -318,7 +318,9 @@ def _identity(sheet: Sheet) -> tuple[str, str, str, str, int] | None:
 
 
 def _internal(e: BaseException) -> str:
-    return f"internal error ({type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})"
+    """A bug's or a store error's one line; an OSError by its cause alone (its text names a path)."""
+    text = (e.strerror or "") if isinstance(e, OSError) and e.strerror else str(e)
+    return f"internal error ({type(e).__name__}: {text.splitlines()[0][:200] if text else ''})"
 
 
 class _Builder:

@@ -152,8 +152,25 @@ def make_client(settings: Settings) -> ClientAPI:
             ssl=settings.chroma.ssl,
             settings=client_settings,
         )
+    if not (settings.chroma_path / "chroma.sqlite3").exists():
+        _forget_client(str(settings.chroma_path))
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=client_settings)
+
+
+def _forget_client(path: str) -> None:
+    """Chroma keeps one client per folder for the process's life; when the folder was deleted
+    under it (a damaged store being repaired), that client writes to files that are gone. Drop it,
+    so the next client starts on the folder as it is."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        system = SharedSystemClient._identifier_to_system.pop(path, None)
+        SharedSystemClient._identifier_to_refcount.pop(path, None)
+        if system is not None:
+            system.stop()
+    except Exception:  # another Chroma version: nothing cached to drop, or nothing we can do
+        pass
 
 
 class VectorStore:
