@@ -140,7 +140,7 @@ def _checked(part: Part, sheet: Sheet, path: str) -> Part:
     try:
         return Part(**{**part.__dict__, "sheet": sheet.checked()})
     except ValidationError as e:
-        return Part(**{**part.__dict__, "error": SheetError(path, f"invalid sheet: {describe(e)}")})
+        return Part(**{**part.__dict__, "error": SheetError(path, f"invalid sheet at {describe(e)}")})
 
 
 def _parse_text(text: str, path: str) -> Sheet:
@@ -152,7 +152,7 @@ def _parse_text(text: str, path: str) -> Sheet:
     except SheetError as e:
         raise SheetError(path, e.reason) from None
     except ValidationError as e:  # a value the sheet prints beyond the model's bounds
-        raise SheetError(path, f"invalid sheet: {describe(e)}") from None
+        raise SheetError(path, f"invalid sheet at {describe(e)}") from None
 
 
 def _one(part: Part, doc: Document) -> Sheet:
