@@ -165,6 +165,13 @@ class Match:
     span: tuple[int, int]  # where in the question (0, 0 when found only through a reading)
     exact: bool = False
     words: int = 0  # the name's own (not generic) words the question uses
+    parts: tuple[tuple[int, int], ...] = ()  # where each of those words is: what the name explains
+
+    @property
+    def explains(self) -> tuple[tuple[int, int], ...]:
+        """The spans of the question this name accounts for: its words, not what lies between them
+        (「技術研修、講師をやった職員」: 講師 is no word of 職員研修の開催回数)."""
+        return self.parts or (self.span,)
 
 
 class NameMatcher:
@@ -315,7 +322,7 @@ class NameMatcher:
         elif self.own_words and own:
             score = max(score, ONE_OWN_WORD)
         span = (min(s for s, _ in spans), max(e for _, e in spans)) if spans else _bigram_span(r.norm, name)
-        return Match(name, round(score, 4), span, words=len(spans))
+        return Match(name, round(score, 4), span, words=len(spans), parts=tuple(sorted(set(spans))))
 
 
 def _common_run(a: str, b: str) -> str:
@@ -432,7 +439,7 @@ def head(r: Reading, explained: Explained) -> Unit | None:
     # hands over to the sentence before.
     for start, end in reversed(_asking_clauses(r.norm)):
         nouns = [u for u in r.units if start <= u.start < end and u.noun and not _NUMBERISH.match(u.text)
-                 and u.text not in fw]
+                 and u.text not in fw and not _NOT_THIS.match(r.norm, u.end)]
         if not nouns and start > 0:
             continue
         for u in reversed(nouns):
@@ -440,8 +447,8 @@ def head(r: Reading, explained: Explained) -> Unit | None:
                 continue
             if u.text in fw or u.text.startswith("何") or re.fullmatch(r"[a-z'\-]+", u.text) or len(u.text) < 2:
                 continue
-            if u.text.endswith(("以外", "を除く", "除き")) or r.norm[u.end:u.end + 2] in ("以外",):
-                continue  # 「マイナポータル以外」 says what the row is not
+            if u.text.endswith(("以外", "を除く", "除き")) or _NOT_THIS.match(r.norm, u.end):
+                continue  # 「マイナポータル以外」「入込数じゃなくて」 say what the row is not
             if _segmented(u.text, "", fw, lexicon().phrases):
                 continue
             return u
@@ -449,6 +456,19 @@ def head(r: Reading, explained: Explained) -> Unit | None:
     return None
 
 
+def modifiers(r: Reading, unit: Unit) -> list[Unit]:
+    """The nouns joined to ``unit`` by の, or written on to it, before it (「英検準2級以上の中学生」 →
+    英検準, 2級以上)."""
+    units = list(r.units)
+    at = next((i for i, u in enumerate(units) if u.start == unit.start), None)
+    out: list[Unit] = []
+    while at is not None and at > 0 and units[at - 1].noun and r.norm[units[at - 1].end:units[at].start] in ("の", ""):
+        at -= 1
+        out.insert(0, units[at])
+    return out
+
+
+_NOT_THIS = re.compile(r"以外|じゃなく|ではなく|でなく|じゃない|ではない|not ")
 _CLAUSE_END = re.compile(r"[。!！?？]+|(?:んだ|なん|んです)?(?:けれども|けれど|けど|ので|のですが)[、,]?")
 
 

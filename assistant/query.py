@@ -144,7 +144,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     groups = _mentions(named)
     chosen = [m for g in groups for m in g]
     for m in chosen:
-        q.explained.add(m.span)
+        for span in m.explains:
+            q.explained.add(span)
     for core, span in _org_cores(frame.norm, cat):  # 「水道の研修」: 水道 of 水道局 names whose project it is
         q.explained.add(span)
     orgs = cat.organisations(frame.text)
@@ -243,7 +244,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
 
         q.scope_rows = NameMatcher(scoped_names, own_words=False).match(r, INDICATOR_ASKED)
         for m in q.scope_rows:
-            q.explained.add(m.span)
+            for span in m.explains:
+                q.explained.add(span)
         exact_rows = [m.span for m in q.scope_rows if m.exact]
         if exact_rows:  # 「全国学力・学習状況調査の平均正答率」 asks no 状況 section
             drop_hits(frame, exact_rows)

@@ -376,6 +376,21 @@ def test_declines_of_the_unanswerable_kinds_the_bank_found(seed_only: Assistant)
     assert a.answerable and "316,799" in a.answer
 
 
+def test_no_neighbouring_row_for_something_else(seed_only: Assistant) -> None:
+    # each names a thing the sheet has no row for, beside a row it does have: declined, not the row
+    for q in ("オンライン申請件数じゃなくて、オンライン申請した人の数は？",  # a row set aside by name
+              "キャッシュレス決済比率、R5は何％？",  # the text gives it for 2024 only
+              "キャッシュレス決済の導入でいくら節約できた？",  # money where the rows are counts
+              "国が掲げてるオンライン化の目標値は何％？",  # a national figure
+              "カイゼン策の699手続きのオンライン化、結局達成できたの？"):  # a plan in the text, no result
+        a = ask(seed_only, q)
+        assert not a.answerable, (q, a.answer)
+    a = ask(seed_only, "カイゼン策で3月末までに何を達成することになってる？")  # what it aims at is in the text
+    assert a.answerable and "699" in a.answer
+    a = ask(seed_only, "キャッシュレス決済比率、R6は何％？")  # the text gives it for that year
+    assert a.answerable and "29.2" in a.answer
+
+
 # ── batch conversations and scope on the CLI ────────────────────────────────────────────────
 
 

@@ -16,9 +16,9 @@ from assistant import compose
 from assistant.answer import Fact, Number
 from assistant.kinds.base import Desk, Part, Years, evaluated_year, read_years, sheet_for
 from assistant.lexicon import lexicon
-from assistant.link import covered
-from assistant.kinds.rows import (AMOUNT_ASKED, Row, cost_row, cost_rows, find_indicator, indicator_row, indicator_rows, printed_rows,
-                                   share_base)
+from assistant.link import covered, modifiers
+from assistant.kinds.rows import (AMOUNT_ASKED, COUNT_ASKED, Row, cost_row, cost_rows, find_indicator, indicator_row,
+                                   indicator_rows, printed_rows, set_aside, share_base)
 from assistant.measures import diff, growth, lower_is_better, met, percent, rate, total
 from assistant.query import Project, Query
 from ingest.model import COST_FIELDS, Sheet
@@ -153,7 +153,7 @@ class FigureKind:
                 exact = [r for r in inds if r.name and r.name.lower() in q.frame.norm]
                 inds = exact
         if not inds and q.head_rows and not costs:  # 「イノシシとかの捕獲」: the row the question's noun names
-            names = {i.name for i in q.head_rows}
+            names = {i.name for i in q.head_rows} - set_aside(q)
             inds = [indicator_row(i) for i in latest.indicators if i.name in names][:3]
         rows = inds + costs
         if not inds and latest.template == "generic":
@@ -176,7 +176,8 @@ class FigureKind:
             m = dense.best(content(q.frame), names) if names else None  # type: ignore[attr-defined]
             if m is not None and m.score >= ROW_ACCEPT and m.score - m.runner_up >= ROW_MARGIN:
                 rows = [indicator_row(i) for i in latest.indicators if i.name == m.name]
-        if not rows and f.has("verdict", "rate", "plan", "actual", "under_plan", "over_plan") and q.head is None:
+        if not rows and f.has("verdict", "rate", "plan", "actual", "under_plan", "over_plan") and q.head is None \
+                and _bare(q):
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]  # 「目標」 are outcomes
         counter = asked_counter(q.frame.norm)
         if counter in ("%", "割") and f.has("rate", "share", "change", "verdict", "under_plan", "over_plan"):
@@ -187,6 +188,12 @@ class FigureKind:
             if not fitting:
                 return []
             rows = fitting
+        if rows and AMOUNT_ASKED.search(f.norm) and not COUNT_ASKED.search(f.norm) and not any(r.is_cost for r in rows) \
+                and not any((r.unit or "").endswith("円") for r in rows):
+            return []  # 「いくら回収できた？」: money asked, and no row of the sheet is money
+        if rows and f.has("share") and not any(r.is_cost for r in rows) \
+                and not any(r.unit in ("%", "％") for r in rows):
+            return []  # 「キャッシュレス決済比率は？」: a ratio no row gives (counts are not shares of anything)
         # what the question's verb counts (「使われてる」→ 利用) must be what an indicator row counts
         wanted = {v for k, v in lexicon().predicates.items() if k in q.frame.norm}
         if wanted and rows:
@@ -199,6 +206,9 @@ class FigureKind:
             # the noun asked about must be what a row is: 「導入業者」 is no row of 導入施設数
             names = [p.name, p.org] + [r.name for r in rows]
             if not covered(q.head.text, names):
+                return []
+            # a qualifier the sheets never write (「英検準2級以上の」中学生) is no row's either
+            if any(m.text in q.unexplained and not covered(m.text, names) for m in modifiers(q.reading, q.head)):
                 return []
         return rows
 
@@ -498,14 +508,31 @@ _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "reside
                "cases": "件", "facilities": "施設", "schools": "校", "households": "世帯"}
 
 
+def _bare(q: Query) -> bool:
+    """The question names nothing a row would have to be (「目標は達成できた？」), so every outcome
+    indicator may answer it; 「アクティブユーザー数は？」 names something, and no row is it."""
+    fw = lexicon().function_words
+    return not any(u.noun and len(u.text) >= 2 and u.text not in fw and not q.explained.covers(u.start, u.end)
+                   and not re.match(r"[a-z0-9]", u.text)  # English words are linked by meaning, not here
+                   and not _NOT_THIS_RE.match(q.frame.norm, u.end) for u in q.reading.units) \
+        and not re.search(r"じゃなく|ではなく|でなく", q.frame.norm)
+
+
+_NOT_THIS_RE = re.compile(r"以外|じゃなく|ではなく|でなく")
+
+
 def asked_counter(norm: str) -> str | None:
-    """The unit a question counts in: 「何人」 → 人, "how many people" → 人, "completion rate" → %."""
+    """The unit a question counts in: 「何人」 → 人, "how many people" → 人, "completion rate" → %,
+    「申請した人の数」 → 人."""
     m = _COUNTER.search(norm)
     if not m:
+        if _PEOPLE_COUNT.search(norm):
+            return "人"
         return "%" if _EN_RATE.search(norm) else None
     return m.group(1) or _EN_COUNTER.get(m.group(2) or "")
 
 
+_PEOPLE_COUNT = re.compile(r"(?:した|する|してる|している)人の?数|利用者の?数は|人数は")
 # a rate the question names ("completion rate", "participation rate"), not the achievement of a plan
 _EN_RATE = re.compile(r"\b(?!achievement\b|growth\b|change\b)[a-z]+ (?:rate|ratio|percentage)\b(?! of (?:the )?plan)")
 

@@ -83,6 +83,13 @@ class ProseKind:
                              else f"The sheet of {p.name} gives no reason for it.")
                 return part
             return None
+        f = q.frame
+        if (f.verdict or f.has("verdict")) and not f.has("why", "summary") and not (f.rows or f.kind) \
+                and _ASKS_OUTCOME.search(f.norm) and not _ASKS_AIM.search(f.norm):
+            # 「カイゼン策の699手続き、結局達成できたの？」: a plan in the text has no result beside it
+            part.answerable = False
+            lines.insert(0, "シートの文章には、達成できたかどうかの記載はありません。書かれている内容は次のとおりです。"
+                         if q.lang == "ja" else "The sheet's text does not say whether it was achieved. It says:")
         part.text = "\n".join(lines)
         return part
 
@@ -127,7 +134,7 @@ class ProseKind:
         # and follows one of them closely (「地理情報システム(構築)9,555千円」)
         phrase = _noun_phrase(q, word)
         amounts = any(_gives_amount(c.quote, f, phrase) for c in part.citations
-                      if all(w in c.quote.lower() for w in phrase[:-1]))
+                      if all(w in c.quote.lower() for w in phrase[:-1]) and _same_year(c.quote, f))
         if asks_figure and amounts:  # the text itself gives the figure (「地理情報システム(構築)9,555千円」)
             lines = [ln.replace("の数値（指標や金額の行）はありません。文中には次の記述があります。",
                                 "について、表にはありませんが文中に次の記述があります。") for ln in lines]
@@ -281,6 +288,11 @@ class ProseKind:
 _AMOUNT_UNIT = re.compile(r"\d[\d,.]*\s*(千円|万円|億円|円|件|人|名|回|施設|箇所|か所|校|世帯|%|％|ポイント|本|枚|頭|台|冊|t|km)")
 
 
+_ASKS_OUTCOME = re.compile(r"(?:でき|し)たの?|届いた|クリアした|上回った|下回った|did (?:it|they|we)|was it|were they|"
+                           r"has it been|achieved\?|met\?")
+_ASKS_AIM = re.compile(r"することになって|する予定|目指|目標にして|what (?:is|are) (?:it|they) (?:aiming|supposed)")
+
+
 def _asks_figure(f: object) -> bool:
     """The question wants a number (何人, いくら, どれだけ, how many …), not words."""
     from assistant.kinds.figure import asked_counter
@@ -304,6 +316,17 @@ def _noun_phrase(q: Query, word: str) -> list[str]:
         if not q.explained.covers(units[at].start, units[at].end) or units[at].text in q.frame.norm:
             out.insert(0, units[at].text.lower())
     return out
+
+
+def _same_year(text: str, f: object) -> bool:
+    """A sentence that dates its figure (「2024年度の…は29.2％」) answers only for the year asked."""
+    asked = set(f.years)  # type: ignore[attr-defined]
+    if not asked:
+        return True
+    from ingest.normalize import find_fiscal_years
+
+    said = {m.fy for m in find_fiscal_years(text)}
+    return not said or bool(said & asked)
 
 
 _NEAR = 16  # a figure belongs to a word when it follows it this closely (「委託料 118,280千円」)

@@ -60,11 +60,15 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
         return [indicator_row(ind)] if ind else []
     names = [i.name for i in sheet.indicators if i.name]
     matches = NameMatcher(names, own_words=False).match(q.reading, INDICATOR_IN_SCOPE) if names else []
-    # 「マイナポータル以外」 names what the row is NOT
-    excluded = [m.group(1) for m in re.finditer(r"([^\s(（、の]{2,12})以外", q.frame.norm) if m.group(1) not in ("上記", "その他")]
-    if excluded:
+    excluded = _set_aside_words(q)
+    if excluded:  # 「入込数じゃなくて泊まった人」: not the row that is named to be set aside
         kept = [m for m in matches if not any(x in (m.name or "").lower() for x in excluded)]
-        matches = kept or matches
+        if re.search(r"じゃなく|ではなく|でなく", q.frame.norm):
+            # what is asked instead must be named as well as the row set aside was, or it is no row
+            top = matches[0].score if matches else 0.0
+            matches = [m for m in kept if m.score >= top - 0.08]
+        else:
+            matches = kept or matches
     if f.kind is not None:
         kinds = {i.name for i in sheet.indicators if i.kind == f.kind}
         matches = [m for m in matches if m.name in kinds]
@@ -76,7 +80,7 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
         picked = [m.name for m in matches if m.score >= best - band][:MAX_INDICATORS]
         if best < 0.5 and len(picked) > 1 and not f.kind:
             picked = picked[:MAX_INDICATORS]
-        if _COUNT_ASKED.search(f.norm) and AMOUNT_ASKED.search(f.norm):
+        if COUNT_ASKED.search(f.norm) and AMOUNT_ASKED.search(f.norm):
             # 「何件売れて、いくらになった？」: a count and an amount, one row each
             units = {i.name: i.unit or "" for i in sheet.indicators}
             have = {_money(units.get(n, "")) for n in picked}
@@ -96,12 +100,25 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
     return rows
 
 
-_COUNT_ASKED = re.compile(r"how many|何件|何人|何回|何か所|何箇所|何施設|いくつ|number of")
+COUNT_ASKED = re.compile(r"how many|何件|何人|何回|何か所|何箇所|何施設|いくつ|number of")
 AMOUNT_ASKED = re.compile(r"how much|いくら|金額|額は|for what amount")
 
 
 def _money(unit: str) -> bool:
     return unit.endswith("円")
+
+
+def _set_aside_words(q: Query) -> list[str]:
+    """「マイナポータル以外」「入込数じゃなくて」: words that name what the row is NOT."""
+    return [m.group(1) for m in re.finditer(r"([^\s(（、の]{2,12})(?:以外|じゃなく|ではなく|でなく)", q.frame.norm)
+            if m.group(1) not in ("上記", "その他")]
+
+
+def set_aside(q: Query) -> set[str]:
+    """Indicator names the question sets aside by name (their words before 以外 / じゃなくて)."""
+    words = [w for w in _set_aside_words(q) if not w.startswith("上記")]
+    return {i.name for _, i in q.indicators if i.name and any(w in i.name.lower() for w in words)} | \
+        {i.name for i in q.head_rows if i.name and any(w in i.name.lower() for w in words)}
 
 
 def cost_rows(q: Query) -> list[Row]:
