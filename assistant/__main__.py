@@ -13,7 +13,6 @@ from ingest.errors import SheetError
 def _assistant(args: argparse.Namespace):  # -> Assistant (imported lazily: --help stays instant)
     from assistant.chain import Assistant
     from assistant.settings import AssistantSettings
-
     from ingest.check import StoreDamaged, check_store
 
     settings = AssistantSettings().with_home(args.store)

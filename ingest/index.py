@@ -71,8 +71,21 @@ if TYPE_CHECKING:
     from ingest.parse import Part
     from ingest.vectors import E5Embedding, VectorStore, WritePlan
 
-__all__ = ["StoreBusy", "StoreDamaged", "FileReport", "BuildReport", "build", "remove", "remove_file",
-           "list_sheets", "pending_files", "known_file", "Store", "store_lock", "collect_files"]
+__all__ = [
+    "BuildReport",
+    "FileReport",
+    "Store",
+    "StoreBusy",
+    "StoreDamaged",
+    "build",
+    "collect_files",
+    "known_file",
+    "list_sheets",
+    "pending_files",
+    "remove",
+    "remove_file",
+    "store_lock",
+]
 
 Status = Literal["indexed", "unchanged", "replaced", "conflict", "refused", "failed"]
 STATUSES: tuple[Status, ...] = ("indexed", "unchanged", "replaced", "conflict", "refused", "failed")

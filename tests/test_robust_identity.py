@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 from index_support import ROOT, SAMPLES, SEED, counting_embedding, model_cache, subprocess_env
+from test_robust_validation import consistent
 
 from ingest.index import build, list_sheets
 from ingest.parse import parse_file
 from ingest.settings import Settings
 from ingest.store import FigureStore
-from ingest.vectors import VectorStore
 
 pytestmark = pytest.mark.slow
 
@@ -36,18 +36,6 @@ SQL = ("SELECT v.actual FROM indicator_values v JOIN indicators i USING (indicat
 def _actuals(settings: Settings) -> list[int]:
     with FigureStore(settings.sqlite_path, read_only=True) as figures:
         return sorted(r[0] for r in figures.query(SQL, (PROJECT,)))
-
-
-def _consistent(settings: Settings) -> int:
-    """Rows and vectors agree; returns the number of sheets."""
-    with FigureStore(settings.sqlite_path, read_only=True) as figures:
-        counts = figures.counts()
-        ids = figures.sheet_ids()
-        assert counts.files_pending == 0 and figures.retired() == []
-    vectors = VectorStore(settings, create=False)
-    assert vectors.sheet_ids() == ids
-    assert vectors.count() == counts.chunks
-    return len(ids)
 
 
 def _probe(seed_id: str, path: Path, claim: bool = True) -> Path:
@@ -86,7 +74,7 @@ def test_a_json_claiming_the_seeds_id_is_a_conflict_that_changes_nothing(samples
     assert str(settings.home) not in r.reason and str(SAMPLES.parent) not in r.reason  # no server path
     assert not report.ok and counter.calls == 0
     assert _actuals(settings) == [316799]
-    assert _consistent(settings) == 3
+    assert len(consistent(settings)) == 3
 
     # re-building the samples after the attempt: unchanged, the true figure
     again = build(files, settings, embedding=embedding)
@@ -97,11 +85,11 @@ def test_a_json_claiming_the_seeds_id_is_a_conflict_that_changes_nothing(samples
     quiet = _probe(seed_id, tmp_path / "quiet.json", claim=False)
     [q] = build([quiet], settings, embedding=embedding).files
     assert q.status == "conflict" and q.conflict_with == seed_id
-    assert _actuals(settings) == [316799] and _consistent(settings) == 3
+    assert _actuals(settings) == [316799] and len(consistent(settings)) == 3
 
 
 def test_the_cli_reports_the_conflict_and_replaces_only_when_told(samples, tmp_path: Path) -> None:
-    settings, files, seed_id = samples
+    settings, _, seed_id = samples
     probe = _probe(seed_id, tmp_path / "probe.json")
     env = subprocess_env()
     cmd = [sys.executable, "-m", "ingest", "build", str(probe), "--store", str(settings.home)]
@@ -117,12 +105,12 @@ def test_the_cli_reports_the_conflict_and_replaces_only_when_told(samples, tmp_p
     assert _actuals(settings) == [1]  # asked for: the JSON's figures stand in for the seed's
     listed = {s.sheet_id for s in list_sheets(settings)}
     assert seed_id not in listed and len(listed) == 3
-    assert _consistent(settings) == 3
+    assert len(consistent(settings)) == 3
 
 
 def test_a_files_own_new_version_replaces_without_asking(samples, tmp_path: Path) -> None:
     """The same path with new content is that file's replacement, whatever the JSON claims."""
-    settings, _, seed_id = samples
+    settings, _, _ = samples
     other = parse_file(SAMPLES / "kor_h27_suido_kenshu.txt")
     data = json.loads(other.to_json())
     data["project"]["name"], data["sheet_id"] = "試験用の別事業", ""
@@ -136,4 +124,4 @@ def test_a_files_own_new_version_replaces_without_asking(samples, tmp_path: Path
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     [second] = build([path], settings, embedding=embedding).files
     assert second.status == "replaced" and second.replaced == first.sheet_id, (second.status, second.reason)
-    assert _consistent(settings) == 4
+    assert len(consistent(settings)) == 4

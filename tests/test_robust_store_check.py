@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 from index_support import ROOT, counting_embedding, model_cache, subprocess_env, tiny_sheets
+from test_robust_validation import consistent
 
 from ingest.check import StoreDamaged, check_store
 from ingest.chunk import chunk_sheet
 from ingest.index import build
 from ingest.settings import Settings
-from ingest.store import FigureStore
 from ingest.vectors import VectorStore
 
 pytestmark = pytest.mark.slow
@@ -53,14 +53,6 @@ def _one_line(proc: subprocess.CompletedProcess, *words: str) -> None:
         assert w in err, err
 
 
-def _consistent(settings: Settings) -> None:
-    with FigureStore(settings.sqlite_path, read_only=True) as figures:
-        counts = figures.counts()
-        ids = figures.sheet_ids()
-    vectors = VectorStore(settings, create=False)
-    assert vectors.sheet_ids() == ids and vectors.count() == counts.chunks
-
-
 def test_vectors_deleted(store) -> None:
     settings, files = store
     shutil.rmtree(settings.chroma_path)
@@ -82,7 +74,7 @@ def test_vectors_deleted(store) -> None:
     report = build([], settings, embedding=embedding, repair=True)
     assert report.repaired == health.chunks and counter.texts > 0
     assert check_store(settings, deep=True).state == "ok"
-    _consistent(settings)
+    consistent(settings)
     again = build(files, settings, embedding=embedding)
     assert again.count()["unchanged"] == 3
 
@@ -111,7 +103,7 @@ def test_figures_database_truncated(store) -> None:
     assert report.ok and report.count()["indexed"] == 3 and counter.texts == 0
     assert len(report.set_aside) == 1 and Path(report.set_aside[0]).exists()
     assert check_store(settings, deep=True).state == "ok"
-    _consistent(settings)
+    consistent(settings)
 
 
 def test_vectors_of_no_sheet_are_a_notice_and_repair_drops_them(store) -> None:

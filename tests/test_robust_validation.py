@@ -30,8 +30,9 @@ def _settings(home: Path) -> Settings:
     return settings
 
 
-def _consistent(settings: Settings) -> set[str]:
-    """Rows and vectors agree, nothing pending or queued; returns the sheet ids."""
+def consistent(settings: Settings) -> set[str]:
+    """Rows and vectors agree, nothing pending or queued; returns the sheet ids (the other
+    test_robust files use it too)."""
     with FigureStore(settings.sqlite_path, read_only=True) as figures:
         counts = figures.counts()
         ids = figures.sheet_ids()
@@ -59,7 +60,7 @@ def test_a_cost_of_ten_to_the_thirty_fails_alone(tmp_path: Path) -> None:
     assert "costs.0.total_cost" in bad.reason and "out of range" in bad.reason
     assert "internal error" not in bad.reason and "\n" not in bad.reason
     assert [r.status for r in status.values()] == ["indexed"] * 3
-    assert len(_consistent(settings)) == 3
+    assert len(consistent(settings)) == 3
     assert pending_files(settings) == []
     # a later build of anything else is not held back by it
     again = build([folder / "koriyama_r7_digital_first.txt"], settings, embedding=embedding)
@@ -85,7 +86,7 @@ def test_a_write_that_fails_anyway_fails_alone_and_leaves_nothing(tmp_path: Path
     assert status["tiny_01.json"].status == "failed"
     assert "OverflowError" in status["tiny_01.json"].reason
     assert [status[f"tiny_0{i}.json"].status for i in (0, 2, 3)] == ["indexed"] * 3
-    ids = _consistent(settings)  # no vectors left for the sheet that failed
+    ids = consistent(settings)  # no vectors left for the sheet that failed
     assert status["tiny_01.json"].sheet_id not in ids and len(ids) == 3
     assert pending_files(settings) == []
 
@@ -93,7 +94,7 @@ def test_a_write_that_fails_anyway_fails_alone_and_leaves_nothing(tmp_path: Path
     again = build(files, settings, embedding=embedding)  # the failed one is simply indexed now
     assert again.ok and again.recovered == 0
     assert {r.status for r in again.files} == {"unchanged", "indexed"}
-    assert len(_consistent(settings)) == 4
+    assert len(consistent(settings)) == 4
 
 
 def test_a_failed_rewrite_keeps_the_version_indexed_before(tmp_path: Path, monkeypatch) -> None:
@@ -111,8 +112,8 @@ def test_a_failed_rewrite_keeps_the_version_indexed_before(tmp_path: Path, monke
     monkeypatch.setattr(FigureStore, "_insert_sheet", fail)
     [r] = build([path], settings, embedding=embedding).files
     assert r.status == "failed" and r.reason.endswith("(the version indexed before is kept)")
-    assert _consistent(settings) == {first.sheet_id}
+    assert consistent(settings) == {first.sheet_id}
     monkeypatch.undo()
     [r] = build([path], settings, embedding=embedding).files  # read anew, not taken as unchanged
     assert r.status == "replaced" and r.replaced == first.sheet_id
-    assert _consistent(settings) == {r.sheet_id}
+    assert consistent(settings) == {r.sheet_id}
