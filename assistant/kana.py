@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_HIRAGANA_RUN = re.compile(r"[ぁ-ゖ]{3,}")
+_HIRAGANA_RUN = re.compile(r"[ぁ-ゖ][ぁ-ゖー]{2,}")  # なんぱーせんと: the long-vowel mark inside a run
 _TO_KATAKANA = str.maketrans({chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)})
 _KANJI_WORD = re.compile(r"[一-龥ァ-ヶー・]{2,}")
 _PARTICLES = ("って", "の", "は", "が", "を", "に", "で", "と", "も", "へ", "や", "か")
@@ -26,10 +26,11 @@ class Speller:
     (「していない」 is no 指定+ない); the lexicon's own question words may be followed by anything
     (「じっせきどのくらい」)."""
 
-    def __init__(self, phrases: Iterable[str], strict: bool = False) -> None:
+    def __init__(self, phrases: Iterable[str], strict: bool = False,
+                 readings: dict[str, str] | None = None) -> None:
         self.strict = strict
         self._phrases = list(phrases)
-        self._readings: dict[str, str] | None = None
+        self._readings: dict[str, str] | None = readings  # katakana reading → word, when already known
 
     @property
     def readings(self) -> dict[str, str]:
@@ -59,8 +60,8 @@ class Speller:
 
     def _run(self, norm: str, m: re.Match[str]) -> str:
         run = m.group(0)
-        if m.start() > 0 and re.match(r"[一-龥]", norm[m.start() - 1]):
-            return run  # okurigana: 少なかった
+        if m.start() > 0 and re.match(r"[一-龥]", norm[m.start() - 1]) and run[0] not in "のがをはにでとも":
+            return run  # okurigana: 少なかった (but 件数のじっせき is a particle, then a word)
         kana = katakana(run)
         if not self.strict:
             for start in (0, 1) if run[0] in "がをはのにでとも" else (0,):

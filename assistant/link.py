@@ -386,7 +386,16 @@ class Explained:
             self.spans.append(span)
 
     def covers(self, start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in self.spans)
+        """Every character of ``[start, end)`` is in some span (「うち国」 of 「のうち」+「国・県支出金」)."""
+        if any(s <= start and end <= e for s, e in self.spans):
+            return True
+        pos = start
+        for s, e in sorted(self.spans):
+            if s <= pos < e:
+                pos = e
+                if pos >= end:
+                    return True
+        return False
 
 
 _NUMBERISH = re.compile(r"^[\d.,%]+$|^[rhs]?\d+$|^fy\d*$|^[\d.,]+\s*[万億千百]*\s*(円|件|人|回|施設|%|ポイント|倍)?"

@@ -266,11 +266,19 @@ class Catalog:
 
             names = [*self._project_names.names, *self._by_indicator, *(s.section or "" for s in self.sheets),
                      *(s.department or "" for s in self.sheets)]
-            phrases: set[str] = set()
+            readings: dict[str, str] = {}
             for name in dict.fromkeys(n for n in names if n):
-                phrases.update(re.findall(r"[一-龥ァ-ヶー]{2,}", name))
-                phrases.update(t.surface for t in tokens(name) if t.content)
-            self._speller = Speller(sorted(phrases), strict=True)
+                # every run of up to four words of a name (延べ+利用+者 → 延べ利用者), read as Sudachi reads it
+                toks = tokens(name)
+                for i, t in enumerate(toks):
+                    surface, kana = "", ""
+                    for u in toks[i:i + 4]:
+                        if not u.content or not u.reading:
+                            break
+                        surface, kana = surface + u.surface, kana + u.reading
+                        if len(kana) >= 3 and re.search(r"[一-龥ァ-ヶ]", surface):
+                            readings.setdefault(kana, surface)
+            self._speller = Speller((), strict=True, readings=readings)
         return self._speller.respell(norm)
 
     @property

@@ -19,7 +19,7 @@ from assistant.lexicon import lexicon
 from assistant.query import Project, Query
 from assistant.resolve import bigrams
 
-_PER_JA = re.compile(r"(?:1|一|１)\s*([一-龥ァ-ヶー]{1,6}?)\s*(?:あたり|当たり|につき)(?!.{0,4}(?:コスト|費用|経費|円|金額|単価))")
+_PER_JA = re.compile(r"(?:1|一|１)?\s*([一-龥ァ-ヶー]{1,6}?)\s*(?:あたり|当たり|につき)(?!.{0,4}(?:コスト|費用|経費|円|金額|単価))")
 _PER_EN = re.compile(r"\bper\s+([a-z]+)\b(?!\s+(?:cost|yen))")
 _EN_UNITS = {"session": "回", "sessions": "回", "time": "回", "event": "回", "meeting": "回", "class": "回",
              "case": "件", "application": "件", "person": "人", "participant": "人", "user": "人", "household": "世帯",
