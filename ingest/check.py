@@ -122,14 +122,11 @@ def check_store(settings: Settings | None = None, deep: bool = False) -> StoreHe
         figures.close()
     sheets, chunks = len(expected), sum(expected.values())
     counted = _count_vectors(settings, deep)
+    if not isinstance(counted, StoreHealth) and counted[1] is None and counted[0] < chunks:
+        counted = _count_vectors(settings, True)  # vectors are short: find which sheets
     if isinstance(counted, StoreHealth):
         return counted
     total, per_sheet, folder_missing = counted
-    if per_sheet is None and total < chunks:  # short: find which sheets
-        again = _count_vectors(settings, True)
-        if isinstance(again, StoreHealth):
-            return again
-        total, per_sheet, folder_missing = again
     missing: dict[str, int] = {}
     extra: dict[str, int] = {}
     orphans: dict[str, int] = {}

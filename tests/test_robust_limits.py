@@ -31,16 +31,20 @@ from ingest.store import FigureStore
 GIB = 2**30
 
 
-def bomb_pdf(path: Path, inflated: int = GIB) -> Path:
-    """A valid one-page PDF whose content stream is ``inflated`` bytes of spaces, deflated (~1 MB)."""
-    comp = zlib.compressobj(9)
-    block = b" " * 2**20
-    stream = b"".join([*(comp.compress(block) for _ in range(inflated // len(block))), comp.flush()])
+def bomb_pdf(path: Path, inflated: int = GIB, flt: str = "FlateDecode") -> Path:
+    """A valid one-page PDF whose content stream is ``inflated`` bytes of spaces, deflated (~1 MB;
+    or run-length encoded: 2 bytes a 128-byte run)."""
+    if flt == "RunLengthDecode":
+        stream = bytes((129, 0x20)) * (inflated // 128) + bytes((128,))
+    else:
+        comp = zlib.compressobj(9)
+        block = b" " * 2**20
+        stream = b"".join([*(comp.compress(block) for _ in range(inflated // len(block))), comp.flush()])
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Length %d /Filter /%s >>\nstream\n" % (len(stream), flt.encode()) + stream + b"\nendstream",
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -88,6 +92,13 @@ def test_in_process_reading_keeps_the_limits(bomb: Path) -> None:
     with pytest.raises(LimitError, match="decompresses to more than 8 MB"):
         read_bytes(bomb.read_bytes(), "bomb.pdf", ReadLimits(isolate=False, pdf_stream_mb=8))
     assert time.monotonic() - started < 20
+
+
+@pytest.mark.parametrize("isolate", [True, False])
+def test_a_run_length_bomb_is_refused_too(tmp_path: Path, isolate: bool) -> None:
+    path = bomb_pdf(tmp_path / "rl.pdf", inflated=256 * 2**20, flt="RunLengthDecode")  # 4 MB → 256 MB
+    with pytest.raises(LimitError, match="decompresses to more than 64 MB"):
+        read_bytes(path.read_bytes(), "rl.pdf", ReadLimits(isolate=isolate))
 
 
 @pytest.fixture(scope="module")

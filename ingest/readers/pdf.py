@@ -28,6 +28,7 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 from ingest.errors import LimitError, SheetError
@@ -152,12 +153,11 @@ class _Zlib:
         return inner if budget is None else _BoundedDecompressor(inner, budget)
 
 
-def _lzwdecode(data: bytes) -> bytes:
-    from pdfminer.lzw import LZWDecoder
-
+def _bounded(pieces: Iterator[bytes]) -> bytes:
+    """Join a decoder's output, refusing it once it grows past the active budget's stream limit."""
     budget = _budget()
     out = bytearray()
-    for piece in LZWDecoder(io.BytesIO(data)).run():
+    for piece in pieces:
         out += piece
         if budget is not None and len(out) > budget.stream_cap:
             budget.stream(len(out))
@@ -166,27 +166,30 @@ def _lzwdecode(data: bytes) -> bytes:
     return bytes(out)
 
 
-def _rldecode(data: bytes) -> bytes:
-    """RunLengthDecode (PDF 1.4 §3.3.4) into a bytearray, bounded (pdfminer's builds a list of ints)."""
-    budget = _budget()
-    out = bytearray()
+def _lzwdecode(data: bytes) -> bytes:
+    from pdfminer.lzw import LZWDecoder
+
+    return _bounded(LZWDecoder(io.BytesIO(data)).run())
+
+
+def _rl_pieces(data: bytes) -> Iterator[bytes]:
+    """RunLengthDecode (PDF 1.4 §3.3.4) run by run (pdfminer's builds one list of ints)."""
     i, n = 0, len(data)
     while i < n:
         length = data[i]
         i += 1
         if length == 128:
-            break
+            return
         if length < 128:
-            out += data[i:i + length + 1]
+            yield data[i:i + length + 1]
             i += length + 1
         elif i < n:
-            out += bytes((data[i],)) * (257 - length)
+            yield bytes((data[i],)) * (257 - length)
             i += 1
-        if budget is not None and len(out) > budget.stream_cap:
-            budget.stream(len(out))
-    if budget is not None:
-        budget.stream(len(out))
-    return bytes(out)
+
+
+def _rldecode(data: bytes) -> bytes:
+    return _bounded(_rl_pieces(data))
 
 
 _patched = False
