@@ -366,6 +366,9 @@ def modes_summary(results: dict[str, list[dict]]) -> dict:
     """Per type (and all): right in each mode, what the LLM's answers became, seconds p50/p95."""
     from eval import metrics
 
+    def bare(row: dict) -> str:
+        return "".join((row["answer"] or {}).get("answer", "").split())
+
     def block(ext: list[dict], llm: list[dict]) -> dict:
         outcomes = Counter(r["outcome"] for r in llm)
         firsts = [r["first_text_s"] for r in llm if r["first_text_s"] is not None]
@@ -375,6 +378,8 @@ def modes_summary(results: dict[str, list[dict]]) -> dict:
             "right_extractive": sum(r["grade"]["right"] for r in ext),
             "right_llm": sum(r["grade"]["right"] for r in llm),
             "llm_shown": outcomes["llm"],
+            # shown, and not the extractive text again (a small model often copies its draft)
+            "llm_reworded": sum(1 for e, r in zip(ext, llm, strict=True) if r["outcome"] == "llm" and bare(r) != bare(e)),
             "replaced": outcomes["rejected"],
             "failed": outcomes["failed"],
             "skipped": outcomes["skipped"],
@@ -431,7 +436,7 @@ def render_modes(report: dict) -> str:
     def row(name: str, b: dict) -> str:
         guards = ", ".join(f"{k} {v}" for k, v in sorted(b["guards"].items()))
         return (f"| {name} | {b['n']} | {b['right_extractive']}/{b['n']} | {b['right_llm']}/{b['n']} | "
-                f"{b['llm_shown']} | {b['replaced']}" + (f" ({guards})" if guards else "") + f" | {b['failed']} | "
+                f"{b['llm_shown']} ({b['llm_reworded']} reworded) | {b['replaced']}" + (f" ({guards})" if guards else "") + f" | {b['failed']} | "
                 f"{b['skipped']} | {secs(b['extractive_p50_s'])} / {secs(b['extractive_p95_s'])} | "
                 f"{secs(b['llm_p50_s'])} / {secs(b['llm_p95_s'])} | {secs(b['written_p50_s'])} / "
                 f"{secs(b['written_p95_s'])} | {secs(b['first_text_p50_s'])} |")
@@ -440,7 +445,8 @@ def render_modes(report: dict) -> str:
     lines += [
         "",
         ("right: every check of `python -m eval run` but hit@5 (gold numbers, mentions, declines, verbatim "
-         "citations); LLM text shown: the LLM's answer passed every guard; replaced by a guard: the LLM wrote an "
+         "citations); LLM text shown: the LLM's answer passed every guard (reworded: its text is not the "
+         "extractive answer's again, spaces aside); replaced by a guard: the LLM wrote an "
          "answer a guard refused (which guard in brackets), so the extractive answer was shown; LLM failed: error, "
          "timeout or no text; no LLM needed: declines and questions asked back, said as they are. Seconds per "
          "answer: the LLM mode's include the extractive answer under it; *LLM written* counts only answers the "
