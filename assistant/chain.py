@@ -183,11 +183,19 @@ class Assistant:
         scope = self.resolve_scope(w.scope) if w.scope else None
         w.query = q = link_query(w.frame, cat, self._focus(w.history), scope, cat.known_text, self.dense)
         f = q.frame
-        if q.focus and q.focus.measures and q.how in ("focus", "only", "scope") and (f.rows or f.money) \
-                and not (f.measures or f.sections or f.evals or f.years or f.relative or f.ops):
-            # 「事業費だけで見ると？」 after a change: the same comparison for this row
-            f.measures += q.focus.measures
+        if q.focus and q.focus.measures and q.how in ("focus", "only", "scope") and (
+                f.rows or f.money or "share" in q.focus.measures and re.search(r"何\s*[%％割]|percent|share", f.norm)) \
+                and not (set(f.measures) - {"rate"} or f.sections or f.evals or f.years or f.ops):
+            # 「事業費だけで見ると？」 after a change: the same comparison for this row; 「前の年だと何％？」
+            # after a share: the share again (its 何％ is the share's, not an achievement rate)
+            if "share" in q.focus.measures and "rate" in f.measures:
+                f.measures.remove("rate")
+            f.measures += [m for m in q.focus.measures if m not in f.measures]
             f.follow_up = True
+        elif q.focus and q.focus.measures and q.how == "named" and f.follow_up and not (
+                f.rows or f.money or f.measures or f.sections or f.evals or f.years or f.relative or f.ops):
+            # 「水道の研修のほうは？」 after a sum over three years: the same sum for that project
+            f.measures += q.focus.measures
         return w
 
     def _answer(self, w: Work) -> Work:
@@ -387,9 +395,19 @@ class Assistant:
         if not about.answerable:
             years = sorted({x.fy for x in rows_from.facts if x.fy is not None and x.field != "result"})
         measures = (["change"] if any(x.field == "change" or x.field.endswith("_change") for x in rows_from.facts) else []) \
-            + (["multiple"] if any(x.field.endswith("_ratio") for x in rows_from.facts) else [])
+            + (["multiple"] if any(x.field.endswith("_ratio") for x in rows_from.facts) else []) \
+            + (["sum"] if any(x.field == "sum" or x.field.endswith("_sum") for x in rows_from.facts) else []) \
+            + (["share"] if any(x.field.endswith("_share") for x in rows_from.facts) else [])
+        # the projects of the last two turns when they asked the same row of each (「じゃあ喜久田のほうは？」)
+        together: list[str] = []
+        answered = [t.answer for t in history if t.answer.answerable][-2:]
+        if len(answered) == 2:
+            keys = [{x.row for x in a.facts if x.row and x.sheet_id != "*"} for a in answered]
+            if keys[0] & keys[1]:
+                together = list(dict.fromkeys(x.sheet_id for a in answered for x in a.facts if x.sheet_id != "*"))
         return Focus(sheet_ids=ids, rows=rows, years=years[-1:] if len(years) > 1 and rows_from.intent != "trend"
-                     else years, intent=rows_from.intent, recent=sorted(set(recent)), measures=measures)
+                     else years, intent=rows_from.intent, recent=sorted(set(recent)), measures=measures,
+                     span=years, together=together)
 
     def _asks_about_a_project(self, q: Query) -> bool:
         f = q.frame

@@ -548,7 +548,9 @@ def allowed_years(
 ) -> set[int]:
     """Fiscal years an answer may name: the facts' years, years in quotes and in the question."""
     years = {f.fy for f in facts if f.fy is not None}
-    texts = [c.quote for c in citations] + ([question] if question else [])
+    # quotes, the question, and a reader's note as a fact (「平成26年度以前の人件費は参考値」)
+    texts = [c.quote for c in citations] + ([question] if question else []) + \
+        [f.value for f in facts if isinstance(f.value, str)]
     for text in texts:
         for mention in _mentions(text):
             years.update(mention.years)

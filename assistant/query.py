@@ -78,6 +78,8 @@ class Focus:
     intent: str | None = None
     recent: list[int] = field(default_factory=list)  # the years of the last turns on this topic (for 「何件増えた？」)
     measures: list[str] = field(default_factory=list)  # what the turn computed (change, multiple): 「事業費だけで見ると？」
+    span: list[int] = field(default_factory=list)  # every year the turn gave (a sum or a range carries them all)
+    together: list[str] = field(default_factory=list)  # the projects of the last turns on one row: 「2つ合わせると？」
 
 
 @dataclass
@@ -218,7 +220,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         q.unknown_project = unknown
     elif focus is not None and focus.sheet_ids and not _cross_project(frame) and not _elsewhere(
             q, cat, focus.sheet_ids) and (frame.follow_up or not scope):
-        refs = [s for s in (cat.sheet(i) for i in focus.sheet_ids) if s is not None]
+        ids = focus.together if len(focus.together) > 1 and _BOTH.search(frame.norm) else focus.sheet_ids
+        refs = [s for s in (cat.sheet(i) for i in ids) if s is not None]
         q.projects, q.how = projects_of(cat, refs), "focus"
     elif scope and not _elsewhere(q, cat, [s.sheet_id for s in scope]):
         q.projects, q.how = projects_of(cat, scope), "scope"
@@ -268,6 +271,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 q.strong_unexplained = True
     return q
 
+
+# 「2つ合わせると？」「それぞれ」「どっちも」: the projects the last turns were about, together
+_BOTH = re.compile(r"2つ|二つ|ふたつ|両方|両事業|それぞれ|どっちも|どちらも|2事業|二事業|both|each of them|the two|combined|together")
 
 _ORG_TAIL = re.compile(r"(事務局|本部|センター|委員会|局|部|課|室|所)$")
 

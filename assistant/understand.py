@@ -137,6 +137,8 @@ _THEME = re.compile(r"([\w・]{1,12}?)(?:関連|関係|に関する|分野|系)(
 _THEME_EN = re.compile(r"\b([a-z]{2,}(?:\s[a-z]{3,})?)[- ]related\b|\brelated to ([a-z ]{2,20}?)\b(?:projects?|\?|$)")
 _FOLLOW_START = ("その", "それ", "じゃあ", "じゃ", "では", "で、", "あと", "ほかに", "他に", "ちなみに", "では、", "and ", "what about",
                  "how about", "and the", "also", "then ")
+# 「水道の研修のほうは？」「喜久田だと？」: the same question of another project
+_OTHER_ONE = re.compile(r"(のほう|の方|ほう)(は|だと|では|も)[?？]?$|(だと|では|は)[?？]$|^what about|^how about|^and (for|in) ")
 _DEICTIC = re.compile(r"この事業|本事業|当該事業|この取組|この取り組み|こちらの事業|この施策|this project|the project\b(?! of| called)")
 _EN_PRONOUN = re.compile(r"\b(it|its|that|this|they|them|those)\b")
 
@@ -162,6 +164,11 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         f.top_n = int(next(g for g in m.groups() if g))
     f.theme = _theme(norm)
     f.deictic = bool(_DEICTIC.search(norm))
+    if _SHARE_OF.search(norm):  # 「総事業費の何％？」: a share of that total, not an achievement rate
+        if "share" not in f.measures:
+            f.measures.append("share")
+        if "rate" in f.measures:
+            f.measures.remove("rate")
     f.same_years = bool(_SAME_YEARS.search(norm))
     if f.same_years and re.search(r"percent|%|パーセント|倍|multiple|growth|伸び", norm) and "change" not in f.measures:
         f.measures.append("change")  # 「同じ期間で何%？」 asks the change over those years
@@ -171,11 +178,13 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     if f.lang == "en" and (m := _WHICH.search(norm)) and not ({m.group(1), m.group(2) or ""} & _WHICH_OK):
         f.ops.append("entity")
     f.asks_years = bool(re.search(r"(年|年度)(は|が|を|って)?\s*(いつ|どれ|どこ|[?？]|$)|いつ|何年度|どの年|which years?|what years?|when", norm))
-    f.follow_up = (norm.startswith(_FOLLOW_START) or f.shift is not None
+    f.follow_up = (norm.startswith(_FOLLOW_START) or f.shift is not None or bool(_OTHER_ONE.search(norm))
                    or (lang == "en" and bool(_EN_PRONOUN.search(norm)) and "project" not in norm))
     return f
 
 
+_SHARE_OF = re.compile(r"(総事業費|事業費|人件費|総コスト|予算)(全体)?の(うち)?何\s*(%|パーセント|割)|"
+                       r"(percent|percentage|share|proportion) of (the )?(total|overall) (cost|budget)")
 _SAME_YEARS = re.compile(r"same (two |2 )?(fiscal )?(years|period)|同じ(2年|二年|期間|年度間)|その(2|二|両)年|両年度|"
                          r"(both|those two|the two) (fiscal )?years")
 _RATED_YEAR = re.compile(r"[」』\"']?(?:って|と|に|が|で)?(?:評価)?(?:出た|なった|された|決まった|決まる|判定された|になった)?"

@@ -391,6 +391,34 @@ def test_no_neighbouring_row_for_something_else(seed_only: Assistant) -> None:
     assert a.answerable and "29.2" in a.answer
 
 
+def _talk(a: Assistant, *questions: str):
+    history: list[Turn] = []
+    answer = None
+    for q in questions:
+        answer = ask(a, q, history)
+        history.append(Turn(q, answer))
+    return answer
+
+
+def test_a_conversation_carries_its_computation_to_another_project(samples: Assistant) -> None:
+    hall = json.loads((ROOT.parent / "shared" / "fixtures" / "kor_h27_shimin_shukaijo.expected.json").read_text("utf-8"))
+    water = json.loads((ROOT.parent / "shared" / "fixtures" / "kor_h27_suido_kenshu.expected.json").read_text("utf-8"))
+    total = sum(c["personnel_cost"] for c in water["costs"] if 2013 <= c["fy"] <= 2015)
+    a = _talk(samples, "地域集会所補助事業の人件費、H25〜H27で合計いくら？", "水道の研修のほうは？")
+    assert n(total) in a.answer, a.answer
+    # the two projects of the last turns, together
+    h15 = next(c["personnel_cost"] for c in hall["costs"] if c["fy"] == 2015)
+    w15 = next(c["personnel_cost"] for c in water["costs"] if c["fy"] == 2015)
+    a = _talk(samples, "集会所補助のH27の人件費は？", "じゃあ水道の研修だと？", "2つ合わせると？")
+    assert n(h15 + w15) in a.answer, a.answer
+
+
+def test_a_share_asked_of_what_was_just_answered(seed_only: Assistant, truth: dict) -> None:
+    share = round(cost(truth, 2024, "national_prefectural") / cost(truth, 2024, "total_cost") * 100, 1)
+    a = _talk(seed_only, "R6の国・県支出金は？", "それって総事業費の何％？")
+    assert f"{share}" in a.answer, a.answer
+
+
 # ── batch conversations and scope on the CLI ────────────────────────────────────────────────
 
 

@@ -84,6 +84,9 @@ def read_years(q: Query, project: Project) -> Years:
     same = f.same_years
     focus_years = q.focus.years if q.focus and (q.how == "focus" or (f.follow_up or same) and q.how in (
         "named", "only", "scope")) else []
+    if q.focus and "sum" in q.focus.measures and f.has("sum") and not years and q.focus.span and not f.relative \
+            and (q.how == "focus" or f.follow_up):
+        return Years(list(q.focus.span), said=True)  # the same years summed again, for this row or project
     if same and q.focus and len(q.focus.recent) >= 2 and not years:
         # "over the same two years": between the years the turn before compared
         return Years([max(q.focus.recent)], base=min(q.focus.recent), said=True)

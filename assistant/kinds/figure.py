@@ -156,6 +156,10 @@ class FigureKind:
             names = {i.name for i in q.head_rows} - set_aside(q)
             inds = [indicator_row(i) for i in latest.indicators if i.name in names][:3]
         rows = inds + costs
+        if f.has("share") and [r.key for r in costs] == ["total_cost"] and not inds and q.focus and q.focus.rows \
+                and q.how in ("focus", "only", "scope"):
+            # "What share of the total cost is that?": the row the conversation was about, of the total
+            rows = [cost_row(k) for k in q.focus.rows if k in COST_FIELDS and k != "total_cost"] + costs
         if not inds and latest.template == "generic":
             # another city's layout: its own printed rows (フルコスト, 地方債 …) before the fixed fields
             printed = printed_rows(q, latest)
