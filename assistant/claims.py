@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from dataclasses import dataclass, field
 
 from assistant.answer import Citation, Fact
@@ -93,7 +94,7 @@ class _Row:
         if self.change:
             return self.change
         years = sorted(self.series)
-        return {b: self.series[b] - self.series[a] for a, b in zip(years, years[1:], strict=False) if b == a + 1}
+        return {b: self.series[b] - self.series[a] for a, b in pairwise(years) if b == a + 1}
 
 
 def _rows(facts: Sequence[Fact]) -> dict[tuple[str | None, str], _Row]:

@@ -457,8 +457,9 @@ def test_llm_extractive_first_then_the_llm_answer(engine: Engine, tmp_path: Path
         _upload(engine, tmp_path, "講座.json", _sheet_json())
     extractive = engine.ask(LLM_QUESTION, [], write=False)
     assert extractive is not None and extractive.mode == "extractive"
-    actual = next(f.value for f in extractive.facts if f.field == "actual")  # earlier tests may change it
-    reply = f"試験事業の2024年度（令和6年度）の講座の開催回数の実績は{actual}回でした（計画10回）。"
+    value = {f.field: f.value for f in extractive.facts}  # earlier tests may change the actual
+    reply = (f"試験事業の2024年度（令和6年度）の講座の開催回数の実績は{value['actual']}回で、"
+             f"計画{value['plan']}回に対する達成率は{value['rate']}%でした。")
     llm = _llm_engine(engine, FakeListChatModel(responses=[reply], sleep=0.02))
     assert llm.writes(extractive) and not engine.writes(extractive)
     outs, contents = _run(make_respond(llm)(LLM_QUESTION, [], []))
@@ -521,7 +522,7 @@ def test_misconfigured_llm_is_a_note_on_the_page_and_answers_are_extractive(engi
     with caplog.at_level(logging.WARNING, logger="sheetqa.app"):
         broken = Engine(bad, embeddings=engine.embedding.embeddings, retrieval=False)  # no exception
     assert broken.chat_model is None and "GGUF_PATH" in (broken.llm_problem or "")
-    assert [r.getMessage() for r in caplog.records if "LLM" in r.getMessage()][0].count("\n") == 0
+    assert next(r.getMessage() for r in caplog.records if "LLM" in r.getMessage()).count("\n") == 0
     demo = build_app(broken)
     notes = [b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "llm-note"]
     assert notes and notes[0].visible and "LLMの設定に問題" in notes[0].value and "/tmp" not in notes[0].value

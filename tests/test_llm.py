@@ -452,7 +452,7 @@ def test_llamacpp_streams_one_answer_at_a_time(monkeypatch: pytest.MonkeyPatch, 
 
         def create_chat_completion(self, **kwargs):
             assert kwargs["stream"] is True
-            assert model._lock.locked()  # noqa: SLF001 (the lock is what this checks)
+            assert model._lock.locked()  # the lock is what this checks
             return iter([{"choices": [{"delta": {"role": "assistant"}}]},
                          {"choices": [{"delta": {"content": "実績は"}}]},
                          {"choices": [{"delta": {"content": "685件です。"}, "finish_reason": "stop"}]}])
@@ -462,7 +462,7 @@ def test_llamacpp_streams_one_answer_at_a_time(monkeypatch: pytest.MonkeyPatch, 
     gguf.write_bytes(b"GGUF")
     model = make_chat_model(LLMSettings(backend="llamacpp", gguf_path=gguf))
     assert [c.text for c in model.stream("質問") if c.text] == ["実績は", "685件です。"]
-    assert not model._lock.locked()  # noqa: SLF001
+    assert not model._lock.locked()
 
 
 def test_written_says_what_happened() -> None:
