@@ -243,7 +243,8 @@ class Assistant:
                                      else f"No sheet in the store covers FY{years[0]}.")
             return w
         cross = [k for k in CROSS if k.fit(q) >= 0.5]
-        if cross and not (q.single and q.how in ("named", "focus", "only", "scope") and not f.rank):
+        # one project in question: 「一番少なかった年はいつ？」 ranks its years, not the projects
+        if cross and not (q.single and q.how in ("named", "focus", "only", "scope") and (not f.rank or f.asks_years)):
             best = max(cross, key=lambda k: k.fit(q))
             part = best.answer(q, self)
             if part is not None:

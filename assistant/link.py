@@ -306,7 +306,8 @@ class NameMatcher:
                 spans.append(where)
                 spans += also
             if surface and len(hit) >= 2 and hit not in self._generic and self._df.get(surface, self._df.get(hit, 0)) == 1 \
-                    and hit not in lexicon().phrases:  # 評価 of 固定資産評価適正化事業 is a question word too
+                    and hit not in lexicon().phrases and hit not in lexicon().function_words:
+                # 評価 of 固定資産評価適正化事業 is a question word too; ポイント of 健康ポイント a unit
                 own.add(surface)
         cover = got / total
         bigram = max(similarity(v, name) for v in r.variants)

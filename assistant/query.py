@@ -358,7 +358,10 @@ _CROSS = re.compile(r"どの事業|各事業|全事業|すべての事業|全て
 
 
 def _cross_project(frame: Frame) -> bool:
-    """The question is about the store, not one project (rankings, filters, lists)."""
+    """The question is about the store, not one project (rankings, filters, lists). 「一番少なかった
+    年はいつ？」 ranks the years of the project under discussion."""
+    if frame.rank and frame.asks_years and not _CROSS.search(frame.norm):
+        return False
     return bool(frame.rank or frame.has("list", "count", "under_plan", "over_plan") and _CROSS.search(frame.norm)
                 or frame.results and _CROSS.search(frame.norm)
                 or (frame.threshold is not None and _CROSS.search(frame.norm)))

@@ -419,6 +419,21 @@ def test_a_share_asked_of_what_was_just_answered(seed_only: Assistant, truth: di
     assert f"{share}" in a.answer, a.answer
 
 
+def test_the_years_of_one_project_ranked_and_the_plan_as_well(seed_only: Assistant, truth: dict) -> None:
+    vals = {y: ind(truth, "オンライン申請件数", y)["actual"] for y in (2022, 2023, 2024)}
+    a = _talk(seed_only, "オンライン申請件数のR6の実績は？", "R4からの推移で、一番多かった年はいつ？")
+    assert all(n(v) in a.answer for v in vals.values()) and a.intent in ("trend", "figure"), a.answer
+    v = ind(truth, "キャッシュレス決済の利用件数", 2024)
+    a = ask(seed_only, "キャッシュレス決済の利用件数、R6どうだった？計画も")
+    assert n(v["actual"]) in a.answer and n(v["plan"]) in a.answer
+
+
+def test_a_word_only_one_row_of_the_sheet_has(seed_only: Assistant, truth: dict) -> None:
+    v = ind(truth, "マイナンバーカードを利用したコンビニでの証明書等発行件数", 2024)
+    a = ask(seed_only, "コンビニの件数、R6は？")  # コンビニ is in one row's name only
+    assert n(v["actual"]) in a.answer
+
+
 # ── batch conversations and scope on the CLI ────────────────────────────────────────────────
 
 

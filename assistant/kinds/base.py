@@ -72,6 +72,10 @@ class Years:
     relative: bool = False  # 「今年度」「昨年度」 (not 「最新」): counted from the year the sheet is written in
 
 
+_FROM_ON = re.compile(r"(年度?|r\d{1,2}|h\d{1,2})\s*(から|以降|以後)(の|で|まで)?(推移|の|で|ずっと|今まで|現在|最新|直近)|"
+                      r"(since|from) (fy)?\s?\d{4}(?! to| through| until| and)")
+
+
 def read_years(q: Query, project: Project) -> Years:
     """The years a question asks about one project: named, a range, relative to the year the sheet
     is written in (「昨年度」 on a 令和7年度 sheet is 2024), relative to the conversation's year
@@ -92,6 +96,11 @@ def read_years(q: Query, project: Project) -> Years:
         return Years([max(q.focus.recent)], base=min(q.focus.recent), said=True)
     if not years and (by_result := _years_rated(q, project)):
         return Years(by_result, said=True)
+    if len(years) == 1 and target is not None and years[0] < target and _FROM_ON.search(f.norm):
+        # 「R4からの推移」「2022年度以降」: from that year to the latest evaluated one
+        out = Years(list(range(years[0], target + 1)), said=True)
+        out.base = years[0]
+        return out
     if years and f.year_range and len(years) >= 2:
         out = Years(list(range(min(years[:2]), max(years[:2]) + 1)), said=True)
         out.base = out.years[0]

@@ -309,7 +309,8 @@ class FigureKind:
         lang = q.lang
         row, p = ra.row, ra.project
         only_plan = (lang == "ja" and f.has("plan") and not f.has("actual", "rate", "verdict", "under_plan", "over_plan",
-                                                                   "change", "trend"))
+                                                                   "change", "trend")
+                     and not _PLAN_TOO.search(f.norm))  # 「どうだった？計画も」: the plan as well, not alone
         verdict = f.verdict or f.has("under_plan", "over_plan")
         keep_down = lower_is_better(row.name)
         head = _row_head(ra.label or p.name, row, lang)
@@ -510,6 +511,9 @@ _COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|
                       r"(people|persons|participants|residents|times|sessions|cases|facilities|schools|households)")
 _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "residents": "人", "times": "回", "sessions": "回",
                "cases": "件", "facilities": "施設", "schools": "校", "households": "世帯"}
+
+
+_PLAN_TOO = re.compile(r"(計画|目標)(値)?も|どうだった|どうなった|how did|as well as the plan|and the plan|plan too")
 
 
 def _bare(q: Query) -> bool:

@@ -59,7 +59,8 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
         ind = next((i for i in sheet.indicators if i.kind == f.kind and i.no == f.kind_no), None)
         return [indicator_row(ind)] if ind else []
     names = [i.name for i in sheet.indicators if i.name]
-    matches = NameMatcher(names, own_words=False).match(q.reading, INDICATOR_IN_SCOPE) if names else []
+    # within one sheet a word only one of its rows has (病児 of 病児保育の延べ利用者数) settles it
+    matches = NameMatcher(names, own_words=True).match(q.reading, INDICATOR_IN_SCOPE) if names else []
     excluded = _set_aside_words(q)
     if excluded:  # 「入込数じゃなくて泊まった人」: not the row that is named to be set aside
         kept = [m for m in matches if not any(x in (m.name or "").lower() for x in excluded)]
