@@ -333,7 +333,7 @@ class Assistant:
             listed = q.how == "all" and q.frame.has("list", "every", "compare")  # 「3事業の評価結果を一覧に」
             if not listed:  # buttons narrow an answer that had to guess, not a list asked for
                 choices = _choices(q.candidates)
-            if len(answered) > 1 and q.how != "all":
+            if len(answered) > 1 and q.how not in ("all", "org"):  # an org named: its projects are what was asked
                 lead = (f"どの事業か特定できなかったため、当てはまりうる{len(answered)}事業について答えます。"
                         if q.lang == "ja" else f"Several projects fit; answering for {len(answered)} of them.")
                 text = lead + "\n" + text

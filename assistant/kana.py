@@ -27,8 +27,9 @@ class Speller:
     (「じっせきどのくらい」)."""
 
     def __init__(self, phrases: Iterable[str], strict: bool = False,
-                 readings: dict[str, str] | None = None) -> None:
+                 readings: dict[str, str] | None = None, verbatim: Iterable[str] = ()) -> None:
         self.strict = strict
+        self.verbatim = frozenset(verbatim)  # hiragana the vocabulary itself writes (こども of こども部)
         self._phrases = list(phrases)
         self._readings: dict[str, str] | None = readings  # katakana reading → word, when already known
 
@@ -60,6 +61,8 @@ class Speller:
 
     def _run(self, norm: str, m: re.Match[str]) -> str:
         run = m.group(0)
+        if any(w in run for w in self.verbatim):
+            return run  # written as the names write it
         if m.start() > 0 and re.match(r"[一-龥]", norm[m.start() - 1]) and run[0] not in "のがをはにでとも":
             return run  # okurigana: 少なかった (but 件数のじっせき is a particle, then a word)
         kana = katakana(run)

@@ -278,7 +278,8 @@ class Catalog:
                         surface, kana = surface + u.surface, kana + u.reading
                         if len(kana) >= 3 and re.search(r"[一-龥ァ-ヶ]", surface):
                             readings.setdefault(kana, surface)
-            self._speller = Speller((), strict=True, readings=readings)
+            verbatim = {w for n in names if n for w in re.findall(r"[ぁ-ゖー]{3,}", n)}
+            self._speller = Speller((), strict=True, readings=readings, verbatim=verbatim)
         return self._speller.respell(norm)
 
     @property

@@ -434,6 +434,14 @@ def test_a_word_only_one_row_of_the_sheet_has(seed_only: Assistant, truth: dict)
     assert n(v["actual"]) in a.answer
 
 
+def test_hiragana_a_name_writes_stays_as_written(tmp_path: Path) -> None:
+    from assistant.kana import Speller
+
+    s = Speller((), strict=True, readings={"コドモ": "子ども", "ジドウ": "児童"}, verbatim={"こども"})
+    assert s.respell("こども部の事業") == "こども部の事業"  # the store's 部 is written こども部
+    assert s.respell("じどうの数") == "児童の数"
+
+
 # ── batch conversations and scope on the CLI ────────────────────────────────────────────────
 
 

@@ -172,19 +172,14 @@ class FigureKind:
                         rows.append(indicator_row(ind))
                 else:
                     rows.append(cost_row(key))
-        if not rows and dense is not None and q.lang == "en" and (f.measures or asked_counter(f.norm)
-                                                                   or re.search(r"how many|what was|what were", f.norm)):
-            from assistant.dense import ROW_ACCEPT, ROW_MARGIN, content
-
-            names = [i.name for i in latest.indicators if i.name]
-            m = dense.best(content(q.frame), names) if names else None  # type: ignore[attr-defined]
-            if m is not None and m.score >= ROW_ACCEPT and m.score - m.runner_up >= ROW_MARGIN:
-                rows = [indicator_row(i) for i in latest.indicators if i.name == m.name]
+        if not rows:
+            rows = _by_meaning(q, latest, dense, None)
         if not rows and f.has("verdict", "rate", "plan", "actual", "under_plan", "over_plan") and q.head is None \
                 and _bare(q):
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]  # 「目標」 are outcomes
         counter = asked_counter(q.frame.norm)
-        if counter in ("%", "割") and f.has("rate", "share", "change", "verdict", "under_plan", "over_plan"):
+        if counter in ("%", "割") and f.has("rate", "share", "change", "verdict", "under_plan", "over_plan") \
+                and not _EN_RATE.search(f.norm):  # "formation rate … above plan?": the row is a rate
             counter = None  # 「計画に対して何％」: the % is the rate, not the row's unit
         if counter and rows and not AMOUNT_ASKED.search(f.norm):  # 「何件で、いくら？」 asks money too
             # 「何人？」 is not answered with a count of events: the row's unit must fit the question's
@@ -206,9 +201,10 @@ class FigureKind:
                 return []
             rows = kept
         unit_cost = any(r.key.startswith("unit_cost") for r in rows)
-        if q.head is not None and rows and not unit_cost:  # 「研修開催1回当たりのコスト」: the head is the unit
+        names_org = q.head is not None and q.org_ids is not None and re.search(r"(部|課|局|室|所)$", q.head.text)
+        if q.head is not None and rows and not unit_cost and not names_org:  # 「研修開催1回当たりのコスト」: the head is the unit
             # the noun asked about must be what a row is: 「導入業者」 is no row of 導入施設数
-            names = [p.name, p.org] + [r.name for r in rows]
+            names = [p.name, p.org, p.latest.department or ""] + [r.name for r in rows]  # 「こども部の事業」
             if not covered(q.head.text, names):
                 return []
             # a qualifier the sheets never write (「英検準2級以上の」中学生) is no row's either
@@ -514,6 +510,22 @@ _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "reside
 
 
 _PLAN_TOO = re.compile(r"(計画|目標)(値)?も|どうだった|どうなった|how did|as well as the plan|and the plan|plan too")
+
+
+def _by_meaning(q: Query, latest: Sheet, dense: object, counter: str | None) -> list[Row]:
+    """An English question's row found by meaning (e5), among the rows of the unit asked, when
+    clearly the best."""
+    f = q.frame
+    if dense is None or q.lang != "en" or not (f.measures or asked_counter(f.norm)
+                                               or re.search(r"how many|what was|what were", f.norm)):
+        return []
+    from assistant.dense import ROW_ACCEPT, ROW_MARGIN, content
+
+    names = [i.name for i in latest.indicators if i.name and (counter is None or unit_fits(counter, i.unit))]
+    m = dense.best(content(q.frame), names) if names else None  # type: ignore[attr-defined]
+    if m is not None and m.score >= ROW_ACCEPT and m.score - m.runner_up >= ROW_MARGIN:
+        return [indicator_row(i) for i in latest.indicators if i.name == m.name]
+    return []
 
 
 def _bare(q: Query) -> bool:
