@@ -366,6 +366,9 @@ def _read_kind(f: Frame) -> None:
         f.kind_span = m.span()
 
 
+_YEAR_TOKEN = re.compile(r"(?:令和|平成|昭和|r|h|fy)\s*(?:\d{1,4}|元)\s*(?:年度|年)?|(?:19|20)\d{2}\s*年度?|\d{1,2}\s*年度")
+
+
 def _read_threshold(f: Frame) -> None:
     comps = [h for h in f.hits if h.group == "comparator"]
     if not comps:
@@ -376,6 +379,7 @@ def _read_threshold(f: Frame) -> None:
         return
     # the amount next to the comparator: before it in Japanese, after it in English
     window = f.norm[max(0, c.start - 16):c.start] if f.lang == "ja" else f.norm[c.end:c.end + 24]
+    window = _YEAR_TOKEN.sub(lambda m: " " * len(m.group(0)), window)  # 「R6実績で…」: a year, not an amount
     amounts = list(_AMOUNT.finditer(window))
     if not amounts:
         if len(f.rows) >= 2 and c.key in ("gt", "ge", "lt", "le"):

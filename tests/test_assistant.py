@@ -272,6 +272,35 @@ def test_projects_whose_every_outcome_met_its_plan(assistant: Assistant, world) 
                                                                                  "地域集会所補助事業"}, a.answer
 
 
+def test_analyst_rankings_over_indicators_and_scores(assistant: Assistant, world) -> None:
+    _, truths = world
+    latest = _latest_sheets(truths)
+    fy = max(t.target_fy for t in latest.values())
+    rates = [(round(v.actual / v.plan * 100, 1), t.project.name, i.name) for t in latest.values() if t.target_fy == fy
+             for i in t.indicators if i.kind == "outcome" and (v := i.value(fy)) and v.plan and v.actual is not None]
+    low = min(rates)
+    a = ask(assistant, f"{fy}年度の成果指標で達成率が一番低いのはどの事業のどの指標？")
+    assert low[2] in a.answer and f"{low[0]}" in a.answer, a.answer
+    sums = [(sum(e.scores), t.project.name) for t in latest.values() for e in t.evaluations
+            if e.stage == "secondary" and e.scores and all(x is not None for x in e.scores)]
+    a = ask(assistant, "二次評価の評点の合計が一番高い事業は？")
+    best = max(sums)[0]
+    assert f"{best}点" in a.answer and any(name in a.answer.split("続いて")[0] for s_, name in sums if s_ == best)
+
+
+def test_filters_by_both_stages_and_by_several_results(assistant: Assistant, world) -> None:
+    _, truths = world
+    pairs = {(_result(t, "primary"), _result(t, "secondary")) for t in truths}
+    p, s_ = next((p, s_) for p, s_ in sorted(pairs, key=str) if p and s_ and p != s_)
+    want = {t.project.name for t in truths if _result(t, "primary") == p and _result(t, "secondary") == s_}
+    a = ask(assistant, f"一次評価が{p}で二次評価が{s_}だった事業は？")
+    assert {f.project for f in a.facts if f.field == "result"} == want, a.answer
+    ever = {t.project.name for t in truths for r in [_result(t, "secondary"), *(x.result for x in t.past_results)]
+            if r in ("廃止", "休止", "縮小")}
+    a = ask(assistant, "廃止とか休止とか縮小になったことのある事業は？")
+    assert {f.project for f in a.facts if f.field == "result"} == ever, a.answer
+
+
 def test_declines_what_the_sheets_do_not_hold(assistant: Assistant) -> None:
     for question in ("市長の名前は？", "2030年度のオンライン申請件数の実績は？", "来年度の天気は？"):
         a = assistant.ask(question)

@@ -53,6 +53,8 @@ class Measured:
 
 def _cost_field(q: Query) -> str:
     rows = [r for r in q.frame.rows if r in COST_FIELDS]
+    if q.frame.has("share") and len(rows) > 1 and "total_cost" in rows:
+        rows = [r for r in rows if r != "total_cost"]  # 「総事業費に占める人件費の割合」: the part is ranked
     if rows:
         return "unit_cost_total" if rows[0] == "unit_cost_general" and "unit_cost_general" not in q.frame.norm else rows[0]
     return "total_cost"
@@ -119,6 +121,10 @@ class RankKind:
         ids, scope = scope_ids(q, desk)
         if q.projects and len(q.projects) > 1:
             ids = [i for p in q.projects for i in p.sheet_ids]
+        if "scores" in f.evals:
+            return self.scores(q, desk, ids, scope)
+        if (f.has("rate") or f.kind or f.all_indicators) and not (f.rows or f.money or f.revenue):
+            return self.rates(q, desk, ids, scope)
         field = _cost_field(q)
         how = "growth" if f.has("change") and ("%" in f.norm or "率" in f.norm or "percent" in f.norm) else \
             "change" if f.has("change") else "share" if f.has("share") else "value"
@@ -158,6 +164,80 @@ class RankKind:
                 lines.append("続いて" + "、".join(f"{m.ref.project}（{fmt(m.value)}）" for m in rest) + "です。")
             text = "\n".join(lines)
         return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in shown], intent="ranking")
+
+
+    def rates(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part | None:
+        """「成果指標の達成率が一番低かったのはどの事業のどの指標？」: indicators ranked by actual ÷ plan."""
+        f = q.frame
+        fy = f.years[0] if f.years else None
+        rows = [(rate(m.actual, m.plan), m) for m in plan_rows(desk.store, desk.catalog, f.kind, fy, ids)]
+        rows = [(r, m) for r, m in rows if r is not None]
+        if not rows:
+            return None
+        lowest = f.has("min")
+        rows.sort(key=lambda x: (x[0], x[1].project or ""), reverse=not lowest)
+        shown = rows[:max(f.top_n or 5, 5)]
+        facts = []
+        for r, m in shown:
+            base = dict(sheet_id=m.sheet_id, project=m.project, indicator=m.name, row=m.label, fy=m.fy)
+            facts += [Fact(**base, field="actual", value=m.actual, unit=m.unit), Fact(**base, field="plan", value=m.plan,
+                                                                                     unit=m.unit),
+                      Fact(**base, field="rate", value=r, unit="%", computed=True)]
+        r, top = shown[0]
+        kind = KIND_LABELS.get(f.kind or "", "指標")
+        if q.lang == "en":
+            text = (f"The {'lowest' if lowest else 'highest'} achievement rate{' in FY' + str(fy) if fy else ''} is "
+                    f"{top.project}'s {top.label} 「{top.name}」: {compose.num(r)}% (actual {compose.num(top.actual)} vs "
+                    f"plan {compose.num(top.plan)} {top.unit or ''}).".replace(" )", ")"))
+            text += " Next: " + "; ".join(f"{m.project} 「{m.name}」 {compose.num(x)}%" for x, m in shown[1:]) + "."
+        else:
+            when = compose.year_ja(fy) + "に" if fy else "各事業の最新の評価で"
+            text = (f"{when}{scope + 'の事業で' if scope else ''}{kind}の達成率が最も{'低い' if lowest else '高い'}のは、"
+                    f"{top.project}の{top.label}「{top.name}」の{compose.num(r)}%です（実績{compose.num(top.actual, top.unit)}、"
+                    f"計画{compose.num(top.plan, top.unit)}）。\n続いて" + "、".join(
+                        f"{m.project}「{m.name}」（{compose.num(x)}%）" for x, m in shown[1:]) + "です。")
+        return Part(text=text, facts=facts, sheet_ids=list(dict.fromkeys(m.sheet_id for _, m in shown)),
+                    intent="ranking")
+
+    def scores(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part | None:
+        """「二次評価の評点の合計が一番高い事業は？」: projects ranked by the sum of a stage's five scores."""
+        f = q.frame
+        stage = f.stages[0] if len(f.stages) == 1 else "secondary"
+        cat = desk.catalog
+        keep = None if ids is None else set(ids)
+        rows = desk.store.query("SELECT sheet_id, score_scale, score_fairness, score_efficiency, score_activity, "
+                                "score_outcome FROM evaluations WHERE stage = ?", (stage,))
+        got: list[tuple[int, SheetRef, list[int]]] = []
+        for r in rows:
+            ref = cat.sheet(r["sheet_id"])
+            scores = [r[k] for k in r.keys()[1:] if r[k] is not None]
+            if ref is None or not scores or (keep is not None and ref.sheet_id not in keep) \
+                    or (f.years and ref.target_fy not in f.years):
+                continue
+            got.append((sum(scores), ref, scores))
+        if not f.years:  # each project's latest evaluation
+            latest: dict[tuple, tuple[int, SheetRef, list[int]]] = {}
+            for g in got:
+                k = project_key(g[1])
+                if k not in latest or (g[1].target_fy or 0) > (latest[k][1].target_fy or 0):
+                    latest[k] = g
+            got = list(latest.values())
+        if not got:
+            return None
+        lowest = f.has("min")
+        got.sort(key=lambda g: (g[0], g[1].project or ""), reverse=not lowest)
+        shown = got[:max(f.top_n or 5, 5)]
+        label = "一次評価" if stage == "primary" else "二次評価"
+        facts = [Fact(sheet_id=ref.sheet_id, project=ref.project, row=f"{label} 評点の合計", fy=ref.target_fy,
+                      field="score_total", value=total_, unit="点", computed=True) for total_, ref, _ in shown]
+        t, top, _ = shown[0]
+        if q.lang == "en":
+            text = (f"The {'lowest' if lowest else 'highest'} {stage} evaluation score total is {top.project} "
+                    f"(FY{top.target_fy}): {t} points. Next: " + "; ".join(f"{r.project} ({x})" for x, r, _ in shown[1:]) + ".")
+        else:
+            text = (f"{label}の評点の合計が最も{'低い' if lowest else '高い'}のは{top.project}（{top.target_fy}年度実施分）の"
+                    f"{t}点です。\n続いて" + "、".join(f"{r.project}（{x}点）" for x, r, _ in shown[1:]) + "です。")
+        return Part(text=text, facts=facts, sheet_ids=[r.sheet_id for _, r, _ in shown], intent="ranking")
 
 
 _ALL = re.compile(r"すべて|全て|全部|いずれも|どれも|all (of )?(its|their|the)|every (one|indicator)|all indicators")
@@ -222,7 +302,9 @@ class FilterKind:
         f = q.frame
         word = f.results[0]
         if _EVER.search(f.norm) and not f.has("negation"):
-            return self.ever(q, desk, ids, scope, word)
+            return self.ever(q, desk, ids, scope, f.results)
+        if len(f.results) == 2 and len(f.stages) == 2 and not f.has("negation"):
+            return self.stage_pair(q, desk, ids, scope)
         negate = f.has("negation")
         stage = f.stages[0] if len(f.stages) == 1 else "secondary"
         cat = desk.catalog
@@ -256,36 +338,70 @@ class FilterKind:
                     if got else f"{when}{label}が{cond}の事業はありません。")
         return Part(text=text, facts=facts, sheet_ids=[r.sheet_id for r in got], intent="filter")
 
-    def ever(self, q: Query, desk: Desk, ids: list[str] | None, scope: str, word: str) -> Part:
-        """「縮小になったことのある事業」: every year any sheet prints for a project — its own 二次評価
-        and the 実計区分・評価結果 line of past years."""
+    def ever(self, q: Query, desk: Desk, ids: list[str] | None, scope: str, words: list[str]) -> Part:
+        """「縮小になったことのある事業」「廃止とか休止になったことある事業」: every year any sheet prints for a
+        project — its own 二次評価 and the 実計区分・評価結果 line of past years."""
         cat = desk.catalog
         keep = None if ids is None else set(ids)
-        years: dict[tuple, dict[int, tuple[str, str]]] = {}  # project → fy → (sheet id, source)
+        years: dict[tuple, dict[int, tuple[str, str, str]]] = {}  # project → fy → (sheet id, source, result)
         for r in cat.sheets:
-            if (keep is None or r.sheet_id in keep) and r.secondary == word and r.target_fy is not None:
-                years.setdefault(project_key(r), {})[r.target_fy] = (r.sheet_id, "二次評価")
+            if (keep is None or r.sheet_id in keep) and r.secondary in words and r.target_fy is not None:
+                years.setdefault(project_key(r), {})[r.target_fy] = (r.sheet_id, "二次評価", r.secondary)
         marks = ",".join("?" * len(keep)) if keep is not None else ""
-        sql = "SELECT sheet_id, fy FROM past_results WHERE result = ?" + (f" AND sheet_id IN ({marks})" if keep else "")
-        for row in desk.store.query(sql, (word, *(keep or ()))):
+        asked = ",".join("?" * len(words))
+        sql = f"SELECT sheet_id, fy, result FROM past_results WHERE result IN ({asked})" + \
+            (f" AND sheet_id IN ({marks})" if keep else "")
+        for row in desk.store.query(sql, (*words, *(keep or ()))):
             ref = cat.sheet(row["sheet_id"])
             if ref is not None:
-                years.setdefault(project_key(ref), {}).setdefault(row["fy"], (ref.sheet_id, "実計区分・評価結果"))
+                years.setdefault(project_key(ref), {}).setdefault(row["fy"], (ref.sheet_id, "実計区分・評価結果",
+                                                                               row["result"]))
         got = sorted(years.items(), key=lambda kv: kv[0][0] or "")
-        facts = [Fact(sheet_id=sid, project=key[0], row=src, indicator="評価結果", fy=fy, field="result", value=word)
-                 for key, ys in got for fy, (sid, src) in sorted(ys.items())]
+        facts = [Fact(sheet_id=sid, project=key[0], row=src, indicator="評価結果", fy=fy, field="result", value=res)
+                 for key, ys in got for fy, (sid, src, res) in sorted(ys.items())]
+        word = "・".join(words)
         facts.append(_count(len(got)))
         if q.lang == "en":
             text = (f"{len(got)} project(s) were rated 「{word}」 in some year: " + "; ".join(
                 f"{k[0]} (FY{', FY'.join(str(y) for y in sorted(ys))})" for k, ys in got) + ".") if got else \
                 f"No project was ever rated 「{word}」 in the sheets stored."
         else:
-            lines = [f"・{k[0]}：" + "、".join(f"{y}年度" for y in sorted(ys)) for k, ys in got[:NAMES_CAP]]
+            lines = [f"・{k[0]}：" + "、".join(f"{y}年度" + (f"（{ys[y][2]}）" if len(words) > 1 else "")
+                                             for y in sorted(ys)) for k, ys in got[:NAMES_CAP]]
             text = (f"{scope + 'の事業のうち' if scope else ''}評価結果が「{word}」になったことのある事業は{len(got)}件です"
                     f"（各シートの評価と、実計区分・評価結果欄の過去の年度を含みます）。\n" + "\n".join(lines)) if got else \
                 f"評価結果が「{word}」になったことのある事業は、登録されているシートにはありません。"
         return Part(text=text, facts=facts, sheet_ids=list(dict.fromkeys(x.sheet_id for x in facts if x.sheet_id != "*")),
                     intent="filter")
+
+    def stage_pair(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
+        """「一次では改善だったのに二次で継続」: the results in the order the stages are named."""
+        f = q.frame
+        order = sorted((h.start, h.key) for h in f.hits if h.group == "stage")
+        words = sorted((h.start, h.key) for h in f.hits if h.group == "result")
+        want = {stage: word for (_, stage), (_, word) in zip(order, words)}
+        keep = None if ids is None else set(ids)
+        got = [r for r in desk.catalog.sheets if (keep is None or r.sheet_id in keep)
+               and (not f.years or r.target_fy in f.years)
+               and r.primary == want.get("primary", r.primary) and r.secondary == want.get("secondary", r.secondary)]
+        got.sort(key=lambda r: (r.project or "", r.target_fy or 0))
+        facts = []
+        for r in got:
+            base = dict(sheet_id=r.sheet_id, project=r.project, fy=r.target_fy, field="result")
+            facts += [Fact(**base, row="一次評価", indicator="一次評価の評価結果", value=r.primary),
+                      Fact(**base, row="二次評価", indicator="二次評価の評価結果", value=r.secondary)]
+        facts.append(_count(len(got)))
+        cond = f"一次評価「{want.get('primary', '―')}」・二次評価「{want.get('secondary', '―')}」"
+        if q.lang == "en":
+            text = (f"{len(got)} project(s) were rated primary {want.get('primary')} and secondary {want.get('secondary')}: "
+                    + "; ".join(f"{r.project} (FY{r.target_fy})" for r in got) + ".") if got else \
+                f"No project was rated primary {want.get('primary')} and secondary {want.get('secondary')}."
+        else:
+            when = "・".join(f"{y}年度実施分" for y in f.years) + "で" if f.years else ""
+            text = (f"{when}{cond}の事業は{len(got)}件です：" + "、".join(f"{r.project}（{r.target_fy}年度実施分）"
+                                                                for r in got) + "。") if got else \
+                f"{when}{cond}の事業はありません。"
+        return Part(text=text, facts=facts, sheet_ids=[r.sheet_id for r in got], intent="filter")
 
     def differ(self, q: Query, desk: Desk, ids: list[str] | None) -> Part:
         rows = results_differ(desk.catalog, q.frame.years, ids)
