@@ -62,8 +62,9 @@ def _name_units(name: str) -> list[Token]:
 
 
 @lru_cache(maxsize=1 << 12)
-def read_question(norm: str) -> Reading:
-    """Units, readings and word forms of a normalized question."""
+def read_question(norm: str, every: bool = False) -> Reading:
+    """Units, readings and word forms of a normalized question. ``every``: each English phrase with
+    all its renderings (for the few rows of one sheet), not only the first (for names store-wide)."""
     lex = lexicon()
     toks = tokens(norm)
     units: list[Unit] = []
@@ -119,7 +120,7 @@ def read_question(norm: str) -> Reading:
     # counting as absent (query.link_query)
     english, seen_spans = [], set()
     for ja, span in english_words(norm):
-        if span not in seen_spans:
+        if every or span not in seen_spans:
             seen_spans.add(span)
             english.append((ja, span))
     if english:

@@ -101,6 +101,7 @@ class Query:
     dense: object | None = None  # the meaning match that named the project, when words did not  # a name the store does not know (仙台市, Sendai): never answered around
     focus: Focus | None = None
     explained: Explained = field(default_factory=Explained)
+    project_spans: list[tuple[int, int]] = field(default_factory=list)  # where the project is named
 
     @property
     def lang(self) -> str:
@@ -148,6 +149,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     for m in chosen:
         for span in m.explains:
             q.explained.add(span)
+            q.project_spans.append(span)
     for core, span in _org_cores(frame.norm, cat):  # 「水道の研修」: 水道 of 水道局 names whose project it is
         q.explained.add(span)
     orgs = cat.organisations(frame.text)

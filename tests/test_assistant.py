@@ -301,6 +301,17 @@ def test_filters_by_both_stages_and_by_several_results(assistant: Assistant, wor
     assert {f.project for f in a.facts if f.field == "result"} == ever, a.answer
 
 
+def test_the_way_to_a_final_target_from_the_latest_actual(assistant: Assistant, world) -> None:
+    _, truths = world
+    found = [(t, i) for t in _latest_sheets(truths).values() for i in t.indicators if i.milestones]
+    t, i = found[0]
+    final = i.milestones[-1]
+    last = max((v for v in i.values if v.actual is not None and v.fy <= t.target_fy), key=lambda v: v.fy)
+    a = ask(assistant, f"{t.project.name}の{i.name}、最終指標まで直近の実績からあとどれくらい？")
+    gap = final.value - last.actual
+    assert _fmt(abs(gap)) in a.answer, a.answer
+
+
 def test_declines_what_the_sheets_do_not_hold(assistant: Assistant) -> None:
     for question in ("市長の名前は？", "2030年度のオンライン申請件数の実績は？", "来年度の天気は？"):
         a = assistant.ask(question)

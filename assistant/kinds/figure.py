@@ -232,6 +232,9 @@ class FigureKind:
             wanted = [y for y in span if y > target] or wanted
         if f.has("milestone"):  # 「2030年度の最終目標」: a milestone's year, not a column of the table
             wanted = [y for y in f.years if y in span] or [y for y in span if y <= (target or y)][-1:] or span[-1:]
+        if f.has("remaining") and target is not None:
+            # 「直近の実績からあとどれくらい？」: the latest actual is one end of the way still to go
+            wanted = sorted(set(wanted) | set([y for y in span if y <= target][-1:]))
         if years.base is not None and years.base not in wanted:
             wanted = [years.base, *wanted]
         changes = [h.text for h in f.hits if h.group == "measure" and h.key == "change"]
@@ -610,16 +613,25 @@ def _remaining(ra: RowAnswer, q: Query) -> list[str]:
     if not done:
         return []
     last = max(done, key=lambda c: c.fy)
-    goal = max((c for c in ra.cells if c.plan is not None and c.fy >= last.fy), key=lambda c: c.fy, default=None)
-    if goal is None:
-        return []
-    gap = diff(goal.plan, last.actual)
+    row, unit = ra.row, ra.row.unit
+    final = None
+    if q.frame.has("milestone") and (ind := find_indicator(last.sheet, row)) is not None:
+        # 「最終指標まであとどれくらい？」: the way to the final target, not to a year's plan
+        final = next((m for m in reversed(ind.milestones) if m.kind in ("final", "unknown")), None)
+    if final is not None:
+        target_value, target_fy, what = final.value, final.fy, ("最終指標" if q.lang == "ja" else "final target")
+    else:
+        goal = max((c for c in ra.cells if c.plan is not None and c.fy >= last.fy), key=lambda c: c.fy, default=None)
+        if goal is None:
+            return []
+        target_value, target_fy, what = goal.plan, goal.fy, ("計画" if q.lang == "ja" else "plan")
+    gap = diff(target_value, last.actual)
     if gap is None:
         return []
-    row, unit = ra.row, ra.row.unit
-    ra.facts.append(Fact(**_base(goal, ra.project, row), fy=goal.fy, field="remaining", value=gap, computed=True))
-    plan = f"{compose.year_ja(goal.fy)}の計画{compose.num(goal.plan, unit)}" if q.lang == "ja" else \
-        f"the FY{goal.fy} plan ({compose.num(goal.plan)} {unit})"
+    ra.facts.append(Fact(**_base(last, ra.project, row), fy=target_fy, field="remaining", value=gap, computed=True))
+    when_ja = f"{compose.year_ja(target_fy)}の" if target_fy else ""
+    plan = f"{when_ja}{what}{compose.num(target_value, unit)}" if q.lang == "ja" else \
+        f"the {('FY' + str(target_fy) + ' ') if target_fy else ''}{what} ({compose.num(target_value)} {unit})"
     actual = f"{compose.year_ja(last.fy)}の実績{compose.num(last.actual, unit)}" if q.lang == "ja" else \
         f"the FY{last.fy} actual ({compose.num(last.actual)} {unit})"
     keep_down = lower_is_better(row.name)
