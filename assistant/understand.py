@@ -290,6 +290,9 @@ def drop_hits(f: Frame, spans: list[tuple[int, int]]) -> None:
         _apply(f)
 
 
+_EVALUATED_IN = re.compile(r"\s*(?:年度)?\s*(?:に|で)(?:行った|した|やった|実施した)?評価(?:した|された|の|を|で)")
+
+
 def _read_years(f: Frame) -> None:
     lex = lexicon()
     norm = f.norm
@@ -320,6 +323,8 @@ def _read_years(f: Frame) -> None:
             mentions += [(a, m.start(), m.start() + 1), (b, m.end() - 1, m.end())]
             era_range = True
     mentions.sort(key=lambda x: x[1])
+    # 「R7に評価したシート」: a year the evaluation was written in, of the year before's work
+    mentions = [(fy - 1 if _EVALUATED_IN.match(norm, e) else fy, s_, e) for fy, s_, e in mentions]
     years: list[int] = []
     for fy, _, _ in mentions:
         if fy not in years:

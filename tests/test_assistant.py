@@ -312,6 +312,26 @@ def test_the_way_to_a_final_target_from_the_latest_actual(assistant: Assistant, 
     assert _fmt(abs(gap)) in a.answer, a.answer
 
 
+def test_projects_whose_cost_fell_and_a_share_over_a_threshold(assistant: Assistant, world) -> None:
+    _, truths = world
+    latest = _latest_sheets(truths)
+    fy = max(t.target_fy for t in latest.values())
+    fell = set()
+    over = set()
+    for t in latest.values():
+        now, before = t.cost(fy), t.cost(fy - 1)
+        if t.target_fy == fy and now and before and now.total_cost is not None and before.total_cost is not None \
+                and now.total_cost < before.total_cost:
+            fell.add(t.project.name)
+        if t.target_fy == fy and now and now.total_cost and now.personnel_cost is not None \
+                and now.personnel_cost / now.total_cost * 100 > 40:
+            over.add(t.project.name)
+    a = ask(assistant, f"{fy}年度の総事業費が前年度より減った事業は？")
+    assert {f.project for f in a.facts if f.field == "total_cost_change"} == fell, a.answer
+    a = ask(assistant, f"{fy}年度に総事業費に占める人件費の割合が40%を超えている事業は？")
+    assert fell is not None and {f.project for f in a.facts if f.sheet_id != "*"} - {SEED_ID_PROJECT} == over, a.answer
+
+
 def test_declines_what_the_sheets_do_not_hold(assistant: Assistant) -> None:
     for question in ("市長の名前は？", "2030年度のオンライン申請件数の実績は？", "来年度の天気は？"):
         a = assistant.ask(question)

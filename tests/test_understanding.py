@@ -442,6 +442,25 @@ def test_hiragana_a_name_writes_stays_as_written(tmp_path: Path) -> None:
     assert s.respell("じどうの数") == "児童の数"
 
 
+def test_sums_of_plans_money_in_yen_and_a_division_asked(seed_only: Assistant, truth: dict) -> None:
+    plans = [ind(truth, "オンライン申請件数", y)["plan"] for y in (2022, 2023, 2024)]
+    actuals = [ind(truth, "オンライン申請件数", y)["actual"] for y in (2022, 2023, 2024)]
+    a = ask(seed_only, "オンライン申請件数、R4〜R6の計画の合計と実績の合計はそれぞれ？")
+    assert n(sum(plans)) in a.answer and n(sum(actuals)) in a.answer, a.answer
+    a = ask(seed_only, "R6の総事業費を円で言うと？")
+    assert n(cost(truth, 2024, "total_cost") * 1000) in a.answer
+    used = ind(truth, "キャッシュレス決済の利用件数", 2024)["actual"]
+    shops = ind(truth, "キャッシュレス決済導入施設数", 2024)["actual"]
+    a = ask(seed_only, "R6のキャッシュレス決済の利用件数を導入施設数で割ると？")
+    assert f"{used / shops:.1f}" in a.answer, a.answer
+
+
+def test_a_year_an_evaluation_was_written_in(seed_only: Assistant) -> None:
+    # the seed is 令和7年度's evaluation of 2024's work: 「R7に評価した」 is that sheet
+    a = ask(seed_only, "R7に評価したシートの二次評価は？")
+    assert any(f.field == "result" and f.fy == 2024 for f in a.facts), a.answer
+
+
 # ── batch conversations and scope on the CLI ────────────────────────────────────────────────
 
 

@@ -262,6 +262,8 @@ class FilterKind:
             return 0.85
         if f.rows and f.has("count", "list") and not q.projects and not f.rank:
             return 0.8  # 「国・県支出金が入っている事業はいくつ」: the projects where the row is not empty
+        if f.rows and f.direction and not q.projects and not f.rank and re.search(r"事業|projects", f.norm):
+            return 0.8  # 「総事業費が前年より減った事業」
         return 0.0
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
@@ -275,9 +277,41 @@ class FilterKind:
             return self.plans(q, desk, ids, scope)
         if f.threshold is not None:
             return self.threshold(q, desk, ids, scope)
+        if f.rows and f.direction:
+            return self.moved(q, desk, ids, scope)
         if f.rows:
             return self.nonzero(q, desk, ids, scope)
         return None
+
+    def moved(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
+        """「R6決算の総事業費がR5より減った事業」: the projects whose row went up (or down) in the year."""
+        f = q.frame
+        field = _cost_field(q)
+        fy = max(f.years) if f.years else None  # 「R6がR5より」: the later year's change
+        got = [m for m in measure_costs(q, desk, field, ids, fy, "change") if (m.value > 0) == (f.direction == "up")
+               and m.value != 0]
+        got.sort(key=lambda m: m.value, reverse=f.direction == "up")
+        label = compose.row_label(field, q.lang)
+        unit = "円" if field.startswith("unit_cost") else "千円"
+        facts = []
+        for m in got:
+            base = dict(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, unit=unit)
+            facts += [Fact(**base, fy=m.fy - 1, field=field, value=m.parts[0]), Fact(**base, fy=m.fy, field=field,
+                                                                                      value=m.parts[1]),
+                      Fact(**base, fy=m.fy, field=f"{field}_change", value=m.value, computed=True)]
+        facts.append(_count(len(got)))
+        verb_ja, verb_en = ("増えた", "rose") if f.direction == "up" else ("減った", "fell")
+        if q.lang == "en":
+            text = (f"{len(got)} project(s) whose {label} {verb_en}: " + "; ".join(
+                f"{m.ref.project} (FY{m.fy - 1} {compose.num(m.parts[0])} → FY{m.fy} {compose.num(m.parts[1])} {unit})"
+                for m in got) + ".") if got else f"No project's {label} {verb_en}."
+        else:
+            when = compose.year_ja(fy) + "に" if fy else "各事業の最新の評価対象年度に"
+            text = (f"{when}{scope + 'の事業で' if scope else ''}{label}が前年度より{verb_ja}事業は{len(got)}件です。\n"
+                    + "\n".join(f"・{m.ref.project}：{compose.num(m.parts[0], unit)}→{compose.num(m.parts[1], unit)}"
+                                 f"（{compose.signed(m.value, unit)}）" for m in got)) if got else \
+                f"{when}{label}が前年度より{verb_ja}事業はありません。"
+        return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in got], intent="filter")
 
     def nonzero(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
         f = q.frame
@@ -497,7 +531,7 @@ class FilterKind:
         rows = [r for r in f.rows if r in COST_FIELDS]
         if t.op != "zero" and t.value is None and len(rows) >= 2:
             return self.row_vs_row(q, desk, ids, rows[0], rows[1], t.op, fy, scope)
-        field = rows[0] if rows else "total_cost"
+        field = _cost_field(q)  # 「総事業費に占める人件費の割合が40％を超える」: the part's share
         how = "share" if f.has("share") else "value"
         got = measure_costs(q, desk, field, ids, fy, how)
         if t.op == "zero":

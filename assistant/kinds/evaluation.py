@@ -262,7 +262,7 @@ def _asked_value(norm: str, values: set[str]) -> str | None:
     return max(found, key=len) if len(found) == 1 else None
 
 
-_SCORE_ASKED = re.compile(r"満点|(?<!\d)([1-5])\s*点(?:の|が|を|だった|満点)?(?:項目|評価|もの)|full (?:marks|score|5)"
+_SCORE_ASKED = re.compile(r"満点|(?<!\d)([1-5])\s*点[^。?？、]{0,8}?(?:項目|もの|どれ|どこ)|full (?:marks|score|5)"
                           r"|(?:score|scored|got|get|gave|given)\s+(?:a |an )?(?:full )?([1-5])\b|\b([1-5])s?\b(?= (?:points|out of 5))")
 
 

@@ -340,7 +340,10 @@ class FigureKind:
         if change:
             lines += self.change_lines(q, ra, [(c.fy, c.actual if c.actual is not None else c.plan, c) for c in ra.cells])
         if f.has("sum") and len(ra.cells) > 1:
-            lines.append(self.sum_line(q, ra, [c.actual for c in ra.cells]))
+            if f.has("plan"):  # 「計画の合計と実績の合計」: both sums
+                lines.append(self.sum_line(q, ra, [c.plan for c in ra.cells], "plan"))
+            if not only_plan:
+                lines.append(self.sum_line(q, ra, [c.actual for c in ra.cells if c.actual is not None]))
         if f.rank and len(ra.cells) > 1:
             lines += _best_year(ra, q)
         if f.has("under_plan", "over_plan") and len(ra.cells) > 1:
@@ -425,18 +428,28 @@ class FigureKind:
             lines += self.change_lines(q, ra, [(c.fy, c.value, c) for c in ra.cells])
         if f.has("sum") and len(ra.cells) > 1:
             lines.append(self.sum_line(q, ra, [c.value for c in ra.cells]))
+        if row.unit == "千円" and _IN_YEN.search(f.norm):  # 「円で言うと？」: the sheet's 千円 × 1,000
+            for c in ra.cells:
+                if c.value is not None:
+                    yen = c.value * 1000
+                    ra.facts.append(Fact(**{**_base(c, p, row), "unit": "円"}, fy=c.fy, field=f"{row.key}_yen", value=yen,
+                                         computed=True))
+                    lines.append(f"{compose.year_ja(c.fy)}の{row.name}は円で{compose.num(yen, '円')}です（千円単位の額を円に直したもの）。"
+                                 if lang == "ja" else f"FY{c.fy} {row.name} in yen: {compose.num(yen)} 円.")
         if f.rank and len(ra.cells) > 1:
             lines += _best_year(ra, q)
         ra.lines += lines
 
-    def sum_line(self, q: Query, ra: RowAnswer, values: list[Number | None]) -> str:
+    def sum_line(self, q: Query, ra: RowAnswer, values: list[Number | None], of: str = "") -> str:
         got = total(values)
         first, last = ra.cells[0], ra.cells[-1]
-        ra.facts.append(Fact(**_base(last, ra.project, ra.row), fy=last.fy, field=f"{ra.row.key}_sum", value=got,
-                             computed=True))
+        ra.facts.append(Fact(**_base(last, ra.project, ra.row), fy=last.fy,
+                             field=f"{ra.row.key}_{of + '_' if of else ''}sum", value=got, computed=True))
+        what_en = {"plan": " of the plans"}.get(of, "")
+        what_ja = {"plan": "計画の"}.get(of, "")
         if q.lang == "en":
-            return f"Total for FY{first.fy}–FY{last.fy}: {compose.num(got)} {ra.row.unit}."
-        return f"{first.fy}〜{last.fy}年度の合計は{compose.num(got, ra.row.unit)}です。"
+            return f"Total{what_en} for FY{first.fy}–FY{last.fy}: {compose.num(got)} {ra.row.unit}."
+        return f"{first.fy}〜{last.fy}年度の{what_ja}合計は{compose.num(got, ra.row.unit)}です。"
 
     def zero_lines(self, q: Query, desk: Desk, ra: RowAnswer, span: list[int]) -> None:
         """「国・県支出金がゼロの年度」: the years of the cost table where the row is empty or 0."""
@@ -512,6 +525,7 @@ _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "reside
                "cases": "件", "facilities": "施設", "schools": "校", "households": "世帯"}
 
 
+_IN_YEN = re.compile(r"円で(言う|いう|表す|書く|教え|出し)|円単位|円換算|in yen")
 _PLAN_TOO = re.compile(r"(計画|目標)(値)?も|どうだった|どうなった|how did|as well as the plan|and the plan|plan too")
 
 

@@ -14,7 +14,7 @@ from assistant import compose
 from assistant.answer import Fact
 from assistant.kinds.base import Desk, Part, read_years
 from assistant.kinds.figure import FigureKind, asked_counter, unit_fits
-from assistant.kinds.rows import Row, indicator_row
+from assistant.kinds.rows import Row, indicator_row, indicator_rows
 from assistant.lexicon import lexicon
 from assistant.query import Project, Query
 from assistant.resolve import bigrams
@@ -33,10 +33,17 @@ class Per:
     counter: str | None  # its counter when it is one (回, 件, 施設 …)
 
 
+_DIVIDE = re.compile(r"([一-龥ァ-ヶー]{1,10}?)で割(る|ると|った)")
+
+
 def asks_per(q: Query) -> Per | None:
     f = q.frame
     if any(r.startswith("unit_cost") for r in f.rows) or f.money:
         return None
+    if m := _DIVIDE.search(f.norm):  # 「実績を導入施設数で割ると」: per one of what it is divided by
+        word = m.group(1)
+        unit = next((c for c in ("施設", "か所", "箇所", "件", "回", "人", "校", "世帯") if word.endswith(c) or c in word), None)
+        return Per(word, unit)
     if m := _PER_JA.search(f.norm):
         word = m.group(1)
         counter = word if word in ("人", "名", "件", "回", "施設", "か所", "箇所", "校", "世帯", "団体", "日") else None
@@ -58,12 +65,13 @@ class RatioKind:
     name = "ratio"
 
     def fit(self, q: Query) -> float:
-        return 0.88 if q.projects and asks_per(q) and _counter(q.frame.norm) else 0.0
+        divided = bool(_DIVIDE.search(q.frame.norm))
+        return 0.88 if q.projects and asks_per(q) and (_counter(q.frame.norm) or divided) else 0.0
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
         per = asks_per(q)
         counter = _counter(q.frame.norm)
-        if per is None or counter is None:
+        if per is None or (counter is None and not _DIVIDE.search(q.frame.norm)):
             return None
         part = Part(text="", intent="figure")
         lines: list[str] = []
@@ -81,11 +89,17 @@ class RatioKind:
             return []
         rows = [indicator_row(i) for i in latest.indicators if i.name]
         words = {per.word, *lexicon().english.get(per.word, ()), *lexicon().english.get(per.word + "s", ())}
-        if per.counter:
-            dens = [r for r in rows if unit_fits(per.counter, r.unit)]
+        named = [r for r in rows if len(per.word) >= 3 and per.word in r.name]  # 「導入施設数で割ると」
+        if named:
+            dens = named
+        elif per.counter:
+            dens = [r for r in rows if per.counter in (r.unit or "")]  # the unit itself: 施設 is no count of 件
         else:  # 「クラブあたり」: the row counting those things, not people
             dens = [r for r in rows if any(w in r.name for w in words) and not any(u in r.unit for u in _PEOPLE)]
-        nums = [r for r in rows if unit_fits(counter, r.unit) and r not in dens]
+        if counter is not None:
+            nums = [r for r in rows if unit_fits(counter, r.unit) and r not in dens]
+        else:  # 「利用件数を導入施設数で割ると」: the row the question names, divided
+            nums = [r for r in indicator_rows(q, p, latest) if r not in dens]
         pair = _best_pair(nums, dens, q)
         if pair is None:
             return []
@@ -106,7 +120,7 @@ class RatioKind:
                                 field="ratio", value=value, unit=f"{num.unit}/{den.unit}", computed=True, **base)]
             if q.lang == "ja":
                 out.append(f"{p.name}の{compose.year_ja(fy)}は、{num.name}{compose.num(a.actual, num.unit)}÷{den.name}"
-                           f"{compose.num(b.actual, den.unit)}で、1{den.unit}あたり約{compose.num(value)}{num.unit}です。")
+                           f"{compose.num(b.actual, den.unit)}で、{den.unit}あたり約{compose.num(value)}{num.unit}です。")
             else:
                 out.append(f"{p.name}, FY{fy}: {num.name} {compose.num(a.actual)} {num.unit} ÷ {den.name} "
                            f"{compose.num(b.actual)} {den.unit} = about {compose.num(value)} {num.unit} per {den.unit}.")
