@@ -97,7 +97,7 @@ def _batch(args: argparse.Namespace) -> int:
         history = histories.setdefault(conv, []) if conv is not None else []
         answer = assistant.ask(question, history, scope=scope)
         if conv is not None:
-            history.append(Turn(question, answer))
+            history.append(Turn(question, answer, list(scope or [])))
         _print_answer(answer, True, {"id": qid})
     return 0
 
@@ -118,7 +118,7 @@ def _chat(args: argparse.Namespace) -> int:
             break
         answer = assistant.ask(question, history, scope=scope)
         _print_answer(answer, False, assistant=assistant)
-        history.append(Turn(question, answer))
+        history.append(Turn(question, answer, list(scope or [])))
     return 0
 
 

@@ -34,12 +34,17 @@ ASK_BACK = 5  # more candidate projects than this: ask which one instead of answ
 CHOICES_SHOWN = 8
 
 
+# measures that only do arithmetic on rows named elsewhere (平均, 合計): no row of the store by themselves
+ARITHMETIC = frozenset({"sum", "average"})
+
+
 @dataclass
 class Turn:
     """One earlier exchange of the conversation."""
 
     question: str
     answer: Answer
+    scope: list[str] = field(default_factory=list)  # the sheets the user had chosen when asking it
 
 
 @dataclass
@@ -181,7 +186,10 @@ class Assistant:
         assert w.frame is not None
         cat = self.catalog
         scope = self.resolve_scope(w.scope) if w.scope else None
-        w.query = q = link_query(w.frame, cat, self._focus(w.history), scope, cat.known_text, self.dense)
+        # sheets chosen since the last turn outrank the conversation's project: 「この事業の目的は？」
+        fresh = bool(w.scope) and (not w.history or w.history[-1].scope != w.scope)
+        w.query = q = link_query(w.frame, cat, self._focus(w.history), scope, cat.known_text, self.dense,
+                                 fresh_scope=fresh)
         f = q.frame
         if q.focus and q.focus.measures and q.how in ("focus", "only", "scope") and (
                 f.rows or f.money or "share" in q.focus.measures and re.search(r"何\s*[%％割]|percent|share", f.norm)) \
@@ -309,8 +317,8 @@ class Assistant:
     def _linked(self, q: Query) -> bool:
         """Something in the question is a row, section or evaluation of the store."""
         f = q.frame
-        return bool(f.rows or f.money or f.revenue or f.sections or f.evals or f.kind or f.results or f.measures
-                    or f.stages or (q.indicators and q.indicators[0][0] >= 0.5) or f.has("summary", "why")
+        return bool(f.rows or f.money or f.revenue or f.sections or f.evals or f.kind or f.results
+                    or set(f.measures) - ARITHMETIC or f.stages or (q.indicators and q.indicators[0][0] >= 0.5) or f.has("summary", "why")
                     or (q.projects and q.how == "named"))
 
     def _compose(self, w: Work) -> Answer:
@@ -412,7 +420,7 @@ class Assistant:
 
     def _asks_about_a_project(self, q: Query) -> bool:
         f = q.frame
-        return bool(f.rows or f.money or f.revenue or f.measures or f.sections or f.evals or f.kind or f.stages
+        return bool(f.rows or f.money or f.revenue or set(f.measures) - ARITHMETIC or f.sections or f.evals or f.kind or f.stages
                     or f.has("summary", "why"))
 
     def _has_topic(self, q: Query) -> bool:

@@ -13,6 +13,12 @@ _TO_KATAKANA = str.maketrans({chr(c): chr(c + 0x60) for c in range(0x3041, 0x309
 _KANJI_WORD = re.compile(r"[一-龥ァ-ヶー・]{2,}")
 _PARTICLES = ("って", "の", "は", "が", "を", "に", "で", "と", "も", "へ", "や", "か")
 MIN_KANA = 3  # shorter readings are too often part of other words
+_KANJI_KANA = re.compile(r"([一-龥]{1,8})([ぁ-ゖ][ぁ-ゖー]+)")
+_KANA_KANJI = re.compile(r"((?<![ぁ-ゖ])[ぁ-ゖ][ぁ-ゖー]+)([一-龥]{1,8})")
+
+
+def _fold(kana: str) -> str:
+    return kana.replace("ッ", "ツ")
 
 
 def katakana(text: str) -> str:
@@ -32,6 +38,7 @@ class Speller:
         self.verbatim = frozenset(verbatim)  # hiragana the vocabulary itself writes (こども of こども部)
         self._phrases = list(phrases)
         self._readings: dict[str, str] | None = readings  # katakana reading → word, when already known
+        self._folded: dict[str, str] | None = None
 
     @property
     def readings(self) -> dict[str, str]:
@@ -49,9 +56,51 @@ class Speller:
         return self._readings
 
     def respell(self, norm: str) -> str:
+        if re.search(r"[一-龥][ぁ-ゖ]{2}|[ぁ-ゖ]{2}[一-龥]", norm):
+            norm = self._mixed(norm)
         if not _HIRAGANA_RUN.search(norm):
             return norm
         return _HIRAGANA_RUN.sub(lambda m: self._run(norm, m), norm)
+
+    @property
+    def folded(self) -> dict[str, str]:
+        """The readings with a doubled consonant read as the kanji reads alone (ジッセキ → ジツセキ)."""
+        if self._folded is None:
+            self._folded = {}
+            for kana, word in self.readings.items():
+                self._folded.setdefault(_fold(kana), word)
+        return self._folded
+
+    def _mixed(self, norm: str) -> str:
+        """A word typed half in kanji, half in hiragana (実せき, けいやく検査課): the kanji's reading
+        and the hiragana together read as a word whose own kanji are the ones typed."""
+        from assistant.sudachi import tokens
+
+        def read(kanji: str) -> str:
+            return "".join(t.reading for t in tokens(kanji))
+
+        for m in list(_KANJI_KANA.finditer(norm))[::-1]:  # 実せき: the kanji begin the word
+            kanji, kana = m.group(1), m.group(2)
+            if any(w in kana for w in self.verbatim):
+                continue
+            found = next(((k, h, word) for k in range(min(4, len(kanji)), 0, -1) for h in range(len(kana), 1, -1)
+                          if len(key := _fold(read(kanji[-k:]) + katakana(kana[:h]))) >= 4
+                          and (word := self.folded.get(key)) is not None and word.startswith(kanji[-k:])), None)
+            if found:
+                k, h, word = found
+                start = m.start(1) + len(kanji) - k
+                norm = norm[:start] + word + norm[m.start(2) + h:]
+        for m in list(_KANA_KANJI.finditer(norm))[::-1]:  # けいやく検査課: the kanji end the word
+            kana, kanji = m.group(1), m.group(2)
+            if any(w in kana for w in self.verbatim):
+                continue
+            found = next(((h, k, word) for h in range(0, len(kana) - 1) for k in range(min(4, len(kanji)), 0, -1)
+                          if len(key := _fold(katakana(kana[h:]) + read(kanji[:k]))) >= 5
+                          and (word := self.folded.get(key)) is not None and word.endswith(kanji[:k])), None)
+            if found:
+                h, k, word = found
+                norm = norm[:m.start(1) + h] + word + norm[m.start(2) + k:]
+        return norm
 
     def _longest(self, kana: str, start: int) -> int:
         for end in range(len(kana), start + MIN_KANA - 1, -1):

@@ -123,6 +123,10 @@ class Lexicon:
         # function words a lexicon phrase may sit inside (どれくらい holds どれ): checked on every hit
         self._long_function_words = tuple(w for w in self.function_words if len(w) >= 4 and not w.isascii()
                                           and any(p in w and p != w for p in ("どれ", "どの", "何", "いつ")))
+        # function words a phrase may begin inside (突き|合わせて, 間|違い, マーク|ダウン): that phrase is
+        # part of the longer word; an amount's comparator (1万円|未満) stays a comparator
+        self._shadowing = tuple(w for w in self.function_words if len(w) >= 3 and not w.isascii()
+                                and not w.endswith(("未満", "以下", "以上", "超")))
         self._directions = {k: tuple(normalize(w) for w in v["ja"] + v["en"]) for k, v in data["directions"].items()}
         ordered = sorted(phrases, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(p) for p in ordered))
@@ -150,12 +154,16 @@ class Lexicon:
                     or start > 0 and re.match(r"[一-龥]", norm[start - 1]) and norm[start - 1] not in "が"):
                 pos = start + 1  # 完了率, 継続事業, 改善策: part of another word, not a result
                 continue
-            if self._inside_function_word(norm, start, end):
+            if self._inside_function_word(norm, start, end) or self._begins_inside(norm, start):
                 pos = start + 1  # 「どれくらい」 asks an amount: its どれ asks for no list
                 continue
             out.append(Hit(start, end, group, key, word))
             pos = end
         return out
+
+    def _begins_inside(self, norm: str, start: int) -> bool:
+        """A longer function word starts before ``start`` and runs past it."""
+        return any(_positions(norm, fw, max(0, start - len(fw) + 1), start) for fw in self._shadowing)
 
     def _inside_function_word(self, norm: str, start: int, end: int) -> bool:
         """The phrase at ``[start, end)`` is part of a longer function word (どれくらい, どのくらい)."""
@@ -188,10 +196,20 @@ def _word_in(word: str, text: str) -> bool:
     return word in text
 
 
+def _positions(text: str, word: str, lo: int, hi: int) -> list[int]:
+    """Where ``word`` starts in ``text`` at positions lo … hi−1."""
+    out, i = [], text.find(word, lo)
+    while 0 <= i < hi:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
+
+
 @cache
 def lexicon() -> Lexicon:
     """The packaged lexicon (``assistant/lexicon.toml``), parsed once per process, with the general
-    English glossary of ``glossary_en.toml`` under it (the lexicon's own entries win)."""
+    English glossary of ``glossary_en.toml`` and the Japanese one of ``glossary_ja.toml`` (everyday
+    words → sheet words, and request words) under it (the lexicon's own entries win)."""
     files = resources.files("assistant")
     data = tomllib.loads(files.joinpath("lexicon.toml").read_text(encoding="utf-8"))
     glossary = files.joinpath("glossary_en.toml")
@@ -206,4 +224,15 @@ def lexicon() -> Lexicon:
         data["english"] = merged
     # questions are matched with hyphens read as spaces (``link.english_words``); so are the keys
     data["english"] = {k.replace("-", " "): v for k, v in data["english"].items()}
+    glossary_ja = files.joinpath("glossary_ja.toml")
+    if glossary_ja.is_file():
+        general_ja = tomllib.loads(glossary_ja.read_text(encoding="utf-8"))
+        # everyday words → sheet words, under the lexicon's own shorthand (its entries win); spelled
+        # out longest key first, so 「がん健診」 is read before the 健診 inside it
+        shorthand = {**general_ja.get("shorthand", {}), **data["shorthand"]}
+        data["shorthand"] = dict(sorted(shorthand.items(), key=lambda kv: -len(normalize(kv[0]))))
+        own = data["function_words"]["ja"]
+        seen = set(own)
+        more = [w for w in general_ja.get("function_words", {}).get("ja", []) if not (w in seen or seen.add(w))]
+        data["function_words"]["ja"] = own + more
     return Lexicon(data)

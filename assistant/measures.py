@@ -50,6 +50,14 @@ def total(values: list[Number | None]) -> Number | None:
     return _out(sum((_d(v) for v in got), Decimal(0))) if got else None
 
 
+def mean(values: list[Number | None]) -> float | None:
+    """The mean of the values given (blanks left out), half up to one decimal."""
+    got = [v for v in values if v is not None]
+    if not got:
+        return None
+    return float((sum((_d(v) for v in got), Decimal(0)) / len(got)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP))
+
+
 # Indicators that count something to be kept down (the plan is a ceiling) …
 _KEEP_DOWN = ("事故", "待機児童", "死亡", "発生件数", "排出量", "被害", "不法投棄", "滞納", "未納", "苦情",
               "待ち時間", "待機時間", "離職", "超過勤務", "残業", "犯罪", "出火", "虐待", "不登校", "回収量", "負傷")

@@ -124,9 +124,11 @@ def projects_of(cat: Catalog, refs: list[SheetRef], score: float = 1.0) -> list[
 
 
 def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[SheetRef] | None,
-               known_text: callable, dense: DenseNames | None = None) -> Query:  # type: ignore[valid-type]
+               known_text: callable, dense: DenseNames | None = None,  # type: ignore[valid-type]
+               fresh_scope: bool = False) -> Query:
     """Link a question to the store. ``known_text(sheet_ids)`` gives the text of those sheets
-    (sections and names) for telling which words the sheets hold."""
+    (sections and names) for telling which words the sheets hold. ``fresh_scope``: the user chose
+    ``scope`` after the conversation's last turn, so a follow-up is about it, not that turn's project."""
     r = read_question(frame.norm)
     q = Query(frame=frame, reading=r, focus=focus)
     for h in frame.hits:
@@ -152,10 +154,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             q.project_spans.append(span)
     for core, span in _org_cores(frame.norm, cat):  # 「水道の研修」: 水道 of 水道局 names whose project it is
         q.explained.add(span)
-    orgs = cat.organisations(frame.text)
+    orgs = cat.organisations(frame.norm)
     if orgs:
         q.org_ids = [s.sheet_id for s in orgs]
-        q.org_name = orgs[0].section if orgs[0].section and squash(orgs[0].section) in squash(frame.text) \
+        q.org_name = orgs[0].section if orgs[0].section and squash(orgs[0].section) in squash(frame.norm) \
             else orgs[0].department
         for name in {orgs[0].section, orgs[0].department}:
             if name:
@@ -221,7 +223,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     elif (unknown := _unknown_project(frame.text, cat)) is not None:
         q.unknown_project = unknown
     elif focus is not None and focus.sheet_ids and not _cross_project(frame) and not _elsewhere(
-            q, cat, focus.sheet_ids) and (frame.follow_up or not scope):
+            q, cat, focus.sheet_ids) and (not scope or frame.follow_up and not (
+                fresh_scope and not set(focus.sheet_ids) <= {s.sheet_id for s in scope})):
         ids = focus.together if len(focus.together) > 1 and _BOTH.search(frame.norm) else focus.sheet_ids
         refs = [s for s in (cat.sheet(i) for i in ids) if s is not None]
         q.projects, q.how = projects_of(cat, refs), "focus"

@@ -143,6 +143,11 @@ class IndicatorRef:
     unit: str | None
 
 
+def reaches(ref: SheetRef, fy: int) -> bool:
+    """The sheet's tables can hold this year (a sheet spans its evaluated year −6 … +4)."""
+    return ref.target_fy is not None and ref.target_fy - 6 <= fy <= ref.target_fy + 4
+
+
 def project_key(ref: SheetRef) -> tuple[str | None, str | None]:
     """A project is its name within its 課: two cities' (or two 課') namesakes stay apart."""
     return ref.project, ref.section or ref.department
@@ -330,7 +335,7 @@ class Catalog:
 
     def covers(self, fy: int) -> bool:
         """Some sheet's table reaches this year (a sheet spans its evaluated year −2 … +4)."""
-        return any(s.target_fy is not None and s.target_fy - 6 <= fy <= s.target_fy + 4 for s in self.sheets)
+        return any(reaches(s, fy) for s in self.sheets)
 
     def sheet(self, sheet_id: str) -> SheetRef | None:
         return self._by_id.get(sheet_id)

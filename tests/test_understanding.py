@@ -487,3 +487,81 @@ def test_batch_conversations_and_scope(samples: Assistant, tmp_path: Path) -> No
     assert "291,289" in answers[2]["answer"]  # the conversation's follow-up sees turn 1
     assert not answers[3]["answerable"] or "291,289" not in answers[3]["answer"]  # no history of its own
     assert "41,851" in answers[4]["answer"]  # --sheet scopes a question that names no project
+
+
+# ── the sheets a user chose, averages, two counters, words typed half in kana ───────────────
+
+
+def _fixture(name: str) -> dict:
+    return json.loads((ROOT.parent / "shared" / "fixtures" / f"{name}.expected.json").read_text("utf-8"))
+
+
+def test_sheets_chosen_after_a_turn_outrank_its_project(samples: Assistant) -> None:
+    hall = _fixture("kor_h27_shimin_shukaijo")
+    first = ask(samples, "デジタルファースト推進事業の目的は？")
+    scope = ["地域集会所補助事業"]
+    # chosen now: 「この事業」 is the chosen sheet, not the project talked about
+    a = ask(samples, "この事業の目的は？", [Turn(first.question, first)], scope=scope)
+    assert a.facts and {f.project for f in a.facts + a.citations if f.project} == {"地域集会所補助事業"}, a.answer
+    # chosen before the turn that named another project: a follow-up stays with that project
+    named = ask(samples, "デジタルファースト推進事業の総事業費は？", [], scope=scope)
+    a = ask(samples, "その前年は？", [Turn(named.question, named, scope)], scope=scope)
+    assert "デジタルファースト推進事業" in a.answer, a.answer
+    cost15 = next(c["project_cost"] for c in hall["costs"] if c["fy"] == 2015)
+    a = ask(samples, "事業費は？", [Turn(named.question, named, [])], scope=scope)  # a scope set now
+    assert n(cost15) in a.answer, a.answer
+
+
+def test_a_years_carried_only_where_the_other_projects_sheets_reach(samples: Assistant) -> None:
+    hall = _fixture("kor_h27_shimin_shukaijo")
+    latest = next(c["project_cost"] for c in hall["costs"] if c["fy"] == 2015)
+    for opener in ("デジタルファースト推進事業の令和6年度の事業費は？", "R6のオンライン申請件数の実績は？"):
+        a = _talk(samples, opener, "その前年は？", "地域集会所補助事業の事業費は？")
+        assert a.answerable and n(latest) in a.answer, a.answer
+
+
+def test_an_average_over_the_years_asked(samples: Assistant, seed_only: Assistant, truth: dict) -> None:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    hall = _fixture("kor_h27_shimin_shukaijo")
+    costs = [c["total_cost"] for c in hall["costs"] if 2013 <= c["fy"] <= 2015]
+    mean = Decimal(sum(costs)) / len(costs)
+    expected = f"{mean.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}".rstrip("0").rstrip(".")
+    a = ask(samples, "集会所補助のH25〜H27の総事業費、3年平均するといくら？")
+    assert expected in a.answer and any(f.field.endswith("_average") for f in a.facts), a.answer
+    values = [ind(truth, "オンライン申請件数", y)["actual"] for y in (2022, 2023, 2024)]
+    mean = Decimal(sum(values)) / 3
+    a = ask(seed_only, "オンライン申請件数、R4からR6までを平均すると年に何件？")
+    assert f"{mean.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}" in a.answer, a.answer
+    a = ask(seed_only, "市役所職員の平均残業時間は？")  # 平均 of something no sheet has: still a decline
+    assert not a.answerable, a.answer
+
+
+def test_a_request_word_is_no_sum_and_a_cumulative_row_is_not_added_up(samples: Assistant) -> None:
+    hall = _fixture("kor_h27_shimin_shukaijo")
+    rows = next(i for i in hall["indicators"] if "累計" in i["name"])
+    a = ask(samples, "答弁と数字を突き合わせています。地域集会所補助事業の集会所整備数（累計）の平成25年度から27年度までの実績を教えて")
+    assert all(n(v["actual"]) in a.answer for v in rows["values"]), a.answer
+    assert n(sum(v["actual"] for v in rows["values"])) not in a.answer, a.answer
+    a = ask(samples, "集会所整備数（累計）のH25〜H27を合計すると？")
+    assert "累計" in a.answer and n(sum(v["actual"] for v in rows["values"])) not in a.answer, a.answer
+
+
+def test_two_counters_asked_of_one_noun(samples: Assistant) -> None:
+    water = _fixture("kor_h27_suido_kenshu")
+    people = next(v["actual"] for i in water["indicators"] if i["name"].startswith("研修会参加人数")
+                  for v in i["values"] if v["fy"] == 2015)
+    times = next(v["actual"] for i in water["indicators"] if i["name"] == "研修会開催回数" for v in i["values"]
+                 if v["fy"] == 2015)
+    for q in ("水道局でやってる勉強会みたいなの、H27は何回開いて、何人参加したんですか？",
+              "水道の研修会、平成27年度は何回開催して何人参加した？"):
+        a = ask(samples, q)
+        assert n(people) in a.answer and n(times) in a.answer, (q, a.answer)
+
+
+def test_words_typed_half_in_kana(samples: Assistant, seed_only: Assistant, truth: dict) -> None:
+    v = ind(truth, "オンライン申請件数", 2024)
+    a = ask(seed_only, "オンライン申請件数 R6 計画と実せき")
+    assert n(v["actual"]) in a.answer and n(v["plan"]) in a.answer, a.answer
+    a = ask(samples, "そうむ課の事業の目的は？")  # 総務課, its 総務 typed in kana
+    assert "技術力向上職員研修事業" in a.answer, a.answer

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from assistant.answer import Choice, Citation, Fact
 from assistant.query import Project, Query
-from assistant.resolve import Catalog, SheetRef, pick_sheet
+from assistant.resolve import Catalog, SheetRef, pick_sheet, reaches
 from assistant.settings import AssistantSettings
 from ingest.model import Sheet
 from ingest.store import FigureStore
@@ -88,6 +88,8 @@ def read_years(q: Query, project: Project) -> Years:
     same = f.same_years
     focus_years = q.focus.years if q.focus and (q.how == "focus" or (f.follow_up or same) and q.how in (
         "named", "only", "scope")) else []
+    if q.how != "focus" and not all(any(reaches(r, y) for r in project.refs) for y in focus_years):
+        focus_years = []  # another project named: the conversation's year only where its sheets reach it
     if q.focus and "sum" in q.focus.measures and f.has("sum") and not years and q.focus.span and not f.relative \
             and (q.how == "focus" or f.follow_up):
         return Years(list(q.focus.span), said=True)  # the same years summed again, for this row or project

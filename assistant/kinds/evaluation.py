@@ -45,7 +45,7 @@ class EvaluationKind:
         f = q.frame
         projects = q.projects or q.candidates
         if len(projects) == 1 and ("history" in f.evals or re.search(
-                r"履歴|推移|これまで|過去|歴代|毎年|年度ごと|history|over the years|each year", f.norm)):
+                r"履歴|推移|これまで|過去|歴代|毎年|年度ごと|ずっと|いつも|毎回|変わらず|一貫|history|over the years|each year|always|every year", f.norm)):
             return self.history(q, desk, projects[0])
         if not projects:  # 「評価結果を一覧に」: every project in scope
             refs = [r for r in desk.catalog.sheets if q.org_ids is None or r.sheet_id in set(q.org_ids)]

@@ -19,7 +19,7 @@ from assistant.lexicon import lexicon
 from assistant.link import covered, modifiers
 from assistant.kinds.rows import (AMOUNT_ASKED, COUNT_ASKED, Row, cost_row, cost_rows, find_indicator, indicator_row,
                                    indicator_rows, printed_rows, set_aside, share_base)
-from assistant.measures import diff, growth, lower_is_better, met, percent, rate, total
+from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, total
 from assistant.query import Project, Query
 from ingest.model import COST_FIELDS, Sheet
 
@@ -50,6 +50,8 @@ class RowAnswer:
     label: str = ""  # the project as the answer names it (with its 課 when a namesake is answered too)
     first_year: int | None = None  # the earliest year any sheet gives this row
 
+
+_CUMULATIVE = re.compile(r"累計|累積|cumulative", re.I)
 
 class FigureKind:
     name = "figure"
@@ -152,9 +154,11 @@ class FigureKind:
                 # a cost row named outright wins over indicators matched by a few words
                 exact = [r for r in inds if r.name and r.name.lower() in q.frame.norm]
                 inds = exact
-        if not inds and q.head_rows and not costs:  # 「イノシシとかの捕獲」: the row the question's noun names
-            names = {i.name for i in q.head_rows} - set_aside(q)
-            inds = [indicator_row(i) for i in latest.indicators if i.name in names][:3]
+        if q.head_rows and not costs and (not inds or len(asked_counters(f.norm)) > 1):
+            # 「イノシシとかの捕獲」: the row the question's noun names; 「勉強会、何回開いて何人参加？」: each
+            # row of that noun a counter asks for
+            names = {i.name for i in q.head_rows} - set_aside(q) - {r.name for r in inds}
+            inds = inds + [indicator_row(i) for i in latest.indicators if i.name in names][:3]
         rows = inds + costs
         if f.has("share") and [r.key for r in costs] == ["total_cost"] and not inds and q.focus and q.focus.rows \
                 and q.how in ("focus", "only", "scope"):
@@ -183,7 +187,8 @@ class FigureKind:
             counter = None  # 「計画に対して何％」: the % is the rate, not the row's unit
         if counter and rows and not AMOUNT_ASKED.search(f.norm):  # 「何件で、いくら？」 asks money too
             # 「何人？」 is not answered with a count of events: the row's unit must fit the question's
-            fitting = [r for r in rows if r.is_cost or unit_fits(counter, r.unit) or counter in r.name]
+            counters = [counter, *(c for c in asked_counters(f.norm) if c != counter)]
+            fitting = [r for r in rows if r.is_cost or any(unit_fits(c, r.unit) or c in r.name for c in counters)]
             if not fitting:
                 return []
             rows = fitting
@@ -344,6 +349,11 @@ class FigureKind:
                 lines.append(self.sum_line(q, ra, [c.plan for c in ra.cells], "plan"))
             if not only_plan:
                 lines.append(self.sum_line(q, ra, [c.actual for c in ra.cells if c.actual is not None]))
+        if f.has("average") and len(ra.cells) > 1:
+            if f.has("plan") or only_plan:
+                lines.append(self.mean_line(q, ra, [c.plan for c in ra.cells], "plan"))
+            if not only_plan:
+                lines.append(self.mean_line(q, ra, [c.actual for c in ra.cells]))
         if f.rank and len(ra.cells) > 1:
             lines += _best_year(ra, q)
         if f.has("under_plan", "over_plan") and len(ra.cells) > 1:
@@ -428,6 +438,8 @@ class FigureKind:
             lines += self.change_lines(q, ra, [(c.fy, c.value, c) for c in ra.cells])
         if f.has("sum") and len(ra.cells) > 1:
             lines.append(self.sum_line(q, ra, [c.value for c in ra.cells]))
+        if f.has("average") and len(ra.cells) > 1:
+            lines.append(self.mean_line(q, ra, [c.value for c in ra.cells]))
         if row.unit == "千円" and _IN_YEN.search(f.norm):  # 「円で言うと？」: the sheet's 千円 × 1,000
             for c in ra.cells:
                 if c.value is not None:
@@ -441,8 +453,12 @@ class FigureKind:
         ra.lines += lines
 
     def sum_line(self, q: Query, ra: RowAnswer, values: list[Number | None], of: str = "") -> str:
-        got = total(values)
         first, last = ra.cells[0], ra.cells[-1]
+        if _CUMULATIVE.search(ra.row.name or ""):  # each year already holds the years before it
+            return (f"{ra.row.name}は累計の値のため、年度を足し合わせた合計は出していません（{last.fy}年度の値がそれまでの累計です）。"
+                    if q.lang == "ja" else f"{ra.row.name} is cumulative: its FY{last.fy} value already includes the "
+                    "years before, so the years are not added up.")
+        got = total(values)
         ra.facts.append(Fact(**_base(last, ra.project, ra.row), fy=last.fy,
                              field=f"{ra.row.key}_{of + '_' if of else ''}sum", value=got, computed=True))
         what_en = {"plan": " of the plans"}.get(of, "")
@@ -450,6 +466,20 @@ class FigureKind:
         if q.lang == "en":
             return f"Total{what_en} for FY{first.fy}–FY{last.fy}: {compose.num(got)} {ra.row.unit}."
         return f"{first.fy}〜{last.fy}年度の{what_ja}合計は{compose.num(got, ra.row.unit)}です。"
+
+    def mean_line(self, q: Query, ra: RowAnswer, values: list[Number | None], of: str = "") -> str:
+        """The mean over the years answered, of the years that have a value (said when some have none)."""
+        got = [v for v in values if v is not None]
+        avg = mean(got)
+        first, last = ra.cells[0], ra.cells[-1]
+        ra.facts.append(Fact(**_base(last, ra.project, ra.row), fy=last.fy,
+                             field=f"{ra.row.key}_{of + '_' if of else ''}average", value=avg, computed=True))
+        short = len(got) < len(values)
+        if q.lang == "en":
+            return (f"Average{' of the plans' if of == 'plan' else ''} for FY{first.fy}–FY{last.fy}: "
+                    f"{compose.num(avg)} {ra.row.unit} (the mean of the years{' with a value' if short else ''}).")
+        return (f"{first.fy}〜{last.fy}年度の{'計画の' if of == 'plan' else ''}平均は{compose.num(avg, ra.row.unit)}です"
+                f"（{'値のある' if short else '各'}年度の値の平均、小数第1位で四捨五入）。")
 
     def zero_lines(self, q: Query, desk: Desk, ra: RowAnswer, span: list[int]) -> None:
         """「国・県支出金がゼロの年度」: the years of the cost table where the row is empty or 0."""
@@ -556,6 +586,13 @@ def _bare(q: Query) -> bool:
 
 
 _NOT_THIS_RE = re.compile(r"以外|じゃなく|ではなく|でなく")
+
+
+def asked_counters(norm: str) -> list[str]:
+    """Every unit a question counts in: 「何回開いて、何人参加した？」 → 回, 人."""
+    first = asked_counter(norm)
+    more = [m.group(1) or _EN_COUNTER.get(m.group(2) or "") for m in _COUNTER.finditer(norm)]
+    return list(dict.fromkeys(c for c in [first, *more] if c))
 
 
 def asked_counter(norm: str) -> str | None:
