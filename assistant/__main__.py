@@ -122,6 +122,13 @@ def _chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def settings_problem(e: Exception) -> str:
+    """A setting that does not validate, named by its environment variable, in one line."""
+    errors = e.errors() if hasattr(e, "errors") else []
+    parts = [f"SHEETQA_{'__'.join(str(x) for x in err['loc']).upper()}: {err['msg']}" for err in errors]
+    return "a setting is not valid (" + "; ".join(parts or [str(e)]) + ")"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m assistant", description="事務事業評価シートに質問する")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -149,6 +156,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as e:  # a store that cannot be read, or a bug: one line, never a traceback
         import sqlite3
+
+        from pydantic import ValidationError
+
+        if isinstance(e, ValidationError) and e.title == "AssistantSettings":
+            print(f"error: {settings_problem(e)}", file=sys.stderr)
+            return 2
 
         from assistant.settings import AssistantSettings
         from ingest.check import explain

@@ -542,3 +542,16 @@ def test_the_extractive_answer_goes_to_the_model_as_a_draft() -> None:
     write_answer(Recording(responses=["2024年度の実績は685件です。"]), FALLBACK)
     prompt = seen[0][-1].content
     assert prompt.rstrip().endswith(FALLBACK.answer) and "一つも落とさず" in prompt
+
+
+def test_a_setting_that_does_not_validate_is_one_line(tmp_path) -> None:
+    """SHEETQA_LLM__BACKEND=bogus: the CLI says which variable and what it accepts, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SHEETQA_LLM__BACKEND": "bogus", "HF_HUB_OFFLINE": "1"}
+    out = subprocess.run([sys.executable, "-m", "assistant", "ask", "--store", str(tmp_path), "総事業費は？"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 2
+    assert out.stderr.count("\n") == 1 and "SHEETQA_LLM__BACKEND" in out.stderr and "Traceback" not in out.stderr
