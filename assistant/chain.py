@@ -34,6 +34,9 @@ ASK_BACK = 5  # more candidate projects than this: ask which one instead of answ
 CHOICES_SHOWN = 8
 
 
+# 「同じ比べ方で」「同じ計算で」: what the turn before computed, again
+_SAME_WAY = re.compile(r"同じ(比べ方|比較|計算|見方|やり方|ように|く)|同様に|same (way|comparison|calculation)|likewise")
+
 # measures that only do arithmetic on rows named elsewhere (平均, 合計): no row of the store by themselves
 ARITHMETIC = frozenset({"sum", "average"})
 
@@ -191,7 +194,12 @@ class Assistant:
         w.query = q = link_query(w.frame, cat, self._focus(w.history), scope, cat.known_text, self.dense,
                                  fresh_scope=fresh)
         f = q.frame
-        if q.focus and q.focus.measures and q.how in ("focus", "only", "scope") and (
+        if q.focus and q.focus.measures and q.how in ("focus", "only", "scope") and _SAME_WAY.search(f.norm) \
+                and not (f.sections or f.evals):
+            # 「R7は？同じ比べ方で」: the computation of the turn before, for the years now named
+            f.measures += [m for m in q.focus.measures if m not in f.measures]
+            f.follow_up = True
+        elif q.focus and q.focus.measures and q.how in ("focus", "only", "scope") and (
                 f.rows or f.money or "share" in q.focus.measures and re.search(r"何\s*[%％割]|percent|share", f.norm)) \
                 and not (set(f.measures) - {"rate"} or f.sections or f.evals or f.years or f.ops):
             # 「事業費だけで見ると？」 after a change: the same comparison for this row; 「前の年だと何％？」
@@ -406,7 +414,8 @@ class Assistant:
         measures = (["change"] if any(x.field == "change" or x.field.endswith("_change") for x in rows_from.facts) else []) \
             + (["multiple"] if any(x.field.endswith("_ratio") for x in rows_from.facts) else []) \
             + (["sum"] if any(x.field == "sum" or x.field.endswith("_sum") for x in rows_from.facts) else []) \
-            + (["share"] if any(x.field.endswith("_share") for x in rows_from.facts) else [])
+            + (["share"] if any(x.field.endswith("_share") for x in rows_from.facts) else []) \
+            + (["forecast"] if any(x.field.endswith("_forecast_gap") for x in rows_from.facts) else [])
         # the projects of the last two turns when they asked the same row of each (「じゃあ喜久田のほうは？」)
         together: list[str] = []
         answered = [t.answer for t in history if t.answer.answerable][-2:]

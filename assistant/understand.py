@@ -43,6 +43,7 @@ class Frame:
     years: list[int] = field(default_factory=list)  # explicit fiscal years, in order of mention
     year_range: bool = False  # 「R4からR6」: every year between the first and the last
     bare_years: list[int] = field(default_factory=list)  # 「27年度」 with no era: the store decides
+    sheet_years: list[int] = field(default_factory=list)  # 「R6のシートで見込んでいたR7」: the sheet a figure is read from
     relative: list[int] = field(default_factory=list)  # offsets from the sheet's evaluated year
     shift: int | None = None  # 「その前年」: from the year the conversation was about
     same_years: bool = False  # "over the same two years": the years the turn before compared
@@ -293,6 +294,9 @@ def drop_hits(f: Frame, spans: list[tuple[int, int]]) -> None:
 _EVALUATED_IN = re.compile(r"\s*(?:年度)?\s*(?:に|で)(?:行った|した|やった|実施した)?評価(?:した|された|の|を|で)")
 
 
+_OF_SHEET = re.compile(r"\s*(?:年度)?(?:の|実施分の?)?\s*シート")
+
+
 def _read_years(f: Frame) -> None:
     lex = lexicon()
     norm = f.norm
@@ -325,6 +329,12 @@ def _read_years(f: Frame) -> None:
     mentions.sort(key=lambda x: x[1])
     # 「R7に評価したシート」: a year the evaluation was written in, of the year before's work
     mentions = [(fy - 1 if _EVALUATED_IN.match(norm, e) else fy, s_, e) for fy, s_, e in mentions]
+    # 「R6のシートで見込んでいたR7の額」: a year naming the sheet a figure is read from, beside the year asked
+    on_sheet = {fy for fy, _, e in mentions if _OF_SHEET.match(norm, e)}
+    asked = [x for x in mentions if not _OF_SHEET.match(norm, x[2])]
+    if on_sheet and asked:
+        f.sheet_years = sorted(on_sheet - {fy for fy, _, _ in asked})
+        mentions = asked
     years: list[int] = []
     for fy, _, _ in mentions:
         if fy not in years:

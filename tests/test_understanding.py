@@ -565,3 +565,39 @@ def test_words_typed_half_in_kana(samples: Assistant, seed_only: Assistant, trut
     assert n(v["actual"]) in a.answer and n(v["plan"]) in a.answer, a.answer
     a = ask(samples, "そうむ課の事業の目的は？")  # 総務課, its 総務 typed in kana
     assert "技術力向上職員研修事業" in a.answer, a.answer
+
+
+# ── an earlier sheet's forecast against the later sheet's settled figure ─────────────────────
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory: pytest.TempPathFactory, truth: dict) -> tuple[Assistant, dict, dict]:
+    """The seed (written in 令和7年度, its work 2024) and the same project's sheet of the year before,
+    whose 2024 column is a forecast: the seed's figures shifted by hand, so that they differ."""
+    folder = tmp_path_factory.mktemp("two-years")
+    later = dict(truth)
+    earlier = json.loads(json.dumps(truth))
+    earlier.update(sheet_id="koriyama_r6_digital_first", target_fy=2023, evaluation_fy=2024)
+    for c in earlier["costs"]:
+        if c["fy"] >= 2024:
+            for k in ("project_cost", "total_cost"):
+                c[k] = c[k] + 1234 if c.get(k) is not None else None
+    for name, sheet in (("r7.json", later), ("r6.json", earlier)):
+        (folder / name).write_text(json.dumps(sheet, ensure_ascii=False), encoding="utf-8")
+    return _store(folder / "store", [folder / "r7.json", folder / "r6.json"]), earlier, later
+
+
+def test_a_forecast_against_the_settled_figure(two_years: tuple[Assistant, dict, dict]) -> None:
+    a_, earlier, later = two_years
+    forecast = cost(earlier, 2024, "total_cost")
+    settled = cost(later, 2024, "total_cost")
+    for q in ("R6の総事業費、R5のシートで見込んでた額と決算でいくら違った？",
+              "デジタルファースト推進事業の令和6年度の総事業費について、前年度のシートの見込みと決算の差は？"):
+        a = ask(a_, q)
+        assert n(forecast) in a.answer and n(settled) in a.answer and n(settled - forecast).lstrip("-") in a.answer, a.answer
+    a = ask(a_, "R6の決算の総事業費が前の年のシートの見込みを下回った事業は？")
+    assert "デジタルファースト推進事業" in a.answer and n(forecast) in a.answer, a.answer
+    first = ask(a_, "R6の総事業費、R5のシートで見込んでた額と決算の差は？")
+    p_forecast, p_settled = cost(earlier, 2024, "project_cost"), cost(later, 2024, "project_cost")
+    a = ask(a_, "それ、事業費だけで見ると？", [Turn(first.question, first)])
+    assert n(p_forecast) in a.answer and n(p_settled) in a.answer, a.answer

@@ -49,6 +49,7 @@ class Measured:
     fy: int
     value: Number
     parts: tuple[Number | None, ...] = ()  # what the value was computed from
+    other: SheetRef | None = None  # the other sheet a part was read from (an earlier sheet's forecast)
 
 
 def _cost_field(q: Query) -> str:
@@ -102,6 +103,13 @@ def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: i
             v = diff(now, before) if how == "change" else growth(now, before)
             if v is not None:
                 out.append(Measured(ref, year, v, (before, now)))
+        elif how == "forecast":  # the settled figure against what the sheet before printed for that year
+            earlier = max((r for r in refs if r.target_fy is not None and r.target_fy < year),
+                          key=lambda r: r.target_fy or 0, default=None)
+            before = by_sheet.get(earlier.sheet_id, {}).get(year, {}).get(field) if earlier else None
+            v = diff(now, before)
+            if v is not None and earlier is not None:
+                out.append(Measured(ref, year, v, (before, now), earlier))
         elif how == "share":
             den = table.get(year, {}).get(of or "total_cost")
             v = percent(now, den)
@@ -264,6 +272,8 @@ class FilterKind:
             return 0.8  # 「国・県支出金が入っている事業はいくつ」: the projects where the row is not empty
         if f.rows and f.direction and not q.projects and not f.rank and re.search(r"事業|projects", f.norm):
             return 0.8  # 「総事業費が前年より減った事業」
+        if f.rows and f.has("forecast") and not q.projects and not f.rank:
+            return 0.8  # 「決算が前の年のシートの見込みを上回った事業」
         return 0.0
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
@@ -277,6 +287,8 @@ class FilterKind:
             return self.plans(q, desk, ids, scope)
         if f.threshold is not None:
             return self.threshold(q, desk, ids, scope)
+        if f.rows and f.has("forecast"):
+            return self.against_forecast(q, desk, ids, scope)
         if f.rows and f.direction:
             return self.moved(q, desk, ids, scope)
         if f.rows:
@@ -311,6 +323,40 @@ class FilterKind:
                     + "\n".join(f"・{m.ref.project}：{compose.num(m.parts[0], unit)}→{compose.num(m.parts[1], unit)}"
                                  f"（{compose.signed(m.value, unit)}）" for m in got)) if got else \
                 f"{when}{label}が前年度より{verb_ja}事業はありません。"
+        return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in got], intent="filter")
+
+    def against_forecast(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
+        """「R7の決算が前の年のシートの見込みを上回った事業」: each project's settled figure for the year
+        against what its sheet of the year before printed for it; above, below, or both listed."""
+        f = q.frame
+        field = _cost_field(q)
+        fy = max(f.years) if f.years else None
+        up = re.search(r"上回|超え|多かった|多い|増え|above|exceed|more", f.norm)
+        down = re.search(r"下回|少なかった|少ない|減っ|below|less|under", f.norm)
+        got = [m for m in measure_costs(q, desk, field, ids, fy, "forecast")
+               if (m.value > 0 if up and not down else m.value < 0 if down and not up else True)]
+        got.sort(key=lambda m: m.value, reverse=not down)
+        label = compose.row_label(field, q.lang)
+        unit = "円" if field.startswith("unit_cost") else "千円"
+        facts = []
+        for m in got:
+            base = dict(project=m.ref.project, indicator=label, row=label, unit=unit, fy=m.fy)
+            facts += [Fact(**base, sheet_id=(m.other or m.ref).sheet_id, field=f"{field}_forecast", value=m.parts[0]),
+                      Fact(**base, sheet_id=m.ref.sheet_id, field=field, value=m.parts[1]),
+                      Fact(**base, sheet_id=m.ref.sheet_id, field=f"{field}_forecast_gap", value=m.value, computed=True)]
+        facts.append(_count(len(got)))
+        how_ja = "見込みを上回った" if up and not down else "見込みを下回った" if down and not up else "見込みと決算を比べられる"
+        when = compose.year_ja(fy) + "の" if fy else "各事業の最新の評価対象年度の"
+        if q.lang == "en":
+            text = (f"{len(got)} project(s): " + "; ".join(
+                f"{m.ref.project} (forecast {compose.num(m.parts[0])} → settled {compose.num(m.parts[1])} {unit})"
+                for m in got) + ".") if got else "No project matches."
+        else:
+            text = (f"{when}{label}の決算が、前の年のシートの{how_ja}事業は{len(got)}件です"
+                    f"{'（' + scope + '）' if scope else ''}。\n"
+                    + "\n".join(f"・{m.ref.project}：見込み{compose.num(m.parts[0], unit)}→決算{compose.num(m.parts[1], unit)}"
+                                 f"（{compose.signed(m.value, unit)}）" for m in got)) if got else \
+                f"{when}{label}の決算が前の年のシートの{how_ja}事業はありません。"
         return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in got], intent="filter")
 
     def nonzero(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:

@@ -246,7 +246,7 @@ class FigureKind:
         comparative = bool(changes) and all(t in ("higher", "lower", "more", "less") for t in changes)
         change = (f.has("change", "multiple") or f.direction is not None or f.has("compare")) and not (
             len(q.projects) >= 2 and (comparative or f.has("compare")))
-        if change and len(wanted) == 1:
+        if change and len(wanted) == 1 and not f.has("forecast"):  # 見込みとの差 is within one year
             wanted = [wanted[0] - 1, wanted[0]]
         for fy in sorted(set(wanted)):
             cell = self.cell(desk, p, row, fy)
@@ -265,7 +265,7 @@ class FigureKind:
                                 if lang == "ja" else f"({p.name} was rated {last.secondary} in its FY{last.target_fy} evaluation.)")
             return
         if row.is_cost:
-            self.cost_lines(q, ra, change)
+            self.cost_lines(q, ra, change, desk)
         else:
             self.indicator_lines(q, ra, change)
         _warn(ra, q)
@@ -414,7 +414,7 @@ class FigureKind:
 
     # ── costs ────────────────────────────────────────────────────────────────────────────
 
-    def cost_lines(self, q: Query, ra: RowAnswer, change: bool) -> None:
+    def cost_lines(self, q: Query, ra: RowAnswer, change: bool, desk: Desk) -> None:
         f = q.frame
         lang = q.lang
         row, p = ra.row, ra.project
@@ -434,7 +434,9 @@ class FigureKind:
                 ra.facts.append(Fact(**{**_base(c, p, row), "unit": "%"}, fy=c.fy, field=f"{row.key}_share", value=s,
                                      computed=True))
                 lines.append(compose.share_line(row.name, s, c.fy, compose.row_label(share_base(row.key), lang), lang))
-        if change:
+        forecast = self.forecast_lines(q, ra, desk) if f.has("forecast") else []
+        lines += forecast
+        if change and not forecast:
             lines += self.change_lines(q, ra, [(c.fy, c.value, c) for c in ra.cells])
         if f.has("sum") and len(ra.cells) > 1:
             lines.append(self.sum_line(q, ra, [c.value for c in ra.cells]))
@@ -451,6 +453,48 @@ class FigureKind:
         if f.rank and len(ra.cells) > 1:
             lines += _best_year(ra, q)
         ra.lines += lines
+
+    def forecast_lines(self, q: Query, ra: RowAnswer, desk: Desk) -> list[str]:
+        """「R6のシートで見込んでいたR7の額と決算の差」: for each settled year, what the sheet written the
+        year before (or the sheet the question names) printed for it, and the difference."""
+        lines = []
+        row, p = ra.row, ra.project
+        for c in [c for c in ra.cells if not c.planned and c.value is not None]:
+            earlier = sorted((r for r in p.refs if r.target_fy is not None and r.target_fy < c.fy),
+                             key=lambda r: (r.target_fy in q.frame.sheet_years, r.target_fy or 0), reverse=True)
+            for ref in earlier:
+                s = desk.sheet(ref.sheet_id)
+                cost = s.cost(c.fy) if s is not None else None
+                value = cost.row(row.key).value if cost is not None and row.printed and cost.row(row.key) else \
+                    getattr(cost, row.key, None) if cost is not None and not row.printed else None
+                if value is None:
+                    continue
+                gap = diff(c.value, value)
+                base = _base(c, p, row)
+                ra.facts.append(Fact(**{**base, "sheet_id": s.sheet_id}, fy=c.fy, field=f"{row.key}_forecast", value=value))  # type: ignore[union-attr]
+                ra.facts.append(Fact(sheet_id=s.sheet_id, project=p.name, field="target_fy", fy=ref.target_fy,  # type: ignore[union-attr]
+                                     value=ref.target_fy))
+                ra.facts.append(Fact(**base, fy=c.fy, field=f"{row.key}_forecast_gap", value=gap, computed=True))
+                g = growth(c.value, value)
+                if g is not None:
+                    ra.facts.append(Fact(**{**base, "unit": "%"}, fy=c.fy, field=f"{row.key}_forecast_growth", value=g,
+                                         computed=True))
+                if q.lang == "ja":
+                    lines.append(
+                        f"{compose.year_ja(c.fy)}の{row.name}は、{ref.target_fy}年度実施分のシートの見込みでは"
+                        f"{compose.num(value, row.unit)}、{c.sheet.target_fy}年度実施分のシート（決算）では"
+                        f"{compose.num(c.value, row.unit)}で、見込みとの差は{compose.signed(gap, row.unit)}"
+                        + (f"（{compose.signed(g, '%')}）" if g is not None else "") + "です。")
+                else:
+                    lines.append(f"FY{c.fy} {row.name}: the FY{ref.target_fy} sheet expected {compose.num(value)} "
+                                 f"{row.unit}; the FY{c.sheet.target_fy} sheet settled at {compose.num(c.value)} "
+                                 f"{row.unit} ({compose.signed(gap)} {row.unit}).")
+                break
+        if not lines and ra.cells:
+            lines.append(f"{row.name}の見込みと決算を比べられる年度（前のシートに見込み、後のシートに決算がある年度）は、登録されているシートにありません。"
+                         if q.lang == "ja" else f"No year of {row.name} has both an earlier sheet's forecast and a "
+                         "later sheet's settled figure in the store.")
+        return lines
 
     def sum_line(self, q: Query, ra: RowAnswer, values: list[Number | None], of: str = "") -> str:
         first, last = ra.cells[0], ra.cells[-1]
