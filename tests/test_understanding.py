@@ -601,3 +601,17 @@ def test_a_forecast_against_the_settled_figure(two_years: tuple[Assistant, dict,
     p_forecast, p_settled = cost(earlier, 2024, "project_cost"), cost(later, 2024, "project_cost")
     a = ask(a_, "それ、事業費だけで見ると？", [Turn(first.question, first)])
     assert n(p_forecast) in a.answer and n(p_settled) in a.answer, a.answer
+
+
+def test_a_cost_divided_by_a_count_of_the_project(seed_only: Assistant, truth: dict) -> None:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    people = next(v["actual"] for i in truth["indicators"] if i["kind"] == "target" for v in i["values"] if v["fy"] == 2024)
+    total = cost(truth, 2024, "total_cost")
+    yen = int((Decimal(total) * 1000 / Decimal(people)).quantize(Decimal("1"), ROUND_HALF_UP))
+    for q in ("令和６年度の総事業費を対象の市民の数で割ると1人当たり何円になりますか",
+              "R6の総事業費、市民1人あたりにするといくら？"):
+        a = ask(seed_only, q)
+        assert n(yen) in a.answer and n(people) in a.answer, (q, a.answer)
+    a = ask(seed_only, "R6の単位コストは？")  # the sheet's own unit cost stays the sheet's
+    assert n(cost(truth, 2024, "unit_cost_total")) in a.answer, a.answer

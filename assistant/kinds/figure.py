@@ -59,9 +59,13 @@ class FigureKind:
     def fit(self, q: Query) -> float:
         from assistant.kinds.scorecard import asks_scorecard
 
+        from assistant.kinds.ratio import asks_cost_per
+
         f = q.frame
         if asks_scorecard(q):
             return 0.2  # which of the project's indicators met their plans: one line each, not a row
+        if q.projects and asks_cost_per(q):
+            return 0.0  # a cost divided by a count (ratio): not the sheet's own 単位コスト
         if "scores" in f.evals and not (f.rows or f.money):
             return 0.3  # 「成果指標は何点？」 asks the evaluation's score for that item, not the row
         if f.rows or f.money or f.revenue or f.kind or f.has("plan", "actual", "rate", "verdict", "change", "share",

@@ -36,6 +36,10 @@ class Per:
 _DIVIDE = re.compile(r"([一-龥ァ-ヶー]{1,10}?)で割(る|ると|った)")
 
 
+def _yen(value: float) -> int:
+    return int(Decimal(str(value)).quantize(Decimal("1"), ROUND_HALF_UP))
+
+
 def asks_per(q: Query) -> Per | None:
     f = q.frame
     if any(r.startswith("unit_cost") for r in f.rows) or f.money:
@@ -54,6 +58,29 @@ def asks_per(q: Query) -> Per | None:
     return None
 
 
+# money per one of something: 「1人当たり何円」「市民の数で割ると」 "per resident"
+_MONEY_PER = re.compile(r"(?:1|一)\s*(人|名|世帯|件|回|施設|校|か所|箇所)\s*(?:あたり|当たり|につき)|"
+                        r"([一-龥ァ-ヶー]{1,10}?)(?:の数)?で割|\bper (person|resident|citizen|participant|user|household)\b")
+_SPENT = ("total_cost", "project_cost", "personnel_cost", "general_revenue", "national_prefectural")
+
+
+def asks_cost_per(q: Query) -> tuple[str, Per] | None:
+    """A cost row named and divided by a count of the project (「総事業費を対象の市民の数で割ると1人当たり何円」):
+    the cost row and what one unit is. Not when the sheet's own 単位コスト is named as such."""
+    f = q.frame
+    spent = [r for r in f.rows if r in _SPENT]
+    if not spent or "単位コスト" in f.norm or "unit cost" in f.norm:
+        return None
+    m = _MONEY_PER.search(f.norm)
+    if m is None:
+        return None
+    word = m.group(1) or m.group(2) or _EN_UNITS.get(m.group(3) or "", "人")
+    counter = next((c for c in ("施設", "か所", "箇所", "件", "回", "校", "世帯", "人", "名") if c in word), None)
+    if m.group(3):
+        counter = "人"
+    return spent[0], Per(word, counter)
+
+
 def _counter(norm: str) -> str | None:
     c = asked_counter(norm)
     if c is None and re.search(r"how many (children|students|pupils|users|visitors|members|staff)", norm):
@@ -65,10 +92,14 @@ class RatioKind:
     name = "ratio"
 
     def fit(self, q: Query) -> float:
+        if q.projects and asks_cost_per(q):
+            return 0.9
         divided = bool(_DIVIDE.search(q.frame.norm))
         return 0.88 if q.projects and asks_per(q) and (_counter(q.frame.norm) or divided) else 0.0
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
+        if (money := asks_cost_per(q)) is not None:
+            return self.cost_per(q, desk, *money)
         per = asks_per(q)
         counter = _counter(q.frame.norm)
         if per is None or (counter is None and not _DIVIDE.search(q.frame.norm)):
@@ -81,6 +112,51 @@ class RatioKind:
             return None
         part.text = "\n".join(lines)
         part.sheet_ids = list(dict.fromkeys(x.sheet_id for x in part.facts))
+        return part
+
+    def cost_per(self, q: Query, desk: Desk, key: str, per: Per) -> Part | None:
+        """A cost row (千円) ÷ a count of the project, in yen per one, rounded half up to the yen."""
+        from assistant.kinds.rows import cost_row
+
+        part = Part(text="", intent="figure")
+        lines: list[str] = []
+        figure = FigureKind()
+        money = cost_row(key)
+        for p in q.projects[:3]:
+            latest = desk.sheet(p.latest.sheet_id)
+            if latest is None:
+                continue
+            den = _denominator(q, [indicator_row(i) for i in latest.indicators if i.name], per)
+            if den is None:
+                lines.append(f"{p.name}のシートには、{money.name}を割る「{per.word}」の数の行がありません。" if q.lang == "ja"
+                             else f"The sheet of {p.name} has no count of {per.word} to divide {money.name} by.")
+                continue
+            for fy in read_years(q, p).years:
+                a, b = figure.cell(desk, p, money, fy), figure.cell(desk, p, den, fy)
+                count = b.actual if b is not None else None
+                if a is None or a.value is None or not count:
+                    continue
+                yen = _yen(a.value * 1000 / count)
+                base = dict(project=p.name, fy=fy)
+                part.facts += [Fact(sheet_id=a.sheet.sheet_id, indicator=money.name, row=money.name, field=key,
+                                    value=a.value, unit="千円", **base),
+                               Fact(sheet_id=b.sheet.sheet_id, indicator=den.name, row=den.key, field="actual",  # type: ignore[union-attr]
+                                    value=count, unit=den.unit, **base),
+                               Fact(sheet_id=a.sheet.sheet_id, indicator=f"{money.name} ÷ {den.name}", row="比率",
+                                    field="ratio", value=yen, unit="円", computed=True, **base)]
+                unit = den.unit or ""
+                if q.lang == "ja":
+                    lines.append(f"{p.name}の{compose.year_ja(fy)}は、{money.name}{compose.num(a.value, '千円')}÷"
+                                 f"{den.name}{compose.num(count, unit)}で、1{unit[-1:] or '件'}あたり約{compose.num(yen, '円')}です"
+                                 "（円未満四捨五入）。")
+                else:
+                    lines.append(f"{p.name}, FY{fy}: {money.name} {compose.num(a.value)} 千円 ÷ {den.name} "
+                                 f"{compose.num(count)} {unit} = about {compose.num(yen)} yen per {per.word}.")
+        if not part.facts and not lines:
+            return None
+        part.text = "\n".join(lines)
+        part.answerable = bool(part.facts)
+        part.sheet_ids = list(dict.fromkeys(x.sheet_id for x in part.facts)) or [p.latest.sheet_id for p in q.projects[:3]]
         return part
 
     def project_lines(self, q: Query, desk: Desk, p: Project, per: Per, counter: str, part: Part) -> list[str]:
@@ -125,6 +201,25 @@ class RatioKind:
                 out.append(f"{p.name}, FY{fy}: {num.name} {compose.num(a.actual)} {num.unit} ÷ {den.name} "
                            f"{compose.num(b.actual)} {den.unit} = about {compose.num(value)} {num.unit} per {den.unit}.")
         return out
+
+
+def _denominator(q: Query, rows: list[Row], per: Per) -> Row | None:
+    """The count a cost is divided by: the row the question names among those counting in the unit
+    asked, else the 対象指標 when the question says 対象 or asks per person."""
+    fitting = [r for r in rows if per.counter is None or unit_fits(per.counter, r.unit)
+               or per.counter in ("人", "名") and any(u in (r.unit or "") for u in _PEOPLE)]
+    named = [r for r in fitting if r.name and r.name.lower() in q.frame.norm] or \
+        [r for r in fitting if len(per.word) >= 2 and per.word in (r.name or "")]
+    if named:
+        return max(named, key=lambda r: len(r.name or ""))
+    asked = bigrams(q.frame.norm)
+    scored = sorted(fitting, key=lambda r: -len(bigrams(r.name or "") & asked))
+    if scored and len(bigrams(scored[0].name or "") & asked) >= 2:
+        return scored[0]
+    target = [r for r in fitting if r.key.startswith("対象")]
+    if target and ("対象" in q.frame.norm or per.counter in ("人", "名", "世帯")):
+        return target[0]
+    return None
 
 
 def _best_pair(nums: list[Row], dens: list[Row], q: Query) -> tuple[Row, Row] | None:
