@@ -615,3 +615,27 @@ def test_a_cost_divided_by_a_count_of_the_project(seed_only: Assistant, truth: d
         assert n(yen) in a.answer and n(people) in a.answer, (q, a.answer)
     a = ask(seed_only, "R6の単位コストは？")  # the sheet's own unit cost stays the sheet's
     assert n(cost(truth, 2024, "unit_cost_total")) in a.answer, a.answer
+
+
+def test_evaluations_filtered_by_their_scores(tmp_path_factory: pytest.TempPathFactory, truth: dict) -> None:
+    """Scores set by hand on copies of the seed (three projects): the gold is the scores written here."""
+    folder = tmp_path_factory.mktemp("scores")
+    scores = {"A推進事業": ([3, 3, 3, 3, 2], [3, 3, 3, 3, 3]), "B推進事業": ([4, 4, 4, 4, 4], [3, 3, 3, 2, 2]),
+              "C推進事業": ([2, 2, 2, 2, 1], [2, 2, 2, 2, 2])}
+    files = []
+    for name, (first, second) in scores.items():
+        sheet = json.loads(json.dumps(truth))
+        sheet["sheet_id"] = f"scores_{name}"
+        sheet["project"] = {**sheet["project"], "name": name}
+        sheet["evaluations"] = [{"stage": "primary", "result": "継続", "scores": first},
+                                {"stage": "secondary", "result": "継続", "scores": second}]
+        (folder / f"{name}.json").write_text(json.dumps(sheet, ensure_ascii=False), encoding="utf-8")
+        files.append(folder / f"{name}.json")
+    a_ = _store(folder / "store", files)
+    low = sorted(k for k, (_, s) in scores.items() if s[4] <= 2)
+    for q in ("二次評価の成果指標の評点が2点以下の事業は？", "2次評価で成果指標が2点以下だった事業ある？"):
+        a = ask(a_, q)
+        assert all(k in a.answer for k in low) and not any(k in a.answer for k in set(scores) - set(low)), (q, a.answer)
+    apart = sorted(k for k, (x, y) in scores.items() if abs(sum(x) - sum(y)) >= 3)
+    a = ask(a_, "一次評価と二次評価で評点の合計が3点以上違う事業は？")
+    assert apart and all(k in a.answer for k in apart) and not any(k in a.answer for k in set(scores) - set(apart)), a.answer

@@ -9,7 +9,6 @@ sheet's evaluated year when no year is given."""
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 
 from assistant import compose
@@ -248,6 +247,7 @@ class RankKind:
         return Part(text=text, facts=facts, sheet_ids=[r.sheet_id for _, r, _ in shown], intent="ranking")
 
 
+_POINTS = re.compile(r"\d+(\.\d+)?\s*点|\d+\s*points?\b")
 _ALL = re.compile(r"すべて|全て|全部|いずれも|どれも|all (of )?(its|their|the)|every (one|indicator)|all indicators")
 _EVER = re.compile(r"ことのある|ことがある|ことある|ことが?あった|過去に|一度でも|これまでに|履歴|ever (been )?|at any time|in any year")
 
@@ -279,6 +279,8 @@ class FilterKind:
     def answer(self, q: Query, desk: Desk) -> Part | None:
         f = q.frame
         ids, scope = scope_ids(q, desk)
+        if f.threshold is not None and f.threshold.op != "zero" and _POINTS.search(f.norm) and not f.rows:
+            return self.score_threshold(q, desk, ids, scope)  # 「評点が2点以下」「評点の合計が3点以上違う」
         if f.has("differ") and (f.stages or f.evals) and len(f.stages) != 1:
             return self.differ(q, desk, ids)
         if f.results:
@@ -608,6 +610,79 @@ class FilterKind:
             text = (f"{when}{scope + 'の事業で' if scope else ''}{label}{'が' + amount if amount else ''}{cond}事業は"
                     f"{len(got)}件です。\n{lines}" if got else f"{when}{label}{'が' + amount if amount else ''}{cond}事業はありません。")
         return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in got], intent="filter")
+
+    def score_threshold(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part | None:
+        """「二次評価の成果指標の評点が2点以下の事業」「一次と二次で評点の合計が3点以上違うシート」: the
+        evaluations whose score (one item, or the sum of the five) meets the condition."""
+        from assistant.kinds.evaluation import SCORE_ITEMS
+
+        f = q.frame
+        t = f.threshold
+        assert t is not None and t.value is not None
+        v = float(t.value)
+        test = {"gt": lambda x: x > v, "ge": lambda x: x >= v, "lt": lambda x: x < v, "le": lambda x: x <= v}[t.op]
+        cols = ("score_scale", "score_fairness", "score_efficiency", "score_activity", "score_outcome")
+        items = [i for i, item in enumerate(SCORE_ITEMS) if item in f.norm or (i == 0 and "規模" in f.norm)]
+        gap = len(f.stages) == 2 and bool(re.search(r"違|差|ずれ|開き|differ|gap", f.norm))
+        stages = ("primary", "secondary") if gap else (f.stages[0],) if len(f.stages) == 1 else ("secondary",)
+        rows = desk.store.query("SELECT sheet_id, stage, " + ", ".join(cols) + " FROM evaluations WHERE stage IN ("
+                                + ",".join("?" * len(stages)) + ")", stages)
+        keep = None if ids is None else set(ids)
+        per_sheet: dict[str, dict[str, int]] = {}
+        for r in rows:
+            ref = desk.catalog.sheet(r["sheet_id"])
+            if ref is None or (keep is not None and ref.sheet_id not in keep) or (f.years and ref.target_fy not in f.years):
+                continue
+            scores = [r[c] for c in cols]
+            picked = [scores[i] for i in items] if items and not gap else scores
+            if any(x is None for x in picked):
+                continue
+            per_sheet.setdefault(ref.sheet_id, {})[r["stage"]] = sum(picked)  # type: ignore[arg-type]
+        got: list[tuple[SheetRef, int, dict[str, int]]] = []
+        for sid, by_stage in per_sheet.items():
+            ref = desk.catalog.sheet(sid)
+            if ref is None or any(st not in by_stage for st in stages):
+                continue
+            value = abs(by_stage["primary"] - by_stage["secondary"]) if gap else by_stage[stages[0]]
+            if test(value):
+                got.append((ref, value, by_stage))
+        if not f.years and not gap:  # each project's latest evaluation
+            latest: dict[tuple, tuple[SheetRef, int, dict[str, int]]] = {}
+            for g in got:
+                k = project_key(g[0])
+                if k not in latest or (g[0].target_fy or 0) > (latest[k][0].target_fy or 0):
+                    latest[k] = g
+            got = list(latest.values())
+        got.sort(key=lambda g: (-(g[0].target_fy or 0), g[0].project or ""))
+        stage_ja = {"primary": "一次評価", "secondary": "二次評価"}
+        what = ("一次評価と二次評価の評点の合計の差" if gap else
+                f"{stage_ja[stages[0]]}の" + ("・".join(SCORE_ITEMS[i] for i in items) + "の評点" if items else "評点の合計"))
+        facts = []
+        for ref, value, by_stage in got:
+            for st, total_ in by_stage.items():
+                facts.append(Fact(sheet_id=ref.sheet_id, project=ref.project, row=f"{stage_ja[st]} {what if not gap else '評点の合計'}",
+                                  fy=ref.target_fy, field="score_total" if not items or gap else "score", value=total_,
+                                  unit="点", computed=not items or gap))
+            if gap:
+                facts.append(Fact(sheet_id=ref.sheet_id, project=ref.project, row=what, fy=ref.target_fy,
+                                  field="score_gap", value=value, unit="点", computed=True))
+        facts.append(_count(len(got)))
+        facts.append(Fact(sheet_id="*", field="threshold", value=int(v) if v == int(v) else v, unit="点", computed=True,
+                          row="条件"))
+        cond = {"gt": "を超える", "ge": "以上の", "lt": "未満の", "le": "以下の"}[t.op]
+        amount = compose.num(int(v) if v == int(v) else v, "点")
+        if q.lang == "en":
+            text = (f"{len(got)} evaluation(s): " + "; ".join(f"{r.project} (FY{r.target_fy}, {x} points)" for r, x, _ in got[:NAMES_CAP])
+                    + ".") if got else "No evaluation matches."
+        else:
+            def line(r: SheetRef, x: int, by: dict[str, int]) -> str:
+                detail = f"一次{by['primary']}点・二次{by['secondary']}点、差{x}点" if gap else f"{x}点"
+                return f"・{r.project}（{r.target_fy}年度実施分）：{detail}"
+
+            text = (f"{what}が{amount}{cond}{'シート' if gap or f.years else '事業'}は{len(got)}件です"
+                    f"{'（' + scope + '）' if scope else ''}。\n" + "\n".join(line(*g) for g in got[:NAMES_CAP])) \
+                if got else f"{what}が{amount}{cond}ものはありません。"
+        return Part(text=text, facts=facts, sheet_ids=[r.sheet_id for r, _, _ in got], intent="filter")
 
     def row_vs_row(self, q: Query, desk: Desk, ids: list[str] | None, a: str, b: str, op: str, fy: int | None,
                    scope: str) -> Part:
