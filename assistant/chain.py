@@ -340,11 +340,13 @@ class Assistant:
         if q.frame.has("why") and any(p.intent == "why" and not p.answerable for p in w.parts):
             answerable = False  # the figures are there, the reason asked for is not
         text = "\n".join(p.text for p in w.parts if p.text)
+        if not answerable and (note := self._whose_rows(q)):
+            text += "\n" + note
         facts = [x for p in w.parts for x in p.facts]
         cites = [c for p in w.parts for c in p.citations]
         sheet_ids = list(dict.fromkeys(i for p in w.parts for i in p.sheet_ids))
         choices = []
-        answered = list(dict.fromkeys(x.project for x in facts + cites if x.sheet_id != "*" and x.project))  # type: ignore[attr-defined]
+        answered = list(dict.fromkeys(x.project for x in facts + cites if x.sheet_id != "*" and x.project))
         if q.candidates and not q.projects:
             listed = q.how == "all" and q.frame.has("list", "every", "compare")  # 「3事業の評価結果を一覧に」
             if not listed:  # buttons narrow an answer that had to guess, not a list asked for
@@ -487,6 +489,20 @@ class Assistant:
             lead = f"The {'sheets of ' + p.name if p else 'sheets'} say nothing about {', '.join(q.unexplained[:3])}."
         return self._decline(w, lead)
 
+    def _whose_rows(self, q: Query | None) -> str:
+        """「『オンライン申請件数』はデジタルファースト推進事業のシートの指標です」: where a row asked of
+        another project is (:attr:`Query.rows_elsewhere`)."""
+        if q is None or not q.rows_elsewhere:
+            return ""
+        cat = self.catalog
+        homes = list(dict.fromkeys(ref.project for name in q.rows_elsewhere for i in cat.indicators_named(name)
+                                   if (ref := cat.sheet(i.sheet_id)) is not None and ref.project))
+        if not homes:
+            return ""
+        if q.lang == "ja":
+            return "、".join(f"「{n}」" for n in q.rows_elsewhere) + f"は{'、'.join(homes)}のシートの指標です。"
+        return ", ".join(q.rows_elsewhere) + f" is an indicator of {', '.join(homes)}."
+
     def _decline(self, w: Work, lead: str) -> Answer:
         q = w.query
         lang = q.lang if q else "ja"
@@ -495,6 +511,8 @@ class Assistant:
             text = lead + (f"シートにあるのは{holds}です。" if lang == "ja" else f" What they do hold: {holds}.")
         else:
             text = compose.decline(lang, holds)
+        if note := self._whose_rows(q):
+            text += ("" if text.endswith("\n") else "\n") + note
         return Answer(question=w.text, answer=text, answerable=False,
                       intent=w.parts[0].intent if w.parts else None,
                       sheet_ids=[i for p in (q.projects if q else []) for i in p.sheet_ids[-1:]],

@@ -25,11 +25,11 @@ from assistant.link import (
     read_question,
     unexplained,
 )
-from assistant.resolve import Catalog, IndicatorRef, SheetRef, project_core, project_key, squash
+from assistant.resolve import Catalog, IndicatorRef, SheetRef, bigrams, project_core, project_key, squash
 from assistant.understand import Frame, drop_hits
 from ingest.normalize import nfkc
 
-How = Literal["named", "org", "scope", "focus", "only", "indicator", "none"]
+How = Literal["named", "org", "scope", "focus", "only", "indicator", "all", "none"]
 
 PROJECT_THRESHOLD = 0.6  # a name covered this well (weighted words, bigrams) is named
 PROJECT_BAND = 0.08  # names within this of the best are equally named
@@ -96,6 +96,7 @@ class Query:
     unexplained: list[str] = field(default_factory=list)
     head: Unit | None = None  # the noun a Japanese question asks about, when no lexicon word is it
     head_rows: list[IndicatorRef] = field(default_factory=list)  # the project's rows the head names
+    rows_elsewhere: list[str] = field(default_factory=list)  # rows named in full that only other projects have
     scope_rows: list[Match] = field(default_factory=list)  # indicator names of the projects in question
     strong_unexplained: bool = False
     dense: object | None = None  # the meaning match that named the project, when words did not  # a name the store does not know (仙台市, Sendai): never answered around
@@ -152,7 +153,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         for span in m.explains:
             q.explained.add(span)
             q.project_spans.append(span)
-    for core, span in _org_cores(frame.norm, cat):  # 「水道の研修」: 水道 of 水道局 names whose project it is
+    for _core, span in _org_cores(frame.norm, cat):  # 「水道の研修」: 水道 of 水道局 names whose project it is
         q.explained.add(span)
     orgs = cat.organisations(frame.norm)
     if orgs:
@@ -187,9 +188,13 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         homes = {project_key(ref) for m in strong_inds for ref in (cat.sheet(i.sheet_id) for i in
                                                                      cat.indicators_named(m.name)) if ref}
         best_ind = max(m.score for m in strong_inds)
+        said = any(re.match(r"\s*(の|に関する|関係の|関連の)?\s*事業", frame.norm[e:]) for _, e in q.project_spans)
         if homes and not any(p.key in homes for p in projects) and best_ind >= max(0.75, max(
                 p.score for p in projects) + 0.05):
-            projects = []
+            if said:  # 「通学路の事業で、『学校が楽しい』の割合は？」: that project, whose sheet has no such row
+                q.rows_elsewhere = sorted({name for m in strong_inds for name in [m.name]})
+            else:
+                projects = []
     if projects and q.org_ids is not None:  # 「市民部のデジタルファースト推進事業」: the 課 picks among namesakes
         kept = []
         for p in projects:
@@ -380,6 +385,7 @@ def _year_spans(norm: str) -> list[tuple[int, int]]:
 
 
 _PROJECT_WORD = re.compile(r"([^\s、。「」（）()のはがをにでと]{2,30}事業)(?![費所者])")
+_OWNED_PROJECT = re.compile(r"([一-龥ァ-ヶー]{2,10})の([一-龥ァ-ヶー]{2,10}事業)(?![費所者])")
 _GENERIC = ("関連事業", "の事業", "全事業", "各事業", "対象事業", "継続事業", "新規事業", "実施事業", "この事業", "本事業",
             "当該事業", "補助事業", "単独事業", "主要事業")
 
@@ -400,6 +406,19 @@ def _unknown_project(text: str, cat: Catalog) -> str | None:
         if len(squash(core)) >= 2 and not cat.resembles_project(core, 0.6):
             return name
         if _foreign_part(name, cat):
+            return name
+    for m in _OWNED_PROJECT.finditer(nfkc(text)):  # 「清掃工場の運営事業」: whose project, by a word no name has
+        owner, name = m.group(1), m.group(0)
+        if m.group(2) in ("対象事業", "関連事業", "主要事業", "実施事業", "継続事業", "新規事業") \
+                or re.search(r"[\u3040-\u309f]", owner) or lex.find(lex_normalize(owner)):
+            continue
+        names = squash(" ".join([*cat.project_names, *cat.org_names()]))
+        grams = bigrams(owner)
+        if grams and len(grams & bigrams(names)) * 2 >= len(grams):
+            continue  # 「免許返納の支援事業」: most of its words are in a name the store holds
+        if squash(owner) not in names and not cat.resembles_project(project_core(name), 0.6) \
+                and not any(squash(core) in squash(owner) or squash(owner) in squash(core)
+                            for core, _ in _org_cores(lex_normalize(owner), cat)):
             return name
     return None
 

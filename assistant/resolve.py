@@ -275,7 +275,7 @@ class Catalog:
             for name in dict.fromkeys(n for n in names if n):
                 # every run of up to four words of a name (延べ+利用+者 → 延べ利用者), read as Sudachi reads it
                 toks = tokens(name)
-                for i, t in enumerate(toks):
+                for i, _t in enumerate(toks):
                     surface, kana = "", ""
                     for u in toks[i:i + 4]:
                         if not u.content or not u.reading:
@@ -302,6 +302,11 @@ class Catalog:
 
             self._indicator_matcher = NameMatcher(self._indicator_names.names, own_words=False)
         return self._indicator_matcher
+
+    @property
+    def project_names(self) -> list[str]:
+        """Every project name the store holds."""
+        return list(self._project_names.names)
 
     def org_names(self) -> list[str]:
         """Every 部 and 課 the store's sheets name."""

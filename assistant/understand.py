@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, cast
 
 from assistant.lexicon import Hit, lexicon, normalize
 from ingest.normalize import find_fiscal_years
@@ -144,6 +144,20 @@ _DEICTIC = re.compile(r"この事業|本事業|当該事業|この取組|この�
 _EN_PRONOUN = re.compile(r"\b(it|its|that|this|they|them|those)\b")
 
 
+_KANJI = re.compile(r"[一-龥]")
+
+
+def _inside_compound(hits: list[Hit], norm: str) -> list[Hit]:
+    """「鑑定評価手数料」: an evaluation word between kanji, the ones before it no phrase of their own,
+    is part of another noun (a fee), not the evaluation asked about; 「一次評価コメント」 keeps it."""
+    def covered(i: int) -> bool:
+        return any(h.start <= i < h.end for h in hits)
+
+    return [h for h in hits if not (h.group == "eval" and 0 < h.start and h.end < len(norm)
+                                    and _KANJI.match(norm[h.start - 1]) and _KANJI.match(norm[h.end])
+                                    and not covered(h.start - 1))]
+
+
 def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     """The frame of a question; ``respell`` spells hiragana as the store's names print it."""
     lex = lexicon()
@@ -152,7 +166,7 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         norm = respell(norm)
     lang = detect_lang(norm)
     f = Frame(text=text, norm=norm, lang=lang)
-    f.hits = _negated(lex.find(norm), norm)
+    f.hits = _inside_compound(_negated(lex.find(norm), norm), norm)
 
     _read_years(f)
     _apply(f)
@@ -303,6 +317,7 @@ def _read_years(f: Frame) -> None:
     era_range = False
     # the era letters of R6 / H27 are upper case to the year reader; offsets are the same
     mentions = [(m.fy, m.start, m.end) for m in find_fiscal_years(norm.upper())]
+    m: re.Match[str] | None
     for m in _FY.finditer(norm):
         fy = int(m.group(1)) if m.group(1) else 2000 + int(m.group(2))
         mentions.append((fy, m.start(), m.end()))
@@ -366,6 +381,7 @@ def _read_years(f: Frame) -> None:
 
 
 def _read_kind(f: Frame) -> None:
+    m: re.Match[str] | None
     for m in _KIND.finditer(f.norm):
         word = m.group(1) or m.group(3)
         no = m.group(2) or m.group(4)
@@ -398,7 +414,8 @@ def _read_threshold(f: Frame) -> None:
     amounts = list(_AMOUNT.finditer(window))
     if not amounts:
         if len(f.rows) >= 2 and c.key in ("gt", "ge", "lt", "le"):
-            f.threshold = Threshold(c.key, None, None)  # 「人件費が事業費より多い」: one row against another
+            op = cast(Literal["gt", "ge", "lt", "le"], c.key)
+            f.threshold = Threshold(op, None, None)  # 「人件費が事業費より多い」: one row against another
         return
     m = amounts[-1] if f.lang == "ja" else amounts[0]
     digits, scale, unit = m.group(1).replace(",", ""), m.group(2), m.group(3)

@@ -639,3 +639,21 @@ def test_evaluations_filtered_by_their_scores(tmp_path_factory: pytest.TempPathF
     apart = sorted(k for k, (x, y) in scores.items() if abs(sum(x) - sum(y)) >= 3)
     a = ask(a_, "一次評価と二次評価で評点の合計が3点以上違う事業は？")
     assert apart and all(k in a.answer for k in apart) and not any(k in a.answer for k in set(scores) - set(apart)), a.answer
+
+
+def test_what_another_project_or_no_project_has_is_declined(samples: Assistant) -> None:
+    # a row only another project's sheet has, asked of a project named as such: declined, and whose it is
+    for q in ("集会所の事業で、オンライン申請件数はR6で何件？", "集会所補助の事業のキャッシュレス決済の利用件数は？"):
+        a = ask(samples, q)
+        assert not a.answerable and "デジタルファースト推進事業" in a.answer, (q, a.answer)
+        assert not any(f.project == "デジタルファースト推進事業" and f.field == "actual" for f in a.facts), a.answer
+    # a project spelled as someone's 「…の…事業」 that the store does not hold
+    for q in ("清掃工場の運営事業の総事業費は？", "観光協会の補助事業、R6の事業費は？"):
+        a = ask(samples, q)
+        assert not a.answerable and "登録されていません" in a.answer, (q, a.answer)
+    a = ask(samples, "水道の研修事業の目的は？")  # a 局 of the store and its project: answered
+    assert a.answerable and "技術力向上職員研修事業" in a.answer, a.answer
+    # an evaluation word inside another noun is no evaluation asked
+    for q in ("デジタルファースト推進事業のR6の鑑定評価手数料はいくら？", "デジタルファースト推進事業の人事評価制度の経費は？"):
+        a = ask(samples, q)
+        assert not a.answerable and not any(f.field == "result" for f in a.facts), (q, a.answer)
