@@ -22,7 +22,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Lint and types first (seconds; config in pyproject.toml), then the tests.
 test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 # The embedding model is converted once into the store; the sample sheets are indexed only while

@@ -232,7 +232,7 @@ def lexicon() -> Lexicon:
         shorthand = {**general_ja.get("shorthand", {}), **data["shorthand"]}
         data["shorthand"] = dict(sorted(shorthand.items(), key=lambda kv: -len(normalize(kv[0]))))
         own = data["function_words"]["ja"]
-        seen = set(own)
-        more = [w for w in general_ja.get("function_words", {}).get("ja", []) if not (w in seen or seen.add(w))]
+        mine = set(own)
+        more = [w for w in dict.fromkeys(general_ja.get("function_words", {}).get("ja", [])) if w not in mine]
         data["function_words"]["ja"] = own + more
     return Lexicon(data)

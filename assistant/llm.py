@@ -618,7 +618,7 @@ def missing_from(text: str, extractive: Answer) -> list[str]:
     said = _outside_quotes(extractive.answer)
     have = {abs(n) for mention in _mentions(text) for n in mention.numbers}
     missing = [m.text for m in _mentions(said) if not m.years and any(abs(n) not in have for n in m.numbers)]
-    names = {x.project for x in [*extractive.facts, *extractive.citations] if x.project}
+    names = {x.project for x in extractive.facts if x.project} | {c.project for c in extractive.citations if c.project}
     names |= {f.value for f in extractive.facts if isinstance(f.value, str) and f.value.strip()}
     said_n, text_n = nfkc(said), nfkc(text)
     missing += [n for n in sorted(names) if nfkc(n) in said_n and nfkc(n) not in text_n]

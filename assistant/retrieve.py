@@ -213,8 +213,8 @@ class Snapshot:
     def __post_init__(self) -> None:
         self.position = {cid: i for i, cid in enumerate(self.ids)}
         self.sheets = _Codes([str(m.get("sheet_id")) for m in self.metadatas])
-        self.sections = _Codes([m.get("section_key") for m in self.metadatas])  # type: ignore[misc]
-        self.types = _Codes([m.get("chunk_type") for m in self.metadatas])  # type: ignore[misc]
+        self.sections = _Codes([m.get("section_key") for m in self.metadatas])
+        self.types = _Codes([m.get("chunk_type") for m in self.metadatas])
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -718,7 +718,7 @@ class HybridRetriever(BaseRetriever):
         got = col.query(
             query_embeddings=[self.embed_query(query)],  # type: ignore[arg-type]
             n_results=min(n, len(snap)),
-            where=filters.where(),  # type: ignore[arg-type]
+            where=filters.where(),
             include=["distances"],  # texts and metadata come from the snapshot: ~15 ms less
         )
         hits: list[Hit] = []

@@ -327,7 +327,7 @@ def sources_markdown(answer: Answer, sheet: SheetLookup, info: InfoLookup | None
             if c.key and c.key in i.inferred:
                 head += f"（{INFERRED_NOTE}）"
             parts.append(f"{head}\n\n> {md_lines(c.quote)}")
-        for (gsid, row), facts in groups:
+        for (gsid, _row), facts in groups:
             if gsid != sid:
                 continue
             reading = _row_reading(sheet(sid), facts)

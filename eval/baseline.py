@@ -134,7 +134,7 @@ class Baseline:
         """
         from langchain_chroma import Chroma
 
-        files = [Path(f) for f in files]
+        paths = [Path(f) for f in files]
         home = Path(home)
         if embeddings is None:
             if model_dir is None:
@@ -142,8 +142,8 @@ class Baseline:
             from ingest.embed import load_embeddings
 
             embeddings = load_embeddings(Path(model_dir))
-        texts = {str(f.resolve()): read_text(f) for f in files}
-        stamp = _fingerprint(files, size, overlap, Path(model_dir) if model_dir else Path("-"))
+        texts = {str(f.resolve()): read_text(f) for f in paths}
+        stamp = _fingerprint(paths, size, overlap, Path(model_dir) if model_dir else Path("-"))
         stamp_path = home / STAMP
         t0 = time.perf_counter()
         old = None
@@ -162,7 +162,7 @@ class Baseline:
         stamp_path.unlink(missing_ok=True)
         home.mkdir(parents=True, exist_ok=True)
         chunks = split(texts, size, overlap)
-        say(f"building the baseline's Chroma collection {persist} ({len(files)} files, {len(chunks)} chunks) …")
+        say(f"building the baseline's Chroma collection {persist} ({len(paths)} files, {len(chunks)} chunks) …")
         store = Chroma(collection_name=COLLECTION, embedding_function=embeddings, persist_directory=str(persist))
         ids = [f"{hashlib.sha1(c.source.encode()).hexdigest()[:12]}-{i}" for i, c in enumerate(chunks)]
         store.add_texts([c.text for c in chunks], metadatas=[{"source": c.source, "start": c.start} for c in chunks],

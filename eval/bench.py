@@ -23,7 +23,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-
 EVAL_DIR = Path(__file__).resolve().parent
 ROOT = EVAL_DIR.parent
 SAMPLES_DIR = ROOT / "data" / "samples"

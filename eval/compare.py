@@ -174,7 +174,7 @@ def compare(
         f"asking {len(qs)} questions …")
     p2s = _path_to_sheet(settings)
     ours_view = harness.read_store(settings)
-    base_view = harness.StoreView(texts=texts_by_sheet(base, p2s), summaries=ours_view.summaries,
+    base_view = harness.StoreView(texts=dict(texts_by_sheet(base, p2s)), summaries=ours_view.summaries,
                                   labels=ours_view.labels)
 
     def regrade(answer: Any) -> Any:
@@ -191,7 +191,8 @@ def compare(
         "store": harness._shown(settings.home),
         "sheets": ours["sheets"],
         "files": len(files),
-        "llm": str(settings.llm.gguf_path.name) if llm else None,
+        # the GGUF file, or the served model (an OpenAI-compatible endpoint)
+        "llm": (settings.llm.gguf_path.name if settings.llm.gguf_path else settings.llm.model) if llm else None,
         "max_tokens": max_tokens if llm else None,
         "baseline": {"chunk_size": size, "chunk_overlap": overlap, "k": base.k, "chunks": base.chunks,
                      "store": harness._shown(home), "build_seconds": round(base_load, 2), "built": base.built},

@@ -24,7 +24,7 @@ import random
 import re
 import shutil
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from importlib import resources
@@ -32,17 +32,18 @@ from pathlib import Path
 from typing import Any
 
 from ingest.model import (
+    SECTION_LABELS,
     Cost,
     CostRow,
     Evaluation,
     Indicator,
+    IndicatorKind,
     IndicatorValue,
     Milestone,
     PastResult,
     Project,
     Section,
     Sheet,
-    SECTION_LABELS,
 )
 from ingest.normalize import Number, era_label, format_number
 
@@ -789,13 +790,13 @@ def _cost_paragraphs(rng: random.Random, tl: Timeline, costs: list[Cost], t: int
     if abs(diff) > prev.project_cost * 0.05 and abs(diff) >= 20:
         word = "増加" if diff > 0 else "減少"
         cause = f"{items[0]}の{'増額' if diff > 0 else '減額'}"
-        amounts = _split_amount(rng, abs(diff), rng.choice((1, 2)))
+        amounts = _split_amount(rng, int(abs(diff)), rng.choice((1, 2)))  # whole 千円
         out.append(f"事業費のうち、前年度と比較して{format_number(abs(diff))}千円の{word}は、{cause}などによるものである。"
                    + ("主な内訳は次のとおりである。" if len(amounts) > 1 else ""))
         if len(amounts) > 1:
             out += [f"・{item} {format_number(v)}千円" for item, v in zip(items, amounts)]
     else:
-        amounts = _split_amount(rng, cur.project_cost, rng.choice((2, 3)))
+        amounts = _split_amount(rng, int(cur.project_cost), rng.choice((2, 3)))  # whole 千円
         out.append(f"事業費は前年度とほぼ同水準で推移した。{era_fw(t)}の事業費{format_number(cur.project_cost)}千円の"
                    "主な内訳は次のとおりである。")
         out += [f"・{item} {format_number(v)}千円" for item, v in zip(items, amounts)]
@@ -1018,7 +1019,7 @@ def _blocks(spec: SheetSpec) -> list[list[str]]:
             lines[0] = prefix + lines[0].lstrip("　")
         return [lines]
 
-    def name(kind: str, no: int) -> list[list[str]]:
+    def name(kind: IndicatorKind, no: int) -> list[list[str]]:
         n = names.get((kind, no))
         return [[n]] if n else []
 
@@ -1273,7 +1274,7 @@ def render_h27(rng: random.Random, sheet: Sheet, tl: Timeline, traps: list[str])
 
     def box(ind: Indicator, k: int) -> list[str]:
         v = ind.values[k]
-        return [fmt(v.plan), fmt(v.actual)]  # type: ignore[arg-type]
+        return [fmt(v.plan), fmt(v.actual)]
 
     o1 = outs[0]
     lines: list[str] = []
@@ -1322,13 +1323,13 @@ def render_h27(rng: random.Random, sheet: Sheet, tl: Timeline, traps: list[str])
             lines += [a.name, *([f"活動指標{k}"] if k > 1 else []), f"単位: {a.unit}"]
     if len(acts) == 1:
         a = acts[0]
-        lines += [y25, "区分", "区分", "活動指標2", y26, y27, fmt(a.values[0].actual), "実績値",  # type: ignore[arg-type]
-                  fmt(a.values[1].actual), fmt(a.values[2].actual)]  # type: ignore[arg-type]
+        lines += [y25, "区分", "区分", "活動指標2", y26, y27, fmt(a.values[0].actual), "実績値",
+                  fmt(a.values[1].actual), fmt(a.values[2].actual)]
     else:
         for k, a in enumerate(acts, start=1):
-            lines += [y25, "区分", *(["活動指標1"] if k == 1 else []), y26, fmt(a.values[0].actual), "実績値"]  # type: ignore[arg-type]
-        lines += [y27, *(fmt(a.values[1].actual) for a in acts), y27,  # type: ignore[arg-type]
-                  *(fmt(a.values[2].actual) for a in acts)]  # type: ignore[arg-type]
+            lines += [y25, "区分", *(["活動指標1"] if k == 1 else []), y26, fmt(a.values[0].actual), "実績値"]
+        lines += [y27, *(fmt(a.values[1].actual) for a in acts), y27,
+                  *(fmt(a.values[2].actual) for a in acts)]
     lines += [y25, y26, y27, y25, y26, y27, "実績値", "区分", "活動指標3", "実績値"]
     # costs
     c = {f: [fmt(getattr(x, f)) for x in sheet.costs] for f in ("project_cost", "personnel_cost", "total_cost")}
@@ -1428,9 +1429,9 @@ def build_generic(rng: random.Random, tl: Timeline, sheet_id: str, layout: str) 
     """A full-cost sheet of another city (フルコスト, 予算/決算 columns) in one of the text shapes."""
     periods, heads, target = _generic_periods(rng)
     yen = layout == "spaced"  # the space-tokenised shape prints 円
-    rows: list[tuple[str, str, list[Number | None]]] = []
+    rows: list[tuple[str, str, Sequence[Number | None]]] = []
     direct, staff_cost, bond = [], [], []
-    for fy, basis in periods:
+    for fy, _basis in periods:
         base = tl.spend["actual_pc"][2021 + (fy - periods[0][0])] * rng.uniform(0.95, 1.05)
         direct.append(round(base))
         staff_cost.append(round(tl.spend["actual_pe"][2022] * rng.uniform(0.9, 1.1)))
@@ -1448,7 +1449,7 @@ def build_generic(rng: random.Random, tl: Timeline, sheet_id: str, layout: str) 
     for k, (fy, basis) in enumerate(periods):
         cost_rows = [CostRow(label=label, value=(v[k] * 1000 if yen and v[k] is not None and unit == "千円" else v[k]),
                              unit=("円" if yen and unit == "千円" else unit)) for label, unit, v in rows]
-        costs.append(Cost(fy=fy, basis=basis, rows=cost_rows))  # type: ignore[arg-type]
+        costs.append(Cost(fy=fy, basis=basis, rows=cost_rows))
     city = rng.choice(GENERIC_CITIES)
     purpose = _fill(rng.choice(tl.theme.purpose), s=tl.short, benefit=rng.choice(tl.theme.benefit),
                     start=era_fw(tl.started))
@@ -1469,7 +1470,7 @@ def build_generic(rng: random.Random, tl: Timeline, sheet_id: str, layout: str) 
     return GenericSpec(sheet, text, layout)
 
 
-def render_generic(sheet: Sheet, heads: list[str], rows: list[tuple[str, str, list[Number | None]]],
+def render_generic(sheet: Sheet, heads: list[str], rows: list[tuple[str, str, Sequence[Number | None]]],
                    layout: str, yen: bool, title_fy: int) -> str:
     p = sheet.project
     sec = {s.key: s.text for s in sheet.sections}

@@ -47,7 +47,7 @@ class Cell:
 
 
 def _ratio(a: Indicator, b: Indicator) -> float:
-    return difflib.SequenceMatcher(None, norm(a.name or ""), norm(b.name or "")).ratio()
+    return difflib.SequenceMatcher(None, str(norm(a.name or "")), str(norm(b.name or ""))).ratio()
 
 
 def pair_indicators(expected: list[Indicator],
@@ -94,9 +94,9 @@ def cells(truth: Sheet, parsed: Sheet | None) -> list[Cell]:
             ar = ac.row(r.label) if ac else None
             cell(f"cost.{tag}.row.{r.label}", r.label, r.value, ar.value if ar else None)
     stages = {e.stage: e for e in got.evaluations}
-    for e in truth.evaluations:
-        a = stages.get(e.stage)
-        cell(f"evaluation.{e.stage}.result", ALWAYS_SILENT, e.result, a.result if a else None)
+    for ev in truth.evaluations:
+        ae = stages.get(ev.stage)
+        cell(f"evaluation.{ev.stage}.result", ALWAYS_SILENT, ev.result, ae.result if ae else None)
     return out
 
 

@@ -198,7 +198,7 @@ def ensure_dev_store(
 class StoreView:
     """What grading needs from the store: each sheet's text and who is who."""
 
-    texts: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str | list[str]] = field(default_factory=dict)  # or candidate texts (the baseline's)
     summaries: list[Any] = field(default_factory=list)
     labels: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # section key → labels
 

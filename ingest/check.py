@@ -19,7 +19,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict
 
 from ingest.settings import Settings
 from ingest.store import FigureStore, StoreError
@@ -73,6 +73,20 @@ class StoreHealth:
     @property
     def line_ja(self) -> str:
         return self.message_ja
+
+
+class _Counts(TypedDict):
+    """The counts a vector check gives every :class:`StoreHealth` it returns."""
+
+    sheets: int
+    chunks: int
+    vectors: int
+    missing: dict[str, int]
+    extra: dict[str, int]
+    orphans: dict[str, int]
+    pending: tuple[str, ...]
+    deep: bool
+    vector_folder_missing: bool
 
 
 def _first_line(e: BaseException) -> str:
@@ -138,8 +152,8 @@ def check_store(settings: Settings | None = None, deep: bool = False) -> StoreHe
             elif have > n:
                 extra[sid] = have - n
         orphans = {sid: n for sid, n in per_sheet.items() if sid not in expected and sid not in in_flight}
-    base = dict(sheets=sheets, chunks=chunks, vectors=total, missing=missing, extra=extra, orphans=orphans,
-                pending=pending, deep=per_sheet is not None, vector_folder_missing=folder_missing)
+    base = _Counts(sheets=sheets, chunks=chunks, vectors=total, missing=missing, extra=extra, orphans=orphans,
+                   pending=pending, deep=per_sheet is not None, vector_folder_missing=folder_missing)
     if missing:
         n = sum(missing.values())
         where = f" (the vector folder {settings.chroma_path} is missing)" if folder_missing else ""

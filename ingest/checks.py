@@ -15,7 +15,7 @@ def verify(sheet: Sheet) -> list[str]:
     out: list[str] = []
     for c in sheet.costs:
         pc, pe, total = c.project_cost, c.personnel_cost, c.total_cost
-        if None not in (pc, pe, total) and pc + pe != total:
+        if pc is not None and pe is not None and total is not None and pc + pe != total:
             out.append(
                 f"{c.fy}年度: 事業費 {fmt(pc)} + 人件費 {fmt(pe)} = {fmt(pc + pe)} が"
                 f"総事業費 {fmt(total)} と合いません（千円）"
@@ -28,8 +28,9 @@ def verify(sheet: Sheet) -> list[str]:
                 names = "・".join(COST_FIELDS[f] for f in REVENUE_FIELDS if getattr(c, f) is not None)
                 out.append(f"{c.fy}年度: 歳入（{names}）の計 {fmt(got)} が総事業費 {fmt(total)} と合いません（千円）")
         ut, ug = c.unit_cost_total, c.unit_cost_general
-        if None not in (ut, ug, total, c.general_revenue) and total:
-            expected = ut * c.general_revenue / total
+        general = c.general_revenue
+        if ut is not None and ug is not None and general is not None and total:
+            expected = ut * general / total
             if abs(ug - expected) > 1.5:
                 out.append(
                     f"{c.fy}年度: 単位コスト（一般財源） {fmt(ug)} 円が 単位コスト（総コスト）× 一般財源等 ÷ 総事業費"
@@ -40,6 +41,7 @@ def verify(sheet: Sheet) -> list[str]:
             future = [v.fy for v in ind.values if v.actual is not None and v.fy > sheet.target_fy]
             if future:
                 out.append(f"{ind.label}: 評価対象年度（{sheet.target_fy}年度）より後の {future} 年度に実績値があります")
-    if None not in (sheet.target_fy, sheet.evaluation_fy) and sheet.evaluation_fy != sheet.target_fy + 1:
+    if (sheet.target_fy is not None and sheet.evaluation_fy is not None
+            and sheet.evaluation_fy != sheet.target_fy + 1):
         out.append(f"評価年度 {sheet.evaluation_fy} と対象年度 {sheet.target_fy} が1年ずれていません")
     return out

@@ -193,7 +193,7 @@ def chunk_sheet(
         content_hash = sheet.source.sha256 if sheet.source else sheet.sheet_id
     project = _project_heading(sheet)
     years = sheet_years(sheet)
-    base: dict[str, Scalar] = {
+    base: dict[str, Scalar | None] = {  # None: not stored (dropped below)
         "sheet_id": sheet.sheet_id,
         "template": sheet.template,
         "municipality": sheet.municipality,

@@ -601,7 +601,7 @@ class _Builder:
         else:
             self._finish(key, count, tuple(failed))
             first = next(i for i, x in enumerate(out) if isinstance(x, FileReport))
-            out[first] = replace(out[first], dropped=dropped)  # type: ignore[arg-type]
+            out[first] = replace(out[first], dropped=dropped)
         return out
 
     def _others(self, sheet: Sheet, key: str) -> list[tuple[str, str]]:

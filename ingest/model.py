@@ -19,8 +19,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
-SCHEMA = "sheet/1"
+SCHEMA: Literal["sheet/1"] = "sheet/1"
 
 # Bounds every value of a sheet keeps (issue #14): far beyond any real sheet, and within what
 # SQLite (signed 64-bit integers), Chroma and the answers handle. A sheet outside them is
@@ -318,7 +319,7 @@ _TYPE_TAGS = frozenset({"int", "float", "str", "bool", "none", "list", "dict"})
 def describe(error: ValidationError) -> str:
     """A validation error in one line: where (``costs.0.total_cost``) and what is wrong."""
 
-    def where(e: dict) -> str:
+    def where(e: ErrorDetails) -> str:
         # a union's branch (``int``, ``function-after[…]``) is no place a user can find in the file
         return ".".join(str(x) for x in e["loc"] if not (isinstance(x, str) and (x in _TYPE_TAGS or "[" in x)))
 

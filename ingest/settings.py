@@ -9,6 +9,7 @@ docs use. Nothing else in the code base reads the environment: pass a ``Settings
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -116,7 +117,7 @@ class Settings(BaseSettings):
             return f"{scheme}://{self.chroma.host}:{self.chroma.port}"
         return str(self.chroma_path)
 
-    def with_home(self, home: Path | str | None) -> Settings:
+    def with_home(self, home: Path | str | None) -> Self:
         """A copy with another store folder (the CLI's --store)."""
         if home is None:
             return self

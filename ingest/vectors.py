@@ -65,9 +65,9 @@ class E5Embedding(EmbeddingFunction[Documents]):
     def embeddings(self) -> Embeddings:
         """The LangChain embeddings; loads the model on first use (a no-op rebuild never does)."""
         if self._embeddings is None:
-            from ingest.embed import load_embeddings
-
             from transformers.utils import logging as hf_logging
+
+            from ingest.embed import load_embeddings
 
             hf_logging.disable_progress_bar()  # "Loading weights" bars would cut through our report
             started = time.perf_counter()
@@ -242,9 +242,8 @@ class VectorStore:
         wanted = sorted(set(vector_shas))
         step = max(1, min(self.batch_size, 500))  # a bounded $in list per query
         for start in range(0, len(wanted), step):
-            got = self.collection.get(
-                where={"vector_sha": {"$in": wanted[start : start + step]}}, include=["metadatas", "embeddings"]
-            )
+            where: dict[str, Any] = {"vector_sha": {"$in": wanted[start : start + step]}}
+            got = self.collection.get(where=where, include=["metadatas", "embeddings"])
             embeddings = got["embeddings"]
             if embeddings is None:
                 continue
@@ -269,7 +268,7 @@ class VectorStore:
             self.collection.upsert(
                 ids=[c.id for c in batch],
                 documents=[c.text for c in batch],
-                metadatas=[dict(c.metadata) for c in batch],  # type: ignore[misc]
+                metadatas=[dict(c.metadata) for c in batch],
                 embeddings=matrix[start : start + self.batch_size],
             )
         for start in range(0, len(plan.stale), self.batch_size):
@@ -313,14 +312,14 @@ class VectorStore:
     ) -> list[tuple[str, str, dict[str, Any], float]]:
         """Nearest chunks to a question: (id, document, metadata, cosine distance), best first."""
         got = self.collection.query(
-            query_embeddings=self.embedding.embed_query([text]),  # type: ignore[arg-type]
+            query_embeddings=self.embedding.embed_query([text]),
             n_results=k,
-            where=where,  # type: ignore[arg-type]
+            where=where,
             include=["documents", "metadatas", "distances"],
         )
+        docs, metas, dists = got["documents"], got["metadatas"], got["distances"]
+        assert docs is not None and metas is not None and dists is not None  # include= asks for them
         return [
             (i, d, dict(m or {}), float(s))
-            for i, d, m, s in zip(
-                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
-            )
+            for i, d, m, s in zip(got["ids"][0], docs[0], metas[0], dists[0], strict=True)
         ]

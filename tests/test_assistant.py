@@ -13,15 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from index_support import SAMPLES, model_cache, real_embeddings, subprocess_env
 
 from assistant.chain import Assistant, Turn
 from assistant.llm import guard
+from assistant.measures import lower_is_better
 from assistant.settings import AssistantSettings
 from ingest.index import build
 from ingest.model import Sheet
-from assistant.measures import lower_is_better
 from ingest.vectors import E5Embedding
-from index_support import SAMPLES, model_cache, real_embeddings, subprocess_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_ID_PROJECT = "デジタルファースト推進事業"
@@ -216,7 +216,7 @@ def test_an_evaluation_follow_up_keeps_the_year_discussed(assistant: Assistant, 
 
 def test_a_year_named_by_its_result(assistant: Assistant, world) -> None:
     _, truths = world
-    for name, sheets in _by_project(truths).items():
+    for name, sheets in _by_project(truths).items():  # noqa: B007 (name is used after the loop)
         results = [_result(t, "secondary") for t in sheets]
         unique = [(t, r) for t, r in zip(sheets, results) if r and results.count(r) == 1]
         if len(sheets) >= 2 and unique:

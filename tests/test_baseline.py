@@ -8,7 +8,7 @@ from pathlib import Path
 from index_support import SAMPLES, model_cache, real_embeddings
 
 from eval import metrics
-from eval.baseline import K, Baseline, read_text, says_dont_know, split
+from eval.baseline import Baseline, K, read_text, says_dont_know, split
 
 
 def _files(tmp_path: Path) -> list[Path]:

@@ -8,8 +8,6 @@ projects and other figures; the expected values are read from those sheets, not 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from index_support import SAMPLES, model_cache, real_embeddings
 

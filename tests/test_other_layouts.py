@@ -4,8 +4,6 @@ said to be one. Gold figures come from the generated corpus's truth files."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from index_support import model_cache, real_embeddings
 

@@ -15,10 +15,21 @@ from decimal import ROUND_HALF_UP, Decimal
 from assistant import compose
 from assistant.answer import Fact, Number
 from assistant.kinds.base import Desk, Part, Years, evaluated_year, read_years, sheet_for
+from assistant.kinds.rows import (
+    AMOUNT_ASKED,
+    COUNT_ASKED,
+    Row,
+    cost_row,
+    cost_rows,
+    find_indicator,
+    indicator_row,
+    indicator_rows,
+    printed_rows,
+    set_aside,
+    share_base,
+)
 from assistant.lexicon import lexicon
 from assistant.link import covered, modifiers
-from assistant.kinds.rows import (AMOUNT_ASKED, COUNT_ASKED, Row, cost_row, cost_rows, find_indicator, indicator_row,
-                                   indicator_rows, printed_rows, set_aside, share_base)
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, total
 from assistant.query import Project, Query
 from ingest.model import COST_FIELDS, Sheet
@@ -57,9 +68,8 @@ class FigureKind:
     name = "figure"
 
     def fit(self, q: Query) -> float:
-        from assistant.kinds.scorecard import asks_scorecard
-
         from assistant.kinds.ratio import asks_cost_per
+        from assistant.kinds.scorecard import asks_scorecard
 
         f = q.frame
         if asks_scorecard(q):

@@ -7,6 +7,7 @@ project is named, in focus or in scope, and no single indicator is."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from assistant import compose
 from assistant.answer import Fact
@@ -60,7 +61,9 @@ class ScorecardKind:
         inds = [i for i in latest.indicators if i.kind != "target" and (f.kind is None or i.kind == f.kind)]
         out: list[str] = []
         for fy in years:
-            missed, made, pending = [], [], []
+            missed: list[_Item] = []
+            made: list[_Item] = []
+            pending = []
             for ind in inds:
                 row = indicator_row(ind)
                 cell = figure.cell(desk, p, row, fy)
@@ -88,7 +91,10 @@ class ScorecardKind:
         return out
 
 
-def _item(row, actual, plan, r, gap, lang: str) -> str:  # type: ignore[no-untyped-def]
+_Item = tuple[Any, Any, Any, Any, Any]  # row, actual, plan, rate, gap
+
+
+def _item(row: Any, actual: Any, plan: Any, r: Any, gap: Any, lang: str) -> str:
     unit = "ポイント" if row.unit in ("%", "％") else row.unit
     keep_down = "（少ないほど良い指標）" if lower_is_better(row.name) and lang == "ja" else ""
     if lang == "ja":
@@ -100,7 +106,8 @@ def _item(row, actual, plan, r, gap, lang: str) -> str:  # type: ignore[no-untyp
     return f"- {row.key} 「{row.name}」: actual {compose.num(actual)} {row.unit} ({', '.join(bits)})".replace("  ", " ")
 
 
-def _lines(project: str, fy: int, missed: list, made: list, pending: list, lead_met: bool, lang: str) -> list[str]:
+def _lines(project: str, fy: int, missed: list[_Item], made: list[_Item], pending: list, lead_met: bool,
+           lang: str) -> list[str]:
     year = compose.year_ja(fy) if lang == "ja" else f"FY{fy}"
     out: list[str] = []
     groups = [(made, True), (missed, False)] if lead_met else [(missed, False), (made, True)]

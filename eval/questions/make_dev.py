@@ -526,15 +526,15 @@ def corpus_questions(d: DevSet, projects: dict[str, Project], seed: dict) -> Non
         ("outcome_analysis", "{p}の{y}の成果指標の分析結果を要約してください"),
         ("activity_analysis", "{p}、{y}の活動指標の分析はどうなってる？"),
     )
-    pool = [(p, t) for p in multi for t in p.sheets]
-    rng.shuffle(pool)
+    sheets_pool = [(p, t) for p in multi for t in p.sheets]
+    rng.shuffle(sheets_pool)
     used = set()
     for key, tmpl in summary_specs:
-        p, t = next((p, t) for p, t in pool if (p.name, t) not in used and quoted_indicators(p.sheet(t), key))
+        p, t = next((p, t) for p, t in sheets_pool if (p.name, t) not in used and quoted_indicators(p.sheet(t), key))
         used.add((p.name, t))
         d.add("summary", tmpl.format(p=label(p), y=Y(t)), [], [quoted_indicators(p.sheet(t), key)[0]],
               gold=p.gold(target_fy=t, section_key=key))
-    p, t = next((p, t) for p, t in pool
+    p, t = next((p, t) for p, t in sheets_pool
                 if (p.name, t) not in used and quoted_indicators(p.sheet(t), "secondary_comment"))
     d.add("summary", f"Please summarize the secondary evaluation comment for {label(p)} (FY{t}).", [],
           [quoted_indicators(p.sheet(t), "secondary_comment")[0]],
@@ -543,18 +543,18 @@ def corpus_questions(d: DevSet, projects: dict[str, Project], seed: dict) -> Non
 
     # ---- why: the cost analysis names the cause; the comment closing names why a rating was given
     causes = []
-    for p, t in pool:
+    for p, t in sheets_pool:
         m = _COST_CAUSE.search(section_text(p.sheet(t), "cost_analysis"))
         if m:
             causes.append((p, t, m.group(2), m.group(3)))
     picked = [c for c in causes if c[2] == "増加"][:2] + [c for c in causes if c[2] == "減少"][:1]
-    for (p, t, word, item), tmpl in zip(picked, ("{p}の{y}の事業費が前年度より増えた理由は？",
+    for (p, t, _word, item), tmpl in zip(picked, ("{p}の{y}の事業費が前年度より増えた理由は？",
                                                  "なぜ{p}は{y}に事業費が増えたのですか",
                                                  "{p}で{y}に事業費が減ったのはなぜ？"), strict=True):
         d.add("why", tmpl.format(p=label(p), y=Y(t)), [], [item],
               gold=p.gold(target_fy=t, section_key="cost_analysis"))
     rated_why = []
-    for p, t in pool:
+    for p, t in sheets_pool:
         ev = next(e for e in p.sheet(t).evaluations if e.stage == "secondary")
         text = section_text(p.sheet(t), "secondary_comment")
         for probe, term in _RESULT_KEYS.get(ev.result, ()):
@@ -644,7 +644,7 @@ def build(n: int = CORPUS_N, corpus_seed: int = CORPUS_SEED) -> list[dict]:
     order = {t: k for k, t in enumerate(("figure", "trend", "comparison", "filter", "summary", "why",
                                          "unanswerable", "followup"))}
     convs: dict[str, list[dict]] = defaultdict(list)
-    singles = []
+    singles: list[dict] = []
     for it in d.items:
         (convs[it["conversation"]] if it["conversation"] else singles).append(it)
     singles.sort(key=lambda it: order[it["type"]])  # stable: keeps generation order within a type

@@ -226,7 +226,7 @@ def read_pdf(data: bytes, name: str, limits: ReadLimits | None = None) -> tuple[
     class Bounded(TextConverter):
         def render_char(self, *args: Any, **kw: Any) -> float:
             budget.char()
-            return super().render_char(*args, **kw)  # type: ignore[no-any-return]
+            return super().render_char(*args, **kw)
 
     out = io.StringIO()
     starts: list[int] = []

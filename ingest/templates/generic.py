@@ -386,7 +386,7 @@ def _stream_table(doc: _Doc, at: int, warnings: list[str]) -> tuple[_Table, int]
         if k < len(lines) and lines[k].stream and _compact(lines[k].raw) in _UNIT_WORDS:
             unit = _compact(lines[k].raw)
             k += 1
-        cells = []
+        cells: list[str] = []
         while k < len(lines) and lines[k].stream and len(cells) < n and _is_value(_compact(lines[k].raw)):
             cells.append(_compact(lines[k].raw))
             k += 1
@@ -431,7 +431,7 @@ def _row_from_cells(cells: list[str], n: int, line_no: int, warnings: list[str],
         u = _UNIT_TAIL.match(_compact(cells[0]))
         if u and (len(cells) == 1 or _compact(cells[1]) not in _UNIT_WORDS):
             cells[0:1] = [u.group(1), u.group(2)]
-    label_parts = []
+    label_parts: list[str] = []
     while cells and not _is_value(_compact(cells[0])) and not _GLUED.match(_compact(cells[0])):
         if label_parts and _compact(cells[0]) in _UNIT_WORDS:
             break
@@ -666,7 +666,7 @@ def _evaluations(doc: _Doc) -> list[Evaluation]:
             if r:
                 found.setdefault(stage, r.group(1))
                 break
-    return [Evaluation(stage=st, result=w) for st, w in found.items()]  # type: ignore[arg-type]
+    return [Evaluation(stage=st, result=w) for st, w in found.items()]
 
 
 def _indicators(tables: list[_Table], warnings: list[str]) -> list[Indicator]:
@@ -689,7 +689,7 @@ def _indicators(tables: list[_Table], warnings: list[str]) -> list[Indicator]:
                 if counts[kind] >= 9:
                     continue
                 counts[kind] += 1
-                current = Indicator(kind=kind, no=counts[kind], name=name, unit=row.unit)  # type: ignore[arg-type]
+                current = Indicator(kind=kind, no=counts[kind], name=name, unit=row.unit)
                 out.append(current)
             if row.values is None:
                 continue
@@ -901,7 +901,7 @@ def _sections(doc: _Doc, skip: set[int]) -> list[Section]:
         text = "".join(b.strip() for b in body).strip()
         if text and (label or _PROSE_MARK.search(text)) and len(text) >= 8:
             key = _section_key(label) if label else "other"
-            out.append(Section(key=key, label=label or "その他", text=text))  # type: ignore[arg-type]
+            out.append(Section(key=key, label=label or "その他", text=text))
         label, body = None, []
 
     for line in doc.lines:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations, product
+from typing import overload
 
 from ingest.binder import PROJECT_NAME_END
 from ingest.errors import SheetError
@@ -183,6 +184,10 @@ def _read_lines(text: str) -> list[_Line]:
     return out
 
 
+@overload
+def _first(lines: list[_Line], test: Callable[[str], bool], start: int = 0, *, default: int) -> int: ...
+@overload
+def _first(lines: list[_Line], test: Callable[[str], bool], start: int = 0, default: None = None) -> int | None: ...
 def _first(
     lines: list[_Line], test: Callable[[str], bool], start: int = 0, default: int | None = None
 ) -> int | None:
@@ -465,9 +470,10 @@ def _place_tangled(
         for prev, y in zip(years, years[1:]):
             for _, f in (s for s in slots[head.key] if s[0] == y and s not in placed[head.key]):
                 a, b = totals.get((prev, f)), totals.get((y, f))
-                cell = next((c for c in free if None not in (a, b, c.value) and c.value == b - a), None)
-                if cell is not None:
-                    put(head, (y, f), cell, f"は、{partner.label}（累計）の前年度との差と一致するためこの年度に置きました")
+                hit = next((c for c in free if a is not None and b is not None and c.value is not None
+                            and c.value == b - a), None)
+                if hit is not None and partner is not None:
+                    put(head, (y, f), hit, f"は、{partner.label}（累計）の前年度との差と一致するためこの年度に置きました")
 
     need = [[s for s in slots[h.key] if s not in placed[h.key]] for h in group]
     sized = _by_size(free, [len(n) for n in need], pairs=all(h.kind == "outcome" for h in group))
@@ -533,7 +539,7 @@ def _by_size(cells: list[_Cell], counts: list[int], pairs: bool = False) -> list
         return None
 
     def size(u: list[_Cell]) -> float:
-        return max(abs(u[0].value or 0), 1)  # type: ignore[arg-type]
+        return max(abs(u[0].value or 0), 1)
 
     ordered = sorted(units, key=size)
     gaps = sorted(range(1, len(ordered)), key=lambda i: size(ordered[i]) / size(ordered[i - 1]), reverse=True)[:k - 1]
@@ -568,7 +574,7 @@ def _row_label_anchors(lines: list[_Line], cells: list[_Cell]) -> list[list[tupl
         fields = [_ROW_FIELDS[lines[k].text] for k in range(i, j)]
         before = [cell_at.get(k) for k in range(i - len(fields), i)]
         if all(before):
-            runs.append(list(zip(before, fields)))
+            runs.append([(c, f) for c, f in zip(before, fields) if c is not None])
         i = j
     return runs
 
@@ -821,9 +827,9 @@ def _fragment_columns(lines: list[_Line], after: int, m: int) -> list[list[tuple
     for run in runs:
         for s in range(len(run) - 3 * m + 1):
             piece = run[s:s + 3 * m]
-            cols = [tuple(piece[k * 3:k * 3 + 3]) for k in range(m)]
+            cols = [(piece[k * 3], piece[k * 3 + 1], piece[k * 3 + 2]) for k in range(m)]
             if all(abs(a + b - c) <= 1 and c > 0 for a, b, c in cols):
-                out.append(cols)  # type: ignore[arg-type]
+                out.append(cols)
     return out
 
 
@@ -833,7 +839,7 @@ def _evaluations(lines: list[_Line]) -> list[Evaluation]:
     if start is None:
         return []
     words = [line.text for line in lines[start:] if line.text in RESULT_WORDS]
-    return [Evaluation(stage=stage, result=w) for stage, w in zip(("primary", "secondary"), words)]  # type: ignore[arg-type]
+    return [Evaluation(stage=stage, result=w) for stage, w in zip(("primary", "secondary"), words)]
 
 
 # ---------------------------------------------------------------- costs
@@ -891,7 +897,7 @@ def _place_cost_rows(
     options = {f: list(reversed(list(combinations(range(n_years), len(v))))) for f, v in rows.items()}
 
     def table_for(choice: tuple[tuple[int, ...], ...]) -> dict[str, list[Number | None]]:
-        table = {f: [None] * n_years for f in _COST_ROWS.values()}
+        table: dict[str, list[Number | None]] = {f: [None] * n_years for f in _COST_ROWS.values()}
         for (f, values), cols in zip(rows.items(), choice):
             for col, v in zip(cols, values):
                 table[f][col] = v
@@ -900,7 +906,7 @@ def _place_cost_rows(
     def score(table: dict[str, list[Number | None]]) -> int:
         total = 0
         for pc, pe, tc in zip(table["project_cost"], table["personnel_cost"], table["total_cost"]):
-            if None not in (pc, pe, tc):
+            if pc is not None and pe is not None and tc is not None:
                 total += 1 if abs(pc + pe - tc) <= 1 else -1  # 千円 rounding may differ by one
         return total
 

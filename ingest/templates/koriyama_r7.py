@@ -217,15 +217,16 @@ def _era_year(m: re.Match[str]) -> int:
 
 
 def _years(lines: list[Line]) -> tuple[int | None, int]:
-    evaluation_fy = target_fy = None
+    evaluation_fy: int | None = None
+    target_fy: int | None = None
     for line in lines:
         if evaluation_fy is None and (m := _HEADER_RE.search(line.key)):
             evaluation_fy = _era_year(m)
         if target_fy is None and (m := _TARGET_RE.search(line.key)):
             target_fy = _era_year(m)
-    if target_fy is None and evaluation_fy is None:
-        raise SheetError("", "truncated sheet: no evaluation year in the header (令和N年度 事務事業マネジメントシート)")
     if target_fy is None:
+        if evaluation_fy is None:
+            raise SheetError("", "truncated sheet: no evaluation year in the header (令和N年度 事務事業マネジメントシート)")
         target_fy = evaluation_fy - 1  # a 令和N年度 sheet evaluates the year before
     if evaluation_fy is None:
         evaluation_fy = target_fy + 1
@@ -294,12 +295,12 @@ def _solve_sums(
     found: list[list[tuple[int, ...]]] = []
     seen: set[tuple[tuple[Number, ...], ...]] = set()
     chosen: dict[int, tuple[int, ...]] = {}
-    acc = [0] * m
+    acc: list[Number] = [0] * m
 
     def grid_of() -> tuple[tuple[Number, ...], ...]:
         out = []
         for i in range(len(rows)):
-            cells = [0] * m
+            cells: list[Number] = [0] * m
             for slot, v in zip(chosen[i], rows[i], strict=True):
                 cells[slot] = v
             out.append(tuple(cells))
@@ -533,7 +534,7 @@ def _score(values: tuple[Number, ...], place: tuple[int, ...], slots: list[_Slot
            unit: str, prose: set[tuple[Number, str]]) -> float:
     filled = dict(zip(place, values, strict=True))
     # Blank plan-and-actual pairs before the first filled year: the indicator started later.
-    first_year = min((slots[j].fy for j in filled if slots[j].fy is not None and slots[j].field != "mid"
+    first_year = min((fy for j in filled if (fy := slots[j].fy) is not None and slots[j].field != "mid"
                       and slots[j].field != "final"), default=None)
     cost = 0.0
     for j, slot in enumerate(slots):
@@ -563,7 +564,7 @@ def _score(values: tuple[Number, ...], place: tuple[int, ...], slots: list[_Slot
 
 def _indicator(kind: tuple[str, int], row: ValueRow, name: str | None, grid: _Grid, target_fy: int,
                horizon: int, prose: set[tuple[Number, str]], notes: list[_Note], r: _Reading) -> Indicator:
-    ind = Indicator(kind=kind[0], no=kind[1], name=name, unit=row.unit)  # type: ignore[arg-type]
+    ind = Indicator(kind=kind[0], no=kind[1], name=name, unit=row.unit)
     label = ind.label
     starts, no_plan = _notes_for(name, notes)
     slots = _slots(kind[0], grid, target_fy, horizon, starts, frozenset(no_plan))
@@ -582,7 +583,7 @@ def _indicator(kind: tuple[str, int], row: ValueRow, name: str | None, grid: _Gr
     for j, v in filled.items():
         s = slots[j]
         if s.field in ("mid", "final"):
-            milestones.append(Milestone(kind=s.field, fy=s.fy, value=v))  # type: ignore[arg-type]
+            milestones.append(Milestone(kind=s.field, fy=s.fy, value=v))
             continue
         cell = cells.setdefault(s.fy, IndicatorValue(fy=s.fy))  # type: ignore[arg-type]
         setattr(cell, s.field, v)
@@ -641,9 +642,9 @@ def _row_kinds(rows: list[ValueRow], lines: list[Line], grid: _Grid, target_fy: 
     options.sort(key=lambda ck: ck[0])
     best_cost, best = options[0]
     close = [kinds for cost, kinds in options[1:] if cost - best_cost < 1.0]
-    labels = "・".join(Indicator(kind=kd[0], no=kd[1]).label for kd in best)  # type: ignore[arg-type]
+    labels = "・".join(Indicator(kind=kd[0], no=kd[1]).label for kd in best)
     if close:
-        alt = {Indicator(kind=kd[0], no=kd[1]).label for kinds in close for kd in kinds}  # type: ignore[arg-type]
+        alt = {Indicator(kind=kd[0], no=kd[1]).label for kinds in close for kd in kinds}
         alt -= set(labels.split("・"))
         r.warn(f"指標が{k}行のみのため、{labels}として読みました（{'・'.join(sorted(alt))}の可能性もあります）")
     return best
@@ -948,7 +949,7 @@ def _names(kinds: list[tuple[str, int]], rows: list[ValueRow], r: _Reading, ev: 
     total, picks = ev.best(kinds, rows)
     said_total, said = ev.best(kinds, rows, layout=False)
     names: dict[tuple[str, int], str] = {}
-    label = {kd: Indicator(kind=kd[0], no=kd[1]).label for kd in kinds}  # type: ignore[arg-type]
+    label = {kd: Indicator(kind=kd[0], no=kd[1]).label for kd in kinds}
     unsure: list[tuple[tuple[str, int], str, list[tuple[str, int]]]] = []
     for i, (kd, c) in enumerate(zip(kinds, picks, strict=True)):
         if c is None:
@@ -956,8 +957,9 @@ def _names(kinds: list[tuple[str, int]], rows: list[ValueRow], r: _Reading, ev: 
         name = ev.cands[c][1].raw.strip()
         alt_total, alt_picks = ev.best(kinds, rows, forbid=(i, c))
         # what the sheet says about the names (prose, units) must not speak against the layout
-        against = said[i] != c and said_total - ev.best(kinds, rows, forbid=(i, said[i]), layout=False)[0] >= 1.0 \
-            if said[i] is not None else False
+        s = said[i]
+        against = s != c and said_total - ev.best(kinds, rows, forbid=(i, s), layout=False)[0] >= 1.0 \
+            if s is not None else False
         if total - alt_total >= _SURE and not against:
             names[kd] = name
             continue
@@ -1069,7 +1071,7 @@ def _evaluations(lines: list[Line]) -> list[Evaluation]:
     for stage, header in (("primary", "一次評価（部局内評価）"), ("secondary", "二次評価")):
         scores = _scores_after(lines, compact(header))
         if stage in results or scores:
-            out.append(Evaluation(stage=stage, result=results.get(stage), scores=scores))  # type: ignore[arg-type]
+            out.append(Evaluation(stage=stage, result=results.get(stage), scores=scores))
     return out
 
 
@@ -1190,7 +1192,7 @@ def _sections(lines: list[Line], r: _Reading) -> list[Section]:
     # from their order on the page, and the record says so.
     by_position = {"primary_comment", "secondary_comment"} if comments else set()
     return [
-        Section(key=key, label=SECTION_LABELS[key], text="\n".join(texts),  # type: ignore[arg-type]
+        Section(key=key, label=SECTION_LABELS[key], text="\n".join(texts),
                 inferred=key in by_position)
         for key, texts in sorted(merged.items(), key=lambda kv: order.index(kv[0]))
     ]

@@ -320,7 +320,7 @@ class Resolver:
         _only(ref, {"sheet", "ind", "label", "fy", "field", "calc", "from"})
         if ("ind" in ref) == ("label" in ref):
             raise RefError("give exactly one of ind / label")
-        key = ref.get("ind", ref.get("label"))
+        key: str = ref["ind"] if "ind" in ref else ref["label"]
         fy, calc, fld = ref.get("fy"), ref.get("calc"), ref.get("field", "actual")
         s = ref["sheet"]
         if calc is None:
