@@ -657,3 +657,15 @@ def test_what_another_project_or_no_project_has_is_declined(samples: Assistant) 
     for q in ("デジタルファースト推進事業のR6の鑑定評価手数料はいくら？", "デジタルファースト推進事業の人事評価制度の経費は？"):
         a = ask(samples, q)
         assert not a.answerable and not any(f.field == "result" for f in a.facts), (q, a.answer)
+
+
+def test_a_cost_per_one_of_an_activity(samples: Assistant) -> None:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    water = _fixture("kor_h27_suido_kenshu")
+    times = next(v["actual"] for i in water["indicators"] if i["name"] == "研修会開催回数" for v in i["values"] if v["fy"] == 2015)
+    total = next(c["total_cost"] for c in water["costs"] if c["fy"] == 2015)
+    yen = int((Decimal(total) * 1000 / Decimal(times)).quantize(Decimal("1"), ROUND_HALF_UP))
+    for q in ("水道の研修、H27は研修会1回やるのにいくらかかってる計算？", "技術力向上職員研修事業のH27の総事業費を研修会開催回数で割ると？"):
+        a = ask(samples, q)
+        assert n(yen) in a.answer and n(times) in a.answer, (q, a.answer)

@@ -59,7 +59,8 @@ def asks_per(q: Query) -> Per | None:
 
 
 # money per one of something: 「1人当たり何円」「市民の数で割ると」 "per resident"
-_MONEY_PER = re.compile(r"(?:1|一)\s*(人|名|世帯|件|回|施設|校|か所|箇所)\s*(?:あたり|当たり|につき)|"
+_MONEY_PER = re.compile(r"(?:1|一)\s*(人|名|世帯|件|回|施設|校|か所|箇所|km|m|ha|t|台|団体|日)\s*"
+                        r"(?:あたり|当たり|につき|(?:やる|開く|行う|実施する|開催する)?のに)|"
                         r"([一-龥ァ-ヶー]{1,10}?)(?:の数)?で割|\bper (person|resident|citizen|participant|user|household)\b")
 _SPENT = ("total_cost", "project_cost", "personnel_cost", "general_revenue", "national_prefectural")
 
@@ -69,13 +70,18 @@ def asks_cost_per(q: Query) -> tuple[str, Per] | None:
     the cost row and what one unit is. Not when the sheet's own 単位コスト is named as such."""
     f = q.frame
     spent = [r for r in f.rows if r in _SPENT]
-    if not spent or "単位コスト" in f.norm or "unit cost" in f.norm:
+    if "単位コスト" in f.norm or "unit cost" in f.norm or (
+            any(r.startswith("unit_cost") for r in f.rows) and not spent):  # 『…1件当たりのコスト』 the sheet prints
         return None
     m = _MONEY_PER.search(f.norm)
-    if m is None:
+    # no cost row named: 「1回やるのにいくらかかってる」 is what the whole project cost, per one; 「1件あたり
+    # いくら補助してる」 is a subsidy per case, which no sheet gives
+    if m is None or not (spent or re.search(r"かかっ|かかる|こすと|コスト|費用|経費|\bcost", f.norm)):
         return None
+    spent = spent or ["total_cost"]
     word = m.group(1) or m.group(2) or _EN_UNITS.get(m.group(3) or "", "人")
-    counter = next((c for c in ("施設", "か所", "箇所", "件", "回", "校", "世帯", "人", "名") if c in word), None)
+    counter = next((c for c in ("施設", "か所", "箇所", "件", "回", "校", "世帯", "人", "名", "km", "ha", "台", "団体", "日")
+                    if c in word), None) or (word if word in ("m", "t") else None)
     if m.group(3):
         counter = "人"
     return spent[0], Per(word, counter)
@@ -145,9 +151,10 @@ class RatioKind:
                                Fact(sheet_id=a.sheet.sheet_id, indicator=f"{money.name} ÷ {den.name}", row="比率",
                                     field="ratio", value=yen, unit="円", computed=True, **base)]
                 unit = den.unit or ""
+                one = unit if re.fullmatch(r"[a-zA-Z]+", unit) else unit[-1:] or "件"  # 1km, 1人 (of 千人)
                 if q.lang == "ja":
                     lines.append(f"{p.name}の{compose.year_ja(fy)}は、{money.name}{compose.num(a.value, '千円')}÷"
-                                 f"{den.name}{compose.num(count, unit)}で、1{unit[-1:] or '件'}あたり約{compose.num(yen, '円')}です"
+                                 f"{den.name}{compose.num(count, unit)}で、1{one}あたり約{compose.num(yen, '円')}です"
                                  "（円未満四捨五入）。")
                 else:
                     lines.append(f"{p.name}, FY{fy}: {money.name} {compose.num(a.value)} 千円 ÷ {den.name} "
@@ -216,6 +223,8 @@ def _denominator(q: Query, rows: list[Row], per: Per) -> Row | None:
     scored = sorted(fitting, key=lambda r: -len(bigrams(r.name or "") & asked))
     if scored and len(bigrams(scored[0].name or "") & asked) >= 2:
         return scored[0]
+    if len(fitting) == 1 and per.counter not in (None, "人", "名", "世帯"):
+        return fitting[0]  # 「改修1校あたり」: the one row counting schools
     target = [r for r in fitting if r.key.startswith("対象")]
     if target and ("対象" in q.frame.norm or per.counter in ("人", "名", "世帯")):
         return target[0]
