@@ -669,3 +669,12 @@ def test_a_cost_per_one_of_an_activity(samples: Assistant) -> None:
     for q in ("水道の研修、H27は研修会1回やるのにいくらかかってる計算？", "技術力向上職員研修事業のH27の総事業費を研修会開催回数で割ると？"):
         a = ask(samples, q)
         assert n(yen) in a.answer and n(times) in a.answer, (q, a.answer)
+
+
+def test_a_cost_per_facility_is_said_per_facility(seed_only: Assistant, truth: dict) -> None:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    sites = ind(truth, "キャッシュレス決済導入施設数", 2024)["actual"]
+    yen = int((Decimal(cost(truth, 2024, "total_cost")) * 1000 / Decimal(sites)).quantize(Decimal("1"), ROUND_HALF_UP))
+    a = ask(seed_only, "R6の総事業費をキャッシュレス決済導入施設数で割ると、1施設あたりいくらかかってる？")
+    assert n(yen) in a.answer and "1施設あたり" in a.answer, a.answer

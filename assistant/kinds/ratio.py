@@ -151,7 +151,9 @@ class RatioKind:
                                Fact(sheet_id=a.sheet.sheet_id, indicator=f"{money.name} ÷ {den.name}", row="比率",
                                     field="ratio", value=yen, unit="円", computed=True, **base)]
                 unit = den.unit or ""
-                one = unit if re.fullmatch(r"[a-zA-Z]+", unit) else unit[-1:] or "件"  # 1km, 1人 (of 千人)
+                # 1km, 1施設, 1人 (of 千人)
+                one = unit if re.fullmatch(r"[a-zA-Z]+", unit) else next(
+                    (c for c in ("施設", "か所", "箇所", "団体", "世帯", "事業所") if unit.endswith(c)), unit[-1:] or "件")
                 if q.lang == "ja":
                     lines.append(f"{p.name}の{compose.year_ja(fy)}は、{money.name}{compose.num(a.value, '千円')}÷"
                                  f"{den.name}{compose.num(count, unit)}で、1{one}あたり約{compose.num(yen, '円')}です"
