@@ -678,3 +678,13 @@ def test_a_cost_per_facility_is_said_per_facility(seed_only: Assistant, truth: d
     yen = int((Decimal(cost(truth, 2024, "total_cost")) * 1000 / Decimal(sites)).quantize(Decimal("1"), ROUND_HALF_UP))
     a = ask(seed_only, "R6の総事業費をキャッシュレス決済導入施設数で割ると、1施設あたりいくらかかってる？")
     assert n(yen) in a.answer and "1施設あたり" in a.answer, a.answer
+
+
+def test_the_names_of_the_indicators_asked(seed_only: Assistant, truth: dict) -> None:
+    names = {i["kind"]: [] for i in truth["indicators"]}
+    for i in truth["indicators"]:
+        names[i["kind"]].append(i["name"])
+    a = ask(seed_only, "この事業のシートにはどんな指標が入ってる？")
+    assert all(n_ in a.answer for ns in names.values() for n_ in ns), a.answer
+    a = ask(seed_only, "成果指標の項目は何？")
+    assert all(n_ in a.answer for n_ in names["outcome"]) and not any(n_ in a.answer for n_ in names["activity"]), a.answer

@@ -32,6 +32,7 @@ from assistant.lexicon import lexicon
 from assistant.link import covered, modifiers
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, total
 from assistant.query import Project, Query
+from assistant.understand import CIRCLED
 from ingest.model import COST_FIELDS, Sheet
 
 MAX_PROJECTS = 5
@@ -62,6 +63,11 @@ class RowAnswer:
     first_year: int | None = None  # the earliest year any sheet gives this row
 
 
+# 「どんな項目が入ってる？」「指標の一覧」: the names of the rows, not their figures
+_ROW_NAMES = re.compile(r"(どんな|どういう|どういった|どの|何の|なんの)\s*(項目|指標|数値|データ)(が|を|は|って)?(入|あ|載|設定|使|置)|"
+                        r"指標(の一覧|を一覧|一覧|名|の名前|は何|ってなに|って何)|項目(は|が|って)(何|なに)|"
+                        r"\b(what|which) (indicators|measures|metrics)\b|\blist (the|its) indicators\b")
+_BOTH_KINDS = re.compile(r"それぞれ|両方|とも|と「?(活動|成果|対象)指標|each|both")
 _CUMULATIVE = re.compile(r"累計|累積|cumulative", re.I)
 
 class FigureKind:
@@ -95,6 +101,10 @@ class FigureKind:
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
         projects = q.projects[:MAX_PROJECTS] or q.candidates[:MAX_PROJECTS]
+        f = q.frame
+        if _ROW_NAMES.search(f.norm) and projects and not (f.years or f.has(
+                "plan", "actual", "rate", "verdict", "change", "trend", "sum", "average", "share")):
+            return self.row_names(q, desk, projects)
         answers: list[RowAnswer] = []
         for p in projects:
             answers += self.project_rows(q, desk, p)
@@ -137,6 +147,37 @@ class FigureKind:
             part.answerable = False  # a year already settled: the sheet gives its 決算, not its initial budget
             part.text = ("シートに当初予算額の記載はありません（シートの金額はこの年度の実績・決算額です）。\n" if q.lang == "ja"
                          else "The sheet does not give the initial budget (its figures for that year are results).\n") + part.text
+        return part
+
+    def row_names(self, q: Query, desk: Desk, projects: list[Project]) -> Part | None:
+        """「どんな指標が入ってる？」: the indicator table's rows by kind, named as the latest sheet names them."""
+        part = Part(text="", intent="list")
+        lines: list[str] = []
+        kinds = {"target": ("対象指標", "target"), "activity": ("活動指標", "activity"), "outcome": ("成果指標", "outcome")}
+        for p in projects:
+            sheet = desk.sheet(p.latest.sheet_id)
+            if sheet is None or not sheet.indicators:
+                continue
+            if q.lang == "ja":
+                lines.append(f"{p.name}（{sheet.target_fy}年度実施分）の指標は次のとおりです。")
+            else:
+                lines.append(f"The indicators of {p.name} (FY{sheet.target_fy} sheet):")
+            part.facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, field="target_fy", fy=sheet.target_fy,
+                                   value=sheet.target_fy))
+            for kind, (ja, en) in kinds.items():
+                rows = [i for i in sheet.indicators if i.kind == kind and i.name]
+                if not rows or (q.frame.kind and q.frame.kind != kind and not _BOTH_KINDS.search(q.frame.norm)):
+                    continue
+                names = [(f"{CIRCLED[i.no - 1]}" if kind != "target" and 0 < i.no <= len(CIRCLED) else "") + f"「{i.name}」"
+                         + (f"（{i.unit}）" if i.unit else "") for i in rows]
+                lines.append(f"・{ja}：" + "、".join(names) if q.lang == "ja" else f"- {en}: " + "; ".join(names))
+                for i in rows:
+                    part.facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, indicator=i.name, row=i.label,
+                                           field="indicator_name", value=i.name, unit=i.unit))
+        if not part.facts:
+            return None
+        part.text = "\n".join(lines)
+        part.sheet_ids = list(dict.fromkeys(x.sheet_id for x in part.facts))
         return part
 
     # ── one project ──────────────────────────────────────────────────────────────────────
