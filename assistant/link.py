@@ -116,6 +116,10 @@ def read_question(norm: str, every: bool = False) -> Reading:
                 spelled = spelled.replace(short, full)
     if spelled != norm:
         variants.append(spelled)
+    # 「施設の数」「参加した人の数」 as a name writes them: 施設数
+    joined = re.sub(r"(?<=[一-龥ァ-ヶー])の(数|件数|人数|回数|割合)", r"\1", spelled)
+    if joined != spelled:
+        variants.append(joined)
     # names are matched with each phrase's first rendering; the others only keep a word from
     # counting as absent (query.link_query)
     english, seen_spans = [], set()

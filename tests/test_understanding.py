@@ -688,3 +688,10 @@ def test_the_names_of_the_indicators_asked(seed_only: Assistant, truth: dict) ->
     assert all(n_ in a.answer for ns in names.values() for n_ in ns), a.answer
     a = ask(seed_only, "成果指標の項目は何？")
     assert all(n_ in a.answer for n_ in names["outcome"]) and not any(n_ in a.answer for n_ in names["activity"]), a.answer
+
+
+def test_a_row_asked_as_the_number_of_something(seed_only: Assistant, truth: dict) -> None:
+    sites = ind(truth, "キャッシュレス決済導入施設数", 2024)["actual"]
+    for q in ("R6のキャッシュレス決済導入施設の数は？", "令和6年度、キャッシュレス決済を導入した施設の数はいくつ？"):
+        a = ask(seed_only, q)
+        assert n(sites) in a.answer, (q, a.answer)
