@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Literal
 
 from assistant.answer import Answer, Choice, Citation, Fact
+from ingest.check import StoreHealth
 from ingest.chunk import cost_text, indicator_text
 from ingest.model import COST_FIELDS, Sheet
 from ingest.normalize import format_number
@@ -51,7 +52,8 @@ FIELD_LABELS: dict[str, str] = {
 NOT_FIGURES = frozenset({"warning", "target_fy", "covered_year"})
 FACT_COLUMNS = ["事業名", "項目", "年度", "値", "区分", "課", "ファイル"]
 CSV_COLUMNS = [*FACT_COLUMNS, "単位", "算出", "シートID", "field"]
-STATUS_LABELS = {"indexed": "登録", "unchanged": "変更なし", "replaced": "置き換え", "failed": "失敗"}
+STATUS_LABELS = {"indexed": "登録", "unchanged": "変更なし", "replaced": "置き換え", "conflict": "重複（未登録）",
+                 "refused": "上限超過", "failed": "失敗"}
 INFERRED_NOTE = "一次評価・二次評価のどちらのコメントかは、シート上の位置から推定しました"
 
 
@@ -118,6 +120,17 @@ def llm_status(chat_model: object | None, problem: str | None) -> str:
     if chat_model is not None:
         return ("回答の文章はLLMが整えます。数値と内容はシートと照合し、合わないときはシートから直接まとめた回答を"
                 "表示します。")
+    return ""
+
+
+def store_status(health: StoreHealth) -> str:
+    """One line under the title about the store (``ingest.check``): damaged, with the next step and
+    what is off until then; a notice as it is; nothing when all is well (or no store yet)."""
+    if health.damaged:
+        return (f"**シートの保存先（ストア）に問題があります。** {md_escape(health.line_ja)} 修復が終わるまで、質問への回答と"
+                "シートの追加はできません（修復のあと、アプリを起動し直してください）。")
+    if health.state == "notice":
+        return md_escape(health.line_ja)
     return ""
 
 
@@ -244,20 +257,48 @@ def fact_rows(answer: Answer, info: InfoLookup | None = None) -> list[list[str]]
     return rows
 
 
-def write_facts_csv(answer: Answer, path: Path, info: InfoLookup | None = None) -> Path:
-    """The facts as CSV (UTF-8 with BOM so that Excel reads the Japanese); raw values, not formatted."""
+# A cell a spreadsheet would read as a formula (OWASP "CSV Injection"): = + - @, or a tab or carriage
+# return before one. Such text gets a leading ' so that Excel and LibreOffice show it as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell that no spreadsheet evaluates: numbers as they are (-5 stays a number),
+    text starting with = + - @ tab or CR prefixed with a single quote."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def write_csv(path: Path, header: list[str], rows: Iterable[Iterable[object]]) -> Path:
+    """Every CSV the app writes: UTF-8 with BOM (so that Excel reads the Japanese), cells through
+    :func:`csv_cell`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    facts = figure_facts(answer)
-    facts += [x for x in answer.facts if x.sheet_id == "*" and x.field not in NOT_FIGURES]
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["質問", *CSV_COLUMNS])
-        for f, row in zip(facts, fact_rows(answer, info), strict=True):
-            row[3] = "" if f.value is None else str(f.value)
-            row[4] = field_label(f.field)
-            w.writerow([answer.question, *row, f.unit or "", "計算" if f.computed else "",
-                        "" if f.sheet_id == "*" else f.sheet_id, f.field])
+        w.writerow([csv_cell(c) for c in header])
+        w.writerows([csv_cell(c) for c in row] for row in rows)
     return path
+
+
+def write_facts_csv(answer: Answer, path: Path, info: InfoLookup | None = None) -> Path:
+    """The facts as CSV; raw values, not formatted."""
+    facts = figure_facts(answer)
+    facts += [x for x in answer.facts if x.sheet_id == "*" and x.field not in NOT_FIGURES]
+    rows = []
+    for f, row in zip(facts, fact_rows(answer, info), strict=True):
+        cells: list[object] = list(row)
+        cells[3] = f.value
+        cells[4] = field_label(f.field)
+        rows.append([answer.question, *cells, f.unit or "", "計算" if f.computed else "",
+                     "" if f.sheet_id == "*" else f.sheet_id, f.field])
+    return write_csv(path, ["質問", *CSV_COLUMNS], rows)
 
 
 # ----------------------------------------------------------------------------- sources panel
@@ -384,8 +425,37 @@ def quoted_sections_markdown(answer: Answer, sheet: SheetLookup, info: InfoLooku
 
 # ----------------------------------------------------------------------------- upload reports
 
-# (pattern of the reader's English reason, the Japanese shown to staff); {0}, {1} … are the groups
-_REASONS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.DOTALL), ja) for p, ja in [
+# Why a sheet would stand in for another file's (ingest.index: a conflict, or --replace).
+_WHY = {"it claims that sheet's id": "同じシートIDが書かれています", "the same project, 課 and year": "事業名・課・年度が同じです"}
+# What a value out of the model's bounds is (ingest.model.describe, after "invalid sheet at PLACE: ").
+_INVALID: list[tuple[str, str]] = [
+    (r'the number "(.*)" is written as text.*', "数値が文字列（\"{0}\"）で書かれています。引用符を外してください"),
+    (r"must be a finite number.*", "数値ではありません（NaN や無限大）"),
+    (r"number out of range.*", "値が大きすぎます"),
+    (r"Input should be (?:greater|less) than or equal to (\d+)", "範囲外の値です（境界 {0}）"),
+    (r"Input should be a valid (?:integer|number).*", "数値ではありません"),
+    (r"String should have at most ([\d,]+) characters?", "文字数が多すぎます（上限 {0} 字）"),
+    (r"List should have at most ([\d,]+) items?.*", "項目が多すぎます（上限 {0} 件）"),
+    (r"Field required", "必要な項目がありません"),
+]
+
+
+def _invalid(place: str, detail: str) -> str:
+    what = next((ja.format(*m.groups()) for p, ja in _INVALID if (m := re.fullmatch(p, detail.strip(), re.DOTALL))),
+                "値が正しくありません")
+    return f"シートの項目「{place}」: {what}"
+
+
+def _stands_in(text: str) -> Callable[[list[str]], str]:
+    """A conflict's or a replacement's reason: ``text`` with {what} (the stored sheet), {file} and {why}."""
+    def say(g: list[str]) -> str:
+        return text.format(what=g[0], file=file_name(g[1]), why=_WHY.get(g[2], g[2]))
+    return say
+
+
+# (pattern of the reader's English reason, the Japanese shown to staff); {0}, {1} … are the groups,
+# or a function of the groups
+_REASONS: list[tuple[re.Pattern[str], str | Callable[[list[str]], str]]] = [(re.compile(p, re.DOTALL), ja) for p, ja in [
     (r"same content as (.+)", "同じ内容のファイル（{name0}）が登録済みです"),
     (r"no such file( or folder)?", "ファイルが見つかりません"),
     (r"is a folder, not a file", "フォルダーです。ファイルを選んでください"),
@@ -402,7 +472,24 @@ _REASONS: list[tuple[re.Pattern[str], str]] = [(re.compile(p, re.DOTALL), ja) fo
     (r"JSON must be UTF-8", "JSON は UTF-8 で保存してください"),
     (r"broken JSON \(line (\d+), column (\d+).*", "JSON の書き方に誤りがあります（{0} 行目 {1} 文字目）"),
     (r"JSON is not a canonical sheet.*", "シートの JSON ではありません（\"schema\": \"sheet/1\" がありません）"),
-    (r"invalid canonical sheet at (\S+?):.*", "シートの JSON の項目「{0}」の値が正しくありません"),
+    (r"JSON is ([\d.]+) MB; a canonical sheet must be under (\d+) MB", "JSON が大きすぎます（{0} MB、上限 {1} MB）"),
+    (r"JSON nested too deeply.*", "JSON の入れ子が深すぎます（シートの JSON の形ではありません）"),
+    (r"invalid (?:canonical )?sheet at (\S+?): (.*)", lambda g: _invalid(g[0], g[1])),
+    (r"would replace (.+) from (.+?): (it claims that sheet's id|the same project, 課 and year).*",
+     _stands_in("登録済みの「{what}」（{file}）と重なるため（{why}）、登録していません。置き換えるときは「置き換える」を押して"
+                "ください")),
+    (r"replaces (.+) from (.+?): (it claims that sheet's id|the same project, 課 and year).*",
+     _stands_in("登録済みの「{what}」（{file}）を置き換えました（{why}）")),
+    (r"a PDF stream decompresses to more than (\d+) MB.*",
+     "PDF の中のデータを展開すると {0} MB を超えるため、読み込みを中止しました（圧縮爆弾の疑い）"),
+    (r"the PDF decompresses to more than (\d+) MB.*", "PDF 全体を展開すると {0} MB を超えるため、読み込みを中止しました"),
+    (r"the PDF has more than ([\d,]+) pages.*", "PDF が {0} ページを超えています。ファイルを分けて登録してください"),
+    (r"page (\d+) has more than ([\d,]+) characters.*", "{0} ページ目の文字数が {1} 字を超えるため、読み込みを中止しました"),
+    (r"the (?:text|PDF) holds more than ([\d,]+) characters.*", "文字数が {0} 字を超えています。ファイルを分けて登録してください"),
+    (r"reading (?:its sheets )?took longer than (\d+) s.*", "読み込みに {0} 秒以上かかったため、中止しました"),
+    (r"reading the PDF needs (?:more than [\d,]+ MB of )?(?:more )?memory.*",
+     "PDF の読み込みに必要なメモリが上限を超えるため、中止しました"),
+    (r"the PDF reader stopped while reading it.*", "PDF の読み込み中に処理が止まりました（メモリ不足の疑い）"),
     (r"broken PDF.*|cannot read PDF.*", "PDF が壊れているため読めません"),
     (r"PDF has no text layer.*", "PDF に文字のデータがありません（スキャンした画像など）。文字認識（OCR）をしてから登録してください"),
     (r"not a 事務事業評価 sheet \(no Japanese text found\)", "事務事業評価シートではありません（日本語の文章がありません）"),
@@ -438,7 +525,7 @@ def reason_ja(reason: str | None) -> str:
         m = pattern.fullmatch(text)
         if m:
             groups = [g or "" for g in m.groups()]
-            out = ja.format(*groups, name0=file_name(groups[0]) if groups else "")
+            out = ja(groups) if callable(ja) else ja.format(*groups, name0=file_name(groups[0]) if groups else "")
             break
     if out is None:
         if _JAPANESE.search(text) and not re.search(r"[A-Za-z]{4,} [A-Za-z]{3,}", text):

@@ -45,10 +45,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _sheet_json(name: str = "試験事業", actual: int = 9) -> str:
+def _sheet_json(name: str = "試験事業", actual: int = 9, section: str = "総務課") -> str:
     return Sheet(
         sheet_id="", template="canonical", municipality="郡山市", target_fy=2024,
-        project=Project(name=name, department="総務部", section="総務課"),
+        project=Project(name=name, department="総務部", section=section),
         indicators=[Indicator(kind="activity", no=1, name="講座の開催回数", unit="回",
                               values=[IndicatorValue(fy=2023, plan=8, actual=7), IndicatorValue(fy=2024, plan=10, actual=actual)])],
         costs=[Cost(fy=2023, project_cost=900, personnel_cost=500, total_cost=1400),
@@ -398,7 +398,7 @@ def test_empty_store_says_so(tmp_path: Path) -> None:
     engine = Engine(AssistantSettings(home=tmp_path / "none", models={"cache_dir": model_cache()}), retrieval=False)
     outs = list(make_respond(engine)("令和6年度の実績は？", [], []))
     assert "まだシートが登録されていません" in outs[-1][1][-1]["content"]
-    assert "まだありません" in side_for(engine, None)[0].value
+    assert "まだありません" in side_for(engine, None)[0]
 
 
 def test_login_required_when_auth_is_set(engine: Engine, tmp_path: Path) -> None:

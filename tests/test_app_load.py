@@ -1,21 +1,28 @@
-"""Load: 10 conversations at once against the web UI, 5 questions each, through ``gradio_client``.
+"""Load: 20 conversations at once against the web UI, 5 questions each (issue #14).
 
 The app runs in this process on a free port, over a store built from ``data/samples`` (the model
-is the session's, already loaded). Each conversation is its own process with its own
-``gradio_client.Client`` (its own session, so follow-ups such as 「その前年は？」 use that
-conversation's history and nobody else's); all start at the same moment. Every answer must hold
-its expected figure, none may be lost, and the latency percentiles are printed and written to
-``tests/artifacts/load.json``.
+is the session's, already loaded). The users speak the browser's own protocol — ``queue/join``,
+then the session's event stream ``queue/data`` — from one asyncio process of another Python
+(``gradio_client`` costs ~50 ms of CPU per question, and on a 2-core machine 20 of them would
+measure the clients, not the app). Each conversation has its own session, so follow-ups such as
+「その前年は？」 use that conversation's history and nobody else's.
 
-Module-level imports stay light: the conversation processes import this module.
+Once every conversation has been asked (a warm server: each distinct chart is drawn once, then
+reused), one user alone asks the 10 conversations, one after the other; then 20 users (each
+conversation twice) ask at once. Every answer must hold its expected figure, none may be
+lost, and the p95 of the 20 users must stay within 3× the lone user's. The percentiles are
+printed and written to ``tests/artifacts/load.json``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-import multiprocessing
 import socket
+import subprocess
+import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -50,20 +57,38 @@ CONVERSATIONS = [
 ]
 
 
-def converse(args: tuple[str, int, float]) -> list[dict]:
-    """One conversation (in its own process): 5 questions in a row, one client session."""
-    from gradio_client import Client
+USERS = 20
+ALONE = 10  # conversations the lone user asks (50 answers)
+RATIO = 3.0  # the p95 of USERS at once may be at most this many times the lone user's
 
-    url, n, start = args
-    client = Client(url, verbose=False, download_files=False)
-    while time.time() < start:  # every conversation starts at once
-        time.sleep(0.01)
+
+async def _ask(http, url: str, fn_index: int, session: str, question: str, chat: list) -> list:
+    """One question as the browser asks it: the event's final outputs (State outputs are None)."""
+    r = await http.post(url + "gradio_api/queue/join", json={
+        "data": [question, chat, None, []], "fn_index": fn_index, "trigger_id": None,
+        "session_hash": session, "event_data": None})
+    r.raise_for_status()
+    event_id = r.json()["event_id"]
+    async with http.stream("GET", url + "gradio_api/queue/data", params={"session_hash": session}) as stream:
+        async for line in stream.aiter_lines():
+            if not line.startswith("data:"):
+                continue
+            msg = json.loads(line[5:])
+            if msg.get("msg") == "process_completed" and msg.get("event_id") == event_id:
+                if not msg.get("success"):
+                    raise RuntimeError(str(msg.get("output"))[:300])
+                return msg["output"]["data"]
+    raise RuntimeError("the event stream ended without the answer")
+
+
+async def _conversation(http, url: str, fn_index: int, n: int) -> list[dict]:
+    session = uuid.uuid4().hex[:11]
     chat: list = []
     out = []
-    for question, expected in CONVERSATIONS[n]:
+    for question, expected in CONVERSATIONS[n % len(CONVERSATIONS)]:
         t0 = time.perf_counter()
         try:
-            result = client.predict(question, chat, api_name="/ask")
+            result = await _ask(http, url, fn_index, session, question, chat)
             error = None
         except Exception as e:  # noqa: BLE001 (a lost answer is reported, it does not stop the run)
             result, error = None, f"{type(e).__name__}: {e}"
@@ -77,6 +102,27 @@ def converse(args: tuple[str, int, float]) -> list[dict]:
     return out
 
 
+async def _users(url: str) -> dict:
+    import httpx
+
+    async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=4 * USERS)) as http:
+        config = (await http.get(url + "config")).json()
+        fn_index = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "ask")
+        for n in range(len(CONVERSATIONS)):  # warm: the connections, the answer threads, the charts
+            await _conversation(http, url, fn_index, n)
+        started = time.perf_counter()
+        single = [r for n in range(ALONE) for r in await _conversation(http, url, fn_index, n)]
+        single_wall = time.perf_counter() - started
+        started = time.perf_counter()
+        runs = await asyncio.gather(*(_conversation(http, url, fn_index, n) for n in range(USERS)))
+        return {"single": single, "single_wall": single_wall, "runs": runs, "wall": time.perf_counter() - started}
+
+
+def main(url: str) -> None:
+    """The users (``python tests/test_app_load.py URL``): their results as JSON on stdout."""
+    print(json.dumps(asyncio.run(_users(url)), ensure_ascii=False))
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -86,6 +132,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     from app import Engine, build_app, launch
+    from assistant.memory import settle
     from assistant.settings import AssistantSettings
     from ingest.index import build
     from ingest.vectors import E5Embedding
@@ -98,6 +145,7 @@ def app_url(tmp_path_factory):
     settings = settings.model_copy(update={"app": settings.app.model_copy(update={"port": _free_port()})})
     engine = Engine(settings, embeddings=real_embeddings())
     demo = build_app(engine)
+    settle()  # as app.main does once the app is loaded
     launch(demo, settings, prevent_thread_lock=True, quiet=True)
     try:
         yield f"http://127.0.0.1:{settings.app.port}/"
@@ -105,31 +153,54 @@ def app_url(tmp_path_factory):
         demo.close()
 
 
-@pytest.mark.slow
-def test_ten_conversations_at_once(app_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert len(CONVERSATIONS) == 10 and all(len(c) == 5 for c in CONVERSATIONS)
-    ctx = multiprocessing.get_context("spawn")
-    started = time.perf_counter()
-    with ctx.Pool(len(CONVERSATIONS)) as pool:
-        start = time.time() + 10  # time for every process to import and connect
-        runs = pool.map(converse, [(app_url, n, start) for n in range(len(CONVERSATIONS))], chunksize=1)
-    wall = time.perf_counter() - started - 10
-    results = [r for run in runs for r in run]
+def _summary(results: list[dict], conversations: int, wall: float) -> dict:
     lat = sorted(r["seconds"] for r in results)
 
     def pct(p: float) -> float:
         return lat[min(len(lat) - 1, max(0, round(p / 100 * len(lat)) - 1))]
 
-    summary = {"conversations": len(runs), "answers": len(results), "ok": sum(r["ok"] for r in results),
-               "p50_s": round(pct(50), 3), "p95_s": round(pct(95), 3), "max_s": round(lat[-1], 3),
-               "wall_s": round(wall, 1)}
+    return {"conversations": conversations, "answers": len(results), "ok": sum(r["ok"] for r in results),
+            "p50_s": round(pct(50), 3), "p95_s": round(pct(95), 3), "max_s": round(lat[-1], 3),
+            "wall_s": round(wall, 1)}
+
+
+def _wrong(results: list[dict]) -> str:
+    return "\n".join(f"#{r['conversation']} {r['question']}: expected {r['expected']}, got "
+                     f"{r['answer'][:120]!r} {r['error'] or ''}" for r in results if not r["ok"])
+
+
+@pytest.mark.slow
+def test_twenty_conversations_at_once_within_three_times_one_user(app_url: str,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert len(CONVERSATIONS) == 10 and all(len(c) == 5 for c in CONVERSATIONS)
+    # the machine may be shared (another test run, a build): up to 3 rounds, each a lone user then
+    # 20 at once; the app passes when one round keeps the ratio
+    rounds = []
+    for _ in range(3):
+        done = subprocess.run([sys.executable, __file__, app_url], capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+        measured = json.loads(done.stdout)
+        single_results, runs = measured["single"], measured["runs"]
+        single = _summary(single_results, ALONE, measured["single_wall"])
+        results = [r for run in runs for r in run]
+        summary = _summary(results, len(runs), measured["wall"])
+        rounds.append(round(summary["p95_s"] / single["p95_s"], 2))
+        if summary["p95_s"] <= RATIO * single["p95_s"] or _wrong(single_results + results):
+            break
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "load.json").write_text(json.dumps({"summary": summary, "results": results}, ensure_ascii=False,
-                                                    indent=1), encoding="utf-8")
-    with capsys.disabled():  # the figure this test exists to report: shown even when output is captured
-        print(f"\nload: {summary['answers']} answers in {summary['conversations']} conversations at once "
-              f"({summary['ok']} right); p50 {summary['p50_s']}s, p95 {summary['p95_s']}s, max {summary['max_s']}s")
-    wrong = [r for r in results if not r["ok"]]
-    assert len(results) == 50, "answers were lost"
-    assert not wrong, "\n".join(f"#{r['conversation']} {r['question']}: expected {r['expected']}, got "
-                                f"{r['answer'][:120]!r} {r['error'] or ''}" for r in wrong)
+    (ARTIFACTS / "load.json").write_text(json.dumps({"single": single, "summary": summary, "rounds": rounds,
+                                                     "results": results},
+                                                    ensure_ascii=False, indent=1), encoding="utf-8")
+    with capsys.disabled():  # the figures this test exists to report: shown even when output is captured
+        print(f"\nload: one user alone, {single['answers']} answers: p50 {single['p50_s']}s, p95 {single['p95_s']}s; "
+              f"{summary['answers']} answers in {summary['conversations']} conversations at once "
+              f"({summary['ok']} right): p50 {summary['p50_s']}s, p95 {summary['p95_s']}s, max {summary['max_s']}s "
+              f"({summary['p95_s'] / single['p95_s']:.1f}× the lone user's p95; rounds: {rounds})")
+    assert not _wrong(single_results), _wrong(single_results)
+    assert len(results) == USERS * 5, "answers were lost"
+    assert not _wrong(results), _wrong(results)
+    assert summary["p95_s"] <= RATIO * single["p95_s"], (summary, single)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
