@@ -76,10 +76,23 @@ def file_name(path: str | None) -> str:
     return PureWindowsPath(PurePosixPath(str(path)).name).name
 
 
+# what a computed field is of its row (total_cost_share → 総事業費の割合), longest suffix first
+_SUFFIX_LABELS = (("_forecast_growth", "の見込みとの差（%）"), ("_forecast_gap", "の見込みとの差"),
+                  ("_forecast", "（前のシートの見込み）"), ("_plan_average", "の計画の平均"), ("_plan_sum", "の計画の合計"),
+                  ("_change", "の増減"), ("_growth", "の増減率"), ("_share", "の割合"), ("_sum", "の合計"),
+                  ("_average", "の平均"), ("_ratio", "の倍率"), ("_yen", "（円）"))
+_COMPUTED_LABELS = {"plan_gap": "計画との差", "ratio": "比率", "sum": "合計", "score_total": "評点の合計",
+                    "score_gap": "評点の合計の差", "indicator_name": "指標名", "threshold": "条件"}
+
+
 def field_label(field: str) -> str:
-    if field.endswith("_change"):
-        return f"{FIELD_LABELS.get(field.removesuffix('_change'), field)}の増減"
-    return FIELD_LABELS.get(field, field)
+    if field in FIELD_LABELS or field in _COMPUTED_LABELS:
+        return FIELD_LABELS.get(field) or _COMPUTED_LABELS[field]
+    for suffix, label in _SUFFIX_LABELS:
+        if field.endswith(suffix):
+            row = field.removesuffix(suffix)
+            return f"{FIELD_LABELS.get(row) or _COMPUTED_LABELS.get(row, row)}{label}"
+    return field
 
 
 def value_text(v: object) -> str:

@@ -529,3 +529,15 @@ def test_misconfigured_llm_is_a_note_on_the_page_and_answers_are_extractive(engi
     out = _final(list(make_respond(broken)(LLM_QUESTION, [], [])))
     assert out["answer"]["mode"] == "extractive" and out["answer"]["answer"] == engine.ask(LLM_QUESTION, []).answer
     assert "LLM" not in out["chat"][1]["content"]  # the page says it once; the answers carry no note
+
+
+def test_every_field_an_answer_computes_has_a_japanese_label() -> None:
+    """The 区分 column of 回答に使った数値 and the CSV: computed fields named in Japanese, never as code."""
+    from assistant.ui_format import field_label
+
+    for field, label in [("total_cost_share", "総事業費の割合"), ("project_cost_change", "事業費の増減"),
+                         ("total_cost_forecast_gap", "総事業費の見込みとの差"), ("general_revenue_sum", "一般財源等の合計"),
+                         ("成果指標①_average", "成果指標①の平均"), ("plan_gap", "計画との差"), ("ratio", "比率"),
+                         ("score_total", "評点の合計"), ("indicator_name", "指標名")]:
+        assert field_label(field) == label, field
+        assert not re.search(r"[a-z]_[a-z]", field_label(field)), field
