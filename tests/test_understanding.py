@@ -695,3 +695,13 @@ def test_a_row_asked_as_the_number_of_something(seed_only: Assistant, truth: dic
     for q in ("R6のキャッシュレス決済導入施設の数は？", "令和6年度、キャッシュレス決済を導入した施設の数はいくつ？"):
         a = ask(seed_only, q)
         assert n(sites) in a.answer, (q, a.answer)
+
+
+def test_a_year_in_the_text_answers_since_when() -> None:
+    from assistant.kinds.prose import _gives_amount
+    from assistant.understand import understand
+
+    text = "本市では、こうした状況を踏まえ、平成２８年度から本事業に取り組んでいる。"
+    for q in ("この事業っていつから続いてるの？", "何年度から始まった事業？"):
+        assert _gives_amount(text, understand(q)), q
+    assert not _gives_amount(text, understand("この事業の参加者は何人？"))

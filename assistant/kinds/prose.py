@@ -293,6 +293,10 @@ _ASKS_OUTCOME = re.compile(r"(?:でき|し)たの?|届いた|クリアした|上
 _ASKS_AIM = re.compile(r"することになって|する予定|目指|目標にして|what (?:is|are) (?:it|they) (?:aiming|supposed)")
 
 
+_ASKS_WHEN = re.compile(r"いつ(から|まで|頃|ごろ|に)|何年度?から|○年度?から|since when|when did|what year")
+_A_YEAR = re.compile(r"(令和|平成|昭和)\s*[0-9０-９元]{1,2}\s*年|(19|20)\d{2}\s*年")
+
+
 def _asks_figure(f: object) -> bool:
     """The question wants a number (何人, いくら, どれだけ, how many …), not words."""
     from assistant.kinds.figure import asked_counter
@@ -338,6 +342,8 @@ def _gives_amount(text: str, f: object, words: list[str] | None = None) -> bool:
     spent on it, nor a change 「16,204千円の増加は…委託料の増額などによる」 before them)."""
     from assistant.kinds.figure import asked_counter, unit_fits
 
+    if _ASKS_WHEN.search(f.norm) and _A_YEAR.search(text):  # type: ignore[attr-defined]
+        return True  # 「いつから？」: 「平成２８年度から本事業に取り組んでいる」 answers it
     counter = asked_counter(f.norm)  # type: ignore[attr-defined]
     money = bool(f.money or f.rows or re.search(r"いくら|how much|金額|費用", f.norm))  # type: ignore[attr-defined]
     low = text.lower()
