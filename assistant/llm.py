@@ -7,13 +7,15 @@ the facts, the quotes and the values the composer computed. One number that does
 extractive answer is returned unchanged — contract.md: every number in ``answer`` must come from a
 fact or a quote, or be computed from them.
 
-Backends, chosen in ``LLMSettings``:
+Backends, chosen in ``LLMSettings``, are library chat models, imported only when chosen (the
+LLM is off by default and langchain-openai alone takes 1–2 s to import):
 
 * ``openai``: any OpenAI-compatible ``/chat/completions`` endpoint (Ollama, vLLM, llama.cpp's
-  llama-server) through ``OpenAICompatibleChat``, a small httpx client, so no extra package is needed.
-* ``llamacpp``: a local GGUF file through llama-cpp-python (``LlamaCppChat``), imported only when
-  chosen, because it is an optional native package. One loaded model serves one answer at a time
-  (a lock: llama.cpp's context is not thread-safe).
+  llama-server) through langchain-openai's ``ChatOpenAI(base_url=…)``; one try within
+  ``timeout_s``, no retries.
+* ``llamacpp``: a local GGUF file through langchain-community's ``ChatLlamaCpp`` and
+  llama-cpp-python, an optional native package (``make llm``). One loaded model serves one answer
+  at a time (a lock: llama.cpp's context is not thread-safe).
 
 Both stream (``BaseChatModel.stream``: server-sent events, llama.cpp's ``stream=True``), so the app
 can show the text while the model writes; :func:`write_answer` takes an ``on_text`` callback for
@@ -49,33 +51,25 @@ one-decimal and integer roundings (102.39 → 102.4, 102).
 
 from __future__ import annotations
 
+import functools
 import importlib
-import json
 import logging
 import os
 import re
 import threading
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
-import httpx
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    ChatMessage,
-    HumanMessage,
-    SystemMessage,
-    ToolMessage,
-)
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import Field, PrivateAttr, SecretStr
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.outputs import ChatGenerationChunk
+from pydantic import PrivateAttr
 
 from assistant.answer import Answer, Citation, Fact, Number
 from assistant.claims import check_claims, reason_fits, strip_markdown, summary_problems
@@ -98,176 +92,27 @@ class LLMError(RuntimeError):
 # Chat models
 # --------------------------------------------------------------------------------------------
 
-
-def _role(message: BaseMessage) -> str:
-    if isinstance(message, SystemMessage):
-        return "system"
-    if isinstance(message, HumanMessage):
-        return "user"
-    if isinstance(message, AIMessage):
-        return "assistant"
-    if isinstance(message, ToolMessage):
-        return "tool"
-    if isinstance(message, ChatMessage):
-        return message.role
-    raise LLMError(f"cannot send a {type(message).__name__} to a chat completion endpoint")
-
-
-def _openai_messages(messages: Sequence[BaseMessage]) -> list[dict[str, str]]:
-    # Plain-text content only: the prompts here are text, and every compatible server takes it.
-    return [{"role": _role(m), "content": m.text} for m in messages]
-
-
-def _chat_result(data: Mapping[str, Any]) -> ChatResult:
-    """A LangChain result from an OpenAI-shaped chat completion (llama.cpp returns the same shape)."""
+def _openai_chat(settings: LLMSettings) -> BaseChatModel:
+    """langchain-openai's ``ChatOpenAI`` pointed at ``base_url``: Ollama, vLLM and llama.cpp's
+    llama-server all speak ``/chat/completions``; ``.stream()`` reads its server-sent events."""
     try:
-        choice = data["choices"][0]
-        content = choice["message"].get("content") or ""
-    except (KeyError, IndexError, TypeError, AttributeError) as exc:
-        raise LLMError(f"unexpected chat completion response: {str(data)[:300]}") from exc
-    usage = data.get("usage") or {}
-    usage_metadata = None
-    if usage:
-        prompt_tokens = int(usage.get("prompt_tokens") or 0)
-        completion_tokens = int(usage.get("completion_tokens") or 0)
-        usage_metadata = {
-            "input_tokens": prompt_tokens,
-            "output_tokens": completion_tokens,
-            "total_tokens": int(usage.get("total_tokens") or prompt_tokens + completion_tokens),
-        }
-    metadata = {"finish_reason": choice.get("finish_reason"), "model_name": data.get("model")}
-    message = AIMessage(content=content, response_metadata=metadata, usage_metadata=usage_metadata)
-    return ChatResult(
-        generations=[
-            ChatGeneration(message=message, generation_info={"finish_reason": metadata["finish_reason"]})
-        ],
-        llm_output={"token_usage": dict(usage), "model_name": data.get("model")},
+        from langchain_openai import ChatOpenAI  # 1-2 s to import: only when the LLM is on
+    except ImportError as exc:
+        raise LLMError("SHEETQA_LLM__BACKEND=openai needs the langchain-openai package, which is not installed "
+                       "(pip install -e .)") from exc
+    return ChatOpenAI(
+        base_url=settings.base_url,
+        api_key=settings.api_key,
+        # unset: an empty name, which a single-model server (llama-server, vLLM) takes as its own model
+        model=settings.model or "",
+        temperature=settings.temperature,
+        # sent as max_tokens, the field Ollama, LM Studio and llama-server read (ChatOpenAI's own
+        # max_tokens goes out as max_completion_tokens, which they ignore)
+        extra_body={"max_tokens": settings.max_tokens},
+        timeout=settings.timeout_s,
+        max_retries=0,  # one try within timeout_s, then the extractive answer (the client's default: 2 more)
+        use_responses_api=False,  # compatible servers have /chat/completions only
     )
-
-
-def _delta_text(data: Mapping[str, Any]) -> str:
-    """The text of one streamed chunk (``choices[0].delta.content``; a whole ``message`` too)."""
-    if data.get("error"):
-        raise LLMError(f"the model stopped with an error: {str(data['error'])[:300]}")
-    try:
-        choice = data["choices"][0]
-    except (KeyError, IndexError, TypeError) as exc:
-        raise LLMError(f"unexpected chat completion chunk: {str(data)[:300]}") from exc
-    part = choice.get("delta") or choice.get("message") or {}
-    return part.get("content") or ""
-
-
-def _chunks(parts: Iterable[Mapping[str, Any]], run_manager: CallbackManagerForLLMRun | None
-            ) -> Iterator[ChatGenerationChunk]:
-    for data in parts:
-        text = _delta_text(data)
-        if not text:
-            continue
-        chunk = ChatGenerationChunk(message=AIMessageChunk(content=text))
-        if run_manager is not None:
-            run_manager.on_llm_new_token(text, chunk=chunk)
-        yield chunk
-
-
-class OpenAICompatibleChat(BaseChatModel):
-    """A chat model behind an OpenAI-compatible ``POST {base_url}/chat/completions``.
-
-    Ollama (``/v1``), vLLM and llama.cpp's llama-server all speak this, so one small httpx client
-    covers them without the langchain-openai package.
-    """
-
-    base_url: str = "http://127.0.0.1:11434/v1"
-    model: str | None = None
-    api_key: SecretStr = SecretStr("none")
-    temperature: float = 0.0
-    max_tokens: int = 512
-    timeout_s: float = 60.0
-    # Tests pass an httpx.MockTransport; None = the real network.
-    transport: httpx.BaseTransport | None = Field(default=None, exclude=True, repr=False)
-
-    @property
-    def _llm_type(self) -> str:
-        return "openai-compatible"
-
-    @property
-    def _identifying_params(self) -> dict[str, Any]:
-        return {"base_url": self.base_url, "model": self.model, "temperature": self.temperature,
-                "max_tokens": self.max_tokens}
-
-    @property
-    def endpoint(self) -> str:
-        return self.base_url.rstrip("/") + "/chat/completions"
-
-    def payload(self, messages: Sequence[BaseMessage], stop: list[str] | None = None) -> dict[str, Any]:
-        """The JSON body sent for these messages."""
-        body: dict[str, Any] = {
-            "messages": _openai_messages(messages),
-            "temperature": self.temperature,
-            "max_tokens": self.max_tokens,
-            "stream": False,
-        }
-        # Single-model servers (llama-server, vLLM with one model) accept a request without a model.
-        if self.model:
-            body["model"] = self.model
-        if stop:
-            body["stop"] = stop
-        return body
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        with httpx.Client(timeout=self.timeout_s, transport=self.transport) as client:
-            response = client.post(self.endpoint, json=self.payload(messages, stop), headers=self._headers)
-        self._check(response)
-        return _chat_result(self._json(response.text))
-
-    @property
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.api_key.get_secret_value()}"}
-
-    def _check(self, response: httpx.Response) -> None:
-        if response.status_code >= 400:
-            raise LLMError(f"{self.endpoint} answered HTTP {response.status_code}: {response.text[:300]}")
-
-    def _json(self, text: str) -> Any:
-        try:
-            return json.loads(text)
-        except ValueError as exc:
-            raise LLMError(f"{self.endpoint} did not answer JSON: {text[:300]}") from exc
-
-    def _stream(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> Iterator[ChatGenerationChunk]:
-        """Server-sent events (``"stream": true``): one ``data: {…}`` line per piece, ``data: [DONE]``
-        at the end. A server that answers plain JSON instead gives its whole text as one piece."""
-        body = {**self.payload(messages, stop), "stream": True}
-        with httpx.Client(timeout=self.timeout_s, transport=self.transport) as client, \
-                client.stream("POST", self.endpoint, json=body, headers=self._headers) as response:
-            if response.status_code >= 400:
-                response.read()
-                self._check(response)
-            if "event-stream" not in response.headers.get("content-type", ""):
-                yield from _chunks([self._json(response.read().decode("utf-8", "replace"))], run_manager)
-                return
-
-            def events() -> Iterator[Any]:
-                for line in response.iter_lines():
-                    if not line.startswith("data:"):
-                        continue  # blank separators, ": keep-alive" comments, event: names
-                    data = line[5:].strip()
-                    if data == "[DONE]":
-                        return
-                    yield self._json(data)
-
-            yield from _chunks(events(), run_manager)
 
 
 def _import_llama_cpp() -> Any:
@@ -280,84 +125,64 @@ def _import_llama_cpp() -> Any:
     except ImportError as exc:
         raise LLMError(
             "SHEETQA_LLM__BACKEND=llamacpp needs the llama-cpp-python package, which is not installed. "
-            "Install it (pip install llama-cpp-python), or serve the GGUF with llama.cpp's llama-server "
+            "Install it (make llm), or serve the GGUF with llama.cpp's llama-server "
             "and use SHEETQA_LLM__BACKEND=openai SHEETQA_LLM__BASE_URL=http://127.0.0.1:8080/v1"
         ) from exc
 
 
-class LlamaCppChat(BaseChatModel):
-    """A local GGUF model through ``llama_cpp.Llama.create_chat_completion``.
+@functools.cache
+def _one_at_a_time_llamacpp() -> type[BaseChatModel]:
+    """langchain-community's ``ChatLlamaCpp``, writing one answer at a time: the app's worker
+    threads share the loaded model and llama.cpp's context is not thread-safe."""
+    try:
+        with warnings.catch_warnings():  # the package says on import that it is being sunset
+            warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*langchain-community")
+            from langchain_community.chat_models import ChatLlamaCpp
+    except ImportError as exc:
+        raise LLMError("SHEETQA_LLM__BACKEND=llamacpp needs the langchain-community package, which is not "
+                       "installed (make llm)") from exc
 
-    The model is loaded once (``from_settings`` or the first call) and kept for every question;
-    one answer is written at a time (the app's worker threads share the model).
-    """
+    class OneAtATime(ChatLlamaCpp):
+        _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
-    model_path: str
-    n_ctx: int = 4096
-    n_threads: int | None = None
-    temperature: float = 0.0
-    max_tokens: int = 512
-    _llama: Any = PrivateAttr(default=None)
-    _lock: Any = PrivateAttr(default_factory=threading.Lock)
+        # streaming=True: invoke() goes through _stream too, so this one lock covers both
+        def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                    run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any
+                    ) -> Iterator[ChatGenerationChunk]:
+            with self._lock:
+                yield from super()._stream(messages, stop, run_manager, **kwargs)
 
-    @classmethod
-    def from_settings(cls, settings: LLMSettings) -> LlamaCppChat:
-        if settings.gguf_path is None:
-            raise LLMError("SHEETQA_LLM__BACKEND=llamacpp needs SHEETQA_LLM__GGUF_PATH (a .gguf file)")
-        if not Path(settings.gguf_path).is_file():
-            raise LLMError(f"SHEETQA_LLM__GGUF_PATH={settings.gguf_path} is not a file")
-        chat = cls(model_path=str(settings.gguf_path), n_ctx=settings.n_ctx, n_threads=settings.n_threads,
-                   temperature=settings.temperature, max_tokens=settings.max_tokens)
-        chat.load()
-        return chat
+    return OneAtATime
 
-    def load(self) -> Any:
-        """Load the GGUF (once); raises LLMError when llama-cpp-python is missing."""
-        if self._llama is None:
-            llama_cpp = _import_llama_cpp()
-            kwargs: dict[str, Any] = {"model_path": self.model_path, "n_ctx": self.n_ctx, "verbose": False}
-            if self.n_threads is not None:
-                kwargs["n_threads"] = self.n_threads
-            self._llama = llama_cpp.Llama(**kwargs)
-        return self._llama
 
-    @property
-    def _llm_type(self) -> str:
-        return "llama-cpp"
-
-    @property
-    def _identifying_params(self) -> dict[str, Any]:
-        return {"model_path": self.model_path, "n_ctx": self.n_ctx, "temperature": self.temperature,
-                "max_tokens": self.max_tokens}
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        with self._lock:
-            return _chat_result(self._complete(messages, stop, stream=False))
-
-    def _stream(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> Iterator[ChatGenerationChunk]:
-        with self._lock:
-            yield from _chunks(self._complete(messages, stop, stream=True), run_manager)
-
-    def _complete(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool) -> Any:
-        return self.load().create_chat_completion(
-            messages=_openai_messages(messages),
-            temperature=self.temperature,
-            max_tokens=self.max_tokens,
-            stop=stop or [],
-            stream=stream,
+def _llamacpp_chat(settings: LLMSettings) -> BaseChatModel:
+    """A local GGUF through ``ChatLlamaCpp``, loaded once here and kept for every question."""
+    if settings.gguf_path is None:
+        raise LLMError("SHEETQA_LLM__BACKEND=llamacpp needs SHEETQA_LLM__GGUF_PATH (a .gguf file)")
+    if not Path(settings.gguf_path).is_file():
+        raise LLMError(f"SHEETQA_LLM__GGUF_PATH={settings.gguf_path} is not a file")
+    _import_llama_cpp()
+    chat_class = _one_at_a_time_llamacpp()
+    try:
+        return chat_class(
+            model_path=str(settings.gguf_path),
+            n_ctx=settings.n_ctx,
+            n_threads=settings.n_threads,
+            max_tokens=settings.max_tokens,
+            temperature=settings.temperature,
+            streaming=True,
+            verbose=False,
+            # llama.cpp's own defaults, where ChatLlamaCpp's differ: a batch of 8 reads the prompt
+            # slowly, a rope base of 10000 overrides the GGUF's (Qwen2.5's is 1e6), and a repeat
+            # penalty of 1.1 changes even a greedy (temperature 0) answer
+            n_batch=512,
+            rope_freq_base=0.0,
+            rope_freq_scale=0.0,
+            repeat_penalty=1.0,
         )
+    except ValueError as exc:  # pydantic's ValidationError around "Could not load Llama model …"
+        raise LLMError(f"SHEETQA_LLM__GGUF_PATH={settings.gguf_path} could not be loaded: "
+                       f"{str(exc).splitlines()[-1][:200]}") from exc
 
 
 def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
@@ -369,12 +194,9 @@ def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
     if settings.backend == "off":
         return None
     if settings.backend == "openai":
-        return OpenAICompatibleChat(
-            base_url=settings.base_url, model=settings.model, api_key=settings.api_key,
-            temperature=settings.temperature, max_tokens=settings.max_tokens, timeout_s=settings.timeout_s,
-        )
+        return _openai_chat(settings)
     if settings.backend == "llamacpp":
-        return LlamaCppChat.from_settings(settings)
+        return _llamacpp_chat(settings)
     raise LLMError(f"unknown LLM backend: {settings.backend!r}")
 
 

@@ -8,7 +8,8 @@ import sys
 import threading
 import types
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,9 +20,7 @@ from langchain_core.outputs import ChatResult
 
 from assistant.answer import Answer, Citation, Fact
 from assistant.llm import (
-    LlamaCppChat,
     LLMError,
-    OpenAICompatibleChat,
     allowed_numbers,
     build_messages,
     guard,
@@ -281,12 +280,33 @@ def test_make_chat_model_off_is_none() -> None:
     assert make_chat_model(LLMSettings()) is None
 
 
-def test_make_chat_model_llamacpp_without_package(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+def test_importing_the_writer_loads_no_chat_model_package() -> None:
+    """The LLM is off by default: langchain-openai (1–2 s) and -community load only when chosen."""
+    import subprocess
+
+    code = ("import sys, assistant.llm; "
+            "print([m for m in ('langchain_openai', 'openai', 'langchain_community', 'llama_cpp') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# ---- llamacpp: langchain-community's ChatLlamaCpp over a fake llama_cpp module -------------------
+
+
+def _fake_llama_cpp(monkeypatch: pytest.MonkeyPatch, llama: type) -> None:
+    monkeypatch.setitem(sys.modules, "llama_cpp", types.SimpleNamespace(Llama=llama, LlamaGrammar=object))
+
+
+def _gguf(tmp_path: Path) -> Path:
     gguf = tmp_path / "model.gguf"
     gguf.write_bytes(b"GGUF")
+    return gguf
+
+
+def test_make_chat_model_llamacpp_without_package(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     monkeypatch.setitem(sys.modules, "llama_cpp", None)  # makes `import llama_cpp` raise ImportError
     with pytest.raises(LLMError, match="llama-cpp-python"):
-        make_chat_model(LLMSettings(backend="llamacpp", gguf_path=gguf))
+        make_chat_model(LLMSettings(backend="llamacpp", gguf_path=_gguf(tmp_path)))
 
 
 def test_make_chat_model_llamacpp_needs_a_file(tmp_path) -> None:
@@ -296,32 +316,71 @@ def test_make_chat_model_llamacpp_needs_a_file(tmp_path) -> None:
         make_chat_model(LLMSettings(backend="llamacpp", gguf_path=tmp_path / "missing.gguf"))
 
 
-def test_llamacpp_wrapper_with_a_fake_llama(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+def test_a_gguf_llama_cpp_cannot_load_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    class Broken:
+        def __init__(self, model_path: str, **kwargs) -> None:
+            raise ValueError(f"Failed to load model from file: {model_path}")
+
+    _fake_llama_cpp(monkeypatch, Broken)
+    with pytest.raises(LLMError, match="could not be loaded") as caught:
+        make_chat_model(LLMSettings(backend="llamacpp", gguf_path=_gguf(tmp_path)))
+    assert "\n" not in str(caught.value)
+
+
+def _chunks(*pieces: str) -> list[dict]:
+    return ([{"choices": [{"delta": {"role": "assistant"}}]}]
+            + [{"choices": [{"delta": {"content": p}}]} for p in pieces]
+            + [{"choices": [{"delta": {}, "finish_reason": "stop"}]}])
+
+
+def test_llamacpp_through_chat_llama_cpp(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from langchain_community.chat_models import ChatLlamaCpp
+
     calls: dict = {}
 
     class FakeLlama:
-        def __init__(self, **kwargs) -> None:
-            calls["init"] = kwargs
+        def __init__(self, model_path: str, **kwargs) -> None:
+            calls["init"] = {"model_path": model_path, **kwargs}
 
-        def create_chat_completion(self, **kwargs) -> dict:
+        def create_chat_completion(self, **kwargs):
             calls.setdefault("chat", []).append(kwargs)
-            return {"model": "fake", "choices": [{"message": {"role": "assistant", "content": "実績は685件です。"},
-                                                  "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}
+            assert kwargs["stream"] is True  # invoke() streams too (streaming=True): one locked path
+            return iter(_chunks("実績は685件です。"))
 
-    monkeypatch.setitem(sys.modules, "llama_cpp", types.SimpleNamespace(Llama=FakeLlama))
-    gguf = tmp_path / "model.gguf"
-    gguf.write_bytes(b"GGUF")
+    _fake_llama_cpp(monkeypatch, FakeLlama)
+    gguf = _gguf(tmp_path)
     model = make_chat_model(LLMSettings(backend="llamacpp", gguf_path=gguf, n_ctx=2048, n_threads=2))
-    assert isinstance(model, LlamaCppChat)
-    assert calls["init"] == {"model_path": str(gguf), "n_ctx": 2048, "n_threads": 2, "verbose": False}
+    assert isinstance(model, ChatLlamaCpp)
+    init = calls["init"]
+    assert (init["model_path"], init["n_ctx"], init["n_threads"], init["verbose"]) == (str(gguf), 2048, 2, False)
+    # llama.cpp's own defaults where ChatLlamaCpp's differ (a batch of 8; a rope base over the GGUF's)
+    assert (init["n_batch"], init["rope_freq_base"], init["rope_freq_scale"]) == (512, 0.0, 0.0)
     answer = write_with_llm(model, QUESTION, FACTS, CITATIONS, [RATE], FALLBACK)
     assert answer.mode == "llm" and answer.answer == "実績は685件です。"
     assert write_with_llm(model, QUESTION, FACTS, CITATIONS, [RATE], FALLBACK).mode == "llm"
     assert len(calls["chat"]) == 2  # loaded once, called twice
     sent = calls["chat"][0]
     assert [m["role"] for m in sent["messages"]] == ["system", "user"]
-    assert sent["temperature"] == 0 and sent["max_tokens"] == 512
+    assert (sent["temperature"], sent["max_tokens"], sent["repeat_penalty"]) == (0, 512, 1.0)
+
+
+def test_llamacpp_streams_one_answer_at_a_time(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    class FakeLlama:
+        def __init__(self, model_path: str, **kwargs) -> None:
+            pass
+
+        def create_chat_completion(self, **kwargs):
+            assert model._lock.locked()  # the lock is what this checks
+            return iter(_chunks("実績は", "685件です。"))
+
+    _fake_llama_cpp(monkeypatch, FakeLlama)
+    model = make_chat_model(LLMSettings(backend="llamacpp", gguf_path=_gguf(tmp_path)))
+    assert [c.text for c in model.stream("質問") if c.text] == ["実績は", "685件です。"]
+    assert not model._lock.locked()
+    assert model.invoke("質問").text == "実績は685件です。" and not model._lock.locked()
+
+
+# ---- openai: langchain-openai's ChatOpenAI against a fake server on 127.0.0.1 --------------------
 
 
 def _completion(content: str) -> dict:
@@ -331,90 +390,6 @@ def _completion(content: str) -> dict:
             "usage": {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19}}
 
 
-def test_openai_compatible_posts_the_right_json() -> None:
-    seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(200, json=_completion("実績は685件です。"))
-
-    settings = LLMSettings(backend="openai", base_url="http://llm.test/v1/", model="qwen2.5:7b-instruct",
-                           api_key="sk-local", max_tokens=300, timeout_s=5)
-    model = make_chat_model(settings)
-    assert isinstance(model, OpenAICompatibleChat)
-    model = model.model_copy(update={"transport": httpx.MockTransport(handler)})
-    history = [SystemMessage(content="sys"), HumanMessage(content="質問"), AIMessage(content="前の答え")]
-    reply = model.invoke(history)
-    assert reply.text == "実績は685件です。"
-    assert reply.usage_metadata["total_tokens"] == 19
-    (request,) = seen
-    assert request.method == "POST" and str(request.url) == "http://llm.test/v1/chat/completions"
-    assert request.headers["authorization"] == "Bearer sk-local"
-    assert json.loads(request.content) == {
-        "model": "qwen2.5:7b-instruct",
-        "messages": [{"role": "system", "content": "sys"}, {"role": "user", "content": "質問"},
-                     {"role": "assistant", "content": "前の答え"}],
-        "temperature": 0.0, "max_tokens": 300, "stream": False,
-    }
-    assert "sk-local" not in repr(model)
-
-
-def test_openai_compatible_http_error_is_clear_and_falls_back() -> None:
-    transport = httpx.MockTransport(lambda r: httpx.Response(404, json={"error": "model 'x' not found"}))
-    model = OpenAICompatibleChat(base_url="http://llm.test/v1", model="x", transport=transport)
-    with pytest.raises(LLMError, match="HTTP 404.*not found"):
-        model.invoke("hi")
-    assert write_with_llm(model, QUESTION, FACTS, CITATIONS, [RATE], FALLBACK) == FALLBACK
-
-
-def test_openai_compatible_over_a_real_local_socket() -> None:
-    """One real HTTP round trip on 127.0.0.1 (a free port); the server answers one request and stops."""
-    received: dict = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-            received["path"] = self.path
-            received["body"] = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            body = json.dumps(_completion("令和6年度の実績は685件、達成率は102.4%です。")).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    server.timeout = 10
-    thread = threading.Thread(target=server.handle_request, daemon=True)
-    thread.start()
-    try:
-        port = server.server_address[1]
-        settings = LLMSettings(backend="openai", base_url=f"http://127.0.0.1:{port}/v1", timeout_s=10)
-        model = make_chat_model(settings)
-        answer = write_with_llm(model, QUESTION, FACTS, CITATIONS, [RATE], FALLBACK)
-    finally:
-        thread.join(timeout=15)
-        server.server_close()
-    assert answer.mode == "llm"
-    assert received["path"] == "/v1/chat/completions"
-    assert "model" not in received["body"]  # unset model: a single-model server picks its own
-    assert received["body"]["messages"][0]["role"] == "system"
-
-
-def test_openai_compatible_timeout_falls_back() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadTimeout("timed out", request=request)
-
-    model = OpenAICompatibleChat(base_url="http://llm.test/v1", transport=httpx.MockTransport(handler))
-    assert write_with_llm(model, QUESTION, FACTS, CITATIONS, [RATE], FALLBACK) == FALLBACK
-
-
-
-# ---- streaming and what the writer did -------------------------------------------------------
-
-
 def _sse(*pieces: str) -> bytes:
     events = [{"choices": [{"index": 0, "delta": {"role": "assistant"}}]}]
     events += [{"choices": [{"index": 0, "delta": {"content": p}}]} for p in pieces]
@@ -422,47 +397,131 @@ def _sse(*pieces: str) -> bytes:
     return "".join(lines).encode()
 
 
+class FakeServer:
+    """An OpenAI-compatible server on a free port: ``reply(body)`` gives (status, content type, bytes)
+    for each request; ``requests`` holds (path, headers, JSON body)."""
+
+    def __init__(self, reply) -> None:
+        self.reply = reply
+        self.requests: list[tuple[str, dict, dict]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                status, content_type, data = fake.reply(body)
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _answers(content: str, stream_too: bool = True):
+    def reply(body: dict) -> tuple[int, str, bytes]:
+        if body.get("stream") and stream_too:
+            return 200, "text/event-stream", _sse(content)
+        return 200, "application/json", json.dumps(_completion(content)).encode()
+    return reply
+
+
+def test_openai_compatible_posts_the_right_json() -> None:
+    from langchain_openai import ChatOpenAI
+
+    with FakeServer(_answers("実績は685件です。")) as server:
+        settings = LLMSettings(backend="openai", base_url=server.url + "/", model="qwen2.5:7b-instruct",
+                               api_key="sk-local", max_tokens=300, timeout_s=5)
+        model = make_chat_model(settings)
+        assert isinstance(model, ChatOpenAI)
+        history = [SystemMessage(content="sys"), HumanMessage(content="質問"), AIMessage(content="前の答え")]
+        reply = model.invoke(history)
+    assert reply.text == "実績は685件です。"
+    assert reply.usage_metadata["total_tokens"] == 19
+    ((path, headers, body),) = server.requests
+    assert path == "/v1/chat/completions"
+    assert headers["authorization"] == "Bearer sk-local"
+    assert body == {
+        "model": "qwen2.5:7b-instruct",
+        "messages": [{"role": "system", "content": "sys"}, {"role": "user", "content": "質問"},
+                     {"role": "assistant", "content": "前の答え"}],
+        "temperature": 0.0, "max_tokens": 300, "stream": False,  # max_tokens: what Ollama and llama-server read
+    }
+    assert "sk-local" not in repr(model)
+
+
+def test_openai_compatible_http_error_falls_back() -> None:
+    with FakeServer(lambda body: (404, "application/json", b'{"error": "model \'x\' not found"}')) as server:
+        model = make_chat_model(LLMSettings(backend="openai", base_url=server.url, model="x", timeout_s=5))
+        with pytest.raises(Exception, match="404"):
+            model.invoke("hi")
+        written = write_answer(model, FALLBACK)
+    assert (written.outcome, written.answer) == ("failed", FALLBACK) and "404" in written.problems[0]
+
+
+def test_openai_compatible_without_a_model_name() -> None:
+    """Unset SHEETQA_LLM__MODEL: an empty name, which a single-model server takes as its own."""
+    with FakeServer(_answers("令和6年度の実績は685件、達成率は102.4%です。")) as server:
+        model = make_chat_model(LLMSettings(backend="openai", base_url=server.url, timeout_s=10))
+        answer = write_with_llm(model, QUESTION, FACTS, CITATIONS, [RATE], FALLBACK)
+    assert answer.mode == "llm"
+    ((path, _, body),) = server.requests
+    assert path == "/v1/chat/completions" and body["model"] == ""
+    assert body["messages"][0]["role"] == "system"
+
+
+def test_openai_compatible_timeout_falls_back_after_one_try() -> None:
+    import time
+
+    def slow(body: dict) -> tuple[int, str, bytes]:
+        time.sleep(1.5)
+        return _answers("実績は685件です。")(body)
+
+    with FakeServer(slow) as server:
+        model = make_chat_model(LLMSettings(backend="openai", base_url=server.url, timeout_s=0.3))
+        started = time.perf_counter()
+        written = write_answer(model, FALLBACK)
+        took = time.perf_counter() - started
+    assert (written.outcome, written.answer) == ("failed", FALLBACK) and "Timeout" in written.problems[0]
+    assert len(server.requests) == 1 and took < 1.2  # no retries: the extractive answer after timeout_s
+
+
+# ---- streaming and what the writer did -------------------------------------------------------
+
+
 def test_openai_compatible_streams_server_sent_events() -> None:
-    seen: list[dict] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(json.loads(request.content))
-        return httpx.Response(200, content=_sse("実績は", "685件", "です。"),
-                              headers={"content-type": "text/event-stream"})
-
-    model = OpenAICompatibleChat(base_url="http://llm.test/v1", transport=httpx.MockTransport(handler))
-    assert [c.text for c in model.stream("質問") if c.text] == ["実績は", "685件", "です。"]
-    assert seen[0]["stream"] is True
-    drafts: list[str] = []
-    written = write_answer(model, FALLBACK.model_copy(update={"facts": FACTS}), on_text=drafts.append)
+    pieces = ("実績は", "685件", "です。")
+    with FakeServer(lambda body: (200, "text/event-stream", _sse(*pieces))) as server:
+        model = make_chat_model(LLMSettings(backend="openai", base_url=server.url, timeout_s=5))
+        assert [c.text for c in model.stream("質問") if c.text] == list(pieces)
+        drafts: list[str] = []
+        written = write_answer(model, FALLBACK.model_copy(update={"facts": FACTS}), on_text=drafts.append)
+    assert server.requests[0][2]["stream"] is True
     assert written.outcome == "llm" and written.answer.answer == "実績は685件です。"
     assert drafts == ["実績は", "実績は685件", "実績は685件です。"]  # growing, as the app shows it
 
 
-def test_a_server_that_ignores_stream_gives_its_whole_answer() -> None:
-    transport = httpx.MockTransport(lambda r: httpx.Response(200, json=_completion("実績は685件です。")))
-    model = OpenAICompatibleChat(base_url="http://llm.test/v1", transport=transport)
-    assert [c.text for c in model.stream("質問") if c.text] == ["実績は685件です。"]
-
-
-def test_llamacpp_streams_one_answer_at_a_time(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    class FakeLlama:
-        def __init__(self, **kwargs) -> None:
-            pass
-
-        def create_chat_completion(self, **kwargs):
-            assert kwargs["stream"] is True
-            assert model._lock.locked()  # the lock is what this checks
-            return iter([{"choices": [{"delta": {"role": "assistant"}}]},
-                         {"choices": [{"delta": {"content": "実績は"}}]},
-                         {"choices": [{"delta": {"content": "685件です。"}, "finish_reason": "stop"}]}])
-
-    monkeypatch.setitem(sys.modules, "llama_cpp", types.SimpleNamespace(Llama=FakeLlama))
-    gguf = tmp_path / "model.gguf"
-    gguf.write_bytes(b"GGUF")
-    model = make_chat_model(LLMSettings(backend="llamacpp", gguf_path=gguf))
-    assert [c.text for c in model.stream("質問") if c.text] == ["実績は", "685件です。"]
-    assert not model._lock.locked()
+def test_a_server_that_ignores_stream_gives_the_extractive_answer() -> None:
+    with FakeServer(_answers("実績は685件です。", stream_too=False)) as server:
+        model = make_chat_model(LLMSettings(backend="openai", base_url=server.url, timeout_s=5))
+        written = write_answer(model, FALLBACK, on_text=lambda text: None)
+    assert (written.outcome, written.answer) == ("failed", FALLBACK)
 
 
 def test_written_says_what_happened() -> None:
