@@ -705,3 +705,10 @@ def test_a_year_in_the_text_answers_since_when() -> None:
     for q in ("この事業っていつから続いてるの？", "何年度から始まった事業？"):
         assert _gives_amount(text, understand(q)), q
     assert not _gives_amount(text, understand("この事業の参加者は何人？"))
+
+
+def test_a_year_named_by_its_result_asked_as_when() -> None:
+    from assistant.understand import understand
+
+    for q, result in (("改善と評価されたのはいつ？", "改善"), ("「縮小」になったのは何年度？", "縮小"), ("縮小って出た年度は？", "縮小")):
+        assert understand(q).rated_year == (result, 0), q
