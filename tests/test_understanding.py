@@ -712,3 +712,13 @@ def test_a_year_named_by_its_result_asked_as_when() -> None:
 
     for q, result in (("改善と評価されたのはいつ？", "改善"), ("「縮小」になったのは何年度？", "縮小"), ("縮小って出た年度は？", "縮小")):
         assert understand(q).rated_year == (result, 0), q
+
+
+def test_each_sentence_may_name_a_row_of_its_own(seed_only: Assistant, truth: dict) -> None:
+    uses = ind(truth, "キャッシュレス決済の利用件数", 2027)["plan"]
+    sites = ind(truth, "キャッシュレス決済導入施設数", 2027)["plan"]
+    for q in ("R9の計画だと利用件数はいくつ？施設数も増やす予定？", "令和9年度の計画で、オンライン申請件数は？あと導入施設数は？"):
+        a = ask(seed_only, q)
+        assert n(sites) in a.answer, (q, a.answer)
+    a = ask(seed_only, "R9の計画だと利用件数はいくつ？施設数も増やす予定？")
+    assert n(uses) in a.answer, a.answer

@@ -100,6 +100,18 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
                           and m.score >= best - 0.2), None)
             if other is not None:
                 picked.append(other)
+    if picked and matcher is not None and len(sentences := [x for x in re.split(r"[？?。!！]", f.norm) if x.strip()]) > 1:
+        # 「R9の計画だと利用件数はいくつ？施設数も増やす予定？」: each sentence may name a row of its own
+        from assistant.link import read_question
+
+        for sentence in sentences:
+            ms = [m for m in matcher.match(read_question(sentence), INDICATOR_IN_SCOPE - 0.15)
+                  if (f.kind is None or m.name in {i.name for i in sheet.indicators if i.kind == f.kind})
+                  and not any(x in (m.name or "").lower() for x in excluded)]
+            # a sentence's own row: named well, or by words only it has, well ahead of the next
+            if ms and ms[0].name not in picked and (ms[0].exact or ms[0].score >= 0.5 or ms[0].words > 0 and (
+                    len(ms) == 1 or ms[0].score - ms[1].score >= 0.1)):
+                picked.append(ms[0].name)
     if not picked and f.kind is not None:
         picked = [i.name or i.label for i in sheet.indicators if i.kind == f.kind]
     elif not picked and f.all_indicators and not matches:
