@@ -554,17 +554,8 @@ class Assistant:
     def _lexical(self, text: str, sheet_ids: list[str] | None, keys: list[str] | None) -> list[tuple[str, str]]:
         """Bigram overlap over the stored sections: retrieval when no vector index is at hand."""
         qb = bigrams(expand(text))
-        where, params = [], []
-        if sheet_ids:
-            where.append(f"sheet_id IN ({','.join('?' * len(sheet_ids))})")
-            params += sheet_ids
-        if keys:
-            where.append(f"key IN ({','.join('?' * len(keys))})")
-            params += keys
-        rows = self.store.query("SELECT sheet_id, key, text FROM sections" + (" WHERE " + " AND ".join(where)
-                                                                              if where else ""), tuple(params))
-        scored = sorted(((len(qb & bigrams(r["text"])) / (len(qb) or 1), r["sheet_id"], r["key"]) for r in rows),
-                        reverse=True)
+        rows = self.store.section_rows(sheet_ids or None, keys or None)
+        scored = sorted(((len(qb & bigrams(r.text)) / (len(qb) or 1), r.sheet_id, r.key) for r in rows), reverse=True)
         return [(sid, key) for sc, sid, key in scored[:5] if sc >= 0.3]
 
 

@@ -1,8 +1,8 @@
 """Facts: figures looked up in the store, each with its sheet, row, year and field.
 
 Rates, differences, sums and rankings are computed here in code (rates to one decimal), never by
-a model. Cross-project questions run as SQL over every sheet in the figures store, names and
-years coming from the catalog.
+a model. Cross-project questions read every sheet's rows through the figures store's named reads
+(the store is the only code that speaks SQL), names and years coming from the catalog.
 """
 
 from __future__ import annotations
@@ -93,33 +93,6 @@ def evaluation_facts(sheet: Sheet) -> list[Fact]:
 
 
 @dataclass(frozen=True)
-class _Scope:
-    """What the cross-project queries share: one year (each sheet's own evaluated year when None,
-    the one case that joins the sheets table) and, optionally, only some sheets. Names and years
-    come from the catalog instead of a join, which reads a ``sheets`` row per figure (~5 µs each:
-    most of a query's time at 3,000 sheets)."""
-
-    join: str
-    where: list[str]
-    params: list[object]
-
-
-def _scope(sheet_col: str, fy_col: str, fy: int | None, sheet_ids: list[str] | None) -> _Scope:
-    join = ""
-    where: list[str] = []
-    params: list[object] = []
-    if fy is None:
-        join = f"JOIN sheets s ON s.sheet_id = {sheet_col} AND s.target_fy = {fy_col}"
-    else:
-        where.append(f"{fy_col} = ?")
-        params.append(fy)
-    if sheet_ids is not None:
-        where.append(f"{sheet_col} IN ({','.join('?' * len(sheet_ids))})")
-        params.extend(sheet_ids)
-    return _Scope(join, where, params)
-
-
-@dataclass(frozen=True)
 class Ranked:
     sheet_id: str
     project: str | None
@@ -129,21 +102,11 @@ class Ranked:
     value: Number
 
 
-# A sheet may print a year twice (予算 and 決算, other cities' layouts): the settled figure first.
-SETTLED_FIRST = ("CASE {t}basis WHEN '' THEN 0 WHEN '決算' THEN 1 WHEN '実績' THEN 2 WHEN '予算' THEN 3 ELSE 4 END")
-
-
 def rank_costs(store: FigureStore, catalog: Catalog, field: str, fy: int | None, sheet_ids: list[str] | None,
                lowest: bool = False, limit: int = 10) -> list[Ranked]:
     """Projects ranked by one cost field in one year (each sheet's own evaluated year when fy is
     None), each by its latest sheet that reports that year."""
-    if field not in COST_FIELDS:
-        raise ValueError(f"not a cost field: {field}")
-    scope = _scope("c.sheet_id", "c.fy", fy, sheet_ids)
-    rows = store.query(
-        f"SELECT c.sheet_id, c.fy, c.{field} AS value FROM costs c {scope.join} "
-        f"WHERE {' AND '.join([f'c.{field} IS NOT NULL', *scope.where])} ORDER BY {SETTLED_FIRST.format(t='c.')}",
-        tuple(scope.params))
+    rows = store.cost_values(field, fy, sheet_ids)  # a year printed twice: the settled figure first
     latest: dict[tuple[str | None, str | None], tuple[int, SheetRef, int, Number]] = {}
     for sheet_id, year, value in rows:
         ref = catalog.sheet(sheet_id)
@@ -188,23 +151,12 @@ def plan_rows(store: FigureStore, catalog: Catalog, kind: str | None, fy: int | 
     is given, one sheet per project: its latest evaluation, or for a given year the sheet
     evaluating it (else the earliest later one, whose figure for that year is settled).
     対象指標 rows have no plans and never count."""
-    where = ["v.plan IS NOT NULL", "v.actual IS NOT NULL", "i.kind != 'target'"]
-    params: list[object] = []
-    if kind:
-        where.append("i.kind = ?")
-        params.append(kind)
-    scope = _scope("v.sheet_id", "v.fy", fy, sheet_ids)
-    sql = f"""
-        SELECT v.sheet_id, i.kind, i.no, i.label, i.name, i.unit, v.fy, v.plan, v.actual
-        FROM indicator_values v JOIN indicators i ON i.indicator_id = v.indicator_id {scope.join}
-        WHERE {' AND '.join(where + scope.where)}
-    """
     rows = []
-    for r in store.query(sql, (*params, *scope.params)):
-        ref = catalog.sheet(r["sheet_id"])
+    for r in store.plan_rows(kind, fy, sheet_ids):
+        ref = catalog.sheet(r.sheet_id)
         if ref is not None:
             rows.append((ref, r))
-    rows.sort(key=lambda x: (x[0].project or "", x[1]["kind"], x[1]["no"]))
+    rows.sort(key=lambda x: (x[0].project or "", x[1].kind, x[1].no))
     chosen: dict[tuple[str | None, str | None], SheetRef] = {}
     for ref, _ in rows:
         key = project_key(ref)
@@ -212,7 +164,7 @@ def plan_rows(store: FigureStore, catalog: Catalog, kind: str | None, fy: int | 
             chosen.setdefault(key, catalog.latest(ref))
         elif key not in chosen or abs((ref.target_fy or 0) - fy) < abs((chosen[key].target_fy or 0) - fy):
             chosen[key] = ref
-    return [Missed(ref.sheet_id, ref.project, r["label"], r["name"], r["unit"], r["fy"], r["plan"], r["actual"])
+    return [Missed(ref.sheet_id, ref.project, r.label, r.name, r.unit, r.fy, r.plan, r.actual)
             for ref, r in rows if chosen[project_key(ref)].sheet_id == ref.sheet_id]
 
 

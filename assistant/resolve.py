@@ -233,29 +233,14 @@ class Catalog:
 
     @classmethod
     def load(cls, store: FigureStore) -> Catalog:
-        sheets = [
-            SheetRef(*r)
-            for r in store.query(
-                "SELECT s.sheet_id, s.project, s.department, s.section, s.target_fy, s.evaluation_fy, "
-                "p.result, x.result FROM sheets s "
-                "LEFT JOIN evaluations p ON p.sheet_id = s.sheet_id AND p.stage = 'primary' "
-                "LEFT JOIN evaluations x ON x.sheet_id = s.sheet_id AND x.stage = 'secondary'"
-            )
-        ]
-        indicators = [
-            IndicatorRef(r["sheet_id"], r["kind"], r["no"], r["label"], r["name"], r["unit"])
-            for r in store.query("SELECT sheet_id, kind, no, label, name, unit FROM indicators ORDER BY sheet_id, "
-                                 "CASE kind WHEN 'target' THEN 0 WHEN 'activity' THEN 1 ELSE 2 END, no")
-        ]
-        texts: dict[str, list[str]] = {}
-        for r in store.query("SELECT sheet_id, text FROM sections ORDER BY sheet_id, ord"):
-            texts.setdefault(r["sheet_id"], []).append(r["text"])
+        sheets = [SheetRef(*r) for r in store.catalog_sheets()]
+        indicators = [IndicatorRef(*r) for r in store.indicator_rows()]
+        texts = store.section_texts()
         # the cost rows other layouts print under their own labels (フルコスト, 正職員数) are words the sheets hold
-        labels: dict[str, list[str]] = {}
-        for r in store.query("SELECT DISTINCT sheet_id, label FROM cost_rows ORDER BY sheet_id, label"):
-            texts.setdefault(r["sheet_id"], []).append(r["label"])
-            labels.setdefault(r["sheet_id"], []).append(r["label"])
-        cities = frozenset(nfkc(r[0]) for r in store.query("SELECT DISTINCT municipality FROM sheets") if r[0])
+        labels = store.cost_row_labels()
+        for sheet_id, words in labels.items():
+            texts.setdefault(sheet_id, []).extend(words)
+        cities = frozenset(nfkc(m) for m in store.municipalities())
         return cls(sheets, indicators, fingerprint_of(store), texts, labels, cities)
 
     # ── linking (assistant.link): built on first use, kept as long as the catalog ─────────────
@@ -436,8 +421,7 @@ def short_name(project: str) -> str:
 
 
 def fingerprint_of(store: FigureStore) -> tuple[int, float]:
-    row = store.query("SELECT COUNT(*) AS n, COALESCE(MAX(indexed_at), 0) AS t FROM sheets")[0]
-    return int(row["n"]), float(row["t"])
+    return store.fingerprint()
 
 
 def pick_sheet(refs: list[SheetRef], fy: int | None) -> SheetRef:

@@ -64,8 +64,8 @@ def pick_choices(rows: list[SheetRow]) -> list[tuple[str, str]]:
 
 def load_rows(store: FigureStore) -> list[SheetRow]:
     results: dict[str, dict[str, str]] = {}
-    for r in store.query("SELECT sheet_id, stage, result FROM evaluations WHERE result IS NOT NULL"):
-        results.setdefault(r["sheet_id"], {})[r["stage"]] = r["result"]
+    for r in store.evaluation_results():
+        results.setdefault(r.sheet_id, {})[r.stage] = r.result
     rows = []
     for s in store.list_sheets():
         got = results.get(s.sheet_id, {})

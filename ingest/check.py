@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal, TypedDict
 
 from ingest.settings import Settings
-from ingest.store import FigureStore, StoreError
+from ingest.store import FigureStore, StoreError, integrity
 
 State = Literal["ok", "notice", "empty", "damaged", "unreachable"]
 
@@ -104,13 +104,7 @@ def check_store(settings: Settings | None = None, deep: bool = False) -> StoreHe
         return StoreHealth("empty", "no_store", f"no store at {settings.home} yet",
                            "index sheets: python -m ingest build PATH...", "シートがまだ登録されていません。")
     try:  # SQLite's own verdict first, on a bare connection: the clearest words for a damaged file
-        probe = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-        try:
-            pragma = "integrity_check" if deep else "quick_check"
-            verdict = [str(r[0]) for r in probe.execute(f"PRAGMA {pragma}").fetchall()]
-            probe.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        finally:
-            probe.close()
+        verdict = integrity(db_path, deep)
     except sqlite3.DatabaseError as e:
         return _figures_damaged(settings, _first_line(e))
     if verdict != ["ok"]:

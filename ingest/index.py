@@ -645,11 +645,7 @@ class _Builder:
         if self.figures.drop_parts(key, count):
             self.sweep_retired()
         for k in failed:
-            rec = self.figures.file(key, k)
-            if rec is not None:
-                with self.figures._tx() as db:
-                    db.execute("DELETE FROM files WHERE path = ? AND part = ?", (key, k))
-                    self.figures._retire_if_unused(db, rec.sheet_id)
+            if self.figures.drop_part(key, k):
                 self.sweep_retired()
 
     # -------------------------------------------------------------- steps 3-6, per group, locked
@@ -961,10 +957,11 @@ class Store:
     """The read side, for the assistant: figures (SQLite) and chunks (Chroma), opened read-only.
 
     ``Store(settings)`` never writes: the SQLite file is opened with ``mode=ro`` and the Chroma
-    collection with ``get_collection`` (no creation). Use ``figures.query(sql, params)`` for
-    exact lookups and ``vectors.query(text, k, where)`` (or ``vectors.collection`` directly) for
-    similarity search; only sheets in ``indexed_sheet_ids()`` count (a chunk of any other sheet
-    belongs to an unfinished build).
+    collection with ``get_collection`` (no creation). Use the named reads of ``figures``
+    (:class:`~ingest.store.FigureStore`, the one module that speaks SQL) for exact lookups and
+    ``vectors.query(text, k, where)`` (or ``vectors.collection`` directly) for similarity search;
+    only sheets in ``indexed_sheet_ids()`` count (a chunk of any other sheet belongs to an
+    unfinished build).
     """
 
     def __init__(self, settings: Settings | None = None, embedding: E5Embedding | None = None) -> None:

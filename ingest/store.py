@@ -17,25 +17,66 @@ Crash safety rests on three rules:
   between is finished by the next build (:meth:`retired`).
 
 WAL mode lets readers (the assistant) read while a build writes.
+
+This module is the only code that speaks SQL: the schema (ordered migrations, m001, m002 …,
+recorded in ``_migrations``), every write, and the named reads the assistant, the sheet browser
+and the store check ask (:meth:`FigureStore.catalog_sheets`, :meth:`FigureStore.plan_rows` …),
+each returning typed rows.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple, TypeVar
 
 from ingest.model import COST_FIELDS, Sheet, Source
 
-SCHEMA_VERSION = 2  # 2: binders (files by path and part), sheet status, cost basis and rows
 FileState = Literal["pending", "indexed"]
 
 _COST_COLUMNS = tuple(COST_FIELDS)
-_SCHEMA = f"""
+
+# ------------------------------------------------------------------ schema: ordered migrations
+#
+# The schema is the migrations below, applied in order, each once (as simonw/llm's migrations.py
+# does): a function of the connection, named m001_…, m002_…, recorded in ``_migrations`` when it
+# has run. Opening a store for writing applies the ones it lacks, all in one transaction, so a
+# store is upgraded whole or not at all. A migration that has shipped is never edited (the stores
+# it wrote exist): a change of schema is a new function at the end. ``meta.schema_version`` counts
+# the migrations applied: the one row a read-only opener (the assistant) and an older sheetqa
+# check. Stores written before the ledger existed have only that row; it says which ran.
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(fn: Migration) -> Migration:
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run ``script`` statement by statement inside the caller's transaction (``executescript``
+    would commit it first)."""
+    stmt = ""
+    for piece in script.split(";"):
+        stmt += piece + ";"
+        if sqlite3.complete_statement(stmt):
+            if stmt.strip(" \n;"):
+                db.execute(stmt)
+            stmt = ""
+    if stmt.strip(" \n;"):
+        raise ValueError(f"incomplete statement in a migration: {stmt[:80]!r}")
+
+
+@migration
+def m001_initial(db: sqlite3.Connection) -> None:
+    """The first schema: one sheet per file, one cost figure per year."""
+    _run_script(db, """
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -52,9 +93,6 @@ CREATE TABLE IF NOT EXISTS sheets (
     source_path    TEXT,
     source_sha256  TEXT,
     source_format  TEXT,
-    source_part    INTEGER,         -- the sheet's place in a binder (NULL: a file of one sheet)
-    source_pages   TEXT,            -- the pages it spans, "5-6" (NULL: not known)
-    status         TEXT NOT NULL DEFAULT 'complete',  -- or 'incomplete': the text stops early
     n_chunks       INTEGER NOT NULL DEFAULT 0,
     n_warnings     INTEGER NOT NULL DEFAULT 0,
     indexed_at     REAL NOT NULL,
@@ -64,17 +102,14 @@ CREATE INDEX IF NOT EXISTS sheets_project    ON sheets(project);
 CREATE INDEX IF NOT EXISTS sheets_department ON sheets(department, section);
 CREATE INDEX IF NOT EXISTS sheets_target_fy  ON sheets(target_fy);
 
--- one row per sheet of a source file (part 1 for a file of one sheet); each points at the sheet
--- its content became
+-- one row per source file; a file points at the sheet its content became
 CREATE TABLE IF NOT EXISTS files (
-    path          TEXT NOT NULL,     -- absolute, resolved
-    part          INTEGER NOT NULL DEFAULT 1,  -- the sheet's place in the file, 1-based
-    sha256        TEXT NOT NULL,     -- of the whole file being (or last) indexed
-    sheet_id      TEXT NOT NULL,     -- the sheet that part is (or becomes)
+    path          TEXT PRIMARY KEY,  -- absolute, resolved
+    sha256        TEXT NOT NULL,     -- of the content being (or last) indexed
+    sheet_id      TEXT NOT NULL,     -- the sheet that content is (or becomes)
     state         TEXT NOT NULL CHECK (state IN ('pending', 'indexed')),
-    prev_sheet_id TEXT,              -- while pending: the sheet this part held before, to replace
-    updated_at    REAL NOT NULL,
-    PRIMARY KEY (path, part)
+    prev_sheet_id TEXT,              -- while pending: the sheet this file held before, to replace
+    updated_at    REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS files_sheet ON files(sheet_id);
 CREATE INDEX IF NOT EXISTS files_state ON files(state);
@@ -117,28 +152,15 @@ CREATE TABLE IF NOT EXISTS indicator_milestones (
     PRIMARY KEY (indicator_id, ord)
 );
 
--- basis: '' for a template's one figure a year, else 予算 / 決算 / 計画 / 実績 (generic layouts)
 CREATE TABLE IF NOT EXISTS costs (
     sheet_id TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
     fy       INTEGER NOT NULL,
-    basis    TEXT NOT NULL DEFAULT '',
-    {", ".join(f"{c} NUMERIC" for c in _COST_COLUMNS)},
-    PRIMARY KEY (sheet_id, fy, basis)
+    project_cost NUMERIC, personnel_cost NUMERIC, total_cost NUMERIC, national_prefectural NUMERIC,
+    municipal_bonds NUMERIC, user_charges NUMERIC, other_revenue NUMERIC, general_revenue NUMERIC,
+    unit_cost_total NUMERIC, unit_cost_general NUMERIC,
+    PRIMARY KEY (sheet_id, fy)
 );
 CREATE INDEX IF NOT EXISTS costs_fy ON costs(fy);
-
--- the sheet's own cost rows (フルコスト, 地方債, 正職員数 …) as printed, unit as printed
-CREATE TABLE IF NOT EXISTS cost_rows (
-    sheet_id TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
-    fy       INTEGER NOT NULL,
-    basis    TEXT NOT NULL DEFAULT '',
-    ord      INTEGER NOT NULL,
-    label    TEXT NOT NULL,
-    value    NUMERIC,
-    unit     TEXT,
-    PRIMARY KEY (sheet_id, fy, basis, ord)
-);
-CREATE INDEX IF NOT EXISTS cost_rows_label ON cost_rows(label);
 
 CREATE TABLE IF NOT EXISTS evaluations (
     sheet_id TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
@@ -169,27 +191,73 @@ CREATE TABLE IF NOT EXISTS sections (
     PRIMARY KEY (sheet_id, ord)
 );
 CREATE INDEX IF NOT EXISTS sections_key ON sections(key);
-"""
+""")
 
 
-# Version 1 → 2, in one transaction: files gain their part, costs their basis, sheets their status.
-_MIGRATE_V1 = f"""
-ALTER TABLE sheets ADD COLUMN source_part INTEGER;
-ALTER TABLE sheets ADD COLUMN source_pages TEXT;
-ALTER TABLE sheets ADD COLUMN status TEXT NOT NULL DEFAULT 'complete';
+@migration
+def m002_binders(db: sqlite3.Connection) -> None:
+    """Binders (a file's rows by path and part, each sheet's part and pages), a sheet's status,
+    costs by year and basis (予算 / 決算 … of other cities' layouts) and the sheet's own cost rows."""
+    costs = ("project_cost, personnel_cost, total_cost, national_prefectural, municipal_bonds, user_charges, "
+             "other_revenue, general_revenue, unit_cost_total, unit_cost_general")
+    _run_script(db, f"""
+ALTER TABLE sheets ADD COLUMN source_part INTEGER;  -- the sheet's place in a binder (NULL: a file of one sheet)
+ALTER TABLE sheets ADD COLUMN source_pages TEXT;    -- the pages it spans, "5-6" (NULL: not known)
+ALTER TABLE sheets ADD COLUMN status TEXT NOT NULL DEFAULT 'complete';  -- or 'incomplete': the text stops early
+
+-- one row per sheet of a source file (part 1 for a file of one sheet); each points at the sheet
+-- its content became
 ALTER TABLE files RENAME TO files_v1;
 DROP INDEX IF EXISTS files_sheet;
 DROP INDEX IF EXISTS files_state;
-ALTER TABLE costs RENAME TO costs_v1;
-DROP INDEX IF EXISTS costs_fy;
-{_SCHEMA}
+CREATE TABLE files (
+    path          TEXT NOT NULL,     -- absolute, resolved
+    part          INTEGER NOT NULL DEFAULT 1,  -- the sheet's place in the file, 1-based
+    sha256        TEXT NOT NULL,     -- of the whole file being (or last) indexed
+    sheet_id      TEXT NOT NULL,     -- the sheet that part is (or becomes)
+    state         TEXT NOT NULL CHECK (state IN ('pending', 'indexed')),
+    prev_sheet_id TEXT,              -- while pending: the sheet this part held before, to replace
+    updated_at    REAL NOT NULL,
+    PRIMARY KEY (path, part)
+);
+CREATE INDEX files_sheet ON files(sheet_id);
+CREATE INDEX files_state ON files(state);
 INSERT INTO files (path, part, sha256, sheet_id, state, prev_sheet_id, updated_at)
     SELECT path, 1, sha256, sheet_id, state, prev_sheet_id, updated_at FROM files_v1;
-INSERT INTO costs (sheet_id, fy, basis, {", ".join(_COST_COLUMNS)})
-    SELECT sheet_id, fy, '', {", ".join(_COST_COLUMNS)} FROM costs_v1;
 DROP TABLE files_v1;
+
+-- basis: '' for a template's one figure a year, else 予算 / 決算 / 計画 / 実績 (generic layouts)
+ALTER TABLE costs RENAME TO costs_v1;
+DROP INDEX IF EXISTS costs_fy;
+CREATE TABLE costs (
+    sheet_id TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
+    fy       INTEGER NOT NULL,
+    basis    TEXT NOT NULL DEFAULT '',
+    project_cost NUMERIC, personnel_cost NUMERIC, total_cost NUMERIC, national_prefectural NUMERIC,
+    municipal_bonds NUMERIC, user_charges NUMERIC, other_revenue NUMERIC, general_revenue NUMERIC,
+    unit_cost_total NUMERIC, unit_cost_general NUMERIC,
+    PRIMARY KEY (sheet_id, fy, basis)
+);
+CREATE INDEX costs_fy ON costs(fy);
+INSERT INTO costs (sheet_id, fy, basis, {costs}) SELECT sheet_id, fy, '', {costs} FROM costs_v1;
 DROP TABLE costs_v1;
-"""
+
+-- the sheet's own cost rows (フルコスト, 地方債, 正職員数 …) as printed, unit as printed
+CREATE TABLE cost_rows (
+    sheet_id TEXT NOT NULL REFERENCES sheets(sheet_id) ON DELETE CASCADE,
+    fy       INTEGER NOT NULL,
+    basis    TEXT NOT NULL DEFAULT '',
+    ord      INTEGER NOT NULL,
+    label    TEXT NOT NULL,
+    value    NUMERIC,
+    unit     TEXT,
+    PRIMARY KEY (sheet_id, fy, basis, ord)
+);
+CREATE INDEX cost_rows_label ON cost_rows(label);
+""")
+
+
+SCHEMA_VERSION = len(MIGRATIONS)  # meta.schema_version of a store this code wrote
 
 
 @dataclass(frozen=True)
@@ -241,8 +309,141 @@ class StoreCounts:
     chunks: int  # sum of sheets.n_chunks: what Chroma should hold
 
 
+_Row = TypeVar("_Row")
+
+
 class StoreError(Exception):
     """The figures database cannot be used (missing when opened read-only, newer schema, …)."""
+
+
+# ------------------------------------------------------------------ typed rows of the named reads
+#
+# NamedTuples: typed, unpackable like the rows they replace, and cheap to make by the thousand
+# (a catalog load reads every sheet's indicators).
+
+Num = int | float  # a NUMERIC column: 685 stays an integer, 12.5 a real
+
+
+class CatalogSheet(NamedTuple):
+    """A sheet as the catalog knows it, with its two evaluations' results."""
+
+    sheet_id: str
+    project: str | None
+    department: str | None
+    section: str | None
+    target_fy: int | None
+    evaluation_fy: int | None
+    primary: str | None  # 一次評価's result (継続, 改善 …)
+    secondary: str | None  # 二次評価's
+
+
+class IndicatorRow(NamedTuple):
+    sheet_id: str
+    kind: str  # target | activity | outcome
+    no: int
+    label: str  # 活動指標② as printed
+    name: str | None
+    unit: str | None
+
+
+class CostValue(NamedTuple):
+    """One cost field of one sheet in one year."""
+
+    sheet_id: str
+    fy: int
+    value: Num
+
+
+class CostYear(NamedTuple):
+    """Some cost fields of one sheet in one year (of one basis)."""
+
+    sheet_id: str
+    fy: int
+    values: dict[str, Num | None]
+
+
+class PlanRow(NamedTuple):
+    """An indicator's plan and actual in one year."""
+
+    sheet_id: str
+    kind: str
+    no: int
+    label: str
+    name: str | None
+    unit: str | None
+    fy: int
+    plan: Num
+    actual: Num
+
+
+class ScoreRow(NamedTuple):
+    """One evaluation's five scores: 規模・方法の妥当性, 公平性, 効率性, 活動指標, 成果指標."""
+
+    sheet_id: str
+    stage: str  # primary | secondary
+    scores: tuple[int | None, int | None, int | None, int | None, int | None]
+
+
+class EvaluationResult(NamedTuple):
+    sheet_id: str
+    stage: str
+    result: str
+
+
+class PastResult(NamedTuple):
+    """A 実計区分・評価結果 line of a past year."""
+
+    sheet_id: str
+    fy: int
+    result: str
+
+
+class SectionText(NamedTuple):
+    sheet_id: str
+    key: str
+    text: str
+
+
+_SCORE_COLUMNS = "score_scale, score_fairness, score_efficiency, score_activity, score_outcome"
+# A sheet may print a year twice (予算 and 決算, other cities' layouts): the settled figure first.
+_SETTLED_FIRST = "CASE {t}basis WHEN '' THEN 0 WHEN '決算' THEN 1 WHEN '実績' THEN 2 WHEN '予算' THEN 3 ELSE 4 END"
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What the cross-project reads share: one year (each sheet's own evaluated year when None,
+    the one case that joins the sheets table) and, optionally, only some sheets. Names and years
+    come from the caller's catalog instead of a join, which reads a ``sheets`` row per figure
+    (~5 µs each: most of a query's time at 3,000 sheets)."""
+
+    join: str
+    where: list[str]
+    params: list[object]
+
+
+def _scope(sheet_col: str, fy_col: str, fy: int | None, sheet_ids: Sequence[str] | None) -> _Scope:
+    join = ""
+    where: list[str] = []
+    params: list[object] = []
+    if fy is None:
+        join = f"JOIN sheets s ON s.sheet_id = {sheet_col} AND s.target_fy = {fy_col}"
+    else:
+        where.append(f"{fy_col} = ?")
+        params.append(fy)
+    if sheet_ids is not None:
+        where.append(f"{sheet_col} IN ({','.join('?' * len(sheet_ids))})")
+        params.extend(sheet_ids)
+    return _Scope(join, where, params)
+
+
+def _marks(values: Sized) -> str:
+    return ",".join("?" * len(values))
+
+
+def _cost_columns(fields: Sequence[str]) -> None:
+    bad = [f for f in fields if f not in COST_FIELDS]
+    if bad:
+        raise ValueError(f"not a cost field: {bad[0]}")
 
 
 def _upgrade(path: Path, busy_timeout: float) -> None:
@@ -262,6 +463,19 @@ def _upgrade(path: Path, busy_timeout: float) -> None:
         except sqlite3.OperationalError as e:  # a read-only file or folder: say what to do
             raise StoreError(f"{path} needs an upgrade (schema {row[0]}); run python -m ingest build once ({e})") from None
 
+
+
+def integrity(path: Path, deep: bool = False) -> list[str]:
+    """SQLite's own verdict on the file (``quick_check``, or the full ``integrity_check`` when
+    ``deep``; ``["ok"]`` when sound), on a bare read-only connection, which gives the clearest
+    words for a damaged file. Raises ``sqlite3.DatabaseError`` for a file that is not a store."""
+    probe = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    try:
+        verdict = [str(r[0]) for r in probe.execute(f"PRAGMA {'integrity_check' if deep else 'quick_check'}")]
+        probe.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return verdict
+    finally:
+        probe.close()
 
 class FigureStore:
     """One SQLite connection to ``<store>/figures.sqlite3``. Not shared between threads."""
@@ -316,24 +530,28 @@ class FigureStore:
             self.db.execute("COMMIT")
 
     def _migrate(self) -> None:
-        # executescript() runs its own statements; the explicit BEGIN/COMMIT makes the schema
-        # appear whole or not at all (IF NOT EXISTS makes a re-run a no-op)
-        has_meta = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() if has_meta else None
-        if row is not None and int(row["value"]) > SCHEMA_VERSION:
-            raise StoreError(f"{self.path} was written by a newer sheetqa (schema {row['value']} > {SCHEMA_VERSION})")
-        if row is not None and int(row["value"]) == 1:
-            # a store of the one-sheet-per-file era: rebuilt in place, whole or not at all
-            self.db.executescript(
-                f"BEGIN IMMEDIATE;\n{_MIGRATE_V1}\n"
-                f"UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version';\nCOMMIT;"
-            )
-            return
-        self.db.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}\nCOMMIT;")
+        """Apply the migrations this store lacks, in order, in one transaction (a second writer
+        waits at BEGIN and then finds nothing to do). Writes nothing when none is missing, so
+        readers do not see a change."""
         with self._tx() as db:
-            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if row is None:
-                db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            has_meta = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() if has_meta else None
+            version = int(row["value"]) if row is not None else None
+            has_ledger = db.execute("SELECT 1 FROM sqlite_master WHERE name = '_migrations'").fetchone()
+            applied = [r[0] for r in db.execute("SELECT name FROM _migrations")] if has_ledger else []
+            known = [m.__name__ for m in MIGRATIONS]
+            if (version or 0) > SCHEMA_VERSION or set(applied) - set(known):
+                raise StoreError(f"{self.path} was written by a newer sheetqa (schema {version} > {SCHEMA_VERSION})")
+            if not has_ledger:
+                db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+                applied = known[:version or 0]  # a store from before the ledger: its version says which ran
+                db.executemany("INSERT INTO _migrations VALUES (?, ?)", [(name, time.time()) for name in applied])
+            for fn in MIGRATIONS:
+                if fn.__name__ not in applied:
+                    fn(db)
+                    db.execute("INSERT INTO _migrations VALUES (?, ?)", (fn.__name__, time.time()))
+            if version != SCHEMA_VERSION:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def _check_version(self) -> None:
         try:
@@ -462,6 +680,17 @@ class FigureStore:
                 for gone in {old["sheet_id"], old["prev_sheet_id"]} - {None}:
                     retired += self._retire_if_unused(db, gone)
             return list(dict.fromkeys(retired))
+
+    def drop_part(self, path: str, part: int) -> bool:
+        """Drop one part's row (a binder's sheet that could not be read this time) and retire the
+        sheet only it held. False when the file has no such part."""
+        with self._tx() as db:
+            old = db.execute("SELECT sheet_id FROM files WHERE path = ? AND part = ?", (path, part)).fetchone()
+            if old is None:
+                return False
+            db.execute("DELETE FROM files WHERE path = ? AND part = ?", (path, part))
+            self._retire_if_unused(db, old["sheet_id"])
+            return True
 
     def _set_file_indexed(
         self, db: sqlite3.Connection, path: str, part: int, sha256: str, sheet_id: str,
@@ -707,5 +936,122 @@ class FigureStore:
         return int(self.db.execute("PRAGMA data_version").fetchone()[0]), self.db.total_changes
 
     def query(self, sql: str, params: tuple[object, ...] | dict[str, object] = ()) -> list[sqlite3.Row]:
-        """Run a read query (for the assistant's figure lookups); rows are addressable by name."""
+        """Run any read query, rows addressable by name: for tests and a look at a store by hand.
+        The code asks the named reads below, so that this module is the only one that knows the
+        schema."""
         return self.db.execute(sql, params).fetchall()
+
+    # ------------------------------------------------------------------ named reads: what answers ask
+
+    def _read(self, make: Callable[..., _Row], sql: str, params: Sequence[object] = ()) -> list[_Row]:
+        cur = self.db.cursor()
+        cur.row_factory = None  # plain tuples, made into the typed row directly
+        try:
+            return [make(*r) for r in cur.execute(sql, tuple(params))]
+        finally:
+            cur.close()
+
+    def catalog_sheets(self) -> list[CatalogSheet]:
+        """Every sheet with its two evaluations' results (the catalog's rows), in table order."""
+        return self._read(CatalogSheet,
+                          "SELECT s.sheet_id, s.project, s.department, s.section, s.target_fy, s.evaluation_fy, "
+                          "p.result, x.result FROM sheets s "
+                          "LEFT JOIN evaluations p ON p.sheet_id = s.sheet_id AND p.stage = 'primary' "
+                          "LEFT JOIN evaluations x ON x.sheet_id = s.sheet_id AND x.stage = 'secondary'")
+
+    def indicator_rows(self) -> list[IndicatorRow]:
+        """Every indicator, by sheet, then 対象・活動・成果 and number."""
+        return self._read(IndicatorRow,
+                          "SELECT sheet_id, kind, no, label, name, unit FROM indicators ORDER BY sheet_id, "
+                          "CASE kind WHEN 'target' THEN 0 WHEN 'activity' THEN 1 ELSE 2 END, no")
+
+    def section_texts(self) -> dict[str, list[str]]:
+        """Every sheet's section texts in the sheet's order, by sheet id."""
+        texts: dict[str, list[str]] = {}
+        for sheet_id, text in self._read(lambda *r: r, "SELECT sheet_id, text FROM sections ORDER BY sheet_id, ord"):
+            texts.setdefault(sheet_id, []).append(text)
+        return texts
+
+    def cost_row_labels(self) -> dict[str, list[str]]:
+        """The labels of every sheet's own cost rows (フルコスト, 正職員数 …), once each, sorted, by sheet id."""
+        labels: dict[str, list[str]] = {}
+        for sheet_id, label in self._read(lambda *r: r, "SELECT DISTINCT sheet_id, label FROM cost_rows "
+                                                        "ORDER BY sheet_id, label"):
+            labels.setdefault(sheet_id, []).append(label)
+        return labels
+
+    def municipalities(self) -> list[str]:
+        """The municipalities the sheets name (each once)."""
+        return [m for (m,) in self._read(lambda *r: r, "SELECT DISTINCT municipality FROM sheets") if m]
+
+    def fingerprint(self) -> tuple[int, float]:
+        """(sheet count, latest indexed_at): changes whenever a sheet is written or removed."""
+        n, t = self.db.execute("SELECT COUNT(*) AS n, COALESCE(MAX(indexed_at), 0) AS t FROM sheets").fetchone()
+        return int(n), float(t)
+
+    def cost_values(self, field: str, fy: int | None, sheet_ids: Sequence[str] | None) -> list[CostValue]:
+        """One cost field's printed values in ``fy`` (each sheet's own evaluated year when None),
+        of the sheets ``sheet_ids`` (all when None), the settled figure of a year first."""
+        _cost_columns([field])
+        scope = _scope("c.sheet_id", "c.fy", fy, sheet_ids)
+        return self._read(CostValue,
+                          f"SELECT c.sheet_id, c.fy, c.{field} AS value FROM costs c {scope.join} "
+                          f"WHERE {' AND '.join([f'c.{field} IS NOT NULL', *scope.where])} "
+                          f"ORDER BY {_SETTLED_FIRST.format(t='c.')}", scope.params)
+
+    def cost_years(self, fields: Sequence[str], sheet_ids: Sequence[str] | None) -> list[CostYear]:
+        """Some cost fields of every year of the sheets ``sheet_ids`` (all when None), the settled
+        figure of a year first."""
+        _cost_columns(fields)
+        where = f" WHERE sheet_id IN ({_marks(sheet_ids)})" if sheet_ids is not None else ""
+        names = tuple(fields)
+        return self._read(lambda sid, fy, *vs: CostYear(sid, fy, dict(zip(names, vs, strict=True))),
+                          f"SELECT sheet_id, fy, {', '.join(names)} FROM costs{where} "
+                          f"ORDER BY {_SETTLED_FIRST.format(t='')}", sheet_ids or ())
+
+    def plan_rows(self, kind: str | None, fy: int | None, sheet_ids: Sequence[str] | None) -> list[PlanRow]:
+        """Every 活動・成果 indicator value with both a plan and an actual (of ``kind`` when given),
+        in ``fy`` (each sheet's own evaluated year when None), of ``sheet_ids`` (all when None)."""
+        where = ["v.plan IS NOT NULL", "v.actual IS NOT NULL", "i.kind != 'target'"]
+        params: list[object] = []
+        if kind:
+            where.append("i.kind = ?")
+            params.append(kind)
+        scope = _scope("v.sheet_id", "v.fy", fy, sheet_ids)
+        sql = f"""
+        SELECT v.sheet_id, i.kind, i.no, i.label, i.name, i.unit, v.fy, v.plan, v.actual
+        FROM indicator_values v JOIN indicators i ON i.indicator_id = v.indicator_id {scope.join}
+        WHERE {' AND '.join(where + scope.where)}
+    """
+        return self._read(PlanRow, sql, (*params, *scope.params))
+
+    def evaluation_scores(self, stages: Sequence[str]) -> list[ScoreRow]:
+        """The five scores of every evaluation of ``stages`` (primary, secondary)."""
+        return self._read(lambda sid, stage, *scores: ScoreRow(sid, stage, scores),
+                          f"SELECT sheet_id, stage, {_SCORE_COLUMNS} FROM evaluations WHERE stage IN ({_marks(stages)})",
+                          stages)
+
+    def evaluation_results(self) -> list[EvaluationResult]:
+        """Every evaluation that gives a result (継続, 縮小 …)."""
+        return self._read(EvaluationResult,
+                          "SELECT sheet_id, stage, result FROM evaluations WHERE result IS NOT NULL")
+
+    def past_results(self, results: Sequence[str], sheet_ids: Sequence[str] | None) -> list[PastResult]:
+        """The 実計区分・評価結果 lines of past years that read one of ``results``, of ``sheet_ids``
+        (all when None)."""
+        where = f" AND sheet_id IN ({_marks(sheet_ids)})" if sheet_ids is not None else ""
+        return self._read(PastResult, f"SELECT sheet_id, fy, result FROM past_results WHERE result IN "
+                                      f"({_marks(results)}){where}", (*results, *(sheet_ids or ())))
+
+    def section_rows(self, sheet_ids: Sequence[str] | None, keys: Sequence[str] | None) -> list[SectionText]:
+        """The sections of ``sheet_ids`` (all when None) under ``keys`` (all when None)."""
+        where: list[str] = []
+        params: list[str] = []
+        if sheet_ids is not None:
+            where.append(f"sheet_id IN ({_marks(sheet_ids)})")
+            params += sheet_ids
+        if keys is not None:
+            where.append(f"key IN ({_marks(keys)})")
+            params += keys
+        return self._read(SectionText, "SELECT sheet_id, key, text FROM sections" +
+                          (" WHERE " + " AND ".join(where) if where else ""), params)

@@ -232,6 +232,7 @@ def test_a_version_1_store_is_upgraded_in_place(tmp_path: Path, sheets: list[She
             FROM costs_old;
         DROP TABLE costs_old; DROP TABLE cost_rows;
         CREATE TABLE sheets_old AS SELECT * FROM sheets;
+        DROP TABLE _migrations;  -- a version-1 store has no ledger, only its version
         UPDATE meta SET value = '1' WHERE key = 'schema_version';
         COMMIT;
     """)
@@ -248,3 +249,90 @@ def test_a_version_1_store_is_upgraded_in_place(tmp_path: Path, sheets: list[She
         assert ro.file("/a.txt").part == 1
         assert ro.query("SELECT COUNT(*) AS n FROM costs WHERE basis = ''")[0]["n"] == len(sheets[0].costs)
         assert ro.get_sheet(sheets[0].sheet_id) == sheets[0]
+
+
+# ── migrations: a store the previous release wrote opens, migrated, with the same figures ──────
+
+SCHEMA2_STORE = Path(__file__).resolve().parent / "data" / "store-schema2.sqlite3"
+
+
+def _tables(path: Path) -> dict[str, list[tuple]]:
+    db = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in names}
+    finally:
+        db.close()
+
+
+def _named_reads(store: FigureStore) -> dict[str, object]:
+    ids = sorted(store.sheet_ids())
+    return {
+        "catalog": store.catalog_sheets(), "indicators": store.indicator_rows(), "texts": store.section_texts(),
+        "labels": store.cost_row_labels(), "cities": store.municipalities(),
+        "costs": store.cost_values("project_cost", None, None), "costs_2016": store.cost_values("total_cost", 2016, ids),
+        "years": store.cost_years(["project_cost", "total_cost"], None),
+        "plans": store.plan_rows(None, None, None), "outcomes": store.plan_rows("outcome", None, ids),
+        "scores": store.evaluation_scores(("primary", "secondary")), "results": store.evaluation_results(),
+        "past": store.past_results(["拡充", "継続", "縮小"], None), "sections": store.section_rows(ids[:2], None),
+        "sheets": [store.get_sheet(i) for i in ids], "files": [(f.path, f.part, f.sheet_id, f.state) for f in store.files()],
+        "summaries": [{**vars(s), "indexed_at": None} for s in store.list_sheets()],
+    }
+
+
+def test_a_schema_2_store_is_migrated_and_reads_the_same(tmp_path: Path) -> None:
+    """tests/data/store-schema2.sqlite3 was written by the release before the migrations ledger
+    (schema 2: three sample sheets, a binder's generic sheet with cost rows, a pending file).
+    Opened read-only it reads as it is; opened for writing it gains the ledger — m001 and m002
+    recorded as applied, nothing rerun — and every row and every named read stays the same, and
+    equal to a store this code builds anew from the same sheets."""
+    path = tmp_path / "figures.sqlite3"
+    path.write_bytes(SCHEMA2_STORE.read_bytes())
+    before = _tables(path)
+    assert "_migrations" not in before and before["meta"] == [("schema_version", "2")]
+    with FigureStore(path, read_only=True) as ro:  # the assistant needs no write to read it
+        reads = _named_reads(ro)
+    assert "_migrations" not in _tables(path)
+    assert len(reads["catalog"]) == 4 and reads["labels"] == {"gen1": ["フルコスト", "正職員数"]}
+    assert reads["scores"] and reads["past"] and reads["plans"]
+
+    with FigureStore(path) as s:
+        applied = [r["name"] for r in s.query("SELECT name FROM _migrations ORDER BY rowid")]
+        assert applied == ["m001_initial", "m002_binders"]
+        assert _named_reads(s) == reads
+    after = _tables(path)
+    assert after.pop("_migrations") and after == before  # no row of the old store changed
+    with FigureStore(path) as s:  # a second open has nothing to do and writes nothing
+        v = s.version()
+        assert s.query("SELECT COUNT(*) AS n FROM _migrations")[0]["n"] == 2
+    with FigureStore(path, read_only=True) as ro:
+        assert ro.version()[0] == v[0] and _named_reads(ro) == reads
+
+    fresh = tmp_path / "fresh.sqlite3"  # the same sheets written by this code: the same reads
+    with FigureStore(path, read_only=True) as old, FigureStore(fresh) as new:
+        for c in old.catalog_sheets():  # in the order they were written
+            [f] = old.files_of(c.sheet_id)
+            sheet = old.get_sheet(c.sheet_id)
+            assert sheet is not None
+            new.put_sheet(sheet, f.path, f.sha256, old.chunk_counts()[c.sheet_id], part=f.part)
+        new.mark_pending("/later.txt", "cd" * 32, "not-yet")
+        assert _named_reads(new) == reads
+
+    def shape(db_path: Path) -> dict[str, set[tuple]]:  # every table's and index's columns, as declared
+        db = sqlite3.connect(db_path)
+        try:
+            names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")]
+            return {n: {tuple(r[1:]) for r in db.execute(f"PRAGMA table_xinfo({n})")} |
+                    {tuple(r) for r in db.execute(f"PRAGMA index_xinfo({n})")} for n in names}
+        finally:
+            db.close()
+
+    assert shape(fresh) == shape(path)  # m001 + m002 build what the release's one CREATE script did
+
+
+def test_a_newer_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "figures.sqlite3"
+    with FigureStore(path) as s:
+        s.db.execute("INSERT INTO _migrations VALUES ('m999_future', 0)")
+    with pytest.raises(StoreError, match="newer"):
+        FigureStore(path)

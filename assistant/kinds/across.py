@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from assistant import compose
 from assistant.answer import Fact, Number
-from assistant.figures import SETTLED_FIRST, Missed, missed, plan_misses, plan_rows, rated_as, results_differ
+from assistant.figures import Missed, missed, plan_misses, plan_rows, rated_as, results_differ
 from assistant.kinds.base import Desk, Part
 from assistant.lexicon import lexicon
 from assistant.measures import diff, growth, percent, rate
@@ -68,18 +68,11 @@ def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: i
     if how == "share":
         of = of or "total_cost"
     cols = sorted({field, of or field})
-    where, params = [], []
-    if ids is not None:
-        if not ids:
-            return []
-        where.append(f"sheet_id IN ({','.join('?' * len(ids))})")
-        params += ids
-    rows = desk.store.query(f"SELECT sheet_id, fy, {', '.join(cols)} FROM costs" +
-                            (" WHERE " + " AND ".join(where) if where else "") +
-                            f" ORDER BY {SETTLED_FIRST.format(t='')}", tuple(params))
+    if ids is not None and not ids:
+        return []
     by_sheet: dict[str, dict[int, dict[str, Number | None]]] = {}
-    for r in rows:  # the settled figure of a year printed twice
-        by_sheet.setdefault(r["sheet_id"], {}).setdefault(r["fy"], {c: r[c] for c in cols})
+    for r in desk.store.cost_years(cols, ids):  # the settled figure of a year printed twice first
+        by_sheet.setdefault(r.sheet_id, {}).setdefault(r.fy, r.values)
     groups: dict[tuple, list[SheetRef]] = {}
     for sid in by_sheet:
         ref = cat.sheet(sid)
@@ -212,12 +205,10 @@ class RankKind:
         stage = f.stages[0] if len(f.stages) == 1 else "secondary"
         cat = desk.catalog
         keep = None if ids is None else set(ids)
-        rows = desk.store.query("SELECT sheet_id, score_scale, score_fairness, score_efficiency, score_activity, "
-                                "score_outcome FROM evaluations WHERE stage = ?", (stage,))
         got: list[tuple[int, SheetRef, list[int]]] = []
-        for r in rows:
-            ref = cat.sheet(r["sheet_id"])
-            scores = [r[k] for k in r.keys()[1:] if r[k] is not None]
+        for r in desk.store.evaluation_scores((stage,)):
+            ref = cat.sheet(r.sheet_id)
+            scores = [x for x in r.scores if x is not None]
             if ref is None or not scores or (keep is not None and ref.sheet_id not in keep) \
                     or (f.years and ref.target_fy not in f.years):
                 continue
@@ -429,15 +420,10 @@ class FilterKind:
         for r in cat.sheets:
             if (keep is None or r.sheet_id in keep) and r.secondary in words and r.target_fy is not None:
                 years.setdefault(project_key(r), {})[r.target_fy] = (r.sheet_id, "二次評価", r.secondary)
-        marks = ",".join("?" * len(keep)) if keep is not None else ""
-        asked = ",".join("?" * len(words))
-        sql = f"SELECT sheet_id, fy, result FROM past_results WHERE result IN ({asked})" + \
-            (f" AND sheet_id IN ({marks})" if keep else "")
-        for row in desk.store.query(sql, (*words, *(keep or ()))):
-            ref = cat.sheet(row["sheet_id"])
+        for row in desk.store.past_results(words, tuple(keep) if keep else None):
+            ref = cat.sheet(row.sheet_id)
             if ref is not None:
-                years.setdefault(project_key(ref), {}).setdefault(row["fy"], (ref.sheet_id, "実計区分・評価結果",
-                                                                               row["result"]))
+                years.setdefault(project_key(ref), {}).setdefault(row.fy, (ref.sheet_id, "実計区分・評価結果", row.result))
         got = sorted(years.items(), key=lambda kv: kv[0][0] or "")
         facts = [Fact(sheet_id=sid, project=key[0], row=src, indicator="評価結果", fy=fy, field="result", value=res)
                  for key, ys in got for fy, (sid, src, res) in sorted(ys.items())]
@@ -621,23 +607,20 @@ class FilterKind:
         assert t is not None and t.value is not None
         v = float(t.value)
         test = {"gt": lambda x: x > v, "ge": lambda x: x >= v, "lt": lambda x: x < v, "le": lambda x: x <= v}[t.op]
-        cols = ("score_scale", "score_fairness", "score_efficiency", "score_activity", "score_outcome")
         items = [i for i, item in enumerate(SCORE_ITEMS) if item in f.norm or (i == 0 and "規模" in f.norm)]
         gap = len(f.stages) == 2 and bool(re.search(r"違|差|ずれ|開き|differ|gap", f.norm))
         stages = ("primary", "secondary") if gap else (f.stages[0],) if len(f.stages) == 1 else ("secondary",)
-        rows = desk.store.query("SELECT sheet_id, stage, " + ", ".join(cols) + " FROM evaluations WHERE stage IN ("
-                                + ",".join("?" * len(stages)) + ")", stages)
         keep = None if ids is None else set(ids)
         per_sheet: dict[str, dict[str, int]] = {}
-        for r in rows:
-            ref = desk.catalog.sheet(r["sheet_id"])
+        for r in desk.store.evaluation_scores(stages):
+            ref = desk.catalog.sheet(r.sheet_id)
             if ref is None or (keep is not None and ref.sheet_id not in keep) or (f.years and ref.target_fy not in f.years):
                 continue
-            scores = [r[c] for c in cols]
+            scores = list(r.scores)
             picked = [scores[i] for i in items] if items and not gap else scores
             if any(x is None for x in picked):
                 continue
-            per_sheet.setdefault(ref.sheet_id, {})[r["stage"]] = sum(picked)  # type: ignore[arg-type]
+            per_sheet.setdefault(ref.sheet_id, {})[r.stage] = sum(picked)  # type: ignore[arg-type]
         got: list[tuple[SheetRef, int, dict[str, int]]] = []
         for sid, by_stage in per_sheet.items():
             ref = desk.catalog.sheet(sid)
