@@ -722,3 +722,17 @@ def test_each_sentence_may_name_a_row_of_its_own(seed_only: Assistant, truth: di
         assert n(sites) in a.answer, (q, a.answer)
     a = ask(seed_only, "R9の計画だと利用件数はいくつ？施設数も増やす予定？")
     assert n(uses) in a.answer, a.answer
+
+
+def test_the_actual_of_a_milestones_year(tmp_path_factory: pytest.TempPathFactory, truth: dict) -> None:
+    """A milestone written on a copy of the seed (its 2023 column has an actual): 「その年の実績も」."""
+    folder = tmp_path_factory.mktemp("milestone")
+    sheet = json.loads(json.dumps(truth))
+    row = next(i for i in sheet["indicators"] if i["name"] == "オンライン申請件数")
+    row["milestones"] = [{"kind": "mid", "fy": 2023, "value": 280000}, {"kind": "final", "fy": 2027, "value": 400000}]
+    (folder / "s.json").write_text(json.dumps(sheet, ensure_ascii=False), encoding="utf-8")
+    a_ = _store(folder / "store", [folder / "s.json"])
+    actual = ind(truth, "オンライン申請件数", 2023)["actual"]
+    for q in ("オンライン申請件数の中間指標いくつだった？その年の実績も", "オンライン申請件数の中間目標と、同じ年の実績は？"):
+        a = ask(a_, q)
+        assert n(280000) in a.answer and n(actual) in a.answer, (q, a.answer)

@@ -68,6 +68,7 @@ _ROW_NAMES = re.compile(r"(どんな|どういう|どういった|どの|何の|
                         r"指標(の一覧|を一覧|一覧|名|の名前|は何|ってなに|って何)|項目(は|が|って)(何|なに)|"
                         r"\b(what|which) (indicators|measures|metrics)\b|\blist (the|its) indicators\b")
 _BOTH_KINDS = re.compile(r"それぞれ|両方|とも|と「?(活動|成果|対象)指標|each|both")
+_THAT_YEAR = re.compile(r"その年|同じ年|その時|that year|the same year")
 _CUMULATIVE = re.compile(r"累計|累積|cumulative", re.I)
 
 class FigureKind:
@@ -454,6 +455,18 @@ class FigureKind:
             said.append(f"{ja}{when}は{compose.num(m.value, row.unit)}" if lang == "ja"
                         else f"{en}{when}: {compose.num(m.value, row.unit)}")
         out = [f"{row.name}の" + "、".join(said) + "です。" if lang == "ja" else f"{row.name} — " + "; ".join(said) + "."]
+        if _THAT_YEAR.search(q.frame.norm):  # 「中間指標いくつだった？その年の実績も」: the milestone's year's actual
+            asked = [m for m in ind.milestones if m.fy and (m.kind == "mid") == ("中間" in q.frame.norm or "interim" in q.frame.norm)]
+            for m in asked or [m for m in ind.milestones if m.fy]:
+                v = next((v for c in ra.cells for i in [find_indicator(c.sheet, row)] if i is not None
+                          for v in [i.value(m.fy)] if v is not None and v.actual is not None), None) \
+                    or (ind.value(m.fy) if ind.value(m.fy) is not None and ind.value(m.fy).actual is not None else None)  # type: ignore[union-attr]
+                if v is None or m.fy is None:
+                    continue
+                ra.facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, indicator=row.name, row=row.key, fy=m.fy,
+                                     field="actual", value=v.actual, unit=row.unit))
+                out.append(f"{compose.year_ja(m.fy)}の実績は{compose.num(v.actual, row.unit)}です。" if lang == "ja"
+                           else f"The actual in FY{m.fy}: {compose.num(v.actual, row.unit)}.")
         final = next((m for m in reversed(ind.milestones) if m.kind == "final"), None)
         done = [c for c in ra.cells if c.actual is not None]
         if final is not None and done and (q.frame.verdict or q.frame.has("verdict", "rate")):
