@@ -422,7 +422,10 @@ class Assistant:
         together: list[str] = []
         answered = [t.answer for t in history if t.answer.answerable][-2:]
         if len(answered) == 2:
-            keys = [{x.row for x in a.facts if x.row and x.sheet_id != "*"} for a in answered]
+            # the same row of each, or rows of the cost table of each (事業費, then 総事業費: 「2事業の
+            # 総事業費を合わせると？」 names the row itself)
+            keys = [{"cost" if x.field in COST_FIELDS else x.row for x in a.facts if x.row and x.sheet_id != "*"}
+                    for a in answered]
             if keys[0] & keys[1]:
                 together = list(dict.fromkeys(x.sheet_id for a in answered for x in a.facts if x.sheet_id != "*"))
         return Focus(sheet_ids=ids, rows=rows, years=years[-1:] if len(years) > 1 and rows_from.intent != "trend"

@@ -736,3 +736,12 @@ def test_the_actual_of_a_milestones_year(tmp_path_factory: pytest.TempPathFactor
     for q in ("オンライン申請件数の中間指標いくつだった？その年の実績も", "オンライン申請件数の中間目標と、同じ年の実績は？"):
         a = ask(a_, q)
         assert n(280000) in a.answer and n(actual) in a.answer, (q, a.answer)
+
+
+def test_two_projects_of_the_conversation_added_up_by_a_row_named_now(samples: Assistant) -> None:
+    hall, water = _fixture("kor_h27_shimin_shukaijo"), _fixture("kor_h27_suido_kenshu")
+    both = next(c["total_cost"] for c in hall["costs"] if c["fy"] == 2015) + \
+        next(c["total_cost"] for c in water["costs"] if c["fy"] == 2015)
+    a = _talk(samples, "地域集会所補助事業の平成26年度の事業費はいくらですか。", "27年度は？",
+              "水道局の研修事業のほう、同じ年度の総事業費は？", "2事業の平成27年度の総事業費を合わせると？")
+    assert n(both) in a.answer, a.answer
