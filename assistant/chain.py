@@ -19,12 +19,14 @@ from assistant import compose
 from assistant.answer import Answer, Choice, Citation, Fact
 from assistant.kinds import CROSS, SINGLE, Part
 from assistant.lexicon import lexicon
+from assistant.link import read_question
 from assistant.memory import settle
-from assistant.query import Focus, Project, Query, link_query, projects_of
+from assistant.query import PROJECT_THRESHOLD, Focus, Project, Query, link_query, projects_of
 from assistant.resolve import Catalog, SheetRef, bigrams, expand, fingerprint_of, similarity, squash, variants
 from assistant.settings import AssistantSettings
 from assistant.understand import Frame, understand
 from ingest.model import COST_FIELDS, SECTION_LABELS, Sheet
+from ingest.normalize import nfkc
 from ingest.store import FigureStore
 
 if TYPE_CHECKING:
@@ -33,6 +35,10 @@ if TYPE_CHECKING:
 ASK_BACK = 5  # more candidate projects than this: ask which one instead of answering each
 CHOICES_SHOWN = 8
 
+
+# a request to say the last answer again in the other language (nothing else asked)
+_RESTATE = re.compile(r"(?:(?:同じ|その|今の|上の|さっきの|この)(?:内容|回答|答え|文章)?を?)?(?:英語|英文|日本語)(?:で|に(?:して|訳して|直して))|"
+                      r"英訳して|和訳して|\bin (?:english|japanese)\b")
 
 # 「同じ比べ方で」「同じ計算で」: what the turn before computed, again
 _SAME_WAY = re.compile(r"同じ(比べ方|比較|計算|見方|やり方|ように|く)|同様に|same (way|comparison|calculation)|likewise")
@@ -182,7 +188,17 @@ class Assistant:
     # ── steps ─────────────────────────────────────────────────────────────────────────────
 
     def _understand(self, w: Work) -> Work:
+        lang = None
+        said = nfkc(w.text).lower()
+        if w.history and (m := _RESTATE.search(said)) and not (rest := understand(_RESTATE.sub(" ", said))).hits \
+                and not rest.years and not self.catalog.project_matcher.match(read_question(rest.norm), PROJECT_THRESHOLD):
+            # 「同じ内容を英語でお願いします」 "Same in Japanese, please": nothing else asked, so the turn before,
+            # asked again in that language
+            lang = "en" if re.search(r"英|english", m.group(0)) else "ja"
+            w.text, w.history = w.history[-1].question, w.history[:-1]
         w.frame = understand(w.text, self.catalog.respell)
+        if lang is not None:
+            w.frame.lang = lang  # type: ignore[assignment]
         return w
 
     def _link(self, w: Work) -> Work:

@@ -464,6 +464,8 @@ def head(r: Reading, explained: Explained) -> Unit | None:
                 continue
             if u.text.endswith(("以外", "を除く", "除き")) or _NOT_THIS.match(r.norm, u.end):
                 continue  # 「マイナポータル以外」「入込数じゃなくて」 say what the row is not
+            if u.text.endswith(("向け", "向き", "用")) and len(u.text) > 2:
+                continue  # 「市民向けに」「議会用に」: who the answer is for, not what it is about
             if _segmented(u.text, "", fw, lexicon().phrases):
                 continue
             return u

@@ -745,3 +745,23 @@ def test_two_projects_of_the_conversation_added_up_by_a_row_named_now(samples: A
     a = _talk(samples, "地域集会所補助事業の平成26年度の事業費はいくらですか。", "27年度は？",
               "水道局の研修事業のほう、同じ年度の総事業費は？", "2事業の平成27年度の総事業費を合わせると？")
     assert n(both) in a.answer, a.answer
+
+
+def test_the_last_answer_again_in_the_other_language(seed_only: Assistant, truth: dict) -> None:
+    v = ind(truth, "オンライン申請件数", 2024)["actual"]
+    first = ask(seed_only, "R6のオンライン申請件数の実績は？")
+    for q in ("同じ内容を英語でお願いします。", "英訳して"):
+        a = ask(seed_only, q, [Turn(first.question, first)])
+        assert n(v) in a.answer and "FY2024" in a.answer and "実績" not in a.answer, (q, a.answer)
+    en = ask(seed_only, "What was the FY2024 actual of online applications?")
+    a = ask(seed_only, "日本語でお願いします", [Turn(en.question, en)])
+    assert n(v) in a.answer and "実績" in a.answer, a.answer
+    a = ask(seed_only, "R5の総事業費を英語で", [Turn(first.question, first)])  # a question of its own: not a restatement
+    assert n(cost(truth, 2023, "total_cost")) in a.answer, a.answer
+
+
+def test_who_an_answer_is_for_is_not_what_it_is_about(seed_only: Assistant, truth: dict) -> None:
+    v = ind(truth, "オンライン申請件数", 2024)["actual"]
+    for q in ("R6のオンライン申請件数の結果を、市民向けに一言で。", "議会用に、R6のオンライン申請件数を教えて"):
+        a = ask(seed_only, q)
+        assert n(v) in a.answer, (q, a.answer)
