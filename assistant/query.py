@@ -210,6 +210,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         q.unknown_project = unknown  # 「田村地区道路除雪対策事業」: spelled out, and not the 喜久田 one
         q.candidates = [p for m in named[:3] for p in projects_of(cat, cat.by_project_name(m.name), m.score)]
         return q
+    if not projects and focus is not None and focus.sheet_ids and frame.follow_up:
+        projects = _sibling(r, cat, focus, q)  # 「支援事業のほうは？」 after 町内会活動推進事業
     if projects and scope and not exact:
         projects = []  # the sheets the user chose outrank a name guessed from a word
     if projects:
@@ -388,6 +390,38 @@ _PROJECT_WORD = re.compile(r"([^\s、。「」（）()のはがをにでと]{2,3
 _OWNED_PROJECT = re.compile(r"([一-龥ァ-ヶー]{2,10})の([一-龥ァ-ヶー]{2,10}事業)(?![費所者])")
 _GENERIC = ("関連事業", "の事業", "全事業", "各事業", "対象事業", "継続事業", "新規事業", "実施事業", "この事業", "本事業",
             "当該事業", "補助事業", "単独事業", "主要事業")
+
+
+def _sibling(r: Reading, cat: Catalog, focus: Focus, q: Query) -> list[Project]:
+    """The project the follow-up tells apart from the one under discussion by a word of its name:
+    「支援事業のほうは？」 after 町内会活動推進事業 is 町内会活動支援事業 (the names share 町内会活動)."""
+    ref = cat.sheet(focus.sheet_ids[0])
+    if ref is None or not ref.project:
+        return []
+    mine = squash(ref.project)
+    for u in r.units:
+        if not u.noun or len(u.text) < 2 or q.explained.covers(u.start, u.end):
+            continue
+        word = squash(u.text)
+        names = {n for n in cat.project_names if n != ref.project and word in squash(n) and word not in mine
+                 and _common_run(squash(n), mine) >= 3}
+        if len(names) == 1:
+            q.explained.add((u.start, u.end))
+            q.project_spans.append((u.start, u.end))
+            return projects_of(cat, cat.by_project_name(names.pop()), 0.9)
+    return []
+
+
+def _common_run(a: str, b: str) -> int:
+    """The longest run of characters two names share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
 
 
 def _unknown_project(text: str, cat: Catalog) -> str | None:

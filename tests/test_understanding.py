@@ -765,3 +765,25 @@ def test_who_an_answer_is_for_is_not_what_it_is_about(seed_only: Assistant, trut
     for q in ("R6のオンライン申請件数の結果を、市民向けに一言で。", "議会用に、R6のオンライン申請件数を教えて"):
         a = ask(seed_only, q)
         assert n(v) in a.answer, (q, a.answer)
+
+
+def test_a_sibling_project_told_apart_by_a_word_of_its_name(tmp_path_factory: pytest.TempPathFactory,
+                                                           truth: dict) -> None:
+    """Two copies of the seed under sibling names (values of the second shifted by hand)."""
+    folder = tmp_path_factory.mktemp("siblings")
+    files = []
+    for k, name in enumerate(("町内会活動推進事業", "町内会活動支援事業")):
+        sheet = json.loads(json.dumps(truth))
+        sheet["sheet_id"] = f"sibling_{k}"
+        sheet["project"] = {**sheet["project"], "name": name}
+        for i in sheet["indicators"]:
+            for v in i["values"]:
+                if v.get("actual") is not None:
+                    v["actual"] += k * 7
+        (folder / f"{k}.json").write_text(json.dumps(sheet, ensure_ascii=False), encoding="utf-8")
+        files.append(folder / f"{k}.json")
+    a_ = _store(folder / "store", files)
+    v = ind(truth, "オンライン申請件数", 2024)["actual"]
+    for follow in ("支援事業のほうは？", "じゃあ支援のほうだと？"):
+        a = _talk(a_, "町内会活動推進事業のR6のオンライン申請件数は？", follow)
+        assert "町内会活動支援事業" in a.answer and n(v + 7) in a.answer, (follow, a.answer)
