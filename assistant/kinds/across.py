@@ -19,7 +19,7 @@ from assistant.lexicon import lexicon
 from assistant.measures import diff, growth, percent, rate
 from assistant.query import Query
 from assistant.resolve import SheetRef, pick_sheet, project_key
-from ingest.model import COST_FIELDS, KIND_LABELS, RESULT_WORDS
+from ingest.vocabulary import COST_FIELDS, KIND_LABELS, RESULT_WORDS, SCORE_ITEMS, STAGE_LABELS, cost_unit
 
 NAMES_CAP = 100
 LINES_CAP = 30
@@ -136,7 +136,7 @@ class RankKind:
         got.sort(key=lambda m: (m.value, m.ref.project or ""), reverse=not lowest)
         n = f.top_n or 5
         shown = got[:max(n, 5)]
-        unit = "%" if how in ("growth", "share") else "円" if field.startswith("unit_cost") else "千円"
+        unit = "%" if how in ("growth", "share") else cost_unit(field)
         label = compose.row_label(field, q.lang)
         what = {"value": label, "change": f"{label}の前年度からの増減", "growth": f"{label}の前年度比増減率",
                 "share": f"{label}の総事業費に占める割合"}[how]
@@ -225,7 +225,7 @@ class RankKind:
         lowest = f.has("min")
         got.sort(key=lambda g: (g[0], g[1].project or ""), reverse=not lowest)
         shown = got[:max(f.top_n or 5, 5)]
-        label = "一次評価" if stage == "primary" else "二次評価"
+        label = STAGE_LABELS["primary" if stage == "primary" else "secondary"]
         facts = [Fact(sheet_id=ref.sheet_id, project=ref.project, row=f"{label} 評点の合計", fy=ref.target_fy,
                       field="score_total", value=total_, unit="点", computed=True) for total_, ref, _ in shown]
         t, top, _ = shown[0]
@@ -297,7 +297,7 @@ class FilterKind:
                and m.value != 0]
         got.sort(key=lambda m: m.value, reverse=f.direction == "up")
         label = compose.row_label(field, q.lang)
-        unit = "円" if field.startswith("unit_cost") else "千円"
+        unit = cost_unit(field)
         facts = []
         for m in got:
             base = dict(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, unit=unit)
@@ -330,7 +330,7 @@ class FilterKind:
                if (m.value > 0 if up and not down else m.value < 0 if down and not up else True)]
         got.sort(key=lambda m: m.value, reverse=not down)
         label = compose.row_label(field, q.lang)
-        unit = "円" if field.startswith("unit_cost") else "千円"
+        unit = cost_unit(field)
         facts = []
         for m in got:
             base = dict(project=m.ref.project, indicator=label, row=label, unit=unit, fy=m.fy)
@@ -359,7 +359,7 @@ class FilterKind:
         got = [m for m in measure_costs(q, desk, field, ids, fy) if m.value]
         got.sort(key=lambda m: m.value, reverse=True)
         label = compose.row_label(field, q.lang)
-        unit = "円" if field.startswith("unit_cost") else "千円"
+        unit = cost_unit(field)
         facts = [Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy, field=field,
                       value=m.value, unit=unit) for m in got] + [_count(len(got))]
         if q.lang == "en":
@@ -393,7 +393,7 @@ class FilterKind:
         got = [r for r in refs if ((r.primary if stage == "primary" else r.secondary) == word) != negate
                and (r.primary if stage == "primary" else r.secondary)]
         got.sort(key=lambda r: (r.project or "", r.target_fy or 0))
-        label = "一次評価" if stage == "primary" else "二次評価"
+        label = STAGE_LABELS["primary" if stage == "primary" else "secondary"]
         facts = [Fact(sheet_id=r.sheet_id, project=r.project, row=label, indicator=f"{label}の評価結果", fy=r.target_fy,
                       field="result", value=(r.primary if stage == "primary" else r.secondary)) for r in got]
         facts.append(_count(len(got)))
@@ -419,7 +419,7 @@ class FilterKind:
         years: dict[tuple, dict[int, tuple[str, str, str]]] = {}  # project → fy → (sheet id, source, result)
         for r in cat.sheets:
             if (keep is None or r.sheet_id in keep) and r.secondary in words and r.target_fy is not None:
-                years.setdefault(project_key(r), {})[r.target_fy] = (r.sheet_id, "二次評価", r.secondary)
+                years.setdefault(project_key(r), {})[r.target_fy] = (r.sheet_id, STAGE_LABELS["secondary"], r.secondary)
         for row in desk.store.past_results(words, tuple(keep) if keep else None):
             ref = cat.sheet(row.sheet_id)
             if ref is not None:
@@ -456,8 +456,8 @@ class FilterKind:
         facts = []
         for r in got:
             base = dict(sheet_id=r.sheet_id, project=r.project, fy=r.target_fy, field="result")
-            facts += [Fact(**base, row="一次評価", indicator="一次評価の評価結果", value=r.primary),
-                      Fact(**base, row="二次評価", indicator="二次評価の評価結果", value=r.secondary)]
+            facts += [Fact(**base, row=STAGE_LABELS[st], indicator=f"{STAGE_LABELS[st]}の評価結果", value=v)
+                      for st, v in (("primary", r.primary), ("secondary", r.secondary))]
         facts.append(_count(len(got)))
         cond = f"一次評価「{want.get('primary', '―')}」・二次評価「{want.get('secondary', '―')}」"
         if q.lang == "en":
@@ -476,8 +476,8 @@ class FilterKind:
         facts = []
         for r in rows:
             base = dict(sheet_id=r.sheet_id, project=r.project, fy=r.target_fy, field="result")
-            facts += [Fact(**base, row="一次評価", indicator="一次評価の評価結果", value=r.primary),
-                      Fact(**base, row="二次評価", indicator="二次評価の評価結果", value=r.secondary)]
+            facts += [Fact(**base, row=STAGE_LABELS[st], indicator=f"{STAGE_LABELS[st]}の評価結果", value=v)
+                      for st, v in (("primary", r.primary), ("secondary", r.secondary))]
         facts.append(_count(len(rows)))
         if q.lang == "en":
             lines = "; ".join(f"{r.project} (FY{r.target_fy}): primary {r.primary} → secondary {r.secondary}" for r in rows)
@@ -577,7 +577,7 @@ class FilterKind:
             test = {"gt": lambda x: x > v, "ge": lambda x: x >= v, "lt": lambda x: x < v, "le": lambda x: x <= v}[t.op]
             got = [m for m in got if test(float(m.value))]
         got.sort(key=lambda m: m.value, reverse=True)
-        unit = "%" if how == "share" else "円" if field.startswith("unit_cost") else "千円"
+        unit = "%" if how == "share" else cost_unit(field)
         label = compose.row_label(field, q.lang)
         facts = [Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy,
                       field=field if how == "value" else f"{field}_share", value=m.value, unit=unit) for m in got]
@@ -600,7 +600,6 @@ class FilterKind:
     def score_threshold(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part | None:
         """「二次評価の成果指標の評点が2点以下の事業」「一次と二次で評点の合計が3点以上違うシート」: the
         evaluations whose score (one item, or the sum of the five) meets the condition."""
-        from assistant.kinds.evaluation import SCORE_ITEMS
 
         f = q.frame
         t = f.threshold
@@ -637,13 +636,14 @@ class FilterKind:
                     latest[k] = g
             got = list(latest.values())
         got.sort(key=lambda g: (-(g[0].target_fy or 0), g[0].project or ""))
-        stage_ja = {"primary": "一次評価", "secondary": "二次評価"}
+        stage_ja = STAGE_LABELS
         what = ("一次評価と二次評価の評点の合計の差" if gap else
                 f"{stage_ja[stages[0]]}の" + ("・".join(SCORE_ITEMS[i] for i in items) + "の評点" if items else "評点の合計"))
         facts = []
         for ref, value, by_stage in got:
             for st, total_ in by_stage.items():
-                facts.append(Fact(sheet_id=ref.sheet_id, project=ref.project, row=f"{stage_ja[st]} {what if not gap else '評点の合計'}",
+                item = "・".join(SCORE_ITEMS[i] for i in items) + "の評点" if items and not gap else "評点の合計"
+                facts.append(Fact(sheet_id=ref.sheet_id, project=ref.project, row=f"{stage_ja[st]} {item}",
                                   fy=ref.target_fy, field="score_total" if not items or gap else "score", value=total_,
                                   unit="点", computed=not items or gap))
             if gap:

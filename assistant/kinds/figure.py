@@ -33,10 +33,10 @@ from assistant.link import covered, modifiers
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, total
 from assistant.query import Project, Query
 from assistant.understand import CIRCLED
-from ingest.model import COST_FIELDS, Sheet
+from ingest.model import Sheet
+from ingest.vocabulary import COST_FIELDS, KIND_LABELS, TERMINAL_RESULTS
 
 MAX_PROJECTS = 5
-TERMINAL = ("完了", "廃止", "休止", "統合")  # results after which no budget is planned
 
 
 @dataclass
@@ -154,7 +154,7 @@ class FigureKind:
         """「どんな指標が入ってる？」: the indicator table's rows by kind, named as the latest sheet names them."""
         part = Part(text="", intent="list")
         lines: list[str] = []
-        kinds = {"target": ("対象指標", "target"), "activity": ("活動指標", "activity"), "outcome": ("成果指標", "outcome")}
+        kinds = {k: (label, k) for k, label in KIND_LABELS.items()}
         for p in projects:
             sheet = desk.sheet(p.latest.sheet_id)
             if sheet is None or not sheet.indicators:
@@ -174,7 +174,7 @@ class FigureKind:
                 lines.append(f"・{ja}：" + "、".join(names) if q.lang == "ja" else f"- {en}: " + "; ".join(names))
                 for i in rows:
                     part.facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, indicator=i.name, row=i.label,
-                                           field="indicator_name", value=i.name, unit=i.unit))
+                                           field="indicator_name", value=i.name))
         if not part.facts:
             return None
         part.text = "\n".join(lines)
@@ -316,7 +316,7 @@ class FigureKind:
         if not ra.cells:
             ra.lines.append(_missing_line(p, row, ra.missing, span, lang))
             last = p.latest
-            if last.secondary in TERMINAL and max(ra.missing) > (last.target_fy or 0):
+            if last.secondary in TERMINAL_RESULTS and max(ra.missing) > (last.target_fy or 0):
                 ra.lines.append(f"（{p.name}は{last.target_fy}年度実施分の二次評価で「{last.secondary}」とされています。）"
                                 if lang == "ja" else f"({p.name} was rated {last.secondary} in its FY{last.target_fy} evaluation.)")
             return
