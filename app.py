@@ -1091,5 +1091,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # `sheetqa serve` is the same; a bad setting or store is one line (sheetqa/runner.py)
+    from sheetqa.runner import run
+
+    sys.exit(run(main))

@@ -7,7 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+import click
+
 from ingest.errors import SheetError
+from sheetqa.runner import Group, command, main_of
 
 
 def _assistant(args: argparse.Namespace):  # -> Assistant (imported lazily: --help stays instant)
@@ -122,60 +125,29 @@ def _chat(args: argparse.Namespace) -> int:
     return 0
 
 
-def settings_problem(e: Exception) -> str:
-    """A setting that does not validate, named by its environment variable, in one line."""
-    errors = e.errors() if hasattr(e, "errors") else []
-    parts = [f"SHEETQA_{'__'.join(str(x) for x in err['loc']).upper()}: {err['msg']}" for err in errors]
-    return "a setting is not valid (" + "; ".join(parts or [str(e)]) + ")"
+def _sheet(help: str) -> click.Option:
+    return click.Option(["--sheet"], multiple=True, metavar="ID_OR_NAME", help=help)
+
+
+STORE_HELP = "the store folder (default: SHEETQA_HOME or ./.sheetqa)"
+# The commands, shared with the ``sheetqa`` command (sheetqa/cli.py): one definition each.
+ASK = command("ask", _ask, [
+    click.Argument(["question"], required=False),
+    click.Option(["--json"], is_flag=True, help="print the answer JSON (contract.md)"),
+    click.Option(["--batch"], metavar="FILE.jsonl",
+                 help='one {"id": …, "question": …} per line; JSON out, one per line'),
+    click.Option(["--store"], metavar="DIR", help=STORE_HELP),
+    _sheet("the sheet (id) or project (name) a question that names none is about; repeatable"),
+], "Answer one question (or --batch FILE.jsonl)")
+CHAT = command("chat", _chat, [click.Option(["--store"], metavar="DIR", help=STORE_HELP), _sheet("as for ask")],
+               "A conversation in the terminal", "Follow-up questions keep their context; an empty line or Ctrl-D "
+               "ends it.")
+COMMANDS = [ASK, CHAT]
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m assistant", description="事務事業評価シートに質問する")
-    sub = ap.add_subparsers(dest="command", required=True)
-    a = sub.add_parser("ask", help="answer one question (or --batch FILE.jsonl)")
-    a.add_argument("question", nargs="?")
-    a.add_argument("--json", action="store_true", help="print the answer JSON (contract.md)")
-    a.add_argument("--batch", metavar="FILE.jsonl", help='one {"id": …, "question": …} per line; JSON out, one per line')
-    a.add_argument("--store", help="the store folder (default: SHEETQA_HOME or ./.sheetqa)")
-    a.add_argument("--sheet", action="append", metavar="ID_OR_NAME",
-                   help="the sheet (id) or project (name) a question that names none is about; repeatable")
-    a.set_defaults(run=_ask)
-    c = sub.add_parser("chat", help="a conversation in the terminal (follow-up questions keep their context)")
-    c.add_argument("--store")
-    c.add_argument("--sheet", action="append", metavar="ID_OR_NAME", help="as for ask")
-    c.set_defaults(run=_chat)
-    args = ap.parse_args(argv)
-    try:
-        return args.run(args)
-    except SheetError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as e:  # a store that cannot be read, or a bug: one line, never a traceback
-        import sqlite3
-
-        from pydantic import ValidationError
-
-        if isinstance(e, ValidationError) and e.title == "AssistantSettings":
-            print(f"error: {settings_problem(e)}", file=sys.stderr)
-            return 2
-
-        from assistant.settings import AssistantSettings
-        from ingest.check import explain
-        from ingest.store import StoreError
-
-        if isinstance(e, StoreError):
-            print(f"error: {e}", file=sys.stderr)
-            return 4
-        settings = AssistantSettings().with_home(getattr(args, "store", None))
-        if isinstance(e, sqlite3.DatabaseError) or "chroma" in type(e).__module__:
-            print(f"error: {explain(settings, e)}", file=sys.stderr)
-            return 4
-        print(f"error: internal error ({type(e).__name__}: {e}); please report it", file=sys.stderr)
-        return 3
+    cli = Group("assistant", commands=COMMANDS, help="事務事業評価シートに質問する")
+    return main_of(cli, argv, "python -m assistant")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sheetqa.runner import run
+
 
 def cmd_corpus(args: argparse.Namespace) -> int:
     from eval import corpus
@@ -110,8 +112,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m eval", description="Measure sheetqa from the outside.")
+def main(argv: list[str] | None = None, prog: str = "python -m eval") -> int:
+    """The eval commands (``sheetqa eval …`` is this too). Their options stay argparse's: some take
+    several values (``bench --sizes 300 3000``), which click options cannot."""
+    parser = argparse.ArgumentParser(prog=prog, description="Measure sheetqa from the outside.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
@@ -227,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    return run(lambda: args.func(args), store=getattr(args, "store", None))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from ingest.errors import SheetError
+import click
+
+from sheetqa.runner import Group, command, main_of
 
 if TYPE_CHECKING:
     from ingest.settings import Settings
@@ -214,78 +216,47 @@ def _remove(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _store_errors() -> tuple[type[Exception], ...]:
-    """Store errors, imported only when the store modules were (``parse`` never loads them): a
-    busy store, an unusable or damaged one (SQLite's own errors included)."""
-    index, store = sys.modules.get("ingest.index"), sys.modules.get("ingest.store")
-    errors: list[type[Exception]] = []
-    if index is not None:
-        errors.append(index.StoreBusy)
-    if store is not None:
-        import sqlite3
+STORE_HELP = "the store folder (default: $SHEETQA_HOME or ./.sheetqa)"
 
-        errors += [store.StoreError, sqlite3.DatabaseError]
-    return tuple(errors)
+
+def _store() -> click.Option:
+    return click.Option(["--store"], metavar="DIR", help=STORE_HELP)
+
+
+def _json(help: str = "print JSON") -> click.Option:
+    return click.Option(["--json"], is_flag=True, help=help)
+
+
+# The commands, shared with the ``sheetqa`` command (sheetqa/cli.py): one definition each.
+PARSE = command("parse", _parse, [
+    click.Argument(["file"]),
+    _json("print the canonical sheet/1 JSON (a binder: one JSON object per line per sheet)"),
+], "Parse a file and print its sheets", "Text, PDF or canonical JSON; nothing is stored.")
+BUILD = command("build", _build, [
+    click.Argument(["paths"], nargs=-1, metavar="[PATH]..."),
+    _store(),
+    click.Option(["--force"], is_flag=True, help="re-parse unchanged files too (embeds only new chunks)"),
+    click.Option(["--replace"], is_flag=True,
+                 help="let a sheet replace the sheet another file brought (same project, 課 and year, or the "
+                      "id it claims); without it that is a conflict and nothing changes"),
+    click.Option(["--repair"], is_flag=True,
+                 help="mend a damaged store: give every sheet its missing vectors, drop vectors of no sheet; "
+                      "a damaged figures database is set aside and rebuilt from PATH..."),
+    _json("print the build report as JSON"),
+], "Parse and index files or folders into the store", "Folders are searched recursively; idempotent.")
+CHECK = command("check", _check, [_store(), _json()], "Check the store",
+                "SQLite's integrity_check, every sheet's vectors counted against its chunks.")
+LIST = command("list", _list, [_store(), _json()], "List the sheets the store holds")
+REMOVE = command("remove", _remove, [
+    click.Argument(["sheet_ids"], nargs=-1, required=True, metavar="SHEET_ID|FILE..."),
+    _store(),
+], "Drop sheets or files from every index", "A file goes with every sheet it holds.")
+COMMANDS = [PARSE, BUILD, CHECK, LIST, REMOVE]
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ingest", description="事務事業評価シートを読み込む")
-    sub = ap.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("parse", help="parse a file (text, PDF or canonical JSON) and print its sheets; stores nothing")
-    p.add_argument("file")
-    p.add_argument("--json", action="store_true",
-                   help="print the canonical sheet/1 JSON (a binder: one JSON object per line per sheet)")
-    p.set_defaults(run=_parse)
-    store_help = "the store folder (default: $SHEETQA_HOME or ./.sheetqa)"
-    p = sub.add_parser("build", help="parse and index files or folders into the store; idempotent")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="sheet files or folders (searched recursively)")
-    p.add_argument("--store", help=store_help)
-    p.add_argument(
-        "--force", action="store_true", help="re-parse unchanged files too (embeds only new chunks)"
-    )
-    p.add_argument("--replace", action="store_true",
-                   help="let a sheet replace the sheet another file brought (same project, 課 and year, or the "
-                        "id it claims); without it that is a conflict and nothing changes")
-    p.add_argument("--repair", action="store_true",
-                   help="mend a damaged store: give every sheet its missing vectors, drop vectors of no sheet; "
-                        "a damaged figures database is set aside and rebuilt from PATH...")
-    p.add_argument("--json", action="store_true", help="print the build report as JSON")
-    p.set_defaults(run=_build)
-    p = sub.add_parser("check", help="check the store: SQLite integrity, every sheet's vectors")
-    p.add_argument("--store", help=store_help)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=_check)
-    p = sub.add_parser("list", help="list the sheets the store holds")
-    p.add_argument("--store", help=store_help)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(run=_list)
-    p = sub.add_parser("remove", help="drop sheets (by id) or files (every sheet they hold) from every index")
-    p.add_argument("sheet_ids", nargs="+", metavar="SHEET_ID|FILE")
-    p.add_argument("--store", help=store_help)
-    p.set_defaults(run=_remove)
-    args = ap.parse_args(argv)
-    try:
-        return args.run(args)
-    except SheetError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    except _store_errors() as e:  # another build holds the store; the store is unusable or damaged
-        import sqlite3
-
-        from ingest.check import explain
-
-        damaged = isinstance(e, sqlite3.DatabaseError) and hasattr(args, "store")
-        print(f"error: {explain(_settings(args), e) if damaged else e}", file=sys.stderr)
-        return 4
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as e:  # a bug of ours: still one line for the user, with what to report
-        where = f"{args.file}: " if getattr(args, "file", None) else ""
-        print(f"error: {where}internal error ({type(e).__name__}: {e}); please report this file", file=sys.stderr)
-        return 3
+    cli = Group("ingest", commands=COMMANDS, help="事務事業評価シートを読み込む")
+    return main_of(cli, argv, "python -m ingest")
 
 
 if __name__ == "__main__":
