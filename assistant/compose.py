@@ -7,18 +7,10 @@ import re
 
 from assistant.answer import Citation, Number
 from assistant.resolve import bigrams
-from ingest.model import SECTION_LABELS
 from ingest.normalize import era_label
 from ingest.normalize import format_number as fmt
-
-FIELD_JA = {"plan": "計画", "actual": "実績", "rate": "達成率", "change": "前年度からの増減"}
-FIELD_EN = {"plan": "plan", "actual": "actual", "rate": "achievement rate", "change": "change from the year before"}
-COST_EN = {
-    "project_cost": "project cost", "personnel_cost": "personnel cost", "total_cost": "total cost",
-    "general_revenue": "general revenue", "national_prefectural": "national/prefectural funds",
-    "municipal_bonds": "municipal bonds", "user_charges": "user charges", "other_revenue": "other revenue",
-    "unit_cost_total": "unit cost (total)", "unit_cost_general": "unit cost (general revenue)",
-}
+from ingest.vocabulary import SECTION_LABELS
+from ingest.vocabulary import row_label as _row_label
 
 
 def year_ja(fy: int | None) -> str:
@@ -45,10 +37,8 @@ def signed(v: Number, unit: str | None = None) -> str:
 
 
 def row_label(field: str, lang: str = "ja") -> str:
-    """A cost row as answers name it: 総事業費 / total cost."""
-    from assistant.lexicon import lexicon
-
-    return lexicon().row_label(field, lang)
+    """A cost row as answers name it: 総事業費 / total cost (ingest/vocabulary.py)."""
+    return _row_label(field, lang)
 
 
 def pct(v: float | None) -> str:

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 
 from assistant.answer import Fact, Number
+from assistant.measures import lower_is_better
 from assistant.resolve import Catalog, SheetRef, project_key
-from ingest.model import COST_FIELDS, STAGE_LABELS, Indicator, Sheet
-from ingest.normalize import nfkc
+from ingest.model import Indicator, Sheet
 from ingest.store import FigureStore
+from ingest.vocabulary import COST_FIELDS, COST_UNITS, STAGE_LABELS
 
-COST_UNITS = {f: ("円" if f.startswith("unit_cost") else "千円") for f in COST_FIELDS}
 # A question's field word → the cost columns it means.
 COST_ALIASES = {"unit_cost": "unit_cost_total"}
 
@@ -129,20 +128,6 @@ class Missed:
     fy: int
     plan: Number
     actual: Number
-
-
-# Indicators that count something to be kept down (the plan is a ceiling) …
-_KEEP_DOWN = ("事故", "待機児童", "死亡", "発生件数", "排出量", "被害", "不法投棄", "滞納", "未納", "苦情",
-              "待ち時間", "待機時間", "離職", "超過勤務", "残業", "犯罪", "出火", "虐待", "不登校")
-# … unless what is counted is the remedy (温室効果ガス排出量削減率, 浸水被害の解消戸数).
-_REDUCTION = ("削減", "減少率", "低減", "抑制率", "解消", "防止", "対策")
-
-
-@lru_cache(maxsize=1 << 14)  # a filter answer checks thousands of rows sharing a few hundred names
-def lower_is_better(name: str | None) -> bool:
-    """Whether an indicator meets its plan by staying under it (事故件数, ごみ排出量, 待機児童数)."""
-    n = nfkc(name or "")
-    return any(k in n for k in _KEEP_DOWN) and not any(k in n for k in _REDUCTION)
 
 
 def plan_rows(store: FigureStore, catalog: Catalog, kind: str | None, fy: int | None,

@@ -76,6 +76,7 @@ from assistant.claims import check_claims, reason_fits, strip_markdown, summary_
 from assistant.settings import LLMSettings
 from assistant.understand import detect_lang
 from ingest.normalize import ERA_OFFSETS, era_to_western, format_number, fy_label, nfkc
+from ingest.vocabulary import COST_FIELDS, VALUE_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -457,14 +458,9 @@ def _is_allowed(value: Decimal, allowed: set[Decimal]) -> bool:
 # Writing with the model
 # --------------------------------------------------------------------------------------------
 
+# A fact's field as the prompt names it: the sheet's labels (ingest/vocabulary.py), as the UI shows them.
 _FIELD_LABELS = {
-    "plan": "計画", "actual": "実績", "rate": "達成率", "change": "増減",
-    "project_cost": "事業費", "personnel_cost": "人件費", "total_cost": "総事業費",
-    "national_prefectural": "国・県支出金", "municipal_bonds": "市債", "user_charges": "受益者負担",
-    "other_revenue": "その他", "general_revenue": "一般財源",
-    "unit_cost_total": "単位コスト（総事業費）", "unit_cost_general": "単位コスト（一般財源）",
-    "unit_cost": "単位コスト", "result": "評価結果", "scores": "評点",
-    "section": "担当課", "department": "担当部",
+    **VALUE_LABELS, "change": "増減", **COST_FIELDS, "unit_cost": "単位コスト", "scores": VALUE_LABELS["score"],
 }
 
 SYSTEM_PROMPT = """あなたは市役所の職員を支援するアシスタントです。事務事業評価シートから取り出した「事実」と「引用」だけを使って、質問に答えてください。

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from assistant.answer import Number
 from ingest.normalize import nfkc
+from ingest.vocabulary import KEEP_DOWN_WORDS, REDUCTION_WORDS
 
 ONE_PLACE = Decimal("0.1")
 
@@ -58,18 +59,13 @@ def mean(values: list[Number | None]) -> float | None:
     return float((sum((_d(v) for v in got), Decimal(0)) / len(got)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP))
 
 
-# Indicators that count something to be kept down (the plan is a ceiling) …
-_KEEP_DOWN = ("事故", "待機児童", "死亡", "発生件数", "排出量", "被害", "不法投棄", "滞納", "未納", "苦情",
-              "待ち時間", "待機時間", "離職", "超過勤務", "残業", "犯罪", "出火", "虐待", "不登校", "回収量", "負傷")
-# … unless what is counted is the remedy (温室効果ガス排出量削減率, 浸水被害の解消戸数).
-_REDUCTION = ("削減", "減少率", "低減", "抑制率", "解消", "防止", "対策")
-
-
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 14)  # a filter answer checks thousands of rows sharing a few hundred names
 def lower_is_better(name: str | None) -> bool:
-    """Whether an indicator meets its plan by staying under it (事故件数, ごみ排出量, 待機児童数)."""
+    """Whether an indicator meets its plan by staying under it (事故件数, ごみ排出量, 待機児童数): it
+    counts something to be kept down (``KEEP_DOWN_WORDS``) and not its remedy (``REDUCTION_WORDS``:
+    温室効果ガス排出量削減率, 浸水被害の解消戸数)."""
     n = nfkc(name or "")
-    return any(k in n for k in _KEEP_DOWN) and not any(k in n for k in _REDUCTION)
+    return any(k in n for k in KEEP_DOWN_WORDS) and not any(k in n for k in REDUCTION_WORDS)
 
 
 def met(actual: Number | None, plan: Number | None, name: str | None) -> bool | None:

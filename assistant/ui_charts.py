@@ -44,7 +44,8 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from assistant.answer import Answer, Fact
-from ingest.model import COST_FIELDS, Sheet
+from ingest.model import Sheet
+from ingest.vocabulary import COST_FIELDS, COST_UNITS, THOUSAND_YEN, YEN
 
 SheetLookup = Callable[[str], Sheet | None]
 
@@ -221,12 +222,12 @@ def cost_chart(sheet: Sheet, fields: list[str]) -> Figure | None:
     costs = [c for c in sheet.costs if any(getattr(c, f) is not None for f in fields)]
     if not fields or not costs:
         return None
-    yen = all(f.startswith("unit_cost") for f in fields)
+    yen = all(COST_UNITS[f] == YEN for f in fields)
     if not yen:
-        fields = [f for f in fields if not f.startswith("unit_cost")]
+        fields = [f for f in fields if COST_UNITS[f] != YEN]
     fields = fields[:4]
     fig = _figure(3.5)
-    unit = _label("円", "yen") if yen else _label("千円", "k yen")
+    unit = _label(YEN, "yen") if yen else _label(THOUSAND_YEN, "k yen")
     names = "・".join(COST_FIELDS[f] for f in fields)
     title = _fit_title(_label(f"{sheet.project.name or ''}　{names}の推移（{unit}）", f"costs ({unit})"))
     fig.suptitle(title, fontsize=TITLE_PT, x=0.02, ha="left", y=0.99, va="top")

@@ -24,8 +24,9 @@ from typing import Literal
 from assistant.answer import Answer, Choice, Citation, Fact
 from ingest.check import StoreHealth
 from ingest.chunk import cost_text, indicator_text
-from ingest.model import COST_FIELDS, Sheet
+from ingest.model import Sheet
 from ingest.normalize import format_number
+from ingest.vocabulary import COST_FIELDS, STAGE_LABELS, VALUE_LABELS
 
 SheetLookup = Callable[[str], Sheet | None]
 
@@ -34,15 +35,9 @@ _MD_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:=^\"'])")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]")
 
 FIELD_LABELS: dict[str, str] = {
-    "plan": "計画",
-    "actual": "実績",
-    "rate": "達成率",
+    **VALUE_LABELS,
     "change": "前年度比増減",
-    "result": "評価結果",
     "count": "件数",
-    "department": "部局",
-    "section": "担当課",
-    "score": "評点",
     "target_fy": "評価対象年度",
     "covered_year": "記載のある年度",
     "warning": "注意",
@@ -54,7 +49,7 @@ FACT_COLUMNS = ["事業名", "項目", "年度", "値", "区分", "課", "ファ
 CSV_COLUMNS = [*FACT_COLUMNS, "単位", "算出", "シートID", "field"]
 STATUS_LABELS = {"indexed": "登録", "unchanged": "変更なし", "replaced": "置き換え", "conflict": "重複（未登録）",
                  "refused": "上限超過", "failed": "失敗"}
-INFERRED_NOTE = "一次評価・二次評価のどちらのコメントかは、シート上の位置から推定しました"
+INFERRED_NOTE = f"{STAGE_LABELS['primary']}・{STAGE_LABELS['secondary']}のどちらのコメントかは、シート上の位置から推定しました"
 
 
 def md_escape(text: str | None) -> str:

@@ -12,14 +12,14 @@ import pandas as pd
 
 from assistant.answer import Choice
 from assistant.ui_format import file_name
-from ingest.chunk import SCORE_LABELS
-from ingest.model import COST_FIELDS, STAGE_LABELS, Sheet
+from ingest.model import Sheet
 from ingest.normalize import era_label
 from ingest.normalize import format_number as fmt
 from ingest.store import FigureStore, SheetSummary
+from ingest.vocabulary import COST_FIELDS, COST_UNITS, MILESTONE_LABELS, NO_RESULT, SCORE_ITEMS, STAGE_LABELS
 
 ALL = "（すべて）"
-MILESTONES = {"mid": "中間", "final": "最終"}
+MILESTONES = {k: MILESTONE_LABELS[k].removesuffix("指標") for k in ("mid", "final")}  # 中間, 最終
 SHEET_COLUMNS = ["事業名", "部局", "課", "評価対象年度", "評価結果", "読み取り", "ファイル"]
 # Templates a reader was written for; any other sheet was read by a generic reader, which staff
 # should know when they weigh its figures.
@@ -178,8 +178,7 @@ def costs_frame(sheet: Sheet) -> pd.DataFrame:
     for f, label in COST_FIELDS.items():
         values = [getattr(c, f) for c in sheet.costs]
         if any(v is not None for v in values):
-            unit = "円" if f.startswith("unit_cost") else "千円"
-            rows.append([label, unit, *(_n(v) for v in values)])
+            rows.append([label, COST_UNITS[f], *(_n(v) for v in values)])
     return pd.DataFrame(rows, columns=["項目", "単位", *cols])
 
 
@@ -187,10 +186,10 @@ def evaluations_frame(sheet: Sheet) -> pd.DataFrame:
     rows = []
     for e in sheet.evaluations:
         scores = list(e.scores or []) + [None] * 5
-        rows.append([STAGE_LABELS[e.stage], e.result or "（結果なし）", *("" if s is None else str(s) for s in scores[:5])])
+        rows.append([STAGE_LABELS[e.stage], e.result or NO_RESULT, *("" if s is None else str(s) for s in scores[:5])])
     for r in sheet.past_results:
         rows.append([f"{r.fy}年度の評価結果", r.result or "", *([""] * 5)])
-    return pd.DataFrame(rows, columns=["評価", "結果", *SCORE_LABELS])
+    return pd.DataFrame(rows, columns=["評価", "結果", *SCORE_ITEMS])
 
 
 def sections_frame(sheet: Sheet) -> pd.DataFrame:

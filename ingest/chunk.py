@@ -33,24 +33,22 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ingest.model import COST_FIELDS, KIND_LABELS, STAGE_LABELS, Indicator, Sheet
+from ingest.model import Indicator, Sheet
 from ingest.normalize import format_number, fy_label
+from ingest.vocabulary import (
+    COST_FIELDS,
+    COST_TABLE_TITLE,
+    COST_UNITS,
+    KIND_LABELS,
+    MILESTONE_LABELS,
+    SCORE_ITEMS,
+    SECTION_SHORT_LABELS,
+    STAGE_LABELS,
+)
 
 ChunkType = Literal["prose", "indicator", "cost", "evaluation"]
 Scalar = str | int | float | bool
 
-MILESTONE_LABELS = {"mid": "中間指標", "final": "最終指標", "unknown": "目標値"}
-# The section as the embedded heading names it: short (every token costs embedding time) and the
-# same whatever the template printed, so equal sections of different templates embed alike.
-EMBED_LABELS = {
-    "background": "背景", "current": "現状", "outlook": "今後の見通し", "resident_needs": "住民意向",
-    "purpose": "目的", "means": "手段", "activity_analysis": "活動指標の分析",
-    "outcome_analysis": "成果指標の分析", "cost_analysis": "事業費の分析", "primary_comment": "一次評価",
-    "secondary_comment": "二次評価", "kaizen": "カイゼン策",
-}
-SCORE_LABELS = ("規模・方法の妥当性", "公平性", "効率性", "活動指標", "成果指標")
-# Unit costs are in 円, every other cost field in 千円 (contract.md).
-_YEN_FIELDS = frozenset({"unit_cost_total", "unit_cost_general"})
 # Sentence ends first, then clause breaks; "" is the last resort for a run without any.
 _SEPARATORS = ["\n\n", "\n", "。", "．", "！", "？", "；", "、", "，", " ", ""]
 
@@ -160,7 +158,7 @@ def cost_text(cost_fields: dict[str, int | float | None], fy: int, basis: str | 
         value = cost_fields.get(name)
         if value is None:
             continue
-        unit = "円" if name in _YEN_FIELDS else "千円"
+        unit = COST_UNITS[name]
         parts.append(f"{label} {_fmt(value)}{unit}")
     for row in rows or []:
         if row.get("value") is not None:
@@ -242,7 +240,7 @@ def chunk_sheet(
                 f"prose:{skey}:{i}",
                 f"{sec.label}{part}",
                 piece,
-                f"{EMBED_LABELS.get(sec.key, sec.label)}{part}\n{piece}",
+                f"{SECTION_SHORT_LABELS.get(sec.key, sec.label)}{part}\n{piece}",
                 section_key=sec.key,
                 section_label=sec.label,
                 part=i,
@@ -271,7 +269,7 @@ def chunk_sheet(
         add(
             "cost",
             f"cost:{cost.fy}" + (f":{cost.basis}" if cost.basis else ""),
-            "事業費（千円、単位コストは円）",
+            COST_TABLE_TITLE,
             cost_text(cost.model_dump(exclude={"fy", "basis", "rows"}), cost.fy, cost.basis,
                       [r.model_dump() for r in cost.rows]),
             # no year: it is a filter (``fy``), and one vector then serves every year's chunk
@@ -286,7 +284,7 @@ def chunk_sheet(
         line = f"{STAGE_LABELS[ev.stage]}: {ev.result or '結果の記載なし'}"
         results.append(line)
         if ev.scores and any(s is not None for s in ev.scores):
-            scores = "、".join(f"{label} {s}" for label, s in zip(SCORE_LABELS, ev.scores) if s is not None)
+            scores = "、".join(f"{label} {s}" for label, s in zip(SCORE_ITEMS, ev.scores) if s is not None)
             line += f"（評点 {scores}）"
         lines.append(line)
     for past in sheet.past_results:

@@ -21,6 +21,17 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+# The labels live in the vocabulary; re-exported here for the readers that import them with the model.
+from ingest.vocabulary import (  # noqa: F401
+    COST_FIELDS,
+    KIND_LABELS,
+    PLAN_CATEGORY_WORDS,
+    RESULT_WORDS,
+    REVENUE_FIELDS,
+    SECTION_LABELS,
+    STAGE_LABELS,
+)
+
 SCHEMA: Literal["sheet/1"] = "sheet/1"
 
 # Bounds every value of a sheet keeps (issue #14): far beyond any real sheet, and within what
@@ -70,41 +81,6 @@ SectionKey = Literal[
     "kaizen",
     "other",
 ]
-RESULT_WORDS = ("継続", "拡充", "改善", "縮小", "統合", "休止", "廃止", "完了")
-# 実計区分 takes the result words and 新規 (a project's first year in the plan)
-PLAN_CATEGORY_WORDS = ("新規", *RESULT_WORDS)
-
-KIND_LABELS: dict[str, str] = {"target": "対象指標", "activity": "活動指標", "outcome": "成果指標"}
-STAGE_LABELS: dict[str, str] = {"primary": "一次評価", "secondary": "二次評価"}
-SECTION_LABELS: dict[str, str] = {
-    "background": "事業開始時周辺環境（背景）",
-    "current": "現状周辺環境",
-    "outlook": "今後周辺環境（予測）",
-    "resident_needs": "住民意向分析",
-    "purpose": "意図（目的）",
-    "means": "手段",
-    "activity_analysis": "活動指標分析結果",
-    "outcome_analysis": "成果指標分析結果",
-    "cost_analysis": "総事業費（事業費・人件費）分析結果",
-    "primary_comment": "一次評価コメント",
-    "secondary_comment": "二次評価コメント",
-    "kaizen": "カイゼン策・行動計画",
-    "other": "その他",
-}
-# Cost fields in sheet order, with the label each row carries on the sheet.
-COST_FIELDS: dict[str, str] = {
-    "project_cost": "事業費",
-    "personnel_cost": "人件費",
-    "total_cost": "総事業費",
-    "national_prefectural": "国・県支出金",
-    "municipal_bonds": "市債",
-    "user_charges": "受益者負担金",
-    "other_revenue": "その他",
-    "general_revenue": "一般財源等",
-    "unit_cost_total": "単位コスト（総コスト）",
-    "unit_cost_general": "単位コスト（一般財源）",
-}
-REVENUE_FIELDS = ("national_prefectural", "municipal_bonds", "user_charges", "other_revenue", "general_revenue")
 
 
 def _int_if_whole(v: Number | None) -> Number | None:

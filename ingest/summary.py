@@ -6,9 +6,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ingest.model import COST_FIELDS, STAGE_LABELS, Sheet
+from ingest.model import Sheet
 from ingest.normalize import Number, era_label
 from ingest.normalize import format_number as fmt
+from ingest.vocabulary import COST_FIELDS, COST_TABLE_TITLE, NO_RESULT, STAGE_LABELS
 
 
 def _n(v: Number | None) -> str:
@@ -49,7 +50,7 @@ def render(sheet: Sheet) -> RenderableType:
         parts.append(t)
 
     if sheet.costs:
-        t = Table(title="事業費（千円、単位コストは円）", title_justify="left")
+        t = Table(title=COST_TABLE_TITLE, title_justify="left")
         t.add_column("項目")
         for c in sheet.costs:
             t.add_column(f"{c.fy}{c.basis or ''}", justify="right")
@@ -68,7 +69,7 @@ def render(sheet: Sheet) -> RenderableType:
 
     for e in sheet.evaluations:
         scores = "・".join("―" if s is None else str(s) for s in e.scores or [])
-        parts.append(Text(f"{STAGE_LABELS[e.stage]}: {e.result or '（結果なし）'}" + (f"  評点 {scores}" if scores else "")))
+        parts.append(Text(f"{STAGE_LABELS[e.stage]}: {e.result or NO_RESULT}" + (f"  評点 {scores}" if scores else "")))
     if sheet.sections:
         parts.append(Text("文章: " + "、".join(f"{s.label}（{len(s.text)}字）" for s in sheet.sections)))
     if sheet.warnings:

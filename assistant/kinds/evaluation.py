@@ -9,10 +9,9 @@ import re
 from assistant.answer import Fact
 from assistant.kinds.base import Desk, Part, read_years, sheet_for
 from assistant.query import Project, Query, projects_of
-from ingest.model import STAGE_LABELS, Sheet
+from ingest.model import Sheet
+from ingest.vocabulary import SCORE_ITEMS, SCORE_ITEMS_EN, STAGE_LABELS
 
-SCORE_ITEMS = ("規模・方法の妥当性", "公平性", "効率性", "活動指標", "成果指標")
-SCORE_ITEMS_EN = ("scale and method", "fairness", "efficiency", "activity indicators", "outcome indicators")
 MAX_LISTED = 40
 
 

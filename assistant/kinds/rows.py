@@ -7,14 +7,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.lexicon import lexicon
 from assistant.link import NameMatcher
 from assistant.query import INDICATOR_IN_SCOPE, Project, Query
-from ingest.model import COST_FIELDS, REVENUE_FIELDS, Indicator, Sheet
+from ingest.model import Indicator, Sheet
+from ingest.vocabulary import COST_UNITS, REVENUE_FIELDS, row_label
 
 MAX_INDICATORS = 3  # rows answered when several of a project's indicators fit equally
 MONEY_ROWS = ("total_cost", "project_cost", "personnel_cost")
-COST_UNITS = {f: ("円" if f.startswith("unit_cost") else "千円") for f in COST_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ def indicator_row(ind: Indicator) -> Row:
 
 
 def cost_row(field: str) -> Row:
-    return Row("cost", field, lexicon().row_label(field), COST_UNITS[field])
+    return Row("cost", field, row_label(field), COST_UNITS[field])
 
 
 def find_indicator(sheet: Sheet, row: Row) -> Indicator | None:

@@ -26,7 +26,7 @@ from typing import overload
 
 from ingest.binder import PROJECT_NAME_END
 from ingest.errors import SheetError
-from ingest.model import RESULT_WORDS, Cost, Evaluation, Indicator, IndicatorValue, Project, Section, Sheet
+from ingest.model import Cost, Evaluation, Indicator, IndicatorValue, Project, Section, Sheet
 from ingest.normalize import (
     era_label,
     era_to_western,
@@ -37,6 +37,7 @@ from ingest.normalize import (
     nfkc,
     parse_number,
 )
+from ingest.vocabulary import COST_FIELDS, KIND_LABELS, RESULT_WORDS
 
 NAME = "koriyama-h27"
 MUNICIPALITY = "郡山市"
@@ -46,11 +47,10 @@ Slot = tuple[int, str]  # (fiscal year, "plan" | "actual")
 Key = tuple[str, int]  # (kind, no)
 
 _KINDS = {"成果": "outcome", "活動": "activity"}
-_KIND_LABEL = {"outcome": "成果指標", "activity": "活動指標"}
 _FIELD_LABEL = {"plan": "計画値", "actual": "実績値"}
 _ROW_FIELDS = {"計画値": "plan", "実績値": "actual"}
-_COST_ROWS = {"事業費": "project_cost", "人件費": "personnel_cost", "総事業費": "total_cost"}
-_COST_LABEL = {f: label for label, f in _COST_ROWS.items()}
+_COST_LABEL = {f: COST_FIELDS[f] for f in ("project_cost", "personnel_cost", "total_cost")}
+_COST_ROWS = {label: f for f, label in _COST_LABEL.items()}
 
 _INDICATOR_LABEL = re.compile(r"^(成果|活動)指標\s*([1-9])$")
 _UNIT = re.compile(r"^単位\s*:\s*(.*)$")
@@ -108,7 +108,7 @@ class _Head:
 
     @property
     def label(self) -> str:
-        return f"{_KIND_LABEL[self.kind]}{self.no}"
+        return f"{KIND_LABELS[self.kind]}{self.no}"
 
 
 # ---------------------------------------------------------------- public interface

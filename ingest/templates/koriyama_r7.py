@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 
 from ingest.errors import SheetError
 from ingest.model import (
-    PLAN_CATEGORY_WORDS,
-    RESULT_WORDS,
-    SECTION_LABELS,
     Cost,
     Evaluation,
     Indicator,
@@ -42,6 +39,7 @@ from ingest.templates.layout import (
     split_lines,
     value_row,
 )
+from ingest.vocabulary import COST_FIELDS, PLAN_CATEGORY_WORDS, RESULT_WORDS, REVENUE_TOTAL_LABEL, SECTION_LABELS
 
 NAME = "koriyama-r7"
 MUNICIPALITY = "郡山市"
@@ -56,19 +54,7 @@ _DEPT_RE = re.compile(
 _SPEND = ("project_cost", "personnel_cost", "total_cost")
 _REVENUE = ("national_prefectural", "municipal_bonds", "user_charges", "other_revenue", "general_revenue")
 _COST_ROWS = (*_SPEND, *_REVENUE, "revenue_total")
-_ROW_LABELS = {
-    "project_cost": "事業費",
-    "personnel_cost": "人件費",
-    "total_cost": "総事業費",
-    "national_prefectural": "国・県支出金",
-    "municipal_bonds": "市債",
-    "user_charges": "受益者負担金",
-    "other_revenue": "その他",
-    "general_revenue": "一般財源等",
-    "revenue_total": "歳入計",
-    "unit_cost_total": "単位コスト（総コスト）",
-    "unit_cost_general": "単位コスト（一般財源）",
-}
+_ROW_LABELS = {**COST_FIELDS, "revenue_total": REVENUE_TOTAL_LABEL}
 
 # Indicator rows print in this order; their names appear in the text in another (formats.md).
 _ROW_ORDER = (("target", 1), ("activity", 1), ("activity", 2), ("activity", 3),
