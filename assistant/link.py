@@ -154,13 +154,27 @@ def english_words(norm: str) -> list[tuple[str, tuple[int, int]]]:
     norm = norm.replace("-", " ")  # fixed-asset, school-route: one phrase with or without the hyphen
     out: list[tuple[str, tuple[int, int]]] = []
     taken: list[tuple[int, int]] = []
-    for phrase in sorted(gloss, key=len, reverse=True):
-        for m in re.finditer(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", norm):
+    for phrase in _longest_first(len(gloss)):
+        if phrase not in norm:  # a substring test first: most of the glossary is never in a question
+            continue
+        for m in _whole_words(phrase).finditer(norm):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             taken.append(m.span())
             out += [(ja, m.span()) for ja in gloss[phrase]]
     return sorted(out, key=lambda x: x[1])
+
+
+@lru_cache(maxsize=4)
+def _longest_first(size: int) -> tuple[str, ...]:
+    """The glossary's English phrases, longest first (``size`` keys the cache to the glossary)."""
+    return tuple(sorted(lexicon().english, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1 << 12)
+def _whole_words(phrase: str) -> re.Pattern[str]:
+    """The phrase as whole words, compiled once (the glossary outnumbers re's own cache)."""
+    return re.compile(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])")
 
 
 @dataclass(frozen=True)

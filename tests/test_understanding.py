@@ -787,3 +787,17 @@ def test_a_sibling_project_told_apart_by_a_word_of_its_name(tmp_path_factory: py
     for follow in ("支援事業のほうは？", "じゃあ支援のほうだと？"):
         a = _talk(a_, "町内会活動推進事業のR6のオンライン申請件数は？", follow)
         assert "町内会活動支援事業" in a.answer and n(v + 7) in a.answer, (follow, a.answer)
+
+
+def test_english_words_do_not_recompile_the_glossary_per_question() -> None:
+    """The glossary outnumbers re's cache: compiled per question it cost ~0.1 s an English question."""
+    import time
+
+    from assistant.link import english_words
+
+    q = "what was the total cost of the cashless payment project in fy2025 and how many facilities were there"
+    english_words(q)
+    started = time.perf_counter()
+    for _ in range(50):
+        english_words(q)
+    assert time.perf_counter() - started < 1.5
