@@ -801,3 +801,10 @@ def test_english_words_do_not_recompile_the_glossary_per_question() -> None:
     for _ in range(50):
         english_words(q)
     assert time.perf_counter() - started < 1.5
+
+
+def test_the_gap_to_the_plan_is_no_change_between_years(seed_only: Assistant, truth: dict) -> None:
+    v = ind(truth, "オンライン申請件数", 2024)
+    for q in ("R6のオンライン申請件数、計画との差は？", "オンライン申請件数の令和6年度の目標との差はどれくらい？"):
+        a = ask(seed_only, q)
+        assert n(v["actual"] - v["plan"]) in a.answer and not any(f.field == "change" for f in a.facts), (q, a.answer)
