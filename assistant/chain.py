@@ -95,9 +95,16 @@ class Assistant:
         )
 
     @classmethod
-    def from_settings(cls, settings: AssistantSettings | None = None, retrieval: bool = True) -> Assistant:
+    def from_settings(cls, settings: AssistantSettings | None = None, retrieval: bool = True,
+                      loaded: tuple[Any, Any] | None = None) -> Assistant:
+        """The one builder of an Assistant (``python -m assistant``, the app, the eval): a read-only
+        connection to the store, the retriever (unless ``retrieval=False``) and the configured chat
+        model. ``loaded``: (retriever, chat model) loaded already — the app loads them once and
+        shares them across its answer threads, each with its own Assistant and connection."""
         settings = settings or AssistantSettings()
         store = FigureStore(settings.sqlite_path, read_only=True)
+        if loaded is not None:
+            return cls(settings, store, *loaded)
         retriever = None
         if retrieval:
             from assistant.retrieve import HybridRetriever

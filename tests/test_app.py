@@ -14,11 +14,14 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from app import Engine, build_app, launch, make_respond, report_rows, safe_filename, side_for
-from assistant import ui_charts
 from assistant.answer import Answer, Choice, Citation, Fact
 from assistant.settings import AssistantSettings
-from assistant.ui_format import (
+from ingest.index import BuildReport, FileReport, list_sheets
+from ingest.model import Cost, Indicator, IndicatorValue, Project, Section, Sheet, Source
+from ui import charts as ui_charts
+from ui.chat import make_respond
+from ui.engine import Engine, safe_filename
+from ui.format import (
     FACT_COLUMNS,
     fact_rows,
     md_escape,
@@ -30,8 +33,10 @@ from assistant.ui_format import (
     stream_pieces,
     write_facts_csv,
 )
-from ingest.index import BuildReport, FileReport, list_sheets
-from ingest.model import Cost, Indicator, IndicatorValue, Project, Section, Sheet, Source
+from ui.launch import launch
+from ui.layout import build_app
+from ui.side import side_for
+from ui.upload import report_rows
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
@@ -451,7 +456,7 @@ def _run(gen) -> tuple[list, list[str]]:
 def test_llm_extractive_first_then_the_llm_answer(engine: Engine, tmp_path: Path) -> None:
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-    from assistant.ui_format import LLM_DRAFT, LLM_WORKING, md_lines
+    from ui.format import LLM_DRAFT, LLM_WORKING, md_lines
 
     if not list_sheets(engine.settings):
         _upload(engine, tmp_path, "講座.json", _sheet_json())
@@ -480,7 +485,7 @@ def test_llm_extractive_first_then_the_llm_answer(engine: Engine, tmp_path: Path
 def test_llm_answer_a_guard_refuses_gives_the_extractive_one_with_a_note(engine: Engine, tmp_path: Path) -> None:
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-    from assistant.ui_format import LLM_REJECTED, md_lines
+    from ui.format import LLM_REJECTED, md_lines
 
     if not list_sheets(engine.settings):
         _upload(engine, tmp_path, "講座.json", _sheet_json())
@@ -495,7 +500,7 @@ def test_llm_answer_a_guard_refuses_gives_the_extractive_one_with_a_note(engine:
 def test_llm_that_fails_gives_the_extractive_answer_with_a_note(engine: Engine, tmp_path: Path) -> None:
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.ui_format import LLM_FAILED
+    from ui.format import LLM_FAILED
 
     class Down(BaseChatModel):
         @property
@@ -533,7 +538,7 @@ def test_misconfigured_llm_is_a_note_on_the_page_and_answers_are_extractive(engi
 
 def test_every_field_an_answer_computes_has_a_japanese_label() -> None:
     """The 区分 column of 回答に使った数値 and the CSV: computed fields named in Japanese, never as code."""
-    from assistant.ui_format import field_label
+    from ui.format import field_label
 
     for field, label in [("total_cost_share", "総事業費の割合"), ("project_cost_change", "事業費の増減"),
                          ("total_cost_forecast_gap", "総事業費の見込みとの差"), ("general_revenue_sum", "一般財源等の合計"),

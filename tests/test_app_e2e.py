@@ -384,7 +384,7 @@ def _chart_text_px(page) -> float:
     """The smallest chart text as shown: the PNG's own record of it, scaled by the shown width."""
     from PIL import Image
 
-    from assistant.ui_charts import MIN_FONT_KEY
+    from ui.charts import MIN_FONT_KEY
 
     img = page.locator("#chart img").first
     img.wait_for(state="visible")

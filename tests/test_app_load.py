@@ -131,12 +131,14 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    from app import Engine, build_app, launch
     from assistant.memory import settle
     from assistant.settings import AssistantSettings
     from ingest.index import build
     from ingest.vectors import E5Embedding
     from tests.index_support import SAMPLES, model_cache, real_embeddings
+    from ui.engine import Engine
+    from ui.launch import launch
+    from ui.layout import build_app
 
     home = tmp_path_factory.mktemp("app-load-store")
     settings = AssistantSettings(home=home, models={"cache_dir": model_cache()})

@@ -19,13 +19,17 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from app import Engine, build_app, launch, make_add, make_respond
-from assistant import ui_serve as serve
 from assistant.answer import Answer, Fact
 from assistant.settings import AssistantSettings
-from assistant.ui_format import write_facts_csv
 from ingest.index import build, list_sheets
 from tests.test_app import _free_port, _sheet_json
+from ui import serve
+from ui.chat import make_respond
+from ui.engine import Engine
+from ui.format import write_facts_csv
+from ui.launch import launch
+from ui.layout import build_app
+from ui.upload import make_add
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [
@@ -94,7 +98,7 @@ def _sheet_id(engine: Engine, project: str) -> str:
 
 
 def test_csv_cells_that_start_a_formula_are_text_and_numbers_stay_numbers(tmp_path: Path) -> None:
-    from assistant.ui_format import csv_cell
+    from ui.format import csv_cell
 
     for text in ("=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", EVIL):
         assert csv_cell(text) == "'" + text

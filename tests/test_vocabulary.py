@@ -27,7 +27,7 @@ from ingest import vocabulary as v
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted(
     p for p in [*(ROOT / "ingest").rglob("*.py"), *(ROOT / "assistant").rglob("*.py"),
-                *(ROOT / "sheetqa").rglob("*.py"), ROOT / "app.py"]
+                *(ROOT / "sheetqa").rglob("*.py"), *(ROOT / "ui").rglob("*.py"), ROOT / "app.py"]
     if p.exists() and p.name != "vocabulary.py"
 )
 
@@ -102,9 +102,12 @@ def test_the_scan_catches_a_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_each_cost_field_has_one_label_everywhere() -> None:
     """The model, the reader's warnings, the UI's fact table and cost sheet, and the LLM prompt use
     the vocabulary's very strings (the prompt once said 単位コスト（総事業費） for （総コスト））."""
-    from assistant import llm, ui_charts, ui_format, ui_sheets
+    from assistant import llm
     from ingest import chunk, model
     from ingest.templates import koriyama_r7
+    from ui import charts as ui_charts
+    from ui import format as ui_format
+    from ui import sheets as ui_sheets
 
     assert model.COST_FIELDS is v.COST_FIELDS
     assert ui_charts.COST_FIELDS is v.COST_FIELDS and ui_sheets.COST_FIELDS is v.COST_FIELDS
@@ -145,8 +148,8 @@ def test_one_direction_rule_for_indicators() -> None:
 
 
 def test_score_items_and_stages_are_shared() -> None:
-    from assistant import ui_sheets
     from assistant.kinds import evaluation
+    from ui import sheets as ui_sheets
 
     assert evaluation.SCORE_ITEMS is v.SCORE_ITEMS
     assert v.SCORE_ITEMS[3:] == (v.KIND_LABELS["activity"], v.KIND_LABELS["outcome"])

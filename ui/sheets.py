@@ -1,4 +1,5 @@
-"""The web UI's sheet browser: the store's sheets as a table, and one sheet's parsed reading.
+"""The web UI's sheet browser (the 「シート一覧」 tab): the store's sheets as a table, one sheet's
+parsed reading, and the tab's handlers.
 
 Plain-text tables only (pandas frames shown by ``gr.Dataframe`` as text cells): a sheet's words
 never reach the page as markup.
@@ -7,16 +8,21 @@ never reach the page as markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import gradio as gr
 import pandas as pd
 
 from assistant.answer import Choice
-from assistant.ui_format import file_name
 from ingest.model import Sheet
 from ingest.normalize import era_label
 from ingest.normalize import format_number as fmt
-from ingest.store import FigureStore, SheetSummary
+from ingest.store import FigureStore, SheetSummary, StoreError
 from ingest.vocabulary import COST_FIELDS, COST_UNITS, MILESTONE_LABELS, NO_RESULT, SCORE_ITEMS, STAGE_LABELS
+from ui.format import file_name
+
+if TYPE_CHECKING:
+    from ui.engine import Engine
 
 ALL = "（すべて）"
 MILESTONES = {k: MILESTONE_LABELS[k].removesuffix("指標") for k in ("mid", "final")}  # 中間, 最終
@@ -218,3 +224,70 @@ def choices_frame(choices: list[Choice]) -> pd.DataFrame:
     """The candidate projects of an answer that asks which one was meant."""
     return pd.DataFrame([[c.project or "（事業名不明）", c.section or "", f"{c.target_fy}年度" if c.target_fy else "", ""]
                          for c in choices], columns=HOLDING_COLUMNS).drop(columns=["評価結果"])
+
+
+# ----------------------------------------------------------------------------- the tab's handlers
+
+
+def make_sheet_handlers(engine: Engine):
+    def table(department: str, section: str, fy: str, result: str, text: str, warnings_only: bool,
+              scope: list[str] | None):
+        try:
+            rows = engine.rows()
+        except StoreError:
+            rows = []
+        opts = choices(rows)
+        shown = filter_rows(rows, department, section, fy, result, text, warnings_only)
+        known = {r.summary.sheet_id for r in rows}
+
+        def keep(v: str, key: str) -> str:
+            return v if v in opts[key] else ALL
+
+        return (
+            sheets_frame(shown),
+            [r.summary.sheet_id for r in shown],
+            gr.Dropdown(choices=opts["department"], value=keep(department, "department")),
+            gr.Dropdown(choices=opts["section"], value=keep(section, "section")),
+            gr.Dropdown(choices=opts["fy"], value=keep(fy, "fy")),
+            gr.Dropdown(choices=opts["result"], value=keep(result, "result")),
+            gr.Dropdown(choices=pick_choices(shown)),
+            f"{len(shown)} / {len(rows)} 件のシート",
+            gr.Dropdown(choices=pick_choices(rows), value=[s for s in (scope or []) if s in known]),
+        )
+
+    def show(sheet_id: str | None):
+        sheet = engine.sheet(sheet_id) if sheet_id else None
+        if sheet is None:
+            empty = pd.DataFrame()
+            return (gr.Column(visible=False), empty, empty, empty, empty, empty, empty)
+        info = engine.info(sheet.sheet_id)
+        ind = indicators_frame(sheet)
+        return (
+            gr.Column(visible=True),
+            heading_frame(sheet, list(info.files) if info else None),
+            gr.Dataframe(value=ind, column_widths=indicator_widths(ind)),
+            costs_frame(sheet),
+            evaluations_frame(sheet),
+            sections_frame(sheet),
+            warnings_frame(sheet),
+        )
+
+    def pick(evt: gr.SelectData, ids: list[str]):
+        row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+        try:
+            return ids[int(row)]
+        except (IndexError, ValueError, TypeError):
+            return gr.skip()
+
+    def ask_about(sheet_id: str | None):
+        """「この事業について質問」: this sheet becomes the conversation's scope; on to the chat."""
+        if not sheet_id:
+            return gr.skip(), gr.skip()
+        return gr.Dropdown(value=[sheet_id]), gr.Tabs(selected="chat")
+
+    def add_to_scope(sheet_id: str | None, scope: list[str] | None):
+        if not sheet_id:
+            return gr.skip()
+        return gr.Dropdown(value=list(dict.fromkeys([*(scope or []), sheet_id])))
+
+    return table, show, pick, ask_about, add_to_scope
