@@ -808,3 +808,12 @@ def test_the_gap_to_the_plan_is_no_change_between_years(seed_only: Assistant, tr
     for q in ("R6のオンライン申請件数、計画との差は？", "オンライン申請件数の令和6年度の目標との差はどれくらい？"):
         a = ask(seed_only, q)
         assert n(v["actual"] - v["plan"]) in a.answer and not any(f.field == "change" for f in a.facts), (q, a.answer)
+
+
+def test_the_results_of_a_year_are_its_outcome_indicators(seed_only: Assistant, truth: dict) -> None:
+    outcomes = [i["name"] for i in truth["indicators"] if i["kind"] == "outcome"]
+    for q in ("R6の成果を、市民向けに一言で。", "令和6年度の成果って何？"):
+        a = ask(seed_only, q)
+        assert a.answerable and all(name in a.answer for name in outcomes), (q, a.answer)
+    a = ask(seed_only, "成果物は何？")  # a deliverable is no outcome indicator
+    assert not any(f.row and f.row.startswith("成果指標") for f in a.facts), a.answer
