@@ -129,7 +129,7 @@ _EN_DIGIT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _KIND = re.compile(r"(成果|活動|対象)指標\s*(?:の\s*)?([①-⑨]|\d)?(?:\s*つ目|番目)?|(outcome|activity|target)\s+indicators?\s*(?:no\.?\s*|#)?(\d)?")
 _ANY_INDICATOR = re.compile(r"(?<![成活対果動象終間])指標(?!分析)|(?<![a-z])(indicators|kpis?)(?![a-z])")
 # 成果 on its own (not 成果指標, 成果物): the results a project reached, which its 成果指標 measure
-_RESULTS_WORD = re.compile(r"成果(?!指標|物|品)(?=を|は|って|が|、|,|について|として|の(?:まとめ|要約|概要)|\s|$)")
+_RESULTS_WORD = re.compile(r"成果(?!指標|物|品)(?=を|は|って|が|と|、|,|について|として|の(?:まとめ|要約|概要)|\s|$)")
 _KIND_KEYS: dict[str, Kind] = {"成果": "outcome", "活動": "activity", "対象": "target",
                                "outcome": "outcome", "activity": "activity", "target": "target"}
 _TOP_N = re.compile(r"(?:上位|トップ|ベスト|ワースト|下位)\s*(\d+)|(\d+)\s*(?:位まで|つ|件|事業)(?:を|まで)?(?:挙げ|教え|出し|並べ|リスト)"

@@ -817,3 +817,9 @@ def test_the_results_of_a_year_are_its_outcome_indicators(seed_only: Assistant, 
         assert a.answerable and all(name in a.answer for name in outcomes), (q, a.answer)
     a = ask(seed_only, "成果物は何？")  # a deliverable is no outcome indicator
     assert not any(f.row and f.row.startswith("成果指標") for f in a.facts), a.answer
+
+
+def test_results_and_issues_summed_up_together(seed_only: Assistant, truth: dict) -> None:
+    v = ind(truth, "オンライン申請件数", 2024)["actual"]
+    a = ask(seed_only, "R6の評価、成果と課題をざっくり要約して")
+    assert n(v) in a.answer and a.citations, a.answer
