@@ -823,3 +823,10 @@ def test_results_and_issues_summed_up_together(seed_only: Assistant, truth: dict
     v = ind(truth, "オンライン申請件数", 2024)["actual"]
     a = ask(seed_only, "R6の評価、成果と課題をざっくり要約して")
     assert n(v) in a.answer and a.citations, a.answer
+
+
+def test_a_whole_sheet_summed_up_holds_its_results(seed_only: Assistant, truth: dict) -> None:
+    v = ind(truth, "オンライン申請件数", 2024)["actual"]
+    for q in ("議会説明用に、このシートの中身を3行くらいでまとめて", "シート全体を要約して"):
+        a = ask(seed_only, q)
+        assert n(v) in a.answer and a.citations, (q, a.answer)

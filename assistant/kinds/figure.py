@@ -68,6 +68,8 @@ _ROW_NAMES = re.compile(r"(どんな|どういう|どういった|どの|何の|
                         r"指標(の一覧|を一覧|一覧|名|の名前|は何|ってなに|って何)|項目(は|が|って)(何|なに)|"
                         r"\b(what|which) (indicators|measures|metrics)\b|\blist (the|its) indicators\b")
 _BOTH_KINDS = re.compile(r"それぞれ|両方|とも|と「?(活動|成果|対象)指標|each|both")
+# 「シートの中身を3行で」「シートを要約して」: a whole sheet summed up
+_SHEET_CONTENTS = re.compile(r"シートの?(中身|内容)|シート(全体)?を(まとめ|要約)|(評価|シート)の(要点|ポイント)")
 _THAT_YEAR = re.compile(r"その年|同じ年|その時|that year|the same year")
 _CUMULATIVE = re.compile(r"累計|累積|cumulative", re.I)
 
@@ -95,6 +97,8 @@ class FigureKind:
             return 0.55  # a row paraphrased in English: found by meaning in rows(), or none
         if q.indicators and q.indicators[0][0] >= 0.62 or q.head_rows or q.scope_rows:
             return 0.7
+        if q.projects and _SHEET_CONTENTS.search(f.norm) and not (f.sections or f.evals):
+            return 0.6  # 「シートの中身を3行で」: the results (成果指標) beside the quoted purpose and means
         if q.how in ("focus", "named") and (q.how == "focus" or f.follow_up) and q.focus and q.focus.rows \
                 and q.focus.intent in ("figure", "trend") and not (f.sections or f.evals or f.has("why", "summary")):
             return 0.7  # 「その前年は？」「R5は？」: the figures of the turn before, another year
@@ -232,6 +236,8 @@ class FigureKind:
                         rows.append(indicator_row(ind))
                 else:
                     rows.append(cost_row(key))
+        if not rows and _SHEET_CONTENTS.search(f.norm):
+            rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]
         if not rows:
             rows = _by_meaning(q, latest, dense, None)
         if not rows and f.has("verdict", "rate", "plan", "actual", "under_plan", "over_plan") and q.head is None \
