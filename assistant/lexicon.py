@@ -125,8 +125,10 @@ class Lexicon:
                                           and any(p in w and p != w for p in ("どれ", "どの", "何", "いつ")))
         # function words a phrase may begin inside (突き|合わせて, 間|違い, マーク|ダウン): that phrase is
         # part of the longer word; an amount's comparator (1万円|未満) stays a comparator
-        self._shadowing = tuple(w for w in self.function_words if len(w) >= 3 and not w.isascii()
-                                and not w.endswith(("未満", "以下", "以上", "超")))
+        shadowing = sorted((w for w in self.function_words if len(w) >= 3 and not w.isascii()
+                            and not w.endswith(("未満", "以下", "以上", "超"))), key=len, reverse=True)
+        # every place one starts, with the longest one there (a lookahead: they may overlap)
+        self._shadowing = re.compile("(?=(" + "|".join(map(re.escape, shadowing)) + "))") if shadowing else None
         self._directions = {k: tuple(normalize(w) for w in v["ja"] + v["en"]) for k, v in data["directions"].items()}
         ordered = sorted(phrases, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(p) for p in ordered))
@@ -136,6 +138,7 @@ class Lexicon:
 
         An English phrase must stand as whole words (「cost」 is not inside 「costume」)."""
         out: list[Hit] = []
+        inside = self._inside_shadowing(norm)
         pos = 0
         while pos < len(norm):
             m = self._pattern.search(norm, pos)
@@ -154,16 +157,19 @@ class Lexicon:
                     or start > 0 and re.match(r"[一-龥]", norm[start - 1]) and norm[start - 1] not in "が"):
                 pos = start + 1  # 完了率, 継続事業, 改善策: part of another word, not a result
                 continue
-            if self._inside_function_word(norm, start, end) or self._begins_inside(norm, start):
+            if self._inside_function_word(norm, start, end) or start in inside:
                 pos = start + 1  # 「どれくらい」 asks an amount: its どれ asks for no list
                 continue
             out.append(Hit(start, end, group, key, word))
             pos = end
         return out
 
-    def _begins_inside(self, norm: str, start: int) -> bool:
-        """A longer function word starts before ``start`` and runs past it."""
-        return any(_positions(norm, fw, max(0, start - len(fw) + 1), start) for fw in self._shadowing)
+    def _inside_shadowing(self, norm: str) -> set[int]:
+        """The positions a longer function word starts before and runs past (a phrase beginning there
+        is part of that word)."""
+        if self._shadowing is None:
+            return set()
+        return {i for m in self._shadowing.finditer(norm) for i in range(m.start() + 1, m.start() + len(m.group(1)))}
 
     def _inside_function_word(self, norm: str, start: int, end: int) -> bool:
         """The phrase at ``[start, end)`` is part of a longer function word (どれくらい, どのくらい)."""
@@ -194,15 +200,6 @@ def _word_in(word: str, text: str) -> bool:
     if _ASCII_WORD.match(word[0]):
         return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
     return word in text
-
-
-def _positions(text: str, word: str, lo: int, hi: int) -> list[int]:
-    """Where ``word`` starts in ``text`` at positions lo … hi−1."""
-    out, i = [], text.find(word, lo)
-    while 0 <= i < hi:
-        out.append(i)
-        i = text.find(word, i + 1)
-    return out
 
 
 @cache
