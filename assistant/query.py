@@ -446,9 +446,9 @@ def _unknown_project(text: str, cat: Catalog) -> str | None:
         if m.group(2) in ("対象事業", "関連事業", "主要事業", "実施事業", "継続事業", "新規事業") \
                 or re.search(r"[\u3040-\u309f]", owner) or lex.find(lex_normalize(owner)):
             continue
-        names = squash(" ".join([*cat.project_names, *cat.org_names()]))
+        names, name_grams = cat.names_text
         grams = bigrams(owner)
-        if grams and len(grams & bigrams(names)) * 2 >= len(grams):
+        if grams and len(grams & name_grams) * 2 >= len(grams):
             continue  # 「免許返納の支援事業」: most of its words are in a name the store holds
         if squash(owner) not in names and not cat.resembles_project(project_core(name), 0.6) \
                 and not any(squash(core) in squash(owner) or squash(owner) in squash(core)

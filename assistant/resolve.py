@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import InitVar, dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING, TypeVar
 
@@ -296,6 +296,12 @@ class Catalog:
     def org_names(self) -> list[str]:
         """Every 部 and 課 the store's sheets name."""
         return sorted({n for s in self.sheets for n in (s.department, s.section) if n})
+
+    @cached_property
+    def names_text(self) -> tuple[str, frozenset[str]]:
+        """Every project, 部 and 課 name, squashed into one text, and its bigrams (made once per catalog)."""
+        text = squash(" ".join([*self.project_names, *self.org_names()]))
+        return text, bigrams(text)
 
     def by_project_name(self, name: str) -> list[SheetRef]:
         return [s for _, s in self._by_project.get(name, [])]

@@ -9,7 +9,9 @@ sheet's evaluated year when no year is given."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from assistant import compose
 from assistant.answer import Fact, Number
@@ -214,12 +216,7 @@ class RankKind:
                 continue
             got.append((sum(scores), ref, scores))
         if not f.years:  # each project's latest evaluation
-            latest: dict[tuple, tuple[int, SheetRef, list[int]]] = {}
-            for g in got:
-                k = project_key(g[1])
-                if k not in latest or (g[1].target_fy or 0) > (latest[k][1].target_fy or 0):
-                    latest[k] = g
-            got = list(latest.values())
+            got = _latest_per_project(got, lambda g: g[1])
         if not got:
             return None
         lowest = f.has("min")
@@ -453,11 +450,7 @@ class FilterKind:
                and (not f.years or r.target_fy in f.years)
                and r.primary == want.get("primary", r.primary) and r.secondary == want.get("secondary", r.secondary)]
         got.sort(key=lambda r: (r.project or "", r.target_fy or 0))
-        facts = []
-        for r in got:
-            base = dict(sheet_id=r.sheet_id, project=r.project, fy=r.target_fy, field="result")
-            facts += [Fact(**base, row=STAGE_LABELS[st], indicator=f"{STAGE_LABELS[st]}の評価結果", value=v)
-                      for st, v in (("primary", r.primary), ("secondary", r.secondary))]
+        facts = [x for r in got for x in _stage_results(r)]
         facts.append(_count(len(got)))
         cond = f"一次評価「{want.get('primary', '―')}」・二次評価「{want.get('secondary', '―')}」"
         if q.lang == "en":
@@ -473,11 +466,7 @@ class FilterKind:
 
     def differ(self, q: Query, desk: Desk, ids: list[str] | None) -> Part:
         rows = results_differ(desk.catalog, q.frame.years, ids)
-        facts = []
-        for r in rows:
-            base = dict(sheet_id=r.sheet_id, project=r.project, fy=r.target_fy, field="result")
-            facts += [Fact(**base, row=STAGE_LABELS[st], indicator=f"{STAGE_LABELS[st]}の評価結果", value=v)
-                      for st, v in (("primary", r.primary), ("secondary", r.secondary))]
+        facts = [x for r in rows for x in _stage_results(r)]
         facts.append(_count(len(rows)))
         if q.lang == "en":
             lines = "; ".join(f"{r.project} (FY{r.target_fy}): primary {r.primary} → secondary {r.secondary}" for r in rows)
@@ -629,12 +618,7 @@ class FilterKind:
             if test(value):
                 got.append((ref, value, by_stage))
         if not f.years and not gap:  # each project's latest evaluation
-            latest: dict[tuple, tuple[SheetRef, int, dict[str, int]]] = {}
-            for g in got:
-                k = project_key(g[0])
-                if k not in latest or (g[0].target_fy or 0) > (latest[k][0].target_fy or 0):
-                    latest[k] = g
-            got = list(latest.values())
+            got = _latest_per_project(got, lambda g: g[0])
         got.sort(key=lambda g: (-(g[0].target_fy or 0), g[0].project or ""))
         stage_ja = STAGE_LABELS
         what = ("一次評価と二次評価の評点の合計の差" if gap else
@@ -724,6 +708,26 @@ class ListKind:
         text = (f"{where}の事業は{len(names)}件です：" + "、".join(names) + "。") if q.lang == "ja" else (
             f"{len(names)} project(s){' for ' + scope if scope else ''}: " + ", ".join(names) + ".")
         return Part(text=text, facts=facts, sheet_ids=[s.sheet_id for s in refs], intent="list")
+
+
+T = TypeVar("T")
+
+
+def _latest_per_project(items: list[T], ref_of: Callable[[T], SheetRef]) -> list[T]:
+    """Of items about sheets, the one about each project's latest evaluated sheet (first seen on a tie)."""
+    latest: dict[tuple, T] = {}
+    for item in items:
+        k = project_key(ref_of(item))
+        if k not in latest or (ref_of(item).target_fy or 0) > (ref_of(latest[k]).target_fy or 0):
+            latest[k] = item
+    return list(latest.values())
+
+
+def _stage_results(r: SheetRef) -> list[Fact]:
+    """A sheet's 一次評価 and 二次評価 results as facts."""
+    base = dict(sheet_id=r.sheet_id, project=r.project, fy=r.target_fy, field="result")
+    return [Fact(**base, row=STAGE_LABELS[st], indicator=f"{STAGE_LABELS[st]}の評価結果", value=v)
+            for st, v in (("primary", r.primary), ("secondary", r.secondary))]
 
 
 def _count(n: int) -> Fact:

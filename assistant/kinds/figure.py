@@ -33,7 +33,7 @@ from assistant.link import covered, modifiers
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, total
 from assistant.query import Project, Query
 from assistant.understand import CIRCLED
-from ingest.model import Sheet
+from ingest.model import Cost, Sheet
 from ingest.vocabulary import COST_FIELDS, KIND_LABELS, TERMINAL_RESULTS
 
 MAX_PROJECTS = 5
@@ -356,8 +356,7 @@ class FigureKind:
                 continue
             if row.is_cost:
                 c = s.cost(fy)  # the settled figure when a year is printed as 予算 and 決算
-                value = (r.value if (r := c.row(row.key)) else None) if c is not None and row.printed else \
-                    getattr(c, row.key) if c is not None else None
+                value = _cost_value(c, row)
                 if value is not None:
                     planned = fy > (s.target_fy or fy) or c.basis in ("予算", "計画")  # type: ignore[union-attr]
                     return Cell(fy, s, value=value, planned=planned)
@@ -538,9 +537,7 @@ class FigureKind:
                              key=lambda r: (r.target_fy in q.frame.sheet_years, r.target_fy or 0), reverse=True)
             for ref in earlier:
                 s = desk.sheet(ref.sheet_id)
-                cost = s.cost(c.fy) if s is not None else None
-                value = cost.row(row.key).value if cost is not None and row.printed and cost.row(row.key) else \
-                    getattr(cost, row.key, None) if cost is not None and not row.printed else None
+                value = _cost_value(s.cost(c.fy) if s is not None else None, row)
                 if value is None:
                     continue
                 gap = diff(c.value, value)
@@ -735,6 +732,16 @@ def unit_fits(counter: str, unit: str | None) -> bool:
 
 def year_ja_(fy: int, lang: str) -> str:
     return compose.year_ja(fy) if lang == "ja" else f"FY{fy}"
+
+
+def _cost_value(cost: Cost | None, row: Row) -> Number | None:
+    """A cost row's value in a year's cost table: a printed row by its label, a fixed one by its field."""
+    if cost is None:
+        return None
+    if row.printed:
+        printed = cost.row(row.key)
+        return printed.value if printed is not None else None
+    return getattr(cost, row.key, None)
 
 
 def _base(c: Cell, p: Project, row: Row) -> dict:
