@@ -81,7 +81,9 @@ class Lexicon:
         )
         self.cues: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in data["cues"].items()}
         self.results: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in data["results"].items()}
-        self.predicates: dict[str, str] = {normalize(k): v for k, v in data["predicates"].items()}
+        # a verb → the words a row it counts may hold (「来た人」 are 参加者, 来場者 or 入込客)
+        self.predicates: dict[str, tuple[str, ...]] = {
+            normalize(k): (v,) if isinstance(v, str) else tuple(v) for k, v in data["predicates"].items()}
         phrases: dict[str, tuple[str, str]] = {}
 
         def add(words: list[str], group: str, key: str) -> None:

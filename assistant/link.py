@@ -321,7 +321,10 @@ class NameMatcher:
             if hit is None:
                 continue
             got += w * part
-            if w > GENERIC_WEIGHT * 2 and where != (0, 0):
+            said = r.norm[where[0]:where[1]] if where is not None and where != (0, 0) else ""
+            if w > GENERIC_WEIGHT * 2 and where is not None and where != (0, 0) and not (
+                    said not in (hit, "") and not said.isascii() and hit in self._generic):
+                # a generic piece of a longer word of the question explains nothing (支援 of 支援員)
                 spans.append(where)
                 spans += also
             if surface and len(hit) >= 2 and hit not in self._generic and self._df.get(surface, self._df.get(hit, 0)) == 1 \
@@ -468,7 +471,8 @@ def head(r: Reading, explained: Explained) -> Unit | None:
     # hands over to the sentence before.
     for start, end in reversed(_asking_clauses(r.norm)):
         nouns = [u for u in r.units if start <= u.start < end and u.noun and not _NUMBERISH.match(u.text)
-                 and u.text not in fw and not _NOT_THIS.match(r.norm, u.end)]
+                 and u.text not in fw and not _NOT_THIS.match(r.norm, u.end)
+                 and not (_LATIN.fullmatch(u.text) and explained.covers(u.start, u.end))]  # 「…何人？R6」: a year
         if not nouns and start > 0:
             continue
         for u in reversed(nouns):
@@ -499,6 +503,7 @@ def modifiers(r: Reading, unit: Unit) -> list[Unit]:
     return out
 
 
+_LATIN = re.compile(r"[a-z0-9'\-]+")
 _NOT_THIS = re.compile(r"以外|じゃなく|ではなく|でなく|じゃない|ではない|not ")
 _CLAUSE_END = re.compile(r"[。!！?？]+|(?:んだ|なん|んです)?(?:けれども|けれど|けど|ので|のですが)[、,]?")
 
@@ -530,6 +535,20 @@ def covered(word: str, names: Iterable[str]) -> bool:
         return True
     formed = "".join(t.form for t in tokens(word))  # 橋りょう → 橋梁: the dictionary's own spelling
     return formed != word and _segmented(formed, text, lex.function_words)
+
+
+def head_covered(norm: str, unit: Unit, names: Iterable[str]) -> bool:
+    """The question's noun ``unit`` is what one of ``names`` is, as written or as part of a staff
+    phrase around it (「会議とか大会に来た人」: 大会 of 会議とか大会 → コンベンション参加者数)."""
+    names = list(names)
+    if covered(unit.text, names):
+        return True
+    for short, long_ in lexicon().shorthand.items():
+        if len(short) > len(unit.text) and unit.text in short:
+            for m in re.finditer(re.escape(short), norm):
+                if m.start() <= unit.start and unit.end <= m.end() and covered(long_, names):
+                    return True
+    return False
 
 
 def _segmented(word: str, known: str, fw: frozenset[str], *vocab: dict) -> bool:

@@ -19,9 +19,9 @@ from assistant.link import (
     Match,
     Reading,
     Unit,
-    covered,
     english_words,
     head,
+    head_covered,
     read_question,
     unexplained,
 )
@@ -153,7 +153,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         for span in m.explains:
             q.explained.add(span)
             q.project_spans.append(span)
-    for _core, span in _org_cores(frame.norm, cat):  # 「水道の研修」: 水道 of 水道局 names whose project it is
+    cores = _org_cores(frame.norm, cat)
+    for _core, span in cores:  # 「水道の研修」: 水道 of 水道局 names whose project it is
         q.explained.add(span)
     orgs = cat.organisations(frame.norm)
     if orgs:
@@ -248,6 +249,15 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             homes = [ref for sc, ref in q.indicators if sc >= best - 1e-6]
             group = projects_of(cat, [cat.sheet(i.sheet_id) for i in homes if cat.sheet(i.sheet_id)])  # type: ignore[misc]
             q.projects, q.how = group, "indicator"
+    if not q.projects and not q.candidates and q.unknown_project is None and not chosen and cores:
+        # nothing else names a project, but a 部/課 by its core does (「水道の研修会に来た人」), and it
+        # has one project; a core inside a longer word (水道 of 下水道) names no 部/課
+        refs = [ref for c, (a, _) in cores if a == 0 or not re.match(r"[一-龥ァ-ヶ]", frame.norm[a - 1])
+                for name in cat.org_names() if _ORG_TAIL.sub("", lex_normalize(name)) == c
+                for ref in cat.organisations(name)]
+        group = projects_of(cat, list({ref.sheet_id: ref for ref in refs}.values()))
+        if len(group) == 1:
+            q.projects, q.how = group, "org"
     if frame.lang == "ja":
         q.head = head(r, q.explained)
     scoped_names = sorted({i.name for p in (q.projects or q.candidates) for ref in p.refs
@@ -257,7 +267,13 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     if scoped_names:
         from assistant.link import NameMatcher
 
-        q.scope_rows = NameMatcher(scoped_names, own_words=False).match(r, INDICATOR_ASKED)
+        rows = NameMatcher(scoped_names, own_words=False).match(r, INDICATOR_ASKED)
+        # words that name the project name no row of it: 「ハザードマップの事業で、防災訓練に来た人」
+        # asks 防災訓練の参加者数, not ハザードマップに関する説明会の開催回数
+        # (when another row is named by words of its own; 「研修の事業の研修会は？」 keeps 研修会開催回数)
+        own = [m for m in rows if m.exact or not m.explains or not all(
+            any(ps[0] <= a and b <= ps[1] for ps in q.project_spans) for a, b in m.explains)]
+        q.scope_rows = own if own else rows
         for m in q.scope_rows:
             for span in m.explains:
                 q.explained.add(span)
@@ -267,7 +283,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     ids = [i for p in (q.projects or q.candidates) for i in p.sheet_ids]
     if q.head is not None:
         scoped = [i for p in (q.projects or q.candidates) for ref in p.refs for i in cat.indicators_of(ref.sheet_id)]
-        q.head_rows = [i for i in scoped if i.name and covered(q.head.text, [i.name])]
+        q.head_rows = [i for i in scoped if i.name and head_covered(frame.norm, q.head, [i.name])]
     caps = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]+", frame.text)}
     known = known_text(ids or None)
     q.unexplained = unexplained(r, q.explained, known, ())

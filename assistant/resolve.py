@@ -246,8 +246,8 @@ class Catalog:
     # ── linking (assistant.link): built on first use, kept as long as the catalog ─────────────
 
     def respell(self, norm: str) -> str:
-        """Hiragana typed for the kanji of a name the store holds (じどうクラブのせっちすう →
-        児童クラブの設置数)."""
+        """Hiragana typed for the kanji of a name the store holds, or of a run of its words
+        (じどうクラブのせっちすう → 児童クラブの設置数, さんかしゃ → 参加者)."""
         if not re.search(r"[ぁ-ゖ]{3}", norm):
             return norm
         if self._speller is None:
@@ -259,15 +259,16 @@ class Catalog:
             readings: dict[str, str] = {}
             for name in dict.fromkeys(n for n in names if n):
                 # every run of up to four words of a name (延べ+利用+者 → 延べ利用者), read as Sudachi reads it
-                toks = tokens(name)
-                for i, _t in enumerate(toks):
-                    surface, kana = "", ""
-                    for u in toks[i:i + 4]:
-                        if not u.content or not u.reading:
-                            break
-                        surface, kana = surface + u.surface, kana + u.reading
-                        if len(kana) >= 3 and re.search(r"[一-龥ァ-ヶ]", surface):
-                            readings.setdefault(kana, surface)
+                # (and of its shortest words: 参加者数 is one word, さんかしゃ is typed too)
+                for toks in (tokens(name), tokens(name, short=True)):
+                    for i, _t in enumerate(toks):
+                        surface, kana = "", ""
+                        for u in toks[i:i + 4]:
+                            if not u.content or not u.reading:
+                                break
+                            surface, kana = surface + u.surface, kana + u.reading
+                            if len(kana) >= 3 and re.search(r"[一-龥ァ-ヶ]", surface):
+                                readings.setdefault(kana, surface)
             verbatim = {w for n in names if n for w in re.findall(r"[ぁ-ゖー]{3,}", n)}
             self._speller = Speller((), strict=True, readings=readings, verbatim=verbatim)
         return self._speller.respell(norm)

@@ -160,10 +160,20 @@ def _inside_compound(hits: list[Hit], norm: str) -> list[Hit]:
                                     and not covered(h.start - 1))]
 
 
+# a counter typed in hiragana on a phone (なんにん, なんけん): the question word as printed
+_KANA_COUNTER = re.compile(r"なん(にん|めい|けん|かい|しせつ|こう|ぼん|ぱーせんと)(?![ぁ-ゖ])")
+_KANA_COUNTER_KANJI = {"にん": "人", "めい": "名", "けん": "件", "かい": "回", "しせつ": "施設", "こう": "校",
+                       "ぼん": "本", "ぱーせんと": "%"}
+
+
+def _kana_counters(norm: str) -> str:
+    return _KANA_COUNTER.sub(lambda m: "何" + _KANA_COUNTER_KANJI[m.group(1)], norm)
+
+
 def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     """The frame of a question; ``respell`` spells hiragana as the store's names print it."""
     lex = lexicon()
-    norm = lex.respell(normalize(text))
+    norm = lex.respell(_kana_counters(normalize(text)))
     if respell is not None:
         norm = respell(norm)
     lang = detect_lang(norm)

@@ -29,10 +29,10 @@ from assistant.kinds.rows import (
     share_base,
 )
 from assistant.lexicon import lexicon
-from assistant.link import covered, modifiers
+from assistant.link import Unit, covered, head_covered, modifiers
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, total
 from assistant.query import Project, Query
-from assistant.understand import CIRCLED
+from assistant.understand import CIRCLED, Frame
 from ingest.model import Cost, Sheet
 from ingest.vocabulary import COST_FIELDS, KIND_LABELS, TERMINAL_RESULTS
 
@@ -251,6 +251,8 @@ class FigureKind:
             # 「何人？」 is not answered with a count of events: the row's unit must fit the question's
             counters = [counter, *(c for c in asked_counters(f.norm) if c != counter)]
             fitting = [r for r in rows if r.is_cost or any(unit_fits(c, r.unit) or c in r.name for c in counters)]
+            if not fitting and counter == "回":  # 「何回使われた？」: times used are the row's 件
+                fitting = [r for r in rows if unit_fits("件", r.unit)]
             if not fitting:
                 return []
             rows = fitting
@@ -261,9 +263,11 @@ class FigureKind:
                 and not any(r.unit in ("%", "％") for r in rows):
             return []  # 「キャッシュレス決済比率は？」: a ratio no row gives (counts are not shares of anything)
         # what the question's verb counts (「使われてる」→ 利用) must be what an indicator row counts
-        wanted = {v for k, v in lexicon().predicates.items() if k in q.frame.norm}
+        wanted = {w for k, v in lexicon().predicates.items() if k in q.frame.norm for w in v}
         if wanted and rows:
             kept = [r for r in rows if r.is_cost or any(w in r.name for w in wanted) or r.name.lower() in q.frame.norm]
+            if not kept and "利用" in wanted:  # 「オンライン申請は何回使われた？」: cases counted are uses
+                kept = [r for r in rows if r.unit == "件" and not _SUPPLY.search(r.name)]
             if not kept:
                 return []
             rows = kept
@@ -272,10 +276,14 @@ class FigureKind:
         if q.head is not None and rows and not unit_cost and not names_org:  # 「研修開催1回当たりのコスト」: the head is the unit
             # the noun asked about must be what a row is: 「導入業者」 is no row of 導入施設数
             names = [p.name, p.org, p.latest.department or ""] + [r.name for r in rows]  # 「こども部の事業」
-            if not covered(q.head.text, names):
+            if not head_covered(q.frame.norm, q.head, names):
                 return []
             # a qualifier the sheets never write (「英検準2級以上の」中学生) is no row's either
             if any(m.text in q.unexplained and not covered(m.text, names) for m in modifiers(q.reading, q.head)):
+                return []
+            # … nor a word written onto it that no row has (「アクティブユーザー数」 is no 延べ利用者数)
+            onto = _written_onto(q, q.head)
+            if onto is not None and not q.explained.covers(onto.start, onto.end) and not covered(onto.text, names):
                 return []
         return rows
 
@@ -375,7 +383,8 @@ class FigureKind:
         row, p = ra.row, ra.project
         only_plan = (lang == "ja" and f.has("plan") and not f.has("actual", "rate", "verdict", "under_plan", "over_plan",
                                                                    "change", "trend")
-                     and not _PLAN_TOO.search(f.norm))  # 「どうだった？計画も」: the plan as well, not alone
+                     and not _PLAN_TOO.search(f.norm)  # 「どうだった？計画も」: the plan as well, not alone
+                     and not _counted_before_plan(f))  # 「R5は何人で、目標は何人？」: the count, then the plan
         verdict = f.verdict or f.has("under_plan", "over_plan")
         keep_down = lower_is_better(row.name)
         head = _row_head(ra.label or p.name, row, lang)
@@ -671,6 +680,24 @@ _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "reside
 
 
 _IN_YEN = re.compile(r"円で(言う|いう|表す|書く|教え|出し)|円単位|円換算|in yen")
+# what a project provides (施設の導入, クラブの設置), not what people use
+_SUPPLY = re.compile(r"導入|設置|整備|配置|開催|実施|作成|発行数")
+
+
+def _written_onto(q: Query, unit: Unit) -> Unit | None:
+    """The word written right onto ``unit``, with no の between (アクティブ of アクティブユーザー数)."""
+    before = [u for u in q.reading.units if u.end == unit.start]
+    if before and re.fullmatch(r"[一-龥ァ-ヶー]{2,}", before[-1].text) and before[-1].text not in lexicon().function_words:
+        return before[-1]
+    return None
+
+
+def _counted_before_plan(f: Frame) -> bool:
+    """A count is asked in a clause of its own before the plan is: 「R5は何人で、目標は何人だったの？」."""
+    starts = [h.span[0] for h in f.hits if h.group == "measure" and h.key == "plan"]
+    return bool(starts) and any(m.end() <= min(starts) for m in _COUNTER.finditer(f.norm))
+
+
 _PLAN_TOO = re.compile(r"(計画|目標)(値)?も|どうだった|どうなった|how did|as well as the plan|and the plan|plan too")
 
 

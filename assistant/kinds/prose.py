@@ -347,7 +347,7 @@ def _gives_amount(text: str, f: object, words: list[str] | None = None) -> bool:
     counter = asked_counter(f.norm)  # type: ignore[attr-defined]
     money = bool(f.money or f.rows or re.search(r"いくら|how much|金額|費用", f.norm))  # type: ignore[attr-defined]
     low = text.lower()
-    wanted = {v for k, v in lexicon().predicates.items() if k in f.norm}  # type: ignore[attr-defined]
+    wanted = {w for k, v in lexicon().predicates.items() if k in f.norm for w in v}  # type: ignore[attr-defined]
     if wanted and not any(w in text for w in wanted):
         return False  # 「どれくらい使われてる」: a figure of 利用, not of what it costs
     starts = [m.end() for w in words or [] for m in re.finditer(re.escape(w), low)]
