@@ -112,6 +112,7 @@ def change_line(name: str, y0: int, y1: int, d: Number | None, g: float | None, 
     """「2023年度から2024年度に+11,365千円（+29.0%）増えました」, and whether the question's premise holds."""
     if d is None:
         return ""
+    unit = diff_unit(unit, lang)
     way = "増えました" if d > 0 else "減りました" if d < 0 else "変わっていません"
     if lang == "en":
         way_en = "rose" if d > 0 else "fell" if d < 0 else "did not change"
@@ -128,7 +129,15 @@ def change_line(name: str, y0: int, y1: int, d: Number | None, g: float | None, 
     return text
 
 
+def diff_unit(unit: str, lang: str = "ja") -> str:
+    """The unit of a difference: a rate's is in points (15.6% → 13% is −2.6ポイント, not −2.6%)."""
+    if unit in ("%", "％"):
+        return "ポイント" if lang == "ja" else "points"
+    return unit
+
+
 def step(a: int, b: int, d: Number | None, g: float | None, unit: str, lang: str) -> str:
+    unit = diff_unit(unit, lang)
     if lang == "en":
         return f"FY{a}→FY{b} {signed(d, ' ' + unit) if d is not None else '―'}" + (f" ({signed_pct(g)})" if g is not None else "")
     return f"{a}→{b}年度 {signed(d, unit) if d is not None else '―'}" + (f"（{signed_pct(g)}）" if g is not None else "")

@@ -10,6 +10,7 @@ The store holds the seed, renamed by hand so that its rows share words with the 
 from __future__ import annotations
 
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,9 @@ def truth() -> dict:
     for i in sheet["indicators"]:
         if i["name"] in RENAMED:
             i["name"], i["unit"] = RENAMED[i["name"]]
+    sheet["indicators"].append({"kind": "outcome", "no": 4, "name": "防災メール登録率", "unit": "%", "values": [
+        {"fy": 2022, "plan": 18, "actual": 13}, {"fy": 2023, "plan": 20, "actual": 15.6},
+        {"fy": 2024, "plan": 22, "actual": 15}]})  # a rate, written by hand: its changes are in points
     return sheet
 
 
@@ -117,6 +121,24 @@ def test_a_compound_no_row_holds_is_not_the_row(store: Assistant) -> None:
     # アクティブユーザー数 is no 利用件数: the sheet does not hold it
     a = store.ask("デジタル活用支援事業、キャッシュレスのアクティブユーザー数はR6いくつ？")
     assert not a.answerable, a.answer
+
+
+@pytest.mark.parametrize("question", ["デジタル活用 防災メール登録率 R4→R6 何ポイントup",
+                                      "デジタル活用支援事業の防災メール登録率はR4からR6で何ポイント上がった？"])
+def test_a_rates_change_is_in_points(store: Assistant, question: str) -> None:
+    a = store.ask(question)
+    assert "+2ポイント" in a.answer and "+2%" not in a.answer, a.answer  # 13% → 15%
+
+
+@pytest.mark.parametrize("question", ["デジタル活用支援事業、総事業費に占める人件費の割合はR4からR6で何ポイント上がった？",
+                                      "デジタル活用支援事業の人件費の割合、R4→R6で何ポイント増？"])
+def test_the_change_of_a_share_in_points(store: Assistant, truth: dict, question: str) -> None:
+    def share(fy: int) -> float:
+        c = next(c for c in truth["costs"] if c["fy"] == fy)
+        return float((Decimal(c["personnel_cost"]) * 100 / Decimal(c["total_cost"])).quantize(Decimal("0.1"), ROUND_HALF_UP))
+    d = Decimal(str(share(2024))) - Decimal(str(share(2022)))
+    a = store.ask(question)
+    assert f"+{d}ポイント" in a.answer and "ご質問とは逆" not in a.answer, a.answer
 
 
 def test_tokens_do_not_depend_on_what_was_read_before() -> None:

@@ -409,9 +409,9 @@ class FigureKind:
                     gap = diff(c.actual, c.plan)
                     if gap is not None and gap != 0:
                         ra.facts.append(Fact(**_base(c, p, row), fy=c.fy, field="plan_gap", value=gap, computed=True))
-                        unit = "ポイント" if row.unit in ("%", "％") else row.unit
+                        unit = compose.diff_unit(row.unit or "", lang)
                         lines.append(f"計画との差は{compose.signed(gap, unit)}です。" if lang == "ja"
-                                     else f"Difference from the plan: {compose.signed(gap)} {row.unit}.")
+                                     else f"Difference from the plan: {compose.signed(gap)} {unit}.")
         if change:
             lines += self.change_lines(q, ra, [(c.fy, c.actual if c.actual is not None else c.plan, c) for c in ra.cells])
         if f.has("sum") and len(ra.cells) > 1:
@@ -507,18 +507,30 @@ class FigureKind:
         lines = [compose.join_cells(_row_head(ra.label or p.name, row, lang), parts, lang)]
         shares = (f.has("share") or (f.has("rate") and len([r for r in cost_rows(q)]) >= 2)) and not row.printed  # 「総事業費のうち人件費は何％」
         if shares and row.key != share_base(row.key):
+            of = compose.row_label(share_base(row.key), lang)
+            seen: list[tuple[int, float]] = []
             for c in ra.cells:
                 tc = c.sheet.cost(c.fy)
                 den = getattr(tc, share_base(row.key)) if tc else None
                 s = percent(c.value, den)
                 if s is None:
                     continue
+                seen.append((c.fy, s))
                 ra.facts.append(Fact(**{**_base(c, p, row), "unit": "%"}, fy=c.fy, field=f"{row.key}_share", value=s,
                                      computed=True))
-                lines.append(compose.share_line(row.name, s, c.fy, compose.row_label(share_base(row.key), lang), lang))
+                lines.append(compose.share_line(row.name, s, c.fy, of, lang))
+            if change and len(seen) >= 2:  # 「一般財源等の割合はR4からR5で何ポイント下がった？」: the share's own change
+                (y0, s0), (y1, s1) = seen[0], seen[-1]
+                d = round(s1 - s0, 1)
+                ra.facts.append(Fact(**{**_base(ra.cells[-1], p, row), "unit": "ポイント"}, fy=y1,
+                                     field=f"{row.key}_share_change", value=d, computed=True))
+                lines.append(f"{row.name}が{of}に占める割合は、{compose.year_ja(y0)}の{compose.num(s0)}%から"
+                             f"{compose.year_ja(y1)}の{compose.num(s1)}%へ{compose.signed(d, 'ポイント')}です。" if lang == "ja"
+                             else f"The share of {row.name} in the {of} went from {compose.num(s0)}% (FY{y0}) to "
+                                  f"{compose.num(s1)}% (FY{y1}): {compose.signed(d)} points.")
         forecast = self.forecast_lines(q, ra, desk) if f.has("forecast") else []
         lines += forecast
-        if change and not forecast:
+        if change and not forecast and not f.has("share"):  # a share's change is the share's, above
             lines += self.change_lines(q, ra, [(c.fy, c.value, c) for c in ra.cells])
         if f.has("sum") and len(ra.cells) > 1:
             lines.append(self.sum_line(q, ra, [c.value for c in ra.cells]))
