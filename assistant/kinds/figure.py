@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from assistant import compose
-from assistant.answer import Fact, Number
+from assistant.answer import Citation, Fact, Number
 from assistant.kinds.base import Desk, Part, Years, evaluated_year, read_years, sheet_for
 from assistant.kinds.rows import (
     AMOUNT_ASKED,
@@ -34,6 +34,7 @@ from assistant.measures import diff, growth, lower_is_better, mean, met, percent
 from assistant.query import Project, Query
 from assistant.understand import CIRCLED, Frame
 from ingest.model import Cost, Sheet
+from ingest.normalize import nfkc
 from ingest.vocabulary import COST_FIELDS, KIND_LABELS, TERMINAL_RESULTS
 
 MAX_PROJECTS = 5
@@ -61,6 +62,7 @@ class RowAnswer:
     missing: list[int] = field(default_factory=list)  # years asked that no sheet gives
     label: str = ""  # the project as the answer names it (with its 課 when a namesake is answered too)
     first_year: int | None = None  # the earliest year any sheet gives this row
+    quotes: list[Citation] = field(default_factory=list)  # what the text says of a year the table lacks
 
 
 # 「どんな項目が入ってる？」「指標の一覧」: the names of the rows, not their figures
@@ -130,15 +132,18 @@ class FigureKind:
         for ra in answers:
             lines += ra.lines
             part.facts += ra.facts
+            part.citations += ra.quotes
         if len(keys) >= 2 and (q.frame.has("compare") or q.frame.rank or len(q.projects) >= 2 and q.how == "named"):
             lines += _comparison(answers, q.lang)
         if q.frame.has("sum") and len(answers) >= 2:
             lines += _sum_across(answers, part, q.lang)
         part.text = "\n".join(lines)
-        part.sheet_ids = list(dict.fromkeys(f.sheet_id for f in part.facts))
+        part.sheet_ids = list(dict.fromkeys([*(f.sheet_id for f in part.facts), *(c.sheet_id for c in part.citations)]))
         f = q.frame
         wants_actual = not f.has("plan", "trend") and not f.past_n
         printed = {ra.row.key for ra in answers if ra.row.printed and ra.cells}
+        if part.citations and not part.facts:
+            return part  # no figure for that year, but what the sheet says of it answers
         if not part.facts or (wants_actual and not any(x.field in ("actual", "rate", "change") or x.field in COST_FIELDS
                                                        or x.field in printed
                                                        or x.field.endswith(("_change", "_share")) for x in part.facts)):
@@ -329,6 +334,10 @@ class FigureKind:
             return
         if not ra.cells:
             ra.lines.append(_missing_line(p, row, ra.missing, span, lang))
+            ra.quotes = _said_of_years(desk.sheet(p.latest.sheet_id), row, ra.missing, desk.settings.max_quote_chars * 2)
+            if ra.quotes:  # 「2028年度の計画値は、次期実施計画の策定にあわせて設定する予定」
+                ra.lines.append("シートの文中には次の記述があります。" if lang == "ja" else "The sheet's text says:")
+                ra.lines += [compose.quote_line(c, lang) for c in ra.quotes]
             last = p.latest
             if last.secondary in TERMINAL_RESULTS and max(ra.missing) > (last.target_fy or 0):
                 ra.lines.append(f"（{p.name}は{last.target_fy}年度実施分の二次評価で「{last.secondary}」とされています。）"
@@ -794,6 +803,22 @@ def _row_head(name: str, row: Row, lang: str) -> str:
     if row.is_cost:
         return f"{name}の{row.name}" if lang == "ja" else f"{name} — {compose.row_label(row.key, 'en')}"
     return f"{name}の{row.key}「{row.name}」" if lang == "ja" else f"{name} — {row.key} 「{row.name}」"
+
+
+def _said_of_years(sheet: Sheet | None, row: Row, years: list[int], cap: int) -> list[Citation]:
+    """Sentences of the sheet's text about this row in one of ``years`` (「…の2028年度の計画値は、
+    次期実施計画の策定にあわせて設定する予定である」): the sheet's own word on a year its table lacks."""
+    if sheet is None or not row.name:
+        return []
+    marks = [m for y in years for m in (f"{y}年度", f"{compose.era_label(y)}")]
+    out = []
+    for s in sheet.sections:
+        for sent in compose.sentences(s.text):
+            flat = nfkc(sent)
+            if row.name in flat and any(m in flat for m in marks):
+                out.append(Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=s.label,
+                                    quote=sent[:cap], key=s.key))
+    return out[:2]
 
 
 def _missing_line(p: Project, row: Row, missing: list[int], span: list[int], lang: str) -> str:
