@@ -153,6 +153,10 @@ class Lexicon:
                 # inside a longer English word: try the next start
                 pos = start + 1
                 continue
+            if _KATAKANA.fullmatch(word) and (start > 0 and _KATAKANA.match(norm[start - 1])
+                                              or end < len(norm) and _KATAKANA.match(norm[end])):
+                pos = start + 1  # シェア of シェアサイクル, アップ of アップロード: part of a longer word
+                continue
             group, key = self.phrases[word]
             if group == "result" and re.match(r"[一-龥]", word) and (
                     end < len(norm) and re.match(r"[一-龥]", norm[end]) and not norm.startswith(("以外", "以上"), end)
@@ -196,6 +200,9 @@ class Lexicon:
     def row_label(self, field: str, lang: str = "ja") -> str:
         r = self.rows[field]
         return r.label if lang == "ja" else r.en_label
+
+
+_KATAKANA = re.compile(r"[ァ-ヶー]+")
 
 
 def _word_in(word: str, text: str) -> bool:

@@ -694,7 +694,7 @@ _COUNTERS = {  # a question's counter → the row units that count the same kind
     "校": ("校",), "世帯": ("世帯", "戸"), "頭": ("頭",), "台": ("台",), "冊": ("冊",), "社": ("社", "事業所"),
     "団体": ("団体",), "本": ("本",), "枚": ("枚",),
 }
-_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|分|%|割|本|枚)|(?:how many|number of) "
+_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|分|%|割|本|枚|個)|(?:how many|number of) "
                       r"(people|persons|participants|residents|times|sessions|cases|facilities|schools|households)")
 _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "residents": "人", "times": "回", "sessions": "回",
                "cases": "件", "facilities": "施設", "schools": "校", "households": "世帯"}

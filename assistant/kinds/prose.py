@@ -102,15 +102,16 @@ class ProseKind:
         f = q.frame
         asks_figure = _asks_figure(f)
         for p in projects:
-            sheet = desk.sheet(p.latest.sheet_id)
+            # the sheet of the year asked: a cost breakdown (「・鑑定評価手数料 304千円」) is its year's
+            sheet = desk.sheet(sheet_for(p, f.years[-1]).sheet_id if f.years else p.latest.sheet_id)
             if sheet is None:
                 continue
             fw = lexicon().function_words
             words = {u.text for u in q.reading.units if u.noun and len(u.text) >= 2 and u.text not in fw
                      and not q.explained.covers(u.start, u.end)} | {word}
             found = [(s, sent) for s in sheet.sections for sent in compose.sentences(s.text)
-                     if any(w in sent.lower() for w in words)]
-            if not any(word in sent.lower() for _, sent in found):
+                     if any(w in sent.lower() for w in words) or _says(word, sent)]
+            if not any(_says(word, sent) for _, sent in found):
                 found = []
             if not found:
                 continue
@@ -134,7 +135,7 @@ class ProseKind:
         # and follows one of them closely (「地理情報システム(構築)9,555千円」)
         phrase = _noun_phrase(q, word)
         amounts = any(_gives_amount(c.quote, f, phrase) for c in part.citations
-                      if all(w in c.quote.lower() for w in phrase[:-1]) and _same_year(c.quote, f))
+                      if all(w in c.quote.lower() for w in phrase[:-1]) and _same_year(c.quote, f, _sheet_year(desk, c)))
         if asks_figure and amounts:  # the text itself gives the figure (「地理情報システム(構築)9,555千円」)
             lines = [ln.replace("の数値（指標や金額の行）はありません。文中には次の記述があります。",
                                 "について、表にはありませんが文中に次の記述があります。") for ln in lines]
@@ -297,6 +298,34 @@ _ASKS_WHEN = re.compile(r"いつ(から|まで|頃|ごろ|に)|何年度?から|
 _A_YEAR = re.compile(r"(令和|平成|昭和)\s*[0-9０-９元]{1,2}\s*年|(19|20)\d{2}\s*年")
 
 
+def _says(word: str, sentence: str) -> bool:
+    """``sentence`` names ``word``, as written or with a word between its parts (シェアサイクル委託料 in
+    「シェアサイクル運営委託料」)."""
+    return bool(_said_at(word, sentence.lower()))
+
+
+def _said_at(word: str, low: str) -> list[int]:
+    """Where each mention of ``word`` in ``low`` ends (its parts in order, a few characters apart)."""
+    ends = [m.end() for m in re.finditer(re.escape(word), low)]
+    if ends:
+        return ends
+    from assistant.sudachi import tokens
+
+    parts = [t.surface.lower() for t in tokens(word) if t.content]
+    if len(parts) < 2 or any(len(x) < 2 for x in parts):
+        return []
+    for m in re.finditer(re.escape(parts[0]), low):
+        at = m.end()
+        for x in parts[1:]:
+            pos = low.find(x, at)
+            if pos < 0 or pos - at > 4:
+                break
+            at = pos + len(x)
+        else:
+            ends.append(at)
+    return ends
+
+
 def _asks_figure(f: object) -> bool:
     """The question wants a number (何人, いくら, どれだけ, how many …), not words."""
     from assistant.kinds.figure import asked_counter
@@ -315,24 +344,38 @@ def _noun_phrase(q: Query, word: str) -> list[str]:
         return [word]
     out = [word]
     while at > 0 and units[at - 1].noun and q.frame.norm[units[at - 1].end:units[at].start] == "の" \
-            and units[at - 1].text not in lexicon().function_words:
+            and units[at - 1].text not in lexicon().function_words \
+            and not re.fullmatch(r"[a-z0-9]+", units[at - 1].text):  # 「R7の」 is a year, not a qualifier
         at -= 1
         if not q.explained.covers(units[at].start, units[at].end) or units[at].text in q.frame.norm:
             out.insert(0, units[at].text.lower())
     return out
 
 
-def _same_year(text: str, f: object) -> bool:
-    """A sentence that dates its figure (「2024年度の…は29.2％」) answers only for the year asked."""
+def _same_year(text: str, f: object, own: int | None = None) -> bool:
+    """A sentence that dates its figure (「2024年度の…は29.2％」) answers only for the year asked; one
+    that does not is about its sheet's own year ``own`` (a cost breakdown), when that is known."""
     asked = set(f.years)  # type: ignore[attr-defined]
     if not asked:
         return True
     from ingest.normalize import find_fiscal_years
 
     said = {m.fy for m in find_fiscal_years(text)}
-    return not said or bool(said & asked)
+    if not said:
+        return own is None or own in asked
+    return bool(said & asked)
 
 
+def _sheet_year(desk: Desk, c: Citation) -> int | None:
+    """The year a cost-analysis sentence with no year of its own is about: its sheet's."""
+    if c.key != "cost_analysis":
+        return None
+    ref = desk.catalog.sheet(c.sheet_id)
+    return ref.target_fy if ref is not None else None
+
+
+_MONEY_NOUN = ("料", "費", "額", "金", "代")
+_ASKS_WHAT = re.compile(r"何を|何が|何の|どんな|どういう|内訳|理由|なぜ|なんで|what|which|why")
 _NEAR = 16  # a figure belongs to a word when it follows it this closely (「委託料 118,280千円」)
 
 
@@ -345,12 +388,14 @@ def _gives_amount(text: str, f: object, words: list[str] | None = None) -> bool:
     if _ASKS_WHEN.search(f.norm) and _A_YEAR.search(text):  # type: ignore[attr-defined]
         return True  # 「いつから？」: 「平成２８年度から本事業に取り組んでいる」 answers it
     counter = asked_counter(f.norm)  # type: ignore[attr-defined]
-    money = bool(f.money or f.rows or re.search(r"いくら|how much|金額|費用", f.norm))  # type: ignore[attr-defined]
+    money = bool(f.money or f.rows or re.search(r"いくら|how much|金額|費用", f.norm)  # type: ignore[attr-defined]
+                 or any(w.endswith(_MONEY_NOUN) for w in words or [])  # 「シェアサイクル委託料 R7」 asks an amount
+                 and not _ASKS_WHAT.search(f.norm))  # type: ignore[attr-defined]  # … 「何を買ったの？」 does not
     low = text.lower()
     wanted = {w for k, v in lexicon().predicates.items() if k in f.norm for w in v}  # type: ignore[attr-defined]
     if wanted and not any(w in text for w in wanted):
         return False  # 「どれくらい使われてる」: a figure of 利用, not of what it costs
-    starts = [m.end() for w in words or [] for m in re.finditer(re.escape(w), low)]
+    starts = [e for w in words or [] for e in _said_at(w, low)]
     for m in _AMOUNT_UNIT.finditer(text):
         if words and not any(0 <= m.start() - e <= _NEAR for e in starts):
             continue
