@@ -314,7 +314,10 @@ class Assistant:
             chosen = [k for k in chosen if k.name == "prose"]
         if f.has("why") and any(k.name == "figure" for k in chosen):
             chosen = [k for k in chosen if k.name in ("figure", "prose")]
-        for k in sorted(chosen, key=lambda k: ("scorecard", "ratio", "figure", "evaluation", "prose").index(k.name)):
+        if any(k.name == "inventory" for k in chosen):  # which sheets there are, not what they say
+            chosen = [k for k in chosen if k.name == "inventory"]
+        for k in sorted(chosen, key=lambda k: ("inventory", "scorecard", "ratio", "figure", "evaluation",
+                                               "prose").index(k.name)):
             part = k.answer(q, self)
             if part is not None:
                 w.parts.append(part)

@@ -830,3 +830,23 @@ def test_a_whole_sheet_summed_up_holds_its_results(seed_only: Assistant, truth: 
     for q in ("議会説明用に、このシートの中身を3行くらいでまとめて", "シート全体を要約して"):
         a = ask(seed_only, q)
         assert n(v) in a.answer and a.citations, (q, a.answer)
+
+
+@pytest.mark.parametrize("question", ["デジタルファースト推進事業のシートって、何年度のぶんがあるの？",
+                                      "Which years have sheets for the Digital First project?"])
+def test_which_sheets_a_project_has(two_years: tuple[Assistant, dict, dict], question: str) -> None:
+    a_, earlier, later = two_years
+    a = ask(a_, question)
+    assert a.answerable and a.intent == "list", a.answer
+    for sheet in (earlier, later):
+        assert str(sheet["target_fy"]) in a.answer and str(sheet["evaluation_fy"]) in a.answer, a.answer
+    assert "2" in a.answer and "千円" not in a.answer, a.answer  # two sheets, and none of their figures
+
+
+def test_projects_by_the_years_of_their_sheets(samples: Assistant, truth: dict) -> None:
+    fy = truth["target_fy"]
+    a = ask(samples, f"R{fy - 2018}のシートがある事業は？")
+    assert "デジタルファースト推進事業" in a.answer and "1件" in a.answer, a.answer
+    assert "地域集会所補助事業" not in a.answer, a.answer  # an H27 sheet
+    a = ask(samples, f"How many projects have a sheet for every year FY{fy - 1}-FY{fy}?")
+    assert a.answer.startswith("0 project"), a.answer  # no sheet of the year before

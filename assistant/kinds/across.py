@@ -678,6 +678,10 @@ class FilterKind:
         return Part(text=text, facts=facts, sheet_ids=[x.ref.sheet_id for x, _ in got], intent="filter")
 
 
+_HAS_SHEETS = re.compile(r"シート(が|の|は)?(ある|あります|揃って|そろって|登録されて|出て)|(have|has|with) (a )?sheets?\b")
+_EVERY_YEAR = re.compile(r"毎年|全年度|すべての年度|全ての年度|どの年度も|欠けずに|抜けなく|every year|each year|all (the )?years")
+
+
 class ListKind:
     name = "list"
 
@@ -688,6 +692,9 @@ class ListKind:
             return 0.8
         if q.how == "org" and (q.candidates or f.same_org) and nothing_else and not q.head:
             return 0.7  # 「政策開発部の事業は？」「同じ部の別の事業は？」
+        if _HAS_SHEETS.search(f.norm) and (not q.single or q.how == "only") and set(f.measures) <= {"trend"} and not (
+                f.rows or f.money or f.evals or f.sections or f.results or f.kind):
+            return 0.8  # 「R4からR7まで毎年シートがある事業」: the projects by the years of their sheets
         return 0.0
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
@@ -695,8 +702,21 @@ class ListKind:
         cat = desk.catalog
         keep = None if ids is None else set(ids)
         refs = [s for s in cat.sheets if keep is None or s.sheet_id in keep]
-        if q.frame.years:
-            refs = [s for s in refs if s.target_fy in q.frame.years]
+        years = q.frame.years
+        said_ja = said_en = ""
+        if len(years) >= 2 and (q.frame.has("trend") or _EVERY_YEAR.search(q.frame.norm)):
+            said_ja = f"{min(years)}〜{max(years)}年度のどの年度にもシートがある"
+            said_en = f" with a sheet for every year FY{min(years)}–FY{max(years)}"
+            # a sheet for each year of the range: the projects none of whose years is missing
+            wanted = set(range(min(years), max(years) + 1))
+            have: dict[tuple, set[int]] = {}
+            for s in refs:
+                have.setdefault(project_key(s), set()).add(s.target_fy or 0)
+            refs = [s for s in refs if wanted <= have[project_key(s)] and s.target_fy in wanted]
+        elif years:
+            refs = [s for s in refs if s.target_fy in years]
+            said_ja = "・".join(f"{y}年度" for y in years) + "実施分のシートがある"
+            said_en = " with a sheet for " + ", ".join(f"FY{y}" for y in years)
         names = list(dict.fromkeys(s.project for s in refs if s.project))
         if q.frame.same_org and not names:
             text = (f"{scope}にはほかの事業のシートは登録されていません。" if q.lang == "ja"
@@ -704,9 +724,9 @@ class ListKind:
             return Part(text=text, facts=[_count(0)], answerable=False, intent="list")
         facts = [Fact(sheet_id=s.sheet_id, project=s.project, field="section", value=s.section or s.department,
                       row="担当") for s in refs] + [_count(len(names))]
-        where = scope or "登録されているシート"
-        text = (f"{where}の事業は{len(names)}件です：" + "、".join(names) + "。") if q.lang == "ja" else (
-            f"{len(names)} project(s){' for ' + scope if scope else ''}: " + ", ".join(names) + ".")
+        where = f"{scope}の" if scope else "" if said_ja else "登録されているシートの"
+        text = (f"{where}{said_ja}事業は{len(names)}件です：" + "、".join(names) + "。") if q.lang == "ja" else (
+            f"{len(names)} project(s){' for ' + scope if scope else ''}{said_en}: " + ", ".join(names) + ".")
         return Part(text=text, facts=facts, sheet_ids=[s.sheet_id for s in refs], intent="list")
 
 
