@@ -80,6 +80,7 @@ class Assistant:
         self.chat_model = chat_model
         self._catalog: Catalog | None = None
         self._version: tuple[int, int] | None = None
+        self._pinned: Catalog | None = None  # the catalog the question being answered reads
         self._sheets: dict[str, Sheet] = {}
         self.dense = None
         if retriever is not None and hasattr(retriever, "embed_passages"):
@@ -120,8 +121,15 @@ class Assistant:
         sheets (ids or project names) a question that names no project is about. ``write=False``
         returns the extractive answer even with an LLM configured (the app shows it at once, then
         calls :meth:`write`)."""
-        return self.chain.invoke(Work(text=question, history=list(history or []), scope=list(scope or [])),
-                                 config={"configurable": {"write": write}})
+        # one look at the store per question (the catalog is read many times while answering; each
+        # look is a query, and under load those queries were a tenth of an answer's time)
+        self._pinned = None
+        self._pinned = self.catalog
+        try:
+            return self.chain.invoke(Work(text=question, history=list(history or []), scope=list(scope or [])),
+                                     config={"configurable": {"write": write}})
+        finally:
+            self._pinned = None
 
     def write(self, answer: Answer, on_text: Callable[[str], None] | None = None) -> Written:
         """The configured LLM's prose for an extractive answer, through every guard; ``on_text``
@@ -132,8 +140,10 @@ class Assistant:
 
     @property
     def catalog(self) -> Catalog:
-        # The version check is nearly free; the fingerprint reads the sheets table, so it runs
-        # only once something was committed (an index build beside a running app).
+        # The version check is cheap; the fingerprint reads the sheets table, so it runs only once
+        # something was committed (an index build beside a running app).
+        if self._pinned is not None:
+            return self._pinned
         version = self.store.version()
         if version != self._version:
             if self._catalog is None or self._catalog.fingerprint != fingerprint_of(self.store):
@@ -144,12 +154,18 @@ class Assistant:
         assert self._catalog is not None
         return self._catalog
 
+    @property
+    def last_catalog(self) -> Catalog | None:
+        """The catalog the last question read, without a look at the store (None before any)."""
+        return self._catalog
+
     def forget(self) -> None:
         """Drop what earlier questions left in memory (parsed sheets, question-keyed matches), so
         a question asked again costs what it did the first time: for benchmarks that repeat a set."""
-        from assistant.link import read_question
+        from assistant.link import matcher_for, read_question
 
         self._sheets.clear()
+        matcher_for.cache_clear()
         similarity.cache_clear()
         variants.cache_clear()
         read_question.cache_clear()

@@ -193,6 +193,13 @@ class Match:
         return self.parts or (self.span,)
 
 
+@lru_cache(maxsize=1024)
+def matcher_for(names: tuple[str, ...], own_words: bool = True) -> NameMatcher:
+    """A matcher of these names, built once: the questions about one project read the same rows
+    (building one tokenizes every name, most of a short answer's time under load)."""
+    return NameMatcher(names, own_words=own_words)
+
+
 class NameMatcher:
     """Names (projects, indicators) matched against questions by words and bigrams.
 

@@ -22,6 +22,7 @@ from assistant.link import (
     english_words,
     head,
     head_covered,
+    matcher_for,
     read_question,
     unexplained,
 )
@@ -265,9 +266,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                           | {label for p in (q.projects or q.candidates) for ref in p.refs
                              for label in cat.cost_labels.get(ref.sheet_id, ())})
     if scoped_names:
-        from assistant.link import NameMatcher
-
-        rows = NameMatcher(scoped_names, own_words=False).match(r, INDICATOR_ASKED)
+        rows = matcher_for(tuple(scoped_names), own_words=False).match(r, INDICATOR_ASKED)
         # words that name the project name no row of it: 「ハザードマップの事業で、防災訓練に来た人」
         # asks 防災訓練の参加者数, not ハザードマップに関する説明会の開催回数
         # (when another row is named by words of its own; 「研修の事業の研修会は？」 keeps 研修会開催回数)

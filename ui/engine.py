@@ -156,10 +156,19 @@ class Engine:
         """A sheet's names for the UI: project, 課, year, and the names of the files it was read from."""
         def get() -> fmt.SheetInfo | None:
             a = self.assistant()
-            sheet = a.sheet(sheet_id) if a is not None else None
-            if a is None or sheet is None:
+            if a is None:
                 return None
-            return fmt.sheet_info(sheet, [f.path for f in a.store.files_of(sheet_id) if f.state == "indexed"])
+            # asked once per fact row of every answer: kept while the store is unchanged (the
+            # catalog the thread's last question read is replaced when it changes)
+            seen = a.last_catalog if getattr(self._local, "answering", False) else a.catalog
+            if getattr(self._local, "infos_of", None) is not seen or seen is None:
+                self._local.infos_of, self._local.infos = seen, {}
+            memo: dict[str, fmt.SheetInfo | None] = self._local.infos
+            if sheet_id not in memo:
+                sheet = a.sheet(sheet_id)
+                memo[sheet_id] = None if sheet is None else fmt.sheet_info(
+                    sheet, [f.path for f in a.store.files_of(sheet_id) if f.state == "indexed"])
+            return memo[sheet_id]
 
         return self.call(get)
 
@@ -181,7 +190,11 @@ class Engine:
             answer = self.ask(question, history, scope, write=False)  # the LLM, if any, later
             if answer is None:
                 return None, None, None
-            return answer, side_data(self, answer, folder), fmt.sources_markdown(answer, self.sheet, self.info)
+            self._local.answering = True  # the store was looked at for this answer just now
+            try:
+                return answer, side_data(self, answer, folder), fmt.sources_markdown(answer, self.sheet, self.info)
+            finally:
+                self._local.answering = False
 
         return self.call(get)
 

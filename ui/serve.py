@@ -78,6 +78,7 @@ class SessionFiles:
             root = Path(get_upload_folder()) / f"sheetqa-files-{secrets.token_hex(8)}"
         self.root = root.resolve()
         self._secret = secrets.token_bytes(32)
+        self._made: set[Path] = set()
         atexit.register(shutil.rmtree, self.root, ignore_errors=True)
 
     def owner(self, cookie: str | None) -> str:
@@ -90,7 +91,9 @@ class SessionFiles:
         call, a test) a folder no client can fetch from."""
         session = getattr(request, "session_hash", None) if request is not None else None
         path = self.root / self.owner(request_cookie(request)) / _safe(session)
-        path.mkdir(parents=True, exist_ok=True)
+        if path not in self._made:  # one mkdir a session, not one an answer
+            path.mkdir(parents=True, exist_ok=True)
+            self._made.add(path)
         return path
 
     def forget(self, session: str | None) -> None:
@@ -98,6 +101,7 @@ class SessionFiles:
         if not session:
             return
         for folder in self.root.glob(f"*/{_safe(session)}"):
+            self._made.discard(folder)
             shutil.rmtree(folder, ignore_errors=True)
 
     def holds(self, path: str) -> bool:

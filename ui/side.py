@@ -42,6 +42,9 @@ def _shared_api_info(cls: type) -> None:
     cls.api_info = api_info
 
 
+for _cls in (gr.Dataframe, gr.DownloadButton, gr.Image):  # Component.api_info: the data model's schema
+    if "api_info" not in vars(_cls):
+        _shared_api_info(_cls)
 
 
 Side = tuple[Any, Any, Any, Any, Any, Any]  # heading, chart, facts table, CSV button, quotes, store table

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.link import NameMatcher
+from assistant.link import matcher_for
 from assistant.query import INDICATOR_IN_SCOPE, Project, Query
 from ingest.model import Indicator, Sheet
 from ingest.vocabulary import COST_UNITS, REVENUE_FIELDS, row_label
@@ -59,7 +59,7 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
         return [indicator_row(ind)] if ind else []
     names = [i.name for i in sheet.indicators if i.name]
     # within one sheet a word only one of its rows has (病児 of 病児保育の延べ利用者数) settles it
-    matcher = NameMatcher(names, own_words=True) if names else None
+    matcher = matcher_for(tuple(names), own_words=True) if names else None
     matches = matcher.match(q.reading, INDICATOR_IN_SCOPE) if matcher else []
     # a row matched only by the words that name the project (成年後見 of 成年後見制度に関する相談件数) is not named
     named = q.project_spans
@@ -176,7 +176,7 @@ def printed_rows(q: Query, sheet: Sheet) -> list[Row]:
             labels.setdefault(r.label, r.unit or "")
     if not labels:
         return []
-    matches = NameMatcher(list(labels), own_words=False).match(q.reading, PRINTED_ROW)
+    matches = matcher_for(tuple(labels), own_words=False).match(q.reading, PRINTED_ROW)
     if not matches:
         return []
     best = matches[0].score
