@@ -18,6 +18,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from assistant import compose
 from assistant.answer import Answer, Choice, Citation, Fact
 from assistant.kinds import CROSS, SINGLE, Part
+from assistant.kinds.across import lists_projects
 from assistant.lexicon import lexicon
 from assistant.link import read_question
 from assistant.memory import settle
@@ -299,7 +300,8 @@ class Assistant:
             return w
         cross = [k for k in CROSS if k.fit(q) >= 0.5]
         # one project in question: 「一番少なかった年はいつ？」 ranks its years, not the projects
-        if cross and not (q.single and q.how in ("named", "focus", "only", "scope") and (not f.rank or f.asks_years)):
+        if cross and (lists_projects(f) or not (q.single and q.how in ("named", "focus", "only", "scope")
+                                                   and (not f.rank or f.asks_years))):
             best = max(cross, key=lambda k: k.fit(q))
             part = best.answer(q, self)
             if part is not None:

@@ -62,8 +62,13 @@ def water() -> dict:
 def store(tmp_path_factory: pytest.TempPathFactory, truth: dict) -> Assistant:
     folder = tmp_path_factory.mktemp("linking-words")
     (folder / "renamed.json").write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
+    # a project that sets no outcome indicator (its sheet, by hand)
+    bare = json.loads(json.dumps(truth))
+    bare.update(sheet_id="no_outcomes", project={**bare["project"], "name": "窓口案内係配置事業"}, sections=[])
+    bare["indicators"] = [i for i in bare["indicators"] if i["kind"] != "outcome"]
+    (folder / "bare.json").write_text(json.dumps(bare, ensure_ascii=False), encoding="utf-8")
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
-    files = [folder / "renamed.json", SAMPLES / "kor_h27_suido_kenshu.txt"]
+    files = [folder / "renamed.json", folder / "bare.json", SAMPLES / "kor_h27_suido_kenshu.txt"]
     report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
     assert report.ok, report.failed
     return Assistant.from_settings(settings, retrieval=False)
@@ -168,6 +173,19 @@ def test_a_cost_item_the_text_lists(store: Assistant, question: str) -> None:
 def test_a_cost_item_of_another_year_or_asked_for_what_it_bought(store: Assistant, question: str) -> None:
     # the breakdown is the 2024 sheet's; what was bought the text does not say
     assert not store.ask(question).answerable
+
+
+@pytest.mark.parametrize("question", ["成果指標が一つも設定されてない事業ってある？", "Which projects have no outcome indicators?"])
+def test_projects_without_a_kind_of_indicator(store: Assistant, question: str) -> None:
+    a = store.ask(question)
+    assert "窓口案内係配置事業" in a.answer and "デジタル活用支援事業" not in a.answer, a.answer
+    assert "総事業費" not in a.answer, a.answer  # no cost row is zero: rows are missing
+
+
+@pytest.mark.parametrize("question", ["けんしゅうかい の指標がある事業 ぜんぶ", "研修会の指標が入ってる事業は？"])
+def test_projects_by_a_word_of_their_indicators(store: Assistant, question: str) -> None:
+    a = store.ask(question)
+    assert "技術力向上職員研修事業" in a.answer and "1件" in a.answer, a.answer
 
 
 def test_tokens_do_not_depend_on_what_was_read_before() -> None:

@@ -20,7 +20,8 @@ from assistant.kinds.base import Desk, Part
 from assistant.lexicon import lexicon
 from assistant.measures import diff, growth, percent, rate
 from assistant.query import Query
-from assistant.resolve import SheetRef, pick_sheet, project_key
+from assistant.resolve import SheetRef, pick_sheet, project_key, squash
+from assistant.understand import Frame
 from ingest.vocabulary import COST_FIELDS, KIND_LABELS, RESULT_WORDS, SCORE_ITEMS, STAGE_LABELS, cost_unit
 
 NAMES_CAP = 100
@@ -678,6 +679,17 @@ class FilterKind:
         return Part(text=text, facts=facts, sheet_ids=[x.ref.sheet_id for x, _ in got], intent="filter")
 
 
+def lists_projects(f: Frame) -> bool:
+    """The question asks which projects have (or lack) rows or sheets: a list over the store even
+    when a word of it names one project (「研修会の指標がある事業」)."""
+    return bool(_WITH_ROW.search(f.norm) or _NO_KIND.search(f.norm) and f.kind or _HAS_SHEETS.search(f.norm))
+
+
+# 「出前講座の指標がある事業」: the projects by an indicator; 「成果指標が一つも設定されてない事業」: by none
+_WITH_ROW = re.compile(r"([一-龥ァ-ヶー々a-z0-9]{2,})\s*の(指標|項目)(が|を)(ある|あります|入って|設定して|設定されて|使って|持って)|"
+                       r"(指標|項目)に([一-龥ァ-ヶー々a-z0-9]{2,})(が|を)(ある|入って|含む|使って)")
+_NO_KIND = re.compile(r"指標(が|を|は)(一つも|ひとつも|1つも|１つも|全く|まったく)?(設定(されて|して)?(い)?ない|ない|ありません|無い)|"
+                      r"\b(no|without( any)?) (outcome|activity|target) indicators?\b")
 _HAS_SHEETS = re.compile(r"シート(が|の|は)?(ある|あります|揃って|そろって|登録されて|出て)|(have|has|with) (a )?sheets?\b")
 _EVERY_YEAR = re.compile(r"毎年|全年度|すべての年度|全ての年度|どの年度も|欠けずに|抜けなく|every year|each year|all (the )?years")
 
@@ -692,12 +704,21 @@ class ListKind:
             return 0.8
         if q.how == "org" and (q.candidates or f.same_org) and nothing_else and not q.head:
             return 0.7  # 「政策開発部の事業は？」「同じ部の別の事業は？」
+        if _NO_KIND.search(f.norm) and f.kind and not (f.rows or f.money or f.evals or f.sections or f.results):
+            return 0.9  # 「成果指標が一つも設定されてない事業」: by the rows they lack (no row is zero)
+        if _WITH_ROW.search(f.norm) and not (f.rows or f.money or f.evals or f.sections or f.results or f.threshold):
+            return 0.85  # 「出前講座の指標がある事業」: by their rows
         if _HAS_SHEETS.search(f.norm) and (not q.single or q.how == "only") and set(f.measures) <= {"trend"} and not (
                 f.rows or f.money or f.evals or f.sections or f.results or f.kind):
             return 0.8  # 「R4からR7まで毎年シートがある事業」: the projects by the years of their sheets
         return 0.0
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
+        f = q.frame
+        if _NO_KIND.search(f.norm) and f.kind:
+            return self.without_kind(q, desk, f.kind)
+        if (m := _WITH_ROW.search(f.norm)) and not (f.rows or f.money):
+            return self.with_row(q, desk, m.group(1) or m.group(6))
         ids, scope = scope_ids(q, desk)
         cat = desk.catalog
         keep = None if ids is None else set(ids)
@@ -730,6 +751,45 @@ class ListKind:
         return Part(text=text, facts=facts, sheet_ids=[s.sheet_id for s in refs], intent="list")
 
 
+    def with_row(self, q: Query, desk: Desk, term: str) -> Part:
+        """The projects one of whose indicators is about ``term`` (「出前講座の指標がある事業」), each with
+        the indicator's name as its latest sheet prints it."""
+        cat = desk.catalog
+        want = squash(term)
+        found: dict[tuple, tuple[SheetRef, str]] = {}
+        for ref in cat.sheets:
+            for i in cat.indicators_of(ref.sheet_id):
+                if i.name and want in squash(i.name):
+                    k = project_key(ref)
+                    if k not in found or (ref.target_fy or 0) > (found[k][0].target_fy or 0):
+                        found[k] = (ref, i.name)
+        facts = [Fact(sheet_id=r.sheet_id, project=r.project, indicator=name, field="indicator_name", value=name)
+                 for r, name in found.values()] + [_count(len(found))]
+        if q.lang == "ja":
+            lines = [f"「{term}」の指標がある事業は{len(found)}件です。"] + [f"・{r.project}：{name}" for r, name in found.values()]
+        else:
+            lines = [f"{len(found)} project(s) have an indicator about 「{term}」."] + [
+                f"- {r.project}: {name}" for r, name in found.values()]
+        return Part(text="\n".join(lines), facts=facts, sheet_ids=[r.sheet_id for r, _ in found.values()],
+                    answerable=bool(found), intent="list")
+
+    def without_kind(self, q: Query, desk: Desk, kind: str) -> Part:
+        """The projects whose latest sheet sets no indicator of ``kind`` (「成果指標が一つもない事業」)."""
+        cat = desk.catalog
+        latest = _latest_per_project(list(cat.sheets), lambda r: r)
+        none = [r for r in latest if not any(i.kind == kind and i.name for i in cat.indicators_of(r.sheet_id))]
+        label = KIND_LABELS.get(kind, kind)
+        facts = [Fact(sheet_id=r.sheet_id, project=r.project, fy=r.target_fy, field="indicator_count", row=label, value=0,
+                      computed=True) for r in none] + [_count(len(none))]
+        if q.lang == "ja":
+            lines = [f"最新のシートで{label}が一つも設定されていない事業は{len(none)}件です。"] + [
+                f"・{r.project}（{r.target_fy}年度実施分）" for r in none]
+        else:
+            lines = [f"{len(none)} project(s) set no {label} on their latest sheet."] + [
+                f"- {r.project} (FY{r.target_fy})" for r in none]
+        return Part(text="\n".join(lines), facts=facts, sheet_ids=[r.sheet_id for r in none], intent="list")
+
+
 T = TypeVar("T")
 
 
@@ -755,4 +815,4 @@ def _count(n: int) -> Fact:
     return Fact(sheet_id="*", field="count", value=n, unit="件", computed=True, row="件数")
 
 
-__all__ = ["RankKind", "FilterKind", "ListKind", "RESULT_WORDS", "rated_as"]
+__all__ = ["RankKind", "FilterKind", "ListKind", "RESULT_WORDS", "lists_projects", "rated_as"]
