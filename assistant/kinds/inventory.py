@@ -18,7 +18,7 @@ _SHEET = r"(シート|評価表|調書)"
 _ASKS = re.compile(
     rf"{_SHEET}(って|は|が|を)?.{{0,14}}(何年度|何年分|何年の|どの年|いつ(から|まで|の)|何枚|何件|いくつ|何本|何年度分)|"
     rf"(何年度|何年分|どの年度|いつ)(の|分の|ぶんの)?(分の)?{_SHEET}|"
-    rf"{_SHEET}.{{0,8}}(登録されて|入って|載って|揃って|そろって)|"
+    rf"{_SHEET}(が|は|って)?(登録されて|揃って|そろって)|"
     r"\b(which|what) (fiscal )?years?\b.{0,40}\bsheets?\b|\bsheets?\b.{0,40}\b(which|what) (fiscal )?years?\b|"
     r"\bhow many sheets\b")
 _ONE_PROJECT = ("named", "focus", "only", "scope")
