@@ -282,12 +282,12 @@ class Assistant:
             w.answer = self._decline(w, "今後の評価結果の見込みはシートに書かれていません。" if q.lang == "ja"
                                      else "The sheets make no prediction about future evaluation results.")
             return w
-        if f.granular:
+        if f.granular and not lists_projects(f):
             w.answer = self._decline(w, f"シートには「{f.granular}」ごとの内訳はありません（事業全体の年度ごとの数値です）。"
                                      if q.lang == "ja" else f"The sheets give no breakdown by {f.granular} (only whole-project "
                                      "figures per year).")
             return w
-        if _entity(q) and not (f.has("list", "every") and not q.projects):
+        if _entity(q) and not (f.has("list", "every") and not q.projects) and not lists_projects(f):
             w.answer = self._decline(w, "シートには個々の施設・学校・場所・業者・担当者の名前は載っていません（件数や金額のみです）。"
                                      if q.lang == "ja" else
                                      "The sheets do not name individual facilities, places, firms or staff (they give counts "

@@ -253,7 +253,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     if not q.projects and not q.candidates and q.unknown_project is None and not chosen and cores:
         # nothing else names a project, but a 部/課 by its core does (「水道の研修会に来た人」), and it
         # has one project; a core inside a longer word (水道 of 下水道) names no 部/課
-        refs = [ref for c, (a, _) in cores if a == 0 or not re.match(r"[一-龥ァ-ヶ]", frame.norm[a - 1])
+        # (nor a word the sheets use otherwise: 市民 of 市民部 is also whom projects serve)
+        common = lexicon().generic_parts
+        refs = [ref for c, (a, _) in cores if (a == 0 or not re.match(r"[一-龥ァ-ヶ]", frame.norm[a - 1]))
+                and c not in common and not cat.indicator_matcher.match(read_question(c), 0.99)
                 for name in cat.org_names() if _ORG_TAIL.sub("", lex_normalize(name)) == c
                 for ref in cat.organisations(name)]
         group = projects_of(cat, list({ref.sheet_id: ref for ref in refs}.values()))

@@ -188,6 +188,21 @@ def test_projects_by_a_word_of_their_indicators(store: Assistant, question: str)
     assert "技術力向上職員研修事業" in a.answer and "1件" in a.answer, a.answer
 
 
+@pytest.mark.parametrize("question", ["部局ごとに見て、事業を2つ以上持ってる部ってどこ？", "事業が一番多い部は？"])
+def test_projects_counted_per_department(store: Assistant, truth: dict, question: str) -> None:
+    a = store.ask(question)
+    dept = truth["project"]["department"]  # the renamed sheet and the bare one share it
+    assert a.intent == "list" and f"{dept}：2事業" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["対象指標が『市民』（65歳以上とかじゃなくて全市民）になってる事業っていくつある？",
+                                      "対象指標が市民になってる事業は？"])
+def test_projects_whose_indicator_of_a_kind_is_named_so(store: Assistant, question: str) -> None:
+    a = store.ask(question)
+    assert "2件" in a.answer and "デジタル活用支援事業" in a.answer and "窓口案内係配置事業" in a.answer, a.answer
+    assert "技術力向上職員研修事業" not in a.answer, a.answer
+
+
 def test_tokens_do_not_depend_on_what_was_read_before() -> None:
     # a mode-A reading once changed how the mode-C tokenizer split words for every later question
     before = tokens("農業者の参加者数")

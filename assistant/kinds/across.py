@@ -22,6 +22,7 @@ from assistant.measures import diff, growth, percent, rate
 from assistant.query import Query
 from assistant.resolve import SheetRef, pick_sheet, project_key, squash
 from assistant.understand import Frame
+from ingest.normalize import nfkc
 from ingest.vocabulary import COST_FIELDS, KIND_LABELS, RESULT_WORDS, SCORE_ITEMS, STAGE_LABELS, cost_unit
 
 NAMES_CAP = 100
@@ -679,10 +680,20 @@ class FilterKind:
         return Part(text=text, facts=facts, sheet_ids=[x.ref.sheet_id for x, _ in got], intent="filter")
 
 
+# 「事業を2つ以上持ってる部」「部局ごとの事業数」「一番事業が多い課」
+_PER_ORG = re.compile(r"事業(を|が)(?P<n>[0-9０-９]+)(つ|個|件|本)?以上.{0,12}(部局|部|課)|"
+                      r"(部局|部|課)(ごと|別)の?(事業数|事業の数)|(部局|部|課)(ごと|別)に(見て|みて)?.{0,16}事業(を|が|の数)|"
+                      r"事業(が|の数が)(一番|最も)多い(部局|部|課)|projects per (department|section)")
+_AT_LEAST = re.compile(r"([0-9０-９]+)\s*(つ|個|件|本|事業)?以上")
+# 「対象指標が『市民』になってる事業」: an indicator of a kind named exactly so
+_KIND_IS = re.compile(r"(対象|活動|成果)指標(が|を)[『「\"']?(?P<name>[^』」\"'、,。?？(（]{1,20}?)[』」\"']?(\s*[（(][^）)]*[）)])?(に|と)(なって|なってる|して|設定)")
+
+
 def lists_projects(f: Frame) -> bool:
     """The question asks which projects have (or lack) rows or sheets: a list over the store even
     when a word of it names one project (「研修会の指標がある事業」)."""
-    return bool(_WITH_ROW.search(f.norm) or _NO_KIND.search(f.norm) and f.kind or _HAS_SHEETS.search(f.norm))
+    return bool(_WITH_ROW.search(f.norm) or _NO_KIND.search(f.norm) and f.kind or _HAS_SHEETS.search(f.norm)
+                or _PER_ORG.search(f.norm) or _KIND_IS.search(f.norm) and f.kind)
 
 
 # 「出前講座の指標がある事業」: the projects by an indicator; 「成果指標が一つも設定されてない事業」: by none
@@ -706,6 +717,10 @@ class ListKind:
             return 0.7  # 「政策開発部の事業は？」「同じ部の別の事業は？」
         if _NO_KIND.search(f.norm) and f.kind and not (f.rows or f.money or f.evals or f.sections or f.results):
             return 0.9  # 「成果指標が一つも設定されてない事業」: by the rows they lack (no row is zero)
+        if _PER_ORG.search(f.norm) and not (f.rows or f.money or f.evals or f.sections or f.results or f.kind):
+            return 0.95  # 「事業を2つ以上持ってる部」「課ごとの事業数」: projects counted per 部/課 (no ranking of costs)
+        if _KIND_IS.search(f.norm) and f.kind and not (f.rows or f.money or f.evals or f.sections or f.results):
+            return 0.9
         if _WITH_ROW.search(f.norm) and not (f.rows or f.money or f.evals or f.sections or f.results or f.threshold):
             return 0.85  # 「出前講座の指標がある事業」: by their rows
         if _HAS_SHEETS.search(f.norm) and (not q.single or q.how == "only") and set(f.measures) <= {"trend"} and not (
@@ -717,6 +732,10 @@ class ListKind:
         f = q.frame
         if _NO_KIND.search(f.norm) and f.kind:
             return self.without_kind(q, desk, f.kind)
+        if (m := _PER_ORG.search(f.norm)) and not f.kind:
+            return self.per_org(q, desk, m)
+        if (m := _KIND_IS.search(f.norm)) and f.kind:
+            return self.kind_is(q, desk, f.kind, m.group("name"))
         if (m := _WITH_ROW.search(f.norm)) and not (f.rows or f.money):
             return self.with_row(q, desk, m.group(1) or m.group(6))
         ids, scope = scope_ids(q, desk)
@@ -772,6 +791,52 @@ class ListKind:
                 f"- {r.project}: {name}" for r, name in found.values()]
         return Part(text="\n".join(lines), facts=facts, sheet_ids=[r.sheet_id for r, _ in found.values()],
                     answerable=bool(found), intent="list")
+
+    def per_org(self, q: Query, desk: Desk, m: re.Match[str]) -> Part:
+        """Projects counted per 部 (or 課, when the question says 課), latest sheets; 「2つ以上」 keeps
+        the 部 with at least that many."""
+        cat = desk.catalog
+        by_section = "課" in (m.group(0) or "") or "section" in q.frame.norm
+        latest = _latest_per_project(list(cat.sheets), lambda r: r)
+        groups: dict[str, list[SheetRef]] = {}
+        for r in latest:
+            groups.setdefault((r.section if by_section else r.department) or "（不明）", []).append(r)
+        n = _AT_LEAST.search(q.frame.norm)
+        least = int(nfkc(n.group(1))) if n else 1
+        kept = sorted(((org, rs) for org, rs in groups.items() if len(rs) >= least), key=lambda x: (-len(x[1]), x[0]))
+        facts = [Fact(sheet_id=r.sheet_id, project=r.project, field="section" if by_section else "department",
+                      value=org, row="担当") for org, rs in kept for r in rs]
+        facts += [Fact(sheet_id="*", field="count", value=len(rs), unit="件", computed=True, row=org) for org, rs in kept]
+        facts.append(_count(len(kept)))
+        unit = "課" if by_section else "部"
+        if q.lang == "ja":
+            head = (f"事業を{least}つ以上持つ{unit}は{len(kept)}つです。" if least > 1
+                    else f"{unit}ごとの事業数（最新のシート）は次のとおりです。")
+            lines = [head] + [f"・{org}：{len(rs)}事業（" + "、".join(r.project or "" for r in rs) + "）" for org, rs in kept]
+        else:
+            head = (f"{len(kept)} {'sections' if by_section else 'departments'} have {least} or more projects."
+                    if least > 1 else f"Projects per {'section' if by_section else 'department'} (latest sheets):")
+            lines = [head] + [f"- {org}: {len(rs)} ({', '.join(r.project or '' for r in rs)})" for org, rs in kept]
+        return Part(text="\n".join(lines), facts=facts, sheet_ids=[r.sheet_id for _, rs in kept for r in rs],
+                    answerable=bool(kept), intent="list")
+
+    def kind_is(self, q: Query, desk: Desk, kind: str, name: str) -> Part:
+        """The projects whose indicator of ``kind`` is exactly ``name`` (「対象指標が『市民』の事業」: not
+        「65歳以上の市民」), on their latest sheet."""
+        cat = desk.catalog
+        want = squash(name)
+        latest = _latest_per_project(list(cat.sheets), lambda r: r)
+        hits = [(r, i) for r in latest for i in cat.indicators_of(r.sheet_id)
+                if i.kind == kind and i.name and squash(i.name) == want]
+        label = KIND_LABELS.get(kind, kind)
+        facts = [Fact(sheet_id=r.sheet_id, project=r.project, indicator=i.name, row=i.label, field="indicator_name",
+                      value=i.name) for r, i in hits] + [_count(len(hits))]
+        if q.lang == "ja":
+            lines = [f"{label}が「{name}」の事業は{len(hits)}件です（最新のシート）。"] + [f"・{r.project}" for r, _ in hits]
+        else:
+            lines = [f"{len(hits)} project(s) whose {label} is 「{name}」 (latest sheets):"] + [
+                f"- {r.project}" for r, _ in hits]
+        return Part(text="\n".join(lines), facts=facts, sheet_ids=[r.sheet_id for r, _ in hits], intent="list")
 
     def without_kind(self, q: Query, desk: Desk, kind: str) -> Part:
         """The projects whose latest sheet sets no indicator of ``kind`` (「成果指標が一つもない事業」)."""
