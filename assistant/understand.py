@@ -149,15 +149,25 @@ _EN_PRONOUN = re.compile(r"\b(it|its|that|this|they|them|those)\b")
 _KANJI = re.compile(r"[一-龥]")
 
 
-def _inside_compound(hits: list[Hit], norm: str) -> list[Hit]:
+def _inside_compound(hits: list[Hit], norm: str, text: str = "") -> list[Hit]:
     """「鑑定評価手数料」: an evaluation word between kanji, the ones before it no phrase of their own,
     is part of another noun (a fee), not the evaluation asked about; 「一次評価コメント」 keeps it."""
     def covered(i: int) -> bool:
         return any(h.start <= i < h.end for h in hits)
 
+    def plan_name(h: Hit) -> bool:  # 「ＤＸ郡山推進計画」「総合計画」 "the DX Koriyama plan": a plan's name
+        if h.group != "measure" or h.key != "plan" or h.start == 0:
+            return False
+        if h.text == "計画":
+            return (bool(_KANJI.match(norm[h.start - 1])) and not norm[:h.start].endswith(("年度", "年"))
+                    and not covered(h.start - 1))
+        before = re.search(r"([a-z][a-z0-9]*)\s+$", norm[:h.start])
+        return h.text == "plan" and before is not None and re.search(
+            rf"\b{before.group(1)[0].upper()}{re.escape(before.group(1)[1:])}\b", text) is not None
+
     return [h for h in hits if not (h.group == "eval" and 0 < h.start and h.end < len(norm)
                                     and _KANJI.match(norm[h.start - 1]) and _KANJI.match(norm[h.end])
-                                    and not covered(h.start - 1))]
+                                    and not covered(h.start - 1)) and not plan_name(h)]
 
 
 # a counter typed in hiragana on a phone (なんにん, なんけん): the question word as printed
@@ -178,7 +188,7 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         norm = respell(norm)
     lang = detect_lang(norm)
     f = Frame(text=text, norm=norm, lang=lang)
-    f.hits = _inside_compound(_negated(lex.find(norm), norm), norm)
+    f.hits = _inside_compound(_negated(lex.find(norm), norm), norm, text)
 
     _read_years(f)
     _apply(f)

@@ -850,3 +850,16 @@ def test_projects_by_the_years_of_their_sheets(samples: Assistant, truth: dict) 
     assert "地域集会所補助事業" not in a.answer, a.answer  # an H27 sheet
     a = ask(samples, f"How many projects have a sheet for every year FY{fy - 1}-FY{fy}?")
     assert a.answer.startswith("0 project"), a.answer  # no sheet of the year before
+
+
+@pytest.mark.parametrize("question", ["ＤＸ郡山推進計画のミッションって何て書いてある？", "ミッションには何て書いてある？"])
+def test_a_loanword_the_sheet_writes_in_kanji(seed_only: Assistant, question: str) -> None:
+    # ミッション is 使命 (the sheet: 「Mission（使命）」); 推進計画 is a plan's name, not the plan values
+    a = ask(seed_only, question)
+    assert a.answerable and "誰もがデジタルの恩恵を受ける" in a.answer and "計画値" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["キャッシュレスで払える施設の数は？R6", "R6にキャッシュレスで支払えるところは何施設？"])
+def test_places_one_can_pay_at(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert n(ind(truth, "キャッシュレス決済導入施設数", 2024)["actual"]) in a.answer, a.answer

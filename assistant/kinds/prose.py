@@ -109,9 +109,11 @@ class ProseKind:
             fw = lexicon().function_words
             words = {u.text for u in q.reading.units if u.noun and len(u.text) >= 2 and u.text not in fw
                      and not q.explained.covers(u.start, u.end)} | {word}
+            # the word as typed, or as the glossary says sheets write it (ミッション → 使命)
+            spelled = [word, *([full.lower()] if (full := lexicon().shorthand.get(word)) else [])]
             found = [(s, sent) for s in sheet.sections for sent in compose.sentences(s.text)
-                     if any(w in sent.lower() for w in words) or _says(word, sent)]
-            if not any(_says(word, sent) for _, sent in found):
+                     if any(w in sent.lower() for w in words) or any(_says(x, sent) for x in spelled)]
+            if not any(_says(x, sent) for _, sent in found for x in spelled):
                 found = []
             if not found:
                 continue
