@@ -433,9 +433,12 @@ class Assistant:
              and (set(t.answer.sheet_ids) & set(about.sheet_ids) or projects & {x.project for x in t.answer.facts})),
             about)
         rows: list[str] = []
+        names: dict[str, str] = {}
         for x in rows_from.facts:
             if x.field in ("plan", "actual", "rate", "change") and x.row:
                 key = x.row
+                if x.indicator:
+                    names.setdefault(key, x.indicator)
             elif x.field in COST_FIELDS:
                 key = x.field
             else:
@@ -468,13 +471,13 @@ class Assistant:
         if len(answered) == 2:
             # the same row of each, or rows of the cost table of each (事業費, then 総事業費: 「2事業の
             # 総事業費を合わせると？」 names the row itself)
-            keys = [{"cost" if x.field in COST_FIELDS else x.row for x in a.facts if x.row and x.sheet_id != "*"}
-                    for a in answered]
+            keys = [{"cost" if x.field in COST_FIELDS else (x.indicator or x.row) for x in a.facts
+                     if x.row and x.sheet_id != "*"} for a in answered]  # one row by its name in each project
             if keys[0] & keys[1]:
                 together = list(dict.fromkeys(x.sheet_id for a in answered for x in a.facts if x.sheet_id != "*"))
         return Focus(sheet_ids=ids, rows=rows, years=years[-1:] if len(years) > 1 and rows_from.intent != "trend"
                      else years, intent=rows_from.intent, recent=sorted(set(recent)), measures=measures,
-                     span=years, together=together)
+                     span=years, together=together, names=names)
 
     def _asks_about_a_project(self, q: Query) -> bool:
         f = q.frame

@@ -28,6 +28,7 @@ from assistant.link import (
 )
 from assistant.resolve import Catalog, IndicatorRef, SheetRef, bigrams, project_core, project_key, squash
 from assistant.understand import Frame, drop_hits
+from ingest.model import Indicator, Sheet
 from ingest.normalize import nfkc
 
 How = Literal["named", "org", "scope", "focus", "only", "indicator", "all", "none"]
@@ -81,6 +82,16 @@ class Focus:
     measures: list[str] = field(default_factory=list)  # what the turn computed (change, multiple): 「事業費だけで見ると？」
     span: list[int] = field(default_factory=list)  # every year the turn gave (a sum or a range carries them all)
     together: list[str] = field(default_factory=list)  # the projects of the last turns on one row: 「2つ合わせると？」
+    names: dict[str, str] = field(default_factory=dict)  # an indicator label of ``rows`` → its name
+
+    def indicator(self, sheet: Sheet, key: str) -> Indicator | None:
+        """The indicator ``key`` of the turn before, on ``sheet``: by its name (another project's
+        活動指標① is another row: 「And the Digital First project?」 asks キャッシュレス決済導入施設数,
+        its 活動指標③), by its label only when the name is not known."""
+        name = self.names.get(key)
+        if name:
+            return next((i for i in sheet.indicators if i.name and squash(i.name) == squash(name)), None)
+        return next((i for i in sheet.indicators if i.label == key), None)
 
 
 @dataclass

@@ -66,12 +66,26 @@ def store(tmp_path_factory: pytest.TempPathFactory, truth: dict) -> Assistant:
     bare = json.loads(json.dumps(truth))
     bare.update(sheet_id="no_outcomes", project={**bare["project"], "name": "窓口案内係配置事業"}, sections=[])
     bare["indicators"] = [i for i in bare["indicators"] if i["kind"] != "outcome"]
+    activities = [i for i in bare["indicators"] if i["kind"] == "activity"]
+    activities = activities[1:] + activities[:1]  # their order turned (コンベンション参加者数 is 活動指標①) …
+    for no, i in enumerate(activities, 1):
+        i["no"] = no
+        for v in i["values"]:  # … and their figures doubled: another project's rows
+            v.update({k: v[k] * 2 for k in ("plan", "actual") if v.get(k) is not None})
+    bare["indicators"] = [i for i in bare["indicators"] if i["kind"] != "activity"] + activities
     (folder / "bare.json").write_text(json.dumps(bare, ensure_ascii=False), encoding="utf-8")
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
     files = [folder / "renamed.json", folder / "bare.json", SAMPLES / "kor_h27_suido_kenshu.txt"]
     report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
     assert report.ok, report.failed
     return Assistant.from_settings(settings, retrieval=False)
+
+
+@pytest.fixture(scope="module")
+def bare_sheet(store: Assistant) -> dict:
+    sheet = store.sheet(next(s.sheet_id for s in store.catalog.sheets if s.project == "窓口案内係配置事業"))
+    assert sheet is not None
+    return json.loads(sheet.model_dump_json(by_alias=True))
 
 
 def actual(sheet: dict, name: str, fy: int, field: str = "actual") -> str:
@@ -201,6 +215,17 @@ def test_projects_whose_indicator_of_a_kind_is_named_so(store: Assistant, questi
     a = store.ask(question)
     assert "2件" in a.answer and "デジタル活用支援事業" in a.answer and "窓口案内係配置事業" in a.answer, a.answer
     assert "技術力向上職員研修事業" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("follow_up", ["窓口案内係配置事業のほうは？", "And the 窓口案内係配置事業, same year?"])
+def test_the_same_row_of_another_project_by_its_name(store: Assistant, truth: dict, bare_sheet: dict,
+                                                     follow_up: str) -> None:
+    first = "デジタル活用支援事業のコンベンション参加者数、R6は？"
+    a = store.ask(first)
+    assert actual(truth, "コンベンション参加者数", 2024) in a.answer, a.answer
+    b = store.ask(follow_up, [Turn(first, a)])
+    # there it is 活動指標① with its own figures; the label 活動指標② is another row of it
+    assert actual(bare_sheet, "コンベンション参加者数", 2024) in b.answer and "説明会" not in b.answer, b.answer
 
 
 def test_tokens_do_not_depend_on_what_was_read_before() -> None:

@@ -236,7 +236,7 @@ class FigureKind:
         if not rows and q.focus and q.focus.rows and q.how in ("focus", "named", "only", "scope"):
             for key in q.focus.rows:
                 if key.startswith(("成果", "活動", "対象")):
-                    ind = next((i for i in latest.indicators if i.label == key), None)
+                    ind = q.focus.indicator(latest, key)
                     if ind is not None:
                         rows.append(indicator_row(ind))
                 else:
@@ -258,6 +258,9 @@ class FigureKind:
             fitting = [r for r in rows if r.is_cost or any(unit_fits(c, r.unit) or c in r.name for c in counters)]
             if not fitting and counter == "回":  # 「何回使われた？」: times used are the row's 件
                 fitting = [r for r in rows if unit_fits("件", r.unit)]
+            exact = [r for r in fitting if not r.is_cost and r.unit in counters]
+            if exact and len(counters) == 1:  # 「何施設？」: the row counted in 施設, not one in 件
+                fitting = exact
             if not fitting:
                 return []
             rows = fitting

@@ -278,8 +278,8 @@ class ProseKind:
         words += [r.name for r in indicator_rows(q, p, sheet)]
         if not words and q.focus and q.how == "focus":  # 「なんで？」 after a figure: that figure's row
             for key in q.focus.rows:
-                words.append(lexicon().row_label(key) if key in lexicon().rows else
-                             next((i.name or "" for i in sheet.indicators if i.label == key), ""))
+                ind = None if key in lexicon().rows else q.focus.indicator(sheet, key)
+                words.append(lexicon().row_label(key) if key in lexicon().rows else (ind.name or "") if ind else "")
         return [w for w in words if w]
 
     def reason_sections(self, q: Query, sheet: Sheet) -> list[Section]:
