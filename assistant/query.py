@@ -438,6 +438,19 @@ def _sibling(r: Reading, cat: Catalog, focus: Focus, q: Query) -> list[Project]:
             q.explained.add((u.start, u.end))
             q.project_spans.append((u.start, u.end))
             return projects_of(cat, cat.by_project_name(names.pop()), 0.9)
+    # … or by that word typed in kana (「しえんのほう」): its reading, against the words of the names
+    from assistant.kana import katakana
+    from assistant.sudachi import tokens
+
+    for m in re.finditer(r"[ぁ-ゖー]{2,}", q.frame.norm):
+        kana = katakana(re.sub(r"(のほう|の方|ほう|は|も|の|って)$", "", m.group(0)))
+        if len(kana) < 2:
+            continue
+        names = {n for n in cat.project_names if n != ref.project and _common_run(squash(n), mine) >= 3
+                 and any(t.reading == kana and t.surface not in ref.project for t in tokens(n))}
+        if len(names) == 1:
+            q.explained.add(m.span())
+            return projects_of(cat, cat.by_project_name(names.pop()), 0.9)
     return []
 
 
