@@ -32,6 +32,13 @@ def percent(num: Number | None, den: Number | None) -> float | None:
 rate = percent  # actual ÷ plan
 
 
+def times(num: Number | None, den: Number | None) -> float | None:
+    """num ÷ den, half up to one decimal: how many times (216,105 / 9,606 → 22.5)."""
+    if num is None or den in (None, 0):
+        return None
+    return float((_d(num) / _d(den)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP))
+
+
 def diff(a: Number | None, b: Number | None) -> Number | None:
     """a − b, exact."""
     if a is None or b is None:

@@ -73,6 +73,8 @@ def store(tmp_path_factory: pytest.TempPathFactory, truth: dict) -> Assistant:
         for v in i["values"]:  # … and their figures doubled: another project's rows
             v.update({k: v[k] * 2 for k in ("plan", "actual") if v.get(k) is not None})
     bare["indicators"] = [i for i in bare["indicators"] if i["kind"] != "activity"] + activities
+    for c in bare["costs"]:  # three times the other project's money, every row (sums still add up)
+        c.update({k: v * 3 for k, v in c.items() if k != "fy" and isinstance(v, int)})
     (folder / "bare.json").write_text(json.dumps(bare, ensure_ascii=False), encoding="utf-8")
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
     files = [folder / "renamed.json", folder / "bare.json", SAMPLES / "kor_h27_suido_kenshu.txt"]
@@ -226,6 +228,16 @@ def test_the_same_row_of_another_project_by_its_name(store: Assistant, truth: di
     b = store.ask(follow_up, [Turn(first, a)])
     # there it is 活動指標① with its own figures; the label 活動指標② is another row of it
     assert actual(bare_sheet, "コンベンション参加者数", 2024) in b.answer and "説明会" not in b.answer, b.answer
+
+
+@pytest.mark.parametrize("question", ["デジタル活用支援事業と窓口案内係配置事業、R6決算の総事業費は何倍違う？",
+                                      "窓口案内係配置事業とデジタル活用支援事業のR6の総事業費、何倍？"])
+def test_two_projects_in_one_year_how_many_times(store: Assistant, truth: dict, question: str) -> None:
+    total = next(c["total_cost"] for c in truth["costs"] if c["fy"] == 2024)
+    a = store.ask(question)
+    assert "3倍" in a.answer and f"{total * 3:,}" in a.answer and f"{total:,}" in a.answer, a.answer
+    assert f"{total * 2:,}" in a.answer, a.answer  # the difference
+    assert "2023年度" not in a.answer, a.answer  # one year named: the projects compared, not two years
 
 
 def test_tokens_do_not_depend_on_what_was_read_before() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from assistant import compose
 from assistant.answer import Citation, Fact, Number
@@ -30,7 +29,7 @@ from assistant.kinds.rows import (
 )
 from assistant.lexicon import lexicon
 from assistant.link import Unit, covered, head_covered, modifiers
-from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, total
+from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, times, total
 from assistant.query import Project, Query
 from assistant.understand import CIRCLED, Frame
 from ingest.model import Cost, Sheet
@@ -134,7 +133,7 @@ class FigureKind:
             part.facts += ra.facts
             part.citations += ra.quotes
         if len(keys) >= 2 and (q.frame.has("compare") or q.frame.rank or len(q.projects) >= 2 and q.how == "named"):
-            lines += _comparison(answers, q.lang)
+            lines += _comparison(answers, q, part)
         if q.frame.has("sum") and len(answers) >= 2:
             lines += _sum_across(answers, part, q.lang)
         part.text = "\n".join(lines)
@@ -323,7 +322,8 @@ class FigureKind:
         changes = [h.text for h in f.hits if h.group == "measure" and h.key == "change"]
         comparative = bool(changes) and all(t in ("higher", "lower", "more", "less") for t in changes)
         change = (f.has("change", "multiple") or f.direction is not None or f.has("compare")) and not (
-            len(q.projects) >= 2 and (comparative or f.has("compare")))
+            len(q.projects) >= 2 and (comparative or f.has("compare") or len(set(f.years)) == 1))
+        # (two projects in one year named: 「R5の総事業費は何倍違う？」 compares them, not two years)
         if change and len(wanted) == 1 and not f.has("forecast"):  # 見込みとの差 is within one year
             wanted = [wanted[0] - 1, wanted[0]]
         for fy in sorted(set(wanted)):
@@ -669,9 +669,8 @@ class FigureKind:
             ra.facts.append(Fact(**{**base, "unit": "%"}, fy=y1, field=f"{field_}_pct", value=g, computed=True))
         out = [compose.change_line(ra.row.name, y0, y1, d, g, ra.row.unit, lang, q.frame.direction)]
         if q.frame.has("multiple") and v0:  # 「何倍になった？」
-            times = percent(v1, v0)
-            if times is not None:
-                shown = float((Decimal(str(v1)) / Decimal(str(v0))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+            shown = times(v1, v0)
+            if shown is not None:
                 ra.facts.append(Fact(**{**base, "unit": "倍"}, fy=y1, field=f"{field_}_ratio", value=shown, computed=True))
                 out.append(f"{year_ja_(y1, lang)}は{year_ja_(y0, lang)}の{compose.num(shown)}倍です。" if lang == "ja"
                            else f"FY{y1} is {compose.num(shown)} times FY{y0}.")
@@ -923,8 +922,10 @@ def _sum_across(answers: list[RowAnswer], part: Part, lang: str) -> list[str]:
     return out
 
 
-def _comparison(answers: list[RowAnswer], lang: str) -> list[str]:
-    """Two or more projects with the same row: which is larger, year by year."""
+def _comparison(answers: list[RowAnswer], q: Query, part: Part) -> list[str]:
+    """Two or more projects with the same row: which is larger, year by year; of two, how many
+    times the other and by how much, when that is asked (「R5の総事業費は何倍違う？」)."""
+    lang = q.lang
     by_row: dict[str, list[RowAnswer]] = {}
     for ra in answers:
         by_row.setdefault(ra.row.key if ra.row.is_cost else ra.row.name, []).append(ra)
@@ -943,6 +944,19 @@ def _comparison(answers: list[RowAnswer], lang: str) -> list[str]:
             top = max(last)
             out.append(f"{last[0][2]}年度は{top[1]}の方が大きくなっています。" if lang == "ja"
                        else f"In FY{last[0][2]}, {top[1]} is the larger.")
+            if len(last) == 2 and q.frame.has("multiple", "change"):
+                (big, big_name, fy), (small, small_name, _) = sorted(last, key=lambda x: x[0], reverse=True)
+                ra = group[0]
+                base = dict(sheet_id="*", project=None, indicator=ra.row.name, row=ra.row.key if ra.row.is_cost else None,
+                            fy=fy, computed=True)
+                if q.frame.has("multiple") and (x := times(big, small)) is not None:
+                    part.facts.append(Fact(**base, field="projects_ratio", value=x, unit="倍"))
+                    out.append(f"{big_name}は{small_name}の{compose.num(x)}倍です。" if lang == "ja"
+                               else f"{big_name} is {compose.num(x)} times {small_name}.")
+                if (d := diff(big, small)) is not None:
+                    part.facts.append(Fact(**base, field="projects_diff", value=d, unit=ra.row.unit))
+                    out.append(f"差は{compose.num(d, ra.row.unit)}です。" if lang == "ja"
+                               else f"The difference is {compose.num(d)} {ra.row.unit or ''}.".replace(" .", "."))
     return out
 
 
