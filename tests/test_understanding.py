@@ -8,6 +8,7 @@ fixtures, never from the code under test; prose checks look for words the sheet 
 from __future__ import annotations
 
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -863,3 +864,13 @@ def test_a_loanword_the_sheet_writes_in_kanji(seed_only: Assistant, question: st
 def test_places_one_can_pay_at(seed_only: Assistant, truth: dict, question: str) -> None:
     a = ask(seed_only, question)
     assert n(ind(truth, "キャッシュレス決済導入施設数", 2024)["actual"]) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["オンライン申請件数、R4〜R6の3年分をまとめると、計画の合計に対して実績の合計は何％？",
+                                      "R4からR6のオンライン申請件数、計画の合計と実績の合計で達成率は？"])
+def test_the_rate_of_summed_years(seed_only: Assistant, truth: dict, question: str) -> None:
+    cells = [ind(truth, "オンライン申請件数", fy) for fy in (2022, 2023, 2024)]
+    plans, actuals = sum(c["plan"] for c in cells), sum(c["actual"] for c in cells)
+    expected = (Decimal(actuals) * 100 / Decimal(plans)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    a = ask(seed_only, question)
+    assert f"{expected}%" in a.answer and n(plans) in a.answer and n(actuals) in a.answer, a.answer

@@ -431,6 +431,18 @@ class FigureKind:
                 lines.append(self.sum_line(q, ra, [c.plan for c in ra.cells], "plan"))
             if not only_plan:
                 lines.append(self.sum_line(q, ra, [c.actual for c in ra.cells if c.actual is not None]))
+            paired = [c for c in ra.cells if c.actual is not None and c.plan is not None]
+            if f.has("plan") and (f.has("rate") or asked_counter(f.norm) == "%") and len(paired) > 1 \
+                    and not _CUMULATIVE.search(row.name or ""):
+                # 「計画の合計に対して実績の合計は何％？」: the years' actuals over their plans, as one rate
+                got = rate(total([c.actual for c in paired]), total([c.plan for c in paired]))
+                if got is not None:
+                    last = paired[-1]
+                    ra.facts.append(Fact(**{**_base(last, p, row), "unit": "%"}, fy=last.fy, field="sum_rate",
+                                         value=got, computed=True))
+                    lines.append(f"{paired[0].fy}〜{last.fy}年度の計画の合計に対する実績の合計は{compose.num(got)}%です。"
+                                 if lang == "ja" else f"FY{paired[0].fy}–FY{last.fy}: the actuals add up to "
+                                 f"{compose.num(got)}% of the plans.")
         if f.has("average") and len(ra.cells) > 1:
             if f.has("plan") or only_plan:
                 lines.append(self.mean_line(q, ra, [c.plan for c in ra.cells], "plan"))
