@@ -874,3 +874,12 @@ def test_the_rate_of_summed_years(seed_only: Assistant, truth: dict, question: s
     expected = (Decimal(actuals) * 100 / Decimal(plans)).quantize(Decimal("0.1"), ROUND_HALF_UP)
     a = ask(seed_only, question)
     assert f"{expected}%" in a.answer and n(plans) in a.answer and n(actuals) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["キャッシュレス決済の利用件数、R4〜R6で計画に届かなかった分を全部足すと何件？",
+                                      "R4からR6のキャッシュレス決済の利用件数、計画を下回った分の合計は？"])
+def test_shortfalls_summed_over_years(seed_only: Assistant, truth: dict, question: str) -> None:
+    cells = [ind(truth, "キャッシュレス決済の利用件数", fy) for fy in (2022, 2023, 2024)]
+    short = sum(c["plan"] - c["actual"] for c in cells if c["actual"] < c["plan"])
+    a = ask(seed_only, question)
+    assert f"不足分の合計は{n(short)}件" in a.answer, a.answer

@@ -429,7 +429,7 @@ class FigureKind:
         if f.has("sum") and len(ra.cells) > 1:
             if f.has("plan"):  # 「計画の合計と実績の合計」: both sums
                 lines.append(self.sum_line(q, ra, [c.plan for c in ra.cells], "plan"))
-            if not only_plan:
+            if not only_plan and not f.has("under_plan"):  # (「届かなかった分を足すと」 sums the shortfalls, below)
                 lines.append(self.sum_line(q, ra, [c.actual for c in ra.cells if c.actual is not None]))
             paired = [c for c in ra.cells if c.actual is not None and c.plan is not None]
             if f.has("plan") and (f.has("rate") or asked_counter(f.norm) == "%") and len(paired) > 1 \
@@ -452,6 +452,17 @@ class FigureKind:
             lines += _best_year(ra, q)
         if f.has("under_plan", "over_plan") and len(ra.cells) > 1:
             lines += _missed_years(ra, q)
+        if f.has("sum") and f.has("under_plan") and len(ra.cells) > 1 and not _CUMULATIVE.search(row.name or ""):
+            # 「計画に届かなかった分を全部足すと」: each missed year's shortfall, added up
+            short = [(c, abs(diff(c.actual, c.plan) or 0)) for c in ra.cells if met(c.actual, c.plan, row.name) is False]
+            if short:
+                got = total([x for _, x in short])
+                last = short[-1][0]
+                ra.facts.append(Fact(**_base(last, p, row), fy=last.fy, field="shortfall_sum", value=got, computed=True))
+                years = "・".join(f"{c.fy}" for c, _ in short)
+                lines.append(f"計画に届かなかった年度（{years}年度）の不足分の合計は{compose.num(got, row.unit)}です。"
+                             if lang == "ja" else f"The shortfalls of the years below plan (FY{', FY'.join(str(c.fy) for c, _ in short)}) "
+                             f"add up to {compose.num(got)} {row.unit}.")
         if f.has("remaining"):
             lines += _remaining(ra, q)
         if f.has("milestone"):
