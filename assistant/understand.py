@@ -120,7 +120,9 @@ _BARE_ERA_YEAR = re.compile(r"(?<![\d.,a-z令平昭])(\d{1,2}|元)\s*年度")
 # 令和4〜6年度, R4-6, H25〜27: the second year without its era
 _ERA_RANGE = re.compile(r"(令和|平成|r|h)\s*(\d{1,2}|元)\s*年?度?\s*(?:から|〜|~|-|–|ー|→|to)\s*(\d{1,2})\s*年?度?(?!\d)")
 _WESTERN_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年度?)?\s*(?:から|〜|~|-|–|ー|→|to)\s*(?:fy\s?)?((?:19|20)\d{2})(?!\d)")
-_RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の|から|〜|~|-|–|ー|→|to|through|until|and|まで)\s*(?:の)?\s*(?:fy)?\s*$")
+# (「R5の決算からR9の計画まで」: what is read in the first year may stand between)
+_RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の\s*(?:決算|実績|計画値?|見込み?|予算)\s*)?"
+                        r"(?:の|から|〜|~|-|–|ー|→|to|through|until|and|まで)\s*(?:の)?\s*(?:fy)?\s*$")
 _PAST_N = re.compile(
     r"(?:過去|直近|ここ|この|最近の?)\s*(\d+|[一二三四五六七八九十])\s*(?:年|か年|ヵ年|カ年|ケ年|年度|年間)"
     r"|(?:last|past|previous|recent)\s+(\d+|two|three|four|five|six)\s+(?:fiscal\s+)?years")
@@ -245,8 +247,13 @@ def _negated(hits: list[Hit], norm: str) -> list[Hit]:
             out.append(Hit(h.start, m.end(), "op", "under_plan", norm[h.start:m.end()]))
             skip_until = m.end()
             continue
+        if h.group == "row" and _LEFT_OUT.match(norm, h.end) and any(o.group == "row" and o is not h for o in hits):
+            continue  # 「事業費（人件費抜き）」: the row left out is not asked
         out.append(h)
     return out
+
+
+_LEFT_OUT = re.compile(r"\s*(抜き|ぬき|を除く|を除いた|除き|以外|は除いて|を含まない|なし)")
 
 
 def _apply(f: Frame) -> None:

@@ -883,3 +883,12 @@ def test_shortfalls_summed_over_years(seed_only: Assistant, truth: dict, questio
     short = sum(c["plan"] - c["actual"] for c in cells if c["actual"] < c["plan"])
     a = ask(seed_only, question)
     assert f"不足分の合計は{n(short)}件" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["事業費（人件費抜き）、R5の決算からR9の計画まで5年分足すといくら？",
+                                      "R4の実績からR6まで、人件費を除いた事業費を合計すると？"])
+def test_a_range_with_what_is_read_in_its_first_year(seed_only: Assistant, truth: dict, question: str) -> None:
+    years = (2023, 2027) if "R9" in question else (2022, 2024)
+    expected = sum(cost(truth, fy, "project_cost") for fy in range(years[0], years[1] + 1))
+    a = ask(seed_only, question)
+    assert f"合計は{n(expected)}千円" in a.answer and "人件費は" not in a.answer, a.answer
