@@ -478,6 +478,8 @@ def _unknown_project(text: str, cat: Catalog) -> str | None:
         if re.match(r"[\u3040-\u309f\d]", before) or any(h.group in ("op", "comparator", "measure", "row", "money")
                                                          for h in lex.find(lex_normalize(name))):
             continue
+        if squash(name) in cat.indicator_text:
+            continue  # 「健康ポイント事業の参加者」: a program an indicator names, not a project of its own
         core = project_core(name)
         if len(squash(core)) >= 2 and not cat.resembles_project(core, 0.6):
             return name

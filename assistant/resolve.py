@@ -307,6 +307,11 @@ class Catalog:
     def by_project_name(self, name: str) -> list[SheetRef]:
         return [s for _, s in self._by_project.get(name, [])]
 
+    @cached_property
+    def indicator_text(self) -> str:
+        """Every indicator name, squashed, one a line: for telling whether words are inside one."""
+        return "\n".join(squash(n) for n in self._by_indicator if n)
+
     def indicators_named(self, name: str) -> list[IndicatorRef]:
         return [i for _, i in self._by_indicator.get(name, [])]
 

@@ -44,6 +44,8 @@ def truth() -> dict:
     sheet["indicators"].append({"kind": "outcome", "no": 4, "name": "防災メール登録率", "unit": "%", "values": [
         {"fy": 2022, "plan": 18, "actual": 13}, {"fy": 2023, "plan": 20, "actual": 15.6},
         {"fy": 2024, "plan": 22, "actual": 15}]})  # a rate, written by hand: its changes are in points
+    sheet["indicators"].append({"kind": "outcome", "no": 5, "name": "健康ポイント事業の参加者数", "unit": "人", "values": [
+        {"fy": 2023, "plan": 8700, "actual": 10848}, {"fy": 2024, "plan": 8700, "actual": 10880}]})
     sheet["sections"] = [{"key": "outcome_analysis", "label": "成果指標分析結果", "text":
                           "「防災メール登録率」は前年度の15.6％から15％に低下した。なお、「防災メール登録率」の"
                           "２０２８年度の計画値は、次期実施計画の策定にあわせて設定する予定である。"},
@@ -238,6 +240,13 @@ def test_two_projects_in_one_year_how_many_times(store: Assistant, truth: dict, 
     assert "3倍" in a.answer and f"{total * 3:,}" in a.answer and f"{total:,}" in a.answer, a.answer
     assert f"{total * 2:,}" in a.answer, a.answer  # the difference
     assert "2023年度" not in a.answer, a.answer  # one year named: the projects compared, not two years
+
+
+@pytest.mark.parametrize("question", ["健康ポイント事業の参加者はR6何人？", "健康ポイント事業の参加者数、R5とR6で増えた？"])
+def test_a_program_an_indicator_names_is_no_unknown_project(store: Assistant, question: str) -> None:
+    # 「健康ポイント事業」 is spelled like a project; no project holds it, an indicator does
+    a = store.ask(question)
+    assert a.answerable and "10,880" in a.answer and "登録されていません" not in a.answer, a.answer
 
 
 def test_tokens_do_not_depend_on_what_was_read_before() -> None:

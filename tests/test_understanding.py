@@ -892,3 +892,10 @@ def test_a_range_with_what_is_read_in_its_first_year(seed_only: Assistant, truth
     expected = sum(cost(truth, fy, "project_cost") for fy in range(years[0], years[1] + 1))
     a = ask(seed_only, question)
     assert f"合計は{n(expected)}千円" in a.answer and "人件費は" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R6のオンライン申請件数と、シートでの書きぶりを教えて", "オンライン申請件数のR6の実績は？シートの表現どおりに知りたい"])
+def test_a_figure_with_the_sheets_own_wording(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert n(ind(truth, "オンライン申請件数", 2024)["actual"]) in a.answer, a.answer
+    assert any("オンライン申請件数" in c.quote for c in a.citations) and "より：「" in a.answer, a.answer

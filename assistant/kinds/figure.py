@@ -117,6 +117,7 @@ class FigureKind:
         if not answers:
             return None
         part = Part(text="", intent="trend" if q.frame.has("trend") or q.frame.past_n else "figure")
+        f = q.frame
         lines: list[str] = []
         keys = list(dict.fromkeys(ra.project.key for ra in answers))
         if q.how == "indicator" and len(keys) >= 2:
@@ -129,6 +130,14 @@ class FigureKind:
             lines.append(f"「{name}」は{max(total, len(keys))}の事業の指標にあります{shown}。" if q.lang == "ja"
                          else f"{max(total, len(keys))} projects report 「{name}」{shown}.")
         for ra in answers:
+            if _WORDING.search(f.norm) and ra.cells and ra.row.name:
+                # 「シートでの書きぶりも」: the sentences of the sheet about this row, beside its figures
+                sheet = ra.cells[-1].sheet
+                said = [Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=s.label,
+                                 quote=sent[:desk.settings.max_quote_chars * 2], key=s.key)
+                        for s in sheet.sections for sent in compose.sentences(s.text) if ra.row.name in nfkc(sent)][:2]
+                ra.lines += [compose.quote_line(c, q.lang) for c in said]
+                ra.quotes += said
             lines += ra.lines
             part.facts += ra.facts
             part.citations += ra.quotes
@@ -728,6 +737,10 @@ _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "reside
 _IN_YEN = re.compile(r"円で(言う|いう|表す|書く|教え|出し)|円単位|円換算|in yen")
 # what a project provides (施設の導入, クラブの設置), not what people use
 _SUPPLY = re.compile(r"導入|設置|整備|配置|開催|実施|作成|発行数")
+
+
+# 「シートでの書きぶり」「どう書かれてる」: the sheet's own sentences are asked too
+_WORDING = re.compile(r"書きぶり|書き方|書かれ方|書きよう|記載ぶり|文言|表現|どう書(いて|かれ)|どのように書|how (is it|it is) (worded|written|described)|wording")
 
 
 def _written_onto(q: Query, unit: Unit) -> Unit | None:
