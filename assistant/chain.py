@@ -42,6 +42,7 @@ _RESTATE = re.compile(r"(?:(?:同じ|その|今の|上の|さっきの|この)(?
                       r"英訳して|和訳して|\bin (?:english|japanese)\b")
 
 # 「同じ比べ方で」「同じ計算で」: what the turn before computed, again
+_LATEST = re.compile(r"最新|直近の?(年度|実績)|いちばん新しい|一番新しい|latest|most recent")
 _SAME_WAY = re.compile(r"同じ(比べ方|比較|計算|見方|やり方|ように|く)|同様に|same (way|comparison|calculation)|likewise")
 
 # measures that only do arithmetic on rows named elsewhere (平均, 合計): no row of the store by themselves
@@ -426,6 +427,7 @@ class Assistant:
         about = next((t.answer for t in reversed(history) if t.answer.sheet_ids), None)
         if about is None:
             return None
+        about_q = understand(about.question)
         # a declined 「2030年度は？」 keeps the rows and intent of the turn before it
         projects = {x.project for x in about.facts if x.project}
         rows_from = about if about.answerable else next(
@@ -477,7 +479,8 @@ class Assistant:
                 together = list(dict.fromkeys(x.sheet_id for a in answered for x in a.facts if x.sheet_id != "*"))
         return Focus(sheet_ids=ids, rows=rows, years=years[-1:] if len(years) > 1 and rows_from.intent != "trend"
                      else years, intent=rows_from.intent, recent=sorted(set(recent)), measures=measures,
-                     span=years, together=together, names=names)
+                     span=years, together=together, names=names,
+                     latest=bool(_LATEST.search(about_q.norm)) and not about_q.years)
 
     def _asks_about_a_project(self, q: Query) -> bool:
         f = q.frame

@@ -83,6 +83,7 @@ class Focus:
     span: list[int] = field(default_factory=list)  # every year the turn gave (a sum or a range carries them all)
     together: list[str] = field(default_factory=list)  # the projects of the last turns on one row: 「2つ合わせると？」
     names: dict[str, str] = field(default_factory=dict)  # an indicator label of ``rows`` → its name
+    latest: bool = False  # the turn asked for the latest year (「最新」): each project's own, not that year
 
     def indicator(self, sheet: Sheet, key: str) -> Indicator | None:
         """The indicator ``key`` of the turn before, on ``sheet``: by its name (another project's

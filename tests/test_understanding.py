@@ -899,3 +899,30 @@ def test_a_figure_with_the_sheets_own_wording(seed_only: Assistant, truth: dict,
     a = ask(seed_only, question)
     assert n(ind(truth, "オンライン申請件数", 2024)["actual"]) in a.answer, a.answer
     assert any("オンライン申請件数" in c.quote for c in a.citations) and "より：「" in a.answer, a.answer
+
+
+def test_the_latest_year_of_each_project_in_a_follow_up(tmp_path_factory: pytest.TempPathFactory, truth: dict) -> None:
+    """「最新は？」 then another project: that project's latest year, not the first one's (the second
+    sheet, by hand, evaluates 2023; its figures shifted)."""
+    folder = tmp_path_factory.mktemp("latest-siblings")
+    files = []
+    for k, name in enumerate(("町内会活動推進事業", "町内会活動支援事業")):
+        sheet = json.loads(json.dumps(truth))
+        sheet.update(sheet_id=f"latest_{k}", project={**sheet["project"], "name": name})
+        if k:
+            sheet.update(target_fy=2023, evaluation_fy=2024)
+            for i in sheet["indicators"]:
+                for v in i["values"]:
+                    if v["fy"] >= 2024:
+                        v["actual"] = None
+                    elif v.get("actual") is not None:
+                        v["actual"] += 7
+        (folder / f"{k}.json").write_text(json.dumps(sheet, ensure_ascii=False), encoding="utf-8")
+        files.append(folder / f"{k}.json")
+    a_ = _store(folder / "store", files)
+    first = ask(a_, "町内会活動推進事業のオンライン申請件数の最新は？")
+    assert n(ind(truth, "オンライン申請件数", 2024)["actual"]) in first.answer, first.answer
+    for follow in ("しえんのほう", "支援のほう 計画との差も"):
+        a = ask(a_, follow, [Turn("町内会活動推進事業のオンライン申請件数の最新は？", first)])
+        assert "町内会活動支援事業" in a.answer and n(ind(truth, "オンライン申請件数", 2023)["actual"] + 7) in a.answer, \
+            (follow, a.answer)

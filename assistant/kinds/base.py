@@ -90,6 +90,8 @@ def read_years(q: Query, project: Project) -> Years:
         "named", "only", "scope")) else []
     if q.how != "focus" and not all(any(reaches(r, y) for r in project.refs) for y in focus_years):
         focus_years = []  # another project named: the conversation's year only where its sheets reach it
+    if q.how != "focus" and q.focus is not None and q.focus.latest:
+        focus_years = []  # 「最新は？」 then 「支援のほうは？」: that project's latest year, not the other's
     if q.focus and "sum" in q.focus.measures and f.has("sum") and not years and q.focus.span and not f.relative \
             and (q.how == "focus" or f.follow_up):
         return Years(list(q.focus.span), said=True)  # the same years summed again, for this row or project
