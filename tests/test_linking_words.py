@@ -249,6 +249,17 @@ def test_a_program_an_indicator_names_is_no_unknown_project(store: Assistant, qu
     assert a.answerable and "10,880" in a.answer and "登録されていません" not in a.answer, a.answer
 
 
+@pytest.mark.parametrize(("question", "both"), [("R4で財源が一般財源等だけの事業は？", True),
+                                               ("R6決算で一般財源等のみで賄っている事業はどれ？", False)])
+def test_projects_one_revenue_pays_for_alone(store: Assistant, truth: dict, question: str, both: bool) -> None:
+    fy = 2022 if both else 2024
+    c = next(c for c in truth["costs"] if c["fy"] == fy)
+    assert (c["general_revenue"] == c["total_cost"]) is both  # the seed: 2024 has 市債 as well
+    a = store.ask(question)
+    names = ("デジタル活用支援事業", "窓口案内係配置事業")
+    assert all((x in a.answer) is both for x in names) and ("2件" if both else "0件") in a.answer, a.answer
+
+
 def test_tokens_do_not_depend_on_what_was_read_before() -> None:
     # a mode-A reading once changed how the mode-C tokenizer split words for every later question
     before = tokens("農業者の参加者数")

@@ -23,7 +23,15 @@ from assistant.query import Query
 from assistant.resolve import SheetRef, pick_sheet, project_key, squash
 from assistant.understand import Frame
 from ingest.normalize import nfkc
-from ingest.vocabulary import COST_FIELDS, KIND_LABELS, RESULT_WORDS, SCORE_ITEMS, STAGE_LABELS, cost_unit
+from ingest.vocabulary import (
+    COST_FIELDS,
+    KIND_LABELS,
+    RESULT_WORDS,
+    REVENUE_FIELDS,
+    SCORE_ITEMS,
+    STAGE_LABELS,
+    cost_unit,
+)
 
 NAMES_CAP = 100
 LINES_CAP = 30
@@ -251,6 +259,8 @@ class FilterKind:
             return 0.0
         if f.has("differ") and (f.stages or f.evals):
             return 0.9
+        if _only_source(f) is not None and not q.single:
+            return 0.9  # 「財源が一般財源等だけの事業」
         if f.results and not f.has("why"):
             return 0.85 if not q.single else 0.0
         if f.verdict and not q.projects and (f.has("every") or f.kind or q.org_ids is not None or f.theme
@@ -269,6 +279,8 @@ class FilterKind:
     def answer(self, q: Query, desk: Desk) -> Part | None:
         f = q.frame
         ids, scope = scope_ids(q, desk)
+        if (only := _only_source(f)) is not None:
+            return self.only_source(q, desk, ids, scope, only)
         if f.threshold is not None and f.threshold.op != "zero" and _POINTS.search(f.norm) and not f.rows:
             return self.score_threshold(q, desk, ids, scope)  # 「評点が2点以下」「評点の合計が3点以上違う」
         if f.has("differ") and (f.stages or f.evals) and len(f.stages) != 1:
@@ -349,6 +361,25 @@ class FilterKind:
                     + "\n".join(f"・{m.ref.project}：見込み{compose.num(m.parts[0], unit)}→決算{compose.num(m.parts[1], unit)}"
                                  f"（{compose.signed(m.value, unit)}）" for m in got)) if got else \
                 f"{when}{label}の決算が前の年のシートの{how_ja}事業はありません。"
+        return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in got], intent="filter")
+
+    def only_source(self, q: Query, desk: Desk, ids: list[str] | None, scope: str, field: str) -> Part:
+        """「財源が一般財源等だけの事業」: the projects whose whole cost that one revenue row pays, in the
+        year asked (each project's latest evaluated year when none is)."""
+        f = q.frame
+        fy = f.years[0] if f.years else None
+        totals = {(m.ref.sheet_id, m.fy): m.value for m in measure_costs(q, desk, "total_cost", ids, fy)}
+        got = [m for m in measure_costs(q, desk, field, ids, fy) if m.value and totals.get((m.ref.sheet_id, m.fy)) == m.value]
+        label, unit = compose.row_label(field, q.lang), cost_unit(field)
+        facts = [Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy, field=field,
+                      value=m.value, unit=unit) for m in got] + [_count(len(got))]
+        if q.lang == "en":
+            text = (f"{len(got)} project(s) pay their whole cost from {label}: "
+                    + "; ".join(f"{m.ref.project} ({compose.num(m.value)} {unit}, FY{m.fy})" for m in got) + ".")
+        else:
+            when = compose.year_ja(fy) + "に" if fy else "各事業の最新の評価対象年度に"
+            text = (f"{when}{scope + 'の事業で' if scope else ''}財源が{label}だけ（総事業費と同額）の事業は{len(got)}件です。\n"
+                    + "\n".join(f"・{m.ref.project}：{compose.num(m.value, unit)}（{m.fy}年度）" for m in got))
         return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in got], intent="filter")
 
     def nonzero(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
@@ -687,6 +718,17 @@ _PER_ORG = re.compile(r"事業(を|が)(?P<n>[0-9０-９]+)(つ|個|件|本)?以
 _AT_LEAST = re.compile(r"([0-9０-９]+)\s*(つ|個|件|本|事業)?以上")
 # 「対象指標が『市民』になってる事業」: an indicator of a kind named exactly so
 _KIND_IS = re.compile(r"(対象|活動|成果)指標(が|を)[『「\"']?(?P<name>[^』」\"'、,。?？(（]{1,20}?)[』」\"']?(\s*[（(][^）)]*[）)])?(に|と)(なって|なってる|して|設定)")
+
+
+def _only_source(f: Frame) -> str | None:
+    """The revenue row the question says pays alone (「財源が一般財源等だけ」「市債のみ」), if any."""
+    for h in f.hits:
+        if h.group == "row" and h.key in REVENUE_FIELDS and _ONLY.match(f.norm, h.end):
+            return h.key
+    return None
+
+
+_ONLY = re.compile(r"\s*(だけ|のみ|しか|only|alone)")
 
 
 def lists_projects(f: Frame) -> bool:
