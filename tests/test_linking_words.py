@@ -51,7 +51,9 @@ def truth() -> dict:
                           "２０２８年度の計画値は、次期実施計画の策定にあわせて設定する予定である。"},
                          {"key": "cost_analysis", "label": "総事業費（事業費・人件費）分析結果", "text":
                           "事業費50,496千円の主な内訳は次のとおりである。\n・シェアサイクル運営委託料 1,234千円\n"
-                          "・啓発物品購入費 567千円"}]
+                          "・啓発物品購入費 567千円"},
+                         {"key": "secondary_comment", "label": "二次評価コメント", "text":
+                          "実施手法を見直し、事業の改善を図る必要がある。"}]
     return sheet
 
 
@@ -78,8 +80,13 @@ def store(tmp_path_factory: pytest.TempPathFactory, truth: dict) -> Assistant:
     for c in bare["costs"]:  # three times the other project's money, every row (sums still add up)
         c.update({k: v * 3 for k, v in c.items() if k != "fy" and isinstance(v, int)})
     (folder / "bare.json").write_text(json.dumps(bare, ensure_ascii=False), encoding="utf-8")
+    # the same project's sheet of the year before, with a comment of its own
+    before = json.loads(json.dumps(truth))
+    before.update(sheet_id="renamed_2023", target_fy=2023, evaluation_fy=2024, sections=[
+        {"key": "secondary_comment", "label": "二次評価コメント", "text": "需要の減少を踏まえ、事業規模を縮小して実施する。"}])
+    (folder / "before.json").write_text(json.dumps(before, ensure_ascii=False), encoding="utf-8")
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
-    files = [folder / "renamed.json", folder / "bare.json", SAMPLES / "kor_h27_suido_kenshu.txt"]
+    files = [folder / "renamed.json", folder / "bare.json", folder / "before.json", SAMPLES / "kor_h27_suido_kenshu.txt"]
     report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
     assert report.ok, report.failed
     return Assistant.from_settings(settings, retrieval=False)
@@ -258,6 +265,14 @@ def test_projects_one_revenue_pays_for_alone(store: Assistant, truth: dict, ques
     a = store.ask(question)
     names = ("デジタル活用支援事業", "窓口案内係配置事業")
     assert all((x in a.answer) is both for x in names) and ("2件" if both else "0件") in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["デジタル活用支援事業のR5実施分とR6実施分、それぞれの二次評価コメントを並べて",
+                                      "デジタル活用支援事業、令和５年度実施分と６年度実施分の二次評価コメントは？"])
+def test_the_comments_of_two_years_each_from_its_sheet(store: Assistant, question: str) -> None:
+    a = store.ask(question)
+    assert "事業規模を縮小して実施する" in a.answer and "事業の改善を図る必要がある" in a.answer, a.answer
+    assert "登録されていません" not in a.answer, a.answer
 
 
 def test_tokens_do_not_depend_on_what_was_read_before() -> None:

@@ -26,6 +26,16 @@ WHOLE_SECTION = 900  # a kaizen plan up to this long is quoted whole: every step
 class ProseKind:
     name = "prose"
 
+    @staticmethod
+    def years_asked(q: Query, p: Project) -> list[int | None]:
+        """The sheets' years a text is read from: each year named (「R6実施分とR7実施分のコメント」,
+        up to three), else the one the question is about."""
+        years = read_years(q, p).years
+        named = [y for y in years if y in q.frame.years] if q.frame.years else []
+        if len(q.frame.years) + len(q.frame.bare_years) >= 2 and not q.frame.year_range and years:
+            return list(years[-3:])
+        return [named[-1] if named else years[-1] if years else None]
+
     def fit(self, q: Query) -> float:
         f = q.frame
         if f.sections:
@@ -43,13 +53,12 @@ class ProseKind:
         projects = q.projects[:MAX_PROJECTS] or q.candidates[:MAX_PROJECTS]
         part = Part(text="", intent=self.intent(q))
         lines: list[str] = []
-        for p in projects:
-            years = read_years(q, p)
-            ref = sheet_for(p, years.years[-1] if years.years else None)
+        for p, year in [(x, y) for x in projects for y in self.years_asked(q, x)]:
+            ref = sheet_for(p, year)
             sheet = desk.sheet(ref.sheet_id)
             if sheet is None:
                 continue
-            asked = q.frame.years[-1] if q.frame.years else None
+            asked = year if year in q.frame.years or q.frame.bare_years else None
             if asked is not None and sheet.target_fy != asked and not q.frame.has("why"):
                 # 「令和3年度の二次評価コメント」 with no sheet evaluating 2021: another year's text is no answer
                 part.answerable = False
