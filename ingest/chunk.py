@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from ingest.model import Indicator, Sheet
 from ingest.normalize import format_number, fy_label
@@ -147,7 +147,7 @@ def indicator_topic(ind: Indicator) -> str:
 
 
 def cost_text(cost_fields: dict[str, int | float | None], fy: int, basis: str | None = None,
-              rows: list[dict] | None = None) -> str:
+              rows: list[dict[str, Any]] | None = None) -> str:
     """「2024年度（令和6年度） 事業費 50,496千円、人件費 16,175千円、総事業費 66,671千円、…」
 
     A generic sheet's year carries its basis (「2016年度（平成28年度）決算」) and its own rows as

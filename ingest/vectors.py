@@ -69,7 +69,8 @@ class E5Embedding(EmbeddingFunction[Documents]):
 
             from ingest.embed import load_embeddings
 
-            hf_logging.disable_progress_bar()  # "Loading weights" bars would cut through our report
+            # "Loading weights" bars would cut through our report (transformers leaves it unannotated)
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
             started = time.perf_counter()
             settings = self._settings or Settings()
             self._embeddings = load_embeddings(

@@ -31,7 +31,7 @@ import hashlib
 import importlib.util
 import os
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import matplotlib
@@ -39,6 +39,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
@@ -133,7 +135,8 @@ def _style(fig: Figure, horizontal: bool = False) -> None:
 
 def min_font_points(fig: Figure) -> float:
     """The smallest size of any text the figure shows (the browser test's ≥ 12 px rests on it)."""
-    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    # matplotlib types the size as float | str (what set_fontsize takes); a Text gives it in points
+    sizes = [float(t.get_fontsize()) for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     return min(sizes) if sizes else MIN_PT
 
 
@@ -145,7 +148,7 @@ def _fmt(v: float) -> str:
     return f"{v:,.0f}" if float(v).is_integer() or abs(v) >= 100 else f"{v:,.1f}"
 
 
-def _annotate(ax, bars, values) -> None:
+def _annotate(ax: Axes, bars: BarContainer, values: Sequence[float | None]) -> None:
     for bar, v in zip(bars, values, strict=True):
         if v is None:
             continue
@@ -165,12 +168,12 @@ def _fit_left(fig: Figure, top: float) -> None:
     fig.subplots_adjust(left=min(0.3, (_text_width(f"{top:,.0f}", MIN_PT) + 0.22) / FIG_WIDTH))
 
 
-def _legend(ax, ncols: int) -> None:
+def _legend(ax: Axes, ncols: int) -> None:
     ax.legend(fontsize=MIN_PT, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=ncols,
               borderaxespad=0.1, handlelength=1.2, columnspacing=1.0)
 
 
-def _budget_note(ax, hatched: bool) -> None:
+def _budget_note(ax: Axes, hatched: bool) -> None:
     """The x-axis label; the hatch is explained only when some bar carries it."""
     ax.set_xlabel(_label("年度（斜線は評価年度より後の計画）", "fiscal year (hatched = budget)") if hatched
                   else _label("年度", "fiscal year"), fontsize=MIN_PT)
@@ -377,7 +380,7 @@ def chart_plan(answer: Answer, sheet: SheetLookup) -> Plan | None:
                 for sid, fs in per_sheet.items():
                     s = sheet(sid)
                     target = s.target_fy if s is not None else None
-                    pts = sorted({f.fy: (f.fy, float(f.value), target is not None and f.fy > target)  # type: ignore[arg-type]
+                    pts = sorted({f.fy: (f.fy, float(f.value), target is not None and f.fy > target)
                                   for f in fs if f.fy is not None and isinstance(f.value, int | float)
                                   and not isinstance(f.value, bool)}.values())
                     series.append((fs[0].project or sid if japanese_font() else sid, pts))

@@ -7,9 +7,11 @@ import logging
 import sqlite3
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Generator, Iterator
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import gradio as gr
+from gradio.components.chatbot import MessageDict
 
 from assistant.answer import Answer
 from assistant.chain import Turn
@@ -17,7 +19,7 @@ from ingest.store import StoreError
 from ui import format as fmt
 from ui import sheets as browse
 from ui.engine import EMPTY_STORE, Engine
-from ui.side import SIDE_WAIT, panels, side_values, store_data, store_side
+from ui.side import SIDE_WAIT, SideData, panels, side_values, store_data, store_side
 
 if TYPE_CHECKING:
     from assistant.llm import Written
@@ -32,6 +34,24 @@ LLM_POLL = 0.25  # seconds between two looks at the LLM's draft while it writes
 ERROR_TEXT = "回答の途中でエラーが起きました。質問を言い換えるか、しばらくしてからもう一度お試しください。"
 SAMPLE_PROJECT = "デジタルファースト推進事業"
 
+# One update of the chat tab's outputs: the question box, the chat, the turns, the right column's six
+# panels (:data:`ui.side.Side`), the answer's JSON — each a value, a component update or gr.skip().
+ChatUpdate = tuple[Any, ...]
+
+
+class Choose(Protocol):
+    def __call__(self, evt: gr.SelectData, chat: list[MessageDict] | None, turns: list[Turn] | None,
+                 request: gr.Request | None = None) -> Iterator[ChatUpdate]: ...
+
+
+class Respond(Protocol):
+    """The ask handler (:func:`make_respond`); ``choose`` is the handler of a choice button."""
+
+    choose: Choose
+
+    def __call__(self, message: str, chat: list[MessageDict] | None, turns: list[Turn] | None,
+                 scope: list[str] | None = None, request: gr.Request | None = None) -> Iterator[ChatUpdate]: ...
+
 
 def _scope_note(engine: Engine, scope: list[str]) -> str:
     """「対象: 事業名、…」 under a question asked with a scope (the chat keeps what it was about)."""
@@ -39,7 +59,8 @@ def _scope_note(engine: Engine, scope: list[str]) -> str:
     return "（対象: " + "、".join(names) + "）" if names else ""
 
 
-def write_live(engine: Engine, answer: Answer, chat: list[dict], state: Any):
+def write_live(engine: Engine, answer: Answer, chat: list[MessageDict], state: Callable[[], ChatUpdate]
+               ) -> Generator[ChatUpdate, None, Answer]:
     """The LLM's turn: the extractive answer with 「文章を整えています…」 at once, the LLM's draft under
     it while it streams, then the answer that passed the guards — or the extractive one with a note
     saying why not. Yields ``state()`` after each change of ``chat[-1]``; returns the answer to keep."""
@@ -80,16 +101,16 @@ def write_live(engine: Engine, answer: Answer, chat: list[dict], state: Any):
     return final
 
 
-def make_respond(engine: Engine):
-    def run(question: str, shown: str, chat: list[dict], turns: list[Turn], scope: list[str], request: Any = None,
-            history: list[Turn] | None = None):
+def make_respond(engine: Engine) -> Respond:
+    def run(question: str, shown: str, chat: list[MessageDict], turns: list[Turn], scope: list[str],
+            request: gr.Request | None = None, history: list[Turn] | None = None) -> Iterator[ChatUpdate]:
         """Ask, and stream the chat and the right column (the generator both handlers share).
         ``history``: the turns the question follows (default: all of ``turns``)."""
         with engine.asking():
             yield from answer_turn(question, shown, chat, turns, scope, request, history)
 
-    def answer_turn(question: str, shown: str, chat: list[dict], turns: list[Turn], scope: list[str],
-                    request: Any, history: list[Turn] | None):
+    def answer_turn(question: str, shown: str, chat: list[MessageDict], turns: list[Turn], scope: list[str],
+                    request: gr.Request | None, history: list[Turn] | None) -> Iterator[ChatUpdate]:
         chat.append({"role": "user", "content": shown})
         chat.append({"role": "assistant", "content": "…"})
         wait = panels(SIDE_WAIT)
@@ -99,7 +120,7 @@ def make_respond(engine: Engine):
             engine.shapes.pop(getattr(request, "session_hash", None) or "", None)  # every panel hidden
             yield ("", chat, turns, *wait, None)
         answer: Answer | None = None
-        data: dict[str, Any] | None = None
+        data: SideData | None = None
         sources: str | None = None
         if not engine.usable:
             text = engine.health.line_ja
@@ -140,8 +161,8 @@ def make_respond(engine: Engine):
             turns = [*turns, Turn(question, answer, list(scope))][-MAX_TURNS:]
         yield ("", chat, turns, *side, answer.model_dump(mode="json") if answer else None)
 
-    def respond(message: str, chat: list[dict] | None, turns: list[Turn] | None, scope: list[str] | None = None,
-                request: gr.Request | None = None):
+    def respond(message: str, chat: list[MessageDict] | None, turns: list[Turn] | None, scope: list[str] | None = None,
+                request: gr.Request | None = None) -> Iterator[ChatUpdate]:
         question = (message or "").strip()[:MAX_QUESTION]
         chat, turns, scope = list(chat or []), list(turns or []), [s for s in (scope or []) if s]
         if not question:
@@ -149,8 +170,8 @@ def make_respond(engine: Engine):
             return
         yield from run(question, fmt.md_escape(question) + _scope_note(engine, scope), chat, turns, scope, request)
 
-    def choose(evt: gr.SelectData, chat: list[dict] | None, turns: list[Turn] | None,
-               request: gr.Request | None = None):
+    def choose(evt: gr.SelectData, chat: list[MessageDict] | None, turns: list[Turn] | None,
+               request: gr.Request | None = None) -> Iterator[ChatUpdate]:
         """A choice button: the question that offered it, asked again for the chosen project (as if
         the turn that offered the choice had not been: it is what is asked again)."""
         chat, turns = list(chat or []), list(turns or [])
@@ -162,12 +183,13 @@ def make_respond(engine: Engine):
         yield from run(question, fmt.md_escape(question) + _scope_note(engine, [sheet_id]), chat, turns, [sheet_id],
                        request, history=turns[:-1])
 
-    respond.choose = choose  # type: ignore[attr-defined]
-    return respond
+    handler = cast(Respond, respond)  # a function with an attribute: what the Protocol says
+    handler.choose = choose
+    return handler
 
 
-def clear_chat(engine: Engine):
-    def clear(request: gr.Request | None = None):
+def clear_chat(engine: Engine) -> Callable[[gr.Request | None], ChatUpdate]:
+    def clear(request: gr.Request | None = None) -> ChatUpdate:
         engine.shapes.pop(getattr(request, "session_hash", None) or "", None)
         return ("", [], [], *store_side(engine, f"**{fmt.SIDE_HEADINGS['store']}**"), None)
 

@@ -34,7 +34,7 @@ from ingest.readers import MAX_BYTES, SUFFIXES
 from ui import format as fmt
 from ui import serve
 from ui import sheets as browse
-from ui.side import side_data
+from ui.side import SideData, side_data
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -183,10 +183,10 @@ class Engine:
         return self.call(get)
 
     def answer(self, question: str, history: list[Turn], scope: list[str], folder: Path | None
-               ) -> tuple[Answer | None, dict[str, Any] | None, str | None]:
+               ) -> tuple[Answer | None, SideData | None, str | None]:
         """The extractive answer, its right column (:func:`side_data`: chart, table, CSV in
         ``folder``) and its sources panel, in one trip to an answer thread."""
-        def get() -> tuple[Answer | None, dict[str, Any] | None, str | None]:
+        def get() -> tuple[Answer | None, SideData | None, str | None]:
             answer = self.ask(question, history, scope, write=False)  # the LLM, if any, later
             if answer is None:
                 return None, None, None

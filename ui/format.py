@@ -463,7 +463,8 @@ def _stands_in(text: str) -> Callable[[list[str]], str]:
 
 # (pattern of the reader's English reason, the Japanese shown to staff); {0}, {1} … are the groups,
 # or a function of the groups
-_REASONS: list[tuple[re.Pattern[str], str | Callable[[list[str]], str]]] = [(re.compile(p, re.DOTALL), ja) for p, ja in [
+_Reason = str | Callable[[list[str]], str]
+_REASON_TEXTS: list[tuple[str, _Reason]] = [
     (r"same content as (.+)", "同じ内容のファイル（{name0}）が登録済みです"),
     (r"no such file( or folder)?", "ファイルが見つかりません"),
     (r"is a folder, not a file", "フォルダーです。ファイルを選んでください"),
@@ -509,7 +510,8 @@ _REASONS: list[tuple[re.Pattern[str], str | Callable[[list[str]], str]]] = [(re.
     (r"truncated sheet: no evaluation year.*", "シートが途中で切れているようです（見出しに評価年度がありません）"),
     (r"truncated sheet.*", "シートが途中で切れているようです"),
     (r"internal error.*", "読み込みの途中でエラーが起きました。管理者に連絡してください"),
-]]
+]
+_REASONS: list[tuple[re.Pattern[str], _Reason]] = [(re.compile(p, re.DOTALL), ja) for p, ja in _REASON_TEXTS]
 _KEPT = " (the version indexed before is kept)"
 # one sheet of a binder: 「sheet 3 of 7, pages 5–6: reason」
 _PART = re.compile(r"sheet (\d+) of (\d+)(?:, pages? (\d+)(?:–(\d+))?)?: (.+)", re.DOTALL)

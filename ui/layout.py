@@ -52,7 +52,8 @@ def build_app(engine: Engine) -> gr.Blocks:
     table, show, pick, ask_about, add_to_scope = make_sheet_handlers(engine)
     add = make_add(engine)
 
-    with gr.Blocks(title=TITLE, delete_cache=(3600, 3600), fill_width=True) as demo:
+    demo = gr.Blocks(title=TITLE, delete_cache=(3600, 3600), fill_width=True)
+    with demo:  # not `as demo`: Gradio leaves Blocks.__enter__ (which returns the Blocks) untyped
         gr.Markdown(f"### {TITLE}\nシートに書かれた数値と文章だけで答えます。数値には出典（事業・課・年度・ファイル）が付きます。"
                     "使い方は「使い方」タブにあります。", elem_classes="sheetqa-head")
         llm_line = fmt.llm_status(engine.chat_model, engine.llm_problem)
@@ -162,7 +163,7 @@ def build_app(engine: Engine) -> gr.Blocks:
         for b in example_buttons:
             b.click(lambda q: q, inputs=b, outputs=msg, api_visibility="private", queue=False).then(
                 **ask_args, api_visibility="private")
-        chatbot.option_select(respond.choose, inputs=[chatbot, turns], outputs=chat_outputs,  # type: ignore[attr-defined]
+        chatbot.option_select(respond.choose, inputs=[chatbot, turns], outputs=chat_outputs,
                               concurrency_limit=ASK_CONCURRENCY, concurrency_id="ask", show_progress="minimal",
                               api_name="choose")
         clear.click(clear_chat(engine), outputs=chat_outputs, api_name="clear", queue=False)
@@ -186,7 +187,7 @@ def build_app(engine: Engine) -> gr.Blocks:
         add_outputs = [add_note, add_report, upload, conflicts, replace_btn]
         add_btn.click(add, inputs=[upload, conflicts], outputs=add_outputs, api_name="add",
                       concurrency_limit=1, concurrency_id="add").then(**refresh)
-        replace_btn.click(add.replace, inputs=conflicts, outputs=add_outputs, api_name="replace",  # type: ignore[attr-defined]
+        replace_btn.click(add.replace, inputs=conflicts, outputs=add_outputs, api_name="replace",
                           concurrency_limit=1, concurrency_id="add").then(**refresh)
 
         def forget(request: gr.Request) -> None:  # the page was closed: its answer files go
@@ -196,6 +197,7 @@ def build_app(engine: Engine) -> gr.Blocks:
         demo.unload(forget)
 
     demo.queue(default_concurrency_limit=4, max_size=256)
+    # the app's own attributes on Gradio's Blocks, which does not declare them (ui.launch reads the engine)
     demo.sheetqa_settings = settings  # type: ignore[attr-defined]
     demo.sheetqa_engine = engine  # type: ignore[attr-defined]
     return demo

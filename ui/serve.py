@@ -35,7 +35,7 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,7 +121,8 @@ class SessionFiles:
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers") or []:
+    headers: list[tuple[bytes, bytes]] = scope.get("headers") or []  # ASGI: (name, value) byte pairs
+    for key, value in headers:
         if key.lower() == name:
             return value.decode("latin-1")
     return None
@@ -146,7 +147,7 @@ def file_target(path: str) -> str | None:
     return None
 
 
-async def _reply(send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] = ()) -> None:
+async def _reply(send: Send, status: int, body: dict[str, Any], headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
     data = json.dumps(body, ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json; charset=utf-8"),
@@ -209,7 +210,7 @@ class LoginThrottle:
         """Seconds an attempt waits after ``failures`` failed ones."""
         if failures <= self.free:
             return 0.0
-        return min(self.cap, self.base * 2 ** (failures - self.free - 1))
+        return min(self.cap, self.base * 2.0 ** (failures - self.free - 1))
 
     def _record(self, client: str, now: float) -> _Record:
         rec = self._clients.get(client)

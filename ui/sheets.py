@@ -7,8 +7,9 @@ never reach the page as markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import gradio as gr
 import pandas as pd
@@ -171,9 +172,9 @@ def indicators_frame(sheet: Sheet) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["指標", "名称", "単位", *[f"{fy}年度 計画/実績" for fy in fys], "目標値"])
 
 
-def indicator_widths(frame: pd.DataFrame) -> list[str]:
+def indicator_widths(frame: pd.DataFrame) -> list[str | int]:
     """Column widths of the indicators table: name columns wide enough to read, years even."""
-    fixed = {"指標": "110px", "名称": "220px", "単位": "64px", "目標値": "170px"}
+    fixed: dict[str, str | int] = {"指標": "110px", "名称": "220px", "単位": "64px", "目標値": "170px"}
     return [fixed.get(c, "150px") for c in frame.columns]
 
 
@@ -228,10 +229,35 @@ def choices_frame(choices: list[Choice]) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- the tab's handlers
 
+Skip = dict[Any, Any]  # what gr.skip() returns: leave that output as it is
 
-def make_sheet_handlers(engine: Engine):
+
+def skip() -> Skip:
+    """``gr.skip()``, typed (Gradio's ``@document`` decorator leaves it untyped)."""
+    return cast(Skip, gr.skip())
+
+
+# the table, the ids of its rows, the four filters, the picker, the count, the chat's scope
+SheetTable = tuple[pd.DataFrame, list[str], gr.Dropdown, gr.Dropdown, gr.Dropdown, gr.Dropdown, gr.Dropdown, str,
+                   gr.Dropdown]
+# the detail column, then the sheet's heading, indicators, costs, evaluations, sections, warnings
+SheetDetail = tuple[gr.Column, pd.DataFrame, pd.DataFrame | gr.Dataframe, pd.DataFrame, pd.DataFrame, pd.DataFrame,
+                    pd.DataFrame]
+
+
+class SheetHandlers(NamedTuple):
+    """The 「シート一覧」 tab's handlers (:func:`make_sheet_handlers`)."""
+
+    table: Callable[[str, str, str, str, str, bool, list[str] | None], SheetTable]
+    show: Callable[[str | None], SheetDetail]
+    pick: Callable[[gr.SelectData, list[str]], str | Skip]
+    ask_about: Callable[[str | None], tuple[gr.Dropdown | Skip, gr.Tabs | Skip]]
+    add_to_scope: Callable[[str | None, list[str] | None], gr.Dropdown | Skip]
+
+
+def make_sheet_handlers(engine: Engine) -> SheetHandlers:
     def table(department: str, section: str, fy: str, result: str, text: str, warnings_only: bool,
-              scope: list[str] | None):
+              scope: list[str] | None) -> SheetTable:
         try:
             rows = engine.rows()
         except StoreError:
@@ -255,7 +281,7 @@ def make_sheet_handlers(engine: Engine):
             gr.Dropdown(choices=pick_choices(rows), value=[s for s in (scope or []) if s in known]),
         )
 
-    def show(sheet_id: str | None):
+    def show(sheet_id: str | None) -> SheetDetail:
         sheet = engine.sheet(sheet_id) if sheet_id else None
         if sheet is None:
             empty = pd.DataFrame()
@@ -272,22 +298,22 @@ def make_sheet_handlers(engine: Engine):
             warnings_frame(sheet),
         )
 
-    def pick(evt: gr.SelectData, ids: list[str]):
+    def pick(evt: gr.SelectData, ids: list[str]) -> str | Skip:
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
         try:
             return ids[int(row)]
         except (IndexError, ValueError, TypeError):
-            return gr.skip()
+            return skip()
 
-    def ask_about(sheet_id: str | None):
+    def ask_about(sheet_id: str | None) -> tuple[gr.Dropdown | Skip, gr.Tabs | Skip]:
         """「この事業について質問」: this sheet becomes the conversation's scope; on to the chat."""
         if not sheet_id:
-            return gr.skip(), gr.skip()
+            return skip(), skip()
         return gr.Dropdown(value=[sheet_id]), gr.Tabs(selected="chat")
 
-    def add_to_scope(sheet_id: str | None, scope: list[str] | None):
+    def add_to_scope(sheet_id: str | None, scope: list[str] | None) -> gr.Dropdown | Skip:
         if not sheet_id:
-            return gr.skip()
+            return skip()
         return gr.Dropdown(value=list(dict.fromkeys([*(scope or []), sheet_id])))
 
-    return table, show, pick, ask_about, add_to_scope
+    return SheetHandlers(table, show, pick, ask_about, add_to_scope)

@@ -9,10 +9,11 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict
 
 import gradio as gr
 import pandas as pd
+from gradio.components import Component
 
 from assistant.answer import Answer
 from ingest.store import StoreError
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("sheetqa.app")
 
 
-def _shared_api_info(cls: type) -> None:
+def _shared_api_info(cls: type[Component]) -> None:
     """Gradio builds a new component for every update a handler sends (each answer hides or shows
     the right column's panels) and regenerates that component's JSON schema with pydantic each time:
     under load, a third of the app's CPU per answer. For a component whose schema is its data
@@ -39,7 +40,7 @@ def _shared_api_info(cls: type) -> None:
             schemas[self.data_model] = original(self)
         return schemas[self.data_model]
 
-    cls.api_info = api_info
+    cls.api_info = api_info  # type: ignore[method-assign]  # replacing Gradio's method on purpose
 
 
 for _cls in (gr.Dataframe, gr.DownloadButton, gr.Image):  # Component.api_info: the data model's schema
@@ -50,7 +51,19 @@ for _cls in (gr.Dataframe, gr.DownloadButton, gr.Image):  # Component.api_info: 
 Side = tuple[Any, Any, Any, Any, Any, Any]  # heading, chart, facts table, CSV button, quotes, store table
 SIDE_IDLE = "質問すると、ここに回答の数値（グラフと表）や引用した欄が出ます。いま登録されているシート:"
 SIDE_WAIT = "回答を待っています…"
-STORE_WIDTHS = {4: ["34%", "30%", "18%", "18%"], 3: ["42%", "35%", "23%"]}  # fit the column: no scrolling
+# the store table's column widths by its number of columns: fit the column, no scrolling
+STORE_WIDTHS: dict[int, list[str | int]] = {4: ["34%", "30%", "18%", "18%"], 3: ["42%", "35%", "23%"]}
+
+
+class SideData(TypedDict, total=False):
+    """What the right column shows for one answer: the arguments of :func:`panels`."""
+
+    head: Required[str]
+    chart: str | None
+    table: pd.DataFrame | None
+    csv: str | None
+    quotes: str
+    store: pd.DataFrame | None
 
 
 def panels(head: str, chart: str | None = None, table: pd.DataFrame | None = None, csv: str | None = None,
@@ -76,7 +89,7 @@ def _shape(head: str, chart: str | None = None, table: pd.DataFrame | None = Non
             None if store is None else len(store.columns))
 
 
-def side_values(engine: Engine, data: dict[str, Any], session: str | None) -> Side:
+def side_values(engine: Engine, data: SideData, session: str | None) -> Side:
     """The right column for ``data`` (the arguments of ``panels``): as plain values when the session
     shows the same panels already, else as component updates. Gradio builds a whole component (and
     its config) for every update; a plain value is only converted. Under load that is most of an
@@ -94,7 +107,7 @@ def side_values(engine: Engine, data: dict[str, Any], session: str | None) -> Si
             store if store is not None else pd.DataFrame(columns=browse.HOLDING_COLUMNS))
 
 
-def store_data(engine: Engine, head: str) -> dict[str, Any]:
+def store_data(engine: Engine, head: str) -> SideData:
     if not engine.usable:
         return {"head": f"**{fmt.SIDE_HEADINGS['store']}**\n\n{fmt.md_escape(engine.health.line_ja)}"}
     try:
@@ -123,7 +136,7 @@ def _session_copy(path: Path, folder: Path) -> Path:
     return target
 
 
-def side_data(engine: Engine, answer: Answer | None, folder: Path | None = None) -> dict[str, Any]:
+def side_data(engine: Engine, answer: Answer | None, folder: Path | None = None) -> SideData:
     """What the right column shows for one answer (the arguments of ``panels``): figures → chart and
     table; a text answer → the sections it quotes; a choice → the candidates; a decline (or no
     answer) → what the store holds. The CSV and the chart are written to ``folder`` (the asking

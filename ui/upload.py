@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 import gradio as gr
 import pandas as pd
@@ -51,16 +51,34 @@ def report_note(report: BuildReport) -> str:
     return note
 
 
-def make_add(engine: Engine):
+# What the upload handlers return: the note, the report table, the file box, the held conflicts and the
+# 「置き換える」 button — each a value, a component update or gr.skip().
+AddUpdate = tuple[str, Any, Any, Any, Any]
+
+
+class Replace(Protocol):
+    def __call__(self, conflicts: list[tuple[str, str]] | None, progress: gr.Progress = ...) -> AddUpdate: ...
+
+
+class Add(Protocol):
+    """The 「登録する」 handler (:func:`make_add`); ``replace`` is the 「置き換える」 one."""
+
+    replace: Replace
+
+    def __call__(self, files: list[str] | None, conflicts: list[tuple[str, str]] | None,
+                 progress: gr.Progress = ...) -> AddUpdate: ...
+
+
+def make_add(engine: Engine) -> Add:
     """The 「登録する」 and 「置き換える」 handlers: (note, report table, the file box, held conflicts,
     the 「置き換える」 button)."""
 
-    def outcome(note: str, report: BuildReport | None, held: list[tuple[str, Path]]):
+    def outcome(note: str, report: BuildReport | None, held: list[tuple[str, Path]]) -> AddUpdate:
         table = pd.DataFrame(report_rows(report)[0] if report else [], columns=REPORT_COLUMNS)
         kept = [(name, str(path)) for name, path in held]
         return note, table, None, kept, gr.Button(visible=bool(kept))
 
-    def run(uploads: list[tuple[str, Path]], progress: Any, replace: bool):
+    def run(uploads: list[tuple[str, Path]], progress: Any, replace: bool) -> AddUpdate:
         if not engine.usable:
             return outcome(engine.health.line_ja, None, [])
         held: list[tuple[str, Path]] = []
@@ -74,13 +92,14 @@ def make_add(engine: Engine):
         return outcome(report_note(report), report, held)
 
     def add(files: list[str] | None, conflicts: list[tuple[str, str]] | None,
-            progress: gr.Progress = gr.Progress()):  # noqa: B008 (Gradio's idiom)
+            progress: gr.Progress = gr.Progress()) -> AddUpdate:  # noqa: B008 (Gradio's idiom)
         engine.release(conflicts)  # a new upload: the last one's 「置き換える」 is gone
         if not files:
             return outcome("ファイルを選んでから「登録する」を押してください。", None, [])
         return run([(Path(f).name, Path(f)) for f in files], progress, replace=False)
 
-    def replace(conflicts: list[tuple[str, str]] | None, progress: gr.Progress = gr.Progress()):  # noqa: B008
+    def replace(conflicts: list[tuple[str, str]] | None,
+                progress: gr.Progress = gr.Progress()) -> AddUpdate:  # noqa: B008
         """「置き換える」: the files whose sheets were a conflict, built again with ``replace``."""
         uploads = [(name, Path(path)) for name, path in conflicts or [] if Path(path).is_file()]
         if not uploads:
@@ -90,5 +109,6 @@ def make_add(engine: Engine):
         finally:
             engine.release(conflicts)
 
-    add.replace = replace  # type: ignore[attr-defined]
-    return add
+    handler = cast(Add, add)  # a function with an attribute: what the Protocol says
+    handler.replace = replace
+    return handler

@@ -15,7 +15,8 @@ from typing import Literal
 
 from ingest.errors import LimitError, SheetError
 from ingest.model import Sheet
-from ingest.readers.limits import MAX_BYTES, ReadLimits
+from ingest.readers.limits import MAX_BYTES as MAX_BYTES  # re-exported: the UI caps uploads by it
+from ingest.readers.limits import ReadLimits
 
 MAX_SHEETS = 400  # sheets one file may hold: a whole city's set is several files, not one
 SUFFIXES = (".txt", ".text", ".csv", ".pdf", ".json")

@@ -9,15 +9,27 @@ evaluation sheet, the generic reader takes what it can prove (``generic``).
 from __future__ import annotations
 
 import re
-from types import ModuleType
+from typing import Protocol
 
+from ingest.model import Sheet
 from ingest.templates import generic, koriyama_h27, koriyama_r7
 
-TEMPLATES: tuple[ModuleType, ...] = (koriyama_r7, koriyama_h27)
+
+class Template(Protocol):
+    """What a template module exposes (the modules themselves satisfy it)."""
+
+    NAME: str
+
+    def detect(self, text: str) -> float: ...
+
+    def parse(self, text: str) -> Sheet: ...
+
+
+TEMPLATES: tuple[Template, ...] = (koriyama_r7, koriyama_h27)
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
-def detect(text: str) -> ModuleType | None:
+def detect(text: str) -> Template | None:
     """The template that claims the text most surely; the generic reader for an evaluation
     sheet no template claims; None for anything else."""
     scored = [(t.detect(text), t) for t in TEMPLATES]

@@ -66,7 +66,7 @@ _VERTICAL_LABELS = ("目的(アウトカム)", "手段(アウトプット)", "�
 _PURPOSE_LABEL = "目的(アウトカム)"
 _MEANS_LABEL = "手段(アウトプット)"
 
-_MARKERS = (
+_MARKERS: tuple[Callable[[str], bool], ...] = (
     lambda t: t == "事務事業名",
     lambda t: t == "○事業概要",
     lambda t: bool(_UNIT.match(t)),
