@@ -65,7 +65,7 @@ from ingest.errors import LimitError, SheetError
 from ingest.model import Sheet
 from ingest.readers import SUFFIXES, size_error
 from ingest.settings import Settings
-from ingest.store import FigureStore, SheetSummary, StoreCounts
+from ingest.store import FigureStore, SheetSummary
 
 if TYPE_CHECKING:
     from ingest.parse import Part
@@ -74,7 +74,6 @@ if TYPE_CHECKING:
 __all__ = [
     "BuildReport",
     "FileReport",
-    "Store",
     "StoreBusy",
     "StoreDamaged",
     "build",
@@ -951,46 +950,6 @@ def remove_file(path: str | Path, settings: Settings | None = None) -> FileRemov
                 deleted += vectors.delete_sheet(sheet_id)
             figures.clear_retired(sheet_id)
     return FileRemoval(key, list(dict.fromkeys(held)), [s for s in retired if s in held], deleted)
-
-
-class Store:
-    """The read side, for the assistant: figures (SQLite) and chunks (Chroma), opened read-only.
-
-    ``Store(settings)`` never writes: the SQLite file is opened with ``mode=ro`` and the Chroma
-    collection with ``get_collection`` (no creation). Use the named reads of ``figures``
-    (:class:`~ingest.store.FigureStore`, the one module that speaks SQL) for exact lookups and
-    ``vectors.query(text, k, where)`` (or ``vectors.collection`` directly) for similarity search;
-    only sheets in ``indexed_sheet_ids()`` count (a chunk of any other sheet belongs to an
-    unfinished build).
-    """
-
-    def __init__(self, settings: Settings | None = None, embedding: E5Embedding | None = None) -> None:
-        from ingest.vectors import VectorStore
-
-        self.settings = settings or Settings()
-        self.figures = FigureStore(self.settings.sqlite_path, read_only=True)
-        self.vectors: VectorStore = VectorStore(self.settings, embedding, create=False)
-
-    def close(self) -> None:
-        self.figures.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def list_sheets(self) -> list[SheetSummary]:
-        return self.figures.list_sheets()
-
-    def get_sheet(self, sheet_id: str) -> Sheet | None:
-        return self.figures.get_sheet(sheet_id)
-
-    def indexed_sheet_ids(self) -> set[str]:
-        return self.figures.sheet_ids()
-
-    def counts(self) -> StoreCounts:
-        return self.figures.counts()
 
 
 def list_sheets(settings: Settings | None = None) -> list[SheetSummary]:

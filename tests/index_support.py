@@ -16,6 +16,8 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from ingest.model import Cost, Indicator, IndicatorValue, Project, Section, Sheet
+from ingest.settings import Settings
+from ingest.store import FigureStore, SheetSummary, StoreCounts
 from ingest.vectors import E5Embedding
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,3 +117,44 @@ def tiny_sheets(out: Path, n: int) -> list[Path]:
         p.write_text(sheet.to_json(), encoding="utf-8")
         files.append(p)
     return files
+
+
+class Store:
+    """A store opened read-only for the tests to look at what a build wrote: figures (SQLite) and
+    chunks (Chroma). (The assistant reads through ``FigureStore`` and its retriever directly.)
+
+    ``Store(settings)`` never writes: the SQLite file is opened with ``mode=ro`` and the Chroma
+    collection with ``get_collection`` (no creation). Use the named reads of ``figures``
+    (:class:`~ingest.store.FigureStore`, the one module that speaks SQL) for exact lookups and
+    ``vectors.query(text, k, where)`` (or ``vectors.collection`` directly) for similarity search;
+    only sheets in ``indexed_sheet_ids()`` count (a chunk of any other sheet belongs to an
+    unfinished build).
+    """
+
+    def __init__(self, settings: Settings | None = None, embedding: E5Embedding | None = None) -> None:
+        from ingest.vectors import VectorStore
+
+        self.settings = settings or Settings()
+        self.figures = FigureStore(self.settings.sqlite_path, read_only=True)
+        self.vectors: VectorStore = VectorStore(self.settings, embedding, create=False)
+
+    def close(self) -> None:
+        self.figures.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def list_sheets(self) -> list[SheetSummary]:
+        return self.figures.list_sheets()
+
+    def get_sheet(self, sheet_id: str) -> Sheet | None:
+        return self.figures.get_sheet(sheet_id)
+
+    def indexed_sheet_ids(self) -> set[str]:
+        return self.figures.sheet_ids()
+
+    def counts(self) -> StoreCounts:
+        return self.figures.counts()

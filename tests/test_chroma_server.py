@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from index_support import SAMPLES, counting_embedding, model_cache, tiny_sheets
+from index_support import SAMPLES, Store, counting_embedding, model_cache, tiny_sheets
 
 from eval import bench
-from ingest.index import Store, build, remove
+from ingest.index import build, remove
 from ingest.settings import Settings
 
 pytestmark = pytest.mark.slow

@@ -19,6 +19,7 @@ import pytest
 from index_support import (
     ROOT,
     SAMPLES,
+    Store,
     counting_embedding,
     generated_corpus,
     subprocess_env,
@@ -26,7 +27,7 @@ from index_support import (
 )
 
 from ingest.chunk import chunk_sheet
-from ingest.index import BuildReport, Store, StoreBusy, build, list_sheets, remove, store_lock
+from ingest.index import BuildReport, StoreBusy, build, list_sheets, remove, store_lock
 from ingest.parse import parse_file
 from ingest.settings import Settings
 from ingest.store import FigureStore
