@@ -6,14 +6,19 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ingest.errors import SheetError
 from sheetqa.runner import Group, command, main_of
 
+if TYPE_CHECKING:
+    from assistant.answer import Answer
+    from assistant.chain import Assistant
 
-def _assistant(args: argparse.Namespace):  # -> Assistant (imported lazily: --help stays instant)
+
+def _assistant(args: argparse.Namespace) -> Assistant:  # imported lazily: --help stays instant
     from assistant.chain import Assistant
     from assistant.settings import AssistantSettings
     from ingest.check import StoreDamaged, check_store
@@ -27,7 +32,7 @@ def _assistant(args: argparse.Namespace):  # -> Assistant (imported lazily: --he
     return Assistant.from_settings(settings)
 
 
-def _source(assistant, sheet_id: str, project: str | None) -> str:  # noqa: ANN001
+def _source(assistant: Assistant | None, sheet_id: str, project: str | None) -> str:
     """「デジタルファースト推進事業（ＤＸ戦略課・2024年度・koriyama_r7_digital_first.txt）」: what a user
     can find the sheet by (its id stays in the JSON)."""
     ref = assistant.catalog.sheet(sheet_id) if assistant is not None else None
@@ -37,7 +42,8 @@ def _source(assistant, sheet_id: str, project: str | None) -> str:  # noqa: ANN0
     return f"{project or (ref.project if ref else sheet_id)}（{'・'.join(b for b in bits if b) or sheet_id}）"
 
 
-def _print_answer(answer, as_json: bool, extra: dict | None = None, assistant=None) -> None:  # noqa: ANN001
+def _print_answer(answer: Answer, as_json: bool, extra: dict[str, Any] | None = None,
+                  assistant: Assistant | None = None) -> None:
     if as_json:
         obj = json.loads(answer.model_dump_json())
         obj = {**(extra or {}), **{k: obj[k] for k in ("question", "answer", "answerable", "facts", "citations", "mode")},
@@ -65,7 +71,7 @@ def _ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _scope(assistant, args: argparse.Namespace) -> list[str] | None:  # noqa: ANN001
+def _scope(assistant: Assistant, args: argparse.Namespace) -> list[str] | None:
     """``--sheet ID_OR_NAME`` (repeatable): what a question that names no project is about."""
     if not args.sheet:
         return None
@@ -95,7 +101,7 @@ def _batch(args: argparse.Namespace) -> int:
             raise SheetError(str(path), f"line {n} is not {{\"id\": …, \"question\": …}}") from None
     assistant = _assistant(args)
     scope = _scope(assistant, args)
-    histories: dict[str, list] = {}
+    histories: dict[str, list[Turn]] = {}
     for qid, question, conv in items:
         history = histories.setdefault(conv, []) if conv is not None else []
         answer = assistant.ask(question, history, scope=scope)

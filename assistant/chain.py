@@ -25,7 +25,7 @@ from assistant.memory import settle
 from assistant.query import PROJECT_THRESHOLD, Focus, Project, Query, link_query, projects_of
 from assistant.resolve import Catalog, SheetRef, bigrams, expand, fingerprint_of, similarity, squash, variants
 from assistant.settings import AssistantSettings
-from assistant.understand import Frame, understand
+from assistant.understand import Frame, Lang, understand
 from ingest.model import COST_FIELDS, SECTION_LABELS, Sheet
 from ingest.normalize import nfkc
 from ingest.store import FigureStore
@@ -213,7 +213,7 @@ class Assistant:
     # ── steps ─────────────────────────────────────────────────────────────────────────────
 
     def _understand(self, w: Work) -> Work:
-        lang = None
+        lang: Lang | None = None
         said = nfkc(w.text).lower()
         if w.history and (m := _RESTATE.search(said)) and not (rest := understand(_RESTATE.sub(" ", said))).hits \
                 and not rest.years and not self.catalog.project_matcher.match(read_question(rest.norm), PROJECT_THRESHOLD):
@@ -223,7 +223,7 @@ class Assistant:
             w.text, w.history = w.history[-1].question, w.history[:-1]
         w.frame = understand(w.text, self.catalog.respell)
         if lang is not None:
-            w.frame.lang = lang  # type: ignore[assignment]
+            w.frame.lang = lang
         return w
 
     def _link(self, w: Work) -> Work:

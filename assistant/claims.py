@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from assistant.answer import Citation, Fact
+from assistant.answer import Citation, Fact, Number
 from assistant.lexicon import lexicon
 from assistant.measures import met
 from ingest.normalize import find_fiscal_years, nfkc
@@ -100,7 +100,8 @@ class _Row:
 def _rows(facts: Sequence[Fact]) -> dict[tuple[str | None, str], _Row]:
     """Facts grouped by (project, row)."""
     rows: dict[tuple[str | None, str], _Row] = {}
-    pairs: dict[tuple[str | None, str, int], dict[str, object]] = {}
+    pairs: dict[tuple[str | None, str, int], dict[str, Number | None]] = {}  # → plan, actual
+    names: dict[tuple[str | None, str, int], str | None] = {}  # → the indicator's name
     for f in facts:
         if f.sheet_id == "*" or f.row is None:
             continue
@@ -110,14 +111,15 @@ def _rows(facts: Sequence[Fact]) -> dict[tuple[str | None, str], _Row]:
             if name:
                 r.names.add(nfkc(name))
         if f.fy is not None and f.field in NUMBER_GUARD_FIELDS:
-            pairs.setdefault((f.project, f.row, f.fy), {"name": f.indicator})[f.field] = f.value
+            names.setdefault((f.project, f.row, f.fy), f.indicator)
+            pairs.setdefault((f.project, f.row, f.fy), {})[f.field] = f.value if isinstance(f.value, int | float) else None
         if f.fy is not None and f.computed and (f.field == "change" or f.field.endswith("_change")) \
                 and isinstance(f.value, int | float):
             r.change[f.fy] = float(f.value)
         elif f.fy is not None and not f.computed and isinstance(f.value, int | float) and f.field in SERIES_FIELDS:
             r.series[f.fy] = float(f.value)
     for (project, row, fy), v in pairs.items():
-        ok = met(v.get("actual"), v.get("plan"), v.get("name"))  # type: ignore[arg-type]
+        ok = met(v.get("actual"), v.get("plan"), names[(project, row, fy)])
         if ok is not None:
             rows[(project, row)].met[fy] = ok
     return rows

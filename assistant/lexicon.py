@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from assistant.kana import Speller
 from ingest.normalize import nfkc
@@ -64,7 +65,7 @@ _ASCII_WORD = re.compile(r"[a-z0-9]")
 class Lexicon:
     """Every phrase of the lexicon file, matched longest-first without overlaps."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.rows: dict[str, RowWords] = {
             f: RowWords(f, v["label"], v["en_label"]) for f, v in data["rows"].items()

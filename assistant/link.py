@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -558,7 +558,7 @@ def head_covered(norm: str, unit: Unit, names: Iterable[str]) -> bool:
     return False
 
 
-def _segmented(word: str, known: str, fw: frozenset[str], *vocab: dict) -> bool:
+def _segmented(word: str, known: str, fw: frozenset[str], *vocab: Mapping[str, object]) -> bool:
     """``word`` splits into pieces each written in ``known`` (2+ characters), a lexicon phrase or
     a function word: 導入業者 is 導入 (known) + 業者 (not)."""
     n = len(word)

@@ -4,8 +4,10 @@ place where a rate is shown; each result says which figures it came from."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import overload
 
 from assistant.answer import Number
 from ingest.normalize import nfkc
@@ -39,6 +41,10 @@ def times(num: Number | None, den: Number | None) -> float | None:
     return float((_d(num) / _d(den)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP))
 
 
+@overload
+def diff(a: Number, b: Number) -> Number: ...
+@overload
+def diff(a: Number | None, b: Number | None) -> Number | None: ...
 def diff(a: Number | None, b: Number | None) -> Number | None:
     """a − b, exact."""
     if a is None or b is None:
@@ -53,12 +59,12 @@ def growth(new: Number | None, old: Number | None) -> float | None:
     return float(((_d(new) - _d(old)) * 100 / _d(old)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP))
 
 
-def total(values: list[Number | None]) -> Number | None:
+def total(values: Sequence[Number | None]) -> Number | None:
     got = [v for v in values if v is not None]
     return _out(sum((_d(v) for v in got), Decimal(0))) if got else None
 
 
-def mean(values: list[Number | None]) -> float | None:
+def mean(values: Sequence[Number | None]) -> float | None:
     """The mean of the values given (blanks left out), half up to one decimal."""
     got = [v for v in values if v is not None]
     if not got:

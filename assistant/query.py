@@ -8,10 +8,11 @@ The question types (:mod:`assistant.kinds`) read a :class:`Query`; none of them 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.dense import DenseNames
+from assistant.dense import DenseMatch, DenseNames
 from assistant.lexicon import lexicon
 from assistant.lexicon import normalize as lex_normalize
 from assistant.link import (
@@ -112,7 +113,7 @@ class Query:
     rows_elsewhere: list[str] = field(default_factory=list)  # rows named in full that only other projects have
     scope_rows: list[Match] = field(default_factory=list)  # indicator names of the projects in question
     strong_unexplained: bool = False
-    dense: object | None = None  # the meaning match that named the project, when words did not  # a name the store does not know (仙台市, Sendai): never answered around
+    dense: DenseMatch | None = None  # the meaning match that named the project, when words did not  # a name the store does not know (仙台市, Sendai): never answered around
     focus: Focus | None = None
     explained: Explained = field(default_factory=Explained)
     project_spans: list[tuple[int, int]] = field(default_factory=list)  # where the project is named
@@ -138,7 +139,7 @@ def projects_of(cat: Catalog, refs: list[SheetRef], score: float = 1.0) -> list[
 
 
 def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[SheetRef] | None,
-               known_text: callable, dense: DenseNames | None = None,  # type: ignore[valid-type]
+               known_text: Callable[[list[str] | None], str], dense: DenseNames | None = None,
                fresh_scope: bool = False) -> Query:
     """Link a question to the store. ``known_text(sheet_ids)`` gives the text of those sheets
     (sections and names) for telling which words the sheets hold. ``fresh_scope``: the user chose
@@ -192,7 +193,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                          and project_key(s) != project_key(ref)]
             q.org_name = key
             q.how = "org"
-            q.candidates = projects_of(cat, [cat.sheet(i) for i in q.org_ids if cat.sheet(i)])  # type: ignore[misc]
+            q.candidates = projects_of(cat, [s for s in (cat.sheet(i) for i in q.org_ids) if s])
             return q
     projects = [p for m in chosen for p in projects_of(cat, cat.by_project_name(m.name), m.score)]
     strong_inds = [m for m in inds if m.score >= INDICATOR_ANYWHERE]
@@ -235,7 +236,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         else:
             q.candidates, q.how = projects, "named"
     elif q.org_ids is not None:
-        group = projects_of(cat, [cat.sheet(i) for i in q.org_ids if cat.sheet(i)])  # type: ignore[misc]
+        group = projects_of(cat, [s for s in (cat.sheet(i) for i in q.org_ids) if s])
         q.projects if len(group) != 1 else None
         if len(group) == 1:
             q.projects, q.how = group, "org"
@@ -257,10 +258,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         best = q.indicators[0][0]
         near = [ref for sc, ref in q.indicators if sc >= best - 0.1]
         own_words = max((m.words for m in inds), default=0)
-        near_projects = projects_of(cat, [cat.sheet(i.sheet_id) for i in near if cat.sheet(i.sheet_id)])  # type: ignore[misc]
+        near_projects = projects_of(cat, [s for s in (cat.sheet(i.sheet_id) for i in near) if s])
         if best >= INDICATOR_ANYWHERE or (best >= INDICATOR_UNIQUE and len(near_projects) == 1 and own_words):
-            homes = [ref for sc, ref in q.indicators if sc >= best - 1e-6]
-            group = projects_of(cat, [cat.sheet(i.sheet_id) for i in homes if cat.sheet(i.sheet_id)])  # type: ignore[misc]
+            home_rows = [ref for sc, ref in q.indicators if sc >= best - 1e-6]
+            group = projects_of(cat, [s for s in (cat.sheet(i.sheet_id) for i in home_rows) if s])
             q.projects, q.how = group, "indicator"
     if not q.projects and not q.candidates and q.unknown_project is None and not chosen and cores:
         # nothing else names a project, but a 部/課 by its core does (「水道の研修会に来た人」), and it

@@ -148,7 +148,10 @@ def reaches(ref: SheetRef, fy: int) -> bool:
     return ref.target_fy is not None and ref.target_fy - 6 <= fy <= ref.target_fy + 4
 
 
-def project_key(ref: SheetRef) -> tuple[str | None, str | None]:
+ProjectKey = tuple[str | None, str | None]  # (project name, 課 or 部)
+
+
+def project_key(ref: SheetRef) -> ProjectKey:
     """A project is its name within its 課: two cities' (or two 課') namesakes stay apart."""
     return ref.project, ref.section or ref.department
 

@@ -39,6 +39,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import EllipsisType
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
     import bm25s
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
+    from chromadb.api.types import GetResult
 
 # ----------------------------------------------------------------------------- tokenizer
 
@@ -206,9 +208,9 @@ class Snapshot:
     tokenized: int = 0  # texts tokenized for this snapshot (0 when loaded or all reused)
     tokens_by_sha: dict[str, list[str]] | None = None  # kept after a build, to reuse on the next
     position: dict[str, int] = field(default_factory=dict)
-    sheets: _Codes | None = None
-    sections: _Codes | None = None
-    types: _Codes | None = None
+    sheets: _Codes = field(init=False)  # the metadata columns, coded in __post_init__
+    sections: _Codes = field(init=False)
+    types: _Codes = field(init=False)
 
     def __post_init__(self) -> None:
         self.position = {cid: i for i, cid in enumerate(self.ids)}
@@ -222,11 +224,11 @@ class Snapshot:
     def mask(self, f: Filters) -> np.ndarray:
         m = self.valid.copy()
         if f.sheet_ids is not None:
-            m &= self.sheets.mask(f.sheet_ids)  # type: ignore[union-attr]
+            m &= self.sheets.mask(f.sheet_ids)
         if f.section_keys is not None:
-            m &= self.sections.mask(f.section_keys)  # type: ignore[union-attr]
+            m &= self.sections.mask(f.section_keys)
         if f.chunk_types is not None:
-            m &= self.types.mask(f.chunk_types)  # type: ignore[union-attr]
+            m &= self.types.mask(f.chunk_types)
         return m
 
 
@@ -310,10 +312,10 @@ class _State:
         with FigureStore(self.figures_path, read_only=True) as figures:
             return figures.sheet_ids()
 
-    def _get(self, **kwargs: Any) -> dict[str, Any]:
+    def _get(self, **kwargs: Any) -> GetResult:
         col = self.collection
         assert col is not None
-        return col.get(**kwargs)  # type: ignore[return-value]
+        return col.get(**kwargs)
 
     def list_ids(self) -> list[str]:
         ids: list[str] = []
@@ -716,13 +718,15 @@ class HybridRetriever(BaseRetriever):
         if col is None or filters.empty_result or not len(snap):
             return []
         got = col.query(
-            query_embeddings=[self.embed_query(query)],  # type: ignore[arg-type]
+            query_embeddings=[self.embed_query(query)],  # type: ignore[arg-type]  # chromadb: list[list[float]] is fine, the stub is invariant
             n_results=min(n, len(snap)),
             where=filters.where(),
             include=["distances"],  # texts and metadata come from the snapshot: ~15 ms less
         )
+        distances = got["distances"]
+        assert distances is not None  # include=["distances"]
         hits: list[Hit] = []
-        for cid, dist in zip(got["ids"][0], got["distances"][0], strict=True):  # type: ignore[index]
+        for cid, dist in zip(got["ids"][0], distances[0], strict=True):
             pos = snap.position.get(cid)
             if pos is None or not snap.valid[pos]:
                 continue  # an uncommitted build's chunk (or newer than this snapshot)
@@ -754,9 +758,9 @@ class HybridRetriever(BaseRetriever):
         query: str,
         k: int | None = None,
         *,
-        sheet_ids: Iterable[str] | str | None = ...,  # type: ignore[assignment]
-        section_keys: Iterable[str] | str | None = ...,  # type: ignore[assignment]
-        chunk_types: Iterable[str] | str | None = ...,  # type: ignore[assignment]
+        sheet_ids: Iterable[str] | str | None | EllipsisType = ...,  # ... (left out): the retriever's own
+        section_keys: Iterable[str] | str | None | EllipsisType = ...,
+        chunk_types: Iterable[str] | str | None | EllipsisType = ...,
         mode: Mode | None = None,
         fetch_k: int | None = None,
     ) -> list[Document]:
@@ -813,9 +817,9 @@ class HybridRetriever(BaseRetriever):
         *,
         run_manager: CallbackManagerForRetrieverRun,
         k: int | None = None,
-        sheet_ids: Iterable[str] | str | None = ...,  # type: ignore[assignment]
-        section_keys: Iterable[str] | str | None = ...,  # type: ignore[assignment]
-        chunk_types: Iterable[str] | str | None = ...,  # type: ignore[assignment]
+        sheet_ids: Iterable[str] | str | None | EllipsisType = ...,  # ... (left out): the retriever's own
+        section_keys: Iterable[str] | str | None | EllipsisType = ...,
+        chunk_types: Iterable[str] | str | None | EllipsisType = ...,
         mode: Mode | None = None,
         **kwargs: Any,
     ) -> list[Document]:

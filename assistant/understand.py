@@ -18,6 +18,7 @@ from assistant.lexicon import Hit, lexicon, normalize
 from ingest.normalize import find_fiscal_years
 
 Lang = Literal["ja", "en"]
+Comparator = Literal["gt", "ge", "lt", "le"]
 Kind = Literal["target", "activity", "outcome"]
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨"
@@ -212,8 +213,11 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     if f.same_years and re.search(r"percent|%|パーセント|倍|multiple|growth|伸び", norm) and "change" not in f.measures:
         f.measures.append("change")  # 「同じ期間で何%？」 asks the change over those years
     f.same_org = bool(re.search(r"同じ(部|課|部局|所属)|same (department|division|section)", norm))
-    if (g := _GRANULAR.search(norm)) and g.group(1) not in _NOT_GRANULAR or _GRANULAR_EN.search(norm):
-        f.granular = (g.group(1) if g else (_GRANULAR_EN.search(norm).group(1)))  # type: ignore[union-attr]
+    g = _GRANULAR.search(norm)
+    if g and g.group(1) not in _NOT_GRANULAR:
+        f.granular = g.group(1)
+    elif en := _GRANULAR_EN.search(norm):
+        f.granular = g.group(1) if g else en.group(1)  # a Japanese 「年度ごと」 set aside above still wins here
     if f.lang == "en" and (m := _WHICH.search(norm)) and not ({m.group(1), m.group(2) or ""} & _WHICH_OK):
         f.ops.append("entity")
     f.asks_years = bool(re.search(r"(年|年度)(は|が|を|って)?\s*(いつ|どれ|どこ|[?？]|$)|いつ|何年度|どの年|which years?|what years?|when", norm))
@@ -443,13 +447,13 @@ def _read_threshold(f: Frame) -> None:
     if c.key == "zero":
         f.threshold = Threshold("zero", None, None)
         return
+    op = cast(Comparator, c.key)  # the lexicon's other comparators: gt, ge, lt, le
     # the amount next to the comparator: before it in Japanese, after it in English
     window = f.norm[max(0, c.start - 16):c.start] if f.lang == "ja" else f.norm[c.end:c.end + 24]
     window = _YEAR_TOKEN.sub(lambda m: " " * len(m.group(0)), window)  # 「R6実績で…」: a year, not an amount
     amounts = list(_AMOUNT.finditer(window))
     if not amounts:
         if len(f.rows) >= 2 and c.key in ("gt", "ge", "lt", "le"):
-            op = cast(Literal["gt", "ge", "lt", "le"], c.key)
             f.threshold = Threshold(op, None, None)  # 「人件費が事業費より多い」: one row against another
         return
     m = amounts[-1] if f.lang == "ja" else amounts[0]
@@ -460,7 +464,7 @@ def _read_threshold(f: Frame) -> None:
         unit = "千円"
     if m.group(0).strip() and re.fullmatch(r"(?:19|20)\d{2}", digits) and not unit:
         return  # a year, not an amount
-    f.threshold = Threshold(c.key, value, unit)  # type: ignore[arg-type]
+    f.threshold = Threshold(op, value, unit)
 
 
 def _theme(norm: str) -> str | None:

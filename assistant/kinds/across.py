@@ -20,7 +20,7 @@ from assistant.kinds.base import Desk, Part
 from assistant.lexicon import lexicon
 from assistant.measures import diff, growth, percent, rate
 from assistant.query import Query
-from assistant.resolve import SheetRef, pick_sheet, project_key, squash
+from assistant.resolve import ProjectKey, SheetRef, pick_sheet, project_key, squash
 from assistant.understand import Frame
 from ingest.normalize import nfkc
 from ingest.vocabulary import (
@@ -35,6 +35,10 @@ from ingest.vocabulary import (
 
 NAMES_CAP = 100
 LINES_CAP = 30
+
+# a threshold's comparator: (the value, the amount) → the value meets it
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "gt": lambda x, v: x > v, "ge": lambda x, v: x >= v, "lt": lambda x, v: x < v, "le": lambda x, v: x <= v}
 
 
 def scope_ids(q: Query, desk: Desk) -> tuple[list[str] | None, str]:
@@ -85,7 +89,7 @@ def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: i
     by_sheet: dict[str, dict[int, dict[str, Number | None]]] = {}
     for r in desk.store.cost_years(cols, ids):  # the settled figure of a year printed twice first
         by_sheet.setdefault(r.sheet_id, {}).setdefault(r.fy, r.values)
-    groups: dict[tuple, list[SheetRef]] = {}
+    groups: dict[ProjectKey, list[SheetRef]] = {}
     for sid in by_sheet:
         ref = cat.sheet(sid)
         if ref is not None:
@@ -160,7 +164,7 @@ class RankKind:
         top = shown[0]
         lang = q.lang
         when = compose.year_ja(fy) + "の" if fy else "各事業の最新の評価対象年度の"
-        fmt = (lambda v: compose.signed(v, unit)) if how == "change" else \
+        fmt: Callable[[Number], str] = (lambda v: compose.signed(v, unit)) if how == "change" else \
             (lambda v: compose.signed_pct(v)) if how == "growth" else (lambda v: compose.num(v, unit))
         if lang == "en":
             rest = "; ".join(f"{m.ref.project} ({fmt(m.value)}, FY{m.fy})" for m in shown[1:n if f.top_n else 5])
@@ -171,9 +175,9 @@ class RankKind:
             order = "小さい" if lowest else "大きい"
             lines = [f"{when}{scope + 'の事業で' if scope else ''}{what}が最も{order}のは{top.ref.project}"
                      f"（{top.ref.section or top.ref.department or ''}）の{fmt(top.value)}（{top.fy}年度）です。"]
-            rest = shown[1:n if f.top_n else 5]
-            if rest:
-                lines.append("続いて" + "、".join(f"{m.ref.project}（{fmt(m.value)}）" for m in rest) + "です。")
+            after = shown[1:n if f.top_n else 5]
+            if after:
+                lines.append("続いて" + "、".join(f"{m.ref.project}（{fmt(m.value)}）" for m in after) + "です。")
             text = "\n".join(lines)
         return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in shown], intent="ranking")
 
@@ -414,7 +418,7 @@ class FilterKind:
         keep = None if ids is None else set(ids)
         refs = [r for r in cat.sheets if (not f.years or r.target_fy in f.years) and (keep is None or r.sheet_id in keep)]
         if not f.years:  # each project's latest evaluation
-            latest: dict[tuple, SheetRef] = {}
+            latest: dict[ProjectKey, SheetRef] = {}
             for r in refs:
                 k = project_key(r)
                 if k not in latest or (r.target_fy or 0) > (latest[k].target_fy or 0):
@@ -446,7 +450,7 @@ class FilterKind:
         project — its own 二次評価 and the 実計区分・評価結果 line of past years."""
         cat = desk.catalog
         keep = None if ids is None else set(ids)
-        years: dict[tuple, dict[int, tuple[str, str, str]]] = {}  # project → fy → (sheet id, source, result)
+        years: dict[ProjectKey, dict[int, tuple[str, str, str]]] = {}  # project → fy → (sheet id, source, result)
         for r in cat.sheets:
             if (keep is None or r.sheet_id in keep) and r.secondary in words and r.target_fy is not None:
                 years.setdefault(project_key(r), {})[r.target_fy] = (r.sheet_id, STAGE_LABELS["secondary"], r.secondary)
@@ -540,8 +544,8 @@ class FilterKind:
             detail = "\n".join(f"・{m.project}：{m.label}「{m.name}」{m.fy}年度 実績{compose.num(m.actual, m.unit)}"
                                f"（計画{compose.num(m.plan, m.unit)}、達成率{compose.num(rate(m.actual, m.plan))}%）"
                                for m in misses[:LINES_CAP])
-            names = "：" + "、".join(projects[:NAMES_CAP]) + (f"ほか{len(projects) - NAMES_CAP}事業"
-                                                             if len(projects) > NAMES_CAP else "")
+            names = "：" + "、".join(map(str, projects[:NAMES_CAP])) + (f"ほか{len(projects) - NAMES_CAP}事業"
+                                                                      if len(projects) > NAMES_CAP else "")
             text = (f"{when}{scope + 'の事業で' if scope else ''}{kind_ja}が{verb}事業は{len(projects)}件です{names}。\n{detail}"
                     if misses else f"{when}{kind_ja}が{verb}事業はありません。")
             if len(misses) > LINES_CAP:
@@ -595,9 +599,10 @@ class FilterKind:
             have = {m.ref.sheet_id for m in got if m.value}
             got = [Measured(m.ref, m.fy, 0) for m in everyone if m.ref.sheet_id not in have]
         else:
-            v = float(t.value)  # type: ignore[arg-type]
-            test = {"gt": lambda x: x > v, "ge": lambda x: x >= v, "lt": lambda x: x < v, "le": lambda x: x <= v}[t.op]
-            got = [m for m in got if test(float(m.value))]
+            assert t.value is not None  # a comparison without an amount is one row against another (above)
+            v = float(t.value)
+            compare = _COMPARE[t.op]
+            got = [m for m in got if compare(float(m.value), v)]
         got.sort(key=lambda m: m.value, reverse=True)
         unit = "%" if how == "share" else cost_unit(field)
         label = compose.row_label(field, q.lang)
@@ -627,7 +632,7 @@ class FilterKind:
         t = f.threshold
         assert t is not None and t.value is not None
         v = float(t.value)
-        test = {"gt": lambda x: x > v, "ge": lambda x: x >= v, "lt": lambda x: x < v, "le": lambda x: x <= v}[t.op]
+        compare = _COMPARE[t.op]
         items = [i for i, item in enumerate(SCORE_ITEMS) if item in f.norm or (i == 0 and "規模" in f.norm)]
         gap = len(f.stages) == 2 and bool(re.search(r"違|差|ずれ|開き|differ|gap", f.norm))
         stages = ("primary", "secondary") if gap else (f.stages[0],) if len(f.stages) == 1 else ("secondary",)
@@ -639,16 +644,17 @@ class FilterKind:
                 continue
             scores = list(r.scores)
             picked = [scores[i] for i in items] if items and not gap else scores
-            if any(x is None for x in picked):
+            known = [x for x in picked if x is not None]
+            if len(known) < len(picked):
                 continue
-            per_sheet.setdefault(ref.sheet_id, {})[r.stage] = sum(picked)  # type: ignore[arg-type]
+            per_sheet.setdefault(ref.sheet_id, {})[r.stage] = sum(known)
         got: list[tuple[SheetRef, int, dict[str, int]]] = []
         for sid, by_stage in per_sheet.items():
             ref = desk.catalog.sheet(sid)
             if ref is None or any(st not in by_stage for st in stages):
                 continue
             value = abs(by_stage["primary"] - by_stage["secondary"]) if gap else by_stage[stages[0]]
-            if test(value):
+            if compare(value, v):
                 got.append((ref, value, by_stage))
         if not f.years and not gap:  # each project's latest evaluation
             got = _latest_per_project(got, lambda g: g[0])
@@ -791,7 +797,7 @@ class ListKind:
             said_en = f" with a sheet for every year FY{min(years)}–FY{max(years)}"
             # a sheet for each year of the range: the projects none of whose years is missing
             wanted = set(range(min(years), max(years) + 1))
-            have: dict[tuple, set[int]] = {}
+            have: dict[ProjectKey, set[int]] = {}
             for s in refs:
                 have.setdefault(project_key(s), set()).add(s.target_fy or 0)
             refs = [s for s in refs if wanted <= have[project_key(s)] and s.target_fy in wanted]
@@ -817,7 +823,7 @@ class ListKind:
         the indicator's name as its latest sheet prints it."""
         cat = desk.catalog
         want = squash(term)
-        found: dict[tuple, tuple[SheetRef, str]] = {}
+        found: dict[ProjectKey, tuple[SheetRef, str]] = {}
         for ref in cat.sheets:
             for i in cat.indicators_of(ref.sheet_id):
                 if i.name and want in squash(i.name):
@@ -902,7 +908,7 @@ T = TypeVar("T")
 
 def _latest_per_project(items: list[T], ref_of: Callable[[T], SheetRef]) -> list[T]:
     """Of items about sheets, the one about each project's latest evaluated sheet (first seen on a tie)."""
-    latest: dict[tuple, T] = {}
+    latest: dict[ProjectKey, T] = {}
     for item in items:
         k = project_key(ref_of(item))
         if k not in latest or (ref_of(item).target_fy or 0) > (ref_of(latest[k]).target_fy or 0):

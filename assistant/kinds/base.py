@@ -123,9 +123,9 @@ def read_years(q: Query, project: Project) -> Years:
     if shift is None and q.how == "focus" and focus_years and len(f.relative) == 1 and f.relative[0] in (-1, 1) \
             and stepwise:
         shift = f.relative[0]  # 「前年度は？」 after an answer about 2024: 2023, not the sheet's year before
-    if shift is not None and (focus_years or q.focus and q.focus.years):
-        anchor = (focus_years or q.focus.years)[-1]  # type: ignore[union-attr]
-        return Years([anchor + shift], said=True)
+    discussed = focus_years or (q.focus.years if q.focus else [])
+    if shift is not None and discussed:
+        return Years([discussed[-1] + shift], said=True)
     if shift is not None and target is not None:  # 「2年前の実績」 with nothing discussed yet: from the latest year
         return Years([target + shift], said=True)
     recent = q.focus.recent if q.focus and (q.how == "focus" or (f.follow_up or same) and q.how in ("only", "scope")) \

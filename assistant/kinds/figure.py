@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from assistant import compose
 from assistant.answer import Citation, Fact, Number
@@ -33,8 +34,11 @@ from assistant.measures import diff, growth, lower_is_better, mean, met, percent
 from assistant.query import Project, Query
 from assistant.understand import CIRCLED, Frame
 from ingest.model import Cost, Sheet
-from ingest.normalize import nfkc
+from ingest.normalize import era_label, nfkc
 from ingest.vocabulary import COST_FIELDS, KIND_LABELS, TERMINAL_RESULTS
+
+if TYPE_CHECKING:
+    from assistant.dense import DenseNames
 
 MAX_PROJECTS = 5
 
@@ -124,8 +128,7 @@ class FigureKind:
             # an indicator the question did not tie to a project: every project that has it
             name = answers[0].row.name
             total = len({k for _, i in q.indicators if i.name == name
-                         for k in [desk.catalog.sheet(i.sheet_id) and (desk.catalog.sheet(i.sheet_id).project,
-                                                                        desk.catalog.sheet(i.sheet_id).section)]})
+                         for ref in [desk.catalog.sheet(i.sheet_id)] for k in [ref and (ref.project, ref.section)]})
             shown = "" if total <= len(keys) else (f"（うち{len(keys)}事業）" if q.lang == "ja" else f" (showing {len(keys)})")
             lines.append(f"「{name}」は{max(total, len(keys))}の事業の指標にあります{shown}。" if q.lang == "ja"
                          else f"{max(total, len(keys))} projects report 「{name}」{shown}.")
@@ -216,7 +219,7 @@ class FigureKind:
                 out.append(ra)
         return out
 
-    def rows(self, q: Query, p: Project, latest: Sheet, dense: object = None) -> list[Row]:
+    def rows(self, q: Query, p: Project, latest: Sheet, dense: DenseNames | None = None) -> list[Row]:
         f = q.frame
         costs = cost_rows(q)
         inds = indicator_rows(q, p, latest)
@@ -291,15 +294,15 @@ class FigureKind:
         names_org = q.head is not None and q.org_ids is not None and re.search(r"(部|課|局|室|所)$", q.head.text)
         if q.head is not None and rows and not unit_cost and not names_org:  # 「研修開催1回当たりのコスト」: the head is the unit
             # the noun asked about must be what a row is: 「導入業者」 is no row of 導入施設数
-            names = [p.name, p.org, p.latest.department or ""] + [r.name for r in rows]  # 「こども部の事業」
-            if not head_covered(q.frame.norm, q.head, names):
+            row_names = [p.name, p.org, p.latest.department or ""] + [r.name for r in rows]  # 「こども部の事業」
+            if not head_covered(q.frame.norm, q.head, row_names):
                 return []
             # a qualifier the sheets never write (「英検準2級以上の」中学生) is no row's either
-            if any(m.text in q.unexplained and not covered(m.text, names) for m in modifiers(q.reading, q.head)):
+            if any(m.text in q.unexplained and not covered(m.text, row_names) for m in modifiers(q.reading, q.head)):
                 return []
             # … nor a word written onto it that no row has (「アクティブユーザー数」 is no 延べ利用者数)
             onto = _written_onto(q, q.head)
-            if onto is not None and not q.explained.covers(onto.start, onto.end) and not covered(onto.text, names):
+            if onto is not None and not q.explained.covers(onto.start, onto.end) and not covered(onto.text, row_names):
                 return []
         return rows
 
@@ -386,8 +389,8 @@ class FigureKind:
             if row.is_cost:
                 c = s.cost(fy)  # the settled figure when a year is printed as 予算 and 決算
                 value = _cost_value(c, row)
-                if value is not None:
-                    planned = fy > (s.target_fy or fy) or c.basis in ("予算", "計画")  # type: ignore[union-attr]
+                if c is not None and value is not None:  # a value only comes from a cost row
+                    planned = fy > (s.target_fy or fy) or c.basis in ("予算", "計画")
                     return Cell(fy, s, value=value, planned=planned)
             else:
                 ind = find_indicator(s, row)
@@ -516,10 +519,13 @@ class FigureKind:
         if _THAT_YEAR.search(q.frame.norm):  # 「中間指標いくつだった？その年の実績も」: the milestone's year's actual
             asked = [m for m in ind.milestones if m.fy and (m.kind == "mid") == ("中間" in q.frame.norm or "interim" in q.frame.norm)]
             for m in asked or [m for m in ind.milestones if m.fy]:
+                if m.fy is None:  # both lists hold only milestones with a year
+                    continue
+                mfy = m.fy
                 v = next((v for c in ra.cells for i in [find_indicator(c.sheet, row)] if i is not None
-                          for v in [i.value(m.fy)] if v is not None and v.actual is not None), None) \
-                    or (ind.value(m.fy) if ind.value(m.fy) is not None and ind.value(m.fy).actual is not None else None)  # type: ignore[union-attr]
-                if v is None or m.fy is None:
+                          for v in [i.value(mfy)] if v is not None and v.actual is not None), None) \
+                    or next((v for v in [ind.value(mfy)] if v is not None and v.actual is not None), None)
+                if v is None:
                     continue
                 ra.facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, indicator=row.name, row=row.key, fy=m.fy,
                                      field="actual", value=v.actual, unit=row.unit))
@@ -597,18 +603,20 @@ class FigureKind:
         year before (or the sheet the question names) printed for it, and the difference."""
         lines = []
         row, p = ra.row, ra.project
-        for c in [c for c in ra.cells if not c.planned and c.value is not None]:
+        for c in ra.cells:
+            if c.planned or c.value is None:
+                continue
             earlier = sorted((r for r in p.refs if r.target_fy is not None and r.target_fy < c.fy),
                              key=lambda r: (r.target_fy in q.frame.sheet_years, r.target_fy or 0), reverse=True)
             for ref in earlier:
                 s = desk.sheet(ref.sheet_id)
                 value = _cost_value(s.cost(c.fy) if s is not None else None, row)
-                if value is None:
+                if s is None or value is None:
                     continue
                 gap = diff(c.value, value)
                 base = _base(c, p, row)
-                ra.facts.append(Fact(**{**base, "sheet_id": s.sheet_id}, fy=c.fy, field=f"{row.key}_forecast", value=value))  # type: ignore[union-attr]
-                ra.facts.append(Fact(sheet_id=s.sheet_id, project=p.name, field="target_fy", fy=ref.target_fy,  # type: ignore[union-attr]
+                ra.facts.append(Fact(**{**base, "sheet_id": s.sheet_id}, fy=c.fy, field=f"{row.key}_forecast", value=value))
+                ra.facts.append(Fact(sheet_id=s.sheet_id, project=p.name, field="target_fy", fy=ref.target_fy,
                                      value=ref.target_fy))
                 ra.facts.append(Fact(**base, fy=c.fy, field=f"{row.key}_forecast_gap", value=gap, computed=True))
                 g = growth(c.value, value)
@@ -760,7 +768,7 @@ def _counted_before_plan(f: Frame) -> bool:
 _PLAN_TOO = re.compile(r"(計画|目標)(値)?も|どうだった|どうなった|how did|as well as the plan|and the plan|plan too")
 
 
-def _by_meaning(q: Query, latest: Sheet, dense: object, counter: str | None) -> list[Row]:
+def _by_meaning(q: Query, latest: Sheet, dense: DenseNames | None, counter: str | None) -> list[Row]:
     """An English question's row found by meaning (e5), among the rows of the unit asked, when
     clearly the best."""
     f = q.frame
@@ -770,7 +778,7 @@ def _by_meaning(q: Query, latest: Sheet, dense: object, counter: str | None) -> 
     from assistant.dense import ROW_ACCEPT, ROW_MARGIN, content
 
     names = [i.name for i in latest.indicators if i.name and (counter is None or unit_fits(counter, i.unit))]
-    m = dense.best(content(q.frame), names) if names else None  # type: ignore[attr-defined]
+    m = dense.best(content(q.frame), names) if names else None
     if m is not None and m.score >= ROW_ACCEPT and m.score - m.runner_up >= ROW_MARGIN:
         return [indicator_row(i) for i in latest.indicators if i.name == m.name]
     return []
@@ -830,7 +838,7 @@ def _cost_value(cost: Cost | None, row: Row) -> Number | None:
     return getattr(cost, row.key, None)
 
 
-def _base(c: Cell, p: Project, row: Row) -> dict:
+def _base(c: Cell, p: Project, row: Row) -> dict[str, Any]:
     return dict(sheet_id=c.sheet.sheet_id, project=p.name, indicator=row.name,
                 row=row.key if not row.is_cost else row.name, unit=row.unit)
 
@@ -848,7 +856,7 @@ def _said_of_years(sheet: Sheet | None, row: Row, years: list[int], cap: int) ->
     次期実施計画の策定にあわせて設定する予定である」): the sheet's own word on a year its table lacks."""
     if sheet is None or not row.name:
         return []
-    marks = [m for y in years for m in (f"{y}年度", f"{compose.era_label(y)}")]
+    marks = [m for y in years for m in (f"{y}年度", f"{era_label(y)}")]
     out = []
     for s in sheet.sections:
         for sent in compose.sentences(s.text):
@@ -893,6 +901,7 @@ def _remaining(ra: RowAnswer, q: Query) -> list[str]:
     last = max(done, key=lambda c: c.fy)
     row, unit = ra.row, ra.row.unit
     final = None
+    target_value: Number | None
     if q.frame.has("milestone") and (ind := find_indicator(last.sheet, row)) is not None:
         # 「最終指標まであとどれくらい？」: the way to the final target, not to a year's plan
         final = next((m for m in reversed(ind.milestones) if m.kind in ("final", "unknown")), None)
@@ -922,8 +931,8 @@ def _remaining(ra: RowAnswer, q: Query) -> list[str]:
 
 def _best_year(ra: RowAnswer, q: Query) -> list[str]:
     lowest = q.frame.has("min")
-    vals = [(c.actual if not ra.row.is_cost else c.value, c.fy) for c in ra.cells
-            if (c.actual if not ra.row.is_cost else c.value) is not None and not c.planned]
+    vals = [(v, c.fy) for c in ra.cells for v in [c.actual if not ra.row.is_cost else c.value]
+            if v is not None and not c.planned]
     if not vals:
         return []
     v, fy = (min if lowest else max)(vals)
@@ -971,8 +980,7 @@ def _comparison(answers: list[RowAnswer], q: Query, part: Part) -> list[str]:
             continue
         last: list[tuple[Number, str, int]] = []
         for ra in group:
-            vals = [(c.value if ra.row.is_cost else c.actual, c.fy) for c in ra.cells]
-            vals = [(v, fy) for v, fy in vals if v is not None]
+            vals = [(v, c.fy) for c in ra.cells for v in [c.value if ra.row.is_cost else c.actual] if v is not None]
             if vals:
                 v, fy = vals[-1]
                 last.append((v, ra.project.name, fy))

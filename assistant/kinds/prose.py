@@ -13,6 +13,7 @@ from assistant.kinds.base import Desk, Part, read_years, sheet_for
 from assistant.kinds.rows import cost_rows, indicator_rows
 from assistant.lexicon import lexicon
 from assistant.query import Project, Query
+from assistant.understand import Frame
 from ingest.model import SECTION_LABELS, Section, Sheet
 
 ISSUE_SECTIONS = ("current", "outlook", "resident_needs", "activity_analysis", "outcome_analysis", "kaizen",
@@ -337,13 +338,13 @@ def _said_at(word: str, low: str) -> list[int]:
     return ends
 
 
-def _asks_figure(f: object) -> bool:
+def _asks_figure(f: Frame) -> bool:
     """The question wants a number (何人, いくら, どれだけ, how many …), not words."""
     from assistant.kinds.figure import asked_counter
 
-    return bool(f.rows or f.money or f.measures or asked_counter(f.norm) or re.search(  # type: ignore[attr-defined]
+    return bool(f.rows or f.money or f.measures or asked_counter(f.norm) or re.search(
         r"何\s*[%％件人回円割分]|いくら|いくつ|どれくらい|どのくらい|どれだけ|どの程度|how (many|much|long)|what percentage",
-        f.norm))  # type: ignore[attr-defined]
+        f.norm))
 
 
 def _noun_phrase(q: Query, word: str) -> list[str]:
@@ -363,10 +364,10 @@ def _noun_phrase(q: Query, word: str) -> list[str]:
     return out
 
 
-def _same_year(text: str, f: object, own: int | None = None) -> bool:
+def _same_year(text: str, f: Frame, own: int | None = None) -> bool:
     """A sentence that dates its figure (「2024年度の…は29.2％」) answers only for the year asked; one
     that does not is about its sheet's own year ``own`` (a cost breakdown), when that is known."""
-    asked = set(f.years)  # type: ignore[attr-defined]
+    asked = set(f.years)
     if not asked:
         return True
     from ingest.normalize import find_fiscal_years
@@ -390,20 +391,20 @@ _ASKS_WHAT = re.compile(r"何を|何が|何の|どんな|どういう|内訳|理
 _NEAR = 16  # a figure belongs to a word when it follows it this closely (「委託料 118,280千円」)
 
 
-def _gives_amount(text: str, f: object, words: list[str] | None = None) -> bool:
+def _gives_amount(text: str, f: Frame, words: list[str] | None = None) -> bool:
     """The text states a figure of the kind asked, right after one of ``words``: a number of people for
     「何人」, money for 「いくら」, a count or rate for 「どれくらい使われてる」 (not an amount of money
     spent on it, nor a change 「16,204千円の増加は…委託料の増額などによる」 before them)."""
     from assistant.kinds.figure import asked_counter, unit_fits
 
-    if _ASKS_WHEN.search(f.norm) and _A_YEAR.search(text):  # type: ignore[attr-defined]
+    if _ASKS_WHEN.search(f.norm) and _A_YEAR.search(text):
         return True  # 「いつから？」: 「平成２８年度から本事業に取り組んでいる」 answers it
-    counter = asked_counter(f.norm)  # type: ignore[attr-defined]
-    money = bool(f.money or f.rows or re.search(r"いくら|how much|金額|費用", f.norm)  # type: ignore[attr-defined]
+    counter = asked_counter(f.norm)
+    money = bool(f.money or f.rows or re.search(r"いくら|how much|金額|費用", f.norm)
                  or any(w.endswith(_MONEY_NOUN) for w in words or [])  # 「シェアサイクル委託料 R7」 asks an amount
-                 and not _ASKS_WHAT.search(f.norm))  # type: ignore[attr-defined]  # … 「何を買ったの？」 does not
+                 and not _ASKS_WHAT.search(f.norm))  # … 「何を買ったの？」 does not
     low = text.lower()
-    wanted = {w for k, v in lexicon().predicates.items() if k in f.norm for w in v}  # type: ignore[attr-defined]
+    wanted = {w for k, v in lexicon().predicates.items() if k in f.norm for w in v}
     if wanted and not any(w in text for w in wanted):
         return False  # 「どれくらい使われてる」: a figure of 利用, not of what it costs
     starts = [e for w in words or [] for e in _said_at(w, low)]

@@ -140,13 +140,13 @@ class RatioKind:
             for fy in read_years(q, p).years:
                 a, b = figure.cell(desk, p, money, fy), figure.cell(desk, p, den, fy)
                 count = b.actual if b is not None else None
-                if a is None or a.value is None or not count:
+                if a is None or a.value is None or b is None or not count:
                     continue
                 yen = _yen(a.value * 1000 / count)
                 base = dict(project=p.name, fy=fy)
                 part.facts += [Fact(sheet_id=a.sheet.sheet_id, indicator=money.name, row=money.name, field=key,
                                     value=a.value, unit="千円", **base),
-                               Fact(sheet_id=b.sheet.sheet_id, indicator=den.name, row=den.key, field="actual",  # type: ignore[union-attr]
+                               Fact(sheet_id=b.sheet.sheet_id, indicator=den.name, row=den.key, field="actual",
                                     value=count, unit=den.unit, **base),
                                Fact(sheet_id=a.sheet.sheet_id, indicator=f"{money.name} ÷ {den.name}", row="比率",
                                     field="ratio", value=yen, unit="円", computed=True, **base)]
@@ -168,7 +168,7 @@ class RatioKind:
         part.sheet_ids = list(dict.fromkeys(x.sheet_id for x in part.facts)) or [p.latest.sheet_id for p in q.projects[:3]]
         return part
 
-    def project_lines(self, q: Query, desk: Desk, p: Project, per: Per, counter: str, part: Part) -> list[str]:
+    def project_lines(self, q: Query, desk: Desk, p: Project, per: Per, counter: str | None, part: Part) -> list[str]:
         latest = desk.sheet(p.latest.sheet_id)
         if latest is None:
             return []

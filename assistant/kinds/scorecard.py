@@ -13,7 +13,7 @@ from assistant import compose
 from assistant.answer import Fact
 from assistant.kinds.base import Desk, Part, read_years
 from assistant.kinds.figure import MAX_PROJECTS, FigureKind
-from assistant.kinds.rows import indicator_row
+from assistant.kinds.rows import Row, indicator_row
 from assistant.measures import diff, lower_is_better, met, rate
 from assistant.query import Project, Query
 
@@ -63,7 +63,7 @@ class ScorecardKind:
         for fy in years:
             missed: list[_Item] = []
             made: list[_Item] = []
-            pending = []
+            pending: list[Row] = []
             for ind in inds:
                 row = indicator_row(ind)
                 cell = figure.cell(desk, p, row, fy)
@@ -106,7 +106,7 @@ def _item(row: Any, actual: Any, plan: Any, r: Any, gap: Any, lang: str) -> str:
     return f"- {row.key} 「{row.name}」: actual {compose.num(actual)} {row.unit} ({', '.join(bits)})".replace("  ", " ")
 
 
-def _lines(project: str, fy: int, missed: list[_Item], made: list[_Item], pending: list, lead_met: bool,
+def _lines(project: str, fy: int, missed: list[_Item], made: list[_Item], pending: list[Row], lead_met: bool,
            lang: str) -> list[str]:
     year = compose.year_ja(fy) if lang == "ja" else f"FY{fy}"
     out: list[str] = []
