@@ -19,7 +19,7 @@ store loads it (``loaded_from_cache``); after a build it is rebuilt, re-tokenizi
 texts the previous cache did not have (tokens are cached by ``text_sha``).
 
 Only sheets the figures store lists (``sheets`` table) count: a chunk of any other sheet belongs
-to a build that has not committed yet (see :class:`ingest.index.Store`), and both legs skip it.
+to a build that has not committed yet (see :func:`ingest.index.build`), and both legs skip it.
 Before each query the retriever checks, cheaply, whether the store changed (chunk count, the
 SQLite files' modification times) and refreshes its snapshot when it did.
 """
