@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant.kana import Speller
 from ingest.normalize import nfkc
+from ingest.vocabulary import ANSWER_ROW_LABELS
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,9 @@ class Lexicon:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
+        # the words for each row are the lexicon's; its labels are the vocabulary's (labels once)
         self.rows: dict[str, RowWords] = {
-            f: RowWords(f, v["label"], v["en_label"]) for f, v in data["rows"].items()
+            f: RowWords(f, *ANSWER_ROW_LABELS[f]) for f in data["rows"]
         }
         self.relative: dict[str, int] = {normalize(k): v for k, v in data["years"]["relative"].items()}
         self.shift: dict[str, int] = {normalize(k): v for k, v in data["years"]["shift"].items()}
