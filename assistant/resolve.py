@@ -12,7 +12,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, TypeVar
 
 from ingest.normalize import nfkc
-from ingest.store import FigureStore
+from ingest.store import CatalogSheet, FigureStore, IndicatorRow
 
 if TYPE_CHECKING:
     from assistant.kana import Speller
@@ -121,26 +121,9 @@ class NameIndex:
         return out
 
 
-@dataclass(frozen=True)
-class SheetRef:
-    sheet_id: str
-    project: str | None
-    department: str | None
-    section: str | None
-    target_fy: int | None
-    evaluation_fy: int | None
-    primary: str | None = None  # 一次評価 and 二次評価 results (継続, 改善 …)
-    secondary: str | None = None
-
-
-@dataclass(frozen=True)
-class IndicatorRef:
-    sheet_id: str
-    kind: str
-    no: int
-    label: str
-    name: str | None
-    unit: str | None
+# A sheet and an indicator as the catalog knows them: the store's own rows, not copies of them.
+SheetRef = CatalogSheet
+IndicatorRef = IndicatorRow
 
 
 def reaches(ref: SheetRef, fy: int) -> bool:
@@ -236,8 +219,8 @@ class Catalog:
 
     @classmethod
     def load(cls, store: FigureStore) -> Catalog:
-        sheets = [SheetRef(*r) for r in store.catalog_sheets()]
-        indicators = [IndicatorRef(*r) for r in store.indicator_rows()]
+        sheets = store.catalog_sheets()
+        indicators = store.indicator_rows()
         texts = store.section_texts()
         # the cost rows other layouts print under their own labels (フルコスト, 正職員数) are words the sheets hold
         labels = store.cost_row_labels()

@@ -333,8 +333,8 @@ class CatalogSheet(NamedTuple):
     section: str | None
     target_fy: int | None
     evaluation_fy: int | None
-    primary: str | None  # 一次評価's result (継続, 改善 …)
-    secondary: str | None  # 二次評価's
+    primary: str | None = None  # 一次評価's result (継続, 改善 …)
+    secondary: str | None = None  # 二次評価's
 
 
 class IndicatorRow(NamedTuple):
