@@ -1,7 +1,7 @@
 """Load: 20 conversations at once against the web UI, 5 questions each (issue #14).
 
-The app runs in this process on a free port, over a store built from ``data/samples`` (the model
-is the session's, already loaded). The users speak the browser's own protocol — ``queue/join``,
+The app runs in a process of its own on a free port (as it does at a city hall: not inside a test
+process holding every earlier test's objects), over a store built from ``data/samples``. The users speak the browser's own protocol — ``queue/join``,
 then the session's event stream ``queue/data`` — from one asyncio process of another Python
 (``gradio_client`` costs ~50 ms of CPU per question, and on a 2-core machine 20 of them would
 measure the clients, not the app). Each conversation has its own session, so follow-ups such as
@@ -149,30 +149,63 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve(home: str, cache: str, port: int) -> None:
+    """The app alone in its own process (``python tests/test_app_load.py --serve HOME CACHE PORT``):
+    what is measured is the app as it runs at a city hall, not a test process that has loaded every
+    earlier test's objects (their garbage collection once doubled the lone user's time)."""
+    import time as _time
+    from pathlib import Path
+
+    from assistant.memory import settle
+    from assistant.settings import AssistantSettings
+    from ingest.embed import load_embeddings
+    from ui.engine import Engine
+    from ui.launch import launch
+    from ui.layout import build_app
+
+    settings = AssistantSettings(home=Path(home), models={"cache_dir": Path(cache)})
+    settings = settings.model_copy(update={"app": settings.app.model_copy(update={"port": port})})
+    engine = Engine(settings, embeddings=load_embeddings(Path(cache)))
+    demo = build_app(engine)
+    settle()  # as app.main does once the app is loaded
+    launch(demo, settings, prevent_thread_lock=True, quiet=True)
+    print("READY", flush=True)
+    while True:
+        _time.sleep(60)
+
+
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    from assistant.memory import settle
+    import os
+
+    import httpx
+
     from assistant.settings import AssistantSettings
     from ingest.index import build
     from ingest.vectors import E5Embedding
     from tests.index_support import SAMPLES, model_cache, real_embeddings
-    from ui.engine import Engine
-    from ui.launch import launch
-    from ui.layout import build_app
 
     home = tmp_path_factory.mktemp("app-load-store")
     settings = AssistantSettings(home=home, models={"cache_dir": model_cache()})
     report = build([SAMPLES], settings, embedding=E5Embedding(embeddings=real_embeddings()))
     assert report.ok, report.failed
-    settings = settings.model_copy(update={"app": settings.app.model_copy(update={"port": _free_port()})})
-    engine = Engine(settings, embeddings=real_embeddings())
-    demo = build_app(engine)
-    settle()  # as app.main does once the app is loaded
-    launch(demo, settings, prevent_thread_lock=True, quiet=True)
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, __file__, "--serve", str(home), str(model_cache()), str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                              env={**os.environ, "HF_HUB_OFFLINE": "1"})
     try:
-        yield f"http://127.0.0.1:{settings.app.port}/"
+        assert server.stdout is not None
+        for line in server.stdout:  # the model loads, then the app listens
+            if line.strip() == "READY":
+                break
+        else:
+            raise RuntimeError("the app did not start")
+        url = f"http://127.0.0.1:{port}/"
+        httpx.get(url + "config", timeout=30).raise_for_status()
+        yield url
     finally:
-        demo.close()
+        server.kill()
+        server.wait(timeout=30)
 
 
 def _summary(results: list[dict], conversations: int, wall: float) -> dict:
@@ -226,4 +259,8 @@ def test_twenty_conversations_at_once_within_three_times_one_user(app_url: str,
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--serve":
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        serve(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    else:
+        main(sys.argv[1])
