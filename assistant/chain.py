@@ -164,10 +164,11 @@ class Assistant:
     def forget(self) -> None:
         """Drop what earlier questions left in memory (parsed sheets, question-keyed matches), so
         a question asked again costs what it did the first time: for benchmarks that repeat a set."""
-        from assistant.link import matcher_for, read_question
+        from assistant.link import _phrases_around, matcher_for, read_question
 
         self._sheets.clear()
         matcher_for.cache_clear()
+        _phrases_around.cache_clear()
         similarity.cache_clear()
         variants.cache_clear()
         read_question.cache_clear()

@@ -548,14 +548,17 @@ def head_covered(norm: str, unit: Unit, names: Iterable[str]) -> bool:
     """The question's noun ``unit`` is what one of ``names`` is, as written or as part of a staff
     phrase around it (「会議とか大会に来た人」: 大会 of 会議とか大会 → コンベンション参加者数)."""
     names = list(names)
-    if covered(unit.text, names):
-        return True
-    for short, long_ in lexicon().shorthand.items():
-        if len(short) > len(unit.text) and unit.text in short:
-            for m in re.finditer(re.escape(short), norm):
-                if m.start() <= unit.start and unit.end <= m.end() and covered(long_, names):
-                    return True
-    return False
+    return any(covered(word, names) for word in (unit.text, *_phrases_around(norm, unit.start, unit.end)))
+
+
+@lru_cache(maxsize=1 << 10)
+def _phrases_around(norm: str, start: int, end: int) -> tuple[str, ...]:
+    """What the glossary spells the staff phrases holding ``norm[start:end]`` as (once a question,
+    not once a row it is checked against)."""
+    word = norm[start:end]
+    return tuple(long_ for short, long_ in lexicon().shorthand.items()
+                 if len(short) > len(word) and word in short
+                 and any(m.start() <= start and end <= m.end() for m in re.finditer(re.escape(short), norm)))
 
 
 def _segmented(word: str, known: str, fw: frozenset[str], *vocab: Mapping[str, object]) -> bool:

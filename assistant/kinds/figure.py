@@ -135,10 +135,7 @@ class FigureKind:
         for ra in answers:
             if _WORDING.search(f.norm) and ra.cells and ra.row.name:
                 # 「シートでの書きぶりも」: the sentences of the sheet about this row, beside its figures
-                sheet = ra.cells[-1].sheet
-                said = [Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=s.label,
-                                 quote=sent[:desk.settings.max_quote_chars * 2], key=s.key)
-                        for s in sheet.sections for sent in compose.sentences(s.text) if ra.row.name in nfkc(sent)][:2]
+                said = _sentences_about(ra.cells[-1].sheet, ra.row, desk.settings.max_quote_chars * 2)
                 ra.lines += [compose.quote_line(c, q.lang) for c in said]
                 ra.quotes += said
             lines += ra.lines
@@ -349,7 +346,9 @@ class FigureKind:
             return
         if not ra.cells:
             ra.lines.append(_missing_line(p, row, ra.missing, span, lang))
-            ra.quotes = _said_of_years(desk.sheet(p.latest.sheet_id), row, ra.missing, desk.settings.max_quote_chars * 2)
+            marks = [m for y in ra.missing for m in (f"{y}年度", era_label(y))]
+            latest = desk.sheet(p.latest.sheet_id)
+            ra.quotes = _sentences_about(latest, row, desk.settings.max_quote_chars * 2, marks) if latest else []
             if ra.quotes:  # 「2028年度の計画値は、次期実施計画の策定にあわせて設定する予定」
                 ra.lines.append("シートの文中には次の記述があります。" if lang == "ja" else "The sheet's text says:")
                 ra.lines += [compose.quote_line(c, lang) for c in ra.quotes]
@@ -571,7 +570,8 @@ class FigureKind:
                 lines.append(compose.share_line(row.name, s, c.fy, of, lang))
             if change and len(seen) >= 2:  # 「一般財源等の割合はR4からR5で何ポイント下がった？」: the share's own change
                 (y0, s0), (y1, s1) = seen[0], seen[-1]
-                d = round(s1 - s0, 1)
+                d = diff(s1, s0)
+                assert d is not None
                 ra.facts.append(Fact(**{**_base(ra.cells[-1], p, row), "unit": "ポイント"}, fy=y1,
                                      field=f"{row.key}_share_change", value=d, computed=True))
                 lines.append(f"{row.name}が{of}に占める割合は、{compose.year_ja(y0)}の{compose.num(s0)}%から"
@@ -851,17 +851,17 @@ def _row_head(name: str, row: Row, lang: str) -> str:
     return f"{name}の{row.key}「{row.name}」" if lang == "ja" else f"{name} — {row.key} 「{row.name}」"
 
 
-def _said_of_years(sheet: Sheet | None, row: Row, years: list[int], cap: int) -> list[Citation]:
-    """Sentences of the sheet's text about this row in one of ``years`` (「…の2028年度の計画値は、
-    次期実施計画の策定にあわせて設定する予定である」): the sheet's own word on a year its table lacks."""
-    if sheet is None or not row.name:
+def _sentences_about(sheet: Sheet, row: Row, cap: int, marks: list[str] | None = None) -> list[Citation]:
+    """Up to two sentences of the sheet's text that name this row — and, with ``marks``, one of
+    those words too (a year the table lacks: 「…の2028年度の計画値は、次期実施計画の策定にあわせて
+    設定する予定である」)."""
+    if not row.name:
         return []
-    marks = [m for y in years for m in (f"{y}年度", f"{era_label(y)}")]
     out = []
     for s in sheet.sections:
         for sent in compose.sentences(s.text):
             flat = nfkc(sent)
-            if row.name in flat and any(m in flat for m in marks):
+            if row.name in flat and (marks is None or any(m in flat for m in marks)):
                 out.append(Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=s.label,
                                     quote=sent[:cap], key=s.key))
     return out[:2]

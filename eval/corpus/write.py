@@ -19,6 +19,7 @@ from eval.corpus.h27 import h27_specs
 from eval.corpus.pdf import render_pdf, render_pdf_pages
 from eval.corpus.sheet import generate
 from eval.corpus.text import render_text
+from ingest.model import Sheet
 
 SUFFIX = {"text": ".txt", "cp932": ".cp932.txt", "pdf": ".pdf"}
 
@@ -69,25 +70,22 @@ def write_corpus(out: str | Path, n: int = 300, seed: int = 1, pdf_share: float 
                              "project": spec.sheet.project.name, "target_fy": spec.sheet.target_fy,
                              "blemishes": spec.layout.blemishes(), "blanks": spec.layout.blanks})
     kinds: dict[str, list[tuple[str, str]]] = {"koriyama-h27": [], "generic": []}
-    for spec in h27_specs(h27, seed):
-        sid = spec.sheet.sheet_id
+
+    def text_sheet(kind: str, sheet: Sheet, text: str, blemishes: list[str]) -> None:
+        """A sheet written as text only (the H27 and other cities' layouts): truth, text, manifest line."""
+        sid = sheet.sheet_id
         truth = f"truth/{sid}.json"
-        (out / truth).write_text(spec.sheet.to_json(), encoding="utf-8")
-        (out / f"sheets/{sid}.txt").write_text(spec.text, encoding="utf-8")
-        kinds["koriyama-h27"].append((truth, spec.text))
-        manifest.append({"id": sid, "file": f"sheets/{sid}.txt", "format": "text", "truth": truth,
-                         "kind": "koriyama-h27", "project": spec.sheet.project.name,
-                         "target_fy": spec.sheet.target_fy, "blemishes": [f"trap: {t}" for t in spec.traps],
+        (out / truth).write_text(sheet.to_json(), encoding="utf-8")
+        (out / f"sheets/{sid}.txt").write_text(text, encoding="utf-8")
+        kinds[kind].append((truth, text))
+        manifest.append({"id": sid, "file": f"sheets/{sid}.txt", "format": "text", "truth": truth, "kind": kind,
+                         "project": sheet.project.name, "target_fy": sheet.target_fy, "blemishes": blemishes,
                          "blanks": {}})
+
+    for spec in h27_specs(h27, seed):
+        text_sheet("koriyama-h27", spec.sheet, spec.text, [f"trap: {t}" for t in spec.traps])
     for g in generic_specs(generic, seed):
-        sid = g.sheet.sheet_id
-        truth = f"truth/{sid}.json"
-        (out / truth).write_text(g.sheet.to_json(), encoding="utf-8")
-        (out / f"sheets/{sid}.txt").write_text(g.text, encoding="utf-8")
-        kinds["generic"].append((truth, g.text))
-        manifest.append({"id": sid, "file": f"sheets/{sid}.txt", "format": "text", "truth": truth,
-                         "kind": "generic", "project": g.sheet.project.name, "target_fy": g.sheet.target_fy,
-                         "blemishes": [f"layout: {g.layout}"], "blanks": {}})
+        text_sheet("generic", g.sheet, g.text, [f"layout: {g.layout}"])
     if binders:
         (out / "binders").mkdir(exist_ok=True)
     pools = {"r7": r7_texts, "h27": kinds["koriyama-h27"], "generic": kinds["generic"]}
