@@ -175,11 +175,13 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         q.org_ids = [s.sheet_id for s in orgs]
         q.org_name = orgs[0].section if orgs[0].section and squash(orgs[0].section) in squash(frame.norm) \
             else orgs[0].department
-        for name in {orgs[0].section, orgs[0].department}:
-            if name:
-                pos = frame.norm.find(nfkc(name).lower())
-                if pos >= 0:
-                    q.explained.add((pos, pos + len(name)))
+        org_said: list[tuple[int, str]] = []
+        for name in {n for s in orgs for n in (s.section, s.department) if n}:  # 「上下水道局と水道局」: each
+            for found in re.finditer(re.escape(nfkc(name).lower()), frame.norm):
+                q.explained.add(found.span())
+                org_said.append((found.start(), name))
+        if len({name for _, name in org_said}) > 1:
+            q.org_name = "・".join(dict.fromkeys(name for _, name in sorted(org_said)))
 
     named_spans = [m.span for m in chosen if m.exact]
     if named_spans:

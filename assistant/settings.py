@@ -8,8 +8,7 @@ object still carries every path, model and host (same ``SHEETQA_`` prefix, neste
 
 The LLM is off by default: answers are extractive unless a backend is chosen here.
 
-``app`` holds the web UI's knobs (``app.py``): it listens on 127.0.0.1 unless
-``SHEETQA_APP__HOST`` says otherwise, and ``SHEETQA_AUTH=user:password`` turns on a login.
+The web UI's knobs (host, port, login) are not here: they extend these in ``ui/settings.py``.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr
 
 from ingest.settings import Settings
 
@@ -57,31 +56,6 @@ class LLMSettings(BaseModel):
     )
 
 
-class AppSettings(BaseModel):
-    """The Gradio UI (``python app.py``)."""
-
-    host: str = Field(
-        "127.0.0.1",
-        description="the address the UI listens on; 0.0.0.0 opens it to the network (then set a login)",
-    )
-    port: int = Field(7860, ge=1, le=65535, description="the UI's port")
-    auth: SecretStr | None = Field(
-        None, description="user:password: the UI asks for this login (also read from SHEETQA_AUTH)"
-    )
-    max_upload_mb: float = Field(
-        16, gt=0, description="largest sheet file the UI accepts, in MB (the readers refuse over 16 MB anyway)"
-    )
-
-    def login(self) -> tuple[str, str] | None:
-        """``auth`` split into (user, password); None when no login is set."""
-        if self.auth is None or not self.auth.get_secret_value():
-            return None
-        user, sep, password = self.auth.get_secret_value().partition(":")
-        if not sep or not user or not password:
-            raise ValueError("SHEETQA_AUTH must be user:password (both non-empty)")
-        return user, password
-
-
 class AssistantSettings(Settings):
     """Everything ``Settings`` holds, plus what the assistant needs to answer."""
 
@@ -99,13 +73,4 @@ class AssistantSettings(Settings):
         description="with no project named, a passage further than this cosine distance from the question "
         "is not an answer (e5 puts related Japanese passages within ~0.15)",
     )
-    app: AppSettings = Field(default_factory=AppSettings, description="the web UI (app.py)")
 
-    # The login's conventional variable: SHEETQA_AUTH=user:password (SHEETQA_APP__AUTH works too).
-    auth_env: SecretStr | None = Field(None, validation_alias="SHEETQA_AUTH", exclude=True, repr=False)
-
-    @model_validator(mode="after")
-    def _auth_from_env(self) -> AssistantSettings:
-        if self.app.auth is None and self.auth_env is not None:
-            self.app.auth = self.auth_env
-        return self

@@ -22,14 +22,12 @@ def _parse(args: argparse.Namespace) -> int:
 
     doc = read_document(args.file)
     parts = parse_parts(doc)
-    good = [p for p in parts if p.sheet is not None]
+    good = [(p, p.sheet) for p in parts if p.sheet is not None]
     if not good:
         raise first_error(parts, doc.path)
     many = len(parts) > 1
     if args.json:
-        for p in good:
-            sheet = p.sheet
-            assert sheet is not None
+        for _, sheet in good:
             sys.stdout.write((sheet.model_dump_json(by_alias=True) if many else sheet.to_json()) + "\n")
     else:
         from rich.console import Console
@@ -41,13 +39,13 @@ def _parse(args: argparse.Namespace) -> int:
         if many:
             console.print(f"{doc.path}: {len(good)} sheets" + (f" ({len(parts) - len(good)} unreadable)"
                                                                   if len(good) < len(parts) else ""))
-        for p in good:
+        for p, sheet in good:
             if many:
                 console.print(Rule(p.where))
-            console.print(render(p.sheet))  # type: ignore[arg-type]
-    for p in parts:
-        if p.error is not None:
-            print(f"error: {doc.path}: {p.where}: {p.error.reason}", file=sys.stderr)
+            console.print(render(sheet))
+    for part in parts:
+        if part.error is not None:
+            print(f"error: {doc.path}: {part.where}: {part.error.reason}", file=sys.stderr)
     return 1 if len(good) < len(parts) else 0
 
 

@@ -460,17 +460,17 @@ class _Builder:
         """The file's reports when it is indexed with this very content (nothing to do)."""
         if self.force or not recs or not all(r.state == "indexed" and r.sha256 == sha for r in recs):
             return None
-        known = [self.figures.summary(r.sheet_id) for r in recs]
-        if not all(k is not None for k in known):
+        known = [k for r in recs if (k := self.figures.summary(r.sheet_id)) is not None]
+        if len(known) != len(recs):
             return None
         many = len(recs) > 1
         return [
             FileReport(
-                str(path), "unchanged", k.sheet_id, k.project, k.n_chunks,  # type: ignore[union-attr]
+                str(path), "unchanged", k.sheet_id, k.project, k.n_chunks,
                 seconds=time.perf_counter() - started, part=r.part if many else None,
                 parts=len(recs) if many else None,
-                pages=k.source_pages if many else None,  # type: ignore[union-attr]
-                sheet_status=k.status,  # type: ignore[union-attr]
+                pages=k.source_pages if many else None,
+                sheet_status=k.status,
             )
             for r, k in zip(recs, known, strict=True)
         ]
@@ -534,7 +534,7 @@ class _Builder:
                                      "pages": _pages(p.pages) if many else None}
             if p.sheet is None:
                 failed.append(p.index)
-                reason = f"{p.where}: {p.error.reason}" if many else p.error.reason  # type: ignore[union-attr]
+                reason = f"{p.where}: {p.reason}" if many else p.reason
                 out.append(FileReport(str(path), "failed", reason=reason, **where))
                 continue
             sheet = p.sheet

@@ -59,6 +59,13 @@ def is_cell(token: str) -> bool:
     return True
 
 
+def costs_add_up(project: Number | None, personnel: Number | None, total: Number | None) -> bool | None:
+    """事業費 + 人件費 = 総事業費, allowing the one 千円 that rounding may leave; None when one is missing."""
+    if project is None or personnel is None or total is None:
+        return None
+    return abs(project + personnel - total) <= 1
+
+
 def format_number(value: Number) -> str:
     """The sheet's own way to print a figure: thousands separators, △ for negatives."""
     sign = "△" if value < 0 else ""

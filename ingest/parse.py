@@ -44,6 +44,11 @@ class Part:
             pages = f", page {self.pages[0]}" if len(self.pages) == 1 else f", pages {self.pages[0]}–{self.pages[-1]}"
         return f"sheet {self.index} of {self.count}{pages}"
 
+    @property
+    def reason(self) -> str:
+        """Why this sheet has no reading (empty when it has one)."""
+        return self.error.reason if self.error is not None else ""
+
 
 def parse_file(path: str | Path) -> Sheet:
     """Parse a file of one sheet. Raises SheetError with a one-line reason (also when the file
@@ -165,8 +170,8 @@ def first_error(parts: list[Part], path: str) -> SheetError:
     """The one-line error for a file none of whose sheets could be read."""
     failed = [p for p in parts if p.error is not None]
     if len(parts) == 1 and failed:
-        return SheetError(path, failed[0].error.reason)  # type: ignore[union-attr]
-    reasons = "; ".join(f"{p.where}: {p.error.reason}" for p in failed[:3])  # type: ignore[union-attr]
+        return SheetError(path, failed[0].reason)
+    reasons = "; ".join(f"{p.where}: {p.reason}" for p in failed[:3])
     return SheetError(path, f"none of its {len(parts)} sheets could be read ({reasons})")
 
 

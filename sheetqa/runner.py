@@ -68,9 +68,9 @@ def run(command: Callable[[], int], *, store: str | Path | None = None, file: st
     """Run one command: the settings validated first (a bad ``SHEETQA_…`` variable is one line,
     exit 2, whatever the command), then the command; its errors as :func:`failure` says."""
     try:
-        from assistant.settings import AssistantSettings  # every SHEETQA_ setting, the LLM's included
+        from ui.settings import UISettings  # every SHEETQA_ setting: the LLM's and the app's included
 
-        AssistantSettings()
+        UISettings()
         return command()
     except BrokenPipeError:  # the reader went away (… | head): nothing more to say
         return 0

@@ -15,7 +15,6 @@ import pytest
 from pydantic import SecretStr
 
 from assistant.answer import Answer, Choice, Citation, Fact
-from assistant.settings import AssistantSettings
 from ingest.index import BuildReport, FileReport, list_sheets
 from ingest.model import Cost, Indicator, IndicatorValue, Project, Section, Sheet, Source
 from ui import charts as ui_charts
@@ -35,6 +34,7 @@ from ui.format import (
 )
 from ui.launch import launch
 from ui.layout import build_app
+from ui.settings import UISettings
 from ui.side import side_for
 from ui.upload import report_rows
 
@@ -235,15 +235,23 @@ def test_charts_text_is_at_least_12px_and_hatching_explained_only_when_drawn(tmp
 def test_settings_app_defaults_and_login(monkeypatch: pytest.MonkeyPatch) -> None:
     for k in ("SHEETQA_AUTH", "SHEETQA_APP__AUTH", "SHEETQA_APP__HOST"):
         monkeypatch.delenv(k, raising=False)
-    s = AssistantSettings()
+    s = UISettings()
     assert (s.app.host, s.app.port, s.app.login()) == ("127.0.0.1", 7860, None)
     monkeypatch.setenv("SHEETQA_AUTH", "staff:pa:ss")
-    s = AssistantSettings()
+    s = UISettings()
     assert s.app.login() == ("staff", "pa:ss")
     assert "pa:ss" not in repr(s) and "auth_env" not in s.model_dump()
     monkeypatch.setenv("SHEETQA_AUTH", "nopassword")
     with pytest.raises(ValueError, match="user:password"):
-        AssistantSettings().app.login()
+        UISettings().app.login()
+
+
+def test_the_assistant_settings_know_nothing_of_the_ui() -> None:
+    # The layers nest one way (design.md): the CLI's and the eval's assistant carry no web knobs.
+    from assistant.settings import AssistantSettings
+
+    assert "app" not in AssistantSettings.model_fields and "auth_env" not in AssistantSettings.model_fields
+    assert issubclass(UISettings, AssistantSettings) and "app" in UISettings.model_fields
 
 
 # ----------------------------------------------------------------------------- with a store
@@ -254,7 +262,7 @@ def engine(tmp_path_factory):
     from tests.index_support import model_cache, real_embeddings
 
     home = tmp_path_factory.mktemp("app-unit-store")
-    settings = AssistantSettings(home=home, models={"cache_dir": model_cache()})
+    settings = UISettings(home=home, models={"cache_dir": model_cache()})
     return Engine(settings, embeddings=real_embeddings(), retrieval=False)
 
 
@@ -400,7 +408,7 @@ def test_scope_and_choice_buttons(engine: Engine, tmp_path: Path) -> None:
 def test_empty_store_says_so(tmp_path: Path) -> None:
     from tests.index_support import model_cache
 
-    engine = Engine(AssistantSettings(home=tmp_path / "none", models={"cache_dir": model_cache()}), retrieval=False)
+    engine = Engine(UISettings(home=tmp_path / "none", models={"cache_dir": model_cache()}), retrieval=False)
     outs = list(make_respond(engine)("令和6年度の実績は？", [], []))
     assert "まだシートが登録されていません" in outs[-1][1][-1]["content"]
     assert "まだありません" in side_for(engine, None)[0]

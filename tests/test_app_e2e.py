@@ -64,13 +64,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    from assistant.settings import AssistantSettings
     from ingest.index import build
     from ingest.vectors import E5Embedding
     from tests.index_support import SAMPLES, model_cache, real_embeddings
+    from ui.settings import UISettings
 
     home = tmp_path_factory.mktemp("app-e2e-store")
-    settings = AssistantSettings(home=home, models={"cache_dir": model_cache()})
+    settings = UISettings(home=home, models={"cache_dir": model_cache()})
     report = build([SAMPLES], settings, embedding=E5Embedding(embeddings=real_embeddings()))
     assert report.ok, report.failed
     return settings

@@ -157,13 +157,13 @@ def serve(home: str, cache: str, port: int) -> None:
     from pathlib import Path
 
     from assistant.memory import settle
-    from assistant.settings import AssistantSettings
     from ingest.embed import load_embeddings
     from ui.engine import Engine
     from ui.launch import launch
     from ui.layout import build_app
+    from ui.settings import UISettings
 
-    settings = AssistantSettings(home=Path(home), models={"cache_dir": Path(cache)})
+    settings = UISettings(home=Path(home), models={"cache_dir": Path(cache)})
     settings = settings.model_copy(update={"app": settings.app.model_copy(update={"port": port})})
     engine = Engine(settings, embeddings=load_embeddings(Path(cache)))
     demo = build_app(engine)
@@ -180,13 +180,13 @@ def app_url(tmp_path_factory):
 
     import httpx
 
-    from assistant.settings import AssistantSettings
     from ingest.index import build
     from ingest.vectors import E5Embedding
     from tests.index_support import SAMPLES, model_cache, real_embeddings
+    from ui.settings import UISettings
 
     home = tmp_path_factory.mktemp("app-load-store")
-    settings = AssistantSettings(home=home, models={"cache_dir": model_cache()})
+    settings = UISettings(home=home, models={"cache_dir": model_cache()})
     report = build([SAMPLES], settings, embedding=E5Embedding(embeddings=real_embeddings()))
     assert report.ok, report.failed
     port = _free_port()

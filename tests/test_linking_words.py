@@ -50,6 +50,7 @@ def truth() -> dict:
                           "「防災メール登録率」は前年度の15.6％から15％に低下した。なお、「防災メール登録率」の"
                           "２０２８年度の計画値は、次期実施計画の策定にあわせて設定する予定である。"},
                          {"key": "cost_analysis", "label": "総事業費（事業費・人件費）分析結果", "text":
+                          "【事業費】前年度と比較して11,365千円の増加は、啓発物品購入費の増額などによるものである。"
                           "事業費50,496千円の主な内訳は次のとおりである。\n・シェアサイクル運営委託料 1,234千円\n"
                           "・啓発物品購入費 567千円"},
                          {"key": "secondary_comment", "label": "二次評価コメント", "text":
@@ -83,7 +84,9 @@ def store(tmp_path_factory: pytest.TempPathFactory, truth: dict) -> Assistant:
     # the same project's sheet of the year before, with a comment of its own
     before = json.loads(json.dumps(truth))
     before.update(sheet_id="renamed_2023", target_fy=2023, evaluation_fy=2024, sections=[
-        {"key": "secondary_comment", "label": "二次評価コメント", "text": "需要の減少を踏まえ、事業規模を縮小して実施する。"}])
+        # one comment box, placed as 二次 by its position alone (the reader says so)
+        {"key": "secondary_comment", "label": "二次評価コメント", "text": "需要の減少を踏まえ、事業規模を縮小して実施する。",
+         "inferred": True}])
     (folder / "before.json").write_text(json.dumps(before, ensure_ascii=False), encoding="utf-8")
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
     files = [folder / "renamed.json", folder / "bare.json", folder / "before.json", SAMPLES / "kor_h27_suido_kenshu.txt"]
@@ -273,6 +276,49 @@ def test_the_comments_of_two_years_each_from_its_sheet(store: Assistant, questio
     a = store.ask(question)
     assert "事業規模を縮小して実施する" in a.answer and "事業の改善を図る必要がある" in a.answer, a.answer
     assert "登録されていません" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["水道局の事業は？", "水道局の事業ってここにいくつ入ってる？"])
+def test_a_departments_projects_even_when_it_has_one(store: Assistant, question: str) -> None:
+    a = store.ask(question)
+    assert a.intent == "list" and "技術力向上職員研修事業" in a.answer and "1件" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["政策開発部と水道局の事業、それぞれ何が載ってる？", "水道局と政策開発部の事業は何件？"])
+def test_two_departments_named_together(store: Assistant, question: str) -> None:
+    a = store.ask(question)
+    names = ("デジタル活用支援事業", "窓口案内係配置事業", "技術力向上職員研修事業")
+    assert a.intent == "list" and all(x in a.answer for x in names) and "3件" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("first, then", [
+    ("デジタル活用支援事業のR5実施分の二次評価は？", "なんで？"),
+    ("What was the secondary evaluation of the digital support project for FY2023?", "Why?"),
+])
+def test_why_after_an_evaluation_quotes_the_comments(store: Assistant, first: str, then: str) -> None:
+    a = store.ask(first)
+    b = store.ask(then, [Turn(first, a)])
+    assert "需要の減少を踏まえ" in b.answer, b.answer
+    assert "総事業費" not in b.answer and "分析結果" not in b.answer, b.answer
+
+
+@pytest.mark.parametrize("turns", [
+    ["デジタル活用支援事業のR6の総事業費は？", "前年度は？", "なんでそんなに増えたの？"],
+    ["What was the total cost of the digital support project in FY2024?", "And the year before?", "Why did it jump?"],
+])
+def test_why_after_a_cost_figure_reads_the_cost_analysis(store: Assistant, turns: list[str]) -> None:
+    history: list[Turn] = []
+    for q in turns:
+        history.append(Turn(q, store.ask(q, history)))
+    answer = history[-1].answer
+    assert "啓発物品購入費の増額" in answer.answer and answer.answerable, answer.answer
+
+
+@pytest.mark.parametrize("question", ["デジタル活用支援事業のR5実施分、一次評価コメントでは縮小の理由は何て書いてある？",
+                                      "デジタル活用支援事業 R5実施分の一次評価コメントは？"])
+def test_a_lone_comment_box_answers_for_the_other_stage_saying_so(store: Assistant, question: str) -> None:
+    a = store.ask(question)
+    assert "需要の減少を踏まえ" in a.answer and "1つだけ" in a.answer and "推定" in a.answer, a.answer
 
 
 def test_tokens_do_not_depend_on_what_was_read_before() -> None:

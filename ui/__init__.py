@@ -3,7 +3,7 @@
 Only drawing: every answer comes from the same :class:`assistant.chain.Assistant` that
 ``python -m assistant`` uses (built by :meth:`Assistant.from_settings`), every upload goes through
 :func:`ingest.index.build` like ``python -m ingest build``. Settings are the project's one settings
-object (:class:`assistant.settings.AssistantSettings`): ``SHEETQA_HOME``, ``SHEETQA_APP__HOST`` /
+object (:class:`ui.settings.UISettings`, the assistant's plus the UI's): ``SHEETQA_HOME``, ``SHEETQA_APP__HOST`` /
 ``__PORT`` / ``__MAX_UPLOAD_MB``, and ``SHEETQA_AUTH=user:password`` for a login.
 
 One module a job:

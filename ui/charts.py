@@ -318,10 +318,12 @@ def _short_name(name: str, limit: int = 15) -> str:
 
 def comparison_chart(facts: list[Fact], title: str) -> Figure | None:
     """Horizontal bars, one per fact (a project's figure), the order of the answer kept."""
-    facts = [f for f in facts if isinstance(f.value, int | float) and not isinstance(f.value, bool)]
-    if len(facts) < 2:
+    numbered = [(f, float(f.value)) for f in facts if isinstance(f.value, int | float) and not isinstance(f.value, bool)]
+    if len(numbered) < 2:
         return None
-    facts = facts[:20]
+    numbered = numbered[:20]
+    facts = [f for f, _ in numbered]
+    values = [v for _, v in numbered]
     names = []
     for f in facts:
         name = f.project or f.sheet_id
@@ -338,9 +340,9 @@ def comparison_chart(facts: list[Fact], title: str) -> Figure | None:
     _top(fig, title, legend=False)
     ax = fig.add_subplot()
     ys = list(range(len(facts)))[::-1]
-    bars = ax.barh(ys, [float(f.value) for f in facts], color=ACTUAL_COLOR, height=0.6)  # type: ignore[arg-type]
-    for bar, f in zip(bars, facts, strict=True):
-        ax.annotate(_fmt(float(f.value)), (bar.get_width(), bar.get_y() + bar.get_height() / 2),  # type: ignore[arg-type]
+    bars = ax.barh(ys, values, color=ACTUAL_COLOR, height=0.6)
+    for bar, v in zip(bars, values, strict=True):
+        ax.annotate(_fmt(v), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                     va="center", fontsize=MIN_PT, xytext=(3, 0), textcoords="offset points")
     ax.set_yticks(ys, names)
     if facts[0].field == "rate":
@@ -348,7 +350,7 @@ def comparison_chart(facts: list[Fact], title: str) -> Figure | None:
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.xaxis.set_major_locator(MaxNLocator(4))
     _style(fig, horizontal=True)
-    top = max(float(f.value) for f in facts)  # type: ignore[arg-type]
+    top = max(values)
     ax.set_xlim(0, max(top, 110.0) if facts[0].field == "rate" else top or 1)
     return fig
 

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from assistant.answer import Answer
 from assistant.chain import Assistant, Turn
-from assistant.settings import AssistantSettings
 from ingest.check import StoreHealth, check_store
 from ingest.index import NOT_WRITTEN, BuildReport, FileReport, build
 from ingest.model import Sheet
@@ -34,6 +33,7 @@ from ingest.readers import MAX_BYTES, SUFFIXES
 from ui import format as fmt
 from ui import serve
 from ui import sheets as browse
+from ui.settings import UISettings
 from ui.side import SideData, side_data
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ T = TypeVar("T")
 class Engine:
     """What the handlers share: settings, the loaded models, one Assistant per worker thread."""
 
-    def __init__(self, settings: AssistantSettings, embeddings: Embeddings | None = None,
+    def __init__(self, settings: UISettings, embeddings: Embeddings | None = None,
                  retrieval: bool = True, health: StoreHealth | None = None) -> None:
         from ingest.vectors import E5Embedding
 

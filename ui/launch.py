@@ -14,18 +14,18 @@ from typing import Any
 import gradio as gr
 
 from assistant.memory import settle
-from assistant.settings import AssistantSettings
 from ingest.readers import MAX_BYTES
 from ui import serve
 from ui.engine import Engine
 from ui.layout import CSS, TITLE, build_app
+from ui.settings import UISettings
 
 log = logging.getLogger("sheetqa.app")
 
 MAX_THREADS = 64  # Gradio's worker threads: the waiting questions and every other event
 
 
-def launch(demo: gr.Blocks, settings: AssistantSettings, **kwargs: Any) -> Any:
+def launch(demo: gr.Blocks, settings: UISettings, **kwargs: Any) -> Any:
     """Start the server: Gradio's, with the answer files guarded per browser and, with a login,
     failed logins throttled per client (:mod:`ui.serve`)."""
     from starlette.middleware import Middleware
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         pass
     logging.getLogger("bm25s").setLevel(logging.WARNING)
-    settings = AssistantSettings().with_home(args.store)
+    settings = UISettings().with_home(args.store)
     app = settings.app.model_copy(update={k: v for k, v in (("host", args.host), ("port", args.port)) if v})
     settings = settings.model_copy(update={"app": app})
     try:

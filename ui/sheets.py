@@ -124,8 +124,8 @@ def sheets_frame(rows: list[SheetRow]) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- one sheet
 
 
-def _n(v: object) -> str:
-    return "" if v is None else fmt(v)  # type: ignore[arg-type]
+def _n(v: int | float | None) -> str:
+    return "" if v is None else fmt(v)
 
 
 FORMATS = {"text": "テキスト", "pdf": "PDF", "json": "JSON"}

@@ -750,6 +750,10 @@ _WITH_ROW = re.compile(r"([一-龥ァ-ヶー々a-z0-9]{2,})\s*の(指標|項目)
 _NO_KIND = re.compile(r"指標(が|を|は)(一つも|ひとつも|1つも|１つも|全く|まったく)?(設定(されて|して)?(い)?ない|ない|ありません|無い)|"
                       r"\b(no|without( any)?) (outcome|activity|target) indicators?\b")
 _HAS_SHEETS = re.compile(r"シート(が|の|は)?(ある|あります|揃って|そろって|登録されて|出て)|(have|has|with) (a )?sheets?\b")
+# 「保健所の事業ってこの中にいくつ入ってる？」「環境部の事業は何件？」: a count of projects, not of a row
+_COUNT_PROJECTS = re.compile(r"事業(は|って|が|の数は?)?(この中に|全部で|全体で|ここに)?(いくつ|幾つ|何件|何本|何個|何事業)")
+# 「保健所の事業は？」「水道局の事業って？」: the 部/課's projects, nothing asked of them
+_OF_ORG = re.compile(r"(部|課|局|所|室|本部|事務局|委員会)の事業(は|って|を)?\s*[?？]?\s*$")
 _EVERY_YEAR = re.compile(r"毎年|全年度|すべての年度|全ての年度|どの年度も|欠けずに|抜けなく|every year|each year|all (the )?years")
 
 
@@ -763,6 +767,9 @@ class ListKind:
             return 0.8
         if q.how == "org" and (q.candidates or f.same_org) and nothing_else and not q.head:
             return 0.7  # 「政策開発部の事業は？」「同じ部の別の事業は？」
+        if q.how == "org" and q.org_ids is not None and nothing_else and not q.head and (
+                _OF_ORG.search(f.norm) or _COUNT_PROJECTS.search(f.norm)) and not f.has("summary", "why"):
+            return 0.7  # 「保健所の事業は？」 names a 部/課 with one project: that project is the list
         if _NO_KIND.search(f.norm) and f.kind and not (f.rows or f.money or f.evals or f.sections or f.results):
             return 0.9  # 「成果指標が一つも設定されてない事業」: by the rows they lack (no row is zero)
         if _PER_ORG.search(f.norm) and not (f.rows or f.money or f.evals or f.sections or f.results or f.kind):

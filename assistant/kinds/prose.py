@@ -212,13 +212,16 @@ class ProseKind:
         if f.has("breakdown") and (f.rows or f.money or q.focus) and not keys:
             keys = ["cost_analysis"]  # 「事業費の主な内訳」: the items the analysis lists with amounts
         if f.has("why") and not keys:
-            if f.evals or f.results:
+            # 「なんで？」 after an answer: what that answer was about, as if it were named again
+            carried = q.focus if q.focus and q.how == "focus" and not (f.rows or f.kind or f.money) else None
+            carried_rows = carried.rows if carried else []
+            if f.evals or f.results or carried and carried.intent == "evaluation" and not carried_rows:
                 keys = ["secondary_comment", "primary_comment"]
-            elif f.rows or f.money or f.revenue:
+            elif f.rows or f.money or f.revenue or any(r in lexicon().rows for r in carried_rows):
                 keys = ["cost_analysis", "other"]
-            elif f.kind == "activity":
+            elif f.kind == "activity" or carried_rows and all(r.startswith("活動") for r in carried_rows):
                 keys = ["activity_analysis"]
-            elif f.kind == "outcome" or f.has("verdict", "under_plan", "over_plan", "rate"):
+            elif f.kind == "outcome" or f.has("verdict", "under_plan", "over_plan", "rate") or carried_rows:
                 keys = ["outcome_analysis", "activity_analysis"]
         if f.has("summary") and not keys:
             keys = list(SUMMARY_DEFAULT)
@@ -230,6 +233,11 @@ class ProseKind:
         keys = self.keys(q, sheet)
         sections = [s for k in keys for s in sheet.sections if s.key == k]
         note = ""
+        if not sections and keys and set(keys) <= set(COMMENTS):
+            # 「二次評価コメントでは？」 where the sheet's one comment box was placed as 一次 by its position
+            # alone: that box, saying so, rather than another section or nothing
+            sections = [s for s in sheet.sections if s.key in COMMENTS and s.inferred]
+            note = "other_stage" if sections else ""
         if not sections and keys and not f.has("why"):
             note = "missing"
         why = f.has("why")
@@ -276,6 +284,15 @@ class ProseKind:
                                       quote=quote, key=s.key))
         if issue:
             cites = cites[:5]
+        if why and not cites and not any(s.key in COMMENTS for s in sections) and not f.sections and (
+                "change" in f.measures and not f.has("under_plan", "verdict")):
+            # a rise the analysis states but does not explain: the comments say what was done that year
+            # (「令和７年度は情報発信の強化に取り組んだ」); what was done is no reason for a shortfall
+            cues = lexicon().cues["reason"]
+            for s in (x for k in ("secondary_comment", "primary_comment") for x in sheet.sections if x.key == k):
+                for quote in compose.reason_sentences(s.text, f.norm, focus_words, cap, cues)[:2]:
+                    cites.append(Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=s.label,
+                                          quote=quote, key=s.key))
         if note == "missing" and cites:
             note = "nearest"
         return cites, note
@@ -283,13 +300,13 @@ class ProseKind:
     def focus_words(self, q: Query, p: Project, sheet: Sheet) -> list[str]:
         """What a reason must be about: the row labels and indicator names asked."""
         words = [r.name for r in cost_rows(q)]
-        if "総事業費" in words:
-            words += ["事業費", "人件費"]  # a total moves with its parts
         words += [r.name for r in indicator_rows(q, p, sheet)]
         if not words and q.focus and q.how == "focus":  # 「なんで？」 after a figure: that figure's row
             for key in q.focus.rows:
                 ind = None if key in lexicon().rows else q.focus.indicator(sheet, key)
                 words.append(lexicon().row_label(key) if key in lexicon().rows else (ind.name or "") if ind else "")
+        if "総事業費" in words:
+            words += _moved_parts(sheet)  # a total moves with its parts
         return [w for w in words if w]
 
     def reason_sections(self, q: Query, sheet: Sheet) -> list[Section]:
@@ -308,6 +325,22 @@ _ASKS_AIM = re.compile(r"することになって|する予定|目指|目標に�
 
 _ASKS_WHEN = re.compile(r"いつ(から|まで|頃|ごろ|に)|何年度?から|○年度?から|since when|when did|what year")
 _A_YEAR = re.compile(r"(令和|平成|昭和)\s*[0-9０-９元]{1,2}\s*年|(19|20)\d{2}\s*年")
+
+
+def _moved_parts(sheet: Sheet) -> list[str]:
+    """The parts of 総事業費 that moved it from the year before the sheet's to the sheet's: a reason for
+    the total is a reason for them (a note on 人件費 is none for a drop of 事業費)."""
+    by_year = {c.fy: c for c in sheet.costs}
+    now, before = by_year.get(sheet.target_fy or 0), by_year.get((sheet.target_fy or 0) - 1)
+    parts = {"事業費": "project_cost", "人件費": "personnel_cost"}
+    if now is None or before is None:
+        return list(parts)
+    moves = {label: abs(a - b) for label, field in parts.items()
+             if (a := getattr(now, field)) is not None and (b := getattr(before, field)) is not None}
+    if len(moves) < len(parts):
+        return list(parts)
+    top = max(moves.values())
+    return [label for label, m in moves.items() if top and m >= top / 4] or list(parts)
 
 
 def _says(word: str, sentence: str) -> bool:
@@ -441,6 +474,13 @@ def _lead(p: Project, sheet: Sheet, cites: list[Citation], q: Query, note: str) 
     labels = list(dict.fromkeys(c.section for c in cites))
     inferred = [s.label for s in sheet.sections if s.inferred and s.label in labels]
     year = f"（{sheet.target_fy}年度実施分）" if sheet.target_fy else ""
+    if note == "other_stage":
+        asked = "・".join(dict.fromkeys(SECTION_LABELS.get(k, k) for k in q.frame.sections if k in COMMENTS)) or "お尋ねのコメント"
+        if lang == "en":
+            return (f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''} — the sheet has one comment box, "
+                    f"read as {labels[0]} from its place on the page (it may be the {asked}); it says:")
+        return (f"{p.name}{year}のシートのコメント欄は1つだけで、欄の並び順から{labels[0]}と推定しています"
+                f"（{asked}の可能性があります）。記載は次のとおりです。")
     if lang == "en":
         head = f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''} — "
         head += ("the sheet has no such section; the nearest passage: " if note == "nearest"

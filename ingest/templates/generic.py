@@ -37,7 +37,7 @@ from ingest.model import (
     Section,
     Sheet,
 )
-from ingest.normalize import Number, era_to_western, nfkc, parse_number
+from ingest.normalize import Number, costs_add_up, era_to_western, nfkc, parse_number
 
 NAME = "generic"
 
@@ -616,7 +616,7 @@ def _map_fields(costs: list[Cost], warnings: list[str]) -> None:
         for c in costs:
             got = filled(c, fields)
             pc, pe, tc = got.get("project_cost"), got.get("personnel_cost"), got.get("total_cost")
-            if None not in (pc, pe, tc) and abs(pc + pe - tc) > 1:  # type: ignore[operator]
+            if costs_add_up(pc, pe, tc) is False:
                 return True
             if tc is not None and got.get("general_revenue") is not None:
                 rev = sum(v for f, v in got.items() if f in REVENUE_FIELDS and v is not None)

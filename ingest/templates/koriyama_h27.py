@@ -28,6 +28,7 @@ from ingest.binder import PROJECT_NAME_END
 from ingest.errors import SheetError
 from ingest.model import Cost, Evaluation, Indicator, IndicatorValue, Project, Section, Sheet
 from ingest.normalize import (
+    costs_add_up,
     era_label,
     era_to_western,
     find_fiscal_years,
@@ -761,7 +762,7 @@ def _adds_up(rows: dict[str, list[Number | None]], n: int) -> bool:
     pc, pe, tc = (rows.get(f, []) for f in ("project_cost", "personnel_cost", "total_cost"))
     if not (len(pc) == len(pe) == len(tc) == n):
         return False
-    return all(None not in (a, b, c) and abs(a + b - c) <= 1 for a, b, c in zip(pc, pe, tc))  # type: ignore[operator]
+    return all(costs_add_up(a, b, c) for a, b, c in zip(pc, pe, tc))
 
 
 def _by_arithmetic(lines: list[_Line], start: int, rows: dict[str, list[Number | None]], n: int,
@@ -828,7 +829,7 @@ def _fragment_columns(lines: list[_Line], after: int, m: int) -> list[list[tuple
         for s in range(len(run) - 3 * m + 1):
             piece = run[s:s + 3 * m]
             cols = [(piece[k * 3], piece[k * 3 + 1], piece[k * 3 + 2]) for k in range(m)]
-            if all(abs(a + b - c) <= 1 and c > 0 for a, b, c in cols):
+            if all(costs_add_up(a, b, c) and c > 0 for a, b, c in cols):
                 out.append(cols)
     return out
 
@@ -906,8 +907,8 @@ def _place_cost_rows(
     def score(table: dict[str, list[Number | None]]) -> int:
         total = 0
         for pc, pe, tc in zip(table["project_cost"], table["personnel_cost"], table["total_cost"]):
-            if pc is not None and pe is not None and tc is not None:
-                total += 1 if abs(pc + pe - tc) <= 1 else -1  # 千円 rounding may differ by one
+            if (adds := costs_add_up(pc, pe, tc)) is not None:
+                total += 1 if adds else -1
         return total
 
     choices = list(product(*options.values()))

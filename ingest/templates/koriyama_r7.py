@@ -571,7 +571,8 @@ def _indicator(kind: tuple[str, int], row: ValueRow, name: str | None, grid: _Gr
         if s.field in ("mid", "final"):
             milestones.append(Milestone(kind=s.field, fy=s.fy, value=v))
             continue
-        cell = cells.setdefault(s.fy, IndicatorValue(fy=s.fy))  # type: ignore[arg-type]
+        assert s.fy is not None, "a plan or actual slot always has its year (only milestones' may be unknown)"
+        cell = cells.setdefault(s.fy, IndicatorValue(fy=s.fy))
         setattr(cell, s.field, v)
     # Say where blanks were put, unless the only blanks are the expected ones.
     surprising = [slots[j] for j in range(len(slots)) if j not in filled and slots[j].blank_cost >= 1.0]

@@ -57,7 +57,8 @@ def value_row(line: Line, bare_units: Sequence[str] = ()) -> ValueRow | None:
         return ValueRow(line, parts[0], ()) if parts[0] in bare_units else None
     if not all(is_number(c) for c in cells):
         return None
-    return ValueRow(line, parts[0], tuple(parse_number(c) for c in cells))  # type: ignore[misc]
+    numbers = tuple(n for c in cells if (n := parse_number(c)) is not None)
+    return ValueRow(line, parts[0], numbers) if len(numbers) == len(cells) else None
 
 
 def embeddings(n: int, m: int) -> Iterator[tuple[int, ...]]:
