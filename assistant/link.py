@@ -402,6 +402,20 @@ def _bigram_span(norm: str, name: str) -> tuple[int, int]:
     return (min(hits), max(hits) + 2) if hits else (0, 0)
 
 
+def undominated(rows: list[Match], said: list[tuple[int, int]]) -> list[Match]:
+    """Rows whose own words (outside ``said``: the project's name, the years) another row also
+    explains, and more, are not asked: 「ハザードマップの出前講座の回数」 is 出前講座の開催回数, not
+    ハザードマップに関する説明会の開催回数, which owns only 回数 of it. A row found by a reading
+    (会議とか大会 → コンベンション) has no words to compare and stays."""
+    def own(m: Match) -> frozenset[int]:
+        return frozenset(i for a, b in m.parts for i in range(a, b) if not any(s <= i < e for s, e in said))
+
+    chars = {id(m): own(m) for m in rows}
+    return [m for m in rows if m.exact or not m.parts or not any(
+        o is not m and chars[id(m)] < chars[id(o)] for o in rows)]
+
+
+
 # ── explaining a question's words ──────────────────────────────────────────────────────────
 
 

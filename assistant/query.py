@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from assistant.dense import DenseMatch, DenseNames
@@ -25,6 +25,7 @@ from assistant.link import (
     head_covered,
     matcher_for,
     read_question,
+    undominated,
     unexplained,
 )
 from assistant.resolve import Catalog, IndicatorRef, SheetRef, bigrams, project_core, project_key, squash
@@ -148,7 +149,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     q = Query(frame=frame, reading=r, focus=focus)
     for h in frame.hits:
         q.explained.add(h.span)
-    for span in _year_spans(frame.norm):
+    for span in year_spans(frame.norm):
         q.explained.add(span)
     if frame.kind_span:
         q.explained.add(frame.kind_span)
@@ -221,6 +222,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 kept.append(p)
         # a project guessed from a word or two yields to the 課 the question names outright
         projects = [p for p in kept if p.score >= 1.0 or set(p.sheet_ids) & set(q.org_ids)]
+    inds = _by_modifiers(inds, r, q.explained)
     q.indicators = [(m.score, ref) for m in inds for ref in cat.indicators_named(m.name)]
 
     if not exact and (unknown := _unknown_project(frame.text, cat)) is not None:
@@ -290,7 +292,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         # (when another row is named by words of its own; 「研修の事業の研修会は？」 keeps 研修会開催回数)
         own = [m for m in rows if m.exact or not m.explains or not all(
             any(ps[0] <= a and b <= ps[1] for ps in q.project_spans) for a, b in m.explains)]
-        q.scope_rows = own if own else rows
+        q.scope_rows = undominated(own, q.project_spans + year_spans(frame.norm)) if own else rows
         for m in q.scope_rows:
             for span in m.explains:
                 q.explained.add(span)
@@ -331,6 +333,33 @@ def _org_cores(norm: str, cat: Catalog) -> list[tuple[str, tuple[int, int]]]:
         if len(core) >= 2 and (pos := norm.find(core)) >= 0:
             out.append((core, (pos, pos + len(core))))
     return out
+
+
+MODIFIER_BAND = 0.25  # how far below the best a name may score and still win by a word the best lacks
+
+
+def _by_modifiers(inds: list[Match], r: Reading, explained: Explained) -> list[Match]:
+    """「ごみの出前講座」: of the names matching the noun, the one that also holds the question's other
+    words (ごみ減量に関する出前講座の開催回数) before the one that only covers the noun more fully
+    (出前講座の開催回数); it takes the best's place and score."""
+    if len(inds) < 2:
+        return inds
+    best = inds[0]
+    words = [u.text for u in r.units if u.noun and len(u.text) >= 2 and not explained.covers(u.start, u.end)
+             and not any(a <= u.start and u.end <= b for a, b in best.explains)]
+    if not words:
+        return inds
+
+    def held(m: Match) -> set[str]:
+        return {w for w in words if squash(w) in squash(m.name)}
+
+    base = held(best)
+    better = [m for m in inds[1:] if m.score >= best.score - MODIFIER_BAND and held(m) > base]
+    if not better:
+        return inds
+    top = max(better, key=lambda m: (len(held(m)), m.score))
+    rest = [replace(m, score=min(m.score, best.score - 0.01)) for m in inds if m is not top]
+    return [replace(top, score=best.score), *rest]
 
 
 def _mentions(named: list[Match]) -> list[list[Match]]:
@@ -415,7 +444,8 @@ def _cross_project(frame: Frame) -> bool:
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?度?|(?:令和|平成|昭和|r|h)\s*(?:\d{1,2}|元)\s*年?度?|fy\s?'?\d{2,4}|\d{1,2}\s*年度")
 
 
-def _year_spans(norm: str) -> list[tuple[int, int]]:
+def year_spans(norm: str) -> list[tuple[int, int]]:
+    """Where the question writes years (R6, 令和6年度, 2024年度, H25〜27年度)."""
     return [m.span() for m in _YEAR_SPAN.finditer(norm)]
 
 

@@ -195,6 +195,9 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
 
     _read_years(f)
     _apply(f)
+    if "scores" in f.evals and "change" in f.measures and _OF_A_RATE.search(norm):
+        # "how many points did the rate jump": percentage points, not 評点
+        drop_hits(f, [m.span() for m in _POINTS.finditer(norm)])
     _read_kind(f)
     if f.kind_span and any(h.group == "section" and h.start <= f.kind_span[0] < h.end for h in f.hits):
         f.kind = f.kind_no = None  # 「成果指標分析結果」 is a section, not the 成果指標 rows
@@ -218,7 +221,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         f.granular = g.group(1)
     elif en := _GRANULAR_EN.search(norm):
         f.granular = g.group(1) if g else en.group(1)  # a Japanese 「年度ごと」 set aside above still wins here
-    if f.lang == "en" and (m := _WHICH.search(norm)) and not ({m.group(1), m.group(2) or ""} & _WHICH_OK):
+    if f.lang == "en" and (m := _WHICH.search(norm)) and not ({m.group(1), m.group(2) or ""} & _WHICH_OK) \
+            and not _WHICH_VERB.match(m.group(1)):
         f.ops.append("entity")
     f.asks_years = bool(re.search(r"(年|年度)(は|が|を|って)?\s*(いつ|どれ|どこ|[?？]|$)|いつ|何年度|どの年|which years?|what years?|when", norm))
     f.follow_up = (norm.startswith(_FOLLOW_START) or f.shift is not None or bool(_OTHER_ONE.search(norm))
@@ -326,10 +330,18 @@ _WHICH_OK = {"project", "projects", "year", "years", "fiscal", "department", "de
              "programme", "program", "programs", "programmes", "evaluation", "result", "of", "figure", "figures",
              "number", "numbers", "value", "values", "row", "rows", "cost", "costs", "comment", "stage", "reason",
              "criteria", "criterion", "item", "items", "category", "categories", "score", "scores"}
+# 「which relied more on …」「which spent the most」: a verb after which asks which project, not which place
+_WHICH_VERB = re.compile(r"[a-z]+ed$|(more|most|less|least|did|does|do|got|gets|grew|grows|fell|falls|rose|rises|spent|"
+                         r"spends|met|meets|saw|sees|paid|pays|relies|uses|costs|gives|gave|came|comes|ranks|leads|"
+                         r"depends|needs|shows|scores|performs|achieves|reaches|misses|exceeds)$")
 _CHANGE_BASE = re.compile(r"(前年度?|前の年|昨年度?|去年|previous year|year before|last year)\s*"
                           r"(から|と比べ|と比較|に比べ|より|比|と比|than|compared)"
                           r"|compar(?:e|ed|es|ing)\s+(?:it\s+|that\s+)?(?:with|to)\s+(?:the\s+)?"
                           r"(?:previous year|year before|last year|prior year)")
+
+
+_POINTS = re.compile(r"\b(percentage )?points?\b|ポイント")
+_OF_A_RATE = re.compile(r"\b(rate|ratio|share|percentage|proportion)\b|率|割合")
 
 
 def drop_hits(f: Frame, spans: list[tuple[int, int]]) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.kana import Speller
 from assistant.lexicon import normalize
-from assistant.link import NameMatcher, covered, read_question
+from assistant.link import NameMatcher, covered, read_question, undominated
 from assistant.understand import detect_lang, understand
 
 
@@ -47,3 +49,40 @@ def test_question_words_inside_longer_ones() -> None:
     # a result word before 以外 is that result, negated
     assert [h.key for h in lex.find(normalize("二次評価が継続以外の事業")) if h.group == "result"] == ["継続"]
     assert normalize("the first- and second-stage results") == "the first-stage and second-stage results"
+
+
+def _rows(names: list[str], question: str) -> list[str]:
+    r = read_question(normalize(question))
+    said = [(m.start(), m.end()) for m in re.finditer(r"ハザードマップ(事業)?|r\d|平成\d+年度", r.norm)]
+    return [m.name for m in undominated(NameMatcher(names, own_words=True).match(r, 0.45), said)]
+
+
+def test_a_row_owning_only_part_of_what_another_explains_is_not_asked() -> None:
+    names = ["ハザードマップに関する説明会の開催回数", "出前講座の開催回数"]
+    # the project's name is no word of a row: 説明会 owns only 回数, 出前講座 owns 出前講座 and 回数
+    assert _rows(names, "ハザードマップの出前講座の回数 R5") == ["出前講座の開催回数"]
+    assert _rows(names, "ハザードマップ事業の出前講座、開催回数は？") == ["出前講座の開催回数"]
+    # both named: both asked
+    assert set(_rows(names, "ハザードマップの説明会と出前講座の回数")) == set(names)
+
+
+def test_a_year_is_no_word_of_a_row() -> None:
+    # 年度 of 「平成27年度」 is not the 単年度 of 集会所整備数(単年度)
+    names = ["集会所整備数(累計)", "集会所整備数(単年度)"]
+    assert _rows(names, "集会所の累計整備数は、平成25年度から平成27年度までで何件増えた？")[0] == "集会所整備数(累計)"
+
+
+def test_which_followed_by_a_verb_asks_which_project_not_which_place() -> None:
+    for q in ("Which relied more on general revenue, the tourism project or the food project?",
+              "Which spent the most in FY2024?", "which grew faster, A or B?"):
+        assert "entity" not in understand(q).ops, q
+    for q in ("Which contractor ran the bike share?", "Which schools took part?"):
+        assert "entity" in understand(q).ops, q
+
+
+def test_points_of_a_rate_are_percentage_points_not_scores() -> None:
+    f = understand("How many points did the earthquake-proofing rate jump from FY2024 to FY2025?")
+    assert "scores" not in f.evals and "change" in f.measures
+    f = understand("How many points did the secondary evaluation give for efficiency?")
+    assert "scores" in f.evals
+    assert "scores" in understand("What were the evaluation points in FY2024?").evals

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.link import matcher_for
-from assistant.query import INDICATOR_IN_SCOPE, Project, Query
+from assistant.link import matcher_for, undominated
+from assistant.query import INDICATOR_IN_SCOPE, Project, Query, year_spans
 from ingest.model import Indicator, Sheet
 from ingest.vocabulary import COST_UNITS, REVENUE_FIELDS, row_label
 
@@ -63,8 +63,9 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
     matches = matcher.match(q.reading, INDICATOR_IN_SCOPE) if matcher else []
     # a row matched only by the words that name the project (成年後見 of 成年後見制度に関する相談件数) is not named
     named = q.project_spans
-    matches = [m for m in matches if m.exact or not m.parts
-               or not all(any(s <= a and b <= e for s, e in named) for a, b in m.parts)]
+    matches = undominated([m for m in matches if m.exact or not m.parts
+                           or not all(any(s <= a and b <= e for s, e in named) for a, b in m.parts)],
+                          named + year_spans(f.norm))
     if matcher is not None and not matches and q.lang == "en":  # "people placed in jobs": 就労, not only 就職
         from assistant.link import read_question
 
