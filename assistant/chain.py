@@ -19,6 +19,7 @@ from assistant import compose
 from assistant.answer import Answer, Choice, Citation, Fact
 from assistant.kinds import CROSS, SINGLE, Part
 from assistant.kinds.across import lists_projects
+from assistant.kinds.base import FROM_ON
 from assistant.lexicon import lexicon
 from assistant.link import read_question
 from assistant.memory import settle
@@ -330,7 +331,7 @@ class Assistant:
         chosen = [k for sc, _, k in fits if sc >= 0.5]
         # The head of the question decides between a row and a section: 「市民からの要望」 asks the
         # 住民意向 section even though 市民 is also a row.
-        if q.frame.sections and not (f.rows or f.money or f.measures or f.kind or f.evals):
+        if q.frame.sections and not (f.rows or f.money or f.measures or f.kind or f.evals or f.results):
             chosen = [k for k in chosen if k.name == "prose"]
         if f.has("why") and any(k.name == "figure" for k in chosen):
             chosen = [k for k in chosen if k.name in ("figure", "prose")]
@@ -394,10 +395,11 @@ class Assistant:
         choices = []
         answered = list(dict.fromkeys(x.project for x in facts + cites if x.sheet_id != "*" and x.project))
         if q.candidates and not q.projects:
-            listed = q.how == "all" and q.frame.has("list", "every", "compare")  # 「3事業の評価結果を一覧に」
+            # 「3事業の評価結果を一覧に」, or a list of projects: what was asked, no guess among them
+            listed = q.how == "all" and q.frame.has("list", "every", "compare") or all(p.intent == "list" for p in w.parts)
             if not listed:  # buttons narrow an answer that had to guess, not a list asked for
                 choices = _choices(q.candidates)
-            if len(answered) > 1 and q.how not in ("all", "org"):  # an org named: its projects are what was asked
+            if len(answered) > 1 and q.how not in ("all", "org") and not listed:  # an org named: its projects are what was asked
                 lead = (f"どの事業か特定できなかったため、当てはまりうる{len(answered)}事業について答えます。"
                         if q.lang == "ja" else f"Several projects fit; answering for {len(answered)} of them.")
                 text = lead + "\n" + text
@@ -478,7 +480,10 @@ class Assistant:
                      if x.row and x.sheet_id != "*"} for a in answered]  # one row by its name in each project
             if keys[0] & keys[1]:
                 together = list(dict.fromkeys(x.sheet_id for a in answered for x in a.facts if x.sheet_id != "*"))
-        return Focus(sheet_ids=ids, rows=rows, years=years[-1:] if len(years) > 1 and rows_from.intent != "trend"
+        # a series (a trend, or three years and more listed: 「H25から並べて」) is carried whole
+        series = rows_from.intent == "trend" or len(years) >= 3 and (
+            about_q.year_range or len(about_q.years) == 1 and bool(FROM_ON.search(about_q.norm)))
+        return Focus(sheet_ids=ids, rows=rows, years=years[-1:] if len(years) > 1 and not series
                      else years, intent=rows_from.intent, recent=sorted(set(recent)), measures=measures,
                      span=years, together=together, names=names,
                      latest=bool(_LATEST.search(about_q.norm)) and not about_q.years)

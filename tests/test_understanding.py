@@ -926,3 +926,49 @@ def test_the_latest_year_of_each_project_in_a_follow_up(tmp_path_factory: pytest
         a = ask(a_, follow, [Turn("町内会活動推進事業のオンライン申請件数の最新は？", first)])
         assert "町内会活動支援事業" in a.answer and n(ind(truth, "オンライン申請件数", 2023)["actual"] + 7) in a.answer, \
             (follow, a.answer)
+
+
+@pytest.mark.parametrize("question", ["この事業、来年度も続けるの？", "Is this project going to continue next year?"])
+def test_next_year_is_what_the_latest_evaluation_decided(seed_only: Assistant, truth: dict, question: str) -> None:
+    secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
+    a = ask(seed_only, question)
+    assert a.answerable and secondary in a.answer and str(truth["target_fy"]) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["この事業は来年度で廃止になるの？", "Will this project be abolished next year?"])
+def test_an_end_the_latest_evaluation_does_not_say_is_not_said(seed_only: Assistant, truth: dict, question: str) -> None:
+    assert all(e["result"] != "廃止" for e in truth["evaluations"])
+    a = ask(seed_only, question)
+    assert not a.answerable and "廃止" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["オンライン申請件数、R4からどうなってる？", "2022年度以降のオンライン申請件数を並べて"])
+def test_one_year_and_on_from_it(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    for fy in (2022, 2023, 2024):
+        assert n(ind(truth, "オンライン申請件数", fy)["actual"]) in a.answer, (fy, a.answer)
+
+
+def test_a_series_listed_is_carried_whole_to_the_next_row(seed_only: Assistant, truth: dict) -> None:
+    first = "オンライン申請件数をR4から並べて"
+    a = ask(seed_only, first)
+    b = ask(seed_only, "コンビニ交付のほうは？", [Turn(first, a)])
+    for fy in (2022, 2023, 2024):
+        assert n(ind(truth, "マイナンバーカードを利用したコンビニでの証明書等発行件数", fy)["actual"]) in b.answer, (fy, b.answer)
+
+
+@pytest.mark.parametrize("question", ["R6のキャッシュレス決済の利用件数は計画と何件差がある？",
+                                      "How far was the FY2024 cashless payment count from plan? versus plan, in cases"])
+def test_a_gap_to_the_plan_is_within_the_year(seed_only: Assistant, truth: dict, question: str) -> None:
+    cell = ind(truth, "キャッシュレス決済の利用件数", 2024)
+    a = ask(seed_only, question)
+    assert n(abs(cell["actual"] - cell["plan"])) in a.answer, a.answer
+    assert n(ind(truth, "キャッシュレス決済の利用件数", 2023)["actual"]) not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["事業名に「研修」が入ってる事業は？", "Which projects have 研修 in their name?"])
+def test_projects_by_a_word_of_their_name(samples: Assistant, question: str) -> None:
+    a = ask(samples, question)
+    assert a.intent == "list" and "技術力向上職員研修事業" in a.answer and "1件" in a.answer and "1 project" not in a.answer \
+        or "1 project(s)" in a.answer, a.answer
+    assert "地域集会所補助事業" not in a.answer and "デジタルファースト推進事業" not in a.answer, a.answer

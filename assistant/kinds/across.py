@@ -741,7 +741,7 @@ def lists_projects(f: Frame) -> bool:
     """The question asks which projects have (or lack) rows or sheets: a list over the store even
     when a word of it names one project (「研修会の指標がある事業」)."""
     return bool(_WITH_ROW.search(f.norm) or _NO_KIND.search(f.norm) and f.kind or _HAS_SHEETS.search(f.norm)
-                or _PER_ORG.search(f.norm) or _KIND_IS.search(f.norm) and f.kind)
+                or _PER_ORG.search(f.norm) or _KIND_IS.search(f.norm) and f.kind or _NAMED_WITH.search(f.norm))
 
 
 # 「出前講座の指標がある事業」: the projects by an indicator; 「成果指標が一つも設定されてない事業」: by none
@@ -754,6 +754,11 @@ _HAS_SHEETS = re.compile(r"シート(が|の|は)?(ある|あります|揃って
 _COUNT_PROJECTS = re.compile(r"事業(は|って|が|の数は?)?(この中に|全部で|全体で|ここに)?(いくつ|幾つ|何件|何本|何個|何事業)")
 # 「保健所の事業は？」「水道局の事業って？」: the 部/課's projects, nothing asked of them
 _OF_ORG = re.compile(r"(部|課|局|所|室|本部|事務局|委員会)の事業(は|って|を)?\s*[?？]?\s*$")
+# 「事業名に『町内会』が入ってる事業」 "projects with 'digital' in their name": by a word of the name
+_NAMED_WITH = re.compile(r"(事業名|名前|名称)(に|で|の中に)?\s*[「『\"]?(?P<ja>[^」』\"\s、。]{1,20}?)[」』\"]?\s*(が|を|と|って)?\s*"
+                         r"(入って|入る|含まれ|含む|つく|付く|ついて|付いて|ある)|"
+                         r"(with|containing|contain|contains|include|includes|including|have|has)\s+[\"'「]?(?P<en>[^\"'」]{1,30}?)[\"'」]?"
+                         r"\s+in (the|their|its) names?")
 _EVERY_YEAR = re.compile(r"毎年|全年度|すべての年度|全ての年度|どの年度も|欠けずに|抜けなく|every year|each year|all (the )?years")
 
 
@@ -770,6 +775,8 @@ class ListKind:
         if q.how == "org" and q.org_ids is not None and nothing_else and not q.head and (
                 _OF_ORG.search(f.norm) or _COUNT_PROJECTS.search(f.norm)) and not f.has("summary", "why"):
             return 0.7  # 「保健所の事業は？」 names a 部/課 with one project: that project is the list
+        if _NAMED_WITH.search(f.norm) and not (f.rows or f.money or f.evals or f.sections or f.results):
+            return 0.95
         if _NO_KIND.search(f.norm) and f.kind and not (f.rows or f.money or f.evals or f.sections or f.results):
             return 0.9  # 「成果指標が一つも設定されてない事業」: by the rows they lack (no row is zero)
         if _PER_ORG.search(f.norm) and not (f.rows or f.money or f.evals or f.sections or f.results or f.kind):
@@ -785,6 +792,8 @@ class ListKind:
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
         f = q.frame
+        if m_name := _NAMED_WITH.search(f.norm):
+            return self.named_with(q, desk, m_name.group("ja") or m_name.group("en"))
         if _NO_KIND.search(f.norm) and f.kind:
             return self.without_kind(q, desk, f.kind)
         if (m := _PER_ORG.search(f.norm)) and not f.kind:
@@ -824,6 +833,17 @@ class ListKind:
             f"{len(names)} project(s){' for ' + scope if scope else ''}{said_en}: " + ", ".join(names) + ".")
         return Part(text=text, facts=facts, sheet_ids=[s.sheet_id for s in refs], intent="list")
 
+
+    def named_with(self, q: Query, desk: Desk, term: str) -> Part:
+        """The projects whose name holds ``term`` (「事業名に町内会が入ってる事業」), their latest sheets."""
+        want = squash(term)
+        found = [r for r in _latest_per_project(list(desk.catalog.sheets), lambda r: r) if want in squash(r.project or "")]
+        facts = [Fact(sheet_id=r.sheet_id, project=r.project, field="project", value=r.project) for r in found]
+        facts.append(_count(len(found)))
+        names = "、".join(r.project or "" for r in found)
+        text = (f"事業名に「{term}」を含む事業は{len(found)}件です" + (f"：{names}。" if found else "。") if q.lang == "ja"
+                else f"{len(found)} project(s) have 「{term}」 in their name" + (f": {names}." if found else "."))
+        return Part(text=text, facts=facts, sheet_ids=[r.sheet_id for r in found], answerable=True, intent="list")
 
     def with_row(self, q: Query, desk: Desk, term: str) -> Part:
         """The projects one of whose indicators is about ``term`` (「出前講座の指標がある事業」), each with

@@ -72,7 +72,8 @@ class Years:
     relative: bool = False  # 「今年度」「昨年度」 (not 「最新」): counted from the year the sheet is written in
 
 
-_FROM_ON = re.compile(r"(年度?|r\d{1,2}|h\d{1,2})\s*(から|以降|以後)(の|で|まで)?(推移|の|で|ずっと|今まで|現在|最新|直近)|"
+# 「R4からの推移」「H25から並べて」「2022年度以降」: one year, and on from it (not 「R5から見て」「R6と比べて」)
+FROM_ON = re.compile(r"([\d元]\s*年度?|r\d{1,2}|h\d{1,2})\s*(から|以降|以後)(?!\s*(見|比べ|比較))|"
                       r"(since|from) (fy)?\s?\d{4}(?! to| through| until| and)")
 
 
@@ -100,7 +101,7 @@ def read_years(q: Query, project: Project) -> Years:
         return Years([max(q.focus.recent)], base=min(q.focus.recent), said=True)
     if not years and (by_result := _years_rated(q, project)):
         return Years(by_result, said=True)
-    if len(years) == 1 and target is not None and years[0] < target and _FROM_ON.search(f.norm):
+    if len(years) == 1 and target is not None and years[0] < target and FROM_ON.search(f.norm):
         # 「R4からの推移」「2022年度以降」: from that year to the latest evaluated one
         out = Years(list(range(years[0], target + 1)), said=True)
         out.base = years[0]

@@ -25,6 +25,9 @@ def _year(q: Query, p: Project) -> int | None:
     return years.years[-1] - 1 if years.relative else years.years[-1]
 
 
+_FUTURE = re.compile(r"今後|どうなる|方針|方向|続け|続く|存続|来年|次年度|翌年度|future|continue|going forward|next year")
+
+
 class EvaluationKind:
     name = "evaluation"
 
@@ -32,6 +35,8 @@ class EvaluationKind:
         f = q.frame
         if "scores" in f.evals or f.stages and _score_asked(f.norm) is not None:
             return 0.9
+        if f.results and (q.projects or q.candidates) and _FUTURE.search(f.norm) and not f.has("why"):
+            return 0.9  # 「今後も続くの？」: the latest evaluation's result, not the 今後周辺環境 section
         if f.evals:
             return 0.82
         if f.stages and not f.sections and not f.has("why"):
@@ -53,8 +58,13 @@ class EvaluationKind:
         part = Part(text="", intent="evaluation")
         lines = []
         unscored = False  # a year only a later sheet's 実計区分・評価結果 line reports: no scores anywhere
+        # 「来年度も続けるの？」 is decided by the latest evaluation; 「来年度の評価は？」 is not written yet
+        future = bool(_FUTURE.search(f.norm)) and not re.search(r"評価|evaluat|rating|なりそう|見込み|予想|likely", f.norm)
         for p in projects:
             year = _year(q, p)
+            if future and year is not None and p.latest.target_fy is not None and year > p.latest.target_fy:
+                # 「来年度も続けるの？」: what happens next is what the latest evaluation decided
+                year = None
             unscored |= year is not None and sheet_for(p, year).target_fy != year
             line, facts = self.one(q, desk, p, year)
             if line:
@@ -62,8 +72,17 @@ class EvaluationKind:
                 part.facts += facts
         if not lines:
             return None
-        if len(projects) == 1 and re.search(r"今後|どうなる|方針|方向|続け|続く|存続|future|continue", q.frame.norm):
+        if len(projects) == 1 and future:
             self.future(q, desk, projects[0], part, lines)
+        ending = [r for r in f.results if r in ("廃止", "休止", "統合", "完了")]
+        not_said = len(projects) == 1 and future and bool(ending) and not (
+            {projects[0].latest.primary, projects[0].latest.secondary} & set(ending))
+        if not_said:
+            # 「来年度は廃止になる？」 where the latest evaluation says 縮小: the sheets do not say so
+            asked = "・".join(ending)
+            lines.insert(0, f"シートには、{projects[0].name}を{asked}とする記載はありません。最新の評価は次のとおりです。"
+                         if q.lang == "ja" else f"The sheets do not say {projects[0].name} will be {asked}. "
+                         "The latest evaluation:")
         if len(projects) > 1:
             lead = (f"{len(projects)}事業の評価結果です。" if q.lang == "ja" else f"Evaluation results of {len(projects)} projects:")
             lines.insert(0, lead)
@@ -71,8 +90,8 @@ class EvaluationKind:
                                    row="事業の数"))
         part.text = "\n".join(lines)
         part.sheet_ids = list(dict.fromkeys(x.sheet_id for x in part.facts)) or [p.latest.sheet_id for p in projects]
-        part.answerable = any(x.field in ("result", "score", "department", "section") for x in part.facts) \
-            or len(projects) > 1
+        part.answerable = (any(x.field in ("result", "score", "department", "section") for x in part.facts)
+                           or len(projects) > 1) and not not_said
         if unscored and ("scores" in f.evals or _score_asked(f.norm) is not None) \
                 and not any(x.field == "score" for x in part.facts):
             # 「R3の評点は？」: a past year's result is printed on a later sheet, its scores nowhere

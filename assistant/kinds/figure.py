@@ -330,7 +330,8 @@ class FigureKind:
             wanted = [years.base, *wanted]
         changes = [h.text for h in f.hits if h.group == "measure" and h.key == "change"]
         comparative = bool(changes) and all(t in ("higher", "lower", "more", "less") for t in changes)
-        change = (f.has("change", "multiple") or f.direction is not None or f.has("compare")) and not (
+        # 「計画と何ポイント差？」 compares with the plan, within the year
+        change = (f.has("change", "multiple") or f.direction is not None or f.has("compare") and not f.has("verdict")) and not (
             len(q.projects) >= 2 and (comparative or f.has("compare") or len(set(f.years)) == 1))
         # (two projects in one year named: 「R5の総事業費は何倍違う？」 compares them, not two years)
         if change and len(wanted) == 1 and not f.has("forecast"):  # 見込みとの差 is within one year
