@@ -224,10 +224,8 @@ def summary_sentences(text: str, question: str, cap: int, prefer: tuple[str, ...
     used = 0
     if len(sents) > 2 and len(sents[-1]) <= budget // 2:
         chosen.append(len(sents) - 1)  # a comment's last sentence is its conclusion (継続して実施する)
-        covered |= grams[-1]
-        used = len(sents[-1])
+        covered |= grams[-1]  # (the conclusion is on top of the budget, not part of it)
     used = 0
-    used = used if chosen else 0
     while True:
         best, gain = -1, 0.0
         for i, g in enumerate(grams):

@@ -52,6 +52,8 @@ class Reading:
     units: tuple[Unit, ...]
     variants: tuple[str, ...]  # texts to test names against
     forms: dict[str, tuple[int, int]]  # every word form → the question span it came from
+    spelled: tuple[tuple[str, tuple[int, int]], ...] = ()  # a word spelled out from staff shorthand → its span
+    spelled_text: str = ""  # the question with staff shorthand spelled out as the sheets print it
 
     def span_of(self, form: str) -> tuple[int, int] | None:
         return self.forms.get(form)
@@ -106,14 +108,18 @@ def read_question(norm: str, every: bool = False) -> Reading:
             forms.setdefault(fold(w), m.span())
     variants = [norm]
     spelled = norm
+    sources: list[tuple[str, tuple[int, int]]] = []  # a word spelled out → where its shorthand stands
     for short, full in lex.shorthand.items():
         if short in spelled and full not in spelled:
+            before = spelled
             if re.fullmatch(r"[a-z]+", short):  # dx, ict: whole words only
                 spelled = re.sub(rf"(?<![a-z]){short}(?![a-z])", full, spelled)
             elif re.search(r"[ァ-ヶー]$", short):  # マイナ, not the マイナ of マイナポータル
                 spelled = re.sub(rf"{re.escape(short)}(?![ァ-ヶー])", full, spelled)
             else:
                 spelled = spelled.replace(short, full)
+            if spelled != before and (pos := norm.find(short)) >= 0:
+                sources.append((full, (pos, pos + len(short))))
     if spelled != norm:
         variants.append(spelled)
     # 「施設の数」「参加した人の数」 as a name writes them: 施設数
@@ -136,13 +142,17 @@ def read_question(norm: str, every: bool = False) -> Reading:
                     for p in t.parts:
                         forms.setdefault(p, span)
             forms.setdefault(ja, span)
+    def origin(form: str) -> tuple[int, int]:
+        # 「使っていない市有財産」 spelled 未利用財産: its words stand where the phrase does
+        return next((span for full, span in sources if form and form in full), (0, 0))
+
     for v in variants[1:]:
         for t in tokens(v):
             if t.content:
-                forms.setdefault(t.form, (0, 0))
+                forms.setdefault(t.form, origin(t.form))
                 for p in t.parts:
-                    forms.setdefault(p, (0, 0))
-    return Reading(norm, tuple(units), tuple(variants), forms)
+                    forms.setdefault(p, origin(p))
+    return Reading(norm, tuple(units), tuple(variants), forms, tuple(sources), spelled)
 
 
 def english_words(norm: str) -> list[tuple[str, tuple[int, int]]]:
@@ -286,10 +296,14 @@ class NameMatcher:
     def _score(self, i: int, r: Reading) -> Match:
         name = self.names[i]
         sq = squash(name)
-        for v in r.variants:
+        for k, v in enumerate(r.variants):
             pos = squash(v).find(sq) if sq else -1
             if pos >= 0:
-                return Match(name, 1.0, _locate(r.norm, name), exact=True)
+                # spelled out from a shorthand (未利用財産 for 使っていない市有財産): what it explains is
+                # where the shorthand stands
+                parts = () if k == 0 else tuple(sorted({s for f, s in r.forms.items() if s != (0, 0) and len(f) >= 2
+                                                        and squash(f) in sq and squash(f) not in squash(r.norm)}))
+                return Match(name, 1.0, _locate(r.norm, name), exact=True, parts=parts)
         units = self._units[i]
         total = sum(w for _, w, _, _ in units) or 1.0
         got = 0.0

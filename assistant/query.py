@@ -187,6 +187,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     named_spans = [m.span for m in chosen if m.exact]
     if named_spans:
         drop_hits(frame, named_spans)
+    for s, _ in named_spans:  # "the Kikuta road snow-removal project (喜久田地区道路除雪対策事業)": its English name
+        if gloss := _GLOSS_BEFORE.search(frame.norm[:s]):
+            q.explained.add(gloss.span(1))
     if frame.same_org and focus is not None and focus.sheet_ids and not chosen:
         ref = cat.sheet(focus.sheet_ids[0])
         if ref is not None:  # 「同じ部の別の事業は？」: the other projects of the project under discussion's 部
@@ -318,6 +321,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 q.strong_unexplained = True
     return q
 
+
+_GLOSS_BEFORE = re.compile(r"([a-z][a-z0-9\-' ]{2,80}?)\s*[(（]\s*$")
 
 # 「2つ合わせると？」「それぞれ」「どっちも」: the projects the last turns were about, together
 _BOTH = re.compile(r"2つ|二つ|ふたつ|両方|両事業|それぞれ|どっちも|どちらも|2事業|二事業|both|each of them|the two|combined|together")

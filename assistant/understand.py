@@ -194,6 +194,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     f.hits = _inside_compound(_negated(lex.find(norm), norm), norm, text)
 
     _read_years(f)
+    if len(f.years) >= 2 and f.year_range:
+        _sum_over_years(f)
     _apply(f)
     if "scores" in f.evals and "change" in f.measures and _OF_A_RATE.search(norm):
         # "how many points did the rate jump": percentage points, not 評点
@@ -342,6 +344,21 @@ _CHANGE_BASE = re.compile(r"(前年度?|前の年|昨年度?|去年|previous yea
 
 _POINTS = re.compile(r"\b(percentage )?points?\b|ポイント")
 _OF_A_RATE = re.compile(r"\b(rate|ratio|share|percentage|proportion)\b|率|割合")
+
+
+def _sum_over_years(f: Frame) -> None:
+    """「H25〜H27の事業費の合計」: over a range of years 「事業費の合計」 sums 事業費, it is not 総事業費
+    (the sheet's 事業費 + 人件費)."""
+    out = []
+    for h in f.hits:
+        m = re.fullmatch(r"(事業費|人件費)の合計", h.text)
+        if h.group == "row" and h.key == "total_cost" and m:
+            key = "project_cost" if m.group(1) == "事業費" else "personnel_cost"
+            cut = h.start + len(m.group(1))
+            out += [Hit(h.start, cut, "row", key, m.group(1)), Hit(cut + 1, h.end, "measure", "sum", "合計")]
+        else:
+            out.append(h)
+    f.hits = out
 
 
 def drop_hits(f: Frame, spans: list[tuple[int, int]]) -> None:

@@ -972,3 +972,52 @@ def test_projects_by_a_word_of_their_name(samples: Assistant, question: str) -> 
     assert a.intent == "list" and "技術力向上職員研修事業" in a.answer and "1件" in a.answer and "1 project" not in a.answer \
         or "1 project(s)" in a.answer, a.answer
     assert "地域集会所補助事業" not in a.answer and "デジタルファースト推進事業" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["この事業の要点をまとめて", "Give me the gist of this sheet in a few lines"])
+def test_a_summary_of_a_sheet_ends_with_its_evaluation(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert all(e["result"] in a.answer for e in truth["evaluations"]), a.answer
+    assert any(c.key == "secondary_comment" for c in a.citations) or any(c.key == "primary_comment" for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize("question", ["Summarize the FY2024 evaluation of the Digital First project (デジタルファースト推進事業) in two lines.",
+                                      "デジタルファースト推進事業のR6の評価を要約して"])
+def test_a_summary_of_an_evaluation_is_its_results_and_comments(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and all(e["result"] in a.answer for e in truth["evaluations"]), a.answer
+    assert any(c.key in ("primary_comment", "secondary_comment") for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize("question", ["R5とR6で事業費はどれだけ変わった？", "事業費、令和5年度と6年度でどのくらい変わった？"])
+def test_how_much_it_changed(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert n(cost(truth, 2024, "project_cost") - cost(truth, 2023, "project_cost")) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R4〜R6の事業費の合計は？", "令和4年度から6年度まで、事業費の合計はいくら？"])
+def test_the_sum_of_a_row_over_years(seed_only: Assistant, truth: dict, question: str) -> None:
+    expected = sum(cost(truth, fy, "project_cost") for fy in (2022, 2023, 2024))
+    a = ask(seed_only, question)
+    assert n(expected) in a.answer and n(cost(truth, 2024, "total_cost")) not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R6の事業費をキャッシュレス決済導入施設数で割るといくら？", "R6、キャッシュレス決済導入施設1施設あたりの事業費は？"])
+def test_a_cost_per_unit_also_in_thousands(seed_only: Assistant, truth: dict, question: str) -> None:
+    money, count = cost(truth, 2024, "project_cost"), ind(truth, "キャッシュレス決済導入施設数", 2024)["actual"]
+    thousands = (Decimal(money) / Decimal(count)).quantize(Decimal("1"), ROUND_HALF_UP)
+    a = ask(seed_only, question)
+    assert f"{thousands:,}千円" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R6の職員の給料はいくら？", "2024年度の職員給与っていくらかかってる？"])
+def test_staff_pay_is_personnel_cost(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert n(cost(truth, 2024, "personnel_cost")) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["集会所補助と水道の研修、H27の人件費は？", "水道の研修と集会所の補助、平成27年度の人件費はどっちが多い？"])
+def test_two_projects_one_named_by_a_short_form(samples: Assistant, question: str) -> None:
+    a = ask(samples, question)
+    assert "地域集会所補助事業" in a.answer and "技術力向上職員研修事業" in a.answer, a.answer
+    assert "4,711" in a.answer and "4,775" in a.answer, a.answer

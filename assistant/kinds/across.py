@@ -407,7 +407,6 @@ class FilterKind:
 
     def results(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
         f = q.frame
-        word = f.results[0]
         if _EVER.search(f.norm) and not f.has("negation"):
             return self.ever(q, desk, ids, scope, f.results)
         if len(f.results) == 2 and len(f.stages) == 2 and not f.has("negation"):
@@ -424,14 +423,17 @@ class FilterKind:
                 if k not in latest or (r.target_fy or 0) > (latest[k].target_fy or 0):
                     latest[k] = r
             refs = list(latest.values())
-        got = [r for r in refs if ((r.primary if stage == "primary" else r.secondary) == word) != negate
+        words = set(f.results)  # 「縮小・休止・廃止のどれか」: any of them
+        got = [r for r in refs if ((r.primary if stage == "primary" else r.secondary) in words) != negate
                and (r.primary if stage == "primary" else r.secondary)]
         got.sort(key=lambda r: (r.project or "", r.target_fy or 0))
         label = STAGE_LABELS["primary" if stage == "primary" else "secondary"]
         facts = [Fact(sheet_id=r.sheet_id, project=r.project, row=label, indicator=f"{label}の評価結果", fy=r.target_fy,
                       field="result", value=(r.primary if stage == "primary" else r.secondary)) for r in got]
         facts.append(_count(len(got)))
-        cond = f"「{word}」{'以外' if negate else ''}"
+        word = "・".join(f.results)
+        cond = f"「{word}」{'以外' if negate else ''}" if len(f.results) == 1 else \
+            f"「{word}」{'のいずれでもない' if negate else 'のいずれか'}"
         if q.lang == "en":
             names = "; ".join(f"{r.project} (FY{r.target_fy}: {(r.primary if stage == 'primary' else r.secondary)})"
                               for r in got[:NAMES_CAP])

@@ -221,7 +221,8 @@ class FigureKind:
         costs = cost_rows(q)
         inds = indicator_rows(q, p, latest)
         if costs and inds and not f.kind:
-            if f.money and not (f.rows or f.revenue) and q.head is not None and covered(q.head.text, [r.name for r in inds]):
+            if f.money and not (f.rows or f.revenue) and q.head is not None and (
+                    covered(q.head.text, [r.name for r in inds]) or _spelled_head(q, [r.name for r in inds])):
                 costs = []  # 「売却の金額は？」: money of the row the question names, not the cost table
             else:
                 # a cost row named outright wins over indicators matched by a few words
@@ -279,7 +280,8 @@ class FigureKind:
                 and not any(r.unit in ("%", "％") for r in rows):
             return []  # 「キャッシュレス決済比率は？」: a ratio no row gives (counts are not shares of anything)
         # what the question's verb counts (「使われてる」→ 利用) must be what an indicator row counts
-        wanted = {w for k, v in lexicon().predicates.items() if k in q.frame.norm for w in v}
+        # read on the question as spelled out: 「売って入ったお金」 is 売却額, no 入った of visitors
+        wanted = {w for k, v in lexicon().predicates.items() if k in q.reading.spelled_text for w in v}
         if wanted and rows:
             kept = [r for r in rows if r.is_cost or any(w in r.name for w in wanted) or r.name.lower() in q.frame.norm]
             if not kept and "利用" in wanted:  # 「オンライン申請は何回使われた？」: cases counted are uses
@@ -289,9 +291,11 @@ class FigureKind:
             rows = kept
         unit_cost = any(r.key.startswith("unit_cost") for r in rows)
         names_org = q.head is not None and q.org_ids is not None and re.search(r"(部|課|局|室|所)$", q.head.text)
-        if q.head is not None and rows and not unit_cost and not names_org:  # 「研修開催1回当たりのコスト」: the head is the unit
+        # (a head inside a staff phrase spelled out as a row's word — 「使っていない市有財産」, 未利用財産 — is that row)
+        if q.head is not None and rows and not unit_cost and not names_org and not _spelled_head(q, [r.name for r in rows]):  # 「研修開催1回当たりのコスト」: the head is the unit
             # the noun asked about must be what a row is: 「導入業者」 is no row of 導入施設数
-            row_names = [p.name, p.org, p.latest.department or ""] + [r.name for r in rows]  # 「こども部の事業」
+            # (or the other project named: 「食育と不登校支援の人件費」 asks no 不登校支援 row of 食育推進事業)
+            row_names = [p.name, p.org, p.latest.department or ""] + [x.name for x in q.projects] + [r.name for r in rows]
             if not head_covered(q.frame.norm, q.head, row_names):
                 return []
             # a qualifier the sheets never write (「英検準2級以上の」中学生) is no row's either
@@ -842,6 +846,13 @@ def _cost_value(cost: Cost | None, row: Row) -> Number | None:
 def _base(c: Cell, p: Project, row: Row) -> dict[str, Any]:
     return dict(sheet_id=c.sheet.sheet_id, project=p.name, indicator=row.name,
                 row=row.key if not row.is_cost else row.name, unit=row.unit)
+
+
+def _spelled_head(q: Query, names: list[str]) -> bool:
+    """The question's noun stands inside a staff phrase spelled out as a word of these rows
+    (「使っていない市有財産」 → 未利用財産 of 未利用財産の売却額)."""
+    h = q.head
+    return h is not None and any(s <= h.start and h.end <= e and covered(full, names) for full, (s, e) in q.reading.spelled)
 
 
 def _row_head(name: str, row: Row, lang: str) -> str:

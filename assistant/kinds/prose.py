@@ -46,8 +46,9 @@ class ProseKind:
         focus_cost = bool(q.focus and any(r in ("project_cost", "total_cost") for r in q.focus.rows) and not f.rows)
         if f.has("breakdown") and (("project_cost" in f.rows or f.money) and "total_cost" not in f.rows or focus_cost):
             return 0.55
-        if f.has("summary") and not (f.rows or f.money or f.measures or f.evals or f.kind):
-            return 0.6
+        if f.has("summary") and not (f.rows or f.money or f.measures or f.kind) and (
+                not f.evals or f.evals == ["result"]):
+            return 0.6  # 「評価を要約して」: the results (evaluation) and what the comments say (here)
         return 0.0
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
@@ -81,6 +82,8 @@ class ProseKind:
                                        value=sheet.target_fy, fy=sheet.target_fy, row="評価対象年度", unit="年度"))
             lines.append(_lead(p, sheet, cites, q, note))
             lines += [compose.quote_line(c, q.lang) for c in cites]
+            if self.whole_sheet(q):
+                lines += self.verdict_lines(q, p, sheet, part)
         if not part.citations and lines:
             part.text = "\n".join(lines)
             return part
@@ -197,6 +200,29 @@ class ProseKind:
             return "summary"
         return "prose"
 
+    @staticmethod
+    def whole_sheet(q: Query) -> bool:
+        """「最新シートの要点まとめて」: a summary of the sheet, no section named."""
+        return q.frame.has("summary") and not q.frame.sections and not q.frame.has("why") and not q.frame.evals
+
+    def verdict_lines(self, q: Query, p: Project, sheet: Sheet, part: Part) -> list[str]:
+        """What a summary of a sheet ends with: its evaluation results and the comment's conclusion."""
+        from ingest.vocabulary import STAGE_LABELS
+
+        results = [(e.stage, e.result) for e in sheet.evaluations if e.result]
+        lines = []
+        if results:
+            part.facts += [Fact(sheet_id=sheet.sheet_id, project=p.name, row=STAGE_LABELS[s], indicator=f"{STAGE_LABELS[s]}の評価結果",
+                                fy=sheet.target_fy, field="result", value=r) for s, r in results]
+            lines.append("評価結果：" + "、".join(f"{STAGE_LABELS[s]}「{r}」" for s, r in results) if q.lang == "ja" else
+                         "Evaluation: " + ", ".join(f"{s} {r}" for s, r in results))
+        comment = next((s for k in ("secondary_comment", "primary_comment") for s in sheet.sections if s.key == k), None)
+        if comment is not None and (sents := compose.sentences(comment.text)):
+            c = Citation(sheet_id=sheet.sheet_id, project=p.name, section=comment.label, quote=sents[-1], key=comment.key)
+            part.citations.append(c)
+            lines.append(compose.quote_line(c, q.lang))
+        return lines
+
     def keys(self, q: Query, sheet: Sheet) -> list[str]:
         """The sections the question asks, in the order they answer it."""
         f = q.frame
@@ -224,7 +250,7 @@ class ProseKind:
             elif f.kind == "outcome" or f.has("verdict", "under_plan", "over_plan", "rate") or carried_rows:
                 keys = ["outcome_analysis", "activity_analysis"]
         if f.has("summary") and not keys:
-            keys = list(SUMMARY_DEFAULT)
+            keys = list(COMMENTS[::-1]) if f.evals else list(SUMMARY_DEFAULT)
         return keys
 
     def quotes(self, q: Query, desk: Desk, p: Project, sheet: Sheet) -> tuple[list[Citation], str]:

@@ -150,17 +150,24 @@ class RatioKind:
                                     value=count, unit=den.unit, **base),
                                Fact(sheet_id=a.sheet.sheet_id, indicator=f"{money.name} ÷ {den.name}", row="比率",
                                     field="ratio", value=yen, unit="円", computed=True, **base)]
+                # in the sheet's own unit too: 「3,714千円」 is how a 財政課 analyst reads it back
+                thousands = _yen(a.value / count) if yen >= 10_000 else None
+                if thousands is not None:
+                    part.facts.append(Fact(sheet_id=a.sheet.sheet_id, indicator=f"{money.name} ÷ {den.name}", row="比率",
+                                           field="ratio_thousands", value=thousands, unit="千円", computed=True, **base))
+                in_thousands = f"（約{compose.num(thousands, '千円')}）" if thousands is not None else ""
                 unit = den.unit or ""
                 # 1km, 1施設, 1人 (of 千人)
                 one = unit if re.fullmatch(r"[a-zA-Z]+", unit) else next(
                     (c for c in ("施設", "か所", "箇所", "団体", "世帯", "事業所") if unit.endswith(c)), unit[-1:] or "件")
                 if q.lang == "ja":
                     lines.append(f"{p.name}の{compose.year_ja(fy)}は、{money.name}{compose.num(a.value, '千円')}÷"
-                                 f"{den.name}{compose.num(count, unit)}で、1{one}あたり約{compose.num(yen, '円')}です"
-                                 "（円未満四捨五入）。")
+                                 f"{den.name}{compose.num(count, unit)}で、1{one}あたり約{compose.num(yen, '円')}"
+                                 f"{in_thousands}です（円未満四捨五入）。")
                 else:
                     lines.append(f"{p.name}, FY{fy}: {money.name} {compose.num(a.value)} 千円 ÷ {den.name} "
-                                 f"{compose.num(count)} {unit} = about {compose.num(yen)} yen per {per.word}.")
+                                 f"{compose.num(count)} {unit} = about {compose.num(yen)} yen per {per.word}"
+                                 + (f" (about {compose.num(thousands)} 千円)." if thousands is not None else "."))
         if not part.facts and not lines:
             return None
         part.text = "\n".join(lines)
