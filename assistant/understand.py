@@ -72,6 +72,7 @@ class Frame:
     asks_years: bool = False  # 「目標を割った年は？」: the answer is a list of years
     change_base: bool = False  # 「前年度から」: a change from the year before
     same_org: bool = False  # 「同じ部の別の事業は？」
+    describe: bool = False  # 「どんな費用に補助が出るの？」: what kind of thing, in the text's words
     granular: str | None = None  # 「施設ごとの」「月別」: a breakdown finer than any sheet gives
 
     def has(self, *names: str) -> bool:
@@ -196,6 +197,10 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     _read_years(f)
     if len(f.years) >= 2 and f.year_range:
         _sum_over_years(f)
+    if (kind_of := _KIND_OF_MONEY.search(norm)) and not re.search(r"いくら|何円|何千円|金額|額は|how much", norm):
+        # 「どんな費用に補助が出るの？」 asks what kind of cost, not how much: what the text says of it
+        f.hits = [h for h in f.hits if not (h.group == "money" and kind_of.start() <= h.start < kind_of.end())]
+        f.describe = True
     _apply(f)
     if "scores" in f.evals and "change" in f.measures and _OF_A_RATE.search(norm):
         # "how many points did the rate jump": percentage points, not 評点
@@ -344,6 +349,10 @@ _CHANGE_BASE = re.compile(r"(前年度?|前の年|昨年度?|去年|previous yea
 
 _POINTS = re.compile(r"\b(percentage )?points?\b|ポイント")
 _OF_A_RATE = re.compile(r"\b(rate|ratio|share|percentage|proportion)\b|率|割合")
+
+
+_KIND_OF_MONEY = re.compile(r"(どんな|どういう|どのような|どういった|何の|なんの|何に|what kinds? of|which kinds? of)\s*"
+                            r"(費用|経費|お金|コスト|支出|costs?|expenses?|spending)")
 
 
 def _sum_over_years(f: Frame) -> None:

@@ -1021,3 +1021,35 @@ def test_two_projects_one_named_by_a_short_form(samples: Assistant, question: st
     a = ask(samples, question)
     assert "地域集会所補助事業" in a.answer and "技術力向上職員研修事業" in a.answer, a.answer
     assert "4,711" in a.answer and "4,775" in a.answer, a.answer
+
+
+WATER = ROOT.parent / "shared" / "fixtures" / "kor_h27_suido_kenshu.expected.json"
+
+
+@pytest.fixture(scope="module")
+def water() -> dict:
+    return json.loads(WATER.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("question", ["集会所補助ってどんな費用に補助が出るの？", "地域集会所補助事業は、どういう経費を補助してる？"])
+def test_what_kind_of_cost_is_the_texts_words_not_a_figure(samples: Assistant, question: str) -> None:
+    a = ask(samples, question)
+    assert "借地料" in a.answer and "借家料" in a.answer, a.answer
+    assert "41,851" not in a.answer, a.answer  # no 総事業費
+
+
+@pytest.mark.parametrize("question", ["By what percentage did participants in the water bureau's technical training grow from FY2013 to FY2015?",
+                                      "What percentage growth in training participants did the waterworks bureau see, FY2013 to FY2015?"])
+def test_by_what_percentage_is_a_growth_rate(samples: Assistant, water: dict, question: str) -> None:
+    v = {x["fy"]: x["actual"] for x in water["indicators"][0]["values"]}
+    growth = (Decimal(v[2015] - v[2013]) * 100 / Decimal(v[2013])).quantize(Decimal("1"), ROUND_HALF_UP)
+    a = ask(samples, question)
+    assert f"+{growth}%" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["How many training sessions did the waterworks bureau hold in FY2014?",
+                                      "How many sessions of staff training were held by the water bureau in FY2014?"])
+def test_sessions_held_are_the_rows_held_count(samples: Assistant, water: dict, question: str) -> None:
+    held = next(x["actual"] for i in water["indicators"] if i["name"] == "研修会開催回数" for x in i["values"] if x["fy"] == 2014)
+    a = ask(samples, question)
+    assert f"actual {held} 回" in a.answer, a.answer

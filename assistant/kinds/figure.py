@@ -92,6 +92,8 @@ class FigureKind:
             return 0.0  # a cost divided by a count (ratio): not the sheet's own 単位コスト
         if "scores" in f.evals and not (f.rows or f.money):
             return 0.3  # 「成果指標は何点？」 asks the evaluation's score for that item, not the row
+        if f.describe and not (f.rows or f.measures or f.kind):
+            return 0.0  # 「どんな費用に補助が出るの？」: a kind of thing, which no figure is
         if f.rows or f.money or f.revenue or f.kind or f.has("plan", "actual", "rate", "verdict", "change", "share",
                                                                "trend", "breakdown"):
             return 0.8
@@ -822,7 +824,7 @@ def asked_counter(norm: str) -> str | None:
 
 _PEOPLE_COUNT = re.compile(r"(?:した|する|してる|している)人の?数|利用者の?数は|人数は")
 # a rate the question names ("completion rate", "participation rate"), not the achievement of a plan
-_EN_RATE = re.compile(r"\b(?!achievement\b|growth\b|change\b)[a-z]+ (?:rate|ratio|percentage)\b(?! of (?:the )?plan)")
+_EN_RATE = re.compile(r"\b(?!achievement\b|growth\b|change\b|what\b|which\b|the\b|a\b)[a-z]+ (?:rate|ratio|percentage)\b(?! of (?:the )?plan)")
 
 
 def unit_fits(counter: str, unit: str | None) -> bool:
