@@ -23,6 +23,7 @@ from assistant.kinds.base import FROM_ON
 from assistant.lexicon import lexicon
 from assistant.link import read_question
 from assistant.memory import settle
+from assistant.parts import join, parts_of
 from assistant.query import PROJECT_THRESHOLD, Focus, Project, Query, link_query, projects_of
 from assistant.resolve import Catalog, SheetRef, bigrams, expand, fingerprint_of, similarity, squash, variants
 from assistant.settings import AssistantSettings
@@ -129,10 +130,21 @@ class Assistant:
         self._pinned = None
         self._pinned = self.catalog
         try:
-            return self.chain.invoke(Work(text=question, history=list(history or []), scope=list(scope or [])),
-                                     config={"configurable": {"write": write}})
+            if (parts := parts_of(question)) is not None:
+                # 「R7の評価結果と、R8の総事業費」: each part with its own year, the later ones as follow-ups
+                turns = list(history or [])
+                answers = []
+                for part in parts:
+                    answers.append(self._one(part, turns, scope, write))
+                    turns.append(Turn(part, answers[-1]))
+                return join(question, answers)
+            return self._one(question, list(history or []), scope, write)
         finally:
             self._pinned = None
+
+    def _one(self, question: str, history: list[Turn], scope: list[str] | None, write: bool) -> Answer:
+        return self.chain.invoke(Work(text=question, history=history, scope=list(scope or [])),
+                                 config={"configurable": {"write": write}})
 
     def write(self, answer: Answer, on_text: Callable[[str], None] | None = None) -> Written:
         """The configured LLM's prose for an extractive answer, through every guard; ``on_text``

@@ -194,6 +194,10 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     f = Frame(text=text, norm=norm, lang=lang)
     f.hits = _inside_compound(_negated(lex.find(norm), norm), norm, text)
 
+    if (intro := _SELF_INTRO.match(norm)) and not any(h.group in ("row", "section") for h in f.hits
+                                                       if h.end <= intro.end()):
+        # 「担当者です。」「保健所長です。」: who is asking, not what is asked (no 担当者 named)
+        f.hits = [h for h in f.hits if h.start >= intro.end()]
     _read_years(f)
     if len(f.years) >= 2 and f.year_range:
         _sum_over_years(f)
@@ -351,6 +355,7 @@ _POINTS = re.compile(r"\b(percentage )?points?\b|ポイント")
 _OF_A_RATE = re.compile(r"\b(rate|ratio|share|percentage|proportion)\b|率|割合")
 
 
+_SELF_INTRO = re.compile(r"[^。？?!！]{1,24}?(です|でございます|と申します|の者です)[。、!！]\s*")
 _KIND_OF_MONEY = re.compile(r"(どんな|どういう|どのような|どういった|何の|なんの|何に|what kinds? of|which kinds? of)\s*"
                             r"(費用|経費|お金|コスト|支出|costs?|expenses?|spending)")
 

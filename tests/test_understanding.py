@@ -1053,3 +1053,22 @@ def test_sessions_held_are_the_rows_held_count(samples: Assistant, water: dict, 
     held = next(x["actual"] for i in water["indicators"] if i["name"] == "研修会開催回数" for x in i["values"] if x["fy"] == 2014)
     a = ask(samples, question)
     assert f"actual {held} 回" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["担当者です。R6実施分の二次評価の結果と、R7の事業費の計画を教えてください。",
+                                      "R6の評価結果は？R7の事業費の見込みは？"])
+def test_parts_each_with_its_own_year(seed_only: Assistant, truth: dict, question: str) -> None:
+    secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
+    a = ask(seed_only, question)
+    assert secondary in a.answer and n(cost(truth, 2025, "project_cost")) in a.answer, a.answer
+    assert "2025年度実施分の評価はシートにありません" not in a.answer, a.answer
+
+
+def test_what_makes_a_question_of_several_parts() -> None:
+    from assistant.parts import parts_of
+
+    assert parts_of("R6の評価は？R7の事業費は？") == ["R6の評価は", "R7の事業費は"]
+    # one subject over several years, or one year: one question
+    for q in ("R5の実績と、R6の計画は？", "令和6年度のオンライン申請件数の実績は？計画比は？", "R5とR6の事業費は？",
+              "R4からR6のオンライン申請件数、計画の合計と実績の合計で達成率は？"):
+        assert parts_of(q) is None, q

@@ -787,7 +787,7 @@ class ListKind:
             return 0.9
         if _WITH_ROW.search(f.norm) and not (f.rows or f.money or f.evals or f.sections or f.results or f.threshold):
             return 0.85  # 「出前講座の指標がある事業」: by their rows
-        if _HAS_SHEETS.search(f.norm) and (not q.single or q.how == "only") and set(f.measures) <= {"trend"} and not (
+        if _HAS_SHEETS.search(f.norm) and (not q.single or q.how == "only") and set(f.measures) <= {"trend", "actual"} and not (
                 f.rows or f.money or f.evals or f.sections or f.results or f.kind):
             return 0.8  # 「R4からR7まで毎年シートがある事業」: the projects by the years of their sheets
         return 0.0
