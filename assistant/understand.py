@@ -73,6 +73,7 @@ class Frame:
     change_base: bool = False  # 「前年度から」: a change from the year before
     same_org: bool = False  # 「同じ部の別の事業は？」
     describe: bool = False  # 「どんな費用に補助が出るの？」: what kind of thing, in the text's words
+    of_sheets: bool = False  # 「R6実施分のシートで」: only the sheets evaluating that year, not later ones' columns
     granular: str | None = None  # 「施設ごとの」「月別」: a breakdown finer than any sheet gives
 
     def has(self, *names: str) -> bool:
@@ -138,7 +139,7 @@ _KIND_KEYS: dict[str, Kind] = {"成果": "outcome", "活動": "activity", "対�
                                "outcome": "outcome", "activity": "activity", "target": "target"}
 _TOP_N = re.compile(r"(?:上位|トップ|ベスト|ワースト|下位)\s*(\d+)|(\d+)\s*(?:位まで|つ|件|事業)(?:を|まで)?(?:挙げ|教え|出し|並べ|リスト)"
                     r"|\btop\s*(\d+)\b|\b(\d+)\s+(?:largest|biggest|highest|smallest|lowest)")
-_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万|千)?\s*(円|件|人|回|施設|%|ポイント)?")
+_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万|千)?\s*(円|件|人|回|施設|%|ポイント|割)?")
 _MONEY_SCALE = {"億": Decimal(100000), "千万": Decimal(10000), "百万": Decimal(1000), "万": Decimal(10), "千": Decimal(1)}
 _THEME = re.compile(r"([\w・]{1,12}?)(?:関連|関係|に関する|分野|系)(?:の|で)?(?:事業|project|$|の|で|は)")
 _THEME_EN = re.compile(r"\b([a-z]{2,}(?:\s[a-z]{3,})?)[- ]related\b|\brelated to ([a-z ]{2,20}?)\b(?:projects?|\?|$)")
@@ -226,6 +227,7 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     f.same_years = bool(_SAME_YEARS.search(norm))
     if f.same_years and re.search(r"percent|%|パーセント|倍|multiple|growth|伸び", norm) and "change" not in f.measures:
         f.measures.append("change")  # 「同じ期間で何%？」 asks the change over those years
+    f.of_sheets = bool(_OF_SHEETS.search(norm))
     f.same_org = bool(re.search(r"同じ(部|課|部局|所属)|same (department|division|section)", norm))
     g = _GRANULAR.search(norm)
     if g and g.group(1) not in _NOT_GRANULAR:
@@ -355,6 +357,7 @@ _POINTS = re.compile(r"\b(percentage )?points?\b|ポイント")
 _OF_A_RATE = re.compile(r"\b(rate|ratio|share|percentage|proportion)\b|率|割合")
 
 
+_OF_SHEETS = re.compile(r"実施分|実施事業|評価シート|のシートで|(fy\s?\d{4}|\d{4}) (evaluation )?sheets?|sheets? (covering|evaluating) fy")
 _SELF_INTRO = re.compile(r"[^。？?!！]{1,24}?(です|でございます|と申します|の者です)[。、!！]\s*")
 _KIND_OF_MONEY = re.compile(r"(どんな|どういう|どのような|どういった|何の|なんの|何に|what kinds? of|which kinds? of)\s*"
                             r"(費用|経費|お金|コスト|支出|costs?|expenses?|spending)")
@@ -507,6 +510,8 @@ def _read_threshold(f: Frame) -> None:
         unit = "千円"
     if m.group(0).strip() and re.fullmatch(r"(?:19|20)\d{2}", digits) and not unit:
         return  # a year, not an amount
+    if unit == "割":  # 「8割以上」: 80%
+        value, unit = value * 10, "%"
     f.threshold = Threshold(op, value, unit)
 
 

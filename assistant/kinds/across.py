@@ -100,6 +100,8 @@ def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: i
         ref = pick_sheet(refs, year)
         if (ref.target_fy or 0) < year:
             continue  # only a plan for that year: not comparable with the others' results
+        if q.frame.of_sheets and fy is not None and ref.target_fy != fy:
+            continue  # 「R6実施分のシートで」: a sheet evaluating that year, not a later sheet's column
         table = by_sheet.get(ref.sheet_id, {})
         now = table.get(year, {}).get(field)
         if now is None:
@@ -137,6 +139,15 @@ class RankKind:
         ids, scope = scope_ids(q, desk)
         if q.projects and len(q.projects) > 1:
             ids = [i for p in q.projects for i in p.sheet_ids]
+        if f.results and not f.has("why"):
+            # 「二次評価が拡充だった事業を、総事業費の大きい順に」: the projects so rated (that year), ranked
+            stage = f.stages[0] if len(f.stages) == 1 else "secondary"
+            rated = [r for r in desk.catalog.sheets if (ids is None or r.sheet_id in set(ids))
+                     and (r.primary if stage == "primary" else r.secondary) in f.results
+                     and (not f.years or r.target_fy in f.years)]
+            keys = {project_key(r) for r in rated}
+            ids = [r.sheet_id for r in desk.catalog.sheets if project_key(r) in keys]
+            scope = (scope + "の" if scope else "") + f"{STAGE_LABELS[stage]}が「{'・'.join(f.results)}」"
         if "scores" in f.evals:
             return self.scores(q, desk, ids, scope)
         if (f.has("rate") or f.kind or f.all_indicators) and not (f.rows or f.money or f.revenue):

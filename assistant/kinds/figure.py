@@ -338,7 +338,7 @@ class FigureKind:
         comparative = bool(changes) and all(t in ("higher", "lower", "more", "less") for t in changes)
         # 「計画と何ポイント差？」 compares with the plan, within the year
         change = (f.has("change", "multiple") or f.direction is not None or f.has("compare") and not f.has("verdict")) and not (
-            len(q.projects) >= 2 and (comparative or f.has("compare") or len(set(f.years)) == 1))
+            len(q.projects or q.candidates) >= 2 and (comparative or f.has("compare") or len(set(f.years)) == 1))
         # (two projects in one year named: 「R5の総事業費は何倍違う？」 compares them, not two years)
         if change and len(wanted) == 1 and not f.has("forecast"):  # 見込みとの差 is within one year
             wanted = [wanted[0] - 1, wanted[0]]
@@ -1002,7 +1002,7 @@ def _comparison(answers: list[RowAnswer], q: Query, part: Part) -> list[str]:
             top = max(last)
             out.append(f"{last[0][2]}年度は{top[1]}の方が大きくなっています。" if lang == "ja"
                        else f"In FY{last[0][2]}, {top[1]} is the larger.")
-            if len(last) == 2 and q.frame.has("multiple", "change"):
+            if len(last) == 2:  # of two, by how much (and how many times, when asked)
                 (big, big_name, fy), (small, small_name, _) = sorted(last, key=lambda x: x[0], reverse=True)
                 ra = group[0]
                 base = dict(sheet_id="*", project=None, indicator=ra.row.name, row=ra.row.key if ra.row.is_cost else None,
