@@ -73,6 +73,7 @@ class Frame:
     change_base: bool = False  # 「前年度から」: a change from the year before
     same_org: bool = False  # 「同じ部の別の事業は？」
     describe: bool = False  # 「どんな費用に補助が出るの？」: what kind of thing, in the text's words
+    base_years: list[int] = field(default_factory=list)  # 「R6と比べて」: a year named as the base of a change
     of_sheets: bool = False  # 「R6実施分のシートで」: only the sheets evaluating that year, not later ones' columns
     granular: str | None = None  # 「施設ごとの」「月別」: a breakdown finer than any sheet gives
 
@@ -128,7 +129,8 @@ _RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の\s*(?:決算|実績|計画
                         r"(?:の|から|〜|~|-|–|ー|→|to|through|until|and|まで)\s*(?:の)?\s*(?:fy)?\s*$")
 _PAST_N = re.compile(
     r"(?:過去|直近|ここ|この|最近の?)\s*(\d+|[一二三四五六七八九十])\s*(?:年|か年|ヵ年|カ年|ケ年|年度|年間)"
-    r"|(?:last|past|previous|recent)\s+(\d+|two|three|four|five|six)\s+(?:fiscal\s+)?years")
+    r"|(?:last|past|previous|recent)\s+(\d+|two|three|four|five|six)\s+(?:fiscal\s+)?years"
+    r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*(?:か年|ヵ年|カ年|ケ年|年分|年間)(?:の|で)?(?:合計|計|平均|推移|分|通算)")
 _KANJI_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九", 0)} | {"十": 10}
 _EN_DIGIT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _KIND = re.compile(r"(成果|活動|対象)指標\s*(?:の\s*)?([①-⑨]|\d)?(?:\s*つ目|番目)?|(outcome|activity|target)\s+indicators?\s*(?:no\.?\s*|#)?(\d)?")
@@ -387,6 +389,8 @@ def drop_hits(f: Frame, spans: list[tuple[int, int]]) -> None:
         _apply(f)
 
 
+_BASE_AFTER = re.compile(r"\s*(?:年度)?\s*(?:と比べ|と比較|に比べ|と比して|比で|比べて|than|compared)")
+_BASE_BEFORE = re.compile(r"(compared (with|to)|versus|vs\.?|against|relative to)\s*(the )?$")
 _EVALUATED_IN = re.compile(r"\s*(?:年度)?\s*(?:に|で)(?:行った|した|やった|実施した)?評価(?:した|された|の|を|で)")
 
 
@@ -437,6 +441,7 @@ def _read_years(f: Frame) -> None:
         if fy not in years:
             years.append(fy)
     f.years = years
+    f.base_years = [fy for fy, s, e in mentions if _BASE_AFTER.match(norm, e) or _BASE_BEFORE.search(norm[:s])]
     if len(mentions) >= 2:
         gap = norm[mentions[0][2]:mentions[1][1]]
         f.year_range = era_range or bool(_RANGE_GAP.match(gap)) and mentions[0][0] < mentions[1][0]
@@ -458,7 +463,7 @@ def _read_years(f: Frame) -> None:
         f.relative = []
         f.change_base = True
     if m := _PAST_N.search(norm):
-        g = m.group(1) or m.group(2)
+        g = m.group(1) or m.group(2) or m.group(3)
         f.past_n = int(g) if g.isdigit() else _KANJI_DIGIT.get(g) or _EN_DIGIT.get(g)
 
 

@@ -336,3 +336,12 @@ def test_an_answer_does_not_depend_on_the_questions_before_it(store: Assistant) 
         store.ask(q, [Turn(q, store.ask(q))])
     store.forget()
     assert store.ask(question).answer == first
+
+
+@pytest.mark.parametrize("question", ["デジタル活用支援事業のR5実施分とR6実施分で二次評価の結果は変わった？",
+                                      "デジタル活用支援事業、令和5年度実施分と6年度実施分の評価結果を比べて"])
+def test_the_results_of_two_years_side_by_side(store: Assistant, truth: dict, question: str) -> None:
+    secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
+    a = store.ask(question)
+    assert a.intent == "evaluation" and "2023年度実施分" in a.answer and "2024年度実施分" in a.answer, a.answer
+    assert f"二次評価の結果は変わっていません（{secondary}）" in a.answer, a.answer

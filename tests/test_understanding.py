@@ -1072,3 +1072,52 @@ def test_what_makes_a_question_of_several_parts() -> None:
     for q in ("R5の実績と、R6の計画は？", "令和6年度のオンライン申請件数の実績は？計画比は？", "R5とR6の事業費は？",
               "R4からR6のオンライン申請件数、計画の合計と実績の合計で達成率は？"):
         assert parts_of(q) is None, q
+
+
+def test_a_share_threshold_in_tenths() -> None:
+    from assistant.understand import understand
+
+    t = understand("R6実施分で、一般財源の割合が５割を切ってる事業ある？").threshold
+    assert t is not None and (t.op, t.value, t.unit) == ("lt", 50, "%")
+    t = understand("一般財源の割合が8割以上の事業は？").threshold
+    assert t is not None and (t.op, t.value, t.unit) == ("ge", 80, "%")
+    assert understand("R6実施分のシートで総事業費トップ3").of_sheets and not understand("R6の総事業費トップ3").of_sheets
+
+
+@pytest.mark.parametrize("question", ["平成27年度の総事業費、集会所補助と水道の研修でどれくらい違う？",
+                                      "H27の総事業費、水道の研修と集会所の補助を比べるとどっちがどれだけ大きい？"])
+def test_two_projects_by_how_much(samples: Assistant, question: str) -> None:
+    a = ask(samples, question)
+    assert "37,076" in a.answer and "2014" not in a.answer, a.answer  # 41,851 − 4,775, in the year asked only
+
+
+@pytest.mark.parametrize("question", ["R6のキャッシュレス決済の利用件数と計画値", "キャッシュレス決済の利用件数はR6で何件？計画は何件？"])
+def test_a_row_and_its_plan(seed_only: Assistant, truth: dict, question: str) -> None:
+    cell = ind(truth, "キャッシュレス決済の利用件数", 2024)
+    a = ask(seed_only, question)
+    assert n(cell["actual"]) in a.answer and n(cell["plan"]) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["集会所整備数（単年度）の３か年合計", "集会所の整備数（単年度）、3年分の合計は？"])
+def test_the_sum_of_n_years(samples: Assistant, question: str) -> None:
+    hall = json.loads((ROOT.parent / "shared" / "fixtures" / "kor_h27_shimin_shukaijo.expected.json").read_text(encoding="utf-8"))
+    values = next(i["values"] for i in hall["indicators"] if "単年度" in i["name"])
+    a = ask(samples, question)
+    assert f"合計は{sum(v['actual'] for v in values)}件" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("turns", [["R6の人件費は？", "R4と比べて増えた？"],
+                                   ["What was the personnel cost in FY2024?", "Compared with FY2022, up or down, and by how much?"]])
+def test_a_base_year_against_the_year_under_discussion(seed_only: Assistant, truth: dict, turns: list[str]) -> None:
+    history: list[Turn] = []
+    for q in turns:
+        history.append(Turn(q, ask(seed_only, q, history)))
+    expected = cost(truth, 2024, "personnel_cost") - cost(truth, 2022, "personnel_cost")
+    assert n(expected) in history[-1].answer.answer, history[-1].answer.answer
+
+
+@pytest.mark.parametrize("question", ["この事業って結局どうなったの？", "What happened to this project in the end?"])
+def test_what_became_of_a_project_is_its_latest_evaluation(seed_only: Assistant, truth: dict, question: str) -> None:
+    secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
+    a = ask(seed_only, question)
+    assert a.answerable and secondary in a.answer, a.answer

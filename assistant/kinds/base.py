@@ -101,6 +101,10 @@ def read_years(q: Query, project: Project) -> Years:
         return Years([max(q.focus.recent)], base=min(q.focus.recent), said=True)
     if not years and (by_result := _years_rated(q, project)):
         return Years(by_result, said=True)
+    discussed_now = focus_years or (q.focus.years if q.focus and q.how == "focus" else [])
+    if len(years) == 1 and years == f.base_years and discussed_now and discussed_now[-1] > years[0]:
+        # 「R6と比べて人件費は増えた？」 after a turn about R7: from R6 to the year under discussion
+        return Years([years[0], discussed_now[-1]], base=years[0], said=True)
     if len(years) == 1 and target is not None and years[0] < target and FROM_ON.search(f.norm):
         # 「R4からの推移」「2022年度以降」: from that year to the latest evaluated one
         out = Years(list(range(years[0], target + 1)), said=True)

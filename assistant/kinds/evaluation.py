@@ -28,6 +28,9 @@ def _year(q: Query, p: Project) -> int | None:
 _FUTURE = re.compile(r"今後|どうなる|方針|方向|続け|続く|存続|来年|次年度|翌年度|future|continue|going forward|next year")
 
 
+_BECAME = re.compile(r"どうなった|どうなりました|結局どう|what happened to|what became of")
+
+
 class EvaluationKind:
     name = "evaluation"
 
@@ -35,6 +38,9 @@ class EvaluationKind:
         f = q.frame
         if "scores" in f.evals or f.stages and _score_asked(f.norm) is not None:
             return 0.9
+        if (q.projects or q.candidates) and _BECAME.search(f.norm) and not (
+                f.rows or f.money or f.kind or f.sections or f.measures or q.scope_rows or q.head_rows or f.has("why")):
+            return 0.8  # 「プラの事業って結局どうなったの？」: what its latest evaluation decided
         if f.results and (q.projects or q.candidates) and _FUTURE.search(f.norm) and not f.has("why"):
             return 0.9  # 「今後も続くの？」: the latest evaluation's result, not the 今後周辺環境 section
         if f.evals:
@@ -60,6 +66,8 @@ class EvaluationKind:
         unscored = False  # a year only a later sheet's 実計区分・評価結果 line reports: no scores anywhere
         # 「来年度も続けるの？」 is decided by the latest evaluation; 「来年度の評価は？」 is not written yet
         future = bool(_FUTURE.search(f.norm)) and not re.search(r"評価|evaluat|rating|なりそう|見込み|予想|likely", f.norm)
+        if len(projects) == 1 and len(set(f.years)) + len(f.bare_years) >= 2 and not f.relative:
+            return self.years(q, desk, projects[0], sorted(set(read_years(q, projects[0]).years)))
         for p in projects:
             year = _year(q, p)
             if future and year is not None and p.latest.target_fy is not None and year > p.latest.target_fy:
@@ -72,7 +80,7 @@ class EvaluationKind:
                 part.facts += facts
         if not lines:
             return None
-        if len(projects) == 1 and future:
+        if len(projects) == 1 and (future or _BECAME.search(f.norm)):
             self.future(q, desk, projects[0], part, lines)
         ending = [r for r in f.results if r in ("廃止", "休止", "統合", "完了")]
         not_said = len(projects) == 1 and future and bool(ending) and not (
@@ -98,6 +106,30 @@ class EvaluationKind:
             part.answerable = False
             part.text += ("\nその年度の評点（規模・方法の妥当性・公平性・効率性・活動指標・成果指標）は、登録されているシートにはありません。"
                           if q.lang == "ja" else "\nThe scores for that year are not on any sheet in the store.")
+        return part
+
+    def years(self, q: Query, desk: Desk, p: Project, years: list[int]) -> Part:
+        """「R5実施分とR6実施分で一次評価の結果って変わった？」: each year's results, and whether they changed."""
+        part = Part(text="", intent="evaluation")
+        lines = []
+        for y in years:
+            line, facts = self.one(q, desk, p, y)
+            if line:
+                lines.append(line)
+                part.facts += facts
+        stages = q.frame.stages or ["secondary"]
+        for stage in stages:
+            got = [x.value for x in part.facts if x.field == "result" and x.row == STAGE_LABELS.get(stage)]
+            if len(got) == len(years) >= 2:
+                same = len(set(got)) == 1
+                label = STAGE_LABELS[stage]
+                lines.append((f"{label}の結果は変わっていません（{got[0]}）。" if same else
+                              f"{label}の結果は{'→'.join(str(g) for g in got)}と変わりました。") if q.lang == "ja" else
+                             (f"The {stage} result did not change ({got[0]})." if same else
+                              f"The {stage} result changed: {' → '.join(str(g) for g in got)}."))
+        part.text = "\n".join(lines)
+        part.sheet_ids = list(dict.fromkeys(x.sheet_id for x in part.facts))
+        part.answerable = any(x.field == "result" for x in part.facts)
         return part
 
     def one(self, q: Query, desk: Desk, p: Project, year: int | None) -> tuple[str, list[Fact]]:

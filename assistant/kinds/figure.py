@@ -741,9 +741,9 @@ _COUNTERS = {  # a question's counter → the row units that count the same kind
     "日": ("日",), "時間": ("時間",), "分": ("分",), "件": ("件", "手続", "通"),
     **{c: _PLACES for c in ("施設", "か所", "箇所")},
     "校": ("校",), "世帯": ("世帯", "戸"), "頭": ("頭",), "台": ("台",), "冊": ("冊",), "社": ("社", "事業所"),
-    "団体": ("団体",), "本": ("本",), "枚": ("枚",),
+    "団体": ("団体",), "本": ("本",), "枚": ("枚",), "基": ("基", "件", "台"),
 }
-_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|分|%|割|本|枚|個)|(?:how many|number of) "
+_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|分|%|割|本|枚|個|基)|(?:how many|number of) "
                       r"(people|persons|participants|residents|times|sessions|cases|facilities|schools|households)")
 _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "residents": "人", "times": "回", "sessions": "回",
                "cases": "件", "facilities": "施設", "schools": "校", "households": "世帯"}
@@ -772,7 +772,8 @@ def _counted_before_plan(f: Frame) -> bool:
     return bool(starts) and any(m.end() <= min(starts) for m in _COUNTER.finditer(f.norm))
 
 
-_PLAN_TOO = re.compile(r"(計画|目標)(値)?も|どうだった|どうなった|how did|as well as the plan|and the plan|plan too")
+_PLAN_TOO = re.compile(r"(計画|目標)(値)?も|と(計画|目標)(値)?|どうだった|どうなった|how did|as well as the plan|and the plan|"
+                       r"and its plan|plan too")
 
 
 def _by_meaning(q: Query, latest: Sheet, dense: DenseNames | None, counter: str | None) -> list[Row]:
