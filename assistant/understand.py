@@ -74,6 +74,7 @@ class Frame:
     same_org: bool = False  # 「同じ部の別の事業は？」
     describe: bool = False  # 「どんな費用に補助が出るの？」: what kind of thing, in the text's words
     base_years: list[int] = field(default_factory=list)  # 「R6と比べて」: a year named as the base of a change
+    also_years: list[int] = field(default_factory=list)  # 「ついでにR5も」: a year asked besides the one discussed
     of_sheets: bool = False  # 「R6実施分のシートで」: only the sheets evaluating that year, not later ones' columns
     granular: str | None = None  # 「施設ごとの」「月別」: a breakdown finer than any sheet gives
 
@@ -133,7 +134,8 @@ _PAST_N = re.compile(
     r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*(?:か年|ヵ年|カ年|ケ年|年分|年間)(?:の|で)?(?:合計|計|平均|推移|分|通算)")
 _KANJI_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九", 0)} | {"十": 10}
 _EN_DIGIT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_KIND = re.compile(r"(成果|活動|対象)指標\s*(?:の\s*)?([①-⑨]|\d)?(?:\s*つ目|番目)?|(outcome|activity|target)\s+indicators?\s*(?:no\.?\s*|#)?(\d)?")
+# (「成果指標3つ」 counts them: no number; 「成果指標3」「3つ目」 is one)
+_KIND = re.compile(r"(成果|活動|対象)指標\s*(?:の\s*)?([①-⑨]|\d(?!\s*(?:つ(?!目)|個|件|本)))?(?:\s*つ目|番目)?|(outcome|activity|target)\s+indicators?\s*(?:no\.?\s*|#)?(\d)?")
 _ANY_INDICATOR = re.compile(r"(?<![成活対果動象終間])指標(?!分析)|(?<![a-z])(indicators|kpis?)(?![a-z])")
 # 成果 on its own (not 成果指標, 成果物): the results a project reached, which its 成果指標 measure
 _RESULTS_WORD = re.compile(r"成果(?!指標|物|品)(?=を|は|って|が|と|、|,|について|として|の(?:まとめ|要約|概要)|\s|$)")
@@ -390,6 +392,7 @@ def drop_hits(f: Frame, spans: list[tuple[int, int]]) -> None:
 
 
 _BASE_AFTER = re.compile(r"\s*(?:年度)?\s*(?:と比べ|と比較|に比べ|と比して|比で|比べて|than|compared)")
+_ALSO_AFTER = re.compile(r"\s*(?:年度)?(?:の(?:分|数字|値))?も(?!の)|\s*(?:too|as well)\b")
 _BASE_BEFORE = re.compile(r"(compared (with|to)|versus|vs\.?|against|relative to)\s*(the )?$")
 _EVALUATED_IN = re.compile(r"\s*(?:年度)?\s*(?:に|で)(?:行った|した|やった|実施した)?評価(?:した|された|の|を|で)")
 
@@ -442,6 +445,7 @@ def _read_years(f: Frame) -> None:
             years.append(fy)
     f.years = years
     f.base_years = [fy for fy, s, e in mentions if _BASE_AFTER.match(norm, e) or _BASE_BEFORE.search(norm[:s])]
+    f.also_years = [fy for fy, _, e in mentions if _ALSO_AFTER.match(norm, e)]
     if len(mentions) >= 2:
         gap = norm[mentions[0][2]:mentions[1][1]]
         f.year_range = era_range or bool(_RANGE_GAP.match(gap)) and mentions[0][0] < mentions[1][0]

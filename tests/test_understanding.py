@@ -1121,3 +1121,35 @@ def test_what_became_of_a_project_is_its_latest_evaluation(seed_only: Assistant,
     secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
     a = ask(seed_only, question)
     assert a.answerable and secondary in a.answer, a.answer
+
+
+def test_a_year_asked_as_well(seed_only: Assistant, truth: dict) -> None:
+    first = "R6のオンライン申請件数は？"
+    a = ask(seed_only, first)
+    b = ask(seed_only, "計画比だと何％？ついでにR5も", [Turn(first, a)])
+    for fy in (2023, 2024):
+        assert n(ind(truth, "オンライン申請件数", fy)["actual"]) in b.answer, (fy, b.answer)
+
+
+@pytest.mark.parametrize("question", ["１件当たりのコスト、総コストから出したのと一般財源から出したの、Ｒ６はそれぞれ何円？",
+                                      "R6の単位コスト、総コストベースと一般財源ベースの両方"])
+def test_both_unit_costs(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert n(cost(truth, 2024, "unit_cost_total")) in a.answer and n(cost(truth, 2024, "unit_cost_general")) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["成果指標3つ、R6の達成率が高い順に並べて", "R6の成果指標を達成率の低い順に"])
+def test_one_projects_indicators_by_rate(seed_only: Assistant, truth: dict, question: str) -> None:
+    cells = {i["name"]: next(v for v in i["values"] if v["fy"] == 2024) for i in truth["indicators"] if i["kind"] == "outcome"}
+    order = sorted(cells, key=lambda k: cells[k]["actual"] / cells[k]["plan"], reverse="高い" in question)
+    a = ask(seed_only, question)
+    line = next(x for x in a.answer.splitlines() if x.startswith("達成率の"))
+    assert [line.index(f"「{k}」") for k in order] == sorted(line.index(f"「{k}」") for k in order), line
+
+
+@pytest.mark.parametrize("question", ["R6で、成果指標の達成率が90％未満のものを全部出して", "令和6年度に達成率が9割を切った成果指標は？"])
+def test_indicators_under_a_rate(samples: Assistant, truth: dict, question: str) -> None:
+    under = [i["name"] for i in truth["indicators"] if i["kind"] == "outcome"
+             for v in i["values"] if v["fy"] == 2024 and v["actual"] * 100 < 90 * v["plan"]]
+    a = ask(samples, question)
+    assert a.intent == "filter" and f"{len(under)}件" in a.answer and all(u in a.answer for u in under), a.answer

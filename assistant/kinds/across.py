@@ -304,6 +304,9 @@ class FilterKind:
             return self.results(q, desk, ids, scope)
         if f.verdict:
             return self.plans(q, desk, ids, scope)
+        if f.threshold is not None and f.threshold.value is not None and f.has("rate") and not (
+                f.rows or f.money or f.revenue) and f.threshold.unit in (None, "%"):
+            return self.rate_threshold(q, desk, ids, scope)  # 「成果指標の達成率が90％未満のもの」
         if f.threshold is not None:
             return self.threshold(q, desk, ids, scope)
         if f.rows and f.has("forecast"):
@@ -636,6 +639,43 @@ class FilterKind:
             text = (f"{when}{scope + 'の事業で' if scope else ''}{label}{'が' + amount if amount else ''}{cond}事業は"
                     f"{len(got)}件です。\n{lines}" if got else f"{when}{label}{'が' + amount if amount else ''}{cond}事業はありません。")
         return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in got], intent="filter")
+
+    def rate_threshold(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
+        """Indicators whose achievement rate (actual ÷ plan) passes the threshold, in the year asked."""
+        f = q.frame
+        t = f.threshold
+        assert t is not None and t.value is not None
+        fy = f.years[0] if f.years else None
+        compare = _COMPARE[t.op]
+        got = [(r, m) for m in plan_rows(desk.store, desk.catalog, f.kind, fy, ids)
+               if (r := rate(m.actual, m.plan)) is not None and compare(float(r), float(t.value))
+               and not (f.of_sheets and fy is not None and (ref := desk.catalog.sheet(m.sheet_id)) is not None
+                        and ref.target_fy != fy)]
+        got.sort(key=lambda x: (x[0], x[1].project or ""))
+        facts = []
+        for r, m in got:
+            base = dict(sheet_id=m.sheet_id, project=m.project, indicator=m.name, row=m.label, fy=m.fy)
+            facts += [Fact(**base, field="actual", value=m.actual, unit=m.unit),
+                      Fact(**base, field="plan", value=m.plan, unit=m.unit),
+                      Fact(**base, field="rate", value=r, unit="%", computed=True)]
+        facts.append(_count(len(got)))
+        facts.append(Fact(sheet_id="*", field="threshold", value=float(t.value) if t.value % 1 else int(t.value),
+                          unit="%", computed=True, row="条件"))
+        kind = KIND_LABELS.get(f.kind or "", "指標")
+        cond = {"gt": "を超える", "ge": "以上の", "lt": "未満の", "le": "以下の"}.get(t.op, "")
+        amount = compose.num(float(t.value) if t.value % 1 else int(t.value), "%")
+        if q.lang == "en":
+            text = (f"{len(got)} indicator(s) with an achievement rate {t.op} {amount}"
+                    + (f" in FY{fy}" if fy else "") + ": "
+                    + "; ".join(f"{m.project} 「{m.name}」 {compose.num(r)}%" for r, m in got[:NAMES_CAP]) + "."
+                    if got else f"No indicator has an achievement rate {t.op} {amount}.")
+        else:
+            when = compose.year_ja(fy) + "に" if fy else "各事業の最新の評価で"
+            lines = [f"・{m.project}：{m.label}「{m.name}」{compose.num(r)}%（実績{compose.num(m.actual, m.unit)}、"
+                     f"計画{compose.num(m.plan, m.unit)}）" for r, m in got[:NAMES_CAP]]
+            text = (f"{when}{scope + 'の事業で' if scope else ''}{kind}の達成率が{amount}{cond}ものは{len(got)}件です。\n"
+                    + "\n".join(lines) if got else f"{when}{kind}の達成率が{amount}{cond}ものはありません。")
+        return Part(text=text, facts=facts, sheet_ids=list(dict.fromkeys(m.sheet_id for _, m in got)), intent="filter")
 
     def score_threshold(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part | None:
         """「二次評価の成果指標の評点が2点以下の事業」「一次と二次で評点の合計が3点以上違うシート」: the

@@ -102,6 +102,9 @@ def read_years(q: Query, project: Project) -> Years:
     if not years and (by_result := _years_rated(q, project)):
         return Years(by_result, said=True)
     discussed_now = focus_years or (q.focus.years if q.focus and q.how == "focus" else [])
+    if years and set(years) <= set(f.also_years) and discussed_now:
+        # 「計画比だと何％？ついでにR5も」: the year discussed, and that one as well
+        return Years(sorted(set(years) | set(discussed_now)), said=True)
     if len(years) == 1 and years == f.base_years and discussed_now and discussed_now[-1] > years[0]:
         # 「R6と比べて人件費は増えた？」 after a turn about R7: from R6 to the year under discussion
         return Years([years[0], discussed_now[-1]], base=years[0], said=True)

@@ -145,6 +145,8 @@ class FigureKind:
             part.citations += ra.quotes
         if len(keys) >= 2 and (q.frame.has("compare") or q.frame.rank or len(q.projects) >= 2 and q.how == "named"):
             lines += _comparison(answers, q, part)
+        if len(keys) == 1 and f.rank and f.has("rate") and len(answers) >= 2:
+            lines += _rates_in_order(answers, q)  # 「成果指標3つ、R6の達成率が高い順に」
         if q.frame.has("sum") and len(answers) >= 2:
             lines += _sum_across(answers, part, q.lang)
         part.text = "\n".join(lines)
@@ -980,6 +982,21 @@ def _sum_across(answers: list[RowAnswer], part: Part, lang: str) -> list[str]:
         out.append(f"{compose.year_ja(fy)}の{names}の合計は{compose.num(got, unit)}です。" if lang == "ja"
                    else f"FY{fy} total: {compose.num(got)} {unit}.")
     return out
+
+
+def _rates_in_order(answers: list[RowAnswer], q: Query) -> list[str]:
+    """One project's indicators by their achievement rate in the year asked, highest first (lowest
+    first when that is asked): the rates the lines above state, in order."""
+    rates = [(x.value, x.indicator or x.row or "") for ra in answers for x in ra.facts
+             if x.field == "rate" and isinstance(x.value, int | float)]
+    if len({fy for ra in answers for c in ra.cells for fy in [c.fy]}) > 1 or len(rates) < 2:
+        return []
+    rates.sort(key=lambda r: r[0], reverse=not q.frame.has("min"))
+    order = "低い" if q.frame.has("min") else "高い"
+    if q.lang == "ja":
+        return [f"達成率の{order}順：" + "、".join(f"「{name}」{compose.num(v, '%')}" for v, name in rates)]
+    return [f"By achievement rate ({'lowest' if q.frame.has('min') else 'highest'} first): "
+            + "; ".join(f"{name} {compose.num(v)}%" for v, name in rates)]
 
 
 def _comparison(answers: list[RowAnswer], q: Query, part: Part) -> list[str]:
