@@ -1153,3 +1153,27 @@ def test_indicators_under_a_rate(samples: Assistant, truth: dict, question: str)
              for v in i["values"] if v["fy"] == 2024 and v["actual"] * 100 < 90 * v["plan"]]
     a = ask(samples, question)
     assert a.intent == "filter" and f"{len(under)}件" in a.answer and all(u in a.answer for u in under), a.answer
+
+
+@pytest.mark.parametrize("question", [
+    "For the water bureau's technical training project, how many training sessions were held in FY2015 and how many staff took part?",
+    "水道の研修、H27は何回開いて何人参加した？"])
+def test_two_rows_each_asked_in_its_clause(samples: Assistant, water: dict, question: str) -> None:
+    got = {i["name"]: next(v["actual"] for v in i["values"] if v["fy"] == 2015) for i in water["indicators"]}
+    a = ask(samples, question)
+    assert all(f"{v} " in a.answer or f"{v}回" in a.answer or f"{v}人" in a.answer for v in got.values()), a.answer
+
+
+def test_is_it_increasing_reads_every_year(seed_only: Assistant, truth: dict) -> None:
+    history: list[Turn] = []
+    for q in ("オンライン申請件数、R5は？", "R6は？", "コンビニ交付のほうは増えてる？"):
+        history.append(Turn(q, ask(seed_only, q, history)))
+    answer = history[-1].answer.answer
+    for fy in (2022, 2023, 2024):
+        assert n(ind(truth, "マイナンバーカードを利用したコンビニでの証明書等発行件数", fy)["actual"]) in answer, (fy, answer)
+
+
+@pytest.mark.parametrize("question", ["この事業のシートを3行でまとめて", "Give me a quick overview of this sheet"])
+def test_a_summary_of_a_sheet_says_what_it_cost(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert n(cost(truth, truth["target_fy"], "total_cost")) in a.answer, a.answer

@@ -138,7 +138,7 @@ def read_years(q: Query, project: Project) -> Years:
         return Years([target + shift], said=True)
     recent = q.focus.recent if q.focus and (q.how == "focus" or (f.follow_up or same) and q.how in ("only", "scope")) \
         else []
-    if f.has("change") and len(recent) >= 2 and not f.relative:
+    if f.has("change") and len(recent) >= 2 and not f.relative and not f.has("trend"):
         return Years([max(recent)], base=min(recent), said=True)  # 「何件増えた？」 between the years discussed
     if f.relative:
         now = evaluated_year(latest)

@@ -106,6 +106,9 @@ class FigureKind:
             return 0.7
         if q.projects and _SHEET_CONTENTS.search(f.norm) and not (f.sections or f.evals):
             return 0.6  # 「シートの中身を3行で」: the results (成果指標) beside the quoted purpose and means
+        if q.projects and q.head is None and not q.unexplained and len(asked_counters(f.norm)) >= 2 and not (
+                f.sections or f.evals or f.has("why", "summary")):
+            return 0.6  # 「何回開いて何人参加した？」: rows by the units counted (rows())
         if q.how in ("focus", "named") and (q.how == "focus" or f.follow_up) and q.focus and q.focus.rows \
                 and q.focus.intent in ("figure", "trend") and not (f.sections or f.evals or f.has("why", "summary")):
             return 0.7  # 「その前年は？」「R5は？」: the figures of the turn before, another year
@@ -258,6 +261,15 @@ class FigureKind:
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]
         if not rows:
             rows = _by_meaning(q, latest, dense, None)
+        if q.head is None and not q.unexplained and len(counters := asked_counters(f.norm)) >= 2 and not costs:
+            # 「水道の研修、H27は何回開いて何人参加した？」: every word is the project's; a counter no row
+            # answers yet names the one row of the sheet that counts in it
+            for c in counters:
+                if any(unit_fits(c, r.unit) for r in rows):
+                    continue
+                fits = [i for i in latest.indicators if i.name and i.kind != "target" and unit_fits(c, i.unit)]
+                if len(fits) == 1:
+                    rows.append(indicator_row(fits[0]))
         if not rows and f.has("verdict", "rate", "plan", "actual", "under_plan", "over_plan") and q.head is None \
                 and _bare(q):
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]  # 「目標」 are outcomes

@@ -84,6 +84,8 @@ class ProseKind:
             lines += [compose.quote_line(c, q.lang) for c in cites]
             if self.whole_sheet(q):
                 lines += self.verdict_lines(q, p, sheet, part)
+            if self.whole_sheet(q, evaluation=True):
+                lines += self.cost_line(q, p, sheet, part)  # a sheet in three lines says what it cost
         if not part.citations and lines:
             part.text = "\n".join(lines)
             return part
@@ -201,9 +203,23 @@ class ProseKind:
         return "prose"
 
     @staticmethod
-    def whole_sheet(q: Query) -> bool:
-        """「最新シートの要点まとめて」: a summary of the sheet, no section named."""
-        return q.frame.has("summary") and not q.frame.sections and not q.frame.has("why") and not q.frame.evals
+    def whole_sheet(q: Query, evaluation: bool = False) -> bool:
+        """「最新シートの要点まとめて」: a summary of the sheet, no section or row named (``evaluation``: or
+        of its evaluation, 「評価の概要」)."""
+        f = q.frame
+        return f.has("summary") and not f.sections and not f.has("why") and (evaluation or not f.evals) and not (
+            f.rows or f.money or f.kind or q.head_rows or any(  # (a row matched by the project's name names nothing)
+                not all(any(s <= a and b <= e for s, e in q.project_spans) for a, b in m.explains) for m in q.scope_rows))
+
+    def cost_line(self, q: Query, p: Project, sheet: Sheet, part: Part) -> list[str]:
+        """The 総事業費 of the sheet's year, for a summary of the sheet (unless a figure part says it)."""
+        c = next((c for c in sheet.costs if c.fy == sheet.target_fy and c.total_cost is not None), None)
+        if c is None or c.total_cost is None:
+            return []
+        part.facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, row="total_cost", indicator="総事業費",
+                               fy=c.fy, field="total_cost", value=c.total_cost, unit="千円"))
+        return [f"総事業費（{c.fy}年度）：{compose.num(c.total_cost, '千円')}" if q.lang == "ja" else
+                f"Total cost (FY{c.fy}): {compose.num(c.total_cost)} 千円"]
 
     def verdict_lines(self, q: Query, p: Project, sheet: Sheet, part: Part) -> list[str]:
         """What a summary of a sheet ends with: its evaluation results and the comment's conclusion."""

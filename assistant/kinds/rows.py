@@ -100,7 +100,7 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
                           and m.score >= best - 0.2), None)
             if other is not None:
                 picked.append(other)
-    if picked and matcher is not None and len(sentences := [x for x in re.split(r"[？?。!！]", f.norm) if x.strip()]) > 1:
+    if picked and matcher is not None and len(sentences := [x for x in _CLAUSES.split(f.norm) if x.strip()]) > 1:
         # 「R9の計画だと利用件数はいくつ？施設数も増やす予定？」: each sentence may name a row of its own
         from assistant.link import read_question
 
@@ -124,6 +124,8 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
     return rows
 
 
+# the clauses of a question that may each name a row: sentences, and "… and how many …"
+_CLAUSES = re.compile(r"[？?。!！]|\band (?=how (?:many|much)\b)")
 COUNT_ASKED = re.compile(r"how many|何件|何人|何回|何か所|何箇所|何施設|いくつ|number of")
 AMOUNT_ASKED = re.compile(r"how much|いくら|金額|額は|for what amount")
 
