@@ -302,6 +302,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         exact_rows = [m.span for m in q.scope_rows if m.exact]
         if exact_rows:  # 「全国学力・学習状況調査の平均正答率」 asks no 状況 section
             drop_hits(frame, exact_rows)
+        # a measure word inside the row's own words is the row's: 「平均正答率」 asks no average over years
+        row_words = [span for m in q.scope_rows for span in m.parts]
+        if any(h.group == "measure" and any(s <= h.start and h.end <= e for s, e in row_words) for h in frame.hits):
+            drop_hits(frame, row_words, groups=("measure",))
     ids = [i for p in (q.projects or q.candidates) for i in p.sheet_ids]
     if q.head is not None:
         scoped = [i for p in (q.projects or q.candidates) for ref in p.refs for i in cat.indicators_of(ref.sheet_id)]

@@ -456,3 +456,11 @@ def test_corpus_h27_sheets_every_cell():
     for spec in corpus.h27_specs(30, 9):
         expected = _json.loads(spec.sheet.to_json())
         assert_all_cells(expected, h27.parse(spec.text), f"{spec.sheet.sheet_id} {spec.traps}")
+
+
+def test_the_continuity_block_is_read_in_words_once() -> None:
+    # 「利用者数の把握が困難である」 is printed under both stages: one section, each sentence once
+    text = (Path(__file__).resolve().parents[1] / "data" / "samples" / "kor_h27_shimin_shukaijo.txt").read_text(encoding="utf-8")
+    sections = [s for s in h27.parse(text).sections if s.label == h27.CONTINUITY_LABEL]
+    assert len(sections) == 1 and sections[0].key == "other"
+    assert sections[0].text == "利用者数の把握が困難である。他の団体において代替サービスが実施されていない。"

@@ -1177,3 +1177,16 @@ def test_is_it_increasing_reads_every_year(seed_only: Assistant, truth: dict) ->
 def test_a_summary_of_a_sheet_says_what_it_cost(seed_only: Assistant, truth: dict, question: str) -> None:
     a = ask(seed_only, question)
     assert n(cost(truth, truth["target_fy"], "total_cost")) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["集会所の利用者数ってシートでわかる？", "地域集会所補助事業の事業継続性評価には何て書いてある？"])
+def test_what_the_continuity_block_says(samples: Assistant, question: str) -> None:
+    a = ask(samples, question)
+    assert a.answerable and "利用者数の把握が困難である" in a.answer and "人件費は平成27年度" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["キャッシュレス決済の利用件数、決済手段別（クレカ・QR・電子マネー）の内訳ってわかる？",
+                                      "キャッシュレス決済の利用件数を施設別に"])
+def test_a_breakdown_the_sheet_does_not_give(seed_only: Assistant, question: str) -> None:
+    a = ask(seed_only, question)
+    assert not a.answerable and "内訳はありません" in a.answer, a.answer

@@ -274,6 +274,9 @@ class ProseKind:
         cap = desk.settings.max_quote_chars
         keys = self.keys(q, sheet)
         sections = [s for k in keys for s in sheet.sections if s.key == k]
+        named = [s for s in sections if s.key == "other" and re.sub(r"[（(].*", "", s.label) in f.norm]
+        if named:  # 「事業継続性評価のところ」: the section the sheet labels so, not its other notes
+            sections = [s for s in sections if s.key != "other" or s in named]
         note = ""
         if not sections and keys and set(keys) <= set(COMMENTS):
             # 「二次評価コメントでは？」 where the sheet's one comment box was placed as 一次 by its position

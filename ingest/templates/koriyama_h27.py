@@ -157,6 +157,8 @@ def parse(text: str) -> Sheet:
     warnings.extend(_personnel_note(text))
     if note := _cost_note(text):
         sections.append(Section(key="other", label="備考（事業費）", text=note))
+    if continuity := _continuity(lines):
+        sections.append(Section(key="other", label=CONTINUITY_LABEL, text=continuity))
 
     return Sheet(
         sheet_id="",
@@ -216,6 +218,22 @@ def _line_years(t: str) -> list[int]:
 
 def _is_year_label(t: str) -> bool:
     return bool(_line_years(t))
+
+
+CONTINUITY_LABEL = "事業継続性評価"
+# the block's own sentences (状況, 市民ニーズ, 代替サービスの有無), each printed once per stage
+_CONTINUITY_SENTENCE = re.compile(r"[^\s]{4,60}(である|でない|ていない|ている|いる|ない|ある|した|された)$")
+
+
+def _continuity(lines: list[_Line]) -> str | None:
+    """What the 事業継続性評価 block says in words (「利用者数の把握が困難である」「他の団体において代替
+    サービスが実施されていない」), once each, in the sheet's order; None when the block is absent."""
+    start = _first(lines, lambda t: t == "○事業継続性評価")
+    if start is None:
+        return None
+    said = list(dict.fromkeys(line.text for line in lines[start + 1:] if _CONTINUITY_SENTENCE.match(line.text)
+                              and not _is_structural(line.text)))
+    return "。".join(said) + "。" if said else None
 
 
 def _is_prose(t: str) -> bool:
