@@ -52,7 +52,13 @@ class ProseKind:
         return 0.0
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
-        projects = q.projects[:MAX_PROJECTS] or q.candidates[:MAX_PROJECTS]
+        projects = q.projects or q.candidates
+        if len(projects) > 1 and q.frame.results:
+            # 「休止のやつ、…」 among the projects under discussion: the ones rated so
+            rated = [x for x in projects if any((r.primary in q.frame.results or r.secondary in q.frame.results)
+                                                 for r in x.refs)]
+            projects = rated or projects
+        projects = projects[:MAX_PROJECTS]
         part = Part(text="", intent=self.intent(q))
         lines: list[str] = []
         for p, year in [(x, y) for x in projects for y in self.years_asked(q, x)]:
@@ -69,6 +75,13 @@ class ProseKind:
                              + "・".join(f"{r.target_fy}年度" for r in p.refs) + "実施分）。" if q.lang == "ja" else
                              f"No sheet of {p.name} evaluates FY{asked} (the store holds "
                              + ", ".join(f"FY{r.target_fy}" for r in p.refs) + ").")
+                continue
+            if len(projects) == 1 and (premise := self.false_premise(q, p, sheet)) is not None:
+                # 「R7で廃止になったと聞きました。廃止の理由は？」 where the sheet says 継続: no such reason
+                part.answerable = False
+                part.sheet_ids.append(sheet.sheet_id)
+                part.facts += premise[1]
+                lines.append(premise[0])
                 continue
             cites, note = self.quotes(q, desk, p, sheet)
             if not cites:
@@ -201,6 +214,27 @@ class ProseKind:
         if f.has("summary") or f.sections and f.has("comments"):
             return "summary"
         return "prose"
+
+    @staticmethod
+    def false_premise(q: Query, p: Project, sheet: Sheet) -> tuple[str, list[Fact]] | None:
+        """A reason asked for a result the sheet does not give: what it gives instead."""
+        from ingest.vocabulary import STAGE_LABELS
+
+        f = q.frame
+        if not (f.has("why") and f.results) or not sheet.evaluations:
+            return None
+        given = [(e.stage, e.result) for e in sheet.evaluations if e.result and (not f.stages or e.stage in f.stages)]
+        if not given or any(r in f.results for _, r in given):
+            return None
+        facts = [Fact(sheet_id=sheet.sheet_id, project=p.name, row=STAGE_LABELS[s], indicator=f"{STAGE_LABELS[s]}の評価結果",
+                      fy=sheet.target_fy, field="result", value=r) for s, r in given]
+        asked = "・".join(f.results)
+        said = "、".join(f"{STAGE_LABELS[s]}「{r}」" for s, r in given)
+        if q.lang == "ja":
+            return (f"{p.name}（{sheet.target_fy}年度実施分）の評価は{said}で、「{asked}」ではありません。"
+                    f"シートに「{asked}」の理由の記載はありません。"), facts
+        return (f"{p.name} (FY{sheet.target_fy}) was rated {', '.join(f'{s} {r}' for s, r in given)}, not {asked}; "
+                f"the sheet gives no reason for {asked}."), facts
 
     @staticmethod
     def whole_sheet(q: Query, evaluation: bool = False) -> bool:
