@@ -344,7 +344,7 @@ def _org_cores(norm: str, cat: Catalog) -> list[tuple[str, tuple[int, int]]]:
     return out
 
 
-MODIFIER_BAND = 0.25  # how far below the best a name may score and still win by a word the best lacks
+MODIFIER_BAND = 0.3  # how far below the best a name may score and still win by a word the best lacks
 
 
 def _by_modifiers(inds: list[Match], r: Reading, explained: Explained) -> list[Match]:

@@ -345,3 +345,10 @@ def test_the_results_of_two_years_side_by_side(store: Assistant, truth: dict, qu
     a = store.ask(question)
     assert a.intent == "evaluation" and "2023年度実施分" in a.answer and "2024年度実施分" in a.answer, a.answer
     assert f"二次評価の結果は変わっていません（{secondary}）" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["デジタル活用支援事業のR6の事業費、R5シートの計画とR6シートの決算で違ってる？",
+                                      "デジタル活用支援事業、R6の事業費は前の年のシートに載ってた計画と決算でどれくらい違った？"])
+def test_an_earlier_sheets_plan_against_the_settled_figure(store: Assistant, truth: dict, question: str) -> None:
+    a = store.ask(question)
+    assert "2023年度実施分のシートの見込みでは" in a.answer and "見込みとの差" in a.answer, a.answer

@@ -1190,3 +1190,15 @@ def test_what_the_continuity_block_says(samples: Assistant, question: str) -> No
 def test_a_breakdown_the_sheet_does_not_give(seed_only: Assistant, question: str) -> None:
     a = ask(seed_only, question)
     assert not a.answerable and "内訳はありません" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("turns", [["集会所の事業ってなんていう名前？", "そこの担当の部と課は？"],
+                                   ["Which project deals with community halls?", "Which department is in charge?"]])
+def test_a_project_named_by_what_it_does_and_who_runs_it(samples: Assistant, turns: list[str]) -> None:
+    hall = json.loads((ROOT.parent / "shared" / "fixtures" / "kor_h27_shimin_shukaijo.expected.json").read_text(encoding="utf-8"))
+    history: list[Turn] = []
+    for q in turns:
+        history.append(Turn(q, ask(samples, q, history)))
+    first, last = history[0].answer, history[-1].answer
+    assert first.answerable and hall["project"]["name"] in first.answer, first.answer
+    assert hall["project"]["section"] in last.answer, last.answer
