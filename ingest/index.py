@@ -56,6 +56,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -784,7 +785,7 @@ def _run(
                 if _collides(ld, group):
                     flush()  # one of its sheets is (or claims to be) one of the group's: write those first
                     size = 0
-                got = guarded(ld.path, lambda ld=ld: builder.decide(ld))  # type: ignore[misc]
+                got = guarded(ld.path, partial(builder.decide, ld))
                 for item in got:
                     if isinstance(item, FileReport):
                         done(item)
@@ -799,7 +800,7 @@ def _run(
     batch: list[_Loaded] = []
     size = 0
     for path in list(files):
-        got = guarded(path, lambda p=path: builder.load(p))  # type: ignore[misc]
+        got = guarded(path, partial(builder.load, path))
         if isinstance(got, _Loaded):
             total += len(got.parts) - 1  # a binder reports once per sheet
             batch.append(got)

@@ -17,7 +17,7 @@ from assistant.memory import settle
 from ingest.readers import MAX_BYTES
 from ui import serve
 from ui.engine import Engine
-from ui.layout import CSS, TITLE, build_app
+from ui.layout import CSS, ENGINES, TITLE, build_app
 from ui.settings import UISettings
 
 log = logging.getLogger("sheetqa.app")
@@ -31,7 +31,7 @@ def launch(demo: gr.Blocks, settings: UISettings, **kwargs: Any) -> Any:
     from starlette.middleware import Middleware
 
     login = settings.app.login()
-    engine: Engine = demo.sheetqa_engine  # type: ignore[attr-defined]
+    engine = ENGINES[demo]
     middleware = [Middleware(serve.ServeGuard, files=engine.files)]
     if login:
         middleware.append(Middleware(serve.ThrottleLogin, throttle=engine.throttle))

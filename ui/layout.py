@@ -4,6 +4,7 @@ and every event wired to its handler."""
 from __future__ import annotations
 
 import re
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,9 @@ from ui.engine import EMPTY_STORE, Engine
 from ui.sheets import make_sheet_handlers
 from ui.side import SIDE_IDLE, STORE_WIDTHS
 from ui.upload import REPORT_COLUMNS, make_add
+
+# each page built here and the engine behind it (ui.launch serves the answer files that engine wrote)
+ENGINES: weakref.WeakKeyDictionary[gr.Blocks, Engine] = weakref.WeakKeyDictionary()
 
 TITLE = "事務事業評価シート Q&A"
 ASK_CONCURRENCY = 40  # questions Gradio lets in at once (they wait for an answer thread, not in its queue)
@@ -41,7 +45,6 @@ footer { display: none !important; }
 
 
 def build_app(engine: Engine) -> gr.Blocks:
-    settings = engine.settings
     try:
         rows = engine.rows()
     except StoreError:
@@ -197,9 +200,7 @@ def build_app(engine: Engine) -> gr.Blocks:
         demo.unload(forget)
 
     demo.queue(default_concurrency_limit=4, max_size=256)
-    # the app's own attributes on Gradio's Blocks, which does not declare them (ui.launch reads the engine)
-    demo.sheetqa_settings = settings  # type: ignore[attr-defined]
-    demo.sheetqa_engine = engine  # type: ignore[attr-defined]
+    ENGINES[demo] = engine  # ui.launch serves the answer files this engine wrote
     return demo
 
 
