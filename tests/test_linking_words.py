@@ -314,7 +314,7 @@ def test_why_after_a_cost_figure_reads_the_cost_analysis(store: Assistant, turns
     assert "啓発物品購入費の増額" in answer.answer and answer.answerable, answer.answer
 
 
-@pytest.mark.parametrize("question", ["デジタル活用支援事業のR5実施分、一次評価コメントでは縮小の理由は何て書いてある？",
+@pytest.mark.parametrize("question", ["デジタル活用支援事業のR5実施分、一次評価コメントでは何が理由と書いてある？",
                                       "デジタル活用支援事業 R5実施分の一次評価コメントは？"])
 def test_a_lone_comment_box_answers_for_the_other_stage_saying_so(store: Assistant, question: str) -> None:
     a = store.ask(question)
@@ -352,3 +352,12 @@ def test_the_results_of_two_years_side_by_side(store: Assistant, truth: dict, qu
 def test_an_earlier_sheets_plan_against_the_settled_figure(store: Assistant, truth: dict, question: str) -> None:
     a = store.ask(question)
     assert "2023年度実施分のシートの見込みでは" in a.answer and "見込みとの差" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question, answerable", [("窓口案内係配置事業の成果指標の実績は？", True),
+                                                  ("What outcome indicators does the guide-staff project (窓口案内係配置事業) report?", True),
+                                                  ("窓口案内係配置事業の成果指標、R6の達成率は？", False)])
+def test_a_kind_of_indicator_the_sheet_sets_none_of(store: Assistant, question: str, answerable: bool) -> None:
+    a = store.ask(question)
+    assert "成果指標が設定されていません" in a.answer or "sets no outcome indicator" in a.answer, a.answer
+    assert a.answerable is answerable, a.answer

@@ -1202,3 +1202,10 @@ def test_a_project_named_by_what_it_does_and_who_runs_it(samples: Assistant, tur
     first, last = history[0].answer, history[-1].answer
     assert first.answerable and hall["project"]["name"] in first.answer, first.answer
     assert hall["project"]["section"] in last.answer, last.answer
+
+
+@pytest.mark.parametrize("question", ["Which fiscal year's activities does this sheet evaluate, and in which fiscal year was the evaluation carried out?",
+                                      "このシート、何年度の事業を評価したもの？評価したのはいつ？"])
+def test_the_years_a_sheet_evaluates_and_was_written(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert str(truth["target_fy"]) in a.answer and str(truth["evaluation_fy"]) in a.answer, a.answer

@@ -121,13 +121,26 @@ class FigureKind:
                 "plan", "actual", "rate", "verdict", "change", "trend", "sum", "average", "share")):
             return self.row_names(q, desk, projects)
         answers: list[RowAnswer] = []
+        unset: list[tuple[Project, Sheet]] = []  # 「成果指標の実績は？」 of a sheet that sets none
         for p in projects:
+            latest = desk.sheet(p.latest.sheet_id)
+            if f.kind and f.kind_no is None and latest is not None and latest.indicators \
+                    and not any(i.kind == f.kind for i in latest.indicators):
+                unset.append((p, latest))
+                continue
             answers += self.project_rows(q, desk, p)
-        if not answers:
+        if not answers and not unset:
             return None
         part = Part(text="", intent="trend" if q.frame.has("trend") or q.frame.past_n else "figure")
         f = q.frame
         lines: list[str] = []
+        for p, sheet in unset:
+            lines += _kind_not_set(q, p, sheet, part)
+        if not answers:  # what is asked is that there is none: an answer (a rate of none is no figure at all)
+            part.text = "\n".join(lines)
+            part.sheet_ids = [sheet.sheet_id for _, sheet in unset]
+            part.answerable = not f.has("rate")
+            return part
         keys = list(dict.fromkeys(ra.project.key for ra in answers))
         if q.how == "indicator" and len(keys) >= 2:
             # an indicator the question did not tie to a project: every project that has it
@@ -311,7 +324,9 @@ class FigureKind:
         if q.head is not None and rows and not unit_cost and not names_org and not _spelled_head(q, [r.name for r in rows]):  # 「研修開催1回当たりのコスト」: the head is the unit
             # the noun asked about must be what a row is: 「導入業者」 is no row of 導入施設数
             # (or the other project named: 「食育と不登校支援の人件費」 asks no 不登校支援 row of 食育推進事業)
-            row_names = [p.name, p.org, p.latest.department or ""] + [x.name for x in q.projects] + [r.name for r in rows]
+            # (and the unit it counts in: 「何団体？」 asks in 団体, it names no 団体 row)
+            row_names = [p.name, p.org, p.latest.department or ""] + [x.name for x in q.projects] + [r.name for r in rows] \
+                + [r.unit for r in rows if r.unit and len(r.unit) >= 2]
             if not head_covered(q.frame.norm, q.head, row_names):
                 return []
             # a qualifier the sheets never write (「英検準2級以上の」中学生) is no row's either
@@ -994,6 +1009,25 @@ def _sum_across(answers: list[RowAnswer], part: Part, lang: str) -> list[str]:
         out.append(f"{compose.year_ja(fy)}の{names}の合計は{compose.num(got, unit)}です。" if lang == "ja"
                    else f"FY{fy} total: {compose.num(got)} {unit}.")
     return out
+
+
+def _kind_not_set(q: Query, p: Project, sheet: Sheet, part: Part) -> list[str]:
+    """A kind of indicator the sheet sets none of: so, and what its text says of it (「成果指標は設定して
+    いないが、…」)."""
+    from assistant.answer import Citation
+
+    label = KIND_LABELS.get(q.frame.kind or "", "指標")
+    lines = [f"{p.name}（{sheet.target_fy}年度実施分）のシートには{label}が設定されていません。" if q.lang == "ja" else
+             f"{p.name} (FY{sheet.target_fy}) sets no {q.frame.kind} indicator."]
+    part.facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, field="target_fy", value=sheet.target_fy,
+                           fy=sheet.target_fy, row="評価対象年度", unit="年度"))
+    for s in sheet.sections:
+        for sentence in compose.sentences(s.text):
+            if label in sentence:
+                c = Citation(sheet_id=sheet.sheet_id, project=p.name, section=s.label, quote=sentence, key=s.key)
+                part.citations.append(c)
+                lines.append(compose.quote_line(c, q.lang))
+    return lines[:3]
 
 
 def _rates_in_order(answers: list[RowAnswer], q: Query) -> list[str]:

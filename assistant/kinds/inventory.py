@@ -21,12 +21,21 @@ _ASKS = re.compile(
     rf"{_SHEET}(が|は|って)?(登録されて|揃って|そろって)|"
     r"\b(which|what) (fiscal )?years?\b.{0,40}\bsheets?\b|\bsheets?\b.{0,40}\b(which|what) (fiscal )?years?\b|"
     r"\bhow many sheets\b")
+# "Which fiscal year's activities does this sheet evaluate, and in which fiscal year was the evaluation
+# carried out?": the sheet's two years, whatever else the words resemble (activities, evaluation)
+_WHICH_YEARS = re.compile(
+    r"which (fiscal )?year'?s?( activities| work| results)? (does|do) (this|the|its) sheets? (evaluate|cover)|"
+    r"(which|what) (fiscal )?year was (the|its|this) (evaluation|sheet|assessment) (carried out|done|made|conducted|written)|"
+    r"when was (it|this|the sheet|this project) evaluated|評価したのは(何年度|いつ)|何年度に評価(した|された)|"
+    r"何年度の(事業|取組|実績)を評価")
 _ONE_PROJECT = ("named", "focus", "only", "scope")
 
 
 def asks_inventory(q: Query) -> bool:
     """The question asks which of a project's sheets the store holds, and nothing of their contents."""
     f = q.frame
+    if q.projects and q.how in _ONE_PROJECT and _WHICH_YEARS.search(f.norm) and not (f.rows or f.money or f.kind):
+        return True
     if not q.projects or q.how not in _ONE_PROJECT or not _ASKS.search(f.norm):
         return False
     return not (f.rows or f.money or f.revenue or f.kind or f.sections or f.measures or f.rank)
