@@ -151,6 +151,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         q.explained.add(h.span)
     for span in year_spans(frame.norm):
         q.explained.add(span)
+    for h in frame.hits:  # 「受益者負担金（使用料・負担金等）」: the sheet's own gloss of the word, in brackets
+        if h.group in ("row", "section") and (gloss := _GLOSS_AFTER.match(frame.norm, h.end)):
+            q.explained.add(gloss.span())
     if frame.kind_span:
         q.explained.add(frame.kind_span)
 
@@ -326,6 +329,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     return q
 
 
+_GLOSS_AFTER = re.compile(r"\s*[（(][^（）()]{1,30}[）)]")
 _GLOSS_BEFORE = re.compile(r"([a-z][a-z0-9\-' ]{2,80}?)\s*[(（]\s*$")
 
 # 「2つ合わせると？」「それぞれ」「どっちも」: the projects the last turns were about, together

@@ -1209,3 +1209,17 @@ def test_a_project_named_by_what_it_does_and_who_runs_it(samples: Assistant, tur
 def test_the_years_a_sheet_evaluates_and_was_written(seed_only: Assistant, truth: dict, question: str) -> None:
     a = ask(seed_only, question)
     assert str(truth["target_fy"]) in a.answer and str(truth["evaluation_fy"]) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R6のキャッシュレス決済の利用件数が計画を下回った件、シートではどう分析してる？",
+                                      "キャッシュレス決済の利用件数について、R6の分析は？"])
+def test_the_analysis_of_the_row_asked(seed_only: Assistant, question: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and any(c.key == "outcome_analysis" for c in a.citations), a.answer
+    assert "達成できたかどうかの記載はありません" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R6の国・県支出金（補助金等）はいくら？", "国・県支出金（国庫補助など）、2024年度の決算額は？"])
+def test_a_words_gloss_in_brackets_asks_nothing_more(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and n(cost(truth, 2024, "national_prefectural")) in a.answer, a.answer

@@ -113,6 +113,7 @@ class ProseKind:
             return None
         f = q.frame
         if (f.verdict or f.has("verdict")) and not f.has("why", "summary") and not (f.rows or f.kind) \
+                and "analysis" not in f.sections \
                 and _ASKS_OUTCOME.search(f.norm) and not _ASKS_AIM.search(f.norm):
             # 「カイゼン策の699手続き、結局達成できたの？」: a plan in the text has no result beside it
             part.answerable = False
@@ -278,7 +279,14 @@ class ProseKind:
         f = q.frame
         keys: list[str] = []
         for k in f.sections:
-            if k == "issues":
+            if k == "analysis":  # the analysis of what is asked: its indicator's kind, or the costs
+                owner = next((x for x in q.projects or q.candidates if sheet.sheet_id in x.sheet_ids), None)
+                asked = indicator_rows(q, owner, sheet) if owner is not None else []
+                kinds = {i.kind for i in sheet.indicators for r in asked if i.name == r.name}
+                wanted = (["cost_analysis"] if f.rows or f.money else []) + \
+                    [f"{x}_analysis" for x in ("outcome", "activity") if x in kinds or not kinds and not f.rows]
+                keys += [x for x in wanted if x not in keys]
+            elif k == "issues":
                 keys += [x for x in ISSUE_SECTIONS if x not in keys]
             elif k == "comments":
                 stages = [f"{s}_comment" for s in f.stages] or list(COMMENTS)
