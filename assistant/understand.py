@@ -231,7 +231,14 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     f.same_years = bool(_SAME_YEARS.search(norm))
     if f.same_years and re.search(r"percent|%|パーセント|倍|multiple|growth|伸び", norm) and "change" not in f.measures:
         f.measures.append("change")  # 「同じ期間で何%？」 asks the change over those years
+    if f.has("summary") and any(h.group == "section" and h.key == "current" and h.text in ("状況", "status", "situation")
+                                for h in f.hits):
+        # 「R7の状況、要点を3行で」: how the project stands (the sheet summed up), not its 現状周辺環境 section
+        f.hits = [h for h in f.hits if not (h.group == "section" and h.key == "current")]
+        _apply(f)
     f.of_sheets = bool(_OF_SHEETS.search(norm))
+    if "forecast" not in f.measures and _SHEET_PLAN.search(norm) and re.search(r"決算|実績|settled|actual", norm):
+        f.measures.append("forecast")  # 「R6のシートに載ってたR7の計画値と、R7シートの決算値」
     f.same_org = bool(re.search(r"同じ(部|課|部局|所属)|same (department|division|section)", norm))
     g = _GRANULAR.search(norm)
     if g and g.group(1) not in _NOT_GRANULAR:
@@ -361,6 +368,7 @@ _POINTS = re.compile(r"\b(percentage )?points?\b|ポイント")
 _OF_A_RATE = re.compile(r"\b(rate|ratio|share|percentage|proportion)\b|率|割合")
 
 
+_SHEET_PLAN = re.compile(r"シート.{0,14}(計画|見込|予算)|(earlier|previous|prior) sheet.{0,30}(plan|forecast|budget)")
 _OF_SHEETS = re.compile(r"実施分|実施事業|評価シート|のシートで|(fy\s?\d{4}|\d{4}) (evaluation )?sheets?|sheets? (covering|evaluating) fy")
 _SELF_INTRO = re.compile(r"[^。？?!！]{1,24}?(です|でございます|と申します|の者です)[。、!！]\s*")
 _KIND_OF_MONEY = re.compile(r"(どんな|どういう|どのような|どういった|何の|なんの|何に|what kinds? of|which kinds? of)\s*"

@@ -361,3 +361,11 @@ def test_a_kind_of_indicator_the_sheet_sets_none_of(store: Assistant, question: 
     a = store.ask(question)
     assert "成果指標が設定されていません" in a.answer or "sets no outcome indicator" in a.answer, a.answer
     assert a.answerable is answerable, a.answer
+
+
+def test_a_gap_between_an_earlier_sheets_plan_and_the_settled_figure_asked_again(store: Assistant) -> None:
+    first = "デジタル活用支援事業、R5のシートに載ってたR6の事業費の計画値と、R6シートの決算値は？"
+    a = store.ask(first)
+    assert "2023年度実施分のシートの見込みでは" in a.answer, a.answer
+    b = store.ask("差はいくら？", [Turn(first, a)])
+    assert "見込みとの差" in b.answer, b.answer

@@ -1223,3 +1223,11 @@ def test_the_analysis_of_the_row_asked(seed_only: Assistant, question: str) -> N
 def test_a_words_gloss_in_brackets_asks_nothing_more(seed_only: Assistant, truth: dict, question: str) -> None:
     a = ask(seed_only, question)
     assert a.answerable and n(cost(truth, 2024, "national_prefectural")) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["この事業のR6の状況、要点を3行でまとめて", "R6の状況をざっくりまとめて"])
+def test_a_projects_standing_in_a_few_lines(seed_only: Assistant, truth: dict, question: str) -> None:
+    cell = ind(truth, "オンライン申請件数", 2024)
+    rate = (Decimal(cell["actual"]) * 100 / Decimal(cell["plan"])).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    a = ask(seed_only, question)
+    assert f"{rate}%" in a.answer and "評価結果" in a.answer and "現状周辺環境より" not in a.answer, a.answer

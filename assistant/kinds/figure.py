@@ -74,7 +74,7 @@ _ROW_NAMES = re.compile(r"(どんな|どういう|どういった|どの|何の|
                         r"\b(what|which) (indicators|measures|metrics)\b|\blist (the|its) indicators\b")
 _BOTH_KINDS = re.compile(r"それぞれ|両方|とも|と「?(活動|成果|対象)指標|each|both")
 # 「シートの中身を3行で」「シートを要約して」: a whole sheet summed up
-_SHEET_CONTENTS = re.compile(r"シートの?(中身|内容)|シート(全体)?を(まとめ|要約)|(評価|シート)の(要点|ポイント)")
+SHEET_CONTENTS = re.compile(r"シートの?(中身|内容)|シート(全体)?を(まとめ|要約)|(評価|シート)の(要点|ポイント)")
 _THAT_YEAR = re.compile(r"その年|同じ年|その時|that year|the same year")
 _CUMULATIVE = re.compile(r"累計|累積|cumulative", re.I)
 
@@ -104,7 +104,7 @@ class FigureKind:
             return 0.55  # a row paraphrased in English: found by meaning in rows(), or none
         if q.indicators and q.indicators[0][0] >= 0.62 or q.head_rows or q.scope_rows:
             return 0.7
-        if q.projects and _SHEET_CONTENTS.search(f.norm) and not (f.sections or f.evals):
+        if q.projects and SHEET_CONTENTS.search(f.norm) and not (f.sections or f.evals):
             return 0.6  # 「シートの中身を3行で」: the results (成果指標) beside the quoted purpose and means
         if q.projects and q.head is None and not q.unexplained and len(asked_counters(f.norm)) >= 2 and not (
                 f.sections or f.evals or f.has("why", "summary")):
@@ -270,7 +270,7 @@ class FigureKind:
                         rows.append(indicator_row(ind))
                 else:
                     rows.append(cost_row(key))
-        if not rows and _SHEET_CONTENTS.search(f.norm):
+        if not rows and SHEET_CONTENTS.search(f.norm):
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]
         if not rows:
             rows = _by_meaning(q, latest, dense, None)
@@ -614,7 +614,9 @@ class FigureKind:
                              f"{compose.year_ja(y1)}の{compose.num(s1)}%へ{compose.signed(d, 'ポイント')}です。" if lang == "ja"
                              else f"The share of {row.name} in the {of} went from {compose.num(s0)}% (FY{y0}) to "
                                   f"{compose.num(s1)}% (FY{y1}): {compose.signed(d)} points.")
-        forecast = self.forecast_lines(q, ra, desk) if f.has("forecast") else []
+        # (「差はいくら？」 after a forecast against its settled figure: that gap again)
+        again = q.how == "focus" and q.focus is not None and "forecast" in q.focus.measures and f.has("compare", "change")
+        forecast = self.forecast_lines(q, ra, desk) if f.has("forecast") or again else []
         lines += forecast
         if change and not forecast and not f.has("share"):  # a share's change is the share's, above
             lines += self.change_lines(q, ra, [(c.fy, c.value, c) for c in ra.cells])

@@ -256,12 +256,36 @@ class ProseKind:
         return [f"総事業費（{c.fy}年度）：{compose.num(c.total_cost, '千円')}" if q.lang == "ja" else
                 f"Total cost (FY{c.fy}): {compose.num(c.total_cost)} 千円"]
 
+    def indicator_line(self, q: Query, p: Project, sheet: Sheet, part: Part) -> list[str]:
+        """The sheet's year in its indicators, one line: each result against its plan."""
+        from assistant.measures import rate
+
+        fy = sheet.target_fy
+        cells = []
+        for i in sheet.indicators:
+            v = next((v for v in i.values if v.fy == fy), None)
+            if i.kind == "target" or v is None or v.actual is None or not i.name:
+                continue
+            base = dict(sheet_id=sheet.sheet_id, project=p.name, indicator=i.name, row=i.label, fy=fy, unit=i.unit)
+            part.facts.append(Fact(**base, field="actual", value=v.actual))
+            text = f"「{i.name}」{compose.num(v.actual, i.unit or '')}"
+            if v.plan is not None and (r := rate(v.actual, v.plan)) is not None:
+                part.facts += [Fact(**base, field="plan", value=v.plan),
+                               Fact(**{**base, "unit": "%"}, field="rate", value=r, computed=True)]
+                text += f"（達成率{compose.num(r, '%')}）" if q.lang == "ja" else f" ({compose.num(r)}% of plan)"
+            cells.append(text)
+        if not cells:
+            return []
+        return [(f"指標（{fy}年度）：" if q.lang == "ja" else f"Indicators (FY{fy}): ") + "、".join(cells[:6])]
+
     def verdict_lines(self, q: Query, p: Project, sheet: Sheet, part: Part) -> list[str]:
         """What a summary of a sheet ends with: its evaluation results and the comment's conclusion."""
+        from assistant.kinds.figure import SHEET_CONTENTS
         from ingest.vocabulary import STAGE_LABELS
 
         results = [(e.stage, e.result) for e in sheet.evaluations if e.result]
-        lines = []
+        # (「シートの中身を3行で」: the figure part states the outcome indicators already)
+        lines = [] if SHEET_CONTENTS.search(q.frame.norm) else self.indicator_line(q, p, sheet, part)
         if results:
             part.facts += [Fact(sheet_id=sheet.sheet_id, project=p.name, row=STAGE_LABELS[s], indicator=f"{STAGE_LABELS[s]}の評価結果",
                                 fy=sheet.target_fy, field="result", value=r) for s, r in results]
