@@ -369,3 +369,11 @@ def test_a_gap_between_an_earlier_sheets_plan_and_the_settled_figure_asked_again
     assert "2023年度実施分のシートの見込みでは" in a.answer, a.answer
     b = store.ask("差はいくら？", [Turn(first, a)])
     assert "見込みとの差" in b.answer, b.answer
+
+
+@pytest.mark.parametrize("question", ["デジタル活用支援事業のR6、事業費の内訳を足すと事業費と合う？",
+                                      "デジタル活用支援事業、R6の事業費の主な内訳を合計すると事業費と一致する？"])
+def test_the_items_listed_against_the_row(store: Assistant, truth: dict, question: str) -> None:
+    a = store.ask(question)
+    assert "合計は1,801千円" in a.answer and "一致しません" in a.answer, a.answer  # 1,234 + 567 of 事業費 50,496
+    assert a.answer.count("内訳2項目") == 1, a.answer

@@ -161,6 +161,12 @@ class FigureKind:
             part.citations += ra.quotes
         if len(keys) >= 2 and (q.frame.has("compare") or q.frame.rank or len(q.projects) >= 2 and q.how == "named"):
             lines += _comparison(answers, q, part)
+        if _ITEMS_CHECK.search(f.norm):  # the items listed are 事業費's: checked against it, once a project
+            for key in keys:
+                costs = [ra for ra in answers if ra.project.key == key and ra.row.is_cost and ra.cells]
+                chosen = next((ra for ra in costs if ra.row.key == "project_cost"), costs[0] if costs else None)
+                if chosen is not None:
+                    lines += _items_against_row(q, chosen, part)
         if len(keys) == 1 and f.rank and f.has("rate") and len(answers) >= 2:
             lines += _rates_in_order(answers, q)  # 「成果指標3つ、R6の達成率が高い順に」
         if q.frame.has("sum") and len(answers) >= 2:
@@ -1011,6 +1017,44 @@ def _sum_across(answers: list[RowAnswer], part: Part, lang: str) -> list[str]:
         out.append(f"{compose.year_ja(fy)}の{names}の合計は{compose.num(got, unit)}です。" if lang == "ja"
                    else f"FY{fy} total: {compose.num(got)} {unit}.")
     return out
+
+
+# 「内訳を足すと事業費と合う？」: the items the cost analysis lists, summed against the row
+_ITEMS_CHECK = re.compile(r"内訳.{0,12}(足す|足し|合計|合算|合わせ)|(足す|合計する|合算する)と.{0,10}(合う|一致)|"
+                          r"items? (add|sum) up|do the (listed )?items (add|sum)")
+_ITEM_LINE = re.compile(r"・\s*([^・\n]{1,40}?)\s*([\d,]+)\s*千円")
+
+
+def _items_against_row(q: Query, ra: RowAnswer, part: Part) -> list[str]:
+    """The items 「・X 291千円」 the sheet's cost analysis lists for its year, their sum, and whether it
+    is the row's figure (a 「主な内訳」 need not add up: the answer says which)."""
+    from assistant.answer import Citation
+
+    cell = ra.cells[-1]
+    sheet = cell.sheet
+    section = next((s for s in sheet.sections if s.key == "cost_analysis"), None)
+    found = list(_ITEM_LINE.finditer(section.text)) if section is not None else []
+    items = [(m.group(1).strip(), int(m.group(2).replace(",", ""))) for m in found]
+    if section is None or not items or cell.value is None:
+        return [f"{sheet.target_fy}年度実施分のシートに{ra.row.name}の内訳の記載はありません。" if q.lang == "ja"
+                else f"The FY{sheet.target_fy} sheet lists no items of {ra.row.name}."]
+    total = sum(v for _, v in items)
+    part.citations.append(Citation(sheet_id=sheet.sheet_id, project=ra.project.name, section=section.label,
+                                   quote="\n".join(m.group(0) for m in found), key="cost_analysis"))
+    base = dict(sheet_id=sheet.sheet_id, project=ra.project.name, indicator=f"{ra.row.name}の内訳の合計", row="内訳の合計",
+                fy=cell.fy, unit="千円", computed=True)
+    part.facts.append(Fact(**base, field="items_sum", value=total))
+    gap = cell.value - total
+    if gap:
+        part.facts.append(Fact(**{**base, "row": "差"}, field="items_gap", value=gap))
+    if q.lang == "ja":
+        head = f"{sheet.target_fy}年度実施分のシートの内訳{len(items)}項目（" + "、".join(f"{n} {compose.num(v, '千円')}" for n, v in items) \
+            + f"）の合計は{compose.num(total, '千円')}で、"
+        tail = f"{ra.row.name}{compose.num(cell.value, '千円')}と一致します。" if not gap else \
+            f"{ra.row.name}{compose.num(cell.value, '千円')}とは一致しません（差{compose.num(gap, '千円')}。シートが挙げるのは主な内訳です）。"
+        return [head + tail]
+    return [f"The FY{sheet.target_fy} sheet's {len(items)} items sum to {compose.num(total)} 千円, "
+            + ("equal to " if not gap else f"not equal to (gap {compose.num(gap)} 千円) ") + f"{ra.row.name} {compose.num(cell.value)} 千円."]
 
 
 def _kind_not_set(q: Query, p: Project, sheet: Sheet, part: Part) -> list[str]:
