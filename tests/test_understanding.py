@@ -1231,3 +1231,10 @@ def test_a_projects_standing_in_a_few_lines(seed_only: Assistant, truth: dict, q
     rate = (Decimal(cell["actual"]) * 100 / Decimal(cell["plan"])).quantize(Decimal("0.1"), ROUND_HALF_UP)
     a = ask(seed_only, question)
     assert f"{rate}%" in a.answer and "評価結果" in a.answer and "現状周辺環境より" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R6は継続評価だけど、何が課題って書いてある？", "評価を踏まえると、この事業の課題は？"])
+def test_issues_asked_with_the_evaluation_start_from_its_comment(seed_only: Assistant, question: str) -> None:
+    a = ask(seed_only, question)
+    assert a.citations and a.citations[0].key == "secondary_comment", [c.key for c in a.citations]
+    assert len({c.key for c in a.citations}) >= 3, [c.key for c in a.citations]  # and the other sections still

@@ -311,7 +311,9 @@ class ProseKind:
                     [f"{x}_analysis" for x in ("outcome", "activity") if x in kinds or not kinds and not f.rows]
                 keys += [x for x in wanted if x not in keys]
             elif k == "issues":
-                keys += [x for x in ISSUE_SECTIONS if x not in keys]
+                # 「改善評価だけど、何が課題？」: the evaluation's comments say first what it found wanting
+                order = ["secondary_comment", *ISSUE_SECTIONS] if f.evals or f.results else ISSUE_SECTIONS
+                keys += [x for x in dict.fromkeys(order) if x not in keys]
             elif k == "comments":
                 stages = [f"{s}_comment" for s in f.stages] or list(COMMENTS)
                 keys += [x for x in stages if x not in keys]
@@ -363,7 +365,8 @@ class ProseKind:
         block = re.search(r"【([^】]{1,12})】", q.frame.norm)
         cites: list[Citation] = []
         issue = "issues" in f.sections
-        for s in _dedupe(sections)[:4 if issue else 3]:
+        extra = 1 if issue and (f.evals or f.results) else 0  # the comment put first does not crowd out the rest
+        for s in _dedupe(sections)[:(4 if issue else 3) + extra]:
             text = s.text
             if block:  # 「【人件費】のところ」: that block of the section
                 parts = [x for x in re.split(r"(?=【[^】]{1,12}】)", text) if x.startswith(f"【{block.group(1)}】")]
@@ -394,7 +397,7 @@ class ProseKind:
                 cites.append(Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=s.label,
                                       quote=quote, key=s.key))
         if issue:
-            cites = cites[:5]
+            cites = cites[:5 + extra]
         if why and not cites and not any(s.key in COMMENTS for s in sections) and not f.sections and (
                 "change" in f.measures and not f.has("under_plan", "verdict")):
             # a rise the analysis states but does not explain: the comments say what was done that year
