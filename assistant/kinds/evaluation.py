@@ -10,7 +10,7 @@ from assistant.answer import Fact
 from assistant.kinds.base import Desk, Part, read_years, sheet_for
 from assistant.query import Project, Query, projects_of
 from ingest.model import Sheet
-from ingest.vocabulary import SCORE_ITEMS, SCORE_ITEMS_EN, STAGE_LABELS
+from ingest.vocabulary import SCORE_ITEMS, SCORE_ITEMS_EN, STAGE_LABELS, TERMINAL_RESULTS
 
 MAX_LISTED = 40
 
@@ -82,7 +82,7 @@ class EvaluationKind:
             return None
         if len(projects) == 1 and (future or _BECAME.search(f.norm)):
             self.future(q, desk, projects[0], part, lines)
-        ending = [r for r in f.results if r in ("廃止", "休止", "統合", "完了")]
+        ending = [r for r in f.results if r in TERMINAL_RESULTS]
         not_said = len(projects) == 1 and future and bool(ending) and not (
             {projects[0].latest.primary, projects[0].latest.secondary} & set(ending))
         if not_said:
