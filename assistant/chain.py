@@ -24,6 +24,7 @@ from assistant.lexicon import lexicon
 from assistant.link import read_question
 from assistant.memory import settle
 from assistant.parts import join, parts_of
+from assistant.premise import check as check_premise
 from assistant.query import PROJECT_THRESHOLD, Focus, Project, Query, link_query, projects_of
 from assistant.resolve import Catalog, SheetRef, bigrams, expand, fingerprint_of, similarity, squash, variants
 from assistant.settings import AssistantSettings
@@ -424,6 +425,10 @@ class Assistant:
                         if q.lang == "ja" else f"Note: the sheet of {sheet.project.name or sid} was read only in part.")
                 text += "\n" + note
                 facts.append(Fact(sheet_id=sid, project=sheet.project.name, field="warning", value=note))
+        if (premise := check_premise(q.frame, facts)) is not None:
+            # 「7,300万円だったよね？」 where the sheet says 66,671千円: said so first, and no confirmation
+            text = premise + "\n" + text
+            answerable = False
         if q.how == "indicator" and len(answered) > 1 and not choices:
             # a row several projects report, asked without a project: buttons to pick one
             choices = _choices([p for p in q.projects if p.name in answered])

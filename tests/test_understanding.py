@@ -1238,3 +1238,19 @@ def test_issues_asked_with_the_evaluation_start_from_its_comment(seed_only: Assi
     a = ask(seed_only, question)
     assert a.citations and a.citations[0].key == "secondary_comment", [c.key for c in a.citations]
     assert len({c.key for c in a.citations}) >= 3, [c.key for c in a.citations]  # and the other sections still
+
+
+@pytest.mark.parametrize("question, right", [("R6の総事業費って7,300万円だったよね？", False),
+                                             ("R6の総事業費って6,667万円だったよね？", True),
+                                             ("R6のオンライン申請件数は31万件くらいでしたっけ？", False),
+                                             ("R6のキャッシュレス決済の利用件数、57,356件で合ってますよね？", True)])
+def test_a_figure_stated_for_confirmation(seed_only: Assistant, truth: dict, question: str, right: bool) -> None:
+    a = ask(seed_only, question)
+    assert (("シートの記載と一致しません" not in a.answer) is right) and a.answerable is right, a.answer
+
+
+@pytest.mark.parametrize("question", ["R6実施分は二次評価で廃止になったんですよね？", "この事業、R6は縮小って評価だったよね？"])
+def test_a_result_stated_for_confirmation(seed_only: Assistant, truth: dict, question: str) -> None:
+    secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
+    a = ask(seed_only, question)
+    assert "シートの記載と一致しません" in a.answer and secondary in a.answer and not a.answerable, a.answer

@@ -809,7 +809,8 @@ def _counted_before_plan(f: Frame) -> bool:
     return bool(starts) and any(m.end() <= min(starts) for m in _COUNTER.finditer(f.norm))
 
 
-_PLAN_TOO = re.compile(r"(計画|目標)(値)?も|と(計画|目標)(値)?|どうだった|どうなった|how did|as well as the plan|and the plan|"
+_PLAN_TOO = re.compile(r"(計画|目標)(値)?も|と(計画|目標)(値)?|(計画|目標)(どおり|通り)|どうだった|どうなった|how did|"
+                       r"as well as the plan|and the plan|"
                        r"and its plan|plan too")
 
 
