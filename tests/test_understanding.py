@@ -1254,3 +1254,18 @@ def test_a_result_stated_for_confirmation(seed_only: Assistant, truth: dict, que
     secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
     a = ask(seed_only, question)
     assert "シートの記載と一致しません" in a.answer and secondary in a.answer and not a.answerable, a.answer
+
+
+@pytest.mark.parametrize("question, rows", [
+    ("R6のオンライン申請件数と、キャッシュレス決済の利用件数をそれぞれ", ("オンライン申請件数", "キャッシュレス決済の利用件数")),
+    ("R6のコンビニ交付の件数、あとオンライン申請件数も", ("マイナンバーカードを利用したコンビニでの証明書等発行件数", "オンライン申請件数")),
+])
+def test_a_list_of_rows_each_answered(seed_only: Assistant, truth: dict, question: str, rows: tuple[str, str]) -> None:
+    a = ask(seed_only, question)
+    assert all(n(ind(truth, r, 2024)["actual"]) in a.answer for r in rows), a.answer
+
+
+@pytest.mark.parametrize("question", ["R6の事業費と、それから国・県からいくら入ったか教えて", "2024年度、国や県からいくら入ってる？"])
+def test_money_from_the_state_and_prefecture(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert n(cost(truth, 2024, "national_prefectural")) in a.answer, a.answer

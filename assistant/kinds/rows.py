@@ -125,7 +125,8 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
 
 
 # the clauses of a question that may each name a row: sentences, and "… and how many …"
-_CLAUSES = re.compile(r"[？?。!！]|\band (?=how (?:many|much)\b)")
+# (「受けた人数と、受診率を」「加入率、あと総事業費も」: a list of rows, each its own clause)
+_CLAUSES = re.compile(r"[？?。!！]|\band (?=how (?:many|much)\b)|と、|、\s*(?:あと|それから|それと)|(?<=[数率額費])と(?![、比])")
 COUNT_ASKED = re.compile(r"how many|何件|何人|何回|何か所|何箇所|何施設|いくつ|number of")
 AMOUNT_ASKED = re.compile(r"how much|いくら|金額|額は|for what amount")
 
