@@ -481,7 +481,8 @@ class Assistant:
             elif ys and any(x.field in ("change", "multiple") or x.field.endswith("_change") for x in t.answer.facts):
                 recent = [min(ys), max(ys)]  # a change was computed: between its two ends
         if not about.answerable:
-            years = sorted({x.fy for x in rows_from.facts if x.fy is not None and x.field != "result"})
+            # a declined turn: the years its question named (「2024年度は？」), else those its answer listed
+            years = list(about_q.years) or sorted({x.fy for x in rows_from.facts if x.fy is not None and x.field != "result"})
         measures = (["change"] if any(x.field == "change" or x.field.endswith("_change") for x in rows_from.facts) else []) \
             + (["multiple"] if any(x.field.endswith("_ratio") for x in rows_from.facts) else []) \
             + (["sum"] if any(x.field == "sum" or x.field.endswith("_sum") for x in rows_from.facts) else []) \

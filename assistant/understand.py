@@ -365,7 +365,7 @@ _CHANGE_BASE = re.compile(r"(前年度?|前の年|昨年度?|去年|previous yea
 
 
 _POINTS = re.compile(r"\b(percentage )?points?\b|ポイント")
-_OF_A_RATE = re.compile(r"\b(rate|ratio|share|percentage|proportion)\b|率|割合")
+_OF_A_RATE = re.compile(r"\b(rate|ratio|share|percentage|proportion|turnout)\b|率|割合")
 
 
 _SHEET_PLAN = re.compile(r"シート.{0,14}(計画|見込|予算)|(earlier|previous|prior) sheet.{0,30}(plan|forecast|budget)")

@@ -86,3 +86,10 @@ def test_points_of_a_rate_are_percentage_points_not_scores() -> None:
     f = understand("How many points did the secondary evaluation give for efficiency?")
     assert "scores" in f.evals
     assert "scores" in understand("What were the evaluation points in FY2024?").evals
+
+
+def test_results_joined_by_ka_are_each_a_result() -> None:
+    assert understand("最新の評価で、二次評価が廃止か休止になってる事業を全部教えて").results == ["廃止", "休止"]
+    assert understand("完了になったのはどういう判断？").has("why")
+    f = understand("Compare the voter turnout for FY2024 and FY2025 — how many points did it change?")
+    assert "scores" not in f.evals and "change" in f.measures

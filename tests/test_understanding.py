@@ -1269,3 +1269,11 @@ def test_a_list_of_rows_each_answered(seed_only: Assistant, truth: dict, questio
 def test_money_from_the_state_and_prefecture(seed_only: Assistant, truth: dict, question: str) -> None:
     a = ask(seed_only, question)
     assert n(cost(truth, 2024, "national_prefectural")) in a.answer, a.answer
+
+
+def test_a_declined_turns_year_is_carried(seed_only: Assistant, truth: dict) -> None:
+    first = "R6のお客さんの満足度は？"  # no such row: declined
+    a = ask(seed_only, first)
+    assert not a.answerable, a.answer
+    b = ask(seed_only, "オンライン申請件数のほうは？", [Turn(first, a)])
+    assert n(ind(truth, "オンライン申請件数", 2024)["actual"]) in b.answer, b.answer
