@@ -1277,3 +1277,16 @@ def test_a_declined_turns_year_is_carried(seed_only: Assistant, truth: dict) -> 
     assert not a.answerable, a.answer
     b = ask(seed_only, "オンライン申請件数のほうは？", [Turn(first, a)])
     assert n(ind(truth, "オンライン申請件数", 2024)["actual"]) in b.answer, b.answer
+
+
+@pytest.mark.parametrize("question", ["水道局が職員向けの技術研修をやっている背景を教えてください",
+                                      "技術力向上職員研修事業って、どういう問題意識で始めた事業？"])
+def test_the_background_of_a_layout_without_its_box(samples: Assistant, question: str) -> None:
+    a = ask(samples, question)
+    assert a.answerable and "退職" in a.answer and "目的" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["オンライン申請件数の手続き別の内訳ってシートに載ってる？", "オンライン申請件数を申請種類ごとに"])
+def test_a_breakdown_by_kind_of_procedure_is_not_given(seed_only: Assistant, question: str) -> None:
+    a = ask(seed_only, question)
+    assert not a.answerable and "内訳はありません" in a.answer, a.answer

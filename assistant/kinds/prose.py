@@ -20,6 +20,7 @@ ISSUE_SECTIONS = ("current", "outlook", "resident_needs", "activity_analysis", "
                   "background", "cost_analysis", "secondary_comment", "primary_comment")
 COMMENTS = ("primary_comment", "secondary_comment")
 SUMMARY_DEFAULT = ("purpose", "means")
+R7_TEMPLATE = "koriyama-r7"  # the layout with every section box (背景, 現状, 住民意向 …)
 MAX_PROJECTS = 3
 WHOLE_SECTION = 900  # a kaizen plan up to this long is quoted whole: every step and its dates
 
@@ -88,8 +89,11 @@ class ProseKind:
                 continue
             part.citations += cites
             part.sheet_ids.append(sheet.sheet_id)
-            if note == "nearest" and not q.frame.has("summary"):
-                part.answerable = False  # the section asked is not on this sheet: what is near it is no answer
+            if note == "nearest" and not q.frame.has("summary") and not (
+                    q.frame.sections == ["background"] and sheet.template != R7_TEMPLATE):
+                # the section asked is not on this sheet: what is near it is no answer (but a layout
+                # with no 背景 box writes the background into its 目的, which is quoted as such)
+                part.answerable = False
             if sheet.target_fy:  # the year the answer names: a fact like any figure it states
                 part.facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, field="target_fy",
                                        value=sheet.target_fy, fy=sheet.target_fy, row="評価対象年度", unit="年度"))
@@ -346,6 +350,10 @@ class ProseKind:
         if named:  # 「事業継続性評価のところ」: the section the sheet labels so, not its other notes
             sections = [s for s in sections if s.key != "other" or s in named]
         note = ""
+        if not sections and keys == ["background"] and sheet.template != R7_TEMPLATE:
+            # a layout with no 背景 box writes why the project exists into its 目的
+            sections = [s for s in sheet.sections if s.key == "purpose"]
+            note = "nearest" if sections else ""
         if not sections and keys and set(keys) <= set(COMMENTS):
             # 「二次評価コメントでは？」 where the sheet's one comment box was placed as 一次 by its position
             # alone: that box, saying so, rather than another section or nothing
