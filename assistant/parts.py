@@ -63,6 +63,30 @@ def parts_of(question: str) -> list[str] | None:
     return parts
 
 
+_ACROSS = ("filter", "ranking", "list")
+_YEAR_WORD = re.compile(r"(令和|平成|r|h|fy)?\s*[0-9０-９元]{1,4}\s*年?度?", re.I)
+
+
+def swapped(question: str, before: str, before_intent: str | None) -> str | None:
+    """「じゃあ縮小は？」 after 「二次評価が『拡充』になった事業は？」: the question before with the one thing
+    changed (a result, or a year), when the turn before asked across projects and this one names
+    nothing else; None otherwise."""
+    if before_intent not in _ACROSS or len(question) > 24:
+        return None
+    f, b = understand(question), understand(before)
+    if f.rows or f.sections or f.kind or f.money or f.evals or f.measures and f.measures != ["change"] \
+            or set(f.ops) - {"list", "count"}:
+        return None  # 「それぞれ廃止の理由は？」 asks something of the list, not another list
+    if f.results and b.results and not f.years:
+        old = b.results[0]
+        return before.replace(old, "・".join(f.results), 1) if old in before else None
+    if f.years and b.years and not f.results and len(f.years) == len(b.years) == 1:
+        now, was = _YEAR_WORD.search(f.text), _YEAR_WORD.search(before)
+        if now and was:
+            return before[:was.start()] + now.group(0).strip() + before[was.end():]
+    return None
+
+
 def join(question: str, answers: list[Answer]) -> Answer:
     """One answer of the parts' answers, in the order asked."""
     return Answer(

@@ -377,3 +377,15 @@ def test_the_items_listed_against_the_row(store: Assistant, truth: dict, questio
     a = store.ask(question)
     assert "合計は1,801千円" in a.answer and "一致しません" in a.answer, a.answer  # 1,234 + 567 of 事業費 50,496
     assert a.answer.count("内訳2項目") == 1, a.answer
+
+
+def test_a_list_asked_again_with_one_thing_changed(store: Assistant) -> None:
+    first = "R6実施分で二次評価が「継続」の事業は？"
+    a = store.ask(first)
+    assert a.intent == "filter" and "窓口案内係配置事業" in a.answer and "デジタル活用支援事業" in a.answer, a.answer
+    b = store.ask("じゃあ廃止は？", [Turn(first, a)])
+    assert b.intent == "filter" and "「廃止」の事業はありません" in b.answer, b.answer
+    c = store.ask("R5は？", [Turn(first, a)])
+    assert c.intent == "filter" and "2023年度実施分" in c.answer and "窓口案内係配置事業" not in c.answer, c.answer
+    d = store.ask("それぞれの理由は？", [Turn(first, a)])
+    assert d.intent != "filter", d.answer  # something asked of the list, not another list
