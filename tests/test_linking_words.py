@@ -389,3 +389,10 @@ def test_a_list_asked_again_with_one_thing_changed(store: Assistant) -> None:
     assert c.intent == "filter" and "2023年度実施分" in c.answer and "窓口案内係配置事業" not in c.answer, c.answer
     d = store.ask("それぞれの理由は？", [Turn(first, a)])
     assert d.intent != "filter", d.answer  # something asked of the list, not another list
+
+
+@pytest.mark.parametrize("question", ["デジタル活用支援事業のR6事業費のうち、啓発物品購入費は何％を占めてる？",
+                                      "デジタル活用支援事業、R6の啓発物品購入費って事業費の何割くらい？"])
+def test_the_share_of_an_item_the_text_lists(store: Assistant, question: str) -> None:
+    a = store.ask(question)
+    assert a.answerable and "1.1%" in a.answer and "567千円" in a.answer, a.answer  # 567 of 事業費 50,496

@@ -174,8 +174,13 @@ class ProseKind:
         if asks_figure and amounts:  # the text itself gives the figure (「地理情報システム(構築)9,555千円」)
             lines = [ln.replace("の数値（指標や金額の行）はありません。文中には次の記述があります。",
                                 "について、表にはありませんが文中に次の記述があります。") for ln in lines]
-        part.text = "\n".join(lines)
+
         part.answerable = not asks_figure or amounts
+        if asks_figure and f.has("share") and (share := _item_share(q, desk, word, part)):
+            # (answerable once the share is computed from the amount the text gives)
+            lines = [ln.replace("の数値（指標や金額の行）はありません。文中には次の記述があります。",
+                                "について、表にはありませんが文中に次の記述があります。") for ln in lines] + share
+        part.text = "\n".join(lines)
         return part
 
     def search(self, q: Query, desk: Desk) -> Part | None:
@@ -463,6 +468,35 @@ def _moved_parts(sheet: Sheet) -> list[str]:
         return list(parts)
     top = max(moves.values())
     return [label for label, m in moves.items() if top and m >= top / 4] or list(parts)
+
+
+def _item_share(q: Query, desk: Desk, word: str, part: Part) -> list[str]:
+    """「啓発物品購入費は事業費の何％？」: an item the text lists with its amount, as a share of the
+    year's 事業費 (総事業費 when that is named) on the same sheet."""
+    from assistant.measures import percent
+
+    field = "total_cost" if "total_cost" in q.frame.rows else "project_cost"
+    for c in part.citations:
+        m = re.search(rf"{re.escape(word)}\s*([\d,]+)\s*千円", c.quote)
+        sheet = desk.sheet(c.sheet_id)
+        if m is None or sheet is None:
+            continue
+        cost = next((x for x in sheet.costs if x.fy == sheet.target_fy), None)
+        den = getattr(cost, field) if cost is not None else None
+        item = int(m.group(1).replace(",", ""))
+        share = percent(item, den) if den else None
+        if share is None or den is None:
+            continue
+        label = "総事業費" if field == "total_cost" else "事業費"
+        base = dict(sheet_id=sheet.sheet_id, project=sheet.project.name, fy=sheet.target_fy)
+        part.facts += [Fact(**base, field=field, value=den, unit="千円", row=label, indicator=label),
+                       Fact(**base, field="item_share", value=share, unit="%", computed=True, row=word, indicator=word)]
+        part.answerable = True
+        return [f"「{word}」{compose.num(item, '千円')}は、{sheet.target_fy}年度の{label}{compose.num(den, '千円')}の"
+                f"{compose.num(share, '%')}です。" if q.lang == "ja" else
+                f"{word} ({compose.num(item)} 千円) is {compose.num(share)}% of FY{sheet.target_fy} {label} "
+                f"({compose.num(den)} 千円)."]
+    return []
 
 
 def _says(word: str, sentence: str) -> bool:
