@@ -81,10 +81,11 @@ def cost_facts(sheet: Sheet, years: list[int], fields: list[str], change: bool =
     return out
 
 
-def evaluation_facts(sheet: Sheet) -> list[Fact]:
+def evaluation_facts(sheet: Sheet, stages: list[str] | None = None) -> list[Fact]:
+    """The sheet's results (of these stages, else every one) as facts."""
     out = []
     for e in sheet.evaluations:
-        if e.result:
+        if e.result and (not stages or e.stage in stages):
             out.append(Fact(sheet_id=sheet.sheet_id, project=sheet.project.name, row=STAGE_LABELS[e.stage],
                             indicator=f"{STAGE_LABELS[e.stage]}の評価結果", fy=sheet.target_fy, field="result",
                             value=e.result))

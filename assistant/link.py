@@ -202,6 +202,12 @@ class Match:
         (「技術研修、講師をやった職員」: 講師 is no word of 職員研修の開催回数)."""
         return self.parts or (self.span,)
 
+    def within(self, spans: Iterable[tuple[int, int]]) -> bool:
+        """Every word this name accounts for lies inside one of ``spans`` (the project's name): it is
+        matched by those words alone."""
+        spans = list(spans)
+        return all(any(s <= a and b <= e for s, e in spans) for a, b in self.explains)
+
 
 @lru_cache(maxsize=1024)
 def matcher_for(names: tuple[str, ...], own_words: bool = True) -> NameMatcher:
@@ -427,7 +433,6 @@ def undominated(rows: list[Match], said: list[tuple[int, int]]) -> list[Match]:
     chars = {id(m): own(m) for m in rows}
     return [m for m in rows if m.exact or not m.parts or not any(
         o is not m and chars[id(m)] < chars[id(o)] for o in rows)]
-
 
 
 # ── explaining a question's words ──────────────────────────────────────────────────────────

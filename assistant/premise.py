@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from assistant.answer import Fact
-from assistant.understand import Frame
+from assistant.understand import MONEY_SCALE, Frame
 
 # 「…だったよね？」「…んでしょ？」「…ですよね」 "…, right?"
 _CONFIRM = re.compile(r"(よね|でしょ|だっけ|でしたっけ|ましたっけ|じゃなかった|ではなかった|んだよね|ですね)\s*[?？!！。]*\s*$|"
                       r"(,\s*right|,\s*correct|isn't it|wasn't it|didn't (?:it|they)|weren't they|wasn't that)\s*\??\s*$")
 _STATED = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万)?\s*(千円|円|件|回|人|%|％|ポイント|施設|団体|校|世帯|t|km|箇所|か所)")
-_SCALE = {"億": Decimal(100000), "千万": Decimal(10000), "百万": Decimal(1000), "万": Decimal(10)}  # in 千円
 _COUNT_SCALE = {"億": Decimal(10**8), "千万": Decimal(10**7), "百万": Decimal(10**6), "万": Decimal(10**4)}
 _OF_PLAN = re.compile(r"(計画|目標|予算|見込み?)(値|額)?(は|が|で|の)?\s*$")
 _YEN_UNITS = ("千円", "円")
@@ -36,16 +35,14 @@ class Stated:
 
 
 def stated(frame: Frame) -> list[Stated]:
-    """The figures a confirming question states, each in the unit the sheet prints it in."""
-    if not _CONFIRM.search(frame.norm):
-        return []
+    """The figures a question states, each in the unit the sheet prints it in."""
     out = []
     for m in _STATED.finditer(frame.norm):
         digits, scale, unit = m.group(1).replace(",", ""), m.group(2), m.group(3)
         value = Decimal(digits)
         step = Decimal(1).scaleb(-len(digits.partition(".")[2]))  # 65.1 → 0.1
         if unit in _YEN_UNITS:
-            factor = _SCALE[scale] if scale else Decimal(1) if unit == "千円" else Decimal("0.001")
+            factor = MONEY_SCALE[scale] if scale else Decimal(1) if unit == "千円" else Decimal("0.001")
             value, step = value * factor, max(step * factor, Decimal(1))
             unit = "千円"
         elif scale:
@@ -67,10 +64,12 @@ def _matches(s: Stated, facts: list[Fact]) -> bool | None:
 
 
 def check(frame: Frame, facts: list[Fact]) -> str | None:
-    """A line saying the sheet does not give what the question took for granted, or None."""
+    """A line saying the sheet does not give what a confirming question took for granted, or None."""
+    if not _CONFIRM.search(frame.norm):
+        return None
     wrong = [s for s in stated(frame) if _matches(s, facts) is False]
     results = {str(x.value) for x in facts if x.field == "result"}
-    wrong_results = [r for r in frame.results if results and r not in results] if _CONFIRM.search(frame.norm) else []
+    wrong_results = [r for r in frame.results if results and r not in results]
     if not wrong and not wrong_results:
         return None
     # (the question's own figure is not repeated: every number an answer prints is one the sheet gives)

@@ -296,8 +296,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         # words that name the project name no row of it: 「ハザードマップの事業で、防災訓練に来た人」
         # asks 防災訓練の参加者数, not ハザードマップに関する説明会の開催回数
         # (when another row is named by words of its own; 「研修の事業の研修会は？」 keeps 研修会開催回数)
-        own = [m for m in rows if m.exact or not m.explains or not all(
-            any(ps[0] <= a and b <= ps[1] for ps in q.project_spans) for a, b in m.explains)]
+        own = [m for m in rows if m.exact or not m.within(q.project_spans)]
         q.scope_rows = undominated(own, q.project_spans + year_spans(frame.norm)) if own else rows
         for m in q.scope_rows:
             for span in m.explains:

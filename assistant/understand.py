@@ -144,7 +144,7 @@ _KIND_KEYS: dict[str, Kind] = {"成果": "outcome", "活動": "activity", "対�
 _TOP_N = re.compile(r"(?:上位|トップ|ベスト|ワースト|下位)\s*(\d+)|(\d+)\s*(?:位まで|つ|件|事業)(?:を|まで)?(?:挙げ|教え|出し|並べ|リスト)"
                     r"|\btop\s*(\d+)\b|\b(\d+)\s+(?:largest|biggest|highest|smallest|lowest)")
 _AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万|千)?\s*(円|件|人|回|施設|%|ポイント|割)?")
-_MONEY_SCALE = {"億": Decimal(100000), "千万": Decimal(10000), "百万": Decimal(1000), "万": Decimal(10), "千": Decimal(1)}
+MONEY_SCALE = {"億": Decimal(100000), "千万": Decimal(10000), "百万": Decimal(1000), "万": Decimal(10), "千": Decimal(1)}
 _THEME = re.compile(r"([\w・]{1,12}?)(?:関連|関係|に関する|分野|系)(?:の|で)?(?:事業|project|$|の|で|は)")
 _THEME_EN = re.compile(r"\b([a-z]{2,}(?:\s[a-z]{3,})?)[- ]related\b|\brelated to ([a-z ]{2,20}?)\b(?:projects?|\?|$)")
 _FOLLOW_START = ("その", "それ", "じゃあ", "じゃ", "では", "で、", "あと", "ほかに", "他に", "ちなみに", "では、", "and ", "what about",
@@ -234,8 +234,7 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     if f.has("summary") and any(h.group == "section" and h.key == "current" and h.text in ("状況", "status", "situation")
                                 for h in f.hits):
         # 「R7の状況、要点を3行で」: how the project stands (the sheet summed up), not its 現状周辺環境 section
-        f.hits = [h for h in f.hits if not (h.group == "section" and h.key == "current")]
-        _apply(f)
+        drop_hits(f, [h.span for h in f.hits if h.group == "section" and h.key == "current"], groups=("section",))
     f.of_sheets = bool(_OF_SHEETS.search(norm))
     if "forecast" not in f.measures and _SHEET_PLAN.search(norm) and re.search(r"決算|実績|settled|actual", norm):
         f.measures.append("forecast")  # 「R6のシートに載ってたR7の計画値と、R7シートの決算値」
@@ -523,7 +522,7 @@ def _read_threshold(f: Frame) -> None:
     digits, scale, unit = m.group(1).replace(",", ""), m.group(2), m.group(3)
     value = Decimal(digits)
     if scale or unit == "円":
-        value = value * _MONEY_SCALE.get(scale or "", Decimal(1)) if scale else value / 1000
+        value = value * MONEY_SCALE.get(scale or "", Decimal(1)) if scale else value / 1000
         unit = "千円"
     if m.group(0).strip() and re.fullmatch(r"(?:19|20)\d{2}", digits) and not unit:
         return  # a year, not an amount

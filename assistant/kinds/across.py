@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TypeVar
 
 from assistant import compose
@@ -143,7 +144,7 @@ class RankKind:
             # 「二次評価が拡充だった事業を、総事業費の大きい順に」: the projects so rated (that year), ranked
             stage = f.stages[0] if len(f.stages) == 1 else "secondary"
             rated = [r for r in desk.catalog.sheets if (ids is None or r.sheet_id in set(ids))
-                     and (r.primary if stage == "primary" else r.secondary) in f.results
+                     and _result_of(r, stage) in f.results
                      and (not f.years or r.target_fy in f.years)]
             keys = {project_key(r) for r in rated}
             ids = [r.sheet_id for r in desk.catalog.sheets if project_key(r) in keys]
@@ -438,24 +439,23 @@ class FilterKind:
                     latest[k] = r
             refs = list(latest.values())
         words = set(f.results)  # 「縮小・休止・廃止のどれか」: any of them
-        got = [r for r in refs if ((r.primary if stage == "primary" else r.secondary) in words) != negate
-               and (r.primary if stage == "primary" else r.secondary)]
+        got = [r for r in refs if (_result_of(r, stage) in words) != negate and _result_of(r, stage)]
         got.sort(key=lambda r: (r.project or "", r.target_fy or 0))
         label = STAGE_LABELS["primary" if stage == "primary" else "secondary"]
         facts = [Fact(sheet_id=r.sheet_id, project=r.project, row=label, indicator=f"{label}の評価結果", fy=r.target_fy,
-                      field="result", value=(r.primary if stage == "primary" else r.secondary)) for r in got]
+                      field="result", value=_result_of(r, stage)) for r in got]
         facts.append(_count(len(got)))
         word = "・".join(f.results)
         cond = f"「{word}」{'以外' if negate else ''}" if len(f.results) == 1 else \
             f"「{word}」{'のいずれでもない' if negate else 'のいずれか'}"
         if q.lang == "en":
-            names = "; ".join(f"{r.project} (FY{r.target_fy}: {(r.primary if stage == 'primary' else r.secondary)})"
+            names = "; ".join(f"{r.project} (FY{r.target_fy}: {_result_of(r, stage)})"
                               for r in got[:NAMES_CAP])
             text = (f"{len(got)} project(s) {'not ' if negate else ''}rated 「{word}」 in the {stage} evaluation: {names}."
                     if got else f"No project was {'not ' if negate else ''}rated 「{word}」 in the {stage} evaluation.")
         else:
             when = "・".join(f"{y}年度実施分" for y in f.years) + "で" if f.years else "最新の評価で"
-            lines = [f"・{r.project}（{r.target_fy}年度実施分）：{label}「{r.primary if stage == 'primary' else r.secondary}」"
+            lines = [f"・{r.project}（{r.target_fy}年度実施分）：{label}「{_result_of(r, stage)}」"
                      for r in got[:NAMES_CAP]]
             text = (f"{when}{scope + 'の事業のうち' if scope else ''}{label}が{cond}の事業は{len(got)}件です。\n" + "\n".join(lines)
                     if got else f"{when}{label}が{cond}の事業はありません。")
@@ -626,10 +626,10 @@ class FilterKind:
                       field=field if how == "value" else f"{field}_share", value=m.value, unit=unit) for m in got]
         facts.append(_count(len(got)))
         if t.value is not None:  # the amount the question set, in the sheet's unit
-            facts.append(Fact(sheet_id="*", field="threshold", value=float(t.value) if t.value % 1 else int(t.value),
+            facts.append(Fact(sheet_id="*", field="threshold", value=_plain(t.value),
                               unit=t.unit or unit, computed=True, row="条件"))
-        cond = {"gt": "を超える", "ge": "以上の", "lt": "未満の", "le": "以下の", "zero": "がない（ゼロの）"}[t.op]
-        amount = "" if t.value is None else compose.num(float(t.value) if t.value % 1 else int(t.value), t.unit or unit)
+        cond = _COND_JA[t.op]
+        amount = "" if t.value is None else compose.num(_plain(t.value), t.unit or unit)
         if q.lang == "en":
             names = "; ".join(f"{m.ref.project} ({compose.num(m.value)} {unit}, FY{m.fy})" for m in got[:NAMES_CAP])
             text = f"{len(got)} project(s) match: {names}." if got else "No project matches."
@@ -659,11 +659,11 @@ class FilterKind:
                       Fact(**base, field="plan", value=m.plan, unit=m.unit),
                       Fact(**base, field="rate", value=r, unit="%", computed=True)]
         facts.append(_count(len(got)))
-        facts.append(Fact(sheet_id="*", field="threshold", value=float(t.value) if t.value % 1 else int(t.value),
+        facts.append(Fact(sheet_id="*", field="threshold", value=_plain(t.value),
                           unit="%", computed=True, row="条件"))
         kind = KIND_LABELS.get(f.kind or "", "指標")
-        cond = {"gt": "を超える", "ge": "以上の", "lt": "未満の", "le": "以下の"}.get(t.op, "")
-        amount = compose.num(float(t.value) if t.value % 1 else int(t.value), "%")
+        cond = _COND_JA[t.op]
+        amount = compose.num(_plain(t.value), "%")
         if q.lang == "en":
             text = (f"{len(got)} indicator(s) with an achievement rate {t.op} {amount}"
                     + (f" in FY{fy}" if fy else "") + ": "
@@ -728,7 +728,7 @@ class FilterKind:
         facts.append(_count(len(got)))
         facts.append(Fact(sheet_id="*", field="threshold", value=int(v) if v == int(v) else v, unit="点", computed=True,
                           row="条件"))
-        cond = {"gt": "を超える", "ge": "以上の", "lt": "未満の", "le": "以下の"}[t.op]
+        cond = _COND_JA[t.op]
         amount = compose.num(int(v) if v == int(v) else v, "点")
         if q.lang == "en":
             text = (f"{len(got)} evaluation(s): " + "; ".join(f"{r.project} (FY{r.target_fy}, {x} points)" for r, x, _ in got[:NAMES_CAP])
@@ -1001,6 +1001,20 @@ def _stage_results(r: SheetRef) -> list[Fact]:
     base = dict(sheet_id=r.sheet_id, project=r.project, fy=r.target_fy, field="result")
     return [Fact(**base, row=STAGE_LABELS[st], indicator=f"{STAGE_LABELS[st]}の評価結果", value=v)
             for st, v in (("primary", r.primary), ("secondary", r.secondary))]
+
+
+# how each comparator reads in a Japanese answer (「50%未満の」)
+_COND_JA = {"gt": "を超える", "ge": "以上の", "lt": "未満の", "le": "以下の", "zero": "がない（ゼロの）"}
+
+
+def _plain(v: Decimal) -> int | float:
+    """A threshold as the question wrote it: 50, not 50.0; 2.5 as it is."""
+    return float(v) if v % 1 else int(v)
+
+
+def _result_of(r: SheetRef, stage: str) -> str | None:
+    """A sheet's result at one stage (二次評価 unless 一次評価 is asked)."""
+    return r.primary if stage == "primary" else r.secondary
 
 
 def _count(n: int) -> Fact:

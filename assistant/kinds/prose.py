@@ -9,6 +9,7 @@ import re
 
 from assistant import compose
 from assistant.answer import Citation, Fact
+from assistant.figures import evaluation_facts
 from assistant.kinds.base import Desk, Part, read_years, sheet_for
 from assistant.kinds.rows import cost_rows, indicator_rows
 from assistant.lexicon import lexicon
@@ -171,15 +172,12 @@ class ProseKind:
         phrase = _noun_phrase(q, word)
         amounts = any(_gives_amount(c.quote, f, phrase) for c in part.citations
                       if all(w in c.quote.lower() for w in phrase[:-1]) and _same_year(c.quote, f, _sheet_year(desk, c)))
-        if asks_figure and amounts:  # the text itself gives the figure (「地理情報システム(構築)9,555千円」)
-            lines = [ln.replace("の数値（指標や金額の行）はありません。文中には次の記述があります。",
-                                "について、表にはありませんが文中に次の記述があります。") for ln in lines]
-
-        part.answerable = not asks_figure or amounts
-        if asks_figure and f.has("share") and (share := _item_share(q, desk, word, part)):
-            # (answerable once the share is computed from the amount the text gives)
+        # (a share of an amount the text gives is computed: 「啓発物品購入費は事業費の何％？」)
+        share = _item_share(q, desk, word, part) if asks_figure and f.has("share") else []
+        if asks_figure and (amounts or share):  # the text itself gives the figure (「地理情報システム(構築)9,555千円」)
             lines = [ln.replace("の数値（指標や金額の行）はありません。文中には次の記述があります。",
                                 "について、表にはありませんが文中に次の記述があります。") for ln in lines] + share
+        part.answerable = not asks_figure or amounts or bool(share)
         part.text = "\n".join(lines)
         return part
 
@@ -236,8 +234,7 @@ class ProseKind:
         given = [(e.stage, e.result) for e in sheet.evaluations if e.result and (not f.stages or e.stage in f.stages)]
         if not given or any(r in f.results for _, r in given):
             return None
-        facts = [Fact(sheet_id=sheet.sheet_id, project=p.name, row=STAGE_LABELS[s], indicator=f"{STAGE_LABELS[s]}の評価結果",
-                      fy=sheet.target_fy, field="result", value=r) for s, r in given]
+        facts = evaluation_facts(sheet, f.stages)
         asked = "・".join(f.results)
         said = "、".join(f"{STAGE_LABELS[s]}「{r}」" for s, r in given)
         if q.lang == "ja":
@@ -252,8 +249,8 @@ class ProseKind:
         of its evaluation, 「評価の概要」)."""
         f = q.frame
         return f.has("summary") and not f.sections and not f.has("why") and (evaluation or not f.evals) and not (
-            f.rows or f.money or f.kind or q.head_rows or any(  # (a row matched by the project's name names nothing)
-                not all(any(s <= a and b <= e for s, e in q.project_spans) for a, b in m.explains) for m in q.scope_rows))
+            f.rows or f.money or f.kind or q.head_rows  # (a row matched by the project's name names nothing)
+            or any(not m.within(q.project_spans) for m in q.scope_rows))
 
     def cost_line(self, q: Query, p: Project, sheet: Sheet, part: Part) -> list[str]:
         """The 総事業費 of the sheet's year, for a summary of the sheet (unless a figure part says it)."""
@@ -296,8 +293,7 @@ class ProseKind:
         # (「シートの中身を3行で」: the figure part states the outcome indicators already)
         lines = [] if SHEET_CONTENTS.search(q.frame.norm) else self.indicator_line(q, p, sheet, part)
         if results:
-            part.facts += [Fact(sheet_id=sheet.sheet_id, project=p.name, row=STAGE_LABELS[s], indicator=f"{STAGE_LABELS[s]}の評価結果",
-                                fy=sheet.target_fy, field="result", value=r) for s, r in results]
+            part.facts += evaluation_facts(sheet)
             lines.append("評価結果：" + "、".join(f"{STAGE_LABELS[s]}「{r}」" for s, r in results) if q.lang == "ja" else
                          "Evaluation: " + ", ".join(f"{s} {r}" for s, r in results))
         comment = next((s for k in ("secondary_comment", "primary_comment") for s in sheet.sections if s.key == k), None)
@@ -491,7 +487,6 @@ def _item_share(q: Query, desk: Desk, word: str, part: Part) -> list[str]:
         base = dict(sheet_id=sheet.sheet_id, project=sheet.project.name, fy=sheet.target_fy)
         part.facts += [Fact(**base, field=field, value=den, unit="千円", row=label, indicator=label),
                        Fact(**base, field="item_share", value=share, unit="%", computed=True, row=word, indicator=word)]
-        part.answerable = True
         return [f"「{word}」{compose.num(item, '千円')}は、{sheet.target_fy}年度の{label}{compose.num(den, '千円')}の"
                 f"{compose.num(share, '%')}です。" if q.lang == "ja" else
                 f"{word} ({compose.num(item)} 千円) is {compose.num(share)}% of FY{sheet.target_fy} {label} "

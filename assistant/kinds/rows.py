@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.link import matcher_for, undominated
+from assistant.link import Match, matcher_for, undominated
 from assistant.query import INDICATOR_IN_SCOPE, Project, Query, year_spans
 from ingest.model import Indicator, Sheet
 from ingest.vocabulary import COST_UNITS, REVENUE_FIELDS, row_label
@@ -60,18 +60,18 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
     names = [i.name for i in sheet.indicators if i.name]
     # within one sheet a word only one of its rows has (病児 of 病児保育の延べ利用者数) settles it
     matcher = matcher_for(tuple(names), own_words=True) if names else None
-    matches = matcher.match(q.reading, INDICATOR_IN_SCOPE) if matcher else []
     # a row matched only by the words that name the project (成年後見 of 成年後見制度に関する相談件数) is not named
     named = q.project_spans
-    matches = undominated([m for m in matches if m.exact or not m.parts
-                           or not all(any(s <= a and b <= e for s, e in named) for a, b in m.parts)],
+
+    def own(found: list[Match]) -> list[Match]:
+        return [m for m in found if m.exact or not m.parts or not m.within(named)]
+
+    matches = undominated(own(matcher.match(q.reading, INDICATOR_IN_SCOPE) if matcher else []),
                           named + year_spans(f.norm))
     if matcher is not None and not matches and q.lang == "en":  # "people placed in jobs": 就労, not only 就職
         from assistant.link import read_question
 
-        matches = matcher.match(read_question(q.frame.norm, every=True), INDICATOR_IN_SCOPE)
-        matches = [m for m in matches if m.exact or not m.parts
-                   or not all(any(s <= a and b <= e for s, e in named) for a, b in m.parts)]
+        matches = own(matcher.match(read_question(q.frame.norm, every=True), INDICATOR_IN_SCOPE))
     excluded = _set_aside_words(q)
     if excluded:  # 「入込数じゃなくて泊まった人」: not the row that is named to be set aside
         kept = [m for m in matches if not any(x in (m.name or "").lower() for x in excluded)]
