@@ -647,7 +647,10 @@ def _other_city(q: Query, cities: frozenset[str] = frozenset()) -> bool:
     """"… compare with Fukushima City's", 「会津若松市の…」: a city that is not one whose sheets these are."""
     if any(m.group(1).lower() not in ("koriyama", "our", "the", "this") for m in _OTHER_CITY.finditer(q.frame.text)):
         return True
-    named = [m.group(1) for m in _CITY_JA.finditer(q.frame.norm) if m.group(1) not in _NOT_A_CITY]
+    lex = lexicon()
+    # 「残りは全部市の持ち出し」: a word of the question before 市 makes no city of it
+    named = [m.group(1) for m in _CITY_JA.finditer(q.frame.norm) if m.group(1) not in _NOT_A_CITY
+             and m.group(1)[:-1] not in lex.phrases and m.group(1)[:-1] not in lex.function_words]
     return bool(cities) and any(not any(c.endswith(n) or n.endswith(c) for c in cities) for n in named)
 
 

@@ -125,6 +125,10 @@ class Speller:
         # run's end, and whatever follows a particle unread is kept as typed (「せっちすうってどのくらい」)
         out: list[tuple[str, int]] = []  # (as written now, kana consumed)
         i = 0
+        if m.start() > 0 and re.match(r"[一-龥ァ-ヶ]", norm[m.start() - 1]) and run[0] in "のがをはにでとも":
+            # after a noun, a particle first: 「橋のうち修繕」 is 橋 + の + うち, not 農地
+            out.append((run[0], 1))
+            i = 1
         while i < len(run):
             end = self._longest(kana, i)
             if end > 0:

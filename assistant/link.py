@@ -577,11 +577,34 @@ def covered(word: str, names: Iterable[str]) -> bool:
     return formed != word and _segmented(formed, text, lex.function_words)
 
 
-def head_covered(norm: str, unit: Unit, names: Iterable[str]) -> bool:
+def _synonymous(word: str, names: tuple[str, ...]) -> bool:
+    """Each word of ``word`` is written in the names, or (two characters or more) shares a Sudachi
+    synonym group with one of their words (子ども → 児童生徒), and one at least by its group."""
+    groups = _name_synonyms(names)
+    text = " ".join(normalize(n) for n in names)
+    by_group = False
+    for t in tokens(word):
+        if not t.content or t.surface in lexicon().function_words or t.surface in text or t.form in text:
+            continue
+        if len(t.surface) < 2 or not set(t.synonyms) & groups:
+            return False
+        by_group = True
+    return by_group
+
+
+@lru_cache(maxsize=1 << 12)
+def _name_synonyms(names: tuple[str, ...]) -> frozenset[int]:
+    return frozenset(g for n in names for short in (False, True) for t in tokens(normalize(n), short=short)
+                     for g in t.synonyms)
+
+
+def head_covered(norm: str, unit: Unit, names: Iterable[str], synonyms: bool = False) -> bool:
     """The question's noun ``unit`` is what one of ``names`` is, as written or as part of a staff
     phrase around it (「会議とか大会に来た人」: 大会 of 会議とか大会 → コンベンション参加者数)."""
     names = list(names)
-    return any(covered(word, names) for word in (unit.text, *_phrases_around(norm, unit.start, unit.end)))
+    if any(covered(word, names) for word in (unit.text, *_phrases_around(norm, unit.start, unit.end))):
+        return True
+    return synonyms and _synonymous(unit.text, tuple(names))
 
 
 @lru_cache(maxsize=1 << 10)

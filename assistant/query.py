@@ -311,7 +311,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     ids = [i for p in (q.projects or q.candidates) for i in p.sheet_ids]
     if q.head is not None:
         scoped = [i for p in (q.projects or q.candidates) for ref in p.refs for i in cat.indicators_of(ref.sheet_id)]
-        q.head_rows = [i for i in scoped if i.name and head_covered(frame.norm, q.head, [i.name])]
+        q.head_rows = [i for i in scoped if i.name and head_covered(frame.norm, q.head, [i.name], synonyms=True)]
     caps = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]+", frame.text)}
     known = known_text(ids or None)
     q.unexplained = unexplained(r, q.explained, known, ())

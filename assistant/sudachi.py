@@ -52,8 +52,9 @@ def tokenizer(short: bool = False) -> Any:
 
         d, _ = dictionary()
         with _dict_lock:
-            tok = (d.tokenizer(SplitMode.A, fields={"pos", "normalized_form", "split_a", "reading_form"}) if short
-                   else d.tokenizer(SplitMode.C, fields={"pos", "normalized_form", "split_b", "reading_form"}))
+            fields = {"pos", "normalized_form", "reading_form", "synonym_group_ids"}
+            tok = (d.tokenizer(SplitMode.A, fields=fields | {"split_a"}) if short
+                   else d.tokenizer(SplitMode.C, fields=fields | {"split_b"}))
         setattr(_local, name, tok)
     return tok
 
@@ -69,6 +70,7 @@ class Token:
     end: int
     parts: tuple[str, ...]  # mode-A pieces (normalized), when the word splits further
     reading: str = ""  # katakana
+    synonyms: tuple[int, ...] = ()  # Sudachi's synonym groups (子ども and 児童 share one)
 
     @property
     def content(self) -> bool:
@@ -87,5 +89,5 @@ def tokens(text: str, short: bool = False) -> list[Token]:
         parts = m.split(SplitMode.A)
         pieces = tuple(p.normalized_form().lower() for p in parts) if len(parts) > 1 else ()
         out.append(Token(m.surface(), m.normalized_form().strip().lower(), m.part_of_speech()[0],
-                         m.begin(), m.end(), pieces, m.reading_form()))
+                         m.begin(), m.end(), pieces, m.reading_form(), tuple(m.synonym_group_ids())))
     return out

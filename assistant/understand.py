@@ -179,6 +179,25 @@ def _inside_compound(hits: list[Hit], norm: str, text: str = "") -> list[Hit]:
                                     and not covered(h.start - 1)) and not plan_name(h)]
 
 
+_KANJI_WORD = re.compile(r"[一-龥]+")  # a phrase of several words (どこの部) may end inside one (部署)
+
+
+def _inside_word(hits: list[Hit], norm: str) -> list[Hit]:
+    """A kanji phrase that begins or ends inside a word of the question is part of that word, not
+    the phrase: 差 of 差押え asks no difference, 業者 of 事業者 names no firm. The words are Sudachi's
+    shortest (mode A), so a phrase at the edge of a compound (事業費 of 総事業費) stays; a phrase may end
+    inside a verb or an adjective (the lexicon holds stems: 増え of 増えた)."""
+    if not any(_KANJI_WORD.fullmatch(h.text) for h in hits):
+        return hits
+    from assistant.sudachi import tokens
+
+    toks = tokens(norm, short=True)
+    inner = {i for t in toks for i in range(t.start + 1, t.end)}
+    # a phrase may end inside a verb or adjective (増え of 増えた: the lexicon holds stems), not a noun
+    inner_noun = {i for t in toks if t.pos == "名詞" for i in range(t.start + 1, t.end)}
+    return [h for h in hits if not (_KANJI_WORD.fullmatch(h.text) and (h.start in inner or h.end in inner_noun))]
+
+
 # a counter typed in hiragana on a phone (なんにん, なんけん): the question word as printed
 _KANA_COUNTER = re.compile(r"なん(にん|めい|けん|かい|しせつ|こう|ぼん|ぱーせんと)(?![ぁ-ゖ])")
 _KANA_COUNTER_KANJI = {"にん": "人", "めい": "名", "けん": "件", "かい": "回", "しせつ": "施設", "こう": "校",
@@ -197,7 +216,7 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         norm = respell(norm)
     lang = detect_lang(norm)
     f = Frame(text=text, norm=norm, lang=lang)
-    f.hits = _inside_compound(_negated(lex.find(norm), norm), norm, text)
+    f.hits = _inside_word(_inside_compound(_negated(lex.find(norm), norm), norm, text), norm)
 
     if (intro := _SELF_INTRO.match(norm)) and not any(h.group in ("row", "section") for h in f.hits
                                                        if h.end <= intro.end()):

@@ -1290,3 +1290,86 @@ def test_the_background_of_a_layout_without_its_box(samples: Assistant, question
 def test_a_breakdown_by_kind_of_procedure_is_not_given(seed_only: Assistant, question: str) -> None:
     a = ask(seed_only, question)
     assert not a.answerable and "内訳はありません" in a.answer, a.answer
+
+
+# ── words of the question read as the words they are part of, and everyday synonyms ─────────────
+
+
+@pytest.mark.parametrize("question", ["R6の事業者からの意見で、差押えの話は出てる？", "R6の総事業費、計画との差押さえて"])
+def test_a_phrase_inside_a_longer_word_is_not_that_phrase(question: str) -> None:
+    from assistant.understand import understand
+
+    f = understand(question)
+    # 差 of 差押え asks no difference, 業者 of 事業者 names no firm
+    assert not any(h.text == "差" or h.text == "業者" for h in f.hits), [(h.text, h.key) for h in f.hits]
+    assert "compare" not in f.ops and "entity" not in f.ops
+
+
+@pytest.mark.parametrize("question", ["R6のオンライン申請件数、計画より何件多かった？", "R6のキャッシュレス決済の利用件数は目標より何件少ない？"])
+def test_more_or_less_than_the_plan_gives_the_gap(seed_only: Assistant, truth: dict, question: str) -> None:
+    name = "オンライン申請件数" if "オンライン" in question else "キャッシュレス決済の利用件数"
+    v = ind(truth, name, 2024)
+    a = ask(seed_only, question)
+    assert n(v["actual"]) in a.answer and n(v["plan"]) in a.answer and n(abs(v["actual"] - v["plan"])) in a.answer, a.answer
+
+
+def test_a_particle_after_a_noun_is_no_word_of_the_store() -> None:
+    from assistant.kana import Speller
+
+    # 「橋のうち修繕」: 橋 + の + うち, not 橋 + 農地, even where a store names 農地
+    speller = Speller((), strict=True, readings={"ノウチ": "農地", "ジッセキ": "実績"})
+    assert speller.respell("直す必要がある橋のうち修繕が終わった割合") == "直す必要がある橋のうち修繕が終わった割合"
+    assert speller.respell("件数のじっせき") == "件数の実績"
+
+
+@pytest.mark.parametrize("question, row, fy", [("水道の研修会って、平成25年度は何回開いた？", "研修会開催回数", 2013),
+                                               ("水道局の研修、H26は何回やったの？", "研修会開催回数", 2014)])
+def test_a_counter_names_the_one_row_counting_in_it(samples: Assistant, question: str, row: str, fy: int) -> None:
+    water = _fixture("kor_h27_suido_kenshu")
+    a = ask(samples, question)
+    assert n(ind(water, row, fy)["actual"]) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["地域の集会所づくりの補助、平成25年度は人件費も含めて全部でいくらかかった？",
+                                      "集会所の補助、H25は人件費込みでいくら？"])
+def test_a_cost_with_the_staff_pay_in_it_is_the_total(samples: Assistant, question: str) -> None:
+    hall = _fixture("kor_h27_shimin_shukaijo")
+    a = ask(samples, question)
+    assert n(cost(hall, 2013, "total_cost")) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["集会所補助で、集会所の土地を借りてる地区への補助って平成27年度は何件だった？",
+                                      "集会所補助、集会所の建物を借りてるところへの補助はH27に何件？"])
+def test_the_noun_asked_names_the_rows_not_the_projects_words(samples: Assistant, question: str) -> None:
+    hall = _fixture("kor_h27_shimin_shukaijo")
+    a = ask(samples, question)
+    assert "集会所整備数" not in a.answer and n(ind(hall, "借家料補助件数", 2015)["actual"]) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R6の財源、国・県からの分を除いた残りは全部市の持ち出し？いくら？",
+                                      "R6、残りの市の持ち出しはいくら？"])
+def test_the_rest_paid_by_the_city(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and n(cost(truth, 2024, "general_revenue")) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R6の総事業費のうち国・県のお金は何割くらい？", "R6は国のお金が総事業費の何％？"])
+def test_money_of_the_state_as_staff_say_it(seed_only: Assistant, truth: dict, question: str) -> None:
+    share = Decimal(cost(truth, 2024, "national_prefectural") * 100) / Decimal(cost(truth, 2024, "total_cost"))
+    a = ask(seed_only, question)
+    assert str(share.quantize(Decimal("0.1"), ROUND_HALF_UP)) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question, row, linked", [
+    ("学校が楽しいと答えた子どもの割合は？", "学校が楽しいと回答した児童生徒の割合", True),  # 子ども ~ 児童 (Sudachi)
+    ("放課後の学童の数は？", "放課後児童クラブの設置数", True),  # 学童 ~ 児童クラブ
+    ("配水管の会場は？", "配水管更新延長", False),  # 会場 is no word of 配水管更新延長, by any synonym
+])
+def test_the_noun_asked_by_a_synonym_of_a_rows_word(question: str, row: str, linked: bool) -> None:
+    from assistant.link import Explained, head, head_covered, read_question
+    from assistant.understand import understand
+
+    norm = understand(question).norm
+    unit = head(read_question(norm), Explained())
+    assert unit is not None
+    assert head_covered(norm, unit, [row], synonyms=True) is linked, unit.text

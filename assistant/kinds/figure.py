@@ -106,9 +106,9 @@ class FigureKind:
             return 0.7
         if q.projects and SHEET_CONTENTS.search(f.norm) and not (f.sections or f.evals):
             return 0.6  # 「シートの中身を3行で」: the results (成果指標) beside the quoted purpose and means
-        if q.projects and q.head is None and not q.unexplained and len(asked_counters(f.norm)) >= 2 and not (
+        if q.projects and q.head is None and not q.unexplained and asked_counters(f.norm) and not (
                 f.sections or f.evals or f.has("why", "summary")):
-            return 0.6  # 「何回開いて何人参加した？」: rows by the units counted (rows())
+            return 0.6  # 「何回開いて何人参加した？」「何回開いた？」: rows by the units counted (rows())
         if q.how in ("focus", "named") and (q.how == "focus" or f.follow_up) and q.focus and q.focus.rows \
                 and q.focus.intent in ("figure", "trend") and not (f.sections or f.evals or f.has("why", "summary")):
             return 0.7  # 「その前年は？」「R5は？」: the figures of the turn before, another year
@@ -254,6 +254,12 @@ class FigureKind:
                 # a cost row named outright wins over indicators matched by a few words
                 exact = [r for r in inds if r.name and r.name.lower() in q.frame.norm]
                 inds = exact
+        if q.head_rows and inds and not costs and q.head is not None and not {r.name for r in inds} & {
+                i.name for i in q.head_rows} and not covered(q.head.text, [r.name for r in inds]) and all(
+                q.frame.norm[a:b] in p.name or q.frame.norm[a:b] == "年度" for m in q.scope_rows for a, b in m.explains):
+            # 「集会所の土地を借りてる地区への補助って何件？」: the noun asked (補助) names rows of its own;
+            # a row matched only by the project's own words said again (集会所整備数) is not what is asked
+            inds = []
         if q.head_rows and not costs and (not inds or len(asked_counters(f.norm)) > 1):
             # 「イノシシとかの捕獲」: the row the question's noun names; 「勉強会、何回開いて何人参加？」: each
             # row of that noun a counter asks for
@@ -280,9 +286,10 @@ class FigureKind:
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]
         if not rows:
             rows = _by_meaning(q, latest, dense, None)
-        if q.head is None and not q.unexplained and len(counters := asked_counters(f.norm)) >= 2 and not costs:
-            # 「水道の研修、H27は何回開いて何人参加した？」: every word is the project's; a counter no row
-            # answers yet names the one row of the sheet that counts in it
+        if q.head is None and not q.unexplained and not costs and (
+                len(counters := asked_counters(f.norm)) >= 2 or counters and not rows):
+            # 「水道の研修、H27は何回開いて何人参加した？」「水道の研修会って、H25は何回開いた？」: every word
+            # is the project's; a counter no row answers yet names the one row of the sheet that counts in it
             for c in counters:
                 if any(unit_fits(c, r.unit) for r in rows):
                     continue
@@ -333,7 +340,8 @@ class FigureKind:
             # (and the unit it counts in: 「何団体？」 asks in 団体, it names no 団体 row)
             row_names = [p.name, p.org, p.latest.department or ""] + [x.name for x in q.projects] + [r.name for r in rows] \
                 + [r.unit for r in rows if r.unit and len(r.unit) >= 2]
-            if not head_covered(q.frame.norm, q.head, row_names):
+            if not head_covered(q.frame.norm, q.head, row_names) and not head_covered(
+                    q.frame.norm, q.head, [r.name for r in rows], synonyms=True):  # 子ども of 児童生徒の割合
                 return []
             # a qualifier the sheets never write (「英検準2級以上の」中学生) is no row's either
             if any(m.text in q.unexplained and not covered(m.text, row_names) for m in modifiers(q.reading, q.head)):
