@@ -144,6 +144,7 @@ _KIND_KEYS: dict[str, Kind] = {"成果": "outcome", "活動": "activity", "対�
 _TOP_N = re.compile(r"(?:上位|トップ|ベスト|ワースト|下位)\s*(\d+)|(\d+)\s*(?:位まで|つ|件|事業)(?:を|まで)?(?:挙げ|教え|出し|並べ|リスト)"
                     r"|\btop\s*(\d+)\b|\b(\d+)\s+(?:largest|biggest|highest|smallest|lowest)")
 _AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万|千)?\s*(円|件|人|回|施設|%|ポイント|割)?")
+_HALF = re.compile(r"半分|半数|過半")
 MONEY_SCALE = {"億": Decimal(100000), "千万": Decimal(10000), "百万": Decimal(1000), "万": Decimal(10), "千": Decimal(1)}
 _THEME = re.compile(r"([\w・]{1,12}?)(?:関連|関係|に関する|分野|系)(?:の|で)?(?:事業|project|$|の|で|は)")
 _THEME_EN = re.compile(r"\b([a-z]{2,}(?:\s[a-z]{3,})?)[- ]related\b|\brelated to ([a-z ]{2,20}?)\b(?:projects?|\?|$)")
@@ -533,21 +534,29 @@ def _read_threshold(f: Frame) -> None:
     window = f.norm[max(0, c.start - 16):c.start] if f.lang == "ja" else f.norm[c.end:c.end + 24]
     window = _YEAR_TOKEN.sub(lambda m: " " * len(m.group(0)), window)  # 「R6実績で…」: a year, not an amount
     amounts = list(_AMOUNT.finditer(window))
-    if not amounts:
+    half = _HALF.search(window) if f.lang == "ja" else None
+    if not amounts and half is None:
         if len(f.rows) >= 2 and c.key in ("gt", "ge", "lt", "le"):
             f.threshold = Threshold(op, None, None)  # 「人件費が事業費より多い」: one row against another
         return
-    m = amounts[-1] if f.lang == "ja" else amounts[0]
-    digits, scale, unit = m.group(1).replace(",", ""), m.group(2), m.group(3)
-    value = Decimal(digits)
-    if scale or unit == "円":
-        value = value * MONEY_SCALE.get(scale or "", Decimal(1)) if scale else value / 1000
-        unit = "千円"
-    if m.group(0).strip() and re.fullmatch(r"(?:19|20)\d{2}", digits) and not unit:
-        return  # a year, not an amount
-    if unit == "割":  # 「8割以上」: 80%
-        value, unit = value * 10, "%"
+    if half is not None and (not amounts or amounts[-1].start() < half.start()):
+        value, unit, at = Decimal(50), "%", half.start()  # 「半分以上」: 50%
+    else:
+        m = amounts[-1] if f.lang == "ja" else amounts[0]
+        digits, scale, unit = m.group(1).replace(",", ""), m.group(2), m.group(3)
+        value, at = Decimal(digits), m.start()
+        if scale or unit == "円":
+            value = value * MONEY_SCALE.get(scale or "", Decimal(1)) if scale else value / 1000
+            unit = "千円"
+        if m.group(0).strip() and re.fullmatch(r"(?:19|20)\d{2}", digits) and not unit:
+            return  # a year, not an amount
+        if unit == "割":  # 「8割以上」: 80%
+            value, unit = value * 10, "%"
     f.threshold = Threshold(op, value, unit)
+    start = max(0, c.start - 16) if f.lang == "ja" else c.end
+    if unit == "%" and len(f.rows) >= 2 and "share" not in f.measures and any(
+            h.group == "row" and re.fullmatch(r"\s*の\s*", f.norm[h.end:start + at]) for h in f.hits):
+        f.measures.append("share")  # 「人件費が総事業費の5割を超える」: a share of that row, over the threshold
 
 
 def _theme(norm: str) -> str | None:

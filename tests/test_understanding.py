@@ -1373,3 +1373,36 @@ def test_the_noun_asked_by_a_synonym_of_a_rows_word(question: str, row: str, lin
     unit = head(read_question(norm), Explained())
     assert unit is not None
     assert head_covered(norm, unit, [row], synonyms=True) is linked, unit.text
+
+
+def test_a_year_after_the_project_stopped_says_so(tmp_path: Path) -> None:
+    # the seed with its second review turned into 休止: R7's cost is a budget only, and the answer
+    # says why no settled figure follows (the project was stopped), not just that none is printed
+    text = SEED.read_text(encoding="utf-8")
+    at = text.index("二次評価コメント")
+    end = text.index("\n継続\n", at)
+    stopped = tmp_path / "stopped.txt"
+    stopped.write_text(text[:end] + "\n休止\n" + text[end + len("\n継続\n"):], encoding="utf-8")
+    a = _store(tmp_path / "store", [stopped])
+    assert a.catalog.sheets[0].secondary == "休止"
+    for q in ("令和7年度の総事業費の決算額は？", "R7のオンライン申請件数の実績は？"):
+        answer = ask(a, q)
+        assert "「休止」" in answer.answer, (q, answer.answer)
+
+
+@pytest.mark.parametrize("question", ["R6、人件費が総事業費の2割を超えてる？", "R6の事業で、国・県支出金が総事業費の半分以上を占める事業は？"])
+def test_a_share_of_the_total_over_a_threshold(seed_only: Assistant, truth: dict, question: str) -> None:
+    field = "personnel_cost" if "人件費" in question else "national_prefectural"
+    share_text = str((Decimal(cost(truth, 2024, field) * 100) / Decimal(cost(truth, 2024, "total_cost"))).quantize(
+        Decimal("0.1"), ROUND_HALF_UP))
+    a = ask(seed_only, question)
+    # one project: its share, to set against the threshold (never the amount as if it were a share)
+    assert a.answerable and share_text in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question, field", [("How much did this project spend on staff in FY2024?", "personnel_cost"),
+                                             ("R6の市の負担分はいくら？", "general_revenue"),
+                                             ("R6、市負担額はどれくらい？", "general_revenue")])
+def test_cost_rows_in_staff_words(seed_only: Assistant, truth: dict, question: str, field: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and n(cost(truth, 2024, field)) in a.answer, a.answer

@@ -624,6 +624,8 @@ class FilterKind:
         label = compose.row_label(field, q.lang)
         facts = [Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy,
                       field=field if how == "value" else f"{field}_share", value=m.value, unit=unit) for m in got]
+        if how == "share" and q.lang == "ja":  # 「人件費が50%を超える」 reads as an amount: the share it is
+            label = f"総事業費に占める{label}の割合"
         facts.append(_count(len(got)))
         if t.value is not None:  # the amount the question set, in the sheet's unit
             facts.append(Fact(sheet_id="*", field="threshold", value=_plain(t.value),

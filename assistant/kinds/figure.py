@@ -402,13 +402,12 @@ class FigureKind:
             if ra.quotes:  # 「2028年度の計画値は、次期実施計画の策定にあわせて設定する予定」
                 ra.lines.append("シートの文中には次の記述があります。" if lang == "ja" else "The sheet's text says:")
                 ra.lines += [compose.quote_line(c, lang) for c in ra.quotes]
-            last = p.latest
-            if last.secondary in TERMINAL_RESULTS and max(ra.missing) > (last.target_fy or 0):
-                ra.lines.append(f"（{p.name}は{last.target_fy}年度実施分の二次評価で「{last.secondary}」とされています。）"
-                                if lang == "ja" else f"({p.name} was rated {last.secondary} in its FY{last.target_fy} evaluation.)")
+            _ended(ra, ra.missing, lang)
             return
         if row.is_cost:
             self.cost_lines(q, ra, change, desk)
+            if re.search(r"決算|実績|actual|result|spent", f.norm) and all(c.planned for c in ra.cells):
+                _ended(ra, [c.fy for c in ra.cells], lang)  # a budget only: the project stopped?
         else:
             self.indicator_lines(q, ra, change)
         _warn(ra, q)
@@ -538,6 +537,7 @@ class FigureKind:
         future = [c.fy for c in ra.cells if c.actual is None]
         if f.has("actual", "verdict") and future and not only_plan and len(ra.cells) == len(future):
             lines.append(compose.no_actual_yet(future, lang))
+            _ended(ra, future, lang)
         ra.lines += lines
 
     def milestone_lines(self, q: Query, ra: RowAnswer) -> list[str]:
@@ -926,6 +926,17 @@ def _sentences_about(sheet: Sheet, row: Row, cap: int, marks: list[str] | None =
                 out.append(Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=s.label,
                                     quote=sent[:cap], key=s.key))
     return out[:2]
+
+
+def _ended(ra: RowAnswer, years: list[int], lang: str) -> None:
+    """Why a year after the last evaluation has no result: the project was stopped there
+    (「休止」「廃止」「完了」), said beside the missing figure (a note: no figure of its own)."""
+    p = ra.project
+    last = p.latest
+    if not years or last.secondary not in TERMINAL_RESULTS or max(years) <= (last.target_fy or 0):
+        return
+    ra.lines.append(f"（{p.name}は最新の評価の二次評価で「{last.secondary}」とされています。）"
+                    if lang == "ja" else f"({p.name} was rated {last.secondary} in its latest evaluation.)")
 
 
 def _missing_line(p: Project, row: Row, missing: list[int], span: list[int], lang: str) -> str:
