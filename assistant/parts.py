@@ -13,8 +13,11 @@ one row over several years is what the figure answers already do.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from decimal import Decimal
 
-from assistant.answer import Answer
+from assistant import compose
+from assistant.answer import Answer, Fact
 from assistant.understand import Frame, understand
 
 # where a clause may end: 「…と、」「、それと」「、あと」 and the ends of sentences
@@ -100,3 +103,38 @@ def join(question: str, answers: list[Answer]) -> Answer:
         sheet_ids=list(dict.fromkeys(i for a in answers for i in a.sheet_ids)),
         choices=next((a.choices for a in answers if a.choices), []),
     )
+
+
+_SUM_ASK = re.compile(r"合計|足す|足し|総額|合わせ(?:る|て|ると)|\b(?:sum|total|add (?:them|those|these) up|combined)\b")
+_OF_THOSE = re.compile(r"その|それ|これ|この|上の|今の|挙げた|[0-9０-９一二三四五六七八九十]+\s*(?:つ|事業|件)|全部|みんな|\b(?:those|these|them|all of)\b")
+
+
+def total_of_list(question: str, before: Answer) -> Answer | None:
+    """「その3つを合計すると？」 after a list across projects: the sum of the amounts it listed (the
+    figures its text shows, each with its provenance), or None when the question asks anything else."""
+    f = understand(question)
+    if before.intent not in _ACROSS or len(question) > 40 or not _SUM_ASK.search(f.norm) \
+            or not _OF_THOSE.search(f.norm) or f.rows or f.years or f.results or f.sections:
+        return None
+    shown = [x for x in before.facts if not x.computed and x.sheet_id != "*" and isinstance(x.value, int | float)
+             and not isinstance(x.value, bool) and compose.num(x.value) in before.answer]
+    fields = Counter(x.field for x in shown)
+    if not fields:
+        return None
+    field = fields.most_common(1)[0][0]
+    items = [x for x in shown if x.field == field]
+    if len(items) < 2 or len({x.unit for x in items}) > 1 or items[0].unit in ("%", "％"):
+        return None  # shares do not add up
+    unit = items[0].unit
+    total = sum(Decimal(str(x.value)) for x in items)
+    value: int | float = int(total) if total == total.to_integral_value() else float(total)
+    label = items[0].indicator or items[0].row or field
+    if f.lang == "en":
+        text = (f"The {len(items)} projects listed add up to {compose.num(value)} {unit or ''} ({label}).\n"
+                + "\n".join(f"- {x.project}: {compose.num(x.value)} {unit or ''}" for x in items))
+    else:
+        text = (f"挙げた{len(items)}事業の{label}を合計すると{compose.num(value, unit)}です。\n"
+                + "\n".join(f"・{x.project}：{compose.num(x.value, unit)}" for x in items))
+    total_fact = Fact(sheet_id="*", field="sum", value=value, unit=unit, computed=True, row=label, indicator=label)
+    return Answer(question=question, answer=text, facts=[*items, total_fact], intent="figure",
+                  sheet_ids=list(dict.fromkeys(x.sheet_id for x in items)))

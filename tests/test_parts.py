@@ -1,0 +1,38 @@
+"""Questions about a list the conversation just gave (assistant/parts.py): 「その3つを合計すると？」."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import Answer, Fact
+from assistant.parts import total_of_list
+
+
+def _ranking() -> Answer:
+    rows = [("A事業", 802_558), ("B事業", 99_129), ("C事業", 75_464), ("D事業", 70_001)]
+    facts = [Fact(sheet_id=f"s{i}", project=p, indicator="一般財源等", row="一般財源等", fy=2024, field="general_revenue",
+                  value=v, unit="千円") for i, (p, v) in enumerate(rows)]
+    # the text shows the top three; the fourth fact is not part of what the user saw
+    text = "2024年度の一般財源等が最も大きいのはA事業の802,558千円です。\n続いてB事業（99,129千円）、C事業（75,464千円）です。"
+    return Answer(question="一般財源が多い事業トップ3は？", answer=text, facts=facts, intent="ranking")
+
+
+@pytest.mark.parametrize("question", ["その3つを合計すると？", "それ全部足すといくら？", "What do those add up to in total?"])
+def test_the_amounts_listed_before_are_added_up(question: str) -> None:
+    a = total_of_list(question, _ranking())
+    assert a is not None
+    total = next(f for f in a.facts if f.computed)
+    assert total.value == 802_558 + 99_129 + 75_464 and "977,151" in a.answer
+    assert {f.project for f in a.facts if not f.computed} == {"A事業", "B事業", "C事業"}  # what was shown, each traceable
+
+
+@pytest.mark.parametrize("question", ["その3つの総事業費を合計すると？", "R5だと合計は？", "それぞれの課題は？"])
+def test_another_question_about_the_list_is_not_a_sum(question: str) -> None:
+    assert total_of_list(question, _ranking()) is None
+
+
+def test_shares_are_not_added_up() -> None:
+    before = _ranking()
+    before = before.model_copy(update={"facts": [f.model_copy(update={"unit": "%", "value": 40.5}) for f in before.facts],
+                                       "answer": "A事業40.5%、B事業40.5%"})
+    assert total_of_list("その合計は？", before) is None
