@@ -139,6 +139,9 @@ def projects_of(cat: Catalog, refs: list[SheetRef], score: float = 1.0) -> list[
     return list(out.values())
 
 
+_LEADS_ON = re.compile(r"に(?!つい|おい|おけ|関し|関す|よる|より|ある|書)|で(?!は|す|しょ|の)")
+
+
 def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[SheetRef] | None,
                known_text: Callable[[list[str] | None], str], dense: DenseNames | None = None,
                fresh_scope: bool = False) -> Query:
@@ -312,6 +315,12 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     if q.head is not None:
         scoped = [i for p in (q.projects or q.candidates) for ref in p.refs for i in cat.indicators_of(ref.sheet_id)]
         q.head_rows = [i for i in scoped if i.name and head_covered(frame.norm, q.head, [i.name], synonyms=True)]
+        if q.head_rows:
+            # 「合同説明会をきっかけに就職できた人」「健康ポイントの取組に参加した人」: a section word that leads on
+            # into the clause (に/で) describes the row the noun asked names; it asks for no section
+            passing = [h.span for h in frame.hits if h.group == "section" and _LEADS_ON.match(frame.norm, h.end)]
+            if passing:
+                drop_hits(frame, passing, groups=("section",))
     caps = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]+", frame.text)}
     known = known_text(ids or None)
     q.unexplained = unexplained(r, q.explained, known, ())

@@ -1406,3 +1406,13 @@ def test_a_share_of_the_total_over_a_threshold(seed_only: Assistant, truth: dict
 def test_cost_rows_in_staff_words(seed_only: Assistant, truth: dict, question: str, field: str) -> None:
     a = ask(seed_only, question)
     assert a.answerable and n(cost(truth, 2024, field)) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question, row", [
+    ("マイナンバーカードの普及をきっかけに増えたコンビニでの証明書等発行件数、R6は？", "マイナンバーカードを利用したコンビニでの証明書等発行件数"),
+    ("窓口改革の取組で使えるようになったキャッシュレス決済の利用件数、R6は何件？", "キャッシュレス決済の利用件数"),
+])
+def test_a_section_word_leading_into_the_row_asks_no_section(seed_only: Assistant, truth: dict, question: str,
+                                                             row: str) -> None:
+    a = ask(seed_only, question)
+    assert n(ind(truth, row, 2024)["actual"]) in a.answer, a.answer
