@@ -1416,3 +1416,13 @@ def test_a_section_word_leading_into_the_row_asks_no_section(seed_only: Assistan
                                                              row: str) -> None:
     a = ask(seed_only, question)
     assert n(ind(truth, row, 2024)["actual"]) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["What was the planned number of cashless payments in FY2024, and how many actually happened?",
+                                      "How many cashless payments were there in FY2024 against the plan?"])
+def test_payments_counted_are_uses_not_facilities(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    v = ind(truth, "キャッシュレス決済の利用件数", 2024)
+    assert n(v["actual"]) in a.answer and n(v["plan"]) in a.answer, a.answer
+    if "number of" in question:  # the count of payments names the uses alone
+        assert "導入施設数" not in a.answer, a.answer
