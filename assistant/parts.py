@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from assistant import compose
 from assistant.answer import Answer, Fact
@@ -106,35 +106,63 @@ def join(question: str, answers: list[Answer]) -> Answer:
 
 
 _SUM_ASK = re.compile(r"合計|足す|足し|総額|合わせ(?:る|て|ると)|\b(?:sum|total|add (?:them|those|these) up|combined)\b")
-_OF_THOSE = re.compile(r"その|それ|これ|この|上の|今の|挙げた|[0-9０-９一二三四五六七八九十]+\s*(?:つ|事業|件)|全部|みんな|\b(?:those|these|them|all of)\b")
+_DIFF_ASK = re.compile(r"差(?!押)|違い|違う|開き|\b(?:difference|gap)\b")
+_RATIO_ASK = re.compile(r"何倍|倍|\b(?:times|ratio)\b")
+_OF_THOSE = re.compile(r"その|それ|これ|この|上の|今の|さっき|挙げた|両方|どっち|[0-9０-９一二三四五六七八九十]+\s*(?:つ|事業|件)|全部|みんな|"
+                       r"\b(?:those|these|them|both|all of|the two)\b")
 
 
-def total_of_list(question: str, before: Answer) -> Answer | None:
-    """「その3つを合計すると？」 after a list across projects: the sum of the amounts it listed (the
-    figures its text shows, each with its provenance), or None when the question asks anything else."""
+def on_figures_before(question: str, before: Answer) -> Answer | None:
+    """「その3つを合計すると？」「その2つの差は？」「上の2つで何倍違う？」「差額は？」: arithmetic on the figures
+    the answer before showed (each kept with its sheet, the result computed); None when the question
+    asks anything of its own (a row, a year, a section) or the figures shown are not one kind."""
     f = understand(question)
-    if before.intent not in _ACROSS or len(question) > 40 or not _SUM_ASK.search(f.norm) \
-            or not _OF_THOSE.search(f.norm) or f.rows or f.years or f.results or f.sections:
+    n = f.norm
+    op = "sum" if _SUM_ASK.search(n) else "ratio" if _RATIO_ASK.search(n) else "diff" if _DIFF_ASK.search(n) else None
+    bare = len(n) <= 12  # 「差額は？」「合わせると何件？」: nothing but the operation
+    if op is None or len(question) > 40 or not (bare or _OF_THOSE.search(n)) \
+            or f.rows or f.years or f.results or f.sections or f.evals or f.kind:
         return None
     shown = [x for x in before.facts if not x.computed and x.sheet_id != "*" and isinstance(x.value, int | float)
              and not isinstance(x.value, bool) and compose.num(x.value) in before.answer]
-    fields = Counter(x.field for x in shown)
-    if not fields:
-        return None
-    field = fields.most_common(1)[0][0]
-    items = [x for x in shown if x.field == field]
-    if len(items) < 2 or len({x.unit for x in items}) > 1 or items[0].unit in ("%", "％"):
-        return None  # shares do not add up
+    groups = Counter((x.field, x.unit) for x in shown)
+    kinds = [k for k, c in groups.items() if c >= 2]
+    if len(kinds) != 1:
+        return None  # several kinds of figure (plan and actual of two years): which to combine is unclear
+    items = [x for x in shown if (x.field, x.unit) == kinds[0]]
     unit = items[0].unit
-    total = sum(Decimal(str(x.value)) for x in items)
-    value: int | float = int(total) if total == total.to_integral_value() else float(total)
-    label = items[0].indicator or items[0].row or field
-    if f.lang == "en":
-        text = (f"The {len(items)} projects listed add up to {compose.num(value)} {unit or ''} ({label}).\n"
-                + "\n".join(f"- {x.project}: {compose.num(x.value)} {unit or ''}" for x in items))
+    if op != "sum" and len(items) != 2 or op == "sum" and unit in ("%", "％"):
+        return None  # a difference or a ratio is of two; shares do not add up
+    label = items[0].indicator or items[0].row or items[0].field
+    values = [Decimal(str(x.value)) for x in items]
+    en = f.lang == "en"
+
+    def who(x: Fact) -> str:
+        return f"{x.project}（{x.fy}年度）" if not en else f"{x.project} (FY{x.fy})"
+
+    if op == "sum":
+        result = sum(values, Decimal(0))
+        head = (f"The figures shown add up to {compose.num(_plain(result))} {unit or ''} ({label})." if en
+                else f"これらの{label}を合計すると{compose.num(_plain(result), unit)}です。")
+    elif op == "diff":
+        result = abs(values[0] - values[1])
+        big, small = (items[0], items[1]) if values[0] >= values[1] else (items[1], items[0])
+        head = (f"The difference is {compose.num(_plain(result))} {unit or ''}: {who(big)} is higher than {who(small)}." if en
+                else f"差は{compose.num(_plain(result), unit)}です（{who(big)}のほうが{who(small)}より多い）。")
     else:
-        text = (f"挙げた{len(items)}事業の{label}を合計すると{compose.num(value, unit)}です。\n"
-                + "\n".join(f"・{x.project}：{compose.num(x.value, unit)}" for x in items))
-    total_fact = Fact(sheet_id="*", field="sum", value=value, unit=unit, computed=True, row=label, indicator=label)
-    return Answer(question=question, answer=text, facts=[*items, total_fact], intent="figure",
+        if min(values) <= 0:
+            return None
+        result = (max(values) / min(values)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        big, small = (items[0], items[1]) if values[0] >= values[1] else (items[1], items[0])
+        head = (f"{who(big)} is {result} times {who(small)} ({label})." if en
+                else f"{who(big)}の{label}は、{who(small)}の{result}倍です。")
+    lines = [f"- {who(x)}: {compose.num(x.value)} {unit or ''}" if en else f"・{who(x)}：{compose.num(x.value, unit)}"
+             for x in items]
+    done = Fact(sheet_id="*", field=op, value=_plain(result), unit=None if op == "ratio" else unit, computed=True,
+                row=label, indicator=label)
+    return Answer(question=question, answer="\n".join([head, *lines]), facts=[*items, done], intent="figure",
                   sheet_ids=list(dict.fromkeys(x.sheet_id for x in items)))
+
+
+def _plain(d: Decimal) -> int | float:
+    return int(d) if d == d.to_integral_value() else float(d)

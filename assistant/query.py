@@ -139,6 +139,7 @@ def projects_of(cat: Catalog, refs: list[SheetRef], score: float = 1.0) -> list[
     return list(out.values())
 
 
+_IN_LANGUAGE = re.compile(r"\b(?:in|into) (?:english|japanese)\b|英語で|日本語で")
 _LEADS_ON = re.compile(r"に(?!つい|おい|おけ|関し|関す|よる|より|ある|書)|で(?!は|す|しょ|の)")
 
 
@@ -159,6 +160,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             q.explained.add(gloss.span())
     if frame.kind_span:
         q.explained.add(frame.kind_span)
+    for lang_asked in _IN_LANGUAGE.finditer(frame.norm):  # "In English: what was …": the answer's language
+        q.explained.add(lang_asked.span())
 
     # Names of projects, 部/課 and indicators found anywhere in the question.
     named = cat.project_matcher.match(r, PROJECT_THRESHOLD - 0.15)

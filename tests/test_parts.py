@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import Answer, Fact
-from assistant.parts import total_of_list
+from assistant.parts import on_figures_before
 
 
 def _ranking() -> Answer:
@@ -19,7 +19,7 @@ def _ranking() -> Answer:
 
 @pytest.mark.parametrize("question", ["その3つを合計すると？", "それ全部足すといくら？", "What do those add up to in total?"])
 def test_the_amounts_listed_before_are_added_up(question: str) -> None:
-    a = total_of_list(question, _ranking())
+    a = on_figures_before(question, _ranking())
     assert a is not None
     total = next(f for f in a.facts if f.computed)
     assert total.value == 802_558 + 99_129 + 75_464 and "977,151" in a.answer
@@ -28,11 +28,11 @@ def test_the_amounts_listed_before_are_added_up(question: str) -> None:
 
 @pytest.mark.parametrize("question", ["その3つの総事業費を合計すると？", "R5だと合計は？", "それぞれの課題は？"])
 def test_another_question_about_the_list_is_not_a_sum(question: str) -> None:
-    assert total_of_list(question, _ranking()) is None
+    assert on_figures_before(question, _ranking()) is None
 
 
 def test_shares_are_not_added_up() -> None:
     before = _ranking()
     before = before.model_copy(update={"facts": [f.model_copy(update={"unit": "%", "value": 40.5}) for f in before.facts],
                                        "answer": "A事業40.5%、B事業40.5%"})
-    assert total_of_list("その合計は？", before) is None
+    assert on_figures_before("その合計は？", before) is None

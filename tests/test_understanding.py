@@ -1426,3 +1426,31 @@ def test_payments_counted_are_uses_not_facilities(seed_only: Assistant, truth: d
     assert n(v["actual"]) in a.answer and n(v["plan"]) in a.answer, a.answer
     if "number of" in question:  # the count of payments names the uses alone
         assert "導入施設数" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("follow, op", [("上の2つで何倍くらい違う？", "ratio"), ("差額は？", "diff"), ("その2つを合わせるといくら？", "sum")])
+def test_arithmetic_on_the_figures_just_shown(samples: Assistant, follow: str, op: str) -> None:
+    hall, water = _fixture("kor_h27_shimin_shukaijo"), _fixture("kor_h27_suido_kenshu")
+    first = "集会所補助と水道の研修、H27の総事業費を比べて"
+    a = ask(samples, first)
+    b = ask(samples, follow, [Turn(first, a)])
+    x, y = cost(hall, 2015, "total_cost"), cost(water, 2015, "total_cost")
+    want = {"ratio": str((Decimal(x) / Decimal(y)).quantize(Decimal("0.1"), ROUND_HALF_UP)), "diff": n(abs(x - y)),
+            "sum": n(x + y)}[op]
+    assert want in b.answer and n(x) in b.answer and n(y) in b.answer, b.answer
+
+
+@pytest.mark.parametrize("question", ["水道の研修、H25とH27で総事業費はどれくらい違う？", "水道の研修の総事業費、H25とH27でいくら違う？"])
+def test_how_much_two_years_differ(samples: Assistant, question: str) -> None:
+    water = _fixture("kor_h27_suido_kenshu")
+    a = ask(samples, question)
+    assert n(abs(cost(water, 2015, "total_cost") - cost(water, 2013, "total_cost"))) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("follow", ["In English: what was the secondary evaluation result?", "英語で：二次評価の結果は？"])
+def test_a_language_asked_for_is_no_subject(seed_only: Assistant, truth: dict, follow: str) -> None:
+    first = "R6のオンライン申請件数は？"
+    a = ask(seed_only, first)
+    b = ask(seed_only, follow, [Turn(first, a)])
+    secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
+    assert b.answerable and secondary in b.answer, b.answer
