@@ -253,7 +253,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             q.candidates, q.how = projects, "named"
     elif q.org_ids is not None:
         group = projects_of(cat, [s for s in (cat.sheet(i) for i in q.org_ids) if s])
-        q.projects if len(group) != 1 else None
+        if frame.follow_up and focus is not None and len(group) > 1:
+            # 「市民部のほうで」 after two 町内会 projects: the one of them that 部 runs
+            said = {project_key(r) for i in focus.sheet_ids for r in [cat.sheet(i)] if r is not None}
+            group = [p for p in group if p.key in said] or group
         if len(group) == 1:
             q.projects, q.how = group, "org"
         else:

@@ -1454,3 +1454,14 @@ def test_a_language_asked_for_is_no_subject(seed_only: Assistant, truth: dict, f
     b = ask(seed_only, follow, [Turn(first, a)])
     secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
     assert b.answerable and secondary in b.answer, b.answer
+
+
+@pytest.mark.parametrize("follow, sheet", [("水道局のやつで", "kor_h27_suido_kenshu"), ("市民部のほうで", "kor_h27_shimin_shukaijo"),
+                                          ("水道の研修のほうは？", "kor_h27_suido_kenshu")])
+def test_the_same_question_for_the_project_an_org_or_name_picks(samples: Assistant, follow: str, sheet: str) -> None:
+    first = "集会所補助と水道の研修、H27の総事業費は？"  # both H27 sheets answer it
+    a = ask(samples, first)
+    b = ask(samples, follow, [Turn(first, a)])
+    other = "kor_h27_shimin_shukaijo" if sheet == "kor_h27_suido_kenshu" else "kor_h27_suido_kenshu"
+    assert n(cost(_fixture(sheet), 2015, "total_cost")) in b.answer, b.answer
+    assert n(cost(_fixture(other), 2015, "total_cost")) not in b.answer, b.answer

@@ -109,8 +109,9 @@ class FigureKind:
         if q.projects and q.head is None and not q.unexplained and asked_counters(f.norm) and not (
                 f.sections or f.evals or f.has("why", "summary")):
             return 0.6  # 「何回開いて何人参加した？」「何回開いた？」: rows by the units counted (rows())
-        if q.how in ("focus", "named") and (q.how == "focus" or f.follow_up) and q.focus and q.focus.rows \
-                and q.focus.intent in ("figure", "trend") and not (f.sections or f.evals or f.has("why", "summary")):
+        if q.how in ("focus", "named", "org") and (q.how == "focus" or f.follow_up) and q.focus and q.focus.rows \
+                and q.focus.intent in ("figure", "trend", "ranking", "comparison") \
+                and not (f.sections or f.evals or f.has("why", "summary")):
             return 0.7  # 「その前年は？」「R5は？」: the figures of the turn before, another year
         return 0.1
 
@@ -274,7 +275,7 @@ class FigureKind:
             # another city's layout: its own printed rows (フルコスト, 地方債 …) before the fixed fields
             printed = printed_rows(q, latest)
             rows = printed or rows
-        if not rows and q.focus and q.focus.rows and q.how in ("focus", "named", "only", "scope"):
+        if not rows and q.focus and q.focus.rows and q.how in ("focus", "named", "only", "scope", "org"):
             for key in q.focus.rows:
                 if key.startswith(("成果", "活動", "対象")):
                     ind = q.focus.indicator(latest, key)
