@@ -255,8 +255,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         group = projects_of(cat, [s for s in (cat.sheet(i) for i in q.org_ids) if s])
         if frame.follow_up and focus is not None and len(group) > 1:
             # 「市民部のほうで」 after two 町内会 projects: the one of them that 部 runs
-            said = {project_key(r) for i in focus.sheet_ids for r in [cat.sheet(i)] if r is not None}
-            group = [p for p in group if p.key in said] or group
+            before = {project_key(r) for i in focus.sheet_ids for r in [cat.sheet(i)] if r is not None}
+            group = [p for p in group if p.key in before] or group
         if len(group) == 1:
             q.projects, q.how = group, "org"
         else:
