@@ -23,7 +23,7 @@ from assistant.kinds.base import FROM_ON
 from assistant.lexicon import lexicon
 from assistant.link import read_question
 from assistant.memory import settle
-from assistant.parts import join, on_figures_before, parts_of, swapped
+from assistant.parts import join, nth_of_before, on_figures_before, parts_of, swapped, within_list
 from assistant.premise import check as check_premise
 from assistant.query import PROJECT_THRESHOLD, Focus, Project, Query, link_query, projects_of
 from assistant.resolve import Catalog, SheetRef, bigrams, expand, fingerprint_of, similarity, squash, variants
@@ -131,8 +131,13 @@ class Assistant:
         self._pinned = None
         self._pinned = self.catalog
         try:
-            if history and (done := on_figures_before(question, history[-1].answer)) is not None:
+            if history and (done := on_figures_before(question, history[-1].answer)
+                            or nth_of_before(question, history[-1].answer)) is not None:
                 return done  # 「その3つを合計すると？」「その2つの差は？」: on the figures the answer before showed
+            if history and not scope and (within := within_list(question, history[-1].answer)) is not None:
+                # 「その中で一番少ないのは？」: the question asked of the projects the list before named
+                answer = self._one(within[0], list(history), within[1], write)
+                return answer.model_copy(update={"question": question})
             if history and (again := swapped(question, history[-1].question, history[-1].answer.intent)):
                 # 「じゃあ縮小は？」: the list before, asked again with that one thing changed
                 answer = self._one(again, list(history), scope, write)

@@ -13,6 +13,7 @@ one row over several years is what the figure answers already do.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -166,3 +167,55 @@ def on_figures_before(question: str, before: Answer) -> Answer | None:
 
 def _plain(d: Decimal) -> int | float:
     return int(d) if d == d.to_integral_value() else float(d)
+
+
+_WITHIN = re.compile(r"(?:その|この|これらの|上の|今の)(?:中|うち|内)(?:で|の|から)?|\bamong (?:them|those|these)\b|"
+                     r"\bof (?:them|those|these)\b")
+
+
+def within_list(question: str, before: Answer) -> tuple[str, list[str]] | None:
+    """「その中でR6の総事業費が一番大きいのは？」 after a list across projects: the question without
+    「その中で」, and the projects that list named (the sheets it is to be asked of); None otherwise."""
+    if before.intent not in _ACROSS:
+        return None
+    f = understand(question)
+    m = _WITHIN.search(f.norm)
+    names = list(dict.fromkeys(x.project for x in before.facts if x.project and x.sheet_id != "*"
+                               and not x.computed and x.project in before.answer))
+    if m is None or len(names) < 2:
+        return None
+    rest = (f.norm[:m.start()] + f.norm[m.end():]).strip(" 、,")
+    years = {x.fy for x in before.facts if x.project in names and x.fy and not x.computed}
+    if not f.years and len(years) == 1:  # the list's year, unless the question names another
+        rest = f"{years.pop()}年度、{rest}"
+    return rest, names
+
+
+_NTH = re.compile(r"([0-9０-９]+|[一二三四五六七八九十])\s*番目|\b(second|third|fourth|fifth)\b")
+_KANJI_NUMBERS = "一二三四五六七八九十"
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5}
+
+
+def nth_of_before(question: str, before: Answer) -> Answer | None:
+    """「大きい順で3番目は？」 after a ranking: the project at that place of the list shown (by its own
+    figure, with its sheet); None when the list showed fewer, or the question asks anything else."""
+    f = understand(question)
+    m = _NTH.search(f.norm)
+    if before.intent != "ranking" or m is None or len(question) > 30 or f.rows or f.years or f.sections:
+        return None
+    word = m.group(1) or ""
+    n = _ORDINALS[m.group(2)] if m.group(2) else (int(unicodedata.normalize("NFKC", word)) if word.isdigit()
+                                                  else _KANJI_NUMBERS.index(word) + 1)
+    shown = [x for x in before.facts if x.project and x.sheet_id != "*" and not x.computed
+             and isinstance(x.value, int | float) and x.project in before.answer]
+    shown.sort(key=lambda x: before.answer.index(x.project or ""))
+    if re.search(r"小さい順|少ない順|低い順|下から|from the bottom|smallest", f.norm):
+        shown.reverse()
+    if not 1 <= n <= len(shown):
+        return None
+    x = shown[n - 1]
+    label = x.indicator or x.row or x.field
+    text = (f"{n}番目は{x.project}の{compose.num(x.value, x.unit)}（{label}、{x.fy}年度）です。" if f.lang == "ja"
+            else f"Number {n} is {x.project}: {compose.num(x.value)} {x.unit or ''} ({label}, FY{x.fy}).")
+    return Answer(question=question, answer=text, facts=[x], intent="figure", sheet_ids=[x.sheet_id])
+

@@ -36,3 +36,30 @@ def test_shares_are_not_added_up() -> None:
     before = before.model_copy(update={"facts": [f.model_copy(update={"unit": "%", "value": 40.5}) for f in before.facts],
                                        "answer": "A事業40.5%、B事業40.5%"})
     assert on_figures_before("その合計は？", before) is None
+
+
+@pytest.mark.parametrize("question, project", [("大きい順で3番目は？", "C事業"), ("2番目は？", "B事業"), ("And the second?", "B事業"),
+                                               ("小さい順で1番目は？", "C事業")])
+def test_a_place_in_the_ranking_shown(question: str, project: str) -> None:
+    from assistant.parts import nth_of_before
+
+    a = nth_of_before(question, _ranking())
+    assert a is not None and [f.project for f in a.facts] == [project], a
+    assert f"{a.facts[0].value:,}" in a.answer
+
+
+def test_a_place_beyond_the_list_shown_is_not_guessed() -> None:
+    from assistant.parts import nth_of_before
+
+    assert nth_of_before("4番目は？", _ranking()) is None  # D事業 was never shown
+
+
+@pytest.mark.parametrize("question", ["その中で人件費が一番少ないのは？", "このうちR5の総事業費が一番大きいのは？"])
+def test_a_question_asked_within_the_list_shown(question: str) -> None:
+    from assistant.parts import within_list
+
+    got = within_list(question, _ranking())
+    assert got is not None
+    rest, names = got
+    assert names == ["A事業", "B事業", "C事業"] and "その中" not in rest and "このうち" not in rest
+    assert ("2024年度" in rest) == ("R5" not in question)  # the list's year, unless the question names one

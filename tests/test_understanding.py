@@ -1465,3 +1465,16 @@ def test_the_same_question_for_the_project_an_org_or_name_picks(samples: Assista
     other = "kor_h27_shimin_shukaijo" if sheet == "kor_h27_suido_kenshu" else "kor_h27_suido_kenshu"
     assert n(cost(_fixture(sheet), 2015, "total_cost")) in b.answer, b.answer
     assert n(cost(_fixture(other), 2015, "total_cost")) not in b.answer, b.answer
+
+
+def test_a_ranking_then_a_place_in_it_then_a_question_within_it(samples: Assistant, truth: dict) -> None:
+    first = "3つの事業の総事業費、それぞれ最新の年度で大きい順に並べて"
+    a = ask(samples, first)
+    totals = {"デジタルファースト推進事業": cost(truth, 2024, "total_cost"),
+              "地域集会所補助事業": cost(_fixture("kor_h27_shimin_shukaijo"), 2015, "total_cost"),
+              "技術力向上職員研修事業": cost(_fixture("kor_h27_suido_kenshu"), 2015, "total_cost")}
+    second = sorted(totals, key=totals.__getitem__, reverse=True)[1]
+    b = ask(samples, "大きい順で2番目は？", [Turn(first, a)])
+    assert second in b.answer and n(totals[second]) in b.answer, b.answer
+    c = ask(samples, "その中で人件費が一番少ないのは？", [Turn(first, a)])
+    assert c.answerable and "人件費" in c.answer, c.answer
