@@ -275,6 +275,12 @@ class Assistant:
                 f.measures.remove("rate")
             f.measures += [m for m in q.focus.measures if m not in f.measures]
             f.follow_up = True
+        elif q.focus and q.focus.measures and q.how in ("focus", "only", "scope") and f.years and not (
+                f.rows or f.money or f.measures or f.sections or f.evals or f.results or f.kind or f.ops
+                or q.scope_rows or q.head is not None or q.indicators and q.indicators[0][0] >= 0.5):
+            # 「R7は？」 after 「R6は国県支出金が総事業費の何％？」: the same measure, for the year now named
+            f.measures += q.focus.measures
+            f.follow_up = True
         elif q.focus and q.focus.measures and q.how == "named" and f.follow_up and not (
                 f.rows or f.money or f.measures or f.sections or f.evals or f.years or f.relative or f.ops):
             # 「水道の研修のほうは？」 after a sum over three years: the same sum for that project

@@ -180,6 +180,7 @@ def _inside_compound(hits: list[Hit], norm: str, text: str = "") -> list[Hit]:
                                     and not covered(h.start - 1)) and not plan_name(h)]
 
 
+RECENT_YEARS = 3  # 「最近の推移」: how many years are recent
 _KANJI_WORD = re.compile(r"[一-龥]+")  # a phrase of several words (どこの部) may end inside one (部署)
 
 
@@ -496,6 +497,11 @@ def _read_years(f: Frame) -> None:
     if m := _PAST_N.search(norm):
         g = m.group(1) or m.group(2) or m.group(3)
         f.past_n = int(g) if g.isdigit() else _KANJI_DIGIT.get(g) or _EN_DIGIT.get(g)
+    if f.relative == [-1] and any(h.group == "relative" and h.text in ("最近", "近年") for h in f.hits) and any(
+            h.group == "measure" and h.key == "trend" for h in f.hits):
+        # 「最近どう推移してる？」: the last few years, not the latest one alone
+        f.relative = []
+        f.past_n = f.past_n or RECENT_YEARS
 
 
 def _read_kind(f: Frame) -> None:

@@ -1478,3 +1478,21 @@ def test_a_ranking_then_a_place_in_it_then_a_question_within_it(samples: Assista
     assert second in b.answer and n(totals[second]) in b.answer, b.answer
     c = ask(samples, "その中で人件費が一番少ないのは？", [Turn(first, a)])
     assert c.answerable and "人件費" in c.answer, c.answer
+
+
+@pytest.mark.parametrize("first, follow, fy", [("R6は人件費が総事業費の何％を占めてる？", "R5は？", 2023),
+                                               ("R6の人件費の総事業費に占める割合は？", "じゃあR4は？", 2022)])
+def test_a_bare_year_keeps_the_measure_asked(seed_only: Assistant, truth: dict, first: str, follow: str, fy: int) -> None:
+    field = "personnel_cost"
+    a = ask(seed_only, first)
+    b = ask(seed_only, follow, [Turn(first, a)])
+    share = (Decimal(cost(truth, fy, field) * 100) / Decimal(cost(truth, fy, "total_cost"))).quantize(Decimal("0.1"),
+                                                                                                      ROUND_HALF_UP)
+    assert str(share).rstrip("0").rstrip(".") in b.answer, b.answer
+
+
+@pytest.mark.parametrize("question", ["オンライン申請件数、最近どう推移してる？", "キャッシュレス決済の利用件数って近年どう推移してますか"])
+def test_recently_in_a_trend_is_several_years(seed_only: Assistant, truth: dict, question: str) -> None:
+    name = "オンライン申請件数" if "オンライン" in question else "キャッシュレス決済の利用件数"
+    a = ask(seed_only, question)
+    assert all(n(ind(truth, name, y)["actual"]) in a.answer for y in (2022, 2023, 2024)), a.answer
