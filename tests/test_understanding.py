@@ -1496,3 +1496,10 @@ def test_recently_in_a_trend_is_several_years(seed_only: Assistant, truth: dict,
     name = "オンライン申請件数" if "オンライン" in question else "キャッシュレス決済の利用件数"
     a = ask(seed_only, question)
     assert all(n(ind(truth, name, y)["actual"]) in a.answer for y in (2022, 2023, 2024)), a.answer
+
+
+@pytest.mark.parametrize("question", ["この事業が廃止になったってほんと？", "R6実施分は二次評価で縮小ってマジ？"])
+def test_asking_whether_a_result_is_so(seed_only: Assistant, truth: dict, question: str) -> None:
+    secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
+    a = ask(seed_only, question)
+    assert secondary in a.answer and a.intent in ("evaluation", None), a.answer
