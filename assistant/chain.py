@@ -23,7 +23,7 @@ from assistant.kinds.base import FROM_ON
 from assistant.lexicon import lexicon
 from assistant.link import read_question
 from assistant.memory import settle
-from assistant.parts import join, nth_of_before, on_figures_before, parts_of, swapped, within_list
+from assistant.parts import join, nth_of_before, on_figures_before, parts_of, swapped, the_other, within_list
 from assistant.premise import check as check_premise
 from assistant.query import PROJECT_THRESHOLD, Focus, Project, Query, link_query, projects_of
 from assistant.resolve import Catalog, SheetRef, bigrams, expand, fingerprint_of, similarity, squash, variants
@@ -134,6 +134,10 @@ class Assistant:
             if history and (done := on_figures_before(question, history[-1].answer)
                             or nth_of_before(question, history[-1].answer)) is not None:
                 return done  # 「その3つを合計すると？」「その2つの差は？」: on the figures the answer before showed
+            if history and not scope and (other := the_other(question, list(history))) is not None:
+                # 「もう一つの町内会の事業のほうは？」: the project named beside the one discussed now
+                answer = self._one(other[0], list(history), other[1], write)
+                return answer.model_copy(update={"question": question})
             if history and not scope and (within := within_list(question, history[-1].answer)) is not None:
                 # 「その中で一番少ないのは？」: the question asked of the projects the list before named
                 answer = self._one(within[0], list(history), within[1], write)

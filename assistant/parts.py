@@ -16,10 +16,14 @@ import re
 import unicodedata
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from assistant import compose
 from assistant.answer import Answer, Fact
 from assistant.understand import Frame, understand
+
+if TYPE_CHECKING:
+    from assistant.chain import Turn
 
 # where a clause may end: 「…と、」「、それと」「、あと」 and the ends of sentences
 _CUT = re.compile(r"(?:と、|、\s*(?:それと|あと|それから|また)|[。？?！!])\s*")
@@ -219,3 +223,27 @@ def nth_of_before(question: str, before: Answer) -> Answer | None:
             else f"Number {n} is {x.project}: {compose.num(x.value)} {x.unit or ''} ({label}, FY{x.fy}).")
     return Answer(question=question, answer=text, facts=[x], intent="figure", sheet_ids=[x.sheet_id])
 
+
+
+_THE_OTHER = re.compile(r"(?:さっきの|先ほどの|前の)?もう(?:一つ|ひとつ|1つ|１つ|片方|一方|いっぽう)の?(?:[^、,？?。]{0,12}?事業)?(?:の?ほう)?"
+                        r"|\bthe other (?:one|project)\b")
+
+
+def the_other(question: str, history: list[Turn]) -> tuple[str, list[str]] | None:
+    """「もう一つの町内会の事業のほうは？」「さっきのもう片方の事業、R5の計画値は？」: the project the
+    conversation named earlier beside the one it is about now (the one the question's words fit, when
+    several), and the question without the phrase; None when there is no such single project."""
+    f = understand(question)
+    m = _THE_OTHER.search(f.norm)
+    if m is None or not history:
+        return None
+    now = {x.project for x in history[-1].answer.facts if x.project}
+    earlier = list(dict.fromkeys(x.project for t in reversed(history[-4:]) for x in t.answer.facts
+                                 if x.project and x.project not in now))
+    said = m.group(0)
+    fitting = [p for p in earlier if any(w in p for w in re.findall(r"[一-龥ァ-ヶー]{2,}", said) if w not in ("事業", "片方", "一方"))]
+    pick = fitting or earlier
+    if len(pick) != 1:
+        return None
+    rest = (f.norm[:m.start()] + f.norm[m.end():]).strip(" 、,")
+    return (rest if len(rest) > 3 else "のほうは？"), pick

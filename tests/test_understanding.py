@@ -1503,3 +1503,13 @@ def test_asking_whether_a_result_is_so(seed_only: Assistant, truth: dict, questi
     secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
     a = ask(seed_only, question)
     assert secondary in a.answer and a.intent in ("evaluation", None), a.answer
+
+
+@pytest.mark.parametrize("follow", ["もう一つの研修の事業のほうは？", "さっきのもう片方の事業のほうは？"])
+def test_the_other_project_named_before(samples: Assistant, follow: str) -> None:
+    hall, water = _fixture("kor_h27_shimin_shukaijo"), _fixture("kor_h27_suido_kenshu")
+    first = "集会所補助と水道の研修、H27の総事業費は？"
+    a = ask(samples, first)
+    b = ask(samples, "集会所補助のほうで", [Turn(first, a)])
+    c = ask(samples, follow, [Turn(first, a), Turn("集会所補助のほうで", b)])
+    assert n(cost(water, 2015, "total_cost")) in c.answer and n(cost(hall, 2015, "total_cost")) not in c.answer, c.answer

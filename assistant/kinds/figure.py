@@ -109,7 +109,7 @@ class FigureKind:
         if q.projects and q.head is None and not q.unexplained and asked_counters(f.norm) and not (
                 f.sections or f.evals or f.has("why", "summary")):
             return 0.6  # 「何回開いて何人参加した？」「何回開いた？」: rows by the units counted (rows())
-        if q.how in ("focus", "named", "org") and (q.how == "focus" or f.follow_up) and q.focus and q.focus.rows \
+        if q.how in ("focus", "named", "org", "scope") and (q.how == "focus" or f.follow_up) and q.focus and q.focus.rows \
                 and q.focus.intent in ("figure", "trend", "ranking", "comparison") \
                 and not (f.sections or f.evals or f.has("why", "summary")):
             return 0.7  # 「その前年は？」「R5は？」: the figures of the turn before, another year
