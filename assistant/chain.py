@@ -23,7 +23,16 @@ from assistant.kinds.base import FROM_ON
 from assistant.lexicon import lexicon
 from assistant.link import read_question
 from assistant.memory import settle
-from assistant.parts import join, nth_of_before, on_figures_before, parts_of, swapped, the_other, within_list
+from assistant.parts import (
+    join,
+    nth_of_before,
+    on_figures_before,
+    parts_of,
+    swapped,
+    the_other,
+    top_of_ranking,
+    within_list,
+)
 from assistant.premise import check as check_premise
 from assistant.query import PROJECT_THRESHOLD, Focus, Project, Query, link_query, projects_of
 from assistant.resolve import Catalog, SheetRef, bigrams, expand, fingerprint_of, similarity, squash, variants
@@ -134,6 +143,9 @@ class Assistant:
             if history and (done := on_figures_before(question, history[-1].answer)
                             or nth_of_before(question, history[-1].answer)) is not None:
                 return done  # 「その3つを合計すると？」「その2つの差は？」: on the figures the answer before showed
+            if history and not scope and (top := top_of_ranking(question, history[-1].answer)) is not None:
+                # 「その事業の二次評価は？」 after a ranking: the project it named first
+                return self._one(question, list(history), top, write)
             if history and not scope and (other := the_other(question, list(history))) is not None:
                 # 「もう一つの町内会の事業のほうは？」: the project named beside the one discussed now
                 answer = self._one(other[0], list(history), other[1], write)
@@ -488,6 +500,17 @@ class Assistant:
                 continue
             if key not in rows:
                 rows.append(key)
+        earlier_rows: list[str] = []
+        if not rows:  # 「その事業の二次評価は？」 between: the rows of the turn before it, for the same project
+            earlier = next((t.answer for t in reversed(history) if t.answer is not about and t.answer.answerable
+                            and projects & {x.project for x in t.answer.facts}
+                            and any(x.field in COST_FIELDS or x.field in ("plan", "actual") for x in t.answer.facts)), None)
+            for x in earlier.facts if earlier is not None else []:
+                row = x.field if x.field in COST_FIELDS else x.row if x.field in ("plan", "actual") else None
+                if row and x.project in projects and row not in earlier_rows:
+                    earlier_rows.append(row)
+                    if x.indicator and x.field in ("plan", "actual"):
+                        names.setdefault(row, x.indicator)
         # the years discussed: not a sheet's own year cited as the source of a past year's result
         years = sorted({x.fy for x in about.facts if x.fy is not None and x.field != "result"
                         and (x.field != "target_fy" or not any(y.field == "result" and y.fy != x.fy for y in about.facts))})
@@ -525,7 +548,7 @@ class Assistant:
         return Focus(sheet_ids=ids, rows=rows, years=years[-1:] if len(years) > 1 and not series
                      else years, intent=rows_from.intent, recent=sorted(set(recent)), measures=measures,
                      span=years, together=together, names=names,
-                     latest=bool(_LATEST.search(about_q.norm)) and not about_q.years)
+                     latest=bool(_LATEST.search(about_q.norm)) and not about_q.years, earlier_rows=earlier_rows)
 
     def _asks_about_a_project(self, q: Query) -> bool:
         f = q.frame

@@ -247,3 +247,23 @@ def the_other(question: str, history: list[Turn]) -> tuple[str, list[str]] | Non
         return None
     rest = (f.norm[:m.start()] + f.norm[m.end():]).strip(" 、,")
     return (rest if len(rest) > 3 else "のほうは？"), pick
+
+
+_THAT_ONE = re.compile(r"(?:^|[、,\s])(?:じゃあ|で、?)?(?:その|この)事業|^(?:じゃあ)?そこ(?:の|は|って)|\bthat (?:project|one)\b")
+_EACH = re.compile(r"それぞれ|各|全部|両方|みんな|その[0-9０-９一二三四五六七八九十]+|その中|このうち|そのうち|\b(?:each|all|both|them)\b")
+
+
+def top_of_ranking(question: str, before: Answer) -> list[str] | None:
+    """「その事業の二次評価は？」 after 「総事業費が一番大きい事業は？」: the one project the ranking named
+    first (「それぞれ」「その3つ」 ask of the whole list, and are not this); None otherwise."""
+    if before.intent != "ranking":
+        return None
+    f = understand(question)
+    if not _THAT_ONE.search(f.norm) or _EACH.search(f.norm):
+        return None
+    named = [x.project for x in before.facts if x.project and x.sheet_id != "*" and not x.computed
+             and x.project in before.answer]
+    if not named:
+        return None
+    first = min(named, key=lambda p: before.answer.index(p))
+    return [first]

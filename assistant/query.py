@@ -86,6 +86,9 @@ class Focus:
     together: list[str] = field(default_factory=list)  # the projects of the last turns on one row: 「2つ合わせると？」
     names: dict[str, str] = field(default_factory=dict)  # an indicator label of ``rows`` → its name
     latest: bool = False  # the turn asked for the latest year (「最新」): each project's own, not that year
+    # the rows of an earlier turn on the same project, when the last one asked none (an evaluation):
+    # 「前年度と比べるとどのくらい減った？」 after 「その事業の二次評価は？」 is of the figure before it
+    earlier_rows: list[str] = field(default_factory=list)
 
     def indicator(self, sheet: Sheet, key: str) -> Indicator | None:
         """The indicator ``key`` of the turn before, on ``sheet``: by its name (another project's

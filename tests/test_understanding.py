@@ -1513,3 +1513,16 @@ def test_the_other_project_named_before(samples: Assistant, follow: str) -> None
     b = ask(samples, "集会所補助のほうで", [Turn(first, a)])
     c = ask(samples, follow, [Turn(first, a), Turn("集会所補助のほうで", b)])
     assert n(cost(water, 2015, "total_cost")) in c.answer and n(cost(hall, 2015, "total_cost")) not in c.answer, c.answer
+
+
+@pytest.mark.parametrize("second", ["その事業の二次評価は？", "じゃあそこの二次評価の結果は？"])
+def test_that_project_after_a_ranking_then_its_figure_again(samples: Assistant, truth: dict, second: str) -> None:
+    first = "3つの事業で、それぞれ最新の年度の総事業費が一番大きいのは？"
+    a = ask(samples, first)
+    assert "デジタルファースト推進事業" in a.answer.splitlines()[0], a.answer  # the seed's 66,671 leads
+    b = ask(samples, second, [Turn(first, a)])
+    secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
+    assert secondary in b.answer and "地域集会所補助事業" not in b.answer, b.answer
+    c = ask(samples, "前年度と比べるとどのくらい増えた？", [Turn(first, a), Turn(second, b)])
+    grown = cost(truth, 2024, "total_cost") - cost(truth, 2023, "total_cost")
+    assert n(grown) in c.answer, c.answer

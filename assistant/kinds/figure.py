@@ -275,8 +275,9 @@ class FigureKind:
             # another city's layout: its own printed rows (フルコスト, 地方債 …) before the fixed fields
             printed = printed_rows(q, latest)
             rows = printed or rows
-        if not rows and q.focus and q.focus.rows and q.how in ("focus", "named", "only", "scope", "org"):
-            for key in q.focus.rows:
+        if not rows and q.focus and q.how in ("focus", "named", "only", "scope", "org") and (
+                q.focus.rows or q.focus.earlier_rows and (f.measures or f.relative or f.years)):
+            for key in q.focus.rows or q.focus.earlier_rows:
                 if key.startswith(("成果", "活動", "対象")):
                     ind = q.focus.indicator(latest, key)
                     if ind is not None:
