@@ -24,6 +24,7 @@ from assistant.lexicon import lexicon
 from assistant.link import read_question
 from assistant.memory import settle
 from assistant.parts import (
+    flipped,
     join,
     nth_of_before,
     on_figures_before,
@@ -154,7 +155,8 @@ class Assistant:
                 # 「その中で一番少ないのは？」: the question asked of the projects the list before named
                 answer = self._one(within[0], list(history), within[1], write)
                 return answer.model_copy(update={"question": question})
-            if history and (again := swapped(question, history[-1].question, history[-1].answer.intent)):
+            if history and (again := swapped(question, history[-1].question, history[-1].answer.intent)
+                            or flipped(question, history[-1].question, history[-1].answer.intent)):
                 # 「じゃあ縮小は？」: the list before, asked again with that one thing changed
                 answer = self._one(again, list(history), scope, write)
                 return answer.model_copy(update={"question": question})

@@ -267,3 +267,22 @@ def top_of_ranking(question: str, before: Answer) -> list[str] | None:
         return None
     first = min(named, key=lambda p: before.answer.index(p))
     return [first]
+
+
+_SUPERLATIVE = re.compile(r"(一番|いちばん|最も|もっとも)\s*(多|少な|大き|小さ|高|低)|(多|少な|大き|小さ|高|低)(い|かった)?\s*(順|ほう|方)")
+
+
+def flipped(question: str, before: str, before_intent: str | None) -> str | None:
+    """「逆に一番少ないのは？」 after 「人件費が一番多いのはどれ？」: the ranking before, the other way
+    round (its row, year and scope kept); None when the question asks anything of its own."""
+    if before_intent != "ranking" or len(question) > 24:
+        return None
+    f = understand(question)
+    now, was = _SUPERLATIVE.search(f.norm), _SUPERLATIVE.search(before)
+    if now is None or was is None or f.rows or f.years or f.sections or f.evals or f.kind:
+        return None
+    new, old = now.group(2) or now.group(3), was.group(2) or was.group(3)
+    if new == old:
+        return None
+    at = was.start(2) if was.group(2) else was.start(3)
+    return before[:at] + new + before[at + len(old):]

@@ -63,3 +63,16 @@ def test_a_question_asked_within_the_list_shown(question: str) -> None:
     rest, names = got
     assert names == ["A事業", "B事業", "C事業"] and "その中" not in rest and "このうち" not in rest
     assert ("2024年度" in rest) == ("R5" not in question)  # the list's year, unless the question names one
+
+
+@pytest.mark.parametrize("question, before, after", [
+    ("逆に一番少ないのは？", "直近年度の人件費が一番多いのはどれ？", "直近年度の人件費が一番少ないのはどれ？"),
+    ("じゃあ一番小さいのは？", "R6の総事業費が最も大きい事業は？", "R6の総事業費が最も小さい事業は？"),
+    ("少ない順だと？", "人件費が多い順に並べて", "人件費が少ない順に並べて"),
+])
+def test_a_ranking_the_other_way_round(question: str, before: str, after: str) -> None:
+    from assistant.parts import flipped
+
+    assert flipped(question, before, "ranking") == after
+    assert flipped(question, before, "figure") is None  # only a ranking turns round
+    assert flipped("R5の人件費が一番少ないのは？", before, "ranking") is None  # a question of its own
