@@ -17,23 +17,22 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import compose
 from assistant.answer import Answer, Choice, Citation, Fact
+from assistant.followups import (
+    flipped,
+    nth_of_before,
+    on_figures_before,
+    swapped,
+    the_other,
+    top_of_ranking,
+    within_list,
+)
 from assistant.kinds import CROSS, SINGLE, Part
 from assistant.kinds.across import lists_projects
 from assistant.kinds.base import FROM_ON
 from assistant.lexicon import lexicon
 from assistant.link import read_question
 from assistant.memory import settle
-from assistant.parts import (
-    flipped,
-    join,
-    nth_of_before,
-    on_figures_before,
-    parts_of,
-    swapped,
-    the_other,
-    top_of_ranking,
-    within_list,
-)
+from assistant.parts import join, parts_of
 from assistant.premise import check as check_premise
 from assistant.query import PROJECT_THRESHOLD, Focus, Project, Query, link_query, projects_of
 from assistant.resolve import Catalog, SheetRef, bigrams, expand, fingerprint_of, similarity, squash, variants

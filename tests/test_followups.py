@@ -1,11 +1,11 @@
-"""Questions about a list the conversation just gave (assistant/parts.py): 「その3つを合計すると？」."""
+"""Questions about a list the conversation just gave (assistant/followups.py): 「その3つを合計すると？」."""
 
 from __future__ import annotations
 
 import pytest
 
 from assistant.answer import Answer, Fact
-from assistant.parts import on_figures_before
+from assistant.followups import on_figures_before
 
 
 def _ranking() -> Answer:
@@ -41,7 +41,7 @@ def test_shares_are_not_added_up() -> None:
 @pytest.mark.parametrize("question, project", [("大きい順で3番目は？", "C事業"), ("2番目は？", "B事業"), ("And the second?", "B事業"),
                                                ("小さい順で1番目は？", "C事業")])
 def test_a_place_in_the_ranking_shown(question: str, project: str) -> None:
-    from assistant.parts import nth_of_before
+    from assistant.followups import nth_of_before
 
     a = nth_of_before(question, _ranking())
     assert a is not None and [f.project for f in a.facts] == [project], a
@@ -49,14 +49,14 @@ def test_a_place_in_the_ranking_shown(question: str, project: str) -> None:
 
 
 def test_a_place_beyond_the_list_shown_is_not_guessed() -> None:
-    from assistant.parts import nth_of_before
+    from assistant.followups import nth_of_before
 
     assert nth_of_before("4番目は？", _ranking()) is None  # D事業 was never shown
 
 
 @pytest.mark.parametrize("question", ["その中で人件費が一番少ないのは？", "このうちR5の総事業費が一番大きいのは？"])
 def test_a_question_asked_within_the_list_shown(question: str) -> None:
-    from assistant.parts import within_list
+    from assistant.followups import within_list
 
     got = within_list(question, _ranking())
     assert got is not None
@@ -71,7 +71,7 @@ def test_a_question_asked_within_the_list_shown(question: str) -> None:
     ("少ない順だと？", "人件費が多い順に並べて", "人件費が少ない順に並べて"),
 ])
 def test_a_ranking_the_other_way_round(question: str, before: str, after: str) -> None:
-    from assistant.parts import flipped
+    from assistant.followups import flipped
 
     assert flipped(question, before, "ranking") == after
     assert flipped(question, before, "figure") is None  # only a ranking turns round

@@ -1,0 +1,226 @@
+"""A question about the answer just given, read against that answer rather than asked afresh.
+
+After a list across projects, 「じゃあ縮小は？」 asks the list again with one thing changed
+(:func:`swapped`), 「逆に一番少ないのは？」 turns a ranking round (:func:`flipped`), 「その中で…」 asks
+of the projects listed (:func:`within_list`), 「3番目は？」 names a place of the ranking shown
+(:func:`nth_of_before`) and 「その事業の…」 is the project it named first (:func:`top_of_ranking`).
+「その2つの差は？」「合わせると？」 compute on the figures shown (:func:`on_figures_before`), and
+「もう一つの…事業のほうは？」 is the project named earlier beside the current one (:func:`the_other`).
+Each returns None when the question asks something of its own; the assistant then reads it as usual.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+from assistant import compose
+from assistant.answer import Answer, Fact
+from assistant.understand import understand
+
+if TYPE_CHECKING:
+    from assistant.chain import Turn
+
+_ACROSS = ("filter", "ranking", "list")
+_YEAR_WORD = re.compile(r"(令和|平成|r|h|fy)?\s*[0-9０-９元]{1,4}\s*年?度?", re.I)
+
+
+def swapped(question: str, before: str, before_intent: str | None) -> str | None:
+    """「じゃあ縮小は？」 after 「二次評価が『拡充』になった事業は？」: the question before with the one thing
+    changed (a result, or a year), when the turn before asked across projects and this one names
+    nothing else; None otherwise."""
+    if before_intent not in _ACROSS or len(question) > 24:
+        return None
+    f, b = understand(question), understand(before)
+    if f.rows or f.sections or f.kind or f.money or f.evals or f.measures and f.measures != ["change"] \
+            or set(f.ops) - {"list", "count"}:
+        return None  # 「それぞれ廃止の理由は？」 asks something of the list, not another list
+    if f.results and b.results and not f.years:
+        old = b.results[0]
+        return before.replace(old, "・".join(f.results), 1) if old in before else None
+    if f.years and b.years and not f.results and len(f.years) == len(b.years) == 1:
+        now, was = _YEAR_WORD.search(f.text), _YEAR_WORD.search(before)
+        if now and was:
+            return before[:was.start()] + now.group(0).strip() + before[was.end():]
+    return None
+
+
+_SUM_ASK = re.compile(r"合計|足す|足し|総額|合わせ(?:る|て|ると)|\b(?:sum|total|add (?:them|those|these) up|combined)\b")
+_DIFF_ASK = re.compile(r"差(?!押)|違い|違う|開き|\b(?:difference|gap)\b")
+_RATIO_ASK = re.compile(r"何倍|倍|\b(?:times|ratio)\b")
+_OF_THOSE = re.compile(r"その|それ|これ|この|上の|今の|さっき|挙げた|両方|どっち|[0-9０-９一二三四五六七八九十]+\s*(?:つ|事業|件)|全部|みんな|"
+                       r"\b(?:those|these|them|both|all of|the two)\b")
+
+
+def on_figures_before(question: str, before: Answer) -> Answer | None:
+    """「その3つを合計すると？」「その2つの差は？」「上の2つで何倍違う？」「差額は？」: arithmetic on the figures
+    the answer before showed (each kept with its sheet, the result computed); None when the question
+    asks anything of its own (a row, a year, a section) or the figures shown are not one kind."""
+    f = understand(question)
+    n = f.norm
+    op = "sum" if _SUM_ASK.search(n) else "ratio" if _RATIO_ASK.search(n) else "diff" if _DIFF_ASK.search(n) else None
+    bare = len(n) <= 12  # 「差額は？」「合わせると何件？」: nothing but the operation
+    if op is None or len(question) > 40 or not (bare or _OF_THOSE.search(n)) \
+            or f.rows or f.years or f.results or f.sections or f.evals or f.kind:
+        return None
+    shown = [x for x in before.facts if not x.computed and x.sheet_id != "*" and isinstance(x.value, int | float)
+             and not isinstance(x.value, bool) and compose.num(x.value) in before.answer]
+    groups = Counter((x.field, x.unit) for x in shown)
+    kinds = [k for k, c in groups.items() if c >= 2]
+    if len(kinds) != 1:
+        return None  # several kinds of figure (plan and actual of two years): which to combine is unclear
+    items = [x for x in shown if (x.field, x.unit) == kinds[0]]
+    unit = items[0].unit
+    if op != "sum" and len(items) != 2 or op == "sum" and unit in ("%", "％"):
+        return None  # a difference or a ratio is of two; shares do not add up
+    label = items[0].indicator or items[0].row or items[0].field
+    values = [Decimal(str(x.value)) for x in items]
+    en = f.lang == "en"
+
+    def who(x: Fact) -> str:
+        return f"{x.project}（{x.fy}年度）" if not en else f"{x.project} (FY{x.fy})"
+
+    if op == "sum":
+        result = sum(values, Decimal(0))
+        head = (f"The figures shown add up to {compose.num(_plain(result))} {unit or ''} ({label})." if en
+                else f"これらの{label}を合計すると{compose.num(_plain(result), unit)}です。")
+    elif op == "diff":
+        result = abs(values[0] - values[1])
+        big, small = (items[0], items[1]) if values[0] >= values[1] else (items[1], items[0])
+        head = (f"The difference is {compose.num(_plain(result))} {unit or ''}: {who(big)} is higher than {who(small)}." if en
+                else f"差は{compose.num(_plain(result), unit)}です（{who(big)}のほうが{who(small)}より多い）。")
+    else:
+        if min(values) <= 0:
+            return None
+        result = (max(values) / min(values)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        big, small = (items[0], items[1]) if values[0] >= values[1] else (items[1], items[0])
+        head = (f"{who(big)} is {result} times {who(small)} ({label})." if en
+                else f"{who(big)}の{label}は、{who(small)}の{result}倍です。")
+    lines = [f"- {who(x)}: {compose.num(x.value)} {unit or ''}" if en else f"・{who(x)}：{compose.num(x.value, unit)}"
+             for x in items]
+    done = Fact(sheet_id="*", field=op, value=_plain(result), unit=None if op == "ratio" else unit, computed=True,
+                row=label, indicator=label)
+    return Answer(question=question, answer="\n".join([head, *lines]), facts=[*items, done], intent="figure",
+                  sheet_ids=list(dict.fromkeys(x.sheet_id for x in items)))
+
+
+def _plain(d: Decimal) -> int | float:
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+_WITHIN = re.compile(r"(?:その|この|これらの|上の|今の)(?:中|うち|内)(?:で|の|から)?|\bamong (?:them|those|these)\b|"
+                     r"\bof (?:them|those|these)\b")
+
+
+def within_list(question: str, before: Answer) -> tuple[str, list[str]] | None:
+    """「その中でR6の総事業費が一番大きいのは？」 after a list across projects: the question without
+    「その中で」, and the projects that list named (the sheets it is to be asked of); None otherwise."""
+    if before.intent not in _ACROSS:
+        return None
+    f = understand(question)
+    m = _WITHIN.search(f.norm)
+    names = list(dict.fromkeys(x.project for x in before.facts if x.project and x.sheet_id != "*"
+                               and not x.computed and x.project in before.answer))
+    if m is None or len(names) < 2:
+        return None
+    rest = (f.norm[:m.start()] + f.norm[m.end():]).strip(" 、,")
+    years = {x.fy for x in before.facts if x.project in names and x.fy and not x.computed}
+    if not f.years and len(years) == 1:  # the list's year, unless the question names another
+        rest = f"{years.pop()}年度、{rest}"
+    return rest, names
+
+
+_NTH = re.compile(r"([0-9０-９]+|[一二三四五六七八九十])\s*番目|\b(second|third|fourth|fifth)\b")
+_KANJI_NUMBERS = "一二三四五六七八九十"
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5}
+
+
+def nth_of_before(question: str, before: Answer) -> Answer | None:
+    """「大きい順で3番目は？」 after a ranking: the project at that place of the list shown (by its own
+    figure, with its sheet); None when the list showed fewer, or the question asks anything else."""
+    f = understand(question)
+    m = _NTH.search(f.norm)
+    if before.intent != "ranking" or m is None or len(question) > 30 or f.rows or f.years or f.sections:
+        return None
+    word = m.group(1) or ""
+    n = _ORDINALS[m.group(2)] if m.group(2) else (int(unicodedata.normalize("NFKC", word)) if word.isdigit()
+                                                  else _KANJI_NUMBERS.index(word) + 1)
+    shown = [x for x in before.facts if x.project and x.sheet_id != "*" and not x.computed
+             and isinstance(x.value, int | float) and x.project in before.answer]
+    shown.sort(key=lambda x: before.answer.index(x.project or ""))
+    if re.search(r"小さい順|少ない順|低い順|下から|from the bottom|smallest", f.norm):
+        shown.reverse()
+    if not 1 <= n <= len(shown):
+        return None
+    x = shown[n - 1]
+    label = x.indicator or x.row or x.field
+    text = (f"{n}番目は{x.project}の{compose.num(x.value, x.unit)}（{label}、{x.fy}年度）です。" if f.lang == "ja"
+            else f"Number {n} is {x.project}: {compose.num(x.value)} {x.unit or ''} ({label}, FY{x.fy}).")
+    return Answer(question=question, answer=text, facts=[x], intent="figure", sheet_ids=[x.sheet_id])
+
+
+
+_THE_OTHER = re.compile(r"(?:さっきの|先ほどの|前の)?もう(?:一つ|ひとつ|1つ|１つ|片方|一方|いっぽう)の?(?:[^、,？?。]{0,12}?事業)?(?:の?ほう)?"
+                        r"|\bthe other (?:one|project)\b")
+
+
+def the_other(question: str, history: list[Turn]) -> tuple[str, list[str]] | None:
+    """「もう一つの町内会の事業のほうは？」「さっきのもう片方の事業、R5の計画値は？」: the project the
+    conversation named earlier beside the one it is about now (the one the question's words fit, when
+    several), and the question without the phrase; None when there is no such single project."""
+    f = understand(question)
+    m = _THE_OTHER.search(f.norm)
+    if m is None or not history:
+        return None
+    now = {x.project for x in history[-1].answer.facts if x.project}
+    earlier = list(dict.fromkeys(x.project for t in reversed(history[-4:]) for x in t.answer.facts
+                                 if x.project and x.project not in now))
+    said = m.group(0)
+    fitting = [p for p in earlier if any(w in p for w in re.findall(r"[一-龥ァ-ヶー]{2,}", said) if w not in ("事業", "片方", "一方"))]
+    pick = fitting or earlier
+    if len(pick) != 1:
+        return None
+    rest = (f.norm[:m.start()] + f.norm[m.end():]).strip(" 、,")
+    return (rest if len(rest) > 3 else "のほうは？"), pick
+
+
+_THAT_ONE = re.compile(r"(?:^|[、,\s])(?:じゃあ|で、?)?(?:その|この)事業|^(?:じゃあ)?そこ(?:の|は|って)|\bthat (?:project|one)\b")
+_EACH = re.compile(r"それぞれ|各|全部|両方|みんな|その[0-9０-９一二三四五六七八九十]+|その中|このうち|そのうち|\b(?:each|all|both|them)\b")
+
+
+def top_of_ranking(question: str, before: Answer) -> list[str] | None:
+    """「その事業の二次評価は？」 after 「総事業費が一番大きい事業は？」: the one project the ranking named
+    first (「それぞれ」「その3つ」 ask of the whole list, and are not this); None otherwise."""
+    if before.intent != "ranking":
+        return None
+    f = understand(question)
+    if not _THAT_ONE.search(f.norm) or _EACH.search(f.norm):
+        return None
+    named = [x.project for x in before.facts if x.project and x.sheet_id != "*" and not x.computed
+             and x.project in before.answer]
+    if not named:
+        return None
+    first = min(named, key=lambda p: before.answer.index(p))
+    return [first]
+
+
+_SUPERLATIVE = re.compile(r"(一番|いちばん|最も|もっとも)\s*(多|少な|大き|小さ|高|低)|(多|少な|大き|小さ|高|低)(い|かった)?\s*(順|ほう|方)")
+
+
+def flipped(question: str, before: str, before_intent: str | None) -> str | None:
+    """「逆に一番少ないのは？」 after 「人件費が一番多いのはどれ？」: the ranking before, the other way
+    round (its row, year and scope kept); None when the question asks anything of its own."""
+    if before_intent != "ranking" or len(question) > 24:
+        return None
+    f = understand(question)
+    now, was = _SUPERLATIVE.search(f.norm), _SUPERLATIVE.search(before)
+    if now is None or was is None or f.rows or f.years or f.sections or f.evals or f.kind:
+        return None
+    new, old = now.group(2) or now.group(3), was.group(2) or was.group(3)
+    if new == old:
+        return None
+    at = was.start(2) if was.group(2) else was.start(3)
+    return before[:at] + new + before[at + len(old):]
