@@ -140,25 +140,8 @@ class Assistant:
         self._pinned = None
         self._pinned = self.catalog
         try:
-            if history and (done := on_figures_before(question, history[-1].answer)
-                            or nth_of_before(question, history[-1].answer)) is not None:
-                return done  # 「その3つを合計すると？」「その2つの差は？」: on the figures the answer before showed
-            if history and not scope and (top := top_of_ranking(question, history[-1].answer)) is not None:
-                # 「その事業の二次評価は？」 after a ranking: the project it named first
-                return self._one(question, list(history), top, write)
-            if history and not scope and (other := the_other(question, list(history))) is not None:
-                # 「もう一つの町内会の事業のほうは？」: the project named beside the one discussed now
-                answer = self._one(other[0], list(history), other[1], write)
-                return answer.model_copy(update={"question": question})
-            if history and not scope and (within := within_list(question, history[-1].answer)) is not None:
-                # 「その中で一番少ないのは？」: the question asked of the projects the list before named
-                answer = self._one(within[0], list(history), within[1], write)
-                return answer.model_copy(update={"question": question})
-            if history and (again := swapped(question, history[-1].question, history[-1].answer.intent)
-                            or flipped(question, history[-1].question, history[-1].answer.intent)):
-                # 「じゃあ縮小は？」: the list before, asked again with that one thing changed
-                answer = self._one(again, list(history), scope, write)
-                return answer.model_copy(update={"question": question})
+            if history and (done := self._about_the_answer_before(question, list(history), scope, write)) is not None:
+                return done
             if (parts := parts_of(question)) is not None:
                 # 「R7の評価結果と、R8の総事業費」: each part with its own year, the later ones as follow-ups
                 turns = list(history or [])
@@ -170,6 +153,30 @@ class Assistant:
             return self._one(question, list(history or []), scope, write)
         finally:
             self._pinned = None
+
+    def _about_the_answer_before(self, question: str, history: list[Turn], scope: list[str] | None,
+                                 write: bool) -> Answer | None:
+        """A question read against the answer just given (:mod:`assistant.followups`), or None."""
+        last = history[-1]
+        if (done := on_figures_before(question, last.answer) or nth_of_before(question, last.answer)) is not None:
+            return done  # 「その3つを合計すると？」「その2つの差は？」: on the figures the answer before showed
+        if not scope and (top := top_of_ranking(question, last.answer)) is not None:
+            # 「その事業の二次評価は？」 after a ranking: the project it named first
+            return self._one(question, history, top, write)
+        # 「もう一つの町内会の事業のほうは？」: the project named beside the one discussed now;
+        # 「その中で一番少ないのは？」: the question asked of the projects the list before named
+        asked = None if scope else the_other(question, history) or within_list(question, last.answer)
+        sheets: list[str] | None
+        if asked is not None:
+            text, sheets = asked
+        else:
+            # 「じゃあ縮小は？」「逆に一番少ないのは？」: the list before, asked again with one thing changed
+            again = swapped(question, last.question, last.answer.intent) or flipped(question, last.question,
+                                                                                    last.answer.intent)
+            if not again:
+                return None
+            text, sheets = again, scope
+        return self._one(text, history, sheets, write).model_copy(update={"question": question})
 
     def _one(self, question: str, history: list[Turn], scope: list[str] | None, write: bool) -> Answer:
         return self.chain.invoke(Work(text=question, history=history, scope=list(scope or [])),

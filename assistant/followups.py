@@ -15,16 +15,37 @@ import re
 import unicodedata
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant import compose
 from assistant.answer import Answer, Fact
-from assistant.understand import understand
+from assistant.understand import Frame, understand
 
 if TYPE_CHECKING:
     from assistant.chain import Turn
 
 _ACROSS = ("filter", "ranking", "list")
+
+
+@lru_cache(maxsize=256)
+def _read(text: str) -> Frame:
+    """The question read once for every reader here (each asks of the same turn; none changes the frame)."""
+    return understand(text)
+
+
+def _listed(before: Answer) -> list[Fact]:
+    """The figures the answer before showed: its own facts (not computed) of a project its text names."""
+    return [x for x in before.facts if x.project and x.sheet_id != "*" and not x.computed and x.project in before.answer]
+
+
+def _projects(before: Answer) -> list[str]:
+    """The projects the answer before named with a figure, in the order of its facts."""
+    return [x.project for x in _listed(before) if x.project]
+
+
+def _number(x: Fact) -> bool:
+    return isinstance(x.value, int | float) and not isinstance(x.value, bool)
 _YEAR_WORD = re.compile(r"(令和|平成|r|h|fy)?\s*[0-9０-９元]{1,4}\s*年?度?", re.I)
 
 
@@ -34,7 +55,7 @@ def swapped(question: str, before: str, before_intent: str | None) -> str | None
     nothing else; None otherwise."""
     if before_intent not in _ACROSS or len(question) > 24:
         return None
-    f, b = understand(question), understand(before)
+    f, b = _read(question), _read(before)
     if f.rows or f.sections or f.kind or f.money or f.evals or f.measures and f.measures != ["change"] \
             or set(f.ops) - {"list", "count"}:
         return None  # 「それぞれ廃止の理由は？」 asks something of the list, not another list
@@ -59,15 +80,15 @@ def on_figures_before(question: str, before: Answer) -> Answer | None:
     """「その3つを合計すると？」「その2つの差は？」「上の2つで何倍違う？」「差額は？」: arithmetic on the figures
     the answer before showed (each kept with its sheet, the result computed); None when the question
     asks anything of its own (a row, a year, a section) or the figures shown are not one kind."""
-    f = understand(question)
+    f = _read(question)
     n = f.norm
     op = "sum" if _SUM_ASK.search(n) else "ratio" if _RATIO_ASK.search(n) else "diff" if _DIFF_ASK.search(n) else None
     bare = len(n) <= 12  # 「差額は？」「合わせると何件？」: nothing but the operation
     if op is None or len(question) > 40 or not (bare or _OF_THOSE.search(n)) \
             or f.rows or f.years or f.results or f.sections or f.evals or f.kind:
         return None
-    shown = [x for x in before.facts if not x.computed and x.sheet_id != "*" and isinstance(x.value, int | float)
-             and not isinstance(x.value, bool) and compose.num(x.value) in before.answer]
+    shown = [x for x in before.facts if not x.computed and x.sheet_id != "*" and _number(x)
+             and compose.num(x.value) in before.answer]
     groups = Counter((x.field, x.unit) for x in shown)
     kinds = [k for k, c in groups.items() if c >= 2]
     if len(kinds) != 1:
@@ -78,6 +99,7 @@ def on_figures_before(question: str, before: Answer) -> Answer | None:
         return None  # a difference or a ratio is of two; shares do not add up
     label = items[0].indicator or items[0].row or items[0].field
     values = [Decimal(str(x.value)) for x in items]
+    big, small = (items[0], items[-1]) if values[0] >= values[-1] else (items[-1], items[0])  # of two
     en = f.lang == "en"
 
     def who(x: Fact) -> str:
@@ -89,14 +111,12 @@ def on_figures_before(question: str, before: Answer) -> Answer | None:
                 else f"これらの{label}を合計すると{compose.num(_plain(result), unit)}です。")
     elif op == "diff":
         result = abs(values[0] - values[1])
-        big, small = (items[0], items[1]) if values[0] >= values[1] else (items[1], items[0])
         head = (f"The difference is {compose.num(_plain(result))} {unit or ''}: {who(big)} is higher than {who(small)}." if en
                 else f"差は{compose.num(_plain(result), unit)}です（{who(big)}のほうが{who(small)}より多い）。")
     else:
         if min(values) <= 0:
             return None
         result = (max(values) / min(values)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-        big, small = (items[0], items[1]) if values[0] >= values[1] else (items[1], items[0])
         head = (f"{who(big)} is {result} times {who(small)} ({label})." if en
                 else f"{who(big)}の{label}は、{who(small)}の{result}倍です。")
     lines = [f"- {who(x)}: {compose.num(x.value)} {unit or ''}" if en else f"・{who(x)}：{compose.num(x.value, unit)}"
@@ -120,14 +140,13 @@ def within_list(question: str, before: Answer) -> tuple[str, list[str]] | None:
     「その中で」, and the projects that list named (the sheets it is to be asked of); None otherwise."""
     if before.intent not in _ACROSS:
         return None
-    f = understand(question)
+    f = _read(question)
     m = _WITHIN.search(f.norm)
-    names = list(dict.fromkeys(x.project for x in before.facts if x.project and x.sheet_id != "*"
-                               and not x.computed and x.project in before.answer))
+    names = list(dict.fromkeys(_projects(before)))
     if m is None or len(names) < 2:
         return None
     rest = (f.norm[:m.start()] + f.norm[m.end():]).strip(" 、,")
-    years = {x.fy for x in before.facts if x.project in names and x.fy and not x.computed}
+    years = {x.fy for x in _listed(before) if x.fy}
     if not f.years and len(years) == 1:  # the list's year, unless the question names another
         rest = f"{years.pop()}年度、{rest}"
     return rest, names
@@ -141,15 +160,14 @@ _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5}
 def nth_of_before(question: str, before: Answer) -> Answer | None:
     """「大きい順で3番目は？」 after a ranking: the project at that place of the list shown (by its own
     figure, with its sheet); None when the list showed fewer, or the question asks anything else."""
-    f = understand(question)
+    f = _read(question)
     m = _NTH.search(f.norm)
     if before.intent != "ranking" or m is None or len(question) > 30 or f.rows or f.years or f.sections:
         return None
     word = m.group(1) or ""
     n = _ORDINALS[m.group(2)] if m.group(2) else (int(unicodedata.normalize("NFKC", word)) if word.isdigit()
                                                   else _KANJI_NUMBERS.index(word) + 1)
-    shown = [x for x in before.facts if x.project and x.sheet_id != "*" and not x.computed
-             and isinstance(x.value, int | float) and x.project in before.answer]
+    shown = [x for x in _listed(before) if _number(x)]
     shown.sort(key=lambda x: before.answer.index(x.project or ""))
     if re.search(r"小さい順|少ない順|低い順|下から|from the bottom|smallest", f.norm):
         shown.reverse()
@@ -162,7 +180,6 @@ def nth_of_before(question: str, before: Answer) -> Answer | None:
     return Answer(question=question, answer=text, facts=[x], intent="figure", sheet_ids=[x.sheet_id])
 
 
-
 _THE_OTHER = re.compile(r"(?:さっきの|先ほどの|前の)?もう(?:一つ|ひとつ|1つ|１つ|片方|一方|いっぽう)の?(?:[^、,？?。]{0,12}?事業)?(?:の?ほう)?"
                         r"|\bthe other (?:one|project)\b")
 
@@ -171,7 +188,7 @@ def the_other(question: str, history: list[Turn]) -> tuple[str, list[str]] | Non
     """「もう一つの町内会の事業のほうは？」「さっきのもう片方の事業、R5の計画値は？」: the project the
     conversation named earlier beside the one it is about now (the one the question's words fit, when
     several), and the question without the phrase; None when there is no such single project."""
-    f = understand(question)
+    f = _read(question)
     m = _THE_OTHER.search(f.norm)
     if m is None or not history:
         return None
@@ -196,14 +213,13 @@ def top_of_ranking(question: str, before: Answer) -> list[str] | None:
     first (「それぞれ」「その3つ」 ask of the whole list, and are not this); None otherwise."""
     if before.intent != "ranking":
         return None
-    f = understand(question)
+    f = _read(question)
     if not _THAT_ONE.search(f.norm) or _EACH.search(f.norm):
         return None
-    named = [x.project for x in before.facts if x.project and x.sheet_id != "*" and not x.computed
-             and x.project in before.answer]
+    named = _projects(before)
     if not named:
         return None
-    first = min(named, key=lambda p: before.answer.index(p))
+    first = min(named, key=before.answer.index)
     return [first]
 
 
@@ -215,7 +231,7 @@ def flipped(question: str, before: str, before_intent: str | None) -> str | None
     round (its row, year and scope kept); None when the question asks anything of its own."""
     if before_intent != "ranking" or len(question) > 24:
         return None
-    f = understand(question)
+    f = _read(question)
     now, was = _SUPERLATIVE.search(f.norm), _SUPERLATIVE.search(before)
     if now is None or was is None or f.rows or f.years or f.sections or f.evals or f.kind:
         return None

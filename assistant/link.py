@@ -580,22 +580,31 @@ def covered(word: str, names: Iterable[str]) -> bool:
 def _synonymous(word: str, names: tuple[str, ...]) -> bool:
     """Each word of ``word`` is written in the names, or (two characters or more) shares a Sudachi
     synonym group with one of their words (子ども → 児童生徒), and one at least by its group."""
-    groups = _name_synonyms(names)
-    text = " ".join(normalize(n) for n in names)
+    text, groups = _name_synonyms(names)
     by_group = False
-    for t in tokens(word):
-        if not t.content or t.surface in lexicon().function_words or t.surface in text or t.form in text:
+    for surface, form, synonyms in _word_synonyms(word):
+        if surface in text or form in text:
             continue
-        if len(t.surface) < 2 or not set(t.synonyms) & groups:
+        if len(surface) < 2 or not set(synonyms) & groups:
             return False
         by_group = True
     return by_group
 
 
 @lru_cache(maxsize=1 << 12)
-def _name_synonyms(names: tuple[str, ...]) -> frozenset[int]:
-    return frozenset(g for n in names for short in (False, True) for t in tokens(normalize(n), short=short)
-                     for g in t.synonyms)
+def _name_synonyms(names: tuple[str, ...]) -> tuple[str, frozenset[int]]:
+    """The names as one text, and every synonym group of their words (long and short)."""
+    return (" ".join(normalize(n) for n in names),
+            frozenset(g for n in names for short in (False, True) for t in tokens(normalize(n), short=short)
+                      for g in t.synonyms))
+
+
+@lru_cache(maxsize=1 << 10)
+def _word_synonyms(word: str) -> tuple[tuple[str, str, tuple[int, ...]], ...]:
+    """The content words of a question's noun (function words out) with their synonym groups: read
+    once, not once for every row it is checked against."""
+    fw = lexicon().function_words
+    return tuple((t.surface, t.form, t.synonyms) for t in tokens(word) if t.content and t.surface not in fw)
 
 
 def head_covered(norm: str, unit: Unit, names: Iterable[str], synonyms: bool = False) -> bool:

@@ -195,7 +195,6 @@ def _inside_word(hits: list[Hit], norm: str) -> list[Hit]:
 
     toks = tokens(norm, short=True)
     inner = {i for t in toks for i in range(t.start + 1, t.end)}
-    # a phrase may end inside a verb or adjective (増え of 増えた: the lexicon holds stems), not a noun
     inner_noun = {i for t in toks if t.pos == "名詞" for i in range(t.start + 1, t.end)}
     return [h for h in hits if not (_KANJI_WORD.fullmatch(h.text) and (h.start in inner or h.end in inner_noun))]
 
@@ -537,7 +536,8 @@ def _read_threshold(f: Frame) -> None:
         return
     op = cast(Comparator, c.key)  # the lexicon's other comparators: gt, ge, lt, le
     # the amount next to the comparator: before it in Japanese, after it in English
-    window = f.norm[max(0, c.start - 16):c.start] if f.lang == "ja" else f.norm[c.end:c.end + 24]
+    start = max(0, c.start - 16) if f.lang == "ja" else c.end  # where the amount is looked for
+    window = f.norm[start:c.start] if f.lang == "ja" else f.norm[start:start + 24]
     window = _YEAR_TOKEN.sub(lambda m: " " * len(m.group(0)), window)  # 「R6実績で…」: a year, not an amount
     amounts = list(_AMOUNT.finditer(window))
     half = _HALF.search(window) if f.lang == "ja" else None
@@ -559,7 +559,6 @@ def _read_threshold(f: Frame) -> None:
         if unit == "割":  # 「8割以上」: 80%
             value, unit = value * 10, "%"
     f.threshold = Threshold(op, value, unit)
-    start = max(0, c.start - 16) if f.lang == "ja" else c.end
     if unit == "%" and len(f.rows) >= 2 and "share" not in f.measures and any(
             h.group == "row" and re.fullmatch(r"\s*の\s*", f.norm[h.end:start + at]) for h in f.hits):
         f.measures.append("share")  # 「人件費が総事業費の5割を超える」: a share of that row, over the threshold
