@@ -16,6 +16,7 @@ One module a job:
 - :mod:`ui.upload` — the 「シートを追加」 tab
 - :mod:`ui.format`, :mod:`ui.charts` — an answer as Markdown, tables and CSV; its chart (PNG)
 - :mod:`ui.serve` — answer files served only to the browser that asked; the login throttle
+- :mod:`ui.gradio_costs` — Gradio's per-class work for a component update, done once
 - :mod:`ui.launch` — ``main`` (``python app.py``, ``sheetqa serve``) and ``launch``
 
 With an LLM configured (``SHEETQA_LLM__…``, README "Answers written by an LLM"), the chat shows

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any, Required, TypedDict
 
 import gradio as gr
 import pandas as pd
-from gradio.components import Component
 
 from assistant.answer import Answer
 from ingest.store import StoreError
 from ui import format as fmt
+from ui import gradio_costs  # noqa: F401 (Gradio's per-class work done once; patches on import)
 from ui import sheets as browse
 from ui.charts import chart_png
 
@@ -25,27 +25,6 @@ if TYPE_CHECKING:
     from ui.engine import Engine
 
 log = logging.getLogger("sheetqa.app")
-
-
-def _shared_api_info(cls: type[Component]) -> None:
-    """Gradio builds a new component for every update a handler sends (each answer hides or shows
-    the right column's panels) and regenerates that component's JSON schema with pydantic each time:
-    under load, a third of the app's CPU per answer. For a component whose schema is its data
-    model's alone, compute it once per data model."""
-    original = cls.api_info
-    schemas: dict[Any, dict[str, Any]] = {}
-
-    def api_info(self: Any) -> dict[str, Any]:
-        if self.data_model not in schemas:
-            schemas[self.data_model] = original(self)
-        return schemas[self.data_model]
-
-    cls.api_info = api_info  # type: ignore[method-assign]  # replacing Gradio's method on purpose
-
-
-for _cls in (gr.Dataframe, gr.DownloadButton, gr.Image):  # Component.api_info: the data model's schema
-    if "api_info" not in vars(_cls):
-        _shared_api_info(_cls)
 
 
 Side = tuple[Any, Any, Any, Any, Any, Any]  # heading, chart, facts table, CSV button, quotes, store table
