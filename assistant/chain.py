@@ -30,11 +30,11 @@ from assistant.kinds import CROSS, SINGLE, Part
 from assistant.kinds.across import lists_projects
 from assistant.kinds.base import FROM_ON
 from assistant.lexicon import lexicon
-from assistant.link import read_question
+from assistant.link import modifiers, read_question
 from assistant.memory import settle
 from assistant.parts import join, parts_of
 from assistant.premise import check as check_premise
-from assistant.query import PROJECT_THRESHOLD, Focus, Project, Query, link_query, projects_of
+from assistant.query import PROJECT_THRESHOLD, Focus, Project, Query, link_query, projects_of, year_spans
 from assistant.resolve import Catalog, SheetRef, bigrams, expand, fingerprint_of, similarity, squash, variants
 from assistant.settings import AssistantSettings
 from assistant.understand import Frame, Lang, understand
@@ -165,7 +165,8 @@ class Assistant:
             return self._one(question, history, top, write)
         # 「もう一つの町内会の事業のほうは？」: the project named beside the one discussed now;
         # 「その中で一番少ないのは？」: the question asked of the projects the list before named
-        asked = None if scope else the_other(question, history) or within_list(question, last.answer)
+        asked = None if scope else the_other(question, history, (r.project for r in self.catalog.sheets)) \
+            or within_list(question, last.answer)
         sheets: list[str] | None
         if asked is not None:
             text, sheets = asked
@@ -347,8 +348,8 @@ class Assistant:
         if _entity(q) and not (f.has("list", "every") and not q.projects) and not lists_projects(f):
             w.answer = self._decline(w, "シートには個々の施設・学校・場所・業者・担当者の名前は載っていません（件数や金額のみです）。"
                                      if q.lang == "ja" else
-                                     "The sheets do not name individual facilities, places, firms or staff (they give counts "
-                                     "and amounts).")
+                                     "The sheets name no individual facility, place, company or staff member (they give "
+                                     "counts and amounts).")
             return w
         years = [*f.years]
         if years and not any(self.catalog.covers(y) for y in years) and not f.has("milestone"):
@@ -609,7 +610,7 @@ class Assistant:
         """Words the sheets hold nothing about: say so, and what they do hold."""
         q = w.query
         assert q is not None
-        words = "・".join(f"「{x}」" for x in q.unexplained[:3])
+        words = "・".join(f"「{x}」" for x in _with_modifiers(q, q.unexplained[:3]))
         p = q.projects[0] if q.projects else None
         if q.lang == "ja":
             where = f"{p.name}のシート" if p else "登録されているシート"
@@ -672,12 +673,12 @@ class Assistant:
             s = self.sheet(q.projects[0].latest.sheet_id)
             if s is not None:
                 years = sorted({v.fy for i in s.indicators for v in i.values} | {c.fy for c in s.costs})
-                span = f"{years[0]}〜{years[-1]}年度" if years else ""
+                span = f"{years[0]}年度〜{years[-1]}年度" if years else ""
                 inds = "、".join(f"{i.label}「{i.name}」" for i in s.indicators[:7])
                 secs = "・".join(SECTION_LABELS.get(x.key, x.label) for x in s.sections[:6])
                 return f"「{s.project.name}」の{span}の指標（{inds}）、事業費、評価結果、{secs}などの記載"
         years = sorted({s.target_fy for s in cat.sheets if s.target_fy})
-        span = f"{years[0]}〜{years[-1]}年度" if years else ""
+        span = f"{years[0]}年度〜{years[-1]}年度" if years else ""
         return f"{len(projects_of(cat, cat.sheets))}事業・{len(cat.sheets)}件の事務事業評価シート（{span}実施分）の指標・事業費・評価・コメント"
 
     def _lexical(self, text: str, sheet_ids: list[str] | None, keys: list[str] | None) -> list[tuple[str, str]]:
@@ -686,6 +687,25 @@ class Assistant:
         rows = self.store.section_rows(sheet_ids or None, keys or None)
         scored = sorted(((len(qb & bigrams(r.text)) / (len(qb) or 1), r.sheet_id, r.key) for r in rows), reverse=True)
         return [(sid, key) for sc, sid, key in scored[:5] if sc >= 0.3]
+
+
+def _with_modifiers(q: Query, words: list[str]) -> list[str]:
+    """Each word the sheets say nothing about with the nouns joined to it by の (「償還計画」 →
+    「市債の償還計画」: what was asked, as the user wrote it), leaving out the project's name and years."""
+    r = q.reading
+    taken = [*q.project_spans, *year_spans(q.frame.norm)]
+    fw = lexicon().function_words
+    out = []
+    for word in words:
+        unit = next((u for u in r.units if u.text == word), None)
+        start = unit.start if unit is not None else None
+        if unit is not None:
+            for m in reversed(modifiers(r, unit)):
+                if any(s < m.end and m.start < e for s, e in taken) or m.text in fw or m.text.endswith("事業"):
+                    break  # 「この事業の」: the project again
+                start = m.start
+        out.append(r.norm[start:unit.end] if unit is not None and start is not None else word)
+    return list(dict.fromkeys(out))
 
 
 _OTHER_CITY = re.compile(r"\b([A-Z][a-z]+)(?:'s)? (?:City|city|Town|town|Prefecture|prefecture)\b")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -180,14 +181,15 @@ def nth_of_before(question: str, before: Answer) -> Answer | None:
     return Answer(question=question, answer=text, facts=[x], intent="figure", sheet_ids=[x.sheet_id])
 
 
-_THE_OTHER = re.compile(r"(?:さっきの|先ほどの|前の)?もう(?:一つ|ひとつ|1つ|１つ|片方|一方|いっぽう)の?(?:[^、,？?。]{0,12}?事業)?(?:の?ほう)?"
+_THE_OTHER = re.compile(r"(?:さっきの|先ほどの|前の)?もう(?:一つ|ひとつ|1つ|１つ|一個|1個|いっこ|片方|一方|いっぽう)の?(?:[^、,？?。]{0,12}?事業)?(?:の?ほう)?"
                         r"|\bthe other (?:one|project)\b")
 
 
-def the_other(question: str, history: list[Turn]) -> tuple[str, list[str]] | None:
+def the_other(question: str, history: list[Turn], projects: Iterable[str] = ()) -> tuple[str, list[str]] | None:
     """「もう一つの町内会の事業のほうは？」「さっきのもう片方の事業、R5の計画値は？」: the project the
     conversation named earlier beside the one it is about now (the one the question's words fit, when
-    several), and the question without the phrase; None when there is no such single project."""
+    several) — or, when it named none, the one other project of ``projects`` (the store's) those words
+    fit; and the question without the phrase. None when there is no such single project."""
     f = _read(question)
     m = _THE_OTHER.search(f.norm)
     if m is None or not history:
@@ -196,7 +198,10 @@ def the_other(question: str, history: list[Turn]) -> tuple[str, list[str]] | Non
     earlier = list(dict.fromkeys(x.project for t in reversed(history[-4:]) for x in t.answer.facts
                                  if x.project and x.project not in now))
     said = m.group(0)
-    fitting = [p for p in earlier if any(w in p for w in re.findall(r"[一-龥ァ-ヶー]{2,}", said) if w not in ("事業", "片方", "一方"))]
+    words = [w for w in re.findall(r"[一-龥ァ-ヶー]{2,}", said) if w not in ("事業", "片方", "一方", "一個")]
+    fitting = [p for p in earlier if any(w in p for w in words)]
+    if not fitting and words:  # 「もう一個の町内会の事業」 when only one was named: the store's other one
+        fitting = [p for p in dict.fromkeys(projects) if p not in now and all(w in p for w in words)]
     pick = fitting or earlier
     if len(pick) != 1:
         return None

@@ -54,7 +54,21 @@ def normalize(text: str) -> str:
     t = re.sub(r"\s+", " ", nfkc(text)).strip().lower()
     # "first- and second-stage results": each word with its own -stage
     t = _SUSPENDED.sub(lambda m: f"{m.group(1)}-{m.group(4)} {m.group(2)} {m.group(3)}-{m.group(4)}", t)
+    t = _KANJI_YEAR.sub(lambda m: f"{m.group(1) or ''}{_kanji_number(m.group(2) or m.group(5))}年", t)
     return _LOOKALIKE_RE.sub(lambda m: m.group(0).translate(_LOOKALIKE), t)
+
+
+# 「令和六年度」「平成二十七年度」「二〇二四年度」: a year in kanji numerals is the same year in digits
+_KANJI_YEAR = re.compile(r"(令和|平成|昭和)([一二三四五六七八九十]{1,3})(年)|()([〇一二三四五六七八九]{4})(年)")
+_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+
+
+def _kanji_number(text: str) -> str:
+    """二十七 → 27, 六 → 6, 二〇二四 → 2024 (positional when there is no 十)."""
+    if "十" not in text:
+        return "".join(str(_KANJI_DIGITS[c]) for c in text)
+    tens, _, ones = text.partition("十")
+    return str((_KANJI_DIGITS.get(tens, 1) if tens else 1) * 10 + (_KANJI_DIGITS[ones] if ones else 0))
 
 
 _SUSPENDED = re.compile(r"\b([a-z]+)- (and|or|to) ([a-z]+)-([a-z]+)\b")
@@ -79,6 +93,7 @@ class Lexicon:
         self.english: dict[str, tuple[str, ...]] = {
             normalize(k): (v,) if isinstance(v, str) else tuple(v) for k, v in data["english"].items()}
         self.generic_parts: frozenset[str] = frozenset(data["generic"]["name_parts"])
+        self.measure_nouns: frozenset[str] = frozenset(data["generic"]["measure_nouns"])
         self.function_words: frozenset[str] = frozenset(
             normalize(w) for w in data["function_words"]["ja"] + data["function_words"]["en"]
         )

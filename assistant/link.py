@@ -63,6 +63,13 @@ def _name_units(name: str) -> list[Token]:
     return [t for t in tokens(normalize(name)) if t.content]
 
 
+# 「更新実績」「申請実績」 are the row's words + its actual: two units, as 「更新の実績」 is (no row is
+# named …実績, and a compound the sheets do not print would count as something they say nothing about)
+_VALUE_WORDS = frozenset({"実績", "実績値"})
+# 「そのうち地理情報システムの分」: うち picks a part of what came before; it is no part of the next noun
+_LEADING_WORDS = frozenset({"うち"})
+
+
 @lru_cache(maxsize=1 << 12)
 def read_question(norm: str, every: bool = False) -> Reading:
     """Units, readings and word forms of a normalized question. ``every``: each English phrase with
@@ -81,7 +88,8 @@ def read_question(norm: str, every: bool = False) -> Reading:
         j = i + 1
         if t.pos in _NOUNISH:
             while j < len(toks) and toks[j].pos in _NOUNISH and not re.match(r"[a-z0-9]", toks[j].surface) \
-                    and not re.match(r"[a-z0-9]", toks[j - 1].surface[-1:]):
+                    and not re.match(r"[a-z0-9]", toks[j - 1].surface[-1:]) and toks[j].surface not in _VALUE_WORDS \
+                    and toks[j - 1].surface not in _LEADING_WORDS:
                 j += 1
         else:
             while j < len(toks) and toks[j].pos == "接尾辞":
@@ -92,7 +100,21 @@ def read_question(norm: str, every: bool = False) -> Reading:
         for g in group:
             fs |= {g.form, g.surface.lower(), *g.parts}
         noun = any(g.pos in ("名詞", "接頭辞") for g in group)
-        units.append(Unit(text, frozenset(f for f in fs if f), group[0].start, group[-1].end, noun))
+        value = next((v for v in _VALUE_WORDS if text.endswith(v) and len(text) > len(v)), None)
+        if value is not None and noun:  # 「利用実績」 is one word to Sudachi: the row's words, then the actual
+            cut = group[-1].end - len(value)
+            head = text[:-len(value)]
+            piece = group[-1].surface.lower()[:-len(value)]  # 利用 of 利用実績
+            head_forms = {f for f in fs if f and f != text and value not in f} | {head, piece} - {""}
+            units.append(Unit(head, frozenset(head_forms), group[0].start, cut, True))
+            units.append(Unit(value, frozenset({value}), cut, group[-1].end, True))
+            # each word where it stands (as 「キャッシュレス決済の利用の実績」 would place them)
+            forms.setdefault(head, (group[0].start, cut))
+            if piece:
+                forms.setdefault(piece, (cut - len(piece), cut))
+            fs = set()
+        else:
+            units.append(Unit(text, frozenset(f for f in fs if f), group[0].start, group[-1].end, noun))
         for f in fs:
             forms.setdefault(f, (group[0].start, group[-1].end))
         for g in group:

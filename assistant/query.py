@@ -324,6 +324,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     if q.head is not None:
         scoped = [i for p in (q.projects or q.candidates) for ref in p.refs for i in cat.indicators_of(ref.sheet_id)]
         q.head_rows = [i for i in scoped if i.name and head_covered(frame.norm, q.head, [i.name], synonyms=True)]
+        kept = beyond_measure_noun(q, q.scope_rows)
+        if len(kept) < len(q.scope_rows):
+            gone = {m.name for m in q.scope_rows} - {m.name for m in kept}
+            q.scope_rows, q.head_rows = kept, [i for i in q.head_rows if i.name not in gone]
         if q.head_rows:
             # 「合同説明会をきっかけに就職できた人」「健康ポイントの取組に参加した人」: a section word that leads on
             # into the clause (に/で) describes the row the noun asked names; it asks for no section
@@ -344,6 +348,22 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 q.unexplained.append(frame.norm[span[0]:span[1]])
                 q.strong_unexplained = True
     return q
+
+
+def beyond_measure_noun(q: Query, matches: list[Match]) -> list[Match]:
+    """「担い手に集積された農地って面積でいうと？」: when the noun asked only says what kind of
+    quantity is wanted (lexicon ``measure_nouns``), a row that shares nothing else with the question
+    (保全活動に取り組む面積) is not what is asked if the question's other words name another row
+    (担い手への農地集積率). ``matches`` without those rows."""
+    if q.head is None or q.head.text not in lexicon().measure_nouns:
+        return matches
+    a, b = q.head.start, q.head.end
+
+    def only_head(m: Match) -> bool:
+        return bool(m.parts) and all(a <= s and e <= b for s, e in m.parts)
+
+    named = [m for m in matches if not only_head(m)]
+    return named if named and len(named) < len(matches) else matches
 
 
 _GLOSS_AFTER = re.compile(r"\s*[（(][^（）()]{1,30}[）)]")

@@ -151,7 +151,7 @@ _THEME_EN = re.compile(r"\b([a-z]{2,}(?:\s[a-z]{3,})?)[- ]related\b|\brelated to
 _FOLLOW_START = ("その", "それ", "じゃあ", "じゃ", "では", "で、", "あと", "ほかに", "他に", "ちなみに", "では、", "and ", "what about",
                  "how about", "and the", "also", "then ")
 # 「水道の研修のほうは？」「喜久田だと？」: the same question of another project
-_OTHER_ONE = re.compile(r"(のほう|の方|ほう|のやつ)(は|だと|では|で|も)?[?？]?$|(のほう|の方)(は|だと|では|も)?[\s、,]|(だと|では|は)[?？]$|^what about|^how about|^and (for|in) ")
+_OTHER_ONE = re.compile(r"(のほう|の方|ほう|のやつ)(は|だと|では|で|も)?[?？]?$|(のほう|の方)(は|だと|では|も)?[\s、,]|のほう(は|だと|では|も)|(だと|では|は)[?？]$|^what about|^how about|^and (for|in) ")
 _DEICTIC = re.compile(r"この事業|本事業|当該事業|この取組|この取り組み|こちらの事業|この施策|this project|the project\b(?! of| called)")
 _EN_PRONOUN = re.compile(r"\b(it|its|that|this|they|them|those)\b")
 

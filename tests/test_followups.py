@@ -76,3 +76,23 @@ def test_a_ranking_the_other_way_round(question: str, before: str, after: str) -
     assert flipped(question, before, "ranking") == after
     assert flipped(question, before, "figure") is None  # only a ranking turns round
     assert flipped("R5の人件費が一番少ないのは？", before, "ranking") is None  # a question of its own
+
+
+def _about(project: str, value: float) -> Answer:
+    fact = Fact(sheet_id="s1", project=project, indicator="町内会の加入率", row="成果指標①", fy=2023, field="actual",
+                value=value, unit="%")
+    return Answer(question="加入率は？", answer=f"{project}の町内会の加入率は{value}%です。", facts=[fact], intent="figure")
+
+
+@pytest.mark.parametrize("question", ["もう一個の町内会の事業のほうは？", "もう一つの町内会の事業だと？"])
+def test_the_other_project_of_the_store_when_none_was_named_before(question: str) -> None:
+    from assistant.chain import Turn
+    from assistant.followups import the_other
+
+    history = [Turn("町内会活動支援事業の加入率、2023年度は？", _about("町内会活動支援事業", 61.3))]
+    store = ["町内会活動支援事業", "町内会活動推進事業", "地域集会所補助事業"]
+    asked = the_other(question, history, store)
+    assert asked is not None and asked[1] == ["町内会活動推進事業"]
+    # several other projects fit the words: no guess
+    assert the_other(question, history, [*store, "町内会館整備事業"]) is None
+    assert the_other("もう一個の水道の事業のほうは？", history, store) is None

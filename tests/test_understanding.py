@@ -1526,3 +1526,74 @@ def test_that_project_after_a_ranking_then_its_figure_again(samples: Assistant, 
     c = ask(samples, "前年度と比べるとどのくらい増えた？", [Turn(first, a), Turn(second, b)])
     grown = cost(truth, 2024, "total_cost") - cost(truth, 2023, "total_cost")
     assert n(grown) in c.answer, c.answer
+
+
+# ── a row's words written on to its actual, a year in kanji, the measure a noun asks ─────────
+
+
+@pytest.mark.parametrize(("question", "row", "fy"), [
+    ("R6のキャッシュレス決済利用実績は？", "キャッシュレス決済の利用件数", 2024),  # 利用実績: one word to Sudachi
+    ("令和5年度のオンライン申請実績", "オンライン申請件数", 2023),
+    ("令和六年度のオンライン申請件数は？", "オンライン申請件数", 2024),  # kanji numerals
+    ("二〇二四年度のキャッシュレス決済の利用件数", "キャッシュレス決済の利用件数", 2024),
+    ("R6年度末時点のキャッシュレス決済導入施設数は？", "キャッシュレス決済導入施設数", 2024),  # 年度末 is the year
+])
+def test_row_words_with_the_actual_or_a_year_written_otherwise(seed_only: Assistant, truth: dict, question: str,
+                                                              row: str, fy: int) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and n(ind(truth, row, fy)["actual"]) in a.answer, a.answer
+    others = [i["name"] for i in truth["indicators"] if i["name"] != row]
+    assert not any(f"「{o}」" in a.answer for o in others), a.answer  # the row asked, not its neighbours
+
+
+def test_training_sessions_held_in_a_kanji_year(samples: Assistant) -> None:
+    water = _fixture("kor_h27_suido_kenshu")
+    held = next(v for i in water["indicators"] if i["name"] == "研修会開催回数" for v in i["values"] if v["fy"] == 2015)
+    for question in ("平成二十七年度の研修会の開催回数は？", "H27の研修会開催実績は？"):
+        a = ask(samples, question)
+        assert f"{held['actual']}回" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["マイナポータルの申請って件数でいうと？R6", "R6のマイナポータルでの申請、件数にすると？"])
+def test_a_measure_noun_does_not_name_another_row(seed_only: Assistant, truth: dict, question: str) -> None:
+    # 件数 only says the question wants a count; the rows named …件数 share nothing else with it
+    a = ask(seed_only, question)
+    portal = next(i["name"] for i in truth["indicators"] if "マイナポータル" in i["name"])
+    assert n(ind(truth, portal, 2024)["actual"]) in a.answer, a.answer
+    assert n(ind(truth, "オンライン申請件数", 2024)["actual"]) not in a.answer, a.answer
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("この事業の市債の償還計画を教えてください", "市債の償還計画"),
+    ("デジタルファースト推進事業の職員の残業時間の推移は？", "職員の残業時間"),
+])
+def test_a_decline_names_what_was_asked_as_written(seed_only: Assistant, question: str, named: str) -> None:
+    a = ask(seed_only, question)
+    assert not a.answerable and f"「{named}」" in a.answer, a.answer
+
+
+def test_a_year_the_sheet_does_not_cover_names_the_years_it_does(seed_only: Assistant, truth: dict) -> None:
+    years = sorted({c["fy"] for c in truth["costs"]})
+    a = ask(seed_only, "デジタルファースト推進事業の令和3年度の総事業費は？")
+    assert not a.answerable and f"{years[0]}年度〜{years[-1]}年度" in a.answer, a.answer
+
+
+@pytest.mark.parametrize(("first", "follow", "row", "project"), [
+    ("デジタルファーストの令和6年度の人件費いくら？", "水道の研修のほうはH27でいくら？", "personnel_cost", "kor_h27_suido_kenshu"),
+    ("デジタルファースト推進事業の令和6年度の総事業費は？", "集会所のほうはH26だといくら？", "total_cost", "kor_h27_shimin_shukaijo"),
+])
+def test_another_project_and_year_keep_the_row(samples: Assistant, first: str, follow: str, row: str,
+                                               project: str) -> None:
+    sheet = _fixture(project)
+    fy = 2015 if "H27" in follow else 2014
+    a = ask(samples, first)
+    b = ask(samples, follow, [Turn(first, a)])
+    assert b.answerable and n(cost(sheet, fy, row)) in b.answer, b.answer
+
+
+@pytest.mark.parametrize("follow", ["そのうち地理情報システムの分はいくら？", "うち地理情報システムにかかったのは？"])
+def test_part_of_the_amount_just_given(seed_only: Assistant, follow: str) -> None:
+    first = "デジタルファースト推進事業の令和6年度の事業費は？"
+    a = ask(seed_only, first)
+    b = ask(seed_only, follow, [Turn(first, a)])
+    assert "9,555" in b.answer and b.answerable, b.answer  # 「全庁型及び公開型地理情報システム(構築)9,555千円」

@@ -398,6 +398,9 @@ class FigureKind:
             return
         if not ra.cells:
             ra.lines.append(_missing_line(p, row, ra.missing, span, lang))
+            # the years it names as covered are figures of the answer like any other
+            ra.facts += [Fact(sheet_id=p.latest.sheet_id, project=p.name, field="covered_year", value=y, fy=y,
+                              row="記載のある年度") for y in dict.fromkeys(span[:1] + span[-1:])]
             marks = [m for y in ra.missing for m in (f"{y}年度", era_label(y))]
             latest = desk.sheet(p.latest.sheet_id)
             ra.quotes = _sentences_about(latest, row, desk.settings.max_quote_chars * 2, marks) if latest else []
@@ -789,8 +792,11 @@ _COUNTERS = {  # a question's counter → the row units that count the same kind
     **{c: _PLACES for c in ("施設", "か所", "箇所")},
     "校": ("校",), "世帯": ("世帯", "戸"), "頭": ("頭",), "台": ("台",), "冊": ("冊",), "社": ("社", "事業所"),
     "団体": ("団体",), "本": ("本",), "枚": ("枚",), "基": ("基", "件", "台"),
+    **{c: ("ha", "ヘクタール", "㎡", "m2", "平方メートル") for c in ("ha", "ヘクタール", "㎡", "平方メートル")},
+    **{c: ("km", "m", "メートル") for c in ("km", "キロ", "メートル")}, "歳": ("歳",),
 }
-_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|分|%|割|本|枚|個|基)|(?:how many|number of) "
+_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|分|%|割|本|枚|個|基|ha|ヘクタール|㎡|平方メートル"
+                      r"|km|キロ|メートル|歳)|(?:how many|number of) "
                       r"(people|persons|participants|residents|times|sessions|cases|facilities|schools|households)")
 _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "residents": "人", "times": "回", "sessions": "回",
                "cases": "件", "facilities": "施設", "schools": "校", "households": "世帯"}
@@ -942,7 +948,7 @@ def _ended(ra: RowAnswer, years: list[int], lang: str) -> None:
 
 
 def _missing_line(p: Project, row: Row, missing: list[int], span: list[int], lang: str) -> str:
-    have = f"{span[0]}〜{span[-1]}年度" if span else ""
+    have = f"{span[0]}年度〜{span[-1]}年度" if span else ""
     asked = "・".join(f"{y}年度" for y in missing)
     if lang == "en":
         return (f"The sheets of {p.name} do not give {row.name} for {', '.join(f'FY{y}' for y in missing)}"

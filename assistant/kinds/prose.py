@@ -15,7 +15,7 @@ from assistant.kinds.rows import cost_rows, indicator_rows
 from assistant.lexicon import lexicon
 from assistant.query import Project, Query
 from assistant.understand import Frame
-from ingest.model import SECTION_LABELS, Section, Sheet
+from ingest.model import SECTION_LABELS, Indicator, Section, Sheet
 
 ISSUE_SECTIONS = ("current", "outlook", "resident_needs", "activity_analysis", "outcome_analysis", "kaizen",
                   "background", "cost_analysis", "secondary_comment", "primary_comment")
@@ -158,7 +158,14 @@ class ProseKind:
             for s, sent in found[:3]:
                 part.citations.append(Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=s.label,
                                                quote=sent[:desk.settings.max_quote_chars * 2], key=s.key))
-            if q.lang == "ja":
+            measured = _measured_row(q, sheet, word) if asks_figure else None
+            if measured is not None and q.lang == "ja":  # 「集積された農地の面積」: the row asked, not in that measure
+                lines.append(f"{p.name}のシートに、「{measured.name}」を{word}で表した数値はありません（この指標は"
+                             f"{measured.unit or '割合など'}で示されています）。文中には次の記述があります。")
+            elif measured is not None:
+                lines.append(f"The sheet of {p.name} does not give 「{measured.name}」 as {word} (it is given in "
+                             f"{measured.unit}); its text says:")
+            elif q.lang == "ja":
                 lines.append(f"{p.name}のシートに「{word}」の数値（指標や金額の行）はありません。文中には次の記述があります。"
                              if asks_figure else f"{p.name}のシートでは、「{word}」について次のように書かれています。")
             else:
@@ -529,6 +536,14 @@ def _asks_figure(f: Frame) -> bool:
     return bool(f.rows or f.money or f.measures or asked_counter(f.norm) or re.search(
         r"何\s*[%％件人回円割分]|いくら|いくつ|どれくらい|どのくらい|どれだけ|どの程度|how (many|much|long)|what percentage",
         f.norm))
+
+
+def _measured_row(q: Query, sheet: Sheet, word: str) -> Indicator | None:
+    """The one row the question names when the word asked only says in what measure (面積, 人数 …)
+    it wants it: 「担い手に集積された農地って面積で？」 → 担い手への農地集積率 (given in %)."""
+    if word not in lexicon().measure_nouns or len(q.scope_rows) != 1:
+        return None
+    return next((i for i in sheet.indicators if i.name == q.scope_rows[0].name), None)
 
 
 def _noun_phrase(q: Query, word: str) -> list[str]:

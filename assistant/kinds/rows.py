@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.link import Match, matcher_for, undominated
-from assistant.query import INDICATOR_IN_SCOPE, Project, Query, year_spans
+from assistant.query import INDICATOR_IN_SCOPE, Project, Query, beyond_measure_noun, year_spans
 from ingest.model import Indicator, Sheet
 from ingest.vocabulary import COST_UNITS, REVENUE_FIELDS, row_label
 
@@ -66,8 +66,8 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
     def own(found: list[Match]) -> list[Match]:
         return [m for m in found if m.exact or not m.parts or not m.within(named)]
 
-    matches = undominated(own(matcher.match(q.reading, INDICATOR_IN_SCOPE) if matcher else []),
-                          named + year_spans(f.norm))
+    matches = beyond_measure_noun(q, undominated(own(matcher.match(q.reading, INDICATOR_IN_SCOPE) if matcher else []),
+                                                 named + year_spans(f.norm)))
     if matcher is not None and not matches and q.lang == "en":  # "people placed in jobs": 就労, not only 就職
         from assistant.link import read_question
 
