@@ -165,7 +165,7 @@ class Assistant:
             return self._one(question, history, top, write)
         # 「もう一つの町内会の事業のほうは？」: the project named beside the one discussed now;
         # 「その中で一番少ないのは？」: the question asked of the projects the list before named
-        asked = None if scope else the_other(question, history, (r.project for r in self.catalog.sheets)) \
+        asked = None if scope else the_other(question, history, (r.project for r in self.catalog.sheets if r.project)) \
             or within_list(question, last.answer)
         sheets: list[str] | None
         if asked is not None:

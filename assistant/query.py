@@ -324,10 +324,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     if q.head is not None:
         scoped = [i for p in (q.projects or q.candidates) for ref in p.refs for i in cat.indicators_of(ref.sheet_id)]
         q.head_rows = [i for i in scoped if i.name and head_covered(frame.norm, q.head, [i.name], synonyms=True)]
-        kept = beyond_measure_noun(q, q.scope_rows)
-        if len(kept) < len(q.scope_rows):
-            gone = {m.name for m in q.scope_rows} - {m.name for m in kept}
-            q.scope_rows, q.head_rows = kept, [i for i in q.head_rows if i.name not in gone]
+        named_rows = beyond_measure_noun(q, q.scope_rows)
+        if len(named_rows) < len(q.scope_rows):
+            gone = {m.name for m in q.scope_rows} - {m.name for m in named_rows}
+            q.scope_rows, q.head_rows = named_rows, [i for i in q.head_rows if i.name not in gone]
         if q.head_rows:
             # 「合同説明会をきっかけに就職できた人」「健康ポイントの取組に参加した人」: a section word that leads on
             # into the clause (に/で) describes the row the noun asked names; it asks for no section
