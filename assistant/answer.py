@@ -25,6 +25,11 @@ class Fact(BaseModel):
     computed: bool = Field(False, description="computed by code from other facts (a rate, a difference, a sum)")
 
 
+# fields of facts that are no figure of the answer: a warning, the sheet's own year, the years a
+# decline names as those the sheet covers (kept as facts so every number printed is traceable)
+NOT_FIGURES = frozenset({"warning", "target_fy", "covered_year"})
+
+
 class Citation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -16,14 +16,16 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant import compose
-from assistant.answer import Answer, Choice, Citation, Fact
+from assistant.answer import NOT_FIGURES, Answer, Choice, Citation, Fact
 from assistant.followups import (
+    extreme_of_rows,
     flipped,
     nth_of_before,
     on_figures_before,
     swapped,
     the_other,
     top_of_ranking,
+    two_turns_compared,
     within_list,
 )
 from assistant.kinds import CROSS, SINGLE, Part
@@ -158,7 +160,9 @@ class Assistant:
                                  write: bool) -> Answer | None:
         """A question read against the answer just given (:mod:`assistant.followups`), or None."""
         last = history[-1]
-        if (done := on_figures_before(question, last.answer) or nth_of_before(question, last.answer)) is not None:
+        both = two_turns_compared(history)  # 「〇〇だと？」 then 「合計で？」: the two figures of the last two turns
+        if (done := on_figures_before(question, last.answer) or both and on_figures_before(question, both)
+                or nth_of_before(question, last.answer) or extreme_of_rows(question, last.answer)) is not None:
             return done  # 「その3つを合計すると？」「その2つの差は？」: on the figures the answer before showed
         if not scope and (top := top_of_ranking(question, last.answer)) is not None:
             # 「その事業の二次評価は？」 after a ranking: the project it named first
@@ -521,21 +525,21 @@ class Assistant:
                     if x.indicator and x.field in ("plan", "actual"):
                         names.setdefault(row, x.indicator)
         # the years discussed: not a sheet's own year cited as the source of a past year's result
-        years = sorted({x.fy for x in about.facts if x.fy is not None and x.field != "result"
+        years = sorted({x.fy for x in about.facts if x.fy is not None and x.field not in _NOT_DISCUSSED
                         and (x.field != "target_fy" or not any(y.field == "result" and y.fy != x.fy for y in about.facts))})
         ids = list(dict.fromkeys(x.sheet_id for x in rows_from.facts if x.sheet_id != "*")) or list(about.sheet_ids)
         if about.intent in ("ranking", "filter", "list") and len(ids) > 1:
             ids = ids[:5]  # 「その3つ、二次評価の結果は？」: the projects the list named
         recent: list[int] = []
         for t in [t for t in history if t.answer.answerable][-2:]:
-            ys = {x.fy for x in t.answer.facts if x.fy is not None and x.field != "result"}
+            ys = {x.fy for x in t.answer.facts if x.fy is not None and x.field not in _NOT_DISCUSSED}
             if len(ys) == 1:
                 recent += list(ys)
             elif ys and any(x.field in ("change", "multiple") or x.field.endswith("_change") for x in t.answer.facts):
                 recent = [min(ys), max(ys)]  # a change was computed: between its two ends
         if not about.answerable:
             # a declined turn: the years its question named (「2024年度は？」), else those its answer listed
-            years = list(about_q.years) or sorted({x.fy for x in rows_from.facts if x.fy is not None and x.field != "result"})
+            years = list(about_q.years) or sorted({x.fy for x in rows_from.facts if x.fy is not None and x.field not in _NOT_DISCUSSED})
         measures = (["change"] if any(x.field == "change" or x.field.endswith("_change") for x in rows_from.facts) else []) \
             + (["multiple"] if any(x.field.endswith("_ratio") for x in rows_from.facts) else []) \
             + (["sum"] if any(x.field == "sum" or x.field.endswith("_sum") for x in rows_from.facts) else []) \
@@ -543,12 +547,15 @@ class Assistant:
             + (["forecast"] if any(x.field.endswith("_forecast_gap") for x in rows_from.facts) else [])
         # the projects of the last two turns when they asked the same row of each (「じゃあ喜久田のほうは？」)
         together: list[str] = []
-        answered = [t.answer for t in history if t.answer.answerable][-2:]
+        # (a turn that gave only the plan of the year asked still named the row of its project)
+        answered = [t.answer for t in history if t.answer.answerable or any(
+            x.field == "plan" and x.sheet_id != "*" for x in t.answer.facts)][-2:]
         if len(answered) == 2:
             # the same row of each, or rows of the cost table of each (事業費, then 総事業費: 「2事業の
             # 総事業費を合わせると？」 names the row itself)
             keys = [{"cost" if x.field in COST_FIELDS else (x.indicator or x.row) for x in a.facts
-                     if x.row and x.sheet_id != "*"} for a in answered]  # one row by its name in each project
+                     if x.row and x.sheet_id != "*" and x.field not in NOT_FIGURES}
+                    for a in answered]  # one row by its name in each project
             if keys[0] & keys[1]:
                 together = list(dict.fromkeys(x.sheet_id for a in answered for x in a.facts if x.sheet_id != "*"))
         # a series (a trend, or three years and more listed: 「H25から並べて」) is carried whole
@@ -706,6 +713,11 @@ def _with_modifiers(q: Query, words: list[str]) -> list[str]:
                 start = m.start
         out.append(r.norm[start:unit.end] if unit is not None and start is not None else word)
     return list(dict.fromkeys(out))
+
+
+# facts whose year is not a year the turn was about: the sheet's own year of a past result, the years
+# a decline names as those the sheet covers
+_NOT_DISCUSSED = frozenset({"result", "covered_year"})
 
 
 _OTHER_CITY = re.compile(r"\b([A-Z][a-z]+)(?:'s)? (?:City|city|Town|town|Prefecture|prefecture)\b")

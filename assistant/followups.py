@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant import compose
-from assistant.answer import Answer, Fact
+from assistant.answer import NOT_FIGURES, Answer, Fact
 from assistant.understand import Frame, understand
 
 if TYPE_CHECKING:
@@ -37,7 +37,8 @@ def _read(text: str) -> Frame:
 
 def _listed(before: Answer) -> list[Fact]:
     """The figures the answer before showed: its own facts (not computed) of a project its text names."""
-    return [x for x in before.facts if x.project and x.sheet_id != "*" and not x.computed and x.project in before.answer]
+    return [x for x in before.facts if x.project and x.sheet_id != "*" and not x.computed and x.field not in NOT_FIGURES
+            and x.project in before.answer]
 
 
 def _projects(before: Answer) -> list[str]:
@@ -92,6 +93,10 @@ def on_figures_before(question: str, before: Answer) -> Answer | None:
              and compose.num(x.value) in before.answer]
     groups = Counter((x.field, x.unit) for x in shown)
     kinds = [k for k, c in groups.items() if c >= 2]
+    actuals = [k for k in kinds if k[0] == "actual"]
+    if len(kinds) > 1 and len(actuals) == 1 and len({x.project for x in shown if (x.field, x.unit) == actuals[0]}) \
+            == groups[actuals[0]]:
+        kinds = actuals  # each project's actual, shown with its plan and rate: the actuals are the figures
     if len(kinds) != 1:
         return None  # several kinds of figure (plan and actual of two years): which to combine is unclear
     items = [x for x in shown if (x.field, x.unit) == kinds[0]]
@@ -106,14 +111,17 @@ def on_figures_before(question: str, before: Answer) -> Answer | None:
     def who(x: Fact) -> str:
         return f"{x.project}（{x.fy}年度）" if not en else f"{x.project} (FY{x.fy})"
 
+    gap = unit
     if op == "sum":
         result = sum(values, Decimal(0))
         head = (f"The figures shown add up to {compose.num(_plain(result))} {unit or ''} ({label})." if en
                 else f"これらの{label}を合計すると{compose.num(_plain(result), unit)}です。")
     elif op == "diff":
         result = abs(values[0] - values[1])
-        head = (f"The difference is {compose.num(_plain(result))} {unit or ''}: {who(big)} is higher than {who(small)}." if en
-                else f"差は{compose.num(_plain(result), unit)}です（{who(big)}のほうが{who(small)}より多い）。")
+        gap = "ポイント" if unit in ("%", "％") else unit  # two rates differ by points, not by a percent
+        head = (f"The difference is {compose.num(_plain(result))} {'points' if gap == 'ポイント' else unit or ''}: "
+                f"{who(big)} is higher than {who(small)}." if en
+                else f"差は{compose.num(_plain(result), gap)}です（{who(big)}のほうが{who(small)}より{'高い' if gap == 'ポイント' else '多い'}）。")
     else:
         if min(values) <= 0:
             return None
@@ -122,10 +130,29 @@ def on_figures_before(question: str, before: Answer) -> Answer | None:
                 else f"{who(big)}の{label}は、{who(small)}の{result}倍です。")
     lines = [f"- {who(x)}: {compose.num(x.value)} {unit or ''}" if en else f"・{who(x)}：{compose.num(x.value, unit)}"
              for x in items]
-    done = Fact(sheet_id="*", field=op, value=_plain(result), unit=None if op == "ratio" else unit, computed=True,
-                row=label, indicator=label)
+    done = Fact(sheet_id="*", field=op, value=_plain(result), unit=None if op == "ratio" else gap if op == "diff" else unit,
+                computed=True, row=label, indicator=label)
     return Answer(question=question, answer="\n".join([head, *lines]), facts=[*items, done], intent="figure",
                   sheet_ids=list(dict.fromkeys(x.sheet_id for x in items)))
+
+
+def two_turns_compared(history: list[Turn]) -> Answer | None:
+    """「デジタルデバイドのオンライン申請件数は？」「デジタルファーストだと？」「合計で？」: the last two answers
+    each gave the same figure (row, year, field) of another project — one answer holding both, for
+    :func:`on_figures_before`; None otherwise."""
+    if len(history) < 2:
+        return None
+    a, b = history[-2].answer, history[-1].answer
+
+    def one(x: Answer) -> Fact | None:
+        shown = [f for f in _listed(x) if _number(f) and f.field == "actual"] or [f for f in _listed(x) if _number(f)]
+        return shown[0] if len({(f.project, f.indicator, f.field, f.fy) for f in shown}) == 1 else None
+
+    fa, fb = one(a), one(b)
+    if fa is None or fb is None or fa.project == fb.project or (fa.indicator, fa.field, fa.fy, fa.unit) != (
+            fb.indicator, fb.field, fb.fy, fb.unit):
+        return None
+    return b.model_copy(update={"answer": a.answer + "\n" + b.answer, "facts": [fa, fb]})
 
 
 def _plain(d: Decimal) -> int | float:
@@ -151,6 +178,45 @@ def within_list(question: str, before: Answer) -> tuple[str, list[str]] | None:
     if not f.years and len(years) == 1:  # the list's year, unless the question names another
         rest = f"{years.pop()}年度、{rest}"
     return rest, names
+
+
+_LOW = re.compile(r"(一番|最も|いちばん|もっとも)?\s*(低い|低かった|少ない|少なかった|悪い|悪かった|小さい)|\b(lowest|worst|smallest)\b")
+_HIGH = re.compile(r"(一番|最も|いちばん|もっとも)?\s*(高い|高かった|多い|多かった|良い|よい|良かった|大きい)|\b(highest|best|largest)\b")
+_RATE_ASK = re.compile(r"達成率|達成度|\bachievement\b|\brate\b")
+
+
+def extreme_of_rows(question: str, before: Answer) -> Answer | None:
+    """「その中で達成率が一番低いのは？」 after the indicators of one project were listed with their
+    rates (「計画を下回った指標は？」): the row of that list with the lowest (highest) rate, with its
+    actual and plan; None when the list was of projects, or the question asks anything else."""
+    f = _read(question)
+    if not (_WITHIN.search(f.norm) and _RATE_ASK.search(f.norm)) or f.years or f.sections or f.evals or len(question) > 60:
+        return None
+    rates = [x for x in before.facts if x.field == "rate" and x.project and x.indicator and _number(x)
+             and not x.sheet_id == "*" and compose.num(x.value) in before.answer]
+    if len({x.project for x in rates}) != 1 or len({x.indicator for x in rates}) < 2:
+        return None
+    low = bool(_LOW.search(f.norm))
+    if low == bool(_HIGH.search(f.norm)):
+        return None  # neither or both: not a superlative this reader can settle
+    x = (min if low else max)(rates, key=lambda r: Decimal(str(r.value)))
+    ties = [r for r in rates if r.value == x.value and r.indicator != x.indicator]
+    pair = [y for y in before.facts if y.project == x.project and y.indicator == x.indicator and y.fy == x.fy
+            and y.field in ("actual", "plan")]
+    actual = next((y for y in pair if y.field == "actual"), None)
+    plan = next((y for y in pair if y.field == "plan"), None)
+    word = ("低い" if low else "高い") if f.lang == "ja" else ("lowest" if low else "highest")
+    if f.lang == "ja":
+        text = (f"その中で達成率が最も{word}のは{x.row or ''}「{x.indicator}」の{compose.num(x.value)}%です"
+                + (f"（実績{compose.num(actual.value, actual.unit)}、計画{compose.num(plan.value, plan.unit)}、{x.fy}年度）"
+                   if actual and plan else f"（{x.fy}年度）") + "。"
+                + ("同じ達成率の指標：" + "、".join(f"「{r.indicator}」" for r in ties) + "。" if ties else ""))
+    else:
+        text = (f"Of those, the {word} achievement rate is 「{x.indicator}」 ({x.row or ''}) at {compose.num(x.value)}%"
+                + (f" (actual {compose.num(actual.value)} {actual.unit or ''}, plan {compose.num(plan.value)} {plan.unit or ''},"
+                   f" FY{x.fy})" if actual and plan else f" (FY{x.fy})") + ".")
+    facts = [x, *pair]
+    return Answer(question=question, answer=text, facts=facts, intent="figure", sheet_ids=[x.sheet_id])
 
 
 _NTH = re.compile(r"([0-9０-９]+|[一二三四五六七八九十])\s*番目|\b(second|third|fourth|fifth)\b")

@@ -370,7 +370,8 @@ _GLOSS_AFTER = re.compile(r"\s*[（(][^（）()]{1,30}[）)]")
 _GLOSS_BEFORE = re.compile(r"([a-z][a-z0-9\-' ]{2,80}?)\s*[(（]\s*$")
 
 # 「2つ合わせると？」「それぞれ」「どっちも」: the projects the last turns were about, together
-_BOTH = re.compile(r"2つ|二つ|ふたつ|両方|両事業|それぞれ|どっちも|どちらも|2事業|二事業|both|each of them|the two|combined|together")
+_BOTH = re.compile(r"2つ|二つ|ふたつ|両方|両事業|それぞれ|どっちも|どちらも|2事業|二事業|比べ|比較|both|each of them|the two|combined|"
+                   r"together|compare")
 
 _ORG_TAIL = re.compile(r"(事務局|本部|センター|委員会|局|部|課|室|所)$")
 

@@ -275,7 +275,7 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
 
 _SHARE_OF = re.compile(r"(総事業費|事業費|人件費|総コスト|予算)(全体)?の(うち)?何\s*(%|パーセント|割)|"
                        r"(percent|percentage|share|proportion) of (the )?(total|overall) (cost|budget)")
-_SAME_YEARS = re.compile(r"same (two |2 )?(fiscal )?(years|period)|同じ(2年|二年|期間|年度間)|その(2|二|両)年|両年度|"
+_SAME_YEARS = re.compile(r"same (two |2 )?(fiscal )?(years|period)|同じ(2年|二年|期間|年度間)|その(2|二|両)年(?!前|後|度?前|度?後)|両年度|"
                          r"(both|those two|the two) (fiscal )?years")
 _RATED_YEAR = re.compile(r"[」』\"']?(?:って|と|に|が|で)?(?:評価)?(?:出た|なった|された|決まった|決まる|判定された|になった)?"
                          r"(?:の)?(前|翌|次)?の?(?:年度|年)(?!度?[0-9])|"
@@ -380,7 +380,8 @@ _WHICH_VERB = re.compile(r"[a-z]+ed$|(more|most|less|least|did|does|do|got|gets|
 _CHANGE_BASE = re.compile(r"(前年度?|前の年|昨年度?|去年|previous year|year before|last year)\s*"
                           r"(から|と比べ|と比較|に比べ|より|比|と比|than|compared)"
                           r"|compar(?:e|ed|es|ing)\s+(?:it\s+|that\s+)?(?:with|to)\s+(?:the\s+)?"
-                          r"(?:previous year|year before|last year|prior year)")
+                          r"(?:previous year|year before|last year|prior year)"
+                          r"|\b(?:from|since|over|versus|vs\.?|on)\s+(?:the\s+)?(?:previous year|year before|last year|prior year)")
 
 
 _POINTS = re.compile(r"\b(percentage )?points?\b|ポイント")
@@ -493,6 +494,10 @@ def _read_years(f: Frame) -> None:
     if f.relative == [-1] and _CHANGE_BASE.search(norm):
         f.relative = []
         f.change_base = True
+    trend_verbs = [h for h in f.hits if h.group == "measure" and h.key == "trend"]
+    if f.change_base and trend_verbs and all(re.search(r"(て|で)(る|い)", norm[h.start:h.end + 2]) for h in trend_verbs):
+        # 「前の年より増えてる？」: a change from the year before, not the trend of every year
+        drop_hits(f, [h.span for h in trend_verbs], groups=("measure",))
     if m := _PAST_N.search(norm):
         g = m.group(1) or m.group(2) or m.group(3)
         f.past_n = int(g) if g.isdigit() else _KANJI_DIGIT.get(g) or _EN_DIGIT.get(g)

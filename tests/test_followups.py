@@ -96,3 +96,67 @@ def test_the_other_project_of_the_store_when_none_was_named_before(question: str
     # several other projects fit the words: no guess
     assert the_other(question, history, [*store, "町内会館整備事業"]) is None
     assert the_other("もう一個の水道の事業のほうは？", history, store) is None
+
+
+def _scorecard() -> Answer:
+    rows = [("職員研修の開催回数", "活動指標②", 80, 100, 80.0, "回"), ("納税相談件数", "活動指標③", 2993, 3800, 78.8, "件"),
+            ("研修受講者の理解度", "成果指標②", 95.2, 96, 99.2, "%")]
+    facts, lines = [], []
+    for name, label, actual, plan, rate, unit in rows:
+        facts += [Fact(sheet_id="s1", project="A事業", indicator=name, row=label, fy=2024, field="actual", value=actual, unit=unit),
+                  Fact(sheet_id="s1", project="A事業", indicator=name, row=label, fy=2024, field="plan", value=plan, unit=unit),
+                  Fact(sheet_id="s1", project="A事業", indicator=name, row=label, fy=2024, field="rate", value=rate, unit="%",
+                       computed=True)]
+        lines.append(f"・{label}「{name}」：実績{actual:,}{unit}（計画{plan:,}{unit}、達成率{rate:g}%）")
+    return Answer(question="R6に計画を下回った指標は？", answer="\n".join(["A事業の指標のうち、計画に届かなかったのは3件です。", *lines]),
+                  facts=facts, intent="figure")
+
+
+@pytest.mark.parametrize(("question", "row"), [("その中で達成率が一番低いのは？", "納税相談件数"),
+                                               ("このうち達成率がいちばん高いのはどれ？", "研修受講者の理解度"),
+                                               ("Among them, which has the lowest achievement rate?", "納税相談件数")])
+def test_the_lowest_rate_among_the_rows_listed(question: str, row: str) -> None:
+    from assistant.followups import extreme_of_rows
+
+    a = extreme_of_rows(question, _scorecard())
+    assert a is not None and f"「{row}」" in a.answer
+    assert {f.indicator for f in a.facts} == {row} and {f.field for f in a.facts} == {"rate", "actual", "plan"}
+
+
+@pytest.mark.parametrize("question", ["その中でR6の総事業費が一番大きいのは？", "その中で達成率は？", "達成率が一番低い事業は？"])
+def test_not_a_superlative_of_the_rows_listed(question: str) -> None:
+    from assistant.followups import extreme_of_rows
+
+    assert extreme_of_rows(question, _scorecard()) is None
+
+
+def _one_figure(project: str, value: int) -> Answer:
+    fact = Fact(sheet_id=project, project=project, indicator="オンライン申請件数", row="成果指標②", fy=2023, field="actual",
+                value=value, unit="件")
+    return Answer(question="?", answer=f"{project}のオンライン申請件数は、2023年度は実績{value:,}件です。", facts=[fact],
+                  intent="figure")
+
+
+@pytest.mark.parametrize("question", ["合計で？", "2つ合わせると何件？", "差は？"])
+def test_figures_of_the_last_two_turns_combined(question: str) -> None:
+    from assistant.chain import Turn
+    from assistant.followups import two_turns_compared
+
+    history = [Turn("デジタルデバイド対策のオンライン申請件数、2023年度の実績は？", _one_figure("B事業", 455_176)),
+               Turn("デジタルファースト推進事業だと？", _one_figure("A事業", 291_289))]
+    both = two_turns_compared(history)
+    assert both is not None
+    a = on_figures_before(question, both)
+    assert a is not None
+    want = 455_176 + 291_289 if "差" not in question else 455_176 - 291_289
+    assert f"{want:,}" in a.answer
+    # the same project twice, or another row: nothing to combine
+    assert two_turns_compared([history[1], history[1]]) is None
+
+
+def test_two_rates_differ_by_points() -> None:
+    facts = [Fact(sheet_id=p, project=p, indicator="集積率", row="成果指標①", fy=2023, field="actual", value=v, unit="%")
+             for p, v in (("A事業", 59.2), ("B事業", 42.7))]
+    before = Answer(question="?", answer="A事業は59.2%、B事業は42.7%です。", facts=facts, intent="figure")
+    a = on_figures_before("差は？", before)
+    assert a is not None and "16.5ポイント" in a.answer

@@ -1597,3 +1597,32 @@ def test_part_of_the_amount_just_given(seed_only: Assistant, follow: str) -> Non
     a = ask(seed_only, first)
     b = ask(seed_only, follow, [Turn(first, a)])
     assert "9,555" in b.answer and b.answerable, b.answer  # 「全庁型及び公開型地理情報システム(構築)9,555千円」
+
+
+@pytest.mark.parametrize(("first", "follow", "row", "years"), [
+    ("For the Digital First project, what was the personnel cost in FY2024?", "How much did it go up from the year before?",
+     "personnel_cost", (2023, 2024)),
+    ("For the Digital First project, what was the personnel cost in FY2024?", "What was the change from the previous year?",
+     "personnel_cost", (2023, 2024)),
+    ("デジタルファースト推進事業の令和6年度の人件費は？", "いくら増えた？", "personnel_cost", (2023, 2024)),
+])
+def test_a_change_follow_up_keeps_the_row_and_its_year(seed_only: Assistant, truth: dict, first: str, follow: str,
+                                                       row: str, years: tuple[int, int]) -> None:
+    a = ask(seed_only, first)
+    b = ask(seed_only, follow, [Turn(first, a)])
+    grown = cost(truth, years[1], row) - cost(truth, years[0], row)
+    assert n(grown) in b.answer, b.answer
+    assert n(cost(truth, years[1], "total_cost")) not in b.answer, b.answer  # the row asked, not every cost
+
+
+@pytest.mark.parametrize(("follow", "fy"), [("その2年前", 2022), ("その2年前は？", 2022), ("前の年より増えてる？", None)])
+def test_years_relative_to_the_one_discussed(seed_only: Assistant, truth: dict, follow: str, fy: int | None) -> None:
+    first = "R6のオンライン申請件数は？"
+    a = ask(seed_only, first)
+    b = ask(seed_only, follow, [Turn(first, a)])
+    if fy is not None:
+        assert n(ind(truth, "オンライン申請件数", fy)["actual"]) in b.answer, b.answer
+        assert n(ind(truth, "オンライン申請件数", 2024)["actual"]) not in b.answer, b.answer
+    else:  # a change from the year before, not the trend of every year
+        got = ind(truth, "オンライン申請件数", 2024)["actual"] - ind(truth, "オンライン申請件数", 2023)["actual"]
+        assert n(got) in b.answer and n(ind(truth, "オンライン申請件数", 2022)["actual"]) not in b.answer, b.answer

@@ -45,7 +45,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
-from assistant.answer import Answer, Fact
+from assistant.answer import NOT_FIGURES, Answer, Fact
 from ingest.model import Sheet
 from ingest.vocabulary import COST_FIELDS, COST_UNITS, THOUSAND_YEN, YEN
 
@@ -363,7 +363,7 @@ Plan = tuple[tuple[object, ...], Callable[[], Figure | None]]
 
 def chart_plan(answer: Answer, sheet: SheetLookup) -> Plan | None:
     """What to draw for an answer: (a key naming the picture, a function drawing it), or None."""
-    facts = [f for f in answer.facts if f.sheet_id != "*" and f.field not in ("warning", "target_fy", "covered_year")]
+    facts = [f for f in answer.facts if f.sheet_id != "*" and f.field not in NOT_FIGURES]
     if not facts or not answer.answerable:
         return None
     sheets = list(dict.fromkeys(f.sheet_id for f in facts))

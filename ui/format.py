@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Literal
 
-from assistant.answer import Answer, Choice, Citation, Fact
+from assistant.answer import NOT_FIGURES, Answer, Choice, Citation, Fact
 from ingest.check import StoreHealth
 from ingest.chunk import cost_text, indicator_text
 from ingest.model import Sheet
@@ -44,7 +44,6 @@ FIELD_LABELS: dict[str, str] = {
     **COST_FIELDS,
 }
 # Fields that are no figure of the answer: the side column and the table leave them out.
-NOT_FIGURES = frozenset({"warning", "target_fy", "covered_year"})
 FACT_COLUMNS = ["事業名", "項目", "年度", "値", "区分", "課", "ファイル"]
 CSV_COLUMNS = [*FACT_COLUMNS, "単位", "算出", "シートID", "field"]
 STATUS_LABELS = {"indexed": "登録", "unchanged": "変更なし", "replaced": "置き換え", "conflict": "重複（未登録）",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assistant import compose
-from assistant.answer import Citation, Fact, Number
+from assistant.answer import NOT_FIGURES, Citation, Fact, Number
 from assistant.kinds.base import Desk, Part, Years, evaluated_year, read_years, sheet_for
 from assistant.kinds.rows import (
     AMOUNT_ASKED,
@@ -177,11 +177,12 @@ class FigureKind:
         f = q.frame
         wants_actual = not f.has("plan", "trend") and not f.past_n
         printed = {ra.row.key for ra in answers if ra.row.printed and ra.cells}
-        if part.citations and not part.facts:
+        figures = [x for x in part.facts if x.field not in NOT_FIGURES]  # (the years a missing line names)
+        if part.citations and not figures:
             return part  # no figure for that year, but what the sheet says of it answers
-        if not part.facts or (wants_actual and not any(x.field in ("actual", "rate", "change") or x.field in COST_FIELDS
-                                                       or x.field in printed
-                                                       or x.field.endswith(("_change", "_share")) for x in part.facts)):
+        if not figures or (wants_actual and not any(x.field in ("actual", "rate", "change") or x.field in COST_FIELDS
+                                                    or x.field in printed
+                                                    or x.field.endswith(("_change", "_share")) for x in figures)):
             part.answerable = False  # the plan is there, the result is not (yet)
         if re.search(r"決算|実績|actual|result", f.norm) and answers and all(
                 c.planned for ra in answers if ra.row.is_cost for c in ra.cells) and any(ra.row.is_cost for ra in answers):
@@ -1150,9 +1151,11 @@ def _comparison(answers: list[RowAnswer], q: Query, part: Part) -> list[str]:
                     out.append(f"{big_name}は{small_name}の{compose.num(x)}倍です。" if lang == "ja"
                                else f"{big_name} is {compose.num(x)} times {small_name}.")
                 if (d := diff(big, small)) is not None:
-                    part.facts.append(Fact(**base, field="projects_diff", value=d, unit=ra.row.unit))
-                    out.append(f"差は{compose.num(d, ra.row.unit)}です。" if lang == "ja"
-                               else f"The difference is {compose.num(d)} {ra.row.unit or ''}.".replace(" .", "."))
+                    gap = "ポイント" if ra.row.unit in ("%", "％") else ra.row.unit  # rates differ by points
+                    part.facts.append(Fact(**base, field="projects_diff", value=d, unit=gap))
+                    out.append(f"差は{compose.num(d, gap)}です。" if lang == "ja"
+                               else f"The difference is {compose.num(d)} {'points' if gap == 'ポイント' else gap or ''}."
+                               .replace(" .", "."))
     return out
 
 

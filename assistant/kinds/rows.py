@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from assistant.link import Match, matcher_for, undominated
 from assistant.query import INDICATOR_IN_SCOPE, Project, Query, beyond_measure_noun, year_spans
-from ingest.model import Indicator, Sheet
+from ingest.model import COST_FIELDS, Indicator, Sheet
 from ingest.vocabulary import COST_UNITS, REVENUE_FIELDS, row_label
 
 MAX_INDICATORS = 3  # rows answered when several of a project's indicators fit equally
@@ -162,7 +162,10 @@ def cost_rows(q: Query) -> list[Row]:
     elif f.revenue:
         fields += ["total_cost", *REVENUE_FIELDS]
     if f.money and not fields:
-        fields = list(MONEY_ROWS)
+        # "How much did it go up?" after the 人件費: the amount of the row the conversation is about
+        kept = [k for k in (q.focus.rows if q.focus else []) if k in COST_FIELDS]
+        fields = kept if kept and q.how in ("focus", "only", "scope") and not q.project_spans \
+            and not f.has("breakdown") else list(MONEY_ROWS)
     if f.has("breakdown") and ("total_cost" in fields or not fields):
         fields = ["total_cost", "project_cost", "personnel_cost", *REVENUE_FIELDS] if f.revenue or \
             any(x in fields for x in REVENUE_FIELDS) else ["total_cost", "project_cost", "personnel_cost"]
