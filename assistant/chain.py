@@ -472,9 +472,9 @@ class Assistant:
                 text += "\n" + note
                 facts.append(Fact(sheet_id=sid, project=sheet.project.name, field="warning", value=note))
         if (premise := check_premise(q.frame, facts)) is not None:
-            # 「7,300万円だったよね？」 where the sheet says 66,671千円: said so first, and no confirmation
+            # 「7,300万円だったよね？」 where the sheet says 66,671千円: said so first, and no confirmation;
+            # the sheet holds the answer (the correction), so the answer stands (contract.md)
             text = premise + "\n" + text
-            answerable = False
         if q.how == "indicator" and len(answered) > 1 and not choices:
             # a row several projects report, asked without a project: buttons to pick one
             choices = _choices([p for p in q.projects if p.name in answered])

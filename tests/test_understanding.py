@@ -1246,14 +1246,16 @@ def test_issues_asked_with_the_evaluation_start_from_its_comment(seed_only: Assi
                                              ("R6のキャッシュレス決済の利用件数、57,356件で合ってますよね？", True)])
 def test_a_figure_stated_for_confirmation(seed_only: Assistant, truth: dict, question: str, right: bool) -> None:
     a = ask(seed_only, question)
-    assert (("シートの記載と一致しません" not in a.answer) is right) and a.answerable is right, a.answer
+    # a wrong premise is corrected, and the correction is an answer the sheet holds (answerable)
+    assert (("シートの記載と一致しません" not in a.answer) is right) and a.answerable, a.answer
+    assert n(cost(truth, 2024, "total_cost")) in a.answer or "件" in a.answer, a.answer
 
 
 @pytest.mark.parametrize("question", ["R6実施分は二次評価で廃止になったんですよね？", "この事業、R6は縮小って評価だったよね？"])
 def test_a_result_stated_for_confirmation(seed_only: Assistant, truth: dict, question: str) -> None:
     secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
     a = ask(seed_only, question)
-    assert "シートの記載と一致しません" in a.answer and secondary in a.answer and not a.answerable, a.answer
+    assert "シートの記載と一致しません" in a.answer and secondary in a.answer and a.answerable, a.answer
 
 
 @pytest.mark.parametrize("question, rows", [

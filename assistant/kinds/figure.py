@@ -172,7 +172,7 @@ class FigureKind:
             lines += _rates_in_order(answers, q)  # 「成果指標3つ、R6の達成率が高い順に」
         if q.frame.has("sum") and len(answers) >= 2:
             lines += _sum_across(answers, part, q.lang)
-        part.text = "\n".join(lines)
+        part.text = "\n".join(dict.fromkeys(lines))  # a note said of each row (「完了」とされています) once
         part.sheet_ids = list(dict.fromkeys([*(f.sheet_id for f in part.facts), *(c.sheet_id for c in part.citations)]))
         f = q.frame
         wants_actual = not f.has("plan", "trend") and not f.past_n
