@@ -31,6 +31,7 @@ from assistant.followups import (
 from assistant.kinds import CROSS, SINGLE, Part
 from assistant.kinds.across import lists_projects
 from assistant.kinds.base import FROM_ON
+from assistant.kinds.figure import split_between_rows
 from assistant.lexicon import lexicon
 from assistant.link import modifiers, read_question
 from assistant.memory import settle
@@ -416,6 +417,9 @@ class Assistant:
             part = ProseKind().search(q, self)
             if part is not None:
                 w.parts.append(part)
+        if not w.parts and (lead := split_between_rows(q, self)) is not None:
+            w.answer = self._decline(w, lead)  # 「配水管の耐震化率」: half of one row, half of another
+            return w
         if not w.parts and q.head is not None:
             # the noun asked about is no row and no section: what the text says of it, or a decline
             from assistant.kinds.prose import ProseKind
@@ -433,7 +437,7 @@ class Assistant:
         f = q.frame
         return bool(f.rows or f.money or f.revenue or f.sections or f.evals or f.kind or f.results
                     or set(f.measures) - ARITHMETIC or f.stages or (q.indicators and q.indicators[0][0] >= 0.5) or f.has("summary", "why")
-                    or (q.projects and q.how == "named"))
+                    or (q.projects and q.how == "named") or bool(q.scope_rows or q.head_rows))
 
     def _compose(self, w: Work) -> Answer:
         if w.answer is not None:
@@ -750,6 +754,8 @@ def _entity(q: Query) -> bool:
         if h.group == "op" and h.key == "entity":
             if org and not re.search(r"名前|氏名|担当者|name|who", h.text):
                 continue  # 「担当はどこ」 asks the 課, which the sheet does give
+            if h.text == "どこ" and q.frame.norm.startswith("まで", h.end):
+                continue  # 「どこまで進んだ？」: how far, not where
             if h.start in starts or not re.match(r"[一-龥]", h.text):
                 return True
     return False

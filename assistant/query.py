@@ -324,6 +324,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     if q.head is not None:
         scoped = [i for p in (q.projects or q.candidates) for ref in p.refs for i in cat.indicators_of(ref.sheet_id)]
         q.head_rows = [i for i in scoped if i.name and head_covered(frame.norm, q.head, [i.name], synonyms=True)]
+        spelled = {m.name for m in q.scope_rows if m.exact and m.span[0] < q.head.end and q.head.start < m.span[1]}
+        if spelled:  # 「粗大ごみの回収件数」 read as the row it spells out (粗大ごみの収集件数), not rows of 回収
+            q.head_rows = [i for i in scoped if i.name in spelled]
         named_rows = beyond_measure_noun(q, q.scope_rows)
         if len(named_rows) < len(q.scope_rows):
             gone = {m.name for m in q.scope_rows} - {m.name for m in named_rows}

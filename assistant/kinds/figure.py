@@ -31,7 +31,7 @@ from assistant.kinds.rows import (
 from assistant.lexicon import lexicon
 from assistant.link import Unit, covered, head_covered, modifiers
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, times, total
-from assistant.query import Project, Query
+from assistant.query import Project, Query, year_spans
 from assistant.understand import CIRCLED, Frame
 from ingest.model import Cost, Sheet
 from ingest.normalize import era_label, nfkc
@@ -267,6 +267,8 @@ class FigureKind:
             # row of that noun a counter asks for
             names = {i.name for i in q.head_rows} - set_aside(q) - {r.name for r in inds}
             inds = inds + [indicator_row(i) for i in latest.indicators if i.name in names][:3]
+        if _split_between_rows(q, inds) and not costs:
+            return []  # 「配水管の耐震化率」: 配水管 of one row, 耐震化率 of another — no row is what is asked
         rows = inds + costs
         if f.has("share") and [r.key for r in costs] == ["total_cost"] and not inds and q.focus and q.focus.rows \
                 and q.how in ("focus", "only", "scope"):
@@ -812,6 +814,42 @@ _SUPPLY = re.compile(r"導入|設置|整備|配置|開催|実施|作成|発行�
 _WORDING = re.compile(r"書きぶり|書き方|書かれ方|書きよう|記載ぶり|文言|表現|どう書(いて|かれ)|どのように書|how (is it|it is) (worded|written|described)|wording")
 
 
+def _split_between_rows(q: Query, inds: list[Row]) -> bool:
+    """The noun asked and the word joined to it by の are each in a different row, and no row has
+    both: 「配水管の耐震化率」 over 配水管更新延長 and 下水道管路の耐震化率 names neither of them."""
+    if q.head is None or len(inds) < 2:
+        return False
+    taken = [*q.project_spans, *year_spans(q.frame.norm)]
+    mods = [m for m in modifiers(q.reading, q.head) if not any(s < m.end and m.start < e for s, e in taken)
+            and m.text not in lexicon().function_words and len(m.text) >= 2]
+    if not mods:
+        return False
+    names = [r.name for r in inds]
+    heads = {n for n in names if covered(q.head.text, [n])}
+    qualified = {n for n in names if any(covered(m.text, [n]) for m in mods)}
+    return bool(heads) and bool(qualified) and not heads & qualified
+
+
+def split_between_rows(q: Query, desk: Desk) -> str | None:
+    """The decline's lead when the question's noun and its qualifier name two different rows of the
+    project asked about (:func:`_split_between_rows`), or None."""
+    for p in q.projects[:1]:
+        latest = desk.sheet(p.latest.sheet_id)
+        inds = indicator_rows(q, p, latest) if latest is not None else []
+        if q.head is None or not _split_between_rows(q, inds):
+            continue
+        mods = modifiers(q.reading, q.head)
+        end = q.head.end + (1 if q.frame.norm[q.head.end:q.head.end + 1] in ("率", "数", "額", "量") else 0)  # 耐震化|率
+        start = mods[0].start if mods else q.head.start
+        while (before := next((u for u in q.reading.units if u.end == start), None)) is not None:
+            start = before.start  # 不法|投棄: the whole word written before
+        asked = q.frame.norm[start:end]
+        rows = "、".join(f"「{r.name}」" for r in inds)
+        return (f"{p.name}のシートに「{asked}」という指標はありません（近い指標は{rows}です）。" if q.lang == "ja"
+                else f"The sheet of {p.name} has no indicator 「{asked}」 (the nearest are {rows}).")
+    return None
+
+
 def _written_onto(q: Query, unit: Unit) -> Unit | None:
     """The word written right onto ``unit``, with no の between (アクティブ of アクティブユーザー数)."""
     before = [u for u in q.reading.units if u.end == unit.start]
@@ -910,7 +948,12 @@ def _spelled_head(q: Query, names: list[str]) -> bool:
     """The question's noun stands inside a staff phrase spelled out as a word of these rows
     (「使っていない市有財産」 → 未利用財産 of 未利用財産の売却額)."""
     h = q.head
-    return h is not None and any(s <= h.start and h.end <= e and covered(full, names) for full, (s, e) in q.reading.spelled)
+    # (or begins there: 「粗大ごみの回収件数」, 粗大ごみの回収 spelled 粗大ごみの収集, and 件数 after it — with
+    # no word of its own written onto it: アクティブ of 「アクティブユーザー数」)
+    return h is not None and any(
+        s <= h.start < e and (h.end <= e or q.frame.norm[e:h.end] in lexicon().function_words
+                              and ((onto := _written_onto(q, h)) is None or s <= onto.start))
+        and covered(full, names) for full, (s, e) in q.reading.spelled)
 
 
 def _row_head(name: str, row: Row, lang: str) -> str:
@@ -1159,4 +1202,4 @@ def _comparison(answers: list[RowAnswer], q: Query, part: Part) -> list[str]:
     return out
 
 
-__all__ = ["FigureKind", "evaluated_year"]
+__all__ = ["FigureKind", "evaluated_year", "split_between_rows"]
