@@ -148,10 +148,15 @@ def two_turns_compared(history: list[Turn]) -> Answer | None:
         shown = [f for f in _listed(x) if _number(f) and f.field == "actual"] or [f for f in _listed(x) if _number(f)]
         return shown[0] if len({(f.project, f.indicator, f.field, f.fy) for f in shown}) == 1 else None
 
-    fa, fb = one(a), one(b)
-    if fa is None or fb is None or fa.project == fb.project or (fa.indicator, fa.field, fa.fy, fa.unit) != (
-            fb.indicator, fb.field, fb.fy, fb.unit):
+    fb = one(b)
+    if fb is None:
         return None
+    # the answer before may have listed several years: its figure of the year the last one gave
+    same = [f for f in _listed(a) if _number(f) and f.project != fb.project
+            and (f.indicator, f.field, f.fy, f.unit) == (fb.indicator, fb.field, fb.fy, fb.unit)]
+    if len(same) != 1:
+        return None
+    fa = same[0]
     return b.model_copy(update={"answer": a.answer + "\n" + b.answer, "facts": [fa, fb]})
 
 

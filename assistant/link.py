@@ -484,7 +484,8 @@ class Explained:
 
 
 _NUMBERISH = re.compile(r"^[\d.,%]+$|^[rhs]?\d+$|^fy\d*$|^[\d.,]+\s*[万億千百]*\s*(円|件|人|回|施設|%|ポイント|倍)?"
-                        r"(以上|以下|未満|超|程度|くらい|ぐらい|前後)?$")
+                        r"(以上|以下|未満|超|程度|くらい|ぐらい|前後)?$"
+                        r"|^(?:\d+\s*)?(?:年|か年|年度)分出?$")  # 「3年分出して」: Sudachi reads 分出 as one noun
 
 
 def unexplained(r: Reading, explained: Explained, known_text: str, capitalized: Iterable[str] = ()) -> list[str]:

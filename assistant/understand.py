@@ -131,7 +131,8 @@ _RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の\s*(?:決算|実績|計画
 _PAST_N = re.compile(
     r"(?:過去|直近|ここ|この|最近の?)\s*(\d+|[一二三四五六七八九十])\s*(?:年|か年|ヵ年|カ年|ケ年|年度|年間)"
     r"|(?:last|past|previous|recent)\s+(\d+|two|three|four|five|six)\s+(?:fiscal\s+)?years"
-    r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*(?:か年|ヵ年|カ年|ケ年|年分|年間)(?:の|で)?(?:合計|計|平均|推移|分|通算)")
+    r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*(?:か年|ヵ年|カ年|ケ年|年分|年間)(?:の|で)?(?:合計|計|平均|推移|分|通算)"
+    r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*年分\s*(?:を|の)?\s*(?:出|見せ|教え|並べ|表示|ください|下さい|ちょうだい|[?？]|$)")
 _KANJI_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九", 0)} | {"十": 10}
 _EN_DIGIT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # (「成果指標3つ」 counts them: no number; 「成果指標3」「3つ目」 is one)
@@ -459,6 +460,11 @@ def _read_years(f: Frame) -> None:
             mentions += [(a, m.start(), m.start() + 1), (b, m.end() - 1, m.end())]
             era_range = True
     mentions.sort(key=lambda x: x[1])
+    # 「R5じゃなくてR7で」: a year set aside is not asked (when another one is)
+    kept = [x for x in mentions if not re.match(r"\s*(?:の?(?:じゃ|では|で)なく|以外)", norm[x[2]:])]
+    set_aside = [(s, e) for _, s, e in mentions] if kept and len(kept) < len(mentions) else []
+    if set_aside:
+        mentions = kept
     # 「R7に評価したシート」: a year the evaluation was written in, of the year before's work
     mentions = [(fy - 1 if _EVALUATED_IN.match(norm, e) else fy, s_, e) for fy, s_, e in mentions]
     # 「R6のシートで見込んでいたR7の額」: a year naming the sheet a figure is read from, beside the year asked
@@ -477,7 +483,7 @@ def _read_years(f: Frame) -> None:
     if len(mentions) >= 2:
         gap = norm[mentions[0][2]:mentions[1][1]]
         f.year_range = era_range or bool(_RANGE_GAP.match(gap)) and mentions[0][0] < mentions[1][0]
-    taken = [(s, e) for _, s, e in mentions]
+    taken = [(s, e) for _, s, e in mentions] + set_aside
     for m in _BARE_ERA_YEAR.finditer(norm):
         if not any(s <= m.start() < e for s, e in taken):
             n = 1 if m.group(1) == "元" else int(m.group(1))
@@ -499,8 +505,11 @@ def _read_years(f: Frame) -> None:
         # 「前の年より増えてる？」: a change from the year before, not the trend of every year
         drop_hits(f, [h.span for h in trend_verbs], groups=("measure",))
     if m := _PAST_N.search(norm):
-        g = m.group(1) or m.group(2) or m.group(3)
+        g = m.group(1) or m.group(2) or m.group(3) or m.group(4)
         f.past_n = int(g) if g.isdigit() else _KANJI_DIGIT.get(g) or _EN_DIGIT.get(g)
+        inside = [h for h in f.hits if h.group == "relative" and m.start() <= h.start < m.end()]
+        if f.past_n and inside and f.relative == [lexicon().relative.get(h.text) for h in inside][:1]:
+            f.relative = []  # 「直近3年」: the last three years, not the latest one alone
     if f.relative == [-1] and any(h.group == "relative" and h.text in ("最近", "近年") for h in f.hits) and any(
             h.group == "measure" and h.key == "trend" for h in f.hits):
         # 「最近どう推移してる？」: the last few years, not the latest one alone

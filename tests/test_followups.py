@@ -160,3 +160,18 @@ def test_two_rates_differ_by_points() -> None:
     before = Answer(question="?", answer="A事業は59.2%、B事業は42.7%です。", facts=facts, intent="figure")
     a = on_figures_before("差は？", before)
     assert a is not None and "16.5ポイント" in a.answer
+
+
+def test_the_figure_of_the_same_year_in_a_longer_answer_before() -> None:
+    from assistant.chain import Turn
+    from assistant.followups import two_turns_compared
+
+    years = [Fact(sheet_id="b", project="B事業", indicator="オンライン申請件数", row="成果指標②", fy=fy, field="actual",
+                  value=v, unit="件") for fy, v in ((2022, 410_000), (2023, 455_176))]
+    listed = Answer(question="?", answer="B事業のオンライン申請件数は、2022年度は410,000件、2023年度は455,176件です。",
+                    facts=years, intent="trend")
+    history = [Turn("B事業のオンライン申請件数の推移は？", listed), Turn("A事業の同じ年は？", _one_figure("A事業", 291_289))]
+    both = two_turns_compared(history)
+    assert both is not None
+    a = on_figures_before("差額は？", both)
+    assert a is not None and f"{455_176 - 291_289:,}" in a.answer

@@ -1628,3 +1628,29 @@ def test_years_relative_to_the_one_discussed(seed_only: Assistant, truth: dict, 
     else:  # a change from the year before, not the trend of every year
         got = ind(truth, "オンライン申請件数", 2024)["actual"] - ind(truth, "オンライン申請件数", 2023)["actual"]
         assert n(got) in b.answer and n(ind(truth, "オンライン申請件数", 2022)["actual"]) not in b.answer, b.answer
+
+
+@pytest.mark.parametrize("follow", ["あ、ごめん、R6じゃなくてR5で", "すみません、令和6年度ではなく令和5年度でお願いします"])
+def test_a_year_corrected(seed_only: Assistant, truth: dict, follow: str) -> None:
+    first = "R6のオンライン申請件数は？"
+    a = ask(seed_only, first)
+    b = ask(seed_only, follow, [Turn(first, a)])
+    assert n(ind(truth, "オンライン申請件数", 2023)["actual"]) in b.answer, b.answer
+    assert n(ind(truth, "オンライン申請件数", 2024)["actual"]) not in b.answer, b.answer
+
+
+@pytest.mark.parametrize("question", ["オンライン申請件数の直近3年分", "オンライン申請件数、過去3年分を出して",
+                                      "オンライン申請件数を3年分並べて"])
+def test_the_last_n_years(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    for fy in (2022, 2023, 2024):
+        assert n(ind(truth, "オンライン申請件数", fy)["actual"]) in a.answer, a.answer
+    assert n(ind(truth, "オンライン申請件数", 2025)["plan"]) not in a.answer, a.answer
+
+
+def test_a_year_asked_after_a_turn_on_the_text(seed_only: Assistant, truth: dict) -> None:
+    turns: list[Turn] = []
+    for q in ("R6のオンライン申請件数は？", "カイゼン策は何て書いてある？"):
+        turns.append(Turn(q, ask(seed_only, q, list(turns))))
+    c = ask(seed_only, "R5の数字はもう出てる？", turns)
+    assert n(ind(truth, "オンライン申請件数", 2023)["actual"]) in c.answer, c.answer

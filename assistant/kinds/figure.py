@@ -75,6 +75,7 @@ _ROW_NAMES = re.compile(r"(どんな|どういう|どういった|どの|何の|
 _BOTH_KINDS = re.compile(r"それぞれ|両方|とも|と「?(活動|成果|対象)指標|each|both")
 # 「シートの中身を3行で」「シートを要約して」: a whole sheet summed up
 SHEET_CONTENTS = re.compile(r"シートの?(中身|内容)|シート(全体)?を(まとめ|要約)|(評価|シート)の(要点|ポイント)")
+_FIGURE_WORD = re.compile(r"数字|数値|実績|値|結果|figure|number|result")
 _THAT_YEAR = re.compile(r"その年|同じ年|その時|that year|the same year")
 _CUMULATIVE = re.compile(r"累計|累積|cumulative", re.I)
 
@@ -113,6 +114,9 @@ class FigureKind:
                 and q.focus.intent in ("figure", "trend", "ranking", "comparison") \
                 and not (f.sections or f.evals or f.has("why", "summary")):
             return 0.7  # 「その前年は？」「R5は？」: the figures of the turn before, another year
+        if q.how == "focus" and q.focus and q.focus.earlier_rows and (f.years or f.relative) and _FIGURE_WORD.search(f.norm) \
+                and not (f.sections or f.evals or f.has("why", "summary")):
+            return 0.6  # 「R7の数字はもう出てる？」 after a turn on the カイゼン策: the row discussed before it
         return 0.1
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
@@ -369,6 +373,8 @@ class FigureKind:
             wanted = span if row.is_cost or f.has("plan", "trend") else [y for y in span if y <= (p.latest.target_fy or y)]
             if not wanted:
                 wanted = span
+            if years.every and years.said and years.years:  # 「過去3年分」: those years of the span
+                wanted = [y for y in wanted if y in years.years] or wanted
         else:
             wanted = years.years
         target = p.latest.target_fy
