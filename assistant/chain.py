@@ -743,6 +743,11 @@ _CITY_JA = re.compile(r"(?<![一-龥ァ-ヶ])([一-龥ァ-ヶ]{1,6}?市)(?=の|�
 _NOT_A_CITY = {"本市", "当市", "同市", "都市", "各市", "他市", "全市", "市", "中核市", "政令市", "近隣市", "我が市"}
 
 
+# a noun right before "who": the who opens a relative clause ("children who …"), it asks no name
+_RELATIVE_PRONOUN = re.compile(r"\b(?!and\b|or\b|to\b|of\b|is\b|was\b|are\b|were\b|know\b|tell\b|asked?\b|"
+                               r"me\b|us\b|see\b|check\b|about\b)[a-z]{3,}\s+$")
+
+
 def _entity(q: Query) -> bool:
     """The question asks for a named place, person or firm (「どこの学校」「委託先」): a word of the
     lexicon's ``entity`` list standing as a word of its own (業者 of 「導入業者」, not of 農業者)."""
@@ -756,6 +761,8 @@ def _entity(q: Query) -> bool:
                 continue  # 「担当はどこ」 asks the 課, which the sheet does give
             if h.text == "どこ" and q.frame.norm.startswith("まで", h.end):
                 continue  # 「どこまで進んだ？」: how far, not where
+            if h.text in ("who", "which", "that") and _RELATIVE_PRONOUN.search(q.frame.norm[:h.start]):
+                continue  # "children who stop attending school": a relative clause, no person asked
             if h.start in starts or not re.match(r"[一-龥]", h.text):
                 return True
     return False

@@ -177,7 +177,8 @@ class Lexicon:
                 continue
             group, key = self.phrases[word]
             if group == "result" and re.match(r"[一-龥]", word) and (
-                    end < len(norm) and re.match(r"[一-龥]", norm[end]) and not norm.startswith(("以外", "以上"), end)
+                    end < len(norm) and re.match(r"[一-龥]", norm[end])
+                    and not norm.startswith(("以外", "以上", "理由", "判断", "決定"), end)  # 廃止理由: the result's reason
                     or start > 0 and re.match(r"[一-龥]", norm[start - 1]) and norm[start - 1] not in "が"):
                 pos = start + 1  # 完了率, 継続事業, 改善策: part of another word, not a result
                 continue

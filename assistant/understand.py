@@ -70,6 +70,7 @@ class Frame:
     follow_up: bool = False  # refers to the previous turn
     deictic: bool = False  # 「この事業」: the project under discussion or in scope
     asks_years: bool = False  # 「目標を割った年は？」: the answer is a list of years
+    first_year: bool = False  # 「最初の年から」「初年度の何倍」: the first year the row has
     change_base: bool = False  # 「前年度から」: a change from the year before
     same_org: bool = False  # 「同じ部の別の事業は？」
     describe: bool = False  # 「どんな費用に補助が出るの？」: what kind of thing, in the text's words
@@ -142,7 +143,7 @@ _ANY_INDICATOR = re.compile(r"(?<![成活対果動象終間])指標(?!分析)|(?
 _RESULTS_WORD = re.compile(r"成果(?!指標|物|品)(?=を|は|って|が|と|、|,|について|として|の(?:まとめ|要約|概要)|\s|$)")
 _KIND_KEYS: dict[str, Kind] = {"成果": "outcome", "活動": "activity", "対象": "target",
                                "outcome": "outcome", "activity": "activity", "target": "target"}
-_TOP_N = re.compile(r"(?:上位|トップ|ベスト|ワースト|下位)\s*(\d+)|(\d+)\s*(?:位まで|つ|件|事業)(?:を|まで)?(?:挙げ|教え|出し|並べ|リスト)"
+_TOP_N = re.compile(r"(?:上位|トップ|ベスト|ワースト|下位|上から|下から)\s*(\d+)|(\d+)\s*(?:位まで|つ|件|事業)(?:を|まで)?(?:挙げ|教え|出し|並べ|リスト)"
                     r"|\btop\s*(\d+)\b|\b(\d+)\s+(?:largest|biggest|highest|smallest|lowest)")
 _AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万|千)?\s*(円|件|人|回|施設|%|ポイント|割)?")
 _HALF = re.compile(r"半分|半数|過半")
@@ -269,11 +270,13 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
             and not _WHICH_VERB.match(m.group(1)):
         f.ops.append("entity")
     f.asks_years = bool(re.search(r"(年|年度)(は|が|を|って)?\s*(いつ|どれ|どこ|[?？]|$)|いつ|何年度|どの年|which years?|what years?|when", norm))
+    f.first_year = bool(_FIRST_YEAR.search(norm))
     f.follow_up = (norm.startswith(_FOLLOW_START) or f.shift is not None or bool(_OTHER_ONE.search(norm))
                    or (lang == "en" and bool(_EN_PRONOUN.search(norm)) and "project" not in norm))
     return f
 
 
+_FIRST_YEAR = re.compile(r"最初の年|初年度|初年|最初の年度|一番最初|\bfirst (?:fiscal )?year\b")
 _SHARE_OF = re.compile(r"(総事業費|事業費|人件費|総コスト|予算)(全体)?の(うち)?何\s*(%|パーセント|割)|"
                        r"(percent|percentage|share|proportion) of (the )?(total|overall) (cost|budget)")
 _SAME_YEARS = re.compile(r"same (two |2 )?(fiscal )?(years|period)|同じ(2年|二年|期間|年度間)|その(2|二|両)年(?!前|後|度?前|度?後)|両年度|"
@@ -500,6 +503,12 @@ def _read_years(f: Frame) -> None:
     if f.relative == [-1] and _CHANGE_BASE.search(norm):
         f.relative = []
         f.change_base = True
+    vague = [h for h in f.hits if h.group == "measure" and h.key == "change"
+             and h.text in ("by how much", "how much", "どれくらい", "どのくらい", "どれだけ")]
+    if vague and any(h.group == "measure" and h.key in ("verdict", "under_plan", "over_plan") for h in f.hits) \
+            and not f.change_base and not f.relative:
+        # "So they missed the plan? By how much?": the gap to the plan, not a change between years
+        drop_hits(f, [h.span for h in vague], groups=("measure",))
     trend_verbs = [h for h in f.hits if h.group == "measure" and h.key == "trend"]
     if f.change_base and trend_verbs and all(re.search(r"(て|で)(る|い)", norm[h.start:h.end + 2]) for h in trend_verbs):
         # 「前の年より増えてる？」: a change from the year before, not the trend of every year

@@ -1654,3 +1654,60 @@ def test_a_year_asked_after_a_turn_on_the_text(seed_only: Assistant, truth: dict
         turns.append(Turn(q, ask(seed_only, q, list(turns))))
     c = ask(seed_only, "R5の数字はもう出てる？", turns)
     assert n(ind(truth, "オンライン申請件数", 2023)["actual"]) in c.answer, c.answer
+
+
+def test_the_top_n_from_the_top(samples: Assistant) -> None:
+    a = ask(samples, "総事業費が大きい事業、上から2つ教えて")
+    assert a.intent == "ranking" and "デジタルファースト推進事業" in a.answer.splitlines()[0], a.answer
+    assert "技術力向上職員研修事業" not in a.answer, a.answer  # the smallest of the three is not in the top 2
+
+
+@pytest.mark.parametrize("follow", ["So they missed the plan? By how much?", "計画に届かなかったの？どれくらい？"])
+def test_missing_the_plan_by_how_much(seed_only: Assistant, truth: dict, follow: str) -> None:
+    first = "How many cashless transactions were there in FY2024?"
+    a = ask(seed_only, first)
+    b = ask(seed_only, follow, [Turn(first, a)])
+    v = ind(truth, "キャッシュレス決済の利用件数", 2024)
+    assert n(v["plan"] - v["actual"]) in b.answer, b.answer
+
+
+def test_who_opening_a_relative_clause_asks_no_name(samples: Assistant) -> None:
+    water = _fixture("kor_h27_suido_kenshu")
+    joined = next(v for i in water["indicators"] if i["name"].startswith("研修会参加人数") for v in i["values"]
+                  if v["fy"] == 2015)
+    a = ask(samples, "In the water bureau's training project, how many staff who attended the sessions were there in FY2015?")
+    assert a.answerable and f"{joined['actual']}" in a.answer, a.answer
+
+
+@pytest.mark.parametrize(("question", "field", "change"), [
+    ("R6に戻って、国からもらってる分は？", "national_prefectural", False),
+    ("R6の事業費、跳ねてない？", "project_cost", True),
+])
+def test_lay_money_words(seed_only: Assistant, truth: dict, question: str, field: str, change: bool) -> None:
+    a = ask(seed_only, question)
+    got = cost(truth, 2024, field) - cost(truth, 2023, field) if change else cost(truth, 2024, field)
+    assert n(got) in a.answer, a.answer
+
+
+def test_from_the_first_year(seed_only: Assistant, truth: dict) -> None:
+    first = "オンライン申請件数、最初の年から最新までどう伸びた？"
+    a = ask(seed_only, first)
+    values = {v["fy"]: v["actual"] for i in truth["indicators"] if i["name"] == "オンライン申請件数" for v in i["values"]}
+    start = min(y for y, v in values.items() if v is not None)
+    assert n(values[start]) in a.answer and n(values[2024]) in a.answer, a.answer
+    b = ask(seed_only, "最初の年の何倍？", [Turn(first, a)])
+    times = Decimal(values[2024]) / Decimal(values[start])
+    assert str(times.quantize(Decimal("0.1"), ROUND_HALF_UP)) + "倍" in b.answer, b.answer
+
+
+def test_the_reason_for_a_result_is_in_the_comments(seed_only: Assistant) -> None:
+    first = "デジタルファースト推進事業の令和6年度の総事業費は？"
+    a = ask(seed_only, first)
+    b = ask(seed_only, "この事業の継続理由は？", [Turn(first, a)])
+    assert b.intent == "why" and b.citations and b.citations[0].key in ("secondary_comment", "primary_comment"), b.answer
+    c = ask(seed_only, "最後の年の総事業費は？", [Turn(first, a), Turn("この事業の継続理由は？", b)])
+    assert n(cost(_seed(), 2024, "total_cost")) in c.answer, c.answer
+
+
+def _seed() -> dict:
+    return json.loads(EXPECTED.read_text(encoding="utf-8"))

@@ -127,7 +127,8 @@ def read_years(q: Query, project: Project) -> Years:
             out.years = ys
         return out
     shift = f.shift
-    stepwise = any(h.group == "relative" and not re.search(r"最新|直近|最近|latest|recent", h.text) for h in f.hits)
+    stepwise = any(h.group == "relative" and not re.search(r"最新|直近|最近|最後|最終|latest|recent|last", h.text)
+                   for h in f.hits)
     if shift is None and q.how == "focus" and focus_years and len(f.relative) == 1 and f.relative[0] in (-1, 1) \
             and stepwise:
         shift = f.relative[0]  # 「前年度は？」 after an answer about 2024: 2023, not the sheet's year before

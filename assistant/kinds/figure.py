@@ -95,6 +95,8 @@ class FigureKind:
             return 0.3  # 「成果指標は何点？」 asks the evaluation's score for that item, not the row
         if f.describe and not (f.rows or f.measures or f.kind):
             return 0.0  # 「どんな費用に補助が出るの？」: a kind of thing, which no figure is
+        if f.has("why") and f.results and not (f.rows or f.money or f.revenue or f.kind or q.head_rows):
+            return 0.0  # 「廃止理由は？」: why the evaluation came out so, no figure
         if f.rows or f.money or f.revenue or f.kind or f.has("plan", "actual", "rate", "verdict", "change", "share",
                                                                "trend", "breakdown"):
             return 0.8
@@ -386,6 +388,12 @@ class FigureKind:
         if f.has("remaining") and target is not None:
             # 「直近の実績からあとどれくらい？」: the latest actual is one end of the way still to go
             wanted = sorted(set(wanted) | set([y for y in span if y <= target][-1:]))
+        if f.first_year and span and not f.years:
+            # 「最初の年から最新までどう伸びた？」「最初の年の何倍？」: from the row's first year to its latest
+            done = [y for y in span if y <= (target or y)]
+            moving = f.has("change", "multiple", "trend") or f.direction is not None
+            wanted = [span[0], done[-1]] if moving and done and done[-1] != span[0] else span[:1]
+            years.base = span[0] if len(wanted) == 2 else None
         if years.base is not None and years.base not in wanted:
             wanted = [years.base, *wanted]
         changes = [h.text for h in f.hits if h.group == "measure" and h.key == "change"]

@@ -128,7 +128,7 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
 # (「受けた人数と、受診率を」「加入率、あと総事業費も」: a list of rows, each its own clause)
 _CLAUSES = re.compile(r"[？?。!！]|\band (?=how (?:many|much)\b)|と、|、\s*(?:あと|それから|それと)|(?<=[数率額費])と(?![、比])")
 COUNT_ASKED = re.compile(r"how many|何件|何人|何回|何か所|何箇所|何施設|いくつ|number of")
-AMOUNT_ASKED = re.compile(r"how much|いくら|金額|額は|for what amount")
+AMOUNT_ASKED = re.compile(r"(?<!by )how much|いくら|金額|額は|for what amount")  # "by how much" is a gap, no amount
 
 
 def _money(unit: str) -> bool:
