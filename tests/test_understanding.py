@@ -1711,3 +1711,10 @@ def test_the_reason_for_a_result_is_in_the_comments(seed_only: Assistant) -> Non
 
 def _seed() -> dict:
     return json.loads(EXPECTED.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("question", ["この事業を始めたころ、窓口に来ていた市民は何人？", "市民からの要望って何件くらい来てる？"])
+def test_a_count_the_text_does_not_give_is_declined(seed_only: Assistant, question: str) -> None:
+    # the section the words point at is quoted, but it gives no such count: no answer to 「何人」
+    a = ask(seed_only, question)
+    assert not a.answerable and a.citations and "記載はありません" in a.answer, a.answer

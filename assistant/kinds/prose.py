@@ -124,6 +124,12 @@ class ProseKind:
             part.answerable = False
             lines.insert(0, "シートの文章には、達成できたかどうかの記載はありません。書かれている内容は次のとおりです。"
                          if q.lang == "ja" else "The sheet's text does not say whether it was achieved. It says:")
+        elif _COUNT.search(f.norm) and not (f.rows or f.money or f.kind or f.has("why", "summary")) \
+                and not any(_COUNTED.search(c.quote) for c in part.citations):
+            # 「新しく農業を始めた人は何人？」 answered by the 背景 section: a count the text does not give
+            part.answerable = False
+            lines.insert(0, "シートに、お尋ねの数（人数・件数など）の記載はありません。関連する記述は次のとおりです。"
+                         if q.lang == "ja" else "The sheet gives no such count. Related text:")
         part.text = "\n".join(lines)
         return part
 
@@ -527,6 +533,10 @@ def _said_at(word: str, low: str) -> list[int]:
         else:
             ends.append(at)
     return ends
+
+
+_COUNT = re.compile(r"何\s*(?:人|件|回|か所|箇所|施設|団体|社|世帯)|いくつ|\bhow many\b|\bnumber of\b")
+_COUNTED = re.compile(r"\d[\d,]*\s*(?:人|名|件|回|か所|箇所|施設|団体|社|世帯|手続)")  # a count the text gives
 
 
 def _asks_figure(f: Frame) -> bool:
