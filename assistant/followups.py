@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from assistant import compose
 from assistant.answer import NOT_FIGURES, Answer, Fact
+from assistant.lexicon import kanji_number
 from assistant.understand import Frame, understand
 
 if TYPE_CHECKING:
@@ -111,15 +112,15 @@ def on_figures_before(question: str, before: Answer) -> Answer | None:
     def who(x: Fact) -> str:
         return f"{x.project}（{x.fy}年度）" if not en else f"{x.project} (FY{x.fy})"
 
-    gap = unit
+    gap = unit  # the unit of the result: a difference of two rates is in points (compose.diff_unit)
     if op == "sum":
         result = sum(values, Decimal(0))
         head = (f"The figures shown add up to {compose.num(_plain(result))} {unit or ''} ({label})." if en
                 else f"これらの{label}を合計すると{compose.num(_plain(result), unit)}です。")
     elif op == "diff":
         result = abs(values[0] - values[1])
-        gap = "ポイント" if unit in ("%", "％") else unit  # two rates differ by points, not by a percent
-        head = (f"The difference is {compose.num(_plain(result))} {'points' if gap == 'ポイント' else unit or ''}: "
+        gap = compose.diff_unit(unit) if unit else unit
+        head = (f"The difference is {compose.num(_plain(result))} {compose.diff_unit(unit or '', 'en')}: "
                 f"{who(big)} is higher than {who(small)}." if en
                 else f"差は{compose.num(_plain(result), gap)}です（{who(big)}のほうが{who(small)}より{'高い' if gap == 'ポイント' else '多い'}）。")
     else:
@@ -130,8 +131,8 @@ def on_figures_before(question: str, before: Answer) -> Answer | None:
                 else f"{who(big)}の{label}は、{who(small)}の{result}倍です。")
     lines = [f"- {who(x)}: {compose.num(x.value)} {unit or ''}" if en else f"・{who(x)}：{compose.num(x.value, unit)}"
              for x in items]
-    done = Fact(sheet_id="*", field=op, value=_plain(result), unit=None if op == "ratio" else gap if op == "diff" else unit,
-                computed=True, row=label, indicator=label)
+    done = Fact(sheet_id="*", field=op, value=_plain(result), unit=None if op == "ratio" else gap, computed=True,
+                row=label, indicator=label)
     return Answer(question=question, answer="\n".join([head, *lines]), facts=[*items, done], intent="figure",
                   sheet_ids=list(dict.fromkeys(x.sheet_id for x in items)))
 
@@ -225,7 +226,6 @@ def extreme_of_rows(question: str, before: Answer) -> Answer | None:
 
 
 _NTH = re.compile(r"([0-9０-９]+|[一二三四五六七八九十])\s*番目|\b(second|third|fourth|fifth)\b")
-_KANJI_NUMBERS = "一二三四五六七八九十"
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
 
@@ -238,7 +238,7 @@ def nth_of_before(question: str, before: Answer) -> Answer | None:
         return None
     word = m.group(1) or ""
     n = _ORDINALS[m.group(2)] if m.group(2) else (int(unicodedata.normalize("NFKC", word)) if word.isdigit()
-                                                  else _KANJI_NUMBERS.index(word) + 1)
+                                                  else kanji_number(word))
     shown = [x for x in _listed(before) if _number(x)]
     shown.sort(key=lambda x: before.answer.index(x.project or ""))
     if re.search(r"小さい順|少ない順|低い順|下から|from the bottom|smallest", f.norm):

@@ -54,7 +54,7 @@ def normalize(text: str) -> str:
     t = re.sub(r"\s+", " ", nfkc(text)).strip().lower()
     # "first- and second-stage results": each word with its own -stage
     t = _SUSPENDED.sub(lambda m: f"{m.group(1)}-{m.group(4)} {m.group(2)} {m.group(3)}-{m.group(4)}", t)
-    t = _KANJI_YEAR.sub(lambda m: f"{m.group(1) or ''}{_kanji_number(m.group(2) or m.group(5))}年", t)
+    t = _KANJI_YEAR.sub(lambda m: f"{m.group(1) or ''}{kanji_number(m.group(2) or m.group(5))}年", t)
     return _LOOKALIKE_RE.sub(lambda m: m.group(0).translate(_LOOKALIKE), t)
 
 
@@ -63,12 +63,13 @@ _KANJI_YEAR = re.compile(r"(令和|平成|昭和)([一二三四五六七八九�
 _KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 
 
-def _kanji_number(text: str) -> str:
-    """二十七 → 27, 六 → 6, 二〇二四 → 2024 (positional when there is no 十)."""
+def kanji_number(text: str) -> int:
+    """A number written in kanji: 二十七 → 27, 六 → 6, 十 → 10, 二〇二四 → 2024 (positional when there
+    is no 十). The one reading of kanji numerals (years, 「三番目」, 「ここ三年」)."""
     if "十" not in text:
-        return "".join(str(_KANJI_DIGITS[c]) for c in text)
+        return int("".join(str(_KANJI_DIGITS[c]) for c in text))
     tens, _, ones = text.partition("十")
-    return str((_KANJI_DIGITS.get(tens, 1) if tens else 1) * 10 + (_KANJI_DIGITS[ones] if ones else 0))
+    return (_KANJI_DIGITS[tens] if tens else 1) * 10 + (_KANJI_DIGITS[ones] if ones else 0)
 
 
 _SUSPENDED = re.compile(r"\b([a-z]+)- (and|or|to) ([a-z]+)-([a-z]+)\b")

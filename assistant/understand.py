@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, cast
 
-from assistant.lexicon import Hit, lexicon, normalize
+from assistant.lexicon import Hit, kanji_number, lexicon, normalize
 from ingest.normalize import find_fiscal_years
 
 Lang = Literal["ja", "en"]
@@ -134,7 +134,6 @@ _PAST_N = re.compile(
     r"|(?:last|past|previous|recent)\s+(\d+|two|three|four|five|six)\s+(?:fiscal\s+)?years"
     r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*(?:か年|ヵ年|カ年|ケ年|年分|年間)(?:の|で)?(?:合計|計|平均|推移|分|通算)"
     r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*年分\s*(?:を|の)?\s*(?:出|見せ|教え|並べ|表示|ください|下さい|ちょうだい|[?？]|$)")
-_KANJI_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九", 0)} | {"十": 10}
 _EN_DIGIT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # (「成果指標3つ」 counts them: no number; 「成果指標3」「3つ目」 is one)
 _KIND = re.compile(r"(成果|活動|対象)指標\s*(?:の\s*)?([①-⑨]|\d(?!\s*(?:つ(?!目)|個|件|本)))?(?:\s*つ目|番目)?|(outcome|activity|target)\s+indicators?\s*(?:no\.?\s*|#)?(\d)?")
@@ -515,7 +514,7 @@ def _read_years(f: Frame) -> None:
         drop_hits(f, [h.span for h in trend_verbs], groups=("measure",))
     if m := _PAST_N.search(norm):
         g = m.group(1) or m.group(2) or m.group(3) or m.group(4)
-        f.past_n = int(g) if g.isdigit() else _KANJI_DIGIT.get(g) or _EN_DIGIT.get(g)
+        f.past_n = int(g) if g.isdigit() else _EN_DIGIT.get(g) or kanji_number(g)
         inside = [h for h in f.hits if h.group == "relative" and m.start() <= h.start < m.end()]
         if f.past_n and inside and f.relative == [lexicon().relative.get(h.text) for h in inside][:1]:
             f.relative = []  # 「直近3年」: the last three years, not the latest one alone

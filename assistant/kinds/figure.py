@@ -1208,10 +1208,10 @@ def _comparison(answers: list[RowAnswer], q: Query, part: Part) -> list[str]:
                     out.append(f"{big_name}は{small_name}の{compose.num(x)}倍です。" if lang == "ja"
                                else f"{big_name} is {compose.num(x)} times {small_name}.")
                 if (d := diff(big, small)) is not None:
-                    gap = "ポイント" if ra.row.unit in ("%", "％") else ra.row.unit  # rates differ by points
+                    gap = compose.diff_unit(ra.row.unit) if ra.row.unit else ra.row.unit  # rates differ by points
                     part.facts.append(Fact(**base, field="projects_diff", value=d, unit=gap))
                     out.append(f"差は{compose.num(d, gap)}です。" if lang == "ja"
-                               else f"The difference is {compose.num(d)} {'points' if gap == 'ポイント' else gap or ''}."
+                               else f"The difference is {compose.num(d)} {compose.diff_unit(ra.row.unit or '', 'en')}."
                                .replace(" .", "."))
     return out
 
