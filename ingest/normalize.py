@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 Number = int | float
 
@@ -71,7 +72,8 @@ def format_number(value: Number) -> str:
     sign = "△" if value < 0 else ""
     v = abs(value)
     if isinstance(v, float) and not v.is_integer():
-        whole, frac = f"{v}".split(".")
+        # positional, never 1e-05: str() of a small or long float writes an exponent
+        whole, _, frac = format(Decimal(repr(v)), "f").partition(".")
         return f"{sign}{int(whole):,}.{frac}"
     return f"{sign}{int(v):,}"
 

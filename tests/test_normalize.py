@@ -209,3 +209,11 @@ def test_not_years():
 def test_bad_era(era, year):
     with pytest.raises(ValueError):
         era_to_western(era, year)
+
+
+@pytest.mark.parametrize(("value", "text"), [(1e-05, "0.00001"), (-2.5e-07, "△0.00000025"), (123456.75, "123,456.75"),
+                                             (0.1, "0.1")])
+def test_a_small_or_long_float_is_printed_without_an_exponent(value: float, text: str) -> None:
+    # str(1e-05) is "1e-05": a cost of that size in a JSON sheet once crashed the reader (found by the fuzz test)
+    assert format_number(value) == text
+    assert parse_number(text) == value
