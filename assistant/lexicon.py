@@ -95,6 +95,8 @@ class Lexicon:
             normalize(k): (v,) if isinstance(v, str) else tuple(v) for k, v in data["english"].items()}
         self.generic_parts: frozenset[str] = frozenset(data["generic"]["name_parts"])
         self.measure_nouns: frozenset[str] = frozenset(data["generic"]["measure_nouns"])
+        self.narrowing: tuple[tuple[str, ...], ...] = tuple(
+            tuple(normalize(w) for w in group) for group in data["generic"]["narrowing"])
         self.function_words: frozenset[str] = frozenset(
             normalize(w) for w in data["function_words"]["ja"] + data["function_words"]["en"]
         )

@@ -353,6 +353,23 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     return q
 
 
+def narrowing(q: Query, p: Project) -> list[tuple[str, tuple[str, ...]]]:
+    """The words of the question that narrow who is counted (lexicon ``narrowing``: 外国人, 65歳以上,
+    市外 …), each with its group, leaving out those the project's own name says (高齢者の免許返納支援)."""
+    norm = q.frame.norm
+    own = lex_normalize(f"{p.name} {p.org}")
+    out = []
+    for group in lexicon().narrowing:
+        for word in group:
+            pattern = rf"\b{re.escape(word)}\b" if word.isascii() else re.escape(word)
+            found = next((m for m in re.finditer(pattern, norm)
+                          if not any(s <= m.start() < e for s, e in q.project_spans)), None)
+            if found is not None and not any(w in own for w in group):
+                out.append((word, group))
+                break
+    return out
+
+
 def beyond_measure_noun(q: Query, matches: list[Match]) -> list[Match]:
     """「担い手に集積された農地って面積でいうと？」: when the noun asked only says what kind of
     quantity is wanted (lexicon ``measure_nouns``), a row that shares nothing else with the question

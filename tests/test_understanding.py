@@ -8,6 +8,7 @@ fixtures, never from the code under test; prose checks look for words the sheet 
 from __future__ import annotations
 
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -1718,3 +1719,27 @@ def test_a_count_the_text_does_not_give_is_declined(seed_only: Assistant, questi
     # the section the words point at is quoted, but it gives no such count: no answer to 「何人」
     a = ask(seed_only, question)
     assert not a.answerable and a.citations and "記載はありません" in a.answer, a.answer
+
+
+def _printed_values(truth: dict, name: str) -> set[str]:
+    return {n(v[f]) for i in truth["indicators"] if i["name"] == name for v in i["values"]
+            for f in ("plan", "actual") if v.get(f) is not None}
+
+
+@pytest.mark.parametrize("question,row", [
+    ("デジタルファーストの事業で、R6にオンライン申請した外国人って何人？", "オンライン申請件数"),
+    ("How many elderly residents did the Digital First project cover in FY2024?", "市民"),
+    ("対象の市民のうち女性は何人？R6で", "市民"),
+])
+def test_a_part_of_those_a_row_counts_is_declined(seed_only: Assistant, truth: dict, question: str, row: str) -> None:
+    # the row counts everyone: its figure is not the part asked (外国人, 高齢者, 女性), and is not given
+    a = ask(seed_only, question)
+    assert not a.answerable and row in a.answer, a.answer
+    assert not _printed_values(truth, row) & set(re.findall(r"[\d,]+", a.answer)), a.answer
+
+
+def test_a_narrowing_word_of_the_row_itself_is_answered(seed_only: Assistant, truth: dict) -> None:
+    # the same kind of question over the whole row is answered, and a group the project's name says narrows nothing
+    a = ask(seed_only, "R6の対象の市民は何人？")
+    assert a.answerable and n(next(v["actual"] for i in truth["indicators"] if i["name"] == "市民"
+                                    for v in i["values"] if v["fy"] == 2024)) in a.answer, a.answer

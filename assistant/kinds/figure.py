@@ -28,10 +28,10 @@ from assistant.kinds.rows import (
     set_aside,
     share_base,
 )
-from assistant.lexicon import lexicon
+from assistant.lexicon import lexicon, normalize
 from assistant.link import Unit, covered, head_covered, modifiers
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, times, total
-from assistant.query import Project, Query, year_spans
+from assistant.query import Project, Query, narrowing, year_spans
 from assistant.understand import CIRCLED, Frame
 from ingest.model import Cost, Sheet
 from ingest.normalize import era_label, nfkc
@@ -243,6 +243,13 @@ class FigureKind:
         rows = self.rows(q, p, latest, getattr(desk, "dense", None))
         years = read_years(q, p)
         out = []
+        if narrow := narrowing(q, p):
+            # 「外国人観光客は何人？」 over 観光客入込数: the row counts everyone, not the part asked
+            whole = [r for r in rows if not r.is_cost and not all(
+                any(w in normalize(r.name) for w in group) for _, group in narrow)]
+            for row in whole:
+                out.append(RowAnswer(p, row, label=label, lines=[_narrower_line(label, row, [w for w, _ in narrow], q.lang)]))
+            rows = [r for r in rows if r not in whole]
         for row in rows:
             ra = RowAnswer(p, row, label=label)
             self.fill(q, desk, ra, years)
@@ -921,7 +928,7 @@ def asked_counters(norm: str) -> list[str]:
 
 def asked_counter(norm: str) -> str | None:
     """The unit a question counts in: 「何人」 → 人, "how many people" → 人, "completion rate" → %,
-    「申請した人の数」 → 人."""
+    「申請した人の数」「返納者数は」 → 人."""
     m = _COUNTER.search(norm)
     if not m:
         if _PEOPLE_COUNT.search(norm):
@@ -930,7 +937,8 @@ def asked_counter(norm: str) -> str | None:
     return m.group(1) or _EN_COUNTER.get(m.group(2) or "")
 
 
-_PEOPLE_COUNT = re.compile(r"(?:した|する|してる|している)人の?数|利用者の?数は|人数は")
+# 「返納者数は？」「申請した人の数」: people counted (a row in 回 or 件 is not them; 事業者 are firms)
+_PEOPLE_COUNT = re.compile(r"(?:した|する|してる|している)人の?数|(?<!事業)(?<!業)者の?数(?:は|、|。|？|\?|$)|人数は")
 # a rate the question names ("completion rate", "participation rate"), not the achievement of a plan
 _EN_RATE = re.compile(r"\b(?!achievement\b|growth\b|change\b|what\b|which\b|the\b|a\b)[a-z]+ (?:rate|ratio|percentage)\b(?! of (?:the )?plan)")
 
@@ -1003,6 +1011,16 @@ def _ended(ra: RowAnswer, years: list[int], lang: str) -> None:
         return
     ra.lines.append(f"（{p.name}は最新の評価の二次評価で「{last.secondary}」とされています。）"
                     if lang == "ja" else f"({p.name} was rated {last.secondary} in its latest evaluation.)")
+
+
+def _narrower_line(label: str, row: Row, words: list[str], lang: str) -> str:
+    """A row that counts everyone, asked for a part of them: said so, and no figure given."""
+    if lang == "en":
+        return (f"The sheet of {label} has no figure for {' / '.join(words)} in particular: its nearest indicator,"
+                f" {row.key} 「{row.name}」, counts all of them.")
+    said = "・".join(f"「{w}」" for w in words)
+    return (f"{label}のシートに{said}に限った数値はありません（近い指標は{row.key}「{row.name}」で、"
+            f"{said}に限らない全体の数です）。")
 
 
 def _missing_line(p: Project, row: Row, missing: list[int], span: list[int], lang: str) -> str:
