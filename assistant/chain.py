@@ -31,7 +31,7 @@ from assistant.followups import (
 from assistant.kinds import CROSS, SINGLE, Part
 from assistant.kinds.across import lists_projects
 from assistant.kinds.base import FROM_ON
-from assistant.kinds.figure import split_between_rows
+from assistant.kinds.figure import FigureKind, split_between_rows
 from assistant.lexicon import lexicon
 from assistant.link import modifiers, read_question
 from assistant.memory import settle
@@ -348,7 +348,7 @@ class Assistant:
         if f.granular and not lists_projects(f):
             w.answer = self._decline(w, f"シートには「{f.granular}」ごとの内訳はありません（事業全体の年度ごとの数値です）。"
                                      if q.lang == "ja" else f"The sheets give no breakdown by {f.granular} (only whole-project "
-                                     "figures per year).")
+                                     "figures per year).", reference=True)
             return w
         if _entity(q) and not (f.has("list", "every") and not q.projects) and not lists_projects(f):
             w.answer = self._decline(w, "シートには個々の施設・学校・場所・業者・担当者の名前は載っていません（件数や金額のみです）。"
@@ -628,7 +628,7 @@ class Assistant:
             lead = f"{where}には{words}についての記載がありません。"
         else:
             lead = f"The {'sheets of ' + p.name if p else 'sheets'} say nothing about {', '.join(q.unexplained[:3])}."
-        return self._decline(w, lead)
+        return self._decline(w, lead, reference=True)
 
     def _whose_rows(self, q: Query | None) -> str:
         """「『オンライン申請件数』はデジタルファースト推進事業のシートの指標です」: where a row asked of
@@ -644,20 +644,24 @@ class Assistant:
             return "、".join(f"「{n}」" for n in q.rows_elsewhere) + f"は{'、'.join(homes)}のシートの指標です。"
         return ", ".join(q.rows_elsewhere) + f" is an indicator of {', '.join(homes)}."
 
-    def _decline(self, w: Work, lead: str) -> Answer:
+    def _decline(self, w: Work, lead: str, reference: bool = False) -> Answer:
+        """No answer: ``lead`` says why, then what the sheets do hold — with ``reference``, the
+        figures of the rows the question names outright (「施設ごとの内訳」 of a row: its totals)."""
         q = w.query
         lang = q.lang if q else "ja"
-        holds = self._holdings(q)
-        if lead:
-            text = lead + (f"シートにあるのは{holds}です。" if lang == "ja" else f" What they do hold: {holds}.")
+        near = FigureKind().reference(q, self) if reference and q is not None else None
+        if near is not None:
+            text = lead + "\n" + near.text
         else:
-            text = compose.decline(lang, holds)
+            holds = self._holdings(q)
+            text = (lead + (f"シートにあるのは{holds}です。" if lang == "ja" else f" What they do hold: {holds}.") if lead
+                    else compose.decline(lang, holds))
         if note := self._whose_rows(q):
             text += ("" if text.endswith("\n") else "\n") + note
         return Answer(question=w.text, answer=text, answerable=False,
                       intent=w.parts[0].intent if w.parts else None,
                       sheet_ids=[i for p in (q.projects if q else []) for i in p.sheet_ids[-1:]],
-                      facts=self._holding_facts(q))
+                      facts=near.facts if near is not None else self._holding_facts(q))
 
     def _holding_facts(self, q: Query | None) -> list[Fact]:
         """The years a decline names (what the sheets do cover), as facts like any figure stated."""

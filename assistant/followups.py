@@ -95,22 +95,25 @@ def on_figures_before(question: str, before: Answer) -> Answer | None:
     groups = Counter((x.field, x.unit) for x in shown)
     kinds = [k for k, c in groups.items() if c >= 2]
     actuals = [k for k in kinds if k[0] == "actual"]
-    if len(kinds) > 1 and len(actuals) == 1 and len({x.project for x in shown if (x.field, x.unit) == actuals[0]}) \
-            == groups[actuals[0]]:
-        kinds = actuals  # each project's actual, shown with its plan and rate: the actuals are the figures
+    if len(kinds) > 1 and len(actuals) == 1 and len({(x.project, x.indicator, x.fy) for x in shown
+                                                     if (x.field, x.unit) == actuals[0]}) == groups[actuals[0]]:
+        # each project's (or year's) actual, shown with its plan and rate: the actuals are the figures
+        kinds = actuals
     if len(kinds) != 1:
         return None  # several kinds of figure (plan and actual of two years): which to combine is unclear
     items = [x for x in shown if (x.field, x.unit) == kinds[0]]
     unit = items[0].unit
     if op != "sum" and len(items) != 2 or op == "sum" and unit in ("%", "％"):
         return None  # a difference or a ratio is of two; shares do not add up
-    label = items[0].indicator or items[0].row or items[0].field
+    rows = list(dict.fromkeys(x.indicator or x.row or x.field for x in items))
+    label = "・".join(rows)  # 借地料補助件数・借家料補助件数: two rows of one project, in the same unit
     values = [Decimal(str(x.value)) for x in items]
     big, small = (items[0], items[-1]) if values[0] >= values[-1] else (items[-1], items[0])  # of two
     en = f.lang == "en"
 
     def who(x: Fact) -> str:
-        return f"{x.project}（{x.fy}年度）" if not en else f"{x.project} (FY{x.fy})"
+        row = f"「{x.indicator or x.row}」" if len(rows) > 1 else ""
+        return f"{x.project}{row}（{x.fy}年度）" if not en else f"{x.project}{row} (FY{x.fy})"
 
     gap = unit  # the unit of the result: a difference of two rates is in points (compose.diff_unit)
     if op == "sum":
@@ -139,7 +142,8 @@ def on_figures_before(question: str, before: Answer) -> Answer | None:
 
 def two_turns_compared(history: list[Turn]) -> Answer | None:
     """「デジタルデバイドのオンライン申請件数は？」「デジタルファーストだと？」「合計で？」: the last two answers
-    each gave the same figure (row, year, field) of another project — one answer holding both, for
+    each gave the same figure (row, year, field) of another project, or of another row in the same
+    unit (「借地料補助は？」「借家料のほうは？」「合わせると？」) — one answer holding both, for
     :func:`on_figures_before`; None otherwise."""
     if len(history) < 2:
         return None
@@ -152,9 +156,11 @@ def two_turns_compared(history: list[Turn]) -> Answer | None:
     fb = one(b)
     if fb is None:
         return None
-    # the answer before may have listed several years: its figure of the year the last one gave
-    same = [f for f in _listed(a) if _number(f) and f.project != fb.project
-            and (f.indicator, f.field, f.fy, f.unit) == (fb.indicator, fb.field, fb.fy, fb.unit)]
+    # the answer before may have listed several years: its figure of the year the last one gave;
+    # 「借地料補助は？」「借家料のほうは？」「合わせると？」: another row of the same project counts too
+    same = [f for f in _listed(a) if _number(f) and (f.project, f.indicator) != (fb.project, fb.indicator)
+            and (f.field, f.fy, f.unit) == (fb.field, fb.fy, fb.unit)
+            and (f.project != fb.project or f.indicator != fb.indicator and fb.indicator)]
     if len(same) != 1:
         return None
     fa = same[0]

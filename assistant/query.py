@@ -235,8 +235,14 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             if len(namesakes) == 1 or set(p.sheet_ids) & set(q.org_ids) or not any(
                     set(o.sheet_ids) & set(q.org_ids) for o in namesakes):
                 kept.append(p)
-        # a project guessed from a word or two yields to the 課 the question names outright
-        projects = [p for p in kept if p.score >= 1.0 or set(p.sheet_ids) & set(q.org_ids)]
+        # a project guessed from a word or two yields to the 課 the question names outright — unless the
+        # question names two projects and the 課 is another one's (「集会所補助と水道局の研修事業」)
+        in_org = [p for p in kept if p.score >= 1.0 or set(p.sheet_ids) & set(q.org_ids)]
+        mentions = [{p.key for m in g for p in projects_of(cat, cat.by_project_name(m.name), m.score)} for g in groups]
+        kept_keys = {p.key for p in in_org}
+        others = [p for p in kept if len(mentions) >= 2 and p not in in_org
+                  and any(p.key in keys and not keys & kept_keys for keys in mentions)]
+        projects = [p for p in kept if p in in_org or p in others]
     inds = _by_modifiers(inds, r, q.explained)
     q.indicators = [(m.score, ref) for m in inds for ref in cat.indicators_named(m.name)]
 
@@ -353,19 +359,35 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     return q
 
 
-def narrowing(q: Query, p: Project) -> list[tuple[str, tuple[str, ...]]]:
+@dataclass(frozen=True)
+class Narrowing:
+    """A word of the question that narrows who is counted, with the words that say the same."""
+
+    word: str
+    group: tuple[str, ...]
+    span: tuple[int, int]
+
+    def said_by(self, name: str) -> bool:
+        """The row ``name`` counts only those (「65歳以上の市民」 for 高齢者)."""
+        name = lex_normalize(name)
+        return any(w in name for w in self.group)
+
+
+def narrowing(q: Query, p: Project) -> list[Narrowing]:
     """The words of the question that narrow who is counted (lexicon ``narrowing``: 外国人, 65歳以上,
-    市外 …), each with its group, leaving out those the project's own name says (高齢者の免許返納支援)."""
+    市外 …), leaving out those the project's own name says (高齢者の免許返納支援)."""
     norm = q.frame.norm
     own = lex_normalize(f"{p.name} {p.org}")
     out = []
     for group in lexicon().narrowing:
+        if any(w in own for w in group):
+            continue
         for word in group:
             pattern = rf"\b{re.escape(word)}\b" if word.isascii() else re.escape(word)
             found = next((m for m in re.finditer(pattern, norm)
                           if not any(s <= m.start() < e for s, e in q.project_spans)), None)
-            if found is not None and not any(w in own for w in group):
-                out.append((word, group))
+            if found is not None:
+                out.append(Narrowing(word, group, found.span()))
                 break
     return out
 

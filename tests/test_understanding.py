@@ -1732,10 +1732,13 @@ def _printed_values(truth: dict, name: str) -> set[str]:
     ("対象の市民のうち女性は何人？R6で", "市民"),
 ])
 def test_a_part_of_those_a_row_counts_is_declined(seed_only: Assistant, truth: dict, question: str, row: str) -> None:
-    # the row counts everyone: its figure is not the part asked (外国人, 高齢者, 女性), and is not given
+    # the row counts everyone: its figure is not the part asked (外国人, 高齢者, 女性) — declined, and the
+    # whole's figure is given only after saying that it is the whole, for reference
     a = ask(seed_only, question)
     assert not a.answerable and row in a.answer, a.answer
-    assert not _printed_values(truth, row) & set(re.findall(r"[\d,]+", a.answer)), a.answer
+    said, _, rest = a.answer.partition("参考" if "参考" in a.answer else "For reference")
+    assert not _printed_values(truth, row) & set(re.findall(r"[\d,]+", said)), a.answer
+    assert not rest or "全体" in said + rest or "counts all" in a.answer, a.answer
 
 
 def test_a_narrowing_word_of_the_row_itself_is_answered(seed_only: Assistant, truth: dict) -> None:
@@ -1743,3 +1746,16 @@ def test_a_narrowing_word_of_the_row_itself_is_answered(seed_only: Assistant, tr
     a = ask(seed_only, "R6の対象の市民は何人？")
     assert a.answerable and n(next(v["actual"] for i in truth["indicators"] if i["name"] == "市民"
                                     for v in i["values"] if v["fy"] == 2024)) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question,row", [
+    ("キャッシュレス決済の利用件数、施設ごとの内訳ってある？", "キャッシュレス決済の利用件数"),
+    ("R6のオンライン申請件数のうち、スマホから出した分は何件？", "オンライン申請件数"),
+    ("オンライン申請のうち、マイナポータル経由はR6で何件？", "オンライン申請件数"),
+])
+def test_a_decline_gives_the_figure_of_the_row_named(seed_only: Assistant, truth: dict, question: str, row: str) -> None:
+    # what is asked beyond the row (a breakdown, a channel) is not on the sheet: declined, with what the
+    # sheet does say of the row named — its figure of the year asked (the evaluated year when none is)
+    a = ask(seed_only, question)
+    actual = next(v["actual"] for i in truth["indicators"] if i["name"] == row for v in i["values"] if v["fy"] == 2024)
+    assert not a.answerable and "参考" in a.answer and n(actual) in a.answer, a.answer

@@ -822,7 +822,9 @@ class ListKind:
 
     def fit(self, q: Query) -> float:
         f = q.frame
-        nothing_else = not (f.rows or f.money or f.measures or f.evals or f.sections or f.results or f.kind)
+        # (an indicator row named counts too: 「AとB、R5の加入率を並べて」 lists figures, not projects)
+        nothing_else = not (f.rows or f.money or f.measures or f.evals or f.sections or f.results or f.kind
+                            or len(q.projects) >= 2 and any(m.exact or m.parts for m in q.scope_rows))
         if f.has("list", "count") and nothing_else and (not q.single or q.how == "org" or q.org_ids is not None or f.theme):
             return 0.8
         if q.how == "org" and (q.candidates or f.same_org) and nothing_else and not q.head:

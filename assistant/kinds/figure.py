@@ -29,7 +29,7 @@ from assistant.kinds.rows import (
     share_base,
 )
 from assistant.lexicon import lexicon, normalize
-from assistant.link import Unit, covered, head_covered, modifiers
+from assistant.link import Match, Unit, covered, head_covered, modifiers
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, times, total
 from assistant.query import Project, Query, narrowing, year_spans
 from assistant.understand import CIRCLED, Frame
@@ -66,6 +66,7 @@ class RowAnswer:
     label: str = ""  # the project as the answer names it (with its 課 when a namesake is answered too)
     first_year: int | None = None  # the earliest year any sheet gives this row
     quotes: list[Citation] = field(default_factory=list)  # what the text says of a year the table lacks
+    reference: bool = False  # shown beside a decline, for what it is: no answer to the question
 
 
 # 「どんな項目が入ってる？」「指標の一覧」: the names of the rows, not their figures
@@ -186,7 +187,9 @@ class FigureKind:
         figures = [x for x in part.facts if x.field not in NOT_FIGURES]  # (the years a missing line names)
         if part.citations and not figures:
             return part  # no figure for that year, but what the sheet says of it answers
-        if not figures or (wants_actual and not any(x.field in ("actual", "rate", "change") or x.field in COST_FIELDS
+        if all(ra.reference for ra in answers):
+            part.answerable = False  # the whole of those asked about: what the sheet does say, no answer
+        elif not figures or (wants_actual and not any(x.field in ("actual", "rate", "change") or x.field in COST_FIELDS
                                                     or x.field in printed
                                                     or x.field.endswith(("_change", "_share")) for x in figures)):
             part.answerable = False  # the plan is there, the result is not (yet)
@@ -244,11 +247,17 @@ class FigureKind:
         years = read_years(q, p)
         out = []
         if narrow := narrowing(q, p):
-            # 「外国人観光客は何人？」 over 観光客入込数: the row counts everyone, not the part asked
-            whole = [r for r in rows if not r.is_cost and not all(
-                any(w in normalize(r.name) for w in group) for _, group in narrow)]
+            # 「外国人観光客は何人？」 over 観光客入込数: the row counts everyone, not the part asked; its
+            # figure is given for what it is (the whole), and the answer declines.
+            # 「特定保健指導を受けた人のうち、65歳以上は？」: the rows named by the other words
+            named = [m.name for m in q.scope_rows if not m.within([n.span for n in narrow])]
+            whole = [r for r in rows or [indicator_row(i) for i in latest.indicators if i.name in named]
+                     if not r.is_cost and not all(n.said_by(r.name) for n in narrow)]
             for row in whole:
-                out.append(RowAnswer(p, row, label=label, lines=[_narrower_line(label, row, [w for w, _ in narrow], q.lang)]))
+                ra = RowAnswer(p, row, label=label, lines=[_narrower_line(label, row, [n.word for n in narrow], q.lang)],
+                               reference=True)
+                self.fill(q, desk, ra, years)
+                out.append(ra)
             rows = [r for r in rows if r not in whole]
         for row in rows:
             ra = RowAnswer(p, row, label=label)
@@ -256,6 +265,29 @@ class FigureKind:
             if ra.facts or ra.missing:
                 out.append(ra)
         return out
+
+    def reference(self, q: Query, desk: Desk) -> Part | None:
+        """The figures of the rows the question names outright (:func:`nearest_rows`), for a decline
+        of what it asks beyond them; None when it names none (or several projects)."""
+        if len(q.projects) != 1:
+            return None
+        p = q.projects[0]
+        latest = desk.sheet(p.latest.sheet_id)
+        if latest is None or not (rows := nearest_rows(q, latest)):
+            return None
+        years = read_years(q, p)
+        answers = []
+        for row in rows:
+            ra = RowAnswer(p, row, label=p.name, reference=True)
+            self.fill(q, desk, ra, years)
+            if ra.cells:
+                answers.append(ra)
+        if not answers:
+            return None
+        lead = "参考までに、シートにある近い数値は次のとおりです。" if q.lang == "ja" else "For reference, the nearest figures the sheet gives:"
+        return Part(text="\n".join([lead, *(line for ra in answers for line in ra.lines)]),
+                    facts=[x for ra in answers for x in ra.facts], answerable=False,
+                    sheet_ids=list(dict.fromkeys(x.sheet_id for ra in answers for x in ra.facts)))
 
     def rows(self, q: Query, p: Project, latest: Sheet, dense: DenseNames | None = None) -> list[Row]:
         f = q.frame
@@ -1014,13 +1046,36 @@ def _ended(ra: RowAnswer, years: list[int], lang: str) -> None:
 
 
 def _narrower_line(label: str, row: Row, words: list[str], lang: str) -> str:
-    """A row that counts everyone, asked for a part of them: said so, and no figure given."""
+    """A row that counts everyone, asked for a part of them: said so, before its figure."""
     if lang == "en":
-        return (f"The sheet of {label} has no figure for {' / '.join(words)} in particular: its nearest indicator,"
-                f" {row.key} 「{row.name}」, counts all of them.")
+        return (f"The sheet of {label} has no figure for {' / '.join(words)} in particular. For reference, its"
+                f" nearest indicator, {row.key} 「{row.name}」, counts all of them:")
     said = "・".join(f"「{w}」" for w in words)
-    return (f"{label}のシートに{said}に限った数値はありません（近い指標は{row.key}「{row.name}」で、"
-            f"{said}に限らない全体の数です）。")
+    return (f"{label}のシートに{said}に限った数値はありません。参考までに、近い指標の{row.key}「{row.name}」は"
+            f"{said}に限らない全体の数です。")
+
+
+def nearest_rows(q: Query, latest: Sheet) -> list[Row]:
+    """The rows a question names outright (all but a word or two of their names, or a cost row of
+    the lexicon): for a decline, what the sheet does say beside what it does not (「キャッシュレス決済の
+    利用件数の施設ごとの内訳」 → the row's totals). A row matched by a word or two is no such row."""
+    out = [cost_row(k) for k in dict.fromkeys(q.frame.rows)]
+    aside = set_aside(q)
+    exact = [m for m in q.scope_rows if m.exact]
+
+    def whole(m: Match) -> bool:  # 「オンライン申請のうち」 names オンライン申請件数 (its measure word aside)
+        base = _MEASURE_TAIL.sub("", normalize(m.name))
+        said = sum(b - a for a, b in m.parts)
+        return bool(base) and said >= 0.8 * len(base) and not m.within(q.project_spans)
+
+    for m in exact or [m for m in q.scope_rows if whole(m)]:
+        ind = next((i for i in latest.indicators if i.name == m.name), None)
+        if ind is not None and all(r.name != m.name for r in out):
+            out.append(indicator_row(ind))
+    return [r for r in out if r.is_cost or r.name not in aside][:3]
+
+
+_MEASURE_TAIL = re.compile(r"(の?(延べ)?(件数|人数|回数|者数|数|率|額|量))$")
 
 
 def _missing_line(p: Project, row: Row, missing: list[int], span: list[int], lang: str) -> str:
