@@ -351,10 +351,9 @@ class Assistant:
                                      "figures per year).", reference=True)
             return w
         if _entity(q) and not (f.has("list", "every") and not q.projects) and not lists_projects(f):
-            w.answer = self._decline(w, "シートには個々の施設・学校・場所・業者・担当者の名前は載っていません（件数や金額のみです）。"
-                                     if q.lang == "ja" else
-                                     "The sheets name no individual facility, place, company or staff member (they give "
-                                     "counts and amounts).")
+            no_names = ("シートには個々の施設・学校・場所・業者・担当者の名前は載っていません（件数や金額のみです）。" if q.lang == "ja"
+                        else "The sheets name no individual facility, place, company or staff member (they give counts and amounts).")
+            w.answer = self._decline(w, no_names + self._in_charge(q))
             return w
         years = [*f.years]
         if years and not any(self.catalog.covers(y) for y in years) and not f.has("milestone"):
@@ -446,6 +445,10 @@ class Assistant:
         assert q is not None
         if not w.parts:
             return self._decline(w, "")
+        if q.frame.has("why") and any(c.key in _ANALYSES for p in w.parts if p.intent != "why" for c in p.citations):
+            # the figure's own line quoted what the analysis says of its change (「【人件費】業務量は前年度と
+            # 同程度で推移した」): that is what the sheet gives as the reason, not "no reason"
+            w.parts = [p for p in w.parts if p.intent != "why" or p.answerable]
         answerable = any(p.answerable for p in w.parts)
         if q.frame.has("why") and any(p.intent == "why" and not p.answerable for p in w.parts):
             answerable = False  # the figures are there, the reason asked for is not
@@ -568,7 +571,8 @@ class Assistant:
         return Focus(sheet_ids=ids, rows=rows, years=years[-1:] if len(years) > 1 and not series
                      else years, intent=rows_from.intent, recent=sorted(set(recent)), measures=measures,
                      span=years, together=together, names=names,
-                     latest=bool(_LATEST.search(about_q.norm)) and not about_q.years, earlier_rows=earlier_rows)
+                     latest=not about_q.years and (bool(_LATEST.search(about_q.norm)) or _each_latest(about)),
+                     earlier_rows=earlier_rows)
 
     def _asks_about_a_project(self, q: Query) -> bool:
         f = q.frame
@@ -629,6 +633,16 @@ class Assistant:
         else:
             lead = f"The {'sheets of ' + p.name if p else 'sheets'} say nothing about {', '.join(q.unexplained[:3])}."
         return self._decline(w, lead, reference=True)
+
+    def _in_charge(self, q: Query) -> str:
+        """「担当者の名前は？」: no person is named, but the 課 in charge is — said beside the decline."""
+        if len(q.projects) != 1 or not re.search(r"担当|誰|だれ|who|staff|person", q.frame.norm):
+            return ""
+        ref = q.projects[0].latest
+        org = " ".join(x for x in (ref.department, ref.section) if x)
+        if not org:
+            return ""
+        return (f"担当は{org}です。" if q.lang == "ja" else f" The section in charge is {org}.")
 
     def _whose_rows(self, q: Query | None) -> str:
         """「『オンライン申請件数』はデジタルファースト推進事業のシートの指標です」: where a row asked of
@@ -702,6 +716,19 @@ class Assistant:
         rows = self.store.section_rows(sheet_ids or None, keys or None)
         scored = sorted(((len(qb & bigrams(r.text)) / (len(qb) or 1), r.sheet_id, r.key) for r in rows), reverse=True)
         return [(sid, key) for sc, sid, key in scored[:5] if sc >= 0.3]
+
+
+_ANALYSES = frozenset({"cost_analysis", "outcome_analysis", "activity_analysis"})
+
+
+def _each_latest(answer: Answer) -> bool:
+    """The answer gave each of its projects in a year of its own (no year asked: each one's latest):
+    「支援事業のほうで」 after it is that project's year, not another's."""
+    years: dict[str, set[int]] = {}
+    for x in answer.facts:
+        if x.project and x.fy is not None and x.field in ("actual", "plan", "rate"):
+            years.setdefault(x.project, set()).add(x.fy)
+    return len(years) >= 2 and len({frozenset(v) for v in years.values()}) > 1
 
 
 def _with_modifiers(q: Query, words: list[str]) -> list[str]:

@@ -181,7 +181,8 @@ class Lexicon:
             group, key = self.phrases[word]
             if group == "result" and re.match(r"[一-龥]", word) and (
                     end < len(norm) and re.match(r"[一-龥]", norm[end])
-                    and not norm.startswith(("以外", "以上", "理由", "判断", "決定"), end)  # 廃止理由: the result's reason
+                    # 廃止理由: the result's reason; 完了扱い, 継続決定: the result, as it was treated
+                    and not norm.startswith(("以外", "以上", "理由", "判断", "決定", "扱い", "扱", "判定", "評価"), end)
                     or start > 0 and re.match(r"[一-龥]", norm[start - 1]) and norm[start - 1] not in "が"):
                 pos = start + 1  # 完了率, 継続事業, 改善策: part of another word, not a result
                 continue

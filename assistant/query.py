@@ -143,7 +143,8 @@ def projects_of(cat: Catalog, refs: list[SheetRef], score: float = 1.0) -> list[
 
 
 _IN_LANGUAGE = re.compile(r"\b(?:in|into) (?:english|japanese)\b|英語で|日本語で")
-_LEADS_ON = re.compile(r"に(?!つい|おい|おけ|関し|関す|よる|より|ある|書)|で(?!は|す|しょ|の)")
+# (「農業を始めたい人からの問い合わせ」: 始めた of 始めたい describes the people counted, no 背景 asked)
+_LEADS_ON = re.compile(r"に(?!つい|おい|おけ|関し|関す|よる|より|ある|書)|で(?!は|す|しょ|の)|(?:たい|い)?人")
 
 
 def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[SheetRef] | None,
@@ -514,7 +515,10 @@ def _drop_explained_by_indicators(named: list[Match], inds: list[Match]) -> list
             out.append(m)
             continue
         s, e = m.span
-        if any(i.score > m.score + 0.02 and i.span[0] <= s and e <= i.span[1] for i in inds):
+        # (or as well, with more words of the question: 「病児保育の利用」 is 病児保育の延べ利用者数, not
+        # 成年後見制度利用促進事業 found by 利用 alone)
+        if any(i.span[0] <= s and e <= i.span[1] and (i.score > m.score + 0.02 or len(i.explains) > len(m.explains)
+                                                     and i.score >= m.score - 0.02) for i in inds):
             continue
         out.append(m)
     return out
@@ -560,7 +564,7 @@ def _sibling(r: Reading, cat: Catalog, focus: Focus, q: Query) -> list[Project]:
             continue
         word = squash(u.text)
         names = {n for n in cat.project_names if n != ref.project and word in squash(n) and word not in mine
-                 and _common_run(squash(n), mine) >= 3}
+                 and common_run(squash(n), mine) >= 3}
         if len(names) == 1:
             q.explained.add((u.start, u.end))
             q.project_spans.append((u.start, u.end))
@@ -573,7 +577,7 @@ def _sibling(r: Reading, cat: Catalog, focus: Focus, q: Query) -> list[Project]:
         kana = katakana(re.sub(r"(のほう|の方|ほう|は|も|の|って)$", "", m.group(0)))
         if len(kana) < 2:
             continue
-        names = {n for n in cat.project_names if n != ref.project and _common_run(squash(n), mine) >= 3
+        names = {n for n in cat.project_names if n != ref.project and common_run(squash(n), mine) >= 3
                  and any(t.reading == kana and t.surface not in ref.project for t in tokens(n))}
         if len(names) == 1:
             q.explained.add(m.span())
@@ -581,7 +585,7 @@ def _sibling(r: Reading, cat: Catalog, focus: Focus, q: Query) -> list[Project]:
     return []
 
 
-def _common_run(a: str, b: str) -> int:
+def common_run(a: str, b: str) -> int:
     """The longest run of characters two names share."""
     best = 0
     for i in range(len(a)):

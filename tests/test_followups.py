@@ -175,3 +175,36 @@ def test_the_figure_of_the_same_year_in_a_longer_answer_before() -> None:
     assert both is not None
     a = on_figures_before("差額は？", both)
     assert a is not None and f"{455_176 - 291_289:,}" in a.answer
+
+
+def _row_figure(row: str, label: str, value: int) -> Answer:
+    fact = Fact(sheet_id="h", project="地域集会所補助事業", indicator=row, row=label, fy=2015, field="actual",
+                value=value, unit="件")
+    return Answer(question="?", answer=f"地域集会所補助事業の{label}「{row}」は、2015年度は実績{value:,}件です。",
+                  facts=[fact], intent="figure")
+
+
+@pytest.mark.parametrize("question", ["合わせると何件？", "2つ足すと？"])
+def test_two_rows_of_one_project_from_the_last_two_turns_combined(question: str) -> None:
+    from assistant.chain import Turn
+    from assistant.followups import two_turns_compared
+
+    # 「借地料補助は？」「借家料のほうは？」「合わせると？」: two rows of the same project, in the same unit
+    history = [Turn("借地料補助はH27で何件？", _row_figure("借地料補助件数", "活動指標③", 123)),
+               Turn("借家料のほうは？", _row_figure("借家料補助件数", "活動指標②", 14))]
+    both = two_turns_compared(history)
+    assert both is not None
+    a = on_figures_before(question, both)
+    assert a is not None and "137件" in a.answer and "借地料補助件数" in a.answer and "借家料補助件数" in a.answer, a.answer
+
+
+def test_the_actuals_of_the_years_shown_are_added_up() -> None:
+    # each year's actual shown with its plan and rate: 「今の3つを足すと？」 adds the actuals
+    facts = [Fact(sheet_id="s", project="A事業", indicator="売却額", row="成果指標①", fy=fy, field=field, value=v, unit=u)
+             for fy, a, p in ((2023, 132_609, 120_000), (2024, 163_282, 140_000), (2025, 180_419, 160_000))
+             for field, v, u in (("actual", a, "千円"), ("plan", p, "千円"), ("rate", round(a / p * 100, 1), "%"))]
+    text = "".join(f"{f.fy}年度は実績{f.value:,}千円" for f in facts if f.field == "actual") + \
+        "".join(f"計画{f.value:,}千円" for f in facts if f.field == "plan") + \
+        "".join(f"達成率{f.value}%" for f in facts if f.field == "rate")
+    a = on_figures_before("今の3つを足すと？", Answer(question="?", answer=text, facts=facts, intent="trend"))
+    assert a is not None and f"{132_609 + 163_282 + 180_419:,}" in a.answer, a

@@ -1759,3 +1759,41 @@ def test_a_decline_gives_the_figure_of_the_row_named(seed_only: Assistant, truth
     a = ask(seed_only, question)
     actual = next(v["actual"] for i in truth["indicators"] if i["name"] == row for v in i["values"] if v["fy"] == 2024)
     assert not a.answerable and "参考" in a.answer and n(actual) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["集会所補助と水道局の研修事業、H27の総事業費を比べるとどっちがいくら多い？",
+                                      "水道局の技術研修と集会所の補助、H27の総事業費の差は？"])
+def test_a_section_naming_one_of_two_projects_keeps_the_other(samples: Assistant, question: str) -> None:
+    # 水道局 is the 課 of one of them: the other project, named by a word or two, is asked too
+    hall, water = _fixture("kor_h27_shimin_shukaijo"), _fixture("kor_h27_suido_kenshu")
+    a = ask(samples, question)
+    totals = [cost(s, 2015, "total_cost") for s in (hall, water)]
+    assert all(n(t) in a.answer for t in totals) and n(abs(totals[0] - totals[1])) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question,keys", [
+    ("デジタルファースト推進事業が継続扱いになったのは何で？", {"secondary_comment", "primary_comment"}),
+    ("R6に事業費が増えたのは何で？", {"cost_analysis"}),
+])
+def test_why_in_other_words(seed_only: Assistant, question: str, keys: set[str]) -> None:
+    # 「…のは何で？」 asks why; 「継続扱い」 names the result: its reason is in the comments, a cost's in the analysis
+    a = ask(seed_only, question)
+    assert a.answerable and a.citations and a.citations[0].key in keys, a.answer
+
+
+def test_the_person_in_charge_is_not_named_but_the_section_is(seed_only: Assistant, truth: dict) -> None:
+    a = ask(seed_only, "デジタルファーストの担当者って誰？名前を知りたい")
+    assert not a.answerable and truth["project"]["section"] in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R7の人件費はなんで減ったの？", "対象の市民、R6はなんで減ったの？"])
+def test_no_reason_for_a_change_the_sheet_does_not_explain(seed_only: Assistant, question: str) -> None:
+    # the analysis explains 2023→2024 of the costs; a budget after it, or a row it says nothing of,
+    # gets the figures and "no reason written", never another row's sentences as the reason
+    a = ask(seed_only, question)
+    assert not a.answerable and not a.citations and "理由についての記載がありません" in a.answer, a.answer
+
+
+def test_the_reason_for_a_change_the_sheet_explains(seed_only: Assistant) -> None:
+    a = ask(seed_only, "R6の人件費はなんで増えたの？")
+    assert a.answerable and any(c.key == "cost_analysis" and "人件費" in c.quote for c in a.citations), a.answer

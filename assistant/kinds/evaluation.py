@@ -49,7 +49,9 @@ class EvaluationKind:
             return 0.7
         if f.results and (q.projects or q.candidates) and not f.has("why"):
             return 0.6
-        if q.how == "focus" and q.focus is not None and q.focus.intent == "evaluation" and (
+        # (or after the reason for it: 「R6の評価は？」「理由は？」「R7は？」)
+        if q.how == "focus" and q.focus is not None and (q.focus.intent == "evaluation" or q.focus.intent == "why"
+                                                         and not q.focus.rows) and (
                 f.years or f.shift is not None or f.relative) and not (
                 f.rows or f.money or f.kind or f.sections or f.measures or q.head_rows or q.scope_rows or f.has("why")):
             return 0.7  # 「その前の年は？」 after 「R6の二次評価は？」: the evaluation of that year

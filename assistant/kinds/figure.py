@@ -31,7 +31,7 @@ from assistant.kinds.rows import (
 from assistant.lexicon import lexicon, normalize
 from assistant.link import Match, Unit, covered, head_covered, modifiers
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, times, total
-from assistant.query import Project, Query, narrowing, year_spans
+from assistant.query import Project, Query, common_run, narrowing, year_spans
 from assistant.understand import CIRCLED, Frame
 from ingest.model import Cost, Sheet
 from ingest.normalize import era_label, nfkc
@@ -269,8 +269,12 @@ class FigureKind:
     def reference(self, q: Query, desk: Desk) -> Part | None:
         """The figures of the rows the question names outright (:func:`nearest_rows`), for a decline
         of what it asks beyond them; None when it names none (or several projects)."""
-        if len(q.projects) != 1:
-            return None
+        f = q.frame
+        asks_figure = bool(f.rows or set(f.measures) & {"plan", "actual", "rate", "verdict", "change", "trend"}
+                           or asked_counter(f.norm) or COUNT_ASKED.search(f.norm) or AMOUNT_ASKED.search(f.norm)
+                           or _BREAKDOWN_ASKED.search(f.norm))
+        if len(q.projects) != 1 or not asks_figure:
+            return None  # 「導入業者は？」 asks a name: a count beside it answers nothing
         p = q.projects[0]
         latest = desk.sheet(p.latest.sheet_id)
         if latest is None or not (rows := nearest_rows(q, latest)):
@@ -378,6 +382,11 @@ class FigureKind:
             kept = [r for r in rows if r.is_cost or any(w in r.name for w in wanted) or r.name.lower() in q.frame.norm]
             if not kept and "利用" in wanted:  # 「オンライン申請は何回使われた？」: cases counted are uses
                 kept = [r for r in rows if r.unit == "件" and not _SUPPLY.search(r.name)]
+            if not kept:
+                # 「キャッシュレス決済で払った数」 found キャッシュレス決済導入施設数: the row of the same thing that
+                # counts what the verb does (キャッシュレス決済の利用件数)
+                kept = [indicator_row(i) for i in latest.indicators if i.name and any(w in i.name for w in wanted)
+                        and any(common_run(i.name, r.name) >= 4 for r in rows if not r.is_cost)][:2]
             if not kept:
                 return []
             rows = kept
@@ -850,8 +859,9 @@ _COUNTERS = {  # a question's counter → the row units that count the same kind
     "団体": ("団体",), "本": ("本",), "枚": ("枚",), "基": ("基", "件", "台"),
     **{c: ("ha", "ヘクタール", "㎡", "m2", "平方メートル") for c in ("ha", "ヘクタール", "㎡", "平方メートル")},
     **{c: ("km", "m", "メートル") for c in ("km", "キロ", "メートル")}, "歳": ("歳",),
+    **{c: ("t", "トン") for c in ("t", "トン")}, "kg": ("kg",),
 }
-_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|分|%|割|本|枚|個|基|ha|ヘクタール|㎡|平方メートル"
+_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|分|%|割|本|枚|個|基|ha|ヘクタール|㎡|平方メートル|トン|t(?![a-z])|kg"
                       r"|km|キロ|メートル|歳)|(?:how many|number of) "
                       r"(people|persons|participants|residents|times|sessions|cases|facilities|schools|households)")
 _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "residents": "人", "times": "回", "sessions": "回",
@@ -1072,9 +1082,12 @@ def nearest_rows(q: Query, latest: Sheet) -> list[Row]:
         ind = next((i for i in latest.indicators if i.name == m.name), None)
         if ind is not None and all(r.name != m.name for r in out):
             out.append(indicator_row(ind))
-    return [r for r in out if r.is_cost or r.name not in aside][:3]
+    # (a row in another measure than the one asked is no reference: 「回収量は何t？」 is not given in 件)
+    counter = asked_counter(q.frame.norm)
+    return [r for r in out if r.is_cost or r.name not in aside and (counter is None or unit_fits(counter, r.unit))][:3]
 
 
+_BREAKDOWN_ASKED = re.compile(r"内訳|ごと|別に|別の|のうち|breakdown|broken down|\bby\b|\bof (?:them|those)\b")
 _MEASURE_TAIL = re.compile(r"(の?(延べ)?(件数|人数|回数|者数|数|率|額|量))$")
 
 

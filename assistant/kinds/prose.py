@@ -85,6 +85,11 @@ class ProseKind:
                 part.facts += premise[1]
                 lines.append(premise[0])
                 continue
+            if q.frame.has("why") and ("change" in q.frame.measures or q.frame.direction) and year is not None \
+                    and sheet.target_fy is not None and year > sheet.target_fy and not (q.frame.evals or q.frame.results):
+                # 「R7の人件費はなんで減るの？」 read from the R6 sheet: its analysis explains the change to
+                # 2024, not the budget after it — no reason is given for that one
+                continue
             cites, note = self.quotes(q, desk, p, sheet)
             if not cites:
                 continue
@@ -420,10 +425,14 @@ class ProseKind:
                                       quote=quote, key=s.key))
         if issue:
             cites = cites[:5 + extra]
+        costs = {r.name for r in cost_rows(q)} | {lexicon().row_label(k) for k in (q.focus.rows if q.focus else [])
+                                                   if k in lexicon().rows}
         if why and not cites and not any(s.key in COMMENTS for s in sections) and not f.sections and (
-                "change" in f.measures and not f.has("under_plan", "verdict")):
+                "change" in f.measures and not f.has("under_plan", "verdict")) and f.direction != "down" \
+                and not costs & set(focus_words):
             # a rise the analysis states but does not explain: the comments say what was done that year
-            # (「令和７年度は情報発信の強化に取り組んだ」); what was done is no reason for a shortfall
+            # (「令和７年度は情報発信の強化に取り組んだ」); what was done is no reason for a shortfall, a
+            # drop, or a cost that moved (「受益者負担金はなんで減った？」)
             cues = lexicon().cues["reason"]
             for s in (x for k in ("secondary_comment", "primary_comment") for x in sheet.sections if x.key == k):
                 for quote in compose.reason_sentences(s.text, f.norm, focus_words, cap, cues)[:2]:
@@ -437,6 +446,11 @@ class ProseKind:
         """What a reason must be about: the row labels and indicator names asked."""
         words = [r.name for r in cost_rows(q)]
         words += [r.name for r in indicator_rows(q, p, sheet)]
+        if not words and ("change" in q.frame.measures or q.frame.direction):
+            from assistant.kinds.figure import FigureKind
+
+            # 「対象の市民、R6はなんで減ったの？」: the rows whose change the figure part states
+            words += [r.name for r in FigureKind().rows(q, p, sheet)]
         if not words and q.focus and q.how == "focus":  # 「なんで？」 after a figure: that figure's row
             for key in q.focus.rows:
                 ind = None if key in lexicon().rows else q.focus.indicator(sheet, key)

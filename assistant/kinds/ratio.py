@@ -65,6 +65,9 @@ _MONEY_PER = re.compile(r"(?:1|一)\s*(人|名|世帯|件|回|施設|校|か所|
 _SPENT = ("total_cost", "project_cost", "personnel_cost", "general_revenue", "national_prefectural")
 
 
+_TIME_ASKED = re.compile(r"何(分|時間|日)|how (many )?(minutes|hours|days)|how long")
+
+
 def asks_cost_per(q: Query) -> tuple[str, Per] | None:
     """A cost row named and divided by a count of the project (「総事業費を対象の市民の数で割ると1人当たり何円」):
     the cost row and what one unit is. Not when the sheet's own 単位コスト is named as such."""
@@ -73,6 +76,8 @@ def asks_cost_per(q: Query) -> tuple[str, Per] | None:
     if "単位コスト" in f.norm or "unit cost" in f.norm or (
             any(r.startswith("unit_cost") for r in f.rows) and not spent):  # 『…1件当たりのコスト』 the sheet prints
         return None
+    if _TIME_ASKED.search(f.norm):
+        return None  # 「1件あたり平均何分かかってる？」: time, which no cost divided by a count gives
     m = _MONEY_PER.search(f.norm)
     # no cost row named: 「1回やるのにいくらかかってる」 is what the whole project cost, per one; 「1件あたり
     # いくら補助してる」 is a subsidy per case, which no sheet gives
