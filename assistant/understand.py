@@ -232,6 +232,14 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         f.hits = [h for h in f.hits if not (h.group == "money" and kind_of.start() <= h.start < kind_of.end())]
         f.describe = True
     _apply(f)
+    # 「上がった背景」「減った要因」: the reason for the change, not the project's 背景 section
+    moved = [i for i, h in enumerate(f.hits) if h.group == "section" and h.key == "background"
+             and _MOVED_BEFORE.search(norm[:h.start])]
+    for i in moved:
+        h = f.hits[i]
+        f.hits[i] = Hit(h.start, h.end, "op", "why", h.text)
+    if moved:
+        _apply(f)
     if "scores" in f.evals and "change" in f.measures and _OF_A_RATE.search(norm):
         # "how many points did the rate jump": percentage points, not 評点
         drop_hits(f, [m.span() for m in _POINTS.finditer(norm)])
@@ -275,6 +283,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     return f
 
 
+_MOVED_BEFORE = re.compile(r"(上がっ|増え|減っ|下がっ|伸び|落ち|高くなっ|低くなっ|増加し|減少し|改善し|悪化し|跳ね上がっ)"
+                           r"(た|てる|ている|てきた)の?\s*$")
 _FIRST_YEAR = re.compile(r"最初の年|初年度|初年|最初の年度|一番最初|\bfirst (?:fiscal )?year\b")
 _SHARE_OF = re.compile(r"(総事業費|事業費|人件費|総コスト|予算)(全体)?の(うち)?何\s*(%|パーセント|割)|"
                        r"(percent|percentage|share|proportion) of (the )?(total|overall) (cost|budget)")

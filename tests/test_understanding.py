@@ -1797,3 +1797,29 @@ def test_no_reason_for_a_change_the_sheet_does_not_explain(seed_only: Assistant,
 def test_the_reason_for_a_change_the_sheet_explains(seed_only: Assistant) -> None:
     a = ask(seed_only, "R6の人件費はなんで増えたの？")
     assert a.answerable and any(c.key == "cost_analysis" and "人件費" in c.quote for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize("follow", ["2年前と比べて", "2年前より増えてる？"])
+def test_years_before_as_the_base_of_a_change(seed_only: Assistant, truth: dict, follow: str) -> None:
+    # 「N年前と比べて」 after a year: that year against the one N years before, with the change
+    first = "オンライン申請件数、R6の実績は？"
+    a = ask(seed_only, first)
+    b = ask(seed_only, follow, [Turn(first, a)])
+    v = {fy: ind(truth, "オンライン申請件数", fy)["actual"] for fy in (2022, 2024)}
+    assert n(v[2022]) in b.answer and n(v[2024]) in b.answer and n(v[2024] - v[2022]) in b.answer, b.answer
+
+
+@pytest.mark.parametrize("question", ["デジタルファースト推進事業、今後どうするって書いてある？", "この事業の今後の方針は？"])
+def test_what_the_project_will_do_is_in_the_comments_and_kaizen(seed_only: Assistant, question: str) -> None:
+    # 「今後どうする」 asks what the project will do (the comments' conclusion, the kaizen plan), not 今後周辺環境
+    a = ask(seed_only, question)
+    keys = {c.key for c in a.citations}
+    assert a.answerable and keys & {"secondary_comment", "primary_comment", "kaizen"} and "outlook" not in keys, a.answer
+
+
+def test_the_background_of_a_rise_is_its_reason(seed_only: Assistant) -> None:
+    # 「増えた背景」 asks why it rose (the analysis), not the project's 背景 section
+    a = ask(seed_only, "R6に事業費が増えた背景は？")
+    assert a.answerable and a.citations and a.citations[0].key == "cost_analysis", a.answer
+    b = ask(seed_only, "この事業が始まった背景は？")
+    assert b.citations and b.citations[0].key == "background", b.answer

@@ -133,6 +133,9 @@ def read_years(q: Query, project: Project) -> Years:
             and stepwise:
         shift = f.relative[0]  # 「前年度は？」 after an answer about 2024: 2023, not the sheet's year before
     discussed = focus_years or (q.focus.years if q.focus else [])
+    if shift is not None and discussed and shift < 0 and (f.has("change", "compare") or f.direction or _AGAINST.search(f.norm)):
+        # 「3年前と比べて」「3年前より減ってる？」: the year discussed against the one that many years before
+        return Years([discussed[-1] + shift, discussed[-1]], base=discussed[-1] + shift, said=True)
     if shift is not None and discussed:
         return Years([discussed[-1] + shift], said=True)
     if shift is not None and target is not None:  # 「2年前の実績」 with nothing discussed yet: from the latest year
@@ -152,6 +155,9 @@ def read_years(q: Query, project: Project) -> Years:
     if focus_years and not f.rank:
         return Years(list(focus_years), said=True)
     return Years([target] if target is not None else [])
+
+
+_AGAINST = re.compile(r"と比べ|と比較|より(?:も)?(?:増|減|多|少|高|低|上|下|伸)|に比べ|compared")
 
 
 def _years_rated(q: Query, project: Project) -> list[int]:

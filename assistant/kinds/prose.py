@@ -337,11 +337,15 @@ class ProseKind:
                 # 「改善評価だけど、何が課題？」: the evaluation's comments say first what it found wanting
                 order = ["secondary_comment", *ISSUE_SECTIONS] if f.evals or f.results else ISSUE_SECTIONS
                 keys += [x for x in dict.fromkeys(order) if x not in keys]
+            elif k == "direction":  # 「今後どうする？」: what the comments decide, then the kaizen plan
+                continue  # (after any section named outright: 「今後の方向性を…『今後周辺環境』にどう書かれているか」)
             elif k == "comments":
                 stages = [f"{s}_comment" for s in f.stages] or list(COMMENTS)
                 keys += [x for x in stages if x not in keys]
             elif k not in keys:
                 keys.append(k)
+        if "direction" in f.sections:
+            keys += [x for x in ("secondary_comment", "primary_comment", "kaizen") if x not in keys]
         if f.has("breakdown") and (f.rows or f.money or q.focus) and not keys:
             keys = ["cost_analysis"]  # 「事業費の主な内訳」: the items the analysis lists with amounts
         if f.has("why") and not keys:
@@ -408,6 +412,11 @@ class ProseKind:
                     quotes = [x for x in quotes if any(w in x for w in focus_words)]
                 if s.key not in COMMENTS:  # a statement of the change is no reason for it
                     quotes = [x for x in quotes if any(c in x for c in cues)]
+            elif "direction" in f.sections and s.key == "kaizen":
+                quotes = [re.split(r"\s*[(（]\s*2\s*[)）]", text)[0].strip()]  # what will be done, not when and by whom
+            elif "direction" in f.sections and s.key in COMMENTS:
+                # the comment's conclusion: its last sentences that say what comes next
+                quotes = [x for x in compose.sentences(text) if any(c in x for c in lexicon().cues["direction"])][-1:]
             elif issue and s.key in ("current", "outlook") and len(text) <= cap:
                 quotes = [text]  # what the sheet says of the situation now and ahead is where 課題 are written
             elif issue:

@@ -112,7 +112,7 @@ SAMPLE_TRUTH = {
 }
 TYPES = ("figure", "trend", "comparison", "ranking", "filter", "derived", "prose", "summary", "why",
          "list", "unanswerable", "followup", "ambiguous")
-STORES = ("seed", "samples", "bank")
+STORES = ("seed", "samples", "bank", "fresh")
 LANGS = ("ja", "en")
 REQUIRED = ("id", "store", "type", "lang", "question", "answerable")
 OPTIONAL = ("role", "style", "conversation", "scope", "gold", "numbers", "mention", "wrong", "note",
@@ -166,8 +166,26 @@ def load_truth(corpus_dir: Path = CORPUS) -> Truth:
         s = _read_sheet(p)
         corpus[s.sheet_id] = s
     sheets.update(corpus)
-    stores = {"seed": ["seed"], "samples": list(SAMPLE_TRUTH), "bank": list(SAMPLE_TRUTH) + list(corpus)}
+    fresh = _fresh_truth()
+    sheets.update(fresh)
+    stores = {"seed": ["seed"], "samples": list(SAMPLE_TRUTH), "bank": list(SAMPLE_TRUTH) + list(corpus),
+              "fresh": list(fresh)}
     return Truth(sheets, stores)
+
+
+def _fresh_truth() -> dict[str, Sheet]:
+    """The ``fresh`` store's sheets (eval.run.FRESH: sheets no tuning has read), written when absent."""
+    from eval.run import FRESH, FRESH_CORPUS
+
+    if not (FRESH_CORPUS / "manifest.jsonl").exists():
+        from eval.corpus import write_corpus
+
+        write_corpus(FRESH_CORPUS, **FRESH)  # type: ignore[arg-type]
+    out = {}
+    for p in sorted((FRESH_CORPUS / "truth").glob("*.json")):
+        s = _read_sheet(p)
+        out[s.sheet_id] = s
+    return out
 
 
 # ----------------------------------------------------------------------------- arithmetic
