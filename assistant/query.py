@@ -181,6 +181,11 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         for span in m.explains:
             q.explained.add(span)
             q.project_spans.append(span)
+    for city in cat.municipalities:  # 「西山市の観光イベント支援」: whose sheet it is, nothing asked of it
+        for form in {city, re.sub(r"[市区町村]$", "", city)}:
+            if len(form) >= 2:
+                for said in re.finditer(re.escape(lex_normalize(form)), frame.norm):
+                    q.explained.add(said.span())
     cores = _org_cores(frame.norm, cat)
     for _core, span in cores:  # 「水道の研修」: 水道 of 水道局 names whose project it is
         q.explained.add(span)
@@ -247,7 +252,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     inds = _by_modifiers(inds, r, q.explained)
     q.indicators = [(m.score, ref) for m in inds for ref in cat.indicators_named(m.name)]
 
-    if not exact and (unknown := _unknown_project(frame.text, cat)) is not None:
+    # (a name unknown as written but known once staff shorthand is spelled out — 「SSW事業」 — is known)
+    if not exact and (unknown := _unknown_project(frame.text, cat)) is not None \
+            and (not r.spelled_text or _unknown_project(r.spelled_text, cat) is not None):
         q.unknown_project = unknown  # 「田村地区道路除雪対策事業」: spelled out, and not the 喜久田 one
         q.candidates = [p for m in named[:3] for p in projects_of(cat, cat.by_project_name(m.name), m.score)]
         return q

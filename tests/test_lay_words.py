@@ -83,3 +83,26 @@ def test_a_noun_and_its_qualifier_from_two_rows_name_neither(store: Assistant, q
     a = store.ask(question)
     assert not a.answerable and asked in a.answer, a.answer
     assert value("不法投棄の回収量", 2024) + "t" not in a.answer and value("粗大ごみの収集件数", 2024) not in a.answer, a.answer
+
+
+@pytest.fixture(scope="module")
+def ssw(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """One sheet of a project whose name staff shorten to letters (SSW)."""
+    if not SEED_TRUTH.exists():
+        pytest.skip("../shared is not beside this checkout")
+    sheet = json.loads(SEED_TRUTH.read_text(encoding="utf-8"))
+    sheet.update(sheet_id="ssw", project={**sheet["project"], "name": "スクールソーシャルワーカー活用事業"}, sections=[])
+    folder = tmp_path_factory.mktemp("ssw")
+    (folder / "ssw.json").write_text(json.dumps(sheet, ensure_ascii=False), encoding="utf-8")
+    settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
+    report = build([folder / "ssw.json"], settings, embedding=E5Embedding(embeddings=real_embeddings()))
+    assert report.ok, report.failed
+    return Assistant.from_settings(settings, retrieval=False)
+
+
+@pytest.mark.parametrize("question", ["SSW事業のR6の総事業費は？", "ＳＳＷの事業、令和6年度の総事業費いくら？"])
+def test_a_project_named_by_its_staff_shorthand(ssw: Assistant, question: str) -> None:
+    # SSW spelled out is スクールソーシャルワーカー: the project the store holds, not an unknown one
+    total = next(c["total_cost"] for c in json.loads(SEED_TRUTH.read_text(encoding="utf-8"))["costs"] if c["fy"] == 2024)
+    a = ssw.ask(question)
+    assert a.answerable and f"{total:,}" in a.answer, a.answer

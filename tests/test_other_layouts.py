@@ -67,3 +67,14 @@ def test_a_year_printed_as_budget_and_settlement_gives_the_settlement(world) -> 
     settled = next(r for r in t.cost(fy, "決算").rows if r.value is not None)
     ans = ask(a, f"{t.project.name}の{fy}年度の{settled.label}は？")
     assert _fmt(settled.value) in ans.answer, ans.answer
+
+
+def test_the_city_a_sheet_belongs_to_may_be_named(world) -> None:
+    # 「西山市の観光イベント開催支援事業、…」: the sheet's own municipality is whose project it is,
+    # not something asked that the sheet lacks
+    a, truths = world
+    t = next(t for t in truths if t.status != "incomplete" and t.municipality and (c := t.cost(t.target_fy)) is not None
+             and any(r.value is not None for r in c.rows))
+    row = next(r for r in t.cost(t.target_fy).rows if r.value is not None)
+    ans = ask(a, f"{t.municipality}の{t.project.name}、{t.target_fy}年度の{row.label}は？")
+    assert ans.answerable and _fmt(row.value) in ans.answer, ans.answer
