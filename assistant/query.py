@@ -184,8 +184,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     for city in cat.municipalities:  # 「西山市の観光イベント支援」: whose sheet it is, nothing asked of it
         for form in {city, re.sub(r"[市区町村]$", "", city)}:
             if len(form) >= 2:
-                for said in re.finditer(re.escape(lex_normalize(form)), frame.norm):
-                    q.explained.add(said.span())
+                for place in re.finditer(re.escape(lex_normalize(form)), frame.norm):
+                    q.explained.add(place.span())
     cores = _org_cores(frame.norm, cat)
     for _core, span in cores:  # 「水道の研修」: 水道 of 水道局 names whose project it is
         q.explained.add(span)
