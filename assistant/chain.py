@@ -769,6 +769,8 @@ def _other_city(q: Query, cities: frozenset[str] = frozenset()) -> bool:
     return bool(cities) and any(not any(c.endswith(n) or n.endswith(c) for c in cities) for n in named)
 
 
+_COUNTED = re.compile(r"件数|何件|何店|何か所|何箇所|何施設|何校|いくつ|how many|number of")
+
 # 「会津若松市の」「福島市では」: a city named as the subject of what is asked
 _CITY_JA = re.compile(r"(?<![一-龥ァ-ヶ])([一-龥ァ-ヶ]{1,6}?市)(?=の|では|だと|で|と|は|が)")
 _NOT_A_CITY = {"本市", "当市", "同市", "都市", "各市", "他市", "全市", "市", "中核市", "政令市", "近隣市", "我が市"}
@@ -792,6 +794,8 @@ def _entity(q: Query) -> bool:
                 continue  # 「担当はどこ」 asks the 課, which the sheet does give
             if h.text == "どこ" and q.frame.norm.startswith("まで", h.end):
                 continue  # 「どこまで進んだ？」: how far, not where
+            if _COUNTED.search(q.frame.norm) and h.text not in ("誰", "だれ", "どなた", "who", "whom", "氏名", "担当者"):
+                continue  # 「空き店舗に出店した件数」: a count of them, which the sheet may give, not their names
             if h.text in ("who", "which", "that") and _RELATIVE_PRONOUN.search(q.frame.norm[:h.start]):
                 continue  # "children who stop attending school": a relative clause, no person asked
             if h.start in starts or not re.match(r"[一-龥]", h.text):

@@ -608,6 +608,8 @@ def _unknown_project(text: str, cat: Catalog) -> str | None:
     """A name that looks like a project (…事業) but resembles none in the store. Not a phrase
     that merely ends in 事業 (「一番大きい事業」「上位3事業」「登録されてる事業」)."""
     lex = lexicon()
+    for city in cat.municipalities:  # 「南原市の道路維持補修事業」: the city's own, named with it
+        text = text.replace(city, " ")
     for m in _PROJECT_WORD.finditer(nfkc(text)):
         name = m.group(1)
         if name.endswith(_GENERIC) or len(name) <= 4 or "年度" in name:

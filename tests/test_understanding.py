@@ -1823,3 +1823,16 @@ def test_the_background_of_a_rise_is_its_reason(seed_only: Assistant) -> None:
     assert a.answerable and a.citations and a.citations[0].key == "cost_analysis", a.answer
     b = ask(seed_only, "この事業が始まった背景は？")
     assert b.citations and b.citations[0].key == "background", b.answer
+
+
+def test_a_count_of_places_is_no_question_for_their_names(samples: Assistant) -> None:
+    # 「…した施設の件数」 counts them; only 「どこの」「誰」 asks names the sheet does not give
+    hall = _fixture("kor_h27_shimin_shukaijo")
+    v = next(x["actual"] for i in hall["indicators"] if i["name"] == "借家料補助件数" for x in i["values"] if x["fy"] == 2015)
+    a = ask(samples, "集会所補助で、借家の店舗とかに補助した件数はH27で何件？")
+    assert a.answerable and n(v) in a.answer, a.answer
+
+
+def test_an_english_ranking_is_worded_in_english(samples: Assistant) -> None:
+    a = ask(samples, "Which project had the highest staff-cost ratio in FY2015?")
+    assert "の総事業費" not in a.answer and "share of" in a.answer, a.answer

@@ -166,8 +166,10 @@ class RankKind:
         shown = got[:max(n, 5)]
         unit = "%" if how in ("growth", "share") else cost_unit(field)
         label = compose.row_label(field, q.lang)
-        what = {"value": label, "change": f"{label}の前年度からの増減", "growth": f"{label}の前年度比増減率",
-                "share": f"{label}の総事業費に占める割合"}[how]
+        what = ({"value": label, "change": f"{label}の前年度からの増減", "growth": f"{label}の前年度比増減率",
+                 "share": f"{label}の総事業費に占める割合"} if q.lang == "ja" else
+                {"value": label, "change": f"change in {label} from the year before",
+                 "growth": f"year-on-year change in {label} (%)", "share": f"share of {label} in the total cost"})[how]
         facts = []
         for m in shown:
             facts.append(Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy,
@@ -547,13 +549,15 @@ class FilterKind:
                 facts.append(Fact(**{**base, "unit": "%"}, field="rate", value=r, computed=True))
         projects = list(dict.fromkeys(m.project for m in misses))
         facts.append(_count(len(projects)))
+        # 「下回ったもの、全部でいくつ？」 may count the indicators: both counts are said
+        facts.append(Fact(sheet_id="*", field="count", value=len(misses), unit="件", computed=True, row="該当する指標の数"))
         kind_ja = KIND_LABELS.get(f.kind or "", "指標")
         if q.lang == "en":
             verb = "exceeded" if over else "fell short of"
             lines = "; ".join(f"{m.project}: {m.label} 「{m.name}」 FY{m.fy} actual {compose.num(m.actual)} vs plan "
                               f"{compose.num(m.plan)} {m.unit or ''}" for m in misses[:15])
-            text = (f"{len(projects)} project(s) have an indicator that {verb} its plan: {lines}." if misses
-                    else "No project has such an indicator.")
+            text = (f"{len(projects)} project(s) have an indicator that {verb} its plan ({len(misses)} indicator(s)): "
+                    f"{lines}." if misses else "No project has such an indicator.")
         else:
             verb = "計画を上回った" if over else "計画に届かなかった（未達成の）"
             when = compose.year_ja(fy) + "に" if fy else "最新の評価で"
@@ -562,7 +566,8 @@ class FilterKind:
                                for m in misses[:LINES_CAP])
             names = "：" + "、".join(map(str, projects[:NAMES_CAP])) + (f"ほか{len(projects) - NAMES_CAP}事業"
                                                                       if len(projects) > NAMES_CAP else "")
-            text = (f"{when}{scope + 'の事業で' if scope else ''}{kind_ja}が{verb}事業は{len(projects)}件です{names}。\n{detail}"
+            text = (f"{when}{scope + 'の事業で' if scope else ''}{kind_ja}が{verb}事業は{len(projects)}件"
+                    f"（該当する{kind_ja}は{len(misses)}件）です{names}。\n{detail}"
                     if misses else f"{when}{kind_ja}が{verb}事業はありません。")
             if len(misses) > LINES_CAP:
                 facts.append(_count(len(misses) - LINES_CAP))
