@@ -449,6 +449,10 @@ class Assistant:
             # the figure's own line quoted what the analysis says of its change (「【人件費】業務量は前年度と
             # 同程度で推移した」): that is what the sheet gives as the reason, not "no reason"
             w.parts = [p for p in w.parts if p.intent != "why" or p.answerable]
+        if any(p.answerable and p.facts for p in w.parts):
+            # the figures answered: a text part that found no sheet for that year (「2017年度実施分のシートは
+            # 登録されていません」 beside the 2017 budget the 2016 sheet prints) only confuses
+            w.parts = [p for p in w.parts if p.answerable or p.intent != "prose" or p.citations]
         answerable = any(p.answerable for p in w.parts)
         if q.frame.has("why") and any(p.intent == "why" and not p.answerable for p in w.parts):
             answerable = False  # the figures are there, the reason asked for is not

@@ -324,8 +324,12 @@ class FigureKind:
             # "What share of the total cost is that?": the row the conversation was about, of the total
             rows = [cost_row(k) for k in q.focus.rows if k in COST_FIELDS and k != "total_cost"] + costs
         if not inds and latest.template == "generic":
-            # another city's layout: its own printed rows (フルコスト, 地方債 …) before the fixed fields
+            # another city's layout: its own printed rows (フルコスト, 地方債 …) before the fixed fields,
+            # and those the question names by their words (「直接・間接の内訳」: 直接事業費, 間接事業費)
             printed = printed_rows(q, latest)
+            labels = {r.label: r.unit or "" for c in latest.costs for r in c.rows}
+            printed += [Row("printed", m.name, m.name, labels[m.name]) for m in q.scope_rows
+                        if m.name in labels and all(r.name != m.name for r in printed)]
             rows = printed or rows
         if not rows and q.focus and q.how in ("focus", "named", "only", "scope", "org") and (
                 q.focus.rows or q.focus.earlier_rows and (f.measures or f.relative or f.years)):
