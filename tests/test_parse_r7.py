@@ -406,3 +406,23 @@ def test_an_empty_first_activity_row_shifts_no_numbering(seed_text, seed_expecte
 def test_every_seed_name_is_confirmed(seed_text, tmp_path):
     sheet = parse_text(seed_text, tmp_path)
     assert not [w for w in sheet.warnings if "確かめられません" in w]
+
+
+@pytest.mark.parametrize("broken", [
+    # a PDF sets the first item of 手段 apart, and breaks the list at a gap
+    ("・オンライン申請手続きの拡充\n・マイナポータルの拡充", "・オンライン申請手続きの拡充\n\n\n・マイナポータルの拡充"),
+    ("○\n\n・オンライン申請手続きの拡充\n", "○\n\n・オンライン申請手続きの拡充\n\n"),
+    # … and the カイゼン box at its own heading
+    ("(2) カイゼンの明確な時期\n・8月6・7日", "(2) カイゼンの明確な時期\n\n\n・8月6・7日"),
+])
+def test_a_box_broken_at_a_gap_keeps_its_sections(seed_text, tmp_path, broken):
+    # the same sections, word for word, as the unbroken sheet: no box read as 「その他」, no item lost
+    old, new = broken
+    assert old in seed_text
+    whole = tmp_path / "whole.txt"
+    whole.write_text(seed_text, encoding="utf-8")
+    gapped = tmp_path / "gapped.txt"
+    gapped.write_text(seed_text.replace(old, new, 1), encoding="utf-8")
+    want = {s.key: re.sub(r"\s", "", s.text) for s in parse_file(whole).sections}
+    got = {s.key: re.sub(r"\s", "", s.text) for s in parse_file(gapped).sections}
+    assert got == want

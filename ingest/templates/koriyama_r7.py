@@ -1113,23 +1113,45 @@ def _is_prose_group(group: list[Line]) -> bool:
     return any(has_prose(line.norm) for line in group) or long_lines >= 2 or bullets >= 2
 
 
+_KAIZEN_PART = re.compile(r"\([23]\)\s*カイゼン")
+
+
 def _blocks(lines: list[Line]) -> list[_Block]:
     """Prose boxes, each with the label that stands just before it (a label heading a box is split off)."""
     out: list[_Block] = []
     before = ""
-    continues = False  # the previous box was prose that stopped mid-sentence (a page break)
+    listing = False  # the previous group was a box whose last line is a ・ item
+    stray: list[Line] = []  # a lone ・ item a PDF set apart from the list it starts (・町内会等への活動補助)
     for group in groups(lines):
-        if _is_prose_group(group):
+        bullets = all(line.norm.startswith("・") for line in group)
+        if not _is_prose_group(group) and bullets and not listing:
+            stray = list(group)
+            before = group[-1].key
+            continue
+        if stray and group[0].norm.startswith("・"):
+            group = stray + list(group)
+        stray = []
+        if _is_prose_group(group) or listing and bullets:
             body = list(group)
+            heads: list[Line] = []
             while body and (body[0].key in _LABELLED or body[0].key in _LABELS) and len(body) > 1:
-                before = body.pop(0).key
-            if continues and body is group and not _ITEM_RE.match(body[0].norm):
+                heads.append(body.pop(0))
+                before = heads[-1].key
+            # a PDF may break a box's list of ・ items (手段, the カイゼン schedule) at a gap: the list goes
+            # on in the next group, unless a label heads that group (a box of its own) — or the label is
+            # one of the カイゼン box's own numbered headings ((2) カイゼンの明確な時期)
+            kaizen_goes_on = bool(heads) and all(_KAIZEN_PART.match(h.key) for h in heads) and bool(out) \
+                and ("カイゼン" in out[-1].lines[0].key or out[-1].lines[0].key.startswith("(1)具体的"))
+            if kaizen_goes_on:
+                out[-1].lines.extend(heads + body)
+            elif listing and body[0].norm.startswith("・") and not heads and out:
                 out[-1].lines.extend(body)
             else:
                 out.append(_Block(body, before))
-            continues = not group[-1].norm.endswith(("。", "」", "）", ")"))
+            # (a group that ends on a カイゼン heading — (2) カイゼンの明確な時期 — has its items still to come)
+            listing = group[-1].norm.startswith("・") or bool(_KAIZEN_PART.match(group[-1].key))
         else:
-            continues = False
+            listing = False
         before = group[-1].key
     return out
 
