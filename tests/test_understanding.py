@@ -1836,3 +1836,11 @@ def test_a_count_of_places_is_no_question_for_their_names(samples: Assistant) ->
 def test_an_english_ranking_is_worded_in_english(samples: Assistant) -> None:
     a = ask(samples, "Which project had the highest staff-cost ratio in FY2015?")
     assert "の総事業費" not in a.answer and "share of" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["令和7年度のシートでは、事業の目的はどう書かれていますか？", "R7のシートの手段を教えて"])
+def test_a_sheet_named_by_the_year_it_was_written(seed_only: Assistant, question: str) -> None:
+    # 「令和7年度のシート」 is the sheet titled 令和７年度 (it evaluates 2024) when none evaluates 2025
+    a = ask(seed_only, question)
+    assert a.answerable and a.citations and a.citations[0].key in ("purpose", "means"), a.answer
+    assert "2024年度実施分" in a.answer, a.answer

@@ -69,6 +69,12 @@ class ProseKind:
             if sheet is None:
                 continue
             asked = year if year in q.frame.years or q.frame.bare_years else None
+            written = next((r for r in p.refs if r.evaluation_fy == asked and r.target_fy != asked), None) \
+                if asked is not None and sheet.target_fy != asked and not any(r.target_fy == asked for r in p.refs) else None
+            if written is not None and (ws := desk.sheet(written.sheet_id)) is not None:
+                # 「令和7年度のシート」 where no sheet evaluates 2025: the sheet written in 令和7年度 (its title
+                # year), which evaluates 2024 — said so in the answer's lead, which names the year evaluated
+                sheet, asked = ws, None
             if asked is not None and sheet.target_fy != asked and not q.frame.has("why"):
                 # 「令和3年度の二次評価コメント」 with no sheet evaluating 2021: another year's text is no answer
                 part.answerable = False
