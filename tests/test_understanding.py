@@ -1844,3 +1844,10 @@ def test_a_sheet_named_by_the_year_it_was_written(seed_only: Assistant, question
     a = ask(seed_only, question)
     assert a.answerable and a.citations and a.citations[0].key in ("purpose", "means"), a.answer
     assert "2024年度実施分" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question,field", [("デジタルファースト R6 一財", "general_revenue"),
+                                            ("R6の国県は？", "national_prefectural")])
+def test_staff_abbreviations_of_revenue_rows(seed_only: Assistant, truth: dict, question: str, field: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and n(cost(truth, 2024, field)) in a.answer, a.answer
