@@ -166,7 +166,11 @@ class Assistant:
                 or nth_of_before(question, last.answer) or extreme_of_rows(question, last.answer)) is not None:
             return done  # 「その3つを合計すると？」「その2つの差は？」: on the figures the answer before showed
         if not scope and (top := top_of_ranking(question, last.answer)) is not None:
-            # 「その事業の二次評価は？」 after a ranking: the project it named first
+            # 「その事業の二次評価は？」 after a ranking: the project it named first, in the year ranked
+            ranked = {x.fy for x in last.answer.facts if x.project == top[0] and x.fy is not None}
+            f = understand(question)
+            if len(ranked) == 1 and not (f.years or f.relative or f.shift is not None):
+                question = f"{question}（{ranked.pop()}年度）"
             return self._one(question, history, top, write)
         # 「もう一つの町内会の事業のほうは？」: the project named beside the one discussed now;
         # 「その中で一番少ないのは？」: the question asked of the projects the list before named

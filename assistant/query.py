@@ -181,11 +181,13 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         for span in m.explains:
             q.explained.add(span)
             q.project_spans.append(span)
+    cities: set[str] = set()
     for city in cat.municipalities:  # 「西山市の観光イベント支援」: whose sheet it is, nothing asked of it
         for form in {city, re.sub(r"[市区町村]$", "", city)}:
             if len(form) >= 2:
                 for place in re.finditer(re.escape(lex_normalize(form)), frame.norm):
                     q.explained.add(place.span())
+                    cities.add(city)
     cores = _org_cores(frame.norm, cat)
     for _core, span in cores:  # 「水道の研修」: 水道 of 水道局 names whose project it is
         q.explained.add(span)
@@ -202,6 +204,11 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         if len({name for _, name in org_said}) > 1:
             q.org_name = "・".join(dict.fromkeys(name for _, name in sorted(org_said)))
 
+    if len(cities) == 1 and len(cat.municipalities) >= 2 and q.org_ids is None:
+        # 「郡山の事業で…」 in a store of several cities' sheets: that city's, as a 部 or 課 would be
+        city = next(iter(cities))
+        q.org_ids = [s.sheet_id for s in cat.sheets if cat.city_of.get(s.sheet_id) == city]
+        q.org_name = city
     named_spans = [m.span for m in chosen if m.exact]
     if named_spans:
         drop_hits(frame, named_spans)

@@ -174,6 +174,7 @@ class Catalog:
     texts: InitVar[dict[str, list[str]] | None] = None  # sheet → its prose (kept only as _haystacks)
     cost_labels: dict[str, list[str]] = field(default_factory=dict)  # sheet → rows other layouts print (フルコスト)
     municipalities: frozenset[str] = frozenset()  # the cities whose sheets these are (郡山市)
+    city_of: dict[str, str] = field(default_factory=dict)  # sheet → its municipality (a store of several cities)
     _by_id: dict[str, SheetRef] = field(init=False, repr=False)
     _by_project: dict[str, list[tuple[int, SheetRef]]] = field(init=False, repr=False)
     _by_key: dict[tuple[str | None, str | None], list[SheetRef]] = field(init=False, repr=False)
@@ -226,8 +227,8 @@ class Catalog:
         labels = store.cost_row_labels()
         for sheet_id, words in labels.items():
             texts.setdefault(sheet_id, []).extend(words)
-        cities = frozenset(nfkc(m) for m in store.municipalities())
-        return cls(sheets, indicators, fingerprint_of(store), texts, labels, cities)
+        city_of = {sid: nfkc(m) for sid, m in store.sheet_municipalities().items()}
+        return cls(sheets, indicators, fingerprint_of(store), texts, labels, frozenset(city_of.values()), city_of)
 
     # ── linking (assistant.link): built on first use, kept as long as the catalog ─────────────
 

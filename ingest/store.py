@@ -984,6 +984,10 @@ class FigureStore:
         """The municipalities the sheets name (each once)."""
         return [m for (m,) in self._read(lambda *r: r, "SELECT DISTINCT municipality FROM sheets") if m]
 
+    def sheet_municipalities(self) -> dict[str, str]:
+        """Each sheet's municipality, where the sheet names one."""
+        return {sid: m for sid, m in self._read(lambda *r: r, "SELECT sheet_id, municipality FROM sheets") if m}
+
     def fingerprint(self) -> tuple[int, float]:
         """(sheet count, latest indexed_at): changes whenever a sheet is written or removed."""
         n, t = self.db.execute("SELECT COUNT(*) AS n, COALESCE(MAX(indexed_at), 0) AS t FROM sheets").fetchone()

@@ -208,3 +208,11 @@ def test_the_actuals_of_the_years_shown_are_added_up() -> None:
         "".join(f"達成率{f.value}%" for f in facts if f.field == "rate")
     a = on_figures_before("今の3つを足すと？", Answer(question="?", answer=text, facts=facts, intent="trend"))
     assert a is not None and f"{132_609 + 163_282 + 180_419:,}" in a.answer, a
+
+
+def test_that_one_of_a_ranking_keeps_the_year_ranked() -> None:
+    from assistant.followups import top_of_ranking
+
+    # 「そこの人件費比率」 after 「R6の総事業費が一番小さい事業」: the first project, asked in 2024
+    assert top_of_ranking("そこの人件費比率", _ranking()) == ["A事業"]
+    assert top_of_ranking("それぞれの人件費は？", _ranking()) is None

@@ -78,3 +78,17 @@ def test_the_city_a_sheet_belongs_to_may_be_named(world) -> None:
     row = next(r for r in t.cost(t.target_fy).rows if r.value is not None)
     ans = ask(a, f"{t.municipality}の{t.project.name}、{t.target_fy}年度の{row.label}は？")
     assert ans.answerable and _fmt(row.value) in ans.answer, ans.answer
+
+
+def test_a_city_named_scopes_a_store_of_several_cities(world) -> None:
+    # 「○○市の事業で一番…」 over sheets of several cities: only that city's projects are ranked
+    a, truths = world
+    cities = {t.municipality for t in truths if t.municipality}
+    if len(cities) < 2:
+        pytest.skip("the corpus wrote one city only")
+    city = sorted(cities)[0]
+    own = {t.project.name for t in truths if t.municipality == city}
+    others = {t.project.name for t in truths if t.municipality != city} - own
+    ans = ask(a, f"{city}の事業で、フルコストが一番大きいのは？")
+    named = {f.project for f in ans.facts if f.project}
+    assert named and named <= own and not named & others, ans.answer
