@@ -1851,3 +1851,13 @@ def test_a_sheet_named_by_the_year_it_was_written(seed_only: Assistant, question
 def test_staff_abbreviations_of_revenue_rows(seed_only: Assistant, truth: dict, question: str, field: str) -> None:
     a = ask(seed_only, question)
     assert a.answerable and n(cost(truth, 2024, field)) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("follow", ["え、拡充じゃなかったっけ？", "Wasn't it rated 拡充?"])
+def test_a_result_remembered_wrongly_is_corrected(seed_only: Assistant, truth: dict, follow: str) -> None:
+    # the result shown is not the one remembered: said so, with where 拡充 does appear (the 実計区分)
+    first = "デジタルファーストのR6の評価は？"
+    a = ask(seed_only, first)
+    b = ask(seed_only, follow, [Turn(first, a)])
+    assert b.intent == "evaluation" and "拡充" in b.answer and ("ではありません" in b.answer or "Not" in b.answer), b.answer
+    assert not any(f.field in ("actual", "total_cost") for f in b.facts), b.answer

@@ -97,6 +97,8 @@ class EvaluationKind:
             lines.insert(0, f"シートには、{projects[0].name}を{asked}とする記載はありません。最新の評価は次のとおりです。"
                          if q.lang == "ja" else f"The sheets do not say {projects[0].name} will be {asked}. "
                          "The latest evaluation:")
+        if len(projects) == 1 and f.results and not not_said and _ASKED_BACK.search(f.norm):
+            lines += _other_result(q, desk, projects[0], part)  # 「え、拡充じゃなかったっけ？」
         if len(projects) > 1:
             lead = (f"{len(projects)}事業の評価結果です。" if q.lang == "ja" else f"Evaluation results of {len(projects)} projects:")
             lines.insert(0, lead)
@@ -223,17 +225,7 @@ class EvaluationKind:
     def history(self, q: Query, desk: Desk, p: Project) -> Part | None:
         """Every year's result the project's sheets print: each sheet's own 二次評価 and the
         実計区分・評価結果 line of past years."""
-        years: dict[int, tuple[str, str | None, str]] = {}  # fy → (result, plan category, sheet id)
-        for ref in sorted(p.refs, key=lambda r: r.target_fy or 0):
-            sheet = desk.sheet(ref.sheet_id)
-            if sheet is None:
-                continue
-            for pr in sheet.past_results:
-                if pr.result:
-                    years[pr.fy] = (pr.result, pr.plan_category, sheet.sheet_id)
-            second = next((e.result for e in sheet.evaluations if e.stage == "secondary" and e.result), None)
-            if second and sheet.target_fy is not None:
-                years[sheet.target_fy] = (second, years.get(sheet.target_fy, ("", None, ""))[1], sheet.sheet_id)
+        years = results_by_year(desk, p)
         wanted = set(q.frame.years) if q.frame.year_range is False and q.frame.years else set()
         if q.frame.year_range and len(q.frame.years) >= 2:
             wanted = set(range(q.frame.years[0], q.frame.years[-1] + 1))
@@ -329,3 +321,53 @@ def _score_asked(norm: str) -> int | None:
         return None
     digit = next((g for g in m.groups() if g), None)
     return int(digit) if digit else 5
+
+
+# 「拡充じゃなかったっけ？」 "wasn't it rated …?": a result the user remembers, to be checked
+_ASKED_BACK = re.compile(r"じゃなかった|ではなかった|じゃなかっ|だったっけ|だったよね|だよね|でしたっけ|のはず|"
+                         r"\b(?:wasn't|weren't|isn't|didn't)\b|\bi thought\b")
+
+
+def results_by_year(desk: Desk, p: Project) -> dict[int, tuple[str, str | None, str]]:
+    """Every year's result the project's sheets print — each sheet's own 二次評価 and the 実計区分・評価結果
+    line of past years: fy → (result, plan category, sheet id)."""
+    years: dict[int, tuple[str, str | None, str]] = {}
+    for ref in sorted(p.refs, key=lambda r: r.target_fy or 0):
+        sheet = desk.sheet(ref.sheet_id)
+        if sheet is None:
+            continue
+        for pr in sheet.past_results:
+            if pr.result:
+                years[pr.fy] = (pr.result, pr.plan_category, sheet.sheet_id)
+        second = next((e.result for e in sheet.evaluations if e.stage == "secondary" and e.result), None)
+        if second and sheet.target_fy is not None:
+            years[sheet.target_fy] = (second, years.get(sheet.target_fy, ("", None, ""))[1], sheet.sheet_id)
+    return years
+
+
+def _other_result(q: Query, desk: Desk, p: Project, part: Part) -> list[str]:
+    """The result the question remembers, where the evaluation shown says another: which of the
+    project's years did give it (its sheets or their 実計区分・評価結果 line), or that none did."""
+    shown = {str(x.value) for x in part.facts if x.field == "result"}
+    by_year = results_by_year(desk, p)
+    lines = []
+    for result in q.frame.results:
+        if result in shown:
+            continue
+        years = sorted(y for y, (r, _, _) in by_year.items() if r == result)
+        planned = sorted(y for y, (_, c, _) in by_year.items() if c == result)  # 実計区分, easily taken for one
+        if q.lang == "ja":
+            lines.append(f"「{result}」ではありません。" + (
+                "「" + result + "」とされたのは" + "・".join(f"{y}年度実施分" for y in years) + "の評価です。" if years
+                else f"登録されているシートに評価結果が「{result}」とされた年度はありません。") + (
+                "（実計区分が「" + result + "」なのは" + "・".join(f"{y}年度" for y in planned) + "です）" if planned else ""))
+        else:
+            lines.append(f"Not 「{result}」. " + (
+                f"「{result}」 was the result for " + ", ".join(f"FY{y}" for y in years) + "." if years
+                else f"No sheet in the store gives 「{result}」 as an evaluation result.") + (
+                f" (The plan category was 「{result}」 in " + ", ".join(f"FY{y}" for y in planned) + ".)" if planned else ""))
+        part.facts += [Fact(sheet_id=by_year[y][2], project=p.name, row="実計区分", indicator="実計区分", fy=y,
+                            field="plan_category", value=result) for y in planned]
+        part.facts += [Fact(sheet_id=by_year[y][2], project=p.name, row="評価結果", indicator="評価結果", fy=y,
+                            field="result", value=result) for y in years]
+    return lines

@@ -96,8 +96,9 @@ class FigureKind:
             return 0.3  # 「成果指標は何点？」 asks the evaluation's score for that item, not the row
         if f.describe and not (f.rows or f.measures or f.kind):
             return 0.0  # 「どんな費用に補助が出るの？」: a kind of thing, which no figure is
-        if f.has("why") and f.results and not (f.rows or f.money or f.revenue or f.kind or q.head_rows):
-            return 0.0  # 「廃止理由は？」: why the evaluation came out so, no figure
+        if f.results and not (f.rows or f.money or f.revenue or f.kind or q.head_rows or q.scope_rows
+                              or f.has("plan", "actual", "rate", "verdict")):
+            return 0.0  # 「廃止理由は？」「縮小じゃなかった？」: the evaluation, no figure
         if f.rows or f.money or f.revenue or f.kind or f.has("plan", "actual", "rate", "verdict", "change", "share",
                                                                "trend", "breakdown"):
             return 0.8
