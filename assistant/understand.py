@@ -59,6 +59,7 @@ class Frame:
     evals: list[str] = field(default_factory=list)  # result, scores
     stages: list[str] = field(default_factory=list)  # primary, secondary
     results: list[str] = field(default_factory=list)  # 継続, 拡充 …
+    ratio_to: bool = False  # 「R6比」: a year written with 比, the base of a change
     ops: list[str] = field(default_factory=list)  # why summary list count max min compare under_plan …
     kind: Kind | None = None
     kind_no: int | None = None
@@ -345,6 +346,8 @@ def _apply(f: Frame) -> None:
             f.results.append(h.key)
         elif h.group == "op" and h.key not in f.ops:
             f.ops.append(h.key)
+    if f.ratio_to and "change" not in f.measures:
+        f.measures.append("change")  # 「R6比」: the change from that year
     # 「一次と二次のコメント」: a comment asked of each stage named
     if f.stages and any(k in ("primary_comment", "secondary_comment", "comments") for k in f.sections):
         for st in f.stages:
@@ -432,7 +435,8 @@ def drop_hits(f: Frame, spans: list[tuple[int, int]], groups: tuple[str, ...] = 
         _apply(f)
 
 
-_BASE_AFTER = re.compile(r"\s*(?:年度)?\s*(?:と比べ|と比較|に比べ|と比して|比で|比べて|than|compared)")
+_BASE_AFTER = re.compile(r"\s*(?:年度)?\s*(?:と比べ|と比較|に比べ|と比して|比で|比べて|比(?![率較べ重])|than|compared)")
+_RATIO_TO = re.compile(r"\s*(?:年度)?\s*比(?![率較べ重])")
 _ALSO_AFTER = re.compile(r"\s*(?:年度)?(?:の(?:分|数字|値))?も(?!の)|\s*(?:too|as well)\b")
 _BASE_BEFORE = re.compile(r"(compared (with|to)|versus|vs\.?|against|relative to)\s*(the )?$")
 _EVALUATED_IN = re.compile(r"\s*(?:年度)?\s*(?:に|で)(?:行った|した|やった|実施した)?評価(?:した|された|の|を|で)")
@@ -491,6 +495,7 @@ def _read_years(f: Frame) -> None:
             years.append(fy)
     f.years = years
     f.base_years = [fy for fy, s, e in mentions if _BASE_AFTER.match(norm, e) or _BASE_BEFORE.search(norm[:s])]
+    f.ratio_to = any(_RATIO_TO.match(norm, e) for _, _, e in mentions)
     f.also_years = [fy for fy, _, e in mentions if _ALSO_AFTER.match(norm, e)]
     if len(mentions) >= 2:
         gap = norm[mentions[0][2]:mentions[1][1]]

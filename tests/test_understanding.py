@@ -1861,3 +1861,12 @@ def test_a_result_remembered_wrongly_is_corrected(seed_only: Assistant, truth: d
     b = ask(seed_only, follow, [Turn(first, a)])
     assert b.intent == "evaluation" and "拡充" in b.answer and ("ではありません" in b.answer or "Not" in b.answer), b.answer
     assert not any(f.field in ("actual", "total_cost") for f in b.facts), b.answer
+
+
+def test_a_year_with_hi_is_the_base_of_a_change(seed_only: Assistant, truth: dict) -> None:
+    # 「R4比」 after a year: that year against R4, with the change
+    first = "オンライン申請件数 R6 実績"
+    a = ask(seed_only, first)
+    b = ask(seed_only, "R4比", [Turn(first, a)])
+    v = {fy: ind(truth, "オンライン申請件数", fy)["actual"] for fy in (2022, 2024)}
+    assert n(v[2024] - v[2022]) in b.answer, b.answer
