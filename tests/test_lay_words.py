@@ -27,24 +27,30 @@ ROWS = [  # kind, name, unit, (plan, actual) for 2023 and 2024
 ]
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+def _one_sheet(folder: Path, name: str, rows: list | None = None) -> Assistant:
+    """A store of one sheet: the seed's figures under another project name, its indicators replaced by
+    ``rows`` (kind, name, unit, (plan, actual) for 2023 and 2024) when given."""
     if not SEED_TRUTH.exists():
         pytest.skip("../shared is not beside this checkout")
     sheet = json.loads(SEED_TRUTH.read_text(encoding="utf-8"))
-    sheet.update(sheet_id="lay_words", project={**sheet["project"], "name": "市民生活総合支援事業"}, sections=[])
-    counts = {"activity": 0, "outcome": 0}
-    sheet["indicators"] = [i for i in sheet["indicators"] if i["kind"] == "target"]
-    for kind, name, unit, values in ROWS:
-        counts[kind] += 1
-        sheet["indicators"].append({"kind": kind, "no": counts[kind], "name": name, "unit": unit, "values": [
-            {"fy": fy, "plan": plan, "actual": act} for fy, (plan, act) in zip((2023, 2024), values, strict=True)]})
-    folder = tmp_path_factory.mktemp("lay-words")
-    (folder / "lay.json").write_text(json.dumps(sheet, ensure_ascii=False), encoding="utf-8")
+    sheet.update(sheet_id=folder.name, project={**sheet["project"], "name": name}, sections=[])
+    if rows is not None:
+        counts = {"activity": 0, "outcome": 0}
+        sheet["indicators"] = [i for i in sheet["indicators"] if i["kind"] == "target"]
+        for kind, row, unit, values in rows:
+            counts[kind] += 1
+            sheet["indicators"].append({"kind": kind, "no": counts[kind], "name": row, "unit": unit, "values": [
+                {"fy": fy, "plan": plan, "actual": act} for fy, (plan, act) in zip((2023, 2024), values, strict=True)]})
+    (folder / "sheet.json").write_text(json.dumps(sheet, ensure_ascii=False), encoding="utf-8")
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
-    report = build([folder / "lay.json"], settings, embedding=E5Embedding(embeddings=real_embeddings()))
+    report = build([folder / "sheet.json"], settings, embedding=E5Embedding(embeddings=real_embeddings()))
     assert report.ok, report.failed
     return Assistant.from_settings(settings, retrieval=False)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return _one_sheet(tmp_path_factory.mktemp("lay-words"), "市民生活総合支援事業", ROWS)
 
 
 def value(name: str, fy: int) -> str:
@@ -88,16 +94,7 @@ def test_a_noun_and_its_qualifier_from_two_rows_name_neither(store: Assistant, q
 @pytest.fixture(scope="module")
 def ssw(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """One sheet of a project whose name staff shorten to letters (SSW)."""
-    if not SEED_TRUTH.exists():
-        pytest.skip("../shared is not beside this checkout")
-    sheet = json.loads(SEED_TRUTH.read_text(encoding="utf-8"))
-    sheet.update(sheet_id="ssw", project={**sheet["project"], "name": "スクールソーシャルワーカー活用事業"}, sections=[])
-    folder = tmp_path_factory.mktemp("ssw")
-    (folder / "ssw.json").write_text(json.dumps(sheet, ensure_ascii=False), encoding="utf-8")
-    settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
-    report = build([folder / "ssw.json"], settings, embedding=E5Embedding(embeddings=real_embeddings()))
-    assert report.ok, report.failed
-    return Assistant.from_settings(settings, retrieval=False)
+    return _one_sheet(tmp_path_factory.mktemp("ssw"), "スクールソーシャルワーカー活用事業")
 
 
 @pytest.mark.parametrize("question", ["SSW事業のR6の総事業費は？", "ＳＳＷの事業、令和6年度の総事業費いくら？"])
