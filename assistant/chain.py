@@ -37,8 +37,18 @@ from assistant.link import modifiers, read_question
 from assistant.memory import settle
 from assistant.parts import join, parts_of
 from assistant.premise import check as check_premise
-from assistant.query import PROJECT_THRESHOLD, Focus, Project, Query, link_query, projects_of, year_spans
+from assistant.query import (
+    PROJECT_THRESHOLD,
+    Focus,
+    Project,
+    Query,
+    city_romaji,
+    link_query,
+    projects_of,
+    year_spans,
+)
 from assistant.resolve import Catalog, SheetRef, bigrams, expand, fingerprint_of, similarity, squash, variants
+from assistant.romaji import fold
 from assistant.settings import AssistantSettings
 from assistant.understand import Frame, Lang, understand
 from ingest.model import COST_FIELDS, SECTION_LABELS, Sheet
@@ -767,8 +777,10 @@ _OTHER_CITY = re.compile(r"\b([A-Z][a-z]+)(?:'s)? (?:City|city|Town|town|Prefect
 
 
 def _other_city(q: Query, cities: frozenset[str] = frozenset()) -> bool:
-    """"… compare with Fukushima City's", 「会津若松市の…」: a city that is not one whose sheets these are."""
-    if any(m.group(1).lower() not in ("koriyama", "our", "the", "this") for m in _OTHER_CITY.finditer(q.frame.text)):
+    """"… compare with Fukushima City's", 「会津若松市の…」: a city that is not one whose sheets these are
+    (「Hokushin City's …」 is 北辰市's, when the store holds its sheets)."""
+    own = {"koriyama", "our", "the", "this"} | city_romaji(cities)
+    if any(fold(m.group(1)) not in own for m in _OTHER_CITY.finditer(q.frame.text)):
         return True
     lex = lexicon()
     # 「残りは全部市の持ち出し」: a word of the question before 市 makes no city of it

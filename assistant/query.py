@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
 from assistant.dense import DenseMatch, DenseNames
@@ -29,6 +30,7 @@ from assistant.link import (
     unexplained,
 )
 from assistant.resolve import Catalog, IndicatorRef, SheetRef, bigrams, project_core, project_key, squash
+from assistant.romaji import fold, katakana_to_romaji
 from assistant.understand import Frame, drop_hits
 from ingest.model import Indicator, Sheet
 from ingest.normalize import nfkc
@@ -181,6 +183,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         for span in m.explains:
             q.explained.add(span)
             q.project_spans.append(span)
+    romaji = city_romaji(cat.municipalities)
+    for word in re.finditer(r"[a-z]{3,}", frame.norm):  # "Hokushin City's …": 北辰市, spelled out
+        if fold(word.group(0)) in romaji:
+            q.explained.add(word.span())
     cities: set[str] = set()
     for city in cat.municipalities:  # 「西山市の観光イベント支援」: whose sheet it is, nothing asked of it
         for form in {city, re.sub(r"[市区町村]$", "", city)}:
@@ -386,6 +392,18 @@ class Narrowing:
         """The row ``name`` counts only those (「65歳以上の市民」 for 高齢者)."""
         name = lex_normalize(name)
         return any(w in name for w in self.group)
+
+
+@lru_cache(maxsize=64)
+def city_romaji(cities: frozenset[str]) -> frozenset[str]:
+    """The store's cities as an English question spells them (北辰市 → hokushin)."""
+    from assistant.sudachi import tokens
+
+    out = set()
+    for city in cities:
+        core = re.sub(r"[市区町村]$", "", city)
+        out.add(fold("".join(katakana_to_romaji(t.reading) for t in tokens(core) if t.reading)))
+    return frozenset(x for x in out if x)
 
 
 def narrowing(q: Query, p: Project) -> list[Narrowing]:

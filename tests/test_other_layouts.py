@@ -92,3 +92,17 @@ def test_a_city_named_scopes_a_store_of_several_cities(world) -> None:
     ans = ask(a, f"{city}の事業で、フルコストが一番大きいのは？")
     named = {f.project for f in ans.facts if f.project}
     assert named and named <= own and not named & others, ans.answer
+
+
+def test_a_city_of_the_store_named_in_english_is_no_other_city(world) -> None:
+    # "Hokushin City's …" over 北辰市's sheet: that sheet, not "figures from outside the sheets"
+    from assistant.query import city_romaji
+
+    a, truths = world
+    t = next(t for t in truths if t.status != "incomplete" and t.municipality and (c := t.cost(t.target_fy)) is not None
+             and any(r.value is not None and r.label == "フルコスト" for r in c.rows))
+    spelled = next(iter(city_romaji(frozenset([t.municipality])))).capitalize()
+    full = next(r for r in t.cost(t.target_fy).rows if r.label == "フルコスト")
+    ans = ask(a, f"What was the full cost (フルコスト) of {spelled} City's {t.project.name} in FY{t.target_fy}?")
+    assert ans.answerable and "outside" not in ans.answer, ans.answer
+    assert any(f.value in (full.value, round(full.value / 1000)) for f in ans.facts), ans.answer
