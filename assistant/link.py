@@ -67,7 +67,8 @@ def _name_units(name: str) -> list[Token]:
 # named …実績, and a compound the sheets do not print would count as something they say nothing about)
 _VALUE_WORDS = frozenset({"実績", "実績値"})
 # 「そのうち地理情報システムの分」: うち picks a part of what came before; it is no part of the next noun
-_LEADING_WORDS = frozenset({"うち"})
+# words that lead into the noun after them but are no part of it: 「そのうち人件費」, 「健診のあと保健指導」
+_LEADING_WORDS = frozenset({"うち", "あと", "後", "ほか", "他", "以外", "以降", "以前"})
 
 
 @lru_cache(maxsize=1 << 12)

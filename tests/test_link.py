@@ -93,3 +93,10 @@ def test_results_joined_by_ka_are_each_a_result() -> None:
     assert understand("完了になったのはどういう判断？").has("why")
     f = understand("Compare the voter turnout for FY2024 and FY2025 — how many points did it change?")
     assert "scores" not in f.evals and "change" in f.measures
+
+
+def test_a_word_leading_into_a_noun_is_no_part_of_it() -> None:
+    # 「健診のあと保健指導を受けた人」: the noun is 保健指導 (あと only says when), as 「そのうち人件費」 asks 人件費
+    for q, noun in (("健診のあと保健指導を受けた人は何人？", "保健指導"), ("そのうち人件費は？", "人件費")):
+        units = [u.text for u in read_question(normalize(q)).units if u.noun]
+        assert noun in units and not any(u != noun and u.endswith(noun) for u in units), units
