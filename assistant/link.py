@@ -385,7 +385,7 @@ class NameMatcher:
         bigram = max(similarity(v, name) for v in r.variants)
         score = max(cover, bigram * 0.95)
         # a long piece of the name written out (「電子申請手続き数」 of オンラインによる電子申請手続き数（上記以外）)
-        frag = max(len(_common_run(sq, squash(v))) for v in r.variants)
+        frag = max(len(common_run(sq, squash(v))) for v in r.variants)
         if frag >= FRAGMENT:
             score = max(score, min(0.9, 0.6 + 0.03 * frag))
         # Words only this name has settle it even when the question leaves others out
@@ -398,8 +398,8 @@ class NameMatcher:
         return Match(name, round(score, 4), span, words=len(spans), parts=tuple(sorted(set(spans))))
 
 
-def _common_run(a: str, b: str) -> str:
-    """The longest run of characters ``a`` and ``b`` share."""
+def common_run(a: str, b: str) -> str:
+    """The longest run of characters ``a`` and ``b`` share (names compared by their longest common piece)."""
     best = ""
     for i in range(len(a)):
         for j in range(i + len(best) + 1, len(a) + 1):

@@ -21,6 +21,7 @@ from assistant.link import (
     Match,
     Reading,
     Unit,
+    common_run,
     english_words,
     head,
     head_covered,
@@ -189,7 +190,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             q.explained.add(word.span())
     cities: set[str] = set()
     for city in cat.municipalities:  # 「西山市の観光イベント支援」: whose sheet it is, nothing asked of it
-        for form in {city, re.sub(r"[市区町村]$", "", city)}:
+        for form in {city, _city_core(city)}:
             if len(form) >= 2:
                 for place in re.finditer(re.escape(lex_normalize(form)), frame.norm):
                     q.explained.add(place.span())
@@ -399,11 +400,13 @@ def city_romaji(cities: frozenset[str]) -> frozenset[str]:
     """The store's cities as an English question spells them (北辰市 → hokushin)."""
     from assistant.sudachi import tokens
 
-    out = set()
-    for city in cities:
-        core = re.sub(r"[市区町村]$", "", city)
-        out.add(fold("".join(katakana_to_romaji(t.reading) for t in tokens(core) if t.reading)))
+    out = {fold("".join(katakana_to_romaji(t.reading) for t in tokens(_city_core(city)) if t.reading)) for city in cities}
     return frozenset(x for x in out if x)
+
+
+def _city_core(city: str) -> str:
+    """A city's name without 市/区/町/村, as people say it (郡山市 → 郡山)."""
+    return re.sub(r"[市区町村]$", "", city)
 
 
 def narrowing(q: Query, p: Project) -> list[Narrowing]:
@@ -596,7 +599,7 @@ def _sibling(r: Reading, cat: Catalog, focus: Focus, q: Query) -> list[Project]:
             continue
         word = squash(u.text)
         names = {n for n in cat.project_names if n != ref.project and word in squash(n) and word not in mine
-                 and common_run(squash(n), mine) >= 3}
+                 and len(common_run(squash(n), mine)) >= 3}
         if len(names) == 1:
             q.explained.add((u.start, u.end))
             q.project_spans.append((u.start, u.end))
@@ -609,24 +612,12 @@ def _sibling(r: Reading, cat: Catalog, focus: Focus, q: Query) -> list[Project]:
         kana = katakana(re.sub(r"(のほう|の方|ほう|は|も|の|って)$", "", m.group(0)))
         if len(kana) < 2:
             continue
-        names = {n for n in cat.project_names if n != ref.project and common_run(squash(n), mine) >= 3
+        names = {n for n in cat.project_names if n != ref.project and len(common_run(squash(n), mine)) >= 3
                  and any(t.reading == kana and t.surface not in ref.project for t in tokens(n))}
         if len(names) == 1:
             q.explained.add(m.span())
             return projects_of(cat, cat.by_project_name(names.pop()), 0.9)
     return []
-
-
-def common_run(a: str, b: str) -> int:
-    """The longest run of characters two names share."""
-    best = 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] in b:
-                best = j - i
-            else:
-                break
-    return best
 
 
 def _unknown_project(text: str, cat: Catalog) -> str | None:

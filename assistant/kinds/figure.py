@@ -29,9 +29,9 @@ from assistant.kinds.rows import (
     share_base,
 )
 from assistant.lexicon import lexicon, normalize
-from assistant.link import Match, Unit, covered, head_covered, modifiers
+from assistant.link import Match, Unit, common_run, covered, head_covered, modifiers
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, times, total
-from assistant.query import Project, Query, common_run, narrowing, year_spans
+from assistant.query import Project, Query, narrowing, year_spans
 from assistant.understand import CIRCLED, Frame
 from ingest.model import Cost, Sheet
 from ingest.normalize import era_label, nfkc
@@ -391,7 +391,7 @@ class FigureKind:
                 # 「キャッシュレス決済で払った数」 found キャッシュレス決済導入施設数: the row of the same thing that
                 # counts what the verb does (キャッシュレス決済の利用件数)
                 kept = [indicator_row(i) for i in latest.indicators if i.name and any(w in i.name for w in wanted)
-                        and any(common_run(i.name, r.name) >= 4 for r in rows if not r.is_cost)][:2]
+                        and any(len(common_run(i.name, r.name)) >= 4 for r in rows if not r.is_cost)][:2]
             if not kept:
                 return []
             rows = kept
