@@ -52,8 +52,22 @@ STORES_DIR = EVAL_DIR / ".stores"
 BANK_CORPUS = EVAL_DIR / ".cache" / "corpus-bank"
 BANK_N, BANK_SEED = 60, 29
 # sheets no tuning has read: another seed, with other cities' layouts, H27 sheets, PDFs and CP932 files
-FRESH_CORPUS = EVAL_DIR / ".cache" / "corpus-fresh"
-FRESH = {"n": 30, "seed": 71, "h27": 4, "generic": 8, "pdf_share": 0.15, "cp932_share": 0.15}
+# Stores of sheets no tuning had read when their questions were written: another generator seed
+# each, some files as PDF or CP932 as a city hall would upload them. Add one; never reseed one.
+UNSEEN = {
+    "fresh": {"n": 30, "seed": 71, "h27": 4, "generic": 8, "pdf_share": 0.15, "cp932_share": 0.15},
+    "fresh2": {"n": 26, "seed": 113, "h27": 4, "generic": 8, "pdf_share": 0.2, "cp932_share": 0.2},
+}
+
+
+def unseen_corpus(name: str) -> Path:
+    """The folder of an unseen-sheet store's generated corpus (written when absent)."""
+    from eval.corpus import write_corpus
+
+    folder = EVAL_DIR / ".cache" / f"corpus-{name}"
+    if not (folder / "manifest.jsonl").exists():
+        write_corpus(folder, **UNSEEN[name])  # type: ignore[arg-type]
+    return folder
 NUMBER_TYPES = ("figure", "trend", "comparison")  # the acceptance: every gold number right here
 K = 5
 DECLINE_BAR = 0.90
@@ -145,22 +159,19 @@ def store_files(name: str) -> list[Path]:
         if not (BANK_CORPUS / "manifest.jsonl").exists():
             write_corpus(BANK_CORPUS, n=BANK_N, seed=BANK_SEED)
         return samples + sorted(p for p in (BANK_CORPUS / "sheets").glob("*.txt") if not p.name.endswith(".cp932.txt"))
-    if name == "fresh":
-        from eval.corpus import write_corpus
-
-        if not (FRESH_CORPUS / "manifest.jsonl").exists():
-            write_corpus(FRESH_CORPUS, **FRESH)  # type: ignore[arg-type]
+    if name in UNSEEN:
+        corpus = unseen_corpus(name)
         # one file a sheet, the hardest to read first: the PDF, else the CP932 text, else the text
         chosen: dict[str, Path] = {}
         rank = {"pdf": 0, "cp932": 1, "text": 2}
-        for line in (FRESH_CORPUS / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        for line in (corpus / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
             e = json.loads(line)
             if e.get("kind") == "binder":
                 continue
             if e["id"] not in chosen or rank[e["format"]] < rank[_format_of(chosen[e["id"]])]:
-                chosen[e["id"]] = FRESH_CORPUS / e["file"]
+                chosen[e["id"]] = corpus / e["file"]
         return [chosen[k] for k in sorted(chosen)]
-    raise QuestionError(f"unknown store {name!r} (seed, samples, bank, fresh)")
+    raise QuestionError(f"unknown store {name!r} (seed, samples, bank, {', '.join(UNSEEN)})")
 
 
 def _format_of(path: Path) -> str:

@@ -103,6 +103,7 @@ CORPUS_N, CORPUS_SEED = 60, 29
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from eval.run import UNSEEN  # noqa: E402
 from ingest.model import COST_FIELDS, SECTION_LABELS, Indicator, Sheet  # noqa: E402
 
 SAMPLE_TRUTH = {
@@ -112,7 +113,7 @@ SAMPLE_TRUTH = {
 }
 TYPES = ("figure", "trend", "comparison", "ranking", "filter", "derived", "prose", "summary", "why",
          "list", "unanswerable", "followup", "ambiguous")
-STORES = ("seed", "samples", "bank", "fresh")
+STORES = ("seed", "samples", "bank", *UNSEEN)
 LANGS = ("ja", "en")
 REQUIRED = ("id", "store", "type", "lang", "question", "answerable")
 OPTIONAL = ("role", "style", "conversation", "scope", "gold", "numbers", "mention", "wrong", "note",
@@ -166,23 +167,20 @@ def load_truth(corpus_dir: Path = CORPUS) -> Truth:
         s = _read_sheet(p)
         corpus[s.sheet_id] = s
     sheets.update(corpus)
-    fresh = _fresh_truth()
-    sheets.update(fresh)
-    stores = {"seed": ["seed"], "samples": list(SAMPLE_TRUTH), "bank": list(SAMPLE_TRUTH) + list(corpus),
-              "fresh": list(fresh)}
+    stores = {"seed": ["seed"], "samples": list(SAMPLE_TRUTH), "bank": list(SAMPLE_TRUTH) + list(corpus)}
+    for name in UNSEEN:
+        unseen = _unseen_truth(name)
+        sheets.update(unseen)
+        stores[name] = list(unseen)
     return Truth(sheets, stores)
 
 
-def _fresh_truth() -> dict[str, Sheet]:
-    """The ``fresh`` store's sheets (eval.run.FRESH: sheets no tuning has read), written when absent."""
-    from eval.run import FRESH, FRESH_CORPUS
+def _unseen_truth(name: str) -> dict[str, Sheet]:
+    """An unseen-sheet store's sheets (eval.run.UNSEEN), written when absent."""
+    from eval.run import unseen_corpus
 
-    if not (FRESH_CORPUS / "manifest.jsonl").exists():
-        from eval.corpus import write_corpus
-
-        write_corpus(FRESH_CORPUS, **FRESH)  # type: ignore[arg-type]
     out = {}
-    for p in sorted((FRESH_CORPUS / "truth").glob("*.json")):
+    for p in sorted((unseen_corpus(name) / "truth").glob("*.json")):
         s = _read_sheet(p)
         out[s.sheet_id] = s
     return out
