@@ -426,3 +426,99 @@ def test_a_box_broken_at_a_gap_keeps_its_sections(seed_text, tmp_path, broken):
     want = {s.key: re.sub(r"\s", "", s.text) for s in parse_file(whole).sections}
     got = {s.key: re.sub(r"\s", "", s.text) for s in parse_file(gapped).sections}
     assert got == want
+
+
+@pytest.mark.parametrize("broken", [
+    # the カイゼン box's first heading set apart from its items
+    ("(1) 具体的なカイゼン策\n・7月18日", "(1) 具体的なカイゼン策\n\n\n・7月18日"),
+    # a page's running header between a label and its box
+    ("成果指標分析結果\n\nマイナンバーカードの普及", "成果指標分析結果\n\n事務事業評価（続き）\n\nマイナンバーカードの普及"),
+    # a comment box broken in the middle of a sentence, and at a paragraph opening on 「また、」
+    ("策定や伴走支援の実施などを行った結果、電子申請手続き数は453件\n",
+     "策定や伴走支援の実施などを行った結果、電子申請手続き数は453件\n\n\n"),
+    ("るものと考えられる。\n　今後は、", "るものと考えられる。\n\n\n　今後は、"),
+])
+def test_a_box_broken_at_a_gap_keeps_its_sections_too(seed_text, tmp_path, broken):
+    test_a_box_broken_at_a_gap_keeps_its_sections(seed_text, tmp_path, broken)
+
+
+def test_a_list_item_wrapped_then_broken_at_a_gap_stays_one_list(seed_text, tmp_path):
+    # ・…提供が / 可能なシステムの運用 is one item; the list goes on after the gap
+    items = "・オンライン申請手続きの拡充\n・マイナポータルの拡充\n・インターネットによる行政サービスの提供が\n可能なシステムの運用\n"
+    wrapped_first = ("・インターネットによる行政サービスの提供が\n可能なシステムの運用\n・オンライン申請手続きの拡充\n"
+                     "・マイナポータルの拡充\n")
+    gapped_first = wrapped_first.replace("システムの運用\n", "システムの運用\n\n\n")
+    assert items in seed_text
+    whole, gapped = tmp_path / "whole.txt", tmp_path / "gapped.txt"
+    whole.write_text(seed_text.replace(items, wrapped_first), encoding="utf-8")
+    gapped.write_text(seed_text.replace(items, gapped_first), encoding="utf-8")
+    want = {s.key: re.sub(r"\s", "", s.text) for s in parse_file(whole).sections}
+    got = {s.key: re.sub(r"\s", "", s.text) for s in parse_file(gapped).sections}
+    assert got == want and "means" in got
+
+
+_OUTLOOK = "自治体DX計画に示されている重点取組事項の中の"
+_BACKGROUND = "国のデジタルガバメント実行計画やそれに基づく"
+_CURRENT = "国の自治体DX推進計画に基づく自治体DX計画に示されている重点取組事"
+
+
+def _without_box(text: str, opening: str) -> str:
+    """The sheet with the plan box that opens on ``opening`` left blank."""
+    start = text.index(opening)
+    end = text.index("\n\n", start)
+    return text[:start] + text[end + 2:]
+
+
+@pytest.mark.parametrize("opening, blank", [(_CURRENT, "current"), (_BACKGROUND, "background")])
+def test_a_blank_plan_box_leaves_the_others_in_their_boxes(seed_text, tmp_path, opening, blank):
+    # one of 背景・予測・目的・手段・現状 left blank: four boxes, placed by 手段's list and by how each
+    # box's sentences end, not all four kept as 「その他」
+    whole = {s.key: s for s in parse_text(seed_text, tmp_path).sections}
+    sheet = parse_text(_without_box(seed_text, opening), tmp_path, name="blank.txt")
+    got = {s.key: s for s in sheet.sections}
+    plan = {"background", "outlook", "purpose", "means", "current"}
+    assert blank not in got and "other" not in got
+    for key in plan - {blank}:
+        assert re.sub(r"\s", "", got[key].text) == re.sub(r"\s", "", whole[key].text), key
+        assert got[key].inferred
+    assert any("空欄" in w for w in sheet.warnings)
+
+
+def test_a_placement_by_wording_is_never_silent(seed_text, tmp_path):
+    # the seed's 背景 ends 「…加速化することが見込まれる」, as a 予測 would: with 予測 blank, the
+    # wording cannot tell the two apart for certain, so whatever is placed says it was inferred
+    sheet = parse_text(_without_box(seed_text, _OUTLOOK), tmp_path, name="blank.txt")
+    plan = [s for s in sheet.sections if s.key in {"background", "outlook", "purpose", "means", "current"}]
+    assert plan and all(s.inferred for s in plan)
+    assert any("空欄" in w or "その他" in w for w in sheet.warnings)
+
+
+def test_a_blank_box_whose_neighbours_read_alike_stays_unplaced():
+    from ingest.templates.koriyama_r7 import place_plan_blocks
+
+    means = "・講座の開催\n・情報発信"
+    # 手段's place decides: what follows the list is 現状, whatever its wording
+    assert place_plan_blocks(["当初は求められた。", "見込まれる。", "向上を図る。", means]) == (
+        "background", "outlook", "purpose", "means")
+    assert place_plan_blocks(["求められた。", "向上を図る。", means, "増えている。"]) == (
+        "background", "purpose", "means", "current")
+    assert place_plan_blocks(["見込まれる。", "向上を図る。", means, "増えている。"]) == (
+        "outlook", "purpose", "means", "current")
+    # two boxes before the list that both read as 背景: no order fits every box, none is chosen
+    assert place_plan_blocks(["求められた。", "必要があった。", means, "増えている。"]) is None
+    # no list at all: 手段 is the blank box
+    assert place_plan_blocks(["求められた。", "見込まれる。", "図る。", "増えている。"]) == (
+        "background", "outlook", "purpose", "current")
+    # two lists: no order has room for both
+    assert place_plan_blocks([means, "見込まれる。", means, "増えている。"]) is None
+
+
+def test_a_sentence_cut_short_by_a_gap_is_prose_not_a_name(seed_text, seed_expected, tmp_path):
+    # 「…」は… with no 、 or 。 before the gap is the start of a sentence, not an indicator's name
+    old = "代替事業（有） 　マイナポータルによる申請手続き数及びそれ以外のオンラインによる\n"
+    new = "代替事業（有） 　「オンライン申請件数」は計画値に対して実績値が大きく上回\n\n\nり、"
+    assert old in seed_text
+    sheet = parse_text(seed_text.replace(old, new, 1), tmp_path)
+    assert_all_cells(seed_expected, sheet, "comment cut short")
+    comment = next(s.text for s in sheet.sections if s.key == "primary_comment")
+    assert re.sub(r"\s", "", comment).startswith("「オンライン申請件数」は計画値に対して実績値が大きく上回り、")

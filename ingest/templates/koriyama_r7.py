@@ -1105,6 +1105,65 @@ class _Block:
         return "".join(parts)
 
 
+# How each plan box's last sentence ends, as such boxes are written: 背景 in the past (求められた),
+# 現状 in the present (増えている), 予測 looking ahead (見込まれる), 目的 as an aim (向上を図る).
+_PLAN_ENDINGS = {
+    "background": re.compile(r"(た|ていた|であった|だった)$"),
+    "current": re.compile(r"(ている|ておる|つつある|(?<!可能性)(が|も)ある|(が|も)いる|状況だ|状況である)$"),
+    "outlook": re.compile(r"(見込まれる|想定される|予想される|予測される|懸念される|期待される|求められる|"
+                          r"必要となる|重要となる|課題となる|考えられる|見通しである|見通しだ|恐れがある|おそれがある|可能性がある)$"),
+    # an aim: an active verb in its plain form (図る, 守る, 目指す), not 〜される/〜ている/〜なる/〜ある
+    "purpose": re.compile(r"(?<!れ)(?<!て)(?<!な)(?<!あ)(?<!い)[るすくぐうつむぶ]$|を目的とする$"),
+}
+
+
+def place_plan_blocks(blocks: list[str]) -> tuple[str, ...] | None:
+    """Which plan boxes ``blocks`` fill when some box was left blank, or None when unclear.
+
+    The boxes print in ``_PLAN_ORDER``; 手段 is the one written as ・ items. Where 手段's place
+    leaves one order, that is it; else the boxes the orders disagree on are read by how their last
+    sentence ends, and an order wins only when each of those reads as its box and no other order
+    fits as well.
+    """
+    from itertools import combinations
+
+    if not 0 < len(blocks) < len(_PLAN_ORDER):
+        return None
+    bulleted = [sum(ln.lstrip().startswith("・") for ln in b.splitlines()) >= 2
+                or b.lstrip().startswith("・") and "\n" not in b.strip() for b in blocks]
+    endings = [re.sub(r"[。．.\s]+$", "", b.strip().splitlines()[-1] if b.strip() else "") for b in blocks]
+    orders = [keys for keys in combinations(_PLAN_ORDER, len(blocks))
+              if all((k == "means") == is_list for k, is_list in zip(keys, bulleted))]
+    if len(orders) <= 1:  # 手段's place leaves one order (or none: no box fits)
+        return orders[0] if orders else None
+    # only the boxes the orders disagree on are in question; every one of them must read as its box
+    contested = [i for i in range(len(blocks)) if len({keys[i] for keys in orders}) > 1]
+    fits = sorted(((sum(bool(_PLAN_ENDINGS[keys[i]].search(endings[i])) for i in contested), keys)
+                   for keys in orders), key=lambda x: -x[0])
+    (best, keys), runner_up = fits[0], fits[1][0]
+    return keys if best == len(contested) and best > runner_up else None
+
+
+# A block that opens on a connective, or follows one that stops mid-sentence, goes on from the
+# one before it: a PDF may set a box's second paragraph, or the rest of a sentence, apart.
+_CONTINUES = re.compile(r"^[\s　]*(また|一方で|一方、|さらに|しかし|なお|このため|そのため|加えて|今後も|今後は|引き続き|その結果|これにより|以上)")
+
+
+def join_continued(texts: list[str], boxes: int) -> list[str]:
+    """``texts`` read as more blocks than ``boxes``: fold each that goes on from the one before
+    it into that one, while there are still too many."""
+    out = list(texts)
+    i = 1
+    while len(out) > boxes and i < len(out):
+        last = out[i - 1].rstrip().splitlines()[-1] if out[i - 1].strip() else ""
+        cut_short = not last.lstrip().startswith("・") and not last.endswith(("。", "」", "）", ")"))
+        if _CONTINUES.match(out[i]) or cut_short:
+            out[i - 1] = out[i - 1] + "\n" + out.pop(i)
+        else:
+            i += 1
+    return out
+
+
 def _is_prose_group(group: list[Line]) -> bool:
     if all(line.key in _LABELS for line in group):
         return False
@@ -1114,6 +1173,24 @@ def _is_prose_group(group: list[Line]) -> bool:
 
 
 _KAIZEN_PART = re.compile(r"\([23]\)\s*カイゼン")
+_PAGE_FURNITURE = re.compile(r"[（(]続き[)）]$|^\d+\s*/\s*\d+$|^-\s*\d+\s*-$")
+_KAIZEN_HEAD = re.compile(r"\(1\)\s*具体的なカイゼン")
+
+
+def _is_item_list(group: list[Line]) -> bool:
+    """Only ・ items, each maybe wrapped onto one more line (・…提供が / 可能なシステムの運用)."""
+    if not group[0].norm.startswith("・") or any("。" in line.norm for line in group):
+        return False
+    return all(line.norm.startswith("・") or group[i - 1].norm.startswith("・")
+               for i, line in enumerate(group) if i)
+
+
+def _ends_in_item(group: list[Line]) -> bool:
+    """The group's last line is a ・ item, or the wrapped end of one (・…提供が可能な / システムの運用)."""
+    last = group[-1].norm
+    if last.startswith("・"):
+        return True
+    return len(group) >= 2 and group[-2].norm.startswith("・") and "。" not in group[-2].norm + last
 
 
 def _blocks(lines: list[Line]) -> list[_Block]:
@@ -1123,12 +1200,19 @@ def _blocks(lines: list[Line]) -> list[_Block]:
     listing = False  # the previous group was a box whose last line is a ・ item
     stray: list[Line] = []  # a lone ・ item a PDF set apart from the list it starts (・町内会等への活動補助)
     for group in groups(lines):
-        bullets = all(line.norm.startswith("・") for line in group)
+        if all(_PAGE_FURNITURE.search(line.key) for line in group):
+            continue  # a page's header or number stands between a label and its box
+        bullets = _is_item_list(group)
+        if len(group) == 1 and _KAIZEN_HEAD.match(group[0].key):
+            # the カイゼン box's first heading, set apart by a PDF from the items it heads
+            stray = list(group)
+            before = group[-1].key
+            continue
         if not _is_prose_group(group) and bullets and not listing:
             stray = list(group)
             before = group[-1].key
             continue
-        if stray and group[0].norm.startswith("・"):
+        if stray and (group[0].norm.startswith("・") or _KAIZEN_HEAD.match(stray[0].key)):
             group = stray + list(group)
         stray = []
         if _is_prose_group(group) or listing and bullets:
@@ -1149,7 +1233,7 @@ def _blocks(lines: list[Line]) -> list[_Block]:
             else:
                 out.append(_Block(body, before))
             # (a group that ends on a カイゼン heading — (2) カイゼンの明確な時期 — has its items still to come)
-            listing = group[-1].norm.startswith("・") or bool(_KAIZEN_PART.match(group[-1].key))
+            listing = _ends_in_item(group) or bool(_KAIZEN_PART.match(group[-1].key))
         else:
             listing = False
         before = group[-1].key
@@ -1179,8 +1263,18 @@ def _sections(lines: list[Line], r: _Reading) -> list[Section]:
             plan_blocks.append(text)
         else:
             comments.append(text)
+    placed_by_wording: set[str] = set()
+    plan_blocks = join_continued(plan_blocks, len(_PLAN_ORDER))
     if len(plan_blocks) == len(_PLAN_ORDER):
         keyed += list(zip(_PLAN_ORDER, plan_blocks))
+    elif plan_blocks and (keys := place_plan_blocks(plan_blocks)):
+        keyed += list(zip(keys, plan_blocks))
+        placed_by_wording = set(keys)
+        blank = "・".join(SECTION_LABELS[k] for k in _PLAN_ORDER if k not in keys)
+        r.warn(
+            f"背景・現状・予測・目的・手段の欄が{len(plan_blocks)}個の文章ブロックとして読めました（本来5個）。"
+            f"文末の表現と手段の箇条書きから、空欄は「{blank}」と判断して欄を当てました"
+        )
     else:
         keyed += [("other", t) for t in plan_blocks]
         if plan_blocks:
@@ -1189,9 +1283,13 @@ def _sections(lines: list[Line], r: _Reading) -> list[Section]:
                 "欄を特定できないため「その他」として保持しました"
             )
     stages = ("primary_comment", "secondary_comment")
+    comments = join_continued(comments, len(stages))
     keyed += list(zip(stages, comments))
     for extra in comments[len(stages):]:
         keyed.append(("other", extra))
+    if len(comments) > len(stages):
+        r.warn(f"評価コメントの欄が{len(comments)}個の文章ブロックとして読めました（本来2個）。"
+               "3個目以降は「その他」として保持しました")
     # One section per key, in the sheet's order; split blocks (【事業費】/【人件費】) are joined.
     merged: dict[str, list[str]] = {}
     for key, text in keyed:
@@ -1202,6 +1300,6 @@ def _sections(lines: list[Line], r: _Reading) -> list[Section]:
     by_position = {"primary_comment", "secondary_comment"} if comments else set()
     return [
         Section(key=key, label=SECTION_LABELS[key], text="\n".join(texts),
-                inferred=key in by_position)
+                inferred=key in by_position or key in placed_by_wording)
         for key, texts in sorted(merged.items(), key=lambda kv: order.index(kv[0]))
     ]
