@@ -293,6 +293,10 @@ class NameMatcher:
         self._bigram_post = {b: ids for b, ids in self._bigram_post.items() if len(ids) <= common}
         self._postings = {f: ids for f, ids in self._postings.items() if len(ids) <= common}
 
+    def df(self, word: str) -> int:
+        """How many of the names have ``word`` as a word of their own."""
+        return self._df.get(word, 0)
+
     def candidates(self, r: Reading) -> set[int]:
         out: set[int] = set()
         for f in r.forms:

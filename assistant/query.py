@@ -19,6 +19,7 @@ from assistant.lexicon import normalize as lex_normalize
 from assistant.link import (
     Explained,
     Match,
+    NameMatcher,
     Reading,
     Unit,
     common_run,
@@ -30,7 +31,7 @@ from assistant.link import (
     undominated,
     unexplained,
 )
-from assistant.resolve import Catalog, IndicatorRef, SheetRef, bigrams, project_core, project_key, squash
+from assistant.resolve import Catalog, IndicatorRef, SheetRef, bigrams, project_core, project_key, reaches, squash
 from assistant.romaji import fold, katakana_to_romaji
 from assistant.understand import Frame, drop_hits
 from ingest.model import Indicator, Sheet
@@ -182,8 +183,13 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     chosen = [m for g in groups for m in g]
     for m in chosen:
         for span in m.explains:
+            span = _short_of_measure(frame.norm, span, m.name, cat.project_matcher)
             q.explained.add(span)
             q.project_spans.append(span)
+    for _, e in list(q.project_spans):  # 「太陽光の補助」「下水道の耐震化の事業」: what kind of project it is
+        if (kind := _PROJECT_KIND.match(frame.norm, e)) is not None:
+            q.explained.add(kind.span())
+            q.project_spans.append(kind.span())
     romaji = city_romaji(cat.municipalities)
     for word in re.finditer(r"[a-z]{3,}", frame.norm):  # "Hokushin City's …": 北辰市, spelled out
         if fold(word.group(0)) in romaji:
@@ -276,6 +282,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         projects = _sibling(r, cat, focus, q)  # 「支援事業のほうは？」 after 町内会活動推進事業
     if projects and scope and not exact:
         projects = []  # the sheets the user chose outrank a name guessed from a word
+    if projects and frame.years:
+        projects = _namesakes_of_the_year(projects, frame.years)
     if projects:
         ambiguous = any(len(g) > 1 for g in groups)
         if not ambiguous:
@@ -402,6 +410,41 @@ def city_romaji(cities: frozenset[str]) -> frozenset[str]:
 
     out = {fold("".join(katakana_to_romaji(t.reading) for t in tokens(_city_core(city)) if t.reading)) for city in cities}
     return frozenset(x for x in out if x)
+
+
+# A word naming the kind of project, right after its name: part of naming it, nothing asked of it.
+_PROJECT_KIND = re.compile(r"\s*(?:の|に関する|関係の|関連の)?\s*(?:(?:補助|助成|交付)金?(?:事業)?|支援事業|事業|取り?組み?)"
+                           r"(?![一-龥ァ-ヶ])")
+
+
+def _namesakes_of_the_year(projects: list[Project], years: list[int]) -> list[Project]:
+    """Of projects of one name run by different 課 (デジタルファースト推進事業 of 2015 and of 2024),
+    those whose sheets reach a year asked: the other could not answer it."""
+    by_name: dict[str, list[Project]] = {}
+    for p in projects:
+        by_name.setdefault(p.name, []).append(p)
+    out = []
+    for p in projects:
+        same = by_name[p.name]
+        reaching = [x for x in same if any(reaches(r, fy) for r in x.refs for fy in years)]
+        if len(same) == 1 or not reaching or p in reaching:
+            out.append(p)
+    return out
+
+
+_MEASURE_END = re.compile(r"(率|割合|件数|人数|回数|日数|数|量|額)$")
+
+
+def _short_of_measure(norm: str, span: tuple[int, int], name: str, names: NameMatcher) -> tuple[int, int]:
+    """A word only this project's name has, run on into a measure in one compound (「洋式化率」 of
+    学校トイレ洋式化推進事業): the name explains its own word, the measure is asked of it. (A word
+    other names share, or a two-character one that makes measures of its own — 利用 of 利用回数 —
+    stays one word with its measure.)"""
+    said = norm[span[0]:span[1]]
+    end = _MEASURE_END.search(said)
+    if end is None or end.start() < 3 or squash(said) in squash(name) or names.df(said[:end.start()]) != 1:
+        return span
+    return (span[0], span[0] + end.start())
 
 
 def _city_core(city: str) -> str:
