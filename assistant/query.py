@@ -161,6 +161,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     q = Query(frame=frame, reading=r, focus=focus)
     for h in frame.hits:
         q.explained.add(h.span)
+        if frame.norm.startswith("等", h.end):  # 「使用料等」: the row's word, and the like
+            q.explained.add((h.end, h.end + 1))
     for span in year_spans(frame.norm):
         q.explained.add(span)
     for h in frame.hits:  # 「受益者負担金（使用料・負担金等）」: the sheet's own gloss of the word, in brackets
@@ -177,8 +179,11 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     named = _drop_explained_by_indicators(named, inds)
     exact = [m for m in named if m.exact]
     if exact:  # a name spelled out in full: names inside a longer spelled-out name are not named
+        # (another project named beside it in its own words stays: 「電子行政推進事業と東山市のふるさと寄附」)
         named = [m for m in named if m.exact and not any(m is not o and squash(m.name) in squash(o.name)
-                                                          for o in exact)]
+                                                          for o in exact)
+                 or not m.exact and m.score >= PROJECT_THRESHOLD and m.span[0] < m.span[1]
+                 and not any(o.span[0] < m.span[1] and m.span[0] < o.span[1] for o in exact)]
     groups = _mentions(named)
     chosen = [m for g in groups for m in g]
     for m in chosen:
@@ -195,12 +200,15 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         if fold(word.group(0)) in romaji:
             q.explained.add(word.span())
     cities: set[str] = set()
+    scoping: set[str] = set()  # cities named for the question as a whole, not as one project's
     for city in cat.municipalities:  # 「西山市の観光イベント支援」: whose sheet it is, nothing asked of it
         for form in {city, _city_core(city)}:
             if len(form) >= 2:
                 for place in re.finditer(re.escape(lex_normalize(form)), frame.norm):
                     q.explained.add(place.span())
                     cities.add(city)
+                    if not any(0 <= s - place.end() <= 1 for s, _ in q.project_spans):
+                        scoping.add(city)
     cores = _org_cores(frame.norm, cat)
     for _core, span in cores:  # 「水道の研修」: 水道 of 水道局 names whose project it is
         q.explained.add(span)
@@ -217,7 +225,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         if len({name for _, name in org_said}) > 1:
             q.org_name = "・".join(dict.fromkeys(name for _, name in sorted(org_said)))
 
-    if len(cities) == 1 and len(cat.municipalities) >= 2 and q.org_ids is None:
+    if len(cities) == 1 and scoping and len(cat.municipalities) >= 2 and q.org_ids is None:
         # 「郡山の事業で…」 in a store of several cities' sheets: that city's, as a 部 or 課 would be
         city = next(iter(cities))
         q.org_ids = [s.sheet_id for s in cat.sheets if cat.city_of.get(s.sheet_id) == city]
@@ -282,8 +290,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         projects = _sibling(r, cat, focus, q)  # 「支援事業のほうは？」 after 町内会活動推進事業
     if projects and scope and not exact:
         projects = []  # the sheets the user chose outrank a name guessed from a word
-    if projects and frame.years:
-        projects = _namesakes_of_the_year(projects, frame.years)
+    if projects and cities:  # 「郡山のふるさと寄附」: of namesakes in two cities, the one named
+        projects = _namesakes(projects, lambda x: any(cat.city_of.get(r.sheet_id) in cities for r in x.refs))
+    if projects and frame.years:  # of namesakes run by different 課, those whose sheets reach the year
+        projects = _namesakes(projects, lambda x: any(reaches(r, fy) for r in x.refs for fy in frame.years))
     if projects:
         ambiguous = any(len(g) > 1 for g in groups)
         if not ambiguous:
@@ -417,17 +427,16 @@ _PROJECT_KIND = re.compile(r"\s*(?:の|に関する|関係の|関連の)?\s*(?:(
                            r"(?![一-龥ァ-ヶ])")
 
 
-def _namesakes_of_the_year(projects: list[Project], years: list[int]) -> list[Project]:
-    """Of projects of one name run by different 課 (デジタルファースト推進事業 of 2015 and of 2024),
-    those whose sheets reach a year asked: the other could not answer it."""
+def _namesakes(projects: list[Project], fits: Callable[[Project], bool]) -> list[Project]:
+    """Of projects sharing one name (two 課', two cities'), those that ``fits``; all of them when
+    none does. (デジタルファースト推進事業 of 2015 could not answer R6; 南原市's is not 郡山's.)"""
     by_name: dict[str, list[Project]] = {}
     for p in projects:
         by_name.setdefault(p.name, []).append(p)
     out = []
     for p in projects:
         same = by_name[p.name]
-        reaching = [x for x in same if any(reaches(r, fy) for r in x.refs for fy in years)]
-        if len(same) == 1 or not reaching or p in reaching:
+        if len(same) == 1 or fits(p) or not any(fits(x) for x in same):
             out.append(p)
     return out
 

@@ -106,3 +106,17 @@ def test_a_city_of_the_store_named_in_english_is_no_other_city(world) -> None:
     ans = ask(a, f"What was the full cost (フルコスト) of {spelled} City's {t.project.name} in FY{t.target_fy}?")
     assert ans.answerable and "outside" not in ans.answer, ans.answer
     assert any(f.value in (full.value, round(full.value / 1000)) for f in ans.facts), ans.answer
+
+
+@pytest.mark.parametrize("word", ["総事業費", "総事業費って全部でいくら？ 金額"])
+def test_the_total_cost_of_another_layout_is_its_full_cost(world, word: str) -> None:
+    # 「総事業費」 over a sheet that prints 直接事業費・間接事業費・フルコスト: the total, not the
+    # 直接事業費 that shares its words
+    a, truths = world
+    t = next(t for t in truths if t.status != "incomplete" and (c := t.cost(t.target_fy)) is not None
+             and any(r.label == "フルコスト" and r.value is not None for r in c.rows)
+             and any(r.label == "直接事業費" and r.value is not None for r in c.rows))
+    rows = {r.label: r.value for r in t.cost(t.target_fy).rows}
+    ans = ask(a, f"{t.project.name}の{t.target_fy}年度の{word}は？")
+    assert ans.answerable and _fmt(rows["フルコスト"]) in ans.answer, ans.answer
+    assert _fmt(rows["直接事業費"]) not in ans.answer, ans.answer

@@ -19,9 +19,21 @@ SEED_TRUTH = Path(__file__).resolve().parents[2] / "shared" / "seed" / "koriyama
 SHIFT = -10  # the older namesake: the same figures ten years earlier
 
 
-def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0) -> Path:
+USER_CHARGES = 4321  # 受益者負担金（使用料、負担金等） written onto the solar sheet's 2023 column
+
+
+def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0, city: str | None = None,
+           scale: int = 1) -> Path:
     sheet = json.loads(SEED_TRUTH.read_text(encoding="utf-8"))
     sheet.update(sheet_id=sheet_id, project={**sheet["project"], "name": name, "section": section}, sections=[])
+    if city:
+        sheet["municipality"] = city
+    for c in sheet["costs"]:
+        for k in ("project_cost", "personnel_cost", "total_cost", "general_revenue"):
+            c[k] = c[k] * scale if c.get(k) is not None else None
+        if sheet_id == "solar" and c["fy"] == 2023:
+            c["user_charges"] = USER_CHARGES
+            c["general_revenue"] -= USER_CHARGES
     sheet["evaluation_fy"] += shift
     sheet["target_fy"] += shift
     for c in sheet["costs"]:
@@ -46,6 +58,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "solar", "住宅用太陽光発電導入支援事業", "環境政策課"),
         _sheet(folder, "old-namesake", "電子行政推進事業", "情報政策課", shift=SHIFT),
         _sheet(folder, "namesake", "電子行政推進事業", "ＤＸ戦略課"),
+        _sheet(folder, "east", "ふるさと寄附活用事業", "市民税課", city="東山市"),
+        _sheet(folder, "west", "ふるさと寄附活用事業", "資産管理課", city="西川市", scale=3),
     ]
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
     report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
@@ -94,3 +108,17 @@ def test_of_two_namesakes_the_one_whose_sheets_reach_the_year(store: Assistant, 
 def test_namesakes_asked_with_no_year_are_both_answered(store: Assistant) -> None:
     a = store.ask("電子行政推進事業の人件費は？")
     assert a.answer.count("電子行政推進事業") >= 2 or a.choices, a.answer
+
+
+def test_a_row_and_the_like_is_that_row(store: Assistant) -> None:
+    # 「使用料等」: the sheet's 受益者負担金（使用料、負担金等）, and only it — no list of every revenue row
+    a = store.ask("太陽光の事業、R5の使用料等の収入は？")
+    assert a.answerable and f"{USER_CHARGES:,}" in a.answer, a.answer
+    assert "国・県支出金" not in a.answer and "市債" not in a.answer, a.answer
+
+
+def test_of_namesakes_in_two_cities_the_one_of_the_city_named(store: Assistant) -> None:
+    a = store.ask("電子行政推進事業と東山市のふるさと寄附、R6の人件費の差は？")
+    assert a.answerable and _personnel(2024) in a.answer, a.answer
+    tripled = f"{int(_personnel(2024).replace(',', '')) * 3:,}"
+    assert tripled not in a.answer, a.answer

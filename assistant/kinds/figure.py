@@ -32,6 +32,7 @@ from assistant.lexicon import lexicon, normalize
 from assistant.link import Match, Unit, common_run, covered, head_covered, modifiers
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, times, total
 from assistant.query import Project, Query, narrowing, year_spans
+from assistant.resolve import squash
 from assistant.understand import CIRCLED, Frame
 from ingest.model import Cost, Sheet
 from ingest.normalize import era_label, nfkc
@@ -331,6 +332,9 @@ class FigureKind:
             labels = {r.label: r.unit or "" for c in latest.costs for r in c.rows}
             printed += [Row("printed", m.name, m.name, labels[m.name]) for m in q.scope_rows
                         if m.name in labels and all(r.name != m.name for r in printed)]
+            spelled = [r for r in printed if squash(r.name) in squash(f.norm)]
+            if costs and not spelled:  # 「総事業費」 is the total, not the 直接事業費 that shares its words
+                printed = [r for r in printed if r in spelled]
             rows = printed or rows
         if not rows and q.focus and q.how in ("focus", "named", "only", "scope", "org") and (
                 q.focus.rows or q.focus.earlier_rows and (f.measures or f.relative or f.years)):

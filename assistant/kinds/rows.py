@@ -159,7 +159,7 @@ def cost_rows(q: Query) -> list[Row]:
         fields.append("unit_cost_general")  # the sheet prints both unit costs; both are answers
     if f.revenue and "その他" in f.norm and "other_revenue" not in fields:
         fields.append("other_revenue")  # 「財源の『その他』」
-    elif f.revenue:
+    elif f.revenue and not any(x in REVENUE_FIELDS for x in fields):  # 「使用料の収入」 names its row
         fields += ["total_cost", *REVENUE_FIELDS]
     if f.money and not fields:
         # "How much did it go up?" after the 人件費: the amount of the row the conversation is about
