@@ -180,34 +180,53 @@ def read_question(norm: str, every: bool = False) -> Reading:
 
 def english_words(norm: str) -> list[tuple[str, tuple[int, int]]]:
     """Japanese words for the English phrases of the question (longest phrases first; a phrase with
-    several renderings gives each, with the same span)."""
+    several renderings gives each, with the same span). Nouns match in either number: "donation"
+    finds the glossary's "donations", "e-book loan" its "e-book loans"."""
     if not re.search(r"[a-z]{2}", norm):
         return []
     gloss = lexicon().english
-    norm = norm.replace("-", " ")  # fixed-asset, school-route: one phrase with or without the hyphen
+    text = norm.replace("-", " ")
+    words = [(m.start(), m.end(), _stem(m.group(0))) for m in re.finditer(r"[a-z]+", text)]
+    if not words:
+        return []
+    by_first = _phrases_by_first_stem(len(gloss))
+    found: dict[tuple[int, int], list[str]] = {}
+    for i, (start, _, first) in enumerate(words):
+        for phrase, stems in by_first.get(first, ()):
+            k = len(stems)
+            if tuple(w[2] for w in words[i:i + k]) == stems:
+                found.setdefault((start, words[i + k - 1][1]), []).append(phrase)
     out: list[tuple[str, tuple[int, int]]] = []
     taken: list[tuple[int, int]] = []
-    for phrase in _longest_first(len(gloss)):
-        if phrase not in norm:  # a substring test first: most of the glossary is never in a question
+    for (start, end), phrases in sorted(found.items(), key=lambda x: (x[0][0] - x[0][1], x[0])):
+        if any(s < end and start < e for s, e in taken):  # longest first; one inside a longer gives way
             continue
-        for m in _whole_words(phrase).finditer(norm):
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
-            taken.append(m.span())
-            out += [(ja, m.span()) for ja in gloss[phrase]]
+        taken.append((start, end))
+        # the phrase as written wins over another inflection's (training is no train)
+        spelled = [p for p in phrases if re.sub(r"\s+", " ", text[start:end]) == p]
+        out += [(ja, (start, end)) for p in spelled or phrases for ja in gloss[p]]
     return sorted(out, key=lambda x: x[1])
 
 
+def _stem(word: str) -> str:
+    """An English noun without its plural (donations → donation, facilities → facility). Verb forms
+    stay as written: "attending" (school) or "visited" are no glossary noun's inflection."""
+    w = word.lower()
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith(("ss", "us", "is")):
+            return w[: -len(suffix)] + repl
+    return w
+
+
 @lru_cache(maxsize=4)
-def _longest_first(size: int) -> tuple[str, ...]:
-    """The glossary's English phrases, longest first (``size`` keys the cache to the glossary)."""
-    return tuple(sorted(lexicon().english, key=len, reverse=True))
-
-
-@lru_cache(maxsize=1 << 12)
-def _whole_words(phrase: str) -> re.Pattern[str]:
-    """The phrase as whole words, compiled once (the glossary outnumbers re's own cache)."""
-    return re.compile(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])")
+def _phrases_by_first_stem(size: int) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """The glossary's phrases as stem sequences, by their first stem (``size`` keys the cache)."""
+    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for phrase in lexicon().english:
+        stems = tuple(_stem(w) for w in re.findall(r"[a-z]+", phrase.replace("-", " ")))
+        if stems:
+            out.setdefault(stems[0], []).append((phrase, stems))
+    return out
 
 
 @dataclass(frozen=True)

@@ -195,12 +195,16 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         if (kind := _PROJECT_KIND.match(frame.norm, e)) is not None:
             q.explained.add(kind.span())
             q.project_spans.append(kind.span())
-    romaji = city_romaji(cat.municipalities)
-    for word in re.finditer(r"[a-z]{3,}", frame.norm):  # "Hokushin City's …": 北辰市, spelled out
-        if fold(word.group(0)) in romaji:
-            q.explained.add(word.span())
     cities: set[str] = set()
     scoping: set[str] = set()  # cities named for the question as a whole, not as one project's
+    spelled = {city: city_romaji(frozenset([city])) for city in cat.municipalities}
+    for word in re.finditer(r"[a-z]{3,}", frame.norm):  # "Hokushin City's …": 北辰市, spelled out
+        for city, forms in spelled.items():
+            if fold(word.group(0)) in forms:
+                q.explained.add(word.span())
+                cities.add(city)
+                if not re.match(r"\s*(city)?\s*['’]s\b", frame.norm[word.end():]):  # "Koriyama's hometown …": one project's
+                    scoping.add(city)
     for city in cat.municipalities:  # 「西山市の観光イベント支援」: whose sheet it is, nothing asked of it
         for form in {city, _city_core(city)}:
             if len(form) >= 2:

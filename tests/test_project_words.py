@@ -122,3 +122,9 @@ def test_of_namesakes_in_two_cities_the_one_of_the_city_named(store: Assistant) 
     assert a.answerable and _personnel(2024) in a.answer, a.answer
     tripled = f"{int(_personnel(2024).replace(',', '')) * 3:,}"
     assert tripled not in a.answer, a.answer
+
+
+def test_of_namesakes_the_one_of_the_city_named_in_english(store: Assistant) -> None:
+    a = store.ask("What was the personnel cost of Higashiyama's hometown donation project in FY2024?")
+    assert a.answerable and _personnel(2024) in a.answer, a.answer
+    assert f"{int(_personnel(2024).replace(',', '')) * 3:,}" not in a.answer, a.answer

@@ -1870,3 +1870,22 @@ def test_a_year_with_hi_is_the_base_of_a_change(seed_only: Assistant, truth: dic
     b = ask(seed_only, "R4比", [Turn(first, a)])
     v = {fy: ind(truth, "オンライン申請件数", fy)["actual"] for fy in (2022, 2024)}
     assert n(v[2024] - v[2022]) in b.answer, b.answer
+
+
+@pytest.mark.parametrize("question, word", [
+    ("how much did the hometown tax donation bring in", "寄附"),  # the glossary says "donations"
+    ("what about the welfare facility", "福祉施設"),  # … and "welfare facilities"
+    ("any e-book loans last year", "電子書籍"),
+])
+def test_english_nouns_match_the_glossary_in_either_number(question: str, word: str) -> None:
+    from assistant.link import english_words
+
+    assert any(word in ja for ja, _ in english_words(question)), english_words(question)
+
+
+def test_english_verb_forms_are_not_read_as_glossary_nouns() -> None:
+    # "training" is no "train" (電車), "attending school" no "attendees"
+    from assistant.link import english_words
+
+    found = [ja for ja, _ in english_words("how many staff training sessions, and children attending school")]
+    assert "研修" in "".join(found) and not any(x in found for x in ("電車", "列車", "出席者", "来場者")), found
