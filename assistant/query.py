@@ -197,9 +197,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             q.project_spans.append(kind.span())
     cities: set[str] = set()
     scoping: set[str] = set()  # cities named for the question as a whole, not as one project's
-    spelled = {city: city_romaji(frozenset([city])) for city in cat.municipalities}
+    in_english = {city: city_romaji(frozenset([city])) for city in cat.municipalities}
     for word in re.finditer(r"[a-z]{3,}", frame.norm):  # "Hokushin City's …": 北辰市, spelled out
-        for city, forms in spelled.items():
+        for city, forms in in_english.items():
             if fold(word.group(0)) in forms:
                 q.explained.add(word.span())
                 cities.add(city)
