@@ -187,8 +187,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     groups = _mentions(named)
     chosen = [m for g in groups for m in g]
     for m in chosen:
+        rows_of = [i.name for ref in cat.by_project_name(m.name) for i in cat.indicators_of(ref.sheet_id) if i.name]
         for span in m.explains:
             span = _short_of_measure(frame.norm, span, m.name, cat.project_matcher)
+            span = _short_of_row(frame.norm, span, m.name, rows_of)
             q.explained.add(span)
             q.project_spans.append(span)
     for _, e in list(q.project_spans):  # 「太陽光の補助」「下水道の耐震化の事業」: what kind of project it is
@@ -443,6 +445,19 @@ def _namesakes(projects: list[Project], fits: Callable[[Project], bool]) -> list
         if len(same) == 1 or fits(p) or not any(fits(x) for x in same):
             out.append(p)
     return out
+
+
+def _short_of_row(norm: str, span: tuple[int, int], name: str, rows: list[str]) -> tuple[int, int]:
+    """A word of the question that one of the project's rows spells whole but the project's name only
+    in part (「移動図書館」: 移動図書館の巡回回数, of 図書館サービス充実事業): the name explains its
+    part, the rest is the row's."""
+    said = norm[span[0]:span[1]]
+    if squash(said) in squash(name) or not any(squash(said) in squash(row) for row in rows):
+        return span
+    part = common_run(said, name)
+    if len(part) < 2 or (at := said.find(part)) < 0:
+        return span
+    return (span[0] + at, span[0] + at + len(part))
 
 
 _MEASURE_END = re.compile(r"(率|割合|件数|人数|回数|日数|数|量|額)$")
