@@ -23,9 +23,11 @@ USER_CHARGES = 4321  # 受益者負担金（使用料、負担金等） written 
 
 
 def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0, city: str | None = None,
-           scale: int = 1) -> Path:
+           scale: int = 1, results: tuple[str, str] | None = None) -> Path:
     sheet = json.loads(SEED_TRUTH.read_text(encoding="utf-8"))
     sheet.update(sheet_id=sheet_id, project={**sheet["project"], "name": name, "section": section}, sections=[])
+    if results:
+        sheet["evaluations"] = [{"stage": "primary", "result": results[0]}, {"stage": "secondary", "result": results[1]}]
     if city:
         sheet["municipality"] = city
     if sheet_id == "library":  # the seed's rows as a library's: 活動指標① counts the mobile library's rounds
@@ -68,6 +70,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "east", "ふるさと寄附活用事業", "市民税課", city="東山市"),
         _sheet(folder, "west", "ふるさと寄附活用事業", "資産管理課", city="西川市", scale=3),
         _sheet(folder, "library", "図書館サービス充実事業", "中央図書館"),
+        _sheet(folder, "sewer-r5", "下水道管路耐震化推進事業", "下水道整備課", shift=-1, results=("改善", "継続")),
+        _sheet(folder, "sewer-r6", "下水道管路耐震化推進事業", "下水道整備課", results=("継続", "継続")),
     ]
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
     report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
@@ -144,3 +148,12 @@ def test_a_word_a_row_spells_whole_is_the_rows_not_the_projects(store: Assistant
     # that row, never the 電子書籍 row a counter would otherwise fall back to
     a = store.ask(question)
     assert a.answerable and "移動図書館の巡回回数" in a.answer and "電子書籍" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["下水道管路耐震化で、一次評価と二次評価の結果が食い違ってる年ってある？",
+                                      "Did the primary and secondary evaluations of the sewer quake-proofing project ever differ?"])
+def test_the_years_the_two_evaluations_differ(store: Assistant, question: str) -> None:
+    a = store.ask(question)
+    assert a.answerable and "2023" in a.answer and "改善" in a.answer, a.answer
+    lead = a.answer.splitlines()[0]
+    assert "2023" in lead and "2024" not in lead, a.answer  # 2024: 継続 and 継続, the same

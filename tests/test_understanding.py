@@ -1889,3 +1889,10 @@ def test_english_verb_forms_are_not_read_as_glossary_nouns() -> None:
 
     found = [ja for ja, _ in english_words("how many staff training sessions, and children attending school")]
     assert "研修" in "".join(found) and not any(x in found for x in ("電車", "列車", "出席者", "来場者")), found
+
+
+@pytest.mark.parametrize("question", ["水道の研修事業、人件費の欄の注記には何て書いてある？", "技術力向上職員研修事業の※の注意書きを教えて"])
+def test_the_sheets_printed_note_is_quoted(samples: Assistant, question: str) -> None:
+    # the ※ note beside the cost rows (備考) is what a 注記 asks, in the sheet's words
+    a = ask(samples, question)
+    assert a.answerable and "算定方法を見直した" in a.answer, a.answer

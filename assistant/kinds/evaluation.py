@@ -28,6 +28,7 @@ def _year(q: Query, p: Project) -> int | None:
 _FUTURE = re.compile(r"今後|どうなる|方針|方向|続け|続く|存続|来年|次年度|翌年度|future|continue|going forward|next year")
 
 
+_DISAGREE = re.compile(r"食い違|違い|違う|違っ|異な|一致|同じ|ズレ|ずれ|割れ|differ|disagree|agree|match|same")
 _BECAME = re.compile(r"どうなった|どうなりました|結局どう|what happened to|what became of")
 
 
@@ -72,6 +73,9 @@ class EvaluationKind:
         unscored = False  # a year only a later sheet's 実計区分・評価結果 line reports: no scores anywhere
         # 「来年度も続けるの？」 is decided by the latest evaluation; 「来年度の評価は？」 is not written yet
         future = bool(_FUTURE.search(f.norm)) and not re.search(r"評価|evaluat|rating|なりそう|見込み|予想|likely", f.norm)
+        if len(projects) == 1 and {"primary", "secondary"} <= set(f.stages) and _DISAGREE.search(f.norm) \
+                and "scores" not in f.evals and _score_asked(f.norm) is None and not f.has("why") and not f.years:
+            return self.stages_apart(q, desk, projects[0])
         if len(projects) == 1 and len(set(f.years)) + len(f.bare_years) >= 2 and not f.relative:
             return self.years(q, desk, projects[0], sorted(set(read_years(q, projects[0]).years)))
         for p in projects:
@@ -138,6 +142,38 @@ class EvaluationKind:
         part.text = "\n".join(lines)
         part.sheet_ids = list(dict.fromkeys(x.sheet_id for x in part.facts))
         part.answerable = any(x.field == "result" for x in part.facts)
+        return part
+
+    def stages_apart(self, q: Query, desk: Desk, p: Project) -> Part | None:
+        """「一次と二次の結果が食い違ってる年は？」: each evaluated year's two results, and where they differ."""
+        part = Part(text="", intent="evaluation")
+        apart: list[int] = []
+        lines = []
+        for ref in sorted(p.refs, key=lambda r: r.target_fy or 0):
+            sheet = desk.sheet(ref.sheet_id)
+            if sheet is None or sheet.target_fy is None:
+                continue
+            got = {e.stage: e.result for e in sheet.evaluations if e.result}
+            if not {"primary", "secondary"} <= set(got):
+                continue
+            y = sheet.target_fy
+            part.facts += [Fact(sheet_id=sheet.sheet_id, project=p.name, row=STAGE_LABELS[st], indicator=STAGE_LABELS[st],
+                                fy=y, field="result", value=got[st]) for st in ("primary", "secondary")]
+            if got["primary"] != got["secondary"]:
+                apart.append(y)
+            lines.append(f"{y}年度：一次評価「{got['primary']}」、二次評価「{got['secondary']}」" if q.lang == "ja" else
+                         f"FY{y}: primary {got['primary']}, secondary {got['secondary']}")
+        if not lines:
+            return None
+        if q.lang == "ja":
+            lead = (f"{p.name}で一次評価と二次評価の結果が異なるのは" + "、".join(f"{y}年度" for y in apart) + "です。"
+                    if apart else f"{p.name}では、シートのある年度はどれも一次評価と二次評価の結果が同じです。")
+        else:
+            lead = (f"{p.name}: the primary and secondary results differ in " + ", ".join(f"FY{y}" for y in apart) + "."
+                    if apart else f"{p.name}: the primary and secondary results agree in every year with a sheet.")
+        part.text = "\n".join([lead, *lines])
+        part.sheet_ids = list(dict.fromkeys(x.sheet_id for x in part.facts))
+        part.answerable = True
         return part
 
     def one(self, q: Query, desk: Desk, p: Project, year: int | None) -> tuple[str, list[Fact]]:
