@@ -8,6 +8,7 @@ The question types (:mod:`assistant.kinds`) read a :class:`Query`; none of them 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -33,7 +34,7 @@ from assistant.link import (
 )
 from assistant.resolve import Catalog, IndicatorRef, SheetRef, bigrams, project_core, project_key, reaches, squash
 from assistant.romaji import fold, katakana_to_romaji
-from assistant.understand import Frame, drop_hits
+from assistant.understand import Frame, drop_hits, drop_ops
 from ingest.model import Indicator, Sheet
 from ingest.normalize import nfkc
 
@@ -231,7 +232,14 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         if len({name for _, name in org_said}) > 1:
             q.org_name = "・".join(dict.fromkeys(name for _, name in sorted(org_said)))
 
-    if len(cities) == 1 and scoping and len(cat.municipalities) >= 2 and q.org_ids is None:
+    if len(cat.municipalities) >= 2 and q.org_ids is None and _OTHER_CITIES_SHEETS.search(frame.norm):
+        # 「他市のシートで…」 "projects from municipalities other than Koriyama": in a store of several
+        # cities' sheets, those of the cities other than the one named, else than the one most sheets are of
+        home = next(iter(cities)) if len(cities) == 1 else Counter(cat.city_of.values()).most_common(1)[0][0]
+        q.org_ids = [s.sheet_id for s in cat.sheets if cat.city_of.get(s.sheet_id) not in (home, None)]
+        q.org_name = "・".join(sorted({c for c in cat.city_of.values() if c and c != home}))
+        drop_ops(frame, "outside")  # not figures from outside the sheets: sheets the store holds
+    elif len(cities) == 1 and scoping and len(cat.municipalities) >= 2 and q.org_ids is None:
         # 「郡山の事業で…」 in a store of several cities' sheets: that city's, as a 部 or 課 would be
         city = next(iter(cities))
         q.org_ids = [s.sheet_id for s in cat.sheets if cat.city_of.get(s.sheet_id) == city]
@@ -367,7 +375,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 q.explained.add(span)
         exact_rows = [m.span for m in q.scope_rows if m.exact]
         if exact_rows:  # 「全国学力・学習状況調査の平均正答率」 asks no 状況 section
-            drop_hits(frame, exact_rows)
+            # (a cost row another layout prints — 地方債 — is the row the lexicon found there: it stays)
+            drop_hits(frame, exact_rows, groups=("measure", "section", "eval", "stage", "result", "op"))
         # a measure word inside the row's own words is the row's: 「平均正答率」 asks no average over years
         row_words = [span for m in q.scope_rows for span in m.parts]
         if any(h.group == "measure" and any(s <= h.start and h.end <= e for s, e in row_words) for h in frame.hits):
@@ -458,6 +467,14 @@ def _short_of_row(norm: str, span: tuple[int, int], name: str, rows: list[str]) 
     if len(part) < 2 or (at := said.find(part)) < 0:
         return span
     return (span[0] + at, span[0] + at + len(part))
+
+
+# the store's own sheets of other cities (「他市のシート」 "projects from municipalities other than
+# Koriyama"), not figures from outside the sheets (「他市と比べて」)
+_OTHER_CITIES_SHEETS = re.compile(
+    r"(他市|他の市|他都市|他の自治体|他自治体|ほかの市|ほかの自治体|よその市|[一-龥]{1,4}市?以外)(の|で|から)?(分の)?(シート|事業(?!費)|分)|"
+    r"other (cities|municipalities)['’]? (sheets|projects)|(sheets|projects) (from|of) (other|another) "
+    r"(cities|city|municipalities|municipality)|(municipalities|cities) other than|(sheets|projects) not from")
 
 
 _MEASURE_END = re.compile(r"(率|割合|件数|人数|回数|日数|数|量|額)$")

@@ -426,6 +426,14 @@ def _sum_over_years(f: Frame) -> None:
     f.hits = out
 
 
+def drop_ops(f: Frame, *keys: str) -> None:
+    """Forget these ops (「他市」 read as the store's other cities' sheets, not figures from outside)."""
+    keep = [h for h in f.hits if not (h.group == "op" and h.key in keys)]
+    if len(keep) != len(f.hits):
+        f.hits = keep
+        _apply(f)
+
+
 def drop_hits(f: Frame, spans: list[tuple[int, int]], groups: tuple[str, ...] = ()) -> None:
     """Forget lexicon words (of these ``groups``, or all) found inside these spans (a project's own
     name: 固定資産評価適正化事業 is no question about 評価)."""

@@ -120,3 +120,37 @@ def test_the_total_cost_of_another_layout_is_its_full_cost(world, word: str) -> 
     ans = ask(a, f"{t.project.name}の{t.target_fy}年度の{word}は？")
     assert ans.answerable and _fmt(rows["フルコスト"]) in ans.answer, ans.answer
     assert _fmt(rows["直接事業費"]) not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("form", ["{city}以外の事業はいくつある？", "How many projects in here come from municipalities other than {en}?"])
+def test_the_other_cities_sheets_of_the_store(world, form: str) -> None:
+    # 「○○市以外の事業」 over a store of several cities' sheets: the store's own sheets of the other
+    # cities, not "figures from outside the sheets"
+    from assistant.query import city_romaji
+
+    a, truths = world
+    cities = sorted({t.municipality for t in truths if t.municipality})
+    if len(cities) < 2:
+        pytest.skip("the corpus wrote one city only")
+    city = cities[0]
+    others = {t.project.name for t in truths if t.municipality != city}
+    en = next(iter(city_romaji(frozenset([city])))).capitalize()
+    ans = ask(a, form.format(city=city, en=en))
+    assert ans.answerable and f"{len(others)}" in ans.answer, ans.answer
+    assert all(name in ans.answer for name in others), ans.answer
+
+
+def test_a_printed_cost_label_named_with_a_city_is_a_filter(world) -> None:
+    # 「○○市の地方債が入ってる事業は？」: the projects of that city with 地方債, not every project of it
+    a, truths = world
+    cities = sorted({t.municipality for t in truths if t.municipality})
+    with_bonds = {t.municipality for t in truths for c in t.costs for r in c.rows if r.label == "地方債" and r.value}
+    city = next((c for c in cities if c in with_bonds), None)
+    if city is None:
+        pytest.skip("no city's sheet prints 地方債")
+    ans = ask(a, f"{city}の地方債が入ってる事業は？")
+    own = {t.project.name for t in truths if t.municipality == city}
+    bonded = {t.project.name for t in truths if t.municipality == city
+              for c in t.costs for r in c.rows if r.label == "地方債" and r.value}
+    assert ans.answerable and all(n in ans.answer for n in bonded), ans.answer
+    assert not any(n in ans.answer for n in own - bonded), ans.answer  # not every project of the city

@@ -74,7 +74,8 @@ class EvaluationKind:
         # 「来年度も続けるの？」 is decided by the latest evaluation; 「来年度の評価は？」 is not written yet
         future = bool(_FUTURE.search(f.norm)) and not re.search(r"評価|evaluat|rating|なりそう|見込み|予想|likely", f.norm)
         if len(projects) == 1 and {"primary", "secondary"} <= set(f.stages) and _DISAGREE.search(f.norm) \
-                and "scores" not in f.evals and _score_asked(f.norm) is None and not f.has("why") and not f.years:
+                and "scores" not in f.evals and _score_asked(f.norm) is None and not f.has("why") and not f.years \
+                and not f.sections:
             return self.stages_apart(q, desk, projects[0])
         if len(projects) == 1 and len(set(f.years)) + len(f.bare_years) >= 2 and not f.relative:
             return self.years(q, desk, projects[0], sorted(set(read_years(q, projects[0]).years)))

@@ -131,6 +131,9 @@ COUNT_ASKED = re.compile(r"how many|何件|何人|何回|何か所|何箇所|何
 AMOUNT_ASKED = re.compile(r"(?<!by )how much|いくら|金額|額は|for what amount")  # "by how much" is a gap, no amount
 
 
+_THE_REST = re.compile(r"残り|ほか|他の|以外|それ以外|あとは|the rest|other than|remainder")
+
+
 def _money(unit: str) -> bool:
     return unit.endswith("円")
 
@@ -159,7 +162,8 @@ def cost_rows(q: Query) -> list[Row]:
         fields.append("unit_cost_general")  # the sheet prints both unit costs; both are answers
     if f.revenue and "その他" in f.norm and "other_revenue" not in fields:
         fields.append("other_revenue")  # 「財源の『その他』」
-    elif f.revenue and not any(x in REVENUE_FIELDS for x in fields):  # 「使用料の収入」 names its row
+    elif f.revenue and (not any(x in REVENUE_FIELDS for x in fields) or _THE_REST.search(f.norm)):
+        # 「使用料の収入」 names its row; 「一般財源が少ないけど、残りは何で賄ってる？」 asks the others too
         fields += ["total_cost", *REVENUE_FIELDS]
     if f.money and not fields:
         # "How much did it go up?" after the 人件費: the amount of the row the conversation is about
