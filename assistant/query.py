@@ -184,7 +184,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         named = [m for m in named if m.exact and not any(m is not o and squash(m.name) in squash(o.name)
                                                           for o in exact)
                  or not m.exact and m.score >= PROJECT_THRESHOLD and m.span[0] < m.span[1]
-                 and not any(o.span[0] < m.span[1] and m.span[0] < o.span[1] for o in exact)]
+                 and not any(o.span[0] < m.span[1] and m.span[0] < o.span[1] for o in exact)
+                 and _named_beside(frame.norm, m, exact)]
     groups = _mentions(named)
     chosen = [m for g in groups for m in g]
     for m in chosen:
@@ -440,6 +441,18 @@ def city_romaji(cities: frozenset[str]) -> frozenset[str]:
 # A word naming the kind of project, right after its name: part of naming it, nothing asked of it.
 _PROJECT_KIND = re.compile(r"\s*(?:の|に関する|関係の|関連の)?\s*(?:(?:補助|助成|交付)金?(?:事業)?|支援事業|事業|取り?組み?)"
                            r"(?![一-龥ァ-ヶ])")
+
+
+_JOINED = re.compile(r"\s*(?:と|や|、|及び|および|and)\s*(?:[一-龥ァ-ヶ]{1,5}[市町村区]の)?\s*$")
+
+
+def _named_beside(norm: str, m: Match, exact: list[Match]) -> bool:
+    """A project named in its own words beside one spelled out in full: joined to it (「Aと東山市のB」)
+    or called a project (「北部地区の集会所の事業とA」) — not words of the row asked of A
+    (「デジタルファースト推進事業（ＤＸ戦略課）のキャッシュレス決済の利用件数」)."""
+    if _PROJECT_KIND.match(norm, m.span[1]) and re.match(r"\s*(?:の|に関する)?\s*(?:事業|取り?組)", norm[m.span[1]:]):
+        return True
+    return any(o.span[1] <= m.span[0] and _JOINED.match(norm[o.span[1]:m.span[0]]) for o in exact)
 
 
 def _namesakes(projects: list[Project], fits: Callable[[Project], bool]) -> list[Project]:

@@ -30,6 +30,11 @@ def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0,
         sheet["evaluations"] = [{"stage": "primary", "result": results[0]}, {"stage": "secondary", "result": results[1]}]
     if city:
         sheet["municipality"] = city
+    if sheet_id == "snow":  # rows that measure 延長 of other things than the snow-cleared roads
+        names = {("activity", 1): ("配水管更新延長", "km"), ("activity", 2): ("歩道整備延長", "km")}
+        for i in sheet["indicators"]:
+            if (i["kind"], i["no"]) in names:
+                i["name"], i["unit"] = names[(i["kind"], i["no"])]
     if sheet_id == "library":  # the seed's rows as a library's: 活動指標① counts the mobile library's rounds
         names = {("activity", 1): "移動図書館の巡回回数", ("activity", 3): "公民館講座の開催回数",
                  ("outcome", 2): "電子書籍の貸出件数", ("outcome", 3): "図書館の貸出冊数"}
@@ -70,6 +75,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "east", "ふるさと寄附活用事業", "市民税課", city="東山市"),
         _sheet(folder, "west", "ふるさと寄附活用事業", "資産管理課", city="西川市", scale=3),
         _sheet(folder, "library", "図書館サービス充実事業", "中央図書館"),
+        _sheet(folder, "snow", "喜久田地区道路除雪対策事業", "道路維持課"),
         _sheet(folder, "sewer-r5", "下水道管路耐震化推進事業", "下水道整備課", shift=-1, results=("改善", "継続")),
         _sheet(folder, "sewer-r6", "下水道管路耐震化推進事業", "下水道整備課", results=("継続", "継続")),
     ]
@@ -157,3 +163,15 @@ def test_the_years_the_two_evaluations_differ(store: Assistant, question: str) -
     assert a.answerable and "2023" in a.answer and "改善" in a.answer, a.answer
     lead = a.answer.splitlines()[0]
     assert "2023" in lead and "2024" not in lead, a.answer  # 2024: 継続 and 継続, the same
+
+
+@pytest.mark.parametrize("question", ["喜久田の除雪、R6に除雪した道路の延長って何km？", "喜久田の除雪事業で、除雪した道路の延長は？"])
+def test_a_bare_measure_of_something_no_row_measures_is_declined(store: Assistant, question: str) -> None:
+    # 延長 of the roads cleared of snow: the sheet measures 配水管更新延長 and 歩道整備延長, neither of them
+    a = store.ask(question)
+    assert not a.answerable, a.answer
+
+
+def test_a_bare_measure_whose_qualifier_a_row_has_is_that_row(store: Assistant) -> None:
+    a = store.ask("喜久田の除雪事業で、R6の歩道の延長は？")
+    assert a.answerable and "歩道整備延長" in a.answer and "配水管" not in a.answer, a.answer

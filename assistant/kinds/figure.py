@@ -418,6 +418,14 @@ class FigureKind:
             onto = _written_onto(q, q.head)
             if onto is not None and not q.explained.covers(onto.start, onto.end) and not covered(onto.text, row_names):
                 return []
+            # a bare measure (延長, 補助件数) whose own qualifier no row has: 「除雪した道路の延長」 is no
+            # 配水管更新延長, 「太陽光発電設備の補助件数」 no 電気自動車購入補助件数 — the question's 道路 and
+            # 太陽光発電 name the project too, but here they say which 延長 is asked
+            inds = [r for r in rows if not r.is_cost]
+            mods = [m.text for m in modifiers(q.reading, q.head)]
+            if inds and len(inds) == len(rows) and mods and _bare_measure(q.head.text) \
+                    and not any(covered(m, [r.name]) for m in mods for r in inds):
+                return []
         return rows
 
     def fill(self, q: Query, desk: Desk, ra: RowAnswer, years: Years) -> None:
@@ -1015,6 +1023,20 @@ def _cost_value(cost: Cost | None, row: Row) -> Number | None:
 def _base(c: Cell, p: Project, row: Row) -> dict[str, Any]:
     return dict(sheet_id=c.sheet.sheet_id, project=p.name, indicator=row.name,
                 row=row.key if not row.is_cost else row.name, unit=row.unit)
+
+
+_MEASURE_NOUN = re.compile(r"(延長|距離|面積|件数|人数|回数|日数|時間|箇所数|か所数|数|率|割合|量|額)$")
+
+
+def _bare_measure(head: str) -> bool:
+    """The noun asked is a measure and nothing that says of what (延長, 件数, 補助件数: 補助 is generic)."""
+    m = _MEASURE_NOUN.search(head)
+    if m is None:
+        return False
+    rest = head[:m.start()]
+    for part in sorted(lexicon().generic_parts, key=len, reverse=True):
+        rest = rest.replace(part, "")
+    return not rest.strip()
 
 
 def _spelled_head(q: Query, names: list[str]) -> bool:
