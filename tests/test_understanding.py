@@ -1896,3 +1896,16 @@ def test_the_sheets_printed_note_is_quoted(samples: Assistant, question: str) ->
     # the ※ note beside the cost rows (備考) is what a 注記 asks, in the sheet's words
     a = ask(samples, question)
     assert a.answerable and "算定方法を見直した" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R6の評価は？", "令和６年度の二次評価ってどうだった？"])
+def test_an_evaluation_comes_with_what_its_comment_concludes(seed_only: Assistant, question: str) -> None:
+    # the result alone says 継続; the comment's last sentences say why and what next
+    a = ask(seed_only, question)
+    assert "継続" in a.answer and "目指していく" in a.answer, a.answer
+    assert any(c.key == "secondary_comment" for c in a.citations), a.citations
+
+
+def test_scores_asked_get_no_comment(seed_only: Assistant) -> None:
+    a = ask(seed_only, "R6の一次評価の評点は？")
+    assert "目指していく" not in a.answer, a.answer

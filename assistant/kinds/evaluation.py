@@ -74,6 +74,7 @@ class EvaluationKind:
         # 「来年度も続けるの？」 is decided by the latest evaluation; 「来年度の評価は？」 is not written yet
         future = bool(_FUTURE.search(f.norm)) and not re.search(r"評価|evaluat|rating|なりそう|見込み|予想|likely", f.norm)
         if len(projects) == 1 and {"primary", "secondary"} <= set(f.stages) and _DISAGREE.search(f.norm) \
+                and not re.search(r"(違う|異なる|違っていた)なら|if (they|it) differ", f.norm) \
                 and "scores" not in f.evals and _score_asked(f.norm) is None and not f.has("why") and not f.years \
                 and not f.sections:
             return self.stages_apart(q, desk, projects[0])
@@ -93,6 +94,11 @@ class EvaluationKind:
             return None
         if len(projects) == 1 and (future or _BECAME.search(f.norm)):
             self.future(q, desk, projects[0], part, lines)
+        elif len(projects) == 1 and part.facts and not (f.evals and set(f.evals) <= {"scores"}) and not f.results \
+                and _score_asked(f.norm) is None:
+            # 「R7の評価は？」「縮小になったポイントを」: the result, and what its comment concludes
+            stage = "primary" if f.stages == ["primary"] else "secondary"
+            self.conclusion(q, desk, projects[0], part.facts[0].sheet_id, part, lines, stage)
         ending = [r for r in f.results if r in TERMINAL_RESULTS]
         not_said = len(projects) == 1 and future and bool(ending) and not (
             {projects[0].latest.primary, projects[0].latest.secondary} & set(ending))
@@ -294,13 +300,19 @@ class EvaluationKind:
 
     def future(self, q: Query, desk: Desk, p: Project, part: Part, lines: list[str]) -> None:
         """「この事業って今後どうなるの？」: the result, and what the latest comment concludes."""
+        self.conclusion(q, desk, p, p.latest.sheet_id, part, lines)
+
+    def conclusion(self, q: Query, desk: Desk, p: Project, sheet_id: str, part: Part, lines: list[str],
+                   stage: str = "secondary") -> None:
+        """What the comment of ``stage`` (else the other) on that sheet concludes, quoted: the why of a result."""
         from assistant import compose
         from assistant.answer import Citation
 
-        sheet = desk.sheet(p.latest.sheet_id)
+        sheet = desk.sheet(sheet_id)
         if sheet is None:
             return
-        comment = next((s for k in ("secondary_comment", "primary_comment") for s in sheet.sections if s.key == k), None)
+        keys = ("primary_comment", "secondary_comment") if stage == "primary" else ("secondary_comment", "primary_comment")
+        comment = next((s for k in keys for s in sheet.sections if s.key == k), None)
         if comment is None:
             return
         sents = compose.sentences(comment.text)
