@@ -309,6 +309,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         projects = _namesakes(projects, lambda x: any(cat.city_of.get(r.sheet_id) in cities for r in x.refs))
     if projects and frame.years:  # of namesakes run by different 課, those whose sheets reach the year
         projects = _namesakes(projects, lambda x: any(reaches(r, fy) for r in x.refs for fy in frame.years))
+    elif projects and _NEWEST.search(frame.norm):  # 「最新のシートだと」: the namesake whose sheets are newest
+        newest = {p.name: max(x.latest.target_fy or 0 for x in projects if x.name == p.name) for p in projects}
+        projects = _namesakes(projects, lambda x: (x.latest.target_fy or 0) == newest[x.name])
     if projects:
         ambiguous = any(len(g) > 1 for g in groups)
         if not ambiguous:
@@ -443,6 +446,7 @@ _PROJECT_KIND = re.compile(r"\s*(?:の|に関する|関係の|関連の)?\s*(?:(
                            r"(?![一-龥ァ-ヶ])")
 
 
+_NEWEST = re.compile(r"最新|直近|いちばん新しい|一番新しい|latest|most recent|newest")
 _JOINED = re.compile(r"\s*(?:と|や|、|及び|および|and)\s*(?:[一-龥ァ-ヶ]{1,5}[市町村区]の)?\s*$")
 
 

@@ -175,3 +175,8 @@ def test_a_bare_measure_of_something_no_row_measures_is_declined(store: Assistan
 def test_a_bare_measure_whose_qualifier_a_row_has_is_that_row(store: Assistant) -> None:
     a = store.ask("喜久田の除雪事業で、R6の歩道の延長は？")
     assert a.answerable and "歩道整備延長" in a.answer and "配水管" not in a.answer, a.answer
+
+
+def test_of_namesakes_the_newest_when_the_newest_sheet_is_asked(store: Assistant) -> None:
+    a = store.ask("電子行政推進事業の人件費、最新のシートだといくら？")
+    assert a.answerable and "情報政策課" not in a.answer and "ありません" not in a.answer, a.answer

@@ -1909,3 +1909,10 @@ def test_an_evaluation_comes_with_what_its_comment_concludes(seed_only: Assistan
 def test_scores_asked_get_no_comment(seed_only: Assistant) -> None:
     a = ask(seed_only, "R6の一次評価の評点は？")
     assert "目指していく" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["令和6年度に行政手続オンライン化に向けて具体的に何をした？", "R6は何に取り組んだの？やったことを教えて"])
+def test_what_was_done_in_a_year_is_in_its_comments(seed_only: Assistant, question: str) -> None:
+    # 手段 are the standing means; what the year did (ガイドラインの策定, 伴走支援) the comments tell
+    a = ask(seed_only, question)
+    assert "伴走支援" in a.answer or "ガイドライン" in a.answer, a.answer
