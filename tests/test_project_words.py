@@ -180,3 +180,30 @@ def test_a_bare_measure_whose_qualifier_a_row_has_is_that_row(store: Assistant) 
 def test_of_namesakes_the_newest_when_the_newest_sheet_is_asked(store: Assistant) -> None:
     a = store.ask("電子行政推進事業の人件費、最新のシートだといくら？")
     assert a.answerable and "情報政策課" not in a.answer and "ありません" not in a.answer, a.answer
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """Sheets of the generated corpus (eval.corpus, seed 29) whose rows count other things than the
+    words of their project's name: 成年後見制度利用促進事業 (就労者数 …), 書かない窓口導入事業."""
+    from eval.corpus import write_corpus
+
+    root = tmp_path_factory.mktemp("generated")
+    write_corpus(root / "corpus", n=40, seed=29, pdf_share=0.0, cp932_share=0.0)
+    wanted = ("成年後見制度利用促進事業", "書かない窓口導入事業")
+    files = [p for p in sorted((root / "corpus" / "truth").glob("*.json"))
+             if json.loads(p.read_text(encoding="utf-8"))["project"]["name"] in wanted]
+    assert files
+    settings = AssistantSettings(home=root / "store", models={"cache_dir": model_cache()})
+    report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
+    assert report.ok, report.failed
+    return Assistant.from_settings(settings, retrieval=False)
+
+
+@pytest.mark.parametrize("question", ["成年後見制度を実際に利用してる人の数、2024年度は？",
+                                      "成年後見の事業で、制度を実際に利用した人は何人？"])
+def test_the_projects_words_said_again_say_what_is_counted(generated: Assistant, question: str) -> None:
+    # 利用, said again apart from the project's name, says what is counted (users of the system): no
+    # row counts them, so no row of people that happens to fit 人 (就労者数) is the answer
+    a = generated.ask(question)
+    assert not a.answerable, a.answer

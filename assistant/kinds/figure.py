@@ -349,7 +349,7 @@ class FigureKind:
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]
         if not rows:
             rows = _by_meaning(q, latest, dense, None)
-        if q.head is None and not q.unexplained and not costs and (
+        if q.head is None and not q.unexplained and not costs and not _project_words_again(q) and (
                 len(counters := asked_counters(f.norm)) >= 2 or counters and not rows):
             # 「水道の研修、H27は何回開いて何人参加した？」「水道の研修会って、H25は何回開いた？」: every word
             # is the project's; a counter no row answers yet names the one row of the sheet that counts in it
@@ -969,10 +969,29 @@ def _bare(q: Query) -> bool:
     """The question names nothing a row would have to be (「目標は達成できた？」), so every outcome
     indicator may answer it; 「アクティブユーザー数は？」 names something, and no row is it."""
     fw = lexicon().function_words
-    return not any(u.noun and len(u.text) >= 2 and u.text not in fw and not q.explained.covers(u.start, u.end)
+    # a word of the project's name said again apart from it describes what is counted (「成年後見制度を
+    # 実際に利用してる人の数」: 利用, 「窓口は何か所に導入した？」: 導入) — that is no bare question
+    again = _project_words_again(q)
+    return not any(u.noun and len(u.text) >= 2 and u.text not in fw and (
+                       not q.explained.covers(u.start, u.end) or any(s <= u.start and u.end <= e for s, e in again))
                    and not re.match(r"[a-z0-9]", u.text)  # English words are linked by meaning, not here
                    and not _NOT_THIS_RE.match(q.frame.norm, u.end) for u in q.reading.units) \
         and not re.search(r"じゃなく|ではなく|でなく", q.frame.norm)
+
+
+def _project_words_again(q: Query) -> list[tuple[int, int]]:
+    """The project's words said apart from where the question names it (the first run of its words)."""
+    spans = sorted(q.project_spans)
+    if not spans:
+        return []
+    end = spans[0][1]
+    later = []
+    for s, e in spans[1:]:
+        if s <= end + 1:  # 「集会所の補助」: one naming, words joined by の
+            end = max(end, e)
+        else:
+            later.append((s, e))
+    return later
 
 
 _NOT_THIS_RE = re.compile(r"以外|じゃなく|ではなく|でなく")
