@@ -723,8 +723,8 @@ class Assistant:
                 span = f"{years[0]}年度〜{years[-1]}年度" if years else ""
                 inds = "、".join(f"{i.label}「{i.name}」" for i in s.indicators[:7])
                 secs = "・".join(SECTION_LABELS.get(x.key, x.label) for x in s.sections[:6])
-                rows = f"指標（{inds}）、事業費" if inds else "事業費"  # another layout may print no indicators
-                return f"「{s.project.name}」の{span}の{rows}、評価結果、{secs}などの記載"
+                held = [f"指標（{inds}）" if inds else "", "事業費", "評価結果", secs]  # another layout may lack some
+                return f"「{s.project.name}」の{span}の{'、'.join(x for x in held if x)}などの記載"
         years = sorted({s.target_fy for s in cat.sheets if s.target_fy})
         span = f"{years[0]}年度〜{years[-1]}年度" if years else ""
         return f"{len(projects_of(cat, cat.sheets))}事業・{len(cat.sheets)}件の事務事業評価シート（{span}実施分）の指標・事業費・評価・コメント"

@@ -233,10 +233,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         if len({name for _, name in org_said}) > 1:
             q.org_name = "・".join(dict.fromkeys(name for _, name in sorted(org_said)))
 
-    if len(cat.municipalities) >= 2 and q.org_ids is None and _OTHER_CITIES_SHEETS.search(frame.norm):
+    if len(cat.municipalities) >= 2 and q.org_ids is None and (home := _home_city(frame.norm, cities, cat)):
         # 「他市のシートで…」 "projects from municipalities other than Koriyama": in a store of several
         # cities' sheets, those of the cities other than the one named, else than the one most sheets are of
-        home = next(iter(cities)) if len(cities) == 1 else Counter(cat.city_of.values()).most_common(1)[0][0]
         q.org_ids = [s.sheet_id for s in cat.sheets if cat.city_of.get(s.sheet_id) not in (home, None)]
         q.org_name = "・".join(sorted({c for c in cat.city_of.values() if c and c != home}))
         drop_ops(frame, "outside")  # not figures from outside the sheets: sheets the store holds
@@ -380,7 +379,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         exact_rows = [m.span for m in q.scope_rows if m.exact]
         if exact_rows:  # 「全国学力・学習状況調査の平均正答率」 asks no 状況 section
             # (a cost row another layout prints — 地方債 — is the row the lexicon found there: it stays)
-            drop_hits(frame, exact_rows, groups=("measure", "section", "eval", "stage", "result", "op"))
+            if not_rows := tuple({h.group for h in frame.hits} - {"row"}):
+                drop_hits(frame, exact_rows, groups=not_rows)
         # a measure word inside the row's own words is the row's: 「平均正答率」 asks no average over years
         row_words = [span for m in q.scope_rows for span in m.parts]
         if any(h.group == "measure" and any(s <= h.start and h.end <= e for s, e in row_words) for h in frame.hits):
@@ -454,9 +454,10 @@ def _named_beside(norm: str, m: Match, exact: list[Match]) -> bool:
     """A project named in its own words beside one spelled out in full: joined to it (「Aと東山市のB」)
     or called a project (「北部地区の集会所の事業とA」) — not words of the row asked of A
     (「デジタルファースト推進事業（ＤＸ戦略課）のキャッシュレス決済の利用件数」)."""
-    if _PROJECT_KIND.match(norm, m.span[1]) and re.match(r"\s*(?:の|に関する)?\s*(?:事業|取り?組)", norm[m.span[1]:]):
+    if re.match(r"\s*(?:の|に関する)?\s*(?:事業|取り?組)", norm[m.span[1]:]):
         return True
-    return any(o.span[1] <= m.span[0] and _JOINED.match(norm[o.span[1]:m.span[0]]) for o in exact)
+    return any(o.span[1] <= m.span[0] and _JOINED.match(norm[o.span[1]:m.span[0]])
+               or m.span[1] <= o.span[0] and _JOINED.match(norm[m.span[1]:o.span[0]]) for o in exact)
 
 
 def _namesakes(projects: list[Project], fits: Callable[[Project], bool]) -> list[Project]:
@@ -480,18 +481,35 @@ def _short_of_row(norm: str, span: tuple[int, int], name: str, rows: list[str]) 
     said = norm[span[0]:span[1]]
     if squash(said) in squash(name) or not any(squash(said) in squash(row) for row in rows):
         return span
-    part = common_run(said, name)
-    if len(part) < 2 or (at := said.find(part)) < 0:
+    part = common_run(said, name)  # a piece of ``said``
+    if len(part) < 2:
         return span
+    at = said.find(part)
     return (span[0] + at, span[0] + at + len(part))
 
 
-# the store's own sheets of other cities (「他市のシート」 "projects from municipalities other than
-# Koriyama"), not figures from outside the sheets (「他市と比べて」)
+# the store's own sheets of other cities (「他市のシート」「郡山市以外の事業」 "projects from
+# municipalities other than Koriyama"), not figures from outside the sheets (「他市と比べて」)
 _OTHER_CITIES_SHEETS = re.compile(
-    r"(他市|他の市|他都市|他の自治体|他自治体|ほかの市|ほかの自治体|よその市|[一-龥]{1,4}市?以外)(の|で|から)?(分の)?(シート|事業(?!費)|分)|"
+    r"(他市|他の市|他都市|他の自治体|他自治体|ほかの市|ほかの自治体|よその市)(の|で|から)?(分の)?(シート|事業(?!費)|分)|"
     r"other (cities|municipalities)['’]? (sheets|projects)|(sheets|projects) (from|of) (other|another) "
     r"(cities|city|municipalities|municipality)|(municipalities|cities) other than|(sheets|projects) not from")
+_BUT_CITY = re.compile(r"([一-龥ァ-ヶ]{1,6})以外の(シート|事業(?!費))")
+
+
+def _home_city(norm: str, cities: set[str], cat: Catalog) -> str | None:
+    """The city whose sheets 「他市の」「○○以外の」 set aside: the one named (「郡山市以外の事業」), else
+    the one most of the store's sheets are of — None when the question sets none aside, or no city
+    is clearly the store's own (a tie)."""
+    if m := _BUT_CITY.search(norm):
+        named = [c for c in cat.municipalities if m.group(1) in {c, _city_core(c)}]
+        return named[0] if named else None  # 「補助金以外の事業」: no city
+    if not _OTHER_CITIES_SHEETS.search(norm):
+        return None
+    if len(cities) == 1:
+        return next(iter(cities))
+    counts = Counter(c for c in cat.city_of.values() if c).most_common(2)
+    return counts[0][0] if counts and (len(counts) == 1 or counts[0][1] > counts[1][1]) else None
 
 
 _MEASURE_END = re.compile(r"(率|割合|件数|人数|回数|日数|数|量|額)$")

@@ -4,6 +4,8 @@ said to be one. Gold figures come from the generated corpus's truth files."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from index_support import model_cache, real_embeddings
 
@@ -135,9 +137,28 @@ def test_the_other_cities_sheets_of_the_store(world, form: str) -> None:
     city = cities[0]
     others = {t.project.name for t in truths if t.municipality != city}
     en = next(iter(city_romaji(frozenset([city])))).capitalize()
+    own = {t.project.name for t in truths if t.municipality == city} - others
     ans = ask(a, form.format(city=city, en=en))
-    assert ans.answerable and f"{len(others)}" in ans.answer, ans.answer
-    assert all(name in ans.answer for name in others), ans.answer
+    assert ans.answerable and re.search(rf"(?<!\d){len(others)}(件| project)", ans.answer), ans.answer
+    assert all(name in ans.answer for name in others) and not any(name in ans.answer for name in own), ans.answer
+
+
+@pytest.mark.parametrize("question", ["補助金以外の事業はいくつある？", "建設部以外の事業の数は？"])
+def test_a_word_before_igai_that_is_no_city_sets_no_city_aside(world, question: str) -> None:
+    # 補助金・建設部 are no city: no list of "the other cities' projects"
+    a, _ = world
+    ans = ask(a, question)
+    assert not re.search(r"[一-龥ァ-ヶ]+[市町村区]・[一-龥ァ-ヶ・]+の事業", ans.answer), ans.answer
+
+
+def test_a_breakdown_named_by_the_printed_rows_words(world) -> None:
+    # 「直接・間接の内訳」 over a sheet printing 直接事業費 and 間接事業費: those two rows
+    a, truths = world
+    t = next(t for t in truths if t.status != "incomplete" and (c := t.cost(t.target_fy)) is not None
+             and {"直接事業費", "間接事業費"} <= {r.label for r in c.rows if r.value is not None})
+    rows = {r.label: r.value for r in t.cost(t.target_fy).rows}
+    ans = ask(a, f"{t.project.name}の{t.target_fy}年度の事業費の直接・間接の内訳は？")
+    assert _fmt(rows["直接事業費"]) in ans.answer and _fmt(rows["間接事業費"]) in ans.answer, ans.answer
 
 
 def test_a_printed_cost_label_named_with_a_city_is_a_filter(world) -> None:

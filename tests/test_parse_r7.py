@@ -522,3 +522,22 @@ def test_a_sentence_cut_short_by_a_gap_is_prose_not_a_name(seed_text, seed_expec
     assert_all_cells(seed_expected, sheet, "comment cut short")
     comment = next(s.text for s in sheet.sections if s.key == "primary_comment")
     assert re.sub(r"\s", "", comment).startswith("「オンライン申請件数」は計画値に対して実績値が大きく上回り、")
+
+
+def test_comment_boxes_are_joined_only_where_a_sentence_goes_on() -> None:
+    from ingest.templates.koriyama_r7 import join_continued
+
+    # a PDF cut a sentence: the rest opens mid-word, unindented
+    assert join_continued(["　実績は1,769件にとどまり、計画値の1,800件", "を下回った。", "　二次のコメント。"], 2,
+                          mid_word=True) == ["　実績は1,769件にとどまり、計画値の1,800件\nを下回った。", "　二次のコメント。"]
+    # a comment that ends without 。 stays apart from the next box, which opens indented
+    assert join_continued(["　市として継続", "　二次のコメント。", "　三つ目。"], 2, mid_word=True)[:2] == [
+        "　市として継続", "　二次のコメント。"]
+
+
+def test_a_list_of_one_wrapped_item_is_the_means_box() -> None:
+    from ingest.templates.koriyama_r7 import place_plan_blocks
+
+    means = "・インターネットによる行政サービスの提供が\n可能なシステムの運用"
+    assert place_plan_blocks(["求められた。", "見込まれる。", "向上を図る。", means]) == (
+        "background", "outlook", "purpose", "means")

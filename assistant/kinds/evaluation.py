@@ -28,7 +28,7 @@ def _year(q: Query, p: Project) -> int | None:
 _FUTURE = re.compile(r"今後|どうなる|方針|方向|続け|続く|存続|来年|次年度|翌年度|future|continue|going forward|next year")
 
 
-_DISAGREE = re.compile(r"食い違|違い|違う|違っ|異な|一致|同じ|ズレ|ずれ|割れ|differ|disagree|agree|match|same")
+_STAGES_COMPARED = re.compile(r"食い違|違い|違う|違っ|異な|一致|同じ|ズレ|ずれ|割れ|differ|disagree|agree|match|same")
 _BECAME = re.compile(r"どうなった|どうなりました|結局どう|what happened to|what became of")
 
 
@@ -73,7 +73,7 @@ class EvaluationKind:
         unscored = False  # a year only a later sheet's 実計区分・評価結果 line reports: no scores anywhere
         # 「来年度も続けるの？」 is decided by the latest evaluation; 「来年度の評価は？」 is not written yet
         future = bool(_FUTURE.search(f.norm)) and not re.search(r"評価|evaluat|rating|なりそう|見込み|予想|likely", f.norm)
-        if len(projects) == 1 and {"primary", "secondary"} <= set(f.stages) and _DISAGREE.search(f.norm) \
+        if len(projects) == 1 and {"primary", "secondary"} <= set(f.stages) and _STAGES_COMPARED.search(f.norm) \
                 and not re.search(r"(違う|異なる|違っていた)なら|if (they|it) differ", f.norm) \
                 and "scores" not in f.evals and _score_asked(f.norm) is None and not f.has("why") and not f.years \
                 and not f.sections:
@@ -95,7 +95,7 @@ class EvaluationKind:
         if len(projects) == 1 and (future or _BECAME.search(f.norm)):
             self.future(q, desk, projects[0], part, lines)
         elif len(projects) == 1 and part.facts and not (f.evals and set(f.evals) <= {"scores"}) and not f.results \
-                and _score_asked(f.norm) is None:
+                and _score_asked(f.norm) is None and not unscored:  # (a past year's result: its comment is on no sheet)
             # 「R7の評価は？」「縮小になったポイントを」: the result, and what its comment concludes
             stage = "primary" if f.stages == ["primary"] else "secondary"
             self.conclusion(q, desk, projects[0], part.facts[0].sheet_id, part, lines, stage)

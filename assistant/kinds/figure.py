@@ -332,9 +332,8 @@ class FigureKind:
             labels = {r.label: r.unit or "" for c in latest.costs for r in c.rows}
             printed += [Row("printed", m.name, m.name, labels[m.name]) for m in q.scope_rows
                         if m.name in labels and all(r.name != m.name for r in printed)]
-            spelled = [r for r in printed if squash(r.name) in squash(f.norm)]
-            if costs and not spelled:  # 「総事業費」 is the total, not the 直接事業費 that shares its words
-                printed = [r for r in printed if r in spelled]
+            if costs and _TOTAL_NAMED.search(f.norm) and not any(squash(r.name) in squash(f.norm) for r in printed):
+                printed = []  # 「総事業費」 is the total, not the 直接事業費 that shares its words
             rows = printed or rows
         if not rows and q.focus and q.how in ("focus", "named", "only", "scope", "org") and (
                 q.focus.rows or q.focus.earlier_rows and (f.measures or f.relative or f.years)):
@@ -421,10 +420,11 @@ class FigureKind:
             # a bare measure (延長, 補助件数) whose own qualifier no row has: 「除雪した道路の延長」 is no
             # 配水管更新延長, 「太陽光発電設備の補助件数」 no 電気自動車購入補助件数 — the question's 道路 and
             # 太陽光発電 name the project too, but here they say which 延長 is asked
-            inds = [r for r in rows if not r.is_cost]
-            mods = [m.text for m in modifiers(q.reading, q.head)]
-            if inds and len(inds) == len(rows) and mods and _bare_measure(q.head.text) \
-                    and not any(covered(m, [r.name]) for m in mods for r in inds):
+            measured = [r for r in rows if not r.is_cost]
+            names = {squash(x.name) for x in q.projects}
+            mods = [m.text for m in modifiers(q.reading, q.head) if squash(m.text) not in names]  # the name in full
+            if measured and len(measured) == len(rows) and mods and _bare_measure(q.head.text) \
+                    and not any(covered(m, [r.name]) for m in mods for r in measured):
                 return []
         return rows
 
@@ -1044,11 +1044,13 @@ def _base(c: Cell, p: Project, row: Row) -> dict[str, Any]:
                 row=row.key if not row.is_cost else row.name, unit=row.unit)
 
 
+_TOTAL_NAMED = re.compile(r"総事業費|総コスト|総額|トータル|total cost|full cost|フルコスト")
 _MEASURE_NOUN = re.compile(r"(延長|距離|面積|件数|人数|回数|日数|時間|箇所数|か所数|数|率|割合|量|額)$")
 
 
 def _bare_measure(head: str) -> bool:
-    """The noun asked is a measure and nothing that says of what (延長, 件数, 補助件数: 補助 is generic)."""
+    """The noun asked is a measure with at most a generic word before it (延長, 件数, 補助件数): the
+    row it names is told apart only by what the question says of it."""
     m = _MEASURE_NOUN.search(head)
     if m is None:
         return False

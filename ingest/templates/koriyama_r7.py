@@ -912,7 +912,7 @@ def _name_candidates(lines: list[Line]) -> list[Line]:
     blocks = _prose_line_numbers(lines)
     out = []
     for line in lines[start:]:
-        if not line.key or line.no in blocks or has_prose(line.norm) or _is_label(line):
+        if not line.key or line.no in blocks or has_prose(line.norm) or _is_label(line) or _opens_a_box(line):
             continue
         if counts[line.key] > 1 or (project and line.no == project.no) or value_row(line, ("千円", "円")):
             continue
@@ -1129,8 +1129,9 @@ def place_plan_blocks(blocks: list[str]) -> tuple[str, ...] | None:
 
     if not 0 < len(blocks) < len(_PLAN_ORDER):
         return None
-    bulleted = [sum(ln.lstrip().startswith("・") for ln in b.splitlines()) >= 2
-                or b.lstrip().startswith("・") and "\n" not in b.strip() for b in blocks]
+    # 手段's list: ・ items, one maybe wrapped (・…提供が / 可能なシステムの運用), no sentence
+    bulleted = [b.lstrip().startswith("・") and ("。" not in b or sum(ln.lstrip().startswith("・") for ln in b.splitlines()) >= 2)
+                for b in blocks]
     endings = [re.sub(r"[。．.\s]+$", "", b.strip().splitlines()[-1] if b.strip() else "") for b in blocks]
     orders = [keys for keys in combinations(_PLAN_ORDER, len(blocks))
               if all((k == "means") == is_list for k, is_list in zip(keys, bulleted))]
@@ -1149,14 +1150,18 @@ def place_plan_blocks(blocks: list[str]) -> tuple[str, ...] | None:
 _CONTINUES = re.compile(r"^[\s　]*(また|一方で|一方、|さらに|しかし|なお|このため|そのため|加えて|今後も|今後は|引き続き|その結果|これにより|以上)")
 
 
-def join_continued(texts: list[str], boxes: int) -> list[str]:
+def join_continued(texts: list[str], boxes: int, mid_word: bool = False) -> list[str]:
     """``texts`` read as more blocks than ``boxes``: fold each that goes on from the one before
-    it into that one, while there are still too many."""
+    it into that one, while there are still too many. With ``mid_word`` a block cut short only
+    goes on where the next opens mid-sentence (を下回った。, 層強化していく。) — a comment box opens
+    indented or on 「 — so a comment that ends without 。 (「市として継続」) stays apart from the next."""
     out = list(texts)
     i = 1
     while len(out) > boxes and i < len(out):
         last = out[i - 1].rstrip().splitlines()[-1] if out[i - 1].strip() else ""
         cut_short = not last.lstrip().startswith("・") and not last.endswith(("。", "」", "）", ")"))
+        if mid_word:
+            cut_short = cut_short and not re.match(r"[\s　「『(（]", out[i])  # a box opens indented or on 「
         if _CONTINUES.match(out[i]) or cut_short:
             out[i - 1] = out[i - 1] + "\n" + out.pop(i)
         else:
@@ -1164,9 +1169,18 @@ def join_continued(texts: list[str], boxes: int) -> list[str]:
     return out
 
 
+def _opens_a_box(line: Line) -> bool:
+    """A comment box's first line: its 代替事業（有）/ニーズ（大） mark with the comment's text after it
+    (「代替事業（無） 「スポーツ教室の開催回数」は…」 — a PDF may cut it short, before any 、 or 。)."""
+    m = _PREFIX_RE.match(line.raw)
+    return m is not None and len(line.raw.strip()) > m.end() - m.start() + 1
+
+
 def _is_prose_group(group: list[Line]) -> bool:
     if all(line.key in _LABELS for line in group):
         return False
+    if any(_opens_a_box(line) for line in group):
+        return True
     long_lines = sum(1 for line in group if len(line.key) >= 20 and " " not in line.norm.strip())
     bullets = sum(1 for line in group if line.norm.startswith("・"))
     return any(has_prose(line.norm) for line in group) or long_lines >= 2 or bullets >= 2
@@ -1283,7 +1297,7 @@ def _sections(lines: list[Line], r: _Reading) -> list[Section]:
                 "欄を特定できないため「その他」として保持しました"
             )
     stages = ("primary_comment", "secondary_comment")
-    comments = join_continued(comments, len(stages))
+    comments = join_continued(comments, len(stages), mid_word=True)
     keyed += list(zip(stages, comments))
     for extra in comments[len(stages):]:
         keyed.append(("other", extra))

@@ -74,12 +74,8 @@ def leading_int(line: Line) -> int | None:
 
 
 def has_prose(s: str) -> bool:
-    """Sentences, not labels: Japanese punctuation, a quoted name that is a sentence's subject or
-    object (「…」は — a fragment of a sentence a PDF cut short), or a line too long for any label."""
-    return "。" in s or "、" in s or bool(_QUOTED_SUBJECT.search(s)) or (len(s) >= 48 and s.count(" ") <= 2)
-
-
-_QUOTED_SUBJECT = re.compile(r"」(は|が|を)")
+    """Sentences, not labels: Japanese punctuation, or a line too long for any label."""
+    return "。" in s or "、" in s or (len(s) >= 48 and s.count(" ") <= 2)
 
 
 def groups(lines: list[Line]) -> list[list[Line]]:
