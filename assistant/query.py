@@ -277,12 +277,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             else:
                 projects = []
     if projects and q.org_ids is not None:  # 「市民部のデジタルファースト推進事業」: the 課 picks among namesakes
-        kept = []
-        for p in projects:
-            namesakes = [o for o in projects if o.name == p.name]
-            if len(namesakes) == 1 or set(p.sheet_ids) & set(q.org_ids) or not any(
-                    set(o.sheet_ids) & set(q.org_ids) for o in namesakes):
-                kept.append(p)
+        org = set(q.org_ids)
+        kept = _namesakes(projects, lambda x: bool(set(x.sheet_ids) & org))
         # a project guessed from a word or two yields to the 課 the question names outright — unless the
         # question names two projects and the 課 is another one's (「集会所補助と水道局の研修事業」)
         in_org = [p for p in kept if p.score >= 1.0 or set(p.sheet_ids) & set(q.org_ids)]
@@ -512,7 +508,8 @@ def _home_city(norm: str, cities: set[str], cat: Catalog) -> str | None:
     return counts[0][0] if counts and (len(counts) == 1 or counts[0][1] > counts[1][1]) else None
 
 
-_MEASURE_END = re.compile(r"(率|割合|件数|人数|回数|日数|数|量|額)$")
+# a measure a noun ends on (洋式化率, 利用回数, 延長): shared with the figure kind's bare-measure test
+MEASURE_END = re.compile(r"(延長|距離|面積|件数|人数|回数|日数|時間|箇所数|か所数|率|割合|数|量|額)$")
 
 
 def _short_of_measure(norm: str, span: tuple[int, int], name: str, names: NameMatcher) -> tuple[int, int]:
@@ -521,7 +518,7 @@ def _short_of_measure(norm: str, span: tuple[int, int], name: str, names: NameMa
     other names share, or a two-character one that makes measures of its own — 利用 of 利用回数 —
     stays one word with its measure.)"""
     said = norm[span[0]:span[1]]
-    end = _MEASURE_END.search(said)
+    end = MEASURE_END.search(said)
     if end is None or end.start() < 3 or squash(said) in squash(name) or names.df(said[:end.start()]) != 1:
         return span
     return (span[0], span[0] + end.start())

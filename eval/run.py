@@ -60,14 +60,18 @@ UNSEEN = {
 }
 
 
-def unseen_corpus(name: str) -> Path:
-    """The folder of an unseen-sheet store's generated corpus (written when absent)."""
+def generated_corpus(folder: Path, **how: Any) -> Path:
+    """``folder`` holding a corpus written by ``eval.corpus.write_corpus(**how)`` (written when absent)."""
     from eval.corpus import write_corpus
 
-    folder = EVAL_DIR / ".cache" / f"corpus-{name}"
     if not (folder / "manifest.jsonl").exists():
-        write_corpus(folder, **UNSEEN[name])  # type: ignore[arg-type]
+        write_corpus(folder, **how)
     return folder
+
+
+def unseen_corpus(name: str) -> Path:
+    """The folder of an unseen-sheet store's generated corpus (written when absent)."""
+    return generated_corpus(EVAL_DIR / ".cache" / f"corpus-{name}", **UNSEEN[name])
 NUMBER_TYPES = ("figure", "trend", "comparison")  # the acceptance: every gold number right here
 K = 5
 DECLINE_BAR = 0.90
@@ -154,10 +158,7 @@ def store_files(name: str) -> list[Path]:
     if name == "samples":
         return samples
     if name == "bank":
-        from eval.corpus import write_corpus
-
-        if not (BANK_CORPUS / "manifest.jsonl").exists():
-            write_corpus(BANK_CORPUS, n=BANK_N, seed=BANK_SEED)
+        generated_corpus(BANK_CORPUS, n=BANK_N, seed=BANK_SEED)
         return samples + sorted(p for p in (BANK_CORPUS / "sheets").glob("*.txt") if not p.name.endswith(".cp932.txt"))
     if name in UNSEEN:
         corpus = unseen_corpus(name)

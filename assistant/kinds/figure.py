@@ -31,7 +31,7 @@ from assistant.kinds.rows import (
 from assistant.lexicon import lexicon, normalize
 from assistant.link import Match, Unit, common_run, covered, head_covered, modifiers
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, times, total
-from assistant.query import Project, Query, narrowing, year_spans
+from assistant.query import MEASURE_END, Project, Query, narrowing, year_spans
 from assistant.resolve import squash
 from assistant.understand import CIRCLED, Frame
 from ingest.model import Cost, Sheet
@@ -1045,13 +1045,12 @@ def _base(c: Cell, p: Project, row: Row) -> dict[str, Any]:
 
 
 _TOTAL_NAMED = re.compile(r"総事業費|総コスト|総額|トータル|total cost|full cost|フルコスト")
-_MEASURE_NOUN = re.compile(r"(延長|距離|面積|件数|人数|回数|日数|時間|箇所数|か所数|数|率|割合|量|額)$")
 
 
 def _bare_measure(head: str) -> bool:
     """The noun asked is a measure with at most a generic word before it (延長, 件数, 補助件数): the
     row it names is told apart only by what the question says of it."""
-    m = _MEASURE_NOUN.search(head)
+    m = MEASURE_END.search(head)
     if m is None:
         return False
     rest = head[:m.start()]
