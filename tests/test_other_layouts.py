@@ -175,3 +175,16 @@ def test_a_printed_cost_label_named_with_a_city_is_a_filter(world) -> None:
               for c in t.costs for r in c.rows if r.label == "地方債" and r.value}
     assert ans.answerable and all(n in ans.answer for n in bonded), ans.answer
     assert not any(n in ans.answer for n in own - bonded), ans.answer  # not every project of the city
+
+
+@pytest.mark.parametrize("form", ["What was the total cost of {p} in FY{y}?", "{p}の{y}年度の総事業費は？"])
+def test_a_total_asked_of_a_sheet_printed_in_yen_is_its_own_row(world, form: str) -> None:
+    # the sheet prints フルコスト in 円: the answer is that row as printed, not the 千円 it converts to
+    a, truths = world
+    t = next((t for t in truths if t.status != "incomplete" and (c := t.cost(t.target_fy)) is not None
+              and any(r.label == "フルコスト" and r.unit == "円" and r.value for r in c.rows)), None)
+    if t is None:
+        pytest.skip("no sheet printed in 円")
+    full = next(r.value for r in t.cost(t.target_fy).rows if r.label == "フルコスト")
+    ans = ask(a, form.format(p=t.project.name, y=t.target_fy))
+    assert ans.answerable and _fmt(full) in ans.answer, ans.answer

@@ -36,6 +36,7 @@ from assistant.resolve import squash
 from assistant.understand import CIRCLED, Frame
 from ingest.model import Cost, Sheet
 from ingest.normalize import era_label, nfkc
+from ingest.templates.generic import field_of
 from ingest.vocabulary import COST_FIELDS, KIND_LABELS, TERMINAL_RESULTS
 
 if TYPE_CHECKING:
@@ -334,6 +335,11 @@ class FigureKind:
                         if m.name in labels and all(r.name != m.name for r in printed)]
             if costs and _TOTAL_NAMED.search(f.norm) and not any(squash(r.name) in squash(f.norm) for r in printed):
                 printed = []  # 「総事業費」 is the total, not the 直接事業費 that shares its words
+            if costs and not printed:
+                # a fixed field asked ("full cost") of a sheet that prints it in its own unit (円): the
+                # sheet's row, as printed, not the 千円 it was converted to
+                printed = [Row("printed", label, label, unit) for r in costs for label, unit in labels.items()
+                           if field_of(label) == r.key and unit != r.unit and unit.endswith("円")]
             rows = printed or rows
         if not rows and q.focus and q.how in ("focus", "named", "only", "scope", "org") and (
                 q.focus.rows or q.focus.earlier_rows and (f.measures or f.relative or f.years)):

@@ -564,6 +564,11 @@ def _money_row(label: str, unit: str | None, table_unit: str | None) -> bool:
     return any(w in label for w in _MONEY_WORDS) or label in _FIELD_OF or table_unit in _MONEY_SCALE
 
 
+def field_of(label: str) -> str | None:
+    """The fixed cost field a sheet's own row label names (フルコスト → total_cost), or None."""
+    return _FIELD_OF.get(_field_label(label))
+
+
 def _field_label(label: str) -> str:
     s = re.sub(r"[(（][^)）]*[)）]|[①-⑳]|[A-Z]$", "", label)
     return s.replace(" ", "")
