@@ -1923,3 +1923,12 @@ def test_a_past_years_result_quotes_no_later_sheets_comment(seed_only: Assistant
     # R4/R5 are printed on the 2024 sheet's 実計区分・評価結果 line; its comments are about 2024
     a = ask(seed_only, question)
     assert a.answerable and "コメントより" not in a.answer, a.answer
+
+
+def test_an_empty_revenue_cell_answers_whether_there_is_any(seed_only: Assistant, samples: Assistant) -> None:
+    # the R7 table prints 市債 for 2024 with an empty cell: none recorded — an answer, not a decline
+    a = ask(seed_only, "R6に市債は入ってる？")
+    assert a.answerable and "空欄" in a.answer, a.answer
+    # the H27 layout prints no 財源 rows at all: nothing to say it is empty
+    b = ask(samples, "水道局の研修、H27に国や県からお金入ってる？")
+    assert not b.answerable and "空欄" not in b.answer, b.answer

@@ -37,7 +37,7 @@ from assistant.understand import CIRCLED, Frame
 from ingest.model import Cost, Sheet
 from ingest.normalize import era_label, nfkc
 from ingest.templates.generic import field_of
-from ingest.vocabulary import COST_FIELDS, KIND_LABELS, TERMINAL_RESULTS
+from ingest.vocabulary import COST_FIELDS, KIND_LABELS, REVENUE_FIELDS, TERMINAL_RESULTS
 
 if TYPE_CHECKING:
     from assistant.dense import DenseNames
@@ -69,6 +69,7 @@ class RowAnswer:
     first_year: int | None = None  # the earliest year any sheet gives this row
     quotes: list[Citation] = field(default_factory=list)  # what the text says of a year the table lacks
     reference: bool = False  # shown beside a decline, for what it is: no answer to the question
+    blank: bool = False  # a revenue row the cost table prints empty for the years asked (「地方債は入ってる？」: no)
 
 
 # 「どんな項目が入ってる？」「指標の一覧」: the names of the rows, not their figures
@@ -190,6 +191,8 @@ class FigureKind:
         figures = [x for x in part.facts if x.field not in NOT_FIGURES]  # (the years a missing line names)
         if part.citations and not figures:
             return part  # no figure for that year, but what the sheet says of it answers
+        if answers and all(ra.blank for ra in answers):
+            return part  # 「地方債は入ってる？」: the empty cell is the answer (no)
         if all(ra.reference for ra in answers):
             part.answerable = False  # the whole of those asked about: what the sheet does say, no answer
         elif not figures or (wants_actual and not any(x.field in ("actual", "rate", "change") or x.field in COST_FIELDS
@@ -484,6 +487,16 @@ class FigureKind:
         if row.is_cost and f.threshold is not None and f.threshold.op == "zero":
             self.zero_lines(q, desk, ra, span)
             return
+        if not ra.cells and _revenue_row(row) and _ASKS_ANY.search(f.norm) and self.costed(desk, p, row, ra.missing):
+            # 「地方債は入ってる？」 where the table has that year but its 地方債 cell is empty: none is recorded
+            asked = "・".join(f"{y}年度" for y in ra.missing)
+            ra.lines.append(f"{p.name}の{row.name}は、{asked}の欄が空欄で、計上はありません。" if lang == "ja" else
+                            f"{p.name}: the {row.name} cell for {', '.join(f'FY{y}' for y in ra.missing)} is empty "
+                            "(none recorded).")
+            ra.blank = True
+            ra.facts += [Fact(sheet_id=sheet_for(p, y).sheet_id, project=p.name, field="blank_row", value=y, fy=y,
+                              row=row.name) for y in ra.missing]
+            return
         if not ra.cells:
             ra.lines.append(_missing_line(p, row, ra.missing, span, lang))
             # the years it names as covered are figures of the answer like any other
@@ -504,6 +517,20 @@ class FigureKind:
         else:
             self.indicator_lines(q, ra, change)
         _warn(ra, q)
+
+    def costed(self, desk: Desk, p: Project, row: Row, years: list[int]) -> bool:
+        """The sheet reporting each year prints ``row`` in its cost table and has that year's column
+        (its other rows filled): an empty cell, not a row the layout lacks (H27 prints no 財源)."""
+        for y in years:
+            s = desk.sheet(sheet_for(p, y).sheet_id)
+            if s is None or not any(c.fy == y and (c.total_cost is not None or c.project_cost is not None)
+                                    for c in s.costs):
+                return False
+            printed = any(c.row(row.key) is not None for c in s.costs) if row.printed else (
+                s.template == "koriyama-r7" or any(getattr(c, row.key) is not None for c in s.costs))
+            if not printed:
+                return False
+        return bool(years)
 
     def span(self, desk: Desk, p: Project, row: Row) -> list[int]:
         """Every year some sheet of the project gives this row."""
@@ -1146,6 +1173,15 @@ def nearest_rows(q: Query, latest: Sheet) -> list[Row]:
 
 _BREAKDOWN_ASKED = re.compile(r"内訳|ごと|別に|別の|のうち|breakdown|broken down|\bby\b|\bof (?:them|those)\b")
 _MEASURE_TAIL = re.compile(r"(の?(延べ)?(件数|人数|回数|者数|数|率|額|量))$")
+
+
+_ASKS_ANY = re.compile(r"入って|入ってる|あった|ある[？?の]|ありますか|あります？|使って|計上|充当|含まれ|"
+                       r"\bany\b|\bwas there\b|\bwere there\b|\bincluded\b|\buse[sd]?\b")
+
+
+def _revenue_row(row: Row) -> bool:
+    """A row of the cost table's 財源 (国・県支出金, 地方債 …), fixed or as another layout prints it."""
+    return row.key in REVENUE_FIELDS or (row.printed and field_of(row.key) in REVENUE_FIELDS)
 
 
 def _missing_line(p: Project, row: Row, missing: list[int], span: list[int], lang: str) -> str:
