@@ -35,6 +35,11 @@ def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0,
         for i in sheet["indicators"]:
             if (i["kind"], i["no"]) in names:
                 i["name"], i["unit"] = names[(i["kind"], i["no"])]
+    if sheet_id == "loan":  # an amount and a count of the same thing
+        names = {("outcome", 1): ("制度融資の融資額", "千円"), ("activity", 2): ("制度融資の実行件数", "件")}
+        for i in sheet["indicators"]:
+            if (i["kind"], i["no"]) in names:
+                i["name"], i["unit"] = names[(i["kind"], i["no"])]
     if sheet_id == "library":  # the seed's rows as a library's: 活動指標① counts the mobile library's rounds
         names = {("activity", 1): "移動図書館の巡回回数", ("activity", 3): "公民館講座の開催回数",
                  ("outcome", 2): "電子書籍の貸出件数", ("outcome", 3): "図書館の貸出冊数"}
@@ -76,6 +81,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "west", "ふるさと寄附活用事業", "資産管理課", city="西川市", scale=3),
         _sheet(folder, "library", "図書館サービス充実事業", "中央図書館"),
         _sheet(folder, "snow", "喜久田地区道路除雪対策事業", "道路維持課"),
+        _sheet(folder, "loan", "中小企業融資事業", "商工課"),
         _sheet(folder, "sewer-r5", "下水道管路耐震化推進事業", "下水道整備課", shift=-1, results=("改善", "継続")),
         _sheet(folder, "sewer-r6", "下水道管路耐震化推進事業", "下水道整備課", results=("継続", "継続")),
     ]
@@ -183,6 +189,13 @@ def test_a_bare_measure_whose_qualifier_a_row_has_is_that_row(store: Assistant) 
 def test_of_namesakes_the_newest_when_the_newest_sheet_is_asked(store: Assistant) -> None:
     a = store.ask("電子行政推進事業の人件費、最新のシートだといくら？")
     assert a.answerable and "情報政策課" not in a.answer and "ありません" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["中小企業融資事業、R6の融資は何件？", "中小企業融資の事業、令和６年度に融資って何件やった？"])
+def test_a_count_asked_of_a_thing_the_sheet_has_in_money_and_count(store: Assistant, question: str) -> None:
+    # 「融資は何件」 matched 制度融資の融資額 (千円) first: the count is 制度融資の実行件数
+    a = store.ask(question)
+    assert a.answerable and "制度融資の実行件数" in a.answer and "融資額" not in a.answer, a.answer
 
 
 @pytest.fixture(scope="module")

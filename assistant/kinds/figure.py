@@ -18,6 +18,7 @@ from assistant.kinds.base import Desk, Part, Years, evaluated_year, read_years, 
 from assistant.kinds.rows import (
     AMOUNT_ASKED,
     COUNT_ASKED,
+    MAX_INDICATORS,
     Row,
     cost_row,
     cost_rows,
@@ -383,12 +384,24 @@ class FigureKind:
             exact = [r for r in fitting if not r.is_cost and r.unit in counters]
             if exact and len(counters) == 1:  # 「何施設？」: the row counted in 施設, not one in 件
                 fitting = exact
+            if not fitting and all((r.unit or "").endswith("円") for r in rows if not r.is_cost):
+                # 「融資は何件？」 found 制度融資の融資額: the row of the same thing counted in the unit asked
+                fitting = [indicator_row(i) for i in latest.indicators if i.name and any(unit_fits(c, i.unit) for c in counters)
+                           and any(len(common_run(i.name, r.name)) >= 2 for r in rows if not r.is_cost)][:MAX_INDICATORS]
             if not fitting:
                 return []
             rows = fitting
         if rows and AMOUNT_ASKED.search(f.norm) and not COUNT_ASKED.search(f.norm) and not any(r.is_cost for r in rows) \
                 and not any((r.unit or "").endswith("円") for r in rows):
             return []  # 「いくら回収できた？」: money asked, and no row of the sheet is money
+        if rows and COUNT_ASKED.search(f.norm) and not AMOUNT_ASKED.search(f.norm) and not any(r.is_cost for r in rows) \
+                and all((r.unit or "").endswith("円") for r in rows):
+            # "how many loans?" found 制度融資の融資額: the row of the same thing that counts (実行件数), or none
+            counts = [indicator_row(i) for i in latest.indicators if i.name and not (i.unit or "").endswith("円")
+                      and any(len(common_run(i.name, r.name)) >= 2 for r in rows)]
+            if not counts:
+                return []
+            rows = counts[:MAX_INDICATORS]
         if rows and f.has("share") and not any(r.is_cost for r in rows) \
                 and not any(r.unit in ("%", "％") for r in rows):
             return []  # 「キャッシュレス決済比率は？」: a ratio no row gives (counts are not shares of anything)
