@@ -1932,3 +1932,10 @@ def test_an_empty_revenue_cell_answers_whether_there_is_any(seed_only: Assistant
     # the H27 layout prints no 財源 rows at all: nothing to say it is empty
     b = ask(samples, "水道局の研修、H27に国や県からお金入ってる？")
     assert not b.answerable and "空欄" not in b.answer, b.answer
+
+
+@pytest.mark.parametrize("question", ["When did the digital first project start?", "Since when has the digital first project been running?"])
+def test_when_a_project_started_is_asked_of_its_background(seed_only: Assistant, question: str) -> None:
+    # the sheets print no start year in a table: the 背景 box is where a sheet says how it began
+    a = ask(seed_only, question)
+    assert any(c.key == "background" for c in a.citations), a.answer
