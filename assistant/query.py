@@ -326,8 +326,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     elif (unknown := _unknown_project(frame.text, cat)) is not None:
         q.unknown_project = unknown
     elif focus is not None and focus.sheet_ids and not _cross_project(frame) and not _elsewhere(
-            q, cat, focus.sheet_ids) and (not scope or frame.follow_up and not (
-                fresh_scope and not set(focus.sheet_ids) <= {s.sheet_id for s in scope})):
+            q, cat, focus.sheet_ids) and (not scope or (frame.follow_up or _within(focus.sheet_ids, scope)) and not (
+                fresh_scope and not _within(focus.sheet_ids, scope))):
+        # (with sheets chosen, a conversation about them goes on: 「達成率は？」 keeps the year it was about)
         ids = focus.together if len(focus.together) > 1 and _BOTH.search(frame.norm) else focus.sheet_ids
         refs = [s for s in (cat.sheet(i) for i in ids) if s is not None]
         q.projects, q.how = projects_of(cat, refs), "focus"
@@ -454,6 +455,11 @@ def _named_beside(norm: str, m: Match, exact: list[Match]) -> bool:
         return True
     return any(o.span[1] <= m.span[0] and _JOINED.match(norm[o.span[1]:m.span[0]])
                or m.span[1] <= o.span[0] and _JOINED.match(norm[m.span[1]:o.span[0]]) for o in exact)
+
+
+def _within(sheet_ids: list[str], scope: list[SheetRef]) -> bool:
+    """Every one of these sheets is among the sheets the user chose."""
+    return set(sheet_ids) <= {s.sheet_id for s in scope}
 
 
 def _namesakes(projects: list[Project], fits: Callable[[Project], bool]) -> list[Project]:

@@ -1939,3 +1939,14 @@ def test_when_a_project_started_is_asked_of_its_background(seed_only: Assistant,
     # the sheets print no start year in a table: the 背景 box is where a sheet says how it began
     a = ask(seed_only, question)
     assert any(c.key == "background" for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize("follow", ["What was the achievement rate?", "達成率は？"])
+def test_a_conversation_within_the_chosen_sheets_keeps_its_year(samples: Assistant, truth: dict, follow: str) -> None:
+    # the user chose the sheet in the app (scope) and asked about R5: 「達成率は？」 is R5's, not the latest year's
+    scope = ["デジタルファースト推進事業"]
+    first = "オンライン申請件数、R5の実績と計画は？"
+    before = ask(samples, first, scope=scope)
+    a = ask(samples, follow, [Turn(first, before)], scope=scope)
+    v6 = ind(truth, "オンライン申請件数", 2024)
+    assert "2023" in a.answer and f"{v6['actual'] / v6['plan'] * 100:.1f}" not in a.answer, a.answer
