@@ -1950,3 +1950,19 @@ def test_a_conversation_within_the_chosen_sheets_keeps_its_year(samples: Assista
     a = ask(samples, follow, [Turn(first, before)], scope=scope)
     v6 = ind(truth, "オンライン申請件数", 2024)
     assert "2023" in a.answer and f"{v6['actual'] / v6['plan'] * 100:.1f}" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question, key", [
+    ("What was the FY2024 project cost spent on?", "cost_analysis"),
+    ("What was the project cost used for in FY2024?", "cost_analysis"),
+])
+def test_what_the_money_was_spent_on_is_its_breakdown(seed_only: Assistant, question: str, key: str) -> None:
+    a = ask(seed_only, question)
+    assert any(c.key == key for c in a.citations) and "9,555" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["Did it get any national or prefectural funding in FY2024?",
+                                      "How much prefectural funding did the digital-first project get in FY2024?"])
+def test_national_or_prefectural_funding_in_english(seed_only: Assistant, question: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and any(f.field == "national_prefectural" for f in a.facts), a.answer
