@@ -67,6 +67,7 @@ _RESTATE = re.compile(r"(?:(?:同じ|その|今の|上の|さっきの|この)(?
                       r"英訳して|和訳して|\bin (?:english|japanese)\b")
 
 # 「同じ比べ方で」「同じ計算で」: what the turn before computed, again
+_ANOTHER_YEAR = re.compile(r"前の年|前年|翌年|次の年|その前|その次|year before|previous year|next year|following year")
 _LATEST = re.compile(r"最新|直近の?(年度|実績)|いちばん新しい|一番新しい|latest|most recent")
 _SAME_WAY = re.compile(r"同じ(比べ方|比較|計算|見方|やり方|ように|く)|同様に|same (way|comparison|calculation)|likewise")
 
@@ -319,10 +320,11 @@ class Assistant:
                 f.measures.remove("rate")
             f.measures += [m for m in q.focus.measures if m not in f.measures]
             f.follow_up = True
-        elif q.focus and q.focus.measures and q.how in ("focus", "only", "scope") and f.years and not (
+        elif q.focus and q.focus.measures and q.how in ("focus", "only", "scope") and (
+                f.years or f.relative or _ANOTHER_YEAR.search(f.norm)) and not (
                 f.rows or f.money or f.measures or f.sections or f.evals or f.results or f.kind or f.ops
                 or q.scope_rows or q.head is not None or q.indicators and q.indicators[0][0] >= 0.5):
-            # 「R7は？」 after 「R6は国県支出金が総事業費の何％？」: the same measure, for the year now named
+            # 「R7は？」「前年は」 after 「R6は国県支出金が総事業費の何％？」: the same measure, for the year now named
             f.measures += q.focus.measures
             f.follow_up = True
         elif q.focus and q.focus.measures and q.how == "named" and f.follow_up and not (

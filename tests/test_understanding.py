@@ -1966,3 +1966,13 @@ def test_what_the_money_was_spent_on_is_its_breakdown(seed_only: Assistant, ques
 def test_national_or_prefectural_funding_in_english(seed_only: Assistant, question: str) -> None:
     a = ask(seed_only, question)
     assert a.answerable and any(f.field == "national_prefectural" for f in a.facts), a.answer
+
+
+@pytest.mark.parametrize("follow", ["前年は", "その前の年だと？"])
+def test_a_share_asked_again_for_the_year_before(seed_only: Assistant, truth: dict, follow: str) -> None:
+    # 「人件費比率」 then 「前年は」: the same share, for 2023
+    first = "R6の人件費の比率は？"
+    before = ask(seed_only, first)
+    a = ask(seed_only, follow, [Turn(first, before)])
+    share = cost(truth, 2023, "personnel_cost") / cost(truth, 2023, "total_cost") * 100
+    assert f"{share:.1f}" in a.answer, a.answer
