@@ -189,10 +189,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     groups = _mentions(named)
     chosen = [m for g in groups for m in g]
     for m in chosen:
-        rows_of = [i.name for ref in cat.by_project_name(m.name) for i in cat.indicators_of(ref.sheet_id) if i.name]
         for span in m.explains:
             span = _short_of_measure(frame.norm, span, m.name, cat.project_matcher)
-            span = _short_of_row(frame.norm, span, m.name, rows_of)
+            span = _short_of_row(frame.norm, span, m.name, cat)
             q.explained.add(span)
             q.project_spans.append(span)
     for _, e in list(q.project_spans):  # 「太陽光の補助」「下水道の耐震化の事業」: what kind of project it is
@@ -476,12 +475,15 @@ def _namesakes(projects: list[Project], fits: Callable[[Project], bool]) -> list
     return out
 
 
-def _short_of_row(norm: str, span: tuple[int, int], name: str, rows: list[str]) -> tuple[int, int]:
+def _short_of_row(norm: str, span: tuple[int, int], name: str, cat: Catalog) -> tuple[int, int]:
     """A word of the question that one of the project's rows spells whole but the project's name only
     in part (「移動図書館」: 移動図書館の巡回回数, of 図書館サービス充実事業): the name explains its
-    part, the rest is the row's."""
+    part, the rest is the row's. (The rows are read only for such a word: most spans are the name's.)"""
     said = norm[span[0]:span[1]]
-    if squash(said) in squash(name) or not any(squash(said) in squash(row) for row in rows):
+    if squash(said) in squash(name):
+        return span
+    rows = (i.name for ref in cat.by_project_name(name) for i in cat.indicators_of(ref.sheet_id) if i.name)
+    if not any(squash(said) in squash(row) for row in rows):
         return span
     part = common_run(said, name)  # a piece of ``said``
     if len(part) < 2:

@@ -443,8 +443,9 @@ def drop_hits(f: Frame, spans: list[tuple[int, int]], groups: tuple[str, ...] = 
         _apply(f)
 
 
-_BASE_AFTER = re.compile(r"\s*(?:年度)?\s*(?:と比べ|と比較|に比べ|と比して|比で|比べて|比(?![率較べ重])|than|compared)")
-_RATIO_TO = re.compile(r"\s*(?:年度)?\s*比(?![率較べ重])")
+_RATIO = r"比(?![率較べ重])"  # 「R6比」: a year with 比, not 比率・比較・比べ・比重
+_BASE_AFTER = re.compile(rf"\s*(?:年度)?\s*(?:と比べ|と比較|に比べ|と比して|比で|比べて|{_RATIO}|than|compared)")
+_RATIO_TO = re.compile(rf"\s*(?:年度)?\s*{_RATIO}")
 _ALSO_AFTER = re.compile(r"\s*(?:年度)?(?:の(?:分|数字|値))?も(?!の)|\s*(?:too|as well)\b")
 _BASE_BEFORE = re.compile(r"(compared (with|to)|versus|vs\.?|against|relative to)\s*(the )?$")
 _EVALUATED_IN = re.compile(r"\s*(?:年度)?\s*(?:に|で)(?:行った|した|やった|実施した)?評価(?:した|された|の|を|で)")

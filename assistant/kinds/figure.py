@@ -9,6 +9,7 @@ a change with both years and the % change)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from assistant.kinds.rows import (
     find_indicator,
     indicator_row,
     indicator_rows,
+    money,
     printed_rows,
     set_aside,
     share_base,
@@ -35,7 +37,7 @@ from assistant.measures import diff, growth, lower_is_better, mean, met, percent
 from assistant.query import MEASURE_END, Project, Query, narrowing, year_spans
 from assistant.resolve import squash
 from assistant.understand import CIRCLED, Frame
-from ingest.model import Cost, Sheet
+from ingest.model import Cost, Indicator, Sheet
 from ingest.normalize import era_label, nfkc
 from ingest.templates.generic import field_of
 from ingest.vocabulary import COST_FIELDS, KIND_LABELS, REVENUE_FIELDS, TERMINAL_RESULTS
@@ -384,21 +386,19 @@ class FigureKind:
             exact = [r for r in fitting if not r.is_cost and r.unit in counters]
             if exact and len(counters) == 1:  # 「何施設？」: the row counted in 施設, not one in 件
                 fitting = exact
-            if not fitting and all((r.unit or "").endswith("円") for r in rows if not r.is_cost):
+            if not fitting and all(money(r.unit) for r in rows if not r.is_cost):
                 # 「融資は何件？」 found 制度融資の融資額: the row of the same thing counted in the unit asked
-                fitting = [indicator_row(i) for i in latest.indicators if i.name and any(unit_fits(c, i.unit) for c in counters)
-                           and any(len(common_run(i.name, r.name)) >= 2 for r in rows if not r.is_cost)][:MAX_INDICATORS]
+                fitting = _same_thing(latest, rows, lambda i: any(unit_fits(c, i.unit) for c in counters), 2)[:MAX_INDICATORS]
             if not fitting:
                 return []
             rows = fitting
         if rows and AMOUNT_ASKED.search(f.norm) and not COUNT_ASKED.search(f.norm) and not any(r.is_cost for r in rows) \
-                and not any((r.unit or "").endswith("円") for r in rows):
+                and not any(money(r.unit) for r in rows):
             return []  # 「いくら回収できた？」: money asked, and no row of the sheet is money
         if rows and COUNT_ASKED.search(f.norm) and not AMOUNT_ASKED.search(f.norm) and not any(r.is_cost for r in rows) \
-                and all((r.unit or "").endswith("円") for r in rows):
+                and all(money(r.unit) for r in rows):
             # "how many loans?" found 制度融資の融資額: the row of the same thing that counts (実行件数), or none
-            counts = [indicator_row(i) for i in latest.indicators if i.name and not (i.unit or "").endswith("円")
-                      and any(len(common_run(i.name, r.name)) >= 2 for r in rows)]
+            counts = _same_thing(latest, rows, lambda i: not money(i.unit), 2)
             if not counts:
                 return []
             rows = counts[:MAX_INDICATORS]
@@ -415,8 +415,7 @@ class FigureKind:
             if not kept:
                 # 「キャッシュレス決済で払った数」 found キャッシュレス決済導入施設数: the row of the same thing that
                 # counts what the verb does (キャッシュレス決済の利用件数)
-                kept = [indicator_row(i) for i in latest.indicators if i.name and any(w in i.name for w in wanted)
-                        and any(len(common_run(i.name, r.name)) >= 4 for r in rows if not r.is_cost)][:2]
+                kept = _same_thing(latest, rows, lambda i: any(w in (i.name or "") for w in wanted), 4)[:2]
             if not kept:
                 return []
             rows = kept
@@ -1088,6 +1087,13 @@ def _cost_value(cost: Cost | None, row: Row) -> Number | None:
 def _base(c: Cell, p: Project, row: Row) -> dict[str, Any]:
     return dict(sheet_id=c.sheet.sheet_id, project=p.name, indicator=row.name,
                 row=row.key if not row.is_cost else row.name, unit=row.unit)
+
+
+def _same_thing(latest: Sheet, rows: list[Row], keep: Callable[[Indicator], bool], shared: int) -> list[Row]:
+    """The indicators of ``latest`` that ``keep`` and that share a run of ``shared`` characters with one of
+    the indicator ``rows``: the same thing counted another way (制度融資の融資額 → 制度融資の実行件数)."""
+    return [indicator_row(i) for i in latest.indicators if i.name and keep(i)
+            and any(len(common_run(i.name, r.name)) >= shared for r in rows if not r.is_cost)]
 
 
 _TOTAL_NAMED = re.compile(r"総事業費|総コスト|総額|トータル|total cost|full cost|フルコスト")

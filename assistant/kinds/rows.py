@@ -95,8 +95,8 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
         if COUNT_ASKED.search(f.norm) and AMOUNT_ASKED.search(f.norm):
             # 「何件売れて、いくらになった？」: a count and an amount, one row each
             units = {i.name: i.unit or "" for i in sheet.indicators}
-            have = {_money(units.get(n, "")) for n in picked}
-            other = next((m.name for m in matches if _money(units.get(m.name, "")) not in have
+            have = {money(units.get(n, "")) for n in picked}
+            other = next((m.name for m in matches if money(units.get(m.name, "")) not in have
                           and m.score >= best - 0.2), None)
             if other is not None:
                 picked.append(other)
@@ -134,8 +134,9 @@ AMOUNT_ASKED = re.compile(r"(?<!by )how much|いくら|金額|額は|for what am
 _THE_REST = re.compile(r"残り|ほか|他の|以外|それ以外|あとは|the rest|other than|remainder")
 
 
-def _money(unit: str) -> bool:
-    return unit.endswith("円")
+def money(unit: str | None) -> bool:
+    """A row counted in money (円, 千円)."""
+    return (unit or "").endswith("円")
 
 
 def _set_aside_words(q: Query) -> list[str]:
