@@ -442,6 +442,36 @@ def test_a_box_broken_at_a_gap_keeps_its_sections_too(seed_text, tmp_path, broke
     test_a_box_broken_at_a_gap_keeps_its_sections(seed_text, tmp_path, broken)
 
 
+def test_a_comment_closing_sentence_set_apart_stays_in_its_box(seed_text, tmp_path):
+    # the 一次 comment's last paragraph (one sentence, no figure) set apart by a PDF's gap
+    test_a_box_broken_at_a_gap_keeps_its_sections(
+        seed_text, tmp_path, ("に進捗している。\n　今後においても", "に進捗している。\n\n\n　今後においても"))
+
+
+def test_a_blank_analysis_box_leaves_the_comments_in_theirs(seed_text, tmp_path):
+    # 活動指標分析結果 left blank: the comment box read next is the 一次 comment, not the analysis
+    start = seed_text.index("市民が来庁せずに目的を達成できる")
+    end = seed_text.index("代替事業（有） 　マイナポータル")
+    whole = {s.key: s.text for s in parse_text(seed_text, tmp_path).sections}
+    blank = {s.key: s.text for s in parse_text(seed_text[:start] + seed_text[end:], tmp_path).sections}
+    assert "activity_analysis" not in blank
+    for key in ("primary_comment", "secondary_comment", "outcome_analysis", "kaizen"):
+        assert blank[key] == whole[key], key
+
+
+def test_only_a_lone_closing_sentence_joins_the_comment_before_it() -> None:
+    from ingest.templates.koriyama_r7 import join_continued
+
+    closing = "　事業の必要性は高いことから、現行の手法を維持しつつ継続して取り組む。"
+    one = "代替事業（有） 　「設置補助件数」は計画値48件に対して実績値49件となった。"
+    two = "　令和５年度の評価を受け、「削減率」は30.3％となった。"
+    assert join_continued([one, closing, two], 2, mid_word=True) == [one + "\n" + closing, two]
+    # a second comment of one sentence that quotes a figure opens its own box
+    assert join_continued([one, two, "　令和6年度は2件増えた。"], 2, mid_word=True) == [one, two, "　令和6年度は2件増えた。"]
+    # plan boxes are not comments: a one-sentence 目的 is a box of its own
+    assert join_continued(["求められた。", closing, "見込まれる。"], 2) == ["求められた。", closing, "見込まれる。"]
+
+
 def test_a_list_item_wrapped_then_broken_at_a_gap_stays_one_list(seed_text, tmp_path):
     # ・…提供が / 可能なシステムの運用 is one item; the list goes on after the gap
     items = "・オンライン申請手続きの拡充\n・マイナポータルの拡充\n・インターネットによる行政サービスの提供が\n可能なシステムの運用\n"

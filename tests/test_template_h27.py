@@ -458,6 +458,20 @@ def test_corpus_h27_sheets_every_cell():
         assert_all_cells(expected, h27.parse(spec.text), f"{spec.sheet.sheet_id} {spec.traps}")
 
 
+def test_side_by_side_blocks_read_a_year_at_a_time():
+    """Two 活動指標 blocks side by side whose later years come a line at a time across both
+    (34 / 60 / 30 61 / 31 78): each row keeps its own years (the steadier reading), reported."""
+    import json as _json
+
+    from eval import corpus
+
+    spec = next(corpus.h27_specs(1, 223))
+    assert "企業訪問件数" in spec.text
+    sheet = h27.parse(spec.text)
+    assert_all_cells(_json.loads(spec.sheet.to_json()), sheet, spec.sheet.sheet_id)
+    assert any("横に並んだ指標" in w for w in sheet.warnings)
+
+
 def test_the_continuity_block_is_read_in_words_once() -> None:
     # 「利用者数の把握が困難である」 is printed under both stages: one section, each sentence once
     text = (Path(__file__).resolve().parents[1] / "data" / "samples" / "kor_h27_shimin_shukaijo.txt").read_text(encoding="utf-8")

@@ -504,6 +504,13 @@ def _place_tangled(
                 put(head, slot, cell, "は、指標ごとに値の大きさがはっきり分かれるため、大きさでこの指標とし"
                                       "読み取り順に置きました（推定）")
 
+    need = [[s for s in slots[h.key] if s not in placed[h.key]] for h in group]
+    if _row_across_blocks(group, need, free, placed):
+        # Side-by-side blocks read line by line: each line holds one year of every block.
+        for cell_no, cell in enumerate(list(free)):
+            k = cell_no % len(group)
+            put(group[k], need[k][cell_no // len(group)], cell,
+                "は、横に並んだ指標の同じ年度の値が続けて読み取られたとみなして置きました（推定）")
     for head in group:
         for slot in slots[head.key]:
             if slot not in placed[head.key] and free:
@@ -514,6 +521,39 @@ def _place_tangled(
             if v is not None:
                 warnings.append(_placement_warning(head, slot, v, why[(head.key, slot)]))
     return placed
+
+
+def _roughness(series: list[Number | None]) -> float:
+    """How far a row jumps from year to year (sum of |log| ratios of neighbouring figures)."""
+    import math
+
+    vals = [v for v in series if v is not None and v > 0]
+    return sum(abs(math.log(b / a)) for a, b in zip(vals, vals[1:]))
+
+
+def _row_across_blocks(group: list[_Head], need: list[list[Slot]], free: list[_Cell],
+                       placed: dict[Key, dict[Slot, Number | None]]) -> bool:
+    """Whether the figures left are read a year at a time across the blocks (A1 B1 A2 B2) rather
+    than block by block (A1 A2 B1 B2): only when every block waits for as many figures and the
+    rows that reading makes are far steadier (both readings are guesses and are reported)."""
+    k, n = len(group), len(need[0]) if need else 0
+    if k < 2 or n < 2 or any(len(x) != n for x in need) or len(free) != k * n:
+        return False
+    if any(c.value is None for c in free):
+        return False
+
+    def rows(order: list[list[_Cell]]) -> float:
+        total = 0.0
+        for head, todo, part in zip(group, need, order):
+            cells = {**placed[head.key], **{slot: c.value for slot, c in zip(todo, part)}}
+            total += _roughness([cells[s] for s in sorted(cells) if s[1] == "actual"])
+            total += _roughness([cells[s] for s in sorted(cells) if s[1] == "plan"])
+        return total
+
+    by_block = [free[i * n:(i + 1) * n] for i in range(k)]
+    across = [free[i::k] for i in range(k)]
+    steady, plain = rows(across), rows(by_block)
+    return plain - steady > 0.5 and steady < plain / 2
 
 
 def _match_sizes(group: list[_Head], sized: list[list[_Cell]],

@@ -535,12 +535,16 @@ def _score(values: tuple[Number, ...], place: tuple[int, ...], slots: list[_Slot
     last_plan = max((j for j in plan_idx if j in filled), default=-1)
     cost += sum(0.8 for j in plan_idx if j not in filled and j < last_plan and slots[j].blank_cost >= 1.0)
     by_year: dict[int, dict[str, Number]] = {}
+    # A figure the prose quotes is a clue once, in its likeliest cell: a plan value repeated
+    # every year must not outweigh where the prose's actual goes.
+    told: dict[Number, float] = {}
     for j, v in filled.items():
         s = slots[j]
         if s.fy is not None and s.field in ("plan", "actual"):
             by_year.setdefault(s.fy, {})[s.field] = v
         if (v, unit) in prose:
-            cost -= 0.8 if s.field == "actual" else 0.3
+            told[v] = max(told.get(v, 0.0), 0.8 if s.field == "actual" else 0.3)
+    cost -= sum(told.values())
     for cells in by_year.values():
         p, a = cells.get("plan"), cells.get("actual")
         if p and a and p > 0 and a > 0:
@@ -1166,7 +1170,19 @@ def join_continued(texts: list[str], boxes: int, mid_word: bool = False) -> list
             out[i - 1] = out[i - 1] + "\n" + out.pop(i)
         else:
             i += 1
+    if mid_word and len(out) > boxes:
+        # A comment's closing sentence set apart (「事業の必要性は高いことから、…継続して取り組む。」):
+        # one sentence quoting no indicator and no figure states nothing a box opens with.
+        lone = [i for i in range(1, len(out)) if _closes_only(out[i])]
+        if len(lone) == len(out) - boxes:
+            for i in reversed(lone):
+                out[i - 1] = out[i - 1] + "\n" + out.pop(i)
     return out
+
+
+def _closes_only(text: str) -> bool:
+    body = text.strip()
+    return body.endswith("。") and body.count("。") == 1 and not re.search(r"[「『\d０-９]", body)
 
 
 def _opens_a_box(line: Line) -> bool:
@@ -1267,7 +1283,7 @@ def _sections(lines: list[Line], r: _Reading) -> list[Section]:
     for i, block in enumerate(blocks):
         text = block.text
         first = block.lines[0].key
-        if block.after in _LABELLED:
+        if block.after in _LABELLED and not (i >= analysis_at and _opens_a_box(block.lines[0])):
             keyed.append((_LABELLED[block.after], text))
         elif first.startswith(("【事業費】", "【人件費】", "【歳入】", "【その他】")):
             keyed.append(("cost_analysis", text))
@@ -1276,6 +1292,7 @@ def _sections(lines: list[Line], r: _Reading) -> list[Section]:
         elif i < analysis_at:
             plan_blocks.append(text)
         else:
+            # (also a comment box read right after an analysis label: that analysis box is blank)
             comments.append(text)
     placed_by_wording: set[str] = set()
     plan_blocks = join_continued(plan_blocks, len(_PLAN_ORDER))
