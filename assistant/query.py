@@ -495,7 +495,7 @@ def _short_of_row(norm: str, span: tuple[int, int], name: str, cat: Catalog) -> 
 # the store's own sheets of other cities (「他市のシート」「郡山市以外の事業」 "projects from
 # municipalities other than Koriyama"), not figures from outside the sheets (「他市と比べて」)
 _OTHER_CITIES_SHEETS = re.compile(
-    r"(他市|他の市|他都市|他の自治体|他自治体|ほかの市|ほかの自治体|よその市)(の|で|から)?(分の)?(シート|事業(?!費)|分)|"
+    r"(他|ほか|よそ)の?(市区町村|市町村|市町|市|町|村|都市|自治体)(の|で|から)?(分の)?(シート|事業(?!費)|分)|"
     r"other (cities|municipalities)['’]? (sheets|projects)|(sheets|projects) (from|of) (other|another) "
     r"(cities|city|municipalities|municipality)|(municipalities|cities) other than|(sheets|projects) not from")
 _BUT_CITY = re.compile(r"([一-龥ァ-ヶ]{1,6})以外の(シート|事業(?!費))")

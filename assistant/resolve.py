@@ -43,6 +43,27 @@ _STRIP = re.compile(r"[\s()（）「」『』【】・、。,.?？!！]")
 # Cached: every question is matched against every project and indicator name in the store
 # (thousands at 3,000 sheets), and the names repeat from question to question.
 @lru_cache(maxsize=1 << 16)
+def clipped_from(run: str, words: tuple[str, ...]) -> str | None:
+    """The words of a name that ``run`` clips (each piece of the run the start of one word, in order, at
+    most two words skipped between pieces, at least one word cut short), spelled out; else None."""
+    best: str | None = None
+
+    def walk(i: int, j: int, start: int, cut: bool, pieces: int) -> None:
+        nonlocal best
+        if i == len(run):
+            if cut and pieces >= 2 and best is None:
+                best = "".join(words[start:j])
+            return
+        for k in range(j, min(j + 3, len(words))) if pieces else range(len(words)):
+            w = words[k]
+            for n in range(min(len(w), len(run) - i), 0, -1):
+                if w[:n] == run[i:i + n] and (n == len(w) or re.fullmatch(r"[一-龥ァ-ヶー々]+", w)):
+                    walk(i + n, k + 1, k if not pieces else start, cut or n < len(w), pieces + 1)
+
+    walk(0, 0, 0, False, 0)
+    return best
+
+
 def squash(text: str) -> str:
     return _STRIP.sub("", nfkc(text)).lower()
 
@@ -234,7 +255,9 @@ class Catalog:
 
     def respell(self, norm: str) -> str:
         """Hiragana typed for the kanji of a name the store holds, or of a run of its words
-        (じどうクラブのせっちすう → 児童クラブの設置数, さんかしゃ → 参加者)."""
+        (じどうクラブのせっちすう → 児童クラブの設置数, さんかしゃ → 参加者), and a name's words cut
+        short as staff clip them (再エネ → 再生可能エネルギー)."""
+        norm = self._unclip(norm)
         if not re.search(r"[ぁ-ゖ]{3}", norm):
             return norm
         if self._speller is None:
@@ -259,6 +282,33 @@ class Catalog:
             verbatim = {w for n in names if n for w in re.findall(r"[ぁ-ゖー]{3,}", n)}
             self._speller = Speller((), strict=True, readings=readings, verbatim=verbatim)
         return self._speller.respell(norm)
+
+    @cached_property
+    def _name_words(self) -> tuple[tuple[str, ...], ...]:
+        """Each project and indicator name as its shortest Sudachi words (再生+可能+エネルギー+推進+事業)."""
+        from assistant.lexicon import normalize
+        from assistant.sudachi import tokens
+
+        names = dict.fromkeys(n for n in (*self._project_names.names, *self._by_indicator) if n)
+        return tuple(tuple(t.surface for t in tokens(normalize(n), short=True)) for n in names)
+
+    def _unclip(self, norm: str) -> str:
+        """Runs of kanji and katakana no name holds, read as the first characters of a name's words in
+        order (再エネ = 再[生可能]エネ[ルギー]; 特養, 放デイ), spelled out where every name reads them alike."""
+        from assistant.lexicon import lexicon
+
+        known = self.names_text[0] + "\n" + self.indicator_text
+        out = norm
+        for m in reversed(list(re.finditer(r"[一-龥ァ-ヶー々]{3,8}", norm))):
+            run, after = m.group(0), norm[m.end():m.end() + 1]
+            if run in known or lexicon().find(run):  # 総事業費 is a row, no clipped name
+                continue
+            if re.fullmatch(r"[ぁ-ゖ]", after) and after not in "のはがをにでともやへかな":
+                continue  # 市民向|け: the word goes on in kana, it is not cut short
+            spelled = {x for words in self._name_words if (x := clipped_from(run, words))}
+            if len(spelled) == 1:
+                out = out[:m.start()] + spelled.pop() + out[m.end():]
+        return out
 
     @property
     def project_matcher(self) -> NameMatcher:

@@ -143,6 +143,29 @@ def test_the_other_cities_sheets_of_the_store(world, form: str) -> None:
     assert all(name in ans.answer for name in others) and not any(name in ans.answer for name in own), ans.answer
 
 
+@pytest.mark.parametrize("words", ["他の市町のシートの中で", "他市町のシートで", "ほかの自治体の事業のうち", "よその町の分で"])
+def test_the_other_towns_sheets_are_said_many_ways(words: str) -> None:
+    from assistant.query import _OTHER_CITIES_SHEETS
+
+    assert _OTHER_CITIES_SHEETS.search(words)
+    assert not _OTHER_CITIES_SHEETS.search("他の市町と比べて")  # a comparison with outside figures
+
+
+def test_a_result_asked_without_a_stage_is_each_sheets_last_word(world) -> None:
+    # 「評価結果が『拡充』の事業」 over layouts that print one evaluation: that one, not a 二次評価 they lack
+    a, truths = world
+    latest = {}
+    for t in truths:
+        if t.evaluations and (t.project.name not in latest or t.target_fy > latest[t.project.name].target_fy):
+            latest[t.project.name] = t
+    word = max({e.result for t in latest.values() for e in t.evaluations if e.result},
+               key=lambda w: sum(t.evaluations[-1].result == w for t in latest.values()))
+    rated = {name for name, t in latest.items() if t.evaluations[-1].result == word}
+    ans = ask(a, f"評価結果が「{word}」になってる事業はどれ？")
+    assert ans.answerable and all(name in ans.answer for name in rated), ans.answer
+    assert re.search(rf"(?<!\d){len(rated)}件", ans.answer), ans.answer
+
+
 @pytest.mark.parametrize("question", ["補助金以外の事業はいくつある？", "建設部以外の事業の数は？"])
 def test_a_word_before_igai_that_is_no_city_sets_no_city_aside(world, question: str) -> None:
     # 補助金・建設部 are no city: no list of "the other cities' projects"

@@ -83,6 +83,24 @@ def test_projects_and_indicators_keep_the_catalog_order_among_equals() -> None:
     assert cat.resembles_project("デジタルファースト") and not cat.resembles_project("宇宙開発")
 
 
+def test_a_name_clipped_as_staff_clip_it_is_spelled_out() -> None:
+    from assistant.resolve import clipped_from
+
+    words = ("再生", "可能", "エネルギー", "推進", "事業")
+    assert clipped_from("再エネ推進事業", words) == "再生可能エネルギー推進事業"
+    assert clipped_from("再エネ", words) == "再生可能エネルギー"
+    assert clipped_from("特養", ("特別", "養護", "老人", "ホーム")) == "特別養護"
+    assert clipped_from("推進事業", words) is None  # written out in full: nothing is clipped
+    assert clipped_from("市民向", ("市民", "活動", "団体", "向け")) is None  # 向け is no word cut short
+    sheets = [SheetRef("a", "再生可能エネルギー推進事業", "環境部", "ゼロカーボン推進課", 2024, 2025),
+              SheetRef("b", "特定健康診査事業", "保健福祉部", "健康づくり課", 2024, 2025)]
+    indicators = [IndicatorRef("b", "outcome", 1, "成果指標①", "特定健康診査受診率", "%")]
+    cat = Catalog(sheets, indicators, (len(sheets), 0.0), {})
+    assert cat.respell("再エネの事業、特定健診の受診率は？") == "再生可能エネルギーの事業、特定健康診査の受診率は？"
+    assert cat.respell("総事業費と事業費は？") == "総事業費と事業費は？"  # rows, not clipped names
+    assert cat.respell("市民向けに一言で") == "市民向けに一言で"
+
+
 def test_the_assistant_sees_sheets_another_process_indexed(tmp_path) -> None:
     settings = AssistantSettings(home=tmp_path / "store", models={"cache_dir": model_cache()})
     embedding = E5Embedding(embeddings=real_embeddings())

@@ -429,7 +429,8 @@ class FilterKind:
         if len(f.results) == 2 and len(f.stages) == 2 and not f.has("negation"):
             return self.stage_pair(q, desk, ids, scope)
         negate = f.has("negation")
-        stage = f.stages[0] if len(f.stages) == 1 else "secondary"
+        # no stage named: each sheet's last word (二次評価, or the one evaluation another layout prints)
+        asked = f.stages[0] if len(f.stages) == 1 else None
         cat = desk.catalog
         keep = None if ids is None else set(ids)
         refs = [r for r in cat.sheets if (not f.years or r.target_fy in f.years) and (keep is None or r.sheet_id in keep)]
@@ -440,24 +441,31 @@ class FilterKind:
                 if k not in latest or (r.target_fy or 0) > (latest[k].target_fy or 0):
                     latest[k] = r
             refs = list(latest.values())
+        def stage_of(r: SheetRef) -> str:
+            return asked or ("primary" if r.primary and not r.secondary else "secondary")
+
         words = set(f.results)  # 「縮小・休止・廃止のどれか」: any of them
-        got = [r for r in refs if (_result_of(r, stage) in words) != negate and _result_of(r, stage)]
+        got = [r for r in refs if (_result_of(r, stage_of(r)) in words) != negate and _result_of(r, stage_of(r))]
         got.sort(key=lambda r: (r.project or "", r.target_fy or 0))
-        label = STAGE_LABELS["primary" if stage == "primary" else "secondary"]
-        facts = [Fact(sheet_id=r.sheet_id, project=r.project, row=label, indicator=f"{label}の評価結果", fy=r.target_fy,
-                      field="result", value=_result_of(r, stage)) for r in got]
+        stages = {asked} if asked else {stage_of(r) for r in got}
+        label = STAGE_LABELS[next(iter(stages))] if len(stages) == 1 else "評価結果"
+        stage = {v: k for k, v in STAGE_LABELS.items()}.get(label, "")
+        facts = [Fact(sheet_id=r.sheet_id, project=r.project, row=STAGE_LABELS[stage_of(r)],
+                      indicator=f"{STAGE_LABELS[stage_of(r)]}の評価結果", fy=r.target_fy,
+                      field="result", value=_result_of(r, stage_of(r))) for r in got]
         facts.append(_count(len(got)))
         word = "・".join(f.results)
         cond = f"「{word}」{'以外' if negate else ''}" if len(f.results) == 1 else \
             f"「{word}」{'のいずれでもない' if negate else 'のいずれか'}"
         if q.lang == "en":
-            names = "; ".join(f"{r.project} (FY{r.target_fy}: {_result_of(r, stage)})"
+            names = "; ".join(f"{r.project} (FY{r.target_fy}: {_result_of(r, stage_of(r))})"
                               for r in got[:NAMES_CAP])
-            text = (f"{len(got)} project(s) {'not ' if negate else ''}rated 「{word}」 in the {stage} evaluation: {names}."
-                    if got else f"No project was {'not ' if negate else ''}rated 「{word}」 in the {stage} evaluation.")
+            where = f"the {stage} evaluation" if stage else "the evaluation"
+            text = (f"{len(got)} project(s) {'not ' if negate else ''}rated 「{word}」 in {where}: {names}."
+                    if got else f"No project was {'not ' if negate else ''}rated 「{word}」 in {where}.")
         else:
             when = "・".join(f"{y}年度実施分" for y in f.years) + "で" if f.years else "最新の評価で"
-            lines = [f"・{r.project}（{r.target_fy}年度実施分）：{label}「{_result_of(r, stage)}」"
+            lines = [f"・{r.project}（{r.target_fy}年度実施分）：{STAGE_LABELS[stage_of(r)]}「{_result_of(r, stage_of(r))}」"
                      for r in got[:NAMES_CAP]]
             text = (f"{when}{scope + 'の事業のうち' if scope else ''}{label}が{cond}の事業は{len(got)}件です。\n" + "\n".join(lines)
                     if got else f"{when}{label}が{cond}の事業はありません。")
