@@ -174,6 +174,19 @@ def test_a_word_before_igai_that_is_no_city_sets_no_city_aside(world, question: 
     assert not re.search(r"[一-龥ァ-ヶ]+[市町村区]・[一-龥ァ-ヶ・]+の事業", ans.answer), ans.answer
 
 
+def test_a_share_of_a_printed_row_in_the_printed_total(world) -> None:
+    # 「フルコストのうち一般財源は何割？」 over a layout printing both rows: the share, computed
+    from assistant.measures import percent
+
+    a, truths = world
+    t = next(t for t in truths if t.status != "incomplete" and (c := t.cost(t.target_fy)) is not None
+             and all(any(r.label == w and r.value for r in c.rows) for w in ("フルコスト", "一般財源")))
+    rows = {r.label: r.value for r in t.cost(t.target_fy).rows}
+    ans = ask(a, f"{t.project.name}の{t.target_fy}年度、フルコストのうち一般財源は何割？")
+    share = percent(rows["一般財源"], rows["フルコスト"])
+    assert share is not None and f"{share:g}%" in ans.answer, (share, ans.answer)
+
+
 def test_a_breakdown_named_by_the_printed_rows_words(world) -> None:
     # 「直接・間接の内訳」 over a sheet printing 直接事業費 and 間接事業費: those two rows
     a, truths = world

@@ -201,6 +201,24 @@ def test_a_change_with_its_percentage(seed_only: Assistant, truth: dict) -> None
     assert "11,365" in a.answer and "29" in a.answer  # +29.0%
 
 
+def test_a_ranking_by_the_year_on_year_ratio_is_by_the_rate(samples: Assistant) -> None:
+    # 「前年度比の伸び」 ranks by the rate (+29%); 「前年度から一番増えた」 by the amount (+11,365千円)
+    a = ask(samples, "事業費の前年度比の伸びが一番大きいのはどの事業？")
+    assert a.intent == "ranking" and "増減率" in a.answer and "+29%" in a.answer, a.answer
+    a = ask(samples, "事業費が前年度から一番増えた事業は？")
+    assert a.intent == "ranking" and "+11,365千円" in a.answer, a.answer
+
+
+def test_plans_from_a_year_on(seed_only: Assistant, truth: dict) -> None:
+    # 「R7以降の計画」 on a sheet of 2024's work: every planned year from 2025 on, not 2025 alone
+    a = ask(seed_only, "オンライン申請件数、R7以降の計画は？")
+    planned = [v for v in next(i for i in truth["indicators"] if i["name"] == "オンライン申請件数")["values"]
+               if v["fy"] >= 2025 and v["plan"] is not None]
+    assert len(planned) >= 2
+    for v in planned:
+        assert n(v["plan"]) in a.answer, (v, a.answer)
+
+
 def test_two_projects_named(samples: Assistant) -> None:
     a = ask(samples, "地域集会所補助事業と技術力向上職員研修事業の平成27年度の総事業費は？")
     assert "41,851" in a.answer and "4,775" in a.answer

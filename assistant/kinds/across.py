@@ -154,7 +154,9 @@ class RankKind:
         if (f.has("rate") or f.kind or f.all_indicators) and not (f.rows or f.money or f.revenue):
             return self.rates(q, desk, ids, scope)
         field = _cost_field(q)
-        how = "growth" if f.has("change") and ("%" in f.norm or "率" in f.norm or "percent" in f.norm) else \
+        # 「前年度比の伸び」「対前年」 rank by the rate, unless an amount is asked (「前年度比で何円増えた」)
+        by_rate = re.search(r"%|率|percent|(前年度?比|対前年度?)(?!.*(額|円))", f.norm) is not None
+        how = "growth" if f.has("change") and by_rate else \
             "change" if f.has("change") else "share" if f.has("share") else "value"
         fy = (f.years[-1] if how in ("change", "growth") else f.years[0]) if f.years else None
         got = measure_costs(q, desk, field, ids, fy, how)

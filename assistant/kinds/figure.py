@@ -458,7 +458,9 @@ class FigureKind:
         if years.every or (f.rank and not years.said) or (f.has("under_plan", "over_plan") and f.asks_years
                                                            and not years.said) \
                 or f.threshold is not None and not years.said:
-            wanted = span if row.is_cost or f.has("plan", "trend") else [y for y in span if y <= (p.latest.target_fy or y)]
+            ahead = years.said and bool(years.years) and min(years.years) > (p.latest.target_fy or 0)
+            wanted = span if row.is_cost or ahead or f.has("plan", "trend") else [
+                y for y in span if y <= (p.latest.target_fy or y)]
             if not wanted:
                 wanted = span
             if years.every and years.said and years.years:  # 「過去3年分」: those years of the span
@@ -736,7 +738,8 @@ class FigureKind:
             ra.facts.append(Fact(**_base(c, p, row), fy=c.fy, field=row.key, value=c.value))
             parts.append(compose.cost_cell(c.fy, c.value, row.unit, c.planned, lang))
         lines = [compose.join_cells(_row_head(ra.label or p.name, row, lang), parts, lang)]
-        shares = (f.has("share") or (f.has("rate") and len([r for r in cost_rows(q)]) >= 2)) and not row.printed  # 「総事業費のうち人件費は何％」
+        asked_share = f.has("share") or (f.has("rate") and len([r for r in cost_rows(q)]) >= 2)  # 「総事業費のうち人件費は何％」
+        shares = asked_share and not row.printed
         if shares and row.key != share_base(row.key):
             of = compose.row_label(share_base(row.key), lang)
             seen: list[tuple[int, float]] = []
@@ -760,6 +763,19 @@ class FigureKind:
                              f"{compose.year_ja(y1)}の{compose.num(s1)}%へ{compose.signed(d, 'ポイント')}です。" if lang == "ja"
                              else f"The share of {row.name} in the {of} went from {compose.num(s0)}% (FY{y0}) to "
                                   f"{compose.num(s1)}% (FY{y1}): {compose.signed(d)} points.")
+        if asked_share and row.printed and field_of(row.name) != "total_cost":
+            # another layout's own row (一般財源 of a sheet printing フルコスト): a share of the row it
+            # prints as the total, in the same unit
+            for c in ra.cells:
+                tc = c.sheet.cost(c.fy)
+                whole = next((r for r in (tc.rows if tc else []) if field_of(r.label) == "total_cost"
+                              and r.unit == row.unit and r.value), None)
+                s = percent(c.value, whole.value) if whole is not None else None
+                if whole is None or s is None:
+                    continue
+                ra.facts.append(Fact(**{**_base(c, p, row), "unit": "%"}, fy=c.fy, field=f"{row.key}_share", value=s,
+                                     computed=True))
+                lines.append(compose.share_line(row.name, s, c.fy, whole.label, lang))
         # (「差はいくら？」 after a forecast against its settled figure: that gap again)
         again = q.how == "focus" and q.focus is not None and "forecast" in q.focus.measures and f.has("compare", "change")
         forecast = self.forecast_lines(q, ra, desk) if f.has("forecast") or again else []
