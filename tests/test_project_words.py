@@ -40,6 +40,10 @@ def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0,
         for i in sheet["indicators"]:
             if (i["kind"], i["no"]) in names:
                 i["name"], i["unit"] = names[(i["kind"], i["no"])]
+    if sheet_id == "aide":  # a row named by the project's own words (支援員) and a verb (配置)
+        for i in sheet["indicators"]:
+            if (i["kind"], i["no"]) == ("activity", 1):
+                i["name"], i["unit"] = "特別支援教育支援員の配置人数", "人"
     if sheet_id == "library":  # the seed's rows as a library's: 活動指標① counts the mobile library's rounds
         names = {("activity", 1): "移動図書館の巡回回数", ("activity", 3): "公民館講座の開催回数",
                  ("outcome", 2): "電子書籍の貸出件数", ("outcome", 3): "図書館の貸出冊数"}
@@ -82,6 +86,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "library", "図書館サービス充実事業", "中央図書館"),
         _sheet(folder, "snow", "喜久田地区道路除雪対策事業", "道路維持課"),
         _sheet(folder, "loan", "中小企業融資事業", "商工課"),
+        _sheet(folder, "aide", "特別支援教育支援員配置事業", "学校教育推進課"),
         _sheet(folder, "sewer-r5", "下水道管路耐震化推進事業", "下水道整備課", shift=-1, results=("改善", "継続")),
         _sheet(folder, "sewer-r6", "下水道管路耐震化推進事業", "下水道整備課", results=("継続", "継続")),
     ]
@@ -229,3 +234,13 @@ def test_a_measure_after_the_projects_full_name_is_the_row_that_has_it(store: As
     # the project named in full before 歩道整備延長's own words: that row, not a decline
     a = store.ask("喜久田地区道路除雪対策事業の整備延長、R6は？")
     assert a.answerable and "歩道整備延長" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["特別支援教育支援員、令和６年度は何人配置したっけ？", "特別支援教育支援員はR6に何人配置された？"])
+def test_a_counter_with_the_projects_words_again_is_the_row_they_name(store: Assistant, question: str) -> None:
+    # every word is the project's, said again with a verb (配置): the one row of people that names it
+    truth = json.loads(SEED_TRUTH.read_text(encoding="utf-8"))
+    row = next(i for i in truth["indicators"] if (i["kind"], i["no"]) == ("activity", 1))
+    actual = next(v["actual"] for v in row["values"] if v["fy"] == 2024)
+    a = store.ask(question)
+    assert a.answerable and "配置人数" in a.answer and f"{actual:,}" in a.answer, a.answer
