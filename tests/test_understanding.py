@@ -196,9 +196,10 @@ def test_a_target_question_gets_actual_plan_rate_and_verdict(seed_only: Assistan
         assert "届きませんでした" in a.answer or "未達" in a.answer
 
 
-def test_a_change_with_its_percentage(seed_only: Assistant, truth: dict) -> None:
-    a = ask(seed_only, "事業費は前年度からどれだけ増えた？")
-    assert "11,365" in a.answer and "29" in a.answer  # +29.0%
+@pytest.mark.parametrize("question", ["事業費は前年度からどれだけ増えた？", "事業費、R5とR6でどう違う？"])
+def test_a_change_with_its_percentage(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert "11,365" in a.answer and "29" in a.answer, a.answer  # +29.0%
 
 
 def test_a_ranking_by_the_year_on_year_ratio_is_by_the_rate(samples: Assistant) -> None:
