@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from assistant.lexicon import lexicon, normalize
@@ -206,6 +206,35 @@ def english_words(norm: str) -> list[tuple[str, tuple[int, int]]]:
         spelled = [p for p in phrases if re.sub(r"\s+", " ", text[start:end]) == p]
         out += [(ja, (start, end)) for p in spelled or phrases for ja in gloss[p]]
     return sorted(out, key=lambda x: x[1])
+
+
+def with_dictionary(r: Reading, start: int, end: int) -> Reading:
+    """``r`` with the Japanese words JMdict gives for the English words in ``norm[start:end]`` (a phrase
+    naming a project: "flood countermeasures" → 浸水, 洪水 …, 対策), each at its word's span — longest
+    phrases first, words the glossary already carries kept as they are."""
+    from assistant.dictionary import japanese_words
+
+    words = [(m.start(), m.end()) for m in re.finditer(r"[a-z]+", r.norm[start:end])]
+    forms = dict(r.forms)
+    i = 0
+    while i < len(words):
+        for k in (3, 2, 1):
+            if i + k > len(words):
+                continue
+            a, b = start + words[i][0], start + words[i + k - 1][1]
+            said = r.norm[a:b]
+            plain = said.replace("-", " ")
+            found = japanese_words(said, plain, " ".join(_stem(w) for w in plain.split()))
+            if found:
+                for ja in found:
+                    forms.setdefault(ja, (a, b))
+                    for t in tokens(ja, short=True):  # 修学旅行: 修学 + 旅行
+                        if t.content and len(t.surface) >= 2:
+                            forms.setdefault(t.form, (a, b))
+                i += k - 1
+                break
+        i += 1
+    return replace(r, forms=forms)
 
 
 def _stem(word: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
 
-from assistant.dense import DenseMatch, DenseNames
+from assistant.dense import DenseNames
 from assistant.lexicon import lexicon
 from assistant.lexicon import normalize as lex_normalize
 from assistant.link import (
@@ -31,6 +31,7 @@ from assistant.link import (
     read_question,
     undominated,
     unexplained,
+    with_dictionary,
 )
 from assistant.resolve import Catalog, IndicatorRef, SheetRef, bigrams, project_core, project_key, reaches, squash
 from assistant.romaji import fold, katakana_to_romaji
@@ -122,7 +123,6 @@ class Query:
     rows_elsewhere: list[str] = field(default_factory=list)  # rows named in full that only other projects have
     scope_rows: list[Match] = field(default_factory=list)  # indicator names of the projects in question
     strong_unexplained: bool = False
-    dense: DenseMatch | None = None  # the meaning match that named the project, when words did not  # a name the store does not know (仙台市, Sendai): never answered around
     focus: Focus | None = None
     explained: Explained = field(default_factory=Explained)
     project_spans: list[tuple[int, int]] = field(default_factory=list)  # where the project is named
@@ -176,6 +176,13 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
 
     # Names of projects, 部/課 and indicators found anywhere in the question.
     named = cat.project_matcher.match(r, PROJECT_THRESHOLD - 0.15)
+    if frame.lang == "en":
+        named = _named_in_english(r, cat, named)
+        # "Hokushin City's …": the city's name, not シティプロモーション事業's シティ
+        said_cities = [m.span() for m in re.finditer(r"([a-z]{3,})\s+(city|town)\b", frame.norm)
+                       if any(fold(m.group(1)) in city_romaji(frozenset([c])) for c in cat.municipalities)]
+        named = [m for m in named if not (said_cities and m.parts and all(
+            any(s <= a and b <= e for s, e in said_cities) for a, b in m.parts))]
     inds = cat.indicator_matcher.match(r, INDICATOR_ANYWHERE - 0.1)
     named = _drop_explained_by_indicators(named, inds)
     exact = [m for m in named if m.exact]
@@ -640,22 +647,50 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _dense_project(q: Query, cat: Catalog, dense: DenseNames) -> None:
-    """No name matched by its words: the project whose name means what the question says
-    (English, paraphrase), when one stands out."""
-    from assistant.dense import PROJECT_ACCEPT, PROJECT_MARGIN, content
+# "the flood countermeasures project", "Hokushin's e-contract introduction program": the words
+# before it name a project
+_EN_PROJECT = re.compile(r"((?:[a-z][a-z'’\-]*\s+){1,5})(?:project|program|programme|scheme|initiative)s?\b")
+_EN_LEAD = re.compile(r"^(?:(?:the|a|an|of|for|in|under|about|on|from|with|and|[a-z]+['’]s)\s+)+")
 
-    text = content(q.frame)
-    if len(text) < 3:
-        return
-    names = [n for n in cat._project_names.names]
-    m = dense.best(text, names)
-    if m is None or m.score < PROJECT_ACCEPT:
-        return
-    group = projects_of(cat, cat.by_project_name(m.name), m.score)
-    if m.score - m.runner_up >= PROJECT_MARGIN:
-        q.projects, q.how = group, "named"
-    q.dense = m
+
+def _named_in_english(r: Reading, cat: Catalog, named: list[Match]) -> list[Match]:
+    """``named`` with the projects an English question names in words the glossary lacks, read
+    through JMdict ("the flood countermeasures project" → 浸水対策事業). Only the words before
+    "project" are read so, and a name found there must print more of them than the names their
+    glossary words found (「スクール」 of "school-trip" is no 教育旅行誘致推進事業)."""
+    out = list(named)
+    for m in _EN_PROJECT.finditer(r.norm):
+        lead = _EN_LEAD.match(m.group(1))
+        start, end = m.start(1) + (lead.end() if lead else 0), m.end(1)
+        if end - start >= 3:
+            out = _phrase_names(r, cat, start, end, out)
+    return sorted(out, key=lambda x: -x.score)
+
+
+def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Match]) -> list[Match]:
+    """``named`` with the name the phrase ``norm[start:end]`` names through JMdict, where it prints
+    more of the phrase's words than the names already found inside the phrase."""
+    read = with_dictionary(r, start, end)
+    words = {span for span in read.forms.values() if start <= span[0] and span[1] <= end}
+
+    def inside(x: Match) -> bool:
+        return bool(x.parts) and all(start <= a and b <= end for a, b in x.parts)
+
+    def cover(x: Match) -> int:  # how many of the phrase's words the name prints (事業・推進 too)
+        name = squash(x.name)
+        return len({span for form, span in read.forms.items() if span in words and len(form) >= 2
+                    and squash(form) in name})
+
+    found = sorted((x for x in cat.project_matcher.match(read, PROJECT_THRESHOLD) if inside(x)),
+                   key=lambda x: (-cover(x), -x.score))
+    there = [x for x in named if inside(x)]
+    if not found or cover(found[0]) < min(2, len(words)):
+        return named
+    best = found[0]
+    if not there or cover(best) > max(cover(x) for x in there) or any(
+            x.name == best.name and x.score < best.score for x in there):
+        return [x for x in named if x not in there] + [best]
+    return named
 
 
 def _elsewhere(q: Query, cat: Catalog, sheet_ids: list[str]) -> bool:

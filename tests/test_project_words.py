@@ -87,6 +87,10 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "snow", "喜久田地区道路除雪対策事業", "道路維持課"),
         _sheet(folder, "loan", "中小企業融資事業", "商工課"),
         _sheet(folder, "aide", "特別支援教育支援員配置事業", "学校教育推進課"),
+        _sheet(folder, "flood", "浸水対策事業", "河川課", scale=5),
+        _sheet(folder, "council", "議会広報事業", "議会事務局", scale=7),
+        _sheet(folder, "trip", "教育旅行誘致推進事業", "観光課", scale=11),
+        _sheet(folder, "city-pr", "シティプロモーション事業", "広報課", scale=13),
         _sheet(folder, "sewer-r5", "下水道管路耐震化推進事業", "下水道整備課", shift=-1, results=("改善", "継続")),
         _sheet(folder, "sewer-r6", "下水道管路耐震化推進事業", "下水道整備課", results=("継続", "継続")),
     ]
@@ -244,3 +248,39 @@ def test_a_counter_with_the_projects_words_again_is_the_row_they_name(store: Ass
     actual = next(v["actual"] for v in row["values"] if v["fy"] == 2024)
     a = store.ask(question)
     assert a.answerable and "配置人数" in a.answer and f"{actual:,}" in a.answer, a.answer
+
+
+def _total(fy: int, scale: int) -> str:
+    costs = json.loads(SEED_TRUTH.read_text(encoding="utf-8"))["costs"]
+    return f"{next(c['total_cost'] for c in costs if c['fy'] == fy) * scale:,}"
+
+
+@pytest.mark.parametrize(("question", "scale"), [
+    ("What was the total cost of the flood countermeasures project in FY2024?", 5),
+    ("How much did the inundation measures program cost in total in FY2024?", 5),
+    ("Total cost of the school-trip promotion project, FY2024?", 11),
+])
+def test_a_project_named_in_english_words_the_glossary_lacks(store: Assistant, question: str, scale: int) -> None:
+    # the words before "project" read through JMdict (flood → 浸水, countermeasure → 対策)
+    from assistant.dictionary import available
+
+    if not available():
+        pytest.skip("jamdict-data is not installed")
+    a = store.ask(question)
+    assert a.answerable and _total(2024, scale) in a.answer, a.answer
+
+
+def test_two_projects_named_in_english_each_by_its_own_words(store: Assistant) -> None:
+    # "city council PR" is 議会広報事業, not the シティ of シティプロモーション事業 named beside it
+    from assistant.dictionary import available
+
+    if not available():
+        pytest.skip("jamdict-data is not installed")
+    a = store.ask("Compare the total costs of the city council PR project and the city promotion project in FY2024.")
+    assert _total(2024, 7) in a.answer and _total(2024, 13) in a.answer, a.answer
+
+
+def test_english_words_that_name_no_project_name_none(store: Assistant) -> None:
+    # no project's figure is given as the answer (a decline, or the question asked back)
+    a = store.ask("What was the total cost of the space exploration project in FY2024?")
+    assert not any(_total(2024, k) in a.answer for k in (1, 3, 5, 7, 11, 13)), a.answer
