@@ -210,6 +210,16 @@ def test_a_ranking_by_the_year_on_year_ratio_is_by_the_rate(samples: Assistant) 
     assert a.intent == "ranking" and "+11,365千円" in a.answer, a.answer
 
 
+@pytest.mark.parametrize("question", ["最新シートの要点は？", "このシートを要約して"])
+def test_a_summary_of_the_sheet_says_every_indicator_of_its_year(seed_only: Assistant, truth: dict, question: str) -> None:
+    # the outcomes in the figure part, the activity rows in the summary's indicator line: none left out
+    a = ask(seed_only, question)
+    for i in truth["indicators"]:
+        v = next((v for v in i["values"] if v["fy"] == 2024), None)
+        if i["kind"] != "target" and v is not None and v["actual"] is not None:
+            assert n(v["actual"]) in a.answer, (i["name"], a.answer)
+
+
 def test_plans_from_a_year_on(seed_only: Assistant, truth: dict) -> None:
     # 「R7以降の計画」 on a sheet of 2024's work: every planned year from 2025 on, not 2025 alone
     a = ask(seed_only, "オンライン申請件数、R7以降の計画は？")

@@ -286,15 +286,16 @@ class ProseKind:
         return [f"総事業費（{c.fy}年度）：{compose.num(c.total_cost, '千円')}" if q.lang == "ja" else
                 f"Total cost (FY{c.fy}): {compose.num(c.total_cost)} 千円"]
 
-    def indicator_line(self, q: Query, p: Project, sheet: Sheet, part: Part) -> list[str]:
-        """The sheet's year in its indicators, one line: each result against its plan."""
+    def indicator_line(self, q: Query, p: Project, sheet: Sheet, part: Part, skip: tuple[str, ...] = ()) -> list[str]:
+        """The sheet's year in its indicators (but the kinds in ``skip``), one line: each result
+        against its plan."""
         from assistant.measures import rate
 
         fy = sheet.target_fy
         cells = []
         for i in sheet.indicators:
             v = next((v for v in i.values if v.fy == fy), None)
-            if i.kind == "target" or v is None or v.actual is None or not i.name:
+            if i.kind == "target" or i.kind in skip or v is None or v.actual is None or not i.name:
                 continue
             base = dict(sheet_id=sheet.sheet_id, project=p.name, indicator=i.name, row=i.label, fy=fy, unit=i.unit)
             part.facts.append(Fact(**base, field="actual", value=v.actual))
@@ -314,8 +315,9 @@ class ProseKind:
         from ingest.vocabulary import STAGE_LABELS
 
         results = [(e.stage, e.result) for e in sheet.evaluations if e.result]
-        # (「シートの中身を3行で」: the figure part states the outcome indicators already)
-        lines = [] if SHEET_CONTENTS.search(q.frame.norm) else self.indicator_line(q, p, sheet, part)
+        # (「シートの中身を3行で」: the figure part states the outcome indicators already; the activity
+        # ones are said here)
+        lines = self.indicator_line(q, p, sheet, part, skip=("outcome",) if SHEET_CONTENTS.search(q.frame.norm) else ())
         if results:
             part.facts += evaluation_facts(sheet)
             lines.append("評価結果：" + "、".join(f"{STAGE_LABELS[s]}「{r}」" for s, r in results) if q.lang == "ja" else
