@@ -284,3 +284,10 @@ def test_english_words_that_name_no_project_name_none(store: Assistant) -> None:
     # no project's figure is given as the answer (a decline, or the question asked back)
     a = store.ask("What was the total cost of the space exploration project in FY2024?")
     assert not any(_total(2024, k) in a.answer for k in (1, 3, 5, 7, 11, 13)), a.answer
+
+
+@pytest.mark.parametrize("question", ["一次評価と二次評価で結論が違ってるシートってある？", "一次と二次で評価結果が異なってる事業は？"])
+def test_sheets_whose_two_stages_differ_across_the_store(store: Assistant, question: str) -> None:
+    # no project named: every sheet whose 一次 and 二次 results differ (下水道's R5: 改善 → 継続)
+    a = store.ask(question)
+    assert a.intent == "filter" and "下水道管路耐震化推進事業" in a.answer and "改善" in a.answer, a.answer

@@ -540,7 +540,10 @@ class FilterKind:
         else:
             lines = "\n".join(f"・{r.project}（{r.target_fy}年度実施分）：一次評価「{r.primary}」→ 二次評価「{r.secondary}」"
                               for r in rows)
-            text = (f"一次評価と二次評価の結果が異なる事業は{len(rows)}件です。\n{lines}" if rows
+            projects = len({r.project for r in rows})
+            what = "事業" if projects == len(rows) else "シート"  # one project may differ in two years
+            text = (f"一次評価と二次評価の結果が異なる{what}は{len(rows)}件"
+                    f"{f'（{projects}事業）' if what == 'シート' else ''}です。\n{lines}" if rows
                     else "一次評価と二次評価の結果が異なる事業はありません。")
         return Part(text=text, facts=facts, sheet_ids=[r.sheet_id for r in rows], intent="filter")
 
