@@ -23,6 +23,7 @@ from assistant import compose
 from assistant.answer import NOT_FIGURES, Answer, Fact
 from assistant.lexicon import kanji_number
 from assistant.understand import Frame, understand
+from ingest.vocabulary import COST_FIELDS
 
 if TYPE_CHECKING:
     from assistant.chain import Turn
@@ -186,10 +187,17 @@ def within_list(question: str, before: Answer) -> tuple[str, list[str]] | None:
     if m is None or len(names) < 2:
         return None
     rest = (f.norm[:m.start()] + f.norm[m.end():]).strip(" 、,")
+    fields = {x.field for x in _listed(before)} & set(COST_FIELDS)
+    if len(fields) == 1 and not (f.rows or f.kind or f.all_indicators) and _AMOUNT.search(rest):
+        # 「その中で金額が一番大きいのは？」 after a list of the projects with 国・県支出金: that row's amount
+        rest = f"{compose.row_label(fields.pop(), 'ja')}の{rest}"
     years = {x.fy for x in _listed(before) if x.fy}
     if not f.years and len(years) == 1:  # the list's year, unless the question names another
         rest = f"{years.pop()}年度、{rest}"
     return rest, names
+
+
+_AMOUNT = re.compile(r"金額|額|いくら|お金|amount|how much|biggest|largest|smallest")
 
 
 _LOW = re.compile(r"(一番|最も|いちばん|もっとも)?\s*(低い|低かった|少ない|少なかった|悪い|悪かった|小さい)|\b(lowest|worst|smallest)\b")

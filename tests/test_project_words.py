@@ -291,3 +291,17 @@ def test_sheets_whose_two_stages_differ_across_the_store(store: Assistant, quest
     # no project named: every sheet whose 一次 and 二次 results differ (下水道's R5: 改善 → 継続)
     a = store.ask(question)
     assert a.intent == "filter" and "下水道管路耐震化推進事業" in a.answer and "改善" in a.answer, a.answer
+
+
+def test_the_largest_amount_among_a_listed_rows_projects_is_of_that_row(store: Assistant) -> None:
+    # 「その中で金額が一番大きいのは？」 after the projects with 一般財源等: ranked by 一般財源等, not 総事業費
+    from assistant.chain import Turn
+
+    first = "2024年度に一般財源等がある事業を全部挙げて"
+    before = store.ask(first)
+    assert before.intent == "filter", before.answer
+    a = store.ask("その中で金額が一番大きいのは？", history=[Turn(question=first, answer=before)])
+    assert a.intent == "ranking" and "一般財源" in a.answer.splitlines()[0], a.answer
+    general = json.loads(SEED_TRUTH.read_text(encoding="utf-8"))["costs"]
+    top = next(c["general_revenue"] for c in general if c["fy"] == 2024) * 13
+    assert f"{top:,}" in a.answer.splitlines()[0], a.answer
