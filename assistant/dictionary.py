@@ -1,70 +1,139 @@
-"""English words in Japanese, from JMdict: for naming a project in English words the glossary lacks.
+"""English words in Japanese, from JMdict: for the English words of a question the glossary lacks.
 
-The glossary (glossary_en.toml) carries the words staff use; a project named in an English
-question is often a paraphrase beyond it ("the flood countermeasures project" for 浸水対策事業,
-"e-contract introduction" for 電子契約導入事業). JMdict — the Electronic Dictionary Research and
-Development Group's Japanese–English dictionary (CC BY-SA 4.0), installed as the ``jamdict-data``
-package (an SQLite file; no download at run time) — gives the Japanese words of each English one.
-Its senses are many, so its words only ever link a project's name (``query``), never a row.
+The glossary (glossary_en.toml) carries the words staff use; English questions go beyond it
+("the flood countermeasures project" for 浸水対策事業, "support staff placement" for 配置).
+JMdict — the Electronic Dictionary Research and Development Group's Japanese–English dictionary
+(CC BY-SA 4.0), installed as the ``jamdict-data`` package (an SQLite file; nothing is fetched at
+run time) — gives the Japanese words of an English one. Its senses are many, so its words name a
+project only where they explain the words before "project" better than the glossary did
+(``query``), and otherwise only keep an English word the sheets do write from counting as absent
+(``link.unexplained``).
 
-Without the package the dictionary is empty: English questions then rely on the glossary alone.
+The table (each English gloss → its Japanese words) is read out of the SQLite file once and kept
+as a small JSON file in the user's cache folder. Without the package the dictionary is empty.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
+import os
 import re
 import sqlite3
 import threading
+from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-MAX_WORDS = 12  # Japanese words kept for one English word: the common ones, first senses first
+MAX_WORDS = 12  # Japanese words kept for one English gloss: common entries and first senses first
 _FIRST_SENSES = 3  # a word's later senses are rarer meanings (promotion → 昇進 before 主催)
+_MAX_GLOSS_WORDS = 3
 _JAPANESE_WORD = re.compile(r"[一-龥々ァ-ヶー]{2,}")  # nouns as names print them (no kana verbs, no one-kanji words)
+_TABLE_VERSION = 1
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _database() -> sqlite3.Connection | None:
+def key(english: str) -> str:
+    """An English word or phrase as the table keys it: lower case, no brackets, no leading
+    to/a/the, hyphens as spaces, each word singular (countermeasures → countermeasure)."""
+    text = re.sub(r"\([^)]*\)", " ", english.lower())
+    text = re.sub(r"[^a-z' -]", " ", text).replace("-", " ")
+    words = text.split()
+    while words and words[0] in ("to", "a", "an", "the"):
+        words = words[1:]
+    return " ".join(_singular(w) for w in words)
+
+
+def _singular(word: str) -> str:
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith(("ss", "us", "is")):
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def _source() -> Path | None:
     try:
         import jamdict_data  # type: ignore[import-untyped]
     except ImportError:
         return None
     path = Path(jamdict_data.JAMDICT_DB_PATH)
-    if not path.is_file():
-        return None
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    return path if path.is_file() else None
+
+
+def _cache_file(source: Path) -> Path:
+    root = Path(os.environ.get("SHEETQA_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "sheetqa" / f"jmdict-en-v{_TABLE_VERSION}-{source.stat().st_size}.json.gz"
+
+
+def _build(source: Path) -> dict[str, list[str]]:
+    """Every short English gloss of JMdict's first senses → the entries' kanji (or katakana) words."""
+    db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        common = {i for (i,) in db.execute("SELECT DISTINCT k.idseq FROM Kanji k JOIN KJP p ON p.kid = k.ID")}
+        words: dict[int, list[str]] = defaultdict(list)
+        for idseq, text in db.execute("SELECT idseq, text FROM Kanji ORDER BY ID"):
+            words[idseq].append(text)
+        for idseq, text in db.execute("SELECT idseq, text FROM Kana ORDER BY ID"):
+            if idseq not in words or words[idseq] and all(re.fullmatch(r"[ァ-ヶー]+", w) for w in words[idseq]):
+                words[idseq].append(text)  # a loanword written in katakana only
+        position: dict[int, tuple[int, int]] = {}
+        count: dict[int, int] = defaultdict(int)
+        for sid, idseq in db.execute("SELECT ID, idseq FROM Sense ORDER BY ID"):
+            position[sid] = (idseq, count[idseq])
+            count[idseq] += 1
+        ranked: dict[str, list[tuple[bool, int, int]]] = defaultdict(list)
+        for sid, text in db.execute("SELECT sid, text FROM SenseGloss WHERE lang = 'eng'"):
+            idseq, n = position[sid]
+            k = key(text)
+            if n < _FIRST_SENSES and k and len(k.split()) <= _MAX_GLOSS_WORDS:
+                ranked[k].append((idseq not in common, n, idseq))
+    finally:
+        db.close()
+    table: dict[str, list[str]] = {}
+    for k, entries in ranked.items():
+        out: list[str] = []
+        for _, _, idseq in sorted(set(entries)):
+            out += [w for w in words.get(idseq, [])[:3] if _JAPANESE_WORD.fullmatch(w) and w not in out]
+        if out:
+            table[k] = out[:MAX_WORDS]
+    return table
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, list[str]]:
+    source = _source()
+    if source is None:
+        return {}
+    cached = _cache_file(source)
+    with _lock:
+        try:
+            loaded: dict[str, list[str]] = json.loads(gzip.decompress(cached.read_bytes()))
+            return loaded
+        except (OSError, ValueError):
+            pass
+        table = _build(source)
+        try:  # a cache folder that cannot be written only costs the build again next time
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(gzip.compress(json.dumps(table, ensure_ascii=False).encode("utf-8")))
+            tmp.replace(cached)
+        except OSError:
+            pass
+        return table
 
 
 def available() -> bool:
     """Whether JMdict is installed."""
-    return _database() is not None
+    return _source() is not None
 
 
 @lru_cache(maxsize=1 << 14)
 def japanese_words(*spellings: str) -> tuple[str, ...]:
-    """The Japanese words JMdict gives for an English word or phrase, as any of ``spellings``
-    (lower case: "special needs", "first-aid", "countermeasure"): written forms of kanji or
-    katakana, common words and first senses first. () when unknown."""
-    db = _database()
-    glosses = [g for s in spellings if s for g in (s, f"to {s}")]
-    if db is None or not glosses:
-        return ()
-    with _lock:
-        senses = db.execute(
-            "SELECT s.idseq, s.ID FROM SenseGloss g INDEXED BY SenseGloss_text JOIN Sense s ON s.ID = g.sid "
-            f"WHERE g.text IN ({', '.join('?' * len(glosses))}) AND g.lang = 'eng'", glosses).fetchall()
-        ranked: list[tuple[bool, int, int]] = []
-        for idseq, sid in senses:
-            position = db.execute("SELECT COUNT(*) FROM Sense WHERE idseq = ? AND ID < ?", (idseq, sid)).fetchone()[0]
-            if position >= _FIRST_SENSES:
-                continue
-            common = db.execute("SELECT 1 FROM Kanji k JOIN KJP p ON p.kid = k.ID WHERE k.idseq = ? LIMIT 1",
-                                (idseq,)).fetchone() is not None
-            ranked.append((not common, position, idseq))
-        words: list[str] = []
-        for _, _, idseq in sorted(ranked):
-            forms = [t for (t,) in db.execute("SELECT text FROM Kanji WHERE idseq = ? ORDER BY ID", (idseq,))] or [
-                t for (t,) in db.execute("SELECT text FROM Kana WHERE idseq = ? ORDER BY ID", (idseq,))]
-            words += [w for w in forms[:3] if _JAPANESE_WORD.fullmatch(w) and w not in words]
-    return tuple(words[:MAX_WORDS])
+    """The Japanese words JMdict gives for an English word or phrase written as any of
+    ``spellings`` ("special needs", "first-aid", "countermeasures"): kanji or katakana words,
+    common entries and first senses first. () when unknown."""
+    table = _table()
+    out: list[str] = []
+    for k in dict.fromkeys(key(s) for s in spellings if s):
+        out += [w for w in table.get(k, ()) if w not in out]
+    return tuple(out[:MAX_WORDS])

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from assistant.dictionary import japanese_words
 from assistant.lexicon import lexicon, normalize
 from assistant.resolve import bigrams, similarity, squash
 from assistant.romaji import fold, katakana_to_romaji
@@ -212,8 +213,6 @@ def with_dictionary(r: Reading, start: int, end: int) -> Reading:
     """``r`` with the Japanese words JMdict gives for the English words in ``norm[start:end]`` (a phrase
     naming a project: "flood countermeasures" → 浸水, 洪水 …, 対策), each at its word's span — longest
     phrases first, words the glossary already carries kept as they are."""
-    from assistant.dictionary import japanese_words
-
     words = [(m.start(), m.end()) for m in re.finditer(r"[a-z]+", r.norm[start:end])]
     forms = dict(r.forms)
     i = 0
@@ -222,9 +221,7 @@ def with_dictionary(r: Reading, start: int, end: int) -> Reading:
             if i + k > len(words):
                 continue
             a, b = start + words[i][0], start + words[i + k - 1][1]
-            said = r.norm[a:b]
-            plain = said.replace("-", " ")
-            found = japanese_words(said, plain, " ".join(_stem(w) for w in plain.split()))
+            found = japanese_words(r.norm[a:b])
             if found:
                 for ja in found:
                     forms.setdefault(ja, (a, b))
@@ -558,6 +555,10 @@ def unexplained(r: Reading, explained: Explained, known_text: str, capitalized: 
         if re.fullmatch(r"[a-z][a-z'\-]*", u.text):
             if u.text in caps or len(u.text) <= 2 or _english_known(u.text):
                 continue
+            if any(ja in known_text for ja in japanese_words(u.text)):
+                continue  # a word the sheets write in Japanese (deployment → 配置, flood → 浸水)
+            if _INFLECTED.search(u.text):
+                continue  # "placed", "granted", "promotional": how it is said, not the thing asked about
             out.append(u.text)
             continue
         if _segmented(u.text, known_text, fw, lex.phrases, lex.shorthand):
@@ -566,6 +567,11 @@ def unexplained(r: Reading, explained: Explained, known_text: str, capitalized: 
             continue
         out.append(u.text)
     return out
+
+
+# English verb forms and adjectives: they describe (placed, held, promotional), they name nothing a
+# sheet could lack — the nouns do
+_INFLECTED = re.compile(r"(?:[^e]ed|ied|ing|ly|ional|ive|ous|ful|ible|able)$")
 
 
 @lru_cache(maxsize=1 << 12)

@@ -201,6 +201,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             span = _short_of_row(frame.norm, span, m.name, cat)
             q.explained.add(span)
             q.project_spans.append(span)
+    if frame.lang == "en":  # "the Special Needs … Staff Placement Project": every word before "project" names it
+        for phrase in _project_phrases(frame.norm):
+            if any(phrase[0] <= a and b <= phrase[1] for a, b in q.project_spans):
+                q.explained.add(phrase)
     for _, e in list(q.project_spans):  # 「太陽光の補助」「下水道の耐震化の事業」: what kind of project it is
         if (kind := _PROJECT_KIND.match(frame.norm, e)) is not None:
             q.explained.add(kind.span())
@@ -659,12 +663,21 @@ def _named_in_english(r: Reading, cat: Catalog, named: list[Match]) -> list[Matc
     "project" are read so, and a name found there must print more of them than the names their
     glossary words found (「スクール」 of "school-trip" is no 教育旅行誘致推進事業)."""
     out = list(named)
-    for m in _EN_PROJECT.finditer(r.norm):
+    for start, end in _project_phrases(r.norm):
+        out = _phrase_names(r, cat, start, end, out)
+    return sorted(out, key=lambda x: -x.score)
+
+
+def _project_phrases(norm: str) -> list[tuple[int, int]]:
+    """Where an English question names a project: the words before "project" (program, scheme),
+    without the articles and possessives that lead into them."""
+    out = []
+    for m in _EN_PROJECT.finditer(norm):
         lead = _EN_LEAD.match(m.group(1))
         start, end = m.start(1) + (lead.end() if lead else 0), m.end(1)
         if end - start >= 3:
-            out = _phrase_names(r, cat, start, end, out)
-    return sorted(out, key=lambda x: -x.score)
+            out.append((start, end))
+    return out
 
 
 def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Match]) -> list[Match]:
@@ -736,7 +749,8 @@ def _cross_project(frame: Frame) -> bool:
                 or (frame.threshold is not None and _CROSS.search(frame.norm)))
 
 
-_YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?度?|(?:令和|平成|昭和|r|h)\s*(?:\d{1,2}|元)\s*年?度?|fy\s?'?\d{2,4}|\d{1,2}\s*年度")
+_YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?度?|(?:令和|平成|昭和|r|h)\s*(?:\d{1,2}|元)\s*年?度?|fy\s?'?\d{2,4}|\d{1,2}\s*年度|"
+                        r"\b(?:reiwa|heisei)\s*(?:\d{1,2}|gannen)\b")
 
 
 def year_spans(norm: str) -> list[tuple[int, int]]:

@@ -220,6 +220,21 @@ def test_a_summary_of_the_sheet_says_every_indicator_of_its_year(seed_only: Assi
             assert n(v["actual"]) in a.answer, (i["name"], a.answer)
 
 
+@pytest.mark.parametrize("question", ["What was the total cost in Reiwa 6?", "Total cost for Reiwa 6, please", "How much was spent in total in fiscal Reiwa 6?"])
+def test_an_era_year_spelled_in_english(seed_only: Assistant, question: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and "66,671" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["How many online applications were filed and processed in FY2024?",
+                                      "How many applications were submitted online through the Digital First Promotion Project in FY2024?"])
+def test_english_verb_forms_and_the_projects_own_words_are_not_missing_content(seed_only: Assistant, truth: dict,
+                                                                               question: str) -> None:
+    # "filed", "processed", "submitted" describe; "Digital First Promotion" names the project: no decline
+    a = ask(seed_only, question)
+    assert a.answerable and n(ind(truth, "オンライン申請件数", 2024)["actual"]) in a.answer, a.answer
+
+
 def test_plans_from_a_year_on(seed_only: Assistant, truth: dict) -> None:
     # 「R7以降の計画」 on a sheet of 2024's work: every planned year from 2025 on, not 2025 alone
     a = ask(seed_only, "オンライン申請件数、R7以降の計画は？")

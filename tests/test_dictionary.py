@@ -1,0 +1,33 @@
+"""JMdict as the dictionary of English words the glossary lacks (assistant/dictionary.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import dictionary
+from assistant.dictionary import japanese_words, key
+
+
+def test_keys_are_written_as_glosses_are() -> None:
+    assert key("Countermeasures") == "countermeasure"
+    assert key("first-aid") == "first aid"
+    assert key("to place (something)") == "place"
+    assert key("the special needs") == "special need"
+
+
+@pytest.mark.skipif(not dictionary.available(), reason="jamdict-data is not installed")
+def test_english_words_in_japanese() -> None:
+    assert "浸水" in japanese_words("flood")
+    assert "対策" in japanese_words("countermeasures")  # either number
+    assert "配置" in japanese_words("deployment")
+    assert "特別支援" in japanese_words("special-needs")  # hyphen or space
+    assert japanese_words("xyzzy") == ()
+    # kanji or katakana words only: no kana verbs, no one-kanji words
+    assert all(len(w) >= 2 for w in japanese_words("water"))
+
+
+def test_the_table_is_kept_in_the_cache_folder_named(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SHEETQA_CACHE_DIR", str(tmp_path))
+    source = tmp_path / "jamdict.db"
+    source.write_bytes(b"x" * 10)
+    assert dictionary._cache_file(source).parent == tmp_path / "sheetqa"
