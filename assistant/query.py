@@ -203,7 +203,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             q.project_spans.append(span)
     if frame.lang == "en":  # "the Special Needs … Staff Placement Project": every word before "project" names it
         for phrase in _project_phrases(frame.norm):
-            if any(phrase[0] <= a and b <= phrase[1] for a, b in q.project_spans):
+            if any(a < phrase[1] and phrase[0] < b for a, b in q.project_spans):
                 q.explained.add(phrase)
     for _, e in list(q.project_spans):  # 「太陽光の補助」「下水道の耐震化の事業」: what kind of project it is
         if (kind := _PROJECT_KIND.match(frame.norm, e)) is not None:
