@@ -235,6 +235,13 @@ def test_english_verb_forms_and_the_projects_own_words_are_not_missing_content(s
     assert a.answerable and n(ind(truth, "オンライン申請件数", 2024)["actual"]) in a.answer, a.answer
 
 
+@pytest.mark.parametrize("question", ["Can you summarise this sheet in a few lines for our English annual report?",
+                                      "What was the total cost in FY2024? It's for the council committee briefing."])
+def test_what_an_english_answer_is_for_asks_nothing_of_the_sheet(seed_only: Assistant, question: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and "66,671" in a.answer, a.answer
+
+
 def test_plans_from_a_year_on(seed_only: Assistant, truth: dict) -> None:
     # 「R7以降の計画」 on a sheet of 2024's work: every planned year from 2025 on, not 2025 alone
     a = ask(seed_only, "オンライン申請件数、R7以降の計画は？")
