@@ -647,12 +647,34 @@ class Assistant:
         assert q is not None
         words = "・".join(f"「{x}」" for x in _with_modifiers(q, q.unexplained[:3]))
         p = q.projects[0] if q.projects else None
+        if p is not None and (unread := self._unread_rows(p, q.unexplained[:3])):
+            # the sheet prints the row, but the reader could not tell its figures' years: said so
+            label, ref = unread
+            lead = (f"「{label}」は{p.name}の{ref.target_fy}年度実施分のシートに印字されていますが、値と年度の対応を"
+                    "読み取れなかったため（シートの読み取り時の注意を参照）、数値はお示しできません。" if q.lang == "ja" else
+                    f"「{label}」 is printed on the FY{ref.target_fy} sheet of {p.name}, but which figure belongs to which "
+                    "year could not be read (see the sheet's reading notes), so no figure is given.")
+            answer = self._decline(w, lead)
+            answer.facts.append(Fact(sheet_id=ref.sheet_id, project=p.name, field="target_fy", value=ref.target_fy,
+                                     fy=ref.target_fy, row="評価対象年度", unit="年度"))
+            return answer
         if q.lang == "ja":
             where = f"{p.name}のシート" if p else "登録されているシート"
             lead = f"{where}には{words}についての記載がありません。"
         else:
             lead = f"The {'sheets of ' + p.name if p else 'sheets'} say nothing about {', '.join(q.unexplained[:3])}."
         return self._decline(w, lead, reference=True)
+
+    def _unread_rows(self, p: Project, words: list[str]) -> tuple[str, SheetRef] | None:
+        """A row of ``p``'s sheets that a word asked names and whose figures the reader left unread
+        (its warning 「正職員数: 値が2個で欄が3個あり…読み取っていません」), with the sheet; else None."""
+        for ref in sorted(p.refs, key=lambda r: -(r.target_fy or 0)):
+            sheet = self.sheet(ref.sheet_id)
+            for warning in sheet.warnings if sheet else []:
+                label = warning.split(":", 1)[0]
+                if "読み取" in warning and ":" in warning and any(len(x) >= 2 and (x in label or label in x) for x in words):
+                    return label, ref
+        return None
 
     def _in_charge(self, q: Query) -> str:
         """「担当者の名前は？」: no person is named, but the 課 in charge is — said beside the decline."""
