@@ -487,6 +487,16 @@ def test_a_list_item_wrapped_then_broken_at_a_gap_stays_one_list(seed_text, tmp_
     assert got == want and "means" in got
 
 
+def test_a_list_item_cut_mid_word_by_a_gap_keeps_its_rest(seed_text, tmp_path):
+    # ・…提供が可 | gap | 能なシステムの運用: the rest of the item, not a stray line dropped
+    items = "・オンライン申請手続きの拡充\n・マイナポータルの拡充\n・インターネットによる行政サービスの提供が\n可能なシステムの運用\n"
+    assert items in seed_text
+    cut = items.replace("提供が\n可能な", "提供が可\n\n\n能な")
+    sheet = parse_text(seed_text.replace(items, cut), tmp_path)
+    means = next(s.text for s in sheet.sections if s.key == "means")
+    assert re.sub(r"\s", "", means).endswith("・インターネットによる行政サービスの提供が可能なシステムの運用"), means
+
+
 _OUTLOOK = "自治体DX計画に示されている重点取組事項の中の"
 _BACKGROUND = "国のデジタルガバメント実行計画やそれに基づく"
 _CURRENT = "国の自治体DX推進計画に基づく自治体DX計画に示されている重点取組事"

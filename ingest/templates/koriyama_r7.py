@@ -1223,6 +1223,16 @@ def _ends_in_item(group: list[Line]) -> bool:
     return len(group) >= 2 and group[-2].norm.startswith("・") and "。" not in group[-2].norm + last
 
 
+def _wrapped_rest(last: Line, group: list[Line]) -> bool:
+    """``group`` is the rest of the ・ item ``last`` cut mid-word at the box's edge: one line of words
+    (no label, no figure), after an item as long as a box is wide that stops without an ending."""
+    rest = group[0].norm.strip()
+    return (len(group) == 1 and last.norm.startswith("・") and len(last.norm) >= 15 and not re.search(r"\d", last.norm)
+            and re.search(r"[ぁ-んァ-ヶ一-龥ー]$", last.norm) is not None
+            and re.fullmatch(r"[ぁ-んァ-ヶ一-龥ー、・]{2,40}", rest) is not None
+            and group[0].key not in _LABELS and group[0].key not in _LABELLED and not re.search(r"[。：:]", rest))
+
+
 def _blocks(lines: list[Line]) -> list[_Block]:
     """Prose boxes, each with the label that stands just before it (a label heading a box is split off)."""
     out: list[_Block] = []
@@ -1245,6 +1255,12 @@ def _blocks(lines: list[Line]) -> list[_Block]:
         if stray and (group[0].norm.startswith("・") or _KAIZEN_HEAD.match(stray[0].key)):
             group = stray + list(group)
         stray = []
+        if listing and out and _wrapped_rest(out[-1].lines[-1], group):
+            # 「・…提供が可」 | gap | 「能なシステムの運用」: the rest of the last item, set apart by a PDF
+            out[-1].lines.append(group[0])
+            listing = True
+            before = group[-1].key
+            continue
         if _is_prose_group(group) or listing and bullets:
             body = list(group)
             heads: list[Line] = []
