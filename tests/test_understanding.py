@@ -242,6 +242,13 @@ def test_what_an_english_answer_is_for_asks_nothing_of_the_sheet(seed_only: Assi
     assert a.answerable and "66,671" in a.answer, a.answer
 
 
+@pytest.mark.parametrize("question", ["R6の総事業費、規模感だけ知りたい", "令和6年度の総事業費ってどのくらいの感じ？"])
+def test_a_feel_for_the_size_asks_the_figure(seed_only: Assistant, question: str) -> None:
+    # 規模感・感じ say how the figure is wanted, nothing the sheet lacks
+    a = ask(seed_only, question)
+    assert a.answerable and "66,671" in a.answer, a.answer
+
+
 def test_plans_from_a_year_on(seed_only: Assistant, truth: dict) -> None:
     # 「R7以降の計画」 on a sheet of 2024's work: every planned year from 2025 on, not 2025 alone
     a = ask(seed_only, "オンライン申請件数、R7以降の計画は？")
