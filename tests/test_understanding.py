@@ -220,12 +220,6 @@ def test_a_summary_of_the_sheet_says_every_indicator_of_its_year(seed_only: Assi
             assert n(v["actual"]) in a.answer, (i["name"], a.answer)
 
 
-@pytest.mark.parametrize("question", ["What was the total cost in Reiwa 6?", "Total cost for Reiwa 6, please", "How much was spent in total in fiscal Reiwa 6?"])
-def test_an_era_year_spelled_in_english(seed_only: Assistant, question: str) -> None:
-    a = ask(seed_only, question)
-    assert a.answerable and "66,671" in a.answer, a.answer
-
-
 @pytest.mark.parametrize("question", ["How many online applications were filed and processed in FY2024?",
                                       "How many applications were submitted online through the Digital First Promotion Project in FY2024?"])
 def test_english_verb_forms_and_the_projects_own_words_are_not_missing_content(seed_only: Assistant, truth: dict,
@@ -235,16 +229,16 @@ def test_english_verb_forms_and_the_projects_own_words_are_not_missing_content(s
     assert a.answerable and n(ind(truth, "オンライン申請件数", 2024)["actual"]) in a.answer, a.answer
 
 
-@pytest.mark.parametrize("question", ["Can you summarise this sheet in a few lines for our English annual report?",
-                                      "What was the total cost in FY2024? It's for the council committee briefing."])
-def test_what_an_english_answer_is_for_asks_nothing_of_the_sheet(seed_only: Assistant, question: str) -> None:
-    a = ask(seed_only, question)
-    assert a.answerable and "66,671" in a.answer, a.answer
-
-
-@pytest.mark.parametrize("question", ["R6の総事業費、規模感だけ知りたい", "令和6年度の総事業費ってどのくらいの感じ？"])
-def test_a_feel_for_the_size_asks_the_figure(seed_only: Assistant, question: str) -> None:
+@pytest.mark.parametrize("question", [
+    # an era year spelled in English
+    "What was the total cost in Reiwa 6?", "Total cost for Reiwa 6, please", "How much was spent in total in fiscal Reiwa 6?",
+    # what the answer is for asks nothing of the sheet
+    "Can you summarise this sheet in a few lines for our English annual report?",
+    "What was the total cost in FY2024? It's for the council committee briefing.",
     # 規模感・感じ say how the figure is wanted, nothing the sheet lacks
+    "R6の総事業費、規模感だけ知りたい", "令和6年度の総事業費ってどのくらいの感じ？",
+])
+def test_the_years_total_however_the_question_dresses_it(seed_only: Assistant, question: str) -> None:
     a = ask(seed_only, question)
     assert a.answerable and "66,671" in a.answer, a.answer
 
