@@ -672,7 +672,8 @@ class Assistant:
             sheet = self.sheet(ref.sheet_id)
             for warning in sheet.warnings if sheet else []:
                 label = warning.split(":", 1)[0]
-                if "読み取" in warning and ":" in warning and any(len(x) >= 2 and (x in label or label in x) for x in words):
+                if re.search(r"読み取っていません|読み取りませんでした", warning) and ":" in warning and len(label) >= 2 \
+                        and any(len(x) >= 2 and (x in label or label in x) for x in words):
                     return label, ref
         return None
 

@@ -29,7 +29,7 @@ MAX_WORDS = 12  # Japanese words kept for one English gloss: common entries and 
 _FIRST_SENSES = 3  # a word's later senses are rarer meanings (promotion → 昇進 before 主催)
 _MAX_GLOSS_WORDS = 3
 _JAPANESE_WORD = re.compile(r"[一-龥々ァ-ヶー]{2,}")  # nouns as names print them (no kana verbs, no one-kanji words)
-_TABLE_VERSION = 1
+_TABLE_VERSION = 2
 _lock = threading.Lock()
 
 
@@ -37,14 +37,20 @@ def key(english: str) -> str:
     """An English word or phrase as the table keys it: lower case, no brackets, no leading
     to/a/the, hyphens as spaces, each word singular (countermeasures → countermeasure)."""
     text = re.sub(r"\([^)]*\)", " ", english.lower())
-    text = re.sub(r"[^a-z' -]", " ", text).replace("-", " ")
+    text = re.sub(r"[^a-z -]", " ", text.replace("'s", "")).replace("-", " ")
     words = text.split()
     while words and words[0] in ("to", "a", "an", "the"):
         words = words[1:]
     return " ".join(_singular(w) for w in words)
 
 
+_SAME_IN_BOTH = frozenset({"news", "means", "series", "species", "goods", "physics", "economics", "statistics",
+                           "politics", "ethics", "headquarters", "premises", "thanks", "savings", "earnings"})
+
+
 def _singular(word: str) -> str:
+    if word in _SAME_IN_BOTH:  # 手段 is "means", not "mean"
+        return word
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith(("ss", "us", "is")):
             return word[: -len(suffix)] + repl
@@ -67,7 +73,7 @@ def _cache_file(source: Path) -> Path:
 
 def _build(source: Path) -> dict[str, list[str]]:
     """Every short English gloss of JMdict's first senses → the entries' kanji (or katakana) words."""
-    db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    db = sqlite3.connect(source.as_uri() + "?mode=ro", uri=True)
     try:
         common = {i for (i,) in db.execute("SELECT DISTINCT k.idseq FROM Kanji k JOIN KJP p ON p.kid = k.ID")}
         words: dict[int, list[str]] = defaultdict(list)
@@ -107,18 +113,22 @@ def _table() -> dict[str, list[str]]:
     cached = _cache_file(source)
     with _lock:
         try:
-            loaded: dict[str, list[str]] = json.loads(gzip.decompress(cached.read_bytes()))
-            return loaded
-        except (OSError, ValueError):
+            loaded = json.loads(gzip.decompress(cached.read_bytes()))
+            if isinstance(loaded, dict):
+                return loaded
+        except Exception:  # noqa: BLE001 — a missing, truncated or corrupt cache is built again
             pass
-        table = _build(source)
+        try:
+            table = _build(source)
+        except sqlite3.Error:
+            return {}  # a database of another layout: no dictionary, as without the package
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
         try:  # a cache folder that cannot be written only costs the build again next time
             cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(gzip.compress(json.dumps(table, ensure_ascii=False).encode("utf-8")))
             tmp.replace(cached)
         except OSError:
-            pass
+            tmp.unlink(missing_ok=True)
         return table
 
 

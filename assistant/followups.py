@@ -197,7 +197,7 @@ def within_list(question: str, before: Answer) -> tuple[str, list[str]] | None:
     return rest, names
 
 
-_AMOUNT = re.compile(r"金額|額|いくら|お金|amount|how much|biggest|largest|smallest")
+_AMOUNT = re.compile(r"額|いくら|お金|amount|how much|biggest|largest|smallest")
 
 
 _LOW = re.compile(r"(一番|最も|いちばん|もっとも)?\s*(低い|低かった|少ない|少なかった|悪い|悪かった|小さい)|\b(lowest|worst|smallest)\b")

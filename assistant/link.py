@@ -555,10 +555,10 @@ def unexplained(r: Reading, explained: Explained, known_text: str, capitalized: 
         if re.fullmatch(r"[a-z][a-z'\-]*", u.text):
             if u.text in caps or len(u.text) <= 2 or _english_known(u.text):
                 continue
-            if any(ja in known_text for ja in japanese_words(u.text)):
+            if any(ja in known_text for ja in japanese_words(u.text)[:_FIRST_WORDS]):
                 continue  # a word the sheets write in Japanese (deployment → 配置, flood → 浸水)
             if _INFLECTED.search(u.text):
-                continue  # "placed", "granted", "promotional": how it is said, not the thing asked about
+                continue  # "placed", "granted": how it is said, not the thing asked about
             out.append(u.text)
             continue
         if _segmented(u.text, known_text, fw, lex.phrases, lex.shorthand):
@@ -569,9 +569,10 @@ def unexplained(r: Reading, explained: Explained, known_text: str, capitalized: 
     return out
 
 
-# English verb forms and adjectives: they describe (placed, held, promotional), they name nothing a
+# English past participles and adverbs: they describe (placed, granted, actually), they name nothing a
 # sheet could lack — the nouns do
-_INFLECTED = re.compile(r"(?:[^e]ed|ied|ing|ly|ional|ive|ous|ful|ible|able)$")
+_FIRST_WORDS = 4  # JMdict's first words of an English word (its common senses) vouch for it in the sheets' text
+_INFLECTED = re.compile(r"^[a-z]{3,}(?:[^e]ed|ied|ly)$")
 
 
 @lru_cache(maxsize=1 << 12)

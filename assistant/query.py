@@ -149,8 +149,8 @@ def projects_of(cat: Catalog, refs: list[SheetRef], score: float = 1.0) -> list[
 
 _IN_LANGUAGE = re.compile(r"\b(?:in|into) (?:english|japanese)\b|英語で|日本語で|"
                           # "for our English annual report": what the answer is for, nothing asked of the sheet
-                          r"\bfor (?:our|the|my|a|an|your) (?:[a-z\-]+ ){0,3}?(?:report|presentation|briefing|meeting|"
-                          r"newsletter|website|slides?|memo|hearing|committee|audience|readers|visitors)\b")
+                          r"\bfor (?:our|my|your) (?:[a-z\-]+ ){0,3}?(?:report|presentation|briefing|newsletter|slides?|"
+                          r"memo|notes)\b")
 # (「農業を始めたい人からの問い合わせ」: 始めた of 始めたい describes the people counted, no 背景 asked)
 _LEADS_ON = re.compile(r"に(?!つい|おい|おけ|関し|関す|よる|より|ある|書)|で(?!は|す|しょ|の)|(?:たい|い)?人")
 
@@ -657,6 +657,8 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 # "the flood countermeasures project", "Hokushin's e-contract introduction program": the words
 # before it name a project
 _EN_PROJECT = re.compile(r"((?:[a-z][a-z'’\-]*\s+){1,5})(?:project|program|programme|scheme|initiative)s?\b")
+_EN_FRAME_WORD = re.compile(r"\b(?:the|a|an|of|for|in|under|about|on|from|with|and|by|to|at|did|does|do|was|were|is|"
+                            r"are|has|have|had|how|many|much|what|which|whose|this|that|its|their)\b")
 _EN_LEAD = re.compile(r"^(?:(?:the|a|an|of|for|in|under|about|on|from|with|and|[a-z]+['’]s)\s+)+")
 
 
@@ -678,6 +680,12 @@ def _project_phrases(norm: str) -> list[tuple[int, int]]:
     for m in _EN_PROJECT.finditer(norm):
         lead = _EN_LEAD.match(m.group(1))
         start, end = m.start(1) + (lead.end() if lead else 0), m.end(1)
+        # "how many drones did the flood countermeasures project buy": the name starts after the last
+        # frame word (did, the), so "drones" is no word of it
+        frame_words = list(_EN_FRAME_WORD.finditer(norm, start, end))
+        if frame_words:
+            start = frame_words[-1].end()
+        start += len(norm[start:end]) - len(norm[start:end].lstrip())
         if end - start >= 3:
             out.append((start, end))
     return out

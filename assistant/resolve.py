@@ -40,9 +40,7 @@ ALIASES: dict[str, str] = {
 _STRIP = re.compile(r"[\s()（）「」『』【】・、。,.?？!！]")
 
 
-# Cached: every question is matched against every project and indicator name in the store
-# (thousands at 3,000 sheets), and the names repeat from question to question.
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def clipped_from(run: str, words: tuple[str, ...]) -> str | None:
     """The words of a name that ``run`` clips (each piece of the run the start of one word, in order, at
     most two words skipped between pieces, at least one word cut short), spelled out; else None."""
@@ -64,6 +62,9 @@ def clipped_from(run: str, words: tuple[str, ...]) -> str | None:
     return best
 
 
+# Cached: every question is matched against every project and indicator name in the store
+# (thousands at 3,000 sheets), and the names repeat from question to question.
+@lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
     return _STRIP.sub("", nfkc(text)).lower()
 

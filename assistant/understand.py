@@ -466,7 +466,7 @@ def _read_years(f: Frame) -> None:
         fy = int(m.group(1)) if m.group(1) else 2000 + int(m.group(2))
         mentions.append((fy, m.start(), m.end()))
     for m in _ENGLISH_ERA.finditer(norm):  # "in Reiwa 7", "Heisei 27": the era spelled in English
-        n = 1 if m.group(2) in ("gannen", "1st") else int(m.group(2))
+        n = 1 if m.group(2) == "gannen" else int(m.group(2))
         mentions.append(({"reiwa": 2018, "heisei": 1988}[m.group(1)] + n, m.start(), m.end()))
     if f.lang == "en":
         taken = [(s, e) for _, s, e in mentions]

@@ -31,3 +31,24 @@ def test_the_table_is_kept_in_the_cache_folder_named(tmp_path, monkeypatch) -> N
     source = tmp_path / "jamdict.db"
     source.write_bytes(b"x" * 10)
     assert dictionary._cache_file(source).parent == tmp_path / "sheetqa"
+
+
+def test_plural_only_words_keep_their_s() -> None:
+    assert key("means") == "means" and key("news") == "news"  # 手段 is "means", not "mean"
+    assert key("city's") == "city"
+
+
+@pytest.mark.skipif(not dictionary.available(), reason="jamdict-data is not installed")
+def test_a_damaged_cache_is_built_again(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SHEETQA_CACHE_DIR", str(tmp_path))
+    source = dictionary._source()
+    assert source is not None
+    cached = dictionary._cache_file(source)
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"\x1f\x8b truncated")
+    dictionary._table.cache_clear()
+    try:
+        assert "対策" in dictionary._table()["countermeasure"]
+        assert dictionary._table.__wrapped__()["countermeasure"]  # and the rebuilt file reads back
+    finally:
+        dictionary._table.cache_clear()

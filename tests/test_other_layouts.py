@@ -151,6 +151,13 @@ def test_the_other_towns_sheets_are_said_many_ways(words: str) -> None:
     assert not _OTHER_CITIES_SHEETS.search("他の市町と比べて")  # a comparison with outside figures
 
 
+def test_another_neighbourhood_association_is_no_other_town() -> None:
+    from assistant.lexicon import lexicon
+
+    outside = lambda text: [h for h in lexicon().find(text) if h.group == "op" and h.key == "outside"]  # noqa: E731
+    assert outside("他の町と比べて多い？") and not outside("他の町内会と比べて加入率は？")
+
+
 def test_a_result_asked_without_a_stage_is_each_sheets_last_word(world) -> None:
     # 「評価結果が『拡充』の事業」 over layouts that print one evaluation: that one, not a 二次評価 they lack
     a, truths = world

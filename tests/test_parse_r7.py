@@ -468,6 +468,9 @@ def test_only_a_lone_closing_sentence_joins_the_comment_before_it() -> None:
     assert join_continued([one, closing, two], 2, mid_word=True) == [one + "\n" + closing, two]
     # a second comment of one sentence that quotes a figure opens its own box
     assert join_continued([one, two, "　令和6年度は2件増えた。"], 2, mid_word=True) == [one, two, "　令和6年度は2件増えた。"]
+    # a one-sentence comment that opened with its box's mark (代替事業（有）…) is a box of its own
+    assert join_continued([one, closing, "【参考】令和6年度は3件。"], 2, mid_word=True, opened=[True, True, False]) == [
+        one, closing, "【参考】令和6年度は3件。"]
     # plan boxes are not comments: a one-sentence 目的 is a box of its own
     assert join_continued(["求められた。", closing, "見込まれる。"], 2) == ["求められた。", closing, "見込まれる。"]
 
@@ -495,6 +498,13 @@ def test_a_list_item_cut_mid_word_by_a_gap_keeps_its_rest(seed_text, tmp_path):
     sheet = parse_text(seed_text.replace(items, cut), tmp_path)
     means = next(s.text for s in sheet.sections if s.key == "means")
     assert re.sub(r"\s", "", means).endswith("・インターネットによる行政サービスの提供が可能なシステムの運用"), means
+    # a line after a list whose last item is no longer than the others (it did not reach the box's edge)
+    # is no rest of it: an indicator's name printed after the 手段 box stays out of it
+    from ingest.templates.koriyama_r7 import _wrapped_rest
+    from ingest.templates.layout import split_lines
+
+    box = split_lines("・オンライン申請手続きの拡充を図る取組\n・マイナポータルの活用の促進と周知")
+    assert not _wrapped_rest(box, split_lines("コンビニでの証明書等発行件数"))
 
 
 _OUTLOOK = "自治体DX計画に示されている重点取組事項の中の"

@@ -280,6 +280,12 @@ def test_two_projects_named_in_english_each_by_its_own_words(store: Assistant) -
     assert _total(2024, 7) in a.answer and _total(2024, 13) in a.answer, a.answer
 
 
+def test_a_word_before_the_english_name_is_no_part_of_it(store: Assistant) -> None:
+    # "drones did the flood countermeasures project": the name starts after "the"; drones are asked
+    a = store.ask("How many drones did the flood countermeasures project buy in FY2024?")
+    assert not a.answerable and "drones" in a.answer, a.answer
+
+
 def test_english_words_that_name_no_project_name_none(store: Assistant) -> None:
     # no project's figure is given as the answer (a decline, or the question asked back)
     a = store.ask("What was the total cost of the space exploration project in FY2024?")

@@ -208,6 +208,8 @@ def test_a_ranking_by_the_year_on_year_ratio_is_by_the_rate(samples: Assistant) 
     assert a.intent == "ranking" and "増減率" in a.answer and "+29%" in a.answer, a.answer
     a = ask(samples, "事業費が前年度から一番増えた事業は？")
     assert a.intent == "ranking" and "+11,365千円" in a.answer, a.answer
+    a = ask(samples, "事業費が前年度比でいくら増えたか、一番大きい事業は？")  # an amount asked: by the amount
+    assert a.intent == "ranking" and "+11,365千円" in a.answer, a.answer
 
 
 @pytest.mark.parametrize("question", ["最新シートの要点は？", "このシートを要約して"])

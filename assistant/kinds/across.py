@@ -155,7 +155,7 @@ class RankKind:
             return self.rates(q, desk, ids, scope)
         field = _cost_field(q)
         # 「前年度比の伸び」「対前年」 rank by the rate, unless an amount is asked (「前年度比で何円増えた」)
-        by_rate = re.search(r"%|率|percent|(前年度?比|対前年度?)(?!.*(額|円))", f.norm) is not None
+        by_rate = re.search(r"%|率|percent|前年度?比|対前年", f.norm) is not None and not re.search(r"額|円|いくら", f.norm)
         how = "growth" if f.has("change") and by_rate else \
             "change" if f.has("change") else "share" if f.has("share") else "value"
         fy = (f.years[-1] if how in ("change", "growth") else f.years[0]) if f.years else None
@@ -450,8 +450,8 @@ class FilterKind:
         got = [r for r in refs if (_result_of(r, stage_of(r)) in words) != negate and _result_of(r, stage_of(r))]
         got.sort(key=lambda r: (r.project or "", r.target_fy or 0))
         stages = {asked} if asked else {stage_of(r) for r in got}
-        label = STAGE_LABELS[next(iter(stages))] if len(stages) == 1 else "評価結果"
-        stage = {v: k for k, v in STAGE_LABELS.items()}.get(label, "")
+        stage = next(iter(stages)) if len(stages) == 1 else ""
+        label = STAGE_LABELS[stage] if stage else "評価結果"
         facts = [Fact(sheet_id=r.sheet_id, project=r.project, row=STAGE_LABELS[stage_of(r)],
                       indicator=f"{STAGE_LABELS[stage_of(r)]}の評価結果", fy=r.target_fy,
                       field="result", value=_result_of(r, stage_of(r))) for r in got]

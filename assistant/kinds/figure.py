@@ -468,7 +468,8 @@ class FigureKind:
             if not wanted:
                 wanted = span
             if years.every and years.said and years.years:  # 「過去3年分」: those years of the span
-                wanted = [y for y in wanted if y in years.years] or wanted
+                # (「R12以降」 past the row's last year: that year, which the answer says is not on the sheet)
+                wanted = [y for y in wanted if y in years.years] or (years.years[:1] if ahead else wanted)
         else:
             wanted = years.years
         target = p.latest.target_fy
@@ -772,8 +773,10 @@ class FigureKind:
             # prints as the total, in the same unit
             for c in ra.cells:
                 tc = c.sheet.cost(c.fy)
-                whole = next((r for r in (tc.rows if tc else []) if field_of(r.label) == "total_cost"
-                              and r.unit == row.unit and r.value), None)
+                totals = [r for r in (tc.rows if tc else []) if field_of(r.label) == "total_cost"
+                          and r.unit == row.unit and r.value]
+                named = [r for r in totals if squash(r.label) in squash(f.norm)]
+                whole = named[0] if len(named) == 1 else totals[0] if len(totals) == 1 else None
                 s = percent(c.value, whole.value) if whole is not None else None
                 if whole is None or s is None:
                     continue

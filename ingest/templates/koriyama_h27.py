@@ -18,6 +18,7 @@ does not look for table rows; it looks for the few anchors it can trust and read
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -525,8 +526,6 @@ def _place_tangled(
 
 def _roughness(series: list[Number | None]) -> float:
     """How far a row jumps from year to year (sum of |log| ratios of neighbouring figures)."""
-    import math
-
     vals = [v for v in series if v is not None and v > 0]
     return sum(abs(math.log(b / a)) for a, b in zip(vals, vals[1:]))
 
@@ -539,6 +538,8 @@ def _row_across_blocks(group: list[_Head], need: list[list[Slot]], free: list[_C
     k, n = len(group), len(need[0]) if need else 0
     if k < 2 or n < 2 or any(len(x) != n for x in need) or len(free) != k * n:
         return False
+    if any(h.kind == "outcome" for h in group):
+        return False  # (計画値, 実績値) pairs a year: a line across the blocks is not one figure each
     if any(c.value is None for c in free):
         return False
 
@@ -561,8 +562,6 @@ def _match_sizes(group: list[_Head], sized: list[list[_Cell]],
     """Which size group is whose: the indicator whose figures placed so far are of that size;
     else (outcomes) the one whose name was read last before the group's first figure; else the
     order they appear in."""
-    import math
-
     def mag(values: list[Number]) -> float:
         vals = sorted(math.log10(abs(v) + 1) for v in values)
         return vals[len(vals) // 2]

@@ -1154,26 +1154,28 @@ def place_plan_blocks(blocks: list[str]) -> tuple[str, ...] | None:
 _CONTINUES = re.compile(r"^[\s　]*(また|一方で|一方、|さらに|しかし|なお|このため|そのため|加えて|今後も|今後は|引き続き|その結果|これにより|以上)")
 
 
-def join_continued(texts: list[str], boxes: int, mid_word: bool = False) -> list[str]:
+def join_continued(texts: list[str], boxes: int, mid_word: bool = False, opened: list[bool] | None = None) -> list[str]:
     """``texts`` read as more blocks than ``boxes``: fold each that goes on from the one before
     it into that one, while there are still too many. With ``mid_word`` a block cut short only
     goes on where the next opens mid-sentence (を下回った。, 層強化していく。) — a comment box opens
     indented or on 「 — so a comment that ends without 。 (「市として継続」) stays apart from the next."""
     out = list(texts)
+    marks = list(opened) if opened is not None else [False] * len(out)  # opened with 代替事業（有）…: a box's start
     i = 1
     while len(out) > boxes and i < len(out):
         last = out[i - 1].rstrip().splitlines()[-1] if out[i - 1].strip() else ""
         cut_short = not last.lstrip().startswith("・") and not last.endswith(("。", "」", "）", ")"))
         if mid_word:
             cut_short = cut_short and not re.match(r"[\s　「『(（]", out[i])  # a box opens indented or on 「
-        if _CONTINUES.match(out[i]) or cut_short:
+        if not marks[i] and (_CONTINUES.match(out[i]) or cut_short):
             out[i - 1] = out[i - 1] + "\n" + out.pop(i)
+            marks.pop(i)
         else:
             i += 1
     if mid_word and len(out) > boxes:
         # A comment's closing sentence set apart (「事業の必要性は高いことから、…継続して取り組む。」):
         # one sentence quoting no indicator and no figure states nothing a box opens with.
-        lone = [i for i in range(1, len(out)) if _closes_only(out[i])]
+        lone = [i for i in range(1, len(out)) if _closes_only(out[i]) and not marks[i]]
         if len(lone) == len(out) - boxes:
             for i in reversed(lone):
                 out[i - 1] = out[i - 1] + "\n" + out.pop(i)
@@ -1223,13 +1225,15 @@ def _ends_in_item(group: list[Line]) -> bool:
     return len(group) >= 2 and group[-2].norm.startswith("・") and "。" not in group[-2].norm + last
 
 
-def _wrapped_rest(last: Line, group: list[Line]) -> bool:
-    """``group`` is the rest of the ・ item ``last`` cut mid-word at the box's edge: one line of words
-    (no label, no figure), after an item as long as a box is wide that stops without an ending."""
-    rest = group[0].norm.strip()
-    return (len(group) == 1 and last.norm.startswith("・") and len(last.norm) >= 15 and not re.search(r"\d", last.norm)
-            and re.search(r"[ぁ-んァ-ヶ一-龥ー]$", last.norm) is not None
-            and re.fullmatch(r"[ぁ-んァ-ヶ一-龥ー、・]{2,40}", rest) is not None
+def _wrapped_rest(box: list[Line], group: list[Line]) -> bool:
+    """``group`` is the rest of the box's last ・ item, cut mid-word at the box's edge: one short line
+    of words (no label, no figure), after an item that is the box's longest line (it reached the edge)
+    and stops without an ending."""
+    last, rest = box[-1].norm, group[0].norm.strip()
+    return (len(group) == 1 and last.startswith("・") and len(last) >= 15 and not re.search(r"\d", last)
+            and all(len(line.norm) < len(last) for line in box[:-1]) and len(box) >= 2
+            and re.search(r"[ぁ-んァ-ヶ一-龥ー]$", last) is not None
+            and re.fullmatch(r"[ぁ-んァ-ヶ一-龥ー、・]{2,20}", rest) is not None
             and group[0].key not in _LABELS and group[0].key not in _LABELLED and not re.search(r"[。：:]", rest))
 
 
@@ -1255,10 +1259,9 @@ def _blocks(lines: list[Line]) -> list[_Block]:
         if stray and (group[0].norm.startswith("・") or _KAIZEN_HEAD.match(stray[0].key)):
             group = stray + list(group)
         stray = []
-        if listing and out and _wrapped_rest(out[-1].lines[-1], group):
+        if listing and out and _wrapped_rest(out[-1].lines, group):
             # 「・…提供が可」 | gap | 「能なシステムの運用」: the rest of the last item, set apart by a PDF
             out[-1].lines.append(group[0])
-            listing = True
             before = group[-1].key
             continue
         if _is_prose_group(group) or listing and bullets:
@@ -1296,6 +1299,7 @@ def _sections(lines: list[Line], r: _Reading) -> list[Section]:
     keyed: list[tuple[str, str]] = []
     plan_blocks: list[str] = []
     comments: list[str] = []
+    opened: list[bool] = []  # each comment block opened with its box's 代替事業（有）/ニーズ（大） mark
     for i, block in enumerate(blocks):
         text = block.text
         first = block.lines[0].key
@@ -1310,6 +1314,7 @@ def _sections(lines: list[Line], r: _Reading) -> list[Section]:
         else:
             # (also a comment box read right after an analysis label: that analysis box is blank)
             comments.append(text)
+            opened.append(_opens_a_box(block.lines[0]))
     placed_by_wording: set[str] = set()
     plan_blocks = join_continued(plan_blocks, len(_PLAN_ORDER))
     if len(plan_blocks) == len(_PLAN_ORDER):
@@ -1330,7 +1335,7 @@ def _sections(lines: list[Line], r: _Reading) -> list[Section]:
                 "欄を特定できないため「その他」として保持しました"
             )
     stages = ("primary_comment", "secondary_comment")
-    comments = join_continued(comments, len(stages), mid_word=True)
+    comments = join_continued(comments, len(stages), mid_word=True, opened=opened)
     keyed += list(zip(stages, comments))
     for extra in comments[len(stages):]:
         keyed.append(("other", extra))
