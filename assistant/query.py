@@ -282,7 +282,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         homes = {project_key(ref) for m in strong_inds for ref in (cat.sheet(i.sheet_id) for i in
                                                                      cat.indicators_named(m.name)) if ref}
         best_ind = max(m.score for m in strong_inds)
-        said = any(re.match(r"\s*(の|に関する|関係の|関連の)?\s*事業", frame.norm[e:]) for _, e in q.project_spans)
+        said = any(re.match(r"\s*(の|に関する|関係の|関連の)?\s*事業|\s*(?:project|program|programme|scheme)\b",
+                            frame.norm[e:]) for _, e in q.project_spans)
         if homes and not any(p.key in homes for p in projects) and best_ind >= max(0.75, max(
                 p.score for p in projects) + 0.05):
             if said:  # 「通学路の事業で、『学校が楽しい』の割合は？」: that project, whose sheet has no such row

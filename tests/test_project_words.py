@@ -44,6 +44,8 @@ def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0,
         for i in sheet["indicators"]:
             if (i["kind"], i["no"]) == ("activity", 1):
                 i["name"], i["unit"] = "特別支援教育支援員の配置人数", "人"
+            if (i["kind"], i["no"]) == ("outcome", 1):  # a row an English "school" finds
+                i["name"], i["unit"] = "不登校児童生徒の学校復帰率", "%"
     if sheet_id == "library":  # the seed's rows as a library's: 活動指標① counts the mobile library's rounds
         names = {("activity", 1): "移動図書館の巡回回数", ("activity", 3): "公民館講座の開催回数",
                  ("outcome", 2): "電子書籍の貸出件数", ("outcome", 3): "図書館の貸出冊数"}
@@ -278,6 +280,13 @@ def test_two_projects_named_in_english_each_by_its_own_words(store: Assistant) -
         pytest.skip("jamdict-data is not installed")
     a = store.ask("Compare the total costs of the city council PR project and the city promotion project in FY2024.")
     assert _total(2024, 7) in a.answer and _total(2024, 13) in a.answer, a.answer
+
+
+def test_a_project_named_in_english_is_not_outdone_by_a_row_of_another(store: Assistant) -> None:
+    # "the school-trip attraction project": that project, not the one whose row 不登校児童生徒の学校復帰率
+    # the words "school" and "trip" find
+    a = store.ask("Total cost of the school-trip attraction project in FY2024?")
+    assert a.answerable and _total(2024, 11) in a.answer and "特別支援" not in a.answer, a.answer
 
 
 def test_a_word_before_the_english_name_is_no_part_of_it(store: Assistant) -> None:
