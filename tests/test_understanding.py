@@ -236,7 +236,7 @@ def test_english_verb_forms_and_the_projects_own_words_are_not_missing_content(s
     "What was the total cost in Reiwa 6?", "Total cost for Reiwa 6, please", "How much was spent in total in fiscal Reiwa 6?",
     # what the answer is for asks nothing of the sheet
     "Can you summarise this sheet in a few lines for our English annual report?",
-    "What was the total cost in FY2024? It's for the council committee briefing.",
+    "What was the total cost in FY2024? It's for our committee briefing.",
     # 規模感・感じ say how the figure is wanted, nothing the sheet lacks
     "R6の総事業費、規模感だけ知りたい", "令和6年度の総事業費ってどのくらいの感じ？",
 ])
