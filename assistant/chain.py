@@ -18,6 +18,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from assistant import compose
 from assistant.answer import NOT_FIGURES, Answer, Choice, Citation, Fact
 from assistant.followups import (
+    extreme_of_items,
     extreme_of_rows,
     flipped,
     nth_of_before,
@@ -174,7 +175,8 @@ class Assistant:
         last = history[-1]
         both = two_turns_compared(history)  # 「〇〇だと？」 then 「合計で？」: the two figures of the last two turns
         if (done := on_figures_before(question, last.answer) or both and on_figures_before(question, both)
-                or nth_of_before(question, last.answer) or extreme_of_rows(question, last.answer)) is not None:
+                or nth_of_before(question, last.answer) or extreme_of_rows(question, last.answer)
+                or extreme_of_items(question, last.answer)) is not None:
             return done  # 「その3つを合計すると？」「その2つの差は？」: on the figures the answer before showed
         if not scope and (top := top_of_ranking(question, last.answer)) is not None:
             # 「その事業の二次評価は？」 after a ranking: the project it named first, in the year ranked

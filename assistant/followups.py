@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant import compose
-from assistant.answer import NOT_FIGURES, Answer, Fact
+from assistant.answer import NOT_FIGURES, Answer, Citation, Fact
 from assistant.lexicon import kanji_number
 from assistant.understand import Frame, understand
 from ingest.vocabulary import COST_FIELDS
@@ -237,6 +237,34 @@ def extreme_of_rows(question: str, before: Answer) -> Answer | None:
                    f" FY{x.fy})" if actual and plan else f" (FY{x.fy})") + ".")
     facts = [x, *pair]
     return Answer(question=question, answer=text, facts=facts, intent="figure", sheet_ids=[x.sheet_id])
+
+
+# 「・全庁型及び公開型地理情報システム(構築)9,555千円」: an item the sheet lists with its amount
+_ITEM = re.compile(r"^・\s*(?P<item>\D+?)\s*(?P<amount>\d{1,3}(?:,\d{3})+|\d+)\s*(?P<unit>千円|円)$")
+
+
+def extreme_of_items(question: str, before: Answer) -> Answer | None:
+    """「その中で一番大きいのは？」 after an answer quoting a list of items with amounts (a breakdown of
+    事業費 in the cost analysis): the largest (smallest) item, quoted; None when the answer before
+    quoted no such list, or the question asks anything else."""
+    f = _read(question)
+    if not _WITHIN.search(f.norm) or f.years or f.sections or f.evals or f.rows or len(question) > 60:
+        return None
+    low = bool(_LOW.search(f.norm))
+    if low == bool(_HIGH.search(f.norm)):
+        return None
+    items = [(c, m) for c in before.citations for line in c.quote.splitlines()
+             if (m := _ITEM.match(unicodedata.normalize("NFKC", line).strip().rstrip("」")))]
+    if len(items) < 2 or len({m.group("unit") for _, m in items}) != 1:
+        return None
+    c, m = (min if low else max)(items, key=lambda cm: int(cm[1].group("amount").replace(",", "")))
+    line = next(x for x in c.quote.splitlines() if m.group("amount") in unicodedata.normalize("NFKC", x))
+    item, amount = m.group("item").strip(), f"{m.group('amount')}{m.group('unit')}"
+    word = ("小さい" if low else "大きい") if f.lang == "ja" else ("smallest" if low else "largest")
+    text = (f"その中で最も{word}のは「{item}」の{amount}です（{c.section}より）。" if f.lang == "ja"
+            else f"Of those, the {word} is 「{item}」 at {amount} (from {c.section}).")
+    quote = Citation(sheet_id=c.sheet_id, project=c.project, section=c.section, quote=line.strip().rstrip("」"), key=c.key)
+    return Answer(question=question, answer=text, citations=[quote], intent="figure", sheet_ids=[c.sheet_id])
 
 
 _NTH = re.compile(r"([0-9０-９]+|[一二三四五六七八九十])\s*番目|\b(second|third|fourth|fifth)\b")

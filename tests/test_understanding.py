@@ -245,6 +245,16 @@ def test_the_years_total_however_the_question_dresses_it(seed_only: Assistant, q
     assert a.answerable and "66,671" in a.answer, a.answer
 
 
+@pytest.mark.parametrize(("question", "item"), [("その中で一番大きいのは？", "9,555千円"), ("そのうち一番小さいのは？", "2,097千円"),
+                                              ("Of those, which is the largest?", "9,555千円")])
+def test_the_largest_item_of_a_breakdown_just_quoted(seed_only: Assistant, question: str, item: str) -> None:
+    # after 「事業費の主な内訳」 quoted the cost analysis's list: the item of that list, quoted, not a decline
+    first = "R6の事業費の主な内訳を教えて"
+    before = ask(seed_only, first)
+    a = ask(seed_only, question, [Turn(question=first, answer=before)])
+    assert a.answerable and item in a.answer and any(item in c.quote for c in a.citations), a.answer
+
+
 def test_plans_from_a_year_on(seed_only: Assistant, truth: dict) -> None:
     # 「R7以降の計画」 on a sheet of 2024's work: every planned year from 2025 on, not 2025 alone
     a = ask(seed_only, "オンライン申請件数、R7以降の計画は？")
