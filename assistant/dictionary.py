@@ -48,13 +48,17 @@ _SAME_IN_BOTH = frozenset({"news", "means", "series", "species", "goods", "physi
                            "politics", "ethics", "headquarters", "premises", "thanks", "savings", "earnings"})
 
 
-def _singular(word: str) -> str:
-    if word in _SAME_IN_BOTH:  # 手段 is "means", not "mean"
-        return word
+def without_plural(word: str) -> str:
+    """A lower-case English noun without its plural ending (donations → donation, facilities →
+    facility); words that end so in the singular (status, analysis) stay."""
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith(("ss", "us", "is")):
             return word[: -len(suffix)] + repl
     return word
+
+
+def _singular(word: str) -> str:
+    return word if word in _SAME_IN_BOTH else without_plural(word)  # 手段 is "means", not "mean"
 
 
 def _source() -> Path | None:

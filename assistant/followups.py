@@ -202,6 +202,13 @@ _AMOUNT = re.compile(r"額|いくら|お金|amount|how much|biggest|largest|smal
 
 _LOW = re.compile(r"(一番|最も|いちばん|もっとも)?\s*(低い|低かった|少ない|少なかった|悪い|悪かった|小さい)|\b(lowest|worst|smallest)\b")
 _HIGH = re.compile(r"(一番|最も|いちばん|もっとも)?\s*(高い|高かった|多い|多かった|良い|よい|良かった|大きい)|\b(highest|best|largest)\b")
+def _lowest(f: Frame) -> bool | None:
+    """Whether the question asks the lowest (smallest) or the highest (largest); None for neither or
+    both: no superlative a reader here can settle."""
+    low = bool(_LOW.search(f.norm))
+    return None if low == bool(_HIGH.search(f.norm)) else low
+
+
 _RATE_ASK = re.compile(r"達成率|達成度|\bachievement\b|\brate\b")
 
 
@@ -216,9 +223,9 @@ def extreme_of_rows(question: str, before: Answer) -> Answer | None:
              and not x.sheet_id == "*" and compose.num(x.value) in before.answer]
     if len({x.project for x in rates}) != 1 or len({x.indicator for x in rates}) < 2:
         return None
-    low = bool(_LOW.search(f.norm))
-    if low == bool(_HIGH.search(f.norm)):
-        return None  # neither or both: not a superlative this reader can settle
+    low = _lowest(f)
+    if low is None:
+        return None
     x = (min if low else max)(rates, key=lambda r: Decimal(str(r.value)))
     ties = [r for r in rates if r.value == x.value and r.indicator != x.indicator]
     pair = [y for y in before.facts if y.project == x.project and y.indicator == x.indicator and y.fy == x.fy
@@ -250,8 +257,8 @@ def extreme_of_items(question: str, before: Answer) -> Answer | None:
     f = _read(question)
     if not _WITHIN.search(f.norm) or f.years or f.sections or f.evals or f.rows or len(question) > 60:
         return None
-    low = bool(_LOW.search(f.norm))
-    if low == bool(_HIGH.search(f.norm)):
+    low = _lowest(f)
+    if low is None:
         return None
     items = [(c, m) for c in before.citations for line in c.quote.splitlines()
              if (m := _ITEM.match(unicodedata.normalize("NFKC", line).strip().rstrip("」")))]

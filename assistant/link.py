@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from assistant.dictionary import japanese_words
+from assistant.dictionary import japanese_words, without_plural
 from assistant.lexicon import lexicon, normalize
 from assistant.resolve import bigrams, similarity, squash
 from assistant.romaji import fold, katakana_to_romaji
@@ -237,11 +237,7 @@ def with_dictionary(r: Reading, start: int, end: int) -> Reading:
 def _stem(word: str) -> str:
     """An English noun without its plural (donations → donation, facilities → facility). Verb forms
     stay as written: "attending" (school) or "visited" are no glossary noun's inflection."""
-    w = word.lower()
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("ches", "ch"), ("shes", "sh"), ("s", "")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith(("ss", "us", "is")):
-            return w[: -len(suffix)] + repl
-    return w
+    return without_plural(word.lower())
 
 
 @lru_cache(maxsize=4)
@@ -569,9 +565,9 @@ def unexplained(r: Reading, explained: Explained, known_text: str, capitalized: 
     return out
 
 
+_FIRST_WORDS = 4  # JMdict's first words of an English word (its common senses) vouch for it in the sheets' text
 # English past participles and adverbs: they describe (placed, granted, actually), they name nothing a
 # sheet could lack — the nouns do
-_FIRST_WORDS = 4  # JMdict's first words of an English word (its common senses) vouch for it in the sheets' text
 _INFLECTED = re.compile(r"^[a-z]{3,}(?:[^e]ed|ied|ly)$")
 
 

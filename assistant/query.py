@@ -35,7 +35,7 @@ from assistant.link import (
 )
 from assistant.resolve import Catalog, IndicatorRef, SheetRef, bigrams, project_core, project_key, reaches, squash
 from assistant.romaji import fold, katakana_to_romaji
-from assistant.understand import Frame, drop_hits, drop_ops
+from assistant.understand import ENGLISH_ERA, Frame, drop_hits, drop_ops
 from ingest.model import Indicator, Sheet
 from ingest.normalize import nfkc
 
@@ -762,7 +762,7 @@ def _cross_project(frame: Frame) -> bool:
 
 
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?度?|(?:令和|平成|昭和|r|h)\s*(?:\d{1,2}|元)\s*年?度?|fy\s?'?\d{2,4}|\d{1,2}\s*年度|"
-                        r"\b(?:reiwa|heisei)\s*(?:\d{1,2}|gannen)\b")
+                        + ENGLISH_ERA.pattern)
 
 
 def year_spans(norm: str) -> list[tuple[int, int]]:

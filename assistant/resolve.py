@@ -293,12 +293,17 @@ class Catalog:
         names = dict.fromkeys(n for n in (*self._project_names.names, *self._by_indicator) if n)
         return tuple(tuple(t.surface for t in tokens(normalize(n), short=True)) for n in names)
 
+    @cached_property
+    def _known_names(self) -> str:
+        """Every project, 部, 課 and indicator name, squashed: a run written in one is no clipped name."""
+        return self.names_text[0] + "\n" + self.indicator_text
+
     def _unclip(self, norm: str) -> str:
         """Runs of kanji and katakana no name holds, read as the first characters of a name's words in
         order (再エネ = 再[生可能]エネ[ルギー]; 特養, 放デイ), spelled out where every name reads them alike."""
         from assistant.lexicon import lexicon
 
-        known = self.names_text[0] + "\n" + self.indicator_text
+        known = self._known_names
         out = norm
         for m in reversed(list(re.finditer(r"[一-龥ァ-ヶー々]{3,8}", norm))):
             run, after = m.group(0), norm[m.end():m.end() + 1]

@@ -125,7 +125,7 @@ _FY = re.compile(r"(?<![a-z0-9])fy\s?'?((?:19|20)\d{2})(?!\d)|(?<![a-z0-9])fy\s?
 _BARE_WESTERN = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?![\d,])(?!\s*(?:件|人|回|円|千|万|施設|%|箇所|km))")
 _BARE_ERA_YEAR = re.compile(r"(?<![\d.,a-z令平昭])(\d{1,2}|元)\s*年度")
 # 令和4〜6年度, R4-6, H25〜27: the second year without its era
-_ENGLISH_ERA = re.compile(r"\b(reiwa|heisei)\s*(\d{1,2}|gannen)\b")
+ENGLISH_ERA = re.compile(r"\b(reiwa|heisei)\s*(\d{1,2}|gannen)\b")  # "Reiwa 7", "Heisei 27"
 _ERA_RANGE = re.compile(r"(令和|平成|r|h)\s*(\d{1,2}|元)\s*年?度?\s*(?:から|〜|~|-|–|ー|→|to)\s*(\d{1,2})\s*年?度?(?!\d)")
 _WESTERN_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年度?)?\s*(?:から|〜|~|-|–|ー|→|to)\s*(?:fy\s?)?((?:19|20)\d{2})(?!\d)")
 # (「R5の決算からR9の計画まで」: what is read in the first year may stand between)
@@ -465,7 +465,7 @@ def _read_years(f: Frame) -> None:
     for m in _FY.finditer(norm):
         fy = int(m.group(1)) if m.group(1) else 2000 + int(m.group(2))
         mentions.append((fy, m.start(), m.end()))
-    for m in _ENGLISH_ERA.finditer(norm):  # "in Reiwa 7", "Heisei 27": the era spelled in English
+    for m in ENGLISH_ERA.finditer(norm):  # "in Reiwa 7", "Heisei 27": the era spelled in English
         n = 1 if m.group(2) == "gannen" else int(m.group(2))
         mentions.append(({"reiwa": 2018, "heisei": 1988}[m.group(1)] + n, m.start(), m.end()))
     if f.lang == "en":

@@ -360,13 +360,13 @@ class FigureKind:
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]
         if not rows:
             rows = _by_meaning(q, latest, dense, None)
-        again = [f.norm[s:e] for s, e in _project_words_again(q)]
         if q.head is None and not q.unexplained and not costs and (
                 len(counters := asked_counters(f.norm)) >= 2 or counters and not rows):
             # 「水道の研修、H27は何回開いて何人参加した？」「水道の研修会って、H25は何回開いた？」: every word
             # is the project's; a counter no row answers yet names the one row of the sheet that counts in it
             # — one whose name has the project's words the question says again (「支援員、何人配置した」:
             # 支援員の配置人数), not any row of people (「制度を利用してる人の数」)
+            again = [f.norm[s:e] for s, e in _project_words_again(q)]
             for c in counters:
                 if any(unit_fits(c, r.unit) for r in rows):
                     continue
