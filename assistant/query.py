@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Literal
 
 from assistant.dense import DenseNames
+from assistant.dictionary import japanese_words
 from assistant.lexicon import lexicon
 from assistant.lexicon import normalize as lex_normalize
 from assistant.link import (
@@ -122,6 +123,7 @@ class Query:
     head_rows: list[IndicatorRef] = field(default_factory=list)  # the project's rows the head names
     rows_elsewhere: list[str] = field(default_factory=list)  # rows named in full that only other projects have
     scope_rows: list[Match] = field(default_factory=list)  # indicator names of the projects in question
+    english_rows: list[Match] = field(default_factory=list)  # of those, rows named in English through JMdict
     strong_unexplained: bool = False
     focus: Focus | None = None
     explained: Explained = field(default_factory=Explained)
@@ -383,6 +385,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         # asks 防災訓練の参加者数, not ハザードマップに関する説明会の開催回数
         # (when another row is named by words of its own; 「研修の事業の研修会は？」 keeps 研修会開催回数)
         own = [m for m in rows if m.exact or not m.within(q.project_spans)]
+        if frame.lang == "en" and not own and (q.projects or q.candidates):
+            q.english_rows = _rows_in_english(r, q, tuple(scoped_names))
+            own = rows = q.english_rows or rows
         q.scope_rows = undominated(own, q.project_spans + year_spans(frame.norm)) if own else rows
         for m in q.scope_rows:
             for span in m.explains:
@@ -427,6 +432,60 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 q.unexplained.append(frame.norm[span[0]:span[1]])
                 q.strong_unexplained = True
     return q
+
+
+def _rows_in_english(r: Reading, q: Query, names: tuple[str, ...]) -> list[Match]:
+    """The project's row an English question names in words no glossary carries ("home-purchase
+    subsidies" → 住宅取得補助件数, "travel agencies" → 旅行会社等への誘致活動件数): JMdict's Japanese for
+    the English words nothing else explained, looked for inside the named project's own few rows —
+    over the whole store its many senses would name other projects' rows. The row must stand out:
+    more of the question's words in it than in any other row, and a word most rows share (市民,
+    回数) says nothing."""
+    named = _project_phrases(r.norm)  # the words before "project" name it, not its row
+    words = [w for w in re.finditer(r"[a-z]+(?:-[a-z]+)*", r.norm) if not q.explained.covers(*w.span())
+             and w.group(0) not in lexicon().function_words and not any(a <= w.start() < b for a, b in named)]
+    if not words or len(names) < 2:
+        return []
+    found: list[tuple[tuple[int, int], tuple[str, ...], int]] = []  # English words, their Japanese, how many
+    i = 0
+    while i < len(words):
+        for k in (3, 2, 1):
+            group = words[i:i + k]
+            if len(group) < k or any(not re.fullmatch(r"[\s\-]*", r.norm[x.end():y.start()])
+                                     for x, y in zip(group, group[1:])):
+                continue
+            phrase = r.norm[group[0].start():group[-1].end()]
+            if jas := japanese_words(phrase):
+                found.append(((group[0].start(), group[-1].end()), jas, len(phrase.replace("-", " ").split())))
+                i += k - 1
+                break
+            if k == 1:  # "home-purchase": each part alone (住宅取得 has purchase's 取得), for the whole word
+                found += [(group[0].span(), jas, 1) for part in phrase.split("-") if (jas := japanese_words(part))]
+        i += 1
+    shared = max(2, len(names) // 2)
+    counts: dict[str, list[tuple[tuple[int, int], int]]] = {}
+    for name in names:
+        said = [(span, n) for span, jas, n in found if any(
+            len(ja) >= 2 and ja in name and sum(ja in x for x in names) < shared for ja in jas)]
+        if said:
+            counts[name] = said
+    # two English words at least ("travel agencies", "home-purchase subsidies"): one word's many senses
+    # ("app" → アプリ of 子育てアプリの登録者数, asked how satisfied parents are) name too much
+    ranked = sorted(((name, sum(n for _, n in said), [span for span, _ in said]) for name, said in counts.items()),
+                    key=lambda x: -x[1])
+    if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        return []
+    name, n, spans = ranked[0]
+    # the rest of a noun phrase a row's words were found in describes that row: "first-aid course
+    # attendance" is 応急手当講習会の受講者数, though only first aid was looked up to it
+    runs: list[tuple[int, int]] = []
+    for w in words:
+        if runs and re.fullmatch(r"[\s\-]*", r.norm[runs[-1][1]:w.start()]):
+            runs[-1] = (runs[-1][0], w.end())
+        else:
+            runs.append(w.span())
+    spans = sorted({next((run for run in runs if run[0] <= a and b <= run[1]), (a, b)) for a, b in spans})
+    return [Match(name, min(0.9, 0.5 + 0.1 * n), (spans[0][0], spans[-1][1]), words=n, parts=tuple(spans))]
 
 
 @dataclass(frozen=True)
@@ -657,7 +716,8 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 # "the flood countermeasures project", "Hokushin's e-contract introduction program": the words
 # before it name a project
-_EN_PROJECT = re.compile(r"((?:[a-z][a-z'’\-]*\s+){1,5})(?:project|program|programme|scheme|initiative)s?\b")
+# (a word in brackets is part of the name: "the resource collection (recycling) project")
+_EN_PROJECT = re.compile(r"((?:\(?[a-z][a-z'’\-]*\)?\s+){1,5})(?:project|program|programme|scheme|initiative)s?\b")
 _EN_FRAME_WORD = re.compile(r"\b(?:the|a|an|of|for|in|under|about|on|from|with|and|by|to|at|did|does|do|was|were|is|"
                             r"are|has|have|had|how|many|much|what|which|whose|this|that|its|their)\b")
 _EN_LEAD = re.compile(r"^(?:(?:the|a|an|of|for|in|under|about|on|from|with|and|[a-z]+['’]s)\s+)+")

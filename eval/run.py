@@ -58,6 +58,7 @@ UNSEEN = {
     "fresh": {"n": 30, "seed": 71, "h27": 4, "generic": 8, "pdf_share": 0.15, "cp932_share": 0.15},
     "fresh2": {"n": 26, "seed": 113, "h27": 4, "generic": 8, "pdf_share": 0.2, "cp932_share": 0.2},
     "fresh3": {"n": 28, "seed": 157, "h27": 4, "generic": 10, "pdf_share": 0.25, "cp932_share": 0.2},
+    "fresh4": {"n": 28, "seed": 199, "h27": 4, "generic": 10, "pdf_share": 0.25, "cp932_share": 0.25},
 }
 
 
