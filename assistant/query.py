@@ -186,8 +186,13 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         # "Hokushin City's …": the city's name, not シティプロモーション事業's シティ
         said_cities = [m.span() for m in re.finditer(r"([a-z]{3,})\s+(city|town)\b", frame.norm)
                        if any(fold(m.group(1)) in city_romaji(frozenset([c])) for c in cat.municipalities)]
-        named = [m for m in named if not (said_cities and m.parts and all(
-            any(s <= a and b <= e for s, e in said_cities) for a, b in m.parts))]
+    else:
+        # 「郡山の事業で総事業費が一番大きいのは？」: the city whose sheets are meant, not the 郡山 of
+        # 郡山ブランド野菜振興事業 (a name said in more of its words than the city's stays named)
+        said_cities = [m.span() for c in cat.municipalities for form in {c, _city_core(c)} if len(form) >= 2
+                       for m in re.finditer(re.escape(lex_normalize(form)), frame.norm)]
+    named = [m for m in named if not (said_cities and (m.parts or m.span != (0, 0)) and all(
+        any(s <= a and b <= e for s, e in said_cities) for a, b in (m.parts or (m.span,))))]
     inds = cat.indicator_matcher.match(r, INDICATOR_ANYWHERE - 0.1)
     named = _drop_explained_by_indicators(named, inds)
     exact = [m for m in named if m.exact]

@@ -100,6 +100,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "city-pr", "シティプロモーション事業", "広報課", scale=13),
         _sheet(folder, "sewer-r5", "下水道管路耐震化推進事業", "下水道整備課", shift=-1, results=("改善", "継続")),
         _sheet(folder, "sewer-r6", "下水道管路耐震化推進事業", "下水道整備課", results=("継続", "継続")),
+        _sheet(folder, "brand", "郡山ブランド野菜振興事業", "園芸畜産振興課"),  # the city's name in a project's
     ]
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
     report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
@@ -350,3 +351,16 @@ def test_one_english_word_a_row_shares_names_no_row(store: Assistant, question: 
     # "subsidy" alone (補助 of 住宅取得補助件数) does not make that row what is asked
     a = store.ask(question)
     assert not a.answerable and "住宅取得補助件数」: FY2024" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["2024年度の総事業費が一番大きい郡山の事業は？", "郡山市の事業で、R6の総事業費トップはどれ？"])
+def test_the_citys_name_is_the_city_not_the_project_named_after_it(store: Assistant, question: str) -> None:
+    # 郡山 is whose sheets are ranked, not the 郡山 of 郡山ブランド野菜振興事業 (西川市's sheet is left out)
+    a = store.ask(question)
+    assert a.answerable and "シティプロモーション事業" in a.answer and _total(2024, 13) in a.answer, a.answer
+    assert _total(2024, 3) not in a.answer, a.answer
+
+
+def test_a_project_named_after_the_city_in_more_words_is_that_project(store: Assistant) -> None:
+    a = store.ask("郡山ブランド野菜の2024年度の総事業費は？")
+    assert a.answerable and "郡山ブランド野菜振興事業" in a.answer and _total(2024, 1) in a.answer, a.answer
