@@ -151,7 +151,7 @@ def projects_of(cat: Catalog, refs: list[SheetRef], score: float = 1.0) -> list[
 
 _IN_LANGUAGE = re.compile(r"\b(?:in|into) (?:english|japanese)\b|英語で|日本語で|"
                           # "for our English annual report": what the answer is for, nothing asked of the sheet
-                          r"\bfor (?:our|my|your) (?:[a-z\-]+ ){0,3}?(?:report|presentation|briefing|newsletter|slides?|"
+                          r"\bfor (?:our|my|your|an?|the) (?:[a-z\-]+ ){0,3}?(?:report|presentation|briefing|newsletter|slides?|"
                           r"memo|notes)\b")
 # (「農業を始めたい人からの問い合わせ」: 始めた of 始めたい describes the people counted, no 背景 asked)
 _LEADS_ON = re.compile(r"に(?!つい|おい|おけ|関し|関す|よる|より|ある|書)|で(?!は|す|しょ|の)|(?:たい|い)?人")

@@ -237,6 +237,7 @@ def test_english_verb_forms_and_the_projects_own_words_are_not_missing_content(s
     # what the answer is for asks nothing of the sheet
     "Can you summarise this sheet in a few lines for our English annual report?",
     "What was the total cost in FY2024? It's for our committee briefing.",
+    "Total cost in FY2024, for a budget hearing memo",
     # 規模感・感じ say how the figure is wanted, nothing the sheet lacks
     "R6の総事業費、規模感だけ知りたい", "令和6年度の総事業費ってどのくらいの感じ？",
 ])
@@ -1998,7 +1999,9 @@ def test_an_empty_revenue_cell_answers_whether_there_is_any(seed_only: Assistant
     assert not b.answerable and "空欄" not in b.answer, b.answer
 
 
-@pytest.mark.parametrize("question", ["When did the digital first project start?", "Since when has the digital first project been running?"])
+@pytest.mark.parametrize("question", ["When did the digital first project start?", "Since when has the digital first project been running?",
+                                      "Why was the digital first project set up in the first place?",
+                                      "Why was the digital first project established?"])
 def test_when_a_project_started_is_asked_of_its_background(seed_only: Assistant, question: str) -> None:
     # the sheets print no start year in a table: the 背景 box is where a sheet says how it began
     a = ask(seed_only, question)
@@ -2040,3 +2043,12 @@ def test_a_share_asked_again_for_the_year_before(seed_only: Assistant, truth: di
     a = ask(seed_only, follow, [Turn(first, before)])
     share = cost(truth, 2023, "personnel_cost") / cost(truth, 2023, "total_cost") * 100
     assert f"{share:.1f}" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["キャッシュレス決済の利用件数、R4からR6までの流れ教えて",
+                                      "キャッシュレス決済の利用件数、指標ができてからずっと見せて"])
+def test_the_flow_of_a_row_over_the_years_is_every_year(seed_only: Assistant, truth: dict, question: str) -> None:
+    # 「流れ」「ずっと」 ask the years in turn, not a word the sheet lacks
+    a = ask(seed_only, question)
+    assert a.answerable and all(n(ind(truth, "キャッシュレス決済の利用件数", fy)["actual"]) in a.answer
+                                for fy in (2022, 2023, 2024)), a.answer
