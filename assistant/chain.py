@@ -394,6 +394,11 @@ class Assistant:
                     return w  # quoted from the sheet whose passage matched: nothing to add
             if not w.parts:
                 many = projects_of(self.catalog, self.catalog.sheets)
+                if q.unexplained and not q.candidates:
+                    # "what did the city spend on the summer festival?": no sheet of the store says
+                    # anything about it — which project is meant is no question to ask back
+                    w.answer = self._unexplained(w)
+                    return w
                 if len(many) > 1 and self._asks_about_a_project(q):
                     q.candidates, q.how = many, "all"
                 else:

@@ -149,6 +149,11 @@ def projects_of(cat: Catalog, refs: list[SheetRef], score: float = 1.0) -> list[
     return list(out.values())
 
 
+# "the city" as the municipality: the city's, the city spent, to the city. — not "the city branding
+# campaign", where city is a word of the name
+_THE_CITY = re.compile(r"\b(?:the|our|this|your|whole|entire)\s+(city|town)(?=['’]s\b|\s*(?:[.,?!;:)]|$)|\s+(?:"
+                       r"spend|spent|spends|pay|paid|pays|did|does|do|has|have|had|is|was|were|will|gets?|got|"
+                       r"receives?|received|runs?|ran|in|on|of|for|to|from|by|with|at|and|or|as|thanks)\b)")
 _IN_LANGUAGE = re.compile(r"\b(?:in|into) (?:english|japanese)\b|英語で|日本語で|"
                           # "for our English annual report": what the answer is for, nothing asked of the sheet
                           r"\bfor (?:our|my|your|an?|the) (?:[a-z\-]+ ){0,3}?(?:report|presentation|briefing|newsletter|slides?|"
@@ -182,10 +187,14 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     # Names of projects, 部/課 and indicators found anywhere in the question.
     named = cat.project_matcher.match(r, PROJECT_THRESHOLD - 0.15)
     if frame.lang == "en":
-        named = _named_in_english(r, cat, named)
+        named = _named_in_english(r, cat, named, frame.text)
         # "Hokushin City's …": the city's name, not シティプロモーション事業's シティ
         said_cities = [m.span() for m in re.finditer(r"([a-z]{3,})\s+(city|town)\b", frame.norm)
                        if any(fold(m.group(1)) in city_romaji(frozenset([c])) for c in cat.municipalities)]
+        # "how much did the city spend on …": the municipality, never the シティ of シティプロモーション事業
+        # (which "the city promotion project" names)
+        the_city = [m.span(1) for m in _THE_CITY.finditer(frame.norm)]
+        named = [m for m in named if not any(s <= a and b <= e for a, b in m.parts for s, e in the_city)]
     else:
         # 「郡山の事業で総事業費が一番大きいのは？」: the city whose sheets are meant, not the 郡山 of
         # 郡山ブランド野菜振興事業 (a name said in more of its words than the city's stays named)
@@ -728,15 +737,27 @@ _EN_FRAME_WORD = re.compile(r"\b(?:the|a|an|of|for|in|under|about|on|from|with|a
 _EN_LEAD = re.compile(r"^(?:(?:the|a|an|of|for|in|under|about|on|from|with|and|[a-z]+['’]s)\s+)+")
 
 
-def _named_in_english(r: Reading, cat: Catalog, named: list[Match]) -> list[Match]:
+def _named_in_english(r: Reading, cat: Catalog, named: list[Match], text: str) -> list[Match]:
     """``named`` with the projects an English question names in words the glossary lacks, read
     through JMdict ("the flood countermeasures project" → 浸水対策事業). Only the words before
     "project" are read so, and a name found there must print more of them than the names their
     glossary words found (「スクール」 of "school-trip" is no 教育旅行誘致推進事業)."""
     out = list(named)
-    for start, end in _project_phrases(r.norm):
+    for start, end in _project_phrases(r.norm) + _capitalized_phrases(text, r.norm):
         out = _phrase_names(r, cat, start, end, out)
     return sorted(out, key=lambda x: -x.score)
+
+
+def _capitalized_phrases(text: str, norm: str) -> list[tuple[int, int]]:
+    """Where an English question names something in capitals, with or without "project" after it
+    ("for the Japan Heritage promotion"): two capitalized words or more, the first word of a
+    sentence left out."""
+    out = []
+    for m in re.finditer(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]+(?:[\s\-]+[A-Z][a-z]+)+", text):
+        at = norm.find(m.group(0).lower())
+        if at >= 0:
+            out.append((at, at + len(m.group(0))))
+    return out
 
 
 def _project_phrases(norm: str) -> list[tuple[int, int]]:

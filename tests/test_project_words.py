@@ -267,6 +267,13 @@ def _total(fy: int, scale: int) -> str:
     ("What was the total cost of the flood countermeasures project in FY2024?", 5),
     ("How much did the inundation measures program cost in total in FY2024?", 5),
     ("Total cost of the school-trip promotion project, FY2024?", 11),
+    # a name in capitals, with no "project" after it
+    ("What did Flood Countermeasures cost in total in FY2024?", 5),
+    ("In FY2024, what was the total cost of the city's School Trip Promotion?", 11),
+    # "the city" spending is the municipality, not the シティ of シティプロモーション事業
+    ("How much did the city spend on the school-trip promotion project in FY2024?", 11),
+    ("What was the total cost of the city promotion project in FY2024?", 13),
+    ("For the city branding project, what was the total cost in FY2024?", 13),
 ])
 def test_a_project_named_in_english_words_the_glossary_lacks(store: Assistant, question: str, scale: int) -> None:
     # the words before "project" read through JMdict (flood → 浸水, countermeasure → 対策)
@@ -364,3 +371,11 @@ def test_the_citys_name_is_the_city_not_the_project_named_after_it(store: Assist
 def test_a_project_named_after_the_city_in_more_words_is_that_project(store: Assistant) -> None:
     a = store.ask("郡山ブランド野菜の2024年度の総事業費は？")
     assert a.answerable and "郡山ブランド野菜振興事業" in a.answer and _total(2024, 1) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["How much did the city spend on the summer festival in FY2024?",
+                                      "夏祭りの花火にR6でいくら使った？"])
+def test_what_no_sheet_mentions_is_declined_not_asked_back(store: Assistant, question: str) -> None:
+    # no project named and the thing asked is on no sheet: which project is meant is no question
+    a = store.ask(question)
+    assert not a.answerable and not a.choices and ("festival" in a.answer or "花火" in a.answer), a.answer
