@@ -151,6 +151,8 @@ def projects_of(cat: Catalog, refs: list[SheetRef], score: float = 1.0) -> list[
 
 # "the city" as the municipality: the city's, the city spent, to the city. — not "the city branding
 # campaign", where city is a word of the name
+_EN_DESCRIBED = re.compile(r"\b(?:project|program|programme|scheme|initiative|campaign)\s+(?:that|which|to|for|"
+                           r"helping|supporting)\b[^,:;\-–—?]*")
 _THE_CITY = re.compile(r"\b(?:the|our|this|your|whole|entire)\s+(city|town)(?=['’]s\b|\s*(?:[.,?!;:)]|$)|\s+(?:"
                        r"spend|spent|spends|pay|paid|pays|did|does|do|has|have|had|is|was|were|will|gets?|got|"
                        r"receives?|received|runs?|ran|in|on|of|for|to|from|by|with|at|and|or|as|thanks)\b)")
@@ -432,6 +434,12 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             passing = [h.span for h in frame.hits if h.group == "section" and _LEADS_ON.match(frame.norm, h.end)]
             if passing:
                 drop_hits(frame, passing, groups=("section",))
+    if frame.lang == "en" and q.projects and q.how == "named":
+        # "The electronic government program that helps seniors apply online - how many …": the clause
+        # describes the project named, and asks nothing
+        for m in _EN_DESCRIBED.finditer(frame.norm):
+            if re.match(r"\s*[,:;\-–—]", frame.norm[m.end():]):
+                q.explained.add(m.span())
     caps = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]+", frame.text)}
     known = known_text(ids or None)
     q.unexplained = unexplained(r, q.explained, known, ())
@@ -630,6 +638,9 @@ def narrowing(q: Query, p: Project) -> list[Narrowing]:
     市外 …), leaving out those the project's own name says (高齢者の免許返納支援)."""
     norm = q.frame.norm
     own = lex_normalize(f"{p.name} {p.org}")
+    # "the program that helps keep seniors healthy - how many …": who the project serves, as the
+    # question describes the project, narrows nothing it asks
+    described = [m.span() for m in _EN_DESCRIBED.finditer(norm)] if q.lang == "en" else []
     out = []
     for group in lexicon().narrowing:
         if any(w in own for w in group):
@@ -637,7 +648,7 @@ def narrowing(q: Query, p: Project) -> list[Narrowing]:
         for word in group:
             pattern = rf"\b{re.escape(word)}\b" if word.isascii() else re.escape(word)
             found = next((m for m in re.finditer(pattern, norm)
-                          if not any(s <= m.start() < e for s, e in q.project_spans)), None)
+                          if not any(s <= m.start() < e for s, e in q.project_spans + described)), None)
             if found is not None:
                 out.append(Narrowing(word, group, found.span()))
                 break

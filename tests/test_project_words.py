@@ -379,3 +379,19 @@ def test_what_no_sheet_mentions_is_declined_not_asked_back(store: Assistant, que
     # no project named and the thing asked is on no sheet: which project is meant is no question
     a = store.ask(question)
     assert not a.answerable and not a.choices and ("festival" in a.answer or "花火" in a.answer), a.answer
+
+
+@pytest.mark.parametrize("question", [
+    "The electronic government program that helps seniors apply online - how many online applications were there in FY2024?",
+    "The flood countermeasures project that protects elderly residents - how many first-aid course attendees were there in FY2024?",
+])
+def test_whom_the_described_project_serves_narrows_nothing(store: Assistant, question: str) -> None:
+    # "the program that helps seniors …, -": the clause describes the project named; the row asked
+    # counts everyone (a question that narrows the count itself is told the sheet has no such figure)
+    a = store.ask(question)
+    assert a.answerable and ("316,799" in a.answer or "応急手当講習会の受講者数」: FY2024: actual 55" in a.answer), a.answer
+
+
+def test_a_narrowing_of_the_count_itself_is_still_told(store: Assistant) -> None:
+    a = store.ask("How many first-aid course attendees were seniors under the flood countermeasures project in FY2024?")
+    assert not a.answerable and "seniors" in a.answer, a.answer

@@ -353,6 +353,10 @@ def test_shares_of_the_total(seed_only: Assistant, truth: dict) -> None:
     assert "91.3" in a.answer  # 60,853 / 66,671
     a = ask(seed_only, "国・県支出金への依存度は？")
     assert "8.7" in a.answer  # 5,818 / 66,671
+    for question in ("What share of the FY2024 total cost came from national and prefectural subsidies?",
+                     "How much of the total cost in FY2024 comes from prefectural and national funds, as a share?"):
+        a = ask(seed_only, question)
+        assert a.answerable and "8.7" in a.answer, a.answer
 
 
 def test_thresholds_and_row_comparisons(samples: Assistant) -> None:

@@ -71,8 +71,12 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
     if matcher is not None and not matches and q.lang == "en":  # "people placed in jobs": 就労, not only 就職
         from assistant.link import read_question
 
-        matches = own(matcher.match(read_question(q.frame.norm, every=True), INDICATOR_IN_SCOPE)) \
-            or [m for m in q.english_rows if m.name in names]  # "home-purchase subsidies": 住宅取得補助件数
+        matches = own(matcher.match(read_question(q.frame.norm, every=True), INDICATOR_IN_SCOPE))
+    dictionary = [m for m in q.english_rows if m.name in names]  # "home-purchase subsidies": 住宅取得補助件数
+    if dictionary and (not matches or dictionary[0].words > max(m.words for m in matches)):
+        # "Western-style toilet rate in city schools": three words of トイレ洋式化率 over the one
+        # (schools) of 学校施設の改修校数
+        matches = dictionary
     excluded = _set_aside_words(q)
     if excluded:  # 「入込数じゃなくて泊まった人」: not the row that is named to be set aside
         kept = [m for m in matches if not any(x in (m.name or "").lower() for x in excluded)]
