@@ -437,9 +437,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     if frame.lang == "en" and q.projects and q.how == "named":
         # "The electronic government program that helps seniors apply online - how many …": the clause
         # describes the project named, and asks nothing
-        for m in _EN_DESCRIBED.finditer(frame.norm):
-            if re.match(r"\s*[,:;\-–—]", frame.norm[m.end():]):
-                q.explained.add(m.span())
+        for clause in _EN_DESCRIBED.finditer(frame.norm):
+            if re.match(r"\s*[,:;\-–—]", frame.norm[clause.end():]):
+                q.explained.add(clause.span())
     caps = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]+", frame.text)}
     known = known_text(ids or None)
     q.unexplained = unexplained(r, q.explained, known, ())
