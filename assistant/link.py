@@ -23,6 +23,7 @@ from assistant.lexicon import lexicon, normalize
 from assistant.resolve import bigrams, similarity, squash
 from assistant.romaji import fold, katakana_to_romaji
 from assistant.sudachi import Token, tokens
+from ingest.normalize import nfkc
 
 _NOUNISH = frozenset({"名詞", "接頭辞", "接尾辞"})
 GENERIC_WEIGHT = 0.15
@@ -433,6 +434,12 @@ class NameMatcher:
         frag = max(len(common_run(sq, squash(v))) for v in r.variants)
         if frag >= FRAGMENT:
             score = max(score, min(0.9, 0.6 + 0.03 * frag))
+        elif frag >= 4 and (lead := squash(name.split("の")[0])) and len(lead) == frag and lead != sq and any(
+                re.search(rf"(?<![一-龥ァ-ヶー]){re.escape(lead)}(?![一-龥ァ-ヶー])", nfkc(v).lower()) for v in r.variants):
+            # what the row counts, written out whole before its の and as a word of its own (「議会だより、何回
+            # 出した？」 of 議会だよりの発行回数; Sudachi reads だより as だ+より, so no word of it matched) —
+            # not the 公共施設 of 公共施設マネジメント推進事業
+            score = max(score, 0.65)
         # Words only this name has settle it even when the question leaves others out
         # (「職員研修の事業」 for 技術力向上職員研修事業).
         if self.own_words and len(own) >= 2:
