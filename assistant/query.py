@@ -153,6 +153,8 @@ def projects_of(cat: Catalog, refs: list[SheetRef], score: float = 1.0) -> list[
 # campaign", where city is a word of the name
 _EN_DESCRIBED = re.compile(r"\b(?:project|program|programme|scheme|initiative|campaign)\s+(?:that|which|to|for|"
                            r"helping|supporting)\b[^,:;\-–—?]*")
+_EN_QUANTITY = re.compile(r"\b(?:how (?:many|much|big|large|long|far)|what (?:(?:was|were|is|are) )?(?:the )?(?:area|number|"
+                          r"rate|share|percentage|amount|length|count|total|figure|level|ratio)s?)\b")
 _THE_CITY = re.compile(r"\b(?:the|our|this|your|whole|entire)\s+(city|town)(?=['’]s\b|\s*(?:[.,?!;:)]|$)|\s+(?:"
                        r"spend|spent|spends|pay|paid|pays|did|does|do|has|have|had|is|was|were|will|gets?|got|"
                        r"receives?|received|runs?|ran|in|on|of|for|to|from|by|with|at|and|or|as|thanks)\b)")
@@ -417,6 +419,14 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         row_words = [span for m in q.scope_rows for span in m.parts]
         if any(h.group == "measure" and any(s <= h.start and h.end <= e for s, e in row_words) for h in frame.hits):
             drop_hits(frame, row_words, groups=("measure",))
+        if frame.lang == "en" and _EN_QUANTITY.search(frame.norm):
+            # "what area was under conservation activities": activities is a word of 保全活動に取り組む面積,
+            # asked for its area, not the 手段 section; "how many council newsletter issues": the word
+            # right after the row's is what is counted of it, not the 課題 section
+            spans = [span for m in q.scope_rows if m.score >= 0.5 for span in m.parts]
+            spans += [(h.start, h.end) for h in frame.hits if h.group == "section"
+                      and any(re.fullmatch(r"[\s\-]+", frame.norm[e:h.start]) for _, e in spans)]
+            drop_hits(frame, spans, groups=("section",))
     ids = [i for p in (q.projects or q.candidates) for i in p.sheet_ids]
     if q.head is not None:
         scoped = [i for p in (q.projects or q.candidates) for ref in p.refs for i in cat.indicators_of(ref.sheet_id)]

@@ -53,11 +53,12 @@ def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0,
                 i["name"], i["unit"] = row, "件" if sheet_id == "city-pr" else "人"
     if sheet_id == "library":  # the seed's rows as a library's: 活動指標① counts the mobile library's rounds
         names = {("activity", 1): "移動図書館の巡回回数", ("activity", 3): "図書館だよりの発行回数",
+                 ("outcome", 1): "読書ボランティア活動の参加者数",
                  ("outcome", 2): "電子書籍の貸出件数", ("outcome", 3): "図書館の貸出冊数"}
         for i in sheet["indicators"]:
             if (i["kind"], i["no"]) in names:
                 i["name"] = names[(i["kind"], i["no"])]
-                i["unit"] = "回" if i["kind"] == "activity" else "冊" if i["no"] == 3 else i["unit"]
+                i["unit"] = "回" if i["kind"] == "activity" else "冊" if i["no"] == 3 else "人" if i["no"] == 1 else i["unit"]
     for c in sheet["costs"]:
         for k in ("project_cost", "personnel_cost", "total_cost", "general_revenue"):
             c[k] = c[k] * scale if c.get(k) is not None else None
@@ -401,5 +402,22 @@ def test_a_narrowing_of_the_count_itself_is_still_told(store: Assistant) -> None
 def test_what_a_row_counts_said_whole_names_it_with_no_project_named(store: Assistant, question: str) -> None:
     # 図書館だより (Sudachi: 図書館+だ+より) is written whole before the の of 図書館だよりの発行回数, the
     # one row of the store that counts it
+    a = store.ask(question)
+    assert a.answerable and "図書館だよりの発行回数" in a.answer and "58" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", [
+    "How many people joined reading volunteer activities under the library service project in FY2024?",
+    "What was the number of participants in reading volunteer activities for the library services project in FY2024?",
+])
+def test_a_section_word_inside_an_english_row_is_the_rows(store: Assistant, question: str) -> None:
+    # "activities" of 読書ボランティア活動の参加者数, asked how many: the row, not the 手段 section
+    a = store.ask(question)
+    assert a.answerable and "読書ボランティア活動の参加者数" in a.answer and "77,934" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["How many council newsletter issues came out under the library service project in FY2024?",
+                                      "Library service project: how many library newsletters were published in FY2024?"])
+def test_a_newsletter_is_a_dayori(store: Assistant, question: str) -> None:
     a = store.ask(question)
     assert a.answerable and "図書館だよりの発行回数" in a.answer and "58" in a.answer, a.answer
