@@ -394,19 +394,18 @@ class Assistant:
                     return w  # quoted from the sheet whose passage matched: nothing to add
             if not w.parts:
                 many = projects_of(self.catalog, self.catalog.sheets)
-                if q.unexplained and not q.candidates:
-                    # "what did the city spend on the summer festival?": no sheet of the store says
-                    # anything about it — which project is meant is no question to ask back
-                    w.answer = self._unexplained(w)
-                    return w
                 if len(many) > 1 and self._asks_about_a_project(q):
                     q.candidates, q.how = many, "all"
                 else:
                     return w
-        if q.candidates and len(q.candidates) > ASK_BACK and not q.projects:
+        missing = bool(q.unexplained) and not w.parts and (q.strong_unexplained or not self._linked(q))
+        nowhere = q.how == "all" and bool(q.unexplained) and (missing or q.lang == "en")
+        if q.candidates and len(q.candidates) > ASK_BACK and not q.projects and not nowhere:
+            # ("what did the city spend on the summer festival?" names nothing any sheet holds: which
+            # project is meant is no question to ask back)
             w.answer = self._ask_back(w, q.candidates)
             return w
-        if q.unexplained and not w.parts and (q.strong_unexplained or not self._linked(q)):
+        if missing or nowhere:
             w.answer = self._unexplained(w)
             return w
         fits = sorted(((k.fit(q), n, k) for n, k in enumerate(SINGLE)), key=lambda x: (-x[0], x[1]))
