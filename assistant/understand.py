@@ -149,6 +149,10 @@ _TOP_N = re.compile(r"(?:上位|トップ|ベスト|ワースト|下位|上か�
 _AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万|千)?\s*(円|件|人|回|施設|%|ポイント|割)?")
 _HALF = re.compile(r"半分|半数|過半")
 MONEY_SCALE = {"億": Decimal(100000), "千万": Decimal(10000), "百万": Decimal(1000), "万": Decimal(10), "千": Decimal(1)}
+# "above 30 million yen", "¥50m": English amounts, in 千円 as the sheets keep money
+_AMOUNT_EN = re.compile(r"[¥￥]?\s*(\d[\d,]*(?:\.\d+)?)\s*(billion|million|thousand|bn|m|k)?\b\s*(yen|%|percent|cases|people)?")
+_EN_SCALE = {"billion": Decimal(1000000), "bn": Decimal(1000000), "million": Decimal(1000), "m": Decimal(1000),
+             "thousand": Decimal(1), "k": Decimal(1)}
 _THEME = re.compile(r"([\w・]{1,12}?)(?:関連|関係|に関する|分野|系)(?:の|で)?(?:事業|project|$|の|で|は)")
 _THEME_EN = re.compile(r"\b([a-z]{2,}(?:\s[a-z]{3,})?)[- ]related\b|\brelated to ([a-z ]{2,20}?)\b(?:projects?|\?|$)")
 _FOLLOW_START = ("その", "それ", "じゃあ", "じゃ", "では", "で、", "あと", "ほかに", "他に", "ちなみに", "では、", "and ", "what about",
@@ -597,6 +601,12 @@ def _read_threshold(f: Frame) -> None:
         return
     if half is not None and (not amounts or amounts[-1].start() < half.start()):
         value, unit, at = Decimal(50), "%", half.start()  # 「半分以上」: 50%
+    elif f.lang == "en" and (en := _AMOUNT_EN.match(window, amounts[0].start())) and (en.group(2) or en.group(3) == "yen"
+                                                                                    or "¥" in window or "￥" in window):
+        value, at = Decimal(en.group(1).replace(",", "")), en.start()
+        value = value * _EN_SCALE[en.group(2)] if en.group(2) else value / 1000
+        f.threshold = Threshold(op, value, "千円")
+        return
     else:
         m = amounts[-1] if f.lang == "ja" else amounts[0]
         digits, scale, unit = m.group(1).replace(",", ""), m.group(2), m.group(3)

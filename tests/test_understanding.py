@@ -362,6 +362,9 @@ def test_shares_of_the_total(seed_only: Assistant, truth: dict) -> None:
 def test_thresholds_and_row_comparisons(samples: Assistant) -> None:
     a = ask(samples, "総事業費が5千万円を超える事業は？")
     assert "デジタルファースト推進事業" in a.answer and "技術力向上職員研修事業" not in a.answer
+    for question in ("Which projects had a total cost above 50 million yen?", "Projects with total cost over ¥50m?"):
+        a = ask(samples, question)  # in 千円 as the sheets keep money: 50,000
+        assert "デジタルファースト推進事業" in a.answer and "技術力向上職員研修事業" not in a.answer, a.answer
     a = ask(samples, "人件費が事業費より多い事業は？")
     assert "技術力向上職員研修事業" in a.answer and "デジタルファースト推進事業" not in a.answer
 
