@@ -2059,3 +2059,13 @@ def test_the_flow_of_a_row_over_the_years_is_every_year(seed_only: Assistant, tr
     a = ask(seed_only, question)
     assert a.answerable and all(n(ind(truth, "キャッシュレス決済の利用件数", fy)["actual"]) in a.answer
                                 for fy in (2022, 2023, 2024)), a.answer
+
+
+@pytest.mark.parametrize("follow", ["What's the 評価結果 on that sheet?", "そのシートの評価結果は？"])
+def test_that_sheets_evaluation_is_of_its_own_year(seed_only: Assistant, follow: str) -> None:
+    # after next year's planned cost (a column of the FY2024 sheet), "that sheet" is the FY2024 sheet,
+    # which does evaluate its own year
+    first = "What is the planned total cost for FY2025?"
+    before = ask(seed_only, first)
+    a = ask(seed_only, follow, [Turn(first, before)])
+    assert a.answerable and "継続" in a.answer, a.answer

@@ -18,6 +18,12 @@ MAX_LISTED = 40
 def _year(q: Query, p: Project) -> int | None:
     """The evaluated year asked: named, relative, the conversation's (「一次評価は？」 after a turn
     about FY2024 is FY2024's), else None for the latest."""
+    if _THAT_SHEET.search(q.frame.norm) and q.focus is not None:
+        # "What's the 評価結果 on that sheet?" after its budget for next year: the sheet talked about
+        # evaluates its own year, not the year last asked
+        ref = next((r for r in p.refs if r.sheet_id in q.focus.sheet_ids), None)
+        if ref is not None:
+            return ref.target_fy
     years = read_years(q, p)
     if not (years.said and years.years):
         return None
@@ -25,6 +31,7 @@ def _year(q: Query, p: Project) -> int | None:
     return years.years[-1] - 1 if years.relative else years.years[-1]
 
 
+_THAT_SHEET = re.compile(r"(?:その|この|同じ)シート|\b(?:that|this|the same) sheet\b")
 _FUTURE = re.compile(r"今後|どうなる|方針|方向|続け|続く|存続|来年|次年度|翌年度|future|continue|going forward|next year")
 
 
