@@ -1786,7 +1786,9 @@ def _seed() -> dict:
     return json.loads(EXPECTED.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("question", ["この事業を始めたころ、窓口に来ていた市民は何人？", "市民からの要望って何件くらい来てる？"])
+@pytest.mark.parametrize("question", ["この事業を始めたころ、窓口に来ていた市民は何人？", "市民からの要望って何件くらい来てる？",
+                                      # comments that count other rows (「…は5回不足した」) count no 指摘
+                                      "二次評価で指摘された事項って何件あった？"])
 def test_a_count_the_text_does_not_give_is_declined(seed_only: Assistant, question: str) -> None:
     # the section the words point at is quoted, but it gives no such count: no answer to 「何人」
     a = ask(seed_only, question)
