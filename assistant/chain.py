@@ -400,7 +400,7 @@ class Assistant:
                     return w
         missing = bool(q.unexplained) and not w.parts and (q.strong_unexplained or not self._linked(q))
         # (a word used as a verb — 「登録されてる事業」 — says how, not what: that asks about no project)
-        nowhere = q.how == "all" and bool(q.unexplained) and (missing or q.lang == "en" or any(
+        nowhere = q.how in ("all", "org") and bool(q.unexplained) and (missing or q.lang == "en" or any(
             not re.search(re.escape(x) + r"\s*(?:さ|し|す|でき)", f.norm) for x in q.unexplained))
         if q.candidates and len(q.candidates) > ASK_BACK and not q.projects and not nowhere:
             # ("what did the city spend on the summer festival?" names nothing any sheet holds: which
