@@ -751,6 +751,7 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 # "the flood countermeasures project", "Hokushin's e-contract introduction program": the words
 # before it name a project
+_EN_POSSESSOR = re.compile(r"\bthe ((?:[a-z][a-z\-]* ){1,4}[a-z][a-z\-]*)(?:['’]s\b|(?<=s)['’](?=\s))")
 # (a word in brackets is part of the name: "the resource collection (recycling) project")
 _EN_PROJECT = re.compile(r"((?:\(?[a-z][a-z'’\-]*\)?\s+){1,5})(?:project|program|programme|scheme|initiative)s?\b")
 _EN_FRAME_WORD = re.compile(r"\b(?:the|a|an|of|for|in|under|about|on|from|with|and|by|to|at|did|does|do|was|were|is|"
@@ -785,6 +786,9 @@ def _project_phrases(norm: str) -> list[tuple[int, int]]:
     """Where an English question names a project: the words before "project" (program, scheme),
     without the articles and possessives that lead into them."""
     out = []
+    for m in _EN_POSSESSOR.finditer(norm):  # "the e-tax payment promotion's total cost": whose cost
+        if not _EN_FRAME_WORD.fullmatch(m.group(1).split()[-1]):
+            out.append(m.span(1))
     for m in _EN_PROJECT.finditer(norm):
         lead = _EN_LEAD.match(m.group(1))
         start, end = m.start(1) + (lead.end() if lead else 0), m.end(1)

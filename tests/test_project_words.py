@@ -275,6 +275,9 @@ def _total(fy: int, scale: int) -> str:
     ("How much did the city spend on the school-trip promotion project in FY2024?", 11),
     ("What was the total cost of the city promotion project in FY2024?", 13),
     ("For the city branding project, what was the total cost in FY2024?", 13),
+    # whose cost, with no "project": "the … 's"
+    ("What was the school-trip promotion's total cost in FY2024?", 11),
+    ("How big was the flood countermeasures' total cost in FY2024?", 5),
 ])
 def test_a_project_named_in_english_words_the_glossary_lacks(store: Assistant, question: str, scale: int) -> None:
     # the words before "project" read through JMdict (flood → 浸水, countermeasure → 対策)
