@@ -149,5 +149,19 @@ def japanese_words(*spellings: str) -> tuple[str, ...]:
     table = _table()
     out: list[str] = []
     for k in dict.fromkeys(key(s) for s in spellings if s):
-        out += [w for w in table.get(k, ()) if w not in out]
+        for form in (k, *_verb_bases(k)):  # "repaired" → repair, "signed up" → sign up
+            if form in table:
+                out += [w for w in table[form] if w not in out]
+                break
     return tuple(out[:MAX_WORDS])
+
+
+def _verb_bases(phrase: str) -> tuple[str, ...]:
+    """The base forms a past tense or participle may have, first word only (JMdict glosses verbs so)."""
+    first, _, rest = phrase.partition(" ")
+    tail = f" {rest}" if rest else ""
+    if first.endswith("ied") and len(first) > 4:
+        return (first[:-3] + "y" + tail,)
+    if first.endswith("ed") and len(first) > 4:
+        return (first[:-2] + tail, first[:-1] + tail, first[:-3] + tail if first[-3] == first[-4] else first[:-2] + tail)
+    return ()

@@ -379,6 +379,32 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             home_rows = [ref for sc, ref in q.indicators if sc >= best - 1e-6]
             group = projects_of(cat, [s for s in (cat.sheet(i.sheet_id) for i in home_rows) if s])
             q.projects, q.how = group, "indicator"
+    if frame.lang == "en" and dense is not None and not (q.projects or q.candidates or q.org_ids or chosen) \
+            and q.unknown_project is None and not _cross_project(frame) and not (focus and focus.sheet_ids) \
+            and not scope and len(cat.projects_all()) > 1:
+        # "the program that gets kids back to school": no word names a project, its meaning may (e5,
+        # multilingual; the thresholds chosen on the tune split by `python -m eval thresholds`)
+        from assistant.dense import PROJECT_ACCEPT, PROJECT_MARGIN, content
+
+        text = content(frame)
+        m = dense.best(text, cat.project_matcher.names) if len(text) >= 3 else None
+        if m is not None and m.score >= PROJECT_ACCEPT and m.score - m.runner_up >= PROJECT_MARGIN:
+            q.projects, q.how = projects_of(cat, cat.by_project_name(m.name), m.score), "named"
+    if frame.lang == "en" and not (q.projects or q.candidates or q.org_ids or chosen or q.indicators) \
+            and q.unknown_project is None and not _cross_project(frame) and not (focus and focus.sheet_ids) and not scope:
+        # "how many people signed up for the disaster alert emails" (防災メール登録者数): a row of the store
+        # named in words JMdict carries, two of them at least, and no other row as well
+        found = _rows_in_english(r, q, tuple(cat.indicator_matcher.names))
+        refs = [ref for m in found for i in cat.indicators_named(m.name) for ref in [cat.sheet(i.sheet_id)] if ref]
+        if refs:
+            q.english_rows = found
+            for span in found[0].explains:
+                q.explained.add(span)
+            group = projects_of(cat, refs)
+            if len(group) == 1:
+                q.projects, q.how = group, "indicator"
+            else:
+                q.candidates, q.how = group, "indicator"
     if not q.projects and not q.candidates and q.unknown_project is None and not chosen and cores:
         # nothing else names a project, but a 部/課 by its core does (「水道の研修会に来た人」), and it
         # has one project; a core inside a longer word (水道 of 下水道) names no 部/課
@@ -404,7 +430,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         # (when another row is named by words of its own; 「研修の事業の研修会は？」 keeps 研修会開催回数)
         own = [m for m in rows if m.exact or not m.within(q.project_spans)]
         if frame.lang == "en" and not own and (q.projects or q.candidates):
-            q.english_rows = _rows_in_english(r, q, tuple(scoped_names))
+            q.english_rows = [m for m in q.english_rows if m.name in scoped_names] or _rows_in_english(
+                r, q, tuple(scoped_names))
             own = rows = q.english_rows or rows
         q.scope_rows = undominated(own, q.project_spans + year_spans(frame.norm)) if own else rows
         for m in q.scope_rows:
@@ -444,9 +471,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             passing = [h.span for h in frame.hits if h.group == "section" and _LEADS_ON.match(frame.norm, h.end)]
             if passing:
                 drop_hits(frame, passing, groups=("section",))
-    if frame.lang == "en" and q.projects and q.how == "named":
+    if frame.lang == "en" and q.projects and q.how in ("named", "indicator"):
         # "The electronic government program that helps seniors apply online - how many …": the clause
-        # describes the project named, and asks nothing
+        # describes the project named (or found by its row), and asks nothing
         for clause in _EN_DESCRIBED.finditer(frame.norm):
             if re.match(r"\s*[,:;\-–—]", frame.norm[clause.end():]):
                 q.explained.add(clause.span())
@@ -460,6 +487,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         for ja, span in english_words(frame.norm):
             renderings.setdefault(span, []).append(ja)
         for span, jas in renderings.items():
+            # (nor where JMdict's first words for it are: "repaired" → 改修 of 農業用水路の改修延長)
+            jas += list(japanese_words(frame.norm[span[0]:span[1]])[:4])
             if not q.explained.covers(*span) and not any(ja.lower() in known for ja in jas):
                 q.unexplained.append(frame.norm[span[0]:span[1]])
                 q.strong_unexplained = True

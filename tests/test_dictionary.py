@@ -22,6 +22,7 @@ def test_english_words_in_japanese() -> None:
     assert "配置" in japanese_words("deployment")
     assert "特別支援" in japanese_words("special-needs")  # hyphen or space
     assert japanese_words("xyzzy") == ()
+    assert "改修" in japanese_words("repaired") and "支給" in japanese_words("granted")  # past forms: their verb
     # kanji or katakana words only: no kana verbs, no one-kanji words
     assert all(len(w) >= 2 for w in japanese_words("water"))
 

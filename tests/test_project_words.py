@@ -424,3 +424,15 @@ def test_a_section_word_inside_an_english_row_is_the_rows(store: Assistant, ques
 def test_a_newsletter_is_a_dayori(store: Assistant, question: str) -> None:
     a = store.ask(question)
     assert a.answerable and "図書館だよりの発行回数" in a.answer and "58" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["How many home-purchase subsidies were granted in FY2024?",
+                                      "In FY2024, how many first-aid course attendees were there?"])
+def test_a_row_named_in_english_with_no_project_named_finds_its_project(store: Assistant, question: str) -> None:
+    # the one row of the store JMdict's words name (two English words at least): its project's figure
+    from assistant.dictionary import available
+
+    if not available():
+        pytest.skip("jamdict-data is not installed")
+    a = store.ask(question)
+    assert a.answerable and "55" in a.answer and ("住宅取得補助件数" in a.answer or "応急手当" in a.answer), a.answer
