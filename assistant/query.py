@@ -387,19 +387,19 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         from assistant.dense import PROJECT_ACCEPT, PROJECT_MARGIN, content
 
         text = content(frame)
-        m = dense.best(text, cat.project_matcher.names) if len(text) >= 3 else None
-        if m is not None and m.score >= PROJECT_ACCEPT and m.score - m.runner_up >= PROJECT_MARGIN:
-            q.projects, q.how = projects_of(cat, cat.by_project_name(m.name), m.score), "named"
+        nearest = dense.best(text, cat.project_matcher.names) if len(text) >= 3 else None
+        if nearest is not None and nearest.score >= PROJECT_ACCEPT and nearest.score - nearest.runner_up >= PROJECT_MARGIN:
+            q.projects, q.how = projects_of(cat, cat.by_project_name(nearest.name), nearest.score), "named"
     if frame.lang == "en" and not (q.projects or q.candidates or q.org_ids or chosen or q.indicators) \
             and q.unknown_project is None and not _cross_project(frame) and not (focus and focus.sheet_ids) and not scope:
         # "how many people signed up for the disaster alert emails" (防災メール登録者数): a row of the store
         # named in words JMdict carries, two of them at least, and no other row as well
-        found = _rows_in_english(r, q, tuple(cat.indicator_matcher.names))
-        refs = [ref for m in found for i in cat.indicators_named(m.name) for ref in [cat.sheet(i.sheet_id)] if ref]
+        en_rows = _rows_in_english(r, q, tuple(cat.indicator_matcher.names))
+        refs = [ref for row in en_rows for i in cat.indicators_named(row.name) for ref in [cat.sheet(i.sheet_id)] if ref]
         if refs:
-            q.english_rows = found
-            for span in found[0].explains:
-                q.explained.add(span)
+            q.english_rows = en_rows
+            for where in en_rows[0].explains:
+                q.explained.add(where)
             group = projects_of(cat, refs)
             if len(group) == 1:
                 q.projects, q.how = group, "indicator"
