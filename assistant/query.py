@@ -478,6 +478,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             if re.match(r"\s*[,:;\-–—]", frame.norm[clause.end():]):
                 q.explained.add(clause.span())
     caps = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]+", frame.text)}
+    if frame.lang == "en" and dense is not None and len(q.projects) == 1 and q.scope_rows:
+        for run in _described_by_meaning(q, cat, dense):
+            q.explained.add(run)
     known = known_text(ids or None)
     q.unexplained = unexplained(r, q.explained, known, ())
     q.strong_unexplained = any(w in caps for w in q.unexplained)
@@ -493,6 +496,51 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 q.unexplained.append(frame.norm[span[0]:span[1]])
                 q.strong_unexplained = True
     return q
+
+
+_EN_JOINERS = frozenset({"of", "to", "for", "in", "on", "at", "by", "with"})
+
+
+def _english_phrases(norm: str) -> list[tuple[int, int]]:
+    """English noun phrases: content words joined by spaces, hyphens and the prepositions inside a
+    name ("promotional visits to travel agencies"); any other function word ends one."""
+    fw = lexicon().function_words
+    out: list[tuple[int, int]] = []
+    joined = False  # a preposition since the last content word
+    for w in re.finditer(r"[a-z][a-z\-]*|\S", norm):
+        word = w.group(0)
+        if word in _EN_JOINERS and out:
+            joined = True
+            continue
+        if word in fw or not word[0].isalpha() or not word.isascii():
+            out.append((-1, -1)) if out and out[-1] != (-1, -1) else None
+            joined = False
+            continue
+        if out and out[-1] != (-1, -1) and (joined or re.fullmatch(r"[\s\-]*", norm[out[-1][1]:w.start()])):
+            out[-1] = (out[-1][0], w.end())
+        else:
+            out.append(w.span())
+        joined = False
+    return [span for span in out if span != (-1, -1)]
+
+
+def _described_by_meaning(q: Query, cat: Catalog, dense: DenseNames) -> list[tuple[int, int]]:
+    """The English phrases whose every word describes the row the question names ("promotional
+    visits to travel agencies" of 旅行会社等への誘致活動件数, matched by "travel agencies" only), when
+    the row is also the nearest of the project's rows in meaning (e5), clearly."""
+    from assistant.dense import ROW_ACCEPT, ROW_MARGIN
+
+    parts = [span for m in q.scope_rows for span in m.parts]
+    runs = [(s, e) for s, e in _english_phrases(q.frame.norm) if any(s <= a and b <= e for a, b in parts)]
+    if not runs or all(q.explained.covers(*run) for run in runs):
+        return []
+    names = sorted({i.name for ref in q.projects[0].refs for i in cat.indicators_of(ref.sheet_id) if i.name})
+    said = " ".join(q.frame.norm[s:e] for s, e in runs)  # the phrase alone: not the project's words too
+    best = dense.best(said, names) if len(names) >= 3 else None  # (of two rows one is always nearer)
+    if best is None or best.score < ROW_ACCEPT or best.score - best.runner_up < ROW_MARGIN \
+            or best.name not in {m.name for m in q.scope_rows}:
+        return []
+    return runs
 
 
 def _rows_in_english(r: Reading, q: Query, names: tuple[str, ...]) -> list[Match]:

@@ -46,11 +46,11 @@ def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0,
                 i["name"], i["unit"] = "特別支援教育支援員の配置人数", "人"
             if (i["kind"], i["no"]) == ("outcome", 1):  # a row an English "school" finds
                 i["name"], i["unit"] = "不登校児童生徒の学校復帰率", "%"
-    if sheet_id in ("city-pr", "flood"):  # rows an English question names in words only JMdict carries
-        row = "住宅取得補助件数" if sheet_id == "city-pr" else "応急手当講習会の受講者数"
+    if sheet_id in ("city-pr", "flood", "trip"):  # rows an English question names in words only JMdict carries
+        row = {"city-pr": "住宅取得補助件数", "flood": "応急手当講習会の受講者数", "trip": "旅行会社等への誘致活動件数"}[sheet_id]
         for i in sheet["indicators"]:
             if (i["kind"], i["no"]) == ("activity", 1):
-                i["name"], i["unit"] = row, "件" if sheet_id == "city-pr" else "人"
+                i["name"], i["unit"] = row, "人" if sheet_id == "flood" else "件"
     if sheet_id == "library":  # the seed's rows as a library's: 活動指標① counts the mobile library's rounds
         names = {("activity", 1): "移動図書館の巡回回数", ("activity", 3): "図書館だよりの発行回数",
                  ("outcome", 1): "読書ボランティア活動の参加者数",
@@ -436,3 +436,30 @@ def test_a_row_named_in_english_with_no_project_named_finds_its_project(store: A
         pytest.skip("jamdict-data is not installed")
     a = store.ask(question)
     assert a.answerable and "55" in a.answer and ("住宅取得補助件数" in a.answer or "応急手当" in a.answer), a.answer
+
+
+@pytest.fixture(scope="module")
+def by_meaning(store: Assistant) -> Assistant:
+    """The same store with the e5 model at hand to link by meaning, as the app has it."""
+    from assistant.dense import DenseNames
+
+    a = Assistant.from_settings(store.settings, retrieval=False)
+    e = real_embeddings()
+    a.dense = DenseNames(e.embed_documents, lambda texts: [e.embed_query(t) for t in texts])
+    return a
+
+
+def test_the_rest_of_a_phrase_naming_a_row_describes_it(by_meaning: Assistant) -> None:
+    # "travel agencies" names 旅行会社等への誘致活動件数; "promotional visits to" them is what it counts
+    # (the row is also the nearest of the project's rows in meaning), no missing content
+    a = by_meaning.ask("How many promotional visits to travel agencies did the school-trip promotion project make in FY2024?")
+    assert a.answerable and "旅行会社等への誘致活動件数" in a.answer and "55" in a.answer, a.answer
+
+
+def test_english_phrases_end_at_function_words() -> None:
+    from assistant.query import _english_phrases
+
+    norm = "how was the wildlife crop damage split between wild boar and deer in fy2025?"
+    assert [norm[a:b] for a, b in _english_phrases(norm)] == ["wildlife crop damage split", "wild boar", "deer"]
+    norm = "how many promotional visits to travel agencies were made?"
+    assert "promotional visits to travel agencies" in [norm[a:b] for a, b in _english_phrases(norm)]
