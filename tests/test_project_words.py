@@ -51,6 +51,10 @@ def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0,
         for i in sheet["indicators"]:
             if (i["kind"], i["no"]) == ("activity", 1):
                 i["name"], i["unit"] = row, "人" if sheet_id == "flood" else "件"
+    if sheet_id == "toilet":  # a row counting sessions that train people
+        for i in sheet["indicators"]:
+            if (i["kind"], i["no"]) == ("activity", 2):
+                i["name"], i["unit"] = "認知症サポーター養成講座の開催回数", "回"
     if sheet_id == "library":  # the seed's rows as a library's: 活動指標① counts the mobile library's rounds
         names = {("activity", 1): "移動図書館の巡回回数", ("activity", 3): "図書館だよりの発行回数",
                  ("outcome", 1): "読書ボランティア活動の参加者数",
@@ -463,3 +467,18 @@ def test_english_phrases_end_at_function_words() -> None:
     assert [norm[a:b] for a, b in _english_phrases(norm)] == ["wildlife crop damage split", "wild boar", "deer"]
     norm = "how many promotional visits to travel agencies were made?"
     assert "promotional visits to travel agencies" in [norm[a:b] for a, b in _english_phrases(norm)]
+
+
+def test_an_english_count_of_people_is_not_a_count_of_sessions(by_meaning: Assistant) -> None:
+    # "how many dementia supporters were trained": supporters are people (the last noun of the phrase);
+    # 認知症サポーター養成講座の開催回数 counts courses — not given as the answer
+    a = by_meaning.ask("How many dementia supporters were trained in FY2024 under the park toilet project?")
+    assert not a.answerable, a.answer
+    b = by_meaning.ask("How many dementia supporter training courses were held in FY2024 under the park toilet project?")
+    assert b.answerable and "認知症サポーター養成講座の開催回数" in b.answer and "685" in b.answer, b.answer
+
+
+def test_the_one_row_counted_in_people_is_not_every_people_count(by_meaning: Assistant) -> None:
+    # "full-time staff" are no 特別支援教育支援員 for being counted in 人 too
+    a = by_meaning.ask("How many full-time staff are assigned to the special needs education support staff placement project?")
+    assert "特別支援教育支援員の配置人数」: FY" not in a.answer, a.answer

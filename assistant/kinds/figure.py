@@ -360,7 +360,8 @@ class FigureKind:
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]
         if not rows:
             rows = _by_meaning(q, latest, dense, None)
-        if q.head is None and not q.unexplained and not costs and (
+        # (in English only a rate so: "how many full-time staff" is no 支援員の配置人数 for being in 人)
+        if (q.lang == "ja" or asked_counter(f.norm) == "%") and q.head is None and not q.unexplained and not costs and (
                 len(counters := asked_counters(f.norm)) >= 2 or counters and not rows):
             # 「水道の研修、H27は何回開いて何人参加した？」「水道の研修会って、H25は何回開いた？」: every word
             # is the project's; a counter no row answers yet names the one row of the sheet that counts in it
@@ -951,6 +952,20 @@ _COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|
                       r"(people|persons|participants|residents|times|sessions|cases|facilities|schools|households)")
 _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "residents": "人", "times": "回", "sessions": "回",
                "cases": "件", "facilities": "施設", "schools": "校", "households": "世帯"}
+# "how many dementia supporters were trained": what is counted is the last noun of the phrase after
+# "how many" — supporters are people, whatever trained them; "staff training sessions" are sessions
+_EN_HEAD_COUNTER = {
+    **dict.fromkeys(("supporters", "attendees", "users", "members", "volunteers", "visitors", "staff", "workers",
+                     "students", "children", "kids", "seniors", "applicants", "recipients", "trainees", "aides",
+                     "teachers", "farmers", "employees", "registrants", "patients", "guests", "tourists",
+                     "pupils", "officers", "counselors", "counsellors", "helpers", "persons", "people",
+                     "participants", "residents"), "人"),
+    **dict.fromkeys(("sessions", "events", "courses", "classes", "seminars", "workshops", "meetings", "drills",
+                     "lectures", "times", "tours", "patrols"), "回"),
+    "households": "世帯", "schools": "校",
+}
+_EN_HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z\-]* ){0,4}?[a-z][a-z\-]*)(?= (?:were|was|are|is|did|do|does|have|has|"
+                          r"had|will|in|for|under|at|on|from|during|between|by|took|got|attended|came|joined)\b|[?,.]|$)")
 
 
 _IN_YEN = re.compile(r"円で(言う|いう|表す|書く|教え|出し)|円単位|円換算|in yen")
@@ -1069,6 +1084,7 @@ def asked_counters(norm: str) -> list[str]:
     """Every unit a question counts in: 「何回開いて、何人参加した？」 → 回, 人."""
     first = asked_counter(norm)
     more = [m.group(1) or _EN_COUNTER.get(m.group(2) or "") for m in _COUNTER.finditer(norm)]
+    more += [_EN_HEAD_COUNTER.get(m.group(1).split()[-1]) for m in _EN_HOW_MANY.finditer(norm)]
     return list(dict.fromkeys(c for c in [first, *more] if c))
 
 
@@ -1079,6 +1095,8 @@ def asked_counter(norm: str) -> str | None:
     if not m:
         if _PEOPLE_COUNT.search(norm):
             return "人"
+        if (asked := _EN_HOW_MANY.search(norm)) and (unit := _EN_HEAD_COUNTER.get(asked.group(1).split()[-1])):
+            return unit
         return "%" if _EN_RATE.search(norm) else None
     return m.group(1) or _EN_COUNTER.get(m.group(2) or "")
 
