@@ -2071,3 +2071,11 @@ def test_that_sheets_evaluation_is_of_its_own_year(seed_only: Assistant, follow:
     before = ask(seed_only, first)
     a = ask(seed_only, follow, [Turn(first, before)])
     assert a.answerable and "継続" in a.answer, a.answer
+
+
+def test_what_a_figure_caused_asks_the_figure_not_a_reason(seed_only: Assistant, truth: dict) -> None:
+    # "how many … did the project cause": a count; "what caused …" asks the reason
+    a = ask(seed_only, "How many online applications did the digital first project cause in FY2024?")
+    assert a.answerable and n(ind(truth, "オンライン申請件数", 2024)["actual"]) in a.answer and "reason" not in a.answer, a.answer
+    b = ask(seed_only, "What caused the rise in online applications in FY2024?")
+    assert "reason" in b.answer or b.citations, b.answer  # the reason is looked for (the sheet gives none)
