@@ -212,6 +212,9 @@ _KANA_COUNTER_KANJI = {"にん": "人", "めい": "名", "けん": "件", "か�
                        "ぼん": "本", "ぱーせんと": "%"}
 
 
+_EN_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+
+
 def _kana_counters(norm: str) -> str:
     return _KANA_COUNTER.sub(lambda m: "何" + _KANA_COUNTER_KANJI[m.group(1)], norm)
 
@@ -224,7 +227,10 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         norm = respell(norm)
     lang = detect_lang(norm)
     f = Frame(text=text, norm=norm, lang=lang)
-    f.hits = _inside_word(_inside_compound(_negated(lex.find(norm), norm), norm, text), norm)
+    # (an English compound hyphenated or not is the same phrase: "general-fund burden" has the
+    # lexicon's "general fund"; the text keeps its length, so every span stays where it is)
+    found = lex.find(_EN_HYPHEN.sub(" ", norm)) if lang == "en" else lex.find(norm)
+    f.hits = _inside_word(_inside_compound(_negated(found, norm), norm, text), norm)
 
     if (intro := _SELF_INTRO.match(norm)) and not any(h.group in ("row", "section") for h in f.hits
                                                        if h.end <= intro.end()):

@@ -2079,3 +2079,11 @@ def test_what_a_figure_caused_asks_the_figure_not_a_reason(seed_only: Assistant,
     assert a.answerable and n(ind(truth, "オンライン申請件数", 2024)["actual"]) in a.answer and "reason" not in a.answer, a.answer
     b = ask(seed_only, "What caused the rise in online applications in FY2024?")
     assert "reason" in b.answer or b.citations, b.answer  # the reason is looked for (the sheet gives none)
+
+
+@pytest.mark.parametrize("question", ["What was the general-fund burden in FY2024?", "General-revenue funding in FY2024?"])
+def test_an_english_compound_hyphenated_is_the_same_row(seed_only: Assistant, truth: dict, question: str) -> None:
+    # "general-fund" is the lexicon's "general fund" (一般財源等), not the total cost
+    a = ask(seed_only, question)
+    assert a.answerable and n(cost(truth, 2024, "general_revenue")) in a.answer, a.answer
+    assert n(cost(truth, 2024, "total_cost")) not in a.answer, a.answer
