@@ -199,6 +199,14 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         # (which "the city promotion project" names)
         the_city = [m.span(1) for m in _THE_CITY.finditer(frame.norm)]
         named = [m for m in named if not any(s <= a and b <= e for a, b in m.parts for s, e in the_city)]
+        # "special-needs support staff deployed to schools": four words of 特別支援教育支援員配置事業 outweigh
+        # the one (schools → 学校) of 学校施設長寿命化事業 that scored higher for being its own word
+        wide = max(named, key=lambda x: (x.words, x.score), default=None)
+        if wide is not None and wide.words >= 3 and wide.score >= PROJECT_THRESHOLD - 0.15 and all(
+                x.words <= 1 for x in named if x is not wide and x.score > wide.score):
+            top = max(x.score for x in named)
+            named = [replace(wide, score=max(wide.score, top + 0.01)) if x is wide else x for x in named
+                     if x is wide or x.exact or x.words >= 2]
     else:
         # 「郡山の事業で総事業費が一番大きいのは？」: the city whose sheets are meant, not the 郡山 of
         # 郡山ブランド野菜振興事業 (a name said in more of its words than the city's stays named)

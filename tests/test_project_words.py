@@ -106,6 +106,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "sewer-r5", "下水道管路耐震化推進事業", "下水道整備課", shift=-1, results=("改善", "継続")),
         _sheet(folder, "sewer-r6", "下水道管路耐震化推進事業", "下水道整備課", results=("継続", "継続")),
         _sheet(folder, "brand", "郡山ブランド野菜振興事業", "園芸畜産振興課"),  # the city's name in a project's
+        _sheet(folder, "school", "学校施設長寿命化事業", "教育総務課", scale=2),  # schools: its own word
     ]
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
     report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
@@ -482,3 +483,11 @@ def test_the_one_row_counted_in_people_is_not_every_people_count(by_meaning: Ass
     # "full-time staff" are no 特別支援教育支援員 for being counted in 人 too
     a = by_meaning.ask("How many full-time staff are assigned to the special needs education support staff placement project?")
     assert "特別支援教育支援員の配置人数」: FY" not in a.answer, a.answer
+
+
+def test_many_english_words_of_one_name_outweigh_one_own_word_of_another(store: Assistant) -> None:
+    # four words of 特別支援教育支援員配置事業 (special needs, support staff) against "schools", the one
+    # word 学校施設長寿命化事業 has of its own
+    a = store.ask("What was the total cost for special-needs support staff deployed to schools in FY2024?")
+    assert a.answerable and "特別支援教育支援員配置事業" in a.answer and "学校施設長寿命化事業" not in a.answer, a.answer
+    assert _total(2024, 1) in a.answer, a.answer
