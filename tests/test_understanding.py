@@ -2087,3 +2087,10 @@ def test_an_english_compound_hyphenated_is_the_same_row(seed_only: Assistant, tr
     a = ask(seed_only, question)
     assert a.answerable and n(cost(truth, 2024, "general_revenue")) in a.answer, a.answer
     assert n(cost(truth, 2024, "total_cost")) not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["What are residents saying about the digital first project?",
+                                      "What do citizens think, according to the digital first sheet?"])
+def test_what_residents_are_saying_is_the_resident_needs_section(seed_only: Assistant, question: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and any(c.key == "resident_needs" for c in a.citations), a.answer
