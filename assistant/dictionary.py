@@ -136,6 +136,23 @@ def _table() -> dict[str, list[str]]:
         return table
 
 
+@lru_cache(maxsize=256)
+def place_readings(name: str) -> tuple[str, ...]:
+    """The readings JMnedict (in the same package) gives a place or family name, in katakana: a city's
+    name as an English question may spell it (南原 → ナンバラ, ミナミハラ …). () when unknown."""
+    source = _source()
+    if source is None or not name:
+        return ()
+    try:
+        with sqlite3.connect(source.as_uri() + "?mode=ro", uri=True) as db:
+            rows = db.execute("SELECT k.text FROM NEKanji j JOIN NEKana k ON j.idseq = k.idseq WHERE j.text = ?",
+                              (name,)).fetchall()
+    except sqlite3.Error:
+        return ()
+    # hiragana → katakana: the romaji table reads katakana
+    return tuple(dict.fromkeys("".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in r[0]) for r in rows))
+
+
 def available() -> bool:
     """Whether JMdict is installed."""
     return _source() is not None

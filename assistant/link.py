@@ -324,6 +324,12 @@ class NameMatcher:
         for i, name in enumerate(self.names):
             for b in bigrams(name):
                 self._bigram_post.setdefault(b, []).append(i)
+        # 市民大学 (one word to Sudachi) found when both its halves are carried from English words
+        self._halves: dict[str, list[tuple[str, int]]] = {}
+        for i, toks in enumerate(raw):
+            for t in toks:
+                if len(t.surface) >= 4 and re.fullmatch(r"[一-龥]+", t.surface) and not t.parts:
+                    self._halves.setdefault(t.surface[:2], []).append((t.surface[2:], i))
         self._kana_prefix: dict[str, list[int]] = {}  # プラ → プラスチック…: a katakana word cut short
         for i, toks in enumerate(raw):
             for t in toks:
@@ -345,6 +351,8 @@ class NameMatcher:
             out.update(self._postings.get(f, ()))
         for u in r.units:
             out.update(self._kana_prefix.get(u.text, ()))
+        for f in r.forms:
+            out.update(i for rest, i in self._halves.get(f, ()) if rest in r.forms)
         grams: Counter[int] = Counter()
         for v in r.variants:
             for b in bigrams(v):
@@ -395,7 +403,10 @@ class NameMatcher:
             if hit is not None:
                 where = r.forms[hit]
                 if hit in pieces and surface:  # a piece of the word only: 事業 of 事業所
-                    part = len(hit) / len(surface) * (GENERIC_WEIGHT if hit in self._generic else 1.0)
+                    # (every piece said — 市民 and 大学 of 市民大学, "citizens' university" — is the word)
+                    pieced = sum(len(f) for f in present if f in pieces and f not in self._generic)
+                    part = min(1.0, max(pieced, len(hit)) / len(surface)) * (
+                        GENERIC_WEIGHT if hit in self._generic else 1.0)
             elif surface and len(surface) >= 2 and (pos := _at_word_start(surface, r)) >= 0:
                 hit, where = surface, (pos, pos + len(surface))
             if hit is None and surface and len(surface) >= 4 and re.fullmatch(r"[ァ-ヶー]+", surface):
@@ -414,6 +425,15 @@ class NameMatcher:
                                    and surface.startswith(f) and f not in self._generic), key=len, default="")
                     if carried:
                         hit, where, part = carried, r.forms[carried], len(carried) / len(surface)
+                    # … its pieces carried from several words ("citizens' university": 市民 + 大学 of 市民大学)
+                    pieces_in = [f for f in r.forms if len(f) >= 2 and r.forms[f] != (0, 0)
+                                 and re.fullmatch(r"[一-龥ァ-ヶー]+", f) and f in surface]
+                    covered = {j for f in pieces_in for at in [surface.find(f)] for j in range(at, at + len(f))}
+                    if len({r.forms[f] for f in pieces_in}) >= 2 and len(covered) == len(surface) and any(
+                            f not in self._generic for f in pieces_in):
+                        best = max(pieces_in, key=len)
+                        hit, where, part = best, r.forms[best], 1.0
+                        also += [r.forms[f] for f in pieces_in if r.forms[f] != where]
             if hit is None:
                 continue
             got += w * part

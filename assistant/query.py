@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Literal
 
 from assistant.dense import DenseNames
-from assistant.dictionary import japanese_words
+from assistant.dictionary import japanese_words, place_readings
 from assistant.lexicon import lexicon
 from assistant.lexicon import normalize as lex_normalize
 from assistant.link import (
@@ -509,15 +509,16 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
 _EN_JOINERS = frozenset({"of", "to", "for", "in", "on", "at", "by", "with"})
 
 
-def _english_phrases(norm: str) -> list[tuple[int, int]]:
-    """English noun phrases: content words joined by spaces, hyphens and the prepositions inside a
-    name ("promotional visits to travel agencies"); any other function word ends one."""
+def _english_phrases(norm: str, joiners: bool = True) -> list[tuple[int, int]]:
+    """English noun phrases: content words joined by spaces, hyphens, possessives and (``joiners``)
+    the prepositions inside a name ("promotional visits to travel agencies", "the citizens'
+    university"); any other function word ends one."""
     fw = lexicon().function_words
     out: list[tuple[int, int]] = []
     joined = False  # a preposition since the last content word
-    for w in re.finditer(r"[a-z][a-z\-]*|\S", norm):
-        word = w.group(0)
-        if word in _EN_JOINERS and out:
+    for w in re.finditer(r"[a-z][a-z\-]*(?:['’]s\b|(?<=s)['’](?![a-z]))?|\S", norm):
+        word = re.sub(r"(?<=[a-z])['’]s?$", "", w.group(0))
+        if joiners and word in _EN_JOINERS and out:
             joined = True
             continue
         if word in fw or not word[0].isalpha() or not word.isascii():
@@ -625,6 +626,8 @@ def city_romaji(cities: frozenset[str]) -> frozenset[str]:
     from assistant.sudachi import tokens
 
     out = {fold("".join(katakana_to_romaji(t.reading) for t in tokens(_city_core(city)) if t.reading)) for city in cities}
+    # (and the other readings of the name: 南原 is Nanbara to Sudachi, Minamihara to many)
+    out |= {fold(katakana_to_romaji(kana)) for city in cities for kana in place_readings(_city_core(city))}
     return frozenset(x for x in out if x)
 
 
@@ -850,8 +853,14 @@ def _named_in_english(r: Reading, cat: Catalog, named: list[Match], text: str) -
     "project" are read so, and a name found there must print more of them than the names their
     glossary words found (「スクール」 of "school-trip" is no 教育旅行誘致推進事業)."""
     out = list(named)
-    for start, end in _project_phrases(r.norm) + _capitalized_phrases(text, r.norm):
+    said = _project_phrases(r.norm) + _capitalized_phrases(text, r.norm)
+    for start, end in said:
         out = _phrase_names(r, cat, start, end, out)
+    for start, end in _english_phrases(r.norm, joiners=False):
+        # "the citizens' university in Minamihara": a phrase of two words or more names a project
+        # whose name prints every one of them (市民大学事業)
+        if len(r.norm[start:end].split()) >= 2 and (start, end) not in said:
+            out = _phrase_names(r, cat, start, end, out, every=True)
     return sorted(out, key=lambda x: -x.score)
 
 
@@ -872,8 +881,11 @@ def _project_phrases(norm: str) -> list[tuple[int, int]]:
     without the articles and possessives that lead into them."""
     out = []
     for m in _EN_POSSESSOR.finditer(norm):  # "the e-tax payment promotion's total cost": whose cost
-        if not _EN_FRAME_WORD.fullmatch(m.group(1).split()[-1]):
-            out.append(m.span(1))
+        start, end = m.span(1)
+        if frame_words := list(_EN_FRAME_WORD.finditer(norm, start, end)):  # "the e-library and the citizens'"
+            start = frame_words[-1].end() + 1
+        if end - start >= 3 and not _EN_FRAME_WORD.fullmatch(norm[start:end].split()[-1]):
+            out.append((start, end))
     for m in _EN_PROJECT.finditer(norm):
         lead = _EN_LEAD.match(m.group(1))
         start, end = m.start(1) + (lead.end() if lead else 0), m.end(1)
@@ -888,9 +900,9 @@ def _project_phrases(norm: str) -> list[tuple[int, int]]:
     return out
 
 
-def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Match]) -> list[Match]:
+def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Match], every: bool = False) -> list[Match]:
     """``named`` with the name the phrase ``norm[start:end]`` names through JMdict, where it prints
-    more of the phrase's words than the names already found inside the phrase."""
+    more of the phrase's words than the names already found inside the phrase (``every``: all of them)."""
     read = with_dictionary(r, start, end)
     words = {span for span in read.forms.values() if start <= span[0] and span[1] <= end}
 
@@ -905,7 +917,7 @@ def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Ma
     found = sorted((x for x in cat.project_matcher.match(read, PROJECT_THRESHOLD) if inside(x)),
                    key=lambda x: (-cover(x), -x.score))
     there = [x for x in named if inside(x)]
-    if not found or cover(found[0]) < min(2, len(words)):
+    if not found or cover(found[0]) < min(2, len(words)) or every and cover(found[0]) < len(words):
         return named
     best = found[0]
     if not there or cover(best) > max(cover(x) for x in there) or any(

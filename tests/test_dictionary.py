@@ -53,3 +53,13 @@ def test_a_damaged_cache_is_built_again(tmp_path, monkeypatch) -> None:
         assert dictionary._table.__wrapped__()["countermeasure"]  # and the rebuilt file reads back
     finally:
         dictionary._table.cache_clear()
+
+
+@pytest.mark.skipif(not dictionary.available(), reason="jamdict-data is not installed")
+def test_a_city_is_spelled_in_any_of_its_readings() -> None:
+    # 南原 is Nanbara to Sudachi, Minamihara in JMnedict too: an English question may write either
+    from assistant.query import city_romaji
+
+    assert "ミナミハラ" in dictionary.place_readings("南原")
+    assert {"minamihara", "nanbara"} <= city_romaji(frozenset(["南原市"]))
+    assert dictionary.place_readings("") == ()

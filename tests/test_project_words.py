@@ -107,6 +107,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "sewer-r6", "下水道管路耐震化推進事業", "下水道整備課", results=("継続", "継続")),
         _sheet(folder, "brand", "郡山ブランド野菜振興事業", "園芸畜産振興課"),  # the city's name in a project's
         _sheet(folder, "school", "学校施設長寿命化事業", "教育総務課", scale=2),  # schools: its own word
+        _sheet(folder, "college", "市民大学事業", "生涯学習課", scale=4),  # 市民大学: one word to Sudachi
     ]
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
     report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
@@ -491,3 +492,15 @@ def test_many_english_words_of_one_name_outweigh_one_own_word_of_another(store: 
     a = store.ask("What was the total cost for special-needs support staff deployed to schools in FY2024?")
     assert a.answerable and "特別支援教育支援員配置事業" in a.answer and "学校施設長寿命化事業" not in a.answer, a.answer
     assert _total(2024, 1) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["What was the total cost of the citizens' university in FY2024?",
+                                      "Compare the FY2024 total cost of the citizens university with the city promotion project."])
+def test_two_english_words_carried_into_one_japanese_word_name_it(store: Assistant, question: str) -> None:
+    # citizens → 市民, university → 大学: together 市民大学, one word of 市民大学事業, with no "project" said
+    from assistant.dictionary import available
+
+    if not available():
+        pytest.skip("jamdict-data is not installed")
+    a = store.ask(question)
+    assert a.answerable and "市民大学事業" in a.answer and _total(2024, 4) in a.answer, a.answer
