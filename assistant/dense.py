@@ -56,6 +56,13 @@ class DenseNames:
                     self._vectors[n] = a / (np.linalg.norm(a) or 1.0)
         return np.stack([self._vectors[n] for n in names])
 
+    def warm(self, names: Sequence[str], batch: int = 64) -> None:
+        """Compute the vectors of ``names`` ahead of the first question that needs them (the app
+        does it in the background: a store of 3,000 sheets names some hundreds of projects)."""
+        names = [n for n in dict.fromkeys(names) if n]
+        for i in range(0, len(names), batch):
+            self._of(names[i:i + batch])
+
     def best(self, text: str, names: Sequence[str]) -> DenseMatch | None:
         """The name nearest ``text`` (and how far ahead of the next it is)."""
         names = [n for n in dict.fromkeys(names) if n]

@@ -124,6 +124,9 @@ class Engine:
                 with self._dense_lock:
                     if self._dense is None:
                         self._dense = a.dense
+                        # the project names an English question may mean, embedded before it is asked
+                        threading.Thread(target=self._dense.warm, args=(a.catalog.project_matcher.names,),
+                                         name="warm-names", daemon=True).start()
                     a.dense = self._dense
             self._local.assistant = a
         return a
