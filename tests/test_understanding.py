@@ -238,6 +238,8 @@ def test_english_verb_forms_and_the_projects_own_words_are_not_missing_content(s
     "Can you summarise this sheet in a few lines for our English annual report?",
     "What was the total cost in FY2024? It's for our committee briefing.",
     "Total cost in FY2024, for a budget hearing memo",
+    # the staff's pay in it makes it the whole cost, not 事業費 and 人件費 apart
+    "How much did the whole project cost in FY2024, staff costs included?", "FY2024 cost including staff costs?",
     # 規模感・感じ say how the figure is wanted, nothing the sheet lacks
     "R6の総事業費、規模感だけ知りたい", "令和6年度の総事業費ってどのくらいの感じ？",
 ])
