@@ -149,12 +149,14 @@ def projects_of(cat: Catalog, refs: list[SheetRef], score: float = 1.0) -> list[
     return list(out.values())
 
 
-# "the city" as the municipality: the city's, the city spent, to the city. — not "the city branding
-# campaign", where city is a word of the name
+# "the program that helps seniors apply online -": a clause describing the project, closed by a separator
 _EN_DESCRIBED = re.compile(r"\b(?:project|program|programme|scheme|initiative|campaign)\s+(?:that|which|to|for|"
                            r"helping|supporting)\b[^,:;\-–—?]*")
+# an English question that asks a quantity ("how many", "what was the area/number/rate")
 _EN_QUANTITY = re.compile(r"\b(?:how (?:many|much|big|large|long|far)|what (?:(?:was|were|is|are) )?(?:the )?(?:area|number|"
                           r"rate|share|percentage|amount|length|count|total|figure|level|ratio)s?)\b")
+# "the city" as the municipality: the city's, the city spent, to the city. — not "the city branding
+# campaign", where city is a word of the name
 _THE_CITY = re.compile(r"\b(?:the|our|this|your|whole|entire)\s+(city|town)(?=['’]s\b|\s*(?:[.,?!;:)]|$)|\s+(?:"
                        r"spend|spent|spends|pay|paid|pays|did|does|do|has|have|had|is|was|were|will|gets?|got|"
                        r"receives?|received|runs?|ran|in|on|of|for|to|from|by|with|at|and|or|as|thanks)\b)")

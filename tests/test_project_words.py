@@ -11,11 +11,13 @@ import pytest
 from index_support import model_cache, real_embeddings
 
 from assistant.chain import Assistant
+from assistant.dictionary import available
 from assistant.settings import AssistantSettings
 from ingest.index import build
 from ingest.vectors import E5Embedding
 
 SEED_TRUTH = Path(__file__).resolve().parents[2] / "shared" / "seed" / "koriyama_r7_digital_first.expected.json"
+needs_jmdict = pytest.mark.skipif(not available(), reason="jamdict-data is not installed")
 SHIFT = -10  # the older namesake: the same figures ten years earlier
 
 
@@ -270,6 +272,7 @@ def _total(fy: int, scale: int) -> str:
     return f"{next(c['total_cost'] for c in costs if c['fy'] == fy) * scale:,}"
 
 
+@needs_jmdict
 @pytest.mark.parametrize(("question", "scale"), [
     ("What was the total cost of the flood countermeasures project in FY2024?", 5),
     ("How much did the inundation measures program cost in total in FY2024?", 5),
@@ -287,20 +290,13 @@ def _total(fy: int, scale: int) -> str:
 ])
 def test_a_project_named_in_english_words_the_glossary_lacks(store: Assistant, question: str, scale: int) -> None:
     # the words before "project" read through JMdict (flood → 浸水, countermeasure → 対策)
-    from assistant.dictionary import available
-
-    if not available():
-        pytest.skip("jamdict-data is not installed")
     a = store.ask(question)
     assert a.answerable and _total(2024, scale) in a.answer, a.answer
 
 
+@needs_jmdict
 def test_two_projects_named_in_english_each_by_its_own_words(store: Assistant) -> None:
     # "city council PR" is 議会広報事業, not the シティ of シティプロモーション事業 named beside it
-    from assistant.dictionary import available
-
-    if not available():
-        pytest.skip("jamdict-data is not installed")
     a = store.ask("Compare the total costs of the city council PR project and the city promotion project in FY2024.")
     assert _total(2024, 7) in a.answer and _total(2024, 13) in a.answer, a.answer
 
@@ -345,6 +341,7 @@ def test_the_largest_amount_among_a_listed_rows_projects_is_of_that_row(store: A
     assert f"{top:,}" in a.answer.splitlines()[0], a.answer
 
 
+@needs_jmdict
 @pytest.mark.parametrize("question", [
     "Under the City Promotion Project, how many home-purchase subsidies were granted in FY2024?",
     "Flood countermeasures project: how did first-aid course attendance in FY2024 compare with FY2023?",
@@ -352,10 +349,6 @@ def test_the_largest_amount_among_a_listed_rows_projects_is_of_that_row(store: A
 def test_a_row_named_in_english_words_only_the_dictionary_carries(store: Assistant, question: str) -> None:
     # purchase → 取得 and subsidy → 補助 (住宅取得補助件数); first aid → 応急手当 (応急手当講習会の受講者数),
     # looked for among the named project's own rows
-    from assistant.dictionary import available
-
-    if not available():
-        pytest.skip("jamdict-data is not installed")
     a = store.ask(question)
     assert a.answerable and "55" in a.answer and ("住宅取得補助件数" in a.answer or "応急手当" in a.answer), a.answer
 
@@ -432,14 +425,11 @@ def test_a_newsletter_is_a_dayori(store: Assistant, question: str) -> None:
     assert a.answerable and "図書館だよりの発行回数" in a.answer and "58" in a.answer, a.answer
 
 
+@needs_jmdict
 @pytest.mark.parametrize("question", ["How many home-purchase subsidies were granted in FY2024?",
                                       "In FY2024, how many first-aid course attendees were there?"])
 def test_a_row_named_in_english_with_no_project_named_finds_its_project(store: Assistant, question: str) -> None:
     # the one row of the store JMdict's words name (two English words at least): its project's figure
-    from assistant.dictionary import available
-
-    if not available():
-        pytest.skip("jamdict-data is not installed")
     a = store.ask(question)
     assert a.answerable and "55" in a.answer and ("住宅取得補助件数" in a.answer or "応急手当" in a.answer), a.answer
 
@@ -494,13 +484,10 @@ def test_many_english_words_of_one_name_outweigh_one_own_word_of_another(store: 
     assert _total(2024, 1) in a.answer, a.answer
 
 
+@needs_jmdict
 @pytest.mark.parametrize("question", ["What was the total cost of the citizens' university in FY2024?",
                                       "Compare the FY2024 total cost of the citizens university with the city promotion project."])
 def test_two_english_words_carried_into_one_japanese_word_name_it(store: Assistant, question: str) -> None:
     # citizens → 市民, university → 大学: together 市民大学, one word of 市民大学事業, with no "project" said
-    from assistant.dictionary import available
-
-    if not available():
-        pytest.skip("jamdict-data is not installed")
     a = store.ask(question)
     assert a.answerable and "市民大学事業" in a.answer and _total(2024, 4) in a.answer, a.answer
