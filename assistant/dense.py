@@ -10,6 +10,7 @@ question bank's tune split (``python -m eval thresholds``), not by hand.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ ROW_ACCEPT = 0.80
 ROW_MARGIN = 0.03
 
 Embed = Callable[[list[str]], list[list[float]]]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,21 +49,24 @@ class DenseNames:
         self._lock = threading.Lock()
 
     def _of(self, names: Sequence[str]) -> np.ndarray:
-        missing = [n for n in dict.fromkeys(names) if n not in self._vectors]
-        if missing:
-            vecs = self._passages(missing)
-            with self._lock:
-                for n, v in zip(missing, vecs, strict=True):
-                    a = np.asarray(v, dtype=np.float32)
-                    self._vectors[n] = a / (np.linalg.norm(a) or 1.0)
+        if any(n not in self._vectors for n in names):
+            with self._lock:  # one embedding at a time: a question during the warm-up waits, not repeats it
+                missing = [n for n in dict.fromkeys(names) if n not in self._vectors]
+                if missing:
+                    for n, v in zip(missing, self._passages(missing), strict=True):
+                        a = np.asarray(v, dtype=np.float32)
+                        self._vectors[n] = a / (np.linalg.norm(a) or 1.0)
         return np.stack([self._vectors[n] for n in names])
 
     def warm(self, names: Sequence[str], batch: int = 64) -> None:
         """Compute the vectors of ``names`` ahead of the first question that needs them (the app
         does it in the background: a store of 3,000 sheets names some hundreds of projects)."""
         names = [n for n in dict.fromkeys(names) if n]
-        for i in range(0, len(names), batch):
-            self._of(names[i:i + batch])
+        try:
+            for i in range(0, len(names), batch):
+                self._of(names[i:i + batch])
+        except Exception:  # a warm-up is an optimisation: the first question computes what is missing
+            log.warning("the name vectors could not be computed ahead", exc_info=True)
 
     def best(self, text: str, names: Sequence[str]) -> DenseMatch | None:
         """The name nearest ``text`` (and how far ahead of the next it is)."""

@@ -25,6 +25,8 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.kana import katakana
+
 MAX_WORDS = 12  # Japanese words kept for one English gloss: common entries and first senses first
 _FIRST_SENSES = 3  # a word's later senses are rarer meanings (promotion → 昇進 before 主催)
 _MAX_GLOSS_WORDS = 3
@@ -149,8 +151,7 @@ def place_readings(name: str) -> tuple[str, ...]:
                               (name,)).fetchall()
     except sqlite3.Error:
         return ()
-    # hiragana → katakana: the romaji table reads katakana
-    return tuple(dict.fromkeys("".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in r[0]) for r in rows))
+    return tuple(dict.fromkeys(katakana(r[0]) for r in rows))  # the romaji table reads katakana
 
 
 def available() -> bool:

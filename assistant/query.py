@@ -159,10 +159,12 @@ _EN_QUANTITY = re.compile(r"\b(?:how (?:many|much|big|large|long|far)|what (?:(?
 # campaign", where city is a word of the name
 _THE_CITY = re.compile(r"\b(?:the|our|this|your|whole|entire)\s+(city|town)(?=['’]s\b|\s*(?:[.,?!;:)]|$)|\s+(?:"
                        r"spend|spent|spends|pay|paid|pays|did|does|do|has|have|had|is|was|were|will|gets?|got|"
-                       r"receives?|received|runs?|ran|in|on|of|for|to|from|by|with|at|and|or|as|thanks)\b)")
+                       r"receives?|received|runs?|ran|holds?|held|issues?|issued|publish(?:es|ed)?|gives?|gave|given|"
+                       r"provides?|provided|makes?|made|grants?|granted|in|on|of|for|to|from|by|with|at|and|or|as|"
+                       r"thanks)\b)")
 _IN_LANGUAGE = re.compile(r"\b(?:in|into) (?:english|japanese)\b|英語で|日本語で|"
                           # "for our English annual report": what the answer is for, nothing asked of the sheet
-                          r"\bfor (?:our|my|your|an?|the) (?:[a-z\-]+ ){0,3}?(?:report|presentation|briefing|newsletter|slides?|"
+                          r"\bfor (?:our|my|your|an?) (?:[a-z\-]+ ){0,3}?(?:report|presentation|briefing|newsletter|slides?|"
                           r"memo|notes)\b")
 # (「農業を始めたい人からの問い合わせ」: 始めた of 始めたい describes the people counted, no 背景 asked)
 _LEADS_ON = re.compile(r"に(?!つい|おい|おけ|関し|関す|よる|より|ある|書)|で(?!は|す|しょ|の)|(?:たい|い)?人")
@@ -484,9 +486,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     if frame.lang == "en" and q.projects and q.how in ("named", "indicator"):
         # "The electronic government program that helps seniors apply online - how many …": the clause
         # describes the project named (or found by its row), and asks nothing
-        for clause in _EN_DESCRIBED.finditer(frame.norm):
-            if re.match(r"\s*[,:;\-–—]", frame.norm[clause.end():]):
-                q.explained.add(clause.span())
+        for clause in described_clauses(frame.norm):
+            q.explained.add(clause)
     caps = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]+", frame.text)}
     if frame.lang == "en" and dense is not None and len(q.projects) == 1 and q.scope_rows:
         for run in _described_by_meaning(q, cat, dense):
@@ -509,6 +510,12 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
 
 
 _EN_JOINERS = frozenset({"of", "to", "for", "in", "on", "at", "by", "with"})
+
+
+def described_clauses(norm: str) -> list[tuple[int, int]]:
+    """Clauses describing a project, closed by a separator ("the program that helps seniors apply
+    online - how many …"): who it serves, as the question describes it, not what it asks."""
+    return [m.span() for m in _EN_DESCRIBED.finditer(norm) if re.match(r"\s*[,:;\-–—]", norm[m.end():])]
 
 
 def _english_phrases(norm: str, joiners: bool = True) -> list[tuple[int, int]]:
@@ -579,8 +586,9 @@ def _rows_in_english(r: Reading, q: Query, names: tuple[str, ...]) -> list[Match
                 found.append(((group[0].start(), group[-1].end()), jas, len(phrase.replace("-", " ").split())))
                 i += k - 1
                 break
-            if k == 1:  # "home-purchase": each part alone (住宅取得 has purchase's 取得), for the whole word
-                found += [(group[0].span(), jas, 1) for part in phrase.split("-") if (jas := japanese_words(part))]
+            if k == 1 and "-" in phrase:  # "home-purchase": each part alone (住宅取得 has purchase's 取得), one word
+                if jas := tuple(ja for part in phrase.split("-") for ja in japanese_words(part)):
+                    found.append((group[0].span(), jas, 1))
         i += 1
     shared = max(2, len(names) // 2)
     counts: dict[str, list[tuple[tuple[int, int], int]]] = {}
@@ -598,12 +606,7 @@ def _rows_in_english(r: Reading, q: Query, names: tuple[str, ...]) -> list[Match
     name, n, spans = ranked[0]
     # the rest of a noun phrase a row's words were found in describes that row: "first-aid course
     # attendance" is 応急手当講習会の受講者数, though only first aid was looked up to it
-    runs: list[tuple[int, int]] = []
-    for w in words:
-        if runs and re.fullmatch(r"[\s\-]*", r.norm[runs[-1][1]:w.start()]):
-            runs[-1] = (runs[-1][0], w.end())
-        else:
-            runs.append(w.span())
+    runs = _english_phrases(r.norm, joiners=False)
     spans = sorted({next((run for run in runs if run[0] <= a and b <= run[1]), (a, b)) for a, b in spans})
     return [Match(name, min(0.9, 0.5 + 0.1 * n), (spans[0][0], spans[-1][1]), words=n, parts=tuple(spans))]
 
@@ -740,7 +743,7 @@ def narrowing(q: Query, p: Project) -> list[Narrowing]:
     own = lex_normalize(f"{p.name} {p.org}")
     # "the program that helps keep seniors healthy - how many …": who the project serves, as the
     # question describes the project, narrows nothing it asks
-    described = [m.span() for m in _EN_DESCRIBED.finditer(norm)] if q.lang == "en" else []
+    described = described_clauses(norm) if q.lang == "en" else []
     out = []
     for group in lexicon().narrowing:
         if any(w in own for w in group):
@@ -851,9 +854,11 @@ _EN_LEAD = re.compile(r"^(?:(?:the|a|an|of|for|in|under|about|on|from|with|and|[
 
 def _named_in_english(r: Reading, cat: Catalog, named: list[Match], text: str) -> list[Match]:
     """``named`` with the projects an English question names in words the glossary lacks, read
-    through JMdict ("the flood countermeasures project" → 浸水対策事業). Only the words before
-    "project" are read so, and a name found there must print more of them than the names their
-    glossary words found (「スクール」 of "school-trip" is no 教育旅行誘致推進事業)."""
+    through JMdict ("the flood countermeasures project" → 浸水対策事業): the words before "project",
+    whose figure is asked ("the e-tax payment promotion's") and names in capitals ("the Japan
+    Heritage promotion"), where a name must print more of their words than the names their glossary
+    words found (「スクール」 of "school-trip" is no 教育旅行誘致推進事業); any other phrase of two
+    words or more only where a name prints every one of them ("the citizens' university")."""
     out = list(named)
     said = _project_phrases(r.norm) + _capitalized_phrases(text, r.norm)
     for start, end in said:
@@ -880,7 +885,8 @@ def _capitalized_phrases(text: str, norm: str) -> list[tuple[int, int]]:
 
 def _project_phrases(norm: str) -> list[tuple[int, int]]:
     """Where an English question names a project: the words before "project" (program, scheme),
-    without the articles and possessives that lead into them."""
+    without the articles and possessives that lead into them, and whose figure it asks ("the
+    e-tax payment promotion's total cost")."""
     out = []
     for m in _EN_POSSESSOR.finditer(norm):  # "the e-tax payment promotion's total cost": whose cost
         start, end = m.span(1)
@@ -897,7 +903,7 @@ def _project_phrases(norm: str) -> list[tuple[int, int]]:
         if frame_words:
             start = frame_words[-1].end()
         start += len(norm[start:end]) - len(norm[start:end].lstrip())
-        if end - start >= 3:
+        if end - start >= 3 and all(start != a for a, _ in out):  # (a possessor may be this phrase too)
             out.append((start, end))
     return out
 

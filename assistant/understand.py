@@ -213,6 +213,8 @@ _KANA_COUNTER_KANJI = {"にん": "人", "めい": "名", "けん": "件", "か�
 
 
 _EN_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+_BEGUN = re.compile(r"\b(?:why|when) (?:was|were|did) (?:[a-z\-'’]+ ){0,7}?(established|set up|created|founded|launched|"
+                    r"introduced)\b(?! in (?:fy|\d))")
 
 
 def _kana_counters(norm: str) -> str:
@@ -230,6 +232,9 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     # (an English compound hyphenated or not is the same phrase: "general-fund burden" has the
     # lexicon's "general fund"; the text keeps its length, so every span stays where it is)
     found = lex.find(_EN_HYPHEN.sub(" ", norm)) if lang == "en" else lex.find(norm)
+    if lang == "en":  # "why was the digital first project established?": how it began, the 背景
+        found += [Hit(m.start(1), m.end(1), "section", "background", m.group(1)) for m in _BEGUN.finditer(norm)
+                  if not any(h.start < m.end(1) and m.start(1) < h.end for h in found)]
     f.hits = _inside_word(_inside_compound(_negated(found, norm), norm, text), norm)
 
     if (intro := _SELF_INTRO.match(norm)) and not any(h.group in ("row", "section") for h in f.hits
@@ -586,6 +591,17 @@ def _read_kind(f: Frame) -> None:
 _YEAR_TOKEN = re.compile(r"(?:令和|平成|昭和|r|h|fy)\s*(?:\d{1,4}|元)\s*(?:年度|年)?|(?:19|20)\d{2}\s*年度?|\d{1,2}\s*年度")
 
 
+def _en_money(m: re.Match[str], window: str) -> bool:
+    """An English amount is money: yen said, or a scale word ("30 million") no other noun follows
+    ("1 million visitors", "500 m of waterways" are no money)."""
+    if m.group(3) == "yen" or re.search(r"[¥￥]", window[:m.end()]):
+        return True
+    if m.group(3) or m.group(2) not in ("million", "billion", "thousand"):
+        return False
+    after = re.match(r"\s*([a-z]+)", window[m.end():])
+    return after is None or after.group(1) in ("in", "for", "during", "by", "on", "at", "and", "or", "with")
+
+
 def _read_threshold(f: Frame) -> None:
     comps = [h for h in f.hits if h.group == "comparator"]
     if not comps:
@@ -607,9 +623,8 @@ def _read_threshold(f: Frame) -> None:
         return
     if half is not None and (not amounts or amounts[-1].start() < half.start()):
         value, unit, at = Decimal(50), "%", half.start()  # 「半分以上」: 50%
-    elif f.lang == "en" and (en := _AMOUNT_EN.match(window, amounts[0].start())) and (en.group(2) or en.group(3) == "yen"
-                                                                                    or "¥" in window or "￥" in window):
-        value, at = Decimal(en.group(1).replace(",", "")), en.start()
+    elif f.lang == "en" and (en := _AMOUNT_EN.match(window, amounts[0].start())) and _en_money(en, window):
+        value = Decimal(en.group(1).replace(",", ""))
         value = value * _EN_SCALE[en.group(2)] if en.group(2) else value / 1000
         f.threshold = Threshold(op, value, "千円")
         return

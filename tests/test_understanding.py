@@ -367,6 +367,12 @@ def test_thresholds_and_row_comparisons(samples: Assistant) -> None:
     for question in ("Which projects had a total cost above 50 million yen?", "Projects with total cost over ¥50m?"):
         a = ask(samples, question)  # in 千円 as the sheets keep money: 50,000
         assert "デジタルファースト推進事業" in a.answer and "技術力向上職員研修事業" not in a.answer, a.answer
+    from assistant.understand import understand
+
+    # a count in millions is no money: "1 million visitors", "500 m of waterways"
+    for question in ("Which projects had more than 1 million visitors?", "Which projects repaired more than 500 m of waterways?"):
+        t = understand(question).threshold
+        assert t is None or t.unit != "千円", (question, t)
     a = ask(samples, "人件費が事業費より多い事業は？")
     assert "技術力向上職員研修事業" in a.answer and "デジタルファースト推進事業" not in a.answer
 
@@ -1789,8 +1795,9 @@ def _seed() -> dict:
 
 
 @pytest.mark.parametrize("question", ["この事業を始めたころ、窓口に来ていた市民は何人？", "市民からの要望って何件くらい来てる？",
-                                      # comments that count other rows (「…は5回不足した」) count no 指摘
-                                      "二次評価で指摘された事項って何件あった？"])
+                                      # comments that count other rows (「…は5回不足した」) count no 指摘,
+                                      # whatever year both name
+                                      "二次評価で指摘された事項って何件あった？", "令和6年度の二次評価の指摘事項って何件？"])
 def test_a_count_the_text_does_not_give_is_declined(seed_only: Assistant, question: str) -> None:
     # the section the words point at is quoted, but it gives no such count: no answer to 「何人」
     a = ask(seed_only, question)

@@ -18,12 +18,12 @@ MAX_LISTED = 40
 def _year(q: Query, p: Project) -> int | None:
     """The evaluated year asked: named, relative, the conversation's (「一次評価は？」 after a turn
     about FY2024 is FY2024's), else None for the latest."""
-    if _THAT_SHEET.search(q.frame.norm) and q.focus is not None:
+    if _THAT_SHEET.search(q.frame.norm) and q.focus is not None and not (q.frame.years or q.frame.relative):
         # "What's the 評価結果 on that sheet?" after its budget for next year: the sheet talked about
-        # evaluates its own year, not the year last asked
-        ref = next((r for r in p.refs if r.sheet_id in q.focus.sheet_ids), None)
-        if ref is not None:
-            return ref.target_fy
+        # evaluates its own year, not the year last asked (when the turn was about one sheet of it)
+        refs = [r for r in p.refs if r.sheet_id in q.focus.sheet_ids]
+        if len(refs) == 1:
+            return refs[0].target_fy
     years = read_years(q, p)
     if not (years.said and years.years):
         return None

@@ -575,7 +575,8 @@ def _counts_asked(q: Query, quote: str) -> bool:
     one of the question's own words (「指摘事項って何件」 is not answered by 「…5回不足した」 of
     another row, nor by 「…との指摘もあり」, which counts nothing)."""
     names = "".join(p.name for p in q.projects)
-    words = [w for w in re.findall(r"[一-龥ァ-ヶー]{2,}", q.frame.norm) if not w.startswith("何") and w[:2] not in names]
+    words = [w for w in re.findall(r"[一-龥ァ-ヶー]{2,}", q.frame.norm) if not w.startswith("何") and w[:2] not in names
+             and not re.search(r"年|令和|平成|昭和", w)]  # (a year is said by every sentence of a comment)
     sentences = re.split(r"(?<=[。．])", quote)
     return any(_COUNTED.search(s) and (not words or any(w[:2] in s for w in words)) for s in sentences)
 
