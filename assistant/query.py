@@ -591,10 +591,10 @@ def _rows_in_english(r: Reading, q: Query, names: tuple[str, ...]) -> list[Match
                     found.append((group[0].span(), jas, 1))
         i += 1
     shared = max(2, len(names) // 2)
+    df = {ja: sum(ja in x for x in names) for _, jas, _ in found for ja in jas if len(ja) >= 2}  # rows with it
     counts: dict[str, list[tuple[tuple[int, int], int]]] = {}
     for name in names:
-        said = [(span, n) for span, jas, n in found if any(
-            len(ja) >= 2 and ja in name and sum(ja in x for x in names) < shared for ja in jas)]
+        said = [(span, n) for span, jas, n in found if any(ja in df and ja in name and df[ja] < shared for ja in jas)]
         if said:
             counts[name] = said
     # two English words at least ("travel agencies", "home-purchase subsidies"): one word's many senses
