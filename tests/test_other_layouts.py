@@ -71,6 +71,24 @@ def test_a_year_printed_as_budget_and_settlement_gives_the_settlement(world) -> 
     assert _fmt(settled.value) in ans.answer, ans.answer
 
 
+@pytest.mark.parametrize("form", ["{p}の{fy}年度の{row}、予算に対して決算は何％？", "{p}、{fy}年度の{row}は予算と決算でどれくらいズレた？",
+                                  "What was the budget versus actual {row} of {p} in FY{fy}?"])
+def test_a_years_settlement_against_its_budget(world, form: str) -> None:
+    # a year printed as both 予算 and 決算: both, their difference and the settled share of the budget
+    a, truths = world
+    both = [(t, fy) for t in truths for fy in {c.fy for c in t.costs}
+            if {c.basis for c in t.costs if c.fy == fy} >= {"予算", "決算"}]
+    pairs = [(t, fy, b, s) for t, fy in both for b in t.cost(fy, "予算").rows for s in t.cost(fy, "決算").rows
+             if b.label == s.label and b.value and s.value is not None and b.unit == "千円" and b.value != s.value]
+    if not pairs:
+        pytest.skip("the corpus printed no year twice")
+    t, fy, budget, settled = pairs[0]
+    ans = ask(a, form.format(p=t.project.name, fy=fy, row=budget.label))
+    share = round(settled.value / budget.value * 100 + 1e-9, 1)
+    assert _fmt(budget.value) in ans.answer and _fmt(settled.value) in ans.answer, ans.answer
+    assert _fmt(share) in ans.answer and _fmt(abs(settled.value - budget.value)) in ans.answer, ans.answer
+
+
 def test_the_city_a_sheet_belongs_to_may_be_named(world) -> None:
     # 「西山市の観光イベント開催支援事業、…」: the sheet's own municipality is whose project it is,
     # not something asked that the sheet lacks

@@ -186,6 +186,9 @@ class FigureKind:
             lines += _rates_in_order(answers, q)  # 「成果指標3つ、R6の達成率が高い順に」
         if q.frame.has("sum") and len(answers) >= 2:
             lines += _sum_across(answers, part, q.lang)
+        if _BUDGET_SETTLED.search(f.norm):
+            for ra in answers:
+                lines += _budget_against_settled(q, ra, part)
         part.text = "\n".join(dict.fromkeys(lines))  # a note said of each row (「完了」とされています) once
         part.sheet_ids = list(dict.fromkeys([*(f.sheet_id for f in part.facts), *(c.sheet_id for c in part.citations)]))
         f = q.frame
@@ -842,7 +845,8 @@ class FigureKind:
                                  f"{row.unit}; the FY{c.sheet.target_fy} sheet settled at {compose.num(c.value)} "
                                  f"{row.unit} ({compose.signed(gap)} {row.unit}).")
                 break
-        if not lines and ra.cells:
+        if not lines and ra.cells and not any(c.sheet.cost(c.fy, "予算") for c in ra.cells):
+            # (a sheet printing the year's 予算 beside its 決算 is compared on it: _budget_against_settled)
             lines.append(f"{row.name}の見込みと決算を比べられる年度（前のシートに見込み、後のシートに決算がある年度）は、登録されているシートにありません。"
                          if q.lang == "ja" else f"No year of {row.name} has both an earlier sheet's forecast and a "
                          "later sheet's settled figure in the store.")
@@ -1121,6 +1125,39 @@ def unit_fits(counter: str, unit: str | None) -> bool:
 
 def year_ja_(fy: int, lang: str) -> str:
     return compose.year_ja(fy) if lang == "ja" else f"FY{fy}"
+
+
+# 「予算に対して決算は何％」「予算と決算」「執行率」: a year's settled figure against its budget
+_BUDGET_SETTLED = re.compile(r"予算.{0,12}決算|決算.{0,12}予算|執行率|予算比|\bbudget(?:ed)? (?:vs\.?|versus|against|and) "
+                             r"(?:the )?(?:actual|settled|outturn)|\b(?:actual|settled|outturn) (?:vs\.?|versus|against) "
+                             r"(?:the )?budget")
+
+
+def _budget_against_settled(q: Query, ra: RowAnswer, part: Part) -> list[str]:
+    """A cost row of a sheet printing a year both as 予算 and as 決算 (another city's layout): both,
+    and the settled figure as a share of the budget, each year asked."""
+    if not ra.row.is_cost:
+        return []
+    lines = []
+    for c in ra.cells:
+        budget = _cost_value(c.sheet.cost(c.fy, "予算"), ra.row)
+        settled = _cost_value(c.sheet.cost(c.fy, "決算"), ra.row)
+        share = percent(settled, budget)
+        if budget is None or settled is None or share is None:
+            continue
+        gap = diff(settled, budget)
+        base = _base(c, ra.project, ra.row)
+        part.facts += [Fact(**base, fy=c.fy, field="budget", value=budget),
+                       Fact(**base, fy=c.fy, field="settled", value=settled),
+                       Fact(**base, fy=c.fy, field="settled_minus_budget", value=gap, computed=True),
+                       Fact(**{**base, "unit": "%"}, fy=c.fy, field="settled_of_budget", value=share, computed=True)]
+        unit = ra.row.unit or ""
+        lines.append(f"{ra.project.name}の{ra.row.name}は、{compose.year_ja(c.fy)}の予算{compose.num(budget)}{unit}に対して"
+                     f"決算{compose.num(settled)}{unit}（差{compose.signed(gap, unit)}、予算比{compose.num(share)}%）です。"
+                     if q.lang == "ja" else
+                     f"{ra.project.name} — {ra.row.name}, FY{c.fy}: budget {compose.num(budget)} {unit}, settled "
+                     f"{compose.num(settled)} {unit} ({compose.signed(gap)} {unit}; {compose.num(share)}% of the budget).")
+    return lines
 
 
 def _cost_value(cost: Cost | None, row: Row) -> Number | None:
