@@ -2103,3 +2103,17 @@ def test_an_english_compound_hyphenated_is_the_same_row(seed_only: Assistant, tr
 def test_what_residents_are_saying_is_the_resident_needs_section(seed_only: Assistant, question: str) -> None:
     a = ask(seed_only, question)
     assert a.answerable and any(c.key == "resident_needs" for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize(("question", "names"), [
+    ("令和6年度の証明書のコンビニ交付と市役所でのキャッシュレスの利用、件数はどっちが多い？",
+     ["キャッシュレス決済の利用件数", "マイナンバーカードを利用したコンビニでの証明書等発行件数"]),
+    ("R6のマイナポータルの申請と窓口での電子申請、どっちが多い？",
+     ["マイナポータルを用いた延べ申請手続き数", "オンラインによる電子申請手続き数（上記以外）"]),
+])
+def test_two_rows_joined_by_to_are_both_answered(seed_only: Assistant, truth: dict, question: str,
+                                                 names: list[str]) -> None:
+    # the second row, named by words of its own after と (and a word or two of its own before them),
+    # gets its own line: not only the first, nor the text about the second
+    a = ask(seed_only, question)
+    assert a.answerable and all(n(ind(truth, name, 2024)["actual"]) in a.answer for name in names), a.answer

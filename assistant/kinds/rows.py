@@ -97,6 +97,16 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
         picked = [m.name for m in matches if m.score >= best - band][:MAX_INDICATORS]
         if best < 0.5 and len(picked) > 1 and not f.kind:
             picked = picked[:MAX_INDICATORS]
+        # 「市政情報の入手しやすさと市への愛着、どっちが高い？」: a second row named by words of its own,
+        # joined to the first by と/や (、 also ends a clause) — each row asked gets its own line
+        taken = [span for m in matches if m.name in picked for span in m.parts]
+        for m in matches:
+            own = [span for span in m.parts if span not in taken]
+            if m.name not in picked and m.score >= 0.5 and len(own) >= 1 and len(picked) < MAX_INDICATORS and any(
+                    re.fullmatch(r"\s*(?:と|や|及び|および|and)[^、。？?！!]{0,6}", f.norm[min(e1, e2):max(s1, s2)])
+                    for s1, e1 in own for s2, e2 in taken):
+                picked.append(m.name)
+                taken += m.parts
         if COUNT_ASKED.search(f.norm) and AMOUNT_ASKED.search(f.norm):
             # 「何件売れて、いくらになった？」: a count and an amount, one row each
             units = {i.name: i.unit or "" for i in sheet.indicators}
