@@ -101,10 +101,10 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
         # joined to the first by と/や (、 also ends a clause) — each row asked gets its own line
         taken = [span for m in matches if m.name in picked for span in m.parts]
         for m in matches:
-            own = [span for span in m.parts if span not in taken]
-            if m.name not in picked and m.score >= 0.5 and len(own) >= 1 and len(picked) < MAX_INDICATORS and any(
+            fresh = [span for span in m.parts if span not in taken]
+            if m.name not in picked and m.score >= 0.5 and fresh and len(picked) < MAX_INDICATORS and any(
                     re.fullmatch(r"\s*(?:と|や|及び|および|and)[^、。？?！!]{0,6}", f.norm[min(e1, e2):max(s1, s2)])
-                    for s1, e1 in own for s2, e2 in taken):
+                    for s1, e1 in fresh for s2, e2 in taken):
                 picked.append(m.name)
                 taken += m.parts
         if COUNT_ASKED.search(f.norm) and AMOUNT_ASKED.search(f.norm):
