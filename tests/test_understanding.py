@@ -2117,3 +2117,11 @@ def test_two_rows_joined_by_to_are_both_answered(seed_only: Assistant, truth: di
     # gets its own line: not only the first, nor the text about the second
     a = ask(seed_only, question)
     assert a.answerable and all(n(ind(truth, name, 2024)["actual"]) in a.answer for name in names), a.answer
+
+
+@pytest.mark.parametrize("question", ["2024年度を評価したシートで、総事業費の伸び率トップ3は？", "R6を評価した事業で総事業費が一番大きいのは？"])
+def test_sheets_that_evaluated_a_year_are_only_those(question: str) -> None:
+    # only the sheets evaluating that year, not a later sheet's column for it
+    from assistant.understand import understand
+
+    assert understand(question).of_sheets
