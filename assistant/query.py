@@ -266,6 +266,12 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     for _core, span in cores:  # 「水道の研修」: 水道 of 水道局 names whose project it is
         q.explained.add(span)
     orgs = cat.organisations(frame.norm)
+    said_org = _org_in_english(frame.norm, cat) if not orgs and frame.lang == "en" else None
+    if said_org is not None:
+        names, span = said_org
+        orgs = list({ref.sheet_id: ref for name in names for ref in cat.organisations(name)}.values())
+        q.explained.add(span)
+        drop_hits(frame, [span])  # "environment" of the department's name asks no 周辺環境 section
     if orgs:
         q.org_ids = [s.sheet_id for s in orgs]
         q.org_name = orgs[0].section if orgs[0].section and squash(orgs[0].section) in squash(frame.norm) \
@@ -277,6 +283,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 org_said.append((found.start(), name))
         if len({name for _, name in org_said}) > 1:
             q.org_name = "・".join(dict.fromkeys(name for _, name in sorted(org_said)))
+        if said_org is not None:  # named in English: the 部/課 its words are
+            q.org_name = "・".join(said_org[0])
 
     if len(cat.municipalities) >= 2 and q.org_ids is None and (home := _home_city(frame.norm, cities, cat)):
         # 「他市のシートで…」 "projects from municipalities other than Koriyama": in a store of several
@@ -729,6 +737,25 @@ def _short_of_measure(norm: str, span: tuple[int, int], name: str, names: NameMa
     if end is None or end.start() < 3 or squash(said) in squash(name) or names.df(said[:end.start()]) != 1:
         return span
     return (span[0], span[0] + end.start())
+
+
+_EN_ORG = re.compile(r"\b((?:[a-z][a-z\-]* ){1,3}?)(department|division|section|bureau)s?\b")
+_ORG_SUFFIX = {"department": "部局", "bureau": "局部", "division": "課室", "section": "課室"}
+
+
+def _org_in_english(norm: str, cat: Catalog) -> tuple[list[str], tuple[int, int]] | None:
+    """The 部/課 an English question names ("an environment department" → 環境部, 環境政策部 …): its
+    words' Japanese (glossary, JMdict's first words) in the name, the kind of unit its last character."""
+    for m in _EN_ORG.finditer(norm):
+        words = [w for w in m.group(1).split() if not _EN_FRAME_WORD.fullmatch(w)]
+        if not words:
+            continue
+        jas = [[ja for ja in (*lexicon().english.get(w, ()), *japanese_words(w)[:4]) if len(ja) >= 2] for w in words]
+        said = {n: sum(any(ja in n for ja in each) for each in jas) for n in cat.org_names() if n[-1] in _ORG_SUFFIX[m.group(2)]}
+        most = max(said.values(), default=0)
+        if most:  # the names with the most of the words ("environmental policy": 環境政策課, not 情報政策課)
+            return [n for n, k in said.items() if k == most], (m.start(1) + m.group(1).find(words[0]), m.end())
+    return None
 
 
 def _city_core(city: str) -> str:

@@ -496,3 +496,13 @@ def test_two_english_words_carried_into_one_japanese_word_name_it(store: Assista
     # citizens → 市民, university → 大学: together 市民大学, one word of 市民大学事業, with no "project" said
     a = store.ask(question)
     assert a.answerable and "市民大学事業" in a.answer and _total(2024, 4) in a.answer, a.answer
+
+
+@needs_jmdict
+@pytest.mark.parametrize("question", ["Which projects does the environmental policy division run?",
+                                      "Which projects are run by an environment division?"])
+def test_a_division_named_in_english(store: Assistant, question: str) -> None:
+    # environment → 環境, division → a 課: 環境政策課's project, listed (not the 周辺環境 sections)
+    a = store.ask(question)
+    assert a.answerable and "住宅用太陽光発電導入支援事業" in a.answer and "環境政策課" in a.answer, a.answer
+    assert "公園トイレ洋式化推進事業" not in a.answer and "電子行政推進事業" not in a.answer, a.answer
