@@ -355,6 +355,12 @@ def test_shares_of_the_total(seed_only: Assistant, truth: dict) -> None:
     assert "91.3" in a.answer  # 60,853 / 66,671
     a = ask(seed_only, "国・県支出金への依存度は？")
     assert "8.7" in a.answer  # 5,818 / 66,671
+    # of the 事業費 when that is the whole named: 5,818 / 50,496 (人件費 stays a share of the total)
+    for question in ("R6の事業費のうち国・県支出金は何％？", "What share of the FY2024 direct project cost was covered by national funds?"):
+        a = ask(seed_only, question)
+        assert a.answerable and "11.5" in a.answer, a.answer
+    a = ask(seed_only, "R6の事業費と人件費、総事業費に占める割合は？")
+    assert "24.3" in a.answer, a.answer  # 16,175 / 66,671
     for question in ("What share of the FY2024 total cost came from national and prefectural subsidies?",
                      "How much of the total cost in FY2024 comes from prefectural and national funds, as a share?"):
         a = ask(seed_only, question)

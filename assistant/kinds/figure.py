@@ -749,12 +749,16 @@ class FigureKind:
         lines = [compose.join_cells(_row_head(ra.label or p.name, row, lang), parts, lang)]
         asked_share = f.has("share") or (f.has("rate") and len([r for r in cost_rows(q)]) >= 2)  # 「総事業費のうち人件費は何％」
         shares = asked_share and not row.printed
-        if shares and row.key != share_base(row.key):
-            of = compose.row_label(share_base(row.key), lang)
+        # "what share of the direct cost was covered by bonds": a revenue row of the 事業費 asked beside it,
+        # not of the total (人件費 is no part of 事業費: still of the total)
+        asked_totals = [k for k in f.rows if k in ("project_cost", "total_cost")]
+        base = "project_cost" if asked_totals == ["project_cost"] and row.key in REVENUE_FIELDS else share_base(row.key)
+        if shares and row.key != base:
+            of = compose.row_label(base, lang)
             seen: list[tuple[int, float]] = []
             for c in ra.cells:
                 tc = c.sheet.cost(c.fy)
-                den = getattr(tc, share_base(row.key)) if tc else None
+                den = getattr(tc, base) if tc else None
                 s = percent(c.value, den)
                 if s is None:
                     continue
