@@ -77,9 +77,13 @@ def _cache_file(source: Path) -> Path:
     return root / "sheetqa" / f"jmdict-en-v{_TABLE_VERSION}-{source.stat().st_size}.json.gz"
 
 
+def _read_only(source: Path) -> sqlite3.Connection:
+    return sqlite3.connect(source.as_uri() + "?mode=ro", uri=True)
+
+
 def _build(source: Path) -> dict[str, list[str]]:
     """Every short English gloss of JMdict's first senses → the entries' kanji (or katakana) words."""
-    db = sqlite3.connect(source.as_uri() + "?mode=ro", uri=True)
+    db = _read_only(source)
     try:
         common = {i for (i,) in db.execute("SELECT DISTINCT k.idseq FROM Kanji k JOIN KJP p ON p.kid = k.ID")}
         words: dict[int, list[str]] = defaultdict(list)
@@ -146,9 +150,12 @@ def place_readings(name: str) -> tuple[str, ...]:
     if source is None or not name:
         return ()
     try:
-        with sqlite3.connect(source.as_uri() + "?mode=ro", uri=True) as db:
+        db = _read_only(source)
+        try:  # (sqlite3's own context manager commits, it does not close)
             rows = db.execute("SELECT k.text FROM NEKanji j JOIN NEKana k ON j.idseq = k.idseq WHERE j.text = ?",
                               (name,)).fetchall()
+        finally:
+            db.close()
     except sqlite3.Error:
         return ()
     return tuple(dict.fromkeys(katakana(r[0]) for r in rows))  # the romaji table reads katakana

@@ -399,9 +399,13 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             home_rows = [ref for sc, ref in q.indicators if sc >= best - 1e-6]
             group = projects_of(cat, [s for s in (cat.sheet(i.sheet_id) for i in home_rows) if s])
             q.projects, q.how = group, "indicator"
-    if frame.lang == "en" and dense is not None and not (q.projects or q.candidates or q.org_ids or chosen) \
-            and q.unknown_project is None and not _cross_project(frame) and not (focus and focus.sheet_ids) \
-            and not scope and len(cat.projects_all()) > 1:
+    def unnamed_in_english() -> bool:
+        """An English question about one project that no word, 部/課, scope or conversation named."""
+        return (frame.lang == "en" and not (q.projects or q.candidates or q.org_ids or chosen)
+                and q.unknown_project is None and not _cross_project(frame) and not (focus and focus.sheet_ids)
+                and not scope)
+
+    if dense is not None and unnamed_in_english() and len(cat.projects_all()) > 1:
         # "the program that gets kids back to school": no word names a project, its meaning may (e5,
         # multilingual; the thresholds chosen on the tune split by `python -m eval thresholds`)
         from assistant.dense import PROJECT_ACCEPT, PROJECT_MARGIN, content
@@ -410,8 +414,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         nearest = dense.best(text, cat.project_matcher.names) if len(text) >= 3 else None
         if nearest is not None and nearest.score >= PROJECT_ACCEPT and nearest.score - nearest.runner_up >= PROJECT_MARGIN:
             q.projects, q.how = projects_of(cat, cat.by_project_name(nearest.name), nearest.score), "named"
-    if frame.lang == "en" and not (q.projects or q.candidates or q.org_ids or chosen or q.indicators) \
-            and q.unknown_project is None and not _cross_project(frame) and not (focus and focus.sheet_ids) and not scope:
+    if unnamed_in_english() and not q.indicators:
         # "how many people signed up for the disaster alert emails" (防災メール登録者数): a row of the store
         # named in words JMdict carries, two of them at least, and no other row as well
         en_rows = _rows_in_english(r, q, tuple(cat.indicator_matcher.names))
@@ -570,12 +573,11 @@ def _described_by_meaning(q: Query, cat: Catalog, dense: DenseNames) -> list[tup
 
 
 def _rows_in_english(r: Reading, q: Query, names: tuple[str, ...]) -> list[Match]:
-    """The project's row an English question names in words no glossary carries ("home-purchase
+    """The row of ``names`` an English question names in words no glossary carries ("home-purchase
     subsidies" → 住宅取得補助件数, "travel agencies" → 旅行会社等への誘致活動件数): JMdict's Japanese for
-    the English words nothing else explained, looked for inside the named project's own few rows —
-    over the whole store its many senses would name other projects' rows. The row must stand out:
-    more of the question's words in it than in any other row, and a word most rows share (市民,
-    回数) says nothing."""
+    the English words nothing else explained, looked for in the named project's own few rows, or
+    across the store when no project is named. The row must stand out: two English words at least,
+    more of them in it than in any other row, and a word most rows share (市民, 回数) says nothing."""
     named = _project_phrases(r.norm)  # the words before "project" name it, not its row
     words = [w for w in re.finditer(r"[a-z]+(?:-[a-z]+)*", r.norm) if not q.explained.covers(*w.span())
              and w.group(0) not in lexicon().function_words and not any(a <= w.start() < b for a, b in named)]
@@ -916,23 +918,23 @@ def _project_phrases(norm: str) -> list[tuple[int, int]]:
     e-tax payment promotion's total cost")."""
     out = []
     for m in _EN_POSSESSOR.finditer(norm):  # "the e-tax payment promotion's total cost": whose cost
-        start, end = m.span(1)
-        if frame_words := list(_EN_FRAME_WORD.finditer(norm, start, end)):  # "the e-library and the citizens'"
-            start = frame_words[-1].end() + 1
-        if end - start >= 3 and not _EN_FRAME_WORD.fullmatch(norm[start:end].split()[-1]):
+        start, end = _after_frame_words(norm, *m.span(1))  # "the e-library and the citizens'"
+        if end - start >= 3:
             out.append((start, end))
     for m in _EN_PROJECT.finditer(norm):
         lead = _EN_LEAD.match(m.group(1))
-        start, end = m.start(1) + (lead.end() if lead else 0), m.end(1)
-        # "how many drones did the flood countermeasures project buy": the name starts after the last
-        # frame word (did, the), so "drones" is no word of it
-        frame_words = list(_EN_FRAME_WORD.finditer(norm, start, end))
-        if frame_words:
-            start = frame_words[-1].end()
-        start += len(norm[start:end]) - len(norm[start:end].lstrip())
+        start, end = _after_frame_words(norm, m.start(1) + (lead.end() if lead else 0), m.end(1))
         if end - start >= 3 and all(start != a for a, _ in out):  # (a possessor may be this phrase too)
             out.append((start, end))
     return out
+
+
+def _after_frame_words(norm: str, start: int, end: int) -> tuple[int, int]:
+    """``norm[start:end]`` from after its last frame word: "how many drones did the flood
+    countermeasures project buy" names the project in "flood countermeasures", not "drones"."""
+    if frame_words := list(_EN_FRAME_WORD.finditer(norm, start, end)):
+        start = frame_words[-1].end()
+    return start + len(norm[start:end]) - len(norm[start:end].lstrip()), end
 
 
 def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Match], every: bool = False) -> list[Match]:

@@ -231,10 +231,13 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     f = Frame(text=text, norm=norm, lang=lang)
     # (an English compound hyphenated or not is the same phrase: "general-fund burden" has the
     # lexicon's "general fund"; the text keeps its length, so every span stays where it is)
-    found = lex.find(_EN_HYPHEN.sub(" ", norm)) if lang == "en" else lex.find(norm)
-    if lang == "en":  # "why was the digital first project established?": how it began, the 背景
+    if lang == "en":
+        found = lex.find(_EN_HYPHEN.sub(" ", norm))
+        # "why was the digital first project established?": how it began, the 背景
         found += [Hit(m.start(1), m.end(1), "section", "background", m.group(1)) for m in _BEGUN.finditer(norm)
                   if not any(h.start < m.end(1) and m.start(1) < h.end for h in found)]
+    else:
+        found = lex.find(norm)
     f.hits = _inside_word(_inside_compound(_negated(found, norm), norm, text), norm)
 
     if (intro := _SELF_INTRO.match(norm)) and not any(h.group in ("row", "section") for h in f.hits

@@ -977,11 +977,11 @@ _EN_HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z\-]*(?:['’]s)? ){0,4}?[a-z
                           r"|[?,.]|$)")
 
 
-def _counted_noun(phrase: str) -> str:
-    """The noun a "how many" phrase counts: its last word that is no -ed/-ing form ("dementia
-    supporters trained" → supporters)."""
-    words = phrase.split()
-    return next((w for w in reversed(words) if not re.search(r"(?:ed|ing)$", w)), words[-1])
+def _counted_in(asked: re.Match[str]) -> str | None:
+    """The unit a "how many" phrase counts in, by its noun: its last word that is no -ed/-ing form
+    ("dementia supporters trained" → supporters → 人)."""
+    words = asked.group(1).split()
+    return _EN_HEAD_COUNTER.get(next((w for w in reversed(words) if not re.search(r"(?:ed|ing)$", w)), words[-1]))
 
 
 _IN_YEN = re.compile(r"円で(言う|いう|表す|書く|教え|出し)|円単位|円換算|in yen")
@@ -1100,7 +1100,7 @@ def asked_counters(norm: str) -> list[str]:
     """Every unit a question counts in: 「何回開いて、何人参加した？」 → 回, 人."""
     first = asked_counter(norm)
     more = [m.group(1) or _EN_COUNTER.get(m.group(2) or "") for m in _COUNTER.finditer(norm)]
-    more += [_EN_HEAD_COUNTER.get(_counted_noun(m.group(1))) for m in _EN_HOW_MANY.finditer(norm)]
+    more += [_counted_in(m) for m in _EN_HOW_MANY.finditer(norm)]
     return list(dict.fromkeys(c for c in [first, *more] if c))
 
 
@@ -1111,7 +1111,7 @@ def asked_counter(norm: str) -> str | None:
     if not m:
         if _PEOPLE_COUNT.search(norm):
             return "人"
-        if (asked := _EN_HOW_MANY.search(norm)) and (unit := _EN_HEAD_COUNTER.get(_counted_noun(asked.group(1)))):
+        if (asked := _EN_HOW_MANY.search(norm)) and (unit := _counted_in(asked)):
             return unit
         return "%" if _EN_RATE.search(norm) else None
     return m.group(1) or _EN_COUNTER.get(m.group(2) or "")

@@ -136,7 +136,7 @@ class ProseKind:
             lines.insert(0, "シートの文章には、達成できたかどうかの記載はありません。書かれている内容は次のとおりです。"
                          if q.lang == "ja" else "The sheet's text does not say whether it was achieved. It says:")
         elif _COUNT.search(f.norm) and not (f.rows or f.money or f.kind or f.has("why", "summary")) \
-                and not any(_counts_asked(q, c.quote) for c in part.citations):
+                and not _counts_asked(q, [c.quote for c in part.citations]):
             # 「新しく農業を始めた人は何人？」 answered by the 背景 section: a count the text does not give
             part.answerable = False
             lines.insert(0, "シートに、お尋ねの数（人数・件数など）の記載はありません。関連する記述は次のとおりです。"
@@ -570,14 +570,14 @@ _COUNT = re.compile(r"何\s*(?:人|件|回|か所|箇所|施設|団体|社|世�
 _COUNTED = re.compile(r"\d[\d,]*\s*(?:人|名|件|回|か所|箇所|施設|団体|社|世帯|手続)")  # a count the text gives
 
 
-def _counts_asked(q: Query, quote: str) -> bool:
-    """The quote gives a count of what the question asks: a number in a sentence that also names
+def _counts_asked(q: Query, quotes: list[str]) -> bool:
+    """A quote gives a count of what the question asks: a number in a sentence that also names
     one of the question's own words (「指摘事項って何件」 is not answered by 「…5回不足した」 of
     another row, nor by 「…との指摘もあり」, which counts nothing)."""
     names = "".join(p.name for p in q.projects)
     words = [w for w in re.findall(r"[一-龥ァ-ヶー]{2,}", q.frame.norm) if not w.startswith("何") and w[:2] not in names
              and not re.search(r"年|令和|平成|昭和", w)]  # (a year is said by every sentence of a comment)
-    sentences = re.split(r"(?<=[。．])", quote)
+    sentences = [s for quote in quotes for s in re.split(r"(?<=[。．])", quote)]
     return any(_COUNTED.search(s) and (not words or any(w[:2] in s for w in words)) for s in sentences)
 
 
