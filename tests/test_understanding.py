@@ -25,11 +25,20 @@ ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT.parent / "shared" / "seed" / "koriyama_r7_digital_first.expected.json"
 
 
+def _shared(path: Path) -> dict:
+    """A hand-checked reading from ../shared; the test is skipped where the checkout has none beside it."""
+    if not path.exists():
+        pytest.skip("../shared is not beside this checkout")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _fixture(name: str) -> dict:
+    return _shared(ROOT.parent / "shared" / "fixtures" / f"{name}.expected.json")
+
+
 @pytest.fixture(scope="module")
 def truth() -> dict:
-    if not EXPECTED.exists():
-        pytest.skip("../shared is not beside this checkout")
-    return json.loads(EXPECTED.read_text(encoding="utf-8"))
+    return _shared(EXPECTED)
 
 
 def _store(root: Path, files: list[Path]) -> Assistant:
@@ -435,7 +444,7 @@ def test_the_way_still_to_go_to_a_plan(seed_only: Assistant, truth: dict) -> Non
 
 
 def test_one_row_per_unit_of_another(samples: Assistant) -> None:
-    fixture = json.loads((ROOT.parent / "shared" / "fixtures" / "kor_h27_suido_kenshu.expected.json").read_text("utf-8"))
+    fixture = _fixture("kor_h27_suido_kenshu")
     people = next(v for i in fixture["indicators"] if i["name"].startswith("研修会参加人数") for v in i["values"] if v["fy"] == 2015)
     times = next(v for i in fixture["indicators"] if i["name"] == "研修会開催回数" for v in i["values"] if v["fy"] == 2015)
     expected = f"{people['actual'] / times['actual']:.1f}"
@@ -489,8 +498,8 @@ def _talk(a: Assistant, *questions: str):
 
 
 def test_a_conversation_carries_its_computation_to_another_project(samples: Assistant) -> None:
-    hall = json.loads((ROOT.parent / "shared" / "fixtures" / "kor_h27_shimin_shukaijo.expected.json").read_text("utf-8"))
-    water = json.loads((ROOT.parent / "shared" / "fixtures" / "kor_h27_suido_kenshu.expected.json").read_text("utf-8"))
+    hall = _fixture("kor_h27_shimin_shukaijo")
+    water = _fixture("kor_h27_suido_kenshu")
     total = sum(c["personnel_cost"] for c in water["costs"] if 2013 <= c["fy"] <= 2015)
     a = _talk(samples, "地域集会所補助事業の人件費、H25〜H27で合計いくら？", "水道の研修のほうは？")
     assert n(total) in a.answer, a.answer
@@ -578,10 +587,6 @@ def test_batch_conversations_and_scope(samples: Assistant, tmp_path: Path) -> No
 
 
 # ── the sheets a user chose, averages, two counters, words typed half in kana ───────────────
-
-
-def _fixture(name: str) -> dict:
-    return json.loads((ROOT.parent / "shared" / "fixtures" / f"{name}.expected.json").read_text("utf-8"))
 
 
 def test_sheets_chosen_after_a_turn_outrank_its_project(samples: Assistant) -> None:
@@ -1110,12 +1115,9 @@ def test_two_projects_one_named_by_a_short_form(samples: Assistant, question: st
     assert "4,711" in a.answer and "4,775" in a.answer, a.answer
 
 
-WATER = ROOT.parent / "shared" / "fixtures" / "kor_h27_suido_kenshu.expected.json"
-
-
 @pytest.fixture(scope="module")
 def water() -> dict:
-    return json.loads(WATER.read_text(encoding="utf-8"))
+    return _fixture("kor_h27_suido_kenshu")
 
 
 @pytest.mark.parametrize("question", ["集会所補助ってどんな費用に補助が出るの？", "地域集会所補助事業は、どういう経費を補助してる？"])
@@ -1187,7 +1189,7 @@ def test_a_row_and_its_plan(seed_only: Assistant, truth: dict, question: str) ->
 
 @pytest.mark.parametrize("question", ["集会所整備数（単年度）の３か年合計", "集会所の整備数（単年度）、3年分の合計は？"])
 def test_the_sum_of_n_years(samples: Assistant, question: str) -> None:
-    hall = json.loads((ROOT.parent / "shared" / "fixtures" / "kor_h27_shimin_shukaijo.expected.json").read_text(encoding="utf-8"))
+    hall = _fixture("kor_h27_shimin_shukaijo")
     values = next(i["values"] for i in hall["indicators"] if "単年度" in i["name"])
     a = ask(samples, question)
     assert f"合計は{sum(v['actual'] for v in values)}件" in a.answer, a.answer
@@ -1282,7 +1284,7 @@ def test_a_breakdown_the_sheet_does_not_give(seed_only: Assistant, question: str
 @pytest.mark.parametrize("turns", [["集会所の事業ってなんていう名前？", "そこの担当の部と課は？"],
                                    ["Which project deals with community halls?", "Which department is in charge?"]])
 def test_a_project_named_by_what_it_does_and_who_runs_it(samples: Assistant, turns: list[str]) -> None:
-    hall = json.loads((ROOT.parent / "shared" / "fixtures" / "kor_h27_shimin_shukaijo.expected.json").read_text(encoding="utf-8"))
+    hall = _fixture("kor_h27_shimin_shukaijo")
     history: list[Turn] = []
     for q in turns:
         history.append(Turn(q, ask(samples, q, history)))
@@ -1797,7 +1799,7 @@ def test_the_reason_for_a_result_is_in_the_comments(seed_only: Assistant) -> Non
 
 
 def _seed() -> dict:
-    return json.loads(EXPECTED.read_text(encoding="utf-8"))
+    return _shared(EXPECTED)
 
 
 @pytest.mark.parametrize("question", ["この事業を始めたころ、窓口に来ていた市民は何人？", "市民からの要望って何件くらい来てる？",
