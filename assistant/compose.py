@@ -76,11 +76,13 @@ def indicator_cell(fy: int, plan: Number | None, actual: Number | None, r: float
     return f"{year_ja(fy)}は計画{num(plan, unit)}" + ("（実績はまだありません）" if pending else "")
 
 
-def verdict_line(name: str, fy: int, met: bool, keep_down: bool, lang: str) -> str:
-    """Whether the plan was met, as a sentence of its own: 「2024年度（令和6年度）は計画を達成しました。」"""
+def verdict_line(name: str, fy: int, met: bool, keep_down: bool, lang: str, beat: bool = False) -> str:
+    """Whether the plan was met, as a sentence of its own: 「2024年度（令和6年度）は計画を達成しました。」
+    (``beat``: the actual went past the plan, "did it beat the plan?" answered in its own words)."""
     if lang == "en":
         if met:
-            return f"In FY{fy}, {name} met its plan{' (stayed within the ceiling)' if keep_down else ''}."
+            return (f"In FY{fy}, {name} met its plan{' (stayed within the ceiling)' if keep_down else ''}"
+                    + (" — yes, it exceeded the plan." if beat else "."))
         return f"In FY{fy}, {name} fell short of its plan{' (went over the ceiling)' if keep_down else ''}: not achieved."
     if met:
         return f"{year_ja(fy)}の{name}は計画を達成しました" + ("（上限以下に抑えました）。" if keep_down else "。")
@@ -149,12 +151,17 @@ def best_year(name: str, fy: int, v: Number, unit: str, lowest: bool, lang: str)
     return f"{name}が最も{'少ない' if lowest else '多い'}のは{year_ja(fy)}の{num(v, unit)}です。"
 
 
-def missed_years(name: str, years: list[int], under: bool, lang: str) -> str:
+_SIDE_EN = {"under": "fell short of", "over": "met", "exact": "exactly equalled"}
+_SIDE_JA = {"under": "計画に届かなかった", "over": "計画を達成した", "exact": "計画値と同じだった"}
+
+
+def missed_years(name: str, years: list[int], side: str, lang: str) -> str:
+    """The years in which a row fell short of (``under``), met (``over``) or equalled (``exact``) its plan."""
     if lang == "en":
-        what = "fell short of" if under else "met"
+        what = _SIDE_EN[side]
         return (f"Years in which {name} {what} its plan: " + ", ".join(f"FY{y}" for y in years) + "."
                 if years else f"No year in which {name} {what} its plan.")
-    what = "計画に届かなかった" if under else "計画を達成した"
+    what = _SIDE_JA[side]
     return (f"{name}が{what}のは" + "、".join(year_ja(y) for y in years) + "です。" if years
             else f"{name}が{what}年度はありません。")
 

@@ -7,15 +7,19 @@ a model. Cross-project questions read every sheet's rows through the figures sto
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from assistant.answer import Fact, Number
 from assistant.measures import lower_is_better
 from assistant.resolve import Catalog, SheetRef, project_key
 from ingest.model import Indicator, Sheet
-from ingest.store import FigureStore
+from ingest.store import ActualRow, FigureStore, PlanRow
 from ingest.vocabulary import COST_FIELDS, COST_UNITS, STAGE_LABELS
+
+R = TypeVar("R", PlanRow, ActualRow)
 
 # A question's field word → the cost columns it means.
 COST_ALIASES = {"unit_cost": "unit_cost_total"}
@@ -131,17 +135,40 @@ class Missed:
     actual: Number
 
 
+@dataclass(frozen=True)
+class Reached:
+    """An indicator's actual in a year, with its plan when the sheet gives one."""
+
+    sheet_id: str
+    project: str | None
+    label: str
+    name: str | None
+    unit: str | None
+    fy: int
+    plan: Number | None
+    actual: Number
+
+
 def plan_rows(store: FigureStore, catalog: Catalog, kind: str | None, fy: int | None,
               sheet_ids: list[str] | None = None) -> list[Missed]:
     """Every indicator with both a plan and an actual, in each sheet's evaluated year unless a year
-    is given, one sheet per project: its latest evaluation, or for a given year the sheet
-    evaluating it (else the earliest later one, whose figure for that year is settled).
-    対象指標 rows have no plans and never count."""
-    rows = []
-    for r in store.plan_rows(kind, fy, sheet_ids):
-        ref = catalog.sheet(r.sheet_id)
-        if ref is not None:
-            rows.append((ref, r))
+    is given, one sheet per project (:func:`_one_sheet_each`). 対象指標 rows have no plans and never count."""
+    return [Missed(ref.sheet_id, ref.project, r.label, r.name, r.unit, r.fy, r.plan, r.actual)
+            for ref, r in _one_sheet_each(catalog, store.plan_rows(kind, fy, sheet_ids), fy)]
+
+
+def actual_rows(store: FigureStore, catalog: Catalog, kind: str | None, fy: int | None,
+                sheet_ids: list[str] | None = None) -> list[Reached]:
+    """Every indicator with an actual, read as :func:`plan_rows` reads them."""
+    return [Reached(ref.sheet_id, ref.project, r.label, r.name, r.unit, r.fy, r.plan, r.actual)
+            for ref, r in _one_sheet_each(catalog, store.actual_rows(kind, fy, sheet_ids), fy)]
+
+
+def _one_sheet_each(catalog: Catalog, found: Iterable[R], fy: int | None) -> list[tuple[SheetRef, R]]:
+    """``found``'s rows of one sheet per project, in project and row order: the project's latest
+    evaluation, or for a given year the sheet evaluating it (else the earliest later one, whose
+    figure for that year is settled)."""
+    rows = [(ref, r) for r in found if (ref := catalog.sheet(r.sheet_id)) is not None]
     rows.sort(key=lambda x: (x[0].project or "", x[1].kind, x[1].no))
     chosen: dict[tuple[str | None, str | None], SheetRef] = {}
     for ref, _ in rows:
@@ -150,8 +177,7 @@ def plan_rows(store: FigureStore, catalog: Catalog, kind: str | None, fy: int | 
             chosen.setdefault(key, catalog.latest(ref))
         elif key not in chosen or abs((ref.target_fy or 0) - fy) < abs((chosen[key].target_fy or 0) - fy):
             chosen[key] = ref
-    return [Missed(ref.sheet_id, ref.project, r.label, r.name, r.unit, r.fy, r.plan, r.actual)
-            for ref, r in rows if chosen[project_key(ref)].sheet_id == ref.sheet_id]
+    return [(ref, r) for ref, r in rows if chosen[project_key(ref)].sheet_id == ref.sheet_id]
 
 
 def missed(m: Missed) -> bool:

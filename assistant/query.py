@@ -36,7 +36,7 @@ from assistant.link import (
 )
 from assistant.resolve import Catalog, IndicatorRef, SheetRef, bigrams, project_core, project_key, reaches, squash
 from assistant.romaji import fold, katakana_to_romaji
-from assistant.understand import ENGLISH_ERA, Frame, drop_hits, drop_ops
+from assistant.understand import ENGLISH_ERA, PLAN_SIDES, Frame, drop_hits, drop_ops
 from ingest.model import Indicator, Sheet
 from ingest.normalize import nfkc
 
@@ -218,8 +218,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                        for m in re.finditer(re.escape(lex_normalize(form)), frame.norm)]
     named = [m for m in named if not (said_cities and (m.parts or m.span != (0, 0)) and all(
         any(s <= a and b <= e for s, e in said_cities) for a, b in (m.parts or (m.span,))))]
-    inds = cat.indicator_matcher.match(r, INDICATOR_ANYWHERE - 0.1)
-    named = _drop_explained_by_indicators(named, inds)
+    inds = _beside_cost_rows(cat.indicator_matcher.match(r, INDICATOR_ANYWHERE - 0.1), frame)
+    named = _drop_explained_by_indicators(named, inds, frame.norm)
     exact = [m for m in named if m.exact]
     if exact:  # a name spelled out in full: names inside a longer spelled-out name are not named
         # (another project named beside it in its own words stays: 「電子行政推進事業と東山市のふるさと寄附」)
@@ -324,7 +324,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         best_ind = max(m.score for m in strong_inds)
         said = any(re.match(r"\s*(の|に関する|関係の|関連の)?\s*事業|\s*(?:project|program|programme|scheme)\b",
                             frame.norm[e:]) for _, e in q.project_spans)
-        if homes and not any(p.key in homes for p in projects) and best_ind >= max(0.75, max(
+        literal = any(_printed_as_written(m, strong_inds, frame.norm) for m in chosen)  # 「DXの…」: 地域ＤＸ推進事業
+        if homes and not literal and not any(p.key in homes for p in projects) and best_ind >= max(0.75, max(
                 p.score for p in projects) + 0.05):
             if said:  # 「通学路の事業で、『学校が楽しい』の割合は？」: that project, whose sheet has no such row
                 q.rows_elsewhere = sorted({name for m in strong_inds for name in [m.name]})
@@ -600,11 +601,17 @@ def _rows_in_english(r: Reading, q: Query, names: tuple[str, ...]) -> list[Match
                 if jas := tuple(ja for part in phrase.split("-") for ja in japanese_words(part)):
                     found.append((group[0].span(), jas, 1))
         i += 1
+    folded = {name: squash(name) for name in names}
+    # an abbreviation printed in a row's name as written (RPA of ＲＰＡによる業務削減時間) is one of its words
+    found += [(w.span(), (w.group(0),), 1) for w in words if len(w.group(0)) >= 2 and not any(
+        s == w.span() for s, _, _ in found) and any(re.search(rf"(?<![a-z]){w.group(0)}(?![a-z])", x)
+                                                    for x in folded.values())]
     shared = max(2, len(names) // 2)
-    df = {ja: sum(ja in x for x in names) for _, jas, _ in found for ja in jas if len(ja) >= 2}  # rows with it
+    df = {ja: sum(squash(ja) in x for x in folded.values()) for _, jas, _ in found for ja in jas if len(ja) >= 2}
     counts: dict[str, list[tuple[tuple[int, int], int]]] = {}
     for name in names:
-        said = [(span, n) for span, jas, n in found if any(ja in df and ja in name and df[ja] < shared for ja in jas)]
+        said = [(span, n) for span, jas, n in found
+                if any(ja in df and squash(ja) in folded[name] and df[ja] < shared for ja in jas)]
         if said:
             counts[name] = said
     # two English words at least ("travel agencies", "home-purchase subsidies"): one word's many senses
@@ -974,12 +981,30 @@ def _elsewhere(q: Query, cat: Catalog, sheet_ids: list[str]) -> bool:
     return bool(homes) and not (homes & here)
 
 
-def _drop_explained_by_indicators(named: list[Match], inds: list[Match]) -> list[Match]:
+def _printed_as_written(m: Match, inds: list[Match], norm: str) -> bool:
+    """The project's name prints the question's words as written, no indicator's name does:
+    「DXの一次評価」 is 地域ＤＸ推進事業, though DX spelled out as デジタル finds デジタル化に関する職員研修の受講者数."""
+    def printed(name: str) -> bool:
+        return bool(m.explains) and all(squash(norm[a:b]) in squash(name) for a, b in m.explains)
+
+    return printed(m.name) and not any(printed(i.name) for i in inds)
+
+
+def _beside_cost_rows(inds: list[Match], frame: Frame) -> list[Match]:
+    """Indicators found by words other than a cost row's: "user fees" is 受益者負担金, and its "user"
+    (利用者) names no 利用者数 row."""
+    rows = [h.span for h in frame.hits if h.group == "row"]
+    return [m for m in inds if m.exact or not (rows and m.explains and all(
+        any(s <= a and b <= e for s, e in rows) for a, b in m.explains))]
+
+
+def _drop_explained_by_indicators(named: list[Match], inds: list[Match], norm: str) -> list[Match]:
     """A project found only through words an indicator's name explains at least as well is not
-    named: 「キャッシュレス決済の利用件数」 is not キャッシュレス決済推進事業."""
+    named: 「キャッシュレス決済の利用件数」 is not キャッシュレス決済推進事業 — unless the name prints those
+    words as written and the indicators only through a reading (:func:`_printed_as_written`)."""
     out = []
     for m in named:
-        if m.exact:
+        if m.exact or _printed_as_written(m, inds, norm):
             out.append(m)
             continue
         s, e = m.span
@@ -1001,7 +1026,7 @@ def _cross_project(frame: Frame) -> bool:
     年はいつ？」 ranks the years of the project under discussion."""
     if frame.rank and frame.asks_years and not _CROSS.search(frame.norm):
         return False
-    return bool(frame.rank or frame.has("list", "count", "under_plan", "over_plan") and _CROSS.search(frame.norm)
+    return bool(frame.rank or frame.has("list", "count", *PLAN_SIDES) and _CROSS.search(frame.norm)
                 or frame.results and _CROSS.search(frame.norm)
                 or (frame.threshold is not None and _CROSS.search(frame.norm)))
 

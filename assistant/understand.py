@@ -24,6 +24,10 @@ Kind = Literal["target", "activity", "outcome"]
 CIRCLED = "①②③④⑤⑥⑦⑧⑨"
 
 
+# the ops that sort indicators by their plan: fell short of it, exceeded or met it, equalled it
+PLAN_SIDES = ("under_plan", "over_plan", "on_plan")
+
+
 @dataclass(frozen=True)
 class Threshold:
     """「総事業費が5千万円を超える」: a comparison of a row with a value (money in 千円)."""
@@ -31,6 +35,14 @@ class Threshold:
     op: Literal["gt", "ge", "lt", "le", "zero"]
     value: Decimal | None  # None for zero
     unit: str | None  # 千円 for money, else the unit written (件, %, 人)
+    at: int = -1  # where the amount starts in the question (-1: not said)
+    noun: str | None = None  # "more than 5,000 participants": what an English amount counts
+
+    @property
+    def counts(self) -> bool:
+        """The amount counts something other than money or a rate (「500人を超えた」, "5,000 visitors"):
+        an indicator's figure, not a cost."""
+        return self.value is not None and self.unit not in ("千円", "%") and (self.unit is not None or bool(self.noun))
 
 
 @dataclass
@@ -67,6 +79,7 @@ class Frame:
     kind_span: tuple[int, int] | None = None
     threshold: Threshold | None = None
     top_n: int | None = None
+    nth: int | None = None  # 「2番目に大きい」 "the third-highest": the place in the ranking asked
     theme: str | None = None  # 「DX関連」→ DX
     follow_up: bool = False  # refers to the previous turn
     deictic: bool = False  # 「この事業」: the project under discussion or in scope
@@ -87,11 +100,14 @@ class Frame:
 
     @property
     def verdict(self) -> bool:
-        return self.has("verdict", "under_plan", "over_plan")
+        return self.has("verdict", *PLAN_SIDES)
 
     @property
     def plan_side(self) -> str | None:
-        """under / over when the question sorts by meeting the plan (未達, 届かなかった / 達成した, 上回った)."""
+        """under / over / exact when the question sorts by meeting the plan (未達, 届かなかった /
+        達成した, 上回った / 計画値ぴったり)."""
+        if self.has("on_plan"):
+            return "exact"
         words = [h.text for h in self.hits if h.key in ("verdict", "under_plan", "over_plan")]
         if any(re.search(r"未達|届か|下回|割っ|割り|足りな|できなかった|していない|miss|short|not|below|fail", w)
                for w in words):
@@ -146,7 +162,15 @@ _KIND_KEYS: dict[str, Kind] = {"成果": "outcome", "活動": "activity", "対�
                                "outcome": "outcome", "activity": "activity", "target": "target"}
 _TOP_N = re.compile(r"(?:上位|トップ|ベスト|ワースト|下位|上から|下から)\s*(\d+)|(\d+)\s*(?:位まで|つ|件|事業)(?:を|まで)?(?:挙げ|教え|出し|並べ|リスト)"
                     r"|\btop\s*(\d+)\b|\b(\d+)\s+(?:largest|biggest|highest|smallest|lowest)")
-_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万|千)?\s*(円|件|人|回|施設|%|ポイント|割)?")
+_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万|千)?\s*(円|件|人|回|施設|%|ポイント|割|校|日|時間|団体|箇所|か所|ヶ所|カ所"
+                     r"|世帯|社|冊|台|トン|t|ha|戸|店舗|名|組|棟)?")
+# a scale word before a unit that counts (「1万人」) is the number's own scale, not money's
+COUNT_SCALE = {"億": Decimal(100000000), "千万": Decimal(10000000), "百万": Decimal(1000000), "万": Decimal(10000),
+               "千": Decimal(1000)}
+_NTH = re.compile(r"(?P<n>\d+|[二三四五六七八九十])\s*番目に?\s*(?P<how>大き|多|高|小さ|少な|低|安)"
+                  r"|\b(?P<en>second|third|fourth|fifth|2nd|3rd|4th|5th|2|3|4|5)[\s-]+"
+                  r"(?P<how_en>largest|biggest|highest|most|smallest|lowest|least|fewest)\b")
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 _HALF = re.compile(r"半分|半数|過半")
 MONEY_SCALE = {"億": Decimal(100000), "千万": Decimal(10000), "百万": Decimal(1000), "万": Decimal(10), "千": Decimal(1)}
 # "above 30 million yen", "¥50m": English amounts, in 千円 as the sheets keep money
@@ -270,6 +294,16 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     _read_threshold(f)
     if m := _TOP_N.search(norm):
         f.top_n = int(next(g for g in m.groups() if g))
+    if m := _NTH.search(norm):  # 「2番目に大きい」: a ranking, down to that place
+        place = m.group("n") or m.group("en")
+        f.nth = int(place) if place.isdigit() else _ORDINALS.get(place) or kanji_number(place)
+        if f.nth and f.nth >= 2:
+            low = bool(re.match(r"小さ|少な|低|安|small|low|least|few", m.group("how") or m.group("how_en")))
+            if not f.has("min", "max"):
+                f.ops.append("min" if low else "max")
+            f.top_n = max(f.top_n or 0, f.nth)
+        else:
+            f.nth = None
     f.theme = _theme(norm)
     f.deictic = bool(_DEICTIC.search(norm))
     if _SHARE_OF.search(norm):  # 「総事業費の何％？」: a share of that total, not an achievement rate
@@ -386,7 +420,7 @@ def _apply(f: Frame) -> None:
             said = said[:h.start] + " " * (m.end() - h.start) + said[m.end():]  # a year, not a 縮小 of money
             break
     f.direction = lex.direction(said)
-    if f.direction and "change" not in f.measures and not f.has("under_plan", "over_plan", "verdict"):
+    if f.direction and "change" not in f.measures and not f.has("verdict", *PLAN_SIDES):
         f.measures.append("change")
     if f.change_base and "change" not in f.measures:
         f.measures.append("change")
@@ -630,12 +664,26 @@ def _read_threshold(f: Frame) -> None:
     elif f.lang == "en" and (en := _AMOUNT_EN.match(window, amounts[0].start())) and _en_money(en, window):
         value = Decimal(en.group(1).replace(",", ""))
         value = value * _EN_SCALE[en.group(2)] if en.group(2) else value / 1000
-        f.threshold = Threshold(op, value, "千円")
+        f.threshold = Threshold(op, value, "千円", start + amounts[0].start())
         return
     else:
         m = amounts[-1] if f.lang == "ja" else amounts[0]
         digits, scale, unit = m.group(1).replace(",", ""), m.group(2), m.group(3)
         value, at = Decimal(digits), m.start()
+        if f.lang == "en" and (en := _AMOUNT_EN.match(window, m.start())) and en.group(2) in (
+                None, "million", "thousand", "billion") and en.group(3) in (None, "cases", "people"):
+            # "more than 5,000 participants": the count an indicator gives, the noun naming it
+            count = Decimal(en.group(1).replace(",", "")) * (_EN_SCALE[en.group(2)] * 1000 if en.group(2) else 1)
+            rest = window[en.end():] + f.norm[start + 24:]
+            if en.group(3):  # "over 300 cases": the unit, no row named
+                f.threshold = Threshold(op, count, {"cases": "件", "people": "人"}[en.group(3)], start + at)
+                return
+            noun = (w := re.match(r"\s*([a-z]+(?:-[a-z]+)?)", rest)) and w.group(1)
+            if noun and noun not in ("in", "for", "during", "by", "on", "at", "and", "or", "with", "of", "yen"):
+                f.threshold = Threshold(op, count, None, start + at, noun)
+                return
+        if scale and unit not in (None, "円"):
+            value, scale = value * COUNT_SCALE[scale], None
         if scale or unit == "円":
             value = value * MONEY_SCALE.get(scale or "", Decimal(1)) if scale else value / 1000
             unit = "千円"
@@ -643,7 +691,7 @@ def _read_threshold(f: Frame) -> None:
             return  # a year, not an amount
         if unit == "割":  # 「8割以上」: 80%
             value, unit = value * 10, "%"
-    f.threshold = Threshold(op, value, unit)
+    f.threshold = Threshold(op, value, unit, start + at)
     if unit == "%" and len(f.rows) >= 2 and "share" not in f.measures and any(
             h.group == "row" and re.fullmatch(r"\s*の\s*", f.norm[h.end:start + at]) for h in f.hits):
         f.measures.append("share")  # 「人件費が総事業費の5割を超える」: a share of that row, over the threshold

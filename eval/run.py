@@ -59,6 +59,7 @@ UNSEEN = {
     "fresh2": {"n": 26, "seed": 113, "h27": 4, "generic": 8, "pdf_share": 0.2, "cp932_share": 0.2},
     "fresh3": {"n": 28, "seed": 157, "h27": 4, "generic": 10, "pdf_share": 0.25, "cp932_share": 0.2},
     "fresh4": {"n": 28, "seed": 199, "h27": 4, "generic": 10, "pdf_share": 0.25, "cp932_share": 0.25},
+    "fresh5": {"n": 30, "seed": 263, "h27": 4, "generic": 10, "pdf_share": 0.3, "cp932_share": 0.2},
 }
 
 

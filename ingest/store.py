@@ -376,6 +376,20 @@ class PlanRow(NamedTuple):
     actual: Num
 
 
+class ActualRow(NamedTuple):
+    """An indicator's actual in one year, with its plan when the sheet gives one."""
+
+    sheet_id: str
+    kind: str
+    no: int
+    label: str
+    name: str | None
+    unit: str | None
+    fy: int
+    plan: Num | None
+    actual: Num
+
+
 class ScoreRow(NamedTuple):
     """One evaluation's five scores: 規模・方法の妥当性, 公平性, 効率性, 活動指標, 成果指標."""
 
@@ -1016,7 +1030,15 @@ class FigureStore:
     def plan_rows(self, kind: str | None, fy: int | None, sheet_ids: Sequence[str] | None) -> list[PlanRow]:
         """Every 活動・成果 indicator value with both a plan and an actual (of ``kind`` when given),
         in ``fy`` (each sheet's own evaluated year when None), of ``sheet_ids`` (all when None)."""
-        where = ["v.plan IS NOT NULL", "v.actual IS NOT NULL", "i.kind != 'target'"]
+        return self._indicator_rows(PlanRow, ["v.plan IS NOT NULL", "i.kind != 'target'"], kind, fy, sheet_ids)
+
+    def actual_rows(self, kind: str | None, fy: int | None, sheet_ids: Sequence[str] | None) -> list[ActualRow]:
+        """Every indicator value with an actual (対象指標 too), as :meth:`plan_rows` reads them."""
+        return self._indicator_rows(ActualRow, [], kind, fy, sheet_ids)
+
+    def _indicator_rows(self, row: Callable[..., _Row], where: list[str], kind: str | None, fy: int | None,
+                        sheet_ids: Sequence[str] | None) -> list[_Row]:
+        where = [*where, "v.actual IS NOT NULL"]
         params: list[object] = []
         if kind:
             where.append("i.kind = ?")
@@ -1027,7 +1049,7 @@ class FigureStore:
         FROM indicator_values v JOIN indicators i ON i.indicator_id = v.indicator_id {scope.join}
         WHERE {' AND '.join(where + scope.where)}
     """
-        return self._read(PlanRow, sql, (*params, *scope.params))
+        return self._read(row, sql, (*params, *scope.params))
 
     def evaluation_scores(self, stages: Sequence[str]) -> list[ScoreRow]:
         """The five scores of every evaluation of ``stages`` (primary, secondary)."""

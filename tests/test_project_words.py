@@ -65,6 +65,11 @@ def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0,
             if (i["kind"], i["no"]) in names:
                 i["name"] = names[(i["kind"], i["no"])]
                 i["unit"] = "回" if i["kind"] == "activity" else "冊" if i["no"] == 3 else "人" if i["no"] == 1 else i["unit"]
+    if sheet_id in ("dx", "telework"):  # an abbreviation the name prints; a row staff shorthand also finds
+        row = {"dx": ("ＲＰＡによる業務削減時間", "時間"), "telework": ("デジタル化に関する職員研修の受講者数", "人")}[sheet_id]
+        for i in sheet["indicators"]:
+            if (i["kind"], i["no"]) == ("outcome", 1):
+                i["name"], i["unit"] = row
     for c in sheet["costs"]:
         for k in ("project_cost", "personnel_cost", "total_cost", "general_revenue"):
             c[k] = c[k] * scale if c.get(k) is not None else None
@@ -110,6 +115,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "brand", "郡山ブランド野菜振興事業", "園芸畜産振興課"),  # the city's name in a project's
         _sheet(folder, "school", "学校施設長寿命化事業", "教育総務課", scale=2),  # schools: its own word
         _sheet(folder, "college", "市民大学事業", "生涯学習課", scale=4),  # 市民大学: one word to Sudachi
+        _sheet(folder, "dx", "地域ＤＸ推進事業", "ＤＸ戦略課"),
+        _sheet(folder, "telework", "テレワーク環境整備事業", "行政マネジメント課"),
+        _sheet(folder, "east-farm", "東部地区多面的機能支払事業", "農地課"),
     ]
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
     report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
@@ -506,3 +514,23 @@ def test_a_division_named_in_english(store: Assistant, question: str) -> None:
     a = store.ask(question)
     assert a.answerable and "住宅用太陽光発電導入支援事業" in a.answer and "環境政策課" in a.answer, a.answer
     assert "公園トイレ洋式化推進事業" not in a.answer and "電子行政推進事業" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["DXのR6の総事業費は？", "ＤＸって総事業費いくら？R6"])
+def test_an_abbreviation_the_name_prints_names_the_project(store: Assistant, question: str) -> None:
+    # DX is spelled out as デジタル for staff shorthand, which finds テレワーク環境整備事業's デジタル化… row;
+    # the name that prints ＤＸ as written is the one meant
+    a = store.ask(question)
+    assert {f.project for f in a.facts if f.field == "total_cost"} == {"地域ＤＸ推進事業"}, a.answer
+
+
+def test_an_english_abbreviation_a_row_prints_names_that_row(store: Assistant) -> None:
+    a = store.ask("How many hours did RPA save under the regional DX project in FY2024?")
+    assert a.answerable and {f.indicator for f in a.facts if f.field == "actual"} == {"ＲＰＡによる業務削減時間"}, a.answer
+
+
+@pytest.mark.parametrize("question", ["What did the eastern district multifunctional payment project cost in total in FY2024?",
+                                      "Total cost of the Tobu multifunctional payments scheme, FY2024?"])
+def test_a_district_and_a_program_named_in_english(store: Assistant, question: str) -> None:
+    a = store.ask(question)
+    assert {(f.project, f.field) for f in a.facts if f.field.endswith("cost")} == {("東部地区多面的機能支払事業", "total_cost")}, a.answer

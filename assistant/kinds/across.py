@@ -16,13 +16,14 @@ from typing import TypeVar
 
 from assistant import compose
 from assistant.answer import Fact, Number
-from assistant.figures import Missed, missed, plan_misses, plan_rows, rated_as, results_differ
+from assistant.figures import Missed, actual_rows, missed, plan_misses, plan_rows, rated_as, results_differ
 from assistant.kinds.base import Desk, Part
 from assistant.lexicon import lexicon
+from assistant.link import matcher_for, read_question, with_dictionary
 from assistant.measures import diff, growth, percent, rate
 from assistant.query import Query
 from assistant.resolve import ProjectKey, SheetRef, pick_sheet, project_key, squash
-from assistant.understand import Frame
+from assistant.understand import Frame, Threshold
 from ingest.normalize import nfkc
 from ingest.vocabulary import (
     COST_FIELDS,
@@ -162,7 +163,9 @@ class RankKind:
         got = measure_costs(q, desk, field, ids, fy, how)
         if not got:
             return None
-        lowest = f.has("min")
+        # 「一番減った」 "the biggest drop": the most negative change ranks first
+        drop = how in ("change", "growth") and f.direction == "down" and not f.has("min")
+        lowest = f.has("min") != (how in ("change", "growth") and f.direction == "down")
         got.sort(key=lambda m: (m.value, m.ref.project or ""), reverse=not lowest)
         n = f.top_n or 5
         shown = got[:max(n, 5)]
@@ -184,17 +187,22 @@ class RankKind:
             (lambda v: compose.signed_pct(v)) if how == "growth" else (lambda v: compose.num(v, unit))
         if lang == "en":
             rest = "; ".join(f"{m.ref.project} ({fmt(m.value)}, FY{m.fy})" for m in shown[1:n if f.top_n else 5])
-            text = (f"The {'lowest' if lowest else 'highest'} {what}{' among ' + scope + ' projects' if scope else ''}"
+            most = "largest drop in the" if drop else "lowest" if lowest else "highest"
+            text = (f"The {most} {what}{' among ' + scope + ' projects' if scope else ''}"
                     f"{' in FY' + str(fy) if fy else ''} is {top.ref.project} ({fmt(top.value)}, FY{top.fy})."
                     + (f" Next: {rest}." if rest else ""))
         else:
-            order = "小さい" if lowest else "大きい"
-            lines = [f"{when}{scope + 'の事業で' if scope else ''}{what}が最も{order}のは{top.ref.project}"
+            order = "減った" if drop else "小さい" if lowest else "大きい"
+            lines = [f"{when}{scope + 'の事業で' if scope else ''}{what}{'で' if drop else 'が'}最も{order}のは{top.ref.project}"
                      f"（{top.ref.section or top.ref.department or ''}）の{fmt(top.value)}（{top.fy}年度）です。"]
             after = shown[1:n if f.top_n else 5]
             if after:
                 lines.append("続いて" + "、".join(f"{m.ref.project}（{fmt(m.value)}）" for m in after) + "です。")
             text = "\n".join(lines)
+        if f.nth and len(got) >= f.nth:  # 「2番目に大きいのは」: that place said first, the ranking after it
+            at = got[f.nth - 1]
+            text = (f"{when}{what}が{f.nth}番目に{order}のは{at.ref.project}の{fmt(at.value)}（{at.fy}年度）です。\n"
+                    if lang == "ja" else f"Number {f.nth} by {what}: {at.ref.project} ({fmt(at.value)}, FY{at.fy}).\n") + text
         return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in shown], intent="ranking")
 
 
@@ -266,7 +274,8 @@ class RankKind:
 
 
 _POINTS = re.compile(r"\d+(\.\d+)?\s*点|\d+\s*points?\b")
-_ALL = re.compile(r"すべて|全て|全部|いずれも|どれも|all (of )?(its|their|the)|every (one|indicator)|all indicators")
+_ALL = re.compile(r"すべて|全て|全部|いずれも|どれも|all (of )?(its|their|the)|every (one|indicator)|all indicators"
+                  r"|\ball (met|exceeded|achieved|hit|reached)\b")
 _EVER = re.compile(r"ことのある|ことがある|ことある|ことが?あった|過去に|一度でも|これまでに|履歴|ever (been )?|at any time|in any year")
 
 
@@ -275,6 +284,9 @@ class FilterKind:
 
     def fit(self, q: Query) -> float:
         f = q.frame
+        if f.threshold is not None and f.threshold.counts and q.how in ("indicator", "none") \
+                and _OF_PROJECTS.search(f.norm) and not f.asks_years:
+            return 0.85  # 「相談件数が300件以上の事業」: a row several projects may have, over an amount
         if q.single and not f.results and q.how != "org":
             return 0.0
         if f.has("differ") and (f.stages or f.evals):
@@ -288,7 +300,7 @@ class FilterKind:
             return 0.85
         if f.threshold is not None and not q.projects:
             return 0.85
-        if f.rows and f.has("count", "list") and not q.projects and not f.rank:
+        if f.rows and (f.has("count", "list") or _ANY_PROJECT.search(f.norm)) and not q.projects and not f.rank:
             return 0.8  # 「国・県支出金が入っている事業はいくつ」: the projects where the row is not empty
         if f.rows and f.direction and not q.projects and not f.rank and re.search(r"事業|projects", f.norm):
             return 0.8  # 「総事業費が前年より減った事業」
@@ -309,6 +321,8 @@ class FilterKind:
             return self.results(q, desk, ids, scope)
         if f.verdict:
             return self.plans(q, desk, ids, scope)
+        if f.threshold is not None and f.threshold.counts and not (f.money or set(f.rows) & set(COST_FIELDS)):
+            return self.counted(q, desk, ids, scope)  # 「受講者数が500人を超えた事業」: an indicator's actual
         if f.threshold is not None and f.threshold.value is not None and f.has("rate") and not (
                 f.rows or f.money or f.revenue) and f.threshold.unit in (None, "%"):
             return self.rate_threshold(q, desk, ids, scope)  # 「成果指標の達成率が90％未満のもの」
@@ -549,11 +563,15 @@ class FilterKind:
 
     def plans(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
         f = q.frame
-        over = f.plan_side == "over"
+        side = f.plan_side
+        over = side == "over"
         fy = f.years[0] if f.years else None
         if over and _ALL.search(f.norm):
             return self.all_met(q, desk, ids, scope, fy)
-        misses = plan_misses(desk.store, desk.catalog, f.kind, fy, under=not over, sheet_ids=ids)
+        if side == "exact":  # 「計画値ぴったりだった事業」
+            misses = [m for m in plan_rows(desk.store, desk.catalog, f.kind, fy, ids) if m.actual == m.plan]
+        else:
+            misses = plan_misses(desk.store, desk.catalog, f.kind, fy, under=not over, sheet_ids=ids)
         facts: list[Fact] = []
         for m in misses:
             base = dict(sheet_id=m.sheet_id, project=m.project, indicator=m.name, row=m.label, fy=m.fy, unit=m.unit)
@@ -566,13 +584,13 @@ class FilterKind:
         facts.append(Fact(sheet_id="*", field="count", value=len(misses), unit="件", computed=True, row="該当する指標の数"))
         kind_ja = KIND_LABELS.get(f.kind or "", "指標")
         if q.lang == "en":
-            verb = "exceeded" if over else "fell short of"
+            verb = {"over": "exceeded", "exact": "exactly equalled"}.get(side or "", "fell short of")
             lines = "; ".join(f"{m.project}: {m.label} 「{m.name}」 FY{m.fy} actual {compose.num(m.actual)} vs plan "
                               f"{compose.num(m.plan)} {m.unit or ''}" for m in misses[:15])
             text = (f"{len(projects)} project(s) have an indicator that {verb} its plan ({len(misses)} indicator(s)): "
                     f"{lines}." if misses else "No project has such an indicator.")
         else:
-            verb = "計画を上回った" if over else "計画に届かなかった（未達成の）"
+            verb = {"over": "計画を上回った", "exact": "計画値ぴったりだった"}.get(side or "", "計画に届かなかった（未達成の）")
             when = compose.year_ja(fy) + "に" if fy else "最新の評価で"
             detail = "\n".join(f"・{m.project}：{m.label}「{m.name}」{m.fy}年度 実績{compose.num(m.actual, m.unit)}"
                                f"（計画{compose.num(m.plan, m.unit)}、達成率{compose.num(rate(m.actual, m.plan))}%）"
@@ -659,6 +677,51 @@ class FilterKind:
             text = (f"{when}{scope + 'の事業で' if scope else ''}{label}{'が' + amount if amount else ''}{cond}事業は"
                     f"{len(got)}件です。\n{lines}" if got else f"{when}{label}{'が' + amount if amount else ''}{cond}事業はありません。")
         return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in got], intent="filter")
+
+    def counted(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
+        """Indicators whose actual passes an amount that counts something (「受講者数が500人を超えた事業」,
+        "more than 5,000 participants"): the rows the question's words name, in the unit it says.
+        Words naming no row are said so; a cost is never compared with people or cases."""
+        f = q.frame
+        t = f.threshold
+        assert t is not None and t.value is not None
+        fy = f.years[0] if f.years else None
+        rows = actual_rows(desk.store, desk.catalog, f.kind, fy, ids)
+        named = _counted_rows(q, desk, t)
+        what = t.noun or _counted_words(f.norm[:max(t.at, 0)])
+        if named is None:  # no row word: every row in the unit said (「成果指標が1万件以上」)
+            rows = [m for m in rows if t.unit is not None and _same_unit(m.unit, t.unit)]
+        else:
+            rows = [m for m in rows if m.name in named and (t.unit is None or _same_unit(m.unit, t.unit))]
+        if not rows:
+            kind_ja = KIND_LABELS.get(f.kind or "", "指標")
+            when = compose.year_ja(fy) + "の" if fy else ""
+            text = ((f"{when}{kind_ja}に、{t.unit}で数える実績のある指標はありません。" if named is None else
+                     f"{when}「{what}」にあたる{kind_ja}（{t.unit or '単位'}）は、登録されているシートにありません。")
+                    if q.lang == "ja" else f"No indicator in the store counts \"{what}\"" + (f" in FY{fy}." if fy else "."))
+            return Part(text=text, facts=[_count(0)], answerable=False, intent="filter")
+        compare = _COMPARE[t.op]
+        got = sorted((m for m in rows if compare(float(m.actual), float(t.value))), key=lambda m: -m.actual)
+        facts = [Fact(sheet_id=m.sheet_id, project=m.project, indicator=m.name, row=m.label, fy=m.fy, field="actual",
+                      value=m.actual, unit=m.unit) for m in got]
+        projects = list(dict.fromkeys(m.project for m in got))
+        facts += [_count(len(projects)), Fact(sheet_id="*", field="threshold", value=_plain(t.value), unit=t.unit,
+                                              computed=True, row="条件")]
+        amount = compose.num(_plain(t.value), t.unit)
+        if q.lang == "en":
+            cond = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most"}[t.op]
+            text = (f"{len(projects)} project(s) with {cond} {amount} {what}" + (f" in FY{fy}" if fy else "") + ": "
+                    + "; ".join(f"{m.project}: {m.label} 「{m.name}」 FY{m.fy} actual {compose.num(m.actual)} {m.unit or ''}"
+                                for m in got[:NAMES_CAP]) + "."
+                    if got else f"No project has {cond} {amount} {what} (rows looked at: "
+                    + ", ".join(dict.fromkeys(f"「{m.name}」" for m in rows)) + ").")
+        else:
+            when = compose.year_ja(fy) + "に" if fy else "各事業の最新の評価で"
+            head = f"{when}{scope + 'の事業で' if scope else ''}{what}が{amount}{_COND_JA[t.op]}事業"
+            lines = [f"・{m.project}：{m.label}「{m.name}」{m.fy}年度 実績{compose.num(m.actual, m.unit)}" for m in got[:LINES_CAP]]
+            text = (f"{head}は{len(projects)}件です。\n" + "\n".join(lines) if got else
+                    f"{head}はありません（見た指標：" + "、".join(dict.fromkeys(f"「{m.name}」" for m in rows)) + "）。")
+        return Part(text=text, facts=facts, sheet_ids=list(dict.fromkeys(m.sheet_id for m in got)), intent="filter")
 
     def rate_threshold(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
         """Indicators whose achievement rate (actual ÷ plan) passes the threshold, in the year asked."""
@@ -1027,6 +1090,45 @@ def _stage_results(r: SheetRef) -> list[Fact]:
 
 # how each comparator reads in a Japanese answer (「50%未満の」)
 _COND_JA = {"gt": "を超える", "ge": "以上の", "lt": "未満の", "le": "以下の", "zero": "がない（ゼロの）"}
+
+
+_OF_PROJECTS = re.compile(r"事業|projects|programs")
+# "did any projects use municipal bonds", 「市債を使った事業ある？」: the projects where a row is not empty
+_ANY_PROJECT = re.compile(r"\bany\b[\w\s]{0,20}\b(?:projects?|programs?)\b|\bwhich (?:projects?|programs?) (?:used?|had|have|got|received)\b"
+                          r"|(?:使った|使ってる|使っている|入った|入ってる|入っている|受けた|ある|あった)事業(?:は|って|ある|あった|[？?]|$)")
+_UNIT_FORMS = {"か所": "箇所", "ヶ所": "箇所", "カ所": "箇所", "名": "人", "トン": "t"}
+
+
+def _same_unit(a: str | None, b: str) -> bool:
+    return a is not None and _UNIT_FORMS.get(a, a) == _UNIT_FORMS.get(b, b)
+
+
+# words before an amount that name no row: every row in the unit said is meant
+_NO_ROW_WORDS = frozenset({"実績", "実績値", "指標", "成果指標", "活動指標", "対象指標", "件数", "人数", "回数", "数", "値"})
+
+
+def _counted_words(before: str) -> str:
+    """The words before a Japanese amount that name what it counts: 「R6に受講者数が」 → 受講者数."""
+    words = [w for w in re.split(r"[、,\s]|に|で|は|が|の|を", before) if w and not re.search(r"\d", w)]
+    return words[-1] if words else "実績"
+
+
+def _counted_rows(q: Query, desk: Desk, t: Threshold) -> set[str] | None:
+    """The indicator names the words of a counting threshold name (None when they name none: the
+    question says only a kind or 実績)."""
+    norm = q.frame.norm
+    if not t.noun and _counted_words(norm[:max(t.at, 0)]) in _NO_ROW_WORDS:
+        return None
+    r = read_question(norm[:max(t.at, 0)] if q.lang == "ja" else norm)
+    if t.noun:
+        at = norm.find(t.noun, max(t.at, 0))
+        r = with_dictionary(read_question(norm[at:at + len(t.noun)]), 0, len(t.noun))
+    # a word only some rows have settles them (受講者数), as a project's own word settles its name
+    found = matcher_for(tuple(desk.catalog.indicator_matcher.names)).match(r, 0.6)
+    if not found:
+        return set()
+    best = found[0].score
+    return {m.name for m in found if m.score >= best - 0.15}
 
 
 def _plain(v: Decimal) -> int | float:

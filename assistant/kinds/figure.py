@@ -36,7 +36,7 @@ from assistant.link import Match, Unit, common_run, covered, head_covered, modif
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, times, total
 from assistant.query import MEASURE_END, Project, Query, narrowing, year_spans
 from assistant.resolve import squash
-from assistant.understand import CIRCLED, Frame
+from assistant.understand import CIRCLED, PLAN_SIDES, Frame
 from ingest.model import Cost, Indicator, Sheet
 from ingest.normalize import era_label, nfkc
 from ingest.templates.generic import field_of
@@ -463,7 +463,7 @@ class FigureKind:
         p, row = ra.project, ra.row
         span = self.span(desk, p, row)
         ra.first_year = span[0] if span else None
-        if years.every or (f.rank and not years.said) or (f.has("under_plan", "over_plan") and f.asks_years
+        if years.every or (f.rank and not years.said) or (f.has(*PLAN_SIDES) and f.asks_years
                                                            and not years.said) \
                 or f.threshold is not None and not years.said:
             ahead = years.said and bool(years.years) and min(years.years) > (p.latest.target_fy or 0)
@@ -620,7 +620,8 @@ class FigureKind:
             for c in ra.cells:
                 m = met(c.actual, c.plan, row.name)
                 if m is not None:
-                    lines.append(compose.verdict_line(row.name, c.fy, m, keep_down, lang))
+                    beat = m and not keep_down and c.actual is not None and c.plan is not None and c.actual > c.plan
+                    lines.append(compose.verdict_line(row.name, c.fy, m, keep_down, lang, beat))
                     gap = diff(c.actual, c.plan)
                     if gap is not None and gap != 0:
                         ra.facts.append(Fact(**_base(c, p, row), fy=c.fy, field="plan_gap", value=gap, computed=True))
@@ -653,7 +654,7 @@ class FigureKind:
                 lines.append(self.mean_line(q, ra, [c.actual for c in ra.cells]))
         if f.rank and len(ra.cells) > 1:
             lines += _best_year(ra, q)
-        if f.has("under_plan", "over_plan") and len(ra.cells) > 1:
+        if f.has(*PLAN_SIDES) and len(ra.cells) > 1:
             lines += _missed_years(ra, q)
         if f.has("sum") and f.has("under_plan") and len(ra.cells) > 1 and not _CUMULATIVE.search(row.name or ""):
             # 「計画に届かなかった分を全部足すと」: each missed year's shortfall, added up
@@ -1366,9 +1367,13 @@ def _best_year(ra: RowAnswer, q: Query) -> list[str]:
 
 
 def _missed_years(ra: RowAnswer, q: Query) -> list[str]:
-    under = q.frame.has("under_plan") or not q.frame.has("over_plan")
-    years = [c.fy for c in ra.cells if (m := met(c.actual, c.plan, ra.row.name)) is not None and (m is not under)]
-    return [compose.missed_years(ra.row.name, years, under, q.lang)]
+    side = q.frame.plan_side or "under"
+    if side == "exact":
+        years = [c.fy for c in ra.cells if c.actual is not None and c.actual == c.plan]
+    else:
+        years = [c.fy for c in ra.cells
+                 if (m := met(c.actual, c.plan, ra.row.name)) is not None and (m is not (side == "under"))]
+    return [compose.missed_years(ra.row.name, years, side, q.lang)]
 
 
 def _sum_across(answers: list[RowAnswer], part: Part, lang: str) -> list[str]:
