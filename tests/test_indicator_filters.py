@@ -18,7 +18,6 @@ from ingest.model import Project, Sheet
 from ingest.parse import parse_file
 from ingest.vectors import E5Embedding
 
-
 _MONEY = ("project_cost", "personnel_cost", "total_cost", "general_revenue", "national_prefectural", "municipal_bonds")
 
 
