@@ -283,6 +283,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 org_said.append((found.start(), name))
         if len({name for _, name in org_said}) > 1:
             q.org_name = "・".join(dict.fromkeys(name for _, name in sorted(org_said)))
+        # 「こども部の事業を一覧で」: こども names the 部, not こども医療費助成事業 (a word of its name)
+        org_spans = [(at, at + len(nfkc(name))) for at, name in org_said]
+        chosen = [m for m in chosen if m.exact or not all(any(s <= a and b <= e for s, e in org_spans)
+                                                          for a, b in (m.parts or (m.span,)))]
         if said_org is not None:  # named in English: the 部/課 its words are
             q.org_name = "・".join(said_org[0])
 
@@ -982,12 +986,13 @@ def _elsewhere(q: Query, cat: Catalog, sheet_ids: list[str]) -> bool:
 
 
 def _printed_as_written(m: Match, inds: list[Match], norm: str) -> bool:
-    """The project's name prints the question's words as written, no indicator's name does:
-    「DXの一次評価」 is 地域ＤＸ推進事業, though DX spelled out as デジタル finds デジタル化に関する職員研修の受講者数."""
-    def printed(name: str) -> bool:
-        return bool(m.explains) and all(squash(norm[a:b]) in squash(name) for a, b in m.explains)
-
-    return printed(m.name) and not any(printed(i.name) for i in inds)
+    """The project's name prints the question's words as written, and the indicators were found only
+    through readings of them (no word as written is in their names): 「DXの一次評価」 is 地域ＤＸ推進事業,
+    though DX spelled out as デジタル finds デジタル化に関する職員研修の受講者数. A row quoted in its own
+    words (「研修受講者の理解度」) still outweighs a project found by 職員研修."""
+    words = [squash(norm[a:b]) for a, b in m.explains]
+    return bool(words) and all(w in squash(m.name) for w in words) and all(
+        squash(norm[a:b]) not in squash(i.name) for i in inds for a, b in i.explains)
 
 
 def _beside_cost_rows(inds: list[Match], frame: Frame) -> list[Match]:

@@ -171,6 +171,8 @@ _NTH = re.compile(r"(?P<n>\d+|[二三四五六七八九十])\s*番目に?\s*(?P<
                   r"|\b(?P<en>second|third|fourth|fifth|2nd|3rd|4th|5th|2|3|4|5)[\s-]+"
                   r"(?P<how_en>largest|biggest|highest|most|smallest|lowest|least|fewest)\b")
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+_NEXT_OR_BEFORE = re.compile(r"翌年度?|次年度|次の年度?|前年度?|前の年度?|(?:the )?(?:next|following|previous|prior) year"
+                             r"|(?:the )?year (?:after|before)")
 _HALF = re.compile(r"半分|半数|過半")
 MONEY_SCALE = {"億": Decimal(100000), "千万": Decimal(10000), "百万": Decimal(1000), "万": Decimal(10), "千": Decimal(1)}
 # "above 30 million yen", "¥50m": English amounts, in 千円 as the sheets keep money
@@ -583,6 +585,15 @@ def _read_years(f: Frame) -> None:
     if f.relative == [-1] and _CHANGE_BASE.search(norm):
         f.relative = []
         f.change_base = True
+    # 「R7の実績と、翌年度の計画」 "FY2025 …, and the plan for the next year": the year after the one named
+    # (昨年度 and "last year" are counted from the sheet, not from the year named)
+    after = [h for h in f.hits if h.group in ("relative", "shift") and _NEXT_OR_BEFORE.fullmatch(h.text.strip())
+             and mentions and h.start >= mentions[0][2]]
+    if len(f.years) == 1 and after and not f.change_base:
+        step = lex.relative.get(after[0].key) if after[0].group == "relative" else lex.shift.get(after[0].key)
+        if step in (1, -1):
+            f.years.append(f.years[0] + step)
+            f.relative, f.shift = [], None
     vague = [h for h in f.hits if h.group == "measure" and h.key == "change"
              and h.text in ("by how much", "how much", "どれくらい", "どのくらい", "どれだけ")]
     if vague and any(h.group == "measure" and h.key in ("verdict", "under_plan", "over_plan") for h in f.hits) \

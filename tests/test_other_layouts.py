@@ -263,3 +263,13 @@ def test_a_row_the_reader_could_not_place_is_said_to_be_unread(world) -> None:
     label = warning.split(":", 1)[0]
     ans = ask(a, f"{ref.project}の{label}、{ref.target_fy}年度は？")
     assert not ans.answerable and "読み取れなかった" in ans.answer and label in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["{name}のシート、要点だけ教えて", "What's the direction going forward for the {name}?"])
+def test_another_layouts_direction_is_in_its_gist(world, question: str) -> None:
+    # the one-page sheets print 今後の方向性 as one line: a summary gives it, and "direction" asks it
+    a, truths = world
+    t = next(t for t in truths if any(s.key == "kaizen" and s.text for s in t.sections) and t.status != "incomplete")
+    line = next(s.text for s in t.sections if s.key == "kaizen")
+    ans = a.ask(question.format(name=t.project.name))
+    assert ans.answerable and line.split("。")[0] in ans.answer, ans.answer

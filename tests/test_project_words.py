@@ -21,6 +21,7 @@ needs_jmdict = pytest.mark.skipif(not available(), reason="jamdict-data is not i
 SHIFT = -10  # the older namesake: the same figures ten years earlier
 
 
+FINAL_FY = 2030  # a 最終指標's year: a target, never the year a conversation goes on about
 USER_CHARGES = 4321  # 受益者負担金（使用料、負担金等） written onto the solar sheet's 2023 column
 
 
@@ -70,6 +71,10 @@ def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0,
         for i in sheet["indicators"]:
             if (i["kind"], i["no"]) == ("outcome", 1):
                 i["name"], i["unit"] = row
+                i["milestones"] = [{"kind": "final", "fy": FINAL_FY, "value": 9000}]
+    if sheet_id.startswith("east-farm"):  # each year's sheet rewrites its 背景: one of them says when it began
+        text = "農業者の高齢化が進み、農地の保全が求められた。" + ("本事業は、平成２１年度から取り組んでいる。" if sheet_id == "east-farm-r5" else "")
+        sheet["sections"] = [{"key": "background", "label": "事業開始時周辺環境（背景）", "text": text}]
     for c in sheet["costs"]:
         for k in ("project_cost", "personnel_cost", "total_cost", "general_revenue"):
             c[k] = c[k] * scale if c.get(k) is not None else None
@@ -118,6 +123,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "dx", "地域ＤＸ推進事業", "ＤＸ戦略課"),
         _sheet(folder, "telework", "テレワーク環境整備事業", "行政マネジメント課"),
         _sheet(folder, "east-farm", "東部地区多面的機能支払事業", "農地課"),
+        _sheet(folder, "east-farm-r5", "東部地区多面的機能支払事業", "農地課", shift=-1),
     ]
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
     report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
@@ -534,3 +540,22 @@ def test_an_english_abbreviation_a_row_prints_names_that_row(store: Assistant) -
 def test_a_district_and_a_program_named_in_english(store: Assistant, question: str) -> None:
     a = store.ask(question)
     assert {(f.project, f.field) for f in a.facts if f.field.endswith("cost")} == {("東部地区多面的機能支払事業", "total_cost")}, a.answer
+
+
+def test_a_milestone_year_is_not_the_conversations_year(store: Assistant) -> None:
+    from assistant.chain import Turn
+
+    first = "地域ＤＸ推進事業のＲＰＡによる業務削減時間、最終目標は？"
+    before = store.ask(first)
+    assert "9,000" in before.answer, before.answer
+    a = store.ask("オンライン申請件数は？", history=[Turn(question=first, answer=before)])
+    years = {f.fy for f in a.facts if f.field == "actual"}
+    assert years and FINAL_FY not in years and f"{FINAL_FY}年度" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["東部地区の多面的機能支払っていつから始まったの？",
+                                      "When did the eastern district multifunctional payment project start?"])
+def test_the_year_a_project_began_from_any_of_its_sheets(store: Assistant, question: str) -> None:
+    # the latest sheet's 背景 does not say; the year before's does
+    a = store.ask(question)
+    assert "平成２１年度" in a.answer, a.answer

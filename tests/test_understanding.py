@@ -2133,3 +2133,34 @@ def test_sheets_that_evaluated_a_year_are_only_those(question: str) -> None:
     from assistant.understand import understand
 
     assert understand(question).of_sheets
+
+
+@pytest.mark.parametrize("question", ["オンライン申請件数、R5の実績と翌年度の計画は？",
+                                      "Online applications: the FY2023 actual, and what's the plan for the next year?"])
+def test_the_year_after_the_one_named(seed_only: Assistant, truth: dict, question: str) -> None:
+    # 翌年度 / "the next year" after an explicit year is that year plus one, not the sheet's next year
+    a = ask(seed_only, question)
+    assert n(ind(truth, "オンライン申請件数", 2023)["actual"]) in a.answer, a.answer
+    assert n(ind(truth, "オンライン申請件数", 2024)["plan"]) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["{dept}の事業を一覧で", "{dept}の事業の一覧ちょうだい"])
+def test_a_list_of_an_organisations_projects(samples: Assistant, question: str) -> None:
+    # 「一覧で」 after 事業 lists projects (after figures it lists years)
+    hall = _fixture("kor_h27_shimin_shukaijo")["project"]
+    a = ask(samples, question.format(dept=hall["department"]))
+    assert a.answerable and hall["name"] in a.answer and "デジタルファースト推進事業" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R6の総事業費分析、なんて書いてある？", "What does the total cost analysis say for FY2024?"])
+def test_the_cost_analysis_named_by_its_short_label(seed_only: Assistant, question: str) -> None:
+    a = ask(seed_only, question)
+    assert any(c.key == "cost_analysis" for c in a.citations), a.answer
+    assert "11,365" in a.answer, a.answer  # the sheet's own words: 前年度と比較して11,365千円の増加
+
+
+@pytest.mark.parametrize("question", ["この事業ってもう終わるの？", "Is this project being discontinued?"])
+def test_whether_a_project_goes_on_is_its_evaluation_result(seed_only: Assistant, truth: dict, question: str) -> None:
+    results = {e["result"] for e in truth["evaluations"] if e.get("result")}
+    a = ask(seed_only, question)
+    assert a.answerable and results and all(r in a.answer for r in results), a.answer

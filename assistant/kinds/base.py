@@ -87,8 +87,9 @@ def read_years(q: Query, project: Project) -> Years:
     years: list[int] = list(f.years)
     years += [_bare(n, project) for n in f.bare_years if _bare(n, project) not in years]
     same = f.same_years
+    # (「DX戦略課のほうで」: a 部/課 that picks one project goes on with the conversation's year too)
     focus_years = q.focus.years if q.focus and (q.how == "focus" or (f.follow_up or same) and q.how in (
-        "named", "only", "scope")) else []
+        "named", "only", "scope", "org")) else []
     if q.how != "focus" and not all(any(reaches(r, y) for r in project.refs) for y in focus_years):
         focus_years = []  # another project named: the conversation's year only where its sheets reach it
     if q.how != "focus" and q.focus is not None and q.focus.latest:

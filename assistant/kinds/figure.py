@@ -154,7 +154,10 @@ class FigureKind:
         if not answers:  # what is asked is that there is none: an answer (a rate of none is no figure at all)
             part.text = "\n".join(lines)
             part.sheet_ids = [sheet.sheet_id for _, sheet in unset]
-            part.answerable = not f.has("rate")
+            # (a figure of them — an actual, a rate, whether the plan was met — is none the sheet gives,
+            # unless its text says so itself: 「成果指標は設定していないが、…」 answers the question)
+            part.answerable = not f.has("rate") and (bool(part.citations) or not f.has(
+                "actual", "plan", "verdict", *PLAN_SIDES))
             return part
         keys = list(dict.fromkeys(ra.project.key for ra in answers))
         if q.how == "indicator" and len(keys) >= 2:

@@ -370,6 +370,8 @@ class ProseKind:
                 keys = ["outcome_analysis", "activity_analysis"]
         if f.has("summary") and not keys:
             keys = list(COMMENTS[::-1]) if f.evals else list(SUMMARY_DEFAULT)
+            if not f.evals and sheet.template != R7_TEMPLATE:
+                keys.append("kaizen")  # another city's one-page sheet: its 今後の方向性 line is among its gist
         return keys
 
     def quotes(self, q: Query, desk: Desk, p: Project, sheet: Sheet) -> tuple[list[Citation], str]:
@@ -455,9 +457,25 @@ class ProseKind:
                 for quote in compose.reason_sentences(s.text, f.norm, focus_words, cap, cues)[:2]:
                     cites.append(Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=s.label,
                                           quote=quote, key=s.key))
+        if _ASKS_WHEN.search(f.norm) and "background" in keys and not any(_A_YEAR.search(c.quote) for c in cites):
+            # 「いつから始まったの？」: the year it began, which one of the project's sheets may write in its
+            # 背景 and the latest not (each year's sheet rewrites that box)
+            cites = self.dated_start(desk, p, sheet) + cites
         if note == "missing" and cites:
             note = "nearest"
         return cites, note
+
+    def dated_start(self, desk: Desk, p: Project, sheet: Sheet) -> list[Citation]:
+        """The first sentence of a 背景 of the project's sheets (this one first, then the newest) that says
+        in what year it began."""
+        others = sorted((r for r in p.refs if r.sheet_id != sheet.sheet_id), key=lambda r: -(r.target_fy or 0))
+        for s in [sheet, *(x for r in others if (x := desk.sheet(r.sheet_id)) is not None)]:
+            for sec in (x for x in s.sections if x.key == "background"):
+                for sentence in compose.sentences(sec.text):
+                    if _A_YEAR.search(sentence) and _BEGAN.search(sentence):
+                        return [Citation(sheet_id=s.sheet_id, project=s.project.name, section=sec.label,
+                                         quote=sentence, key=sec.key)]
+        return []
 
     def focus_words(self, q: Query, p: Project, sheet: Sheet) -> list[str]:
         """What a reason must be about: the row labels and indicator names asked."""
@@ -491,6 +509,7 @@ _ASKS_AIM = re.compile(r"することになって|する予定|目指|目標に�
 
 
 _ASKS_WHEN = re.compile(r"いつ(から|まで|頃|ごろ|に)|何年度?から|○年度?から|since when|when did|what year")
+_BEGAN = re.compile(r"開始|から|始め|始ま|創設|スタート|取り組")
 _A_YEAR = re.compile(r"(令和|平成|昭和)\s*[0-9０-９元]{1,2}\s*年|(19|20)\d{2}\s*年")
 
 
