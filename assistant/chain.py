@@ -560,21 +560,21 @@ class Assistant:
                     if x.indicator and x.field in ("plan", "actual"):
                         names.setdefault(row, x.indicator)
         # the years discussed: not a sheet's own year cited as the source of a past year's result
-        years = sorted({x.fy for x in about.facts if _discussed(x)
-                        and (x.field != "target_fy" or not any(y.field == "result" and y.fy != x.fy for y in about.facts))})
+        years = sorted({y for x in about.facts if (y := _discussed(x)) is not None
+                        and (x.field != "target_fy" or not any(o.field == "result" and o.fy != x.fy for o in about.facts))})
         ids = list(dict.fromkeys(x.sheet_id for x in rows_from.facts if x.sheet_id != "*")) or list(about.sheet_ids)
         if about.intent in ("ranking", "filter", "list") and len(ids) > 1:
             ids = ids[:5]  # 「その3つ、二次評価の結果は？」: the projects the list named
         recent: list[int] = []
         for t in [t for t in history if t.answer.answerable][-2:]:
-            ys = {x.fy for x in t.answer.facts if _discussed(x)}
+            ys = {y for x in t.answer.facts if (y := _discussed(x)) is not None}
             if len(ys) == 1:
                 recent += list(ys)
             elif ys and any(x.field in ("change", "multiple") or x.field.endswith("_change") for x in t.answer.facts):
                 recent = [min(ys), max(ys)]  # a change was computed: between its two ends
         if not about.answerable:
             # a declined turn: the years its question named (「2024年度は？」), else those its answer listed
-            years = list(about_q.years) or sorted({x.fy for x in rows_from.facts if _discussed(x)})
+            years = list(about_q.years) or sorted({y for x in rows_from.facts if (y := _discussed(x)) is not None})
         measures = (["change"] if any(x.field == "change" or x.field.endswith("_change") for x in rows_from.facts) else []) \
             + (["multiple"] if any(x.field.endswith("_ratio") for x in rows_from.facts) else []) \
             + (["sum"] if any(x.field == "sum" or x.field.endswith("_sum") for x in rows_from.facts) else []) \
@@ -807,10 +807,10 @@ def _with_modifiers(q: Query, words: list[str]) -> list[str]:
 _NOT_DISCUSSED = frozenset({"result", "covered_year"})
 
 
-def _discussed(x: Fact) -> bool:
-    """A fact's year is one the conversation is about: not a past result's, nor a milestone's target
-    year (「最終目標は？」 then 「水路の改修は何キロ？」 asks no figure of 2030)."""
-    return x.fy is not None and x.field not in _NOT_DISCUSSED and not x.field.startswith("milestone_")
+def _discussed(x: Fact) -> int | None:
+    """A fact's year if it is one the conversation is about: not a past result's, nor a milestone's
+    target year (「最終目標は？」 then 「水路の改修は何キロ？」 asks no figure of 2030)."""
+    return None if x.field in _NOT_DISCUSSED or x.field.startswith("milestone_") else x.fy
 
 
 _OTHER_CITY = re.compile(r"\b([A-Z][a-z]+)(?:'s)? (?:City|city|Town|town|Prefecture|prefecture)\b")
