@@ -1094,7 +1094,8 @@ _COND_JA = {"gt": "を超える", "ge": "以上の", "lt": "未満の", "le": "�
 
 _OF_PROJECTS = re.compile(r"事業|projects|programs")
 # "did any projects use municipal bonds", 「市債を使った事業ある？」: the projects where a row is not empty
-_ANY_PROJECT = re.compile(r"\bany\b[\w\s]{0,20}\b(?:projects?|programs?)\b|\bwhich (?:projects?|programs?) (?:used?|had|have|got|received)\b"
+_ANY_PROJECT = re.compile(r"\bany\b[\w\s]{0,20}\b(?:projects?|programs?)\b"
+                          r"|\bwhich (?:[a-z]+ ){0,2}(?:projects?|programs?) (?:used?|had|have|got|received)\b"
                           r"|(?:使った|使ってる|使っている|入った|入ってる|入っている|受けた|ある|あった)事業(?:は|って|ある|あった|[？?]|$)")
 _UNIT_FORMS = {"か所": "箇所", "ヶ所": "箇所", "カ所": "箇所", "名": "人", "トン": "t"}
 

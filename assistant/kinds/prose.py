@@ -303,7 +303,8 @@ class ProseKind:
             if v.plan is not None and (r := rate(v.actual, v.plan)) is not None:
                 part.facts += [Fact(**base, field="plan", value=v.plan),
                                Fact(**{**base, "unit": "%"}, field="rate", value=r, computed=True)]
-                text += f"（達成率{compose.num(r, '%')}）" if q.lang == "ja" else f" ({compose.num(r)}% of plan)"
+                text += (f"（計画{compose.num(v.plan, i.unit or '')}、達成率{compose.num(r, '%')}）" if q.lang == "ja"
+                         else f" (plan {compose.num(v.plan)}, {compose.num(r)}% of plan)")
             cells.append(text)
         if not cells:
             return []
