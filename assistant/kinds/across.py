@@ -1105,7 +1105,7 @@ def _same_unit(a: str | None, b: str) -> bool:
 
 
 # words before an amount that name no row: every row in the unit said is meant
-_NO_ROW_WORDS = frozenset({"実績", "実績値", "指標", "成果指標", "活動指標", "対象指標", "件数", "人数", "回数", "数", "値"})
+_NO_ROW_WORDS = frozenset({"実績", "実績値", "指標", "件数", "人数", "回数", "数", "値", *KIND_LABELS.values()})
 
 
 def _counted_words(before: str) -> str:

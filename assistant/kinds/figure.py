@@ -169,7 +169,7 @@ class FigureKind:
             lines.append(f"「{name}」は{max(total, len(keys))}の事業の指標にあります{shown}。" if q.lang == "ja"
                          else f"{max(total, len(keys))} projects report 「{name}」{shown}.")
         for ra in answers:
-            if _WORDING.search(f.norm) and ra.cells and ra.row.name:
+            if (_WORDING.search(f.norm) or _CHECKED.search(f.norm)) and ra.cells and ra.row.name:
                 # 「シートでの書きぶりも」: the sentences of the sheet about this row, beside its figures
                 said = _sentences_about(ra.cells[-1].sheet, ra.row, desk.settings.max_quote_chars * 2)
                 ra.lines += [compose.quote_line(c, q.lang) for c in said]
@@ -994,6 +994,9 @@ _SUPPLY = re.compile(r"導入|設置|整備|配置|開催|実施|作成|発行�
 
 
 # 「シートでの書きぶり」「どう書かれてる」: the sheet's own sentences are asked too
+# 「…って書いてあるけど、表の数字で計算しても合う？」: what the text says of the row, beside the figures
+_CHECKED = re.compile(r"(?:って|と)(?:書いて|書かれて)(?:ある|あり|い)[^。？?]{0,4}(?:けど|が)|合う[？?]|合ってる|合っている|合います|"
+                      r"一致して|数字で見ると|表の数字|検算|does (?:it|that|this) (?:match|add up)|match the table|add up\?")
 _WORDING = re.compile(r"書きぶり|書き方|書かれ方|書きよう|記載ぶり|文言|表現|どう書(いて|かれ)|どのように書|how (is it|it is) (worded|written|described)|wording")
 
 
