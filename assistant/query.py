@@ -290,7 +290,11 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         if said_org is not None:  # named in English: the 部/課 its words are
             q.org_name = "・".join(said_org[0])
 
-    if len(cat.municipalities) >= 2 and q.org_ids is None and (home := _home_city(frame.norm, cities, cat)):
+    including = _WITH_OTHER_CITIES.search(frame.norm) is not None
+    if including:  # 「他市のシートも含めて」: every city's sheets the store holds, none set aside
+        drop_ops(frame, "outside")
+    if len(cat.municipalities) >= 2 and q.org_ids is None and not including and (
+            home := _home_city(frame.norm, cities, cat)):
         # 「他市のシートで…」 "projects from municipalities other than Koriyama": in a store of several
         # cities' sheets, those of the cities other than the one named, else than the one most sheets are of
         q.org_ids = [s.sheet_id for s in cat.sheets if cat.city_of.get(s.sheet_id) not in (home, None)]
@@ -433,6 +437,14 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 q.projects, q.how = group, "indicator"
             else:
                 q.candidates, q.how = group, "indicator"
+    if len(q.projects) == 1 and q.how == "named" and not exact and cores and q.org_ids is None and all(
+            any(s <= a and b <= e for _, (s, e) in cores) for m in chosen for a, b in (m.parts or (m.span,))):
+        # 「観光の事業」: 観光 names 観光イベント開催支援事業 by a word of its name, and 観光課 by its core —
+        # whose projects are as much meant
+        org = projects_of(cat, [ref for c, _ in cores for name in cat.org_names()
+                                if _ORG_TAIL.sub("", lex_normalize(name)) == c for ref in cat.organisations(name)])
+        if any(p.key != q.projects[0].key for p in org):
+            q.candidates, q.projects = list({p.key: p for p in [*q.projects, *org]}.values()), []
     if not q.projects and not q.candidates and q.unknown_project is None and not chosen and cores:
         # nothing else names a project, but a 部/課 by its core does (「水道の研修会に来た人」), and it
         # has one project; a core inside a longer word (水道 of 下水道) names no 部/課
@@ -443,7 +455,13 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 for name in cat.org_names() if _ORG_TAIL.sub("", lex_normalize(name)) == c
                 for ref in cat.organisations(name)]
         group = projects_of(cat, list({ref.sheet_id: ref for ref in refs}.values()))
-        if len(group) == 1:
+        # (「観光の事業」: 観光 of 観光課 is also a word of other projects' names — each is meant)
+        said = {c for c, _ in cores}
+        namesakes = projects_of(cat, [s for s in cat.sheets if s.project and any(
+            c in lex_normalize(s.project) for c in said)]) if group else []
+        if len(group) == 1 and len({p.key for p in [*group, *namesakes]}) > 1:
+            q.candidates, q.how = list({p.key: p for p in [*group, *namesakes]}.values()), "named"
+        elif len(group) == 1:
             q.projects, q.how = group, "org"
     if frame.lang == "ja":
         q.head = head(r, q.explained)
@@ -718,7 +736,9 @@ _OTHER_CITIES_SHEETS = re.compile(
     r"(他|ほか|よそ)の?(市区町村|市町村|市町|市|町|村|都市|自治体)(の|で|から)?(分の)?(シート|事業(?!費)|分)|"
     r"other (cities|municipalities)['’]? (sheets|projects)|(sheets|projects) (from|of) (other|another) "
     r"(cities|city|municipalities|municipality)|(municipalities|cities) other than|(sheets|projects) not from")
-_BUT_CITY = re.compile(r"([一-龥ァ-ヶ]{1,6})以外の(シート|事業(?!費))")
+_BUT_CITY = re.compile(r"([一-龥ァ-ヶ]{1,6})以外の(?:(?:市区町村|市町村|市町|市|町|自治体)の)?(シート|事業(?!費))")
+_WITH_OTHER_CITIES = re.compile(r"(?:他|ほか|よそ)の?(?:市区町村|市町村|市町|市|町|村|都市|自治体)の?(?:シート|事業|分)?も(?:含め|入れ|合わせ|込み)"
+                                r"|including (?:the )?other (?:cities|municipalities)|other (?:cities|municipalities)['’]? (?:sheets )?included")
 
 
 def _home_city(norm: str, cities: set[str], cat: Catalog) -> str | None:

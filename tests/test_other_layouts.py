@@ -273,3 +273,25 @@ def test_another_layouts_direction_is_in_its_gist(world, question: str) -> None:
     line = next(s.text for s in t.sections if s.key == "kaizen")
     ans = a.ask(question.format(name=t.project.name))
     assert ans.answerable and line.split("。")[0] in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("form", ["{city}以外の市町の事業で、フルコストが一番大きいのは？", "{core}以外の自治体の事業で、フルコストが一番大きいのは？"])
+def test_a_city_set_aside_before_the_word_for_towns(world, form: str) -> None:
+    # 「郡山以外の市町の事業」: the other cities' projects, never the one named
+    a, truths = world
+    cities = sorted({t.municipality for t in truths if t.municipality})
+    if len(cities) < 2:
+        pytest.skip("the corpus wrote one city only")
+    city = cities[0]
+    own = {t.project.name for t in truths if t.municipality == city}
+    ans = ask(a, form.format(city=city, core=city[:-1]))
+    named = {f.project for f in ans.facts if f.project}
+    assert named and not named & own, ans.answer
+
+
+def test_other_cities_sheets_included_is_no_outside_figure(world) -> None:
+    # 「（他市のシートも含めて）」 widens the question to every sheet the store holds
+    a, truths = world
+    t = next(t for t in truths if t.project.department)
+    ans = ask(a, f"{t.project.department}の事業って何がある？（他市のシートも含めて）")
+    assert ans.answerable and t.project.name in ans.answer, ans.answer

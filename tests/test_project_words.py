@@ -124,6 +124,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "telework", "テレワーク環境整備事業", "行政マネジメント課"),
         _sheet(folder, "east-farm", "東部地区多面的機能支払事業", "農地課"),
         _sheet(folder, "east-farm-r5", "東部地区多面的機能支払事業", "農地課", shift=-1),
+        _sheet(folder, "event", "観光イベント開催支援事業", "商工振興課"),  # 観光 of 観光課, in another name
     ]
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
     report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
@@ -559,3 +560,10 @@ def test_the_year_a_project_began_from_any_of_its_sheets(store: Assistant, quest
     # the latest sheet's 背景 does not say; the year before's does
     a = store.ask(question)
     assert "平成２１年度" in a.answer, a.answer
+
+
+def test_a_word_of_a_sections_name_and_of_another_projects_name_means_each(store: Assistant) -> None:
+    # 観光 is the core of 観光課 (教育旅行誘致推進事業's) and a word of 観光イベント開催支援事業: both are meant
+    a = store.ask("観光の事業の総事業費いくら？R6")
+    projects = {f.project for f in a.facts if f.field == "total_cost"}
+    assert projects == {"教育旅行誘致推進事業", "観光イベント開催支援事業"}, a.answer

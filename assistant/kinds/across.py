@@ -987,11 +987,12 @@ class ListKind:
         """The projects one of whose indicators is about ``term`` (「出前講座の指標がある事業」), each with
         the indicator's name as its latest sheet prints it."""
         cat = desk.catalog
-        want = squash(term)
+        want = squash(re.sub(r"(?<=.{2})(系|系統|関係|関連|っぽい|的な)$", "", term))  # 「満足度系の指標」: 満足度
+        stem = re.sub(r"(?<=.{2})度$", "", want)  # 満足度 of 「満足している市民の割合」 too
         found: dict[ProjectKey, tuple[SheetRef, str]] = {}
         for ref in cat.sheets:
             for i in cat.indicators_of(ref.sheet_id):
-                if i.name and want in squash(i.name):
+                if i.name and stem in squash(i.name):
                     k = project_key(ref)
                     if k not in found or (ref.target_fy or 0) > (found[k][0].target_fy or 0):
                         found[k] = (ref, i.name)

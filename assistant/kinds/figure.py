@@ -959,7 +959,7 @@ _COUNTERS = {  # a question's counter → the row units that count the same kind
     **{c: ("km", "m", "メートル") for c in ("km", "キロ", "メートル")}, "歳": ("歳",),
     **{c: ("t", "トン") for c in ("t", "トン")}, "kg": ("kg",),
 }
-_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|分|%|割|本|枚|個|基|ha|ヘクタール|㎡|平方メートル|トン|t(?![a-z])|kg"
+_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|分|%|割|本|枚|個|基|灯|戸|店|ha|ヘクタール|㎡|平方メートル|トン|t(?![a-z])|kg"
                       r"|km|キロ|メートル|歳)|(?:how many|number of) "
                       r"(people|persons|participants|residents|times|sessions|cases|facilities|schools|households)")
 _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "residents": "人", "times": "回", "sessions": "回",
