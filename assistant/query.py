@@ -441,10 +441,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             any(s <= a and b <= e for _, (s, e) in cores) for m in chosen for a, b in (m.parts or (m.span,))):
         # 「観光の事業」: 観光 names 観光イベント開催支援事業 by a word of its name, and 観光課 by its core —
         # whose projects are as much meant
-        org = projects_of(cat, [ref for c, _ in cores for name in cat.org_names()
-                                if _ORG_TAIL.sub("", lex_normalize(name)) == c for ref in cat.organisations(name)])
-        if any(p.key != q.projects[0].key for p in org):
-            q.candidates, q.projects = list({p.key: p for p in [*q.projects, *org]}.values()), []
+        in_org = projects_of(cat, [ref for c, _ in cores for name in cat.org_names()
+                                   if _ORG_TAIL.sub("", lex_normalize(name)) == c for ref in cat.organisations(name)])
+        if any(p.key != q.projects[0].key for p in in_org):
+            q.candidates, q.projects = list({p.key: p for p in [*q.projects, *in_org]}.values()), []
     if not q.projects and not q.candidates and q.unknown_project is None and not chosen and cores:
         # nothing else names a project, but a 部/課 by its core does (「水道の研修会に来た人」), and it
         # has one project; a core inside a longer word (水道 of 下水道) names no 部/課
@@ -456,9 +456,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 for ref in cat.organisations(name)]
         group = projects_of(cat, list({ref.sheet_id: ref for ref in refs}.values()))
         # (「観光の事業」: 観光 of 観光課 is also a word of other projects' names — each is meant)
-        said = {c for c, _ in cores}
+        core_words = {c for c, _ in cores}
         namesakes = projects_of(cat, [s for s in cat.sheets if s.project and any(
-            c in lex_normalize(s.project) for c in said)]) if group else []
+            c in lex_normalize(s.project) for c in core_words)]) if group else []
         if len(group) == 1 and len({p.key for p in [*group, *namesakes]}) > 1:
             q.candidates, q.how = list({p.key: p for p in [*group, *namesakes]}.values()), "named"
         elif len(group) == 1:
