@@ -1023,13 +1023,22 @@ def _beside_cost_rows(inds: list[Match], frame: Frame) -> list[Match]:
         any(s <= a and b <= e for s, e in rows) for a, b in m.explains))]
 
 
+_JOINER = re.compile(r"\s*(?:と|や|、|,|and|vs\.?|versus|or)\s*")
+
+
 def _drop_explained_by_indicators(named: list[Match], inds: list[Match], norm: str) -> list[Match]:
     """A project found only through words an indicator's name explains at least as well is not
     named: 「キャッシュレス決済の利用件数」 is not キャッシュレス決済推進事業 — unless the name prints those
     words as written and the indicators only through a reading (:func:`_printed_as_written`)."""
+    def joined(m: Match) -> bool:
+        """「電子申請と子育てアプリ」: named beside another project, as the second of a pair."""
+        return any(o is not m and o.score >= PROJECT_THRESHOLD and o.span[0] < o.span[1] and (
+            _JOINER.fullmatch(norm[m.span[1]:o.span[0]]) or _JOINER.fullmatch(norm[o.span[1]:m.span[0]]))
+            for o in named)
+
     out = []
     for m in named:
-        if m.exact or _printed_as_written(m, inds, norm):
+        if m.exact or _printed_as_written(m, inds, norm) or m.score >= PROJECT_THRESHOLD and joined(m):
             out.append(m)
             continue
         s, e = m.span

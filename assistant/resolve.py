@@ -401,11 +401,13 @@ class Catalog:
         return bool(self._core_index.scores([core], threshold))
 
     def mentioning(self, words: list[str]) -> list[str]:
-        """Sheets whose name, 課, 部 or prose contains one of ``words`` (full or half width, any
-        ASCII case), in id order. Searched in memory: SQL ``LIKE`` over every section reads the
-        whole store for each word."""
+        """Sheets whose name, 課 or 部 contains one of ``words`` (full or half width, any ASCII case),
+        else those whose prose does, in id order. Searched in memory: SQL ``LIKE`` over every section
+        reads the whole store for each word."""
         needles = {form for w in words if w for form in _widths(nfkc(w).upper())}
-        return sorted(sid for sid, text in self._haystacks.items() if any(n in text for n in needles))
+        named = sorted(s.sheet_id for s in self.sheets if any(
+            n in "\n".join([s.project or "", s.section or "", s.department or ""]).upper() for n in needles))
+        return named or sorted(sid for sid, text in self._haystacks.items() if any(n in text for n in needles))
 
     def projects(self, question: str, threshold: float = 0.72) -> list[tuple[float, SheetRef]]:
         """Sheets whose project the question names, best first (all years of a project)."""

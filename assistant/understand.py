@@ -150,7 +150,7 @@ _RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の\s*(?:決算|実績|計画
 _PAST_N = re.compile(
     r"(?:過去|直近|ここ|この|最近の?)\s*(\d+|[一二三四五六七八九十])\s*(?:年|か年|ヵ年|カ年|ケ年|年度|年間)"
     r"|(?:last|past|previous|recent)\s+(\d+|two|three|four|five|six)\s+(?:fiscal\s+)?years"
-    r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*(?:か年|ヵ年|カ年|ケ年|年分|年間)(?:の|で)?(?:合計|計|平均|推移|分|通算)"
+    r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*(?:か年|ヵ年|カ年|ケ年|年分|年間)(?:の|で)?(?:合計|計|平均|推移|分|通算|実績|計画|数字|数値)"
     r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*年分\s*(?:を|の)?\s*(?:出|見せ|教え|並べ|表示|ください|下さい|ちょうだい|[?？]|$)")
 _EN_DIGIT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # (「成果指標3つ」 counts them: no number; 「成果指標3」「3つ目」 is one)
@@ -171,6 +171,7 @@ _NTH = re.compile(r"(?P<n>\d+|[二三四五六七八九十])\s*番目に?\s*(?P<
                   r"|\b(?P<en>second|third|fourth|fifth|2nd|3rd|4th|5th|2|3|4|5)[\s-]+"
                   r"(?P<how_en>largest|biggest|highest|most|smallest|lowest|least|fewest)\b")
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+_OF_SHEET = re.compile(r"\s*の?\s*(?:シート|評価シート|版)(?:に|で|の|から)")
 _NEXT_OR_BEFORE = re.compile(r"翌年度?|次年度|次の年度?|前年度?|前の年度?|(?:the )?(?:next|following|previous|prior) year"
                              r"|(?:the )?year (?:after|before)")
 _HALF = re.compile(r"半分|半数|過半")
@@ -574,6 +575,8 @@ def _read_years(f: Frame) -> None:
             n = 1 if m.group(1) == "元" else int(m.group(1))
             f.bare_years.append(n)
     for h in f.hits:
+        if h.group == "relative" and h.text in ("最新", "最近", "直近") and _OF_SHEET.match(norm, h.end):
+            continue  # 「最新のシートに載ってる3年分」: the newest sheet, whose years are asked — not its year alone
         if h.group == "relative" and lex.relative[h.key] not in f.relative:
             f.relative.append(lex.relative[h.key])
         elif h.group == "shift":
@@ -710,9 +713,15 @@ def _read_threshold(f: Frame) -> None:
 
 def _theme(norm: str) -> str | None:
     if m := _THEME.search(norm):
-        word = re.split(r"[のはがをにでともへや、]", m.group(1))[-1]
-        if len(word) >= 2 and word not in ("事業", "予算", "評価"):
-            return word
+        # 「子育てとかこども関係の」: each word joined by とか/や is the theme (「・」 between them)
+        # (no も: こども is a word)
+        pieces = re.split(r"とか|[のはがをにでとへや、]", m.group(1))
+        words = [pieces[-1]]
+        for before in reversed(re.findall(r"([^のはがをにでとへや、]{2,})(?:とか|や)", m.group(1))):
+            words.insert(0, before)
+        words = [w for w in dict.fromkeys(words) if len(w) >= 2 and w not in ("事業", "予算", "評価")]
+        if words:
+            return "・".join(words)
     if m := _THEME_EN.search(norm):
         return (m.group(1) or m.group(2) or "").strip() or None
     return None

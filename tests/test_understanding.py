@@ -2164,3 +2164,26 @@ def test_whether_a_project_goes_on_is_its_evaluation_result(seed_only: Assistant
     results = {e["result"] for e in truth["evaluations"] if e.get("result")}
     a = ask(seed_only, question)
     assert a.answerable and results and all(r in a.answer for r in results), a.answer
+
+
+@pytest.mark.parametrize("question", ["オンライン申請件数、最新のシートに載ってる3年分の実績の推移は？", "オンライン申請件数の3年分の実績を並べて"])
+def test_three_years_worth_on_the_latest_sheet(seed_only: Assistant, truth: dict, question: str) -> None:
+    # 「最新のシート」 names the sheet, not its year alone; 「3年分の実績」 the last three years with actuals
+    a = ask(seed_only, question)
+    for fy in (2022, 2023, 2024):
+        assert n(ind(truth, "オンライン申請件数", fy)["actual"]) in a.answer, a.answer
+
+
+def test_every_revenue_but_general_funds(samples: Assistant, truth: dict) -> None:
+    # 「一般財源以外の財源」: each revenue row besides 一般財源等 that the year has, over the store
+    a = ask(samples, "一般財源以外の財源（国県支出金とか地方債とか）が入ってる事業って、R6でどれ？")
+    c = next(c for c in truth["costs"] if c["fy"] == 2024)
+    given = [k for k in ("national_prefectural", "municipal_bonds", "user_charges", "other_revenue") if c.get(k)]
+    assert a.intent == "filter" and given and all(n(c[k]) in a.answer for k in given), a.answer
+    assert n(c["general_revenue"]) not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["デジタルとかDX関係の事業ってある？", "デジタル関係の事業ってある？"])
+def test_a_theme_lists_projects_though_its_word_names_one(samples: Assistant, question: str) -> None:
+    a = ask(samples, question)
+    assert a.intent == "list" and "デジタルファースト推進事業" in a.answer, a.answer

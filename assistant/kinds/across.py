@@ -50,11 +50,9 @@ def scope_ids(q: Query, desk: Desk) -> tuple[list[str] | None, str]:
     if q.how == "scope" and q.projects:
         return [i for p in q.projects for i in p.sheet_ids], ""
     if q.frame.theme:
-        words = [q.frame.theme]
-        full = lexicon().shorthand.get(q.frame.theme.lower())
-        if full:
-            words.append(full)
-        if q.frame.theme.lower() in ("dx", "ict", "it"):
+        words = q.frame.theme.split("・")  # 「子育てとかこども関係」: either
+        words += [full for w in list(words) if (full := lexicon().shorthand.get(w.lower()))]
+        if any(w.lower() in ("dx", "ict", "it") for w in words):
             words += ["デジタル", "オンライン", "電子"]
         return desk.catalog.mentioning(words), f"{q.frame.theme}関連"
     return None, ""
@@ -420,23 +418,39 @@ class FilterKind:
         return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in got], intent="filter")
 
     def nonzero(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
+        """The projects where a row is not empty; each revenue row named (「国県支出金とか地方債とか」), or
+        every one but 一般財源 (「一般財源以外の財源」), listed in turn."""
         f = q.frame
-        field = _cost_field(q)
+        named = [r for r in f.rows if r in REVENUE_FIELDS]
+        if _BUT_GENERAL.search(f.norm):
+            named = [r for r in REVENUE_FIELDS if r != "general_revenue"]
+        fields = named if len(named) >= 2 else [_cost_field(q)]
         fy = f.years[0] if f.years else None
-        got = [m for m in measure_costs(q, desk, field, ids, fy) if m.value]
-        got.sort(key=lambda m: m.value, reverse=True)
-        label = compose.row_label(field, q.lang)
-        unit = cost_unit(field)
-        facts = [Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy, field=field,
-                      value=m.value, unit=unit) for m in got] + [_count(len(got))]
-        if q.lang == "en":
-            text = (f"{len(got)} project(s) have {label}: " + "; ".join(f"{m.ref.project} ({compose.num(m.value)} {unit})"
-                                                                      for m in got) + ".")
-        else:
-            when = compose.year_ja(fy) + "に" if fy else "各事業の最新の評価対象年度に"
-            text = (f"{when}{scope + 'の事業で' if scope else ''}{label}がある事業は{len(got)}件です。\n"
-                    + "\n".join(f"・{m.ref.project}：{compose.num(m.value, unit)}（{m.fy}年度）" for m in got))
-        return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in got], intent="filter")
+        facts: list[Fact] = []
+        lines: list[str] = []
+        projects: set[str | None] = set()
+        for field in fields:
+            got = sorted((m for m in measure_costs(q, desk, field, ids, fy) if m.value), key=lambda m: -m.value)
+            if not got and len(fields) > 1:
+                continue
+            projects |= {m.ref.project for m in got}
+            label = compose.row_label(field, q.lang)
+            unit = cost_unit(field)
+            facts += [Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy,
+                           field=field, value=m.value, unit=unit) for m in got]
+            if q.lang == "en":
+                lines.append(f"{len(got)} project(s) have {label}: " + "; ".join(
+                    f"{m.ref.project} ({compose.num(m.value)} {unit})" for m in got) + ".")
+            else:
+                when = compose.year_ja(fy) + "に" if fy else "各事業の最新の評価対象年度に"
+                lines.append(f"{when}{scope + 'の事業で' if scope else ''}{label}がある事業は{len(got)}件です。\n"
+                             + "\n".join(f"・{m.ref.project}：{compose.num(m.value, unit)}（{m.fy}年度）" for m in got))
+        facts.append(_count(len(projects)))
+        if not lines:
+            lines.append("該当する事業はありません。" if q.lang == "ja" else "No project has any.")
+        return Part(text="\n".join(lines), facts=facts, sheet_ids=list(dict.fromkeys(x.sheet_id for x in facts
+                                                                                      if x.sheet_id != "*")),
+                    intent="filter")
 
     def results(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part:
         f = q.frame
@@ -877,7 +891,9 @@ def lists_projects(f: Frame) -> bool:
     """The question asks which projects have (or lack) rows or sheets: a list over the store even
     when a word of it names one project (「研修会の指標がある事業」)."""
     return bool(_WITH_ROW.search(f.norm) or _NO_KIND.search(f.norm) and f.kind or _HAS_SHEETS.search(f.norm)
-                or _PER_ORG.search(f.norm) or _KIND_IS.search(f.norm) and f.kind or _NAMED_WITH.search(f.norm))
+                or _PER_ORG.search(f.norm) or _KIND_IS.search(f.norm) and f.kind or _NAMED_WITH.search(f.norm)
+                # 「子育て関係の事業ってある？」: the projects of a theme, though its word names one of them
+                or f.theme is not None and f.has("list", "count") and not (f.rows or f.money or f.sections or f.measures))
 
 
 # 「出前講座の指標がある事業」: the projects by an indicator; 「成果指標が一つも設定されてない事業」: by none
@@ -1093,6 +1109,7 @@ def _stage_results(r: SheetRef) -> list[Fact]:
 _COND_JA = {"gt": "を超える", "ge": "以上の", "lt": "未満の", "le": "以下の", "zero": "がない（ゼロの）"}
 
 
+_BUT_GENERAL = re.compile(r"一般財源(?:等)?以外|other than (?:the )?general (?:revenue|funds?)|besides general (?:revenue|funds?)")
 _OF_PROJECTS = re.compile(r"事業|projects|programs")
 # "did any projects use municipal bonds", 「市債を使った事業ある？」: the projects where a row is not empty
 _ANY_PROJECT = re.compile(r"\bany\b[\w\s]{0,20}\b(?:projects?|programs?)\b"
