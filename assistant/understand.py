@@ -171,7 +171,7 @@ _NTH = re.compile(r"(?P<n>\d+|[二三四五六七八九十])\s*番目に?\s*(?P<
                   r"|\b(?P<en>second|third|fourth|fifth|2nd|3rd|4th|5th|2|3|4|5)[\s-]+"
                   r"(?P<how_en>largest|biggest|highest|most|smallest|lowest|least|fewest)\b")
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
-_OF_SHEET = re.compile(r"\s*の?\s*(?:シート|評価シート|版)(?:に|で|の|から)")
+_RATING_BEFORE = re.compile(r"(?:satisfaction|customer|visitor|user|survey|満足度?|アンケート)\s*(?:の)?\s*$")
 _NEXT_OR_BEFORE = re.compile(r"翌年度?|次年度|次の年度?|前年度?|前の年度?|(?:the )?(?:next|following|previous|prior) year"
                              r"|(?:the )?year (?:after|before)")
 _HALF = re.compile(r"半分|半数|過半")
@@ -287,6 +287,9 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         f.hits[i] = Hit(h.start, h.end, "op", "why", h.text)
     if moved:
         _apply(f)
+    if "scores" in f.evals and (rated := [(h.start, h.end) for h in f.hits if h.group == "eval" and h.key == "scores"
+                                          and _RATING_BEFORE.search(norm[:h.start])]):
+        drop_hits(f, rated, groups=("eval",))  # "what satisfaction score did visitors give": a rating, not 評点
     if "scores" in f.evals and "change" in f.measures and _OF_A_RATE.search(norm):
         # "how many points did the rate jump": percentage points, not 評点
         drop_hits(f, [m.span() for m in _POINTS.finditer(norm)])
@@ -434,8 +437,10 @@ def _apply(f: Frame) -> None:
 _GRANULAR = re.compile(r"([一-龥ァ-ヶー]{1,8}?[きぎしちりい]?)(?:ごと|毎|別)(?:の|に|で|は|[?？（(、]|$)")
 _NOT_GRANULAR = {"年度", "年", "事業", "課", "部", "部局", "指標", "項目", "財源", "費目", "各年度", "年次", "所属", "担当課",
                  "評価", "種類", "区分", "内容", "性", "特", "格", "個", "区", "分", "識", "差", "判", "選", "送", "送り"}
-_GRANULAR_EN = re.compile(r"\b(?:by|per|for each|broken down by|break(?:ing)? (?:it |them )?down by) "
+_GRANULAR_EN = re.compile(r"\b(?:by|per|for each|in each|at each|broken down by|break(?:ing)? (?:it |them )?down by|"
+                          r"(?:split|divided) (?:between|among|across|by)(?: [a-z\-]+){0,4}?) "
                           r"(month|months|district|districts|area|areas|facility|facilities|route|routes|school|schools|"
+                          r"site|sites|construction site|construction sites|location|locations|region|regions|"
                           r"theme|themes|age|ages|ward|wards|neighbourhood|neighborhood|store|stores|job grade|job grades|"
                           r"grade|grades|position|positions|post|posts|employee|employees|staff member|staff members|"
                           r"person|individual|contractor|contractors|vendor|vendors|quarter|quarters|week|weeks|day|days)\b")

@@ -2187,3 +2187,22 @@ def test_every_revenue_but_general_funds(samples: Assistant, truth: dict) -> Non
 def test_a_theme_lists_projects_though_its_word_names_one(samples: Assistant, question: str) -> None:
     a = ask(samples, question)
     assert a.intent == "list" and "デジタルファースト推進事業" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["How many online applications were there in each district in FY2024?",
+                                      "How were the cashless payment facilities split between elementary and junior high schools?",
+                                      "Can you break the FY2024 project cost down by construction site?"])
+def test_a_breakdown_finer_than_the_sheet_in_english(seed_only: Assistant, question: str) -> None:
+    a = ask(seed_only, question)
+    assert not a.answerable and "breakdown" in a.answer, a.answer
+
+
+def test_events_no_row_counts_are_declined(seed_only: Assistant) -> None:
+    # "festivals" count in 回: no row of the sheet does, so no other row is given as their number
+    a = ask(seed_only, "How many festivals were actually held under the digital first promotion project in FY2024?")
+    assert not a.answerable and not any(f.field == "actual" for f in a.facts), a.answer
+
+
+def test_a_satisfaction_score_is_no_evaluation_score(seed_only: Assistant) -> None:
+    a = ask(seed_only, "What satisfaction score did users give the online application service in the survey?")
+    assert not any(f.field.startswith("score") for f in a.facts) and "評点" not in a.answer, a.answer

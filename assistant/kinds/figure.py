@@ -973,7 +973,8 @@ _EN_HEAD_COUNTER = {
                      "pupils", "officers", "counselors", "counsellors", "helpers", "persons", "people",
                      "participants", "residents"), "人"),
     **dict.fromkeys(("sessions", "events", "courses", "classes", "seminars", "workshops", "meetings", "drills",
-                     "lectures", "times", "tours", "patrols"), "回"),
+                     "lectures", "times", "tours", "patrols", "conventions", "conferences", "festivals",
+                     "tournaments", "competitions", "exhibitions", "concerts", "campaigns"), "回"),
     "households": "世帯", "schools": "校",
 }
 _EN_HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z\-]*(?:['’]s)? ){0,4}?[a-z][a-z\-]*)(?= (?:were|was|are|is|did|do|does|"
@@ -1078,6 +1079,9 @@ def _bare(q: Query) -> bool:
     # a word of the project's name said again apart from it describes what is counted (「成年後見制度を
     # 実際に利用してる人の数」: 利用, 「窓口は何か所に導入した？」: 導入) — that is no bare question
     again = _project_words_again(q)
+    if q.lang == "en" and (asked := _EN_HOW_MANY.search(q.frame.norm)) and _counted_in(asked) is None and any(
+            q.explained.covers(*w.span()) for w in re.finditer(r"[a-z][a-z\-]+", asked.group(1))):
+        return False  # "how many conventions were held": conventions name the project, and no row counts them
     return not any(u.noun and len(u.text) >= 2 and u.text not in fw and (
                        not q.explained.covers(u.start, u.end) or any(s <= u.start and u.end <= e for s, e in again))
                    and not re.match(r"[a-z0-9]", u.text)  # English words are linked by meaning, not here
