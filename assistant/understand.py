@@ -138,7 +138,8 @@ _EN_SENTENCE = re.compile(r"(?i)\b(what|how|which|who|when|why|where|is|are|was|
 
 
 _FY = re.compile(r"(?<![a-z0-9])fy\s?'?((?:19|20)\d{2})(?!\d)|(?<![a-z0-9])fy\s?'?(\d{2})(?!\d)")
-_BARE_WESTERN = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?![\d,])(?!\s*(?:件|人|回|円|千|万|施設|%|箇所|km))")
+_LAYOUT_YEAR = re.compile(r"(?:h|平成)\s*27\s*(?:-|年度?)?\s*(?:の)?\s*(?:古い|旧)?\s*(?:format|style|layout|template|様式|形式|書式|フォーマット)")
+_BARE_WESTERN = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?!\d|,\d)(?!\s*(?:件|人|回|円|千|万|施設|%|箇所|km))")
 _BARE_ERA_YEAR = re.compile(r"(?<![\d.,a-z令平昭])(\d{1,2}|元)\s*年度")
 # 令和4〜6年度, R4-6, H25〜27: the second year without its era
 ENGLISH_ERA = re.compile(r"\b(reiwa|heisei)\s*(\d{1,2}|gannen)\b")  # "Reiwa 7", "Heisei 27"
@@ -154,7 +155,8 @@ _PAST_N = re.compile(
     r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*年分\s*(?:を|の)?\s*(?:出|見せ|教え|並べ|表示|ください|下さい|ちょうだい|[?？]|$)")
 _EN_DIGIT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # (「成果指標3つ」 counts them: no number; 「成果指標3」「3つ目」 is one)
-_KIND = re.compile(r"(成果|活動|対象)指標\s*(?:の\s*)?([①-⑨]|\d(?!\s*(?:つ(?!目)|個|件|本)))?(?:\s*つ目|番目)?|(outcome|activity|target)\s+indicators?\s*(?:no\.?\s*|#)?(\d)?")
+_KIND = re.compile(r"(成果|活動|対象)指標\s*(?:の\s*)?([①-⑨]|\d(?!\s*(?:つ(?!目)|個|件|本)))?(?:\s*つ目|番目)?|(outcome|activity|target)\s+indicators?\s*(?:no\.?\s*|#)?(\d)?"
+                   r"|(target)(?= population| group\b| figure)")  # "the target population figure": 対象指標
 _ANY_INDICATOR = re.compile(r"(?<![成活対果動象終間])指標(?!分析)|(?<![a-z])(indicators|kpis?)(?![a-z])")
 # 成果 on its own (not 成果指標, 成果物): the results a project reached, which its 成果指標 measure
 _RESULTS_WORD = re.compile(r"成果(?!指標|物|品)(?=を|は|って|が|と|、|,|について|として|の(?:まとめ|要約|概要)|\s|$)")
@@ -521,6 +523,8 @@ def _read_years(f: Frame) -> None:
     norm = f.norm
     era_range = False
     # the era letters of R6 / H27 are upper case to the year reader; offsets are the same
+    # (「H27の古い様式」 "the old H27-format sheet" names the layout, not a year)
+    norm = _LAYOUT_YEAR.sub(lambda m: " " * len(m.group(0)), norm)
     mentions = [(m.fy, m.start, m.end) for m in find_fiscal_years(norm.upper())]
     m: re.Match[str] | None
     for m in _FY.finditer(norm):
@@ -628,7 +632,7 @@ def _read_years(f: Frame) -> None:
 def _read_kind(f: Frame) -> None:
     m: re.Match[str] | None
     for m in _KIND.finditer(f.norm):
-        word = m.group(1) or m.group(3)
+        word = m.group(1) or m.group(3) or m.group(5)
         no = m.group(2) or m.group(4)
         f.kind = _KIND_KEYS[word]
         f.kind_span = m.span()

@@ -2206,3 +2206,23 @@ def test_events_no_row_counts_are_declined(seed_only: Assistant) -> None:
 def test_a_satisfaction_score_is_no_evaluation_score(seed_only: Assistant) -> None:
     a = ask(seed_only, "What satisfaction score did users give the online application service in the survey?")
     assert not any(f.field.startswith("score") for f in a.facts) and "評点" not in a.answer, a.answer
+
+
+def test_the_value_then_its_plan(seed_only: Assistant, truth: dict) -> None:
+    # 「…は？計画は？」 asks the figure and then its plan: the actual is not left out
+    v = ind(truth, "オンライン申請件数", 2024)
+    a = ask(seed_only, "R6のオンライン申請件数は？計画は？")
+    assert n(v["actual"]) in a.answer and n(v["plan"]) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question, years", [("On the old H27-format sheet, what was the total cost in 2014, versus 2015?", [2014, 2015]),
+                                             ("H27の古い様式のシートで、総事業費が一番大きいのは？", [])])
+def test_the_h27_layout_is_no_year(question: str, years: list[int]) -> None:
+    from assistant.understand import understand
+
+    assert understand(question).years == years
+
+
+def test_the_target_population_is_the_target_indicator(seed_only: Assistant, truth: dict) -> None:
+    a = ask(seed_only, "What was the target population figure on the sheet for FY2024?")
+    assert n(ind(truth, "市民", 2024)["actual"]) in a.answer, a.answer

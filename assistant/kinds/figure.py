@@ -1052,6 +1052,7 @@ def _counted_before_plan(f: Frame) -> bool:
 
 
 _PLAN_TOO = re.compile(r"(計画|目標)(値)?も|と(計画|目標)(値)?|(計画|目標)(どおり|通り)|どうだった|どうなった|how did|"
+                       r"[?？、]\s*(?:その|で)?\s*(計画|目標)(値)?(?:は|って)|"  # 「…率は？計画は？」: the value, then its plan
                        r"as well as the plan|and the plan|"
                        r"and its plan|plan too")
 
