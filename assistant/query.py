@@ -423,7 +423,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         nearest = dense.best(text, cat.project_matcher.names) if len(text) >= 3 else None
         if nearest is not None and nearest.score >= PROJECT_ACCEPT and nearest.score - nearest.runner_up >= PROJECT_MARGIN:
             q.projects, q.how = projects_of(cat, cat.by_project_name(nearest.name), nearest.score), "named"
-    if unnamed_in_english() and not q.indicators:
+    if unnamed_in_english():  # (weak store-wide row matches that settled no project do not stop it)
         # "how many people signed up for the disaster alert emails" (防災メール登録者数): a row of the store
         # named in words JMdict carries, two of them at least, and no other row as well
         en_rows = _rows_in_english(r, q, tuple(cat.indicator_matcher.names))
