@@ -10,16 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
 
 from assistant.answer import Fact, Number
 from assistant.measures import lower_is_better
 from assistant.resolve import Catalog, SheetRef, project_key
 from ingest.model import Indicator, Sheet
-from ingest.store import ActualRow, FigureStore, PlanRow
+from ingest.store import ActualRow, FigureStore
 from ingest.vocabulary import COST_FIELDS, COST_UNITS, STAGE_LABELS
-
-R = TypeVar("R", PlanRow, ActualRow)
 
 # A question's field word → the cost columns it means.
 COST_ALIASES = {"unit_cost": "unit_cost_total"}
@@ -124,18 +121,6 @@ def rank_costs(store: FigureStore, catalog: Catalog, field: str, fy: int | None,
 
 
 @dataclass(frozen=True)
-class Missed:
-    sheet_id: str
-    project: str | None
-    label: str
-    name: str | None
-    unit: str | None
-    fy: int
-    plan: Number
-    actual: Number
-
-
-@dataclass(frozen=True)
 class Reached:
     """An indicator's actual in a year, with its plan when the sheet gives one."""
 
@@ -149,12 +134,19 @@ class Reached:
     actual: Number
 
 
+@dataclass(frozen=True)
+class Missed(Reached):
+    """An indicator's actual in a year beside its plan (:func:`plan_rows`)."""
+
+    plan: Number
+
+
 def plan_rows(store: FigureStore, catalog: Catalog, kind: str | None, fy: int | None,
               sheet_ids: list[str] | None = None) -> list[Missed]:
     """Every indicator with both a plan and an actual, in each sheet's evaluated year unless a year
     is given, one sheet per project (:func:`_one_sheet_each`). 対象指標 rows have no plans and never count."""
     return [Missed(ref.sheet_id, ref.project, r.label, r.name, r.unit, r.fy, r.plan, r.actual)
-            for ref, r in _one_sheet_each(catalog, store.plan_rows(kind, fy, sheet_ids), fy)]
+            for ref, r in _one_sheet_each(catalog, store.plan_rows(kind, fy, sheet_ids), fy) if r.plan is not None]
 
 
 def actual_rows(store: FigureStore, catalog: Catalog, kind: str | None, fy: int | None,
@@ -164,7 +156,7 @@ def actual_rows(store: FigureStore, catalog: Catalog, kind: str | None, fy: int 
             for ref, r in _one_sheet_each(catalog, store.actual_rows(kind, fy, sheet_ids), fy)]
 
 
-def _one_sheet_each(catalog: Catalog, found: Iterable[R], fy: int | None) -> list[tuple[SheetRef, R]]:
+def _one_sheet_each(catalog: Catalog, found: Iterable[ActualRow], fy: int | None) -> list[tuple[SheetRef, ActualRow]]:
     """``found``'s rows of one sheet per project, in project and row order: the project's latest
     evaluation, or for a given year the sheet evaluating it (else the earliest later one, whose
     figure for that year is settled)."""

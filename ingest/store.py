@@ -362,22 +362,9 @@ class CostYear(NamedTuple):
     values: dict[str, Num | None]
 
 
-class PlanRow(NamedTuple):
-    """An indicator's plan and actual in one year."""
-
-    sheet_id: str
-    kind: str
-    no: int
-    label: str
-    name: str | None
-    unit: str | None
-    fy: int
-    plan: Num
-    actual: Num
-
-
 class ActualRow(NamedTuple):
-    """An indicator's actual in one year, with its plan when the sheet gives one."""
+    """An indicator's actual in one year, with its plan when the sheet gives one (always, from
+    :meth:`FigureStore.plan_rows`)."""
 
     sheet_id: str
     kind: str
@@ -1027,17 +1014,17 @@ class FigureStore:
                           f"SELECT sheet_id, fy, {', '.join(names)} FROM costs{where} "
                           f"ORDER BY {_SETTLED_FIRST.format(t='')}", sheet_ids or ())
 
-    def plan_rows(self, kind: str | None, fy: int | None, sheet_ids: Sequence[str] | None) -> list[PlanRow]:
+    def plan_rows(self, kind: str | None, fy: int | None, sheet_ids: Sequence[str] | None) -> list[ActualRow]:
         """Every 活動・成果 indicator value with both a plan and an actual (of ``kind`` when given),
         in ``fy`` (each sheet's own evaluated year when None), of ``sheet_ids`` (all when None)."""
-        return self._indicator_rows(PlanRow, ["v.plan IS NOT NULL", "i.kind != 'target'"], kind, fy, sheet_ids)
+        return self._indicator_rows(["v.plan IS NOT NULL", "i.kind != 'target'"], kind, fy, sheet_ids)
 
     def actual_rows(self, kind: str | None, fy: int | None, sheet_ids: Sequence[str] | None) -> list[ActualRow]:
         """Every indicator value with an actual (対象指標 too), as :meth:`plan_rows` reads them."""
-        return self._indicator_rows(ActualRow, [], kind, fy, sheet_ids)
+        return self._indicator_rows([], kind, fy, sheet_ids)
 
-    def _indicator_rows(self, row: Callable[..., _Row], where: list[str], kind: str | None, fy: int | None,
-                        sheet_ids: Sequence[str] | None) -> list[_Row]:
+    def _indicator_rows(self, where: list[str], kind: str | None, fy: int | None,
+                        sheet_ids: Sequence[str] | None) -> list[ActualRow]:
         where = [*where, "v.actual IS NOT NULL"]
         params: list[object] = []
         if kind:
@@ -1049,7 +1036,7 @@ class FigureStore:
         FROM indicator_values v JOIN indicators i ON i.indicator_id = v.indicator_id {scope.join}
         WHERE {' AND '.join(where + scope.where)}
     """
-        return self._read(row, sql, (*params, *scope.params))
+        return self._read(ActualRow, sql, (*params, *scope.params))
 
     def evaluation_scores(self, stages: Sequence[str]) -> list[ScoreRow]:
         """The five scores of every evaluation of ``stages`` (primary, secondary)."""

@@ -37,6 +37,14 @@ def ask(a: Assistant, question: str):
     return answer
 
 
+def _first_of_several_cities(truths: list[Sheet]) -> str:
+    """The first city of a store holding several (the test is skipped where the corpus wrote one)."""
+    cities = sorted({t.municipality for t in truths if t.municipality})
+    if len(cities) < 2:
+        pytest.skip("the corpus wrote one city only")
+    return cities[0]
+
+
 def _fmt(v: float | int) -> str:
     return f"{v:,}" if float(v).is_integer() else f"{v:,}".rstrip("0").rstrip(".")
 
@@ -103,10 +111,7 @@ def test_the_city_a_sheet_belongs_to_may_be_named(world) -> None:
 def test_a_city_named_scopes_a_store_of_several_cities(world) -> None:
     # 「○○市の事業で一番…」 over sheets of several cities: only that city's projects are ranked
     a, truths = world
-    cities = {t.municipality for t in truths if t.municipality}
-    if len(cities) < 2:
-        pytest.skip("the corpus wrote one city only")
-    city = sorted(cities)[0]
+    city = _first_of_several_cities(truths)
     own = {t.project.name for t in truths if t.municipality == city}
     others = {t.project.name for t in truths if t.municipality != city} - own
     ans = ask(a, f"{city}の事業で、フルコストが一番大きいのは？")
@@ -149,10 +154,7 @@ def test_the_other_cities_sheets_of_the_store(world, form: str) -> None:
     from assistant.query import city_romaji
 
     a, truths = world
-    cities = sorted({t.municipality for t in truths if t.municipality})
-    if len(cities) < 2:
-        pytest.skip("the corpus wrote one city only")
-    city = cities[0]
+    city = _first_of_several_cities(truths)
     others = {t.project.name for t in truths if t.municipality != city}
     en = next(iter(city_romaji(frozenset([city])))).capitalize()
     own = {t.project.name for t in truths if t.municipality == city} - others
@@ -279,10 +281,7 @@ def test_another_layouts_direction_is_in_its_gist(world, question: str) -> None:
 def test_a_city_set_aside_before_the_word_for_towns(world, form: str) -> None:
     # 「郡山以外の市町の事業」: the other cities' projects, never the one named
     a, truths = world
-    cities = sorted({t.municipality for t in truths if t.municipality})
-    if len(cities) < 2:
-        pytest.skip("the corpus wrote one city only")
-    city = cities[0]
+    city = _first_of_several_cities(truths)
     own = {t.project.name for t in truths if t.municipality == city}
     ans = ask(a, form.format(city=city, core=city[:-1]))
     named = {f.project for f in ans.facts if f.project}
