@@ -370,6 +370,15 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     elif projects and _NEWEST.search(frame.norm):  # 「最新のシートだと」: the namesake whose sheets are newest
         newest = {p.name: max(x.latest.target_fy or 0 for x in projects if x.name == p.name) for p in projects}
         projects = _namesakes(projects, lambda x: (x.latest.target_fy or 0) == newest[x.name])
+    if projects and frame.years and any(len(g) > 1 for g in groups):
+        # 「保育所等施設整備、R6の…」: of the names one mention fits equally, those with a sheet late enough
+        # to hold the year asked (保育所等施設整備補助事業's H27 sheet ends years before R6; a later sheet
+        # may print earlier years, so only the too-old are set aside)
+        reaching = {p.name for p in projects if any(r.target_fy is not None and fy <= r.target_fy + 4
+                                                    for r in p.refs for fy in frame.years)}
+        groups = [[m for m in g if m.name in reaching] or g for g in groups]
+        still = {m.name for g in groups for m in g}
+        projects = [p for p in projects if p.name in still]
     if projects:
         ambiguous = any(len(g) > 1 for g in groups)
         if not ambiguous:
@@ -437,6 +446,12 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 q.projects, q.how = group, "indicator"
             else:
                 q.candidates, q.how = group, "indicator"
+    phrases = [frame.norm[a:b].strip() for a, b in _project_phrases(frame.norm)]
+    phrases = [x for x in phrases if set(re.findall(r"[a-z]+", x)) - _NO_NAME_WORDS - lexicon().function_words]
+    if unnamed_in_english() and not q.indicators and phrases and not q.english_rows:
+        # "the snow removal program": a project named as such that no name, row or meaning finds is not
+        # in the store — said so, rather than asking which of every project was meant
+        q.unknown_project = phrases[0]
     if len(q.projects) == 1 and q.how == "named" and not exact and cores and q.org_ids is None and all(
             any(s <= a and b <= e for _, (s, e) in cores) for m in chosen for a, b in (m.parts or (m.span,))):
         # 「観光の事業」: 観光 names 観光イベント開催支援事業 by a word of its name, and 観光課 by its core —
@@ -941,6 +956,12 @@ def _capitalized_phrases(text: str, norm: str) -> list[tuple[int, int]]:
         if at >= 0:
             out.append((at, at + len(m.group(0))))
     return out
+
+
+# words before "project(s)" that name none: "each project's", "the three projects loaded"
+_NO_NAME_WORDS = frozenset({"each", "every", "all", "any", "both", "other", "these", "those", "such", "several", "many",
+                            "one", "two", "three", "four", "five", "loaded", "listed", "same", "different", "city",
+                            "koriyama", "municipal", "this", "that", "which", "what", "previous", "last"})
 
 
 def _project_phrases(norm: str) -> list[tuple[int, int]]:

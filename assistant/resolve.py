@@ -400,13 +400,14 @@ class Catalog:
         """Some project's name without its generic tail (:func:`project_core`) resembles ``core``."""
         return bool(self._core_index.scores([core], threshold))
 
-    def mentioning(self, words: list[str]) -> list[str]:
-        """Sheets whose name, 課 or 部 contains one of ``words`` (full or half width, any ASCII case),
-        else those whose prose does, in id order. Searched in memory: SQL ``LIKE`` over every section
-        reads the whole store for each word."""
+    def mentioning(self, words: list[str], names_first: bool = False) -> list[str]:
+        """Sheets whose name, 課, 部 or prose contains one of ``words`` (full or half width, any ASCII
+        case), in id order; with ``names_first``, those whose name, 課 or 部 does when there are any.
+        Searched in memory: SQL ``LIKE`` over every section reads the whole store for each word."""
         needles = {form for w in words if w for form in _widths(nfkc(w).upper())}
         named = sorted(s.sheet_id for s in self.sheets if any(
-            n in "\n".join([s.project or "", s.section or "", s.department or ""]).upper() for n in needles))
+            n in "\n".join([s.project or "", s.section or "", s.department or ""]).upper() for n in needles)) \
+            if names_first else []
         return named or sorted(sid for sid, text in self._haystacks.items() if any(n in text for n in needles))
 
     def projects(self, question: str, threshold: float = 0.72) -> list[tuple[float, SheetRef]]:

@@ -173,6 +173,8 @@ _NTH = re.compile(r"(?P<n>\d+|[二三四五六七八九十])\s*番目に?\s*(?P<
                   r"|\b(?P<en>second|third|fourth|fifth|2nd|3rd|4th|5th|2|3|4|5)[\s-]+"
                   r"(?P<how_en>largest|biggest|highest|most|smallest|lowest|least|fewest)\b")
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+_SHEET_OF_YEAR = re.compile(r"(?:令和|平成|r|h|fy)\s*(?:\d{1,2}|元)\s*(?:年度?)?\s*$|(?:19|20)\d{2}\s*年度?\s*$")
+_SHEET_AFTER = re.compile(r"\s*(?:[)）]|の?\s*シート|分の|版)")
 _RATING_BEFORE = re.compile(r"(?:satisfaction|customer|visitor|user|survey|満足度?|アンケート)\s*(?:の)?\s*$")
 _NEXT_OR_BEFORE = re.compile(r"翌年度?|次年度|次の年度?|前年度?|前の年度?|(?:the )?(?:next|following|previous|prior) year"
                              r"|(?:the )?year (?:after|before)")
@@ -289,6 +291,9 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         f.hits[i] = Hit(h.start, h.end, "op", "why", h.text)
     if moved:
         _apply(f)
+    if named_sheet := [(h.start, h.end) for h in f.hits if h.group == "eval" and h.key == "result" and h.text == "評価"
+                       and _SHEET_OF_YEAR.search(norm[:h.start]) and _SHEET_AFTER.match(norm, h.end)]:
+        drop_hits(f, named_sheet, groups=("eval",))  # 「（令和７年度評価）」「R7評価のシートで」: which sheet, nothing asked
     if "scores" in f.evals and (rated := [(h.start, h.end) for h in f.hits if h.group == "eval" and h.key == "scores"
                                           and _RATING_BEFORE.search(norm[:h.start])]):
         drop_hits(f, rated, groups=("eval",))  # "what satisfaction score did visitors give": a rating, not 評点

@@ -2226,3 +2226,24 @@ def test_the_h27_layout_is_no_year(question: str, years: list[int]) -> None:
 def test_the_target_population_is_the_target_indicator(seed_only: Assistant, truth: dict) -> None:
     a = ask(seed_only, "What was the target population figure on the sheet for FY2024?")
     assert n(ind(truth, "市民", 2024)["actual"]) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["田村地区のR6事業のシート（令和７年度評価）、総事業費分析結果の欄には何て書いてある？",
+                                      "R7評価のシートで総事業費は？"])
+def test_a_year_s_evaluation_naming_a_sheet_asks_no_evaluation(question: str) -> None:
+    from assistant.understand import understand
+
+    assert understand(question).evals == []
+
+
+def test_a_counter_no_row_counts_in_is_declined(seed_only: Assistant) -> None:
+    a = ask(seed_only, "デジタルファースト推進事業で点検した橋って何橋あるの？")
+    assert not a.answerable and not any(f.field == "actual" for f in a.facts), a.answer
+
+
+@pytest.mark.parametrize("question", ["What was the FY2024 evaluation result for the snow removal program?",
+                                      "How much did the bicycle sharing project cost in FY2015?"])
+def test_a_project_named_in_english_that_the_store_lacks(samples: Assistant, question: str) -> None:
+    # named as a project, found by no name, row or meaning: said so, not asked back among every project
+    a = ask(samples, question)
+    assert not a.answerable and not a.choices and "No sheet" in a.answer, a.answer

@@ -54,7 +54,8 @@ def scope_ids(q: Query, desk: Desk) -> tuple[list[str] | None, str]:
         words += [full for w in list(words) if (full := lexicon().shorthand.get(w.lower()))]
         if any(w.lower() in ("dx", "ict", "it") for w in words):
             words += ["デジタル", "オンライン", "電子"]
-        return desk.catalog.mentioning(words), f"{q.frame.theme}関連"
+        # (a theme some names carry means those projects; only when none does, those whose text says it)
+        return desk.catalog.mentioning(words, names_first=True), f"{q.frame.theme}関連"
     return None, ""
 
 

@@ -439,6 +439,11 @@ class FigureKind:
             # (and the unit it counts in: 「何団体？」 asks in 団体, it names no 団体 row)
             row_names = [p.name, p.org, p.latest.department or ""] + [x.name for x in q.projects] + [r.name for r in rows] \
                 + [r.unit for r in rows if r.unit and len(r.unit) >= 2]
+            if (m := MEASURE_END.search(q.head.text)) and m.start() >= 2 and covered(q.head.text[:m.start()], [p.name]) \
+                    and not any(covered(q.head.text[:m.start()], [r.name]) for r in rows):
+                # 「市内の自殺者数」: a measure of the project's own word (自殺 of 自殺対策推進事業) is a row's to
+                # give, not the name's — 市内の世帯 is no count of it
+                row_names = [r.name for r in rows]
             if not head_covered(q.frame.norm, q.head, row_names) and not head_covered(
                     q.frame.norm, q.head, [r.name for r in rows], synonyms=True):  # 子ども of 児童生徒の割合
                 return []
@@ -959,7 +964,7 @@ _COUNTERS = {  # a question's counter → the row units that count the same kind
     **{c: ("km", "m", "メートル") for c in ("km", "キロ", "メートル")}, "歳": ("歳",),
     **{c: ("t", "トン") for c in ("t", "トン")}, "kg": ("kg",),
 }
-_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|分|%|割|本|枚|個|基|灯|戸|店|ha|ヘクタール|㎡|平方メートル|トン|t(?![a-z])|kg"
+_COUNTER = re.compile(r"何(人|名|件|回|施設|か所|箇所|校|世帯|頭|台|冊|社|団体|日|時間|分|%|割|本|枚|個|基|灯|戸|店|橋|ha|ヘクタール|㎡|平方メートル|トン|t(?![a-z])|kg"
                       r"|km|キロ|メートル|歳)|(?:how many|number of) "
                       r"(people|persons|participants|residents|times|sessions|cases|facilities|schools|households)")
 _EN_COUNTER = {"people": "人", "persons": "人", "participants": "人", "residents": "人", "times": "回", "sessions": "回",
