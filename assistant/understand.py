@@ -474,7 +474,7 @@ _OF_A_RATE = re.compile(r"\b(rate|ratio|share|percentage|proportion|turnout)\b|�
 
 _SHEET_PLAN = re.compile(r"シート.{0,14}(計画|見込|予算)|(earlier|previous|prior) sheet.{0,30}(plan|forecast|budget)")
 _OF_SHEETS = re.compile(r"実施分|実施事業|評価シート|のシートで|(?:を|が)?評価した(?:シート|事業)|"
-                        r"(fy\s?\d{4}|\d{4}) (evaluation )?sheets?|sheets? (covering|evaluating) fy")
+                        r"(fy\s?\d{4}|\d{4}) (evaluation )?sheets?|(?:sheets?|one) (?:that )?(covering|evaluating|evaluates|covers) fy")
 _SELF_INTRO = re.compile(r"[^。？?!！]{1,24}?(です|でございます|と申します|の者です)[。、!！]\s*")
 _KIND_OF_MONEY = re.compile(r"(どんな|どういう|どのような|どういった|何の|なんの|何に|what kinds? of|which kinds? of)\s*"
                             r"(費用|経費|お金|コスト|支出|costs?|expenses?|spending)")

@@ -2247,3 +2247,26 @@ def test_a_project_named_in_english_that_the_store_lacks(samples: Assistant, que
     # named as a project, found by no name, row or meaning: said so, not asked back among every project
     a = ask(samples, question)
     assert not a.answerable and not a.choices and "No sheet" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["How many online applications were there in FY2024, and what did the project cost in total that year?",
+                                      "R6のオンライン申請件数と、あと総事業費も"])
+def test_a_row_and_a_cost_asked_in_parts_of_their_own(seed_only: Assistant, truth: dict, question: str) -> None:
+    # a cost row named outright keeps an indicator named well in a part of the question of its own
+    a = ask(seed_only, question)
+    assert n(ind(truth, "オンライン申請件数", 2024)["actual"]) in a.answer and n(cost(truth, 2024, "total_cost")) in a.answer, a.answer
+
+
+def test_a_premise_names_no_row_asked(seed_only: Assistant, truth: dict) -> None:
+    # 「…が増えてるのはいいんだけど、手数料収入は？」: the money only (none on the sheet), not the row of the premise
+    a = ask(seed_only, "コンビニ交付が増えてるのはいいんだけど、そのぶん証明書の手数料収入っていくら入ってきてるの？")
+    assert not a.answerable, a.answer
+
+
+@pytest.mark.parametrize("question", ["Summarize the sheet evaluating FY2024 in three bullet points.",
+                                      "Quick rundown of the digital first sheet evaluating FY2024, please."])
+def test_a_summary_in_bullet_points_of_the_sheet_evaluating_a_year(seed_only: Assistant, truth: dict, question: str) -> None:
+    # "bullet points" asks a format, no 評点; "the sheet evaluating FY2024" names the sheet
+    a = ask(seed_only, question)
+    assert a.answerable and "評点" not in a.answer and "scores" not in a.answer, a.answer
+    assert n(cost(truth, 2024, "total_cost")) in a.answer, a.answer

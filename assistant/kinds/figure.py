@@ -317,9 +317,15 @@ class FigureKind:
                     covered(q.head.text, [r.name for r in inds]) or _spelled_head(q, [r.name for r in inds])):
                 costs = []  # 「売却の金額は？」: money of the row the question names, not the cost table
             else:
-                # a cost row named outright wins over indicators matched by a few words
-                exact = [r for r in inds if r.name and r.name.lower() in q.frame.norm]
-                inds = exact
+                # a cost row named outright wins over indicators matched by a few words — unless they are
+                # named well in a part of the question of their own ("how many early-voting stations …, and
+                # what did it cost in total")
+                # (not a premise: 「コンビニ交付が増えてるのはいいんだけど、手数料収入は？」 asks the money only)
+                costed = [h.span for h in f.hits if h.group == "row"]
+                apart = {m.name for m in q.scope_rows if m.score >= 0.6 and m.explains and not any(
+                    a < e and s < b for a, b in m.explains for s, e in costed) and not _PREMISE.search(
+                    f.norm[min(b for _, b in m.explains):min((s for s, _ in costed), default=len(f.norm))])}
+                inds = [r for r in inds if r.name and (r.name.lower() in q.frame.norm or r.name in apart)]
         if q.head_rows and inds and not costs and q.head is not None and not {r.name for r in inds} & {
                 i.name for i in q.head_rows} and not covered(q.head.text, [r.name for r in inds]) and all(
                 q.frame.norm[a:b] in p.name or q.frame.norm[a:b] == "年度" for m in q.scope_rows for a, b in m.explains):
@@ -1056,6 +1062,7 @@ def _counted_before_plan(f: Frame) -> bool:
     return bool(starts) and any(m.end() <= min(starts) for m in _COUNTER.finditer(f.norm))
 
 
+_PREMISE = re.compile(r"けど|けれど|が、|ので|のに|から、|but\b|although|since\b")
 _PLAN_TOO = re.compile(r"(計画|目標)(値)?も|と(計画|目標)(値)?|(計画|目標)(どおり|通り)|どうだった|どうなった|how did|"
                        r"[?？、]\s*(?:その|で)?\s*(計画|目標)(値)?(?:は|って)|"  # 「…率は？計画は？」: the value, then its plan
                        r"as well as the plan|and the plan|"
