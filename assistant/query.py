@@ -229,6 +229,19 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                  and not any(o.span[0] < m.span[1] and m.span[0] < o.span[1] for o in exact)
                  and _named_beside(frame.norm, m, exact)]
     groups = _mentions(named)
+    for g in groups:
+        # 「緑化推進の事業」: 緑化推進事業 and 堤下地区緑化推進事業 alike (a place before a name makes another
+        # project of the same kind) — unless the shorter name is written out in full
+        if len(g) == 1 and (g[0].exact or g[0].score >= 0.99) and squash(g[0].name) not in squash(frame.norm):
+            longer = [n for n in cat.project_names if n != g[0].name and squash(g[0].name) in squash(n)]
+            placed = [m for m in named if m.name in longer and m.words > g[0].words]
+            if placed:  # "the eastern district multifunctional payment project": the place said picks that one
+                g[:] = [max(placed, key=lambda m: (m.words, m.score))]
+            else:
+                g += [replace(g[0], name=n, exact=False) for n in longer]
+        elif len(g) > 1:  # a name inside a longer one the question says more words of: the longer one
+            g[:] = [m for m in g if not any(o is not m and squash(m.name) in squash(o.name) and o.words > m.words
+                                            for o in g)]
     chosen = [m for g in groups for m in g]
     for m in chosen:
         for span in m.explains:

@@ -124,7 +124,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "telework", "テレワーク環境整備事業", "行政マネジメント課"),
         _sheet(folder, "east-farm", "東部地区多面的機能支払事業", "農地課"),
         _sheet(folder, "east-farm-r5", "東部地区多面的機能支払事業", "農地課", shift=-1),
-        _sheet(folder, "event", "観光イベント開催支援事業", "商工振興課"),  # 観光 of 観光課, in another name
+        _sheet(folder, "event", "観光イベント開催支援事業", "商工振興課"),
+        _sheet(folder, "farm", "多面的機能支払事業", "農政課"),  # a name inside 東部地区多面的機能支払事業  # 観光 of 観光課, in another name
     ]
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
     report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
@@ -567,3 +568,11 @@ def test_a_word_of_a_sections_name_and_of_another_projects_name_means_each(store
     a = store.ask("観光の事業の総事業費いくら？R6")
     projects = {f.project for f in a.facts if f.field == "total_cost"}
     assert projects == {"教育旅行誘致推進事業", "観光イベント開催支援事業"}, a.answer
+
+
+def test_a_name_inside_a_place_named_one_means_both(store: Assistant) -> None:
+    # 「多面的機能支払の事業」 is 多面的機能支払事業 and 東部地区多面的機能支払事業 alike; written in full, the one
+    a = store.ask("多面的機能支払の事業の総事業費いくら？R6")
+    assert {f.project for f in a.facts if f.field == "total_cost"} == {"多面的機能支払事業", "東部地区多面的機能支払事業"}, a.answer
+    a = store.ask("多面的機能支払事業の総事業費いくら？R6")
+    assert {f.project for f in a.facts if f.field == "total_cost"} == {"多面的機能支払事業"}, a.answer

@@ -2270,3 +2270,11 @@ def test_a_summary_in_bullet_points_of_the_sheet_evaluating_a_year(seed_only: As
     a = ask(seed_only, question)
     assert a.answerable and "評点" not in a.answer and "scores" not in a.answer, a.answer
     assert n(cost(truth, 2024, "total_cost")) in a.answer, a.answer
+
+
+def test_a_cost_per_one_of_the_people_named(seed_only: Assistant, truth: dict) -> None:
+    # 「市民1人あたりの総事業費」: divided by the 市民 the sheet counts, not by another row counted in 人
+    a = ask(seed_only, "R6、市民1人あたりの総事業費って円でいくら？")
+    yen = (Decimal(cost(truth, 2024, "total_cost")) * 1000 / Decimal(ind(truth, "市民", 2024)["actual"])).quantize(
+        Decimal("1"), ROUND_HALF_UP)
+    assert f"{yen:,}" in a.answer, a.answer

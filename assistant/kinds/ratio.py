@@ -55,6 +55,8 @@ def asks_per(q: Query) -> Per | None:
     if m := _PER_JA.search(f.norm):
         word = m.group(1)
         counter = word if word in ("人", "名", "件", "回", "施設", "か所", "箇所", "校", "世帯", "団体", "日") else None
+        if counter in ("人", "名", "世帯") and (noun := _counted_noun(f.norm[:m.start(1)])):
+            return Per(noun, counter)  # 「未就学児1人あたり」: per one of them, counted in 人
         return Per(word, counter)
     if m := _PER_EN.search(f.norm):
         word = m.group(1)
@@ -93,7 +95,15 @@ def asks_cost_per(q: Query) -> tuple[str, Per] | None:
                     if c in word), None) or (word if word in ("m", "t") else None)
     if m.group(3):
         counter = "人"
+    if m.group(1) in ("人", "名", "世帯") and (noun := _counted_noun(f.norm[:m.start()])):
+        word = noun  # 「未就学児1人あたりの総事業費」: divided by the 未就学児, not any row counted in 人
     return spent[0], Per(word, counter)
+
+
+def _counted_noun(before: str) -> str | None:
+    """The noun right before 「1人あたり」 (「未就学児1人あたり」 → 未就学児): what one unit is one of."""
+    m = re.search(r"([一-龥ァ-ヶー]{2,8})の?\s*$", before.rstrip("1一１ "))
+    return m.group(1) if m else None
 
 
 def _counter(norm: str) -> str | None:
