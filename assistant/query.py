@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from assistant.dense import DenseNames
 from assistant.dictionary import japanese_words, place_readings
@@ -531,7 +531,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     ids = [i for p in (q.projects or q.candidates) for i in p.sheet_ids]
     if q.head is not None:
         scoped = [i for p in (q.projects or q.candidates) for ref in p.refs for i in cat.indicators_of(ref.sheet_id)]
-        q.head_rows = [i for i in scoped if i.name and head_covered(frame.norm, q.head, [i.name], synonyms=True)]
+        q.head_rows = [i for i in scoped if i.name and (head_covered(frame.norm, q.head, [i.name]) or head_covered(
+            frame.norm, q.head, [i.name], synonyms=True) and synonym_heads(q.head.text, i.name, frame.norm))]
         spelled = {m.name for m in q.scope_rows if m.exact and m.span[0] < q.head.end and q.head.start < m.span[1]}
         if spelled:  # 「粗大ごみの回収件数」 read as the row it spells out (粗大ごみの収集件数), not rows of 回収
             q.head_rows = [i for i in scoped if i.name in spelled]
@@ -1037,6 +1038,24 @@ def _elsewhere(q: Query, cat: Catalog, sheet_ids: list[str]) -> bool:
     homes = {project_key(ref) for sc, i in q.indicators if sc >= best - 1e-6 for ref in [cat.sheet(i.sheet_id)] if ref}
     here = {project_key(ref) for i in sheet_ids for r0 in [cat.sheet(i)] if r0 for ref in cat.sheets_of(r0)}
     return bool(homes) and not (homes & here)
+
+
+def synonym_heads(word: str, name: str, norm: str = "") -> bool:
+    """A row found through a synonym of the question's noun is that noun only where the synonym is in
+    the row's own head (子ども of 児童生徒の割合) — and, for a noun the question uses as a verb (「開業した
+    件数」), its last word: 創業相談件数 counts 相談, its 創業 (a synonym of 開業) says what about."""
+    from assistant.sudachi import tokens
+
+    toks = tokens(re.sub(r"[のが]$", "", MEASURE_END.sub("", nfkc(name))))
+    last: list[Any] = []  # the name's last run of content words: its head noun (児童生徒 of 児童生徒の割合)
+    for t in reversed(toks):
+        if not t.content:
+            break
+        last.insert(0, t)
+    if re.search(re.escape(word) + r"\s*(?:し|され|する|でき)", norm):
+        last = last[-1:]
+    asked = {g for t in tokens(word) if t.content for g in t.synonyms}
+    return any(set(t.synonyms) & asked or t.surface in word for t in last)
 
 
 def _printed_as_written(m: Match, inds: list[Match], norm: str) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from assistant.kana import Speller
 from assistant.lexicon import normalize
 from assistant.link import NameMatcher, covered, read_question, undominated
@@ -100,3 +102,14 @@ def test_a_word_leading_into_a_noun_is_no_part_of_it() -> None:
     for q, noun in (("健診のあと保健指導を受けた人は何人？", "保健指導"), ("そのうち人件費は？", "人件費")):
         units = [u.text for u in read_question(normalize(q)).units if u.noun]
         assert noun in units and not any(u != noun and u.endswith(noun) for u in units), units
+
+
+@pytest.mark.parametrize("word, name, question, names_it", [
+    ("子ども", "学校が楽しいと回答した児童生徒の割合", "学校が楽しいと答えた子どもの割合は？", True),
+    ("開業", "創業相談件数", "市内で開業した件数って何件？", False),  # 創業 only says what the 相談 are about
+    ("相談", "創業相談件数", "相談の件数は？", True),
+])
+def test_a_synonym_names_a_row_only_as_its_head(word: str, name: str, question: str, names_it: bool) -> None:
+    from assistant.query import synonym_heads
+
+    assert synonym_heads(word, name, question) is names_it
