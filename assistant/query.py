@@ -228,7 +228,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                  or not m.exact and m.score >= PROJECT_THRESHOLD and m.span[0] < m.span[1]
                  and not any(o.span[0] < m.span[1] and m.span[0] < o.span[1] for o in exact)
                  and _named_beside(frame.norm, m, exact)]
-    groups = _mentions(named)
+    groups = _mentions(named, _project_phrases(frame.norm) if frame.lang == "en" else None)
     for g in groups:
         # 「緑化推進の事業」: 緑化推進事業 and 堤下地区緑化推進事業 alike (a place before a name makes another
         # project of the same kind) — unless the shorter name is written out in full
@@ -910,14 +910,22 @@ def _by_modifiers(inds: list[Match], r: Reading, explained: Explained) -> list[M
     return [replace(top, score=best.score), *rest]
 
 
-def _mentions(named: list[Match]) -> list[list[Match]]:
+def _mentions(named: list[Match], phrases: list[tuple[int, int]] | None = None) -> list[list[Match]]:
     """Names grouped by where the question mentions them: each group is one mention (several
-    names in a group fit it equally); separate groups are separate projects (a comparison)."""
+    names in a group fit it equally); separate groups are separate projects (a comparison). Names
+    whose words lie mostly in different ``phrases`` (English: "the southern district turnout project
+    and the Tamura gender-equality project") are separate mentions, though a shared word (地区)
+    makes their spans overlap."""
+    def home(m: Match) -> int | None:
+        share = [sum(max(0, min(b, e) - max(a, s)) for a, b in (m.parts or (m.span,))) for s, e in phrases or []]
+        return share.index(max(share)) if share and max(share) > 0 else None
+
     groups: list[list[Match]] = []
     for m in sorted(named, key=lambda m: -m.score):
         if m.score < PROJECT_THRESHOLD:
             continue
-        hit = next((g for g in groups if any(_overlap(m.span, o.span) for o in g)), None)
+        hit = next((g for g in groups if any(_overlap(m.span, o.span) and not (
+            home(m) is not None and home(o) is not None and home(m) != home(o)) for o in g)), None)
         if hit is None:
             groups.append([m])
         elif m.score >= hit[0].score - PROJECT_BAND and not hit[0].exact:

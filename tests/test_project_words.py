@@ -576,3 +576,9 @@ def test_a_name_inside_a_place_named_one_means_both(store: Assistant) -> None:
     assert {f.project for f in a.facts if f.field == "total_cost"} == {"多面的機能支払事業", "東部地区多面的機能支払事業"}, a.answer
     a = store.ask("多面的機能支払事業の総事業費いくら？R6")
     assert {f.project for f in a.facts if f.field == "total_cost"} == {"多面的機能支払事業"}, a.answer
+
+
+def test_two_projects_sharing_a_word_named_in_two_english_phrases(store: Assistant) -> None:
+    # "district" is a word of both names; each phrase names its own project
+    a = store.ask("Compare the total cost in FY2024 of the eastern district multifunctional payment project and the Kikuta road snow-removal project.")
+    assert {f.project for f in a.facts if f.field == "total_cost"} == {"東部地区多面的機能支払事業", "喜久田地区道路除雪対策事業"}, a.answer

@@ -2278,3 +2278,11 @@ def test_a_cost_per_one_of_the_people_named(seed_only: Assistant, truth: dict) -
     yen = (Decimal(cost(truth, 2024, "total_cost")) * 1000 / Decimal(ind(truth, "市民", 2024)["actual"])).quantize(
         Decimal("1"), ROUND_HALF_UP)
     assert f"{yen:,}" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["二次評価で、効率性の点数が一番低かった事業はどれ？", "Which project got the lowest efficiency score in the secondary evaluation?"])
+def test_a_ranking_by_one_scored_item(samples: Assistant, question: str) -> None:
+    # 「効率性の点数が一番低い」: that item's score, not the sum of the five
+    a = ask(samples, question)
+    assert a.intent == "ranking" and all(f.field == "score" for f in a.facts if f.unit == "点"), a.answer
+    assert "合計" not in a.answer and "total" not in a.answer, a.answer

@@ -18,6 +18,7 @@ from assistant import compose
 from assistant.answer import Fact, Number
 from assistant.figures import Missed, actual_rows, missed, plan_misses, plan_rows, rated_as, results_differ
 from assistant.kinds.base import Desk, Part
+from assistant.kinds.evaluation import score_items
 from assistant.lexicon import lexicon
 from assistant.link import matcher_for, read_question, with_dictionary
 from assistant.measures import diff, growth, percent, rate
@@ -31,6 +32,7 @@ from ingest.vocabulary import (
     RESULT_WORDS,
     REVENUE_FIELDS,
     SCORE_ITEMS,
+    SCORE_ITEMS_EN,
     STAGE_LABELS,
     cost_unit,
 )
@@ -244,14 +246,17 @@ class RankKind:
         stage = f.stages[0] if len(f.stages) == 1 else "secondary"
         cat = desk.catalog
         keep = None if ids is None else set(ids)
+        items = score_items(f.norm)
+        item = items[0] if len(items) == 1 else None  # 「効率性の点数が一番低かった事業」: that item, not the sum
         got: list[tuple[int, SheetRef, list[int]]] = []
         for r in desk.store.evaluation_scores((stage,)):
             ref = cat.sheet(r.sheet_id)
             scores = [x for x in r.scores if x is not None]
-            if ref is None or not scores or (keep is not None and ref.sheet_id not in keep) \
+            value = sum(scores) if item is None else r.scores[item]
+            if ref is None or not scores or value is None or (keep is not None and ref.sheet_id not in keep) \
                     or (f.years and ref.target_fy not in f.years):
                 continue
-            got.append((sum(scores), ref, scores))
+            got.append((value, ref, scores))
         if not f.years:  # each project's latest evaluation
             got = _latest_per_project(got, lambda g: g[1])
         if not got:
@@ -260,14 +265,17 @@ class RankKind:
         got.sort(key=lambda g: (g[0], g[1].project or ""), reverse=not lowest)
         shown = got[:max(f.top_n or 5, 5)]
         label = STAGE_LABELS["primary" if stage == "primary" else "secondary"]
-        facts = [Fact(sheet_id=ref.sheet_id, project=ref.project, row=f"{label} 評点の合計", fy=ref.target_fy,
-                      field="score_total", value=total_, unit="点", computed=True) for total_, ref, _ in shown]
+        what_ja = f"{SCORE_ITEMS[item]}の評点" if item is not None else "評点の合計"
+        what_en = f"{SCORE_ITEMS_EN[item]} score" if item is not None else "score total"
+        facts = [Fact(sheet_id=ref.sheet_id, project=ref.project, row=f"{label} {what_ja}", fy=ref.target_fy,
+                      field="score" if item is not None else "score_total", value=total_, unit="点",
+                      computed=item is None) for total_, ref, _ in shown]
         t, top, _ = shown[0]
         if q.lang == "en":
-            text = (f"The {'lowest' if lowest else 'highest'} {stage} evaluation score total is {top.project} "
+            text = (f"The {'lowest' if lowest else 'highest'} {stage} evaluation {what_en} is {top.project} "
                     f"(FY{top.target_fy}): {t} points. Next: " + "; ".join(f"{r.project} ({x})" for x, r, _ in shown[1:]) + ".")
         else:
-            text = (f"{label}の評点の合計が最も{'低い' if lowest else '高い'}のは{top.project}（{top.target_fy}年度実施分）の"
+            text = (f"{label}の{what_ja}が最も{'低い' if lowest else '高い'}のは{top.project}（{top.target_fy}年度実施分）の"
                     f"{t}点です。\n続いて" + "、".join(f"{r.project}（{x}点）" for x, r, _ in shown[1:]) + "です。")
         return Part(text=text, facts=facts, sheet_ids=[r.sheet_id for _, r, _ in shown], intent="ranking")
 

@@ -39,6 +39,12 @@ _STAGES_COMPARED = re.compile(r"食い違|違い|違う|違っ|異な|一致|同
 _BECAME = re.compile(r"どうなった|どうなりました|結局どう|what happened to|what became of")
 
 
+
+def score_items(norm: str) -> list[int]:
+    """The scored items a question names (効率性, "fairness" …), by their place in SCORE_ITEMS."""
+    return [i for i, item in enumerate(SCORE_ITEMS) if item in norm or (item == "規模・方法の妥当性" and "妥当性" in norm)
+            or re.search(rf"\b{SCORE_ITEMS_EN[i].split()[0][:6]}", norm)]
+
 class EvaluationKind:
     name = "evaluation"
 
@@ -223,9 +229,7 @@ class EvaluationKind:
             if e.scores and ("scores" in q.frame.evals or q.frame.stages and not q.frame.evals
                              or _score_asked(q.frame.norm) is not None):
                 scores = [s for s in e.scores]
-                items = [i for i, item in enumerate(SCORE_ITEMS) if item in q.frame.norm
-                         or (item == "規模・方法の妥当性" and "妥当性" in q.frame.norm)
-                         or re.search(rf"\b{SCORE_ITEMS_EN[i].split()[0][:6]}", q.frame.norm)]
+                items = score_items(q.frame.norm)
                 wanted = _score_asked(q.frame.norm)
                 if wanted is not None:  # 「満点の項目は？」 "which criteria got a full 5?"
                     hit = [SCORE_ITEMS[i] if lang == "ja" else SCORE_ITEMS_EN[i]
