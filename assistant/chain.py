@@ -350,7 +350,8 @@ class Assistant:
                                      + (f" Similar names: {near}." if near else ""))
             w.answer.choices = _choices(q.candidates)
             return w
-        if f.has("outside") or _other_city(q, self.catalog.municipalities):
+        if (f.has("outside") and not (f.sections and _ASKS_TEXT.search(f.norm))) or _other_city(q, self.catalog.municipalities):
+            # (「現状周辺環境に、国の目標について何て書いてある？」 asks what the sheet writes: no outside figure)
             w.answer = self._decline(w, "シートには他の自治体や全国平均など、シートの外の数値は載っていません。" if q.lang == "ja"
                                      else "The sheets hold no figures from outside them (other cities, national averages).")
             return w
@@ -839,6 +840,10 @@ _NOT_A_CITY = {"本市", "当市", "同市", "都市", "各市", "他市", "全�
 # a noun right before "who": the who opens a relative clause ("children who …"), it asks no name
 _RELATIVE_PRONOUN = re.compile(r"\b(?!and\b|or\b|to\b|of\b|is\b|was\b|are\b|were\b|know\b|tell\b|asked?\b|"
                                r"me\b|us\b|see\b|check\b|about\b)[a-z]{3,}\s+$")
+
+
+_ASKS_TEXT = re.compile(r"(?:何て|なんて|どう|どのように)(?:書いて|書かれて|記載)|記載(?:は|が)?ある|what does (?:it|the sheet|the section) say"
+                        r"|what is (?:written|said)")
 
 
 def _entity(q: Query) -> bool:

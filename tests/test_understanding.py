@@ -2286,3 +2286,17 @@ def test_a_ranking_by_one_scored_item(samples: Assistant, question: str) -> None
     a = ask(samples, question)
     assert a.intent == "ranking" and all(f.field == "score" for f in a.facts if f.unit == "点"), a.answer
     assert "合計" not in a.answer and "total" not in a.answer, a.answer
+
+
+def test_what_a_section_says_of_a_national_target_is_no_outside_figure(seed_only: Assistant) -> None:
+    # 「今後周辺環境に、国の目標について何て書いてある？」 asks the sheet's text, not figures from outside it
+    a = ask(seed_only, "今後周辺環境（予測）に、国の目標について何て書いてある？")
+    assert a.answerable and any(c.key == "outlook" for c in a.citations), a.answer
+
+
+@pytest.mark.parametrize("question", ["What is the digital first project actually doing? Give me an overview.",
+                                      "Why did the second-stage review rate it that way?"])
+def test_english_verbs_that_ask_a_summary_or_the_evaluation(seed_only: Assistant, question: str) -> None:
+    # "actually doing" asks what it does (no actual of a row); "rate it" asks the evaluation
+    a = ask(seed_only, question)
+    assert a.answerable and any(c.key in ("purpose", "secondary_comment", "primary_comment") for c in a.citations), a.answer
