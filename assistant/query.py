@@ -233,7 +233,11 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         # 「緑化推進の事業」: 緑化推進事業 and 堤下地区緑化推進事業 alike (a place before a name makes another
         # project of the same kind) — unless the shorter name is written out in full
         if len(g) == 1 and (g[0].exact or g[0].score >= 0.99) and squash(g[0].name) not in squash(frame.norm):
-            longer = [n for n in cat.project_names if n != g[0].name and squash(g[0].name) in squash(n)]
+            # (「西山市の緑化推進の事業」: the city said keeps its own)
+            in_city = {c for c in cat.municipalities for form in {c, _city_core(c)}
+                       if len(form) >= 2 and lex_normalize(form) in frame.norm}
+            longer = [n for n in cat.project_names if n != g[0].name and squash(g[0].name) in squash(n)
+                      and not (in_city and all(cat.city_of.get(s.sheet_id) not in in_city for s in cat.by_project_name(n)))]
             placed = [m for m in named if m.name in longer and m.words > g[0].words]
             if placed:  # "the eastern district multifunctional payment project": the place said picks that one
                 g[:] = [max(placed, key=lambda m: (m.words, m.score))]
@@ -460,7 +464,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             else:
                 q.candidates, q.how = group, "indicator"
     phrases = [frame.norm[a:b].strip() for a, b in _project_phrases(frame.norm)]
-    phrases = [x for x in phrases if set(re.findall(r"[a-z]+", x)) - _NO_NAME_WORDS - lexicon().function_words]
+    # (two content words at least: "the new project" names nothing to decline)
+    phrases = [x for x in phrases if len(set(re.findall(r"[a-z]+", x)) - _NO_NAME_WORDS - lexicon().function_words) >= 2]
     if unnamed_in_english() and not q.indicators and phrases and not q.english_rows:
         # "the snow removal program": a project named as such that no name, row or meaning finds is not
         # in the store — said so, rather than asking which of every project was meant

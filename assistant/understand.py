@@ -42,7 +42,8 @@ class Threshold:
     def counts(self) -> bool:
         """The amount counts something other than money or a rate (「500人を超えた」, "5,000 visitors"):
         an indicator's figure, not a cost."""
-        return self.value is not None and self.unit not in ("千円", "%") and (self.unit is not None or bool(self.noun))
+        return self.value is not None and self.unit not in ("千円", "%", "ポイント") and (
+            self.unit is not None or bool(self.noun))
 
 
 @dataclass
@@ -156,7 +157,7 @@ _PAST_N = re.compile(
 _EN_DIGIT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # (「成果指標3つ」 counts them: no number; 「成果指標3」「3つ目」 is one)
 _KIND = re.compile(r"(成果|活動|対象)指標\s*(?:の\s*)?([①-⑨]|\d(?!\s*(?:つ(?!目)|個|件|本)))?(?:\s*つ目|番目)?|(outcome|activity|target)\s+indicators?\s*(?:no\.?\s*|#)?(\d)?"
-                   r"|(target)(?= population| group\b| figure)")  # "the target population figure": 対象指標
+                   r"|(target)(?= population| group\b)")  # "the target population (figure)": 対象指標
 _ANY_INDICATOR = re.compile(r"(?<![成活対果動象終間])指標(?!分析)|(?<![a-z])(indicators|kpis?)(?![a-z])")
 # 成果 on its own (not 成果指標, 成果物): the results a project reached, which its 成果指標 measure
 _RESULTS_WORD = re.compile(r"成果(?!指標|物|品)(?=を|は|って|が|と|、|,|について|として|の(?:まとめ|要約|概要)|\s|$)")
@@ -170,12 +171,13 @@ _AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万|千)?\s*(�
 COUNT_SCALE = {"億": Decimal(100000000), "千万": Decimal(10000000), "百万": Decimal(1000000), "万": Decimal(10000),
                "千": Decimal(1000)}
 _NTH = re.compile(r"(?P<n>\d+|[二三四五六七八九十])\s*番目に?\s*(?P<how>大き|多|高|小さ|少な|低|安)"
-                  r"|\b(?P<en>second|third|fourth|fifth|2nd|3rd|4th|5th|2|3|4|5)[\s-]+"
+                  r"|\b(?P<en>second|third|fourth|fifth|2nd|3rd|4th|5th)[\s-]+"
                   r"(?P<how_en>largest|biggest|highest|most|smallest|lowest|least|fewest)\b")
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 _SHEET_OF_YEAR = re.compile(r"(?:令和|平成|r|h|fy)\s*(?:\d{1,2}|元)\s*(?:年度?)?\s*$|(?:19|20)\d{2}\s*年度?\s*$")
 _SHEET_AFTER = re.compile(r"\s*(?:[)）]|の?\s*シート|分の|版)")
 _RATING_BEFORE = re.compile(r"(?:satisfaction|customer|visitor|user|survey|満足度?|アンケート)\s*(?:の)?\s*$")
+_NOT_COUNTED_EN = frozenset({"this", "its", "was", "is", "has", "as", "times", "percent", "points", "yes", "less", "plus"})
 _NEXT_OR_BEFORE = re.compile(r"翌年度?|次年度|次の年度?|前年度?|前の年度?|(?:the )?(?:next|following|previous|prior) year"
                              r"|(?:the )?year (?:after|before)")
 _HALF = re.compile(r"半分|半数|過半")
@@ -707,7 +709,8 @@ def _read_threshold(f: Frame) -> None:
                 f.threshold = Threshold(op, count, {"cases": "件", "people": "人"}[en.group(3)], start + at)
                 return
             noun = (w := re.match(r"\s*([a-z]+(?:-[a-z]+)?)", rest)) and w.group(1)
-            if noun and noun not in ("in", "for", "during", "by", "on", "at", "and", "or", "with", "of", "yen"):
+            # (a plural noun counts something: "5,000 participants"; "above 90 last year" counts nothing)
+            if noun and noun.endswith("s") and not noun.endswith("ss") and noun not in _NOT_COUNTED_EN:
                 f.threshold = Threshold(op, count, None, start + at, noun)
                 return
         if scale and unit not in (None, "円"):

@@ -246,8 +246,10 @@ class RankKind:
         stage = f.stages[0] if len(f.stages) == 1 else "secondary"
         cat = desk.catalog
         keep = None if ids is None else set(ids)
-        items = score_items(f.norm)
-        item = items[0] if len(items) == 1 else None  # 「効率性の点数が一番低かった事業」: that item, not the sum
+        # 「効率性の点数が一番低かった事業」: that item, not the sum — the item written beside 点数/評点/score
+        items = [i for i in score_items(f.norm) if re.search(
+            rf"(?:{re.escape(SCORE_ITEMS[i])}|{SCORE_ITEMS_EN[i].split()[0][:6]}[a-z]*)\s*(?:の)?\s*(?:評点|点数|点|score)", f.norm)]
+        item = items[0] if len(items) == 1 else None
         got: list[tuple[int, SheetRef, list[int]]] = []
         for r in desk.store.evaluation_scores((stage,)):
             ref = cat.sheet(r.sheet_id)
@@ -273,10 +275,12 @@ class RankKind:
         t, top, _ = shown[0]
         if q.lang == "en":
             text = (f"The {'lowest' if lowest else 'highest'} {stage} evaluation {what_en} is {top.project} "
-                    f"(FY{top.target_fy}): {t} points. Next: " + "; ".join(f"{r.project} ({x})" for x, r, _ in shown[1:]) + ".")
+                    f"(FY{top.target_fy}): {t} points." + (" Next: " + "; ".join(f"{r.project} ({x})" for x, r, _ in shown[1:])
+                                                          + "." if len(shown) > 1 else ""))
         else:
             text = (f"{label}の{what_ja}が最も{'低い' if lowest else '高い'}のは{top.project}（{top.target_fy}年度実施分）の"
-                    f"{t}点です。\n続いて" + "、".join(f"{r.project}（{x}点）" for x, r, _ in shown[1:]) + "です。")
+                    f"{t}点です。" + ("\n続いて" + "、".join(f"{r.project}（{x}点）" for x, r, _ in shown[1:]) + "です。"
+                                    if len(shown) > 1 else ""))
         return Part(text=text, facts=facts, sheet_ids=[r.sheet_id for _, r, _ in shown], intent="ranking")
 
 
@@ -711,7 +715,7 @@ class FilterKind:
         fy = f.years[0] if f.years else None
         rows = actual_rows(desk.store, desk.catalog, f.kind, fy, ids)
         named = _counted_rows(q, desk, t)
-        what = t.noun or _counted_words(f.norm[:max(t.at, 0)])
+        what = t.noun or ("" if q.lang == "en" else _counted_words(f.norm[:max(t.at, 0)]))
         if named is None:  # no row word: every row in the unit said (「成果指標が1万件以上」)
             rows = [m for m in rows if t.unit is not None and _same_unit(m.unit, t.unit)]
         else:
@@ -721,7 +725,8 @@ class FilterKind:
             when = compose.year_ja(fy) + "の" if fy else ""
             text = ((f"{when}{kind_ja}に、{t.unit}で数える実績のある指標はありません。" if named is None else
                      f"{when}「{what}」にあたる{kind_ja}（{t.unit or '単位'}）は、登録されているシートにありません。")
-                    if q.lang == "ja" else f"No indicator in the store counts \"{what}\"" + (f" in FY{fy}." if fy else "."))
+                    if q.lang == "ja" else (f"No indicator in the store counts \"{what}\"" if what else
+                                            f"No indicator in the store counts in {t.unit}") + (f" in FY{fy}." if fy else "."))
             return Part(text=text, facts=[_count(0)], answerable=False, intent="filter")
         compare = _COMPARE[t.op]
         got = sorted((m for m in rows if compare(float(m.actual), float(t.value))), key=lambda m: -m.actual)
@@ -1145,8 +1150,8 @@ def _counted_rows(q: Query, desk: Desk, t: Threshold) -> set[str] | None:
     """The indicator names the words of a counting threshold name (None when they name none: the
     question says only a kind or 実績)."""
     norm = q.frame.norm
-    if not t.noun and _counted_words(norm[:max(t.at, 0)]) in _NO_ROW_WORDS:
-        return None
+    if not t.noun and (q.lang == "en" or _counted_words(norm[:max(t.at, 0)]) in _NO_ROW_WORDS):
+        return None  # "over 300 cases", 「成果指標が1万件以上」: every row in the unit said
     r = read_question(norm[:max(t.at, 0)] if q.lang == "ja" else norm)
     if t.noun:
         at = norm.find(t.noun, max(t.at, 0))

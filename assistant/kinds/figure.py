@@ -615,7 +615,7 @@ class FigureKind:
                                                                    "change", "trend")
                      and not _PLAN_TOO.search(f.norm)  # 「どうだった？計画も」: the plan as well, not alone
                      and not _counted_before_plan(f))  # 「R5は何人で、目標は何人？」: the count, then the plan
-        verdict = f.verdict or f.has("under_plan", "over_plan")
+        verdict = f.verdict
         keep_down = lower_is_better(row.name)
         head = _row_head(ra.label or p.name, row, lang)
         parts: list[str] = []
@@ -631,7 +631,7 @@ class FigureKind:
             parts.append(compose.indicator_cell(c.fy, c.plan, c.actual if not only_plan else None, r if not only_plan
                                                 else None, row.unit, None, keep_down, lang, pending=c.actual is None))
         lines = [compose.join_cells(head, parts, lang)]
-        if verdict and not (f.has("under_plan", "over_plan") and f.asks_years):
+        if verdict and not (f.has(*PLAN_SIDES) and f.asks_years):
             for c in ra.cells:
                 m = met(c.actual, c.plan, row.name)
                 if m is not None:
@@ -1063,9 +1063,9 @@ def _counted_before_plan(f: Frame) -> bool:
     return bool(starts) and any(m.end() <= min(starts) for m in _COUNTER.finditer(f.norm))
 
 
-_PREMISE = re.compile(r"けど|けれど|が、|ので|のに|から、|but\b|although|since\b")
+_PREMISE = re.compile(r"けど|けれど|のに|but\b|although")
 _PLAN_TOO = re.compile(r"(計画|目標)(値)?も|と(計画|目標)(値)?|(計画|目標)(どおり|通り)|どうだった|どうなった|how did|"
-                       r"[?？、]\s*(?:その|で)?\s*(計画|目標)(値)?(?:は|って)|"  # 「…率は？計画は？」: the value, then its plan
+                       r"[?？]\s*(?:その|で)?\s*(計画|目標)(値)?(?:は|って)|"  # 「…率は？計画は？」: the value, then its plan
                        r"as well as the plan|and the plan|"
                        r"and its plan|plan too")
 

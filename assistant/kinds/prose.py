@@ -101,6 +101,8 @@ class ProseKind:
                 continue
             part.citations += cites
             part.sheet_ids.append(sheet.sheet_id)
+            # (a sentence read from another of the project's sheets — the year it began — cites that sheet too)
+            part.sheet_ids += [c.sheet_id for c in cites if c.sheet_id not in part.sheet_ids]
             if note == "nearest" and not q.frame.has("summary") and not (
                     q.frame.sections == ["background"] and sheet.template != R7_TEMPLATE):
                 # the section asked is not on this sheet: what is near it is no answer (but a layout
@@ -510,7 +512,7 @@ _ASKS_AIM = re.compile(r"することになって|する予定|目指|目標に�
 
 
 _ASKS_WHEN = re.compile(r"いつ(から|まで|頃|ごろ|に)|何年度?から|○年度?から|since when|when did|what year")
-_BEGAN = re.compile(r"開始|から|始め|始ま|創設|スタート|取り組")
+_BEGAN = re.compile(r"開始|始め|始ま|創設|スタート|から(?:本事業に)?取り組|から実施")
 _A_YEAR = re.compile(r"(令和|平成|昭和)\s*[0-9０-９元]{1,2}\s*年|(19|20)\d{2}\s*年")
 
 
