@@ -536,8 +536,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     ids = [i for p in (q.projects or q.candidates) for i in p.sheet_ids]
     if q.head is not None:
         scoped = [i for p in (q.projects or q.candidates) for ref in p.refs for i in cat.indicators_of(ref.sheet_id)]
-        q.head_rows = [i for i in scoped if i.name and (head_covered(frame.norm, q.head, [i.name]) or head_covered(
-            frame.norm, q.head, [i.name], synonyms=True) and synonym_heads(q.head.text, i.name, frame.norm))]
+        q.head_rows = [i for i in scoped if i.name and names_noun(frame.norm, q.head, i.name)]
         spelled = {m.name for m in q.scope_rows if m.exact and m.span[0] < q.head.end and q.head.start < m.span[1]}
         if spelled:  # 「粗大ごみの回収件数」 read as the row it spells out (粗大ごみの収集件数), not rows of 回収
             q.head_rows = [i for i in scoped if i.name in spelled]
@@ -1051,6 +1050,13 @@ def _elsewhere(q: Query, cat: Catalog, sheet_ids: list[str]) -> bool:
     homes = {project_key(ref) for sc, i in q.indicators if sc >= best - 1e-6 for ref in [cat.sheet(i.sheet_id)] if ref}
     here = {project_key(ref) for i in sheet_ids for r0 in [cat.sheet(i)] if r0 for ref in cat.sheets_of(r0)}
     return bool(homes) and not (homes & here)
+
+
+def names_noun(norm: str, noun: Unit, name: str) -> bool:
+    """The row ``name`` is what the question's noun asks: in its words, or by a synonym of the noun
+    that is the row's own head (:func:`synonym_heads`)."""
+    return head_covered(norm, noun, [name]) or (
+        head_covered(norm, noun, [name], synonyms=True) and synonym_heads(noun.text, name, norm))
 
 
 def synonym_heads(word: str, name: str, norm: str = "") -> bool:

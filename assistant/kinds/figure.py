@@ -34,7 +34,7 @@ from assistant.kinds.rows import (
 from assistant.lexicon import lexicon, normalize
 from assistant.link import Match, Unit, common_run, covered, head_covered, modifiers
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, times, total
-from assistant.query import MEASURE_END, Project, Query, narrowing, synonym_heads, year_spans
+from assistant.query import MEASURE_END, Project, Query, names_noun, narrowing, year_spans
 from assistant.resolve import squash
 from assistant.understand import CIRCLED, PLAN_SIDES, Frame
 from ingest.model import Cost, Indicator, Sheet
@@ -450,9 +450,8 @@ class FigureKind:
                 # 「市内の自殺者数」: a measure of the project's own word (自殺 of 自殺対策推進事業) is a row's to
                 # give, not the name's — 市内の世帯 is no count of it
                 row_names = [r.name for r in rows]
-            if not head_covered(q.frame.norm, q.head, row_names) and not any(head_covered(
-                    q.frame.norm, q.head, [r.name], synonyms=True) and synonym_heads(q.head.text, r.name, q.frame.norm)
-                    for r in rows):  # 子ども of 児童生徒の割合 (but 開業 is no 創業相談件数)
+            if not head_covered(q.frame.norm, q.head, row_names) and not any(
+                    names_noun(q.frame.norm, q.head, r.name) for r in rows):  # 子ども of 児童生徒の割合 (not 開業 of 創業相談件数)
                 return []
             # a qualifier the sheets never write (「英検準2級以上の」中学生) is no row's either
             if any(m.text in q.unexplained and not covered(m.text, row_names) for m in modifiers(q.reading, q.head)):
