@@ -177,6 +177,7 @@ _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 
 _SHEET_OF_YEAR = re.compile(r"(?:令和|平成|r|h|fy)\s*(?:\d{1,2}|元)\s*(?:年度?)?\s*$|(?:19|20)\d{2}\s*年度?\s*$")
 _SHEET_AFTER = re.compile(r"\s*(?:[)）]|の?\s*シート|分の|版)")
 _RATING_BEFORE = re.compile(r"(?:satisfaction|customer|visitor|user|survey|満足度?|アンケート)\s*(?:の)?\s*$")
+_EN_FRAME = frozenset({"in", "for", "during", "by", "on", "at", "and", "or", "with", "of", "than", "last", "this", "next"})
 _NOT_COUNTED_EN = frozenset({"this", "its", "was", "is", "has", "as", "times", "percent", "points", "yes", "less", "plus"})
 _NEXT_OR_BEFORE = re.compile(r"翌年度?|次年度|次の年度?|前年度?|前の年度?|(?:the )?(?:next|following|previous|prior) year"
                              r"|(?:the )?year (?:after|before)")
@@ -708,9 +709,10 @@ def _read_threshold(f: Frame) -> None:
             if en.group(3):  # "over 300 cases": the unit, no row named
                 f.threshold = Threshold(op, count, {"cases": "件", "people": "人"}[en.group(3)], start + at)
                 return
-            noun = (w := re.match(r"\s*([a-z]+(?:-[a-z]+)?)", rest)) and w.group(1)
-            # (a plural noun counts something: "5,000 participants"; "above 90 last year" counts nothing)
-            if noun and noun.endswith("s") and not noun.endswith("ss") and noun not in _NOT_COUNTED_EN:
+            # (a phrase ending in a plural noun counts something: "5,000 participants", "500,000 online
+            # applications"; "above 90 last year" counts nothing)
+            noun = (w := re.match(r"\s*((?:[a-z]+(?:-[a-z]+)?\s+){0,2}?[a-z]+(?:-[a-z]+)?(?<!s)s)\b", rest)) and w.group(1)
+            if noun and noun.split()[-1] not in _NOT_COUNTED_EN and not set(noun.split()[:-1]) & _EN_FRAME:
                 f.threshold = Threshold(op, count, None, start + at, noun)
                 return
         if scale and unit not in (None, "円"):
