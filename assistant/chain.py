@@ -863,7 +863,7 @@ def _entity(q: Query) -> bool:
                 continue  # 「空き店舗に出店した件数」: a count of them, which the sheet may give, not their names
             if h.text in ("who", "which", "that") and _RELATIVE_PRONOUN.search(q.frame.norm[:h.start]):
                 continue  # "children who stop attending school": a relative clause, no person asked
-            if any(a <= h.start and h.end <= b for m in q.scope_rows for a, b in m.parts or (m.span,)):
+            if any(a <= h.start and h.end <= b for m in q.scope_rows for a, b in m.explains):
                 continue  # "joint company information sessions": a word of the row named (合同企業説明会), no firm
             if h.start in starts or not re.match(r"[一-龥]", h.text):
                 return True

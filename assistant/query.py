@@ -302,8 +302,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             q.org_name = "・".join(dict.fromkeys(name for _, name in sorted(org_said)))
         # 「こども部の事業を一覧で」: こども names the 部, not こども医療費助成事業 (a word of its name)
         org_spans = [(at, at + len(nfkc(name))) for at, name in org_said]
-        chosen = [m for m in chosen if m.exact or not all(any(s <= a and b <= e for s, e in org_spans)
-                                                          for a, b in (m.parts or (m.span,)))]
+        chosen = [m for m in chosen if m.exact or not m.within(org_spans)]
         if said_org is not None:  # named in English: the 部/課 its words are
             q.org_name = "・".join(said_org[0])
 
@@ -471,7 +470,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         # in the store — said so, rather than asking which of every project was meant
         q.unknown_project = phrases[0]
     if len(q.projects) == 1 and q.how == "named" and not exact and cores and q.org_ids is None and all(
-            any(s <= a and b <= e for _, (s, e) in cores) for m in chosen for a, b in (m.parts or (m.span,))):
+            m.within(span for _, span in cores) for m in chosen):
         # 「観光の事業」: 観光 names 観光イベント開催支援事業 by a word of its name, and 観光課 by its core —
         # whose projects are as much meant
         in_org = projects_of(cat, [ref for c, _ in cores for name in cat.org_names()
@@ -921,7 +920,7 @@ def _mentions(named: list[Match], phrases: list[tuple[int, int]] | None = None) 
     and the Tamura gender-equality project") are separate mentions, though a shared word (地区)
     makes their spans overlap."""
     def home(m: Match) -> int | None:
-        share = [sum(max(0, min(b, e) - max(a, s)) for a, b in (m.parts or (m.span,))) for s, e in phrases or []]
+        share = [sum(max(0, min(b, e) - max(a, s)) for a, b in m.explains) for s, e in phrases or []]
         return share.index(max(share)) if share and max(share) > 0 else None
 
     groups: list[list[Match]] = []
@@ -1091,8 +1090,7 @@ def _beside_cost_rows(inds: list[Match], frame: Frame) -> list[Match]:
     """Indicators found by words other than a cost row's: "user fees" is 受益者負担金, and its "user"
     (利用者) names no 利用者数 row."""
     rows = [h.span for h in frame.hits if h.group == "row"]
-    return [m for m in inds if m.exact or not (rows and m.explains and all(
-        any(s <= a and b <= e for s, e in rows) for a, b in m.explains))]
+    return [m for m in inds if m.exact or not (rows and m.within(rows))]
 
 
 _JOINER = re.compile(r"\s*(?:と|や|、|,|and|vs\.?|versus|or)\s*")

@@ -405,8 +405,8 @@ class Catalog:
         case), in id order; with ``names_first``, those whose name, 課 or 部 does when there are any.
         Searched in memory: SQL ``LIKE`` over every section reads the whole store for each word."""
         needles = {form for w in words if w for form in _widths(nfkc(w).upper())}
-        named = sorted(s.sheet_id for s in self.sheets if any(
-            n in "\n".join([s.project or "", s.section or "", s.department or ""]).upper() for n in needles)) \
+        named = sorted(s.sheet_id for s in self.sheets if (text := "\n".join(
+            [s.project or "", s.section or "", s.department or ""]).upper()) and any(n in text for n in needles)) \
             if names_first else []
         return named or sorted(sid for sid, text in self._haystacks.items() if any(n in text for n in needles))
 

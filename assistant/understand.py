@@ -167,9 +167,6 @@ _TOP_N = re.compile(r"(?:上位|トップ|ベスト|ワースト|下位|上か�
                     r"|\btop\s*(\d+)\b|\b(\d+)\s+(?:largest|biggest|highest|smallest|lowest)")
 _AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万|千)?\s*(円|件|人|回|施設|%|ポイント|割|校|日|時間|団体|箇所|か所|ヶ所|カ所"
                      r"|世帯|社|冊|台|トン|t|ha|戸|店舗|名|組|棟)?")
-# a scale word before a unit that counts (「1万人」) is the number's own scale, not money's
-COUNT_SCALE = {"億": Decimal(100000000), "千万": Decimal(10000000), "百万": Decimal(1000000), "万": Decimal(10000),
-               "千": Decimal(1000)}
 _NTH = re.compile(r"(?P<n>\d+|[二三四五六七八九十])\s*番目に?\s*(?P<how>大き|多|高|小さ|少な|低|安)"
                   r"|\b(?P<en>second|third|fourth|fifth|2nd|3rd|4th|5th)[\s-]+"
                   r"(?P<how_en>largest|biggest|highest|most|smallest|lowest|least|fewest)\b")
@@ -715,8 +712,8 @@ def _read_threshold(f: Frame) -> None:
             if noun and noun.split()[-1] not in _NOT_COUNTED_EN and not set(noun.split()[:-1]) & _EN_FRAME:
                 f.threshold = Threshold(op, count, None, start + at, noun)
                 return
-        if scale and unit not in (None, "円"):
-            value, scale = value * COUNT_SCALE[scale], None
+        if scale and unit not in (None, "円"):  # 「1万人」: the number's own scale, not money's (MONEY_SCALE is in 千円)
+            value, scale = value * MONEY_SCALE[scale] * 1000, None
         if scale or unit == "円":
             value = value * MONEY_SCALE.get(scale or "", Decimal(1)) if scale else value / 1000
             unit = "千円"

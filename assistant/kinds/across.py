@@ -165,8 +165,8 @@ class RankKind:
         if not got:
             return None
         # 「一番減った」 "the biggest drop": the most negative change ranks first
-        drop = how in ("change", "growth") and f.direction == "down" and not f.has("min")
-        lowest = f.has("min") != (how in ("change", "growth") and f.direction == "down")
+        down = how in ("change", "growth") and f.direction == "down"
+        drop, lowest = down and not f.has("min"), f.has("min") != down
         got.sort(key=lambda m: (m.value, m.ref.project or ""), reverse=not lowest)
         n = f.top_n or 5
         shown = got[:max(n, 5)]
@@ -1152,10 +1152,11 @@ def _counted_rows(q: Query, desk: Desk, t: Threshold) -> set[str] | None:
     norm = q.frame.norm
     if not t.noun and (q.lang == "en" or _counted_words(norm[:max(t.at, 0)]) in _NO_ROW_WORDS):
         return None  # "over 300 cases", 「成果指標が1万件以上」: every row in the unit said
-    r = read_question(norm[:max(t.at, 0)] if q.lang == "ja" else norm)
-    if t.noun:
+    if t.noun:  # (English: the noun after the amount, its words carried to Japanese)
         at = norm.find(t.noun, max(t.at, 0))
         r = with_dictionary(read_question(norm[at:at + len(t.noun)]), 0, len(t.noun))
+    else:  # (Japanese: the words before it)
+        r = read_question(norm[:max(t.at, 0)])
     # a word only some rows have settles them (受講者数), as a project's own word settles its name
     found = matcher_for(tuple(desk.catalog.indicator_matcher.names)).match(r, 0.6)
     if not found:
