@@ -12,13 +12,19 @@ _HIRAGANA_RUN = re.compile(r"[ぁ-ゖ][ぁ-ゖー]{2,}")  # なんぱーせん�
 _TO_KATAKANA = str.maketrans({chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)})
 _KANJI_WORD = re.compile(r"[一-龥ァ-ヶー・]{2,}")
 _PARTICLES = ("って", "の", "は", "が", "を", "に", "で", "と", "も", "へ", "や", "か")
-MIN_KANA = 3  # shorter readings are too often part of other words
+MIN_KANA = 3  # morae: shorter readings are too often part of other words (ショウ of でしょうか is no 小)
+_SMALL = frozenset("ァィゥェォャュョヮ")
 _KANJI_KANA = re.compile(r"([一-龥]{1,8})([ぁ-ゖ][ぁ-ゖー]+)")
 _KANA_KANJI = re.compile(r"((?<![ぁ-ゖ])[ぁ-ゖ][ぁ-ゖー]+)([一-龥]{1,8})")
 
 
 def _fold(kana: str) -> str:
     return kana.replace("ッ", "ツ")
+
+
+def morae(kana: str) -> int:
+    """The beats of a katakana reading: ショウ is two, ジッセキ four (a small ャ/ョ joins the beat before)."""
+    return sum(ch not in _SMALL for ch in kana)
 
 
 def katakana(text: str) -> str:
@@ -50,7 +56,7 @@ class Speller:
                 # kanji compounds; for a store's names also katakana words (おんらいん → オンライン)
                 if _KANJI_WORD.fullmatch(phrase) and (re.search(r"[一-龥]", phrase) or self.strict):
                     kana = "".join(t.reading for t in tokens(phrase))
-                    if len(kana) >= MIN_KANA:
+                    if morae(kana) >= MIN_KANA:
                         readings.setdefault(kana, phrase)
             self._readings = readings
         return self._readings

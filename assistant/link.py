@@ -29,6 +29,7 @@ _NOUNISH = frozenset({"名詞", "接頭辞", "接尾辞"})
 GENERIC_WEIGHT = 0.15
 UNIQUE_WORDS = 0.72  # the score of a name two of whose own words (no other name has them) are used
 FRAGMENT = 6  # characters of a name written out in one run: named, whatever the rest of it says
+COMPOUND = 0.6  # a compound of a name written out whole (鳥獣対策): named, as every name printing it is
 ONE_OWN_WORD = 0.62  # … one such word (除雪, 食育, 通学路): named, unless an indicator explains the word better
 SUFFIX_WEIGHT = 0.3
 _PARTICLES = frozenset("のはがをにでともへやか")
@@ -302,6 +303,8 @@ class NameMatcher:
         n = max(len(self.names), 1)
         self._df = df
         self._generic = generic
+        # what is left of a word once its generic parts are taken out (地区推進 → nothing)
+        self._generic_parts = re.compile("|".join(map(re.escape, sorted(generic, key=len, reverse=True))) or "$^")
         self._postings: dict[str, list[int]] = {}
         for i, toks in enumerate(raw):
             units = []
@@ -360,6 +363,16 @@ class NameMatcher:
                     grams[i] += 1
         out.update(i for i, c in grams.items() if c >= 2)
         return out
+
+    def _compound_said(self, name: str, r: Reading) -> bool:
+        """A word of the question (kanji or katakana, four or more characters) the name holds whole, and
+        not only generic parts (推進事業, 地区)."""
+        for m in _COMPOUND.finditer(nfkc(r.norm)):
+            word = m.group(0)
+            if word in name and word not in lexicon().phrases and not word.endswith(("事業", "事業費")) \
+                    and self._generic_parts.sub("", word):
+                return True
+        return False
 
     def match(self, r: Reading, threshold: float, only: Iterable[str] | None = None) -> list[Match]:
         """Names scoring at least ``threshold`` against the question, best first."""
@@ -460,6 +473,10 @@ class NameMatcher:
             # 出した？」 of 議会だよりの発行回数; Sudachi reads だより as だ+より, so no word of it matched) —
             # not the 公共施設 of 公共施設マネジメント推進事業
             score = max(score, 0.65)
+        elif self.own_words and frag >= 4 and self._compound_said(sq, r):
+            # a compound of the name written out whole (「鳥獣対策」 of 菜根地区有害鳥獣対策事業): named, though
+            # the place it leaves out weighs more — every name printing it is meant alike
+            score = max(score, COMPOUND)
         # Words only this name has settle it even when the question leaves others out
         # (「職員研修の事業」 for 技術力向上職員研修事業).
         if self.own_words and len(own) >= 2:
@@ -468,6 +485,9 @@ class NameMatcher:
             score = max(score, ONE_OWN_WORD)
         span = (min(s for s, _ in spans), max(e for _, e in spans)) if spans else _bigram_span(r.norm, name)
         return Match(name, round(score, 4), span, words=len(spans), parts=tuple(sorted(set(spans))))
+
+
+_COMPOUND = re.compile(r"[一-龥ァ-ヶー]{4,}")
 
 
 def common_run(a: str, b: str) -> str:

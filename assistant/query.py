@@ -166,6 +166,8 @@ _IN_LANGUAGE = re.compile(r"\b(?:in|into) (?:english|japanese)\b|英語で|日�
                           # "for our English annual report": what the answer is for, nothing asked of the sheet
                           r"\bfor (?:our|my|your|an?) (?:[a-z\-]+ ){0,3}?(?:report|presentation|briefing|newsletter|slides?|"
                           r"memo|notes)\b")
+_THE_STORE = re.compile(r"(?:この|こちらの|本|当)(?:システム|ツール|アプリ|データベース|db|チャット|サービス)|"
+                        r"\b(?:this|the) (?:store|tool|system|database|app|chatbot|index|collection)\b")
 # (「農業を始めたい人からの問い合わせ」: 始めた of 始めたい describes the people counted, no 背景 asked)
 _LEADS_ON = re.compile(r"に(?!つい|おい|おけ|関し|関す|よる|より|ある|書)|で(?!は|す|しょ|の)|(?:たい|い)?人")
 
@@ -216,6 +218,11 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         # 郡山ブランド野菜振興事業 (a name said in more of its words than the city's stays named)
         said_cities = [m.span() for c in cat.municipalities for form in {c, _city_core(c)} if len(form) >= 2
                        for m in re.finditer(re.escape(lex_normalize(form)), frame.norm)]
+    # 「このシステムに入ってる事業」 "the projects in this database": the store itself, not 電子申請システム運用事業
+    the_store = [m.span() for m in _THE_STORE.finditer(frame.norm)]
+    for span in the_store:
+        q.explained.add(span)
+    said_cities += the_store
     named = [m for m in named if not (said_cities and (m.parts or m.span != (0, 0)) and all(
         any(s <= a and b <= e for s, e in said_cities) for a, b in (m.parts or (m.span,))))]
     inds = _beside_cost_rows(cat.indicator_matcher.match(r, INDICATOR_ANYWHERE - 0.1), frame)

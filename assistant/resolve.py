@@ -262,7 +262,7 @@ class Catalog:
         if not re.search(r"[ぁ-ゖ]{3}", norm):
             return norm
         if self._speller is None:
-            from assistant.kana import Speller
+            from assistant.kana import MIN_KANA, Speller, morae
             from assistant.sudachi import tokens
 
             names = [*self._project_names.names, *self._by_indicator, *(s.section or "" for s in self.sheets),
@@ -278,7 +278,7 @@ class Catalog:
                             if not u.content or not u.reading:
                                 break
                             surface, kana = surface + u.surface, kana + u.reading
-                            if len(kana) >= 3 and re.search(r"[一-龥ァ-ヶ]", surface):
+                            if morae(kana) >= MIN_KANA and re.search(r"[一-龥ァ-ヶ]", surface):
                                 readings.setdefault(kana, surface)
             verbatim = {w for n in names if n for w in re.findall(r"[ぁ-ゖー]{3,}", n)}
             self._speller = Speller((), strict=True, readings=readings, verbatim=verbatim)

@@ -173,6 +173,8 @@ _NTH = re.compile(r"(?P<n>\d+|[二三四五六七八九十])\s*番目に?\s*(?P<
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 _SHEET_OF_YEAR = re.compile(r"(?:令和|平成|r|h|fy)\s*(?:\d{1,2}|元)\s*(?:年度?)?\s*$|(?:19|20)\d{2}\s*年度?\s*$")
 _SHEET_AFTER = re.compile(r"\s*(?:[)）]|の?\s*シート|分の|版)")
+_SHEET_NOUN = re.compile(r"(?:シート|表|調書)")
+_COPULA = re.compile(r"(?:しょう|す(?:か|よね|よ|ね)?(?:[?？。]|$)|した(?:っけ)?(?:[?？。]|$))")
 _RATING_BEFORE = re.compile(r"(?:satisfaction|customer|visitor|user|survey|満足度?|アンケート)\s*(?:の)?\s*$")
 _EN_FRAME = frozenset({"in", "for", "during", "by", "on", "at", "and", "or", "with", "of", "than", "last", "this", "next"})
 _NOT_COUNTED_EN = frozenset({"this", "its", "was", "is", "has", "as", "times", "percent", "points", "yes", "less", "plus"})
@@ -294,6 +296,12 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     if named_sheet := [(h.start, h.end) for h in f.hits if h.group == "eval" and h.key == "result" and h.text == "評価"
                        and _SHEET_OF_YEAR.search(norm[:h.start]) and _SHEET_AFTER.match(norm, h.end)]:
         drop_hits(f, named_sheet, groups=("eval",))  # 「（令和７年度評価）」「R7評価のシートで」: which sheet, nothing asked
+    if sheet_word := [(h.start, h.end) for h in f.hits if h.group == "eval" and h.key == "result" and h.text == "評価"
+                      and _SHEET_NOUN.match(norm, h.end)]:
+        drop_hits(f, sheet_word, groups=("eval",))  # 「4年度分の評価シート」: the sheet's name, no result asked
+    if copula := [(h.start, h.end) for h in f.hits if h.group == "eval" and h.key == "org" and h.text.endswith("で")
+                  and _COPULA.match(norm, h.end)]:
+        drop_hits(f, copula, groups=("eval",))  # 「どの事業でしょうか」 asks which projects, not which one runs it
     if "scores" in f.evals and (rated := [(h.start, h.end) for h in f.hits if h.group == "eval" and h.key == "scores"
                                           and _RATING_BEFORE.search(norm[:h.start])]):
         drop_hits(f, rated, groups=("eval",))  # "what satisfaction score did visitors give": a rating, not 評点
@@ -332,8 +340,13 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         # 「R7の状況、要点を3行で」: how the project stands (the sheet summed up), not its 現状周辺環境 section
         drop_hits(f, [h.span for h in f.hits if h.group == "section" and h.key == "current"], groups=("section",))
     f.of_sheets = bool(_OF_SHEETS.search(norm))
-    if "forecast" not in f.measures and _SHEET_PLAN.search(norm) and re.search(r"決算|実績|settled|actual", norm):
-        f.measures.append("forecast")  # 「R6のシートに載ってたR7の計画値と、R7シートの決算値」
+    sheets_named = len(_SHEET_REF.findall(norm))
+    if "forecast" not in f.measures and (
+            _SHEET_PLAN.search(norm) and re.search(r"決算|実績|確定|settled|actual|reported", norm)
+            or sheets_named >= 2 or sheets_named == 1 and _ESTIMATE.search(norm)):
+        # 「R6のシートに載ってたR7の計画値と、R7シートの決算値」「前のシートの見込みと最新シートの確定値」
+        # "the earlier sheet's estimate versus the latest sheet's actual": one year as two sheets print it
+        f.measures.append("forecast")
     f.same_org = bool(re.search(r"同じ(部|課|部局|所属)|same (department|division|section)", norm))
     g = _GRANULAR.search(norm)
     if g and g.group(1) not in _NOT_GRANULAR:
@@ -472,6 +485,12 @@ _POINTS = re.compile(r"\b(percentage )?points?\b|ポイント")
 _OF_A_RATE = re.compile(r"\b(rate|ratio|share|percentage|proportion|turnout)\b|率|割合")
 
 
+# a sheet named by its place among the project's sheets or by its year (「前のシート」「R6版」 "the FY2023 sheet")
+_SHEET_REF = re.compile(r"(?:一つ前|ひとつ前|1つ前|前|前年度?|去年|昨年度?|最新|直近|新しい|古い|"
+                        r"(?:令和|平成|r|h)\s*(?:\d{1,2}|元)\s*年?度?|20\d{2}\s*年?度?)\s*の?\s*(?:評価)?(?:シート|版)|"
+                        r"\b(?:earlier|previous|prior|older|latest|newest|most recent|newer|last year's|fy\s?\d{4}|\d{4})"
+                        r"(?:'s)? (?:evaluation )?sheet\b")
+_ESTIMATE = re.compile(r"見込|予定|想定|当初|estimate|forecast|projected|expected")
 _SHEET_PLAN = re.compile(r"シート.{0,14}(計画|見込|予算)|(earlier|previous|prior) sheet.{0,30}(plan|forecast|budget)")
 _OF_SHEETS = re.compile(r"実施分|実施事業|評価シート|のシートで|(?:を|が)?評価した(?:シート|事業)|"
                         r"(fy\s?\d{4}|\d{4}) (evaluation )?sheets?|(?:sheets?|one) (?:that )?(covering|evaluating|evaluates|covers) fy")
@@ -520,7 +539,7 @@ _BASE_BEFORE = re.compile(r"(compared (with|to)|versus|vs\.?|against|relative to
 _EVALUATED_IN = re.compile(r"\s*(?:年度)?\s*(?:に|で)(?:行った|した|やった|実施した)?評価(?:した|された|の|を|で)")
 
 
-_OF_SHEET = re.compile(r"\s*(?:年度)?(?:の|実施分の?)?\s*シート")
+_OF_SHEET = re.compile(r"\s*(?:年度)?(?:の|実施分の?)?\s*(?:評価)?(?:シート|版)|\s*(?:'s)?\s+(?:evaluation )?sheet\b")
 
 
 def _read_years(f: Frame) -> None:
@@ -589,8 +608,9 @@ def _read_years(f: Frame) -> None:
             n = 1 if m.group(1) == "元" else int(m.group(1))
             f.bare_years.append(n)
     for h in f.hits:
-        if h.group == "relative" and h.text in ("最新", "最近", "直近") and _OF_SHEET.match(norm, h.end):
-            continue  # 「最新のシートに載ってる3年分」: the newest sheet, whose years are asked — not its year alone
+        if h.group == "relative" and _OF_SHEET.match(norm, h.end):
+            # 「最新のシートに載ってる3年分」「去年のシートでは見込みいくら？」: which sheet, not the year asked
+            continue
         if h.group == "relative" and lex.relative[h.key] not in f.relative:
             f.relative.append(lex.relative[h.key])
         elif h.group == "shift":
@@ -654,7 +674,8 @@ def _read_kind(f: Frame) -> None:
         f.kind_span = m.span()
 
 
-_YEAR_TOKEN = re.compile(r"(?:令和|平成|昭和|r|h|fy)\s*(?:\d{1,4}|元)\s*(?:年度|年)?|(?:19|20)\d{2}\s*年度?|\d{1,2}\s*年度")
+_YEAR_TOKEN = re.compile(r"(?:令和|平成|昭和|r|h|fy)\s*(?:\d{1,4}|元)\s*(?:年度|年)?|(?:19|20)\d{2}\s*年度?|\d{1,2}\s*年度|"
+                         r"\d{1,2}\s*(?:か年|カ年|ヵ年|年)分")
 
 
 def _en_money(m: re.Match[str], window: str) -> bool:
@@ -679,8 +700,9 @@ def _read_threshold(f: Frame) -> None:
     op = cast(Comparator, c.key)  # the lexicon's other comparators: gt, ge, lt, le
     # the amount next to the comparator: before it in Japanese, after it in English
     start = max(0, c.start - 16) if f.lang == "ja" else c.end  # where the amount is looked for
-    window = f.norm[start:c.start] if f.lang == "ja" else f.norm[start:start + 24]
-    window = _YEAR_TOKEN.sub(lambda m: " " * len(m.group(0)), window)  # 「R6実績で…」: a year, not an amount
+    # 「R6実績で…」「3年度分以上」: years, not amounts (blanked before the window is cut: 「r6」 across its edge)
+    blanked = _YEAR_TOKEN.sub(lambda m: " " * len(m.group(0)), f.norm)
+    window = blanked[start:c.start] if f.lang == "ja" else blanked[start:start + 24]
     amounts = list(_AMOUNT.finditer(window))
     half = _HALF.search(window) if f.lang == "ja" else None
     if not amounts and half is None:

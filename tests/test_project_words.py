@@ -125,6 +125,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "east-farm", "東部地区多面的機能支払事業", "農地課"),
         _sheet(folder, "east-farm-r5", "東部地区多面的機能支払事業", "農地課", shift=-1),
         _sheet(folder, "event", "観光イベント開催支援事業", "商工振興課"),
+        _sheet(folder, "boar", "菜根地区有害鳥獣対策事業", "農業政策課", scale=6),  # 鳥獣対策: a compound of two names
+        _sheet(folder, "boar-old", "有害鳥獣対策被害防止事業", "農林課", shift=SHIFT, city="南原市"),
         _sheet(folder, "farm", "多面的機能支払事業", "農政課"),  # a name inside 東部地区多面的機能支払事業  # 観光 of 観光課, in another name
     ]
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
@@ -582,3 +584,14 @@ def test_two_projects_sharing_a_word_named_in_two_english_phrases(store: Assista
     # "district" is a word of both names; each phrase names its own project
     a = store.ask("Compare the total cost in FY2024 of the eastern district multifunctional payment project and the Kikuta road snow-removal project.")
     assert {f.project for f in a.facts if f.field == "total_cost"} == {"東部地区多面的機能支払事業", "喜久田地区道路除雪対策事業"}, a.answer
+
+
+def test_a_compound_two_names_print_is_said_of_both(store: Assistant) -> None:
+    truth = json.loads(SEED_TRUTH.read_text(encoding="utf-8"))
+    total = next(c for c in truth["costs"] if c["fy"] == 2024)["total_cost"] * 6
+    # 「鳥獣対策」 of 菜根地区有害鳥獣対策事業 and of 有害鳥獣対策被害防止事業: the one whose sheets reach R6
+    a = store.ask("鳥獣対策のR6の総事業費は？")
+    assert a.answerable and "菜根地区有害鳥獣対策事業" in a.answer and f"{total:,}" in a.answer, a.answer
+    a = store.ask("鳥獣対策の事業の総事業費は？")  # no year: both are meant (answered for each, or asked back)
+    names = {c.project for c in a.choices} | {n for n in ("菜根地区有害鳥獣対策事業", "有害鳥獣対策被害防止事業") if n in a.answer}
+    assert {"菜根地区有害鳥獣対策事業", "有害鳥獣対策被害防止事業"} <= names, a.answer

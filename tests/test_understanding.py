@@ -696,6 +696,34 @@ def test_a_forecast_against_the_settled_figure(two_years: tuple[Assistant, dict,
     assert n(p_forecast) in a.answer and n(p_settled) in a.answer, a.answer
 
 
+@pytest.mark.parametrize("question", [
+    "R6の総事業費、前のシートの見込みと最新シートの確定値でいくら違う？",
+    "令和6年度の総事業費、R6版とR7版のシートで数字違う？",
+    "FY2024 total cost: the earlier sheet's estimate versus the latest sheet's actual?",
+    "For FY2024's total cost, what did the FY2023 sheet plan, and what did the FY2024 sheet report?",
+])
+def test_one_year_as_two_sheets_print_it(two_years: tuple[Assistant, dict, dict], question: str) -> None:
+    a_, earlier, later = two_years
+    forecast, settled = cost(earlier, 2024, "total_cost"), cost(later, 2024, "total_cost")
+    a = ask(a_, question)
+    assert a.answerable and n(forecast) in a.answer and n(settled) in a.answer, a.answer
+
+
+def test_last_years_sheet_named_in_a_follow_up_keeps_the_year_discussed(two_years: tuple[Assistant, dict, dict]) -> None:
+    a_, earlier, later = two_years
+    first = ask(a_, "デジタルファーストのR6総事業費")
+    assert n(cost(later, 2024, "total_cost")) in first.answer, first.answer
+    a = ask(a_, "去年のシートではいくらの見込みだった？", [Turn(first.question, first)])
+    assert n(cost(earlier, 2024, "total_cost")) in a.answer, a.answer
+    assert n(cost(later, 2026, "total_cost")) not in a.answer, a.answer  # no planned column instead
+
+
+def test_a_planned_year_as_the_latest_and_the_earlier_sheet_expect_it(two_years: tuple[Assistant, dict, dict]) -> None:
+    a_, earlier, later = two_years
+    a = ask(a_, "R7の総事業費の見込み、最新シートと一つ前のシートで変わった？")
+    assert n(cost(later, 2025, "total_cost")) in a.answer and n(cost(earlier, 2025, "total_cost")) in a.answer, a.answer
+
+
 def test_a_cost_divided_by_a_count_of_the_project(seed_only: Assistant, truth: dict) -> None:
     from decimal import ROUND_HALF_UP, Decimal
 

@@ -200,6 +200,10 @@ class RankKind:
             if after:
                 lines.append("続いて" + "、".join(f"{m.ref.project}（{fmt(m.value)}）" for m in after) + "です。")
             text = "\n".join(lines)
+        if f.has("count"):  # "how many projects have …, and which spent the least": how many were ranked
+            facts.append(_count(len(got)))
+            text = (f"{when}{what}がある事業は{len(got)}件です。\n" if lang == "ja" else
+                    f"{len(got)} projects have a {what}{' for FY' + str(fy) if fy else ''}.\n") + text
         if f.nth and len(got) >= f.nth:  # 「2番目に大きいのは」: that place said first, the ranking after it
             at = got[f.nth - 1]
             text = (f"{when}{what}が{f.nth}番目に{order}のは{at.ref.project}の{fmt(at.value)}（{at.fy}年度）です。\n"
@@ -925,6 +929,27 @@ _NAMED_WITH = re.compile(r"(事業名|名前|名称)(に|で|の中に)?\s*[「�
                          r"(入って|入る|含まれ|含む|つく|付く|ついて|付いて|ある)|"
                          r"(with|containing|contain|contains|include|includes|including|have|has)\s+[\"'「]?(?P<en>[^\"'」]{1,30}?)[\"'」]?"
                          r"\s+in (the|their|its) names?")
+# 「4年度分そろってる事業」「複数年度分のシートがある事業」 "projects with sheets for three years": by how
+# many years of sheets a project has
+_SHEET_COUNT = re.compile(r"(?P<n>[0-9０-９]+|複数|二|三|四|五)\s*(?:年度|年|か年|カ年|ヵ年|ケ年)(?:分|ぶん)|"
+                          r"(?P<many>複数年度?|複数の年度|複数のシート|シートが複数)|"
+                          r"\bsheets? (?:for|covering) (?P<en>\d+|two|three|four|five|several|multiple|more than one) "
+                          r"(?:or more )?(?:different )?(?:fiscal )?years\b|"
+                          r"\b(?P<en_many>multiple|several|more than one|two or more) sheets\b")
+_NUMBER_WORDS = {"二": 2, "三": 3, "四": 4, "五": 5, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def sheet_count(norm: str) -> int | None:
+    """The least number of years of sheets the question asks a project to have (「4年度分」→ 4, 複数 → 2)."""
+    m = _SHEET_COUNT.search(norm)
+    if m is None:
+        return None
+    if m.group("many") or m.group("en_many"):
+        return 2
+    word = nfkc(m.group("n") or m.group("en") or "")
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 2)
+
+
 _EVERY_YEAR = re.compile(r"毎年|全年度|すべての年度|全ての年度|どの年度も|欠けずに|抜けなく|every year|each year|all (the )?years")
 
 
@@ -953,7 +978,8 @@ class ListKind:
             return 0.9
         if _WITH_ROW.search(f.norm) and not (f.rows or f.money or f.evals or f.sections or f.results or f.threshold):
             return 0.85  # 「出前講座の指標がある事業」: by their rows
-        if _HAS_SHEETS.search(f.norm) and (not q.single or q.how == "only") and set(f.measures) <= {"trend", "actual"} and not (
+        if (_HAS_SHEETS.search(f.norm) or sheet_count(f.norm) and f.has("list", "count")) and (not q.single or q.how == "only") and (
+                set(f.measures) <= {"trend", "actual"} or sheet_count(f.norm)) and not (
                 f.rows or f.money or f.evals or f.sections or f.results or f.kind):
             return 0.8  # 「R4からR7まで毎年シートがある事業」: the projects by the years of their sheets
         return 0.0
@@ -976,19 +1002,25 @@ class ListKind:
         refs = [s for s in cat.sheets if keep is None or s.sheet_id in keep]
         years = q.frame.years
         said_ja = said_en = ""
-        if len(years) >= 2 and (q.frame.has("trend") or _EVERY_YEAR.search(q.frame.norm)):
+        least = sheet_count(q.frame.norm)
+        years_of: dict[ProjectKey, set[int]] = {}
+        for s in refs:
+            years_of.setdefault(project_key(s), set()).add(s.target_fy or 0)
+        if len(years) >= 2 and (q.frame.has("trend") or _EVERY_YEAR.search(q.frame.norm) or least and q.frame.year_range):
             said_ja = f"{min(years)}〜{max(years)}年度のどの年度にもシートがある"
             said_en = f" with a sheet for every year FY{min(years)}–FY{max(years)}"
             # a sheet for each year of the range: the projects none of whose years is missing
             wanted = set(range(min(years), max(years) + 1))
-            have: dict[ProjectKey, set[int]] = {}
-            for s in refs:
-                have.setdefault(project_key(s), set()).add(s.target_fy or 0)
-            refs = [s for s in refs if wanted <= have[project_key(s)] and s.target_fy in wanted]
+            refs = [s for s in refs if wanted <= years_of[project_key(s)] and s.target_fy in wanted]
+            least = None  # (「R4〜R7の4年分」: the range says which four)
         elif years:
             refs = [s for s in refs if s.target_fy in years]
             said_ja = "・".join(f"{y}年度" for y in years) + "実施分のシートがある"
             said_en = " with a sheet for " + ", ".join(f"FY{y}" for y in years)
+        if least is not None:
+            refs = [s for s in refs if len(years_of[project_key(s)]) >= least]
+            said_ja = (said_ja[:-1] + "り、" if said_ja else "") + f"シートが{least}年度分以上ある"
+            said_en += f"{' and' if said_en else ''} with sheets for {least} or more years"
         names = list(dict.fromkeys(s.project for s in refs if s.project))
         if q.frame.same_org and not names:
             text = (f"{scope}にはほかの事業のシートは登録されていません。" if q.lang == "ja"

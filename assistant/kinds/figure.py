@@ -491,7 +491,8 @@ class FigureKind:
         else:
             wanted = years.years
         target = p.latest.target_fy
-        if row.is_cost and f.has("plan") and not f.years and target is not None and all(y <= target for y in wanted):
+        if row.is_cost and f.has("plan") and not f.has("forecast") and not f.years and target is not None and all(
+                y <= target for y in wanted):
             # a cost's 「計画値」 are the columns after the evaluated year (the years before are results)
             wanted = [y for y in span if y > target] or wanted
         if f.has("milestone"):  # 「2030年度の最終目標」: a milestone's year, not a column of the table
@@ -834,9 +835,12 @@ class FigureKind:
         lines = []
         row, p = ra.row, ra.project
         for c in ra.cells:
-            if c.planned or c.value is None:
+            if c.value is None:
                 continue
-            earlier = sorted((r for r in p.refs if r.target_fy is not None and r.target_fy < c.fy),
+            # a settled year against the sheets written before it; a planned one (「R8の見込み、最新シートと一つ前の
+            # シートで変わった？」) against the sheets before the one printing it
+            before = c.fy if not c.planned else c.sheet.target_fy or 0
+            earlier = sorted((r for r in p.refs if r.target_fy is not None and r.target_fy < before),
                              key=lambda r: (r.target_fy in q.frame.sheet_years, r.target_fy or 0), reverse=True)
             for ref in earlier:
                 s = desk.sheet(ref.sheet_id)
@@ -853,7 +857,17 @@ class FigureKind:
                 if g is not None:
                     ra.facts.append(Fact(**{**base, "unit": "%"}, fy=c.fy, field=f"{row.key}_forecast_growth", value=g,
                                          computed=True))
-                if q.lang == "ja":
+                if c.planned:
+                    ra.facts.append(Fact(sheet_id=c.sheet.sheet_id, project=p.name, field="target_fy",
+                                         fy=c.sheet.target_fy, value=c.sheet.target_fy))
+                    lines.append(
+                        f"{compose.year_ja(c.fy)}の{row.name}の見込みは、{c.sheet.target_fy}年度実施分（最新）のシートでは"
+                        f"{compose.num(c.value, row.unit)}、{ref.target_fy}年度実施分のシートでは{compose.num(value, row.unit)}で、"
+                        f"差は{compose.signed(gap, row.unit)}です。" if q.lang == "ja" else
+                        f"FY{c.fy} {row.name} (planned): the FY{c.sheet.target_fy} sheet (latest) expects "
+                        f"{compose.num(c.value)} {row.unit}; the FY{ref.target_fy} sheet expected {compose.num(value)} "
+                        f"{row.unit} ({compose.signed(gap)} {row.unit}).")
+                elif q.lang == "ja":
                     lines.append(
                         f"{compose.year_ja(c.fy)}の{row.name}は、{ref.target_fy}年度実施分のシートの見込みでは"
                         f"{compose.num(value, row.unit)}、{c.sheet.target_fy}年度実施分のシート（決算）では"

@@ -1,0 +1,86 @@
+"""Questions about the store itself: how many projects it holds, which have sheets for a year, which
+have several years of sheets. Sheets of the generated corpus (eval.corpus, seed 29); the gold is read
+from the corpus's truth files, never from the code under test."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+
+import pytest
+from index_support import model_cache, real_embeddings
+
+from assistant.chain import Assistant
+from assistant.settings import AssistantSettings
+from ingest.index import build
+from ingest.vectors import E5Embedding
+
+WANTED = ("保育所等施設整備補助事業", "固定資産評価適正化事業", "事業承継推進事業", "緑化推進事業", "書かない窓口導入事業",
+          "町内会活動推進事業")
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str, set[int]]]:
+    """Six projects with one to four years of sheets, and the years each has (from the truth files)."""
+    from eval.corpus import write_corpus
+
+    root = tmp_path_factory.mktemp("catalog")
+    write_corpus(root / "corpus", n=40, seed=29, pdf_share=0.0, cp932_share=0.0)
+    years: dict[str, set[int]] = defaultdict(set)
+    files = []
+    for p in sorted((root / "corpus" / "truth").glob("*.json")):
+        sheet = json.loads(p.read_text(encoding="utf-8"))
+        if sheet["project"]["name"] in WANTED:
+            files.append(p)
+            years[sheet["project"]["name"]].add(sheet["target_fy"])
+    assert set(years) == set(WANTED)
+    settings = AssistantSettings(home=root / "store", models={"cache_dir": model_cache()})
+    report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
+    assert report.ok, report.failed
+    return Assistant.from_settings(settings, retrieval=False), dict(years)
+
+
+def _named(answer: str) -> set[str]:
+    return {name for name in WANTED if name in answer}
+
+
+@pytest.mark.parametrize("question", ["このシステムに入ってる事業って全部でいくつ？",
+                                      "How many different projects are covered by the sheets in this store?"])
+def test_how_many_projects_the_store_holds(catalog: tuple[Assistant, dict[str, set[int]]], question: str) -> None:
+    a_, years = catalog
+    a = a_.ask(question)
+    assert a.answerable and re.search(rf"(?<!\d){len(years)}(?!\d)", a.answer) and _named(a.answer) == set(years), a.answer
+
+
+@pytest.mark.parametrize(("question", "least"), [
+    ("4年度分の評価シートがそろってる事業はどれ？", 4),
+    ("複数年度分のシートがある事業っていくつ？", 2),
+    ("Which projects have sheets for three or more years?", 3),
+])
+def test_projects_by_how_many_years_of_sheets_they_have(catalog: tuple[Assistant, dict[str, set[int]]], question: str,
+                                                        least: int) -> None:
+    a_, years = catalog
+    gold = {name for name, ys in years.items() if len(ys) >= least}
+    a = a_.ask(question)
+    assert a.answerable and _named(a.answer) == gold and str(len(gold)) in a.answer, a.answer
+
+
+def test_a_year_of_sheets_and_how_many_years_together(catalog: tuple[Assistant, dict[str, set[int]]]) -> None:
+    a_, years = catalog
+    gold = {name for name, ys in years.items() if 2024 in ys and len(ys) >= 3}
+    a = a_.ask("R6のシートがある事業で、3年度分以上そろってるのは？")  # 「3年度分以上」 is no amount of money
+    assert _named(a.answer) == gold and "千円" not in a.answer, a.answer
+
+
+def test_which_projects_have_a_sheet_for_a_year_asked_politely(catalog: tuple[Assistant, dict[str, set[int]]]) -> None:
+    # 「でしょうか」: no word of a name (しょう is read as no 小 …), nothing asked of one project
+    a_, years = catalog
+    a = a_.ask("令和6年度に実施した事業について評価シートがあるのは、どの事業でしょうか？")
+    assert _named(a.answer) == {name for name, ys in years.items() if 2024 in ys}, a.answer
+
+
+def test_how_many_projects_beside_a_ranking(catalog: tuple[Assistant, dict[str, set[int]]]) -> None:
+    a_, years = catalog
+    a = a_.ask("How many projects have a sheet evaluating FY2025, and which of them spent the least?")
+    assert f"{sum(2025 in ys for ys in years.values())} projects" in a.answer, a.answer
