@@ -22,6 +22,7 @@ import re
 import sqlite3
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,7 +32,7 @@ MAX_WORDS = 12  # Japanese words kept for one English gloss: common entries and 
 _FIRST_SENSES = 3  # a word's later senses are rarer meanings (promotion → 昇進 before 主催)
 _MAX_GLOSS_WORDS = 3
 _JAPANESE_WORD = re.compile(r"[一-龥々ァ-ヶー]{2,}")  # nouns as names print them (no kana verbs, no one-kanji words)
-_TABLE_VERSION = 2
+_TABLE_VERSION = 3
 _lock = threading.Lock()
 
 
@@ -72,9 +73,9 @@ def _source() -> Path | None:
     return path if path.is_file() else None
 
 
-def _cache_file(source: Path) -> Path:
+def _cache_file(source: Path, kind: str = "en") -> Path:
     root = Path(os.environ.get("SHEETQA_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return root / "sheetqa" / f"jmdict-en-v{_TABLE_VERSION}-{source.stat().st_size}.json.gz"
+    return root / "sheetqa" / f"jmdict-{kind}-v{_TABLE_VERSION}-{source.stat().st_size}.json.gz"
 
 
 def _read_only(source: Path) -> sqlite3.Connection:
@@ -115,12 +116,49 @@ def _build(source: Path) -> dict[str, list[str]]:
     return table
 
 
+def _build_reverse(source: Path) -> dict[str, list[str]]:
+    """Every kanji word of JMdict → the English glosses of its first senses, as :func:`key` keys them
+    (鳥獣 → "bird and wild animal", "wildlife")."""
+    db = _read_only(source)
+    try:
+        words: dict[int, list[str]] = defaultdict(list)
+        for idseq, text in db.execute("SELECT idseq, text FROM Kanji ORDER BY ID"):
+            if _JAPANESE_WORD.fullmatch(text):
+                words[idseq].append(text)
+        first: dict[int, int] = {}  # sense id → its idseq, first senses only
+        count: dict[int, int] = defaultdict(int)
+        for sid, idseq in db.execute("SELECT ID, idseq FROM Sense ORDER BY ID"):
+            if idseq in words and count[idseq] < _FIRST_SENSES:
+                first[sid] = idseq
+            count[idseq] += 1
+        table: dict[str, list[str]] = defaultdict(list)
+        for sid, text in db.execute("SELECT sid, text FROM SenseGloss WHERE lang = 'eng'"):
+            if sid not in first or not (k := key(text)) or len(k.split()) > _MAX_GLOSS_WORDS + 1:
+                continue  # (a definition, not a gloss: "fields and rice paddies that have been abandoned …")
+            for w in words[first[sid]]:
+                if k not in table[w]:
+                    table[w].append(k)
+    finally:
+        db.close()
+    return dict(table)
+
+
 @lru_cache(maxsize=1)
 def _table() -> dict[str, list[str]]:
+    return _cached_table("en", _build)
+
+
+@lru_cache(maxsize=1)
+def _reverse() -> dict[str, list[str]]:
+    return _cached_table("ja", _build_reverse)
+
+
+def _cached_table(kind: str, build: Callable[[Path], dict[str, list[str]]]) -> dict[str, list[str]]:
+    """A table read out of JMdict once and kept in the cache folder (built again when missing or damaged)."""
     source = _source()
     if source is None:
         return {}
-    cached = _cache_file(source)
+    cached = _cache_file(source, kind)
     with _lock:
         try:
             loaded = json.loads(gzip.decompress(cached.read_bytes()))
@@ -129,7 +167,7 @@ def _table() -> dict[str, list[str]]:
         except Exception:  # noqa: BLE001 — a missing, truncated or corrupt cache is built again
             pass
         try:
-            table = _build(source)
+            table = build(source)
         except sqlite3.Error:
             return {}  # a database of another layout: no dictionary, as without the package
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -159,6 +197,30 @@ def place_readings(name: str) -> tuple[str, ...]:
     except sqlite3.Error:
         return ()
     return tuple(dict.fromkeys(katakana(r[0]) for r in rows))  # the romaji table reads katakana
+
+
+_GLOSS_STOP = frozenset({"and", "or", "of", "the", "a", "an", "for", "to", "in", "on", "with", "by", "as", "at", "from",
+                         "e", "g", "eg", "etc", "one", "someone", "something", "being", "be", "that", "which", "no",
+                         "not", "have", "been", "are", "is", "its", "it", "esp", "especially", "type", "kind"})
+
+
+def english_of(word: str, words: bool = True) -> tuple[str, ...]:
+    """The English a Japanese word is glossed with in JMdict's first senses, as the table keys it:
+    each gloss whole and (``words``) its content words (鳥獣 → "bird and wild animal", "bird", "wild",
+    "animal", "wildlife"). The other way round from :func:`japanese_words`: a name's own words say
+    what English reaches them. () when unknown."""
+    out: dict[str, None] = {}
+    for gloss in _reverse().get(word, ()):
+        out[gloss] = None
+        for w in gloss.split() if words else ():
+            if len(w) >= 3 and w not in _GLOSS_STOP:
+                out[w] = None
+    return tuple(out)
+
+
+def known_word(word: str) -> bool:
+    """JMdict has a kanji word written so (用水, 愛護; not 路)."""
+    return word in _reverse()
 
 
 def available() -> bool:

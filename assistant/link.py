@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from assistant.dictionary import japanese_words, without_plural
+from assistant.dictionary import key as dictionary_key
 from assistant.lexicon import lexicon, normalize
 from assistant.resolve import bigrams, similarity, squash
 from assistant.romaji import fold, katakana_to_romaji
@@ -211,12 +212,22 @@ def english_words(norm: str) -> list[tuple[str, tuple[int, int]]]:
     return sorted(out, key=lambda x: x[1])
 
 
-def with_dictionary(r: Reading, start: int, end: int) -> Reading:
+def with_dictionary(r: Reading, start: int, end: int, names_in_english: Mapping[str, tuple[str, ...]] | None = None
+                    ) -> Reading:
     """``r`` with the Japanese words JMdict gives for the English words in ``norm[start:end]`` (a phrase
     naming a project: "flood countermeasures" → 浸水, 洪水 …, 対策), each at its word's span — longest
-    phrases first, words the glossary already carries kept as they are."""
+    phrases first, words the glossary already carries kept as they are — and the words of the store's
+    names JMdict glosses with them (``names_in_english``: "wild animal" → 鳥獣, which no first
+    rendering of "animal" gives)."""
     words = [(m.start(), m.end()) for m in re.finditer(r"[a-z]+", r.norm[start:end])]
     forms = dict(r.forms)
+
+    def add(ja: str, span: tuple[int, int]) -> None:
+        forms.setdefault(ja, span)
+        for t in tokens(ja, short=True):  # 修学旅行: 修学 + 旅行
+            if t.content and len(t.surface) >= 2:
+                forms.setdefault(t.form, span)
+
     i = 0
     while i < len(words):
         for k in (3, 2, 1):
@@ -226,13 +237,17 @@ def with_dictionary(r: Reading, start: int, end: int) -> Reading:
             found = japanese_words(r.norm[a:b])
             if found:
                 for ja in found:
-                    forms.setdefault(ja, (a, b))
-                    for t in tokens(ja, short=True):  # 修学旅行: 修学 + 旅行
-                        if t.content and len(t.surface) >= 2:
-                            forms.setdefault(t.form, (a, b))
+                    add(ja, (a, b))
                 i += k - 1
                 break
         i += 1
+    glossed = names_in_english or {}
+    for i in range(len(words)) if glossed else ():
+        for k in (2, 1):
+            if i + k <= len(words):
+                a, b = start + words[i][0], start + words[i + k - 1][1]
+                for ja in glossed.get(dictionary_key(r.norm[a:b]), ()):
+                    add(ja, (a, b))
     return replace(r, forms=forms)
 
 
@@ -581,7 +596,8 @@ _NUMBERISH = re.compile(r"^[\d.,%]+$|^[rhs]?\d+$|^fy\d*$|^[\d.,]+\s*[万億千�
                         r"|^(?:\d+\s*)?(?:年|か年|年度)分出?$")  # 「3年分出して」: Sudachi reads 分出 as one noun
 
 
-def unexplained(r: Reading, explained: Explained, known_text: str, capitalized: Iterable[str] = ()) -> list[str]:
+def unexplained(r: Reading, explained: Explained, known_text: str, capitalized: Iterable[str] = (),
+                names_in_english: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
     """Nouns of the question that nothing explains: not a lexicon phrase, not a function word,
     not written in ``known_text`` (the scoped sheets' names and prose) — piece by piece, so
     「キャッシュレス決済の導入業者」 over the seed sheet leaves 業者. English words must be in the
@@ -600,6 +616,8 @@ def unexplained(r: Reading, explained: Explained, known_text: str, capitalized: 
                 continue
             if any(ja in known_text for ja in japanese_words(u.text)[:_FIRST_WORDS]):
                 continue  # a word the sheets write in Japanese (deployment → 配置, flood → 浸水)
+            if names_in_english and any(ja in known_text for ja in names_in_english.get(dictionary_key(u.text), ())):
+                continue  # a word of a name the sheets print ("animal" → 鳥獣 of 有害鳥獣対策事業)
             if _INFLECTED.search(u.text):
                 continue  # "placed", "granted": how it is said, not the thing asked about
             out.append(u.text)

@@ -566,7 +566,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         for run in _described_by_meaning(q, cat, dense):
             q.explained.add(run)
     known = known_text(ids or None)
-    q.unexplained = unexplained(r, q.explained, known, ())
+    q.unexplained = unexplained(r, q.explained, known, (), cat.names_in_english if frame.lang == "en" else None)
     q.strong_unexplained = any(w in caps for w in q.unexplained)
     if frame.lang == "en":
         # an English word whose Japanese the project's sheets never write: what it asks is not there
@@ -1024,16 +1024,16 @@ def _after_frame_words(norm: str, start: int, end: int) -> tuple[int, int]:
 def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Match], every: bool = False) -> list[Match]:
     """``named`` with the name the phrase ``norm[start:end]`` names through JMdict, where it prints
     more of the phrase's words than the names already found inside the phrase (``every``: all of them)."""
-    read = with_dictionary(r, start, end)
+    read = with_dictionary(r, start, end, cat.names_in_english)
     words = {span for span in read.forms.values() if start <= span[0] and span[1] <= end}
 
     def inside(x: Match) -> bool:
         return bool(x.parts) and all(start <= a and b <= end for a, b in x.parts)
 
-    def cover(x: Match) -> int:  # how many of the phrase's words the name prints (事業・推進 too)
+    def cover(x: Match) -> int:  # how many of the phrase's words the name prints (事業・推進 too; 菜根 as "saikon")
         name = squash(x.name)
         return len({span for form, span in read.forms.items() if span in words and len(form) >= 2
-                    and squash(form) in name})
+                    and (squash(form) in name or span in x.parts)})
 
     found = sorted((x for x in cat.project_matcher.match(read, PROJECT_THRESHOLD) if inside(x)),
                    key=lambda x: (-cover(x), -x.score))

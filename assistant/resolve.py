@@ -285,6 +285,25 @@ class Catalog:
         return self._speller.respell(norm)
 
     @cached_property
+    def names_in_english(self) -> dict[str, tuple[str, ...]]:
+        """English word → the words of project names JMdict glosses with it ("wildlife", "animal" →
+        鳥獣; "irrigation channel" → 用水路): the store's own vocabulary, reached from English."""
+        from assistant.dictionary import english_of, known_word
+
+        out: dict[str, list[str]] = {}
+        # every piece of a name's kanji runs JMdict knows (用水路 of 農業用水路整備事業, which Sudachi cuts 用+水路)
+        runs = dict.fromkeys(m.group(0) for n in self._project_names.names for m in re.finditer(r"[一-龥々]{2,}", nfkc(n)))
+        words = dict.fromkeys(run[i:j] for run in runs for i in range(len(run)) for j in range(i + 2, min(len(run), i + 6) + 1))
+        for word in words:
+            # a word made of two words JMdict knows (動物愛護 = 動物 + 愛護) is reached by its whole glosses
+            # ("animal welfare"); its pieces answer for their own English ("animal" is 動物's, not 動物愛護's)
+            whole = any(known_word(word[:i]) and known_word(word[i:]) for i in range(2, len(word) - 1))
+            for en in english_of(word, words=not whole):
+                if word not in out.setdefault(en, []):
+                    out[en].append(word)
+        return {en: tuple(ws) for en, ws in out.items()}
+
+    @cached_property
     def _name_words(self) -> tuple[tuple[str, ...], ...]:
         """Each project and indicator name as its shortest Sudachi words (再生+可能+エネルギー+推進+事業)."""
         from assistant.lexicon import normalize

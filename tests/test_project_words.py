@@ -127,6 +127,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "event", "観光イベント開催支援事業", "商工振興課"),
         _sheet(folder, "boar", "菜根地区有害鳥獣対策事業", "農業政策課", scale=6),  # 鳥獣対策: a compound of two names
         _sheet(folder, "boar-old", "有害鳥獣対策被害防止事業", "農林課", shift=SHIFT, city="南原市"),
+        _sheet(folder, "pets", "動物愛護推進事業", "生活衛生課", scale=8),  # reached in English by its words' glosses
+        _sheet(folder, "ditch", "農業用水路整備事業", "農村整備課", scale=9),
         _sheet(folder, "farm", "多面的機能支払事業", "農政課"),  # a name inside 東部地区多面的機能支払事業  # 観光 of 観光課, in another name
     ]
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
@@ -595,3 +597,16 @@ def test_a_compound_two_names_print_is_said_of_both(store: Assistant) -> None:
     a = store.ask("鳥獣対策の事業の総事業費は？")  # no year: both are meant (answered for each, or asked back)
     names = {c.project for c in a.choices} | {n for n in ("菜根地区有害鳥獣対策事業", "有害鳥獣対策被害防止事業") if n in a.answer}
     assert {"菜根地区有害鳥獣対策事業", "有害鳥獣対策被害防止事業"} <= names, a.answer
+
+
+@needs_jmdict
+@pytest.mark.parametrize(("question", "name", "scale"), [
+    ("What was the Saikon wild animal project's total cost in FY2024?", "菜根地区有害鳥獣対策事業", 6),
+    ("Animal welfare project: total cost in FY2024?", "動物愛護推進事業", 8),
+    ("How much did the irrigation channel program cost in total in FY2024?", "農業用水路整備事業", 9),
+])
+def test_english_reaches_a_name_through_what_its_words_mean(store: Assistant, question: str, name: str, scale: int) -> None:
+    # JMdict glosses 鳥獣 "birds and wild animals", 用水路 "irrigation channel": the name's own words, reached
+    # from English though no first rendering of "animal" or "channel" is theirs
+    a = store.ask(question)
+    assert a.answerable and name in a.answer and _total(2024, scale) in a.answer, a.answer
