@@ -390,7 +390,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         projects = _namesakes(projects, lambda x: any(cat.city_of.get(r.sheet_id) in cities for r in x.refs))
     if projects and frame.years:  # of namesakes run by different 課, those whose sheets reach the year
         projects = _namesakes(projects, lambda x: any(reaches(r, fy) for r in x.refs for fy in frame.years))
-    elif projects and _NEWEST.search(frame.norm):  # 「最新のシートだと」: the namesake whose sheets are newest
+    elif projects and _NEWEST.search(frame.norm) and len(cities) < 2:
+        # 「最新のシートだと」: the namesake whose sheets are newest (not where two cities' are named: each has its own)
         newest = {p.name: max(x.latest.target_fy or 0 for x in projects if x.name == p.name) for p in projects}
         projects = _namesakes(projects, lambda x: (x.latest.target_fy or 0) == newest[x.name])
     if projects and frame.years and any(len(g) > 1 for g in groups):

@@ -347,6 +347,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         # 「R6のシートに載ってたR7の計画値と、R7シートの決算値」「前のシートの見込みと最新シートの確定値」
         # "the earlier sheet's estimate versus the latest sheet's actual": one year as two sheets print it
         f.measures.append("forecast")
+    if lang == "en" and "background" not in f.sections and _HOW_STARTED.search(norm):
+        f.sections.append("background")  # "how did Koriyama's open data project start": its 背景
     f.same_org = bool(re.search(r"同じ(部|課|部局|所属)|same (department|division|section)", norm))
     g = _GRANULAR.search(norm)
     if g and g.group(1) not in _NOT_GRANULAR:
@@ -464,12 +466,13 @@ _GRANULAR_EN = re.compile(r"\b(?:by|per|for each|in each|at each|broken down by|
                           r"theme|themes|age|ages|ward|wards|neighbourhood|neighborhood|store|stores|job grade|job grades|"
                           r"grade|grades|position|positions|post|posts|employee|employees|staff member|staff members|"
                           r"person|individual|contractor|contractors|vendor|vendors|quarter|quarters|week|weeks|day|days)\b")
-_WHICH = re.compile(r"\bwhich (?:of the |of its )?([a-z]+)(?: ([a-z]+))?")
+_WHICH = re.compile(r"\bwhich (?:of the |of its )?(?:fy\s?\d{2,4} |\d{4} )?([a-z]+)(?: ([a-z]+))?")
 _WHICH_OK = {"project", "projects", "year", "years", "fiscal", "department", "departments", "division", "divisions",
              "section", "sections", "indicator", "indicators", "one", "ones", "had", "has", "is", "was", "were", "are",
              "programme", "program", "programs", "programmes", "evaluation", "result", "of", "figure", "figures",
              "number", "numbers", "value", "values", "row", "rows", "cost", "costs", "comment", "stage", "reason",
-             "criteria", "criterion", "item", "items", "category", "categories", "score", "scores"}
+             "criteria", "criterion", "item", "items", "category", "categories", "score", "scores", "sheet", "sheets",
+             "city", "cities", "municipality", "municipalities"}
 # 「which relied more on …」「which spent the most」: a verb after which asks which project, not which place
 _WHICH_VERB = re.compile(r"[a-z]+ed$|(more|most|less|least|did|does|do|got|gets|grew|grows|fell|falls|rose|rises|spent|"
                          r"spends|met|meets|saw|sees|paid|pays|relies|uses|costs|gives|gave|came|comes|ranks|leads|"
@@ -490,6 +493,7 @@ _SHEET_REF = re.compile(r"(?:一つ前|ひとつ前|1つ前|前|前年度?|去�
                         r"(?:令和|平成|r|h)\s*(?:\d{1,2}|元)\s*年?度?|20\d{2}\s*年?度?)\s*の?\s*(?:評価)?(?:シート|版)|"
                         r"\b(?:earlier|previous|prior|older|latest|newest|most recent|newer|last year's|fy\s?\d{4}|\d{4})"
                         r"(?:'s)? (?:evaluation )?sheet\b")
+_HOW_STARTED = re.compile(r"\bhow did (?:the |its |this )?[a-z'’\- ]{0,60}?\b(?:start|begin|come about|get started)\b")
 _ESTIMATE = re.compile(r"見込|予定|想定|当初|estimate|forecast|projected|expected")
 _SHEET_PLAN = re.compile(r"シート.{0,14}(計画|見込|予算)|(earlier|previous|prior) sheet.{0,30}(plan|forecast|budget)")
 _OF_SHEETS = re.compile(r"実施分|実施事業|評価シート|のシートで|(?:を|が)?評価した(?:シート|事業)|"

@@ -610,3 +610,9 @@ def test_english_reaches_a_name_through_what_its_words_mean(store: Assistant, qu
     # from English though no first rendering of "animal" or "channel" is theirs
     a = store.ask(question)
     assert a.answerable and name in a.answer and _total(2024, scale) in a.answer, a.answer
+
+
+def test_namesakes_of_two_cities_named_each_latest(store: Assistant) -> None:
+    # 「直近」 picks no namesake where each city is named: both, told apart by their cities
+    a = store.ask("東山市のふるさと寄附と西川市のふるさと寄附、直近の総事業費を比べて")
+    assert "東山市" in a.answer and "西川市" in a.answer and _total(2024, 1) in a.answer and _total(2024, 3) in a.answer, a.answer

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from index_support import model_cache, real_embeddings
@@ -84,3 +85,53 @@ def test_how_many_projects_beside_a_ranking(catalog: tuple[Assistant, dict[str, 
     a_, years = catalog
     a = a_.ask("How many projects have a sheet evaluating FY2025, and which of them spent the least?")
     assert f"{sum(2025 in ys for ys in years.values())} projects" in a.answer, a.answer
+
+
+def test_a_cost_added_up_over_the_projects(catalog: tuple[Assistant, dict[str, set[int]]]) -> None:
+    a_, years = catalog
+    truth = [json.loads(p.read_text(encoding="utf-8")) for p in
+             sorted(Path(a_.settings.home).parent.glob("corpus/truth/*.json"))]
+    own = sum(next(c["total_cost"] for c in s["costs"] if c["fy"] == 2024) for s in truth
+              if s["project"]["name"] in WANTED and s["target_fy"] == 2024)
+    for question in ("R6の総事業費、全部の事業で合計するといくら？", "What's the combined total cost of all projects in FY2024?"):
+        a = a_.ask(question)
+        assert a.answerable and f"{own:,}" in a.answer, a.answer  # (the sheets evaluating 2024; later sheets' columns apart)
+
+
+def test_which_sheet_is_no_question_about_a_named_thing(catalog: tuple[Assistant, dict[str, set[int]]]) -> None:
+    a_, _ = catalog
+    a = a_.ask("Which FY2025 sheet has the highest unit cost (total-cost basis)?")
+    assert a.answerable and "円" in a.answer, a.answer
+
+
+def _background(a_: Assistant, name: str) -> dict[int, str]:
+    """Each sheet's 背景 of ``name``, by the year it evaluates (from the truth files)."""
+    out = {}
+    for p in Path(a_.settings.home).parent.glob("corpus/truth/*.json"):
+        sheet = json.loads(p.read_text(encoding="utf-8"))
+        if sheet["project"]["name"] == name:
+            out[sheet["target_fy"]] = next(s["text"] for s in sheet["sections"] if s["key"] == "background")
+    return out
+
+
+@pytest.mark.parametrize("question", ["町内会活動推進事業が始まった背景は？", "How did 町内会活動推進事業 start?"])
+def test_how_a_project_started_is_read_from_its_earliest_sheet(catalog: tuple[Assistant, dict[str, set[int]]],
+                                                                question: str) -> None:
+    a_, _ = catalog
+    texts = _background(a_, "町内会活動推進事業")
+    first, last = texts[min(texts)], texts[max(texts)]
+    assert first[:12] != last[:12]  # (each year rewrites the 背景)
+    a = a_.ask(question)
+    assert first[:12] in a.answer, a.answer
+    a = a_.ask("町内会活動推進事業の背景、最新のシートだと？")  # the newest sheet asked: its own text
+    assert last[:12] in a.answer, a.answer
+
+
+def test_what_people_ask_for_is_the_residents_needs(catalog: tuple[Assistant, dict[str, set[int]]]) -> None:
+    a_, _ = catalog
+    sheet = next(s for p in Path(a_.settings.home).parent.glob("corpus/truth/*.json")
+                 for s in [json.loads(p.read_text(encoding="utf-8"))]
+                 if s["project"]["name"] == "固定資産評価適正化事業" and s["target_fy"] == 2024)
+    needs = next(s["text"] for s in sheet["sections"] if s["key"] == "resident_needs")
+    a = a_.ask("According to the FY2024 sheet of 固定資産評価適正化事業, what do businesses ask for?")
+    assert a.answerable and needs[:12] in a.answer, a.answer

@@ -21,7 +21,7 @@ from assistant.kinds.base import Desk, Part
 from assistant.kinds.evaluation import score_items
 from assistant.lexicon import lexicon
 from assistant.link import matcher_for, read_question, with_dictionary
-from assistant.measures import diff, growth, percent, rate
+from assistant.measures import diff, growth, percent, rate, total
 from assistant.query import Query
 from assistant.resolve import ProjectKey, SheetRef, pick_sheet, project_key, squash
 from assistant.understand import Frame, Threshold
@@ -292,6 +292,56 @@ _POINTS = re.compile(r"\d+(\.\d+)?\s*点|\d+\s*points?\b")
 _ALL = re.compile(r"すべて|全て|全部|いずれも|どれも|all (of )?(its|their|the)|every (one|indicator)|all indicators"
                   r"|\ball (met|exceeded|achieved|hit|reached)\b")
 _EVER = re.compile(r"ことのある|ことがある|ことある|ことが?あった|過去に|一度でも|これまでに|履歴|ever (been )?|at any time|in any year")
+
+
+class TotalKind:
+    """A cost row added up over projects: 「郡山の事業、R6の総事業費を合計するといくら？」, 「その3つを合計すると？」
+    after a ranking, "the total cost of all projects in FY2025"."""
+
+    name = "total"
+
+    def fit(self, q: Query) -> float:
+        f = q.frame
+        # (projects named — 「集会所補助と水道研修の人件費、合わせると」 — are the figure type's: each with its notes)
+        return 0.95 if f.has("sum") and f.rows and not q.projects and not f.rank and not f.threshold else 0.0
+
+    def answer(self, q: Query, desk: Desk) -> Part | None:
+        f = q.frame
+        ids, scope = scope_ids(q, desk)
+        field = _cost_field(q)
+        fy = f.years[0] if f.years else None
+        got = sorted(measure_costs(q, desk, field, ids, fy), key=lambda m: (-m.value, m.ref.project or ""))
+        added = total([m.value for m in got])
+        if not got or added is None:
+            return None
+        unit, label = cost_unit(field), compose.row_label(field, q.lang)
+        facts = [Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, row=label, fy=m.fy, field=field, value=m.value,
+                      unit=unit) for m in got]
+        facts.append(Fact(sheet_id="*", row=label, fy=fy, field=f"{field}_sum", value=added, unit=unit, computed=True))
+        facts.append(_count(len(got)))
+        # a project with no sheet evaluating that year has its figure from a later sheet's column: the
+        # total of the sheets evaluating the year alone is said too, since either may be meant
+        later = [m for m in got if fy is not None and m.ref.target_fy != fy]
+        own = total([m.value for m in got if m not in later]) if later and len(later) < len(got) else None
+        if own is not None:
+            facts.append(Fact(sheet_id="*", row=label, fy=fy, field=f"{field}_sum_own", value=own, unit=unit, computed=True))
+        if q.lang == "ja":
+            when = compose.year_ja(fy) + "の" if fy else "各事業の最新の評価対象年度の"
+            lines = [f"{when}{scope + 'の' if scope else ''}{len(got)}事業の{label}の合計は{compose.num(added, unit)}です。"]
+            lines += [f"・{m.ref.project}：{compose.num(m.value, unit)}（{m.fy}年度"
+                      + (f"、{m.ref.target_fy}年度実施分のシートの欄" if m in later else "") + "）" for m in got]
+            if own is not None:
+                lines.append(f"{fy}年度実施分のシートがある{len(got) - len(later)}事業だけなら{compose.num(own, unit)}です。")
+        else:
+            lines = [f"The {label} of {len(got)} {scope + ' ' if scope else ''}projects"
+                     f"{' in FY' + str(fy) if fy else ' (each in its latest evaluated year)'} adds up to "
+                     f"{compose.num(added)} {unit}."]
+            lines += [f"- {m.ref.project}: {compose.num(m.value)} {unit} (FY{m.fy}"
+                      + (f", from the FY{m.ref.target_fy} sheet" if m in later else "") + ")" for m in got]
+            if own is not None:
+                lines.append(f"The {len(got) - len(later)} projects with a sheet evaluating FY{fy} alone add up to "
+                             f"{compose.num(own)} {unit}.")
+        return Part(text="\n".join(lines), facts=facts, sheet_ids=[m.ref.sheet_id for m in got], intent="ranking")
 
 
 class FilterKind:

@@ -256,8 +256,12 @@ class FigureKind:
         latest = desk.sheet(p.latest.sheet_id)
         if latest is None:
             return []
-        names = [o.name for o in (q.projects or q.candidates)]
-        label = f"{p.name}（{p.org}）" if names.count(p.name) > 1 and p.org else p.name
+        namesakes = [o for o in (q.projects or q.candidates) if o.name == p.name and o is not p]
+        city_of = desk.catalog.city_of
+        city = city_of.get(p.latest.sheet_id)
+        # namesakes told apart by their cities when those differ (南原市's and 郡山市's), else by their 課
+        by = city if city and any(city_of.get(o.latest.sheet_id) != city for o in namesakes) else p.org
+        label = f"{p.name}（{by}）" if namesakes and by else p.name
         rows = self.rows(q, p, latest, getattr(desk, "dense", None))
         years = read_years(q, p)
         out = []

@@ -26,6 +26,13 @@ MAX_PROJECTS = 3
 WHOLE_SECTION = 900  # a kaizen plan up to this long is quoted whole: every step and its dates
 
 
+_ORIGIN = re.compile(r"始ま|始め|きっかけ|発端|成り立ち|開始時|\b(?:start|started|begin|began|origin|origins|set up|launched|"
+                     r"established|came about)\b")
+
+
+_NEWEST_SHEET = re.compile(r"最新|直近|新しい|latest|newest|most recent|current")
+
+
 class ProseKind:
     name = "prose"
 
@@ -34,6 +41,10 @@ class ProseKind:
         """The sheets' years a text is read from: each year named (「R6実施分とR7実施分のコメント」,
         up to three), else the one the question is about."""
         years = read_years(q, p).years
+        if not q.frame.years and q.frame.sections == ["background"] and _ORIGIN.search(q.frame.norm) and p.refs \
+                and not _NEWEST_SHEET.search(q.frame.norm):
+            # 「始まった背景」 "how did it start": each year rewrites the 背景; the earliest sheet is nearest the start
+            return [min(r.target_fy or 0 for r in p.refs) or None]
         named = [y for y in years if y in q.frame.years] if q.frame.years else []
         if len(q.frame.years) + len(q.frame.bare_years) >= 2 and not q.frame.year_range and years:
             return list(years[-3:])
