@@ -331,6 +331,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     named_spans = [m.span for m in chosen if m.exact]
     if named_spans:
         drop_hits(frame, named_spans)
+    # 「固定資産評価で…」: the 評価 of a name said short of its 事業 asks no evaluation result
+    if name_words := [(a, b) for m in chosen if not m.exact and m.score >= PROJECT_THRESHOLD for a, b in m.parts if b - a >= 3]:
+        drop_hits(frame, name_words, groups=("eval",))
     for s, _ in named_spans:  # "the Kikuta road snow-removal project (喜久田地区道路除雪対策事業)": its English name
         if gloss := _GLOSS_BEFORE.search(frame.norm[:s]):
             q.explained.add(gloss.span(1))

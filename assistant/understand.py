@@ -174,6 +174,7 @@ _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 
 _SHEET_OF_YEAR = re.compile(r"(?:令和|平成|r|h|fy)\s*(?:\d{1,2}|元)\s*(?:年度?)?\s*$|(?:19|20)\d{2}\s*年度?\s*$")
 _SHEET_AFTER = re.compile(r"\s*(?:[)）]|の?\s*シート|分の|版)")
 _SHEET_NOUN = re.compile(r"(?:シート|表|調書)")
+_VERB_OF_NOUN = re.compile(r"(?:した|する|している|してる|された|される)(?=[一-龥ァ-ヶ])")
 _COPULA = re.compile(r"(?:しょう|す(?:か|よね|よ|ね)?(?:[?？。]|$)|した(?:っけ)?(?:[?？。]|$))")
 _RATING_BEFORE = re.compile(r"(?:satisfaction|customer|visitor|user|survey|満足度?|アンケート)\s*(?:の)?\s*$")
 _EN_FRAME = frozenset({"in", "for", "during", "by", "on", "at", "and", "or", "with", "of", "than", "last", "this", "next"})
@@ -299,6 +300,9 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     if sheet_word := [(h.start, h.end) for h in f.hits if h.group == "eval" and h.key == "result" and h.text == "評価"
                       and _SHEET_NOUN.match(norm, h.end)]:
         drop_hits(f, sheet_word, groups=("eval",))  # 「4年度分の評価シート」: the sheet's name, no result asked
+    if verb := [(h.start, h.end) for h in f.hits if h.group == "eval" and h.key == "result" and h.text == "評価"
+                and _VERB_OF_NOUN.match(norm, h.end)]:
+        drop_hits(f, verb, groups=("eval",))  # 「評価した土地の筆数」: what was valued, no evaluation result asked
     if copula := [(h.start, h.end) for h in f.hits if h.group == "eval" and h.key == "org" and h.text.endswith("で")
                   and _COPULA.match(norm, h.end)]:
         drop_hits(f, copula, groups=("eval",))  # 「どの事業でしょうか」 asks which projects, not which one runs it

@@ -54,6 +54,10 @@ def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0,
         for i in sheet["indicators"]:
             if (i["kind"], i["no"]) == ("activity", 1):
                 i["name"], i["unit"] = row, "人" if sheet_id == "flood" else "件"
+    if sheet_id == "turnout":  # a row whose name holds the project's 投票率 but counts sessions
+        for i in sheet["indicators"]:
+            if (i["kind"], i["no"]) == ("activity", 1):
+                i["name"], i["unit"] = "投票率の向上に関する出前講座の開催回数", "回"
     if sheet_id == "toilet":  # a row counting sessions that train people
         for i in sheet["indicators"]:
             if (i["kind"], i["no"]) == ("activity", 2):
@@ -129,6 +133,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "boar-old", "有害鳥獣対策被害防止事業", "農林課", shift=SHIFT, city="南原市"),
         _sheet(folder, "pets", "動物愛護推進事業", "生活衛生課", scale=8),  # reached in English by its words' glosses
         _sheet(folder, "ditch", "農業用水路整備事業", "農村整備課", scale=9),
+        _sheet(folder, "turnout", "投票率向上推進事業", "選挙管理委員会事務局"),  # no row of the turnout itself
         _sheet(folder, "farm", "多面的機能支払事業", "農政課"),  # a name inside 東部地区多面的機能支払事業  # 観光 of 観光課, in another name
     ]
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
@@ -616,3 +621,10 @@ def test_namesakes_of_two_cities_named_each_latest(store: Assistant) -> None:
     # 「直近」 picks no namesake where each city is named: both, told apart by their cities
     a = store.ask("東山市のふるさと寄附と西川市のふるさと寄附、直近の総事業費を比べて")
     assert "東山市" in a.answer and "西川市" in a.answer and _total(2024, 1) in a.answer and _total(2024, 3) in a.answer, a.answer
+
+
+def test_a_rate_the_projects_name_holds_is_no_row_of_its_sheet(store: Assistant) -> None:
+    # 「実際の投票率は何％」: the % is the row's unit, not an achievement rate; no row is the turnout, so no
+    # count of the sheet (nor its one % row, キャッシュレス決済比率) is presented as it
+    a = store.ask("投票率向上の事業で、実際の投票率は何％だった？")
+    assert not a.answerable and "比率" not in a.answer.splitlines()[0] and "実績" not in a.answer.splitlines()[0], a.answer

@@ -135,3 +135,11 @@ def test_what_people_ask_for_is_the_residents_needs(catalog: tuple[Assistant, di
     needs = next(s["text"] for s in sheet["sections"] if s["key"] == "resident_needs")
     a = a_.ask("According to the FY2024 sheet of 固定資産評価適正化事業, what do businesses ask for?")
     assert a.answerable and needs[:12] in a.answer, a.answer
+
+
+def test_the_evaluation_word_of_a_name_or_a_verb_asks_no_result(catalog: tuple[Assistant, dict[str, set[int]]]) -> None:
+    a_, _ = catalog
+    a = a_.ask("固定資産評価で評価した土地の筆数は？")  # 評価 of the name, and 評価した of 土地: no result asked
+    assert not a.answerable and "筆数" in a.answer, a.answer
+    a = a_.ask("固定資産評価のR6の総事業費は？")
+    assert a.answerable and "一次評価" not in a.answer, a.answer

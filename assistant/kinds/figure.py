@@ -395,9 +395,12 @@ class FigureKind:
                 and _bare(q):
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]  # 「目標」 are outcomes
         counter = asked_counter(q.frame.norm)
-        if counter in ("%", "割") and f.has("rate", "share", "change", "verdict", "under_plan", "over_plan") \
+        if counter in ("%", "割") and (f.has("share", "change", "verdict", "under_plan", "over_plan")
+                                       or f.has("rate") and _OF_PLAN.search(f.norm)) \
                 and not _EN_RATE.search(f.norm):  # "formation rate … above plan?": the row is a rate
-            counter = None  # 「計画に対して何％」: the % is the rate, not the row's unit
+            # 「計画に対して何％」: the % is the rate, not the row's unit (「実際の投票率は何％」 is the row's: a
+            # count of 出前講座 is no answer to it)
+            counter = None
         if counter and rows and not AMOUNT_ASKED.search(f.norm):  # 「何件で、いくら？」 asks money too
             # 「何人？」 is not answered with a count of events: the row's unit must fit the question's
             counters = [counter, *(c for c in asked_counters(f.norm) if c != counter)]
@@ -1136,6 +1139,9 @@ def _project_words_again(q: Query) -> list[tuple[int, int]]:
 
 
 _NOT_THIS_RE = re.compile(r"以外|じゃなく|ではなく|でなく")
+
+
+_OF_PLAN = re.compile(r"計画|目標|達成|予定|見込|に対して|比べ|比較|比で|予算|plan|target|goal|budget")
 
 
 def asked_counters(norm: str) -> list[str]:
