@@ -545,6 +545,8 @@ class Assistant:
                     names.setdefault(key, x.indicator)
             elif x.field in COST_FIELDS:
                 key = x.field
+            elif x.row and x.field == x.row and not x.computed:
+                key = x.field  # a row another city's layout prints under its own label (フルコスト, 一般財源)
             else:
                 continue
             if key not in rows:

@@ -174,6 +174,7 @@ _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 
 _SHEET_OF_YEAR = re.compile(r"(?:令和|平成|r|h|fy)\s*(?:\d{1,2}|元)\s*(?:年度?)?\s*$|(?:19|20)\d{2}\s*年度?\s*$")
 _SHEET_AFTER = re.compile(r"\s*(?:[)）]|の?\s*シート|分の|版)")
 _SHEET_NOUN = re.compile(r"(?:シート|表|調書)")
+_RECENT = re.compile(r"\s+recent\b")
 _VERB_OF_NOUN = re.compile(r"(?:した|する|している|してる|された|される)(?=[一-龥ァ-ヶ])")
 _COPULA = re.compile(r"(?:しょう|す(?:か|よね|よ|ね)?(?:[?？。]|$)|した(?:っけ)?(?:[?？。]|$))")
 _RATING_BEFORE = re.compile(r"(?:satisfaction|customer|visitor|user|survey|満足度?|アンケート)\s*(?:の)?\s*$")
@@ -273,6 +274,9 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     else:
         found = lex.find(norm)
     f.hits = _inside_word(_inside_compound(_negated(found, norm), norm, text), norm)
+    # "the most recent total cost": the latest year ("most recent"), no ranking ("the most")
+    f.hits = [Hit(h.start, m.end(), "relative", "most recent", norm[h.start:m.end()])
+              if h.group == "op" and h.text.endswith("most") and (m := _RECENT.match(norm, h.end)) else h for h in f.hits]
 
     if (intro := _SELF_INTRO.match(norm)) and not any(h.group in ("row", "section") for h in f.hits
                                                        if h.end <= intro.end()):

@@ -294,3 +294,18 @@ def test_other_cities_sheets_included_is_no_outside_figure(world) -> None:
     t = next(t for t in truths if t.project.department)
     ans = ask(a, f"{t.project.department}の事業って何がある？（他市のシートも含めて）")
     assert ans.answerable and t.project.name in ans.answer, ans.answer
+
+
+def test_a_printed_row_goes_on_in_a_follow_up(world) -> None:
+    # 「そのうち一般財源は？」 then 「前の年は？」: the row another city's sheet prints under its own label
+    # stays the conversation's row (it is no fixed cost field)
+    from assistant.chain import Turn
+
+    a, truths = world
+    t = next(t for t in truths if t.status != "incomplete" and (c := t.cost(t.target_fy)) is not None
+             and (b := t.cost(t.target_fy - 1)) is not None
+             and all(any(r.label == "一般財源" and r.value for r in x.rows) for x in (c, b)))
+    before = next(r.value for r in t.cost(t.target_fy - 1).rows if r.label == "一般財源")
+    first = ask(a, f"{t.project.name}の{t.target_fy}年度の一般財源は？")
+    ans = a.ask("その前の年は？", [Turn(first.question, first)])
+    assert ans.answerable and _fmt(before) in ans.answer, ans.answer

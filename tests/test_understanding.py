@@ -124,6 +124,12 @@ def test_evaluation_results_of_every_project(samples: Assistant) -> None:
         assert "継続" in a.answer
 
 
+@pytest.mark.parametrize("question", ["What's the most recent total cost?", "the most recent total cost for this project"])
+def test_the_most_recent_is_the_latest_year_not_a_ranking(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert n(cost(truth, 2024, "total_cost")) in a.answer and n(cost(truth, 2023, "total_cost")) not in a.answer, a.answer
+
+
 def test_a_planned_cost(seed_only: Assistant, truth: dict) -> None:
     a = ask(seed_only, "令和8年度の総事業費の計画額は？")
     assert n(cost(truth, 2026, "total_cost")) in a.answer

@@ -365,13 +365,16 @@ class FigureKind:
             rows = printed or rows
         if not rows and q.focus and q.how in ("focus", "named", "only", "scope", "org") and (
                 q.focus.rows or q.focus.earlier_rows and (f.measures or f.relative or f.years)):
+            printed_units = {r.label: r.unit or "" for c in latest.costs for r in c.rows}
             for key in q.focus.rows or q.focus.earlier_rows:
                 if key.startswith(("成果", "活動", "対象")):
                     ind = q.focus.indicator(latest, key)
                     if ind is not None:
                         rows.append(indicator_row(ind))
-                else:
+                elif key in COST_FIELDS:
                     rows.append(cost_row(key))
+                elif key in printed_units:  # another city's row, by the label its sheet prints
+                    rows.append(Row("printed", key, key, printed_units[key]))
         if not rows and SHEET_CONTENTS.search(f.norm):
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]
         if not rows:
