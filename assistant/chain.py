@@ -33,6 +33,7 @@ from assistant.kinds import CROSS, SINGLE, Part
 from assistant.kinds.across import lists_projects
 from assistant.kinds.base import FROM_ON
 from assistant.kinds.figure import FigureKind, split_between_rows
+from assistant.kinds.prose import SUCCESSOR, successor
 from assistant.lexicon import lexicon
 from assistant.link import modifiers, read_question
 from assistant.memory import settle
@@ -378,6 +379,9 @@ class Assistant:
         if years and not any(self.catalog.covers(y) for y in years) and not f.has("milestone"):
             w.answer = self._decline(w, f"{years[0]}年度を含むシートは登録されていません。" if q.lang == "ja"
                                      else f"No sheet in the store covers FY{years[0]}.")
+            return w
+        if SUCCESSOR.search(f.norm) and (part := successor(q, self)) is not None:
+            w.parts = [part]  # 「どの事業に引き継がれた？」: the name if the sheets write it, else what they say
             return w
         cross = [k for k in CROSS if k.fit(q) >= 0.5]
         # one project in question: 「一番少なかった年はいつ？」 ranks its years, not the projects

@@ -18,7 +18,7 @@ from ingest.index import build
 from ingest.vectors import E5Embedding
 
 WANTED = ("保育所等施設整備補助事業", "固定資産評価適正化事業", "事業承継推進事業", "緑化推進事業", "書かない窓口導入事業",
-          "町内会活動推進事業")
+          "町内会活動推進事業", "ハザードマップ周知事業")
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +143,17 @@ def test_the_evaluation_word_of_a_name_or_a_verb_asks_no_result(catalog: tuple[A
     assert not a.answerable and "筆数" in a.answer, a.answer
     a = a_.ask("固定資産評価のR6の総事業費は？")
     assert a.answerable and "一次評価" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["ハザードマップ周知事業の機能は、具体的にどの事業に引き継がれた？",
+                                      "Which project is the hazard map project (ハザードマップ周知事業) being merged into?"])
+def test_the_project_a_merge_hands_over_to_is_not_written(catalog: tuple[Assistant, dict[str, set[int]]],
+                                                           question: str) -> None:
+    # 「必要な機能は既存事業で対応する」 names no project: declined, with the sentence that speaks of it
+    a_, _ = catalog
+    texts = [s["text"] for p in Path(a_.settings.home).parent.glob("corpus/truth/*.json")
+             for sheet in [json.loads(p.read_text(encoding="utf-8"))] if sheet["project"]["name"] == "ハザードマップ周知事業"
+             for s in sheet["sections"]]
+    said = next(x for t in texts for x in re.split(r"(?<=。)|\n", t) if "既存事業" in x)
+    a = a_.ask(question)
+    assert not a.answerable and said.strip() in a.answer, a.answer

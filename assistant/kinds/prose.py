@@ -13,7 +13,7 @@ from assistant.figures import evaluation_facts
 from assistant.kinds.base import Desk, Part, read_years, sheet_for
 from assistant.kinds.rows import cost_rows, indicator_rows
 from assistant.lexicon import lexicon
-from assistant.query import Project, Query
+from assistant.query import Project, Query, projects_of
 from assistant.understand import Frame
 from ingest.model import SECTION_LABELS, Indicator, Section, Sheet
 
@@ -751,3 +751,50 @@ def _lead(p: Project, sheet: Sheet, cites: list[Citation], q: Query, note: str) 
 
 
 __all__ = ["ProseKind", "SECTION_LABELS", "re"]
+
+
+# 「どの事業に引き継がれた？」「統合先は？」 "which project is it being merged into?": the project a merge or
+# hand-over names — which sheets seldom write
+# (not 「技術を引き継ぐ研修の事業」 nor "the farm successor support project": what a project does)
+SUCCESSOR = re.compile(r"引き?継ぎ?先|(?:どの|どこの|何の)事業(?:に|へ|と|が).{0,6}(?:引き?継|統合|移|吸収)|"
+                       r"統合先|移管先|後継(?:の)?事業(?:は|って|が)|\bmerged? (?:into|with which)|\bbeing merged\b|"
+                       r"\btaken over by\b|\b(?:its|the) successor (?:project|program|programme)\b|\bintegrated into\b|"
+                       r"\bwhich project (?:will )?(?:take over|absorb)")
+_HAND_OVER = re.compile(r"統合|引き?継|移管|既存事業|統廃合|吸収")
+
+
+def successor(q: Query, desk: Desk) -> Part | None:
+    """What the project's sheets say of the project it merges into or hands over to: the name when a
+    sentence of them gives another project's, else the sentences that speak of it — declined, since
+    which project is not written (「必要な機能は既存事業で対応する」 names none)."""
+    projects = q.projects if len(q.projects) == 1 else []
+    if not projects and q.focus is not None and q.focus.sheet_ids:  # "Which project is it being merged into?"
+        refs = [r for i in q.focus.sheet_ids if (r := desk.catalog.sheet(i)) is not None]
+        projects = projects_of(desk.catalog, desk.catalog.sheets_of(refs[0])) if refs else []
+    if len(projects) != 1:
+        return None
+    p = projects[0]
+    others = [n for n in desk.catalog.project_names if n != p.name]
+    said: list[tuple[Sheet, Section, str]] = []
+    for ref in sorted(p.refs, key=lambda r: -(r.target_fy or 0)):
+        sheet = desk.sheet(ref.sheet_id)
+        if sheet is None:
+            continue
+        for sec in sheet.sections:
+            for sentence in re.split(r"(?<=。)|\n", sec.text):
+                if _HAND_OVER.search(sentence) and sentence.strip() and all(s != sentence.strip() for *_, s in said):
+                    said.append((sheet, sec, sentence.strip()))
+    named = [n for n in others for *_, s in said if n in s]
+    citations = [Citation(sheet_id=sh.sheet_id, project=p.name, section=sec.label, quote=s, key=sec.key)
+                 for sh, sec, s in said[:3]]
+    quotes = "\n".join(f"{sec.label}より：「{s}」" if q.lang == "ja" else f"From {sec.label}: 「{s}」" for _, sec, s in said[:3])
+    if named:
+        lead = (f"{p.name}のシートには、次の事業が挙げられています：{'、'.join(dict.fromkeys(named))}。" if q.lang == "ja"
+                else f"The sheets of {p.name} name: {', '.join(dict.fromkeys(named))}.")
+        return Part(text=lead + "\n" + quotes, citations=citations, sheet_ids=[c.sheet_id for c in citations], intent="prose")
+    lead = (f"{p.name}のシートには、どの事業に統合する（引き継ぐ）かは書かれていません。" if q.lang == "ja"
+            else f"The sheets of {p.name} do not say which project it merges into or hands over to.")
+    if said:
+        lead += "関連する記述は次のとおりです。" if q.lang == "ja" else " What they say of it:"
+    return Part(text=lead + ("\n" + quotes if said else ""), citations=citations, answerable=False,
+                sheet_ids=[c.sheet_id for c in citations] or [p.latest.sheet_id], intent="prose")
