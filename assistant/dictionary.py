@@ -32,7 +32,7 @@ MAX_WORDS = 12  # Japanese words kept for one English gloss: common entries and 
 _FIRST_SENSES = 3  # a word's later senses are rarer meanings (promotion → 昇進 before 主催)
 _MAX_GLOSS_WORDS = 3
 _JAPANESE_WORD = re.compile(r"[一-龥々ァ-ヶー]{2,}")  # nouns as names print them (no kana verbs, no one-kanji words)
-_TABLE_VERSION = 3
+_TABLE_VERSION = {"en": 2, "ja": 1}  # each table's own: a change to one rebuilds that one only
 _lock = threading.Lock()
 
 
@@ -75,7 +75,7 @@ def _source() -> Path | None:
 
 def _cache_file(source: Path, kind: str = "en") -> Path:
     root = Path(os.environ.get("SHEETQA_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return root / "sheetqa" / f"jmdict-{kind}-v{_TABLE_VERSION}-{source.stat().st_size}.json.gz"
+    return root / "sheetqa" / f"jmdict-{kind}-v{_TABLE_VERSION[kind]}-{source.stat().st_size}.json.gz"
 
 
 def _read_only(source: Path) -> sqlite3.Connection:

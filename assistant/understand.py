@@ -175,7 +175,7 @@ _SHEET_OF_YEAR = re.compile(r"(?:令和|平成|r|h|fy)\s*(?:\d{1,2}|元)\s*(?:�
 _SHEET_AFTER = re.compile(r"\s*(?:[)）]|の?\s*シート|分の|版)")
 _SHEET_NOUN = re.compile(r"(?:シート|表|調書)")
 _RECENT = re.compile(r"\s+recent\b")
-_VERB_OF_NOUN = re.compile(r"(?:した|する|している|してる|された|される)(?=[一-龥ァ-ヶ])")
+_VERB_OF_NOUN = re.compile(r"(?:した|する|している|してる|された|される)(?=[一-龥ァ-ヶ])(?![一-龥]{0,3}(?:結果|内容|区分|理由|点))")
 _COPULA = re.compile(r"(?:しょう|す(?:か|よね|よ|ね)?(?:[?？。]|$)|した(?:っけ)?(?:[?？。]|$))")
 _RATING_BEFORE = re.compile(r"(?:satisfaction|customer|visitor|user|survey|満足度?|アンケート)\s*(?:の)?\s*$")
 _EN_FRAME = frozenset({"in", "for", "during", "by", "on", "at", "and", "or", "with", "of", "than", "last", "this", "next"})
@@ -348,10 +348,12 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         # 「R7の状況、要点を3行で」: how the project stands (the sheet summed up), not its 現状周辺環境 section
         drop_hits(f, [h.span for h in f.hits if h.group == "section" and h.key == "current"], groups=("section",))
     f.of_sheets = bool(_OF_SHEETS.search(norm))
-    sheets_named = len(_SHEET_REF.findall(norm))
+    # two sheets told apart (「前のシート」「最新シート」; not 「Aの最新シートとBの最新シート」), or an earlier one's 見込み
+    sheets_named = {re.sub(r"\s|の", "", m.group(0)) for m in _SHEET_REF.finditer(norm)}
+    earlier_named = any(not _NEWEST_SHEET.search(x) for x in sheets_named)
     if "forecast" not in f.measures and (
             _SHEET_PLAN.search(norm) and re.search(r"決算|実績|確定|settled|actual|reported", norm)
-            or sheets_named >= 2 or sheets_named == 1 and _ESTIMATE.search(norm)):
+            or len(sheets_named) >= 2 or earlier_named and _ESTIMATE.search(norm)):
         # 「R6のシートに載ってたR7の計画値と、R7シートの決算値」「前のシートの見込みと最新シートの確定値」
         # "the earlier sheet's estimate versus the latest sheet's actual": one year as two sheets print it
         f.measures.append("forecast")
@@ -502,6 +504,7 @@ _SHEET_REF = re.compile(r"(?:一つ前|ひとつ前|1つ前|前|前年度?|去�
                         r"\b(?:earlier|previous|prior|older|latest|newest|most recent|newer|last year's|fy\s?\d{4}|\d{4})"
                         r"(?:'s)? (?:evaluation )?sheet\b")
 _HOW_STARTED = re.compile(r"\bhow did (?:the |its |this )?[a-z'’\- ]{0,60}?\b(?:start|begin|come about|get started)\b")
+_NEWEST_SHEET = re.compile(r"最新|直近|新しい|latest|newest|most recent|newer")
 _ESTIMATE = re.compile(r"見込|予定|想定|当初|estimate|forecast|projected|expected")
 _SHEET_PLAN = re.compile(r"シート.{0,14}(計画|見込|予算)|(earlier|previous|prior) sheet.{0,30}(plan|forecast|budget)")
 _OF_SHEETS = re.compile(r"実施分|実施事業|評価シート|のシートで|(?:を|が)?評価した(?:シート|事業)|"

@@ -605,12 +605,21 @@ def test_a_compound_two_names_print_is_said_of_both(store: Assistant) -> None:
 
 
 @needs_jmdict
+def test_a_name_word_made_of_two_words_is_reached_by_its_whole_glosses(store: Assistant) -> None:
+    # 動物愛護 = 動物 + 愛護: "animal welfare" reaches it; "animal" alone reaches 動物 only
+    english = store.catalog.names_in_english
+    assert "動物愛護" in english.get("animal welfare", ()) and "動物愛護" not in english.get("animal", ())
+    assert "鳥獣" in english.get("animal", ())  # 鳥獣 is one word: its glosses' words reach it
+
+
+@needs_jmdict
 @pytest.mark.parametrize(("question", "name", "scale"), [
     ("What was the Saikon wild animal project's total cost in FY2024?", "菜根地区有害鳥獣対策事業", 6),
     ("Animal welfare project: total cost in FY2024?", "動物愛護推進事業", 8),
     ("How much did the irrigation channel program cost in total in FY2024?", "農業用水路整備事業", 9),
 ])
-def test_english_reaches_a_name_through_what_its_words_mean(store: Assistant, question: str, name: str, scale: int) -> None:
+def test_english_reaches_a_name_through_what_its_words_mean(store: Assistant, question: str, name: str,
+                                                            scale: int) -> None:
     # JMdict glosses 鳥獣 "birds and wild animals", 用水路 "irrigation channel": the name's own words, reached
     # from English though no first rendering of "animal" or "channel" is theirs
     a = store.ask(question)

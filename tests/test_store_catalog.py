@@ -157,3 +157,16 @@ def test_the_project_a_merge_hands_over_to_is_not_written(catalog: tuple[Assista
     said = next(x for t in texts for x in re.split(r"(?<=。)|\n", t) if "既存事業" in x)
     a = a_.ask(question)
     assert not a.answerable and said.strip() in a.answer, a.answer
+
+
+def test_a_years_sheets_are_no_count_of_years(catalog: tuple[Assistant, dict[str, set[int]]]) -> None:
+    a_, years = catalog
+    for question in ("2024年度分のシートがある事業は？", "令和6年度分のシートがある事業はいくつ？"):
+        a = a_.ask(question)  # 「2024年度分」 is that year's sheets, not 2,024 years of them
+        assert _named(a.answer) == {n for n, ys in years.items() if 2024 in ys}, a.answer
+
+
+def test_the_result_of_evaluating_is_the_evaluation(catalog: tuple[Assistant, dict[str, set[int]]]) -> None:
+    a_, _ = catalog
+    a = a_.ask("固定資産評価適正化事業を評価した結果は？")  # 「評価した結果」: the result is asked
+    assert "一次評価" in a.answer and "二次評価" in a.answer, a.answer

@@ -730,6 +730,12 @@ def test_a_planned_year_as_the_latest_and_the_earlier_sheet_expect_it(two_years:
     assert n(cost(later, 2025, "total_cost")) in a.answer and n(cost(earlier, 2025, "total_cost")) in a.answer, a.answer
 
 
+def test_the_newest_sheets_estimate_is_its_planned_years(two_years: tuple[Assistant, dict, dict]) -> None:
+    a_, earlier, later = two_years
+    a = ask(a_, "最新シートの見込みの総事業費は？")  # one sheet, the newest: its plans, no earlier forecast
+    assert n(cost(later, 2025, "total_cost")) in a.answer and n(cost(earlier, 2024, "total_cost")) not in a.answer, a.answer
+
+
 def test_a_cost_divided_by_a_count_of_the_project(seed_only: Assistant, truth: dict) -> None:
     from decimal import ROUND_HALF_UP, Decimal
 

@@ -200,7 +200,8 @@ class RankKind:
             if after:
                 lines.append("続いて" + "、".join(f"{m.ref.project}（{fmt(m.value)}）" for m in after) + "です。")
             text = "\n".join(lines)
-        if f.has("count"):  # "how many projects have …, and which spent the least": how many were ranked
+        if any(h.group == "op" and h.key == "count" and re.search(r"事業|project", h.text) for h in f.hits):
+            # "how many projects have …, and which spent the least": how many were ranked
             facts.append(_count(len(got)))
             text = (f"{when}{what}がある事業は{len(got)}件です。\n" if lang == "ja" else
                     f"{len(got)} projects have a {what}{' for FY' + str(fy) if fy else ''}.\n") + text
@@ -294,6 +295,11 @@ _ALL = re.compile(r"すべて|全て|全部|いずれも|どれも|all (of )?(it
 _EVER = re.compile(r"ことのある|ことがある|ことある|ことが?あった|過去に|一度でも|これまでに|履歴|ever (been )?|at any time|in any year")
 
 
+# 「全事業」「全部」「すべての事業」 "all projects": the store as a whole
+_EVERY_PROJECT = re.compile(r"全事業|全部|すべて|全て|全体|どの事業も|各事業|\ball (?:the )?projects\b|\bevery project\b|"
+                            r"\beach project\b|\bacross (?:all )?(?:the )?projects\b")
+
+
 class TotalKind:
     """A cost row added up over projects: 「郡山の事業、R6の総事業費を合計するといくら？」, 「その3つを合計すると？」
     after a ranking, "the total cost of all projects in FY2025"."""
@@ -302,14 +308,35 @@ class TotalKind:
 
     def fit(self, q: Query) -> float:
         f = q.frame
-        # (projects named — 「集会所補助と水道研修の人件費、合わせると」 — are the figure type's: each with its notes)
-        return 0.95 if f.has("sum") and f.rows and not q.projects and not f.rank and not f.threshold else 0.0
+        # (projects named — 「集会所補助と水道研修の人件費、合わせると」 — are the figure type's: each with its notes;
+        # a name that fits several — 「町内会の事業」 — is theirs too; the store is summed only when said so)
+        scoped = q.org_ids is not None or f.theme is not None or _EVERY_PROJECT.search(f.norm) is not None
+        return 0.95 if f.has("sum") and f.rows and not q.projects and (not q.candidates or q.how == "org") and scoped \
+            and not f.rank and not f.threshold else 0.0
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
         f = q.frame
         ids, scope = scope_ids(q, desk)
         field = _cost_field(q)
-        fy = f.years[0] if f.years else None
+        years = list(range(min(f.years), max(f.years) + 1)) if f.year_range and len(f.years) >= 2 else f.years
+        if len(years) < 2:
+            return self.one_year(q, desk, ids, scope, field, years[0] if years else None)
+        # 「全事業のR5〜R7の総事業費の合計」: each year's total, then all of them together
+        parts = [part for y in years if (part := self.one_year(q, desk, ids, scope, field, y)) is not None]
+        sums = [x for part in parts for x in part.facts if x.field == f"{field}_sum"]
+        grand = total([x.value for x in sums if not isinstance(x.value, str)])
+        if not parts or grand is None:
+            return None
+        unit, label = cost_unit(field), compose.row_label(field, q.lang)
+        last = (f"{years[0]}〜{years[-1]}年度の{label}の合計（各年度の合計を足したもの）は{compose.num(grand, unit)}です。"
+                if q.lang == "ja" else f"FY{years[0]}–FY{years[-1]} together: {compose.num(grand)} {unit}.")
+        return Part(text="\n\n".join(part.text for part in parts) + "\n" + last,
+                    facts=[x for part in parts for x in part.facts] + [
+                        Fact(sheet_id="*", row=label, field=f"{field}_sum_years", value=grand, unit=unit, computed=True)],
+                    sheet_ids=[i for part in parts for i in part.sheet_ids], intent="ranking")
+
+    def one_year(self, q: Query, desk: Desk, ids: list[str] | None, scope: str, field: str, fy: int | None) -> Part | None:
+        """The row added up over the projects in ``fy`` (each project's latest evaluated year when None)."""
         got = sorted(measure_costs(q, desk, field, ids, fy), key=lambda m: (-m.value, m.ref.project or ""))
         added = total([m.value for m in got])
         if not got or added is None:
@@ -981,7 +1008,8 @@ _NAMED_WITH = re.compile(r"(事業名|名前|名称)(に|で|の中に)?\s*[「�
                          r"\s+in (the|their|its) names?")
 # 「4年度分そろってる事業」「複数年度分のシートがある事業」 "projects with sheets for three years": by how
 # many years of sheets a project has
-_SHEET_COUNT = re.compile(r"(?P<n>[0-9０-９]+|複数|二|三|四|五)\s*(?:年度|年|か年|カ年|ヵ年|ケ年)(?:分|ぶん)|"
+# (not 「2024年度分」「令和6年度分」: a year's sheets)
+_SHEET_COUNT = re.compile(r"(?<![0-9０-９和成rh元])(?P<n>[0-9０-９]{1,2}|複数|二|三|四|五)\s*(?:年度|年|か年|カ年|ヵ年|ケ年)(?:分|ぶん)|"
                           r"(?P<many>複数年度?|複数の年度|複数のシート|シートが複数)|"
                           r"\bsheets? (?:for|covering) (?P<en>\d+|two|three|four|five|several|multiple|more than one) "
                           r"(?:or more )?(?:different )?(?:fiscal )?years\b|"

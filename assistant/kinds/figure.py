@@ -28,6 +28,7 @@ from assistant.kinds.rows import (
     indicator_rows,
     money,
     printed_rows,
+    printed_units,
     set_aside,
     share_base,
 )
@@ -352,7 +353,7 @@ class FigureKind:
             # another city's layout: its own printed rows (フルコスト, 地方債 …) before the fixed fields,
             # and those the question names by their words (「直接・間接の内訳」: 直接事業費, 間接事業費)
             printed = printed_rows(q, latest)
-            labels = {r.label: r.unit or "" for c in latest.costs for r in c.rows}
+            labels = printed_units(latest)
             printed += [Row("printed", m.name, m.name, labels[m.name]) for m in q.scope_rows
                         if m.name in labels and all(r.name != m.name for r in printed)]
             if costs and _TOTAL_NAMED.search(f.norm) and not any(squash(r.name) in squash(f.norm) for r in printed):
@@ -365,7 +366,7 @@ class FigureKind:
             rows = printed or rows
         if not rows and q.focus and q.how in ("focus", "named", "only", "scope", "org") and (
                 q.focus.rows or q.focus.earlier_rows and (f.measures or f.relative or f.years)):
-            printed_units = {r.label: r.unit or "" for c in latest.costs for r in c.rows}
+            own_labels = printed_units(latest)
             for key in q.focus.rows or q.focus.earlier_rows:
                 if key.startswith(("成果", "活動", "対象")):
                     ind = q.focus.indicator(latest, key)
@@ -373,8 +374,8 @@ class FigureKind:
                         rows.append(indicator_row(ind))
                 elif key in COST_FIELDS:
                     rows.append(cost_row(key))
-                elif key in printed_units:  # another city's row, by the label its sheet prints
-                    rows.append(Row("printed", key, key, printed_units[key]))
+                elif key in own_labels:  # another city's row, by the label its sheet prints
+                    rows.append(Row("printed", key, key, own_labels[key]))
         if not rows and SHEET_CONTENTS.search(f.norm):
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]
         if not rows:

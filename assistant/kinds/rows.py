@@ -194,13 +194,19 @@ def cost_rows(q: Query) -> list[Row]:
     return [cost_row(x) for x in dict.fromkeys(fields)]
 
 
-def printed_rows(q: Query, sheet: Sheet) -> list[Row]:
-    """Cost rows another city's layout prints under its own labels (フルコスト, 地方債, 正職員数), as
-    the question names them."""
+def printed_units(sheet: Sheet) -> dict[str, str]:
+    """The labels another city's layout prints its cost rows under, each with its unit (the first year's)."""
     labels: dict[str, str] = {}
     for c in sheet.costs:
         for r in c.rows:
             labels.setdefault(r.label, r.unit or "")
+    return labels
+
+
+def printed_rows(q: Query, sheet: Sheet) -> list[Row]:
+    """Cost rows another city's layout prints under its own labels (フルコスト, 地方債, 正職員数), as
+    the question names them."""
+    labels = printed_units(sheet)
     if not labels:
         return []
     matches = matcher_for(tuple(labels), own_words=False).match(q.reading, PRINTED_ROW)
