@@ -637,3 +637,11 @@ def test_a_rate_the_projects_name_holds_is_no_row_of_its_sheet(store: Assistant)
     # count of the sheet (nor its one % row, キャッシュレス決済比率) is presented as it
     a = store.ask("投票率向上の事業で、実際の投票率は何％だった？")
     assert not a.answerable and "比率" not in a.answer.splitlines()[0] and "実績" not in a.answer.splitlines()[0], a.answer
+
+
+def test_a_total_over_the_projects_a_name_fits_is_theirs_alone(store: Assistant) -> None:
+    # 「多面的機能支払の事業」 fits 多面的機能支払事業 and 東部地区多面的機能支払事業: their two figures added,
+    # not every project of the store
+    a = store.ask("多面的機能支払の事業、R6の総事業費を合計すると？")
+    one = int(_total(2024, 1).replace(",", ""))
+    assert f"{2 * one:,}" in a.answer and "議会広報事業" not in a.answer, a.answer
