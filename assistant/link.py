@@ -382,12 +382,7 @@ class NameMatcher:
     def _compound_said(self, name: str, r: Reading) -> bool:
         """A word of the question (kanji or katakana, four or more characters) the name holds whole, and
         not only generic parts (推進事業, 地区)."""
-        for m in _COMPOUND.finditer(nfkc(r.norm)):
-            word = m.group(0)
-            if word in name and word not in lexicon().phrases and not word.endswith(("事業", "事業費")) \
-                    and self._generic_parts.sub("", word):
-                return True
-        return False
+        return any(word in name for word in _compounds(r.norm, self._generic_parts))
 
     def match(self, r: Reading, threshold: float, only: Iterable[str] | None = None) -> list[Match]:
         """Names scoring at least ``threshold`` against the question, best first."""
@@ -503,6 +498,14 @@ class NameMatcher:
 
 
 _COMPOUND = re.compile(r"[一-龥ァ-ヶー]{4,}")
+
+
+@lru_cache(maxsize=256)
+def _compounds(norm: str, generic_parts: re.Pattern[str]) -> tuple[str, ...]:
+    """The question's words of four or more kanji or katakana that may name a project: no question
+    phrase, no 事業/事業費, not only generic parts — read once a question, not once a name."""
+    return tuple(w for m in _COMPOUND.finditer(nfkc(norm)) if (w := m.group(0)) not in lexicon().phrases
+                 and not w.endswith(("事業", "事業費")) and generic_parts.sub("", w))
 
 
 def common_run(a: str, b: str) -> str:

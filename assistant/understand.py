@@ -350,7 +350,7 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     f.of_sheets = bool(_OF_SHEETS.search(norm))
     # two sheets told apart (「前のシート」「最新シート」; not 「Aの最新シートとBの最新シート」), or an earlier one's 見込み
     sheets_named = {re.sub(r"\s|の", "", m.group(0)) for m in _SHEET_REF.finditer(norm)}
-    earlier_named = any(not _NEWEST_SHEET.search(x) for x in sheets_named)
+    earlier_named = any(not NEWEST_SHEET.search(x) for x in sheets_named)
     if "forecast" not in f.measures and (
             _SHEET_PLAN.search(norm) and re.search(r"決算|実績|確定|settled|actual|reported", norm)
             or len(sheets_named) >= 2 or earlier_named and _ESTIMATE.search(norm)):
@@ -504,7 +504,8 @@ _SHEET_REF = re.compile(r"(?:一つ前|ひとつ前|1つ前|前|前年度?|去�
                         r"\b(?:earlier|previous|prior|older|latest|newest|most recent|newer|last year's|fy\s?\d{4}|\d{4})"
                         r"(?:'s)? (?:evaluation )?sheet\b")
 _HOW_STARTED = re.compile(r"\bhow did (?:the |its |this )?[a-z'’\- ]{0,60}?\b(?:start|begin|come about|get started)\b")
-_NEWEST_SHEET = re.compile(r"最新|直近|新しい|latest|newest|most recent|newer")
+# the newest sheet named (「最新のシート」 "the current sheet"): not an earlier one
+NEWEST_SHEET = re.compile(r"最新|直近|新しい|latest|newest|most recent|newer|current")
 _ESTIMATE = re.compile(r"見込|予定|想定|当初|estimate|forecast|projected|expected")
 _SHEET_PLAN = re.compile(r"シート.{0,14}(計画|見込|予算)|(earlier|previous|prior) sheet.{0,30}(plan|forecast|budget)")
 _OF_SHEETS = re.compile(r"実施分|実施事業|評価シート|のシートで|(?:を|が)?評価した(?:シート|事業)|"

@@ -301,8 +301,9 @@ _EVERY_PROJECT = re.compile(r"全事業|全部|すべて|全て|全体|どの事
 
 
 class TotalKind:
-    """A cost row added up over projects: 「郡山の事業、R6の総事業費を合計するといくら？」, 「その3つを合計すると？」
-    after a ranking, "the total cost of all projects in FY2025"."""
+    """A cost row added up over the projects of a scope the question says (a 部/課/city, a theme, 全事業):
+    「郡山の事業、R6の総事業費を合計するといくら？」 "the total cost of all projects in FY2025". Projects
+    named or under discussion are added up by the figure type."""
 
     name = "total"
 

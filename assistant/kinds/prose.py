@@ -14,7 +14,7 @@ from assistant.kinds.base import Desk, Part, read_years, sheet_for
 from assistant.kinds.rows import cost_rows, indicator_rows
 from assistant.lexicon import lexicon
 from assistant.query import Project, Query, projects_of
-from assistant.understand import Frame
+from assistant.understand import NEWEST_SHEET, Frame
 from ingest.model import SECTION_LABELS, Indicator, Section, Sheet
 
 ISSUE_SECTIONS = ("current", "outlook", "resident_needs", "activity_analysis", "outcome_analysis", "kaizen",
@@ -30,9 +30,6 @@ _ORIGIN = re.compile(r"始ま|始め|きっかけ|発端|成り立ち|開始時|
                      r"established|came about)\b")
 
 
-_NEWEST_SHEET = re.compile(r"最新|直近|新しい|latest|newest|most recent|current")
-
-
 class ProseKind:
     name = "prose"
 
@@ -42,7 +39,7 @@ class ProseKind:
         up to three), else the one the question is about."""
         years = read_years(q, p).years
         if not q.frame.years and q.frame.sections == ["background"] and _ORIGIN.search(q.frame.norm) and p.refs \
-                and not _NEWEST_SHEET.search(q.frame.norm):
+                and not NEWEST_SHEET.search(q.frame.norm):
             # 「始まった背景」 "how did it start": each year rewrites the 背景; the earliest sheet is nearest the start
             return [min(r.target_fy or 0 for r in p.refs) or None]
         named = [y for y in years if y in q.frame.years] if q.frame.years else []
