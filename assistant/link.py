@@ -555,6 +555,11 @@ def _bigram_span(norm: str, name: str) -> tuple[int, int]:
     return (min(hits), max(hits) + 2) if hits else (0, 0)
 
 
+def inside_longer(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
+    """``span`` lies inside a longer one of ``spans``: a piece of a longer word (「市民」 of 「市民大学」)."""
+    return any(a <= span[0] and span[1] <= b and b - a > span[1] - span[0] for a, b in spans)
+
+
 def undominated(rows: list[Match], said: list[tuple[int, int]]) -> list[Match]:
     """Rows whose own words (outside ``said``: the project's name, the years) another row also
     explains, and more, are not asked: 「ハザードマップの出前講座の回数」 is 出前講座の開催回数, not

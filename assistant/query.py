@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal
@@ -28,6 +28,7 @@ from assistant.link import (
     english_words,
     head,
     head_covered,
+    inside_longer,
     matcher_for,
     read_question,
     undominated,
@@ -196,8 +197,12 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
 
     # Names of projects, 部/課 and indicators found anywhere in the question.
     named = cat.project_matcher.match(r, PROJECT_THRESHOLD - 0.15)
+    # 「今後の周辺環境」 asks a section: 環境 of its words names no 環境学習推進事業
+    sections = [h.span for h in frame.hits if h.group == "section"]
+    named = [m for m in named if m.exact or not m.parts or not Match.within(m, sections) or any(
+        squash(frame.norm[a:b]) in squash(m.name) for a, b in m.parts)]
     if frame.lang == "en":
-        named = _named_in_english(r, cat, named, frame.text)
+        named = _named_in_english(r, cat, named, frame.text, [h.span for h in frame.hits])
         # "Hokushin City's …": the city's name, not シティプロモーション事業's シティ
         said_cities = [m.span() for m in re.finditer(r"([a-z]{3,})\s+(city|town)\b", frame.norm)
                        if any(fold(m.group(1)) in city_romaji(frozenset([c])) for c in cat.municipalities)]
@@ -349,7 +354,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             q.candidates = projects_of(cat, [s for s in (cat.sheet(i) for i in q.org_ids) if s])
             return q
     projects = [p for m in chosen for p in projects_of(cat, cat.by_project_name(m.name), m.score)]
-    strong_inds = [m for m in inds if m.score >= INDICATOR_ANYWHERE]
+    # (an indicator whose name is a piece of the word a project is named by — 「市民」 of 「市民大学」 — is
+    # not named)
+    strong_inds = [m for m in inds if m.score >= INDICATOR_ANYWHERE
+                   and not all(inside_longer(x, [y for c in chosen for y in c.explains]) for x in m.explains)]
     if projects and not exact and strong_inds:
         # a project named by one word loses to an indicator named in full elsewhere:
         # 「窓口でのキャッシュレス決済の利用件数」 is not about 書かない窓口導入事業
@@ -955,7 +963,7 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 # "the flood countermeasures project", "Hokushin's e-contract introduction program": the words
 # before it name a project
-_EN_POSSESSOR = re.compile(r"\bthe ((?:[a-z][a-z\-]* ){1,4}[a-z][a-z\-]*)(?:['’]s\b|(?<=s)['’](?=\s))")
+_EN_POSSESSOR = re.compile(r"\bthe ((?:[a-z][a-z\-]*['’]? ){1,4}[a-z][a-z\-]*)(?:['’]s\b|(?<=s)['’](?=\s))")
 # (a word in brackets is part of the name: "the resource collection (recycling) project")
 _EN_PROJECT = re.compile(r"((?:\(?[a-z][a-z'’\-]*\)?\s+){1,5})(?:project|program|programme|scheme|initiative)s?\b")
 _EN_FRAME_WORD = re.compile(r"\b(?:the|a|an|of|for|in|under|about|on|from|with|and|by|to|at|did|does|do|was|were|is|"
@@ -963,7 +971,8 @@ _EN_FRAME_WORD = re.compile(r"\b(?:the|a|an|of|for|in|under|about|on|from|with|a
 _EN_LEAD = re.compile(r"^(?:(?:the|a|an|of|for|in|under|about|on|from|with|and|[a-z]+['’]s)\s+)+")
 
 
-def _named_in_english(r: Reading, cat: Catalog, named: list[Match], text: str) -> list[Match]:
+def _named_in_english(r: Reading, cat: Catalog, named: list[Match], text: str,
+                      asked: Sequence[tuple[int, int]] = ()) -> list[Match]:
     """``named`` with the projects an English question names in words the glossary lacks, read
     through JMdict ("the flood countermeasures project" → 浸水対策事業): the words before "project",
     whose figure is asked ("the e-tax payment promotion's") and names in capitals ("the Japan
@@ -974,12 +983,30 @@ def _named_in_english(r: Reading, cat: Catalog, named: list[Match], text: str) -
     said = _project_phrases(r.norm) + _capitalized_phrases(text, r.norm)
     for start, end in said:
         out = _phrase_names(r, cat, start, end, out)
-    for start, end in _english_phrases(r.norm, joiners=False):
+    # "the citizens college unit cost": what the question asks (``asked``, the lexicon's phrases) ends
+    # a phrase
+    pieces = [x for start, end in _english_phrases(r.norm, joiners=False) for x in _outside(r.norm, start, end, asked)]
+    for start, end in pieces:
         # "the citizens' university in Minamihara": a phrase of two words or more names a project
         # whose name prints every one of them (市民大学事業)
         if len(r.norm[start:end].split()) >= 2 and (start, end) not in said:
             out = _phrase_names(r, cat, start, end, out, every=True)
     return sorted(out, key=lambda x: -x.score)
+
+
+def _outside(norm: str, start: int, end: int, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The runs of ``norm[start:end]`` that no span of ``spans`` covers, without their edge spaces."""
+    runs, at = [], start
+    for a, b in sorted(x for x in spans if start < x[1] and x[0] < end):
+        runs.append((at, max(at, a)))
+        at = max(at, b)
+    runs.append((at, end))
+    out = []
+    for a, b in runs:
+        a, b = a + len(norm[a:b]) - len(norm[a:b].lstrip()), b - (len(norm[a:b]) - len(norm[a:b].rstrip()))
+        if a < b:
+            out.append((a, b))
+    return out
 
 
 def _capitalized_phrases(text: str, norm: str) -> list[tuple[int, int]]:
@@ -1122,11 +1149,11 @@ def _drop_explained_by_indicators(named: list[Match], inds: list[Match], norm: s
         if m.exact or _printed_as_written(m, inds, norm) or m.score >= PROJECT_THRESHOLD and joined(m):
             out.append(m)
             continue
-        s, e = m.span
         # (or as well, with more words of the question: 「病児保育の利用」 is 病児保育の延べ利用者数, not
-        # 成年後見制度利用促進事業 found by 利用 alone)
-        if any(i.span[0] <= s and e <= i.span[1] and (i.score > m.score + 0.02 or len(i.explains) > len(m.explains)
-                                                     and i.score >= m.score - 0.02) for i in inds):
+        # 成年後見制度利用促進事業 found by 利用 alone); the indicator's words must cover the name's:
+        # 「市民大学」 is 市民大学開催事業, not the 対象指標 「市民」 whose word is half of it
+        if any(Match.within(m, i.explains) and (i.score > m.score + 0.02 or len(i.explains) > len(m.explains)
+                                                 and i.score >= m.score - 0.02) for i in inds):
             continue
         out.append(m)
     return out

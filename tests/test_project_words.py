@@ -134,6 +134,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "pets", "動物愛護推進事業", "生活衛生課", scale=8),  # reached in English by its words' glosses
         _sheet(folder, "ditch", "農業用水路整備事業", "農村整備課", scale=9),
         _sheet(folder, "turnout", "投票率向上推進事業", "選挙管理委員会事務局"),  # no row of the turnout itself
+        _sheet(folder, "eco", "環境学習推進事業", "環境政策課", scale=10),  # 環境: a word of 周辺環境 too
         _sheet(folder, "farm", "多面的機能支払事業", "農政課"),  # a name inside 東部地区多面的機能支払事業  # 観光 of 観光課, in another name
     ]
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
@@ -645,3 +646,26 @@ def test_a_total_over_the_projects_a_name_fits_is_theirs_alone(store: Assistant)
     a = store.ask("多面的機能支払の事業、R6の総事業費を合計すると？")
     one = int(_total(2024, 1).replace(",", ""))
     assert f"{2 * one:,}" in a.answer and "議会広報事業" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["市民大学のR6、総事業費に占める一般財源の割合は？", "市民大学、R6の人件費は？"])
+def test_a_row_name_that_is_half_of_a_projects_word_names_no_row(store: Assistant, question: str) -> None:
+    # 市民 is every seed-built sheet's 対象指標, and half of 市民大学: the word is 市民大学事業's
+    a = store.ask(question)
+    assert a.answerable and "市民大学事業" in a.answer, a.answer
+    assert "対象指標" not in a.answer and "テレワーク" not in a.answer, a.answer
+
+
+def test_a_section_asked_names_no_project_by_its_words(store: Assistant) -> None:
+    # 「今後の周辺環境」 asks a section; its 環境 is no word naming テレワーク環境整備事業
+    a = store.ask("太陽光の事業、R6の今後の周辺環境の見通しは？")
+    assert "テレワーク環境整備事業" not in a.answer and "環境学習推進事業" not in a.answer, a.answer
+
+
+@needs_jmdict
+@pytest.mark.parametrize("question", ["What was the citizens college personnel cost in FY2024?",
+                                      "How has the citizens' college's personnel cost changed from FY2023 to FY2024?"])
+def test_english_names_with_plural_possessives_and_an_asked_row_after_them(store: Assistant, question: str) -> None:
+    # "citizens'" is a possessive of a plural; "personnel cost" after the name is what is asked, not its words
+    a = store.ask(question)
+    assert a.answerable and "市民大学事業" in a.answer and f"{int(_personnel(2024).replace(',', '')) * 4:,}" in a.answer, a.answer

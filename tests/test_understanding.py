@@ -2354,3 +2354,25 @@ def test_words_near_a_new_rule_keep_their_old_reading(seed_only: Assistant, trut
     assert plan in a.answer and "市民" not in a.answer, a.answer
     a = ask(seed_only, "R6のオンライン申請件数、目標は？")
     assert plan in a.answer and n(ind(truth, "オンライン申請件数", 2024)["actual"]) not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["キャッシュレス決済の利用件数、R6に57,356件で計画割れした原因は？",
+                                      "Why did it end at 57,356 cashless payments in FY2024? Does the sheet say?"])
+def test_a_figure_said_in_the_question_is_the_row_whose_reason_is_asked(seed_only: Assistant, question: str) -> None:
+    # 57,356件 is キャッシュレス決済の利用件数's: its analysis states the shortfall and gives no cause —
+    # declined with what it does say, never the other rows' or the costs' sentences as the reason
+    a = ask(seed_only, question)
+    assert not a.answerable, a.answer
+    said = [c for c in a.citations if c.key == "outcome_analysis"]
+    assert said and all("キャッシュレス決済の利用件数" in c.quote for c in said), a.answer
+    assert not any(c.key == "cost_analysis" for c in a.citations), a.answer
+
+
+def test_a_reason_word_inside_a_quoted_name_gives_no_reason() -> None:
+    from assistant.kinds.prose import _gives_reason
+    from assistant.lexicon import lexicon
+
+    cues = lexicon().cues["reason"]
+    # 「ＲＰＡによる業務削減時間」: its による is the row's name, not a cause
+    assert not _gives_reason("「ＲＰＡによる業務削減時間」は5,823時間にとどまり、計画値を下回った。", cues)
+    assert _gives_reason("制度改正への対応に伴う事務量の増加により、人件費が増加した。", cues)

@@ -6,6 +6,7 @@ the row). Quotes are verbatim; a section the reader placed by position says so."
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant import compose
 from assistant.answer import Citation, Fact
@@ -111,6 +112,8 @@ class ProseKind:
             part.sheet_ids.append(sheet.sheet_id)
             # (a sentence read from another of the project's sheets — the year it began — cites that sheet too)
             part.sheet_ids += [c.sheet_id for c in cites if c.sheet_id not in part.sheet_ids]
+            if note == "no_reason":
+                part.answerable = False
             if note == "nearest" and not q.frame.has("summary") and not (
                     q.frame.sections == ["background"] and sheet.template != R7_TEMPLATE):
                 # the section asked is not on this sheet: what is near it is no answer (but a layout
@@ -416,6 +419,7 @@ class ProseKind:
         focus_words = self.focus_words(q, p, sheet)
         block = re.search(r"【([^】]{1,12})】", q.frame.norm)
         cites: list[Citation] = []
+        stated: list[str] = []  # what the reason sections say of the rows asked, without a reason
         issue = "issues" in f.sections
         extra = 1 if issue and (f.evals or f.results) else 0  # the comment put first does not crowd out the rest
         for s in _dedupe(sections)[:(4 if issue else 3) + extra]:
@@ -432,7 +436,8 @@ class ProseKind:
                     # a reason is about the row asked: the 人件費 note is no reason for 事業費
                     quotes = [x for x in quotes if any(w in x for w in focus_words)]
                 if s.key not in COMMENTS:  # a statement of the change is no reason for it
-                    quotes = [x for x in quotes if any(c in x for c in cues)]
+                    stated += [x for x in quotes if not _gives_reason(x, cues) and focus_words]
+                    quotes = [x for x in quotes if _gives_reason(x, cues)]
             elif "direction" in f.sections and s.key == "kaizen":
                 quotes = [re.split(r"\s*[(（]\s*2\s*[)）]", text)[0].strip()]  # what will be done, not when and by whom
             elif "direction" in f.sections and s.key in COMMENTS:
@@ -474,6 +479,13 @@ class ProseKind:
             cites = self.dated_start(desk, p, sheet) + cites
         if note == "missing" and cites:
             note = "nearest"
+        if why and not cites and stated:
+            # 「35回まで落ちた原因は？」 where the analysis states the drop and gives no cause: no reason,
+            # and what the sheet does say of it
+            section = next(s for s in sections if any(x in s.text for x in stated[:1]))
+            cites = [Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=section.label,
+                              quote=stated[0], key=section.key)]
+            note = "no_reason"
         return cites, note
 
     def dated_start(self, desk: Desk, p: Project, sheet: Sheet) -> list[Citation]:
@@ -497,6 +509,8 @@ class ProseKind:
 
             # 「対象の市民、R6はなんで減ったの？」: the rows whose change the figure part states
             words += [r.name for r in FigureKind().rows(q, p, sheet)]
+        if not words:  # 「35回まで落ちた原因は？」: the row whose figure the question states
+            words += _stated_rows(q.frame.norm, sheet)
         if not words and q.focus and q.how == "focus":  # 「なんで？」 after a figure: that figure's row
             for key in q.focus.rows:
                 ind = None if key in lexicon().rows else q.focus.indicator(sheet, key)
@@ -509,6 +523,29 @@ class ProseKind:
         order = ("cost_analysis", "outcome_analysis", "activity_analysis", "secondary_comment", "primary_comment",
                  "other", "current")
         return [s for k in order for s in sheet.sections if s.key == k]
+
+
+def _stated_rows(norm: str, sheet: Sheet) -> list[str]:
+    """The indicators a figure the question states is counted in (「35回」 → 職員研修の開催回数): those
+    holding that very figure when one does, else the one row counting in its unit."""
+    from assistant.kinds.figure import unit_fits
+
+    found: list[str] = []
+    for m in _AMOUNT_UNIT.finditer(norm):
+        unit = m.group(1)
+        if unit.endswith("円"):
+            continue
+        value = float(m.group(0)[: m.start(1) - m.start()].replace(",", "").strip() or "nan")
+        fits = [i for i in sheet.indicators if i.name and unit_fits(unit, i.unit)]
+        holding = [i for i in fits if any(value in (v.plan, v.actual) for v in i.values)]
+        found += [i.name for i in holding or (fits if len(fits) == 1 else []) if i.name]
+    return list(dict.fromkeys(found))
+
+
+def _gives_reason(sentence: str, cues: Sequence[str]) -> bool:
+    """A reason word outside the names the sentence quotes (「ＲＰＡによる業務削減時間」 gives none)."""
+    bare = re.sub(r"「[^」]*」", "", sentence)
+    return any(c in bare for c in cues)
 
 
 _AMOUNT_UNIT = re.compile(r"\d[\d,.]*\s*(千円|万円|億円|円|件|人|名|回|施設|箇所|か所|校|世帯|%|％|ポイント|本|枚|頭|台|冊|t|km)")
@@ -729,6 +766,10 @@ def _lead(p: Project, sheet: Sheet, cites: list[Citation], q: Query, note: str) 
                     f"read as {labels[0]} from its place on the page (it may be the {asked}); it says:")
         return (f"{p.name}{year}のシートのコメント欄は1つだけで、欄の並び順から{labels[0]}と推定しています"
                 f"（{asked}の可能性があります）。記載は次のとおりです。")
+    if note == "no_reason":
+        return (f"{p.name}{year}のシートには、その理由は書かれていません。記載されているのは次のとおりです。" if lang == "ja"
+                else f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''} — the sheet gives no reason "
+                     "for it; what it says:")
     if lang == "en":
         head = f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''} — "
         head += ("the sheet has no such section; the nearest passage: " if note == "nearest"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.link import Match, matcher_for, undominated
+from assistant.link import Match, inside_longer, matcher_for, undominated
 from assistant.query import INDICATOR_IN_SCOPE, Project, Query, beyond_measure_noun, year_spans
 from ingest.model import COST_FIELDS, Indicator, Sheet
 from ingest.vocabulary import COST_UNITS, REVENUE_FIELDS, row_label
@@ -64,7 +64,8 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
     named = q.project_spans
 
     def own(found: list[Match]) -> list[Match]:
-        return [m for m in found if m.exact or not m.parts or not m.within(named)]
+        # (nor is one spelled out inside a longer word naming the project: 「市民」 of 「市民大学」)
+        return [m for m in found if (m.exact or not m.parts or not m.within(named)) and not all(inside_longer(x, named) for x in m.explains)]
 
     matches = beyond_measure_noun(q, undominated(own(matcher.match(q.reading, INDICATOR_IN_SCOPE) if matcher else []),
                                                  named + year_spans(f.norm)))
@@ -72,7 +73,7 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
         from assistant.link import read_question
 
         matches = own(matcher.match(read_question(q.frame.norm, every=True), INDICATOR_IN_SCOPE))
-    dictionary = [m for m in q.english_rows if m.name in names]  # "home-purchase subsidies": 住宅取得補助件数
+    dictionary = own([m for m in q.english_rows if m.name in names])  # "home-purchase subsidies": 住宅取得補助件数
     if dictionary and (not matches or dictionary[0].words > max(m.words for m in matches)):
         # "Western-style toilet rate in city schools": three words of トイレ洋式化率 over the one
         # (schools) of 学校施設の改修校数
