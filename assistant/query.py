@@ -37,7 +37,7 @@ from assistant.link import (
 )
 from assistant.resolve import Catalog, IndicatorRef, SheetRef, bigrams, project_core, project_key, reaches, squash
 from assistant.romaji import fold, katakana_to_romaji
-from assistant.understand import ENGLISH_ERA, PLAN_SIDES, Frame, drop_hits, drop_ops
+from assistant.understand import ENGLISH_ERA, PLAN_SIDES, Frame, drop_hits, drop_ops, understand
 from ingest.model import Indicator, Sheet
 from ingest.normalize import nfkc
 
@@ -273,6 +273,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         if (kind := _PROJECT_KIND.match(frame.norm, e)) is not None:
             q.explained.add(kind.span())
             q.project_spans.append(kind.span())
+    _year_of_the_sheet(frame, q.project_spans)
     cities: set[str] = set()
     scoping: set[str] = set()  # cities named for the question as a whole, not as one project's
     in_english = {city: city_romaji(frozenset([city])) for city in cat.municipalities}
@@ -1175,6 +1176,28 @@ def _cross_project(frame: Frame) -> bool:
 
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?度?|(?:令和|平成|昭和|r|h)\s*(?:\d{1,2}|元)\s*年?度?|fy\s?'?\d{2,4}|\d{1,2}\s*年度|"
                         + ENGLISH_ERA.pattern)
+
+
+def _year_of_the_sheet(frame: Frame, project_spans: list[tuple[int, int]]) -> None:
+    """「H27の高齢者見守り、H28の事業費」: the year said just before the project's name names its sheet,
+    the other year is the one asked (which that sheet may not print) — when no change between them is
+    asked (「R6の集会所補助、R5と比べて」 asks both)."""
+    if len(frame.years) < 2 or not project_spans or frame.base_years or frame.year_range or frame.measures or any(
+            h.group == "op" and h.key == "compare" for h in frame.hits):  # 「H27の研修とR6のDX、比べると」: two sheets
+        return
+    starts = {a for a, _ in project_spans}
+    # (「平成27年度の水道局の研修」: whose project it is may come between)
+    before = [(s, e) for s, e in year_spans(frame.norm)
+              if any(_BEFORE_NAME.fullmatch(frame.norm[e:a]) for a in starts if a >= e)]
+    if len(before) != 1:
+        return
+    said = understand(frame.norm[before[0][0]:before[0][1]]).years
+    if len(said) == 1 and said[0] in frame.years:
+        frame.sheet_years = sorted({*frame.sheet_years, said[0]})
+        frame.years = [y for y in frame.years if y != said[0]]
+
+
+_BEFORE_NAME = re.compile(r"(?:の[^、,。？?！!\d\s]{0,6}の)?|の")
 
 
 def year_spans(norm: str) -> list[tuple[int, int]]:

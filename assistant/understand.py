@@ -252,6 +252,19 @@ _BEGUN = re.compile(r"\b(?:why|when) (?:was|were|did) (?:[a-z\-'’]+ ){0,7}?(es
                     r"introduced)\b(?! in (?:fy|\d))")
 
 
+def _comparing(hits: list[Hit], norm: str) -> list[Hit]:
+    """「総事業費比べて」: the 比 of 比べる/比較 makes no ratio (総事業費比); the row before it and the
+    comparison are found again on their own."""
+    out = []
+    for h in hits:
+        if h.text.endswith("比") and norm.startswith(("べ", "較"), h.end):
+            for start, end in ((h.start, h.end - 1), (h.end - 1, h.end + 1)):
+                out += [Hit(x.start + start, x.end + start, x.group, x.key, x.text) for x in lexicon().find(norm[start:end])]
+        else:
+            out.append(h)
+    return out
+
+
 def _kana_counters(norm: str) -> str:
     return _KANA_COUNTER.sub(lambda m: "何" + _KANA_COUNTER_KANJI[m.group(1)], norm)
 
@@ -272,7 +285,7 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         found += [Hit(m.start(1), m.end(1), "section", "background", m.group(1)) for m in _BEGUN.finditer(norm)
                   if not any(h.start < m.end(1) and m.start(1) < h.end for h in found)]
     else:
-        found = lex.find(norm)
+        found = _comparing(lex.find(norm), norm)
     f.hits = _inside_word(_inside_compound(_negated(found, norm), norm, text), norm)
     # "the most recent total cost": the latest year ("most recent"), no ranking ("the most")
     f.hits = [Hit(h.start, m.end(), "relative", "most recent", norm[h.start:m.end()])

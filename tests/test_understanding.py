@@ -2376,3 +2376,21 @@ def test_a_reason_word_inside_a_quoted_name_gives_no_reason() -> None:
     # 「ＲＰＡによる業務削減時間」: its による is the row's name, not a cause
     assert not _gives_reason("「ＲＰＡによる業務削減時間」は5,823時間にとどまり、計画値を下回った。", cues)
     assert _gives_reason("制度改正への対応に伴う事務量の増加により、人件費が増加した。", cues)
+
+
+@pytest.mark.parametrize("question", ["集会所補助と水道局の研修事業、H27の総事業費比べて",
+                                      "水道局の研修と集会所の補助、H27の総事業費比べるとどっちがでかい？"])
+def test_comparing_right_after_a_row_is_no_ratio_to_it(samples: Assistant, question: str) -> None:
+    # 「総事業費比べて」: 比 of 比べる, not a 総事業費比 (a share of the total) — both projects' totals
+    hall, water = _fixture("kor_h27_shimin_shukaijo"), _fixture("kor_h27_suido_kenshu")
+    a = ask(samples, question)
+    assert a.answerable and all(n(cost(s, 2015, "total_cost")) in a.answer for s in (hall, water)), a.answer
+
+
+@pytest.mark.parametrize("question", ["H27の集会所補助、H28の総事業費っていくら？", "平成27年度の水道局の研修、H28の人件費は？"])
+def test_a_year_before_the_projects_name_names_its_sheet_not_the_year_asked(samples: Assistant, question: str) -> None:
+    # the H27 sheet prints up to 2015: H28 is asked, and is not there — never the 2015 figure as H28's
+    hall, water = _fixture("kor_h27_shimin_shukaijo"), _fixture("kor_h27_suido_kenshu")
+    a = ask(samples, question)
+    assert not a.answerable and "2016" in a.answer, a.answer
+    assert not any(n(cost(s, 2015, k)) in a.answer for s in (hall, water) for k in ("total_cost", "personnel_cost")), a.answer
