@@ -1150,11 +1150,11 @@ def _drop_explained_by_indicators(named: list[Match], inds: list[Match], norm: s
         if m.exact or _printed_as_written(m, inds, norm) or m.score >= PROJECT_THRESHOLD and joined(m):
             out.append(m)
             continue
+        s, e = m.span
         # (or as well, with more words of the question: 「病児保育の利用」 is 病児保育の延べ利用者数, not
-        # 成年後見制度利用促進事業 found by 利用 alone); the indicator's words must cover the name's:
-        # 「市民大学」 is 市民大学開催事業, not the 対象指標 「市民」 whose word is half of it
-        if any(Match.within(m, i.explains) and (i.score > m.score + 0.02 or len(i.explains) > len(m.explains)
-                                                 and i.score >= m.score - 0.02) for i in inds):
+        # 成年後見制度利用促進事業 found by 利用 alone)
+        if any(i.span[0] <= s and e <= i.span[1] and (i.score > m.score + 0.02 or len(i.explains) > len(m.explains)
+                                                     and i.score >= m.score - 0.02) for i in inds):
             continue
         out.append(m)
     return out

@@ -419,7 +419,7 @@ class ProseKind:
         focus_words = self.focus_words(q, p, sheet)
         block = re.search(r"【([^】]{1,12})】", q.frame.norm)
         cites: list[Citation] = []
-        stated: list[str] = []  # what the reason sections say of the rows asked, without a reason
+        stated: list[tuple[Section, str]] = []  # what the reason sections say of the rows asked, without a reason
         issue = "issues" in f.sections
         extra = 1 if issue and (f.evals or f.results) else 0  # the comment put first does not crowd out the rest
         for s in _dedupe(sections)[:(4 if issue else 3) + extra]:
@@ -436,7 +436,7 @@ class ProseKind:
                     # a reason is about the row asked: the 人件費 note is no reason for 事業費
                     quotes = [x for x in quotes if any(w in x for w in focus_words)]
                 if s.key not in COMMENTS:  # a statement of the change is no reason for it
-                    stated += [x for x in quotes if not _gives_reason(x, cues) and focus_words]
+                    stated += [(s, x) for x in quotes if not _gives_reason(x, cues) and focus_words]
                     quotes = [x for x in quotes if _gives_reason(x, cues)]
             elif "direction" in f.sections and s.key == "kaizen":
                 quotes = [re.split(r"\s*[(（]\s*2\s*[)）]", text)[0].strip()]  # what will be done, not when and by whom
@@ -482,9 +482,9 @@ class ProseKind:
         if why and not cites and stated:
             # 「35回まで落ちた原因は？」 where the analysis states the drop and gives no cause: no reason,
             # and what the sheet does say of it
-            section = next(s for s in sections if any(x in s.text for x in stated[:1]))
+            section, sentence = stated[0]
             cites = [Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=section.label,
-                              quote=stated[0], key=section.key)]
+                              quote=sentence, key=section.key)]
             note = "no_reason"
         return cites, note
 
@@ -535,7 +535,10 @@ def _stated_rows(norm: str, sheet: Sheet) -> list[str]:
         unit = m.group(1)
         if unit.endswith("円"):
             continue
-        value = float(m.group(0)[: m.start(1) - m.start()].replace(",", "").strip() or "nan")
+        try:
+            value = float(m.group(0)[: m.start(1) - m.start()].replace(",", "").strip())
+        except ValueError:  # 「1.2.3回」: no figure
+            continue
         fits = [i for i in sheet.indicators if i.name and unit_fits(unit, i.unit)]
         holding = [i for i in fits if any(value in (v.plan, v.actual) for v in i.values)]
         found += [i.name for i in holding or (fits if len(fits) == 1 else []) if i.name]
