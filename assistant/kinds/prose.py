@@ -436,7 +436,8 @@ class ProseKind:
                     # a reason is about the row asked: the 人件費 note is no reason for 事業費
                     quotes = [x for x in quotes if any(w in x for w in focus_words)]
                 if s.key not in COMMENTS:  # a statement of the change is no reason for it
-                    stated += [(s, x) for x in quotes if not _gives_reason(x, cues) and focus_words]
+                    # (a sentence saying of the row, by its quoted name: 「市民の利便性向上」 is not of 市民)
+                    stated += [(s, x) for x in quotes if not _gives_reason(x, cues) and any(f"「{w}」" in x for w in focus_words)]
                     quotes = [x for x in quotes if _gives_reason(x, cues)]
             elif "direction" in f.sections and s.key == "kaizen":
                 quotes = [re.split(r"\s*[(（]\s*2\s*[)）]", text)[0].strip()]  # what will be done, not when and by whom
