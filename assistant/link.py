@@ -521,7 +521,11 @@ def common_run(a: str, b: str) -> str:
 
 
 def _at_word_start(piece: str, r: Reading) -> int:
-    """Where ``piece`` starts a word of the question (職員 does not start 教職員), else −1."""
+    """Where ``piece`` starts a word of the question (職員 does not start 教職員), else −1. A word in
+    Latin letters is whole or nothing: ＰＲ starts no "project"."""
+    if piece.isascii() and piece.isalpha():
+        whole = re.search(rf"(?<![a-z]){re.escape(piece.lower())}(?![a-z])", r.norm)
+        return whole.start() if whole else -1
     for u in r.units:
         if u.text.startswith(piece):
             return u.start

@@ -58,6 +58,10 @@ def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0,
         for i in sheet["indicators"]:
             if (i["kind"], i["no"]) == ("activity", 1):
                 i["name"], i["unit"] = "投票率の向上に関する出前講座の開催回数", "回"
+    if sheet_id == "brand":  # a row named by the project's words and ＰＲ, two letters that start "project"
+        for i in sheet["indicators"]:
+            if (i["kind"], i["no"]) == ("activity", 3):
+                i["name"], i["unit"] = "ブランド野菜のＰＲイベントの開催回数", "回"
     if sheet_id == "toilet":  # a row counting sessions that train people
         for i in sheet["indicators"]:
             if (i["kind"], i["no"]) == ("activity", 2):
@@ -669,3 +673,12 @@ def test_english_names_with_plural_possessives_and_an_asked_row_after_them(store
     # "citizens'" is a possessive of a plural; "personnel cost" after the name is what is asked, not its words
     a = store.ask(question)
     assert a.answerable and "市民大学事業" in a.answer and f"{int(_personnel(2024).replace(',', '')) * 4:,}" in a.answer, a.answer
+
+
+@needs_jmdict
+@pytest.mark.parametrize("question", ["What were FY2024 personnel costs for the brand vegetable project?",
+                                      "Compare FY2024 personnel costs for the brand vegetable project and the citizens' college."])
+def test_two_latin_letters_of_a_row_start_no_english_word(store: Assistant, question: str) -> None:
+    # ＰＲ of ブランド野菜のＰＲイベントの開催回数 is no "pr" of "project": the project is named, no row of it
+    a = store.ask(question)
+    assert a.answerable and _personnel(2024) in a.answer and "ＰＲイベント" not in a.answer, a.answer
