@@ -269,6 +269,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         for phrase in _project_phrases(frame.norm):
             if any(a < phrase[1] and phrase[0] < b for a, b in q.project_spans):
                 q.explained.add(phrase)
+        if chosen:  # ("the tax collection improvement project" asks no カイゼン section)
+            drop_hits(frame, [p for p in _project_phrases(frame.norm) if len(frame.norm[p[0]:p[1]].split()) >= 2],
+                      groups=("section",))
     for _, e in list(q.project_spans):  # 「太陽光の補助」「下水道の耐震化の事業」: what kind of project it is
         if (kind := _PROJECT_KIND.match(frame.norm, e)) is not None:
             q.explained.add(kind.span())
@@ -581,6 +584,16 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     known = known_text(ids or None)
     q.unexplained = unexplained(r, q.explained, known, (), cat.names_in_english if frame.lang == "en" else None)
     q.strong_unexplained = any(w in caps for w in q.unexplained)
+    if frame.lang == "en" and not q.scope_rows:
+        # "the tax collection rate … for the tax collection improvement project": a measure made of the
+        # project's words (洋式化率 of 公園トイレ洋式化推進事業, in Japanese) that no row of it is
+        for measure in _EN_MEASURE.finditer(frame.norm):
+            at = measure.start(1)
+            words = [(w.start() + at, w.end() + at) for w in re.finditer(r"[a-z\-]+", measure.group(1))
+                     if w.group(0) not in lexicon().function_words
+                     and not any(h.start <= w.start() + at < h.end for h in frame.hits)]  # "actual"
+            if words and all(any(a <= x and y <= b for a, b in q.project_spans) for x, y in words):
+                q.unexplained.append(frame.norm[words[0][0]:measure.end()])
     if frame.lang == "en":
         # an English word whose Japanese the project's sheets never write: what it asks is not there
         renderings: dict[tuple[int, int], list[str]] = {}
@@ -595,6 +608,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     return q
 
 
+_EN_MEASURE = re.compile(r"\b((?:[a-z][a-z\-]+ ){1,3})(?:rate|ratio|percentage)\b")
 _EN_JOINERS = frozenset({"of", "to", "for", "in", "on", "at", "by", "with"})
 
 

@@ -62,6 +62,10 @@ def _sheet(folder: Path, sheet_id: str, name: str, section: str, shift: int = 0,
         for i in sheet["indicators"]:
             if (i["kind"], i["no"]) == ("activity", 3):
                 i["name"], i["unit"] = "ブランド野菜のＰＲイベントの開催回数", "回"
+    if sheet_id == "tax":  # a name holding a rate (収納率) that no row gives, and one row in %
+        for i in sheet["indicators"]:
+            if (i["kind"], i["no"]) == ("outcome", 1):
+                i["name"], i["unit"] = "研修受講者の理解度", "%"
     if sheet_id == "toilet":  # a row counting sessions that train people
         for i in sheet["indicators"]:
             if (i["kind"], i["no"]) == ("activity", 2):
@@ -138,7 +142,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         _sheet(folder, "pets", "動物愛護推進事業", "生活衛生課", scale=8),  # reached in English by its words' glosses
         _sheet(folder, "ditch", "農業用水路整備事業", "農村整備課", scale=9),
         _sheet(folder, "turnout", "投票率向上推進事業", "選挙管理委員会事務局"),  # no row of the turnout itself
-        _sheet(folder, "eco", "環境学習推進事業", "環境政策課", scale=10),  # 環境: a word of 周辺環境 too
+        _sheet(folder, "eco", "環境学習推進事業", "環境政策課", scale=10),
+        _sheet(folder, "tax", "市税収納率向上事業", "納税課", scale=12),  # 環境: a word of 周辺環境 too
         _sheet(folder, "farm", "多面的機能支払事業", "農政課"),  # a name inside 東部地区多面的機能支払事業  # 観光 of 観光課, in another name
     ]
     settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
@@ -682,3 +687,22 @@ def test_two_latin_letters_of_a_row_start_no_english_word(store: Assistant, ques
     # ＰＲ of ブランド野菜のＰＲイベントの開催回数 is no "pr" of "project": the project is named, no row of it
     a = store.ask(question)
     assert a.answerable and _personnel(2024) in a.answer and "ＰＲイベント" not in a.answer, a.answer
+
+
+@needs_jmdict
+@pytest.mark.parametrize("question", [
+    "What was the actual tax collection rate (%) in FY2024 for the tax collection improvement project?",
+    "What was the tax collection rate in FY2024 for the tax collection improvement project?"])
+def test_an_english_rate_made_of_the_projects_words_is_asked_not_named(store: Assistant, question: str) -> None:
+    # "tax collection rate" is the 収納率 市税収納率向上事業 names and no row of its sheet gives: neither its
+    # one % row nor its カイゼン plan ("improvement" is a word of the name) is presented as it
+    a = store.ask(question)
+    assert not a.answerable and "FY2024: actual" not in a.answer and "カイゼン策" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["The FY2024 telework sheet claims 102.4% achievement for the livestream views row. Check it.",
+                                      "テレワークの事業、R6に685件って書いてあるのはどの指標？"])
+def test_a_figure_the_question_states_names_the_row_holding_it(store: Assistant, question: str) -> None:
+    # 102.4% is the achievement rate and 685件 the actual of オンラインによる電子申請手続き数（上記以外） in 2024
+    a = store.ask(question)
+    assert a.answerable and "オンラインによる電子申請手続き数" in a.answer, a.answer

@@ -2394,3 +2394,11 @@ def test_a_year_before_the_projects_name_names_its_sheet_not_the_year_asked(samp
     a = ask(samples, question)
     assert not a.answerable and "2016" in a.answer, a.answer
     assert not any(n(cost(s, 2015, k)) in a.answer for s in (hall, water) for k in ("total_cost", "personnel_cost")), a.answer
+
+
+@pytest.mark.parametrize("question", ["In plain words, what is the digital first project trying to achieve?",
+                                      "What is this project actually meant to achieve?"])
+def test_what_a_project_is_trying_to_achieve_is_its_purpose(seed_only: Assistant, question: str) -> None:
+    # "achieve" here is no achievement rate: the 目的 is asked
+    a = ask(seed_only, question)
+    assert a.answerable and a.citations and a.citations[0].key == "purpose", a.answer

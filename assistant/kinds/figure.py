@@ -29,6 +29,7 @@ from assistant.kinds.rows import (
     money,
     printed_rows,
     printed_units,
+    rows_holding,
     set_aside,
     share_base,
 )
@@ -380,6 +381,8 @@ class FigureKind:
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]
         if not rows:
             rows = _by_meaning(q, latest, dense, None)
+        if not rows and len(held := rows_holding(f, latest)) == 1:
+            rows = [indicator_row(held[0])]  # "the sheet claims 122.5% achievement for …": the row holding it
         # (in English only a rate so: "how many full-time staff" is no 支援員の配置人数 for being in 人)
         if (q.lang == "ja" or asked_counter(f.norm) == "%") and q.head is None and not q.unexplained and not costs and (
                 len(counters := asked_counters(f.norm)) >= 2 or counters and not rows):
@@ -1113,6 +1116,8 @@ def _by_meaning(q: Query, latest: Sheet, dense: DenseNames | None, counter: str 
 def _bare(q: Query) -> bool:
     """The question names nothing a row would have to be (「目標は達成できた？」), so every outcome
     indicator may answer it; 「アクティブユーザー数は？」 names something, and no row is it."""
+    if q.unexplained:  # "the tax collection rate": something named that no word of the store explains
+        return False
     fw = lexicon().function_words
     # a word of the project's name said again apart from it describes what is counted (「成年後見制度を
     # 実際に利用してる人の数」: 利用, 「窓口は何か所に導入した？」: 導入) — that is no bare question

@@ -12,7 +12,7 @@ from assistant import compose
 from assistant.answer import Citation, Fact
 from assistant.figures import evaluation_facts
 from assistant.kinds.base import Desk, Part, read_years, sheet_for
-from assistant.kinds.rows import cost_rows, indicator_rows
+from assistant.kinds.rows import cost_rows, indicator_rows, rows_holding
 from assistant.lexicon import lexicon
 from assistant.query import Project, Query, projects_of
 from assistant.understand import NEWEST_SHEET, Frame
@@ -511,7 +511,7 @@ class ProseKind:
             # 「対象の市民、R6はなんで減ったの？」: the rows whose change the figure part states
             words += [r.name for r in FigureKind().rows(q, p, sheet)]
         if not words:  # 「35回まで落ちた原因は？」: the row whose figure the question states
-            words += _stated_rows(q.frame.norm, sheet)
+            words += [i.name for i in rows_holding(q.frame, sheet, only_row=True) if i.name]
         if not words and q.focus and q.how == "focus":  # 「なんで？」 after a figure: that figure's row
             for key in q.focus.rows:
                 ind = None if key in lexicon().rows else q.focus.indicator(sheet, key)
@@ -524,26 +524,6 @@ class ProseKind:
         order = ("cost_analysis", "outcome_analysis", "activity_analysis", "secondary_comment", "primary_comment",
                  "other", "current")
         return [s for k in order for s in sheet.sections if s.key == k]
-
-
-def _stated_rows(norm: str, sheet: Sheet) -> list[str]:
-    """The indicators a figure the question states is counted in (「35回」 → 職員研修の開催回数): those
-    holding that very figure when one does, else the one row counting in its unit."""
-    from assistant.kinds.figure import unit_fits
-
-    found: list[str] = []
-    for m in _AMOUNT_UNIT.finditer(norm):
-        unit = m.group(1)
-        if unit.endswith("円"):
-            continue
-        try:
-            value = float(m.group(0)[: m.start(1) - m.start()].replace(",", "").strip())
-        except ValueError:  # 「1.2.3回」: no figure
-            continue
-        fits = [i for i in sheet.indicators if i.name and unit_fits(unit, i.unit)]
-        holding = [i for i in fits if any(value in (v.plan, v.actual) for v in i.values)]
-        found += [i.name for i in holding or (fits if len(fits) == 1 else []) if i.name]
-    return list(dict.fromkeys(found))
 
 
 def _gives_reason(sentence: str, cues: Sequence[str]) -> bool:

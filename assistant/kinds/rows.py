@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from assistant.link import Match, inside_longer, matcher_for, undominated
 from assistant.query import INDICATOR_IN_SCOPE, Project, Query, beyond_measure_noun, year_spans
+from assistant.understand import Frame
 from ingest.model import COST_FIELDS, Indicator, Sheet
 from ingest.vocabulary import COST_UNITS, REVENUE_FIELDS, row_label
 
@@ -223,3 +225,33 @@ PRINTED_ROW = 0.6  # a printed label must be named nearly whole: they are short 
 def share_base(field: str) -> str:
     """The total a row is a share of: revenue rows and both costs are parts of 総事業費."""
     return "total_cost"
+
+
+def rows_holding(frame: Frame, sheet: Sheet, only_row: bool = False) -> list[Indicator]:
+    """The indicators holding a figure the question states (「35回まで落ちた」, "claims 122.5%
+    achievement"): as a plan or an actual in some year, or for a % as the year's achievement rate;
+    else, with ``only_row``, the one row counting in the figure's unit."""
+    from assistant.kinds.figure import unit_fits
+    from assistant.premise import stated
+
+    found: list[Indicator] = []
+    for s in stated(frame):
+        if s.unit == "千円":
+            continue
+        counted = [i for i in sheet.indicators if i.name and unit_fits(s.unit, i.unit)]
+        holding = [i for i in sheet.indicators if i.name and _holds(i, s.value, s.slack, i in counted, s.unit == "%")]
+        found += holding or (counted if only_row and len(counted) == 1 else [])
+    return list({id(i): i for i in found}.values())
+
+
+def _holds(i: Indicator, value: Decimal, slack: Decimal, counted: bool, rated: bool) -> bool:
+    """A year of ``i`` gives ``value``: as plan or actual (``counted``: in its unit), or as the rate (``rated``)."""
+    from assistant.measures import rate
+
+    for v in i.values:
+        values = [v.plan, v.actual] if counted else []
+        if rated:
+            values.append(rate(v.actual, v.plan))
+        if any(x is not None and abs(Decimal(str(x)) - value) <= slack for x in values):
+            return True
+    return False
