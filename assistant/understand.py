@@ -620,6 +620,12 @@ def _read_years(f: Frame) -> None:
     if on_sheet and asked:
         f.sheet_years = sorted(on_sheet - {fy for fy, _, _ in asked})
         mentions = asked
+    # 「H27の関係人口創出、SNS投稿数のH25〜H27推移」: a range said after a year naming the project's sheet,
+    # which the range holds — the range is asked
+    ranged = [i for i in range(1, len(mentions) - 1) if _RANGE_GAP.match(norm[mentions[i][2]:mentions[i + 1][1]])
+              and mentions[i][0] < mentions[i + 1][0]]
+    if ranged and all(mentions[ranged[0]][0] <= fy <= mentions[ranged[0] + 1][0] for fy, _, _ in mentions):
+        mentions = mentions[ranged[0]:ranged[0] + 2]
     years: list[int] = []
     for fy, _, _ in mentions:
         if fy not in years:

@@ -2402,3 +2402,18 @@ def test_what_a_project_is_trying_to_achieve_is_its_purpose(seed_only: Assistant
     # "achieve" here is no achievement rate: the 目的 is asked
     a = ask(seed_only, question)
     assert a.answerable and a.citations and a.citations[0].key == "purpose", a.answer
+
+
+@pytest.mark.parametrize("question,years", [
+    ("H27の集会所補助、借地料補助件数のH25〜H27推移は？", (2013, 2014, 2015)),
+    ("水道局の研修、平成27年度シートの参加人数を平成25年度から平成27年度まで並べて", (2013, 2014, 2015)),
+])
+def test_a_range_after_a_year_naming_the_sheet_is_every_year_of_it(samples: Assistant, question: str, years: tuple) -> None:
+    # the year before the project's name names its sheet, which the range holds: each year of the range
+    a = ask(samples, question)
+    assert a.answerable and all(f"{fy}年度" in a.answer for fy in years), a.answer
+
+
+def test_a_range_of_three_years_said_one_by_one(seed_only: Assistant) -> None:
+    a = ask(seed_only, "デジタルファースト、R4→R5→R6でオンライン申請件数どう変わった？")
+    assert a.answerable and all(f"{fy}年度" in a.answer for fy in (2022, 2023, 2024)), a.answer
