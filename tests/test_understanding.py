@@ -2417,3 +2417,11 @@ def test_a_range_after_a_year_naming_the_sheet_is_every_year_of_it(samples: Assi
 def test_a_range_of_three_years_said_one_by_one(seed_only: Assistant) -> None:
     a = ask(seed_only, "デジタルファースト、R4→R5→R6でオンライン申請件数どう変わった？")
     assert a.answerable and all(f"{fy}年度" in a.answer for fy in (2022, 2023, 2024)), a.answer
+
+
+@pytest.mark.parametrize("question", ["R6の財源内訳は？国・県と一般財源で", "R6は国や県からいくら、一般財源はいくら？"])
+def test_the_state_and_prefecture_said_short_are_their_revenue_row(seed_only: Assistant, truth: dict, question: str) -> None:
+    # 「国・県」 alone is 国・県支出金: both rows asked, each answered
+    a = ask(seed_only, question)
+    assert a.answerable and n(cost(truth, 2024, "national_prefectural")) in a.answer, a.answer
+    assert n(cost(truth, 2024, "general_revenue")) in a.answer, a.answer
