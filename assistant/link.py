@@ -422,6 +422,7 @@ class NameMatcher:
             hit = present[0] if present else None
             where = None
             part = 1.0
+            pieced_out = False  # the word said whole in pieces carried from several English words
             also = [r.forms[f] for f in present[1:] if r.forms[f] != (0, 0) and f not in pieces]
             if hit is not None:
                 where = r.forms[hit]
@@ -455,7 +456,7 @@ class NameMatcher:
                     if len({r.forms[f] for f in pieces_in}) >= 2 and len(covered) == len(surface) and any(
                             f not in self._generic for f in pieces_in):
                         best = max(pieces_in, key=len)
-                        hit, where, part = best, r.forms[best], 1.0
+                        hit, where, part, pieced_out = best, r.forms[best], 1.0, True
                         also += [r.forms[f] for f in pieces_in if r.forms[f] != where]
             if hit is None:
                 continue
@@ -466,8 +467,9 @@ class NameMatcher:
                 # a generic piece of a longer word of the question explains nothing (支援 of 支援員)
                 spans.append(where)
                 spans += also
-            if surface and len(hit) >= 2 and hit not in self._generic and self._df.get(surface, self._df.get(hit, 0)) == 1 \
-                    and hit not in lexicon().phrases and hit not in lexicon().function_words:
+            word = surface if pieced_out else hit  # ("citizens' university": 市民大学, not its generic 市民)
+            if surface and len(word) >= 2 and word not in self._generic and self._df.get(surface, self._df.get(hit, 0)) == 1 \
+                    and word not in lexicon().phrases and word not in lexicon().function_words:
                 # 評価 of 固定資産評価適正化事業 is a question word too; ポイント of 健康ポイント a unit
                 own.add(surface)
         cover = got / total

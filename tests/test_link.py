@@ -113,3 +113,30 @@ def test_a_synonym_names_a_row_only_as_its_head(word: str, name: str, question: 
     from assistant.query import synonym_heads
 
     assert synonym_heads(word, name, question) is names_it
+
+
+def test_a_word_said_whole_in_pieces_of_english_is_the_names_own() -> None:
+    # "citizens' college": 市民 + 大学 say 市民大学, a word only 市民大学開催事業 has — named though its 開催
+    # is not said, however long the rest of the question (市民, a piece other names share, is no own word)
+    from assistant.dictionary import available
+    from assistant.link import with_dictionary
+
+    if not available():
+        pytest.skip("jamdict-data is not installed")
+    names = ["市民大学開催事業", "市民協働推進事業", "市民活動支援事業", "歴史資料館管理運営事業"]
+    for text in ("how did the citizens' college do on history museum visitors in fy2025 against its target?",
+                 "what did the citizens' college cost?"):
+        r = read_question(understand(text).norm)
+        start, end = r.norm.index("citizens"), r.norm.index("college") + len("college")
+        found = NameMatcher(names, own_words=True).match(with_dictionary(r, start, end), 0.6)
+        assert found and found[0].name == "市民大学開催事業", (text, found)
+
+
+@pytest.mark.parametrize("text,ja", [
+    ("history museum visitors", "入館者"), ("turnout at the environmental learning courses", "参加者"),
+    ("the household fire alarm installation rate", "住宅用火災警報器")])
+def test_english_words_staff_use_for_rows_reach_the_words_sheets_print(text: str, ja: str) -> None:
+    # visitors of a museum are 入館者 (not only a resort's 入込客); turnout at a course is 参加者
+    from assistant.link import english_words
+
+    assert ja in [w for w, _ in english_words(normalize(text))]
