@@ -602,7 +602,11 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         for span, jas in renderings.items():
             # (nor where JMdict's first words for it are: "repaired" → 改修 of 農業用水路の改修延長)
             jas += list(japanese_words(frame.norm[span[0]:span[1]])[:4])
-            if not q.explained.covers(*span) and not any(ja.lower() in known for ja in jas):
+            # ("which took in more money": a phrasal verb, how it is said — no 受入 asked; a unit such as
+            # "hectares" still asks for what the sheet may not count in)
+            english = frame.norm[span[0]:span[1]]
+            if not q.explained.covers(*span) and not any(ja.lower() in known for ja in jas) \
+                    and not (" " in english and english in lexicon().function_words):
                 q.unexplained.append(frame.norm[span[0]:span[1]])
                 q.strong_unexplained = True
     return q

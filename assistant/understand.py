@@ -499,7 +499,8 @@ _WHICH_OK = {"project", "projects", "year", "years", "fiscal", "department", "de
 # 「which relied more on …」「which spent the most」: a verb after which asks which project, not which place
 _WHICH_VERB = re.compile(r"[a-z]+ed$|(more|most|less|least|did|does|do|got|gets|grew|grows|fell|falls|rose|rises|spent|"
                          r"spends|met|meets|saw|sees|paid|pays|relies|uses|costs|gives|gave|came|comes|ranks|leads|"
-                         r"depends|needs|shows|scores|performs|achieves|reaches|misses|exceeds)$")
+                         r"depends|needs|shows|scores|performs|achieves|reaches|misses|exceeds|took|takes|brought|brings|made|makes|"
+                         r"had|has|received|receives|drew|draws|attracted|attracts)$")
 _CHANGE_BASE = re.compile(r"(前年度?|前の年|昨年度?|去年|previous year|year before|last year)\s*"
                           r"(から|と比べ|と比較|に比べ|より|比|と比|than|compared)"
                           r"|compar(?:e|ed|es|ing)\s+(?:it\s+|that\s+)?(?:with|to)\s+(?:the\s+)?"

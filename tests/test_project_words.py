@@ -706,3 +706,16 @@ def test_a_figure_the_question_states_names_the_row_holding_it(store: Assistant,
     # 102.4% is the achievement rate and 685件 the actual of オンラインによる電子申請手続き数（上記以外） in 2024
     a = store.ask(question)
     assert a.answerable and "オンラインによる電子申請手続き数" in a.answer, a.answer
+
+
+@needs_jmdict
+@pytest.mark.parametrize("question", [
+    "Between the citizens' college and the brand vegetable project, which took in more national/prefectural money in FY2024?",
+    "Which brought in more national and prefectural subsidies in FY2024, the citizens' college or the brand vegetable project?"])
+def test_which_with_a_phrasal_verb_compares_the_two_named(store: Assistant, question: str) -> None:
+    # "which took in": which of the two, no named facility asked; "took in" asks no 受入
+    national = next(c["national_prefectural"] for c in json.loads(SEED_TRUTH.read_text(encoding="utf-8"))["costs"]
+                    if c["fy"] == 2024)
+    a = store.ask(question)
+    assert a.answerable and f"{national:,}" in a.answer and "市民大学事業" in a.answer, a.answer
+    assert "郡山ブランド野菜振興事業" in a.answer and "larger" not in a.answer, a.answer  # the seed's figure in both: a tie

@@ -1543,7 +1543,10 @@ def _comparison(answers: list[RowAnswer], q: Query, part: Part) -> list[str]:
             if vals:
                 v, fy = vals[-1]
                 last.append((v, ra.project.name, fy))
-        if len(last) >= 2 and len({fy for _, _, fy in last}) == 1:
+        if len(last) >= 2 and len({fy for _, _, fy in last}) == 1 and len({v for v, _, _ in last}) == 1:
+            out.append(f"{last[0][2]}年度はどちらも同じ{compose.num(last[0][0], group[0].row.unit)}です。" if lang == "ja"
+                       else f"In FY{last[0][2]}, they are the same.")  # a tie has no larger one
+        elif len(last) >= 2 and len({fy for _, _, fy in last}) == 1:
             top = max(last)
             out.append(f"{last[0][2]}年度は{top[1]}の方が大きくなっています。" if lang == "ja"
                        else f"In FY{last[0][2]}, {top[1]} is the larger.")
