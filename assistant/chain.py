@@ -865,6 +865,8 @@ def _entity(q: Query) -> bool:
                 continue  # 「担当はどこ」 asks the 課, which the sheet does give
             if h.text == "どこ" and q.frame.norm.startswith("まで", h.end):
                 continue  # 「どこまで進んだ？」: how far, not where
+            if h.text == "どこ" and "kaizen" in q.frame.sections:
+                continue  # 「カイゼンで関係所属ってどこ？」: what that section writes (課 it names), no place
             if _COUNTED.search(q.frame.norm) and h.text not in ("誰", "だれ", "どなた", "who", "whom", "氏名", "担当者"):
                 continue  # 「空き店舗に出店した件数」: a count of them, which the sheet may give, not their names
             if h.text in ("who", "which", "that") and _RELATIVE_PRONOUN.search(q.frame.norm[:h.start]):

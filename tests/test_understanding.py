@@ -2425,3 +2425,11 @@ def test_the_state_and_prefecture_said_short_are_their_revenue_row(seed_only: As
     a = ask(seed_only, question)
     assert a.answerable and n(cost(truth, 2024, "national_prefectural")) in a.answer, a.answer
     assert n(cost(truth, 2024, "general_revenue")) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R6のカイゼンで関係所属ってどこになってる？", "カイゼン策の関係する所属はどこ？R6のシートで"])
+def test_the_kaizen_plans_departments_are_what_it_writes(seed_only: Assistant, question: str) -> None:
+    # 「関係所属ってどこ」 asks the 課 the plan names, not a facility's name the sheets never give
+    a = ask(seed_only, question)
+    assert a.answerable and a.citations and a.citations[0].key == "kaizen", a.answer
+    assert "名前は載っていません" not in a.answer, a.answer
