@@ -2433,3 +2433,20 @@ def test_the_kaizen_plans_departments_are_what_it_writes(seed_only: Assistant, q
     a = ask(seed_only, question)
     assert a.answerable and a.citations and a.citations[0].key == "kaizen", a.answer
     assert "名前は載っていません" not in a.answer, a.answer
+
+
+def test_two_rows_compared_across_two_projects_say_which_row_each_line_is(samples: Assistant) -> None:
+    # 「事業費と人件費を比べて」 over two projects: each "larger" and "difference" line names its row
+    hall, water = _fixture("kor_h27_shimin_shukaijo"), _fixture("kor_h27_suido_kenshu")
+    a = ask(samples, "集会所補助と水道局の研修、H27の事業費と人件費を比べて")
+    assert a.answerable and "差（事業費）" in a.answer and "差（人件費）" in a.answer, a.answer
+    gap = abs(cost(hall, 2015, "personnel_cost") - cost(water, 2015, "personnel_cost"))
+    assert f"差（人件費）は{n(gap)}" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["What was the cost per unit on a total-cost basis in FY2024?",
+                                      "How much did it cost per unit in FY2024, on a general-revenue basis?"])
+def test_cost_per_unit_on_a_basis_is_the_unit_cost(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    field = "unit_cost_total" if "total" in question else "unit_cost_general"
+    assert a.answerable and n(cost(truth, 2024, field)) in a.answer, a.answer

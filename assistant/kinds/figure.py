@@ -1534,9 +1534,13 @@ def _comparison(answers: list[RowAnswer], q: Query, part: Part) -> list[str]:
     for ra in answers:
         by_row.setdefault(ra.row.key if ra.row.is_cost else ra.row.name, []).append(ra)
     out = []
+    several = sum(1 for g in by_row.values() if len({ra.project.key for ra in g}) >= 2) > 1
     for group in by_row.values():
         if len({ra.project.key for ra in group}) < 2:
             continue
+        row = group[0].row  # (said when several rows are compared: which row each line is about)
+        of = "" if not several else (f"（{row.name}）" if lang == "ja" else
+                                     f" ({compose.row_label(row.key, 'en') if row.kind == 'cost' else row.name})")
         last: list[tuple[Number, str, int]] = []
         for ra in group:
             vals = [(v, c.fy) for c in ra.cells for v in [c.value if ra.row.is_cost else c.actual] if v is not None]
@@ -1548,8 +1552,8 @@ def _comparison(answers: list[RowAnswer], q: Query, part: Part) -> list[str]:
                        else f"In FY{last[0][2]}, they are the same.")  # a tie has no larger one
         elif len(last) >= 2 and len({fy for _, _, fy in last}) == 1:
             top = max(last)
-            out.append(f"{last[0][2]}年度は{top[1]}の方が大きくなっています。" if lang == "ja"
-                       else f"In FY{last[0][2]}, {top[1]} is the larger.")
+            out.append(f"{last[0][2]}年度{of}は{top[1]}の方が大きくなっています。" if lang == "ja"
+                       else f"In FY{last[0][2]}{of}, {top[1]} is the larger.")
             if len(last) == 2:  # of two, by how much (and how many times, when asked)
                 (big, big_name, fy), (small, small_name, _) = sorted(last, key=lambda x: x[0], reverse=True)
                 ra = group[0]
@@ -1562,8 +1566,8 @@ def _comparison(answers: list[RowAnswer], q: Query, part: Part) -> list[str]:
                 if (d := diff(big, small)) is not None:
                     gap = compose.diff_unit(ra.row.unit) if ra.row.unit else ra.row.unit  # rates differ by points
                     part.facts.append(Fact(**base, field="projects_diff", value=d, unit=gap))
-                    out.append(f"差は{compose.num(d, gap)}です。" if lang == "ja"
-                               else f"The difference is {compose.num(d)} {compose.diff_unit(ra.row.unit or '', 'en')}."
+                    out.append(f"差{of}は{compose.num(d, gap)}です。" if lang == "ja"
+                               else f"The difference{of} is {compose.num(d)} {compose.diff_unit(ra.row.unit or '', 'en')}."
                                .replace(" .", "."))
     return out
 
