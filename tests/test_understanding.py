@@ -2450,3 +2450,23 @@ def test_cost_per_unit_on_a_basis_is_the_unit_cost(seed_only: Assistant, truth: 
     a = ask(seed_only, question)
     field = "unit_cost_total" if "total" in question else "unit_cost_general"
     assert a.answerable and n(cost(truth, 2024, field)) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R6の事業費は人件費の何倍？", "What's the ratio of project cost to personnel cost in FY2024?",
+                                      "How many times the personnel cost was the project cost in FY2024?"])
+def test_one_cost_row_over_another_in_a_year(seed_only: Assistant, truth: dict, question: str) -> None:
+    # one row over the other within 2024 (50,496 / 16,175), not 2024 over 2023
+    from assistant.measures import times
+
+    a = ask(seed_only, question)
+    x = times(cost(truth, 2024, "project_cost"), cost(truth, 2024, "personnel_cost"))
+    assert a.answerable and f"{x}" in a.answer and ("倍" in a.answer or "times" in a.answer), a.answer
+    assert n(cost(truth, 2023, "project_cost")) not in a.answer, a.answer
+
+
+def test_a_rows_ratio_to_the_total_is_its_share(seed_only: Assistant, truth: dict) -> None:
+    from assistant.measures import percent
+
+    a = ask(seed_only, "R6の総事業費に対する人件費の比率は？")
+    share = percent(cost(truth, 2024, "personnel_cost"), cost(truth, 2024, "total_cost"))
+    assert a.answerable and f"{share}%" in a.answer and "倍" not in a.answer, a.answer

@@ -191,6 +191,8 @@ class FigureKind:
             lines += _rates_in_order(answers, q)  # 「成果指標3つ、R6の達成率が高い順に」
         if q.frame.has("sum") and len(answers) >= 2:
             lines += _sum_across(answers, part, q.lang)
+        if _between_rows(q) and len(keys) == 1:
+            lines += _rows_ratio(answers, q, part)
         if _BUDGET_SETTLED.search(f.norm):
             for ra in answers:
                 lines += _budget_against_settled(q, ra, part)
@@ -526,7 +528,8 @@ class FigureKind:
         comparative = bool(changes) and all(t in ("higher", "lower", "more", "less") for t in changes)
         # 「計画と何ポイント差？」 compares with the plan, within the year
         change = (f.has("change", "multiple") or f.direction is not None or f.has("compare") and not f.has("verdict")) and not (
-            len(q.projects or q.candidates) >= 2 and (comparative or f.has("compare") or len(set(f.years)) == 1))
+            len(q.projects or q.candidates) >= 2 and (comparative or f.has("compare") or len(set(f.years)) == 1)
+        ) and not _between_rows(q)  # 「事業費は人件費の何倍」: one row over another, not a year over the last
         # (two projects in one year named: 「R5の総事業費は何倍違う？」 compares them, not two years)
         if change and len(wanted) == 1 and not f.has("forecast"):  # 見込みとの差 is within one year
             wanted = [wanted[0] - 1, wanted[0]]
@@ -777,7 +780,7 @@ class FigureKind:
             ra.facts.append(Fact(**_base(c, p, row), fy=c.fy, field=row.key, value=c.value))
             parts.append(compose.cost_cell(c.fy, c.value, row.unit, c.planned, lang))
         lines = [compose.join_cells(_row_head(ra.label or p.name, row, lang), parts, lang)]
-        asked_share = f.has("share") or (f.has("rate") and len([r for r in cost_rows(q)]) >= 2)  # 「総事業費のうち人件費は何％」
+        asked_share = (f.has("share") or (f.has("rate") and len([r for r in cost_rows(q)]) >= 2)) and not _between_rows(q)  # 「総事業費のうち人件費は何％」
         shares = asked_share and not row.printed
         # "what share of the direct cost was covered by bonds": a revenue row of the 事業費 asked beside it,
         # not of the total (人件費 is no part of 事業費: still of the total)
@@ -1430,6 +1433,48 @@ def _missed_years(ra: RowAnswer, q: Query) -> list[str]:
         years = [c.fy for c in ra.cells
                  if (m := met(c.actual, c.plan, ra.row.name)) is not None and (m is not (side == "under"))]
     return [compose.missed_years(ra.row.name, years, side, q.lang)]
+
+
+# 「事業費は人件費の何倍？」「事業費と人件費の比率」 "the ratio of project cost to personnel cost": one row over
+# another within a year
+_TIMES = re.compile(r"何倍|\bhow many times\b|\bmultiple of\b")
+_RATIO = re.compile(r"比率|\bratio\b")
+# 「総事業費に占める人件費の比率」「総事業費に対する一般財源の比率」: a part's share of its whole, not a ratio
+_OF_WHOLE = re.compile(r"占め|に対する|のうち|割合|\bshare\b|\bof the total\b|\bpercentage\b")
+
+
+def _between_rows(q: Query) -> bool:
+    """Two cost rows of one project asked as one over the other, in a year (not a range of years)."""
+    keys = {h.key for h in q.frame.hits if h.group == "row"}
+    if len(keys) != 2 or len(q.projects) > 1 or q.frame.year_range or len(set(q.frame.years)) > 1:
+        return False
+    return bool(_TIMES.search(q.frame.norm)) or bool(_RATIO.search(q.frame.norm)) and "total_cost" not in keys \
+        and not _OF_WHOLE.search(q.frame.norm)
+
+
+def _rows_ratio(answers: list[RowAnswer], q: Query, part: Part) -> list[str]:
+    """Each year both rows hold: the first row named over the second (「XはYの何倍」 "ratio of X to Y"; "how
+    many times Y is X" names them the other way round)."""
+    order = list(dict.fromkeys(h.key for h in q.frame.hits if h.group == "row"))
+    if re.search(r"\bhow many times\b", q.frame.norm):
+        order.reverse()
+    by_key = {ra.row.key: ra for ra in answers if ra.row.kind == "cost"}
+    if len(order) != 2 or not all(k in by_key for k in order):
+        return []
+    top, bottom = by_key[order[0]], by_key[order[1]]
+    below = {c.fy: c.value for c in bottom.cells if c.value is not None}
+    out = []
+    for c in top.cells:
+        x = times(c.value, below.get(c.fy)) if c.value is not None else None
+        if x is None:
+            continue
+        part.facts.append(Fact(**{**_base(c, top.project, top.row), "unit": "倍"}, fy=c.fy, field="rows_ratio", value=x,
+                               computed=True))
+        name_top, name_bottom = (top.row.name, bottom.row.name) if q.lang == "ja" else (
+            compose.row_label(top.row.key, "en"), compose.row_label(bottom.row.key, "en"))
+        out.append(f"{compose.year_ja(c.fy)}の{name_top}は{name_bottom}の{compose.num(x)}倍です。" if q.lang == "ja"
+                   else f"In FY{c.fy}, the {name_top} is {compose.num(x)} times the {name_bottom}.")
+    return out
 
 
 def _sum_across(answers: list[RowAnswer], part: Part, lang: str) -> list[str]:
