@@ -609,6 +609,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                     and not (" " in english and english in lexicon().function_words):
                 q.unexplained.append(frame.norm[span[0]:span[1]])
                 q.strong_unexplained = True
+    # ("full-time" and "full-time staff": the phrase, once)
+    q.unexplained = [w for w in dict.fromkeys(q.unexplained) if not any(w != o and w in o for o in q.unexplained)]
     return q
 
 

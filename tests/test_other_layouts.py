@@ -309,3 +309,24 @@ def test_a_printed_row_goes_on_in_a_follow_up(world) -> None:
     first = ask(a, f"{t.project.name}の{t.target_fy}年度の一般財源は？")
     ans = a.ask("その前の年は？", [Turn(first.question, first)])
     assert ans.answerable and _fmt(before) in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("words", ["How many full-time staff were assigned to {name} in FY{fy}?",
+                                   "What was the full-time staff count of {name} in FY{fy}?"])
+def test_full_time_staff_in_english_is_the_printed_staff_row(world, words: str) -> None:
+    # 正職員数, a row only another city's layout prints, asked in English
+    a, truths = world
+    asked = 0
+    for t in truths:
+        cost = t.cost(t.target_fy)
+        staff = next((r for r in (cost.rows if cost else []) if r.label == "正職員数" and r.value is not None), None)
+        if staff is None or t.status == "incomplete":
+            continue
+        ja = ask(a, f"{t.project.name}の{t.target_fy}年度の正職員数は？")
+        if not (ja.answerable and _fmt(staff.value) in ja.answer):
+            continue  # a layout whose blank cells leave the row unread: declined alike in either language
+        ans = ask(a, words.format(name=t.project.name, fy=t.target_fy))
+        assert ans.answerable and _fmt(staff.value) in ans.answer and "正職員数" in ans.answer, ans.answer
+        asked += 1
+    if not asked:
+        pytest.skip("no sheet of the corpus prints its staff for its year")
