@@ -1093,9 +1093,12 @@ def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Ma
     if not found or cover(found[0]) < min(2, len(words)) or every and cover(found[0]) < len(words):
         return named
     best = found[0]
+    # (names the phrase fits alike — 重層的支援体制整備事業 and …推進事業 for "the multi-layered support
+    # system project" — are each named; which one is for the question to tell)
+    alike = [x for x in found if cover(x) == cover(best) and x.score >= best.score - 0.05]
     if not there or cover(best) > max(cover(x) for x in there) or any(
             x.name == best.name and x.score < best.score for x in there):
-        return [x for x in named if x not in there] + [best]
+        return [x for x in named if x not in there] + alike
     return named
 
 

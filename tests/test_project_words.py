@@ -719,3 +719,29 @@ def test_which_with_a_phrasal_verb_compares_the_two_named(store: Assistant, ques
     a = store.ask(question)
     assert a.answerable and f"{national:,}" in a.answer and "市民大学事業" in a.answer, a.answer
     assert "郡山ブランド野菜振興事業" in a.answer and "larger" not in a.answer, a.answer  # the seed's figure in both: a tie
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """Two names told apart by a generic word only (推進), and one other project."""
+    if not SEED_TRUTH.exists():
+        pytest.skip("../shared is not beside this checkout")
+    folder = tmp_path_factory.mktemp("generic-pair")
+    files = [_sheet(folder, "layered", "重層的支援体制整備事業", "福祉総務課", shift=-9),
+             _sheet(folder, "layered-town", "重層的支援体制整備推進事業", "保健福祉課", city="東浜町", scale=3),
+             _sheet(folder, "solar", "住宅用太陽光発電導入支援事業", "環境政策課")]
+    settings = AssistantSettings(home=folder / "store", models={"cache_dir": model_cache()})
+    report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
+    assert report.ok, report.failed
+    return Assistant.from_settings(settings, retrieval=False)
+
+
+@needs_jmdict
+@pytest.mark.parametrize("question", ["What's the total cost of the multi-layered support system project?",
+                                      "Personnel cost of the multilayered support system project?"])
+def test_an_english_name_two_names_fit_alike_names_both(pair: Assistant, question: str) -> None:
+    # the phrase fits 重層的支援体制整備事業 and 重層的支援体制整備推進事業 alike (推進 is no word of it): each is
+    # answered, or the user is asked which
+    a = pair.ask(question)
+    both = "重層的支援体制整備事業" in a.answer and "重層的支援体制整備推進事業" in a.answer
+    assert both or {c.project for c in a.choices} >= {"重層的支援体制整備事業", "重層的支援体制整備推進事業"}, a.answer
