@@ -482,7 +482,8 @@ def _apply(f: Frame) -> None:
 _GRANULAR = re.compile(r"([一-龥ァ-ヶー]{1,8}?[きぎしちりい]?)(?:ごと|毎|別)(?:の|に|で|は|[?？（(、]|$)")
 _NOT_GRANULAR = {"年度", "年", "事業", "課", "部", "部局", "指標", "項目", "財源", "費目", "各年度", "年次", "所属", "担当課",
                  "評価", "種類", "区分", "内容", "性", "特", "格", "個", "区", "分", "識", "差", "判", "選", "送", "送り"}
-_GRANULAR_EN = re.compile(r"\b(?:by|per|for each|in each|at each|broken down by|break(?:ing)? (?:it |them )?down by|"
+_GRANULAR_EN = re.compile(r"\b(?:by|per|for each|in each|at each|to each|went to each|broken down by|"
+                          r"break(?:ing)? (?:it |them )?down by|"
                           r"(?:split|divided) (?:between|among|across|by)(?: [a-z\-]+){0,4}?) "
                           r"(month|months|district|districts|area|areas|facility|facilities|route|routes|school|schools|"
                           r"site|sites|construction site|construction sites|location|locations|region|regions|"

@@ -330,3 +330,11 @@ def test_full_time_staff_in_english_is_the_printed_staff_row(world, words: str) 
         asked += 1
     if not asked:
         pytest.skip("no sheet of the corpus prints its staff for its year")
+
+
+@pytest.mark.parametrize("words", ["How many ALTs does {city} employ?", "How many school buses does {city} run?"])
+def test_how_many_of_something_in_a_city_is_no_count_of_its_projects(world, words: str) -> None:
+    # the city names whose sheets; "how many ALTs" counts ALTs, which no sheet gives — not the city's projects
+    a, truths = world
+    ans = ask(a, words.format(city=_first_of_several_cities(truths)))
+    assert not ans.answerable and "project(s) for" not in ans.answer, ans.answer

@@ -2470,3 +2470,10 @@ def test_a_rows_ratio_to_the_total_is_its_share(seed_only: Assistant, truth: dic
     a = ask(seed_only, "R6の総事業費に対する人件費の比率は？")
     share = percent(cost(truth, 2024, "personnel_cost"), cost(truth, 2024, "total_cost"))
     assert a.answerable and f"{share}%" in a.answer and "倍" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["How much of the FY2024 budget went to each district?",
+                                      "How was the FY2024 project cost split across districts?"])
+def test_a_breakdown_by_district_in_english_is_declined(seed_only: Assistant, question: str) -> None:
+    a = ask(seed_only, question)
+    assert not a.answerable and "district" in a.answer, a.answer

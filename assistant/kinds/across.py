@@ -999,6 +999,9 @@ _NO_KIND = re.compile(r"指標(が|を|は)(一つも|ひとつも|1つも|１�
                       r"\b(no|without( any)?) (outcome|activity|target) indicators?\b")
 _HAS_SHEETS = re.compile(r"シート(が|の|は)?(ある|あります|揃って|そろって|登録されて|出て)|(have|has|with) (a )?sheets?\b")
 # 「保健所の事業ってこの中にいくつ入ってる？」「環境部の事業は何件？」: a count of projects, not of a row
+# "how many ALTs does Higashihama employ": a count of something the sheets may count, not of projects
+_COUNTS_OTHER = re.compile(r"\bhow many (?!(?:of (?:the|its|their) )?(?:projects?|programs?|programmes?|schemes?|"
+                           r"initiatives?|sheets?|evaluation sheets?|different|distinct|separate|unique|of)\b)[a-z]")
 _COUNT_PROJECTS = re.compile(r"事業(は|って|が|の数は?)?(この中に|全部で|全体で|ここに)?(いくつ|幾つ|何件|何本|何個|何事業)")
 # 「保健所の事業は？」「水道局の事業って？」: the 部/課's projects, nothing asked of them
 _OF_ORG = re.compile(r"(部|課|局|所|室|本部|事務局|委員会)の事業(は|って|を)?\s*[?？]?\s*$")
@@ -1040,9 +1043,10 @@ class ListKind:
         # (an indicator row named counts too: 「AとB、R5の加入率を並べて」 lists figures, not projects)
         nothing_else = not (f.rows or f.money or f.measures or f.evals or f.sections or f.results or f.kind
                             or len(q.projects) >= 2 and any(m.exact or m.parts for m in q.scope_rows))
-        if f.has("list", "count") and nothing_else and (not q.single or q.how == "org" or q.org_ids is not None or f.theme):
+        if f.has("list", "count") and nothing_else and (not q.single or q.how == "org" or q.org_ids is not None or f.theme) \
+                and not _COUNTS_OTHER.search(f.norm):
             return 0.8
-        if q.how == "org" and (q.candidates or f.same_org) and nothing_else and not q.head:
+        if q.how == "org" and (q.candidates or f.same_org) and nothing_else and not q.head and not _COUNTS_OTHER.search(f.norm):
             return 0.7  # 「政策開発部の事業は？」「同じ部の別の事業は？」
         if q.how == "org" and q.org_ids is not None and nothing_else and not q.head and (
                 _OF_ORG.search(f.norm) or _COUNT_PROJECTS.search(f.norm)) and not f.has("summary", "why"):
