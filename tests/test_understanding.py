@@ -2477,3 +2477,12 @@ def test_a_rows_ratio_to_the_total_is_its_share(seed_only: Assistant, truth: dic
 def test_a_breakdown_by_district_in_english_is_declined(seed_only: Assistant, question: str) -> None:
     a = ask(seed_only, question)
     assert not a.answerable and "district" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("follow", ["それ以降の計画値ってどうなってる？", "And the plans after that?"])
+def test_the_years_after_the_one_discussed(seed_only: Assistant, follow: str) -> None:
+    # 「それ以降」 "after that": every year after 2023 the row reaches — the 2024 and 2025 plans
+    first = "オンライン申請件数、R5の実績は？"
+    before = ask(seed_only, first)
+    a = ask(seed_only, follow, history=[Turn(question=first, answer=before)])
+    assert a.answerable and "300,000" in a.answer and "350,000" in a.answer, a.answer

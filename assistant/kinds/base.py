@@ -77,6 +77,10 @@ FROM_ON = re.compile(r"([\d元]\s*年度?|r\d{1,2}|h\d{1,2})\s*(から|以降|�
                       r"(since|from) (fy)?\s?\d{4}(?! to| through| until| and)")
 
 
+_AFTER_THAT = re.compile(r"それ以降|その後の|それ以後|その先|\b(?:after that|from then on|thereafter|the years after|"
+                         r"in the years after)\b")
+
+
 def read_years(q: Query, project: Project) -> Years:
     """The years a question asks about one project: named, a range, relative to the year the sheet
     is written in (「昨年度」 on a 令和7年度 sheet is 2024), relative to the conversation's year
@@ -100,6 +104,9 @@ def read_years(q: Query, project: Project) -> Years:
     if same and q.focus and len(q.focus.recent) >= 2 and not years:
         # "over the same two years": between the years the turn before compared
         return Years([max(q.focus.recent)], base=min(q.focus.recent), said=True)
+    if not years and focus_years and _AFTER_THAT.search(f.norm):
+        # 「それ以降の計画値は？」 "and after that?": every year after the one under discussion the row reaches
+        return Years(list(range(max(focus_years) + 1, max(max(focus_years), target or 0) + 5)), every=True, said=True)
     if not years and (by_result := _years_rated(q, project)):
         return Years(by_result, said=True)
     discussed_now = focus_years or (q.focus.years if q.focus and q.how == "focus" else [])
