@@ -134,7 +134,8 @@ def test_a_word_said_whole_in_pieces_of_english_is_the_names_own() -> None:
 
 @pytest.mark.parametrize("text,ja", [
     ("history museum visitors", "入館者"), ("turnout at the environmental learning courses", "参加者"),
-    ("the household fire alarm installation rate", "住宅用火災警報器")])
+    ("the household fire alarm installation rate", "住宅用火災警報器"), ("views of the council livestream", "中継"),
+    ("how many views did the council-session livestream get", "視聴")])
 def test_english_words_staff_use_for_rows_reach_the_words_sheets_print(text: str, ja: str) -> None:
     # visitors of a museum are 入館者 (not only a resort's 入込客); turnout at a course is 参加者
     from assistant.link import english_words

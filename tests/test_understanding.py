@@ -2486,3 +2486,12 @@ def test_the_years_after_the_one_discussed(seed_only: Assistant, follow: str) ->
     before = ask(seed_only, first)
     a = ask(seed_only, follow, history=[Turn(question=first, answer=before)])
     assert a.answerable and "300,000" in a.answer and "350,000" in a.answer, a.answer
+
+
+def test_a_comment_sentence_about_another_row_is_no_reason_for_this_one(truth: dict) -> None:
+    from assistant.kinds.prose import _not_of_other_rows
+    from ingest.model import Sheet
+
+    sheet = Sheet.model_validate(truth)
+    quotes = ["「オンライン申請件数」は着実に増加した。", "「キャッシュレス決済の利用件数」は計画値を下回った。", "事業の必要性は高い。"]
+    assert _not_of_other_rows(quotes, sheet, ["オンライン申請件数"]) == [quotes[0], quotes[2]]

@@ -435,6 +435,8 @@ class ProseKind:
                 if focus_words and s.key not in COMMENTS:
                     # a reason is about the row asked: the 人件費 note is no reason for 事業費
                     quotes = [x for x in quotes if any(w in x for w in focus_words)]
+                elif focus_words and not (f.evals or f.results):
+                    quotes = _not_of_other_rows(quotes, sheet, focus_words)
                 if s.key not in COMMENTS:  # a statement of the change is no reason for it
                     # (a sentence saying of the row, by its quoted name: 「市民の利便性向上」 is not of 市民)
                     stated += [(s, x) for x in quotes if not _gives_reason(x, cues) and any(f"「{w}」" in x for w in focus_words)]
@@ -471,7 +473,8 @@ class ProseKind:
             # drop, or a cost that moved (「受益者負担金はなんで減った？」)
             cues = lexicon().cues["reason"]
             for s in (x for k in ("secondary_comment", "primary_comment") for x in sheet.sections if x.key == k):
-                for quote in compose.reason_sentences(s.text, f.norm, focus_words, cap, cues)[:2]:
+                said = compose.reason_sentences(s.text, f.norm, focus_words, cap, cues)
+                for quote in _not_of_other_rows(said, sheet, focus_words)[:2]:
                     cites.append(Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=s.label,
                                           quote=quote, key=s.key))
         if _ASKS_WHEN.search(f.norm) and "background" in keys and not any(_A_YEAR.search(c.quote) for c in cites):
@@ -524,6 +527,15 @@ class ProseKind:
         order = ("cost_analysis", "outcome_analysis", "activity_analysis", "secondary_comment", "primary_comment",
                  "other", "current")
         return [s for k in order for s in sheet.sections if s.key == k]
+
+
+def _not_of_other_rows(quotes: list[str], sheet: Sheet, rows: list[str]) -> list[str]:
+    """The sentences not about another of the sheet's rows, quoted by name (a comment on 出前講座の開催回数
+    says nothing of why 議会中継の視聴回数 rose)."""
+    if not rows:
+        return quotes
+    others = [f"「{i.name}」" for i in sheet.indicators if i.name and i.name not in rows]
+    return [x for x in quotes if not any(o in x for o in others)]
 
 
 def _gives_reason(sentence: str, cues: Sequence[str]) -> bool:
