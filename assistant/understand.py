@@ -381,6 +381,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     if f.lang == "en" and (m := _WHICH.search(norm)) and not ({m.group(1), m.group(2) or ""} & _WHICH_OK) \
             and not _WHICH_VERB.match(m.group(1)):
         f.ops.append("entity")
+    if f.lang == "en" and "list" not in f.ops and _WHICH_PROJECTS.search(norm):
+        f.ops.append("list")  # "which Koriyama projects' sheets show …": which projects, as "which projects"
     f.asks_years = bool(re.search(r"(年|年度)(は|が|を|って)?\s*(いつ|どれ|どこ|[?？]|$)|いつ|何年度|どの年|which years?|what years?|when", norm))
     f.first_year = bool(_FIRST_YEAR.search(norm))
     f.follow_up = (norm.startswith(_FOLLOW_START) or f.shift is not None or bool(_OTHER_ONE.search(norm))
@@ -490,6 +492,7 @@ _GRANULAR_EN = re.compile(r"\b(?:by|per|for each|in each|at each|to each|went to
                           r"theme|themes|age|ages|ward|wards|neighbourhood|neighborhood|store|stores|job grade|job grades|"
                           r"grade|grades|position|positions|post|posts|employee|employees|staff member|staff members|"
                           r"person|individual|contractor|contractors|vendor|vendors|quarter|quarters|week|weeks|day|days)\b")
+_WHICH_PROJECTS = re.compile(r"\bwhich (?:[a-z'’\-]+ ){1,3}(?:projects|programs|programmes|schemes)\b")
 _WHICH = re.compile(r"\bwhich (?:of the |of its )?(?:fy\s?\d{2,4} |\d{4} )?([a-z]+)(?: ([a-z]+))?")
 _WHICH_OK = {"project", "projects", "year", "years", "fiscal", "department", "departments", "division", "divisions",
              "section", "sections", "indicator", "indicators", "one", "ones", "had", "has", "is", "was", "were", "are",

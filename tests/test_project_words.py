@@ -745,3 +745,11 @@ def test_an_english_name_two_names_fit_alike_names_both(pair: Assistant, questio
     a = pair.ask(question)
     both = "重層的支援体制整備事業" in a.answer and "重層的支援体制整備推進事業" in a.answer
     assert both or {c.project for c in a.choices} >= {"重層的支援体制整備事業", "重層的支援体制整備推進事業"}, a.answer
+
+
+@pytest.mark.parametrize("question", ["Which municipal projects' FY2024 sheets show national or prefectural subsidy income?",
+                                      "Which of the projects' FY2024 sheets show national or prefectural subsidy income that year?"])
+def test_which_projects_with_words_between_lists_them(pair: Assistant, question: str) -> None:
+    # "which … projects' sheets show …": the projects holding the row that year (two of the three evaluate 2024)
+    a = pair.ask(question)
+    assert a.answerable and "2 project(s)" in a.answer and "住宅用太陽光発電導入支援事業" in a.answer, a.answer
