@@ -240,7 +240,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                  or not m.exact and m.score >= PROJECT_THRESHOLD and m.span[0] < m.span[1]
                  and not any(o.span[0] < m.span[1] and m.span[0] < o.span[1] for o in exact)
                  and _named_beside(frame.norm, m, exact)]
-    groups = _mentions(named, _project_phrases(frame.norm) if frame.lang == "en" else None)
+    groups = _mentions(named, _project_phrases(frame.norm) if frame.lang == "en" else _ja_mentions(frame.norm))
     for g in groups:
         # 「緑化推進の事業」: 緑化推進事業 and 堤下地区緑化推進事業 alike (a place before a name makes another
         # project of the same kind) — unless the shorter name is written out in full
@@ -974,6 +974,17 @@ def _mentions(named: list[Match], phrases: list[tuple[int, int]] | None = None) 
         elif m.score >= hit[0].score - PROJECT_BAND and not hit[0].exact:
             hit.append(m)
     return groups
+
+
+# 「菜根の鳥獣対策と南原市の鳥獣被害防止」: と between two nouns, or 、, ends one mention
+_JA_JOIN = re.compile(r"(?<=[一-龥ァ-ヶーA-Za-z0-9）)])と(?=[一-龥ァ-ヶーA-Za-z0-9（(])|、")
+
+
+def _ja_mentions(norm: str) -> list[tuple[int, int]]:
+    """The stretches of a Japanese question between its joiners, where each of several projects is
+    named (a name whose words lie mostly in another is that one's mention)."""
+    cuts = [0, *(x for m in _JA_JOIN.finditer(norm) for x in (m.start(), m.end())), len(norm)]
+    return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if cuts[i] < cuts[i + 1]]
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
