@@ -2495,3 +2495,12 @@ def test_a_comment_sentence_about_another_row_is_no_reason_for_this_one(truth: d
     sheet = Sheet.model_validate(truth)
     quotes = ["「オンライン申請件数」は着実に増加した。", "「キャッシュレス決済の利用件数」は計画値を下回った。", "事業の必要性は高い。"]
     assert _not_of_other_rows(quotes, sheet, ["オンライン申請件数"]) == [quotes[0], quotes[2]]
+
+
+@pytest.mark.parametrize("follow", ["もう一方の事業のほうは？", "もう片方は？"])
+def test_the_other_one_is_no_word_the_sheets_lack(samples: Assistant, follow: str) -> None:
+    # 「もう一方」「もう片方」 point at a project under discussion; they name nothing a sheet could lack
+    first = "集会所補助の総事業費、H27は？"
+    before = ask(samples, first)
+    a = ask(samples, follow, history=[Turn(question=first, answer=before)])
+    assert "一方」" not in a.answer and "片方」" not in a.answer, a.answer
