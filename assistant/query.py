@@ -332,6 +332,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         q.org_ids = [s.sheet_id for s in cat.sheets if cat.city_of.get(s.sheet_id) not in (home, None)]
         q.org_name = "・".join(sorted({c for c in cat.city_of.values() if c and c != home}))
         drop_ops(frame, "outside")  # not figures from outside the sheets: sheets the store holds
+        for scope_said in (_BUT_CITY.search(frame.norm), _OTHER_CITIES_SHEETS.search(frame.norm), CITIES_COUNTED.search(frame.norm)):
+            if scope_said is not None:  # (「郡山市以外の自治体のシート」: its words name the scope, nothing asked)
+                q.explained.add(scope_said.span())
     elif len(cities) == 1 and scoping and len(cat.municipalities) >= 2 and q.org_ids is None:
         # 「郡山の事業で…」 in a store of several cities' sheets: that city's, as a 部 or 課 would be
         city = next(iter(cities))
@@ -808,6 +811,9 @@ _OTHER_CITIES_SHEETS = re.compile(
     r"(他|ほか|よそ)の?(市区町村|市町村|市町|市|町|村|都市|自治体)(の|で|から)?(分の)?(シート|事業(?!費)|分)|"
     r"other (cities|municipalities)['’]? (sheets|projects)|(sheets|projects) (from|of) (other|another) "
     r"(cities|city|municipalities|municipality)|(municipalities|cities) other than|(sheets|projects) not from")
+# 「何団体分？」「自治体はいくつ？」 "how many municipalities": the cities of the sheets, counted
+CITIES_COUNTED = re.compile(r"何団体分?|何自治体|何市町村|(?:自治体|市町村)(?:の数|は|って|が)?(?:いくつ|何)|"
+                            r"\bhow many (?:other )?(?:municipalities|cities|towns)\b")
 _BUT_CITY = re.compile(r"([一-龥ァ-ヶ]{1,6})以外の(?:(?:市区町村|市町村|市町|市|町|自治体)の)?(シート|事業(?!費))")
 _WITH_OTHER_CITIES = re.compile(r"(?:他|ほか|よそ)の?(?:市区町村|市町村|市町|市|町|村|都市|自治体)の?(?:シート|事業|分)?も(?:含め|入れ|合わせ|込み)"
                                 r"|including (?:the )?other (?:cities|municipalities)|other (?:cities|municipalities)['’]? (?:sheets )?included")

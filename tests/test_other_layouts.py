@@ -338,3 +338,17 @@ def test_how_many_of_something_in_a_city_is_no_count_of_its_projects(world, word
     a, truths = world
     ans = ask(a, words.format(city=_first_of_several_cities(truths)))
     assert not ans.answerable and "project(s) for" not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("form", ["{city}以外の自治体のシート、何団体分入ってる？", "How many municipalities other than {en} are in the store?"])
+def test_the_other_cities_of_the_store_counted(world, form: str) -> None:
+    # 「何団体分」 counts the cities whose sheets the store holds (the one named set aside), not projects
+    from assistant.query import city_romaji
+
+    a, truths = world
+    city = _first_of_several_cities(truths)
+    others = sorted({t.municipality for t in truths if t.municipality and t.municipality != city})
+    en = next(iter(city_romaji(frozenset([city])))).capitalize()
+    ans = ask(a, form.format(city=city, en=en))
+    assert ans.answerable and re.search(rf"(?<!\d){len(others)}(団体| municipalities)", ans.answer), ans.answer
+    assert all(c in ans.answer for c in others), ans.answer

@@ -22,7 +22,7 @@ from assistant.kinds.evaluation import score_items
 from assistant.lexicon import lexicon
 from assistant.link import matcher_for, read_question, with_dictionary
 from assistant.measures import diff, growth, percent, rate, total
-from assistant.query import Query
+from assistant.query import CITIES_COUNTED, Query
 from assistant.resolve import ProjectKey, SheetRef, pick_sheet, project_key, squash
 from assistant.understand import Frame, Threshold
 from ingest.normalize import nfkc
@@ -1001,7 +1001,8 @@ _HAS_SHEETS = re.compile(r"シート(が|の|は)?(ある|あります|揃って
 # 「保健所の事業ってこの中にいくつ入ってる？」「環境部の事業は何件？」: a count of projects, not of a row
 # "how many ALTs does Higashihama employ": a count of something the sheets may count, not of projects
 _COUNTS_OTHER = re.compile(r"\bhow many (?!(?:of (?:the|its|their) )?(?:projects?|programs?|programmes?|schemes?|"
-                           r"initiatives?|sheets?|evaluation sheets?|different|distinct|separate|unique|of)\b)[a-z]")
+                           r"initiatives?|sheets?|evaluation sheets?|different|distinct|separate|unique|of|(?:other )?municipalities|"
+                           r"(?:other )?cities|(?:other )?towns)\b)[a-z]")
 _COUNT_PROJECTS = re.compile(r"事業(は|って|が|の数は?)?(この中に|全部で|全体で|ここに)?(いくつ|幾つ|何件|何本|何個|何事業)")
 # 「保健所の事業は？」「水道局の事業って？」: the 部/課's projects, nothing asked of them
 _OF_ORG = re.compile(r"(部|課|局|所|室|本部|事務局|委員会)の事業(は|って|を)?\s*[?？]?\s*$")
@@ -1114,6 +1115,11 @@ class ListKind:
         where = f"{scope}の" if scope else "" if said_ja else "登録されているシートの"
         text = (f"{where}{said_ja}事業は{len(names)}件です：" + "、".join(names) + "。") if q.lang == "ja" else (
             f"{len(names)} project(s){' for ' + scope if scope else ''}{said_en}: " + ", ".join(names) + ".")
+        if CITIES_COUNTED.search(f.norm):  # 「郡山市以外の自治体のシート、何団体分？」: the cities, counted
+            cities = sorted({c for s in refs if (c := cat.city_of.get(s.sheet_id))})
+            facts.append(Fact(sheet_id="*", project=None, field="city_count", value=len(cities), computed=True))
+            text = (f"{'・'.join(cities)}の{len(cities)}団体です。\n" if q.lang == "ja"
+                    else f"{len(cities)} municipalities: {', '.join(cities)}.\n") + text
         return Part(text=text, facts=facts, sheet_ids=[s.sheet_id for s in refs], intent="list")
 
 
