@@ -269,9 +269,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         for phrase in _project_phrases(frame.norm):
             if any(a < phrase[1] and phrase[0] < b for a, b in q.project_spans):
                 q.explained.add(phrase)
-        if chosen:  # ("the tax collection improvement project" asks no カイゼン section)
+        if chosen:  # ("the tax collection improvement project" asks no カイゼン section, "zero-carbon" no zero)
             drop_hits(frame, [p for p in _project_phrases(frame.norm) if len(frame.norm[p[0]:p[1]].split()) >= 2],
-                      groups=("section",))
+                      groups=("section", "comparator"))
     for _, e in list(q.project_spans):  # 「太陽光の補助」「下水道の耐震化の事業」: what kind of project it is
         if (kind := _PROJECT_KIND.match(frame.norm, e)) is not None:
             q.explained.add(kind.span())
@@ -600,21 +600,30 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     if frame.lang == "en":
         # an English word whose Japanese the project's sheets never write: what it asks is not there
         renderings: dict[tuple[int, int], list[str]] = {}
+        # ("the sheet with pipe-separated cells": words of a phrase that asks nothing, as a whole)
+        flat = frame.norm.replace("-", " ")
+        idle = [m.span() for w in _idle_phrases() for m in re.finditer(rf"\b{re.escape(w)}\b", flat)]
         for ja, span in english_words(frame.norm):
+            if any(a <= span[0] and span[1] <= b for a, b in idle):
+                continue
             renderings.setdefault(span, []).append(ja)
         for span, jas in renderings.items():
             # (nor where JMdict's first words for it are: "repaired" → 改修 of 農業用水路の改修延長)
             jas += list(japanese_words(frame.norm[span[0]:span[1]])[:4])
-            # ("which took in more money": a phrasal verb, how it is said — no 受入 asked; a unit such as
-            # "hectares" still asks for what the sheet may not count in)
-            english = frame.norm[span[0]:span[1]]
-            if not q.explained.covers(*span) and not any(ja.lower() in known for ja in jas) \
-                    and not (" " in english and english in lexicon().function_words):
+            if not q.explained.covers(*span) and not any(ja.lower() in known for ja in jas):
                 q.unexplained.append(frame.norm[span[0]:span[1]])
                 q.strong_unexplained = True
     # ("full-time" and "full-time staff": the phrase, once)
     q.unexplained = [w for w in dict.fromkeys(q.unexplained) if not any(w != o and w in o for o in q.unexplained)]
     return q
+
+
+@lru_cache(maxsize=1)
+def _idle_phrases() -> tuple[str, ...]:
+    """The lexicon's English function words of two words or more (hyphens as spaces): how a question
+    is said ("took in", "pipe-separated"), never what it asks."""
+    return tuple(sorted({w.replace("-", " ") for w in lexicon().function_words
+                         if re.fullmatch(r"[a-z]+(?:[ \-][a-z]+)+", w)}, key=len, reverse=True))
 
 
 _EN_MEASURE = re.compile(r"\b((?:[a-z][a-z\-]+ ){1,3})(?:rate|ratio|percentage)\b")

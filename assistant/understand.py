@@ -561,8 +561,12 @@ def drop_hits(f: Frame, spans: list[tuple[int, int]], groups: tuple[str, ...] = 
     name: 固定資産評価適正化事業 is no question about 評価)."""
     keep = [h for h in f.hits if groups and h.group not in groups or not any(s <= h.start and h.end <= e for s, e in spans)]
     if len(keep) != len(f.hits):
+        compared = any(h.group == "comparator" for h in f.hits if h not in keep)
         f.hits = keep
         _apply(f)
+        if compared:  # ("zero-carbon city program": its zero asks no year with none)
+            f.threshold = None
+            _read_threshold(f)
 
 
 _RATIO = r"比(?![率較べ重])"  # 「R6比」: a year with 比, not 比率・比較・比べ・比重

@@ -763,3 +763,13 @@ def test_two_mentions_joined_by_to_each_name_their_own_project(store: Assistant,
     # does: a word said twice is read where it is first said — a limit of the name matcher.)
     a = store.ask(question)
     assert a.answerable and "菜根地区有害鳥獣対策事業" in a.answer and "有害鳥獣対策被害防止事業" in a.answer, a.answer
+
+
+@needs_jmdict
+@pytest.mark.parametrize("question", [
+    "For the home solar power project (the sheet with pipe-separated cells), what was the personnel cost in FY2024?",
+    "Home solar power project, the one in the comma-separated layout: personnel cost in FY2024?"])
+def test_words_about_how_a_sheet_is_printed_ask_nothing(store: Assistant, question: str) -> None:
+    # "pipe-separated cells" describes the file; its "pipe" (管) is no row the sheet lacks
+    a = store.ask(question)
+    assert a.answerable and _personnel(2024) in a.answer, a.answer

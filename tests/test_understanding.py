@@ -2504,3 +2504,14 @@ def test_the_other_one_is_no_word_the_sheets_lack(samples: Assistant, follow: st
     before = ask(samples, first)
     a = ask(samples, follow, history=[Turn(question=first, answer=before)])
     assert "一方」" not in a.answer and "片方」" not in a.answer, a.answer
+
+
+def test_a_comparator_inside_a_name_dropped_asks_no_threshold() -> None:
+    # "zero-carbon city program": its zero is the name's, no year with none asked
+    from assistant.understand import drop_hits, understand
+
+    f = understand("For the zero-carbon city program, what was the full cost in FY2024?")
+    assert f.threshold is not None and f.threshold.op == "zero"
+    start = f.norm.index("zero")
+    drop_hits(f, [(start, f.norm.index(" program"))], groups=("comparator",))
+    assert f.threshold is None

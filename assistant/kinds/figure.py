@@ -948,7 +948,8 @@ class FigureKind:
                                  project=ra.project.name, indicator=ra.row.name, row=ra.row.name, fy=y,
                                  field=ra.row.key, value=None, unit=ra.row.unit))
         if q.lang == "en":
-            ra.lines.append(f"{ra.project.name}: {ra.row.name} is empty (none) in " + ", ".join(f"FY{y}" for y in empty)
+            ra.lines.append(f"{ra.project.name}: {ra.row.name} is "
+                            + (("empty (none) in " + ", ".join(f"FY{y}" for y in empty)) if empty else "given every year")
                             + "; " + "; ".join(f"FY{c.fy}: {compose.num(c.value)} {ra.row.unit}" for c in given) + ".")
             return
         ra.lines.append(f"{ra.project.name}の{ra.row.name}が記載なし（ゼロ）の年度は"
