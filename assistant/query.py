@@ -97,6 +97,9 @@ class Focus:
     # the rows of an earlier turn on the same project, when the last one asked none (an evaluation):
     # 「前年度と比べるとどのくらい減った？」 after 「その事業の二次評価は？」 is of the figure before it
     earlier_rows: list[str] = field(default_factory=list)
+    # the cost rows of the turn before the last on the same project (「総事業費は？」 before 「事業費と人件費に
+    # 分けると？」): what the last turn broke down
+    broken_down: list[str] = field(default_factory=list)
 
     def indicator(self, sheet: Sheet, key: str) -> Indicator | None:
         """The indicator ``key`` of the turn before, on ``sheet``: by its name (another project's

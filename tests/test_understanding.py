@@ -2515,3 +2515,15 @@ def test_a_comparator_inside_a_name_dropped_asks_no_threshold() -> None:
     start = f.norm.index("zero")
     drop_hits(f, [(start, f.norm.index(" program"))], groups=("comparator",))
     assert f.threshold is None
+
+
+@pytest.mark.parametrize("last", ["前の年からどれだけ増えた？率も", "How much did it go up from the year before?"])
+def test_a_change_after_a_total_broken_down_moves_the_total_too(seed_only: Assistant, truth: dict, last: str) -> None:
+    # the total, then its parts, then "how much did it rise": the total's change first, then each part's
+    turns: list[Turn] = []
+    for question in ("R6の総事業費は？", "事業費と人件費に分けると？"):
+        turns.append(Turn(question=question, answer=ask(seed_only, question, history=list(turns))))
+    a = ask(seed_only, last, history=turns)
+    rise = cost(truth, 2024, "total_cost") - cost(truth, 2023, "total_cost")
+    assert a.answerable and n(rise) in a.answer, a.answer
+    assert n(cost(truth, 2024, "project_cost") - cost(truth, 2023, "project_cost")) in a.answer, a.answer

@@ -21,6 +21,7 @@ from assistant.kinds.rows import (
     COUNT_ASKED,
     MAX_INDICATORS,
     Row,
+    carried_rows,
     cost_row,
     cost_rows,
     find_indicator,
@@ -370,7 +371,7 @@ class FigureKind:
         if not rows and q.focus and q.how in ("focus", "named", "only", "scope", "org") and (
                 q.focus.rows or q.focus.earlier_rows and (f.measures or f.relative or f.years)):
             own_labels = printed_units(latest)
-            for key in q.focus.rows or q.focus.earlier_rows:
+            for key in carried_rows(q, q.focus.rows or q.focus.earlier_rows):
                 if key.startswith(("成果", "活動", "対象")):
                     ind = q.focus.indicator(latest, key)
                     if ind is not None:

@@ -186,7 +186,7 @@ def cost_rows(q: Query) -> list[Row]:
         fields += ["total_cost", *REVENUE_FIELDS]
     if f.money and not fields:
         # "How much did it go up?" after the 人件費: the amount of the row the conversation is about
-        kept = [k for k in (q.focus.rows if q.focus else []) if k in COST_FIELDS]
+        kept = [k for k in carried_rows(q, q.focus.rows if q.focus else []) if k in COST_FIELDS]
         fields = kept if kept and q.how in ("focus", "only", "scope") and not q.project_spans \
             and not f.has("breakdown") else list(MONEY_ROWS)
     if f.has("breakdown") and ("total_cost" in fields or not fields):
@@ -195,6 +195,16 @@ def cost_rows(q: Query) -> list[Row]:
     if f.has("share") and fields and not any(x == "total_cost" for x in fields):
         fields.append("total_cost")  # the denominator of a share
     return [cost_row(x) for x in dict.fromkeys(fields)]
+
+
+def carried_rows(q: Query, keys: list[str]) -> list[str]:
+    """The rows a follow-up goes on with: ``keys``, and the total before them where they are its two parts
+    broken down after it was asked (「総事業費は？」「事業費と人件費に分けると？」「前の年からどれだけ増えた？」:
+    the total moved too)."""
+    if set(keys) == {"project_cost", "personnel_cost"} and q.focus is not None and "total_cost" in q.focus.broken_down \
+            and (q.frame.has("change") or q.frame.direction):
+        return ["total_cost", *keys]
+    return list(keys)
 
 
 def printed_units(sheet: Sheet) -> dict[str, str]:
