@@ -567,7 +567,7 @@ class Assistant:
                     if x.indicator and x.field in ("plan", "actual"):
                         names.setdefault(row, x.indicator)
         before = next((t.answer for t in reversed(history) if t.answer is not about and t.answer.answerable), None)
-        broken_down = list(dict.fromkeys(x.field for x in (before.facts if before is not None else [])
+        rows_before = list(dict.fromkeys(x.field for x in (before.facts if before is not None else [])
                                          if x.field in COST_FIELDS and x.project in projects))
         # the years discussed: not a sheet's own year cited as the source of a past year's result
         years = sorted({y for x in about.facts if (y := _discussed(x)) is not None
@@ -610,7 +610,7 @@ class Assistant:
                      else years, intent=rows_from.intent, recent=sorted(set(recent)), measures=measures,
                      span=years, together=together, names=names,
                      latest=not about_q.years and (bool(_LATEST.search(about_q.norm)) or _each_latest(about)),
-                     earlier_rows=earlier_rows, broken_down=broken_down)
+                     earlier_rows=earlier_rows, rows_before=rows_before)
 
     def _asks_about_a_project(self, q: Query) -> bool:
         f = q.frame

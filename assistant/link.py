@@ -562,8 +562,9 @@ def _bigram_span(norm: str, name: str) -> tuple[int, int]:
 
 
 def inside_longer(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
-    """``span`` lies inside a longer one of ``spans``: a piece of a longer word (「市民」 of 「市民大学」)."""
-    return any(a <= span[0] and span[1] <= b and b - a > span[1] - span[0] for a, b in spans)
+    """``span`` lies inside a longer one of ``spans``: a piece of a longer word (「市民」 of 「市民大学」). (A
+    match found only through a reading, at (0, 0), lies nowhere.)"""
+    return span != (0, 0) and any(a <= span[0] and span[1] <= b and b - a > span[1] - span[0] for a, b in spans)
 
 
 def undominated(rows: list[Match], said: list[tuple[int, int]]) -> list[Match]:

@@ -19,7 +19,8 @@ from assistant.understand import MONEY_SCALE, Frame
 # 「…だったよね？」「…んでしょ？」「…ですよね」 "…, right?"
 _CONFIRM = re.compile(r"(よね|でしょ|だっけ|でしたっけ|ましたっけ|じゃなかった|ではなかった|んだよね|ですね)\s*[?？!！。]*\s*$|"
                       r"(,\s*right|,\s*correct|isn't it|wasn't it|didn't (?:it|they)|weren't they|wasn't that)\s*\??\s*$")
-_STATED = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万)?\s*(千円|円|件|回|人|%|％|ポイント|施設|団体|校|世帯|t|km|箇所|か所)")
+_STATED = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万)?\s*(千円|円|件|回|人|%|％|ポイント|施設|団体|校|世帯|t|km|箇所|か所)"
+                     r"(?![a-z])")  # ("2023 to 2024", "3 times": no tonnes)
 _COUNT_SCALE = {"億": Decimal(10**8), "千万": Decimal(10**7), "百万": Decimal(10**6), "万": Decimal(10**4)}
 _OF_PLAN = re.compile(r"(計画|目標|予算|見込み?)(値|額)?(は|が|で|の)?\s*$")
 _YEN_UNITS = ("千円", "円")

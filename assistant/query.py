@@ -97,9 +97,9 @@ class Focus:
     # the rows of an earlier turn on the same project, when the last one asked none (an evaluation):
     # 「前年度と比べるとどのくらい減った？」 after 「その事業の二次評価は？」 is of the figure before it
     earlier_rows: list[str] = field(default_factory=list)
-    # the cost rows of the turn before the last on the same project (「総事業費は？」 before 「事業費と人件費に
-    # 分けると？」): what the last turn broke down
-    broken_down: list[str] = field(default_factory=list)
+    # the cost rows of the answered turn before the last on the same project (「総事業費は？」 before
+    # 「事業費と人件費に分けると？」: the total the last turn broke down)
+    rows_before: list[str] = field(default_factory=list)
 
     def indicator(self, sheet: Sheet, key: str) -> Indicator | None:
         """The indicator ``key`` of the turn before, on ``sheet``: by its name (another project's
@@ -617,7 +617,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 q.unexplained.append(frame.norm[span[0]:span[1]])
                 q.strong_unexplained = True
     # ("full-time" and "full-time staff": the phrase, once)
-    q.unexplained = [w for w in dict.fromkeys(q.unexplained) if not any(w != o and w in o for o in q.unexplained)]
+    q.unexplained = [w for w in dict.fromkeys(q.unexplained)
+                     if not any(w != o and re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", o) for o in q.unexplained)]
     return q
 
 
@@ -1241,8 +1242,8 @@ def _year_of_the_sheet(frame: Frame, project_spans: list[tuple[int, int]]) -> No
     # (「平成27年度の水道局の研修」: whose project it is may come between)
     before = [(s, e) for s, e in year_spans(frame.norm)
               if any(_BEFORE_NAME.fullmatch(frame.norm[e:a]) for a in starts if a >= e)]
-    if len(before) != 1:
-        return
+    if len(before) != 1 or any(s < before[0][0] for s, _ in year_spans(frame.norm)):
+        return  # (「R5とR6のデジタルファースト…」: the years said together before the name are both asked)
     said = understand(frame.norm[before[0][0]:before[0][1]]).years
     if len(said) == 1 and said[0] in frame.years:
         frame.sheet_years = sorted({*frame.sheet_years, said[0]})

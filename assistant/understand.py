@@ -252,6 +252,18 @@ _BEGUN = re.compile(r"\b(?:why|when) (?:was|were|did) (?:[a-z\-'’]+ ){0,7}?(es
                     r"introduced)\b(?! in (?:fy|\d))")
 
 
+# 「国・県と一般財源で」「国・県は？」: the state and prefecture said short, as a revenue row beside another or
+# asked alone — not 「国・県の動向」「国や県との連携」
+_STATE_SHORT = re.compile(r"(国・県|国や県)(?=\s*(?:と|、|や|・)\s*(?:一般財源|市債|地方債|使用料|受益者|その他)|"
+                          r"\s*(?:は|って|の分|分|の額|の金額)\s*(?:[?？]|いくら|$))")
+
+
+def _state_short(hits: list[Hit], norm: str) -> list[Hit]:
+    extra = [Hit(m.start(), m.end(), "row", "national_prefectural", m.group(0)) for m in _STATE_SHORT.finditer(norm)
+             if not any(h.start < m.end() and m.start() < h.end for h in hits)]
+    return sorted(hits + extra, key=lambda h: h.start) if extra else hits
+
+
 def _comparing(hits: list[Hit], norm: str) -> list[Hit]:
     """「総事業費比べて」: the 比 of 比べる/比較 makes no ratio (総事業費比); the row before it and the
     comparison are found again on their own."""
@@ -285,7 +297,7 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         found += [Hit(m.start(1), m.end(1), "section", "background", m.group(1)) for m in _BEGUN.finditer(norm)
                   if not any(h.start < m.end(1) and m.start(1) < h.end for h in found)]
     else:
-        found = _comparing(lex.find(norm), norm)
+        found = _state_short(_comparing(lex.find(norm), norm), norm)
     f.hits = _inside_word(_inside_compound(_negated(found, norm), norm, text), norm)
     # "the most recent total cost": the latest year ("most recent"), no ranking ("the most")
     f.hits = [Hit(h.start, m.end(), "relative", "most recent", norm[h.start:m.end()])
@@ -484,7 +496,7 @@ def _apply(f: Frame) -> None:
 _GRANULAR = re.compile(r"([一-龥ァ-ヶー]{1,8}?[きぎしちりい]?)(?:ごと|毎|別)(?:の|に|で|は|[?？（(、]|$)")
 _NOT_GRANULAR = {"年度", "年", "事業", "課", "部", "部局", "指標", "項目", "財源", "費目", "各年度", "年次", "所属", "担当課",
                  "評価", "種類", "区分", "内容", "性", "特", "格", "個", "区", "分", "識", "差", "判", "選", "送", "送り"}
-_GRANULAR_EN = re.compile(r"\b(?:by|per|for each|in each|at each|to each|went to each|broken down by|"
+_GRANULAR_EN = re.compile(r"\b(?:by|per|for each|in each|at each|to each|broken down by|"
                           r"break(?:ing)? (?:it |them )?down by|"
                           r"(?:split|divided) (?:between|among|across|by)(?: [a-z\-]+){0,4}?) "
                           r"(month|months|district|districts|area|areas|facility|facilities|route|routes|school|schools|"
@@ -504,7 +516,7 @@ _WHICH_OK = {"project", "projects", "year", "years", "fiscal", "department", "de
 _WHICH_VERB = re.compile(r"[a-z]+ed$|(more|most|less|least|did|does|do|got|gets|grew|grows|fell|falls|rose|rises|spent|"
                          r"spends|met|meets|saw|sees|paid|pays|relies|uses|costs|gives|gave|came|comes|ranks|leads|"
                          r"depends|needs|shows|scores|performs|achieves|reaches|misses|exceeds|took|takes|brought|brings|made|makes|"
-                         r"had|has|received|receives|drew|draws|attracted|attracts)$")
+                         r"received|receives|drew|draws|attracted|attracts)$")
 _CHANGE_BASE = re.compile(r"(前年度?|前の年|昨年度?|去年|previous year|year before|last year)\s*"
                           r"(から|と比べ|と比較|に比べ|より|比|と比|than|compared)"
                           r"|compar(?:e|ed|es|ing)\s+(?:it\s+|that\s+)?(?:with|to)\s+(?:the\s+)?"
@@ -635,6 +647,11 @@ def _read_years(f: Frame) -> None:
               and mentions[i][0] < mentions[i + 1][0]]
     if ranged and all(mentions[ranged[0]][0] <= fy <= mentions[ranged[0] + 1][0] for fy, _, _ in mentions):
         mentions = mentions[ranged[0]:ranged[0] + 2]
+    chain = [i for i in range(len(mentions) - 1) if _RANGE_GAP.match(norm[mentions[i][2]:mentions[i + 1][1]])
+             and mentions[i][0] < mentions[i + 1][0]]
+    if len(mentions) >= 3 and len(chain) == len(mentions) - 1:
+        mentions = [mentions[0], mentions[-1]]  # 「R5→R6→R7」: one range, from its first year to its last
+        era_range = True
     years: list[int] = []
     for fy, _, _ in mentions:
         if fy not in years:

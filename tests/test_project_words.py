@@ -700,7 +700,7 @@ def test_an_english_rate_made_of_the_projects_words_is_asked_not_named(store: As
     assert not a.answerable and "FY2024: actual" not in a.answer and "カイゼン策" not in a.answer, a.answer
 
 
-@pytest.mark.parametrize("question", ["The FY2024 telework sheet claims 102.4% achievement for the livestream views row. Check it.",
+@pytest.mark.parametrize("question", ["The FY2024 telework sheet claims 102.4% achievement for one of its rows. Check it.",
                                       "テレワークの事業、R6に685件って書いてあるのはどの指標？"])
 def test_a_figure_the_question_states_names_the_row_holding_it(store: Assistant, question: str) -> None:
     # 102.4% is the achievement rate and 685件 the actual of オンラインによる電子申請手続き数（上記以外） in 2024

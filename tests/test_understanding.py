@@ -2527,3 +2527,44 @@ def test_a_change_after_a_total_broken_down_moves_the_total_too(seed_only: Assis
     rise = cost(truth, 2024, "total_cost") - cost(truth, 2023, "total_cost")
     assert a.answerable and n(rise) in a.answer, a.answer
     assert n(cost(truth, 2024, "project_cost") - cost(truth, 2023, "project_cost")) in a.answer, a.answer
+
+
+def test_two_rows_over_the_year_before_are_each_rows_change(seed_only: Assistant, truth: dict) -> None:
+    # 「事業費と人件費は前年度の何倍」: each row over 2023, never one row over the other
+    from assistant.measures import times
+
+    a = ask(seed_only, "デジタルファースト推進事業の事業費と人件費は前年度の何倍？")
+    each = [times(cost(truth, 2024, k), cost(truth, 2023, k)) for k in ("project_cost", "personnel_cost")]
+    assert a.answerable and all(f"{x}倍" in a.answer for x in each) and "人件費の" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question,top,base", [
+    ("人件費に対して事業費は何倍？R6", "project_cost", "personnel_cost"),
+    ("How many times larger was the personnel cost than the project cost in FY2024?", "personnel_cost", "project_cost"),
+])
+def test_the_row_measured_against_is_the_one_named_as_base(seed_only: Assistant, truth: dict, question: str,
+                                                          top: str, base: str) -> None:
+    from assistant.measures import times
+
+    a = ask(seed_only, question)
+    assert a.answerable and f"{times(cost(truth, 2024, top), cost(truth, 2024, base))}" in a.answer, a.answer
+
+
+def test_two_years_said_together_before_the_name_are_both_asked(seed_only: Assistant, truth: dict) -> None:
+    a = ask(seed_only, "R5とR6のデジタルファースト推進事業の事業費は？")
+    assert a.answerable and all(n(cost(truth, fy, "project_cost")) in a.answer for fy in (2023, 2024)), a.answer
+
+
+def test_stated_figures_need_a_unit_standing_alone() -> None:
+    from assistant.premise import stated
+    from assistant.understand import understand
+
+    assert not stated(understand("Why did the waste fall from 2023 to 2024, 3 times over?"))
+    assert [s.unit for s in stated(understand("R6は120tだったよね？"))] == ["t"]
+
+
+@pytest.mark.parametrize("question", ["国や県の動向は？", "国・県との連携はどう書いてある？"])
+def test_the_state_and_prefecture_as_actors_are_no_revenue_row(question: str) -> None:
+    from assistant.understand import understand
+
+    assert "national_prefectural" not in understand(question).rows

@@ -124,8 +124,8 @@ def read_years(q: Query, project: Project) -> Years:
     if len(years) == 1 and target is not None and years[0] > target and FROM_ON.search(f.norm):
         # 「R8以降の計画は？」: every planned year from that one on, as far as the row reaches
         return Years(list(range(years[0], target + 5)), every=True, said=True)
-    if years and f.year_range and len(years) >= 2:  # (「R5→R6→R7」: a range of three said years)
-        out = Years(list(range(min(years), max(years) + 1)), said=True)
+    if years and f.year_range and len(years) >= 2:
+        out = Years(list(range(min(years[:2]), max(years[:2]) + 1)), said=True)
         out.base = out.years[0]
         return out
     if years and f.has("remaining") and focus_years:

@@ -1440,26 +1440,47 @@ def _missed_years(ra: RowAnswer, q: Query) -> list[str]:
 # 「事業費は人件費の何倍？」「事業費と人件費の比率」 "the ratio of project cost to personnel cost": one row over
 # another within a year
 _TIMES = re.compile(r"何倍|\bhow many times\b|\bmultiple of\b")
-_RATIO = re.compile(r"比率|\bratio\b")
+_RATIO_WORD = re.compile(r"比率|\bratio\b")
 # 「総事業費に占める人件費の比率」「総事業費に対する一般財源の比率」: a part's share of its whole, not a ratio
 _OF_WHOLE = re.compile(r"占め|に対する|のうち|割合|\bshare\b|\bof the total\b|\bpercentage\b")
+# 「前年度の何倍」 "than the year before": a year over another, not a row over another
+_OVER_A_YEAR = re.compile(r"前年|前の年|昨年|去年|previous year|year before|last year|prior year")
+# the row the other is measured against: 「人件費の何倍」「人件費に対して」 "than the personnel cost"
+_BASE_AFTER = re.compile(r"\s*(?:の何倍|に対して|に対する|に比べ|と比べ|より|比)")
 
 
 def _between_rows(q: Query) -> bool:
-    """Two cost rows of one project asked as one over the other, in a year (not a range of years)."""
+    """Two cost rows of one project asked as one over the other, in a year (not a range of years, nor
+    against another year)."""
     keys = {h.key for h in q.frame.hits if h.group == "row"}
-    if len(keys) != 2 or len(q.projects) > 1 or q.frame.year_range or len(set(q.frame.years)) > 1:
+    if len(keys) != 2 or len(q.projects) > 1 or q.frame.year_range or len(set(q.frame.years)) > 1 \
+            or q.frame.relative or _OVER_A_YEAR.search(q.frame.norm):
         return False
-    return bool(_TIMES.search(q.frame.norm)) or bool(_RATIO.search(q.frame.norm)) and "total_cost" not in keys \
+    return bool(_TIMES.search(q.frame.norm)) or bool(_RATIO_WORD.search(q.frame.norm)) and "total_cost" not in keys \
         and not _OF_WHOLE.search(q.frame.norm)
 
 
+def _row_order(q: Query) -> list[str]:
+    """The two rows, the one measured first and its base second: 「XはYの何倍」「Yに対してXは」 "X than Y" —
+    the base is the row followed by の何倍/に対して/より or preceded by "than"; "how many times the Y was
+    the X" and "the ratio of X to Y" (no such word) name the base second, except after "times"."""
+    hits = [h for h in q.frame.hits if h.group == "row"]
+    keys = list(dict.fromkeys(h.key for h in hits))
+    if len(keys) != 2:
+        return keys
+    norm = q.frame.norm
+    based = [h.key for h in hits if _BASE_AFTER.match(norm, h.end) or re.search(r"\bthan\s+(?:the\s+|its\s+)?$", norm[:h.start])]
+    if based:
+        return [k for k in keys if k != based[0]] + [based[0]]
+    first = next(h for h in hits if h.key == keys[0])
+    if re.search(r"\btimes\s+(?:the\s+|its\s+)?$", norm[:first.start]):
+        return keys[::-1]  # "how many times the personnel cost was the project cost": the first is the base
+    return keys
+
+
 def _rows_ratio(answers: list[RowAnswer], q: Query, part: Part) -> list[str]:
-    """Each year both rows hold: the first row named over the second (「XはYの何倍」 "ratio of X to Y"; "how
-    many times Y is X" names them the other way round)."""
-    order = list(dict.fromkeys(h.key for h in q.frame.hits if h.group == "row"))
-    if re.search(r"\bhow many times\b", q.frame.norm):
-        order.reverse()
+    """Each year both rows hold: one row over its base (:func:`_row_order`)."""
+    order = _row_order(q)
     by_key = {ra.row.key: ra for ra in answers if ra.row.kind == "cost"}
     if len(order) != 2 or not all(k in by_key for k in order):
         return []
@@ -1595,8 +1616,8 @@ def _comparison(answers: list[RowAnswer], q: Query, part: Part) -> list[str]:
                 v, fy = vals[-1]
                 last.append((v, ra.project.name, fy))
         if len(last) >= 2 and len({fy for _, _, fy in last}) == 1 and len({v for v, _, _ in last}) == 1:
-            out.append(f"{last[0][2]}年度はどちらも同じ{compose.num(last[0][0], group[0].row.unit)}です。" if lang == "ja"
-                       else f"In FY{last[0][2]}, they are the same.")  # a tie has no larger one
+            out.append(f"{last[0][2]}年度{of}はどちらも同じ{compose.num(last[0][0], row.unit)}です。" if lang == "ja"
+                       else f"In FY{last[0][2]}{of}, both are the same: {compose.num(last[0][0])} {row.unit}.")  # no larger one
         elif len(last) >= 2 and len({fy for _, _, fy in last}) == 1:
             top = max(last)
             out.append(f"{last[0][2]}年度{of}は{top[1]}の方が大きくなっています。" if lang == "ja"

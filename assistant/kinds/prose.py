@@ -530,12 +530,14 @@ class ProseKind:
 
 
 def _not_of_other_rows(quotes: list[str], sheet: Sheet, rows: list[str]) -> list[str]:
-    """The sentences not about another of the sheet's rows, quoted by name (a comment on 出前講座の開催回数
-    says nothing of why 議会中継の視聴回数 rose)."""
-    if not rows:
+    """The sentences not about another of the sheet's indicators only, quoted by name (a comment on
+    出前講座の開催回数 says nothing of why 議会中継の視聴回数 rose) — where an indicator is asked; a sentence
+    naming the one asked too stays, and a cost's reason may well name an indicator."""
+    asked = [i.name for i in sheet.indicators if i.name and i.name in rows]
+    if not asked:
         return quotes
-    others = [f"「{i.name}」" for i in sheet.indicators if i.name and i.name not in rows]
-    return [x for x in quotes if not any(o in x for o in others)]
+    others = [f"「{i.name}」" for i in sheet.indicators if i.name and i.name not in asked]
+    return [x for x in quotes if any(a in x for a in asked) or not any(o in x for o in others)]
 
 
 def _gives_reason(sentence: str, cues: Sequence[str]) -> bool:

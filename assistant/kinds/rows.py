@@ -201,7 +201,7 @@ def carried_rows(q: Query, keys: list[str]) -> list[str]:
     """The rows a follow-up goes on with: ``keys``, and the total before them where they are its two parts
     broken down after it was asked (「総事業費は？」「事業費と人件費に分けると？」「前の年からどれだけ増えた？」:
     the total moved too)."""
-    if set(keys) == {"project_cost", "personnel_cost"} and q.focus is not None and "total_cost" in q.focus.broken_down \
+    if set(keys) == {"project_cost", "personnel_cost"} and q.focus is not None and "total_cost" in q.focus.rows_before \
             and (q.frame.has("change") or q.frame.direction):
         return ["total_cost", *keys]
     return list(keys)
