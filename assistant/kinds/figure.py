@@ -1446,7 +1446,7 @@ _OF_WHOLE = re.compile(r"占め|に対する|のうち|割合|\bshare\b|\bof the
 # 「前年度の何倍」 "than the year before": a year over another, not a row over another
 _OVER_A_YEAR = re.compile(r"前年|前の年|昨年|去年|previous year|year before|last year|prior year")
 # the row the other is measured against: 「人件費の何倍」「人件費に対して」 "than the personnel cost"
-_BASE_AFTER = re.compile(r"\s*(?:の何倍|に対して|に対する|に比べ|と比べ|より|比)")
+_BASE_ROW_AFTER = re.compile(r"\s*(?:の何倍|に対して|に対する|に比べ|と比べ|より|比)")
 
 
 def _between_rows(q: Query) -> bool:
@@ -1469,7 +1469,7 @@ def _row_order(q: Query) -> list[str]:
     if len(keys) != 2:
         return keys
     norm = q.frame.norm
-    based = [h.key for h in hits if _BASE_AFTER.match(norm, h.end) or re.search(r"\bthan\s+(?:the\s+|its\s+)?$", norm[:h.start])]
+    based = [h.key for h in hits if _BASE_ROW_AFTER.match(norm, h.end) or re.search(r"\bthan\s+(?:the\s+|its\s+)?$", norm[:h.start])]
     if based:
         return [k for k in keys if k != based[0]] + [based[0]]
     first = next(h for h in hits if h.key == keys[0])

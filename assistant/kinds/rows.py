@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from assistant.link import Match, inside_longer, matcher_for, undominated
+from assistant.measures import rate
 from assistant.query import INDICATOR_IN_SCOPE, Project, Query, beyond_measure_noun, year_spans
 from assistant.understand import Frame
 from ingest.model import COST_FIELDS, Indicator, Sheet
@@ -256,8 +257,6 @@ def rows_holding(frame: Frame, sheet: Sheet, only_row: bool = False) -> list[Ind
 
 def _holds(i: Indicator, value: Decimal, slack: Decimal, counted: bool, rated: bool) -> bool:
     """A year of ``i`` gives ``value``: as plan or actual (``counted``: in its unit), or as the rate (``rated``)."""
-    from assistant.measures import rate
-
     for v in i.values:
         values = [v.plan, v.actual] if counted else []
         if rated:
