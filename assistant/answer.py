@@ -26,8 +26,8 @@ class Fact(BaseModel):
 
 
 # fields of facts that are no figure of the answer: a warning, the sheet's own year, the years a
-# decline names as those the sheet covers (kept as facts so every number printed is traceable)
-NOT_FIGURES = frozenset({"warning", "target_fy", "covered_year"})
+# decline names as those the sheet covers or lacks (kept as facts so every number printed is traceable)
+NOT_FIGURES = frozenset({"warning", "target_fy", "covered_year", "absent_year"})
 
 
 class Citation(BaseModel):

@@ -813,8 +813,8 @@ def _with_modifiers(q: Query, words: list[str]) -> list[str]:
 
 
 # facts whose year is not a year the turn was about: the sheet's own year of a past result, the years
-# a decline names as those the sheet covers
-_NOT_DISCUSSED = frozenset({"result", "covered_year"})
+# a decline names as those the sheet covers or lacks
+_NOT_DISCUSSED = frozenset({"result", "covered_year", "absent_year"})
 
 
 def _discussed(x: Fact) -> int | None:

@@ -102,6 +102,10 @@ class Lexicon:
         )
         self.cues: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in data["cues"].items()}
         self.results: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in data["results"].items()}
+        # regex alternations (longest first) for the patterns that read 「他市の」 "other cities'"
+        self.municipality_ja, self.municipality_en = (
+            "(?:" + "|".join(sorted(map(re.escape, data["municipality"][lang]), key=len, reverse=True)) + ")"
+            for lang in ("ja", "en"))
         # a verb → the words a row it counts may hold (「来た人」 are 参加者, 来場者 or 入込客)
         self.predicates: dict[str, tuple[str, ...]] = {
             normalize(k): (v,) if isinstance(v, str) else tuple(v) for k, v in data["predicates"].items()}

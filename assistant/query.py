@@ -820,16 +820,18 @@ def _short_of_row(norm: str, span: tuple[int, int], name: str, cat: Catalog) -> 
 
 # the store's own sheets of other cities (「他市のシート」「郡山市以外の事業」 "projects from
 # municipalities other than Koriyama"), not figures from outside the sheets (「他市と比べて」)
+_CITY_JA, _CITY_EN = lexicon().municipality_ja, lexicon().municipality_en
 _OTHER_CITIES_SHEETS = re.compile(
-    r"(他|ほか|よそ)の?(市区町村|市町村|市町|市|町|村|都市|自治体)(の|で|から)?(分の)?(シート|事業(?!費)|分)|"
-    r"other (cities|municipalities)['’]? (sheets|projects)|(sheets|projects) (from|of) (other|another) "
-    r"(cities|city|municipalities|municipality)|(municipalities|cities) other than|(sheets|projects) not from")
+    rf"(他|ほか|よそ)の?{_CITY_JA}(の|で|から)?(分の)?(シート|事業(?!費)|分)|"
+    rf"other {_CITY_EN}['’]? (sheets|projects)|(sheets|projects) (from|of) (other|another) {_CITY_EN}|"
+    rf"{_CITY_EN} other than|(sheets|projects) not from")
 # 「何団体分？」「自治体はいくつ？」 "how many municipalities": the cities of the sheets, counted
-CITIES_COUNTED = re.compile(r"何団体分?|何自治体|何市町村|(?:自治体|市町村)(?:の数|は|って|が)?(?:いくつ|何)|"
-                            r"\bhow many (?:other )?(?:municipalities|cities|towns)\b")
-_BUT_CITY = re.compile(r"([一-龥ァ-ヶ]{1,6})以外の(?:(?:市区町村|市町村|市町|市|町|自治体)の)?(シート|事業(?!費))")
-_WITH_OTHER_CITIES = re.compile(r"(?:他|ほか|よそ)の?(?:市区町村|市町村|市町|市|町|村|都市|自治体)の?(?:シート|事業|分)?も(?:含め|入れ|合わせ|込み)"
-                                r"|including (?:the )?other (?:cities|municipalities)|other (?:cities|municipalities)['’]? (?:sheets )?included")
+# (「何市の事業？」 asks which city, not how many)
+CITIES_COUNTED = re.compile(rf"何(?:団体|{_CITY_JA}(?<!何市)(?<!何町)(?<!何村))分?|(?:自治体|市町村)(?:の数|は|って|が)?(?:いくつ|何)|"
+                            rf"\bhow many (?:other )?{_CITY_EN}\b")
+_BUT_CITY = re.compile(rf"([一-龥ァ-ヶ]{{1,6}})以外の(?:{_CITY_JA}の)?(シート|事業(?!費))")
+_WITH_OTHER_CITIES = re.compile(rf"(?:他|ほか|よそ)の?{_CITY_JA}の?(?:シート|事業|分)?も(?:含め|入れ|合わせ|込み)"
+                                rf"|including (?:the )?other {_CITY_EN}|other {_CITY_EN}['’]? (?:sheets )?included")
 
 
 def _home_city(norm: str, cities: set[str], cat: Catalog) -> str | None:

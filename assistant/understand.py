@@ -314,6 +314,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         # 「どんな費用に補助が出るの？」 asks what kind of cost, not how much: what the text says of it
         f.hits = [h for h in f.hits if not (h.group == "money" and kind_of.start() <= h.start < kind_of.end())]
         f.describe = True
+    # "how much did online applications grow": the size of a change of what is named, no money
+    f.hits = [h for h in f.hits if not (h.group == "money" and h.text == "how much did" and GREW_AFTER.match(norm, h.end))]
     _apply(f)
     # 「上がった背景」「減った要因」: the reason for the change, not the project's 背景 section
     moved = [i for i, h in enumerate(f.hits) if h.group == "section" and h.key == "background"
@@ -517,6 +519,8 @@ _WHICH_VERB = re.compile(r"[a-z]+ed$|(more|most|less|least|did|does|do|got|gets|
                          r"spends|met|meets|saw|sees|paid|pays|relies|uses|costs|gives|gave|came|comes|ranks|leads|"
                          r"depends|needs|shows|scores|performs|achieves|reaches|misses|exceeds|took|takes|brought|brings|made|makes|"
                          r"received|receives|drew|draws|attracted|attracts)$")
+GREW_AFTER = re.compile(r"(?:\s+(?!(?:costs?|spend|spent|spending|pay|paid|budget|expenses?)\b)[\w'’-]+){1,6}?\s+"
+                         r"(?:grow|rise|increase|decrease|fall|drop|decline|change|improve|go (?:up|down)|shrink)\b")
 _CHANGE_BASE = re.compile(r"(前年度?|前の年|昨年度?|去年|previous year|year before|last year)\s*"
                           r"(から|と比べ|と比較|に比べ|より|比|と比|than|compared)"
                           r"|compar(?:e|ed|es|ing)\s+(?:it\s+|that\s+)?(?:with|to)\s+(?:the\s+)?"

@@ -64,6 +64,7 @@ UNSEEN = {
     "fresh7": {"n": 32, "seed": 331, "h27": 4, "generic": 10, "pdf_share": 0.3, "cp932_share": 0.25},
     "fresh8": {"n": 30, "seed": 389, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.25},
     "fresh9": {"n": 30, "seed": 431, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
+    "fresh10": {"n": 30, "seed": 467, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
 }
 
 

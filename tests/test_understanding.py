@@ -2568,3 +2568,55 @@ def test_the_state_and_prefecture_as_actors_are_no_revenue_row(question: str) ->
     from assistant.understand import understand
 
     assert "national_prefectural" not in understand(question).rows
+
+
+@pytest.mark.parametrize("turns", [
+    ["R4のオンライン申請件数は前年度から何件増えた？"],
+    ["R4の成果指標は？", "前の年からどれだけ増えた？"],
+    ["How much did online applications grow in FY2022 over the previous year?"],
+])
+def test_a_change_from_a_year_no_sheet_gives_is_declined(seed_only: Assistant, truth: dict, turns: list[str]) -> None:
+    # the seed starts at 2022: there is no change from 2021 to give, only the year it has (not 2022 alone
+    # as if it were the answer, nor 2022 against a later year)
+    history: list[Turn] = []
+    for question in turns:
+        a = ask(seed_only, question, history=list(history))
+        history.append(Turn(question=question, answer=a))
+    assert not a.answerable and "2021" in a.answer, a.answer
+    assert n(ind(truth, "オンライン申請件数", 2022)["actual"]) in a.answer, a.answer
+    assert n(ind(truth, "オンライン申請件数", 2025)["plan"]) not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R4のオンライン申請件数と、前年度からの増減は？",
+                                      "FY2022 online applications, and the change from the previous year?"])
+def test_a_value_asked_beside_a_change_it_cannot_have_is_answered(seed_only: Assistant, truth: dict,
+                                                                   question: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and n(ind(truth, "オンライン申請件数", 2022)["actual"]) in a.answer and "2021" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["How much did online applications increase in FY2023?",
+                                      "How much did the online applications rise from FY2022 to FY2023?"])
+def test_how_much_a_count_grew_asks_no_money(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    rise = ind(truth, "オンライン申請件数", 2023)["actual"] - ind(truth, "オンライン申請件数", 2022)["actual"]
+    assert a.answerable and n(rise) in a.answer, a.answer
+    assert "千円" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["前年度の事業費は人件費の何倍？", "What was the ratio of project cost to personnel cost last year?"])
+def test_one_cost_row_over_another_in_the_year_before(seed_only: Assistant, truth: dict, question: str) -> None:
+    # 「前年度の」 names the year (2024 on this 令和7年度 sheet), not a base to change from
+    from assistant.measures import times
+
+    a = ask(seed_only, question)
+    x = times(cost(truth, 2024, "project_cost"), cost(truth, 2024, "personnel_cost"))
+    assert a.answerable and f"{x}" in a.answer, a.answer
+    assert n(cost(truth, 2023, "project_cost")) not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["How many street lights does the city maintain for this project?",
+                                      "How many halls does the project maintain?"])
+def test_maintaining_things_is_no_evaluation_result(samples: Assistant, question: str) -> None:
+    a = ask(samples, question)
+    assert "継続" not in a.answer and "rated" not in a.answer, a.answer

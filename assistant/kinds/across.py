@@ -1001,8 +1001,8 @@ _HAS_SHEETS = re.compile(r"シート(が|の|は)?(ある|あります|揃って
 # 「保健所の事業ってこの中にいくつ入ってる？」「環境部の事業は何件？」: a count of projects, not of a row
 # "how many ALTs does Higashihama employ": a count of something the sheets may count, not of projects
 _COUNTS_OTHER = re.compile(r"\bhow many (?!(?:of (?:the|its|their) )?(?:projects?|programs?|programmes?|schemes?|"
-                           r"initiatives?|sheets?|evaluation sheets?|different|distinct|separate|unique|of|(?:other )?municipalities|"
-                           r"(?:other )?cities|(?:other )?towns|are|is|were|was|in|do|does|did|have|has|there)\b)[a-z]")
+                           r"initiatives?|sheets?|evaluation sheets?|different|distinct|separate|unique|of|(?:other )?"
+                           rf"{lexicon().municipality_en}|are|is|were|was|in|do|does|did|have|has|there)\b)[a-z]")
 _COUNT_PROJECTS = re.compile(r"事業(は|って|が|の数は?)?(この中に|全部で|全体で|ここに)?(いくつ|幾つ|何件|何本|何個|何事業)")
 # 「保健所の事業は？」「水道局の事業って？」: the 部/課's projects, nothing asked of them
 _OF_ORG = re.compile(r"(部|課|局|所|室|本部|事務局|委員会)の事業(は|って|を)?\s*[?？]?\s*$")

@@ -76,6 +76,7 @@ class RowAnswer:
     quotes: list[Citation] = field(default_factory=list)  # what the text says of a year the table lacks
     reference: bool = False  # shown beside a decline, for what it is: no answer to the question
     blank: bool = False  # a revenue row the cost table prints empty for the years asked (「地方債は入ってる？」: no)
+    no_base: bool = False  # a change asked whose other end no sheet gives: the one year shown, no change
 
 
 # 「どんな項目が入ってる？」「指標の一覧」: the names of the rows, not their figures
@@ -86,6 +87,9 @@ _BOTH_KINDS = re.compile(r"それぞれ|両方|とも|と「?(活動|成果|対�
 # 「シートの中身を3行で」「シートを要約して」: a whole sheet summed up
 SHEET_CONTENTS = re.compile(r"シートの?(中身|内容)|シート(全体)?を(まとめ|要約)|(評価|シート)の(要点|ポイント)")
 _FIGURE_WORD = re.compile(r"数字|数値|実績|値|結果|figure|number|result")
+# 「件数と、前年度からの増減」 "the count, and the change from the year before": the value is asked too
+_CHANGE_TOO = re.compile(r"(?:と|、|,|\band\b)\s*(?:その|the\s+|its\s+)?(?:前年|前の年|昨年|去年|増減|伸び|変化|"
+                         r"(?:change|increase|growth|previous year|year before)\b)")
 _THAT_YEAR = re.compile(r"その年|同じ年|その時|that year|the same year")
 _CUMULATIVE = re.compile(r"累計|累積|cumulative", re.I)
 
@@ -207,7 +211,7 @@ class FigureKind:
             return part  # no figure for that year, but what the sheet says of it answers
         if answers and all(ra.blank for ra in answers):
             return part  # 「地方債は入ってる？」: the empty cell is the answer (no)
-        if all(ra.reference for ra in answers):
+        if all(ra.reference or ra.no_base for ra in answers):
             part.answerable = False  # the whole of those asked about: what the sheet does say, no answer
         elif not figures or (wants_actual and not any(x.field in ("actual", "rate", "change") or x.field in COST_FIELDS
                                                     or x.field in printed
@@ -566,6 +570,18 @@ class FigureKind:
                 ra.lines += [compose.quote_line(c, lang) for c in ra.quotes]
             _ended(ra, ra.missing, lang)
             return
+        if change and len(ra.cells) == 1 and ra.missing and (f.has("change", "multiple") or f.direction) \
+                and len(q.projects or q.candidates) < 2:
+            # 「R4は前年度から何件増えた？」 where the sheet starts at R4: no change to give, only the year it has
+            ra.lines.append(_missing_line(p, row, ra.missing, span, lang) + (
+                "増減は計算できません。" if lang == "ja" else " The change cannot be computed."))
+            ra.facts += [Fact(sheet_id=p.latest.sheet_id, project=p.name, field="covered_year", value=y, fy=y,
+                              row="記載のある年度") for y in dict.fromkeys(span[:1] + span[-1:])]
+            ra.facts += [Fact(sheet_id=p.latest.sheet_id, project=p.name, field="absent_year", value=y, fy=y,
+                              row=row.name) for y in ra.missing]
+            # a decline when the change was all that was asked (「R4の件数と、前年度からの増減」 gets the count)
+            ra.no_base = set(f.measures) <= {"change", "multiple", "compare"} and not _FIGURE_WORD.search(f.norm) \
+                and not _CHANGE_TOO.search(f.norm)
         if row.is_cost:
             self.cost_lines(q, ra, change, desk)
             if re.search(r"決算|実績|actual|result|spent", f.norm) and all(c.planned for c in ra.cells):
@@ -1444,7 +1460,10 @@ _RATIO_WORD = re.compile(r"比率|\bratio\b")
 # 「総事業費に占める人件費の比率」「総事業費に対する一般財源の比率」: a part's share of its whole, not a ratio
 _OF_WHOLE = re.compile(r"占め|に対する|のうち|割合|\bshare\b|\bof the total\b|\bpercentage\b")
 # 「前年度の何倍」 "than the year before": a year over another, not a row over another
-_OVER_A_YEAR = re.compile(r"前年|前の年|昨年|去年|previous year|year before|last year|prior year")
+# a year as the base (「前年度の何倍」「前年度比」 "than the year before"), not the year asked (「前年度の事業費」)
+_OVER_A_YEAR = re.compile(r"(?:前年度?|前の年|昨年度?|去年)\s*(?:比|から|と比べ|と比較|に比べ|より|の何倍|に対し)|"
+                          r"\b(?:than|over|from|since|compared (?:with|to)|versus|vs\.?|against|relative to)\s+(?:the\s+)?"
+                          r"(?:previous year|year before|last year|prior year)")
 # the row the other is measured against: 「人件費の何倍」「人件費に対して」 "than the personnel cost"
 _BASE_ROW_AFTER = re.compile(r"\s*(?:の何倍|に対して|に対する|に比べ|と比べ|より|比)")
 
@@ -1454,7 +1473,7 @@ def _between_rows(q: Query) -> bool:
     against another year)."""
     keys = {h.key for h in q.frame.hits if h.group == "row"}
     if len(keys) != 2 or len(q.projects) > 1 or q.frame.year_range or len(set(q.frame.years)) > 1 \
-            or q.frame.relative or _OVER_A_YEAR.search(q.frame.norm):
+            or q.frame.change_base or _OVER_A_YEAR.search(q.frame.norm):  # (「前年度の」 is the year, 「前年度比」 a change)
         return False
     return bool(_TIMES.search(q.frame.norm)) or bool(_RATIO_WORD.search(q.frame.norm)) and "total_cost" not in keys \
         and not _OF_WHOLE.search(q.frame.norm)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from assistant.link import Match, inside_longer, matcher_for, undominated
 from assistant.measures import rate
 from assistant.query import INDICATOR_IN_SCOPE, Project, Query, beyond_measure_noun, year_spans
-from assistant.understand import Frame
+from assistant.understand import GREW_AFTER, Frame
 from ingest.model import COST_FIELDS, Indicator, Sheet
 from ingest.vocabulary import COST_UNITS, REVENUE_FIELDS, row_label
 
@@ -147,7 +147,8 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
 # (「受けた人数と、受診率を」「加入率、あと総事業費も」: a list of rows, each its own clause)
 _CLAUSES = re.compile(r"[？?。!！]|\band (?=how (?:many|much)\b)|と、|、\s*(?:あと|それから|それと)|(?<=[数率額費])と(?![、比])")
 COUNT_ASKED = re.compile(r"how many|何件|何人|何回|何か所|何箇所|何施設|いくつ|number of")
-AMOUNT_ASKED = re.compile(r"(?<!by )how much|いくら|金額|額は|for what amount")  # "by how much" is a gap, no amount
+# "by how much" is a gap, and "how much did online applications grow" a change: no amount
+AMOUNT_ASKED = re.compile(rf"(?<!by )how much(?! did{GREW_AFTER.pattern})|いくら|金額|額は|for what amount")
 
 
 _THE_REST = re.compile(r"残り|ほか|他の|以外|それ以外|あとは|the rest|other than|remainder")
