@@ -842,7 +842,9 @@ def _other_city(q: Query, cities: frozenset[str] = frozenset()) -> bool:
 _COUNTED = re.compile(r"件数|何件|何店|何か所|何箇所|何施設|何校|いくつ|how many|number of")
 
 # 「会津若松市の」「福島市では」: a city named as the subject of what is asked
-_CITY_JA = re.compile(r"(?<![一-龥ァ-ヶ])([一-龥ァ-ヶ]{1,6}?市)(?=の|では|だと|で|と|は|が)")
+# (a name in hiragana — いわき市, さいたま市 — only where the question or a clause begins with it)
+_CITY_JA = re.compile(r"(?<![一-龥ァ-ヶ])((?:(?<![ぁ-ゖ])[ぁ-ゖ]{2,5}(?<![はがのをにでもとへやか]))?[一-龥ァ-ヶ]{0,6}?市)"
+                      r"(?=の|では|だと|で|と|は|が)")
 _NOT_A_CITY = {"本市", "当市", "同市", "都市", "各市", "他市", "全市", "市", "中核市", "政令市", "近隣市", "我が市"}
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 _HIRAGANA_RUN = re.compile(r"[ぁ-ゖ][ぁ-ゖー]{2,}")  # なんぱーせんと: the long-vowel mark inside a run
 _TO_KATAKANA = str.maketrans({chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)})
 _KANJI_WORD = re.compile(r"[一-龥ァ-ヶー・]{2,}")
+_KANJI_RUN = re.compile(r"[一-龥々]{3,12}")
 _PARTICLES = ("って", "の", "は", "が", "を", "に", "で", "と", "も", "へ", "や", "か")
 MIN_KANA = 3  # morae: shorter readings are too often part of other words (ショウ of でしょうか is no 小)
 _SMALL = frozenset("ァィゥェォャュョヮ")
@@ -45,6 +46,7 @@ class Speller:
         self._phrases = list(phrases)
         self._readings: dict[str, str] | None = readings  # katakana reading → word, when already known
         self._folded: dict[str, str] | None = None
+        self._surfaces: str | None = None  # the vocabulary's words, one a line (for 「is the run a piece of one」)
 
     @property
     def readings(self) -> dict[str, str]:
@@ -62,11 +64,48 @@ class Speller:
         return self._readings
 
     def respell(self, norm: str) -> str:
+        norm = self.homophones(norm)
         if re.search(r"[一-龥][ぁ-ゖ]{2}|[ぁ-ゖ]{2}[一-龥]", norm):
             norm = self._mixed(norm)
         if not _HIRAGANA_RUN.search(norm):
             return norm
         return _HIRAGANA_RUN.sub(lambda m: self._run(norm, m), norm)
+
+    def homophones(self, norm: str) -> str:
+        """A compound typed with one kanji of the same sound as the vocabulary's (耐震化律 for 耐震化率,
+        一般材源 for 一般財源, 補習件数 for 補修件数: the IME's wrong conversion) is the vocabulary's word.
+        Only where the compound as typed is no piece of the vocabulary nor a word of its own (使用料 is
+        no 使用量: the lexicon and JMdict know it), and one kanji alone differs (公園数 is no 講演数)."""
+        runs = list(_KANJI_RUN.finditer(norm))
+        if not runs or not self.readings:
+            return norm
+        from assistant.dictionary import known_word
+        from assistant.lexicon import lexicon
+        from assistant.sudachi import tokens
+
+        def a_word(piece: str) -> bool:
+            return known_word(piece) or piece in lexicon().phrases
+
+        if self._surfaces is None:
+            self._surfaces = "\n".join(self.readings.values())
+        for m in runs[::-1]:
+            run = m.group(0)
+            if run in self._surfaces:
+                continue
+            if m.start() > 0 and norm[m.start() - 1].isdigit():
+                continue  # 「10回開催」: a counter, then a word
+            # the longest end of the run that reads as a word of the vocabulary (「下水道管路耐震化律」)
+            for size in range(len(run), 2, -1):
+                hit = next(((i, word) for i in [len(run) - size]
+                            if not a_word(run[i:i + size])
+                            and (word := self.readings.get("".join(t.reading for t in tokens(run[i:i + size])))) is not None
+                            and len(word) == size and _KANJI_RUN.fullmatch(word)
+                            and sum(a != b for a, b in zip(word, run[i:i + size])) == 1), None)
+                if hit is not None:
+                    i, word = hit
+                    norm = norm[:m.start() + i] + word + norm[m.start() + i + size:]
+                    break
+        return norm
 
     @property
     def folded(self) -> dict[str, str]:
@@ -118,6 +157,8 @@ class Speller:
         run = m.group(0)
         if any(w in run for w in self.verbatim):
             return run  # written as the names write it
+        if norm.startswith(("市", "町", "村"), m.end()) and (m.start() == 0 or not re.match(r"[一-龥]", norm[m.start() - 1])):
+            return run  # a city's name (さいたま市, いわき市), never 最多ま市
         if m.start() > 0 and re.match(r"[一-龥]", norm[m.start() - 1]) and run[0] not in "のがをはにでとも":
             return run  # okurigana: 少なかった (but 件数のじっせき is a particle, then a word)
         kana = katakana(run)

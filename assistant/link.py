@@ -103,7 +103,7 @@ def read_question(norm: str, every: bool = False) -> Reading:
         text = norm[group[0].start:group[-1].end]
         fs = {text}
         for g in group:
-            fs |= {g.form, g.surface.lower(), *g.parts}
+            fs |= {g.form, g.surface.lower(), *g.parts, *_singular_loanword(g)}
         noun = any(g.pos in ("名詞", "接頭辞") for g in group)
         value = next((v for v in _VALUE_WORDS if text.endswith(v) and len(text) > len(v)), None)
         if value is not None and noun:  # 「利用実績」 is one word to Sudachi: the row's words, then the actual
@@ -125,6 +125,8 @@ def read_question(norm: str, every: bool = False) -> Reading:
         for g in group:
             forms.setdefault(g.form, (g.start, g.end))
             forms.setdefault(g.surface.lower(), (g.start, g.end))
+            for loan in _singular_loanword(g):
+                forms.setdefault(loan, (g.start, g.end))
             for part in g.parts:
                 forms.setdefault(part, (g.start, g.end))
         i = j
@@ -210,6 +212,16 @@ def english_words(norm: str) -> list[tuple[str, tuple[int, int]]]:
         spelled = [p for p in phrases if re.sub(r"\s+", " ", text[start:end]) == p]
         out += [(ja, (start, end)) for p in spelled or phrases for ja in gloss[p]]
     return sorted(out, key=lambda x: x[1])
+
+
+def _singular_loanword(t: Token) -> tuple[str, ...]:
+    """The katakana Sudachi gives an English plural's singular ("services" → サービス, "events" →
+    イベント): its dictionary knows loanwords in the singular only."""
+    word = t.surface.lower()
+    if not word.isascii() or not word.isalpha() or t.form != word or (stem := without_plural(word)) == word:
+        return ()
+    found = tokens(stem)
+    return (found[0].form,) if len(found) == 1 and found[0].form != stem else ()
 
 
 def with_dictionary(r: Reading, start: int, end: int, names_in_english: Mapping[str, tuple[str, ...]] | None = None

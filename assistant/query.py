@@ -1114,10 +1114,10 @@ def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Ma
     def inside(x: Match) -> bool:
         return bool(x.parts) and all(start <= a and b <= end for a, b in x.parts)
 
-    def cover(x: Match) -> int:  # how many of the phrase's words the name prints (事業・推進 too; 菜根 as "saikon")
-        name = squash(x.name)
+    def cover(x: Match) -> int:  # how many of the phrase's words the name prints (事業・推進 too; 菜根 as "saikon";
+        name = squash(x.name)     # "staff training" as the glossary's 職員研修, one part of two words)
         return len({span for form, span in read.forms.items() if span in words and len(form) >= 2
-                    and (squash(form) in name or span in x.parts)})
+                    and (squash(form) in name or any(a <= span[0] and span[1] <= b for a, b in x.parts))})
 
     found = sorted((x for x in cat.project_matcher.match(read, PROJECT_THRESHOLD) if inside(x)),
                    key=lambda x: (-cover(x), -x.score))

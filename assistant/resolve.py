@@ -259,8 +259,6 @@ class Catalog:
         (じどうクラブのせっちすう → 児童クラブの設置数, さんかしゃ → 参加者), and a name's words cut
         short as staff clip them (再エネ → 再生可能エネルギー)."""
         norm = self._unclip(norm)
-        if not re.search(r"[ぁ-ゖ]{3}", norm):
-            return norm
         if self._speller is None:
             from assistant.kana import MIN_KANA, Speller, morae
             from assistant.sudachi import tokens

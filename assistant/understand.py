@@ -314,6 +314,9 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         # 「どんな費用に補助が出るの？」 asks what kind of cost, not how much: what the text says of it
         f.hits = [h for h in f.hits if not (h.group == "money" and kind_of.start() <= h.start < kind_of.end())]
         f.describe = True
+    # "how many percentage points short of plan": a difference of rates, no evaluation's scores
+    f.hits = [h for h in f.hits if not (h.group == "eval" and h.key == "scores" and h.text.startswith("point")
+                                        and re.search(r"(?:percentage|pct\.?|%)\s*$", norm[:h.start]))]
     # "how much did online applications grow": the size of a change of what is named, no money
     f.hits = [h for h in f.hits if not (h.group == "money" and h.text == "how much did" and GREW_AFTER.match(norm, h.end))]
     _apply(f)

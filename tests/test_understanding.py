@@ -2620,3 +2620,21 @@ def test_one_cost_row_over_another_in_the_year_before(seed_only: Assistant, trut
 def test_maintaining_things_is_no_evaluation_result(samples: Assistant, question: str) -> None:
     a = ask(samples, question)
     assert "継続" not in a.answer and "rated" not in a.answer, a.answer
+
+
+def test_percentage_points_are_no_evaluation_scores() -> None:
+    from assistant.understand import understand
+
+    f = understand("How many percentage points short of plan was the outcome indicator in FY2024?")
+    assert not any(h.group == "eval" for h in f.hits) and f.has("verdict"), f.hits
+    assert any(h.group == "eval" for h in understand("What were the evaluation points in FY2024?").hits)
+
+
+@pytest.mark.parametrize("question", ["What's the average annual total cost over FY2022–FY2024, using settled figures?",
+                                      "Average yearly total cost from FY2022 to FY2024?"])
+def test_an_average_per_year_asks_no_annual_row(seed_only: Assistant, truth: dict, question: str) -> None:
+    from assistant.measures import mean
+
+    a = ask(seed_only, question)
+    got = mean([cost(truth, y, "total_cost") for y in (2022, 2023, 2024)])
+    assert a.answerable and got is not None and n(got) in a.answer, a.answer

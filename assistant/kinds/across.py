@@ -1249,7 +1249,9 @@ _OF_PROJECTS = re.compile(r"事業|projects|programs")
 # "did any projects use municipal bonds", 「市債を使った事業ある？」: the projects where a row is not empty
 _ANY_PROJECT = re.compile(r"\bany\b[\w\s]{0,20}\b(?:projects?|programs?)\b"
                           r"|\bwhich (?:[a-z]+ ){0,2}(?:projects?|programs?) (?:used?|had|have|got|received)\b"
-                          r"|(?:使った|使ってる|使っている|入った|入ってる|入っている|受けた|ある|あった)事業(?:は|って|ある|あった|[？?]|$)")
+                          r"|(?:使った|使ってる|使っている|入った|入ってる|入っている|受けた|ある|あった)事業(?:は|って|ある|あった|[？?]|$)"
+                          # 「市債を財源に入れてる郡山の事業」「地方債を財源にしてる他市のシート」
+                          r"|財源(?:に|として)(?:入れ|し|使|充て|組み込|用い)[ぁ-ゖ]{0,5}(?:[一-龥ァ-ヶ]{1,6}の)?(?:事業|シート)")
 _UNIT_FORMS = {"か所": "箇所", "ヶ所": "箇所", "カ所": "箇所", "名": "人", "トン": "t"}
 
 

@@ -1,0 +1,139 @@
+"""Words as staff type them against a store of several projects: a kanji the IME chose by its sound
+(耐震化律, 一般材源), English names whose words the glossary carries as one phrase ("staff
+training") or in the plural ("library services"), a city the store holds no sheet of, and a revenue
+row asked as 「財源に入れてる」.
+
+The store holds the seed and canonical JSON sheets derived from it under other projects, each with
+its own figures; expected values are read from those sheets, not from the code.
+"""
+
+from __future__ import annotations
+
+import pytest
+from index_support import SAMPLES, model_cache, real_embeddings
+
+from assistant.chain import Assistant
+from assistant.kana import Speller
+from assistant.settings import AssistantSettings
+from ingest.index import build
+from ingest.model import Project, Sheet
+from ingest.normalize import format_number
+from ingest.parse import parse_file
+from ingest.vectors import E5Embedding
+
+SEED = SAMPLES / "koriyama_r7_digital_first.txt"
+STAFF, TEACHERS, LIBRARY = "職員研修事業", "教職員働き方改革推進事業", "図書館サービス推進事業"
+SCHOOL_LIBRARY = "学校図書館充実事業"
+QUAKE = "下水道管路の耐震化率"
+
+
+def _variant(seed: Sheet, name: str, factor: int, renames: dict[str, str] | None = None,
+             bonds: int | None = None) -> Sheet:
+    """The seed's tables under another project, every figure scaled (so values differ)."""
+    data = seed.model_copy(deep=True)
+    data.sheet_id = ""
+    data.template = "canonical"
+    data.source = None
+    data.project = Project(name=name, department="総務部", section=f"{name[:2]}課")
+    for ind in data.indicators:
+        ind.name = (renames or {}).get(ind.name or "", ind.name)
+        for v in ind.values:
+            v.plan = None if v.plan is None else v.plan * factor
+            v.actual = None if v.actual is None else v.actual * factor
+    for c in data.costs:
+        for key in ("project_cost", "personnel_cost", "total_cost", "national_prefectural", "general_revenue"):
+            if getattr(c, key) is not None:
+                setattr(c, key, getattr(c, key) * factor)
+        if bonds is not None and c.fy == 2024:
+            c.municipal_bonds = bonds
+    return data
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str, Sheet]]:
+    root = tmp_path_factory.mktemp("store_words")
+    seed = parse_file(SEED)
+    sheets = {
+        STAFF: _variant(seed, STAFF, 2, {"オンライン申請件数": QUAKE}, bonds=1234),
+        TEACHERS: _variant(seed, TEACHERS, 3),
+        LIBRARY: _variant(seed, LIBRARY, 5),
+        SCHOOL_LIBRARY: _variant(seed, SCHOOL_LIBRARY, 7),
+    }
+    files = [SEED]
+    for i, sheet in enumerate(sheets.values()):
+        p = root / f"variant{i}.json"
+        p.write_text(sheet.to_json(), encoding="utf-8")
+        files.append(p)
+    settings = AssistantSettings(home=root / "store", models={"cache_dir": model_cache()})
+    report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
+    assert report.ok, report.failed
+    return Assistant.from_settings(settings, retrieval=False), sheets
+
+
+def _cost(sheet: Sheet, fy: int, key: str) -> str:
+    return format_number(getattr(next(c for c in sheet.costs if c.fy == fy), key))
+
+
+def _actual(sheet: Sheet, name: str, fy: int) -> str:
+    ind = next(i for i in sheet.indicators if i.name == name)
+    return format_number(next(v.actual for v in ind.values if v.fy == fy))
+
+
+@pytest.mark.parametrize("question", ["What was the staff training project's total cost in FY2024?",
+                                      "Total cost of the staff training program, FY2024?"])
+def test_a_name_the_glossary_says_as_one_phrase_is_that_project(world, question: str) -> None:
+    # "staff training" is 職員研修 as one phrase; JMdict's "staff" alone (教職員) names no other project
+    a, sheets = world
+    ans = a.ask(question)
+    assert ans.answerable and _cost(sheets[STAFF], 2024, "total_cost") in ans.answer, ans.answer
+    assert _cost(sheets[TEACHERS], 2024, "total_cost") not in ans.answer, ans.answer
+
+
+def test_an_english_plural_is_the_loanword_of_its_singular(world) -> None:
+    # "library services" → 図書館 + サービス (Sudachi knows the loanword only in the singular): not the
+    # other project of 図書館 alone
+    a, sheets = world
+    ans = a.ask("Compare the FY2024 personnel costs of the library services project and the staff training project.")
+    assert ans.answerable, ans.answer
+    assert _cost(sheets[LIBRARY], 2024, "personnel_cost") in ans.answer, ans.answer
+    assert _cost(sheets[STAFF], 2024, "personnel_cost") in ans.answer, ans.answer
+    assert SCHOOL_LIBRARY not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question,key", [("職員研修の一般材源、R6は？", "general_revenue"),
+                                          ("職員研修事業の人権費、2024年度いくら？", "personnel_cost")])
+def test_a_kanji_typed_by_its_sound_is_the_row_it_sounds_like(world, question: str, key: str) -> None:
+    a, sheets = world
+    ans = a.ask(question)
+    assert ans.answerable and _cost(sheets[STAFF], 2024, key) in ans.answer, ans.answer
+
+
+def test_an_indicator_typed_by_its_sound_is_that_indicator(world) -> None:
+    a, sheets = world
+    ans = a.ask("職員研修事業の耐震化律、R6の実績は？")
+    assert ans.answerable and _actual(sheets[STAFF], QUAKE, 2024) in ans.answer, ans.answer
+
+
+def test_homophones_leave_words_of_their_own_and_counters() -> None:
+    speller = Speller(["使用量", "耐震化率", "研修会開催回数"])
+    assert speller.homophones("耐震化律の推移") == "耐震化率の推移"
+    assert speller.homophones("使用料の推移") == "使用料の推移"  # a word of its own (the lexicon's, JMdict's)
+    assert speller.homophones("研修会を10回開催した") == "研修会を10回開催した"  # 10回 is a count
+    assert speller.homophones("公園数は？") == "公園数は？"  # two kanji differ from 講演数: no typo of it
+
+
+@pytest.mark.parametrize("question", ["いわき市の似たような図書館の事業のシートある？コスト比べたい",
+                                      "さいたま市では図書館サービスの総事業費はいくら？"])
+def test_a_city_the_store_holds_no_sheet_of_is_declined(world, question: str) -> None:
+    a, sheets = world
+    ans = a.ask(question)
+    assert not ans.answerable, ans.answer
+    assert _cost(sheets[LIBRARY], 2024, "total_cost") not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["市債を財源に入れてる郡山の事業ってある？R6で", "R6、市債を財源として使った郡山市の事業は？"])
+def test_a_revenue_row_put_into_the_funding_filters_the_projects(world, question: str) -> None:
+    a, _ = world
+    ans = a.ask(question)
+    assert ans.answerable and STAFF in ans.answer and "1,234" in ans.answer, ans.answer
+    assert TEACHERS not in ans.answer and LIBRARY not in ans.answer and "どの事業" not in ans.answer, ans.answer
