@@ -564,7 +564,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     ids = [i for p in (q.projects or q.candidates) for i in p.sheet_ids]
     if q.head is not None:
         scoped = [i for p in (q.projects or q.candidates) for ref in p.refs for i in cat.indicators_of(ref.sheet_id)]
-        q.head_rows = [i for i in scoped if i.name and names_noun(frame.norm, q.head, i.name)]
+        q.head_rows = [i for i in scoped if i.name and names_noun(frame.norm, q.head, i.name)
+                       and not _measure_as_modifier(q.head.text, i.name)]
         spelled = {m.name for m in q.scope_rows if m.exact and m.span[0] < q.head.end and q.head.start < m.span[1]}
         if spelled:  # 「粗大ごみの回収件数」 read as the row it spells out (粗大ごみの収集件数), not rows of 回収
             q.head_rows = [i for i in scoped if i.name in spelled]
@@ -851,6 +852,15 @@ def _home_city(norm: str, cities: set[str], cat: Catalog) -> str | None:
 
 # a measure a noun ends on (洋式化率, 利用回数, 延長): shared with the figure kind's bare-measure test
 MEASURE_END = re.compile(r"(延長|距離|面積|件数|人数|回数|日数|時間|箇所数|か所数|率|割合|数|量|額)$")
+
+
+def _measure_as_modifier(noun: str, name: str) -> bool:
+    """A measure asked (「実際の投票率は？」) that the row's name holds only as what it is about:
+    「投票率の向上に関する出前講座の開催回数」 counts lectures, it gives no 投票率."""
+    noun, name = nfkc(noun), nfkc(name)
+    own = MEASURE_END.search(name)
+    return bool(MEASURE_END.search(noun)) and noun in name and not name.endswith(noun) \
+        and own is not None and not noun.endswith(own.group(1))
 
 
 def _short_of_measure(norm: str, span: tuple[int, int], name: str, names: NameMatcher) -> tuple[int, int]:

@@ -158,3 +158,53 @@ class Store:
 
     def counts(self) -> StoreCounts:
         return self.figures.counts()
+
+
+def variant_of(seed: Sheet, name: str, factor: int, renames: dict[str, str] | None = None, *,
+               section: str | None = None, years_back: int = 0, secondary: str | None = None,
+               costs: dict[int, dict[str, int | None]] | None = None) -> Sheet:
+    """The seed's tables under another project (a canonical sheet), every figure scaled by ``factor``
+    so values differ: indicators renamed by ``renames``, the sheet ``years_back`` years earlier
+    (every year moved with it), its 二次評価 ``secondary``, and cost cells set by ``costs`` (fy → row → value)."""
+    data = seed.model_copy(deep=True)
+    data.sheet_id = ""
+    data.template = "canonical"
+    data.source = None
+    data.project = Project(name=name, department="総務部", section=section or f"{name[:2]}課")
+    data.target_fy = (data.target_fy or 0) - years_back
+    data.evaluation_fy = (data.evaluation_fy or 0) - years_back
+    for ind in data.indicators:
+        ind.name = (renames or {}).get(ind.name or "", ind.name)
+        for v in ind.values:
+            v.fy -= years_back
+            v.plan = None if v.plan is None else v.plan * factor
+            v.actual = None if v.actual is None else v.actual * factor
+    for c in data.costs:
+        c.fy -= years_back
+        for key in ("project_cost", "personnel_cost", "total_cost", "national_prefectural", "general_revenue"):
+            if getattr(c, key) is not None:
+                setattr(c, key, getattr(c, key) * factor)
+        for key, value in (costs or {}).get(c.fy, {}).items():
+            setattr(c, key, value)
+    data.past_results = []
+    if secondary is not None:
+        data.evaluations = [e.model_copy(update={"result": secondary}) if e.stage == "secondary" else e
+                            for e in data.evaluations]
+    return data
+
+
+def store_of(root: Path, files: list[Path], sheets: list[Sheet]):  # -> Assistant (imported late: heavy)
+    """An assistant over ``files`` and ``sheets`` (written as canonical JSON), with the real e5 model."""
+    from assistant.chain import Assistant
+    from assistant.settings import AssistantSettings
+    from ingest.index import build
+
+    files = list(files)
+    for i, sheet in enumerate(sheets):
+        p = root / f"variant{i}.json"
+        p.write_text(sheet.to_json(), encoding="utf-8")
+        files.append(p)
+    settings = AssistantSettings(home=root / "store", models={"cache_dir": model_cache()})
+    report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
+    assert report.ok, report.failed
+    return Assistant.from_settings(settings, retrieval=False)

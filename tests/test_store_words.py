@@ -10,64 +10,29 @@ its own figures; expected values are read from those sheets, not from the code.
 from __future__ import annotations
 
 import pytest
-from index_support import SAMPLES, model_cache, real_embeddings
+from index_support import SEED, store_of, variant_of
 
 from assistant.chain import Assistant
 from assistant.kana import Speller
-from assistant.settings import AssistantSettings
-from ingest.index import build
-from ingest.model import Project, Sheet
+from ingest.model import Sheet
 from ingest.normalize import format_number
 from ingest.parse import parse_file
-from ingest.vectors import E5Embedding
 
-SEED = SAMPLES / "koriyama_r7_digital_first.txt"
 STAFF, TEACHERS, LIBRARY = "職員研修事業", "教職員働き方改革推進事業", "図書館サービス推進事業"
 SCHOOL_LIBRARY = "学校図書館充実事業"
 QUAKE = "下水道管路の耐震化率"
 
 
-def _variant(seed: Sheet, name: str, factor: int, renames: dict[str, str] | None = None,
-             bonds: int | None = None) -> Sheet:
-    """The seed's tables under another project, every figure scaled (so values differ)."""
-    data = seed.model_copy(deep=True)
-    data.sheet_id = ""
-    data.template = "canonical"
-    data.source = None
-    data.project = Project(name=name, department="総務部", section=f"{name[:2]}課")
-    for ind in data.indicators:
-        ind.name = (renames or {}).get(ind.name or "", ind.name)
-        for v in ind.values:
-            v.plan = None if v.plan is None else v.plan * factor
-            v.actual = None if v.actual is None else v.actual * factor
-    for c in data.costs:
-        for key in ("project_cost", "personnel_cost", "total_cost", "national_prefectural", "general_revenue"):
-            if getattr(c, key) is not None:
-                setattr(c, key, getattr(c, key) * factor)
-        if bonds is not None and c.fy == 2024:
-            c.municipal_bonds = bonds
-    return data
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str, Sheet]]:
-    root = tmp_path_factory.mktemp("store_words")
     seed = parse_file(SEED)
     sheets = {
-        STAFF: _variant(seed, STAFF, 2, {"オンライン申請件数": QUAKE}, bonds=1234),
-        TEACHERS: _variant(seed, TEACHERS, 3),
-        LIBRARY: _variant(seed, LIBRARY, 5),
-        SCHOOL_LIBRARY: _variant(seed, SCHOOL_LIBRARY, 7),
+        STAFF: variant_of(seed, STAFF, 2, {"オンライン申請件数": QUAKE}, costs={2024: {"municipal_bonds": 1234}}),
+        TEACHERS: variant_of(seed, TEACHERS, 3),
+        LIBRARY: variant_of(seed, LIBRARY, 5),
+        SCHOOL_LIBRARY: variant_of(seed, SCHOOL_LIBRARY, 7),
     }
-    files = [SEED]
-    for i, sheet in enumerate(sheets.values()):
-        p = root / f"variant{i}.json"
-        p.write_text(sheet.to_json(), encoding="utf-8")
-        files.append(p)
-    settings = AssistantSettings(home=root / "store", models={"cache_dir": model_cache()})
-    report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
-    assert report.ok, report.failed
-    return Assistant.from_settings(settings, retrieval=False), sheets
+    return store_of(tmp_path_factory.mktemp("store_words"), [SEED], list(sheets.values())), sheets
 
 
 def _cost(sheet: Sheet, fy: int, key: str) -> str:

@@ -80,9 +80,9 @@ def _cost_field(q: Query) -> str:
 
 
 def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: int | None,
-                  how: str = "value", of: str | None = None) -> list[Measured]:
+                  how: str = "value", of: str | None = None, planned: bool = False) -> list[Measured]:
     """Per project: a cost row's value, change, % change or share in ``fy`` (each project's latest
-    evaluated year when None)."""
+    evaluated year when None). ``planned``: a year no sheet has evaluated yet, by its plans."""
     cat = desk.catalog
     if how == "share":
         of = of or "total_cost"
@@ -101,7 +101,7 @@ def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: i
     for refs in groups.values():
         year = fy if fy is not None else max(r.target_fy or 0 for r in refs)
         ref = pick_sheet(refs, year)
-        if (ref.target_fy or 0) < year:
+        if (ref.target_fy or 0) < year and not planned:
             continue  # only a plan for that year: not comparable with the others' results
         if q.frame.of_sheets and fy is not None and ref.target_fy != fy:
             continue  # 「R6実施分のシートで」: a sheet evaluating that year, not a later sheet's column
@@ -129,6 +129,23 @@ def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: i
             if v is not None:
                 out.append(Measured(ref, year, v, (now, den)))
     return out
+
+
+_PLAN_WORD = re.compile(r"計画|予算|見込|予定|plan|budget|forecast|projected")
+
+
+def _plans_only(q: Query, fy: int, label: str, planned: list[Measured]) -> Part:
+    """A settled figure asked for a year no sheet has evaluated yet: declined, with how many sheets
+    plan one for it."""
+    facts = [Fact(sheet_id="*", field="covered_year", value=fy, fy=fy, row="評価対象年度")]
+    text = (f"{fy}年度の{label}の実績（決算）は、まだどのシートにもありません（評価されていない年度です）。"
+            + (f"{len(planned)}事業のシートに計画額があります。「{fy}年度の計画額で」とお尋ねください。" if planned else "")
+            if q.lang == "ja" else
+            f"No sheet gives a settled {label} for FY{fy} yet (no sheet has evaluated that year)."
+            + (f" {len(planned)} projects' sheets give a planned figure: ask for the FY{fy} plan." if planned else ""))
+    if planned:
+        facts.append(_count(len(planned)))
+    return Part(text=text, facts=facts, answerable=False, intent="ranking")
 
 
 class RankKind:
@@ -162,6 +179,12 @@ class RankKind:
             "change" if f.has("change") else "share" if f.has("share") else "value"
         fy = (f.years[-1] if how in ("change", "growth") else f.years[0]) if f.years else None
         got = measure_costs(q, desk, field, ids, fy, how)
+        ahead = not got and fy is not None and how == "value" and all(
+            (r.target_fy or 0) < fy for r in desk.catalog.sheets if ids is None or r.sheet_id in set(ids))
+        if ahead and fy is not None:  # 「R8の総事業費ランキング」: no sheet has evaluated that year; its plans, as plans
+            got = measure_costs(q, desk, field, ids, fy, how, planned=True)
+            if not _PLAN_WORD.search(f.norm):
+                return _plans_only(q, fy, compose.row_label(field, q.lang), got)
         if not got:
             return None
         # 「一番減った」 "the biggest drop": the most negative change ranks first
@@ -205,6 +228,9 @@ class RankKind:
             facts.append(_count(len(got)))
             text = (f"{when}{what}がある事業は{len(got)}件です。\n" if lang == "ja" else
                     f"{len(got)} projects have a {what}{' for FY' + str(fy) if fy else ''}.\n") + text
+        if ahead:
+            text = (f"{fy}年度はまだどのシートでも評価されていないため、計画額で比べています。\n" if lang == "ja" else
+                    f"No sheet has evaluated FY{fy} yet: these are planned figures.\n") + text
         if f.nth and len(got) >= f.nth:  # 「2番目に大きいのは」: that place said first, the ranking after it
             at = got[f.nth - 1]
             text = (f"{when}{what}が{f.nth}番目に{order}のは{at.ref.project}の{fmt(at.value)}（{at.fy}年度）です。\n"
@@ -292,6 +318,9 @@ class RankKind:
 _POINTS = re.compile(r"\d+(\.\d+)?\s*点|\d+\s*points?\b")
 _ALL = re.compile(r"すべて|全て|全部|いずれも|どれも|all (of )?(its|their|the)|every (one|indicator)|all indicators"
                   r"|\ball (met|exceeded|achieved|hit|reached)\b")
+# 「縮小になってるシートはどれ？」 "which sheets": every sheet, not each project's latest
+_SHEETS_ASKED = re.compile(r"(?:になって(?:る|いる)|になった|とされた|だった)シート|シート(?:は|を|って|が)?(?:どれ|一覧|全部)"
+                           r"|\bwhich (?:evaluation )?sheets\b|\bsheets? (?:that|where|with)\b")
 _EVER = re.compile(r"ことのある|ことがある|ことある|ことが?あった|過去に|一度でも|これまでに|履歴|ever (been )?|at any time|in any year")
 
 
@@ -559,18 +588,27 @@ class FilterKind:
         cat = desk.catalog
         keep = None if ids is None else set(ids)
         refs = [r for r in cat.sheets if (not f.years or r.target_fy in f.years) and (keep is None or r.sheet_id in keep)]
-        if not f.years:  # each project's latest evaluation
+        every = refs
+
+        def stage_of(r: SheetRef) -> str:
+            return asked or ("primary" if r.primary and not r.secondary else "secondary")
+
+        def rated(rs: list[SheetRef]) -> list[SheetRef]:
+            return [r for r in rs if (_result_of(r, stage_of(r)) in words) != negate and _result_of(r, stage_of(r))]
+
+        words = set(f.results)  # 「縮小・休止・廃止のどれか」: any of them
+        sheets_asked = not f.years and bool(_SHEETS_ASKED.search(f.norm))  # 「縮小になってるシートはどれ？」: every sheet
+        if not f.years and not sheets_asked:  # each project's latest evaluation
             latest: dict[ProjectKey, SheetRef] = {}
             for r in refs:
                 k = project_key(r)
                 if k not in latest or (r.target_fy or 0) > (latest[k].target_fy or 0):
                     latest[k] = r
             refs = list(latest.values())
-        def stage_of(r: SheetRef) -> str:
-            return asked or ("primary" if r.primary and not r.secondary else "secondary")
-
-        words = set(f.results)  # 「縮小・休止・廃止のどれか」: any of them
-        got = [r for r in refs if (_result_of(r, stage_of(r)) in words) != negate and _result_of(r, stage_of(r))]
+        got = rated(refs)
+        earlier = not got and not negate and not f.years and not sheets_asked and rated(every)
+        if earlier:  # none in the latest evaluations: the earlier sheets that were, said as such
+            got, sheets_asked = rated(every), True
         got.sort(key=lambda r: (r.project or "", r.target_fy or 0))
         stages = {asked} if asked else {stage_of(r) for r in got}
         stage = next(iter(stages)) if len(stages) == 1 else ""
@@ -588,11 +626,19 @@ class FilterKind:
             where = f"the {stage} evaluation" if stage else "the evaluation"
             text = (f"{len(got)} project(s) {'not ' if negate else ''}rated 「{word}」 in {where}: {names}."
                     if got else f"No project was {'not ' if negate else ''}rated 「{word}」 in {where}.")
+            if earlier:
+                text = f"None in the latest evaluations; in earlier sheets, {text[0].lower()}{text[1:]}"
+            elif sheets_asked and got:
+                text = f"In every sheet stored, {text[0].lower()}{text[1:]}"
         else:
-            when = "・".join(f"{y}年度実施分" for y in f.years) + "で" if f.years else "最新の評価で"
+            when = "・".join(f"{y}年度実施分" for y in f.years) + "で" if f.years else \
+                "各事業の最新の評価では該当がなく、それより前のシートで" if earlier else \
+                "登録されているシートで" if sheets_asked else "最新の評価で"
             lines = [f"・{r.project}（{r.target_fy}年度実施分）：{STAGE_LABELS[stage_of(r)]}「{_result_of(r, stage_of(r))}」"
                      for r in got[:NAMES_CAP]]
-            text = (f"{when}{scope + 'の事業のうち' if scope else ''}{label}が{cond}の事業は{len(got)}件です。\n" + "\n".join(lines)
+            named = len({project_key(r) for r in got})
+            counted = f"シートは{len(got)}件です（{named}事業）" if sheets_asked and named != len(got) else f"事業は{len(got)}件です"
+            text = (f"{when}{scope + 'の事業のうち' if scope else ''}{label}が{cond}の{counted}。\n" + "\n".join(lines)
                     if got else f"{when}{label}が{cond}の事業はありません。")
         return Part(text=text, facts=facts, sheet_ids=[r.sheet_id for r in got], intent="filter")
 
@@ -975,12 +1021,13 @@ _KIND_IS = re.compile(r"(対象|活動|成果)指標(が|を)[『「\"']?(?P<nam
 def _only_source(f: Frame) -> str | None:
     """The revenue row the question says pays alone (「財源が一般財源等だけ」「市債のみ」), if any."""
     for h in f.hits:
-        if h.group == "row" and h.key in REVENUE_FIELDS and _ONLY.match(f.norm, h.end):
+        if h.group == "row" and h.key in REVENUE_FIELDS and (_ONLY.match(f.norm, h.end) or _ALL_OF.search(f.norm[:h.start])):
             return h.key
     return None
 
 
 _ONLY = re.compile(r"\s*(だけ|のみ|しか|only|alone)")
+_ALL_OF = re.compile(r"(?:全額|全部|すべて|全て|100\s*%)(?:が|を)?\s*$|\b(?:entirely|fully|wholly|100% by|all from) (?:by |from |with )?(?:the )?$")
 
 
 def lists_projects(f: Frame) -> bool:
