@@ -427,6 +427,7 @@ class NameMatcher:
         got = 0.0
         spans = []
         own = set()
+        placed: list[tuple[str, tuple[int, int]]] = []  # each word found, where the question says it
         for forms, w, surface, pieces in units:
             # every form the question has (保育所 carried from "nursery", and "hoikusho" spelled out)
             # is explained; the whole word before a piece of it, then the longest (no set order)
@@ -479,11 +480,13 @@ class NameMatcher:
                 # a generic piece of a longer word of the question explains nothing (支援 of 支援員)
                 spans.append(where)
                 spans += also
+                placed.append((hit, where))
             word = surface if pieced_out else hit  # ("citizens' university": 市民大学, not its generic 市民)
             if surface and len(word) >= 2 and word not in self._generic and self._df.get(surface, self._df.get(hit, 0)) == 1 \
                     and word not in lexicon().phrases and word not in lexicon().function_words:
                 # 評価 of 固定資産評価適正化事業 is a question word too; ポイント of 健康ポイント a unit
                 own.add(surface)
+        spans = _nearest_said(r, placed, spans)
         cover = got / total
         bigram = max(similarity(v, name) for v in r.variants)
         score = max(cover, bigram * 0.95)
@@ -512,6 +515,33 @@ class NameMatcher:
 
 
 _COMPOUND = re.compile(r"[一-龥ァ-ヶー]{4,}")
+
+
+def _nearest_said(r: Reading, placed: list[tuple[str, tuple[int, int]]], spans: list[tuple[int, int]]
+                  ) -> list[tuple[int, int]]:
+    """``spans`` with a word the question says twice placed where the name's other words are: in
+    「図書館サービス推進の事業と東浜町の学校図書館の事業」 学校図書館充実事業's 図書館 is the second one
+    (the reading keeps a word's first place only)."""
+    if len(placed) < 2:
+        return spans
+    out = list(spans)
+    for hit, where in placed:
+        if hit.isascii() or len(hit) < 2:
+            continue
+        said = [m.start() for m in re.finditer(re.escape(hit), r.norm)]
+        others = [w for h, w in placed if w != where]
+        if len(said) < 2 or not others:
+            continue
+
+        def distance(at: int, others: list[tuple[int, int]] = others) -> int:
+            return min(a - at if at < a else max(0, at - b) for a, b in others)
+
+        best = min(said, key=distance)
+        if where[0] <= best < where[1]:
+            continue
+        unit = next(((u.start, u.end) for u in r.units if u.start <= best < u.end), (best, best + len(hit)))
+        out = [unit if s == where else s for s in out]
+    return out
 
 
 @lru_cache(maxsize=256)

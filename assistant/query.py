@@ -424,6 +424,18 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         groups = [[m for m in g if m.name in reaching] or g for g in groups]
         still = {m.name for g in groups for m in g}
         projects = [p for p in projects if p.name in still]
+    if projects and not exact and inds and not scope:
+        # 「家庭訪問の実施件数と認知症の相談件数」: a row joined to the one of the project named, which no
+        # project named has, is its own project's (one project's only)
+        held = {i.name for p in projects for ref in p.refs for i in cat.indicators_of(ref.sheet_id)}
+        joined_rows = [inds[0], *_rows_joined(inds, inds[0].score, frame.norm)]
+        if len(joined_rows) > 1 and any(x.name in held for x in joined_rows):
+            for m in joined_rows:
+                row_homes = projects_of(cat, [s for i in cat.indicators_named(m.name) for s in [cat.sheet(i.sheet_id)] if s])
+                if m.name not in held and m.score >= INDICATOR_ANYWHERE and len(row_homes) == 1 \
+                        and row_homes[0].key not in {p.key for p in projects}:
+                    projects = [*projects, row_homes[0]]
+                    groups = [*groups, [replace(m, name=row_homes[0].name)]]
     if projects:
         ambiguous = any(len(g) > 1 for g in groups)
         if not ambiguous:
@@ -460,6 +472,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         near_projects = projects_of(cat, [s for s in (cat.sheet(i.sheet_id) for i in near) if s])
         if best >= INDICATOR_ANYWHERE or (best >= INDICATOR_UNIQUE and len(near_projects) == 1 and own_words):
             home_rows = [ref for sc, ref in q.indicators if sc >= best - 1e-6]
+            home_rows += [ref for m in _rows_joined(inds, best, frame.norm) for ref in cat.indicators_named(m.name)]
             group = projects_of(cat, [s for s in (cat.sheet(i.sheet_id) for i in home_rows) if s])
             q.projects, q.how = group, "indicator"
     def unnamed_in_english() -> bool:
@@ -1198,6 +1211,28 @@ def _beside_cost_rows(inds: list[Match], frame: Frame) -> list[Match]:
 
 
 _JOINER = re.compile(r"\s*(?:と|や|、|,|and|vs\.?|versus|or)\s*")
+
+
+_ROW_JOINER = re.compile(r"\s*(?:or|and|vs\.?|versus|と|や|、|,)\s*(?:the\s+)?")
+
+
+def _rows_joined(inds: list[Match], best: float, norm: str) -> list[Match]:
+    """Rows beside the best one, each said in its own words and joined to it ("postpartum home visits
+    or dementia consultations", 「家庭訪問と認知症の相談件数」): theirs are the projects asked too."""
+    top = next((m for m in inds if m.score >= best - 1e-6), None)
+    if top is None or not top.explains:
+        return []
+    out: list[Match] = []
+    taken = [top.span]
+    # (each mention its best row: a row joined so is named by where it stands, though more rows share
+    # its words than the top one's)
+    for m in sorted(inds, key=lambda x: -x.score):
+        if m is top or m.score < INDICATOR_UNIQUE or not m.explains or any(_overlap(m.span, t) for t in taken):
+            continue
+        if any(_ROW_JOINER.fullmatch(norm[min(t[1], m.span[1]):max(t[0], m.span[0])]) for t in taken):
+            out.append(m)
+            taken.append(m.span)
+    return out
 
 
 def _drop_explained_by_indicators(named: list[Match], inds: list[Match], norm: str) -> list[Match]:

@@ -20,6 +20,8 @@ from ingest.parse import parse_file
 
 STAFF, TEACHERS, LIBRARY = "職員研修事業", "教職員働き方改革推進事業", "図書館サービス推進事業"
 SCHOOL_LIBRARY = "学校図書館充実事業"
+DEMENTIA, POSTPARTUM = "認知症総合支援推進事業", "産後ケア推進事業"
+CONSULTATIONS, VISITS = "認知症の人への支援に関する相談件数", "家庭訪問の実施件数"
 QUAKE = "下水道管路の耐震化率"
 
 
@@ -31,6 +33,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
         TEACHERS: variant_of(seed, TEACHERS, 3),
         LIBRARY: variant_of(seed, LIBRARY, 5),
         SCHOOL_LIBRARY: variant_of(seed, SCHOOL_LIBRARY, 7),
+        DEMENTIA: variant_of(seed, DEMENTIA, 11, {"キャッシュレス決済の利用件数": CONSULTATIONS,
+                                                  "オンライン申請件数": "認知症サポーター養成講座の受講者数",
+                                                  "マイナンバーカードを利用したコンビニでの証明書等発行件数": "認知症カフェの設置数"}),
+        POSTPARTUM: variant_of(seed, POSTPARTUM, 13, {"キャッシュレス決済導入施設数": VISITS,
+                                                      "オンライン申請件数": "産後ケアの利用者数",
+                                                      "マイナンバーカードを利用したコンビニでの証明書等発行件数": "母子健康手帳の交付数"}),
     }
     return store_of(tmp_path_factory.mktemp("store_words"), [SEED], list(sheets.values())), sheets
 
@@ -102,3 +110,25 @@ def test_a_revenue_row_put_into_the_funding_filters_the_projects(world, question
     ans = a.ask(question)
     assert ans.answerable and STAFF in ans.answer and "1,234" in ans.answer, ans.answer
     assert TEACHERS not in ans.answer and LIBRARY not in ans.answer and "どの事業" not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["図書館サービス推進の事業と学校図書館の事業、R6の一般財源を比べて",
+                                      "学校図書館の事業と図書館サービス推進の事業、R6の一般財源を比べて"])
+def test_a_word_said_twice_belongs_to_each_name_where_it_is_said(world, question: str) -> None:
+    # 図書館 is said in both mentions: 学校図書館充実事業's is the second (or first) one, beside its 学校
+    a, sheets = world
+    ans = a.ask(question)
+    assert ans.answerable, ans.answer
+    for name in (LIBRARY, SCHOOL_LIBRARY):
+        assert _cost(sheets[name], 2024, "general_revenue") in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["R6の家庭訪問の実施件数と認知症の相談件数、達成率はどっちが高い？",
+                                      "Which had the higher FY2024 achievement rate: postpartum home visits or dementia consultations?"])
+def test_rows_of_two_projects_joined_in_one_question_are_each_answered(world, question: str) -> None:
+    a, sheets = world
+    ans = a.ask(question)
+    assert ans.answerable, ans.answer
+    assert _actual(sheets[DEMENTIA], CONSULTATIONS, 2024) in ans.answer, ans.answer
+    assert _actual(sheets[POSTPARTUM], VISITS, 2024) in ans.answer, ans.answer
+    assert "2の事業" not in ans.answer and "2 projects report" not in ans.answer, ans.answer

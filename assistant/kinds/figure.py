@@ -167,7 +167,7 @@ class FigureKind:
                 "actual", "plan", "verdict", *PLAN_SIDES))
             return part
         keys = list(dict.fromkeys(ra.project.key for ra in answers))
-        if q.how == "indicator" and len(keys) >= 2:
+        if q.how == "indicator" and len(keys) >= 2 and len({ra.row.name for ra in answers}) == 1:
             # an indicator the question did not tie to a project: every project that has it
             name = answers[0].row.name
             total = len({k for _, i in q.indicators if i.name == name
@@ -460,7 +460,12 @@ class FigureKind:
         unit_cost = any(r.key.startswith("unit_cost") for r in rows)
         names_org = q.head is not None and q.org_ids is not None and re.search(r"(部|課|局|室|所)$", q.head.text)
         # (a head inside a staff phrase spelled out as a row's word — 「使っていない市有財産」, 未利用財産 — is that row)
-        if q.head is not None and rows and not unit_cost and not names_org and not _spelled_head(q, [r.name for r in rows]):  # 「研修開催1回当たりのコスト」: the head is the unit
+        # (rows written out whole need no noun of theirs where the noun is another row's, written beside them:
+        # 「家庭訪問の実施件数と認知症の相談件数」 ends on 相談件数)
+        spelled_rows = q.head is not None and all(squash(r.name) in squash(q.frame.norm) for r in rows) and any(
+            covered(q.head.text, [m.name]) and m.name not in {r.name for r in rows} for m in q.scope_rows)
+        if q.head is not None and rows and not unit_cost and not names_org and not spelled_rows \
+                and not _spelled_head(q, [r.name for r in rows]):  # 「研修開催1回当たりのコスト」: the head is the unit
             # the noun asked about must be what a row is: 「導入業者」 is no row of 導入施設数
             # (or the other project named: 「食育と不登校支援の人件費」 asks no 不登校支援 row of 食育推進事業)
             # (and the unit it counts in: 「何団体？」 asks in 団体, it names no 団体 row)
