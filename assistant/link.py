@@ -526,9 +526,12 @@ def _nearest_said(r: Reading, placed: list[tuple[str, tuple[int, int]]], spans: 
         return spans
     out = list(spans)
     for hit, where in placed:
-        if hit.isascii() or len(hit) < 2:
+        # the word as the question writes it: 図書館 itself, or the English word carried to 支援 ("support")
+        word = r.norm[where[0]:where[1]] if re.fullmatch(r"[a-z][a-z\-]+", r.norm[where[0]:where[1]]) else hit
+        if word.isascii() and not re.fullmatch(r"[a-z][a-z\-]+", word) or len(word) < 2:
             continue
-        said = [m.start() for m in re.finditer(re.escape(hit), r.norm)]
+        pattern = rf"\b{re.escape(word)}\b" if word.isascii() else re.escape(word)
+        said = [m.start() for m in re.finditer(pattern, r.norm)]
         others = [w for h, w in placed if w != where]
         if len(said) < 2 or not others:
             continue
@@ -539,7 +542,7 @@ def _nearest_said(r: Reading, placed: list[tuple[str, tuple[int, int]]], spans: 
         best = min(said, key=distance)
         if where[0] <= best < where[1]:
             continue
-        unit = next(((u.start, u.end) for u in r.units if u.start <= best < u.end), (best, best + len(hit)))
+        unit = next(((u.start, u.end) for u in r.units if u.start <= best < u.end), (best, best + len(word)))
         out = [unit if s == where else s for s in out]
     return out
 

@@ -1210,10 +1210,8 @@ def _beside_cost_rows(inds: list[Match], frame: Frame) -> list[Match]:
     return [m for m in inds if m.exact or not (rows and m.within(rows))]
 
 
-_JOINER = re.compile(r"\s*(?:と|や|、|,|and|vs\.?|versus|or)\s*")
-
-
-_ROW_JOINER = re.compile(r"\s*(?:or|and|vs\.?|versus|と|や|、|,)\s*(?:the\s+)?")
+# what joins two names said one after the other: 「AとB」「A・B」, "the A program and the B project"
+_JOINER = re.compile(r"\s*(?:(?:projects?|programs?|programmes?|schemes?)\s*)?(?:と|や|、|,|・|and|vs\.?|versus|or)\s*(?:the\s+)?")
 
 
 def _rows_joined(inds: list[Match], best: float, norm: str) -> list[Match]:
@@ -1229,7 +1227,7 @@ def _rows_joined(inds: list[Match], best: float, norm: str) -> list[Match]:
     for m in sorted(inds, key=lambda x: -x.score):
         if m is top or m.score < INDICATOR_UNIQUE or not m.explains or any(_overlap(m.span, t) for t in taken):
             continue
-        if any(_ROW_JOINER.fullmatch(norm[min(t[1], m.span[1]):max(t[0], m.span[0])]) for t in taken):
+        if any(_JOINER.fullmatch(norm[min(t[1], m.span[1]):max(t[0], m.span[0])]) for t in taken):
             out.append(m)
             taken.append(m.span)
     return out

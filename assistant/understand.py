@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Literal, cast
 
 from assistant.lexicon import Hit, kanji_number, lexicon, normalize
+from assistant.typos import retype
 from ingest.normalize import find_fiscal_years
 
 Lang = Literal["ja", "en"]
@@ -288,6 +289,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     if respell is not None:
         norm = respell(norm)
     lang = detect_lang(norm)
+    if lang == "en":
+        norm = retype(norm, text)  # "the mobile libary project": library
     f = Frame(text=text, norm=norm, lang=lang)
     # (an English compound hyphenated or not is the same phrase: "general-fund burden" has the
     # lexicon's "general fund"; the text keeps its length, so every span stays where it is)
@@ -395,6 +398,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         f.granular = g.group(1)
     elif en := _GRANULAR_EN.search(norm):
         f.granular = g.group(1) if g else en.group(1)  # a Japanese 「年度ごと」 set aside above still wins here
+    elif adj := _GRANULAR_EN_ADJ.search(norm):
+        f.granular = g.group(1) if g else _PERIOD_OF.get(adj.group(1), re.split(r"[\s\-]", adj.group(1))[0])
     if f.lang == "en" and (m := _WHICH.search(norm)) and not ({m.group(1), m.group(2) or ""} & _WHICH_OK) \
             and not _WHICH_VERB.match(m.group(1)):
         f.ops.append("entity")
@@ -509,6 +514,11 @@ _GRANULAR_EN = re.compile(r"\b(?:by|per|for each|in each|at each|to each|broken 
                           r"theme|themes|age|ages|ward|wards|neighbourhood|neighborhood|store|stores|job grade|job grades|"
                           r"grade|grades|position|positions|post|posts|employee|employees|staff member|staff members|"
                           r"person|individual|contractor|contractors|vendor|vendors|quarter|quarters|week|weeks|day|days)\b")
+# "the month-by-month breakdown", "monthly figures": finer than the fiscal year any sheet gives
+_GRANULAR_EN_ADJ = re.compile(r"\b(month[\s\-]by[\s\-]month|monthly|quarterly|weekly|daily|week[\s\-]by[\s\-]week|"
+                              r"day[\s\-]by[\s\-]day)\s+(?:[a-z]+\s+)?(?:breakdown|figures?|numbers?|data|counts?|totals?|"
+                              r"split|trend|results?|amounts?)\b")
+_PERIOD_OF = {"monthly": "month", "quarterly": "quarter", "weekly": "week", "daily": "day"}
 _WHICH_PROJECTS = re.compile(r"\bwhich (?:[a-z'’\-]+ ){1,3}(?:projects|programs|programmes|schemes)\b")
 _WHICH = re.compile(r"\bwhich (?:of the |of its )?(?:fy\s?\d{2,4} |\d{4} )?([a-z]+)(?: ([a-z]+))?")
 _WHICH_OK = {"project", "projects", "year", "years", "fiscal", "department", "departments", "division", "divisions",
@@ -594,6 +604,10 @@ _RATIO_TO = re.compile(rf"\s*(?:年度)?\s*{_RATIO}")
 _ALSO_AFTER = re.compile(r"\s*(?:年度)?(?:の(?:分|数字|値))?も(?!の)|\s*(?:too|as well)\b")
 _BASE_BEFORE = re.compile(r"(compared (with|to)|versus|vs\.?|against|relative to)\s*(the )?$")
 _EVALUATED_IN = re.compile(r"\s*(?:年度)?\s*(?:に|で)(?:行った|した|やった|実施した)?評価(?:した|された|の|を|で)")
+# 「R6分のシート（R7評価）」: beside the year of the work (分, 実施分), the year after it said with 評価 is
+# when it was evaluated (alone, 「R7評価のシート」 is read as the sheet of R7's work, as staff mostly mean it)
+_DONE_IN = re.compile(r"\s*(?:年度)?\s*(?:実施)?分")
+_RATED_IN = re.compile(r"\s*(?:年度)?\s*評価")
 
 
 _OF_SHEET = re.compile(r"\s*(?:年度)?(?:の|実施分の?)?\s*(?:評価)?(?:シート|版)|\s*(?:'s)?\s+(?:evaluation )?sheet\b")
@@ -642,6 +656,8 @@ def _read_years(f: Frame) -> None:
         mentions = kept
     # 「R7に評価したシート」: a year the evaluation was written in, of the year before's work
     mentions = [(fy - 1 if _EVALUATED_IN.match(norm, e) else fy, s_, e) for fy, s_, e in mentions]
+    done = {fy for fy, _, e in mentions if _DONE_IN.match(norm, e)}
+    mentions = [x for x in mentions if not (_RATED_IN.match(norm, x[2]) and x[0] - 1 in done)]
     # 「R6のシートで見込んでいたR7の額」: a year naming the sheet a figure is read from, beside the year asked
     on_sheet = {fy for fy, _, e in mentions if _OF_SHEET.match(norm, e)}
     asked = [x for x in mentions if not _OF_SHEET.match(norm, x[2])]

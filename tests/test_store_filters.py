@@ -23,12 +23,14 @@ LECTURES = "投票率の向上に関する出前講座の開催回数"
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str, Sheet]]:
     seed = parse_file(SEED)
-    general = {2024: {"national_prefectural": None, "general_revenue": None}}  # set below: the whole total
+    # (set below: the whole total; unit costs that rank one way on each basis)
+    general = {2024: {"national_prefectural": None, "general_revenue": None, "unit_cost_total": 900, "unit_cost_general": 100}}
     sheets = {
         "staff_2023": variant_of(seed, STAFF, 2, years_back=1, secondary="縮小"),
         "staff_2024": variant_of(seed, STAFF, 2, secondary="継続"),
         LIBRARY: variant_of(seed, LIBRARY, 5, costs=general),
-        TURNOUT: variant_of(seed, TURNOUT, 3, {"キャッシュレス決済導入施設数": LECTURES}),
+        TURNOUT: variant_of(seed, TURNOUT, 3, {"キャッシュレス決済導入施設数": LECTURES},
+                            costs={2024: {"unit_cost_total": 800, "unit_cost_general": 700}}),
     }
     lib = next(c for c in sheets[LIBRARY].costs if c.fy == 2024)
     lib.general_revenue = lib.total_cost
@@ -91,3 +93,15 @@ def test_the_row_a_measure_is_about_still_answers_its_own_measure(world) -> None
     ind = next(i for i in sheets[TURNOUT].indicators if i.name == LECTURES)
     actual = next(v.actual for v in ind.values if v.fy == 2024)
     assert ans.answerable and format_number(actual) in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question,top,cost", [
+    ("R6で単位コスト（一般財源ベース）が一番高いのはどの事業？", TURNOUT, "700"),
+    ("Which project had the highest unit cost on a general revenue basis in FY2024?", TURNOUT, "700"),
+    ("R6で単位コストが一番高い事業は？", LIBRARY, "900"),
+])
+def test_a_ranking_of_unit_costs_is_on_the_basis_asked(world, question: str, top: str, cost: str) -> None:
+    a, _ = world
+    ans = a.ask(question)
+    first = ans.answer.splitlines()[0]
+    assert ans.answerable and top in first and cost in first, ans.answer

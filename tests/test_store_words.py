@@ -132,3 +132,30 @@ def test_rows_of_two_projects_joined_in_one_question_are_each_answered(world, qu
     assert _actual(sheets[DEMENTIA], CONSULTATIONS, 2024) in ans.answer, ans.answer
     assert _actual(sheets[POSTPARTUM], VISITS, 2024) in ans.answer, ans.answer
     assert "2の事業" not in ans.answer and "2 projects report" not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["R6の一般財源、職員研修・図書館サービス・学校図書館の3つ並べてほしい",
+                                      "Compare the FY2024 general revenue of the school library program and the staff training project."])
+def test_names_joined_by_a_dot_or_by_program_and_the_are_each_named(world, question: str) -> None:
+    a, sheets = world
+    ans = a.ask(question)
+    assert ans.answerable, ans.answer
+    named = [STAFF, SCHOOL_LIBRARY] + ([LIBRARY] if "・" in question else [])
+    for name in named:
+        assert _cost(sheets[name], 2024, "general_revenue") in ans.answer, (name, ans.answer)
+
+
+def test_english_words_typed_one_letter_wrong_are_the_vocabularys() -> None:
+    from assistant.typos import retype
+
+    for typed, meant in [("the mobile libary project", "library"), ("the budjet for fy2024", "budget")]:
+        assert meant in retype(typed, typed), typed
+    # a name said in capitals, and a word a dictionary knows, stay as typed
+    assert retype("how did kikuta do", "How did Kikuta do") == "how did kikuta do"
+    assert retype("the planned figures", "the planned figures") == "the planned figures"
+
+
+def test_a_library_typed_one_letter_wrong_is_still_the_library(world) -> None:
+    a, sheets = world
+    ans = a.ask("What was the total cost of the libary services project in FY2024?")
+    assert ans.answerable and _cost(sheets[LIBRARY], 2024, "total_cost") in ans.answer, ans.answer

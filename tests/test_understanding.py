@@ -2638,3 +2638,29 @@ def test_an_average_per_year_asks_no_annual_row(seed_only: Assistant, truth: dic
     a = ask(seed_only, question)
     got = mean([cost(truth, y, "total_cost") for y in (2022, 2023, 2024)])
     assert a.answerable and got is not None and n(got) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["Give me the month-by-month breakdown of online applications in FY2024.",
+                                      "What is the monthly breakdown of the FY2024 project cost?"])
+def test_a_breakdown_by_month_is_declined(seed_only: Assistant, question: str) -> None:
+    a = ask(seed_only, question)
+    assert not a.answerable and "month" in a.answer, a.answer
+
+
+def test_the_year_of_the_work_beside_the_year_it_was_evaluated() -> None:
+    from assistant.understand import understand
+
+    # 「R6分のシート（R7評価）」: R6's work, evaluated in R7 — one year asked, 2024
+    assert understand("R6分のシート（R7評価）で、総事業費が前年度より減った事業は？").years == [2024]
+    # alone, 「R7評価のシート」 is the sheet of R7's work, as staff mostly say it
+    assert understand("R7評価のシートで総事業費を足すと？").years == [2025]
+
+
+@pytest.mark.parametrize("question", ["On the FY2024 sheets, which projects had an activity indicator below its plan?",
+                                      "Which projects came in under their plan on an outcome indicator in FY2024?"])
+def test_below_its_plan_is_short_of_the_plan(question: str) -> None:
+    from assistant.understand import understand
+
+    f = understand(question)
+    assert "under_plan" in f.ops or f.has("under_plan"), (f.ops, f.measures)
+    assert f.threshold is None or f.threshold.op != "lt", f.threshold

@@ -70,13 +70,18 @@ class Measured:
     other: SheetRef | None = None  # the other sheet a part was read from (an earlier sheet's forecast)
 
 
+_GENERAL_BASIS = re.compile(r"一般財源|所要一般|general[\s\-](?:revenue|fund)")
+
+
 def _cost_field(q: Query) -> str:
     rows = [r for r in q.frame.rows if r in COST_FIELDS]
     if q.frame.has("share") and len(rows) > 1 and "total_cost" in rows:
         rows = [r for r in rows if r != "total_cost"]  # 「総事業費に占める人件費の割合」: the part is ranked
-    if rows:
-        return "unit_cost_total" if rows[0] == "unit_cost_general" and "unit_cost_general" not in q.frame.norm else rows[0]
-    return "total_cost"
+    if rows and rows[0] in ("unit_cost_total", "unit_cost_general"):
+        # 「単位コスト（一般財源ベース）」「一般財源から算出した単位コスト」: the unit cost on that basis
+        general = "general_revenue" in rows or _GENERAL_BASIS.search(q.frame.norm)
+        return "unit_cost_general" if general and not re.search(r"総コスト|total[\s\-]cost", q.frame.norm) else "unit_cost_total"
+    return rows[0] if rows else "total_cost"
 
 
 def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: int | None,
