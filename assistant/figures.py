@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from assistant.answer import Fact, Number
 from assistant.measures import lower_is_better
-from assistant.resolve import Catalog, SheetRef, project_key
+from assistant.resolve import Catalog, ProjectKey, SheetRef, project_key
 from ingest.model import Indicator, Sheet
 from ingest.store import ActualRow, FigureStore
 from ingest.vocabulary import COST_FIELDS, COST_UNITS, STAGE_LABELS
@@ -108,7 +108,7 @@ def rank_costs(store: FigureStore, catalog: Catalog, field: str, fy: int | None,
     """Projects ranked by one cost field in one year (each sheet's own evaluated year when fy is
     None), each by its latest sheet that reports that year."""
     rows = store.cost_values(field, fy, sheet_ids)  # a year printed twice: the settled figure first
-    latest: dict[tuple[str | None, str | None], tuple[int, SheetRef, int, Number]] = {}
+    latest: dict[ProjectKey, tuple[int, SheetRef, int, Number]] = {}
     for sheet_id, year, value in rows:
         ref = catalog.sheet(sheet_id)
         if ref is None:
@@ -162,7 +162,7 @@ def _one_sheet_each(catalog: Catalog, found: Iterable[ActualRow], fy: int | None
     figure for that year is settled)."""
     rows = [(ref, r) for r in found if (ref := catalog.sheet(r.sheet_id)) is not None]
     rows.sort(key=lambda x: (x[0].project or "", x[1].kind, x[1].no))
-    chosen: dict[tuple[str | None, str | None], SheetRef] = {}
+    chosen: dict[ProjectKey, SheetRef] = {}
     for ref, _ in rows:
         key = project_key(ref)
         if fy is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 _HIRAGANA_RUN = re.compile(r"[ぁ-ゖ][ぁ-ゖー]{2,}")  # なんぱーせんと: the long-vowel mark inside a run
 _TO_KATAKANA = str.maketrans({chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)})
@@ -17,6 +18,23 @@ MIN_KANA = 3  # morae: shorter readings are too often part of other words (シ�
 _SMALL = frozenset("ァィゥェォャュョヮ")
 _KANJI_KANA = re.compile(r"([一-龥]{1,8})([ぁ-ゖ][ぁ-ゖー]+)")
 _KANA_KANJI = re.compile(r"((?<![ぁ-ゖ])[ぁ-ゖ][ぁ-ゖー]+)([一-龥]{1,8})")
+
+
+@lru_cache(maxsize=1 << 14)
+def _readings_of(kanji: str) -> frozenset[str]:
+    """How Sudachi reads a kanji alone, and as the end and the start of a word (率: リツ; 投: ナゲ, トウ)."""
+    from assistant.sudachi import tokens
+
+    out = set()
+    for text, at in ((kanji, 0), ("大" + kanji, 1), (kanji + "者", 0)):
+        toks = tokens(text)
+        if len(toks) == len(text):
+            out.add(toks[at].reading)
+    return frozenset(r for r in out if r)
+
+
+def _reads_alike(a: str, b: str) -> bool:
+    return bool(_readings_of(a) & _readings_of(b))
 
 
 def _fold(kana: str) -> str:
@@ -47,6 +65,7 @@ class Speller:
         self._readings: dict[str, str] | None = readings  # katakana reading → word, when already known
         self._folded: dict[str, str] | None = None
         self._surfaces: str | None = None  # the vocabulary's words, one a line (for 「is the run a piece of one」)
+        self._masked: dict[str, list[str]] | None = None  # 耐震化?: the kanji words with one place open
 
     @property
     def readings(self) -> dict[str, str]:
@@ -73,7 +92,7 @@ class Speller:
 
     def homophones(self, norm: str) -> str:
         """A compound typed with one kanji of the same sound as the vocabulary's (耐震化律 for 耐震化率,
-        一般材源 for 一般財源, 補習件数 for 補修件数: the IME's wrong conversion) is the vocabulary's word.
+        一般材源 for 一般財源, 投標率 for 投票率: the IME's wrong conversion) is the vocabulary's word.
         Only where the compound as typed is no piece of the vocabulary nor a word of its own (使用料 is
         no 使用量: the lexicon and JMdict know it), and one kanji alone differs (公園数 is no 講演数)."""
         runs = list(_KANJI_RUN.finditer(norm))
@@ -83,27 +102,36 @@ class Speller:
         from assistant.lexicon import lexicon
         from assistant.sudachi import tokens
 
-        def a_word(piece: str) -> bool:
-            return known_word(piece) or piece in lexicon().phrases
-
-        if self._surfaces is None:
+        if self._masked is None:
             self._surfaces = "\n".join(self.readings.values())
+            self._masked = {}
+            for word in dict.fromkeys(self.readings.values()):
+                if _KANJI_RUN.fullmatch(word):
+                    for i in range(len(word)):
+                        self._masked.setdefault(word[:i] + "?" + word[i + 1:], []).append(word)
+
+        spoken = {word: kana for kana, word in self.readings.items()}
+
+        def sounded(piece: str) -> str | None:
+            """The vocabulary's word that ``piece`` is with one kanji read alike (alone, or in the
+            whole word: 補習件数 and 補修件数 are both ホシュウケンスウ), if one only."""
+            if known_word(piece) or piece in lexicon().phrases:
+                return None
+            near = {w: i for i in range(len(piece)) for w in (self._masked or {}).get(piece[:i] + "?" + piece[i + 1:], ())}
+            if not near:
+                return None
+            whole = "".join(t.reading for t in tokens(piece))
+            found = [w for w, i in near.items() if _reads_alike(piece[i], w[i]) or spoken.get(w) == whole]
+            return found[0] if len(found) == 1 else None
+
         for m in runs[::-1]:
             run = m.group(0)
-            if run in self._surfaces:
-                continue
-            if m.start() > 0 and norm[m.start() - 1].isdigit():
-                continue  # 「10回開催」: a counter, then a word
-            # the longest end of the run that reads as a word of the vocabulary (「下水道管路耐震化律」)
+            if run in (self._surfaces or "") or m.start() > 0 and norm[m.start() - 1].isdigit():
+                continue  # (「10回開催」: a counter, then a word)
+            # the longest end of the run that is a word of the vocabulary so (「下水道管路耐震化律」)
             for size in range(len(run), 2, -1):
-                hit = next(((i, word) for i in [len(run) - size]
-                            if not a_word(run[i:i + size])
-                            and (word := self.readings.get("".join(t.reading for t in tokens(run[i:i + size])))) is not None
-                            and len(word) == size and _KANJI_RUN.fullmatch(word)
-                            and sum(a != b for a, b in zip(word, run[i:i + size])) == 1), None)
-                if hit is not None:
-                    i, word = hit
-                    norm = norm[:m.start() + i] + word + norm[m.start() + i + size:]
+                if (meant := sounded(run[len(run) - size:])) is not None:
+                    norm = norm[:m.end() - size] + meant + norm[m.end():]
                     break
         return norm
 

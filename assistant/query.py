@@ -35,7 +35,17 @@ from assistant.link import (
     unexplained,
     with_dictionary,
 )
-from assistant.resolve import Catalog, IndicatorRef, SheetRef, bigrams, project_core, project_key, reaches, squash
+from assistant.resolve import (
+    Catalog,
+    IndicatorRef,
+    ProjectKey,
+    SheetRef,
+    bigrams,
+    project_core,
+    project_key,
+    reaches,
+    squash,
+)
 from assistant.romaji import fold, katakana_to_romaji
 from assistant.understand import ENGLISH_ERA, PLAN_SIDES, Frame, drop_hits, drop_ops, understand
 from ingest.model import Indicator, Sheet
@@ -59,7 +69,7 @@ class Project:
     score: float = 1.0
 
     @property
-    def key(self) -> tuple[str | None, str | None]:
+    def key(self) -> ProjectKey:
         return project_key(self.refs[0])
 
     @property
@@ -144,7 +154,7 @@ class Query:
 
 def projects_of(cat: Catalog, refs: list[SheetRef], score: float = 1.0) -> list[Project]:
     """Sheets grouped into projects (every evaluated year of each), in first-seen order."""
-    out: dict[tuple[str | None, str | None], Project] = {}
+    out: dict[ProjectKey, Project] = {}
     for r in refs:
         key = project_key(r)
         if key not in out:
@@ -197,6 +207,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         q.explained.add(frame.kind_span)
     for lang_asked in _IN_LANGUAGE.finditer(frame.norm):  # "In English: what was …": the answer's language
         q.explained.add(lang_asked.span())
+    for names_too in _NAMES_TOO.finditer(frame.norm):  # 「事業は何件？名前も」: the projects' names, asked with them
+        q.explained.add(names_too.span())
 
     # Names of projects, 部/課 and indicators found anywhere in the question.
     named = cat.project_matcher.match(r, PROJECT_THRESHOLD - 0.15)
@@ -1303,7 +1315,9 @@ def year_spans(norm: str) -> list[tuple[int, int]]:
     return [m.span() for m in _YEAR_SPAN.finditer(norm)]
 
 
-_PROJECT_WORD = re.compile(r"([^\s、。「」（）()のはがをにでと]{2,30}事業)(?![費所者])")
+_NAMES_TOO = re.compile(r"(?<=[?？、,。])\s*(?:事業名|名前|名称)(?:も|を|は)?\s*(?:教えて|知りたい|一緒に|併せて|ちょうだい|ください)?"
+                        r"(?:[?？。]|$)")
+_PROJECT_WORD = re.compile(r"([^\s、。「」（）()のはがをにでと?？!！]{2,30}事業)(?![費所者名])")  # (事業名: its name)
 _OWNED_PROJECT = re.compile(r"([一-龥ァ-ヶー]{2,10})の([一-龥ァ-ヶー]{2,10}事業)(?![費所者])")
 _GENERIC = ("関連事業", "の事業", "全事業", "各事業", "対象事業", "継続事業", "新規事業", "実施事業", "この事業", "本事業",
             "当該事業", "補助事業", "単独事業", "主要事業")

@@ -153,12 +153,12 @@ def reaches(ref: SheetRef, fy: int) -> bool:
     return ref.target_fy is not None and ref.target_fy - 6 <= fy <= ref.target_fy + 4
 
 
-ProjectKey = tuple[str | None, str | None]  # (project name, 課 or 部)
+ProjectKey = tuple[str | None, str | None, str | None]  # (project name, 課 or 部, municipality)
 
 
 def project_key(ref: SheetRef) -> ProjectKey:
     """A project is its name within its 課: two cities' (or two 課') namesakes stay apart."""
-    return ref.project, ref.section or ref.department
+    return ref.project, ref.section or ref.department, ref.municipality
 
 
 _TAIL = re.compile(r"(推進|支援|対策|運営|整備|促進|振興|管理|補助|育成|確保|強化|普及)?(事業|業務)$")
@@ -199,7 +199,7 @@ class Catalog:
     city_of: dict[str, str] = field(default_factory=dict)  # sheet → its municipality (a store of several cities)
     _by_id: dict[str, SheetRef] = field(init=False, repr=False)
     _by_project: dict[str, list[tuple[int, SheetRef]]] = field(init=False, repr=False)
-    _by_key: dict[tuple[str | None, str | None], list[SheetRef]] = field(init=False, repr=False)
+    _by_key: dict[ProjectKey, list[SheetRef]] = field(init=False, repr=False)
     _by_section: dict[str, list[tuple[int, SheetRef]]] = field(init=False, repr=False)
     _by_department: dict[str, list[tuple[int, SheetRef]]] = field(init=False, repr=False)
     _by_indicator: dict[str, list[tuple[int, IndicatorRef]]] = field(init=False, repr=False)
@@ -375,7 +375,7 @@ class Catalog:
     def indicators_named(self, name: str) -> list[IndicatorRef]:
         return [i for _, i in self._by_indicator.get(name, [])]
 
-    def projects_all(self) -> list[tuple[str | None, str | None]]:
+    def projects_all(self) -> list[ProjectKey]:
         return list(self._by_key)
 
     def known_text(self, sheet_ids: list[str] | None) -> str:

@@ -335,6 +335,7 @@ class CatalogSheet(NamedTuple):
     evaluation_fy: int | None
     primary: str | None = None  # 一次評価's result (継続, 改善 …)
     secondary: str | None = None  # 二次評価's
+    municipality: str | None = None  # whose sheet (two cities' namesakes are two projects)
 
 
 class IndicatorRow(NamedTuple):
@@ -956,7 +957,7 @@ class FigureStore:
         """Every sheet with its two evaluations' results (the catalog's rows), in table order."""
         return self._read(CatalogSheet,
                           "SELECT s.sheet_id, s.project, s.department, s.section, s.target_fy, s.evaluation_fy, "
-                          "p.result, x.result FROM sheets s "
+                          "p.result, x.result, s.municipality FROM sheets s "
                           "LEFT JOIN evaluations p ON p.sheet_id = s.sheet_id AND p.stage = 'primary' "
                           "LEFT JOIN evaluations x ON x.sheet_id = s.sheet_id AND x.stage = 'secondary'")
 

@@ -162,15 +162,17 @@ class Store:
 
 def variant_of(seed: Sheet, name: str, factor: int, renames: dict[str, str] | None = None, *,
                section: str | None = None, years_back: int = 0, secondary: str | None = None,
-               costs: dict[int, dict[str, int | None]] | None = None) -> Sheet:
+               costs: dict[int, dict[str, int | None]] | None = None, municipality: str | None = None) -> Sheet:
     """The seed's tables under another project (a canonical sheet), every figure scaled by ``factor``
     so values differ: indicators renamed by ``renames``, the sheet ``years_back`` years earlier
-    (every year moved with it), its 二次評価 ``secondary``, and cost cells set by ``costs`` (fy → row → value)."""
+    (every year moved with it), its 二次評価 ``secondary``, cost cells set by ``costs`` (fy → row → value),
+    and another city's (``municipality``)."""
     data = seed.model_copy(deep=True)
     data.sheet_id = ""
     data.template = "canonical"
     data.source = None
     data.project = Project(name=name, department="総務部", section=section or f"{name[:2]}課")
+    data.municipality = municipality or data.municipality
     data.target_fy = (data.target_fy or 0) - years_back
     data.evaluation_fy = (data.evaluation_fy or 0) - years_back
     for ind in data.indicators:

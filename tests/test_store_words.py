@@ -36,6 +36,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
         DEMENTIA: variant_of(seed, DEMENTIA, 11, {"キャッシュレス決済の利用件数": CONSULTATIONS,
                                                   "オンライン申請件数": "認知症サポーター養成講座の受講者数",
                                                   "マイナンバーカードを利用したコンビニでの証明書等発行件数": "認知症カフェの設置数"}),
+        "digital_elsewhere": variant_of(seed, "デジタルファースト推進事業", 17, section="ＤＸ戦略課", municipality="東浜町"),
         POSTPARTUM: variant_of(seed, POSTPARTUM, 13, {"キャッシュレス決済導入施設数": VISITS,
                                                       "オンライン申請件数": "産後ケアの利用者数",
                                                       "マイナンバーカードを利用したコンビニでの証明書等発行件数": "母子健康手帳の交付数"}),
@@ -88,8 +89,9 @@ def test_an_indicator_typed_by_its_sound_is_that_indicator(world) -> None:
 
 
 def test_homophones_leave_words_of_their_own_and_counters() -> None:
-    speller = Speller(["使用量", "耐震化率", "研修会開催回数"])
+    speller = Speller(["使用量", "耐震化率", "研修会開催回数", "投票率"])
     assert speller.homophones("耐震化律の推移") == "耐震化率の推移"
+    assert speller.homophones("中田の投標率って") == "中田の投票率って"  # 投 read alone is ナゲ: kanji by kanji
     assert speller.homophones("使用料の推移") == "使用料の推移"  # a word of its own (the lexicon's, JMdict's)
     assert speller.homophones("研修会を10回開催した") == "研修会を10回開催した"  # 10回 is a count
     assert speller.homophones("公園数は？") == "公園数は？"  # two kanji differ from 講演数: no typo of it
@@ -159,3 +161,20 @@ def test_a_library_typed_one_letter_wrong_is_still_the_library(world) -> None:
     a, sheets = world
     ans = a.ask("What was the total cost of the libary services project in FY2024?")
     assert ans.answerable and _cost(sheets[LIBRARY], 2024, "total_cost") in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["デジタルファースト推進事業の総事業費、R6はいくら？", "What was the digital first project's total cost in FY2024?"])
+def test_namesakes_of_two_cities_are_two_projects(world, question: str) -> None:
+    # the same name and 課 in 郡山市 and 東浜町: each city's figure, said as whose it is
+    a, sheets = world
+    ans = a.ask(question)
+    assert ans.answerable, ans.answer
+    assert _cost(sheets["digital_elsewhere"], 2024, "total_cost") in ans.answer, ans.answer
+    assert "66,671" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["郡山市の事業は何件入ってる？名前も", "郡山市の事業は何件ある？事業名も教えて"])
+def test_the_names_asked_with_a_count_of_projects(world, question: str) -> None:
+    a, _ = world
+    ans = a.ask(question)
+    assert ans.answerable and STAFF in ans.answer and LIBRARY in ans.answer, ans.answer
