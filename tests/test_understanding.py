@@ -2664,3 +2664,15 @@ def test_below_its_plan_is_short_of_the_plan(question: str) -> None:
     f = understand(question)
     assert "under_plan" in f.ops or f.has("under_plan"), (f.ops, f.measures)
     assert f.threshold is None or f.threshold.op != "lt", f.threshold
+
+
+@pytest.mark.parametrize("question", [
+    "What was the gap between plan and actual online applications in FY2024, and what percentage of plan was the actual?",
+    "Online applications in FY2024: what percentage of the plan was achieved, and the gap between the plan and the actual?"])
+def test_a_percentage_of_plan_is_the_rate_and_the_gap_is_to_the_plan(seed_only: Assistant, truth: dict, question: str) -> None:
+    from assistant.measures import rate
+
+    v = ind(truth, "オンライン申請件数", 2024)
+    a = ask(seed_only, question)
+    assert a.answerable and f"{rate(v['actual'], v['plan'])}" in a.answer, a.answer
+    assert n(v["actual"] - v["plan"]) in a.answer, a.answer
