@@ -214,6 +214,21 @@ def test_a_share_of_a_printed_row_in_the_printed_total(world) -> None:
     assert share is not None and f"{share:g}%" in ans.answer, (share, ans.answer)
 
 
+@pytest.mark.parametrize("form", ["What portion of the {name}'s FY{fy} full cost was indirect cost?",
+                                  "What share of the full cost was indirect cost in FY{fy} for the {name}?"])
+def test_a_share_of_a_printed_row_asked_in_english(world, form: str) -> None:
+    # "indirect cost" is the printed 間接事業費 (through the glossary), "full cost" the printed フルコスト
+    from assistant.measures import percent
+
+    a, truths = world
+    t = next(t for t in truths if t.status != "incomplete" and (c := t.cost(t.target_fy)) is not None
+             and all(any(r.label == w and r.value for r in c.rows) for w in ("フルコスト", "間接事業費")))
+    rows = {r.label: r.value for r in t.cost(t.target_fy).rows}
+    ans = ask(a, form.format(name=t.project.name, fy=t.target_fy))
+    share = percent(rows["間接事業費"], rows["フルコスト"])
+    assert share is not None and f"{share:g}%" in ans.answer, (share, ans.answer)
+
+
 def test_a_breakdown_named_by_the_printed_rows_words(world) -> None:
     # 「直接・間接の内訳」 over a sheet printing 直接事業費 and 間接事業費: those two rows
     a, truths = world

@@ -364,13 +364,17 @@ class FigureKind:
             labels = printed_units(latest)
             printed += [Row("printed", m.name, m.name, labels[m.name]) for m in q.scope_rows
                         if m.name in labels and all(r.name != m.name for r in printed)]
-            if costs and _TOTAL_NAMED.search(f.norm) and not any(squash(r.name) in squash(f.norm) for r in printed):
+            # (a label named whole, in its words or through the glossary: "indirect cost" is 間接事業費)
+            said = {m.name for m in q.scope_rows if m.score >= 0.9}
+            if costs and _TOTAL_NAMED.search(f.norm) and not any(squash(r.name) in squash(f.norm) or r.name in said
+                                                                 for r in printed):
                 printed = []  # 「総事業費」 is the total, not the 直接事業費 that shares its words
-            if costs and not printed:
+            if costs and (not printed or f.has("share")):
                 # a fixed field asked ("full cost") of a sheet that prints it in its own unit (円): the
-                # sheet's row, as printed, not the 千円 it was converted to
-                printed = [Row("printed", label, label, unit) for r in costs for label, unit in labels.items()
-                           if field_of(label) == r.key and unit != r.unit and unit.endswith("円")]
+                # sheet's row, as printed, not the 千円 it was converted to (beside the part of it asked)
+                printed += [Row("printed", label, label, unit) for r in costs for label, unit in labels.items()
+                            if field_of(label) == r.key and unit != r.unit and unit.endswith("円")
+                            and all(x.name != label for x in printed)]
             rows = printed or rows
         if not rows and q.focus and q.how in ("focus", "named", "only", "scope", "org") and (
                 q.focus.rows or q.focus.earlier_rows and (f.measures or f.relative or f.years)):
