@@ -52,6 +52,7 @@ from assistant.query import (
 from assistant.resolve import Catalog, SheetRef, bigrams, expand, fingerprint_of, similarity, squash, variants
 from assistant.romaji import fold
 from assistant.settings import AssistantSettings
+from assistant.sudachi import tokens
 from assistant.understand import Frame, Lang, understand
 from ingest.model import COST_FIELDS, SECTION_LABELS, Sheet
 from ingest.normalize import nfkc
@@ -835,7 +836,9 @@ def _other_city(q: Query, cities: frozenset[str] = frozenset()) -> bool:
     lex = lexicon()
     # 「残りは全部市の持ち出し」: a word of the question before 市 makes no city of it
     named = [m.group(1) for m in _CITY_JA.finditer(q.frame.norm) if m.group(1) not in _NOT_A_CITY
-             and m.group(1)[:-1] not in lex.phrases and m.group(1)[:-1] not in lex.function_words]
+             and m.group(1)[:-1] not in lex.phrases and m.group(1)[:-1] not in lex.function_words
+             # (a name in hiragana is one Sudachi knows as one: いわき市, not ほとんど+市)
+             and (not re.match(r"[ぁ-ゖ]", m.group(1)) or len(tokens(m.group(1))) == 1)]
     return bool(cities) and any(not any(c.endswith(n) or n.endswith(c) for c in cities) for n in named)
 
 

@@ -58,7 +58,7 @@ class Speller:
     (「じっせきどのくらい」)."""
 
     def __init__(self, phrases: Iterable[str], strict: bool = False,
-                 readings: dict[str, str] | None = None, verbatim: Iterable[str] = ()) -> None:
+                 readings: dict[str, str] | None = None, verbatim: Iterable[str] = (), words: Iterable[str] = ()) -> None:
         self.strict = strict
         self.verbatim = frozenset(verbatim)  # hiragana the vocabulary itself writes (こども of こども部)
         self._phrases = list(phrases)
@@ -66,6 +66,9 @@ class Speller:
         self._folded: dict[str, str] | None = None
         self._surfaces: str | None = None  # the vocabulary's words, one a line (for 「is the run a piece of one」)
         self._masked: dict[str, list[str]] | None = None  # 耐震化?: the kanji words with one place open
+        self._spoken: dict[str, str] | None = None  # word → its reading
+        # every spelling of the vocabulary (two may read alike: 補修件数, 補習件数)
+        self.words = (*words, *self._phrases)
 
     @property
     def readings(self) -> dict[str, str]:
@@ -93,8 +96,11 @@ class Speller:
     def homophones(self, norm: str) -> str:
         """A compound typed with one kanji of the same sound as the vocabulary's (耐震化律 for 耐震化率,
         一般材源 for 一般財源, 投標率 for 投票率: the IME's wrong conversion) is the vocabulary's word.
-        Only where the compound as typed is no piece of the vocabulary nor a word of its own (使用料 is
-        no 使用量: the lexicon and JMdict know it), and one kanji alone differs (公園数 is no 講演数)."""
+        Only where the compound as typed is no word of the vocabulary (補習件数 beside 補修件数 stays)
+        nor of its own (使用料 is no 使用量: the lexicon and JMdict know it), one kanji alone differs
+        (公園数 is no 講演数), the piece starts a word (文書管理's 書管理 is no 所管理), and the kanji is
+        read alike in the whole word, or alone where it is no part of a word of its own (用水路 is no
+        用水道, though 路 and 道 are both ミチ)."""
         runs = list(_KANJI_RUN.finditer(norm))
         if not runs or not self.readings:
             return norm
@@ -103,34 +109,39 @@ class Speller:
         from assistant.sudachi import tokens
 
         if self._masked is None:
-            self._surfaces = "\n".join(self.readings.values())
+            every = dict.fromkeys([*self.readings.values(), *self.words])
+            self._surfaces = "\n".join(every)
+            self._spoken = {word: kana for kana, word in self.readings.items()}
             self._masked = {}
-            for word in dict.fromkeys(self.readings.values()):
+            for word in every:
                 if _KANJI_RUN.fullmatch(word):
                     for i in range(len(word)):
                         self._masked.setdefault(word[:i] + "?" + word[i + 1:], []).append(word)
-
-        spoken = {word: kana for kana, word in self.readings.items()}
+        masked, spoken = self._masked, self._spoken or {}
 
         def sounded(piece: str) -> str | None:
-            """The vocabulary's word that ``piece`` is with one kanji read alike (alone, or in the
-            whole word: 補習件数 and 補修件数 are both ホシュウケンスウ), if one only."""
+            """The vocabulary's word that ``piece`` is with one kanji read alike, if one only."""
             if known_word(piece) or piece in lexicon().phrases:
                 return None
-            near = {w: i for i in range(len(piece)) for w in (self._masked or {}).get(piece[:i] + "?" + piece[i + 1:], ())}
+            near = {w: i for i in range(len(piece)) for w in masked.get(piece[:i] + "?" + piece[i + 1:], ())}
             if not near:
                 return None
-            whole = "".join(t.reading for t in tokens(piece))
-            found = [w for w, i in near.items() if _reads_alike(piece[i], w[i]) or spoken.get(w) == whole]
+            toks = tokens(piece)
+            whole = "".join(t.reading for t in toks)
+            # the kanji's own words in the piece (用水路 of 用水路整備): a kanji inside one is no slip
+            worded = {j for t in toks if len(t.surface) >= 2 and known_word(t.surface) for j in range(t.start, t.end)}
+            found = [w for w, i in near.items()
+                     if spoken.get(w) == whole or i not in worded and _reads_alike(piece[i], w[i])]
             return found[0] if len(found) == 1 else None
 
         for m in runs[::-1]:
             run = m.group(0)
             if run in (self._surfaces or "") or m.start() > 0 and norm[m.start() - 1].isdigit():
                 continue  # (「10回開催」: a counter, then a word)
+            starts = {t.start for t in tokens(run)}  # where the run's words begin
             # the longest end of the run that is a word of the vocabulary so (「下水道管路耐震化律」)
             for size in range(len(run), 2, -1):
-                if (meant := sounded(run[len(run) - size:])) is not None:
+                if len(run) - size in starts and (meant := sounded(run[len(run) - size:])) is not None:
                     norm = norm[:m.end() - size] + meant + norm[m.end():]
                     break
         return norm
@@ -185,7 +196,8 @@ class Speller:
         run = m.group(0)
         if any(w in run for w in self.verbatim):
             return run  # written as the names write it
-        if norm.startswith(("市", "町", "村"), m.end()) and (m.start() == 0 or not re.match(r"[一-龥]", norm[m.start() - 1])):
+        if norm.startswith(("市", "町", "村"), m.end()) and run[-1] not in "のがをはにでとも" \
+                and (m.start() == 0 or not re.match(r"[一-龥]", norm[m.start() - 1])):
             return run  # a city's name (さいたま市, いわき市), never 最多ま市
         if m.start() > 0 and re.match(r"[一-龥]", norm[m.start() - 1]) and run[0] not in "のがをはにでとも":
             return run  # okurigana: 少なかった (but 件数のじっせき is a particle, then a word)

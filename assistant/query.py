@@ -576,6 +576,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                 drop_hits(frame, exact_rows, groups=not_rows)
         # a measure word inside the row's own words is the row's: 「平均正答率」 asks no average over years
         row_words = [span for m in q.scope_rows for span in m.parts]
+        if frame.lang == "en":  # ("how did the number of electronic tenders change": a verb ends the phrase, no row word)
+            row_words = [(s, e) for s, e in row_words if not any(h.group == "measure" and h.end == e and h.start > s
+                                                               for h in frame.hits)]
         if any(h.group == "measure" and any(s <= h.start and h.end <= e for s, e in row_words) for h in frame.hits):
             drop_hits(frame, row_words, groups=("measure",))
         if frame.lang == "en" and _EN_QUANTITY.search(frame.norm):

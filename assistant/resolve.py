@@ -256,8 +256,8 @@ class Catalog:
 
     def respell(self, norm: str) -> str:
         """Hiragana typed for the kanji of a name the store holds, or of a run of its words
-        (じどうクラブのせっちすう → 児童クラブの設置数, さんかしゃ → 参加者), and a name's words cut
-        short as staff clip them (再エネ → 再生可能エネルギー)."""
+        (じどうクラブのせっちすう → 児童クラブの設置数, さんかしゃ → 参加者), a kanji the IME chose by its
+        sound (耐震化律 → 耐震化率), and a name's words cut short as staff clip them (再エネ → 再生可能エネルギー)."""
         norm = self._unclip(norm)
         if self._speller is None:
             from assistant.kana import MIN_KANA, Speller, morae
@@ -266,6 +266,7 @@ class Catalog:
             names = [*self._project_names.names, *self._by_indicator, *(s.section or "" for s in self.sheets),
                      *(s.department or "" for s in self.sheets)]
             readings: dict[str, str] = {}
+            spelled: list[str] = []  # every run as written (readings keep one spelling a reading)
             for name in dict.fromkeys(n for n in names if n):
                 # every run of up to four words of a name (延べ+利用+者 → 延べ利用者), read as Sudachi reads it
                 # (and of its shortest words: 参加者数 is one word, さんかしゃ is typed too)
@@ -278,8 +279,9 @@ class Catalog:
                             surface, kana = surface + u.surface, kana + u.reading
                             if morae(kana) >= MIN_KANA and re.search(r"[一-龥ァ-ヶ]", surface):
                                 readings.setdefault(kana, surface)
+                                spelled.append(surface)
             verbatim = {w for n in names if n for w in re.findall(r"[ぁ-ゖー]{3,}", n)}
-            self._speller = Speller((), strict=True, readings=readings, verbatim=verbatim)
+            self._speller = Speller((), strict=True, readings=readings, verbatim=verbatim, words=spelled)
         return self._speller.respell(norm)
 
     @cached_property

@@ -15,10 +15,9 @@ MIN_LENGTH = 5  # shorter words are one letter from too many others
 
 @cache
 def _vocabulary() -> dict[int, frozenset[str]]:
-    """The lexicon's and glossary's English words, by length."""
-    lex = lexicon()
-    words = {w for phrase in (*lex.english, *lex.phrases, *lex.function_words) if phrase.isascii()
-             for w in re.findall(r"[a-z]+", phrase)}
+    """The glossary's English words (what sheets are about, never a question word: "halted" is no
+    correction of "halved"), by length."""
+    words = {w for phrase in lexicon().english if phrase.isascii() for w in re.findall(r"[a-z]+", phrase)}
     by_length: dict[int, set[str]] = {}
     for w in words:
         by_length.setdefault(len(w), set()).add(w)
@@ -38,9 +37,26 @@ def _one_edit(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1:]
 
 
+_ENDINGS = re.compile(r"(?:ed|d|es|s|ing|er|est|ly)$")
+_INFLECTED = re.compile(r"(?:ed|s|ing|er|est|ly)$")
+
+
+@cache
 def _known(word: str) -> bool:
-    vocab = _vocabulary()
-    return any(w in vocab.get(len(w), ()) for w in {word, without_plural(word)}) or bool(japanese_words(word))
+    """A word English dictionaries have (Sudachi's loanwords, JMdict's glosses, the lexicon), as typed
+    or without its ending ("halved", "reads", "faster")."""
+    from assistant.sudachi import tokens
+
+    lex = lexicon()
+    stems = {word, without_plural(word), *(_ENDINGS.sub("", word), _ENDINGS.sub("", word) + "e")}
+    for w in stems:
+        if len(w) < 3:
+            continue
+        found = tokens(w)
+        if w in lex.function_words or w in lex.english or w in lex.phrases or japanese_words(w) \
+                or len(found) == 1 and found[0].form != w:
+            return True
+    return any(w in _vocabulary().get(len(w), ()) for w in stems)
 
 
 def retype(norm: str, text: str) -> str:
@@ -50,8 +66,8 @@ def retype(norm: str, text: str) -> str:
 
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
-        if len(word) < MIN_LENGTH or word in capitalized or _known(word):
-            return word
+        if len(word) < MIN_LENGTH or word in capitalized or _INFLECTED.search(word) or _known(word):
+            return word  # (an inflected word — "reads", "halved" — is a verb or plural no dictionary here holds)
         near = [w for n in (len(word) - 1, len(word), len(word) + 1) for w in vocab.get(n, ()) if _one_edit(word, w)]
         return near[0] if len(near) == 1 else word
 

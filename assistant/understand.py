@@ -516,8 +516,7 @@ _GRANULAR_EN = re.compile(r"\b(?:by|per|for each|in each|at each|to each|broken 
                           r"person|individual|contractor|contractors|vendor|vendors|quarter|quarters|week|weeks|day|days)\b")
 # "the month-by-month breakdown", "monthly figures": finer than the fiscal year any sheet gives
 _GRANULAR_EN_ADJ = re.compile(r"\b(month[\s\-]by[\s\-]month|monthly|quarterly|weekly|daily|week[\s\-]by[\s\-]week|"
-                              r"day[\s\-]by[\s\-]day)\s+(?:[a-z]+\s+)?(?:breakdown|figures?|numbers?|data|counts?|totals?|"
-                              r"split|trend|results?|amounts?)\b")
+                              r"day[\s\-]by[\s\-]day)\s+(?:[a-z]+\s+)?(?:breakdown|split|figures|numbers|data)\b")
 _PERIOD_OF = {"monthly": "month", "quarterly": "quarter", "weekly": "week", "daily": "day"}
 _WHICH_PROJECTS = re.compile(r"\bwhich (?:[a-z'’\-]+ ){1,3}(?:projects|programs|programmes|schemes)\b")
 _WHICH = re.compile(r"\bwhich (?:of the |of its )?(?:fy\s?\d{2,4} |\d{4} )?([a-z]+)(?: ([a-z]+))?")
@@ -532,8 +531,8 @@ _WHICH_VERB = re.compile(r"[a-z]+ed$|(more|most|less|least|did|does|do|got|gets|
                          r"spends|met|meets|saw|sees|paid|pays|relies|uses|costs|gives|gave|came|comes|ranks|leads|"
                          r"depends|needs|shows|scores|performs|achieves|reaches|misses|exceeds|took|takes|brought|brings|made|makes|"
                          r"received|receives|drew|draws|attracted|attracts)$")
-GREW_AFTER = re.compile(r"(?:\s+(?!(?:costs?|spend|spent|spending|pay|paid|budget|expenses?)\b)[\w'’-]+){1,6}?\s+"
-                         r"(?:grow|rise|increase|decrease|fall|drop|decline|change|improve|go (?:up|down)|shrink)\b")
+GREW_AFTER = re.compile(r"(?:\s+(?!(?:costs?|spend|spent|spending|pay|paid|budget|expenses?|invest|to|for|on|in)\b)"
+                        r"[\w'’-]+){1,5}?\s+(?:grow|rise|increase|decrease|fall|drop|decline|change|go (?:up|down)|shrink)\b")
 _CHANGE_BASE = re.compile(r"(前年度?|前の年|昨年度?|去年|previous year|year before|last year)\s*"
                           r"(から|と比べ|と比較|に比べ|より|比|と比|than|compared)"
                           r"|compar(?:e|ed|es|ing)\s+(?:it\s+|that\s+)?(?:with|to)\s+(?:the\s+)?"

@@ -2572,6 +2572,7 @@ def test_the_state_and_prefecture_as_actors_are_no_revenue_row(question: str) ->
 
 @pytest.mark.parametrize("turns", [
     ["R4のオンライン申請件数は前年度から何件増えた？"],
+    ["R4のオンライン申請件数、前年度から何件増えた？"],  # (a comma before 前年度 adds no second thing asked)
     ["R4の成果指標は？", "前の年からどれだけ増えた？"],
     ["How much did online applications grow in FY2022 over the previous year?"],
 ])
@@ -2676,3 +2677,14 @@ def test_a_percentage_of_plan_is_the_rate_and_the_gap_is_to_the_plan(seed_only: 
     a = ask(seed_only, question)
     assert a.answerable and f"{rate(v['actual'], v['plan'])}" in a.answer, a.answer
     assert n(v["actual"] - v["plan"]) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["ほとんど市の負担なの？R6の一般財源は？", "R6の一般財源は？ほぼ全額市の負担？"])
+def test_hiragana_before_shi_is_no_city(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and n(cost(truth, 2024, "general_revenue")) in a.answer, a.answer
+
+
+def test_how_much_did_the_city_invest_to_improve_is_money(seed_only: Assistant, truth: dict) -> None:
+    a = ask(seed_only, "How much did the city invest to improve online services in FY2024?")
+    assert a.answerable and n(cost(truth, 2024, "total_cost")) in a.answer, a.answer

@@ -136,13 +136,13 @@ def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: i
     return out
 
 
-_PLAN_WORD = re.compile(r"計画|予算|見込|予定|plan|budget|forecast|projected")
+_SETTLED_WORD = re.compile(r"決算|実績|actual|settled|result")
 
 
 def _plans_only(q: Query, fy: int, label: str, planned: list[Measured]) -> Part:
     """A settled figure asked for a year no sheet has evaluated yet: declined, with how many sheets
     plan one for it."""
-    facts = [Fact(sheet_id="*", field="covered_year", value=fy, fy=fy, row="評価対象年度")]
+    facts = [Fact(sheet_id="*", field="absent_year", value=fy, fy=fy, row="評価対象年度")]
     text = (f"{fy}年度の{label}の実績（決算）は、まだどのシートにもありません（評価されていない年度です）。"
             + (f"{len(planned)}事業のシートに計画額があります。「{fy}年度の計画額で」とお尋ねください。" if planned else "")
             if q.lang == "ja" else
@@ -184,11 +184,12 @@ class RankKind:
             "change" if f.has("change") else "share" if f.has("share") else "value"
         fy = (f.years[-1] if how in ("change", "growth") else f.years[0]) if f.years else None
         got = measure_costs(q, desk, field, ids, fy, how)
+        kept = None if ids is None else set(ids)
         ahead = not got and fy is not None and how == "value" and all(
-            (r.target_fy or 0) < fy for r in desk.catalog.sheets if ids is None or r.sheet_id in set(ids))
+            (r.target_fy or 0) < fy for r in desk.catalog.sheets if kept is None or r.sheet_id in kept)
         if ahead and fy is not None:  # 「R8の総事業費ランキング」: no sheet has evaluated that year; its plans, as plans
             got = measure_costs(q, desk, field, ids, fy, how, planned=True)
-            if not _PLAN_WORD.search(f.norm):
+            if _SETTLED_WORD.search(f.norm):  # 「R8決算の…」: a result no sheet can give yet
                 return _plans_only(q, fy, compose.row_label(field, q.lang), got)
         if not got:
             return None

@@ -38,7 +38,7 @@ from assistant.lexicon import lexicon, normalize
 from assistant.link import Match, Unit, common_run, covered, head_covered, modifiers
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, times, total
 from assistant.query import MEASURE_END, Project, Query, names_noun, narrowing, year_spans
-from assistant.resolve import squash
+from assistant.resolve import project_key, squash
 from assistant.understand import CIRCLED, PLAN_SIDES, Frame
 from ingest.model import Cost, Indicator, Sheet
 from ingest.normalize import era_label, nfkc
@@ -88,8 +88,8 @@ _BOTH_KINDS = re.compile(r"それぞれ|両方|とも|と「?(活動|成果|対�
 SHEET_CONTENTS = re.compile(r"シートの?(中身|内容)|シート(全体)?を(まとめ|要約)|(評価|シート)の(要点|ポイント)")
 _FIGURE_WORD = re.compile(r"数字|数値|実績|値|結果|figure|number|result")
 # 「件数と、前年度からの増減」 "the count, and the change from the year before": the value is asked too
-_CHANGE_TOO = re.compile(r"(?:と|、|,|\band\b)\s*(?:その|the\s+|its\s+)?(?:前年|前の年|昨年|去年|増減|伸び|変化|"
-                         r"(?:change|increase|growth|previous year|year before)\b)")
+_CHANGE_TOO = re.compile(r"(?:と|、|,|\band\b)\s*(?:その|the\s+|its\s+)?(?:(?:前年度?|前の年|昨年度?|去年)(?:から|と|比)?の)?"
+                         r"(?:増減|伸び|変化|差|(?:change|increase|growth|difference)\b)")
 _THAT_YEAR = re.compile(r"その年|同じ年|その時|that year|the same year")
 _CUMULATIVE = re.compile(r"累計|累積|cumulative", re.I)
 
@@ -170,8 +170,8 @@ class FigureKind:
         if q.how == "indicator" and len(keys) >= 2 and len({ra.row.name for ra in answers}) == 1:
             # an indicator the question did not tie to a project: every project that has it
             name = answers[0].row.name
-            total = len({k for _, i in q.indicators if i.name == name
-                         for ref in [desk.catalog.sheet(i.sheet_id)] for k in [ref and (ref.project, ref.section)]})
+            total = len({project_key(ref) for _, i in q.indicators if i.name == name
+                         for ref in [desk.catalog.sheet(i.sheet_id)] if ref is not None})
             shown = "" if total <= len(keys) else (f"（うち{len(keys)}事業）" if q.lang == "ja" else f" (showing {len(keys)})")
             lines.append(f"「{name}」は{max(total, len(keys))}の事業の指標にあります{shown}。" if q.lang == "ja"
                          else f"{max(total, len(keys))} projects report 「{name}」{shown}.")
@@ -541,7 +541,9 @@ class FigureKind:
         changes = [h.text for h in f.hits if h.group == "measure" and h.key == "change"]
         comparative = bool(changes) and all(t in ("higher", "lower", "more", "less") for t in changes)
         # 「計画と何ポイント差？」 compares with the plan, within the year
-        change = (f.has("change", "multiple") or f.direction is not None or f.has("compare") and not f.has("verdict")) and not (
+        # (「R4からR6でどう変わった？」 "how did it move from FY2022 to FY2024": the values, and the change between the ends)
+        moved = f.has("trend") and f.year_range and len(set(f.years)) == 2
+        change = (f.has("change", "multiple") or moved or f.direction is not None or f.has("compare") and not f.has("verdict")) and not (
             len(q.projects or q.candidates) >= 2 and (comparative or f.has("compare") or len(set(f.years)) == 1)
         ) and not _between_rows(q)  # 「事業費は人件費の何倍」: one row over another, not a year over the last
         # (two projects in one year named: 「R5の総事業費は何倍違う？」 compares them, not two years)
