@@ -1153,9 +1153,14 @@ def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Ma
         return bool(x.parts) and all(start <= a and b <= end for a, b in x.parts)
 
     def cover(x: Match) -> int:  # how many of the phrase's words the name prints (事業・推進 too; 菜根 as "saikon";
-        name = squash(x.name)     # "staff training" as the glossary's 職員研修, one part of two words)
+        name = squash(x.name)     # "staff training" as the glossary's 職員研修: two words, one part the name prints)
+        # (a part of several words counts each where their reading is a compound the name prints whole —
+        # 職員研修, 食品衛生 — not a piece of one: "wild animal" carried to 野生動物's 動物 is no two words
+        # of 動物愛護推進事業)
+        printed = [span for form, span in read.forms.items() if len(form) >= 3 and squash(form) in name]
         return len({span for form, span in read.forms.items() if span in words and len(form) >= 2
-                    and (squash(form) in name or any(a <= span[0] and span[1] <= b for a, b in x.parts))})
+                    and (squash(form) in name or span in x.parts
+                         or any(a <= span[0] and span[1] <= b for a, b in printed))})
 
     found = sorted((x for x in cat.project_matcher.match(read, PROJECT_THRESHOLD) if inside(x)),
                    key=lambda x: (-cover(x), -x.score))

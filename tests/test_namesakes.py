@@ -9,16 +9,13 @@ projects and other figures; the expected values are read from those sheets, not 
 from __future__ import annotations
 
 import pytest
-from index_support import SAMPLES, model_cache, real_embeddings
+from index_support import SAMPLES, store_of
 
 from assistant.chain import Assistant
 from assistant.figures import lower_is_better
-from assistant.settings import AssistantSettings
-from ingest.index import build
 from ingest.model import Project, Sheet
 from ingest.normalize import format_number
 from ingest.parse import parse_file
-from ingest.vectors import E5Embedding
 
 SEED = SAMPLES / "koriyama_r7_digital_first.txt"
 
@@ -45,15 +42,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Sheet, S
     twin = _variant(seed, "デジタルファースト推進事業", "市民課", 2)  # a namesake in another 課
     near = _variant(seed, "キャッシュレス決済推進事業", "商工課", 3,
                     {"オンライン申請件数": "交通事故の発生件数"})
-    files = [SEED]
-    for i, sheet in enumerate((twin, near)):
-        p = root / f"variant{i}.json"
-        p.write_text(sheet.to_json(), encoding="utf-8")
-        files.append(p)
-    settings = AssistantSettings(home=root / "store", models={"cache_dir": model_cache()})
-    report = build(files, settings, embedding=E5Embedding(embeddings=real_embeddings()))
-    assert report.ok, report.failed
-    return Assistant.from_settings(settings, retrieval=False), seed, twin, near
+    return store_of(root, [SEED], [twin, near]), seed, twin, near
 
 
 def _actual(sheet: Sheet, name: str, fy: int) -> str:
