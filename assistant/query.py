@@ -849,18 +849,18 @@ def _short_of_row(norm: str, span: tuple[int, int], name: str, cat: Catalog) -> 
 
 # the store's own sheets of other cities (「他市のシート」「郡山市以外の事業」 "projects from
 # municipalities other than Koriyama"), not figures from outside the sheets (「他市と比べて」)
-_CITY_JA, _CITY_EN = lexicon().municipality_ja, lexicon().municipality_en
+_MUNICIPALITY_JA, _MUNICIPALITY_EN = lexicon().municipality_ja, lexicon().municipality_en
 _OTHER_CITIES_SHEETS = re.compile(
-    rf"(他|ほか|よそ)の?{_CITY_JA}(の|で|から)?(分の)?(シート|事業(?!費)|分)|"
-    rf"other {_CITY_EN}['’]? (sheets|projects)|(sheets|projects) (from|of) (other|another) {_CITY_EN}|"
-    rf"{_CITY_EN} other than|(sheets|projects) not from")
+    rf"(他|ほか|よそ)の?{_MUNICIPALITY_JA}(の|で|から)?(分の)?(シート|事業(?!費)|分)|"
+    rf"other {_MUNICIPALITY_EN}['’]? (sheets|projects)|(sheets|projects) (from|of) (other|another) {_MUNICIPALITY_EN}|"
+    rf"{_MUNICIPALITY_EN} other than|(sheets|projects) not from")
 # 「何団体分？」「自治体はいくつ？」 "how many municipalities": the cities of the sheets, counted
 # (「何市の事業？」 asks which city, not how many)
-CITIES_COUNTED = re.compile(rf"何(?:団体|{_CITY_JA}(?<!何市)(?<!何町)(?<!何村))分?|(?:自治体|市町村)(?:の数|は|って|が)?(?:いくつ|何)|"
-                            rf"\bhow many (?:other )?{_CITY_EN}\b")
-_BUT_CITY = re.compile(rf"([一-龥ァ-ヶ]{{1,6}})以外の(?:{_CITY_JA}の)?(シート|事業(?!費))")
-_WITH_OTHER_CITIES = re.compile(rf"(?:他|ほか|よそ)の?{_CITY_JA}の?(?:シート|事業|分)?も(?:含め|入れ|合わせ|込み)"
-                                rf"|including (?:the )?other {_CITY_EN}|other {_CITY_EN}['’]? (?:sheets )?included")
+CITIES_COUNTED = re.compile(rf"何(?:団体|{_MUNICIPALITY_JA}(?<!何市)(?<!何町)(?<!何村))分?|(?:自治体|市町村)(?:の数|は|って|が)?(?:いくつ|何)|"
+                            rf"\bhow many (?:other )?{_MUNICIPALITY_EN}\b")
+_BUT_CITY = re.compile(rf"([一-龥ァ-ヶ]{{1,6}})以外の(?:{_MUNICIPALITY_JA}の)?(シート|事業(?!費))")
+_WITH_OTHER_CITIES = re.compile(rf"(?:他|ほか|よそ)の?{_MUNICIPALITY_JA}の?(?:シート|事業|分)?も(?:含め|入れ|合わせ|込み)"
+                                rf"|including (?:the )?other {_MUNICIPALITY_EN}|other {_MUNICIPALITY_EN}['’]? (?:sheets )?included")
 
 
 def _home_city(norm: str, cities: set[str], cat: Catalog) -> str | None:
@@ -1152,8 +1152,8 @@ def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Ma
     def inside(x: Match) -> bool:
         return bool(x.parts) and all(start <= a and b <= end for a, b in x.parts)
 
-    def cover(x: Match) -> int:  # how many of the phrase's words the name prints (事業・推進 too; 菜根 as "saikon";
-        name = squash(x.name)     # "staff training" as the glossary's 職員研修: two words, one part the name prints)
+    def cover(x: Match) -> int:  # how many of the phrase's words the name prints (事業・推進 too; 菜根 as "saikon")
+        name = squash(x.name)
         # (a part of several words counts each where their reading is a compound the name prints whole —
         # 職員研修, 食品衛生 — not a piece of one: "wild animal" carried to 野生動物's 動物 is no two words
         # of 動物愛護推進事業)

@@ -570,9 +570,7 @@ class FigureKind:
             return
         if not ra.cells:
             ra.lines.append(_missing_line(p, row, ra.missing, span, lang))
-            # the years it names as covered are figures of the answer like any other
-            ra.facts += [Fact(sheet_id=p.latest.sheet_id, project=p.name, field="covered_year", value=y, fy=y,
-                              row="記載のある年度") for y in dict.fromkeys(span[:1] + span[-1:])]
+            ra.facts += _covered_years(p, span)
             marks = [m for y in ra.missing for m in (f"{y}年度", era_label(y))]
             latest = desk.sheet(p.latest.sheet_id)
             ra.quotes = _sentences_about(latest, row, desk.settings.max_quote_chars * 2, marks) if latest else []
@@ -586,8 +584,7 @@ class FigureKind:
             # 「R4は前年度から何件増えた？」 where the sheet starts at R4: no change to give, only the year it has
             ra.lines.append(_missing_line(p, row, ra.missing, span, lang) + (
                 "増減は計算できません。" if lang == "ja" else " The change cannot be computed."))
-            ra.facts += [Fact(sheet_id=p.latest.sheet_id, project=p.name, field="covered_year", value=y, fy=y,
-                              row="記載のある年度") for y in dict.fromkeys(span[:1] + span[-1:])]
+            ra.facts += _covered_years(p, span)
             ra.facts += [Fact(sheet_id=p.latest.sheet_id, project=p.name, field="absent_year", value=y, fy=y,
                               row=row.name) for y in ra.missing]
             # a decline when the change was all that was asked (「R4の件数と、前年度からの増減」 gets the count)
@@ -1380,6 +1377,12 @@ _ASKS_ANY = re.compile(r"入って|入ってる|あった|ある[？?の]|あり
 def _revenue_row(row: Row) -> bool:
     """A row of the cost table's 財源 (国・県支出金, 地方債 …), fixed or as another layout prints it."""
     return row.key in REVENUE_FIELDS or (row.printed and field_of(row.key) in REVENUE_FIELDS)
+
+
+def _covered_years(p: Project, span: list[int]) -> list[Fact]:
+    """The first and last years a line names as those the sheets cover: figures of the answer like any other."""
+    return [Fact(sheet_id=p.latest.sheet_id, project=p.name, field="covered_year", value=y, fy=y, row="記載のある年度")
+            for y in dict.fromkeys(span[:1] + span[-1:])]
 
 
 def _missing_line(p: Project, row: Row, missing: list[int], span: list[int], lang: str) -> str:
