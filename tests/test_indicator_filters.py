@@ -148,3 +148,15 @@ def test_cost_in_total_is_the_total_cost(world) -> None:
     a = assistant.ask("What did the digital first promotion project cost in total in FY2024?")
     assert {f.field for f in a.facts if f.field.endswith("cost")} == {"total_cost"}, a.answer
     assert f"{_total(seed, 2024):,}" in a.answer
+
+
+@pytest.mark.parametrize("name,actual,plan,meets", [
+    ("滞納処分件数", 429, 490, False),  # enforcement done about arrears: the work, to be kept up
+    ("不登校児童生徒への相談件数", 80, 100, False),  # consultations for non-attendance: the support given
+    ("市税の滞納額", 400, 500, True),  # the arrears themselves: kept down
+    ("交通事故の発生件数", 12, 10, False),
+])
+def test_work_done_about_a_trouble_is_kept_up_the_trouble_kept_down(name: str, actual: int, plan: int, meets: bool) -> None:
+    from assistant.measures import met
+
+    assert met(actual, plan, name) is meets
