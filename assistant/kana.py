@@ -22,7 +22,9 @@ _KANA_KANJI = re.compile(r"((?<![ぁ-ゖ])[ぁ-ゖ][ぁ-ゖー]+)([一-龥]{1,8}
 
 @lru_cache(maxsize=1 << 14)
 def _readings_of(kanji: str) -> frozenset[str]:
-    """How Sudachi reads a kanji alone, and as the end and the start of a word (率: リツ; 投: ナゲ, トウ)."""
+    """How Sudachi reads a kanji alone, or as the end or start of a word where it keeps it whole
+    (標 and 票: ヒョウ; 率: リツ). The kanji compared is the one that differs: 投標率 read whole is
+    ナゲヒョウリツ, no 投票率, but its 標 reads as 票 does."""
     from assistant.sudachi import tokens
 
     out = set()

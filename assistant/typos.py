@@ -1,6 +1,6 @@
-"""English words typed one letter wrong ("libary", "subsidys", "maintainance"): the word of the
-lexicon or its glossary one edit away, where no dictionary knows the word as typed and only one
-word is that near. Names said in capitals (Nakagawa, Kikuta) are left as they are."""
+"""English words typed one letter wrong ("libary"): the glossary's word one edit away, where no
+dictionary knows the word as typed and only one word is that near. Names said in capitals
+(Nakagawa, Kikuta) and inflected words ("halved", "reads") are left as they are."""
 
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ _INFLECTED = re.compile(r"(?:ed|s|ing|er|est|ly)$")
 
 @cache
 def _known(word: str) -> bool:
-    """A word English dictionaries have (Sudachi's loanwords, JMdict's glosses, the lexicon), as typed
-    or without its ending ("halved", "reads", "faster")."""
+    """A word English dictionaries have (Sudachi's loanwords, JMdict's glosses, the lexicon), as typed,
+    without a plural, or without an ending (the inflections themselves never reach here: see ``retype``)."""
     from assistant.sudachi import tokens
 
     lex = lexicon()

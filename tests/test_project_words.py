@@ -756,11 +756,12 @@ def test_which_projects_with_words_between_lists_them(pair: Assistant, question:
 
 
 @pytest.mark.parametrize("question", ["菜根の鳥獣対策と南原市の鳥獣被害防止、それぞれ最新の人件費は？",
-                                      "菜根の鳥獣対策と、南原市の鳥獣被害防止の事業、直近の総事業費を比べて"])
+                                      "菜根の鳥獣対策と、南原市の鳥獣被害防止の事業、直近の総事業費を比べて",
+                                      "南原市の鳥獣被害防止と菜根の鳥獣対策、それぞれ最新の人件費は？"])
 def test_two_mentions_joined_by_to_each_name_their_own_project(store: Assistant, question: str) -> None:
-    # 鳥獣対策 is in both names; 有害鳥獣対策被害防止事業 fits the second mention better, and must not take the
-    # first one's words too (菜根の鳥獣対策 is 菜根地区有害鳥獣対策事業). (Said the other way round it still
-    # does: a word said twice is read where it is first said — a limit of the name matcher.)
+    # 鳥獣対策 is in both names; 有害鳥獣対策被害防止事業 fits its own mention better, and must not take the
+    # other one's words too (菜根の鳥獣対策 is 菜根地区有害鳥獣対策事業), in either order: a word said twice
+    # is read beside the name's other words (link._nearest_said)
     a = store.ask(question)
     assert a.answerable and "菜根地区有害鳥獣対策事業" in a.answer and "有害鳥獣対策被害防止事業" in a.answer, a.answer
 

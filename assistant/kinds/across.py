@@ -612,9 +612,10 @@ class FilterKind:
                     latest[k] = r
             refs = list(latest.values())
         got = rated(refs)
-        earlier = not got and not negate and not f.years and not sheets_asked and rated(every)
+        before = rated(every) if not got and not negate and not f.years and not sheets_asked else []
+        earlier = bool(before)
         if earlier:  # none in the latest evaluations: the earlier sheets that were, said as such
-            got, sheets_asked = rated(every), True
+            got, sheets_asked = before, True
         got.sort(key=lambda r: (r.project or "", r.target_fy or 0))
         stages = {asked} if asked else {stage_of(r) for r in got}
         stage = next(iter(stages)) if len(stages) == 1 else ""
