@@ -831,7 +831,11 @@ def _other_city(q: Query, cities: frozenset[str] = frozenset()) -> bool:
     """"… compare with Fukushima City's", 「会津若松市の…」: a city that is not one whose sheets these are
     (「Hokushin City's …」 is 北辰市's, when the store holds its sheets)."""
     own = {"koriyama", "our", "the", "this"} | city_romaji(cities)
-    if any(fold(m.group(1)) not in own for m in _OTHER_CITY.finditer(q.frame.text)):
+    # ("the Zero Carbon City project": a word of the name of a project named, no city)
+    in_name = [(a, b) for a, b in q.project_spans]
+    if any(fold(m.group(1)) not in own and not any(
+            a <= at < b for a, b in in_name for at in _found_at(q.frame.norm, m.group(0).lower()))
+           for m in _OTHER_CITY.finditer(q.frame.text)):
         return True
     lex = lexicon()
     # 「残りは全部市の持ち出し」: a word of the question before 市 makes no city of it
@@ -840,6 +844,10 @@ def _other_city(q: Query, cities: frozenset[str] = frozenset()) -> bool:
              # (a name in hiragana is one Sudachi knows as one: いわき市, not ほとんど+市)
              and (not re.match(r"[ぁ-ゖ]", m.group(1)) or len(tokens(m.group(1))) == 1)]
     return bool(cities) and any(not any(c.endswith(n) or n.endswith(c) for c in cities) for n in named)
+
+
+def _found_at(text: str, needle: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(needle), text)]
 
 
 _COUNTED = re.compile(r"件数|何件|何店|何か所|何箇所|何施設|何校|いくつ|how many|number of")

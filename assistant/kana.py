@@ -35,6 +35,17 @@ def _readings_of(kanji: str) -> frozenset[str]:
     return frozenset(r for r in out if r)
 
 
+def kanji_by_kanji(word: str) -> str | None:
+    """A two-kanji word read one kanji at a time (楽都 → ラクト, which Sudachi reads ガクト): how someone
+    who knows each kanji, not the word, spells it in Latin letters. None when a kanji has no kana reading."""
+    if not re.fullmatch(r"[一-龥]{2}", word):
+        return None
+    parts = [sorted(_readings_of(k)) for k in word]
+    if not all(p and re.fullmatch(r"[ァ-ヶー]+", p[0]) for p in parts):
+        return None
+    return "".join(p[0] for p in parts)
+
+
 def _reads_alike(a: str, b: str) -> bool:
     return bool(_readings_of(a) & _readings_of(b))
 

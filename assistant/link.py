@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from assistant.dictionary import japanese_words, without_plural
 from assistant.dictionary import key as dictionary_key
+from assistant.kana import kanji_by_kanji
 from assistant.lexicon import lexicon, normalize
 from assistant.resolve import bigrams, similarity, squash
 from assistant.romaji import fold, katakana_to_romaji
@@ -342,7 +343,10 @@ class NameMatcher:
                 elif t.pos == "接尾辞" or len(t.surface) == 1:
                     w *= SUFFIX_WEIGHT
                 romaji = katakana_to_romaji(t.reading) if t.reading and len(t.surface) >= 2 else ""
-                forms = frozenset({t.form, t.surface.lower(), *t.parts} | ({romaji} if len(romaji) >= 4 else set()))
+                # (楽都 spelled "Rakuto" as well as "Gakuto": each kanji read on its own)
+                alone = katakana_to_romaji(by_kanji) if (by_kanji := kanji_by_kanji(t.surface)) else ""
+                forms = frozenset({t.form, t.surface.lower(), *t.parts} | ({romaji} if len(romaji) >= 4 else set())
+                                  | ({alone} if len(alone) >= 5 else set()))
                 units.append((forms, w if t.pos in ("名詞", "接頭辞", "接尾辞") else w * 0.5,
                               t.surface.lower() if t.pos in ("名詞", "接頭辞", "接尾辞") else "",
                               frozenset(t.parts) - {t.form, t.surface.lower()}))

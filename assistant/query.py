@@ -47,7 +47,7 @@ from assistant.resolve import (
     squash,
 )
 from assistant.romaji import fold, katakana_to_romaji
-from assistant.understand import ENGLISH_ERA, PLAN_SIDES, Frame, drop_hits, drop_ops, understand
+from assistant.understand import ENGLISH_ERA, LAYOUT_YEAR, PLAN_SIDES, Frame, drop_hits, drop_ops, understand
 from ingest.model import Indicator, Sheet
 from ingest.normalize import nfkc
 
@@ -180,7 +180,7 @@ _IN_LANGUAGE = re.compile(r"\b(?:in|into) (?:english|japanese)\b|英語で|日�
                           # "for our English annual report": what the answer is for, nothing asked of the sheet
                           r"\bfor (?:our|my|your|an?) (?:[a-z\-]+ ){0,3}?(?:report|presentation|briefing|newsletter|slides?|"
                           r"memo|notes)\b")
-_THE_STORE = re.compile(r"(?:この|こちらの|本|当)(?:システム|ツール|アプリ|データベース|db|チャット|サービス)|"
+_THE_STORE = re.compile(r"(?:この|こちらの|本|当)(?:システム|ツール|アプリ|データ(?:ベース)?|db|チャット|サービス)|"
                         r"\b(?:this|the) (?:store|tool|system|database|app|chatbot|index|collection)\b")
 # (「農業を始めたい人からの問い合わせ」: 始めた of 始めたい describes the people counted, no 背景 asked)
 _LEADS_ON = re.compile(r"に(?!つい|おい|おけ|関し|関す|よる|より|ある|書)|で(?!は|す|しょ|の)|(?:たい|い)?人")
@@ -255,7 +255,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                  or not m.exact and m.score >= PROJECT_THRESHOLD and m.span[0] < m.span[1]
                  and not any(o.span[0] < m.span[1] and m.span[0] < o.span[1] for o in exact)
                  and _named_beside(frame.norm, m, exact)]
-    groups = _mentions(named, _project_phrases(frame.norm) if frame.lang == "en" else _ja_mentions(frame.norm))
+    groups = (_mentions(named, _project_phrases(frame.norm), one_each=True) if frame.lang == "en"
+              else _mentions(named, _ja_mentions(frame.norm)))
     for g in groups:
         # 「緑化推進の事業」: 緑化推進事業 and 堤下地区緑化推進事業 alike (a place before a name makes another
         # project of the same kind) — unless the shorter name is written out in full
@@ -355,6 +356,16 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         city = next(iter(cities))
         q.org_ids = [s.sheet_id for s in cat.sheets if cat.city_of.get(s.sheet_id) == city]
         q.org_name = city
+    if (layout := LAYOUT_YEAR.search(frame.norm)) is not None:
+        q.explained.add(layout.span())
+        # 「郡山のR7様式の事業」: the sheets of that layout, for a question over many projects (the layout
+        # beside one project's name says which of its sheets: "the transit project (older H27-format sheet)")
+        many = _CROSS.search(frame.norm) or "sheets" in frame.norm or frame.rank or frame.has("list", "count")
+        if not chosen and many and (layout_ids := _of_layout(layout, cat)):
+            kept_ids = set(layout_ids)
+            q.org_ids = layout_ids if q.org_ids is None else [i for i in q.org_ids if i in kept_ids]
+            layout_name = f"{'R' if layout.group(1) in ('r', '令和') else 'H'}{int(layout.group(2))}様式"
+            q.org_name = f"{q.org_name}の{layout_name}" if q.org_name else layout_name
     named_spans = [m.span for m in chosen if m.exact]
     if named_spans:
         drop_hits(frame, named_spans)
@@ -423,6 +434,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         projects = _namesakes(projects, lambda x: any(cat.city_of.get(r.sheet_id) in cities for r in x.refs))
     if projects and frame.years:  # of namesakes run by different 課, those whose sheets reach the year
         projects = _namesakes(projects, lambda x: any(reaches(r, fy) for r in x.refs for fy in frame.years))
+        if frame.of_sheets:  # 「ごみ減量推進事業のR6実施分」: of two cities' namesakes, the one evaluating it
+            projects = _namesakes(projects, lambda x: any(r.target_fy in frame.years for r in x.refs))
     elif projects and _NEWEST.search(frame.norm) and len(cities) < 2:
         # 「最新のシートだと」: the namesake whose sheets are newest (not where two cities' are named: each has its own)
         newest = {p.name: max(x.latest.target_fy or 0 for x in projects if x.name == p.name) for p in projects}
@@ -434,6 +447,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         reaching = {p.name for p in projects if any(r.target_fy is not None and fy <= r.target_fy + 4
                                                     for r in p.refs for fy in frame.years)}
         groups = [[m for m in g if m.name in reaching] or g for g in groups]
+        if frame.of_sheets:  # 「庁内ネットワーク事業のR7実施分」: of the names, those with a sheet of that year
+            evaluated = {p.name for p in projects if any(r.target_fy in frame.years for r in p.refs)}
+            groups = [[m for m in g if m.name in evaluated] or g for g in groups]
         still = {m.name for g in groups for m in g}
         projects = [p for p in projects if p.name in still]
     if projects and not exact and inds and not scope:
@@ -922,6 +938,13 @@ def _org_in_english(norm: str, cat: Catalog) -> tuple[list[str], tuple[int, int]
     return None
 
 
+def _of_layout(said: re.Match[str], cat: Catalog) -> list[str]:
+    """The sheets read with the layout ``LAYOUT_YEAR`` matched (R7 → koriyama-r7): templates are named by
+    the era year they came in."""
+    tag = f"-{'r' if said.group(1) in ('r', '令和') else 'h'}{int(said.group(2))}"
+    return [s.sheet_id for s in cat.sheets if s.template and s.template.endswith(tag)]
+
+
 def _city_core(city: str) -> str:
     """A city's name without 市/区/町/村, as people say it (郡山市 → 郡山)."""
     return re.sub(r"[市区町村]$", "", city)
@@ -1012,12 +1035,13 @@ def _by_modifiers(inds: list[Match], r: Reading, explained: Explained) -> list[M
     return [replace(top, score=best.score), *rest]
 
 
-def _mentions(named: list[Match], phrases: list[tuple[int, int]] | None = None) -> list[list[Match]]:
+def _mentions(named: list[Match], phrases: list[tuple[int, int]] | None = None,
+              one_each: bool = False) -> list[list[Match]]:
     """Names grouped by where the question mentions them: each group is one mention (several
     names in a group fit it equally); separate groups are separate projects (a comparison). Names
     whose words lie mostly in different ``phrases`` (English: "the southern district turnout project
     and the Tamura gender-equality project") are separate mentions, though a shared word (地区)
-    makes their spans overlap."""
+    makes their spans overlap. ``one_each``: a phrase names one project (English "… project")."""
     def home(m: Match) -> int | None:
         share = [sum(max(0, min(b, e) - max(a, s)) for a, b in m.explains) for s, e in phrases or []]
         return share.index(max(share)) if share and max(share) > 0 else None
@@ -1032,6 +1056,15 @@ def _mentions(named: list[Match], phrases: list[tuple[int, int]] | None = None) 
             groups.append([m])
         elif m.score >= hit[0].score - PROJECT_BAND and not hit[0].exact:
             hit.append(m)
+    if phrases and one_each:  # "the Rakuto Koriyama music-city project": one phrase names one project, the one said in
+        # more of its words (city of シティプロモーション is a gloss of the name, no second project)
+        by_phrase: dict[int, list[list[Match]]] = {}
+        for g in groups:
+            if (at := home(g[0])) is not None:
+                by_phrase.setdefault(at, []).append(g)
+        for rivals in by_phrase.values():
+            best = max(rivals, key=lambda g: (g[0].words, g[0].score))
+            groups = [g for g in groups if g is best or g not in rivals or g[0].exact or g[0].words >= best[0].words]
     return groups
 
 

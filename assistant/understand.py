@@ -140,7 +140,10 @@ _EN_SENTENCE = re.compile(r"(?i)\b(what|how|which|who|when|why|where|is|are|was|
 
 
 _FY = re.compile(r"(?<![a-z0-9])fy\s?'?((?:19|20)\d{2})(?!\d)|(?<![a-z0-9])fy\s?'?(\d{2})(?!\d)")
-_LAYOUT_YEAR = re.compile(r"(?:h|平成)\s*27\s*(?:-|年度?)?\s*(?:の)?\s*(?:古い|旧)?\s*(?:format|style|layout|template|様式|形式|書式|フォーマット)")
+# 「H27の古い様式」「郡山のR7様式」 "the R7-format sheets": a layout named by the era year it came in,
+# not a year asked (group 1 the era, group 2 its year)
+LAYOUT_YEAR = re.compile(r"(?<![a-z])(h|平成|r|令和)\s*(\d{1,2})\s*(?:-|年度?)?\s*(?:の)?\s*(?:古い|旧|新しい|新)?\s*"
+                         r"(?:format|style|layout|template|様式|形式|書式|フォーマット)")
 _BARE_WESTERN = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?!\d|,\d)(?!\s*(?:件|人|回|円|千|万|施設|%|箇所|km))")
 _BARE_ERA_YEAR = re.compile(r"(?<![\d.,a-z令平昭])(\d{1,2}|元)\s*年度")
 # 令和4〜6年度, R4-6, H25〜27: the second year without its era
@@ -349,6 +352,9 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     if "scores" in f.evals and "change" in f.measures and _OF_A_RATE.search(norm):
         # "how many points did the rate jump": percentage points, not 評点
         drop_hits(f, [m.span() for m in _POINTS.finditer(norm)])
+    if f.has("count") and (listed := [(h.start, h.end) for h in f.hits if h.group == "measure" and h.key == "trend"
+                                      and h.text.startswith("一覧")]):
+        drop_hits(f, listed, groups=("measure",))  # 「事業は何本？一覧で」: the projects counted, named — no years
     _read_kind(f)
     if f.kind_span and any(h.group == "section" and h.start <= f.kind_span[0] < h.end for h in f.hits):
         f.kind = f.kind_no = None  # 「成果指標分析結果」 is a section, not the 成果指標 rows
@@ -618,7 +624,7 @@ def _read_years(f: Frame) -> None:
     era_range = False
     # the era letters of R6 / H27 are upper case to the year reader; offsets are the same
     # (「H27の古い様式」 "the old H27-format sheet" names the layout, not a year)
-    norm = _LAYOUT_YEAR.sub(lambda m: " " * len(m.group(0)), norm)
+    norm = LAYOUT_YEAR.sub(lambda m: " " * len(m.group(0)), norm)
     mentions = [(m.fy, m.start, m.end) for m in find_fiscal_years(norm.upper())]
     m: re.Match[str] | None
     for m in _FY.finditer(norm):

@@ -66,6 +66,7 @@ UNSEEN = {
     "fresh9": {"n": 30, "seed": 431, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
     "fresh10": {"n": 30, "seed": 467, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
     "fresh11": {"n": 30, "seed": 503, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
+    "fresh12": {"n": 30, "seed": 541, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
 }
 
 

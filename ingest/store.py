@@ -336,6 +336,7 @@ class CatalogSheet(NamedTuple):
     primary: str | None = None  # 一次評価's result (継続, 改善 …)
     secondary: str | None = None  # 二次評価's
     municipality: str | None = None  # whose sheet (two cities' namesakes are two projects)
+    template: str | None = None  # the layout read (koriyama-r7): 「R7様式のシート」 asks by it
 
 
 class IndicatorRow(NamedTuple):
@@ -353,6 +354,16 @@ class CostValue(NamedTuple):
     sheet_id: str
     fy: int
     value: Num
+
+
+class PrintedValue(NamedTuple):
+    """One value of a row another city's layout prints under its own label (正職員数)."""
+
+    sheet_id: str
+    fy: int
+    basis: str  # 予算 / 決算 / 計画 / 実績, '' when the column says none
+    value: Num
+    unit: str | None
 
 
 class CostYear(NamedTuple):
@@ -957,7 +968,7 @@ class FigureStore:
         """Every sheet with its two evaluations' results (the catalog's rows), in table order."""
         return self._read(CatalogSheet,
                           "SELECT s.sheet_id, s.project, s.department, s.section, s.target_fy, s.evaluation_fy, "
-                          "p.result, x.result, s.municipality FROM sheets s "
+                          "p.result, x.result, s.municipality, s.template FROM sheets s "
                           "LEFT JOIN evaluations p ON p.sheet_id = s.sheet_id AND p.stage = 'primary' "
                           "LEFT JOIN evaluations x ON x.sheet_id = s.sheet_id AND x.stage = 'secondary'")
 
@@ -1004,6 +1015,12 @@ class FigureStore:
                           f"SELECT c.sheet_id, c.fy, c.{field} AS value FROM costs c {scope.join} "
                           f"WHERE {' AND '.join([f'c.{field} IS NOT NULL', *scope.where])} "
                           f"ORDER BY {_SETTLED_FIRST.format(t='c.')}", scope.params)
+
+    def printed_values(self, label: str, sheet_ids: Sequence[str] | None) -> list[PrintedValue]:
+        """Every value printed under the row ``label`` (of the sheets ``sheet_ids``, all when None)."""
+        where = f" AND sheet_id IN ({_marks(sheet_ids)})" if sheet_ids is not None else ""
+        return self._read(PrintedValue, "SELECT sheet_id, fy, basis, value, unit FROM cost_rows "
+                                        f"WHERE label = ? AND value IS NOT NULL{where}", (label, *(sheet_ids or ())))
 
     def cost_years(self, fields: Sequence[str], sheet_ids: Sequence[str] | None) -> list[CostYear]:
         """Some cost fields of every year of the sheets ``sheet_ids`` (all when None), the settled

@@ -121,13 +121,34 @@ def test_layout_reads_name_years_prose_and_cost_rows(layout, tmp_path):
     assert sheet.cost(2016) is settled  # a year's default is the settled figure
 
 
-def test_collapsed_row_is_unknown_with_a_warning(tmp_path):
+def test_collapsed_row_as_many_values_as_settled_columns_fills_them_with_a_warning(tmp_path):
+    # 「正職員数 人 0.5 0.5」 under 予算・決算・予算・決算・予算: a headcount is settled, its budget cells blank
     path = tmp_path / "rows.txt"
     path.write_text(whitespace_rows(), encoding="utf-8")
     sheet = parse_file(path)
+    assert [_row(sheet, fy, b, "正職員数").value for fy, b in PERIODS] == [None, 0.5, None, 0.5, None]
+    [w] = [w for w in sheet.warnings if "正職員数" in w]
+    assert "2個" in w and "5個" in w and "決算" in w and "空欄とみなし" in w
+
+
+def test_collapsed_row_of_another_count_is_unknown_with_a_warning(tmp_path):
+    # three values for five columns, two of them settled: no reading places them
+    text = whitespace_rows().replace("正職員数  人  0.5  0.5", "正職員数  人  0.5  0.4  0.5")
+    path = tmp_path / "rows.txt"
+    path.write_text(text, encoding="utf-8")
+    sheet = parse_file(path)
     assert all(_row(sheet, fy, b, "正職員数") is None for fy, b in PERIODS)
     [w] = [w for w in sheet.warnings if "正職員数" in w]
-    assert "2個" in w and "5個" in w and "0.5" in w
+    assert "3個" in w and "5個" in w and "読み取っていません" in w
+
+
+def test_collapsed_row_under_settled_columns_only_is_unknown(tmp_path):
+    # every column settled: nothing says which of them is blank
+    text = whitespace_rows().replace("  ".join(HEAD), "H26決算  H27決算  H28決算  H29決算  H30決算")
+    path = tmp_path / "rows.txt"
+    path.write_text(text, encoding="utf-8")
+    sheet = parse_file(path)
+    assert all(c.row("正職員数") is None for c in sheet.costs)
 
 
 def test_glued_numbers_split_by_their_comma_grouping():

@@ -2688,3 +2688,46 @@ def test_hiragana_before_shi_is_no_city(seed_only: Assistant, truth: dict, quest
 def test_how_much_did_the_city_invest_to_improve_is_money(seed_only: Assistant, truth: dict) -> None:
     a = ask(seed_only, "How much did the city invest to improve online services in FY2024?")
     assert a.answerable and n(cost(truth, 2024, "total_cost")) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["How many online applications were there in FY2024, versus the plan?",
+                                      "FY2024 online applications compared with the plan?"])
+def test_versus_the_plan_is_within_the_year(seed_only: Assistant, truth: dict, question: str) -> None:
+    # compared with the plan, not with the year before
+    v, before = ind(truth, "オンライン申請件数", 2024), ind(truth, "オンライン申請件数", 2023)
+    a = ask(seed_only, question)
+    assert a.answerable and n(v["actual"]) in a.answer and n(v["plan"]) in a.answer, a.answer
+    assert n(before["actual"]) not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["オンライン申請件数って増えてきてる？2022年度から見たい",
+                                      "オンライン申請件数、R4からの動きを見せて"])
+def test_a_year_to_see_from_is_where_the_trend_starts(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and all(n(ind(truth, "オンライン申請件数", y)["actual"]) in a.answer for y in (2022, 2023, 2024)), a.answer
+    assert "2021年度の値" not in a.answer, a.answer
+
+
+def test_words_over_many_projects() -> None:
+    from assistant.understand import understand
+
+    # 「100％切ってる」 without を is below 100%
+    f = understand("R7の活動指標で達成率100％切ってるのどれ？")
+    assert f.threshold is not None and f.threshold.op == "lt" and f.threshold.value == 100, f.threshold
+    # 「何本？一覧で」: the projects counted and named, no trend over years
+    assert "trend" not in understand("北辰市の事業は何本？一覧で").measures
+    # 「R7様式」 names a layout, not the year 2025
+    assert understand("郡山のR7様式のシートに載ってる事業、全部挙げて").years == []
+
+
+def test_a_list_asked_of_missed_plans_is_no_indicator_named_so(seed_only: Assistant) -> None:
+    # 「…計画に届かなかったもの一覧にして」: 一覧にして asks the list; no indicator is 「set to」 those words
+    a = ask(seed_only, "R6で成果指標が計画に届かなかったもの一覧にして")
+    assert "「計画に届かなかったもの一覧」" not in a.answer, a.answer
+
+
+def test_a_two_kanji_word_read_kanji_by_kanji() -> None:
+    from assistant.kana import kanji_by_kanji
+
+    assert kanji_by_kanji("楽都") == "ラクト"
+    assert kanji_by_kanji("楽都郡山") is None and kanji_by_kanji("デジ") is None

@@ -19,6 +19,7 @@ from assistant.answer import Fact, Number
 from assistant.figures import Missed, actual_rows, missed, plan_misses, plan_rows, rated_as, results_differ
 from assistant.kinds.base import Desk, Part
 from assistant.kinds.evaluation import score_items
+from assistant.kinds.rows import PRINTED_ROW
 from assistant.lexicon import lexicon
 from assistant.link import matcher_for, read_question, with_dictionary
 from assistant.measures import diff, growth, percent, rate, total
@@ -26,6 +27,8 @@ from assistant.query import CITIES_COUNTED, Query
 from assistant.resolve import ProjectKey, SheetRef, pick_sheet, project_key, squash
 from assistant.understand import Frame, Threshold
 from ingest.normalize import nfkc
+from ingest.store import PrintedValue
+from ingest.templates.generic import MONEY_SCALE, field_of
 from ingest.vocabulary import (
     COST_FIELDS,
     KIND_LABELS,
@@ -73,6 +76,17 @@ class Measured:
 _GENERAL_BASIS = re.compile(r"一般財源|所要一般|general[\s\-](?:revenue|fund)")
 
 
+def _printed_asked(q: Query, desk: Desk) -> str | None:
+    """A row the question names that only other cities' layouts print (正職員数, 間接事業費): no fixed
+    cost field reads it."""
+    own = tuple(sorted({label for labels in desk.catalog.cost_labels.values() for label in labels
+                        if field_of(label) is None}))
+    if not own:
+        return None
+    found = matcher_for(own, own_words=False).match(q.reading, PRINTED_ROW)
+    return found[0].name if found else None
+
+
 def _cost_field(q: Query) -> str:
     rows = [r for r in q.frame.rows if r in COST_FIELDS]
     if q.frame.has("share") and len(rows) > 1 and "total_cost" in rows:
@@ -82,6 +96,32 @@ def _cost_field(q: Query) -> str:
         general = "general_revenue" in rows or _GENERAL_BASIS.search(q.frame.norm)
         return "unit_cost_general" if general and not re.search(r"総コスト|total[\s\-]cost", q.frame.norm) else "unit_cost_total"
     return rows[0] if rows else "total_cost"
+
+
+# 「市債が入ってる年度がある事業」 "projects that had bonds in any year": any settled year, not the latest
+_IN_ANY_YEAR = re.compile(r"(?:年度|年)が(?:ある|あった)|いずれかの年|どこかの年|どの年度?か|"
+                          r"\bin (?:any|some) (?:fiscal )?years?\b|\bat any point\b|\bever\b")
+
+
+def settled_years(desk: Desk, field: str, ids: list[str] | None) -> list[Measured]:
+    """Per project: the largest settled value of a cost row over every year its sheets give (a later
+    sheet's figure for a year first), with that year: 「市債が入ってる年度がある事業」."""
+    cat = desk.catalog
+    best: dict[ProjectKey, Measured] = {}
+    seen: set[tuple[ProjectKey, int]] = set()
+    rows = desk.store.cost_years([field], ids)
+    for r in sorted(rows, key=lambda r: -((ref.target_fy or 0) if (ref := cat.sheet(r.sheet_id)) else 0)):
+        ref = cat.sheet(r.sheet_id)
+        v = r.values.get(field)
+        if ref is None or v is None or ref.target_fy is None or r.fy > ref.target_fy:
+            continue  # a plan, not a year that happened
+        key = project_key(ref)
+        if (key, r.fy) in seen:
+            continue
+        seen.add((key, r.fy))
+        if key not in best or v > best[key].value:
+            best[key] = Measured(ref, r.fy, v)
+    return list(best.values())
 
 
 def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: int | None,
@@ -175,6 +215,8 @@ class RankKind:
             scope = (scope + "の" if scope else "") + f"{STAGE_LABELS[stage]}が「{'・'.join(f.results)}」"
         if "scores" in f.evals:
             return self.scores(q, desk, ids, scope)
+        if (label := _printed_asked(q, desk)) is not None:
+            return self.printed(q, desk, ids, scope, label)
         if (f.has("rate") or f.kind or f.all_indicators) and not (f.rows or f.money or f.revenue):
             return self.rates(q, desk, ids, scope)
         field = _cost_field(q)
@@ -182,7 +224,7 @@ class RankKind:
         by_rate = re.search(r"%|率|percent|前年度?比|対前年", f.norm) is not None and not re.search(r"額|円|いくら", f.norm)
         how = "growth" if f.has("change") and by_rate else \
             "change" if f.has("change") else "share" if f.has("share") else "value"
-        fy = (f.years[-1] if how in ("change", "growth") else f.years[0]) if f.years else None
+        fy = (max(f.years) if how in ("change", "growth") else f.years[0]) if f.years else None
         got = measure_costs(q, desk, field, ids, fy, how)
         kept = None if ids is None else set(ids)
         ahead = not got and fy is not None and how == "value" and all(
@@ -243,6 +285,47 @@ class RankKind:
                     if lang == "ja" else f"Number {f.nth} by {what}: {at.ref.project} ({fmt(at.value)}, FY{at.fy}).\n") + text
         return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in shown], intent="ranking")
 
+
+    def printed(self, q: Query, desk: Desk, ids: list[str] | None, scope: str, label: str) -> Part | None:
+        """「正職員数が一番多い事業」: projects ranked by a row only other cities' layouts print, settled
+        figures only, in the year asked (each project's latest settled year when none is)."""
+        f = q.frame
+        fy = f.years[0] if f.years else None
+        cat = desk.catalog
+        latest: dict[ProjectKey, tuple[tuple[int, int], SheetRef, PrintedValue]] = {}
+        for v in desk.store.printed_values(label, ids):
+            ref = cat.sheet(v.sheet_id)
+            if ref is None or v.basis not in ("決算", "実績", "") or (fy is not None and v.fy != fy):
+                continue
+            key, when = project_key(ref), (v.fy, ref.target_fy or 0)
+            if key not in latest or when > latest[key][0]:  # the latest year, read from the latest sheet
+                latest[key] = (when, ref, v)
+        if not latest:
+            return None
+        lowest = f.has("min")
+        # (sheets print money in 円 or 千円: compared in one scale, each shown as its sheet prints it)
+        got = sorted(((ref, v) for _, ref, v in latest.values()),
+                     key=lambda g: (Decimal(str(g[1].value)) * Decimal(str(MONEY_SCALE.get(g[1].unit or "", 1))),
+                                    g[0].project or ""), reverse=not lowest)
+        shown = got[:max(f.top_n or 5, 5)]
+        money = any(v.unit in MONEY_SCALE for _, v in shown)
+        facts = [Fact(sheet_id=ref.sheet_id, project=ref.project, indicator=label, row=label, fy=v.fy, field="printed",
+                      value=v.value, unit=v.unit) for ref, v in shown]
+        top, first = shown[0]
+        rest = shown[1:f.top_n or 5]
+        if q.lang == "en":
+            text = (f"The {'lowest' if lowest else 'highest'} 「{label}」{' in FY' + str(fy) if fy else ''} "
+                    f"(settled figures{'' if fy else ', each project’s latest year'}) is {top.project}: "
+                    f"{compose.num(first.value, first.unit)} (FY{first.fy} {first.basis})." + (" Next: " + "; ".join(
+                        f"{r.project} ({compose.num(v.value, v.unit)}, FY{v.fy})" for r, v in rest) + "." if rest else ""))
+        else:
+            when_ja = compose.year_ja(fy) + "の" if fy else "各事業の直近の決算年度の"
+            most = ("小さい" if money else "少ない") if lowest else ("大きい" if money else "多い")
+            text = (f"{when_ja}{scope + 'の事業で' if scope else ''}「{label}」が最も{most}のは{top.project}の"
+                    f"{compose.num(first.value, first.unit)}（{first.fy}年度{first.basis}）です。" + (
+                        "\n続いて" + "、".join(f"{r.project}（{compose.num(v.value, v.unit)}、{v.fy}年度）" for r, v in rest)
+                        + "です。" if rest else ""))
+        return Part(text=text, facts=facts, sheet_ids=[ref.sheet_id for ref, _ in shown], intent="ranking")
 
     def rates(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part | None:
         """「成果指標の達成率が一番低かったのはどの事業のどの指標？」: indicators ranked by actual ÷ plan."""
@@ -559,8 +642,10 @@ class FilterKind:
         facts: list[Fact] = []
         lines: list[str] = []
         projects: set[str | None] = set()
+        any_year = fy is None and _IN_ANY_YEAR.search(f.norm) is not None
         for field in fields:
-            got = sorted((m for m in measure_costs(q, desk, field, ids, fy) if m.value), key=lambda m: -m.value)
+            got = sorted((m for m in (settled_years(desk, field, ids) if any_year else measure_costs(q, desk, field, ids, fy))
+                          if m.value), key=lambda m: -m.value)
             if not got and len(fields) > 1:
                 continue
             projects |= {m.ref.project for m in got}
@@ -569,10 +654,10 @@ class FilterKind:
             facts += [Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy,
                            field=field, value=m.value, unit=unit) for m in got]
             if q.lang == "en":
-                lines.append(f"{len(got)} project(s) have {label}: " + "; ".join(
-                    f"{m.ref.project} ({compose.num(m.value)} {unit})" for m in got) + ".")
+                lines.append(f"{len(got)} project(s) have {label}{' in some settled year' if any_year else ''}: " + "; ".join(
+                    f"{m.ref.project} ({compose.num(m.value)} {unit}{f', FY{m.fy}' if any_year else ''})" for m in got) + ".")
             else:
-                when = compose.year_ja(fy) + "に" if fy else "各事業の最新の評価対象年度に"
+                when = compose.year_ja(fy) + "に" if fy else "いずれかの年度（決算）に" if any_year else "各事業の最新の評価対象年度に"
                 lines.append(f"{when}{scope + 'の事業で' if scope else ''}{label}がある事業は{len(got)}件です。\n"
                              + "\n".join(f"・{m.ref.project}：{compose.num(m.value, unit)}（{m.fy}年度）" for m in got))
         facts.append(_count(len(projects)))
@@ -1022,7 +1107,7 @@ _PER_ORG = re.compile(r"事業(を|が)(?P<n>[0-9０-９]+)(つ|個|件|本)?以
                       r"事業(が|の数が)(一番|最も)多い(部局|部|課)|projects per (department|section)")
 _AT_LEAST = re.compile(r"([0-9０-９]+)\s*(つ|個|件|本|事業)?以上")
 # 「対象指標が『市民』になってる事業」: an indicator of a kind named exactly so
-_KIND_IS = re.compile(r"(対象|活動|成果)指標(が|を)[『「\"']?(?P<name>[^』」\"'、,。?？(（]{1,20}?)[』」\"']?(\s*[（(][^）)]*[）)])?(に|と)(なって|なってる|して|設定)")
+_KIND_IS = re.compile(r"(対象|活動|成果)指標(が|を)[『「\"']?(?P<name>[^』」\"'、,。?？(（]{1,20}?)[』」\"']?(\s*[（(][^）)]*[）)])?(に|と)(なって|なってる|して(?:いる|る)|設定)")
 
 
 def _only_source(f: Frame) -> str | None:
@@ -1033,7 +1118,7 @@ def _only_source(f: Frame) -> str | None:
     return None
 
 
-_ONLY = re.compile(r"\s*(だけ|のみ|しか|only|alone)")
+_ONLY = re.compile(r"\s*(だけ|のみ|しか|only|alone|100\s*(?:%|パーセント|percent))")
 _ALL_OF = re.compile(r"(?:全額|全部|すべて|全て|100\s*%)(?:が|を)?\s*$|\b(?:entirely|fully|wholly|100% by|all from) (?:by |from |with )?(?:the )?$")
 
 

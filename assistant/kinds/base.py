@@ -73,7 +73,7 @@ class Years:
 
 
 # 「R4からの推移」「H25から並べて」「2022年度以降」: one year, and on from it (not 「R5から見て」「R6と比べて」)
-FROM_ON = re.compile(r"([\d元]\s*年度?|r\d{1,2}|h\d{1,2})\s*(から|以降|以後)(?!\s*(見|比べ|比較))|"
+FROM_ON = re.compile(r"([\d元]\s*年度?|r\d{1,2}|h\d{1,2})\s*(から|以降|以後)(?!\s*(見て|見る|見た(?!い)|比べ|比較))|"
                       r"(since|from) (fy)?\s?\d{4}(?! to| through| until| and)")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from assistant import compose
@@ -422,7 +423,9 @@ class FigureKind:
         if counter and rows and not AMOUNT_ASKED.search(f.norm):  # 「何件で、いくら？」 asks money too
             # 「何人？」 is not answered with a count of events: the row's unit must fit the question's
             counters = [counter, *(c for c in asked_counters(f.norm) if c != counter)]
-            fitting = [r for r in rows if r.is_cost or any(unit_fits(c, r.unit) or c in r.name for c in counters)]
+            # (a rate counted per head is still a rate: 自殺死亡率（人口10万人当たり）, printed in 人)
+            fitting = [r for r in rows if r.is_cost or any(unit_fits(c, r.unit) or c in r.name for c in counters)
+                       or counter == "%" and re.search(r"率|割合", r.name or "")]
             if not fitting and counter == "回":  # 「何回使われた？」: times used are the row's 件
                 fitting = [r for r in rows if unit_fits("件", r.unit)]
             exact = [r for r in fitting if not r.is_cost and r.unit in counters]
@@ -543,7 +546,8 @@ class FigureKind:
         # 「計画と何ポイント差？」 compares with the plan, within the year
         # (「R4からR6でどう変わった？」 "how did it move from FY2022 to FY2024": the values, and the change between the ends)
         moved = f.has("trend") and f.year_range and len(set(f.years)) == 2
-        change = (f.has("change", "multiple") or moved or f.direction is not None or f.has("compare") and not f.has("verdict")) and not (
+        change = (f.has("change", "multiple") or moved or f.direction is not None or f.has("compare") and not f.has("verdict")
+                  and not (f.has("plan") and len(set(wanted)) <= 1)) and not (
             len(q.projects or q.candidates) >= 2 and (comparative or f.has("compare") or len(set(f.years)) == 1)
         ) and not _between_rows(q)  # 「事業費は人件費の何倍」: one row over another, not a year over the last
         # (two projects in one year named: 「R5の総事業費は何倍違う？」 compares them, not two years)
@@ -867,6 +871,16 @@ class FigureKind:
                                          computed=True))
                     lines.append(f"{compose.year_ja(c.fy)}の{row.name}は円で{compose.num(yen, '円')}です（千円単位の額を円に直したもの）。"
                                  if lang == "ja" else f"FY{c.fy} {row.name} in yen: {compose.num(yen)} 円.")
+        if row.unit == "円" and IN_THOUSANDS.search(f.norm):  # 「千円単位で教えて」 of a sheet printing 円: ÷ 1,000
+            for c in ra.cells:
+                if c.value is not None:
+                    exact = Decimal(str(c.value)) / 1000
+                    thousands = int(exact) if exact == exact.to_integral_value() else float(exact)
+                    ra.facts.append(Fact(**{**_base(c, p, row), "unit": "千円"}, fy=c.fy, field=f"{row.key}_thousands",
+                                         value=thousands, computed=True))
+                    lines.append(f"{compose.year_ja(c.fy)}の{row.name}は千円単位で{compose.num(thousands, '千円')}です"
+                                 "（シートの円の額を千円に直したもの）。" if lang == "ja"
+                                 else f"FY{c.fy} {row.name} in thousand yen: {compose.num(thousands)} 千円.")
         if f.rank and len(ra.cells) > 1:
             lines += _best_year(ra, q)
         ra.lines += lines
@@ -1057,7 +1071,8 @@ def _counted_in(asked: re.Match[str]) -> str | None:
     return _EN_HEAD_COUNTER.get(next((w for w in reversed(words) if not re.search(r"(?:ed|ing)$", w)), words[-1]))
 
 
-_IN_YEN = re.compile(r"円で(言う|いう|表す|書く|教え|出し)|円単位|円換算|in yen")
+_IN_YEN = re.compile(r"(?<!千)円で(言う|いう|表す|書く|教え|出し)|(?<!千)円単位|(?<!千)円換算|in yen")
+IN_THOUSANDS = re.compile(r"千円で|千円単位|千円に|in thousands|thousand yen|thousands of yen")
 # what a project provides (施設の導入, クラブの設置), not what people use
 _SUPPLY = re.compile(r"導入|設置|整備|配置|開催|実施|作成|発行数")
 

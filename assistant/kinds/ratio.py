@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from assistant import compose
 from assistant.answer import Fact
 from assistant.kinds.base import Desk, Part, read_years
-from assistant.kinds.figure import FigureKind, asked_counter, unit_fits
+from assistant.kinds.figure import IN_THOUSANDS, FigureKind, asked_counter, unit_fits
 from assistant.kinds.rows import Row, indicator_row, indicator_rows
 from assistant.lexicon import lexicon
 from assistant.measures import times
@@ -37,7 +37,6 @@ class Per:
 _DIVIDE = re.compile(r"([一-龥ァ-ヶー]{1,10}?)で割(る|ると|った)")
 
 
-_IN_THOUSANDS = re.compile(r"千円で|千円単位|千円に|in thousands|thousand yen|thousands of yen")
 
 
 def _yen(value: float) -> int:
@@ -171,7 +170,7 @@ class RatioKind:
                                     field="ratio", value=yen, unit="円", computed=True, **base)]
                 # in the sheet's own unit too: 「3,714千円」 is how a 財政課 analyst reads it back
                 # (to one decimal when asked in 千円 and under 1,000千円: 「千円で計算して」 → 888.4千円)
-                thousands = (times(a.value, count) if _IN_THOUSANDS.search(q.frame.norm) and yen < 1_000_000
+                thousands = (times(a.value, count) if IN_THOUSANDS.search(q.frame.norm) and yen < 1_000_000
                              else _yen(a.value / count)) if yen >= 10_000 else None
                 if thousands is not None:
                     part.facts.append(Fact(sheet_id=a.sheet.sheet_id, indicator=f"{money.name} ÷ {den.name}", row="比率",

@@ -80,7 +80,7 @@ _SECTION_KEYS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("現状", "課題"), "current"),
 )
 _UNIT_WORDS = ("千円", "円", "百万円", "万円", "人", "時間", "件", "回", "%", "人工", "日", "か所", "箇所", "校", "施設")
-_MONEY_SCALE = {"千円": 1, "円": 0.001, "百万円": 1000, "万円": 10}
+MONEY_SCALE = {"千円": 1, "円": 0.001, "百万円": 1000, "万円": 10}  # to 千円
 _BASIS = {"予算": "予算", "当初予算": "予算", "補正後予算": "予算", "予算額": "予算", "決算": "決算", "決算額": "決算",
           "決算見込": "決算", "計画": "計画", "見込": "計画", "予定": "計画", "目標": "計画", "実績": "実績", "実績見込": "実績"}
 _PERIOD = re.compile(
@@ -345,7 +345,7 @@ def _line_table(doc: _Doc, at: int, warnings: list[str]) -> tuple[_Table, int] |
             continue
         if _header_periods(line, doc.era) is not None:
             break
-        row = _row_from_cells(list(line.cells), len(periods), line.no, warnings, unit_column)
+        row = _row_from_cells(list(line.cells), len(periods), line.no, warnings, unit_column, _settled_columns(periods))
         if row is None:
             break
         misses = 0
@@ -413,9 +413,24 @@ def _one_period(cell: str, era: str) -> _Period | None:
 _UNIT_TAIL = re.compile(r"^(.+?)(千円|百万円|万円|円|人)$")
 
 
+_SETTLED_BASES = ("決算", "実績")
+_AHEAD_BASES = ("予算", "計画", "見込", "見込み")
+
+
+def _settled_columns(periods: list[_Period]) -> list[int] | None:
+    """The settled columns (決算/実績) of a header whose every other column is a budget or a plan
+    (2022年度決算, 2023年度決算, 2024年度予算 → [0, 1]); None for any other header."""
+    settled = [i for i, p in enumerate(periods) if p.basis in _SETTLED_BASES]
+    ahead = [p for p in periods if p.basis not in _SETTLED_BASES]
+    return settled if settled and ahead and all(p.basis in _AHEAD_BASES for p in ahead) else None
+
+
 def _row_from_cells(cells: list[str], n: int, line_no: int, warnings: list[str],
-                    unit_column: bool = False) -> _Row | None:
-    """A table row: label cells, an optional unit, then values. None when the line is no row."""
+                    unit_column: bool = False, settled: list[int] | None = None) -> _Row | None:
+    """A table row: label cells, an optional unit, then values. None when the line is no row.
+    ``settled``: the header's settled columns, when the others are budgets or plans — a row with
+    exactly that many values (「正職員数 人 4.3 3.8」 under 決算, 決算, 予算) is read as the settled
+    figures, its budget cells blank, and a warning says so."""
     cells = [c.strip() for c in cells if c is not None]
     glued = False
     if len(cells) == 1:
@@ -464,6 +479,13 @@ def _row_from_cells(cells: list[str], n: int, line_no: int, warnings: list[str],
         warnings.append(f"{label}: 続けて印字された数字（{shown}）の区切り方が{len(fitting)}通りあり、読み取っていません")
     elif all(len(o) < n for o in options):
         counts = sorted({len(o) for o in options})
+        if settled is not None and len(fits := [o for o in options if len(o) == len(settled)]) == 1:
+            warnings.append(f"{label}: 値が{len(settled)}個で欄が{n}個あり、決算・実績の欄の値として読みました"
+                            f"（予算・計画の欄は空欄とみなしています：{shown}）")
+            placed: list[Number | None] = [None] * n
+            for at, v in zip(settled, fits[0], strict=True):
+                placed[at] = v
+            return _Row(label, unit, placed, line_no)
         warnings.append(
             f"{label}: 値が{counts[0]}個で欄が{n}個あり、空欄の位置が決められないため読み取っていません（{shown}）"
         )
@@ -560,8 +582,8 @@ def _candidates(s: str, at: int) -> list[str]:
 
 def _money_row(label: str, unit: str | None, table_unit: str | None) -> bool:
     if unit is not None:
-        return unit in _MONEY_SCALE
-    return any(w in label for w in _MONEY_WORDS) or label in _FIELD_OF or table_unit in _MONEY_SCALE
+        return unit in MONEY_SCALE
+    return any(w in label for w in _MONEY_WORDS) or label in _FIELD_OF or table_unit in MONEY_SCALE
 
 
 def field_of(label: str) -> str | None:
@@ -602,7 +624,7 @@ def _map_fields(costs: list[Cost], warnings: list[str]) -> None:
     for c in costs:
         for r in c.rows:
             f = _FIELD_OF.get(_field_label(r.label))
-            if f and r.unit in _MONEY_SCALE and f not in candidates:
+            if f and r.unit in MONEY_SCALE and f not in candidates:
                 candidates[f] = r.label
     if not candidates:
         return
@@ -613,7 +635,7 @@ def _map_fields(costs: list[Cost], warnings: list[str]) -> None:
             r = c.row(label)
             if r is None or r.value is None:
                 continue
-            v = r.value * _MONEY_SCALE[r.unit or "千円"]
+            v = r.value * MONEY_SCALE[r.unit or "千円"]
             out[f] = round(v) if abs(v - round(v)) < 1e-9 else round(v, 3)
         return out
 
