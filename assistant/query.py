@@ -179,7 +179,11 @@ _THE_CITY = re.compile(r"\b(?:the|our|this|your|whole|entire)\s+(city|town)(?=['
 _IN_LANGUAGE = re.compile(r"\b(?:in|into) (?:english|japanese)\b|英語で|日本語で|"
                           # "for our English annual report": what the answer is for, nothing asked of the sheet
                           r"\bfor (?:our|my|your|an?) (?:[a-z\-]+ ){0,3}?(?:report|presentation|briefing|newsletter|slides?|"
-                          r"memo|notes)\b")
+                          r"memo|notes)\b|"
+                          # "for our overseas sister-city partners", 「議会向けに」: whom the answer is for
+                          r"\b(?:for|to) (?:our|my|the) (?:[a-z\-]+ ){0,3}?(?:partners?|delegations?|visitors?|guests?|"
+                          r"councill?ors?|council members|mayor|boss|manager|director|residents|citizens|audience)\b|"
+                          r"(?:議会|議員|市長|上司|部長|課長|市民|住民|来客|視察)(?:の方)?向けに")
 _THE_STORE = re.compile(r"(?:この|こちらの|本|当)(?:システム|ツール|アプリ|データ(?:ベース)?|db|チャット|サービス)|"
                         r"\b(?:this|the) (?:store|tool|system|database|app|chatbot|index|collection)\b")
 # (「農業を始めたい人からの問い合わせ」: 始めた of 始めたい describes the people counted, no 背景 asked)
@@ -243,6 +247,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     for span in the_store:
         q.explained.add(span)
     said_cities += the_store
+    # "for our overseas sister-city partners": whom the answer is for names no project (シティ of sister-city)
+    said_cities += [m.span() for m in _IN_LANGUAGE.finditer(frame.norm)]
     named = [m for m in named if not (said_cities and (m.parts or m.span != (0, 0)) and all(
         any(s <= a and b <= e for s, e in said_cities) for a, b in (m.parts or (m.span,))))]
     inds = _beside_cost_rows(cat.indicator_matcher.match(r, INDICATOR_ANYWHERE - 0.1), frame)
@@ -434,7 +440,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         projects = _namesakes(projects, lambda x: any(cat.city_of.get(r.sheet_id) in cities for r in x.refs))
     if projects and frame.years:  # of namesakes run by different 課, those whose sheets reach the year
         projects = _namesakes(projects, lambda x: any(reaches(r, fy) for r in x.refs for fy in frame.years))
-        if frame.of_sheets:  # 「ごみ減量推進事業のR6実施分」: of two cities' namesakes, the one evaluating it
+        if frame.of_sheets or frame.evals or frame.stages:  # 「ごみ減量推進事業のR6実施分」: of two cities' namesakes, the one evaluating it
             projects = _namesakes(projects, lambda x: any(r.target_fy in frame.years for r in x.refs))
     elif projects and _NEWEST.search(frame.norm) and len(cities) < 2:
         # 「最新のシートだと」: the namesake whose sheets are newest (not where two cities' are named: each has its own)
@@ -447,7 +453,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         reaching = {p.name for p in projects if any(r.target_fy is not None and fy <= r.target_fy + 4
                                                     for r in p.refs for fy in frame.years)}
         groups = [[m for m in g if m.name in reaching] or g for g in groups]
-        if frame.of_sheets:  # 「庁内ネットワーク事業のR7実施分」: of the names, those with a sheet of that year
+        # 「庁内ネットワーク事業のR7実施分」 "what did the secondary evaluation of the city PR project say for
+        # FY2025": of the names, those with a sheet of that year (what only a sheet of the year gives)
+        if frame.of_sheets or frame.evals or frame.stages:
             evaluated = {p.name for p in projects if any(r.target_fy in frame.years for r in p.refs)}
             groups = [[m for m in g if m.name in evaluated] or g for g in groups]
         still = {m.name for g in groups for m in g}

@@ -165,6 +165,8 @@ _KIND = re.compile(r"(成果|活動|対象)指標\s*(?:の\s*)?([①-⑨]|\d(?!\
 _ANY_INDICATOR = re.compile(r"(?<![成活対果動象終間])指標(?!分析)|(?<![a-z])(indicators|kpis?)(?![a-z])")
 # 成果 on its own (not 成果指標, 成果物): the results a project reached, which its 成果指標 measure
 _RESULTS_WORD = re.compile(r"成果(?!指標|物|品)(?=を|は|って|が|と|、|,|について|として|の(?:まとめ|要約|概要)|\s|$)")
+# "key results" of a summary: what every indicator row shows (activity and outcome alike)
+_KEY_RESULTS = re.compile(r"\b(?:key|main) (?:results|outcomes|figures)\b")
 _KIND_KEYS: dict[str, Kind] = {"成果": "outcome", "活動": "activity", "対象": "target",
                                "outcome": "outcome", "activity": "activity", "target": "target"}
 _TOP_N = re.compile(r"(?:上位|トップ|ベスト|ワースト|下位|上から|下から)\s*(\d+)|(\d+)\s*(?:位まで|つ|件|事業)(?:を|まで)?(?:挙げ|教え|出し|並べ|リスト)"
@@ -349,8 +351,9 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     if "scores" in f.evals and (rated := [(h.start, h.end) for h in f.hits if h.group == "eval" and h.key == "scores"
                                           and _RATING_BEFORE.search(norm[:h.start])]):
         drop_hits(f, rated, groups=("eval",))  # "what satisfaction score did visitors give": a rating, not 評点
-    if "scores" in f.evals and "change" in f.measures and _OF_A_RATE.search(norm):
-        # "how many points did the rate jump": percentage points, not 評点
+    if "scores" in f.evals and ("change" in f.measures and _OF_A_RATE.search(norm)
+                                or f.has("verdict", "under_plan", "over_plan") and not _SCORE_NAMED.search(norm)):
+        # "how many points did the rate jump", "how far short of plan, in points": percentage points, not 評点
         drop_hits(f, [m.span() for m in _POINTS.finditer(norm)])
     if f.has("count") and (listed := [(h.start, h.end) for h in f.hits if h.group == "measure" and h.key == "trend"
                                       and h.text.startswith("一覧")]):
@@ -406,6 +409,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         f.granular = g.group(1) if g else en.group(1)  # a Japanese 「年度ごと」 set aside above still wins here
     elif adj := _GRANULAR_EN_ADJ.search(norm):
         f.granular = g.group(1) if g else _PERIOD_OF.get(adj.group(1), re.split(r"[\s\-]", adj.group(1))[0])
+    elif place := _WHICH_PLACES.search(norm):  # "which neighbourhoods had the most inspections": by place
+        f.granular = place.group(1)
     if f.lang == "en" and (m := _WHICH.search(norm)) and not ({m.group(1), m.group(2) or ""} & _WHICH_OK) \
             and not _WHICH_VERB.match(m.group(1)):
         f.ops.append("entity")
@@ -520,6 +525,8 @@ _GRANULAR_EN = re.compile(r"\b(?:by|per|for each|in each|at each|to each|broken 
                           r"theme|themes|age|ages|ward|wards|neighbourhood|neighborhood|store|stores|job grade|job grades|"
                           r"grade|grades|position|positions|post|posts|employee|employees|staff member|staff members|"
                           r"person|individual|contractor|contractors|vendor|vendors|quarter|quarters|week|weeks|day|days)\b")
+# "which neighbourhoods had the most …": places within a project, never a sheet's rows
+_WHICH_PLACES = re.compile(r"\bwhich (neighbou?rhoods?|districts?|wards?|areas?|regions?)\b")
 # "the month-by-month breakdown", "monthly figures": finer than the fiscal year any sheet gives
 _GRANULAR_EN_ADJ = re.compile(r"\b(month[\s\-]by[\s\-]month|monthly|quarterly|weekly|daily|week[\s\-]by[\s\-]week|"
                               r"day[\s\-]by[\s\-]day)\s+(?:[a-z]+\s+)?(?:breakdown|split|figures|numbers|data)\b")
@@ -547,6 +554,7 @@ _CHANGE_BASE = re.compile(r"(前年度?|前の年|昨年度?|去年|previous yea
 
 
 _POINTS = re.compile(r"\b(percentage )?points?\b|ポイント")
+_SCORE_NAMED = re.compile(r"評点|点数|\bscores?\b|\bevaluation points\b")
 _OF_A_RATE = re.compile(r"\b(rate|ratio|share|percentage|proportion|turnout)\b|率|割合")
 
 
@@ -755,7 +763,7 @@ def _read_kind(f: Frame) -> None:
         if f.kind == "target":
             f.kind_no = 1
         break
-    if f.kind is None and (m := _ANY_INDICATOR.search(f.norm)):
+    if f.kind is None and (m := _ANY_INDICATOR.search(f.norm) or _KEY_RESULTS.search(f.norm)):
         f.all_indicators = True  # 「この事業の指標を教えて」: every row of the indicator table
         f.kind_span = m.span()
     elif f.kind is None and (m := _RESULTS_WORD.search(f.norm)):

@@ -123,3 +123,12 @@ def test_a_name_spelled_kanji_by_kanji(world, question: str) -> None:
     ans = a.ask(question)
     assert ans.answerable and MUSIC in ans.answer and format_number(total) in ans.answer, ans.answer
     assert ZERO not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["ごみ減量推進事業の2024年度の二次評価は？", "What did the secondary evaluation of the waste reduction project say for FY2024?"])
+def test_an_evaluation_of_a_year_asked_of_namesakes_is_the_one_evaluating_it(world, question: str) -> None:
+    # only a sheet of that year holds its evaluation: 南原市's namesake ends at R4
+    a, sheets = world
+    result = next(e.result for e in sheets[WASTE].evaluations if e.stage == "secondary")
+    ans = a.ask(question)
+    assert ans.answerable and result and result in ans.answer and "南原市" not in ans.answer, ans.answer

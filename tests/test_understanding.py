@@ -2731,3 +2731,33 @@ def test_a_two_kanji_word_read_kanji_by_kanji() -> None:
 
     assert kanji_by_kanji("楽都") == "ラクト"
     assert kanji_by_kanji("楽都郡山") is None and kanji_by_kanji("デジ") is None
+
+
+def test_points_short_of_plan_and_places_within_a_project() -> None:
+    from assistant.understand import understand
+
+    # "how far short of plan, in points": percentage points of a rate, no evaluation score
+    f = understand("Internal network project FY2025: how far short of plan was user satisfaction, in points?")
+    assert "scores" not in f.evals and f.has("verdict"), (f.evals, f.measures)
+    assert "scores" in understand("What were the evaluation points in FY2024?").evals
+    # "which neighbourhoods had the most …": a breakdown by place no sheet gives
+    assert understand("Which neighbourhoods had the most food-sanitation inspections last year?").granular
+    assert understand("Which districts saw the most patrols in FY2024?").granular
+
+
+@pytest.mark.parametrize("question", ["What's the long-term target for cashless payment usage?", "キャッシュレス決済の利用件数、長期目標は？"])
+def test_a_long_term_target_is_the_milestone(seed_only: Assistant, question: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and "84,000" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Summarise the digital first project for our visiting council members — purpose, key results and cost.",
+    "デジタルファースト推進事業を議会向けにまとめて。目的、主な成果、コストを"])
+def test_a_summary_for_someone_asks_nothing_of_them(seed_only: Assistant, truth: dict, question: str) -> None:
+    # whom the summary is for names nothing the sheet must hold; "key results" are the indicator rows
+    a = ask(seed_only, question)
+    facilities = ind(truth, "キャッシュレス決済導入施設数", 2024)["actual"]
+    assert a.answerable and n(cost(truth, 2024, "total_cost")) in a.answer, a.answer
+    if question.startswith("Summarise"):  # "key results": every indicator row, activity ones too
+        assert n(facilities) in a.answer, a.answer

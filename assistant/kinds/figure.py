@@ -326,7 +326,7 @@ class FigureKind:
         f = q.frame
         costs = cost_rows(q)
         inds = indicator_rows(q, p, latest)
-        if costs and inds and not f.kind:
+        if costs and inds and not f.kind and not f.all_indicators:  # (「指標と総事業費」: every row asked, and the cost)
             if f.money and not (f.rows or f.revenue) and q.head is not None and (
                     covered(q.head.text, [r.name for r in inds]) or _spelled_head(q, [r.name for r in inds])):
                 costs = []  # 「売却の金額は？」: money of the row the question names, not the cost table
