@@ -1340,7 +1340,19 @@ _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?度?|(?:令和|平成|昭和|r|h)
 def _year_of_the_sheet(frame: Frame, project_spans: list[tuple[int, int]]) -> None:
     """「H27の高齢者見守り、H28の事業費」: the year said just before the project's name names its sheet,
     the other year is the one asked (which that sheet may not print) — when no change between them is
-    asked (「R6の集会所補助、R5と比べて」 asks both)."""
+    asked (「R6の集会所補助、R5と比べて」 asks both). A year in brackets after the name (「公民館講座事業
+    （H27のやつ）のH28の実績」) names its sheet whatever is asked."""
+    if len(frame.years) >= 2 and project_spans and not frame.year_range:
+        ends = {b for _, b in project_spans}
+        noted = [(s, e) for s, e in year_spans(frame.norm)
+                 if any(re.fullmatch(r"\s*[（(]\s*", frame.norm[b:s]) for b in ends if b <= s) and _SHEET_NOTE.match(frame.norm, e)]
+        bracketed = [(s, e) for s, e in year_spans(frame.norm) if re.search(r"[（(]\s*$", frame.norm[:s])
+                     and _SHEET_NOTE.match(frame.norm, e)]  # (a year in brackets beside each of two names: each its own)
+        if len(noted) == 1 and len(bracketed) == 1 and len(said := understand(frame.norm[noted[0][0]:noted[0][1]]).years) == 1 \
+                and said[0] in frame.years and len(set(frame.years)) > 1:
+            frame.sheet_years = sorted({*frame.sheet_years, said[0]})
+            frame.years = [y for y in frame.years if y != said[0]]
+            return
     if len(frame.years) < 2 or not project_spans or frame.base_years or frame.year_range or frame.measures or any(
             h.group == "op" and h.key == "compare" for h in frame.hits):  # 「H27の研修とR6のDX、比べると」: two sheets
         return
@@ -1356,6 +1368,8 @@ def _year_of_the_sheet(frame: Frame, project_spans: list[tuple[int, int]]) -> No
         frame.years = [y for y in frame.years if y != said[0]]
 
 
+# 「（H27のやつ）」「（R6版）」「(2023年度のシート)」: which of the project's sheets, in brackets after its name
+_SHEET_NOTE = re.compile(r"\s*(?:年度)?\s*(?:の\s*(?:やつ|もの|方|ほう|シート|版)|版|分)?\s*[）)]")
 _BEFORE_NAME = re.compile(r"(?:の[^、,。？?！!\d\s]{0,6}の)?|の")
 
 

@@ -2761,3 +2761,17 @@ def test_a_summary_for_someone_asks_nothing_of_them(seed_only: Assistant, truth:
     assert a.answerable and n(cost(truth, 2024, "total_cost")) in a.answer, a.answer
     if question.startswith("Summarise"):  # "key results": every indicator row, activity ones too
         assert n(facilities) in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["地域集会所補助事業（H27のやつ）のH28の総事業費は？", "地域集会所補助事業（H27のシート）、H28の総事業費は？"])
+def test_a_year_in_brackets_after_the_name_is_its_sheet(samples: Assistant, question: str) -> None:
+    # the H27 sheet prints up to H27: H28 is asked, and it is not there — no H27 figure as the answer
+    a = ask(samples, question)
+    assert not a.answerable and "2016年度" in a.answer, a.answer
+
+
+def test_a_count_after_an_evaluation_asks_a_figure_not_the_evaluation(seed_only: Assistant) -> None:
+    first = ask(seed_only, "R6の二次評価は？")
+    # ("promoted": a word of デジタルファースト推進事業's name, asked as a count no row gives)
+    a = ask(seed_only, "How many were promoted in 2024?", history=[Turn(question="R6の二次評価は？", answer=first)])
+    assert not a.answerable and "secondary evaluation" not in a.answer and "二次評価" not in a.answer.split("What")[0], a.answer

@@ -8,6 +8,7 @@ import re
 
 from assistant.answer import Fact
 from assistant.kinds.base import Desk, Part, read_years, sheet_for
+from assistant.kinds.rows import AMOUNT_ASKED, COUNT_ASKED
 from assistant.query import Project, Query, projects_of
 from ingest.model import Sheet
 from ingest.vocabulary import SCORE_ITEMS, SCORE_ITEMS_EN, STAGE_LABELS, TERMINAL_RESULTS
@@ -67,8 +68,11 @@ class EvaluationKind:
         if q.how == "focus" and q.focus is not None and (q.focus.intent == "evaluation" or q.focus.intent == "why"
                                                          and not q.focus.rows) and (
                 f.years or f.shift is not None or f.relative) and not (
-                f.rows or f.money or f.kind or f.sections or f.measures or q.head_rows or q.scope_rows or f.has("why")):
-            return 0.7  # 「その前の年は？」 after 「R6の二次評価は？」: the evaluation of that year
+                f.rows or f.money or f.kind or f.sections or f.measures or q.head_rows or q.scope_rows or f.has("why")
+                or COUNT_ASKED.search(f.norm) or AMOUNT_ASKED.search(f.norm)):
+            # (「その前の年は？」 after 「R6の二次評価は？」: the evaluation of that year — "how many people were
+            # screened in 2024?" asks a figure, no evaluation)
+            return 0.7
         return 0.0
 
     def answer(self, q: Query, desk: Desk) -> Part | None:
