@@ -35,10 +35,15 @@ def _readings_of(kanji: str) -> frozenset[str]:
     return frozenset(r for r in out if r)
 
 
+@lru_cache(maxsize=1 << 12)
 def kanji_by_kanji(word: str) -> str | None:
-    """A two-kanji word read one kanji at a time (楽都 → ラクト, which Sudachi reads ガクト): how someone
-    who knows each kanji, not the word, spells it in Latin letters. None when a kanji has no kana reading."""
-    if not re.fullmatch(r"[一-龥]{2}", word):
+    """A coined two-kanji word read one kanji at a time (楽都 → ラクト, which Sudachi reads ガクト): how
+    someone who knows each kanji, not the word, spells it in Latin letters. None for a word JMdict
+    knows (行政 is ギョウセイ, never コウセイ) or a name JMnedict reads (郡山), and when a kanji has no kana
+    reading."""
+    from assistant.dictionary import known_word, place_readings
+
+    if not re.fullmatch(r"[一-龥]{2}", word) or known_word(word) or place_readings(word):
         return None
     parts = [sorted(_readings_of(k)) for k in word]
     if not all(p and re.fullmatch(r"[ァ-ヶー]+", p[0]) for p in parts):

@@ -47,7 +47,16 @@ from assistant.resolve import (
     squash,
 )
 from assistant.romaji import fold, katakana_to_romaji
-from assistant.understand import ENGLISH_ERA, LAYOUT_YEAR, PLAN_SIDES, Frame, drop_hits, drop_ops, understand
+from assistant.understand import (
+    ENGLISH_ERA,
+    PLAN_SIDES,
+    Frame,
+    drop_hits,
+    drop_ops,
+    layout_tag,
+    layouts_said,
+    understand,
+)
 from ingest.model import Indicator, Sheet
 from ingest.normalize import nfkc
 
@@ -362,7 +371,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         city = next(iter(cities))
         q.org_ids = [s.sheet_id for s in cat.sheets if cat.city_of.get(s.sheet_id) == city]
         q.org_name = city
-    if (layout := LAYOUT_YEAR.search(frame.norm)) is not None:
+    if layout := next(iter(layouts_said(frame.norm)), None):
         q.explained.add(layout.span())
         # 「郡山のR7様式の事業」: the sheets of that layout, for a question over many projects (the layout
         # beside one project's name says which of its sheets: "the transit project (older H27-format sheet)")
@@ -370,7 +379,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         if not chosen and many and (layout_ids := _of_layout(layout, cat)):
             kept_ids = set(layout_ids)
             q.org_ids = layout_ids if q.org_ids is None else [i for i in q.org_ids if i in kept_ids]
-            layout_name = f"{'R' if layout.group(1) in ('r', '令和') else 'H'}{int(layout.group(2))}様式"
+            layout_name = f"{layout_tag(layout).upper()}様式"
             q.org_name = f"{q.org_name}の{layout_name}" if q.org_name else layout_name
     named_spans = [m.span for m in chosen if m.exact]
     if named_spans:
@@ -947,9 +956,9 @@ def _org_in_english(norm: str, cat: Catalog) -> tuple[list[str], tuple[int, int]
 
 
 def _of_layout(said: re.Match[str], cat: Catalog) -> list[str]:
-    """The sheets read with the layout ``LAYOUT_YEAR`` matched (R7 → koriyama-r7): templates are named by
-    the era year they came in."""
-    tag = f"-{'r' if said.group(1) in ('r', '令和') else 'h'}{int(said.group(2))}"
+    """The sheets read with the layout said (R7 → koriyama-r7): templates are named by the era year they
+    came in."""
+    tag = f"-{layout_tag(said)}"
     return [s.sheet_id for s in cat.sheets if s.template and s.template.endswith(tag)]
 
 

@@ -17,6 +17,7 @@ from typing import Literal, cast
 from assistant.lexicon import Hit, kanji_number, lexicon, normalize
 from assistant.typos import retype
 from ingest.normalize import find_fiscal_years
+from ingest.templates import TEMPLATES
 
 Lang = Literal["ja", "en"]
 Comparator = Literal["gt", "ge", "lt", "le"]
@@ -142,16 +143,30 @@ _EN_SENTENCE = re.compile(r"(?i)\b(what|how|which|who|when|why|where|is|are|was|
 _FY = re.compile(r"(?<![a-z0-9])fy\s?'?((?:19|20)\d{2})(?!\d)|(?<![a-z0-9])fy\s?'?(\d{2})(?!\d)")
 # 「H27の古い様式」「郡山のR7様式」 "the R7-format sheets": a layout named by the era year it came in,
 # not a year asked (group 1 the era, group 2 its year)
-LAYOUT_YEAR = re.compile(r"(?<![a-z])(h|平成|r|令和)\s*(\d{1,2})\s*(?:-|年度?)?\s*(?:の)?\s*(?:古い|旧|新しい|新)?\s*"
-                         r"(?:format|style|layout|template|様式|形式|書式|フォーマット)")
+_LAYOUT_YEAR = re.compile(r"(?<![a-z])(h|平成|r|令和)\s*(\d{1,2})\s*(?:-|年度?)?\s*(?:の)?\s*(?:古い|旧|新しい|新)?\s*"
+                          r"(?:format|style|layout|template|様式|形式|書式|フォーマット)")
+# the era years the templates the reader knows came in (koriyama-r7 → r7): 「R6様式」 names none, its R6 is a year
+_KNOWN_LAYOUTS = frozenset(t.NAME.rsplit("-", 1)[1] for t in TEMPLATES if re.search(r"-[rh]\d+$", t.NAME))
+
+
+def layout_tag(said: re.Match[str]) -> str:
+    """The template tag a layout word names: 「R7様式」 → r7, "H27-format" → h27."""
+    return f"{'r' if said.group(1) in ('r', '令和') else 'h'}{int(said.group(2))}"
+
+
+def layouts_said(norm: str) -> list[re.Match[str]]:
+    """Where the question names a layout the reader knows by the era year it came in."""
+    return [m for m in _LAYOUT_YEAR.finditer(norm) if layout_tag(m) in _KNOWN_LAYOUTS]
 _BARE_WESTERN = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?!\d|,\d)(?!\s*(?:件|人|回|円|千|万|施設|%|箇所|km))")
+# 「2023予算」「2022決算」: a western year written straight before the basis of its figure
+_BARE_WESTERN_JA = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?=\s*(?:予算|決算|実績|計画|見込|当初))")
 _BARE_ERA_YEAR = re.compile(r"(?<![\d.,a-z令平昭])(\d{1,2}|元)\s*年度")
 # 令和4〜6年度, R4-6, H25〜27: the second year without its era
 ENGLISH_ERA = re.compile(r"\b(reiwa|heisei)\s*(\d{1,2}|gannen)\b")  # "Reiwa 7", "Heisei 27"
 _ERA_RANGE = re.compile(r"(令和|平成|r|h)\s*(\d{1,2}|元)\s*年?度?\s*(?:から|〜|~|-|–|ー|→|to)\s*(\d{1,2})\s*年?度?(?!\d)")
 _WESTERN_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年度?)?\s*(?:から|〜|~|-|–|ー|→|to)\s*(?:fy\s?)?((?:19|20)\d{2})(?!\d)")
 # (「R5の決算からR9の計画まで」: what is read in the first year may stand between)
-_RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の\s*(?:決算|実績|計画値?|見込み?|予算)\s*)?"
+_RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の?\s*(?:決算|実績|計画値?|見込み?|予算)\s*)?"
                         r"(?:の|から|〜|~|-|–|ー|→|to|through|until|and|まで)\s*(?:の)?\s*(?:fy)?\s*$")
 _PAST_N = re.compile(
     r"(?:過去|直近|ここ|この|最近の?)\s*(\d+|[一二三四五六七八九十])\s*(?:年|か年|ヵ年|カ年|ケ年|年度|年間)"
@@ -526,7 +541,8 @@ _GRANULAR_EN = re.compile(r"\b(?:by|per|for each|in each|at each|to each|broken 
                           r"grade|grades|position|positions|post|posts|employee|employees|staff member|staff members|"
                           r"person|individual|contractor|contractors|vendor|vendors|quarter|quarters|week|weeks|day|days)\b")
 # "which neighbourhoods had the most …": places within a project, never a sheet's rows
-_WHICH_PLACES = re.compile(r"\bwhich (neighbou?rhoods?|districts?|wards?|areas?|regions?)\b")
+_WHICH_PLACES = re.compile(r"\bwhich (neighbou?rhoods?|districts?|wards?|areas?|regions?) (?:had|have|has|saw|see|got|get|"
+                           r"received|receive|recorded|did|were|was)\b")
 # "the month-by-month breakdown", "monthly figures": finer than the fiscal year any sheet gives
 _GRANULAR_EN_ADJ = re.compile(r"\b(month[\s\-]by[\s\-]month|monthly|quarterly|weekly|daily|week[\s\-]by[\s\-]week|"
                               r"day[\s\-]by[\s\-]day)\s+(?:[a-z]+\s+)?(?:breakdown|split|figures|numbers|data)\b")
@@ -632,7 +648,8 @@ def _read_years(f: Frame) -> None:
     era_range = False
     # the era letters of R6 / H27 are upper case to the year reader; offsets are the same
     # (「H27の古い様式」 "the old H27-format sheet" names the layout, not a year)
-    norm = LAYOUT_YEAR.sub(lambda m: " " * len(m.group(0)), norm)
+    for layout in layouts_said(norm):
+        norm = norm[:layout.start()] + " " * (layout.end() - layout.start()) + norm[layout.end():]
     mentions = [(m.fy, m.start, m.end) for m in find_fiscal_years(norm.upper())]
     m: re.Match[str] | None
     for m in _FY.finditer(norm):
@@ -641,6 +658,11 @@ def _read_years(f: Frame) -> None:
     for m in ENGLISH_ERA.finditer(norm):  # "in Reiwa 7", "Heisei 27": the era spelled in English
         n = 1 if m.group(2) == "gannen" else int(m.group(2))
         mentions.append(({"reiwa": 2018, "heisei": 1988}[m.group(1)] + n, m.start(), m.end()))
+    if f.lang == "ja":
+        taken = [(s, e) for _, s, e in mentions]
+        for m in _BARE_WESTERN_JA.finditer(norm):
+            if not any(s <= m.start() < e for s, e in taken):
+                mentions.append((int(m.group(1)), m.start(), m.end()))
     if f.lang == "en":
         taken = [(s, e) for _, s, e in mentions]
         for m in _BARE_WESTERN.finditer(norm):

@@ -417,3 +417,24 @@ def test_a_row_printed_in_yen_asked_in_thousands(world, form: str) -> None:
     thousands = int(full / 1000) if float(full / 1000).is_integer() else full / 1000
     ans = ask(a, form.format(p=t.project.name, y=t.target_fy))
     assert ans.answerable and _fmt(full) in ans.answer and f"{_fmt(thousands)}千円" in ans.answer.replace(" ", ""), ans.answer
+
+
+def test_a_change_of_a_printed_row_is_ranked_by_its_change(world) -> None:
+    # 「正職員数が前年度から一番増えた事業」: each project's step into its latest settled year, not the total's
+    a, truths = world
+    steps: dict[str, tuple[int, float]] = {}
+    for t in truths:
+        settled = {c.fy: r.value for c in t.costs if c.basis in ("決算", "実績") and (r := c.row("正職員数")) and r.value is not None}
+        if settled and max(settled) - 1 in settled and t.project.name and (
+                t.project.name not in steps or max(settled) > steps[t.project.name][0]):
+            steps[t.project.name] = (max(settled), round(settled[max(settled)] - settled[max(settled) - 1], 6))
+    top = max(steps.items(), key=lambda kv: kv[1][1])
+    ans = ask(a, "正職員数が前年度から一番増えた事業は？")
+    first = ans.answer.split("\n")[0]
+    assert ans.answerable and "前年度からの増加" in first and top[0] in first, ans.answer
+
+
+def test_a_share_of_a_printed_row_is_not_ranked_as_its_value(world) -> None:
+    a, _ = world
+    ans = a.ask("総事業費に占める間接事業費の割合が一番高い事業は？")
+    assert not ans.answerable and "割合" in ans.answer, ans.answer

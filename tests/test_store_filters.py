@@ -106,3 +106,10 @@ def test_a_ranking_of_unit_costs_is_on_the_basis_asked(world, question: str, top
     ans = a.ask(question)
     first = ans.answer.splitlines()[0]
     assert ans.answerable and top in first and cost in first, ans.answer
+
+
+@pytest.mark.parametrize("question", ["一般財源100％未満の事業は？", "一般財源100%じゃない事業はどれ？"])
+def test_less_than_wholly_general_revenue_is_not_wholly(world, question: str) -> None:
+    a, _ = world
+    ans = a.ask(question)
+    assert "だけ（総事業費と同額）" not in ans.answer, ans.answer

@@ -132,3 +132,10 @@ def test_an_evaluation_of_a_year_asked_of_namesakes_is_the_one_evaluating_it(wor
     result = next(e.result for e in sheets[WASTE].evaluations if e.stage == "secondary")
     ans = a.ask(question)
     assert ans.answerable and result and result in ans.answer and "南原市" not in ans.answer, ans.answer
+
+
+def test_since_when_is_no_any_year_filter() -> None:
+    from assistant.kinds.across import _IN_ANY_YEAR
+
+    assert _IN_ANY_YEAR.search("財源に市債が入ってる年度がある事業") and _IN_ANY_YEAR.search("which projects ever used bonds")
+    assert not _IN_ANY_YEAR.search("市債が入ってる事業は？どの年度から入ってる？")

@@ -2716,8 +2716,13 @@ def test_words_over_many_projects() -> None:
     assert f.threshold is not None and f.threshold.op == "lt" and f.threshold.value == 100, f.threshold
     # 「何本？一覧で」: the projects counted and named, no trend over years
     assert "trend" not in understand("北辰市の事業は何本？一覧で").measures
-    # 「R7様式」 names a layout, not the year 2025
+    # 「R7様式」 names a layout, not the year 2025; 「R6様式」 names no layout the reader knows: a year
     assert understand("郡山のR7様式のシートに載ってる事業、全部挙げて").years == []
+    assert understand("R6様式の事業で総事業費が一番大きいのは？").years == [2024]
+    # 割って/区切って are no "below": division, and a split
+    assert understand("R5の事業費を人件費で割って2倍以上になる事業は？").threshold is None or \
+        understand("R5の事業費を人件費で割って2倍以上になる事業は？").threshold.op != "lt"
+    assert understand("事業費と人件費を年度で区切って、R5の事業を一覧にして").threshold is None
 
 
 def test_a_list_asked_of_missed_plans_is_no_indicator_named_so(seed_only: Assistant) -> None:
@@ -2731,6 +2736,8 @@ def test_a_two_kanji_word_read_kanji_by_kanji() -> None:
 
     assert kanji_by_kanji("楽都") == "ラクト"
     assert kanji_by_kanji("楽都郡山") is None and kanji_by_kanji("デジ") is None
+    # a word the dictionary knows is read as a word (行政 is never コウセイ, 厚生's sound), a place by its names
+    assert kanji_by_kanji("行政") is None and kanji_by_kanji("郡山") is None
 
 
 def test_points_short_of_plan_and_places_within_a_project() -> None:
@@ -2743,6 +2750,8 @@ def test_points_short_of_plan_and_places_within_a_project() -> None:
     # "which neighbourhoods had the most …": a breakdown by place no sheet gives
     assert understand("Which neighbourhoods had the most food-sanitation inspections last year?").granular
     assert understand("Which districts saw the most patrols in FY2024?").granular
+    # (a place in the names of projects compared is no breakdown: 中田地区 and 東部地区's projects)
+    assert not understand("Which areas' multifunctional payment projects cost more in FY2023?").granular
 
 
 @pytest.mark.parametrize("question", ["What's the long-term target for cashless payment usage?", "キャッシュレス決済の利用件数、長期目標は？"])
@@ -2775,3 +2784,13 @@ def test_a_count_after_an_evaluation_asks_a_figure_not_the_evaluation(seed_only:
     # ("promoted": a word of デジタルファースト推進事業's name, asked as a count no row gives)
     a = ask(seed_only, "How many were promoted in 2024?", history=[Turn(question="R6の二次評価は？", answer=first)])
     assert not a.answerable and "secondary evaluation" not in a.answer and "二次評価" not in a.answer.split("What")[0], a.answer
+
+
+def test_a_western_year_written_before_its_basis() -> None:
+    from assistant.understand import understand
+
+    assert 2023 in understand("シティプロモーション、2023予算のフルコストは前年決算から何％増えてる？").years
+    f = understand("地方債の推移（2022決算〜2024予算）")
+    assert f.years == [2022, 2024] and f.year_range, (f.years, f.year_range)
+    assert understand("2022決算と比べて").years == [2022]
+    assert understand("2023件の申請").years == []  # a count, no year

@@ -99,8 +99,14 @@ def _cost_field(q: Query) -> str:
 
 
 # 「市債が入ってる年度がある事業」 "projects that had bonds in any year": any settled year, not the latest
-_IN_ANY_YEAR = re.compile(r"(?:年度|年)が(?:ある|あった)|いずれかの年|どこかの年|どの年度?か|"
+_IN_ANY_YEAR = re.compile(r"(?:年度|年)が(?:ある|あった)|いずれかの年|どこかの年|どの年度?か(?!ら)|"
                           r"\bin (?:any|some) (?:fiscal )?years?\b|\bat any point\b|\bever\b")
+
+
+def settled(basis: str, fy: int, ref: SheetRef) -> bool:
+    """A figure of a year that happened: printed as 決算/実績, or (a layout printing one figure a year)
+    a year the sheet has evaluated."""
+    return basis in ("決算", "実績") or basis == "" and ref.target_fy is not None and fy <= ref.target_fy
 
 
 def settled_years(desk: Desk, field: str, ids: list[str] | None) -> list[Measured]:
@@ -112,14 +118,14 @@ def settled_years(desk: Desk, field: str, ids: list[str] | None) -> list[Measure
     rows = desk.store.cost_years([field], ids)
     for r in sorted(rows, key=lambda r: -((ref.target_fy or 0) if (ref := cat.sheet(r.sheet_id)) else 0)):
         ref = cat.sheet(r.sheet_id)
-        v = r.values.get(field)
-        if ref is None or v is None or ref.target_fy is None or r.fy > ref.target_fy:
+        if ref is None or not settled("", r.fy, ref):
             continue  # a plan, not a year that happened
         key = project_key(ref)
         if (key, r.fy) in seen:
-            continue
+            continue  # (the year's first row is its settled figure: a budget after a blank one is no result)
         seen.add((key, r.fy))
-        if key not in best or v > best[key].value:
+        v = r.values.get(field)
+        if v is not None and (key not in best or v > best[key].value):
             best[key] = Measured(ref, r.fy, v)
     return list(best.values())
 
@@ -287,45 +293,86 @@ class RankKind:
 
 
     def printed(self, q: Query, desk: Desk, ids: list[str] | None, scope: str, label: str) -> Part | None:
-        """「正職員数が一番多い事業」: projects ranked by a row only other cities' layouts print, settled
-        figures only, in the year asked (each project's latest settled year when none is)."""
+        """「正職員数が一番多い事業」「正職員数が前年度から一番増えた事業」: projects ranked by a row only other
+        cities' layouts print (its value, or its change from the year before), settled figures only, in
+        the year asked (each project's latest settled year when none is). Money printed in 円 and in 千円
+        is compared in one scale; each value is shown as its sheet prints it."""
         f = q.frame
-        fy = f.years[0] if f.years else None
         cat = desk.catalog
-        latest: dict[ProjectKey, tuple[tuple[int, int], SheetRef, PrintedValue]] = {}
+        change = f.has("change")
+        if f.has("share"):  # 「総事業費に占める間接事業費の割合」: not computed for these rows — said, not guessed
+            return Part(text=(f"「{label}」の割合による順位は出していません（他市の様式が印字する行は、値と前年度からの増減で比べます）。"
+                              if q.lang == "ja" else f"Rankings by the share of 「{label}」 are not computed (rows only "
+                              "other layouts print are compared by value and by change from the year before)."),
+                        answerable=False, intent="ranking")
+        years: dict[ProjectKey, dict[int, tuple[int, SheetRef, PrintedValue]]] = {}
         for v in desk.store.printed_values(label, ids):
             ref = cat.sheet(v.sheet_id)
-            if ref is None or v.basis not in ("決算", "実績", "") or (fy is not None and v.fy != fy):
+            if ref is None or not settled(v.basis, v.fy, ref):
                 continue
-            key, when = project_key(ref), (v.fy, ref.target_fy or 0)
-            if key not in latest or when > latest[key][0]:  # the latest year, read from the latest sheet
-                latest[key] = (when, ref, v)
-        if not latest:
+            seen = years.setdefault(project_key(ref), {})
+            if v.fy not in seen or (ref.target_fy or 0) > seen[v.fy][0]:  # a year as its latest sheet prints it
+                seen[v.fy] = (ref.target_fy or 0, ref, v)
+
+        def scaled(v: PrintedValue) -> Decimal:
+            return Decimal(str(v.value)) * Decimal(str(MONEY_SCALE.get(v.unit or "", 1)))
+
+        got: list[tuple[Decimal, SheetRef, PrintedValue, PrintedValue | None]] = []
+        for by_year in years.values():
+            year = f.years[-1] if f.years else max(by_year)
+            if year not in by_year:
+                continue
+            _, ref, now = by_year[year]
+            before = by_year.get(year - 1)
+            if change and before is None:
+                continue
+            got.append((scaled(now) - scaled(before[2]) if change and before else scaled(now), ref, now,
+                        before[2] if before else None))
+        if not got:
             return None
-        lowest = f.has("min")
-        # (sheets print money in 円 or 千円: compared in one scale, each shown as its sheet prints it)
-        got = sorted(((ref, v) for _, ref, v in latest.values()),
-                     key=lambda g: (Decimal(str(g[1].value)) * Decimal(str(MONEY_SCALE.get(g[1].unit or "", 1))),
-                                    g[0].project or ""), reverse=not lowest)
-        shown = got[:max(f.top_n or 5, 5)]
-        money = any(v.unit in MONEY_SCALE for _, v in shown)
-        facts = [Fact(sheet_id=ref.sheet_id, project=ref.project, indicator=label, row=label, fy=v.fy, field="printed",
-                      value=v.value, unit=v.unit) for ref, v in shown]
-        top, first = shown[0]
-        rest = shown[1:f.top_n or 5]
+        lowest = f.has("min") != (change and f.direction == "down")
+        got.sort(key=lambda g: (g[0], g[1].project or ""), reverse=not lowest)
+        shown = got[:1 + (f.top_n or 5) - 1]
+        money = any(g[2].unit in MONEY_SCALE for g in shown)
+
+        def said(g: tuple[Decimal, SheetRef, PrintedValue, PrintedValue | None]) -> str:
+            _, _, now, before = g
+            if change and before is not None:
+                step = Decimal(str(now.value)) - Decimal(str(before.value))
+                shown_step = int(step) if step == step.to_integral_value() else float(step)
+                return (f"{compose.signed(shown_step, now.unit or '')}、{before.fy}→{now.fy}年度" if q.lang == "ja"
+                        else f"{compose.signed(shown_step, now.unit or '')} (FY{before.fy}→FY{now.fy})")
+            return (f"{compose.num(now.value, now.unit)}、{now.fy}年度{now.basis}" if q.lang == "ja"
+                    else f"{compose.num(now.value, now.unit)} (FY{now.fy} {now.basis})".replace(" )", ")"))
+
+        facts = []
+        for _, ref, now, prior in shown:  # (a change with both years' figures it was computed from)
+            base = dict(sheet_id=ref.sheet_id, project=ref.project, indicator=label, row=label, unit=now.unit)
+            facts += [Fact(**base, fy=v.fy, field="printed", value=v.value) for v in (prior, now) if v is not None
+                      and (change or v is now)]
+            if change and prior is not None:
+                facts.append(Fact(**base, fy=now.fy, field="printed_change", computed=True,
+                                  value=Decimal(str(now.value)) - Decimal(str(prior.value))))
+        top = shown[0]
         if q.lang == "en":
-            text = (f"The {'lowest' if lowest else 'highest'} 「{label}」{' in FY' + str(fy) if fy else ''} "
-                    f"(settled figures{'' if fy else ', each project’s latest year'}) is {top.project}: "
-                    f"{compose.num(first.value, first.unit)} (FY{first.fy} {first.basis})." + (" Next: " + "; ".join(
-                        f"{r.project} ({compose.num(v.value, v.unit)}, FY{v.fy})" for r, v in rest) + "." if rest else ""))
+            what = f"change in 「{label}」 from the year before" if change else f"「{label}」"
+            text = (f"The {'lowest' if lowest else 'highest'} {what}{' in FY' + str(f.years[-1]) if f.years else ''} "
+                    f"(settled figures{'' if f.years else ', each project’s latest year'}) is {top[1].project}: {said(top)}."
+                    + (" Next: " + "; ".join(f"{g[1].project} {said(g)}" for g in shown[1:]) + "." if len(shown) > 1 else ""))
         else:
-            when_ja = compose.year_ja(fy) + "の" if fy else "各事業の直近の決算年度の"
-            most = ("小さい" if money else "少ない") if lowest else ("大きい" if money else "多い")
-            text = (f"{when_ja}{scope + 'の事業で' if scope else ''}「{label}」が最も{most}のは{top.project}の"
-                    f"{compose.num(first.value, first.unit)}（{first.fy}年度{first.basis}）です。" + (
-                        "\n続いて" + "、".join(f"{r.project}（{compose.num(v.value, v.unit)}、{v.fy}年度）" for r, v in rest)
-                        + "です。" if rest else ""))
-        return Part(text=text, facts=facts, sheet_ids=[ref.sheet_id for ref, _ in shown], intent="ranking")
+            when_ja = compose.year_ja(f.years[-1]) + "の" if f.years else "各事業の直近の決算年度の"
+            most = "大きい" if change else ("小さい" if money else "少ない") if lowest else ("大きい" if money else "多い")
+            what = f"「{label}」の前年度からの{'減少' if lowest else '増加'}" if change else f"「{label}」"
+            text = (f"{when_ja}{scope + 'の事業で' if scope else ''}{what}が最も{most}のは{top[1].project}（{said(top)}）です。"
+                    + ("\n続いて" + "、".join(f"{g[1].project}（{said(g)}）" for g in shown[1:]) + "です。" if len(shown) > 1 else ""))
+        # a row the reader placed by inference (値が2個で欄が3個…) says so beside the ranking
+        placed = [g[1].project or "" for g in shown if (sheet := desk.sheet(g[1].sheet_id)) is not None
+                  and any(w.startswith(f"{label}:") and "みなして" in w for w in sheet.warnings)]
+        if placed:
+            text += (f"\n注意：{'、'.join(placed)}のシートは「{label}」の値が欄より少なく、決算・実績の欄の値として読んでいます。"
+                     if q.lang == "ja" else f"\nNote: on the sheets of {', '.join(placed)} 「{label}」 prints fewer figures "
+                     "than columns; they were read as the settled columns' values.")
+        return Part(text=text, facts=facts, sheet_ids=[g[1].sheet_id for g in shown], intent="ranking")
 
     def rates(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part | None:
         """「成果指標の達成率が一番低かったのはどの事業のどの指標？」: indicators ranked by actual ÷ plan."""
@@ -1118,7 +1165,8 @@ def _only_source(f: Frame) -> str | None:
     return None
 
 
-_ONLY = re.compile(r"\s*(だけ|のみ|しか|only|alone|100\s*(?:%|パーセント|percent))")
+_ONLY = re.compile(r"\s*(だけ|のみ|しか|only|alone|100\s*(?:%|パーセント|percent)"
+                   r"(?!\s*(?:未満|以下|以上|超|切|割|じゃ|でな|ではな|not|below|under|or less)))")
 _ALL_OF = re.compile(r"(?:全額|全部|すべて|全て|100\s*%)(?:が|を)?\s*$|\b(?:entirely|fully|wholly|100% by|all from) (?:by |from |with )?(?:the )?$")
 
 

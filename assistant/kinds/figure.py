@@ -1415,10 +1415,13 @@ def _warn(ra: RowAnswer, q: Query) -> None:
     lang = q.lang
     seen = set()
     for c in ra.cells:
+        # (another layout's label for the field: a note on 「フルコスト:」 is one on 総事業費)
+        printed_as = {r.label for cc in c.sheet.costs for r in cc.rows if ra.row.is_cost and field_of(r.label) == ra.row.key}
         for w in c.sheet.warnings:
             if w in seen or ("中間指標" in w or "最終指標" in w) and not q.frame.has("milestone"):
                 continue
-            if ra.row.key in w or (ra.row.name and ra.row.name in w) or (ra.row.is_cost and ra.row.name in w):
+            if ra.row.key in w or (ra.row.name and ra.row.name in w) or (ra.row.is_cost and ra.row.name in w) \
+                    or any(w.startswith(f"{label}:") for label in printed_as):
                 seen.add(w)
                 ra.lines.append(("注意：" if lang == "ja" else "Note: ") + w)
                 # the reader's own note is part of what the answer states

@@ -414,7 +414,7 @@ _UNIT_TAIL = re.compile(r"^(.+?)(千円|百万円|万円|円|人)$")
 
 
 _SETTLED_BASES = ("決算", "実績")
-_AHEAD_BASES = ("予算", "計画", "見込", "見込み")
+_AHEAD_BASES = ("予算", "計画")  # (a 見込 column is read as 計画)
 
 
 def _settled_columns(periods: list[_Period]) -> list[int] | None:
