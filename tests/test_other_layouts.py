@@ -438,3 +438,18 @@ def test_a_share_of_a_printed_row_is_not_ranked_as_its_value(world) -> None:
     a, _ = world
     ans = a.ask("総事業費に占める間接事業費の割合が一番高い事業は？")
     assert not ans.answerable and "割合" in ans.answer, ans.answer
+
+
+def test_an_execution_rate_is_the_settled_figure_over_the_budget(world) -> None:
+    # 「執行率」 of a year printed as 予算 and 決算: 決算 ÷ 予算, not a row the sheet lacks
+    a, truths = world
+    for t in truths:
+        budget, settled = t.cost(t.target_fy, "予算"), t.cost(t.target_fy, "決算")  # type: ignore[arg-type]
+        if budget and settled and (b := budget.row("直接事業費")) and (s := settled.row("直接事業費")) and b.value and s.value:
+            break
+    else:
+        raise AssertionError("the world prints no year as both 予算 and 決算")
+    from assistant.measures import rate
+
+    ans = ask(a, f"{t.project.name}の{t.target_fy}年度の直接事業費の執行率は？")
+    assert ans.answerable and f"{rate(s.value, b.value)}%" in ans.answer, ans.answer

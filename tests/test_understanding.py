@@ -2794,3 +2794,11 @@ def test_a_western_year_written_before_its_basis() -> None:
     assert f.years == [2022, 2024] and f.year_range, (f.years, f.year_range)
     assert understand("2022決算と比べて").years == [2022]
     assert understand("2023件の申請").years == []  # a count, no year
+
+
+@pytest.mark.parametrize("question", ["デジタルファーストで、補助を実際に受けた市民は何人？", "デジタルファースト推進事業の補助をもらった市民はR6で何人？"])
+def test_those_who_received_are_not_the_population_served(seed_only: Assistant, truth: dict, question: str) -> None:
+    # 対象指標「市民」 counts whom the project serves, not who received anything: no row answers
+    a = ask(seed_only, question)
+    citizens = ind(truth, "市民", 2024)["actual"]
+    assert not a.answerable and n(citizens) not in a.answer.split("シートにあるのは")[0], a.answer

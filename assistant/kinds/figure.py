@@ -454,7 +454,9 @@ class FigureKind:
         # read on the question as spelled out: 「売って入ったお金」 is 売却額, no 入った of visitors
         wanted = {w for k, v in lexicon().predicates.items() if k in q.reading.spelled_text for w in v}
         if wanted and rows:
-            kept = [r for r in rows if r.is_cost or any(w in r.name for w in wanted) or r.name.lower() in q.frame.norm]
+            # (a row written out is kept — not the population a project serves: 「補助を受けた市民」 are not 市民)
+            kept = [r for r in rows if r.is_cost or any(w in r.name for w in wanted)
+                    or r.name.lower() in q.frame.norm and not r.key.startswith("対象指標")]
             if not kept and "利用" in wanted:  # 「オンライン申請は何回使われた？」: cases counted are uses
                 kept = [r for r in rows if r.unit == "件" and not _SUPPLY.search(r.name)]
             if not kept:
