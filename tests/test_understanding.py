@@ -2802,3 +2802,12 @@ def test_those_who_received_are_not_the_population_served(seed_only: Assistant, 
     a = ask(seed_only, question)
     citizens = ind(truth, "市民", 2024)["actual"]
     assert not a.answerable and n(citizens) not in a.answer.split("シートにあるのは")[0], a.answer
+
+
+def test_what_a_how_many_phrase_counts_is_before_its_of() -> None:
+    from assistant.kinds.figure import asked_counter
+
+    # copies of a newsletter are 部, never the 回 of its issues
+    assert asked_counter("how many copies of the council newsletter were printed in fy2025?") == "部"
+    assert asked_counter("how many sessions of the dementia seminar were held in fy2024?") == "回"
+    assert asked_counter("how many dementia supporters trained in fy2024?") == "人"

@@ -1038,7 +1038,7 @@ _COUNTERS = {  # a question's counter → the row units that count the same kind
     "日": ("日",), "時間": ("時間",), "分": ("分",), "件": ("件", "手続", "通"),
     **{c: _PLACES for c in ("施設", "か所", "箇所")},
     "校": ("校",), "世帯": ("世帯", "戸"), "頭": ("頭",), "台": ("台",), "冊": ("冊",), "社": ("社", "事業所"),
-    "団体": ("団体",), "本": ("本",), "枚": ("枚",), "基": ("基", "件", "台"),
+    "団体": ("団体",), "本": ("本",), "枚": ("枚",), "基": ("基", "件", "台"), "部": ("部", "冊"),
     **{c: ("ha", "ヘクタール", "㎡", "m2", "平方メートル") for c in ("ha", "ヘクタール", "㎡", "平方メートル")},
     **{c: ("km", "m", "メートル") for c in ("km", "キロ", "メートル")}, "歳": ("歳",),
     **{c: ("t", "トン") for c in ("t", "トン")}, "kg": ("kg",),
@@ -1060,6 +1060,8 @@ _EN_HEAD_COUNTER = {
                      "lectures", "times", "tours", "patrols", "conventions", "conferences", "festivals",
                      "tournaments", "competitions", "exhibitions", "concerts", "campaigns"), "回"),
     "households": "世帯", "schools": "校",
+    # (copies printed are 部, never the 回 of issues: "how many copies of the newsletter" is no 発行回数)
+    **dict.fromkeys(("copies", "booklets", "leaflets", "flyers", "pamphlets", "brochures"), "部"),
 }
 _EN_HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z\-]*(?:['’]s)? ){0,4}?[a-z][a-z\-]*)(?= (?:were|was|are|is|did|do|does|"
                           r"have|has|had|will|in|for|under|at|on|from|during|between|by|took|got|attended|came|joined)\b"
@@ -1068,8 +1070,8 @@ _EN_HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z\-]*(?:['’]s)? ){0,4}?[a-z
 
 def _counted_in(asked: re.Match[str]) -> str | None:
     """The unit a "how many" phrase counts in, by its noun: its last word that is no -ed/-ing form
-    ("dementia supporters trained" → supporters → 人)."""
-    words = asked.group(1).split()
+    ("dementia supporters trained" → supporters → 人), before any "of" ("copies of the newsletter" → 部)."""
+    words = asked.group(1).split(" of ")[0].split()  # "copies of the newsletter": copies are what is counted
     return _EN_HEAD_COUNTER.get(next((w for w in reversed(words) if not re.search(r"(?:ed|ing)$", w)), words[-1]))
 
 
