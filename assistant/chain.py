@@ -32,6 +32,7 @@ from assistant.followups import (
 from assistant.kinds import CROSS, SINGLE, Part
 from assistant.kinds.across import lists_projects
 from assistant.kinds.base import FROM_ON
+from assistant.kinds.contains import ContainsKind
 from assistant.kinds.figure import FigureKind, split_between_rows
 from assistant.kinds.prose import SUCCESSOR, successor
 from assistant.lexicon import lexicon
@@ -404,6 +405,9 @@ class Assistant:
                     q.candidates, q.how = many, "all"
                 else:
                     return w
+        if (listed := _CONTAINS.fit(q) and _CONTAINS.answer(q, self)) is not None and listed:
+            w.parts = [listed]  # 「手段に…って入ってる？」: yes or no from the text — the thing may be written nowhere
+            return w
         missing = bool(q.unexplained) and not w.parts and (q.strong_unexplained or not self._linked(q))
         # (a word used as a verb — 「登録されてる事業」 — says how, not what: that asks about no project)
         nowhere = q.how in ("all", "org") and bool(q.unexplained) and (missing or q.lang == "en" or any(
@@ -864,6 +868,7 @@ _RELATIVE_PRONOUN = re.compile(r"\b(?!and\b|or\b|to\b|of\b|is\b|was\b|are\b|were
                                r"me\b|us\b|see\b|check\b|about\b)[a-z]{3,}\s+$")
 
 
+_CONTAINS = ContainsKind()
 _ASKS_TEXT = re.compile(r"(?:何て|なんて|どう|どのように)(?:書いて|書かれて|記載)|記載(?:は|が)?ある|what does (?:it|the sheet|the section) say"
                         r"|what is (?:written|said)")
 

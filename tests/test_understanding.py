@@ -2811,3 +2811,14 @@ def test_what_a_how_many_phrase_counts_is_before_its_of() -> None:
     assert asked_counter("how many copies of the council newsletter were printed in fy2025?") == "部"
     assert asked_counter("how many sessions of the dementia seminar were held in fy2024?") == "回"
     assert asked_counter("how many dementia supporters trained in fy2024?") == "人"
+
+
+def test_whether_a_section_lists_a_thing(seed_only: Assistant, truth: dict) -> None:
+    # yes with the line that lists it; no with what the section does list; never a row sharing its words
+    yes = ask(seed_only, "手段にオンライン申請手続きの拡充って入ってる？")
+    assert yes.answerable and yes.answer.startswith("はい") and "オンライン申請手続きの拡充" in yes.answer, yes.answer
+    no = ask(seed_only, "デジタルファーストの手段に新庁舎の建設って含まれてる？")
+    assert no.answer.startswith("いいえ") and "マイナポータルの拡充" in no.answer, no.answer
+    facilities = ind(truth, "キャッシュレス決済導入施設数", 2024)["actual"]
+    row = ask(seed_only, "デジタルファーストの手段にキャッシュレス決済の導入って入ってる？")
+    assert f"{facilities}施設" not in row.answer and "手段" in row.answer, row.answer

@@ -2,6 +2,8 @@
 it; the Assistant only dispatches. A new type is one module here and words in lexicon.toml.
 
 across       rankings, totals, filters and lists over many projects
+contains     whether a section lists something (「手段に…って入ってる？」): asked before the others,
+             as the thing may be written nowhere
 evaluation   一次・二次評価の結果と評点
 figure       indicator and cost figures: values, rates, verdicts, changes, shares, ranges
 inventory    which sheets (years) the store holds for a project
