@@ -369,6 +369,14 @@ class Catalog:
     def by_project_name(self, name: str) -> list[SheetRef]:
         return [s for _, s in self._by_project.get(name, [])]
 
+    def display_name(self, ref: SheetRef) -> str:
+        """The project as an answer over many projects names it: with its city where another city
+        holds a project of the same name (ごみ減量推進事業（南原市）), else its name alone."""
+        name = ref.project or ""
+        cities = {self.city_of.get(r.sheet_id) for r in self.by_project_name(name)}
+        city = self.city_of.get(ref.sheet_id)
+        return f"{name}（{city}）" if city and len(cities) > 1 else name
+
     @cached_property
     def indicator_text(self) -> str:
         """Every indicator name, squashed, one a line: for telling whether words are inside one."""

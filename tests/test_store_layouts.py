@@ -139,3 +139,11 @@ def test_since_when_is_no_any_year_filter() -> None:
 
     assert _IN_ANY_YEAR.search("財源に市債が入ってる年度がある事業") and _IN_ANY_YEAR.search("which projects ever used bonds")
     assert not _IN_ANY_YEAR.search("市債が入ってる事業は？どの年度から入ってる？")
+
+
+@pytest.mark.parametrize("question", ["総事業費が大きい順に上位6事業を教えて", "Rank the top 6 projects by total cost."])
+def test_namesakes_in_a_ranking_are_told_apart_by_city(world, question: str) -> None:
+    # 郡山市's and 南原市's ごみ減量推進事業 are two projects: each line says whose
+    a, _ = world
+    ans = a.ask(question)
+    assert ans.answerable and f"{WASTE}（郡山市）" in ans.answer and f"{WASTE}（南原市）" in ans.answer, ans.answer

@@ -260,22 +260,23 @@ class RankKind:
                               computed=how != "value"))
         top = shown[0]
         lang = q.lang
+        name = desk.catalog.display_name  # (two cities' namesakes ranked apart: each with its city)
         when = compose.year_ja(fy) + "の" if fy else "各事業の最新の評価対象年度の"
         fmt: Callable[[Number], str] = (lambda v: compose.signed(v, unit)) if how == "change" else \
             (lambda v: compose.signed_pct(v)) if how == "growth" else (lambda v: compose.num(v, unit))
         if lang == "en":
-            rest = "; ".join(f"{m.ref.project} ({fmt(m.value)}, FY{m.fy})" for m in shown[1:n if f.top_n else 5])
+            rest = "; ".join(f"{name(m.ref)} ({fmt(m.value)}, FY{m.fy})" for m in shown[1:n if f.top_n else 5])
             most = "largest drop in the" if drop else "lowest" if lowest else "highest"
             text = (f"The {most} {what}{' among ' + scope + ' projects' if scope else ''}"
-                    f"{' in FY' + str(fy) if fy else ''} is {top.ref.project} ({fmt(top.value)}, FY{top.fy})."
+                    f"{' in FY' + str(fy) if fy else ''} is {name(top.ref)} ({fmt(top.value)}, FY{top.fy})."
                     + (f" Next: {rest}." if rest else ""))
         else:
             order = "減った" if drop else "小さい" if lowest else "大きい"
-            lines = [f"{when}{scope + 'の事業で' if scope else ''}{what}{'で' if drop else 'が'}最も{order}のは{top.ref.project}"
+            lines = [f"{when}{scope + 'の事業で' if scope else ''}{what}{'で' if drop else 'が'}最も{order}のは{name(top.ref)}"
                      f"（{top.ref.section or top.ref.department or ''}）の{fmt(top.value)}（{top.fy}年度）です。"]
             after = shown[1:n if f.top_n else 5]
             if after:
-                lines.append("続いて" + "、".join(f"{m.ref.project}（{fmt(m.value)}）" for m in after) + "です。")
+                lines.append("続いて" + "、".join(f"{name(m.ref)}（{fmt(m.value)}）" for m in after) + "です。")
             text = "\n".join(lines)
         if any(h.group == "op" and h.key == "count" and re.search(r"事業|project", h.text) for h in f.hits):
             # "how many projects have …, and which spent the least": how many were ranked
@@ -354,17 +355,18 @@ class RankKind:
                 facts.append(Fact(**base, fy=now.fy, field="printed_change", computed=True,
                                   value=Decimal(str(now.value)) - Decimal(str(prior.value))))
         top = shown[0]
+        name = desk.catalog.display_name
         if q.lang == "en":
             what = f"change in 「{label}」 from the year before" if change else f"「{label}」"
             text = (f"The {'lowest' if lowest else 'highest'} {what}{' in FY' + str(f.years[-1]) if f.years else ''} "
-                    f"(settled figures{'' if f.years else ', each project’s latest year'}) is {top[1].project}: {said(top)}."
-                    + (" Next: " + "; ".join(f"{g[1].project} {said(g)}" for g in shown[1:]) + "." if len(shown) > 1 else ""))
+                    f"(settled figures{'' if f.years else ', each project’s latest year'}) is {name(top[1])}: {said(top)}."
+                    + (" Next: " + "; ".join(f"{name(g[1])} {said(g)}" for g in shown[1:]) + "." if len(shown) > 1 else ""))
         else:
             when_ja = compose.year_ja(f.years[-1]) + "の" if f.years else "各事業の直近の決算年度の"
             most = "大きい" if change else ("小さい" if money else "少ない") if lowest else ("大きい" if money else "多い")
             what = f"「{label}」の前年度からの{'減少' if lowest else '増加'}" if change else f"「{label}」"
-            text = (f"{when_ja}{scope + 'の事業で' if scope else ''}{what}が最も{most}のは{top[1].project}（{said(top)}）です。"
-                    + ("\n続いて" + "、".join(f"{g[1].project}（{said(g)}）" for g in shown[1:]) + "です。" if len(shown) > 1 else ""))
+            text = (f"{when_ja}{scope + 'の事業で' if scope else ''}{what}が最も{most}のは{name(top[1])}（{said(top)}）です。"
+                    + ("\n続いて" + "、".join(f"{name(g[1])}（{said(g)}）" for g in shown[1:]) + "です。" if len(shown) > 1 else ""))
         # a row the reader placed by inference (値が2個で欄が3個…) says so beside the ranking
         placed = [g[1].project or "" for g in shown if (sheet := desk.sheet(g[1].sheet_id)) is not None
                   and any(w.startswith(f"{label}:") and "みなして" in w for w in sheet.warnings)]
@@ -702,11 +704,13 @@ class FilterKind:
                            field=field, value=m.value, unit=unit) for m in got]
             if q.lang == "en":
                 lines.append(f"{len(got)} project(s) have {label}{' in some settled year' if any_year else ''}: " + "; ".join(
-                    f"{m.ref.project} ({compose.num(m.value)} {unit}{f', FY{m.fy}' if any_year else ''})" for m in got) + ".")
+                    f"{desk.catalog.display_name(m.ref)} ({compose.num(m.value)} {unit}{f', FY{m.fy}' if any_year else ''})"
+                    for m in got) + ".")
             else:
                 when = compose.year_ja(fy) + "に" if fy else "いずれかの年度（決算）に" if any_year else "各事業の最新の評価対象年度に"
                 lines.append(f"{when}{scope + 'の事業で' if scope else ''}{label}がある事業は{len(got)}件です。\n"
-                             + "\n".join(f"・{m.ref.project}：{compose.num(m.value, unit)}（{m.fy}年度）" for m in got))
+                             + "\n".join(f"・{desk.catalog.display_name(m.ref)}：{compose.num(m.value, unit)}（{m.fy}年度）"
+                                          for m in got))
         facts.append(_count(len(projects)))
         if not lines:
             lines.append("該当する事業はありません。" if q.lang == "ja" else "No project has any.")
