@@ -166,8 +166,9 @@ ENGLISH_ERA = re.compile(r"\b(reiwa|heisei)\s*(\d{1,2}|gannen)\b")  # "Reiwa 7",
 _ERA_RANGE = re.compile(r"(令和|平成|r|h)\s*(\d{1,2}|元)\s*年?度?\s*(?:から|〜|~|-|–|ー|→|to)\s*(\d{1,2})\s*年?度?(?!\d)")
 _WESTERN_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年度?)?\s*(?:から|〜|~|-|–|ー|→|to)\s*(?:fy\s?)?((?:19|20)\d{2})(?!\d)")
 # (「R5の決算からR9の計画まで」: what is read in the first year may stand between)
+_BY_HOW_MUCH = re.compile(r"\bby how much\b|\bhow much (?:more|less|higher|lower|bigger|smaller)\b|どれだけ(?:多|少|大き|小さ)|何円(?:多|少)")
 _RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の?\s*(?:決算|実績|計画値?|見込み?|予算)\s*)?"
-                        r"(?:の|から|〜|~|-|–|ー|→|to|through|until|and|まで)\s*(?:の)?\s*(?:fy)?\s*$")
+                        r"(?:の|から|〜|~|-|–|ー|→|to|through|until|and|まで)\s*(?:の|the)?\s*(?:fy)?\s*$")
 _PAST_N = re.compile(
     r"(?:過去|直近|ここ|この|最近の?)\s*(\d+|[一二三四五六七八九十])\s*(?:年|か年|ヵ年|カ年|ケ年|年度|年間)"
     r"|(?:last|past|previous|recent)\s+(\d+|two|three|four|five|six)\s+(?:fiscal\s+)?years"
@@ -400,6 +401,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     f.same_years = bool(_SAME_YEARS.search(norm))
     if f.same_years and re.search(r"percent|%|パーセント|倍|multiple|growth|伸び", norm) and "change" not in f.measures:
         f.measures.append("change")  # 「同じ期間で何%？」 asks the change over those years
+    if _BY_HOW_MUCH.search(norm) and len(set(f.years)) == 2 and "change" not in f.measures:
+        f.measures.append("change")  # "by how much does the FY2023 plan exceed the FY2022 actual": the gap of two years
     if f.has("summary") and any(h.group == "section" and h.key == "current" and h.text in ("状況", "status", "situation")
                                 for h in f.hits):
         # 「R7の状況、要点を3行で」: how the project stands (the sheet summed up), not its 現状周辺環境 section

@@ -2822,3 +2822,15 @@ def test_whether_a_section_lists_a_thing(seed_only: Assistant, truth: dict) -> N
     facilities = ind(truth, "キャッシュレス決済導入施設数", 2024)["actual"]
     row = ask(seed_only, "デジタルファーストの手段にキャッシュレス決済の導入って入ってる？")
     assert f"{facilities}施設" not in row.answer and "手段" in row.answer, row.answer
+
+
+def test_two_years_said_with_by_how_much_and_a_range_to_the_budget() -> None:
+    from assistant.understand import understand
+
+    # "by how much does the FY2023 plan exceed the FY2022 actual": the gap between the two years
+    f = understand("By how much does the FY2023 planned total cost exceed the FY2022 actual?")
+    assert sorted(f.years) == [2022, 2023] and "change" in f.measures, (f.years, f.measures)
+    assert "change" not in understand("By how much did online applications exceed the plan in FY2024?").measures
+    # "from FY2022 to the FY2024 budget": every year between
+    f = understand("How did the project cost move from FY2022 to the FY2024 budget?")
+    assert f.year_range and f.years == [2022, 2024], (f.years, f.year_range)
