@@ -166,6 +166,8 @@ ENGLISH_ERA = re.compile(r"\b(reiwa|heisei)\s*(\d{1,2}|gannen)\b")  # "Reiwa 7",
 _ERA_RANGE = re.compile(r"(令和|平成|r|h)\s*(\d{1,2}|元)\s*年?度?\s*(?:から|〜|~|-|–|ー|→|to)\s*(\d{1,2})\s*年?度?(?!\d)")
 _WESTERN_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年度?)?\s*(?:から|〜|~|-|–|ー|→|to)\s*(?:fy\s?)?((?:19|20)\d{2})(?!\d)")
 # (「R5の決算からR9の計画まで」: what is read in the first year may stand between)
+_COST_VERB = re.compile(r"\b(?:does|do|did|will|would)\b(?:(?!\bcost\b)[^?])*\b(cost)\s*"
+                        r"(?:(?:in|for|during)\s+(?:fy\s?)?[\w']+\s*)?(?:\?|$)")  # (the sentence ends: cost is its verb)
 _BY_HOW_MUCH = re.compile(r"\bby how much\b|\bhow much (?:more|less|higher|lower|bigger|smaller)\b|どれだけ(?:多|少|大き|小さ)|何円(?:多|少)")
 _RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の?\s*(?:決算|実績|計画値?|見込み?|予算)\s*)?"
                         r"(?:の|から|〜|~|-|–|ー|→|to|through|until|and|まで)\s*(?:の|the)?\s*(?:fy)?\s*$")
@@ -343,6 +345,11 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
                                         and re.search(r"(?:percentage|pct\.?|%)\s*$", norm[:h.start]))]
     # "how much did online applications grow": the size of a change of what is named, no money
     f.hits = [h for h in f.hits if not (h.group == "money" and h.text == "how much did" and GREW_AFTER.match(norm, h.end))]
+    # "how much does the … interpreter program cost?": cost is the verb, "program" the project's — money in
+    # general, not the 事業費 row ("program cost")
+    if (verb := _COST_VERB.search(norm)) is not None:
+        f.hits = [Hit(verb.start(1), verb.end(1), "money", "money", verb.group(1))
+                  if h.group == "row" and h.key == "project_cost" and h.end == verb.end(1) else h for h in f.hits]
     _apply(f)
     # 「上がった背景」「減った要因」: the reason for the change, not the project's 背景 section
     moved = [i for i, h in enumerate(f.hits) if h.group == "section" and h.key == "background"

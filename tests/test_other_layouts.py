@@ -453,3 +453,13 @@ def test_an_execution_rate_is_the_settled_figure_over_the_budget(world) -> None:
 
     ans = ask(a, f"{t.project.name}の{t.target_fy}年度の直接事業費の執行率は？")
     assert ans.answerable and f"{rate(s.value, b.value)}%" in ans.answer, ans.answer
+
+
+def test_what_a_program_costs_is_its_full_cost(world) -> None:
+    # "how much does the … program cost?": cost is the verb — the total (フルコスト), not 事業費 ("program cost")
+    a, truths = world
+    t = next(t for t in truths if t.status != "incomplete" and (c := t.cost(t.target_fy)) is not None
+             and (full := c.row("フルコスト")) is not None and full.value)
+    full = t.cost(t.target_fy).row("フルコスト").value
+    ans = ask(a, f"How much does the {t.project.name} program cost in FY{t.target_fy}?")
+    assert ans.answerable and _fmt(full) in ans.answer, ans.answer
