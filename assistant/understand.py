@@ -347,9 +347,9 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     f.hits = [h for h in f.hits if not (h.group == "money" and h.text == "how much did" and GREW_AFTER.match(norm, h.end))]
     # "how much does the … interpreter program cost?": cost is the verb, "program" the project's — money in
     # general, not the 事業費 row ("program cost")
-    if (verb := _COST_VERB.search(norm)) is not None:
-        f.hits = [Hit(verb.start(1), verb.end(1), "money", "money", verb.group(1))
-                  if h.group == "row" and h.key == "project_cost" and h.end == verb.end(1) else h for h in f.hits]
+    if (cost_verb := _COST_VERB.search(norm)) is not None:
+        f.hits = [Hit(cost_verb.start(1), cost_verb.end(1), "money", "money", cost_verb.group(1))
+                  if h.group == "row" and h.key == "project_cost" and h.end == cost_verb.end(1) else h for h in f.hits]
     _apply(f)
     # 「上がった背景」「減った要因」: the reason for the change, not the project's 背景 section
     moved = [i for i, h in enumerate(f.hits) if h.group == "section" and h.key == "background"
