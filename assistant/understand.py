@@ -173,9 +173,10 @@ _RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の?\s*(?:決算|実績|計�
                         r"(?:の|から|〜|~|-|–|ー|→|to|through|until|and|まで)\s*(?:の|the)?\s*(?:fy)?\s*$")
 _PAST_N = re.compile(
     r"(?:過去|直近|ここ|この|最近の?)\s*(\d+|[一二三四五六七八九十])\s*(?:年|か年|ヵ年|カ年|ケ年|年度|年間)"
-    r"|(?:last|past|previous|recent)\s+(\d+|two|three|four|five|six)\s+(?:fiscal\s+)?years"
+    r"|(?:last|past|previous|recent|(?:over|across|for) the)\s+(\d+|two|three|four|five|six)\s+(?:fiscal\s+)?years"
     r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*(?:か年|ヵ年|カ年|ケ年|年分|年間)(?:の|で)?(?:合計|計|平均|推移|分|通算|実績|計画|数字|数値)"
     r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*年分\s*(?:を|の)?\s*(?:出|見せ|教え|並べ|表示|ください|下さい|ちょうだい|[?？]|$)")
+_LATEST_SHEET = re.compile(r"\blatest (?:[a-z\-]+ ){0,4}sheet|最新の?(?:[一-龥ァ-ヶー]{0,8}の)?シート")
 _EN_DIGIT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # (「成果指標3つ」 counts them: no number; 「成果指標3」「3つ目」 is one)
 _KIND = re.compile(r"(成果|活動|対象)指標\s*(?:の\s*)?([①-⑨]|\d(?!\s*(?:つ(?!目)|個|件|本)))?(?:\s*つ目|番目)?|(outcome|activity|target)\s+indicators?\s*(?:no\.?\s*|#)?(\d)?"
@@ -776,6 +777,8 @@ def _read_years(f: Frame) -> None:
         inside = [h for h in f.hits if h.group == "relative" and m.start() <= h.start < m.end()]
         if f.past_n and inside and f.relative == [lexicon().relative.get(h.text) for h in inside][:1]:
             f.relative = []  # 「直近3年」: the last three years, not the latest one alone
+        elif f.past_n and f.relative == [-1] and _LATEST_SHEET.search(norm):
+            f.relative = []  # "the three years on the latest sheet": which sheet, not the latest year alone
     if f.relative == [-1] and any(h.group == "relative" and h.text in ("最近", "近年") for h in f.hits) and any(
             h.group == "measure" and h.key == "trend" for h in f.hits):
         # 「最近どう推移してる？」: the last few years, not the latest one alone

@@ -2834,3 +2834,10 @@ def test_two_years_said_with_by_how_much_and_a_range_to_the_budget() -> None:
     # "from FY2022 to the FY2024 budget": every year between
     f = understand("How did the project cost move from FY2022 to the FY2024 budget?")
     assert f.year_range and f.years == [2022, 2024], (f.years, f.year_range)
+
+
+@pytest.mark.parametrize("question", ["How have online applications moved over the three years on the latest sheet?",
+                                      "Online applications across the three years of the latest sheet?"])
+def test_the_years_of_the_latest_sheet_are_years_not_the_latest_one(seed_only: Assistant, truth: dict, question: str) -> None:
+    a = ask(seed_only, question)
+    assert a.answerable and all(n(ind(truth, "オンライン申請件数", y)["actual"]) in a.answer for y in (2022, 2023, 2024)), a.answer
