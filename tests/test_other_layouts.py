@@ -463,3 +463,22 @@ def test_what_a_program_costs_is_its_full_cost(world) -> None:
     full = t.cost(t.target_fy).row("フルコスト").value
     ans = ask(a, f"How much does the {t.project.name} program cost in FY{t.target_fy}?")
     assert ans.answerable and _fmt(full) in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("follow_up", ["予算と比べてどうだった？", "How does that compare with that year's budget?"])
+def test_compared_with_the_budget_after_a_settled_figure(world, follow_up: str) -> None:
+    # after a year's settled figure, 「予算と比べて」 is that year's budget against it, not the year before
+    from assistant.chain import Turn
+    from assistant.measures import rate
+
+    a, truths = world
+    for t in truths:
+        budget, settled = t.cost(t.target_fy, "予算"), t.cost(t.target_fy, "決算")  # type: ignore[arg-type]
+        if budget and settled and (b := budget.row("直接事業費")) and (s := settled.row("直接事業費")) and b.value and s.value:
+            break
+    else:
+        raise AssertionError("the world prints no year as both 予算 and 決算")
+    first_q = f"{t.project.name}の{t.target_fy}年度決算の直接事業費は？"
+    first = a.ask(first_q)
+    ans = a.ask(follow_up, [Turn(question=first_q, answer=first)])
+    assert ans.answerable and _fmt(b.value) in ans.answer and f"{rate(s.value, b.value)}%" in ans.answer, ans.answer

@@ -549,7 +549,7 @@ class FigureKind:
         # (「R4からR6でどう変わった？」 "how did it move from FY2022 to FY2024": the values, and the change between the ends)
         moved = f.has("trend") and f.year_range and len(set(f.years)) == 2
         change = (f.has("change", "multiple") or moved or f.direction is not None or f.has("compare") and not f.has("verdict")
-                  and not (f.has("plan") and len(set(wanted)) <= 1)) and not (
+                  and not ((f.has("plan") or _BUDGET_SETTLED.search(f.norm)) and len(set(wanted)) <= 1)) and not (
             len(q.projects or q.candidates) >= 2 and (comparative or f.has("compare") or len(set(f.years)) == 1)
         ) and not _between_rows(q)  # 「事業費は人件費の何倍」: one row over another, not a year over the last
         # (two projects in one year named: 「R5の総事業費は何倍違う？」 compares them, not two years)
@@ -1237,7 +1237,9 @@ def year_ja_(fy: int, lang: str) -> str:
 
 
 # 「予算に対して決算は何％」「予算と決算」「執行率」: a year's settled figure against its budget
-_BUDGET_SETTLED = re.compile(r"予算.{0,12}決算|決算.{0,12}予算|執行率|予算比|\bbudget(?:ed)? (?:vs\.?|versus|against|and) "
+_BUDGET_SETTLED = re.compile(r"予算.{0,12}決算|決算.{0,12}予算|執行率|予算比|予算と(?:比べ|比較)|予算に(?:比べ|対して)|"
+                             r"\b(?:compared?|versus|vs\.?|against) (?:with |to )?(?:the |that year's |its )?budget\b|"
+                             r"\bbudget(?:ed)? (?:vs\.?|versus|against|and) "
                              r"(?:the )?(?:actual|settled|outturn)|\b(?:actual|settled|outturn) (?:vs\.?|versus|against) "
                              r"(?:the )?budget")
 
