@@ -13,7 +13,7 @@ from assistant.chain import Assistant
 from assistant.llm import guard
 from assistant.settings import AssistantSettings
 from ingest.index import build
-from ingest.model import Sheet
+from ingest.model import CostRow, Sheet
 from ingest.vectors import E5Embedding
 
 
@@ -440,15 +440,19 @@ def test_a_share_of_a_printed_row_is_not_ranked_as_its_value(world) -> None:
     assert not ans.answerable and "割合" in ans.answer, ans.answer
 
 
-def test_an_execution_rate_is_the_settled_figure_over_the_budget(world) -> None:
-    # 「執行率」 of a year printed as 予算 and 決算: 決算 ÷ 予算, not a row the sheet lacks
-    a, truths = world
+def _budget_and_settled(truths: list[Sheet]) -> tuple[Sheet, CostRow, CostRow]:
+    """A sheet printing its evaluated year's 直接事業費 both as 予算 and as 決算, with those two rows."""
     for t in truths:
         budget, settled = t.cost(t.target_fy, "予算"), t.cost(t.target_fy, "決算")  # type: ignore[arg-type]
         if budget and settled and (b := budget.row("直接事業費")) and (s := settled.row("直接事業費")) and b.value and s.value:
-            break
-    else:
-        raise AssertionError("the world prints no year as both 予算 and 決算")
+            return t, b, s
+    raise AssertionError("the world prints no year as both 予算 and 決算")
+
+
+def test_an_execution_rate_is_the_settled_figure_over_the_budget(world) -> None:
+    # 「執行率」 of a year printed as 予算 and 決算: 決算 ÷ 予算, not a row the sheet lacks
+    a, truths = world
+    t, b, s = _budget_and_settled(truths)
     from assistant.measures import rate
 
     ans = ask(a, f"{t.project.name}の{t.target_fy}年度の直接事業費の執行率は？")
@@ -472,12 +476,7 @@ def test_compared_with_the_budget_after_a_settled_figure(world, follow_up: str) 
     from assistant.measures import rate
 
     a, truths = world
-    for t in truths:
-        budget, settled = t.cost(t.target_fy, "予算"), t.cost(t.target_fy, "決算")  # type: ignore[arg-type]
-        if budget and settled and (b := budget.row("直接事業費")) and (s := settled.row("直接事業費")) and b.value and s.value:
-            break
-    else:
-        raise AssertionError("the world prints no year as both 予算 and 決算")
+    t, b, s = _budget_and_settled(truths)
     first_q = f"{t.project.name}の{t.target_fy}年度決算の直接事業費は？"
     first = a.ask(first_q)
     ans = a.ask(follow_up, [Turn(question=first_q, answer=first)])

@@ -39,6 +39,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
     return store_of(tmp_path_factory.mktemp("store_layouts"), [SEED, *H27_FILES], [waste, *others.values()]), sheets
 
 
+def _total(sheet: Sheet, fy: int) -> int | None:
+    return next(c.total_cost for c in sheet.costs if c.fy == fy)
+
+
 def _names(sheets: dict[str, Sheet], template: str) -> set[str]:
     return {s.project.name for s in sheets.values() if s.template == template and s.project.name}
 
@@ -64,7 +68,7 @@ def test_a_layout_beside_one_projects_name_still_asks_that_project(world) -> Non
     # (the layout says which of its sheets: it sets no scope over the store)
     a, sheets = world
     hall = sheets["kor_h27_shimin_shukaijo"]
-    total = next(c.total_cost for c in hall.costs if c.fy == 2015)
+    total = _total(hall, 2015)
     ans = a.ask(f"{hall.project.name}（H27様式のシート）の2015年度の総事業費は？")
     assert ans.answerable and format_number(total) in ans.answer, ans.answer
 
@@ -85,7 +89,7 @@ def test_a_revenue_row_in_the_year_asked_is_that_years(world) -> None:
 def test_a_sheets_year_beside_namesakes_picks_the_one_evaluating_it(world) -> None:
     # 「ごみ減量推進事業のR6実施分」: 郡山市's sheet evaluates R6; 南原市's namesake ends at R4
     a, sheets = world
-    total = next(c.total_cost for c in sheets[WASTE].costs if c.fy == 2024)
+    total = _total(sheets[WASTE], 2024)
     ans = a.ask("ごみ減量推進事業のR6実施分のシートで、総事業費は？")
     assert ans.answerable and format_number(total) in ans.answer and "南原市" not in ans.answer, ans.answer
 
@@ -94,7 +98,7 @@ def test_a_sheets_year_beside_namesakes_picks_the_one_evaluating_it(world) -> No
                                       "What was the Zero Carbon City project's total cost for FY2024?"])
 def test_city_in_a_projects_name_is_no_other_city(world, question: str) -> None:
     a, sheets = world
-    total = next(c.total_cost for c in sheets[ZERO].costs if c.fy == 2024)
+    total = _total(sheets[ZERO], 2024)
     ans = a.ask(question)
     assert ans.answerable and format_number(total) in ans.answer, ans.answer
 
@@ -119,7 +123,7 @@ def test_a_rate_counted_per_head_is_still_a_rate(world, question: str) -> None:
                                       "What was the total cost of the Rakuto Koriyama music-city project in FY2024?"])
 def test_a_name_spelled_kanji_by_kanji(world, question: str) -> None:
     a, sheets = world
-    total = next(c.total_cost for c in sheets[MUSIC].costs if c.fy == 2024)
+    total = _total(sheets[MUSIC], 2024)
     ans = a.ask(question)
     assert ans.answerable and MUSIC in ans.answer and format_number(total) in ans.answer, ans.answer
     assert ZERO not in ans.answer, ans.answer
