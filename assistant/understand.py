@@ -166,7 +166,8 @@ ENGLISH_ERA = re.compile(r"\b(reiwa|heisei)\s*(\d{1,2}|gannen)\b")  # "Reiwa 7",
 _ERA_RANGE = re.compile(r"(令和|平成|r|h)\s*(\d{1,2}|元)\s*年?度?\s*(?:から|〜|~|-|–|ー|→|to)\s*(\d{1,2})\s*年?度?(?!\d)")
 _WESTERN_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年度?)?\s*(?:から|〜|~|-|–|ー|→|to)\s*(?:fy\s?)?((?:19|20)\d{2})(?!\d)")
 # (「R5の決算からR9の計画まで」: what is read in the first year may stand between)
-_COST_VERB = re.compile(r"\b(?:does|do|did|will|would)\b(?:(?!\bcost\b)[^?])*\b(cost)\s*"
+_COST_VERB = re.compile(r"\b(?:does|do|did|will|would)\b(?:(?!\b(?:cost|spend|spent|record|report|show|list|have|has|as|on)\b)[^?])*"
+                        r"\b(cost)\s*"
                         r"(?:(?:in|for|during)\s+(?:fy\s?)?[\w']+\s*)?(?:\?|$)")  # (the sentence ends: cost is its verb)
 _BY_HOW_MUCH = re.compile(r"\bby how much\b|\bhow much (?:more|less|higher|lower|bigger|smaller)\b|どれだけ(?:多|少|大き|小さ)|何円(?:多|少)")
 _RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の?\s*(?:決算|実績|計画値?|見込み?|予算)\s*)?"
@@ -409,7 +410,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     f.same_years = bool(_SAME_YEARS.search(norm))
     if f.same_years and re.search(r"percent|%|パーセント|倍|multiple|growth|伸び", norm) and "change" not in f.measures:
         f.measures.append("change")  # 「同じ期間で何%？」 asks the change over those years
-    if _BY_HOW_MUCH.search(norm) and len(set(f.years)) == 2 and "change" not in f.measures:
+    if _BY_HOW_MUCH.search(norm) and len(set(f.years)) == 2 and "change" not in f.measures \
+            and not re.search(r"計画(?:より|と比べ|に対し)|than (?:the |its )?plan", norm):
         f.measures.append("change")  # "by how much does the FY2023 plan exceed the FY2022 actual": the gap of two years
     if f.has("summary") and any(h.group == "section" and h.key == "current" and h.text in ("状況", "status", "situation")
                                 for h in f.hits):

@@ -2841,3 +2841,33 @@ def test_two_years_said_with_by_how_much_and_a_range_to_the_budget() -> None:
 def test_the_years_of_the_latest_sheet_are_years_not_the_latest_one(seed_only: Assistant, truth: dict, question: str) -> None:
     a = ask(seed_only, question)
     assert a.answerable and all(n(ind(truth, "オンライン申請件数", y)["actual"]) in a.answer for y in (2022, 2023, 2024)), a.answer
+
+
+@pytest.mark.parametrize("question", ["地域集会所補助事業の手段に借地料の補助は含まれますか？", "地域集会所補助事業で、借地料は手段に含まれてる？",
+                                      "地域集会所補助事業の手段に借地料って書いてある？"])
+def test_whether_a_section_lists_a_thing_in_other_words(samples: Assistant, question: str) -> None:
+    # other endings, and the thing said before the section: the line, never 借地料補助件数's figure
+    a = ask(samples, question)
+    assert a.answer.startswith("はい") and "借地料" in a.answer and "123件" not in a.answer, a.answer
+
+
+def test_whether_sections_of_two_projects_list_a_thing(samples: Assistant) -> None:
+    a = ask(samples, "地域集会所補助事業とデジタルファースト推進事業の手段に補助金の交付って入ってる？")
+    assert "はい。地域集会所補助事業" in a.answer and "いいえ。デジタルファースト推進事業" in a.answer, a.answer
+    b = ask(samples, "デジタルファースト推進事業の手段にシステム運用って入ってる？")  # 「システムの運用」 says it
+    assert b.answer.startswith("はい"), b.answer
+
+
+def test_training_received_is_its_participants_and_no_budget_is_no_execution_rate(samples: Assistant) -> None:
+    # 「研修を受けた職員」 are the 研修会参加人数 (only a benefit received is no population served)
+    a = ask(samples, "技術力向上職員研修事業で研修を受けた職員は何人？")
+    assert a.answerable and "283" in a.answer, a.answer
+    # the R7 layout prints no budget beside the settled year: no 執行率 is made up
+    b = ask(samples, "デジタルファースト推進事業の2024年度の執行率は？")
+    assert not b.answerable and "予算額" in b.answer, b.answer
+
+
+def test_a_program_cost_recorded_is_the_row(seed_only: Assistant, truth: dict) -> None:
+    # "spend on program cost": the 事業費 row, first (cost is no verb here)
+    a = ask(seed_only, "How much did the digital first project spend on program cost in FY2024?")
+    assert a.answerable and a.answer.index(n(cost(truth, 2024, "project_cost"))) < len(a.answer.split("\n")[0]) + 1, a.answer

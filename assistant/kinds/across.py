@@ -288,8 +288,8 @@ class RankKind:
                     f"No sheet has evaluated FY{fy} yet: these are planned figures.\n") + text
         if f.nth and len(got) >= f.nth:  # 「2番目に大きいのは」: that place said first, the ranking after it
             at = got[f.nth - 1]
-            text = (f"{when}{what}が{f.nth}番目に{order}のは{at.ref.project}の{fmt(at.value)}（{at.fy}年度）です。\n"
-                    if lang == "ja" else f"Number {f.nth} by {what}: {at.ref.project} ({fmt(at.value)}, FY{at.fy}).\n") + text
+            text = (f"{when}{what}が{f.nth}番目に{order}のは{name(at.ref)}の{fmt(at.value)}（{at.fy}年度）です。\n"
+                    if lang == "ja" else f"Number {f.nth} by {what}: {name(at.ref)} ({fmt(at.value)}, FY{at.fy}).\n") + text
         return Part(text=text, facts=facts, sheet_ids=[m.ref.sheet_id for m in shown], intent="ranking")
 
 

@@ -200,8 +200,13 @@ class FigureKind:
         if _between_rows(q) and len(keys) == 1:
             lines += _rows_ratio(answers, q, part)
         if _BUDGET_SETTLED.search(f.norm):
-            for ra in answers:
-                lines += _budget_against_settled(q, ra, part)
+            against = [line for ra in answers for line in _budget_against_settled(q, ra, part)]
+            lines += against
+            if not against and answers and _AGAINST_BUDGET.search(f.norm) and len(set(f.years)) <= 1:
+                # 「執行率は？」 of a sheet printing no budget for the year: said, not guessed
+                lines.append("シートにはこの年度の予算額がなく、予算との比較（執行率・予算比）は出せません。" if q.lang == "ja"
+                             else "The sheet prints no budget for that year: no comparison with the budget (execution rate) can be made.")
+                part.answerable = False
         part.text = "\n".join(dict.fromkeys(lines))  # a note said of each row (「完了」とされています) once
         part.sheet_ids = list(dict.fromkeys([*(f.sheet_id for f in part.facts), *(c.sheet_id for c in part.citations)]))
         f = q.frame
@@ -1242,6 +1247,11 @@ _BUDGET_SETTLED = re.compile(r"予算.{0,12}決算|決算.{0,12}予算|執行率
                              r"\bbudget(?:ed)? (?:vs\.?|versus|against|and) "
                              r"(?:the )?(?:actual|settled|outturn)|\b(?:actual|settled|outturn) (?:vs\.?|versus|against) "
                              r"(?:the )?budget")
+
+
+# the budget of the same year is what a figure is compared with (not 「2022決算〜2024予算」, a range)
+_AGAINST_BUDGET = re.compile(r"執行率|予算比|予算と(?:比べ|比較)|予算に(?:比べ|対して)|"
+                             r"\b(?:compared?|versus|vs\.?|against) (?:with |to )?(?:the |that year's |its )?budget\b")
 
 
 def _budget_against_settled(q: Query, ra: RowAnswer, part: Part) -> list[str]:
