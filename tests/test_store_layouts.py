@@ -151,3 +151,14 @@ def test_namesakes_in_a_ranking_are_told_apart_by_city(world, question: str) -> 
     a, _ = world
     ans = a.ask(question)
     assert ans.answerable and f"{WASTE}（郡山市）" in ans.answer and f"{WASTE}（南原市）" in ans.answer, ans.answer
+
+
+def test_namesakes_in_a_filter_count_as_two_projects(world) -> None:
+    # 郡山市's and 南原市's ごみ減量推進事業 are counted apart, as their lines name them apart
+    a, sheets = world
+    with_it = {(s.project.name, s.municipality) for s in sheets.values()
+               if (c := s.cost(s.target_fy)) is not None and c.national_prefectural}
+    ans = a.ask("国・県支出金がある事業は何件？")
+    assert ans.answerable and f"{len(with_it)}件" in ans.answer and f"{WASTE}（南原市）" in ans.answer, ans.answer
+    # (the count the answer states is a fact of the same number)
+    assert [x.value for x in ans.facts if x.field == "count"] == [len(with_it)], ans.facts

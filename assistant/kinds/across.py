@@ -690,14 +690,14 @@ class FilterKind:
         fy = f.years[0] if f.years else None
         facts: list[Fact] = []
         lines: list[str] = []
-        projects: set[str | None] = set()
+        projects: set[ProjectKey] = set()  # (two cities' namesakes are two projects)
         any_year = fy is None and _IN_ANY_YEAR.search(f.norm) is not None
         for field in fields:
             got = sorted((m for m in (settled_years(desk, field, ids) if any_year else measure_costs(q, desk, field, ids, fy))
                           if m.value), key=lambda m: -m.value)
             if not got and len(fields) > 1:
                 continue
-            projects |= {m.ref.project for m in got}
+            projects |= {project_key(m.ref) for m in got}
             label = compose.row_label(field, q.lang)
             unit = cost_unit(field)
             facts += [Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy,
