@@ -405,7 +405,7 @@ class Assistant:
                     q.candidates, q.how = many, "all"
                 else:
                     return w
-        if (listed := _CONTAINS.fit(q) and _CONTAINS.answer(q, self)) is not None and listed:
+        if _CONTAINS.fit(q) and (listed := _CONTAINS.answer(q, self)) is not None:
             w.parts = [listed]  # 「手段に…って入ってる？」: yes or no from the text — the thing may be written nowhere
             return w
         missing = bool(q.unexplained) and not w.parts and (q.strong_unexplained or not self._linked(q))
@@ -836,9 +836,8 @@ def _other_city(q: Query, cities: frozenset[str] = frozenset()) -> bool:
     (「Hokushin City's …」 is 北辰市's, when the store holds its sheets)."""
     own = {"koriyama", "our", "the", "this"} | city_romaji(cities)
     # ("the Zero Carbon City project": a word of the name of a project named, no city)
-    in_name = [(a, b) for a, b in q.project_spans]
     if any(fold(m.group(1)) not in own and not any(
-            a <= at < b for a, b in in_name for at in _found_at(q.frame.norm, m.group(0).lower()))
+            a <= at < b for a, b in q.project_spans for at in _found_at(q.frame.norm, m.group(0).lower()))
            for m in _OTHER_CITY.finditer(q.frame.text)):
         return True
     lex = lexicon()

@@ -447,10 +447,16 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         projects = []  # the sheets the user chose outrank a name guessed from a word
     if projects and cities:  # 「郡山のふるさと寄附」: of namesakes in two cities, the one named
         projects = _namesakes(projects, lambda x: any(cat.city_of.get(r.sheet_id) in cities for r in x.refs))
+    # what only a sheet of the year gives (「R7実施分」, its evaluation): of namesakes, the one evaluating it
+    of_the_year = bool(frame.years) and bool(frame.of_sheets or frame.evals or frame.stages)
+
+    def evaluates(x: Project) -> bool:
+        return any(r.target_fy in frame.years for r in x.refs)
+
     if projects and frame.years:  # of namesakes run by different 課, those whose sheets reach the year
         projects = _namesakes(projects, lambda x: any(reaches(r, fy) for r in x.refs for fy in frame.years))
-        if frame.of_sheets or frame.evals or frame.stages:  # 「ごみ減量推進事業のR6実施分」: of two cities' namesakes, the one evaluating it
-            projects = _namesakes(projects, lambda x: any(r.target_fy in frame.years for r in x.refs))
+        if of_the_year:  # 「ごみ減量推進事業のR6実施分」: of two cities' namesakes
+            projects = _namesakes(projects, evaluates)
     elif projects and _NEWEST.search(frame.norm) and len(cities) < 2:
         # 「最新のシートだと」: the namesake whose sheets are newest (not where two cities' are named: each has its own)
         newest = {p.name: max(x.latest.target_fy or 0 for x in projects if x.name == p.name) for p in projects}
@@ -463,9 +469,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                                                     for r in p.refs for fy in frame.years)}
         groups = [[m for m in g if m.name in reaching] or g for g in groups]
         # 「庁内ネットワーク事業のR7実施分」 "what did the secondary evaluation of the city PR project say for
-        # FY2025": of the names, those with a sheet of that year (what only a sheet of the year gives)
-        if frame.of_sheets or frame.evals or frame.stages:
-            evaluated = {p.name for p in projects if any(r.target_fy in frame.years for r in p.refs)}
+        # FY2025": of the names one mention fits, those with a sheet of that year
+        if of_the_year:
+            evaluated = {p.name for p in projects if evaluates(p)}
             groups = [[m for m in g if m.name in evaluated] or g for g in groups]
         still = {m.name for g in groups for m in g}
         projects = [p for p in projects if p.name in still]
@@ -1352,12 +1358,12 @@ def _year_of_the_sheet(frame: Frame, project_spans: list[tuple[int, int]]) -> No
     asked (「R6の集会所補助、R5と比べて」 asks both). A year in brackets after the name (「公民館講座事業
     （H27のやつ）のH28の実績」) names its sheet whatever is asked."""
     if len(frame.years) >= 2 and project_spans and not frame.year_range:
-        ends = {b for _, b in project_spans}
-        noted = [(s, e) for s, e in year_spans(frame.norm)
-                 if any(re.fullmatch(r"\s*[（(]\s*", frame.norm[b:s]) for b in ends if b <= s) and _SHEET_NOTE.match(frame.norm, e)]
+        # (one year so bracketed, right after a name: a year in brackets beside each of two names is each its own)
         bracketed = [(s, e) for s, e in year_spans(frame.norm) if re.search(r"[（(]\s*$", frame.norm[:s])
-                     and _SHEET_NOTE.match(frame.norm, e)]  # (a year in brackets beside each of two names: each its own)
-        if len(noted) == 1 and len(bracketed) == 1 and len(said := understand(frame.norm[noted[0][0]:noted[0][1]]).years) == 1 \
+                     and _SHEET_NOTE.match(frame.norm, e)]
+        noted = [(s, e) for s, e in bracketed if any(re.fullmatch(r"\s*[（(]\s*", frame.norm[b:s])
+                                                     for _, b in project_spans if b <= s)]
+        if len(bracketed) == 1 and noted and len(said := understand(frame.norm[noted[0][0]:noted[0][1]]).years) == 1 \
                 and said[0] in frame.years and len(set(frame.years)) > 1:
             frame.sheet_years = sorted({*frame.sheet_years, said[0]})
             frame.years = [y for y in frame.years if y != said[0]]

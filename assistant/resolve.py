@@ -378,6 +378,14 @@ class Catalog:
         return f"{name}（{city}）" if city and len(cities) > 1 else name
 
     @cached_property
+    def printed_only(self) -> tuple[str, ...]:
+        """The labels other layouts print that no fixed cost field reads (正職員数, 間接事業費), sorted:
+        found once a catalog, not at every ranking asked."""
+        from ingest.templates.generic import field_of
+
+        return tuple(sorted({label for labels in self.cost_labels.values() for label in labels if field_of(label) is None}))
+
+    @cached_property
     def indicator_text(self) -> str:
         """Every indicator name, squashed, one a line: for telling whether words are inside one."""
         return "\n".join(squash(n) for n in self._by_indicator if n)

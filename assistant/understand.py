@@ -157,6 +157,8 @@ def layout_tag(said: re.Match[str]) -> str:
 def layouts_said(norm: str) -> list[re.Match[str]]:
     """Where the question names a layout the reader knows by the era year it came in."""
     return [m for m in _LAYOUT_YEAR.finditer(norm) if layout_tag(m) in _KNOWN_LAYOUTS]
+
+
 _BARE_WESTERN = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?!\d|,\d)(?!\s*(?:件|人|回|円|千|万|施設|%|箇所|km))")
 # 「2023予算」「2022決算」: a western year written straight before the basis of its figure
 _BARE_WESTERN_JA = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?=\s*(?:予算|決算|実績|計画|見込|当初))")
@@ -661,8 +663,7 @@ def _read_years(f: Frame) -> None:
     era_range = False
     # the era letters of R6 / H27 are upper case to the year reader; offsets are the same
     # (「H27の古い様式」 "the old H27-format sheet" names the layout, not a year)
-    for layout in layouts_said(norm):
-        norm = norm[:layout.start()] + " " * (layout.end() - layout.start()) + norm[layout.end():]
+    norm = _LAYOUT_YEAR.sub(lambda m: " " * len(m.group(0)) if layout_tag(m) in _KNOWN_LAYOUTS else m.group(0), norm)
     mentions = [(m.fy, m.start, m.end) for m in find_fiscal_years(norm.upper())]
     m: re.Match[str] | None
     for m in _FY.finditer(norm):
@@ -671,16 +672,11 @@ def _read_years(f: Frame) -> None:
     for m in ENGLISH_ERA.finditer(norm):  # "in Reiwa 7", "Heisei 27": the era spelled in English
         n = 1 if m.group(2) == "gannen" else int(m.group(2))
         mentions.append(({"reiwa": 2018, "heisei": 1988}[m.group(1)] + n, m.start(), m.end()))
-    if f.lang == "ja":
-        taken = [(s, e) for _, s, e in mentions]
-        for m in _BARE_WESTERN_JA.finditer(norm):
-            if not any(s <= m.start() < e for s, e in taken):
-                mentions.append((int(m.group(1)), m.start(), m.end()))
-    if f.lang == "en":
-        taken = [(s, e) for _, s, e in mentions]
-        for m in _BARE_WESTERN.finditer(norm):
-            if not any(s <= m.start() < e for s, e in taken):
-                mentions.append((int(m.group(1)), m.start(), m.end()))
+    # a bare western year: in English any (2024), in Japanese one written before its basis (2023予算)
+    taken = [(s, e) for _, s, e in mentions]
+    for m in (_BARE_WESTERN if f.lang == "en" else _BARE_WESTERN_JA).finditer(norm):
+        if not any(s <= m.start() < e for s, e in taken):
+            mentions.append((int(m.group(1)), m.start(), m.end()))
     if m := _WESTERN_RANGE.search(norm):  # 2022〜2024年度: the first year has no 年度 of its own
         a, b = int(m.group(1)), int(m.group(2))
         if a < b:

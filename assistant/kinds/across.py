@@ -28,7 +28,7 @@ from assistant.resolve import ProjectKey, SheetRef, pick_sheet, project_key, squ
 from assistant.understand import Frame, Threshold
 from ingest.normalize import nfkc
 from ingest.store import PrintedValue
-from ingest.templates.generic import MONEY_SCALE, field_of
+from ingest.templates.generic import MONEY_SCALE
 from ingest.vocabulary import (
     COST_FIELDS,
     KIND_LABELS,
@@ -79,12 +79,16 @@ _GENERAL_BASIS = re.compile(r"一般財源|所要一般|general[\s\-](?:revenue|
 def _printed_asked(q: Query, desk: Desk) -> str | None:
     """A row the question names that only other cities' layouts print (正職員数, 間接事業費): no fixed
     cost field reads it."""
-    own = tuple(sorted({label for labels in desk.catalog.cost_labels.values() for label in labels
-                        if field_of(label) is None}))
+    own = desk.catalog.printed_only
     if not own:
         return None
     found = matcher_for(own, own_words=False).match(q.reading, PRINTED_ROW)
     return found[0].name if found else None
+
+
+def _step(now: PrintedValue, before: PrintedValue) -> Decimal:
+    """A printed row's change from one year to the next, exact (0.5 − 0.3 is 0.2)."""
+    return Decimal(str(now.value)) - Decimal(str(before.value))
 
 
 def _cost_field(q: Query) -> str:
@@ -333,13 +337,13 @@ class RankKind:
             return None
         lowest = f.has("min") != (change and f.direction == "down")
         got.sort(key=lambda g: (g[0], g[1].project or ""), reverse=not lowest)
-        shown = got[:1 + (f.top_n or 5) - 1]
+        shown = got[:f.top_n or 5]
         money = any(g[2].unit in MONEY_SCALE for g in shown)
 
         def said(g: tuple[Decimal, SheetRef, PrintedValue, PrintedValue | None]) -> str:
             _, _, now, before = g
             if change and before is not None:
-                step = Decimal(str(now.value)) - Decimal(str(before.value))
+                step = _step(now, before)
                 shown_step = int(step) if step == step.to_integral_value() else float(step)
                 return (f"{compose.signed(shown_step, now.unit or '')}、{before.fy}→{now.fy}年度" if q.lang == "ja"
                         else f"{compose.signed(shown_step, now.unit or '')} (FY{before.fy}→FY{now.fy})")
@@ -352,8 +356,7 @@ class RankKind:
             facts += [Fact(**base, fy=v.fy, field="printed", value=v.value) for v in (prior, now) if v is not None
                       and (change or v is now)]
             if change and prior is not None:
-                facts.append(Fact(**base, fy=now.fy, field="printed_change", computed=True,
-                                  value=Decimal(str(now.value)) - Decimal(str(prior.value))))
+                facts.append(Fact(**base, fy=now.fy, field="printed_change", computed=True, value=_step(now, prior)))
         top = shown[0]
         name = desk.catalog.display_name
         if q.lang == "en":

@@ -13,7 +13,7 @@ from assistant import compose
 from assistant.answer import Citation, Fact
 from assistant.kinds.base import Desk, Part, sheet_for
 from assistant.kinds.rows import AMOUNT_ASKED, COUNT_ASKED
-from assistant.lexicon import lexicon
+from assistant.lexicon import Hit, lexicon
 from assistant.query import Project, Query
 from ingest.model import SECTION_LABELS, Section
 
@@ -47,22 +47,23 @@ class ContainsKind:
             return None
         part = Part(text="", intent="prose")
         lines: list[str] = []
+        # (the sections as written: a row may share the word)
+        keys = {h.key for h in _sections_said(q.frame.norm)} | set(q.frame.sections)
         for p in q.projects[:_PROJECTS]:  # (「AとBの手段に…って入ってる？」: each project answered)
-            lines += self._one(q, desk, p, words, part)
+            lines += self._one(q, desk, p, words, keys, part)
         if not lines:
             return None
         part.text = "\n".join(lines)
         return part
 
-    def _one(self, q: Query, desk: Desk, p: Project, words: list[str], part: Part) -> list[str]:
+    def _one(self, q: Query, desk: Desk, p: Project, words: list[str], keys: set[str], part: Part) -> list[str]:
         """The yes or no of one project's sheet, its quotes added to ``part``."""
         f = q.frame
         ref = sheet_for(p, f.years[-1]) if f.years else p.latest
         sheet = desk.sheet(ref.sheet_id)
         if sheet is None:
             return []
-        keys = {h.key for h in lexicon().find(f.norm) if h.group == "section"}  # (as written: a row may share the word)
-        asked = [s for s in sheet.sections if (s.key in keys or s.key in f.sections) and s.text]
+        asked = [s for s in sheet.sections if s.key in keys and s.text]
         where = asked or [s for s in sheet.sections if s.text]
         found = [(s, sent) for s in where for sent in compose.sentences(s.text)
                  if all(_holds(sent, w) for w in words)]
@@ -116,8 +117,12 @@ def _thing(q: Query) -> list[str]:
                                                 sections[0][0]) if sections else [])
 
 
+def _sections_said(norm: str) -> list[Hit]:
+    return [h for h in lexicon().find(norm) if h.group == "section"]
+
+
 def _section_spans(norm: str) -> list[tuple[int, int]]:
-    return [(h.start, h.end) for h in lexicon().find(norm) if h.group == "section"]
+    return [(h.start, h.end) for h in _sections_said(norm)]
 
 
 def _holds(sentence: str, word: str) -> bool:

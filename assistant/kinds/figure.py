@@ -1241,17 +1241,14 @@ def year_ja_(fy: int, lang: str) -> str:
     return compose.year_ja(fy) if lang == "ja" else f"FY{fy}"
 
 
-# 「予算に対して決算は何％」「予算と決算」「執行率」: a year's settled figure against its budget
-_BUDGET_SETTLED = re.compile(r"予算.{0,12}決算|決算.{0,12}予算|執行率|予算比|予算と(?:比べ|比較)|予算に(?:比べ|対して)|"
-                             r"\b(?:compared?|versus|vs\.?|against) (?:with |to )?(?:the |that year's |its )?budget\b|"
-                             r"\bbudget(?:ed)? (?:vs\.?|versus|against|and) "
-                             r"(?:the )?(?:actual|settled|outturn)|\b(?:actual|settled|outturn) (?:vs\.?|versus|against) "
-                             r"(?:the )?budget")
-
-
 # the budget of the same year is what a figure is compared with (not 「2022決算〜2024予算」, a range)
 _AGAINST_BUDGET = re.compile(r"執行率|予算比|予算と(?:比べ|比較)|予算に(?:比べ|対して)|"
                              r"\b(?:compared?|versus|vs\.?|against) (?:with |to )?(?:the |that year's |its )?budget\b")
+# 「予算に対して決算は何％」「予算と決算」「執行率」: a year's settled figure against its budget
+_BUDGET_SETTLED = re.compile(r"予算.{0,12}決算|決算.{0,12}予算|" + _AGAINST_BUDGET.pattern +
+                             r"|\bbudget(?:ed)? (?:vs\.?|versus|against|and) "
+                             r"(?:the )?(?:actual|settled|outturn)|\b(?:actual|settled|outturn) (?:vs\.?|versus|against) "
+                             r"(?:the )?budget")
 
 
 def _budget_against_settled(q: Query, ra: RowAnswer, part: Part) -> list[str]:
