@@ -556,6 +556,8 @@ class Assistant:
                 key = x.field
             elif x.row and x.field == x.row and not x.computed:
                 key = x.field  # a row another city's layout prints under its own label (フルコスト, 一般財源)
+            elif x.field == "budget" and x.row:  # a year's 予算 beside its 決算: the row it is of
+                key = next((k for k in COST_FIELDS if compose.row_label(k) == x.row), x.row)
             else:
                 continue
             if key not in rows:
@@ -573,7 +575,8 @@ class Assistant:
                         names.setdefault(row, x.indicator)
         before = next((t.answer for t in reversed(history) if t.answer is not about and t.answer.answerable), None)
         rows_before = list(dict.fromkeys(x.field for x in (before.facts if before is not None else [])
-                                         if x.field in COST_FIELDS and x.project in projects))
+                                         if (x.field in COST_FIELDS or x.field == x.row and not x.computed)
+                                         and x.project in projects))
         # the years discussed: not a sheet's own year cited as the source of a past year's result
         years = sorted({y for x in about.facts if (y := _discussed(x)) is not None
                         and (x.field != "target_fy" or not any(o.field == "result" and o.fy != x.fy for o in about.facts))})
@@ -615,7 +618,8 @@ class Assistant:
                      else years, intent=rows_from.intent, recent=sorted(set(recent)), measures=measures,
                      span=years, together=together, names=names,
                      latest=not about_q.years and (bool(_LATEST.search(about_q.norm)) or _each_latest(about)),
-                     earlier_rows=earlier_rows, rows_before=rows_before)
+                     earlier_rows=earlier_rows, rows_before=rows_before,
+                     budget=any(x.field == "budget" for x in rows_from.facts))
 
     def _asks_about_a_project(self, q: Query) -> bool:
         f = q.frame

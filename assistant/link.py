@@ -345,7 +345,9 @@ class NameMatcher:
                 romaji = katakana_to_romaji(t.reading) if t.reading and len(t.surface) >= 2 else ""
                 # (楽都 spelled "Rakuto" as well as "Gakuto": each kanji read on its own)
                 alone = katakana_to_romaji(by_kanji) if (by_kanji := kanji_by_kanji(t.surface)) else ""
-                forms = frozenset({t.form, t.surface.lower(), *t.parts} | ({romaji} if len(romaji) >= 4 else set())
+                # (a place of three letters once folded — 逢瀬 オウセ "Ouse" — is still one: the question's
+                # side folds only words of four letters or more)
+                forms = frozenset({t.form, t.surface.lower(), *t.parts} | ({romaji} if len(romaji) >= 3 else set())
                                   | ({alone} if len(alone) >= 5 else set()))
                 units.append((forms, w if t.pos in ("名詞", "接頭辞", "接尾辞") else w * 0.5,
                               t.surface.lower() if t.pos in ("名詞", "接頭辞", "接尾辞") else "",

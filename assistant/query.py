@@ -119,6 +119,7 @@ class Focus:
     # the cost rows of the answered turn before the last on the same project (「総事業費は？」 before
     # 「事業費と人件費に分けると？」: the total the last turn broke down)
     rows_before: list[str] = field(default_factory=list)
+    budget: bool = False  # the turn gave a year's budget, printed beside its settled figure (「予算だといくら？」)
 
     def indicator(self, sheet: Sheet, key: str) -> Indicator | None:
         """The indicator ``key`` of the turn before, on ``sheet``: by its name (another project's
@@ -238,6 +239,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         # (which "the city promotion project" names)
         the_city = [m.span(1) for m in _THE_CITY.finditer(frame.norm)]
         named = [m for m in named if not any(s <= a and b <= e for a, b in m.parts for s, e in the_city)]
+        # "how many drills were held": a verb of the question (held → 開催) names no 観光イベント開催支援事業
+        verbs = [m.span(1) for m in _EN_PASSIVE.finditer(frame.norm)]
+        named = [m for m in named if m.exact or not m.parts or not all(
+            any(s <= a and b <= e for s, e in verbs) for a, b in m.parts)]
         # "special-needs support staff deployed to schools": four words of 特別支援教育支援員配置事業 outweigh
         # the one (schools → 学校) of 学校施設長寿命化事業 that scored higher for being its own word
         wide = max(named, key=lambda x: (x.words, x.score), default=None)
@@ -297,7 +302,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             q.explained.add(span)
             q.project_spans.append(span)
     if frame.lang == "en":  # "the Special Needs … Staff Placement Project": every word before "project" names it
-        for phrase in _project_phrases(frame.norm):
+        # (as does a heading before a colon: "Energy-saving promotion in Hokushin: full cost trend")
+        for phrase in _project_phrases(frame.norm) + [m.span(1) for m in _EN_HEADING.finditer(frame.norm)]:
             if any(a < phrase[1] and phrase[0] < b for a, b in q.project_spans):
                 q.explained.add(phrase)
         if chosen:  # ("the tax collection improvement project" asks no カイゼン section, "zero-carbon" no zero)
@@ -387,9 +393,11 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     # 「固定資産評価で…」: the 評価 of a name said short of its 事業 asks no evaluation result
     if name_words := [(a, b) for m in chosen if not m.exact and m.score >= PROJECT_THRESHOLD for a, b in m.parts if b - a >= 3]:
         drop_hits(frame, name_words, groups=("eval",))
-    for s, _ in named_spans:  # "the Kikuta road snow-removal project (喜久田地区道路除雪対策事業)": its English name
-        if gloss := _GLOSS_BEFORE.search(frame.norm[:s]):
+    # "the Kikuta road snow-removal project (喜久田地区道路除雪対策事業)", "… gift program (敬老祝金)": its English name
+    for s, _ in [m.span for m in chosen if m.exact or m.score >= PROJECT_THRESHOLD]:
+        if gloss := _GLOSS_BEFORE.search(frame.norm[:s]):  # (whom it names — "Elderly" — narrows no count)
             q.explained.add(gloss.span(1))
+            q.project_spans.append(gloss.span(1))
     if frame.same_org and focus is not None and focus.sheet_ids and not chosen:
         ref = cat.sheet(focus.sheet_ids[0])
         if ref is not None:  # 「同じ部の別の事業は？」: the other projects of the project under discussion's 部
@@ -412,8 +420,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         homes = {project_key(ref) for m in strong_inds for ref in (cat.sheet(i.sheet_id) for i in
                                                                      cat.indicators_named(m.name)) if ref}
         best_ind = max(m.score for m in strong_inds)
-        said = any(re.match(r"\s*(の|に関する|関係の|関連の)?\s*事業|\s*(?:project|program|programme|scheme)\b",
-                            frame.norm[e:]) for _, e in q.project_spans)
+        said = any(_NAMES_A_PROJECT.match(frame.norm, e) for _, e in q.project_spans)
         literal = any(_printed_as_written(m, strong_inds, frame.norm) for m in chosen)  # 「DXの…」: 地域ＤＸ推進事業
         if homes and not literal and not any(p.key in homes for p in projects) and best_ind >= max(0.75, max(
                 p.score for p in projects) + 0.05):
@@ -487,6 +494,17 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
                         and row_homes[0].key not in {p.key for p in projects}:
                     projects = [*projects, row_homes[0]]
                     groups = [*groups, [replace(m, name=row_homes[0].name)]]
+    if projects and any(len(g) > 1 for g in groups) and strong_inds:
+        # "Internal network project: … user satisfaction": of the names one mention fits equally, those
+        # whose sheets have the row the question names
+        # (a row found by the project's own words — 庁内ネットワーク of 庁内ネットワークの利用者満足度 — names none)
+        name_spans = [span for g in groups for m in g for span in m.explains]
+        beyond = [m for m in strong_inds if not all(any(s <= a and b <= e for s, e in name_spans) for a, b in m.explains)]
+        holders = {p.name for p in projects for ref in p.refs for i in cat.indicators_of(ref.sheet_id)
+                   if any(i.name == m.name for m in beyond)}
+        groups = [[m for m in g if m.name in holders] or g for g in groups]
+        still_named = {m.name for g in groups for m in g}
+        projects = [p for p in projects if p.name in still_named]
     if projects:
         ambiguous = any(len(g) > 1 for g in groups)
         if not ambiguous:
@@ -1174,6 +1192,12 @@ _NO_NAME_WORDS = frozenset({"each", "every", "all", "any", "both", "other", "the
                             "koriyama", "municipal", "this", "that", "which", "what", "previous", "last"})
 
 
+# the verb of a passive clause ("were held", "was conducted")
+_EN_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|be|being|get|gets|got)\s+(?:not\s+|also\s+|actually\s+)?([a-z]+)\b")
+# the heading an English question opens with, before a colon or a dash: what it is about
+_EN_HEADING = re.compile(r"^\s*([a-z][^:;?!.]{2,80}?)\s*(?::|\s[–—-]\s)")
+
+
 def _project_phrases(norm: str) -> list[tuple[int, int]]:
     """Where an English question names a project: the words before "project" (program, scheme),
     without the articles and possessives that lead into them, and whose figure it asks ("the
@@ -1287,7 +1311,10 @@ def _beside_cost_rows(inds: list[Match], frame: Frame) -> list[Match]:
 
 
 # what joins two names said one after the other: 「AとB」「A・B」, "the A program and the B project"
-_JOINER = re.compile(r"\s*(?:(?:projects?|programs?|programmes?|schemes?)\s*)?(?:と|や|、|,|・|and|vs\.?|versus|or)\s*(?:the\s+)?")
+# (「通学路の事業と不登校支援」: a name's 事業 said before the joiner)
+# (「通学路の事業と不登校支援」: a name's 事業 said before と; 「…の事業、」 is the topic, then the question)
+_JOINER = re.compile(r"\s*(?:(?:projects?|programs?|programmes?|schemes?)\s*)?(?:と|や|、|,|・|and|vs\.?|versus|or)\s*(?:the\s+)?"
+                     r"|\s*の?事業\s*(?:と|や)\s*")
 
 
 def _rows_joined(inds: list[Match], best: float, norm: str) -> list[Match]:
@@ -1309,6 +1336,10 @@ def _rows_joined(inds: list[Match], best: float, norm: str) -> list[Match]:
     return out
 
 
+# what follows words that name a project: 「…の事業」「…関係の事業」 "… project"
+_NAMES_A_PROJECT = re.compile(r"\s*(?:の|に関する|関係の|関連の)?\s*事業|\s*(?:project|program|programme|scheme)\b")
+
+
 def _drop_explained_by_indicators(named: list[Match], inds: list[Match], norm: str) -> list[Match]:
     """A project found only through words an indicator's name explains at least as well is not
     named: 「キャッシュレス決済の利用件数」 is not キャッシュレス決済推進事業 — unless the name prints those
@@ -1321,8 +1352,9 @@ def _drop_explained_by_indicators(named: list[Match], inds: list[Match], norm: s
 
     out = []
     for m in named:
-        if m.exact or _printed_as_written(m, inds, norm) or m.score >= PROJECT_THRESHOLD and joined(m):
-            out.append(m)
+        if m.exact or _printed_as_written(m, inds, norm) or m.score >= PROJECT_THRESHOLD and (
+                joined(m) or _NAMES_A_PROJECT.match(norm, m.span[1])):
+            out.append(m)  # (「庁内ネットワークの事業」: words said as a project's name are one)
             continue
         s, e = m.span
         # (or as well, with more words of the question: 「病児保育の利用」 is 病児保育の延べ利用者数, not

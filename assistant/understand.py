@@ -643,7 +643,8 @@ def drop_hits(f: Frame, spans: list[tuple[int, int]], groups: tuple[str, ...] = 
 
 
 _RATIO = r"比(?![率較べ重])"  # 「R6比」: a year with 比, not 比率・比較・比べ・比重
-_BASE_AFTER = re.compile(rf"\s*(?:年度)?\s*(?:と比べ|と比較|に比べ|と比して|比で|比べて|{_RATIO}|than|compared)")
+# (「H27決算と比べて」: the year's settled figure is the base)
+_BASE_AFTER = re.compile(rf"\s*(?:年度)?\s*(?:の?(?:決算|実績)(?:額|値)?)?\s*(?:と比べ|と比較|に比べ|と比して|比で|比べて|{_RATIO}|than|compared)")
 _RATIO_TO = re.compile(rf"\s*(?:年度)?\s*{_RATIO}")
 _ALSO_AFTER = re.compile(r"\s*(?:年度)?(?:の(?:分|数字|値))?も(?!の)|\s*(?:too|as well)\b")
 _BASE_BEFORE = re.compile(r"(compared (with|to)|versus|vs\.?|against|relative to)\s*(the )?$")

@@ -481,3 +481,72 @@ def test_compared_with_the_budget_after_a_settled_figure(world, follow_up: str) 
     first = a.ask(first_q)
     ans = a.ask(follow_up, [Turn(question=first_q, answer=first)])
     assert ans.answerable and _fmt(b.value) in ans.answer and f"{rate(s.value, b.value)}%" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("form", ["{p}、{fy}年度予算の直接事業費は？", "What was the FY{fy} budget for the direct cost of {p}?"])
+def test_a_years_budget_asked_alone_is_its_budget(world, form: str) -> None:
+    # a year printed as both 予算 and 決算: the budget asked is the budget, said to be one (not the settled figure)
+    a, truths = world
+    t, b, s = _budget_and_settled(truths)
+    ans = ask(a, form.format(p=t.project.name, fy=t.target_fy))
+    assert ans.answerable and _fmt(b.value) in ans.answer and _fmt(s.value) not in ans.answer, ans.answer
+    assert "予算" in ans.answer or "budget" in ans.answer, ans.answer
+    assert any(f.field == "budget" and f.value == b.value and f.fy == t.target_fy for f in ans.facts)
+
+
+@pytest.mark.parametrize("gap", ["差額は？", "How far off was that from the budget?"])
+def test_the_gap_after_a_settled_figure_and_then_its_budget(world, gap: str) -> None:
+    # 「H29決算の…は？」「予算だといくら？」「差額は？」: the settled figure against the budget of the same
+    # year, not the year before nor one row against another
+    from assistant.chain import Turn
+
+    a, truths = world
+    t, b, s = _budget_and_settled(truths)
+    turns: list[Turn] = []
+    for q in (f"{t.project.name}の{t.target_fy}年度決算の直接事業費は？", "予算だといくらだった？"):
+        turns.append(Turn(question=q, answer=a.ask(q, list(turns))))
+    assert _fmt(b.value) in turns[-1].answer.answer and _fmt(s.value) not in turns[-1].answer.answer, turns[-1].answer.answer
+    ans = a.ask(gap, turns)
+    assert ans.answerable and _fmt(abs(s.value - b.value)) in ans.answer, ans.answer
+    assert f"{t.target_fy - 1}" not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("form", ["{p}の実績教えて", "{p}の実績は？"])
+def test_results_of_a_sheet_without_indicators_are_its_settled_costs(world, form: str) -> None:
+    # another city's layout prints no indicator table: its 実績 are the settled figures of its costs
+    a, truths = world
+    t = next(t for t in truths if t.status != "incomplete" and not t.indicators
+             and (c := t.cost(t.target_fy, "決算") or t.cost(t.target_fy, "実績")) is not None
+             and (full := c.row("フルコスト")) is not None and full.value)
+    c = t.cost(t.target_fy, "決算") or t.cost(t.target_fy, "実績")
+    assert c is not None
+    ans = ask(a, form.format(p=t.project.name))
+    assert ans.answerable and _fmt(c.row("フルコスト").value) in ans.answer, ans.answer
+
+
+def test_an_outcome_asked_of_a_sheet_without_indicators_is_declined(world) -> None:
+    # 「成果指標の実績」 of a layout with no indicator table: none is set, not its costs
+    a, truths = world
+    t = next(t for t in truths if t.status != "incomplete" and not t.indicators)
+    ans = ask(a, f"{t.project.name}、成果指標の実績ってどうなってる？")
+    assert not ans.answerable, ans.answer
+
+
+def test_a_settled_year_named_as_the_base_after_a_budget(world) -> None:
+    # 「H28予算のフルコストは？」「H27決算と比べてどれくらい減る？」: from the year named to the year under
+    # discussion (not the year before the one named); then 「評価結果は？」 is the sheet's own evaluation
+    from assistant.chain import Turn
+
+    a, truths = world
+    t, fy, before, after = next(
+        (t, t.target_fy, b, n) for t in truths if t.status != "incomplete" and t.evaluations
+        and (b := t.cost(t.target_fy)) and (n := t.cost(t.target_fy + 1))
+        and (x := b.row("フルコスト")) and (y := n.row("フルコスト")) and x.value and y.value and x.value != y.value)
+    settled, budget = before.row("フルコスト").value, after.row("フルコスト").value
+    turns: list[Turn] = []
+    for q in (f"{t.project.name}、{fy + 1}年度予算のフルコストは？", f"{fy}年度決算と比べてどれくらい変わる？"):
+        turns.append(Turn(question=q, answer=a.ask(q, list(turns))))
+    ans = turns[-1].answer
+    assert ans.answerable and _fmt(abs(budget - settled)) in ans.answer and _fmt(settled) in ans.answer, ans.answer
+    result = a.ask("評価結果は？", turns)
+    assert result.answerable and any(e.result and e.result in result.answer for e in t.evaluations), result.answer

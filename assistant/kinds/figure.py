@@ -34,6 +34,7 @@ from assistant.kinds.rows import (
     rows_holding,
     set_aside,
     share_base,
+    spelled_spans,
 )
 from assistant.lexicon import lexicon, normalize
 from assistant.link import Match, Unit, common_run, covered, head_covered, modifiers
@@ -62,6 +63,7 @@ class Cell:
     actual: Number | None = None
     value: Number | None = None  # a cost row's figure
     planned: bool = False  # a cost column after the evaluated year: a budget or plan, not a result
+    budget: bool = False  # the year's 予算 column, where the sheet prints its 決算 beside it
 
 
 @dataclass
@@ -199,7 +201,7 @@ class FigureKind:
             lines += _sum_across(answers, part, q.lang)
         if _between_rows(q) and len(keys) == 1:
             lines += _rows_ratio(answers, q, part)
-        if _BUDGET_SETTLED.search(f.norm):
+        if _settled_against_budget(q):
             against = [line for ra in answers for line in _budget_against_settled(q, ra, part)]
             lines += against
             if not against and answers and _AGAINST_BUDGET.search(f.norm) and len(set(f.years)) <= 1:
@@ -220,7 +222,7 @@ class FigureKind:
         if all(ra.reference or ra.no_base for ra in answers):
             part.answerable = False  # the whole of those asked about: what the sheet does say, no answer
         elif not figures or (wants_actual and not any(x.field in ("actual", "rate", "change") or x.field in COST_FIELDS
-                                                    or x.field in printed
+                                                    or x.field in printed or x.field == "budget"
                                                     or x.field.endswith(("_change", "_share")) for x in figures)):
             part.answerable = False  # the plan is there, the result is not (yet)
         if re.search(r"決算|実績|actual|result", f.norm) and answers and all(
@@ -368,8 +370,10 @@ class FigureKind:
             # and those the question names by their words (「直接・間接の内訳」: 直接事業費, 間接事業費)
             printed = printed_rows(q, latest)
             labels = printed_units(latest)
+            spelled = spelled_spans(f.norm, [r.name for r in printed])  # (「直接事業費」: not 間接事業費 too)
             printed += [Row("printed", m.name, m.name, labels[m.name]) for m in q.scope_rows
-                        if m.name in labels and all(r.name != m.name for r in printed)]
+                        if m.name in labels and all(r.name != m.name for r in printed)
+                        and not (spelled and m.within(spelled))]
             # (a label named whole, in its words or through the glossary: "indirect cost" is 間接事業費)
             said = {m.name for m in q.scope_rows if m.score >= 0.9}
             if costs and _TOTAL_NAMED.search(f.norm) and not any(squash(r.name) in squash(f.norm) or r.name in said
@@ -417,7 +421,13 @@ class FigureKind:
                     rows.append(indicator_row(fits[0]))
         if not rows and f.has("verdict", "rate", "plan", "actual", "under_plan", "over_plan") and q.head is None \
                 and _bare(q):
-            rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]  # 「目標」 are outcomes
+            # 「目標」 are outcomes; a sheet that sets none (「成果指標は設定していない」) answers with its other
+            # indicators, and one with no indicator table (another city's layout) with its costs, which it
+            # prints as 実績/決算 ("LED化の事業の実績は？")
+            rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"] or [
+                indicator_row(i) for i in latest.indicators if i.kind != "target"]
+            if not rows and not latest.indicators and not f.kind and not f.has("verdict", "rate", "under_plan", "over_plan"):
+                rows = _main_costs(latest)
         counter = asked_counter(q.frame.norm)
         if counter in ("%", "割") and (f.has("share", "change", "verdict", "under_plan", "over_plan")
                                        or f.has("rate") and _OF_PLAN.search(f.norm)) \
@@ -554,14 +564,16 @@ class FigureKind:
         # (「R4からR6でどう変わった？」 "how did it move from FY2022 to FY2024": the values, and the change between the ends)
         moved = f.has("trend") and f.year_range and len(set(f.years)) == 2
         change = (f.has("change", "multiple") or moved or f.direction is not None or f.has("compare") and not f.has("verdict")
-                  and not ((f.has("plan") or _BUDGET_SETTLED.search(f.norm)) and len(set(wanted)) <= 1)) and not (
+                  and not ((f.has("plan") or _settled_against_budget(q)) and len(set(wanted)) <= 1)) and not (
             len(q.projects or q.candidates) >= 2 and (comparative or f.has("compare") or len(set(f.years)) == 1)
-        ) and not _between_rows(q)  # 「事業費は人件費の何倍」: one row over another, not a year over the last
+        ) and not _between_rows(q) and not (  # 「事業費は人件費の何倍」: one row over another, not a year over the last
+            _settled_against_budget(q) and len(set(wanted)) <= 1)  # 「決算は予算よりいくら多い？」: within the year
         # (two projects in one year named: 「R5の総事業費は何倍違う？」 compares them, not two years)
         if change and len(wanted) == 1 and not f.has("forecast"):  # 見込みとの差 is within one year
             wanted = [wanted[0] - 1, wanted[0]]
+        budget = _budget_only(f)
         for fy in sorted(set(wanted)):
-            cell = self.cell(desk, p, row, fy)
+            cell = self.cell(desk, p, row, fy, budget)
             if cell is None:
                 ra.missing.append(fy)
             else:
@@ -638,7 +650,9 @@ class FigureKind:
                 years |= {v.fy for v in ind.values if v.plan is not None or v.actual is not None}
         return sorted(years)
 
-    def cell(self, desk: Desk, p: Project, row: Row, fy: int) -> Cell | None:
+    def cell(self, desk: Desk, p: Project, row: Row, fy: int, budget: bool = False) -> Cell | None:
+        """The year's figure of ``row``; of a cost, the settled one where the year is printed as both
+        予算 and 決算, unless only the ``budget`` is asked (「H29予算のフルコスト」)."""
         ref = sheet_for(p, fy)
         order = [ref] + [r for r in sorted(p.refs, key=lambda r: -(r.target_fy or 0)) if r is not ref]
         for r in order:
@@ -646,11 +660,12 @@ class FigureKind:
             if s is None:
                 continue
             if row.is_cost:
-                c = s.cost(fy)  # the settled figure when a year is printed as 予算 and 決算
+                c = (budget and (s.cost(fy, "予算") or s.cost(fy, "計画"))) or s.cost(fy)
                 value = _cost_value(c, row)
                 if c is not None and value is not None:  # a value only comes from a cost row
                     planned = fy > (s.target_fy or fy) or c.basis in ("予算", "計画")
-                    return Cell(fy, s, value=value, planned=planned)
+                    beside = c.basis == "予算" and len([x for x in s.costs if x.fy == fy]) > 1
+                    return Cell(fy, s, value=value, planned=planned, budget=beside)
             else:
                 ind = find_indicator(s, row)
                 v = ind.value(fy) if ind else None
@@ -813,8 +828,9 @@ class FigureKind:
         row, p = ra.row, ra.project
         parts = []
         for c in ra.cells:
-            ra.facts.append(Fact(**_base(c, p, row), fy=c.fy, field=row.key, value=c.value))
-            parts.append(compose.cost_cell(c.fy, c.value, row.unit, c.planned, lang))
+            # (the year's 予算 beside its 決算 is told apart as the budget it is)
+            ra.facts.append(Fact(**_base(c, p, row), fy=c.fy, field="budget" if c.budget else row.key, value=c.value))
+            parts.append(compose.cost_cell(c.fy, c.value, row.unit, c.planned, lang, c.budget))
         lines = [compose.join_cells(_row_head(ra.label or p.name, row, lang), parts, lang)]
         asked_share = (f.has("share") or (f.has("rate") and len([r for r in cost_rows(q)]) >= 2)) and not _between_rows(q)  # 「総事業費のうち人件費は何％」
         shares = asked_share and not row.printed
@@ -1166,6 +1182,14 @@ def _by_meaning(q: Query, latest: Sheet, dense: DenseNames | None, counter: str 
     return []
 
 
+def _main_costs(sheet: Sheet) -> list[Row]:
+    """The project cost and the total of a sheet, under the labels it prints them with."""
+    labels = printed_units(sheet)
+    printed = [Row("printed", label, label, unit) for label, unit in labels.items()
+               if field_of(label) in ("project_cost", "total_cost")]
+    return printed or [cost_row("project_cost"), cost_row("total_cost")]
+
+
 def _bare(q: Query) -> bool:
     """The question names nothing a row would have to be (「目標は達成できた？」), so every outcome
     indicator may answer it; 「アクティブユーザー数は？」 names something, and no row is it."""
@@ -1242,13 +1266,31 @@ def year_ja_(fy: int, lang: str) -> str:
 
 
 # the budget of the same year is what a figure is compared with (not 「2022決算〜2024予算」, a range)
-_AGAINST_BUDGET = re.compile(r"執行率|予算比|予算と(?:比べ|比較)|予算に(?:比べ|対して)|"
-                             r"\b(?:compared?|versus|vs\.?|against) (?:with |to )?(?:the |that year's |its )?budget\b")
+_AGAINST_BUDGET = re.compile(r"執行率|予算比|予算と(?:比べ|比較)|予算に(?:比べ|対して)|予算との(?:差|ずれ|乖離)|予算から(?:の)?(?:差|ずれ|乖離)|"
+                             r"\b(?:compared?|versus|vs\.?|against|(?:off|away|different|differ\w*|deviat\w*)\b.{0,20}?\bfrom)"
+                             r" (?:with |to )?(?:the |that year's |its )?budget\b")
 # 「予算に対して決算は何％」「予算と決算」「執行率」: a year's settled figure against its budget
 _BUDGET_SETTLED = re.compile(r"予算.{0,12}決算|決算.{0,12}予算|" + _AGAINST_BUDGET.pattern +
                              r"|\bbudget(?:ed)? (?:vs\.?|versus|against|and) "
                              r"(?:the )?(?:actual|settled|outturn)|\b(?:actual|settled|outturn) (?:vs\.?|versus|against) "
                              r"(?:the )?budget")
+
+
+_BUDGET_WORD = re.compile(r"予算|\bbudget(?:ed|s)?\b")
+_SETTLED_WORD = re.compile(r"決算|実績|\b(?:settled|actual|actually|spent|outturn)\b")
+
+
+def _settled_against_budget(q: Query) -> bool:
+    """A year's settled figure against its budget is asked: 「予算と決算」「執行率」, or 「差額は？」 after
+    a turn that gave the budget of a year it had given the settled figure of."""
+    f = q.frame
+    return bool(_BUDGET_SETTLED.search(f.norm)) or (
+        q.how == "focus" and q.focus is not None and q.focus.budget and f.has("change") and not (f.years or f.relative))
+
+
+def _budget_only(f: Frame) -> bool:
+    """The budget of a year is asked, not its settled figure nor both (「H29予算のフルコスト」)."""
+    return bool(_BUDGET_WORD.search(f.norm)) and not _SETTLED_WORD.search(f.norm) and not _BUDGET_SETTLED.search(f.norm)
 
 
 def _budget_against_settled(q: Query, ra: RowAnswer, part: Part) -> list[str]:

@@ -13,6 +13,8 @@ from assistant.measures import rate
 from assistant.query import INDICATOR_IN_SCOPE, Project, Query, beyond_measure_noun, year_spans
 from assistant.understand import GREW_AFTER, Frame
 from ingest.model import COST_FIELDS, Indicator, Sheet
+from ingest.normalize import nfkc
+from ingest.templates.generic import field_of
 from ingest.vocabulary import COST_UNITS, REVENUE_FIELDS, row_label
 
 MAX_INDICATORS = 3  # rows answered when several of a project's indicators fit equally
@@ -188,9 +190,12 @@ def cost_rows(q: Query) -> list[Row]:
         fields += ["total_cost", *REVENUE_FIELDS]
     if f.money and not fields:
         # "How much did it go up?" after the 人件費: the amount of the row the conversation is about
-        kept = [k for k in carried_rows(q, q.focus.rows if q.focus else []) if k in COST_FIELDS]
-        fields = kept if kept and q.how in ("focus", "only", "scope") and not q.project_spans \
-            and not f.has("breakdown") else list(MONEY_ROWS)
+        carried = carried_rows(q, q.focus.rows if q.focus else [])
+        follows = q.how in ("focus", "only", "scope") and not q.project_spans and not f.has("breakdown")
+        kept = [k for k in carried if k in COST_FIELDS]
+        if follows and carried and not kept and not any(k.startswith(("成果", "活動", "対象")) for k in carried):
+            return []  # rows another city's layout prints under its own labels (フルコスト): carried as printed
+        fields = kept if kept and follows else list(MONEY_ROWS)
     if f.has("breakdown") and ("total_cost" in fields or not fields):
         fields = ["total_cost", "project_cost", "personnel_cost", *REVENUE_FIELDS] if f.revenue or \
             any(x in fields for x in REVENUE_FIELDS) else ["total_cost", "project_cost", "personnel_cost"]
@@ -203,9 +208,13 @@ def carried_rows(q: Query, keys: list[str]) -> list[str]:
     """The rows a follow-up goes on with: ``keys``, and the total before them where they are its two parts
     broken down after it was asked (「総事業費は？」「事業費と人件費に分けると？」「前の年からどれだけ増えた？」:
     the total moved too)."""
-    if set(keys) == {"project_cost", "personnel_cost"} and q.focus is not None and "total_cost" in q.focus.rows_before \
-            and (q.frame.has("change") or q.frame.direction):
-        return ["total_cost", *keys]
+    f = q.frame
+    totals = [k for k in (q.focus.rows_before if q.focus else []) if k == "total_cost" or field_of(k) == "total_cost"]
+    # (「フルコストは？」「間接費は？」"and the budget for the following year?": the total and its parts)
+    parts = len(keys) >= 2 and not any(k.startswith(("成果", "活動", "対象")) for k in keys)
+    if totals and parts and not set(keys) & set(totals) and (
+            f.has("change") or f.direction or f.years or f.relative or f.shift is not None):
+        return [totals[0], *keys]
     return list(keys)
 
 
@@ -228,7 +237,16 @@ def printed_rows(q: Query, sheet: Sheet) -> list[Row]:
     if not matches:
         return []
     best = matches[0].score
-    return [Row("printed", m.name, m.name, labels[m.name]) for m in matches if m.score >= best - 0.02][:MAX_INDICATORS]
+    # (a label written out whole is the one: 「直接事業費」 is no 間接事業費 for sharing 事業費 — though
+    # 「直接・間接の内訳」 names both)
+    spelled = spelled_spans(q.frame.norm, [m.name for m in matches])
+    return [Row("printed", m.name, m.name, labels[m.name]) for m in matches if m.score >= best - 0.02 and (
+        not spelled or spelled_spans(q.frame.norm, [m.name]) or not m.within(spelled))][:MAX_INDICATORS]
+
+
+def spelled_spans(norm: str, labels: list[str]) -> list[tuple[int, int]]:
+    """Where the question writes one of ``labels`` out whole."""
+    return [m.span() for label in labels for m in re.finditer(re.escape(nfkc(label).lower()), norm)]
 
 
 PRINTED_ROW = 0.6  # a printed label must be named nearly whole: they are short (地方債, 人件費)

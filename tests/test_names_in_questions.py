@@ -1,0 +1,114 @@
+"""How a question names its project, in the words staff type (#12): a place spelled in Latin letters
+that folds to three ("Ouse" for 逢瀬), a heading before a colon ("Ouse tourism promotion: …"), an
+English gloss before the name in brackets ("Elderly longevity gift program (敬老祝金)"), a verb of the
+question that is no name ("were held" is no 開催支援事業), two names one mention fits equally (both
+answered, or the one that has the row asked), 「…の事業と…」, and what a project does or whether it
+has ended (「何やってるの？」「もう終わりなの？」).
+
+The store holds canonical sheets derived from the seed; expected values are read from those sheets.
+"""
+
+from __future__ import annotations
+
+import pytest
+from index_support import SEED, store_of, variant_of
+
+from assistant.chain import Assistant, Turn
+from ingest.model import Sheet
+from ingest.normalize import format_number
+from ingest.parse import parse_file
+
+OUSE, GIFT, DRILLS, EVENTS = "逢瀬地区観光振興事業", "敬老祝金事業", "防災情報伝達推進事業", "観光イベント開催支援事業"
+NET_RUN, NET_RENEW = "庁内ネットワーク管理運営事業", "庁内ネットワーク更新事業"
+SATISFACTION, DRILL_ROW = "庁内ネットワークの利用者満足度", "防災訓練の実施回数"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str, Sheet]]:
+    seed = parse_file(SEED)
+    sheets = {
+        OUSE: variant_of(seed, OUSE, 3),
+        GIFT: variant_of(seed, GIFT, 4),
+        DRILLS: variant_of(seed, DRILLS, 5, {"マイナポータルを用いた延べ申請手続き数": DRILL_ROW}),
+        EVENTS: variant_of(seed, EVENTS, 6),
+        NET_RUN: variant_of(seed, NET_RUN, 7, {"オンライン申請件数": SATISFACTION}),
+        NET_RENEW: variant_of(seed, NET_RENEW, 8, secondary="完了"),
+    }
+    return store_of(tmp_path_factory.mktemp("names"), [SEED], list(sheets.values())), sheets
+
+
+def _value(sheet: Sheet, name: str, fy: int) -> str:
+    ind = next(i for i in sheet.indicators if i.name == name)
+    v = ind.value(fy)
+    assert v is not None and v.actual is not None
+    return format_number(v.actual)
+
+
+def _total(sheet: Sheet, fy: int) -> str:
+    return format_number(next(c.total_cost for c in sheet.costs if c.fy == fy))
+
+
+@pytest.mark.parametrize("question", ["How much did the Ouse project cost in FY2024?",
+                                      "Ouse tourism promotion: full cost in FY2024?"])
+def test_a_place_folding_to_three_letters(world, question: str) -> None:
+    # 逢瀬 オウセ is "Ouse", folded "ose"; the heading before the colon names the project in every word
+    a, sheets = world
+    ans = a.ask(question)
+    assert ans.answerable and _total(sheets[OUSE], 2024) in ans.answer, ans.answer
+
+
+def test_an_english_gloss_before_the_name_in_brackets_narrows_nothing(world) -> None:
+    # "Elderly …" glosses 敬老祝金: whom the project is for, not a part of the row's count asked
+    a, sheets = world
+    ans = a.ask("Elderly longevity gift program (敬老祝金): how many cashless payment facilities in FY2024?")
+    assert ans.answerable and _value(sheets[GIFT], "キャッシュレス決済導入施設数", 2024) in ans.answer, ans.answer
+
+
+def test_a_verb_of_the_question_names_no_project(world) -> None:
+    # "were held" (開催) is no 観光イベント開催支援事業: the drills of the project named
+    a, sheets = world
+    ans = a.ask("How many disaster drills were held in FY2024 under the disaster information project?")
+    assert ans.answerable and _value(sheets[DRILLS], DRILL_ROW, 2024) in ans.answer, ans.answer
+    assert EVENTS not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["庁内ネットワークの事業の総事業費いくら？", "What did the internal network project cost in FY2024?"])
+def test_two_names_one_mention_fits_are_both_answered(world, question: str) -> None:
+    a, sheets = world
+    ans = a.ask(question)
+    assert ans.answerable and {c.project for c in ans.choices} >= {NET_RUN, NET_RENEW}, ans.answer
+    assert _total(sheets[NET_RUN], 2024) in ans.answer and _total(sheets[NET_RENEW], 2024) in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["庁内ネットワークの事業の利用者満足度、R6は？",
+                                      "Internal network project FY2024: how was user satisfaction?"])
+def test_of_two_names_the_one_that_has_the_row_asked(world, question: str) -> None:
+    a, sheets = world
+    ans = a.ask(question)
+    assert ans.answerable and _value(sheets[NET_RUN], SATISFACTION, 2024) in ans.answer, ans.answer
+    assert NET_RENEW not in ans.answer and not ans.choices, ans.answer
+
+
+def test_a_project_said_with_its_jigyo_before_to(world) -> None:
+    # 「防災情報の事業と観光イベントで」: two projects, the 事業 of the first said before と
+    a, sheets = world
+    ans = a.ask("防災情報の事業と観光イベントで、R6のキャッシュレス決済導入施設数はそれぞれ？")
+    for name in (DRILLS, EVENTS):
+        assert _value(sheets[name], "キャッシュレス決済導入施設数", 2024) in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["逢瀬地区観光振興事業って何やってるの？", "逢瀬地区観光振興事業って中身は何やってるの？"])
+def test_what_a_project_does_is_its_means(world, question: str) -> None:
+    a, sheets = world
+    ans = a.ask(question)
+    means = next(s.text for s in sheets[OUSE].sections if s.key == "means")
+    first = means.replace("・", "\n").split("\n")
+    assert ans.answerable and any(line.strip() and line.strip() in ans.answer for line in first), ans.answer
+
+
+@pytest.mark.parametrize("question", ["この事業ってもう終わりなの？", "もう終わったの？"])
+def test_whether_a_project_has_ended_is_its_result(world, question: str) -> None:
+    a, _ = world
+    first_q = f"{NET_RENEW}のR6の総事業費は？"
+    ans = a.ask(question, [Turn(question=first_q, answer=a.ask(first_q))])
+    assert ans.answerable and "完了" in ans.answer, ans.answer
