@@ -354,8 +354,8 @@ def test_an_earlier_sheets_plan_against_the_settled_figure(store: Assistant, tru
     assert "2023年度実施分のシートの見込みでは" in a.answer and "見込みとの差" in a.answer, a.answer
 
 
-# (an actual of a kind the sheet sets none of is no figure it gives: declined, saying so — unless the
-# sheet's text says so itself, 「成果指標は設定していないが…」, which then answers the question)
+# (an actual of a kind the sheet sets none of is no figure it gives: declined, saying so — and quoting
+# the sheet where its text says so itself, 「成果指標は設定していないが…」: test_names_in_questions)
 @pytest.mark.parametrize("question, answerable", [("窓口案内係配置事業の成果指標の実績は？", False),
                                                   ("What outcome indicators does the guide-staff project (窓口案内係配置事業) report?", True),
                                                   ("窓口案内係配置事業の成果指標、R6の達成率は？", False)])

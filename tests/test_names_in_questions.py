@@ -21,6 +21,9 @@ from ingest.parse import parse_file
 OUSE, GIFT, DRILLS, EVENTS = "逢瀬地区観光振興事業", "敬老祝金事業", "防災情報伝達推進事業", "観光イベント開催支援事業"
 NET_RUN, NET_RENEW = "庁内ネットワーク管理運営事業", "庁内ネットワーク更新事業"
 SATISFACTION, DRILL_ROW = "庁内ネットワークの利用者満足度", "防災訓練の実施回数"
+UNSET = "成年後見制度利用促進事業"
+LATER_SAID = "なお、「キャッシュレス決済導入施設数」の2028年度の計画値は、次期実施計画の策定にあわせて設定する予定である。"
+UNSET_SAID = "成果指標は設定していないが、相談体制の整備状況から、制度の利用促進に一定の効果があったものと考えられる。"
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +36,15 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
         EVENTS: variant_of(seed, EVENTS, 6),
         NET_RUN: variant_of(seed, NET_RUN, 7, {"オンライン申請件数": SATISFACTION}),
         NET_RENEW: variant_of(seed, NET_RENEW, 8, secondary="完了"),
+        UNSET: variant_of(seed, UNSET, 9),
     }
+    # a sheet setting no outcome indicator, whose analysis says so and why
+    sheets[UNSET].indicators = [i for i in sheets[UNSET].indicators if i.kind != "outcome"]
+    for section in sheets[UNSET].sections:
+        if section.key == "outcome_analysis":
+            section.text = UNSET_SAID
+        if section.key == "activity_analysis":
+            section.text += LATER_SAID
     return store_of(tmp_path_factory.mktemp("names"), [SEED], list(sheets.values())), sheets
 
 
@@ -112,3 +123,21 @@ def test_whether_a_project_has_ended_is_its_result(world, question: str) -> None
     first_q = f"{NET_RENEW}のR6の総事業費は？"
     ans = a.ask(question, [Turn(question=first_q, answer=a.ask(first_q))])
     assert ans.answerable and "完了" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["成年後見制度利用促進事業の成果指標、R6の実績は？",
+                                      "What was the FY2024 actual of the guardianship project's outcome indicator?"])
+def test_an_outcome_the_sheet_sets_none_of_is_declined_with_what_it_says(world, question: str) -> None:
+    # the sheet's own words that none is set are quoted, and no figure is: declined
+    a, _ = world
+    ans = a.ask(question)
+    assert not ans.answerable and "成果指標は設定していない" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question, answerable", [("成年後見制度利用促進事業のキャッシュレス決済導入施設数、2028年度の計画値は？", False),
+                                                  ("成年後見制度利用促進事業のキャッシュレス決済導入施設数、2028年度の計画値ってもう決まってる？", True)])
+def test_a_year_the_table_lacks_but_the_text_explains(world, question: str, answerable: bool) -> None:
+    # the figure asked is none the sheet gives (declined, its words quoted); whether there is one yet, they answer
+    a, _ = world
+    ans = a.ask(question)
+    assert ans.answerable is answerable and "次期実施計画" in ans.answer, ans.answer

@@ -165,9 +165,8 @@ class FigureKind:
             part.text = "\n".join(lines)
             part.sheet_ids = [sheet.sheet_id for _, sheet in unset]
             # (a figure of them — an actual, a rate, whether the plan was met — is none the sheet gives,
-            # unless its text says so itself: 「成果指標は設定していないが、…」 answers the question)
-            part.answerable = not f.has("rate") and (bool(part.citations) or not f.has(
-                "actual", "plan", "verdict", *PLAN_SIDES))
+            # though its text may say why: 「成果指標は設定していないが、…」 is quoted beside the decline)
+            part.answerable = not f.has("rate", "actual", "plan", "verdict", *PLAN_SIDES)
             return part
         keys = list(dict.fromkeys(ra.project.key for ra in answers))
         if q.how == "indicator" and len(keys) >= 2 and len({ra.row.name for ra in answers}) == 1:
@@ -216,7 +215,10 @@ class FigureKind:
         printed = {ra.row.key for ra in answers if ra.row.printed and ra.cells}
         figures = [x for x in part.facts if x.field not in NOT_FIGURES]  # (the years a missing line names)
         if part.citations and not figures:
-            return part  # no figure for that year, but what the sheet says of it answers
+            # no figure for that year, but what the sheet says of it: the answer to whether there is one
+            # (「R7の数字はもう出てる？」), beside the decline of a figure asked (「2028年度の計画値は？」)
+            part.answerable = bool(_ASKS_WHETHER.search(f.norm)) or not f.has("actual", "plan", "rate")
+            return part
         if answers and all(ra.blank for ra in answers):
             return part  # 「地方債は入ってる？」: the empty cell is the answer (no)
         if all(ra.reference or ra.no_base for ra in answers):
@@ -1276,6 +1278,8 @@ _BUDGET_SETTLED = re.compile(r"予算.{0,12}決算|決算.{0,12}予算|" + _AGAI
                              r"(?:the )?budget")
 
 
+# whether a figure is there yet, not the figure: 「もう出てる？」「決まってる？」 "is there a plan yet?"
+_ASKS_WHETHER = re.compile(r"出て(?:る|い|ます)|決まって|載って|書いて|ある[？?か]|あります|\b(?:yet|already|is there|are there)\b")
 _BUDGET_WORD = re.compile(r"予算|\bbudget(?:ed|s)?\b")
 _SETTLED_WORD = re.compile(r"決算|実績|\b(?:settled|actual|actually|spent|outturn)\b")
 
