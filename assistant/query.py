@@ -394,7 +394,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     if name_words := [(a, b) for m in chosen if not m.exact and m.score >= PROJECT_THRESHOLD for a, b in m.parts if b - a >= 3]:
         drop_hits(frame, name_words, groups=("eval",))
     # "the Kikuta road snow-removal project (喜久田地区道路除雪対策事業)", "… gift program (敬老祝金)": its English name
-    for s, _ in [m.span for m in chosen if m.exact or m.score >= PROJECT_THRESHOLD]:
+    # (a Japanese name in the brackets: "… (agricultural waterway project)" glosses nothing before it)
+    for s, _ in [m.span for m in chosen if (m.exact or m.score >= PROJECT_THRESHOLD)
+                 and re.match(r"[一-龥ぁ-んァ-ヶー]", frame.norm[m.span[0]:m.span[0] + 1])]:
         if gloss := _GLOSS_BEFORE.search(frame.norm[:s]):  # (whom it names — "Elderly" — narrows no count)
             q.explained.add(gloss.span(1))
             q.project_spans.append(gloss.span(1))

@@ -141,3 +141,10 @@ def test_a_year_the_table_lacks_but_the_text_explains(world, question: str, answ
     a, _ = world
     ans = a.ask(question)
     assert ans.answerable is answerable and "次期実施計画" in ans.answer, ans.answer
+
+
+def test_a_project_named_in_english_brackets_glosses_nothing_before_it(world) -> None:
+    # "… in FY2024 (Ouse tourism project)": the words before the brackets ask the row, they are no name
+    a, sheets = world
+    ans = a.ask("How many cashless payment facilities were there in FY2024 (Ouse tourism project)?")
+    assert ans.answerable and _value(sheets[OUSE], "キャッシュレス決済導入施設数", 2024) in ans.answer, ans.answer
