@@ -68,6 +68,7 @@ UNSEEN = {
     "fresh11": {"n": 30, "seed": 503, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
     "fresh12": {"n": 30, "seed": 541, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
     "fresh13": {"n": 30, "seed": 577, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
+    "fresh14": {"n": 30, "seed": 613, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
 }
 
 

@@ -550,3 +550,35 @@ def test_a_settled_year_named_as_the_base_after_a_budget(world) -> None:
     assert ans.answerable and _fmt(abs(budget - settled)) in ans.answer and _fmt(settled) in ans.answer, ans.answer
     result = a.ask("評価結果は？", turns)
     assert result.answerable and any(e.result and e.result in result.answer for e in t.evaluations), result.answer
+
+
+def _printed(t: Sheet, fy: int, label: str) -> float | None:
+    c = t.cost(fy)
+    row = c.row(label) if c is not None else None
+    return row.value if row is not None else None
+
+
+def test_a_printed_label_named_whole_is_that_row_alone(world) -> None:
+    # 「直接事業費は？」 is no 間接事業費 for sharing 事業費; 「間接費」 is short for 間接事業費
+    a, truths = world
+    t = next(t for t in truths if t.status != "incomplete" and _printed(t, t.target_fy, "直接事業費")
+             and _printed(t, t.target_fy, "間接事業費"))
+    direct, indirect = _printed(t, t.target_fy, "直接事業費"), _printed(t, t.target_fy, "間接事業費")
+    ans = ask(a, f"{t.project.name}、{t.target_fy}年度の直接事業費は？")
+    assert _fmt(direct) in ans.answer and "間接事業費" not in ans.answer, ans.answer
+    ans = ask(a, f"{t.project.name}、{t.target_fy}年度の間接費は？")
+    assert ans.answerable and _fmt(indirect) in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("form", ["{p}、{fy}年度の事業費のうち市債の割合は？",
+                                  "{p}: what percentage of the FY{fy} direct costs is covered by local bonds?"])
+def test_a_revenue_rows_share_of_the_project_cost_named(world, form: str) -> None:
+    # 「事業費のうち市債」 on a layout printing 直接事業費 and 地方債: 地方債 ÷ 直接事業費, not a share of the total
+    from assistant.measures import rate
+
+    a, truths = world
+    t, fy = next((t, fy) for t in truths if t.status != "incomplete" for fy in sorted({c.fy for c in t.costs})
+                 if _printed(t, fy, "地方債") and _printed(t, fy, "直接事業費"))
+    bonds, direct = _printed(t, fy, "地方債"), _printed(t, fy, "直接事業費")
+    ans = ask(a, form.format(p=t.project.name, fy=fy))
+    assert ans.answerable and f"{float(rate(bonds, direct)):g}%" in ans.answer, ans.answer

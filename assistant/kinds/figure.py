@@ -32,9 +32,9 @@ from assistant.kinds.rows import (
     printed_rows,
     printed_units,
     rows_holding,
+    said_for_another,
     set_aside,
     share_base,
-    spelled_spans,
 )
 from assistant.lexicon import lexicon, normalize
 from assistant.link import Match, Unit, common_run, covered, head_covered, modifiers
@@ -372,15 +372,18 @@ class FigureKind:
             # and those the question names by their words (「直接・間接の内訳」: 直接事業費, 間接事業費)
             printed = printed_rows(q, latest)
             labels = printed_units(latest)
-            spelled = spelled_spans(f.norm, [r.name for r in printed])  # (「直接事業費」: not 間接事業費 too)
             printed += [Row("printed", m.name, m.name, labels[m.name]) for m in q.scope_rows
                         if m.name in labels and all(r.name != m.name for r in printed)
-                        and not (spelled and m.within(spelled))]
+                        and not said_for_another(q, m, list(labels))]
             # (a label named whole, in its words or through the glossary: "indirect cost" is 間接事業費)
             said = {m.name for m in q.scope_rows if m.score >= 0.9}
             if costs and _TOTAL_NAMED.search(f.norm) and not any(squash(r.name) in squash(f.norm) or r.name in said
                                                                  for r in printed):
                 printed = []  # 「総事業費」 is the total, not the 直接事業費 that shares its words
+            # a fixed field named (「市債」) beside a printed row matched by words (直接事業費): its printed label
+            printed += [Row("printed", label, label, unit) for r in costs if r.key in f.rows
+                        and not any(field_of(x.name) == r.key for x in printed)
+                        for label, unit in labels.items() if field_of(label) == r.key] if printed else []
             if costs and (not printed or f.has("share")):
                 # a fixed field asked ("full cost") of a sheet that prints it in its own unit (円): the
                 # sheet's row, as printed, not the 千円 it was converted to (beside the part of it asked)
@@ -863,12 +866,15 @@ class FigureKind:
                              f"{compose.year_ja(y1)}の{compose.num(s1)}%へ{compose.signed(d, 'ポイント')}です。" if lang == "ja"
                              else f"The share of {row.name} in the {of} went from {compose.num(s0)}% (FY{y0}) to "
                                   f"{compose.num(s1)}% (FY{y1}): {compose.signed(d)} points.")
-        if asked_share and row.printed and field_of(row.name) != "total_cost":
+        # (「直接事業費のうち地方債の割合」: a revenue row of the 事業費 named as the whole, else of the total)
+        whole_field = "project_cost" if asked_totals == ["project_cost"] and field_of(row.name) in REVENUE_FIELDS \
+            else "total_cost"
+        if asked_share and row.printed and field_of(row.name) not in ("total_cost", whole_field):
             # another layout's own row (一般財源 of a sheet printing フルコスト): a share of the row it
-            # prints as the total, in the same unit
+            # prints as the total (or as the 事業費 named), in the same unit
             for c in ra.cells:
                 tc = c.sheet.cost(c.fy)
-                totals = [r for r in (tc.rows if tc else []) if field_of(r.label) == "total_cost"
+                totals = [r for r in (tc.rows if tc else []) if field_of(r.label) == whole_field
                           and r.unit == row.unit and r.value]
                 named = [r for r in totals if squash(r.label) in squash(f.norm)]
                 whole = named[0] if len(named) == 1 else totals[0] if len(totals) == 1 else None

@@ -239,9 +239,31 @@ def printed_rows(q: Query, sheet: Sheet) -> list[Row]:
     best = matches[0].score
     # (a label written out whole is the one: 「直接事業費」 is no 間接事業費 for sharing 事業費 — though
     # 「直接・間接の内訳」 names both)
-    spelled = spelled_spans(q.frame.norm, [m.name for m in matches])
-    return [Row("printed", m.name, m.name, labels[m.name]) for m in matches if m.score >= best - 0.02 and (
-        not spelled or spelled_spans(q.frame.norm, [m.name]) or not m.within(spelled))][:MAX_INDICATORS]
+    return [Row("printed", m.name, m.name, labels[m.name]) for m in matches
+            if m.score >= best - 0.02 and not said_for_another(q, m, list(labels))][:MAX_INDICATORS]
+
+
+def said_for_another(q: Query, m: Match, labels: list[str]) -> bool:
+    """A printed label matched only by words that say another of ``labels``: one written out whole
+    (「直接事業費」 is no 間接事業費 for sharing 事業費), or the fixed field a label is printed for
+    (「事業費のうち市債」: 事業費 is 直接事業費)."""
+    norm = q.frame.norm
+
+    def within(spans: list[tuple[int, int]]) -> bool:
+        """No character of the label beyond those ``spans`` say is written anywhere else (間 of 間接事業費);
+        in English, the words it was found by lie inside them ("indirect cost" is its own)."""
+        if q.lang == "en":
+            return m.within(spans)
+        said = "".join(norm[s:e] for s, e in spans)
+        rest = "".join(ch for i, ch in enumerate(norm) if not any(s <= i < e for s, e in spans))
+        return not any(ch in rest for ch in set(nfkc(m.name).lower()) - set(said))
+
+    spelled = spelled_spans(q.frame.norm, [x for x in labels if x != m.name])
+    if spelled and not spelled_spans(q.frame.norm, [m.name]) and within(spelled):
+        return True
+    fields = [h.span for h in q.frame.hits if h.group == "row" and h.key in q.frame.rows
+              and any(field_of(label) == h.key for label in labels if label != m.name)]
+    return bool(fields) and field_of(m.name) not in q.frame.rows and within(fields)
 
 
 def spelled_spans(norm: str, labels: list[str]) -> list[tuple[int, int]]:
