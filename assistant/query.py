@@ -294,6 +294,12 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         elif len(g) > 1:  # a name inside a longer one the question says more words of: the longer one
             g[:] = [m for m in g if not any(o is not m and squash(m.name) in squash(o.name) and o.words > m.words
                                             for o in g)]
+    if frame.lang == "ja" and len(groups) >= 2:
+        # 「オンライン化推進のキャッシュレス決済件数」: after one project's name and の, words ending in a
+        # measure (件数, 額, 率) are a row of it, not a second project named by some of its words
+        groups = [g for g in groups if not (not g[0].exact and MEASURE_END.search(frame.norm[g[0].span[0]:g[0].span[1]])
+                                            and any(o is not g and o[0].span[1] <= g[0].span[0]
+                                                    and frame.norm[o[0].span[1]:g[0].span[0]] == "の" for o in groups))]
     chosen = [m for g in groups for m in g]
     for m in chosen:
         for span in m.explains:
@@ -486,13 +492,14 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         projects = [p for p in projects if p.name in still]
     if projects and not exact and inds and not scope:
         # 「家庭訪問の実施件数と認知症の相談件数」: a row joined to the one of the project named, which no
-        # project named has, is its own project's (one project's only)
+        # project named has, is its own project's (one project's only; the joiner is evidence enough for
+        # a row found a little less well than one found alone)
         held = {i.name for p in projects for ref in p.refs for i in cat.indicators_of(ref.sheet_id)}
         joined_rows = [inds[0], *_rows_joined(inds, inds[0].score, frame.norm)]
         if len(joined_rows) > 1 and any(x.name in held for x in joined_rows):
             for m in joined_rows:
                 row_homes = projects_of(cat, [s for i in cat.indicators_named(m.name) for s in [cat.sheet(i.sheet_id)] if s])
-                if m.name not in held and m.score >= INDICATOR_ANYWHERE and len(row_homes) == 1 \
+                if m.name not in held and m.score >= INDICATOR_ANYWHERE - 0.05 and len(row_homes) == 1 \
                         and row_homes[0].key not in {p.key for p in projects}:
                     projects = [*projects, row_homes[0]]
                     groups = [*groups, [replace(m, name=row_homes[0].name)]]

@@ -161,7 +161,8 @@ def layouts_said(norm: str) -> list[re.Match[str]]:
 
 _BARE_WESTERN = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?!\d|,\d)(?!\s*(?:件|人|回|円|千|万|施設|%|箇所|km))")
 # 「2023予算」「2022決算」: a western year written straight before the basis of its figure
-_BARE_WESTERN_JA = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?=\s*(?:予算|決算|実績|計画|見込|当初))")
+# (「2022から令和6年度」「2021〜2023」: a Western year at one end of a range)
+_BARE_WESTERN_JA = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?=\s*(?:予算|決算|実績|計画|見込|当初|から|〜|～|~|-|ー|まで|以降))")
 _BARE_ERA_YEAR = re.compile(r"(?<![\d.,a-z令平昭])(\d{1,2}|元)\s*年度")
 # 令和4〜6年度, R4-6, H25〜27: the second year without its era
 ENGLISH_ERA = re.compile(r"\b(reiwa|heisei)\s*(\d{1,2}|gannen)\b")  # "Reiwa 7", "Heisei 27"
@@ -176,7 +177,8 @@ _RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の?\s*(?:決算|実績|計�
                         r"(?:の|から|〜|~|-|–|ー|→|to|through|until|and|まで)\s*(?:の|the)?\s*(?:fy)?\s*$")
 _PAST_N = re.compile(
     r"(?:過去|直近|ここ|この|最近の?)\s*(\d+|[一二三四五六七八九十])\s*(?:年|か年|ヵ年|カ年|ケ年|年度|年間)"
-    r"|(?:last|past|previous|recent|(?:over|across|for) the)\s+(\d+|two|three|four|five|six)\s+(?:fiscal\s+)?years"
+    r"|(?:last|past|previous|recent|(?:over|across|for|in) (?:the|its|all))\s+(\d+|two|three|four|five|six)\s+"
+    r"(?:(?:fiscal|settled|reported|printed)\s+)?years"
     r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*(?:か年|ヵ年|カ年|ケ年|年分|年間)(?:の|で)?(?:合計|計|平均|推移|分|通算|実績|計画|数字|数値)"
     r"|(?<![\d年度])(\d|[一二三四五六七八九十])\s*年分\s*(?:を|の)?\s*(?:出|見せ|教え|並べ|表示|ください|下さい|ちょうだい|[?？]|$)")
 _LATEST_SHEET = re.compile(r"\blatest (?:[a-z\-]+ ){0,4}sheet|最新の?(?:[一-龥ァ-ヶー]{0,8}の)?シート")

@@ -22,6 +22,7 @@ OUSE, GIFT, DRILLS, EVENTS = "逢瀬地区観光振興事業", "敬老祝金事�
 NET_RUN, NET_RENEW = "庁内ネットワーク管理運営事業", "庁内ネットワーク更新事業"
 SATISFACTION, DRILL_ROW = "庁内ネットワークの利用者満足度", "防災訓練の実施回数"
 UNSET = "成年後見制度利用促進事業"
+CASHLESS = "キャッシュレス決済推進事業"
 LATER_SAID = "なお、「キャッシュレス決済導入施設数」の2028年度の計画値は、次期実施計画の策定にあわせて設定する予定である。"
 UNSET_SAID = "成果指標は設定していないが、相談体制の整備状況から、制度の利用促進に一定の効果があったものと考えられる。"
 
@@ -37,6 +38,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
         NET_RUN: variant_of(seed, NET_RUN, 7, {"オンライン申請件数": SATISFACTION}),
         NET_RENEW: variant_of(seed, NET_RENEW, 8, secondary="完了"),
         UNSET: variant_of(seed, UNSET, 9),
+        CASHLESS: variant_of(seed, CASHLESS, 10, years_back=10),  # a project named by a row's words, years back
     }
     # a sheet setting no outcome indicator, whose analysis says so and why
     sheets[UNSET].indicators = [i for i in sheets[UNSET].indicators if i.kind != "outcome"]
@@ -148,3 +150,21 @@ def test_a_project_named_in_english_brackets_glosses_nothing_before_it(world) ->
     a, sheets = world
     ans = a.ask("How many cashless payment facilities were there in FY2024 (Ouse tourism project)?")
     assert ans.answerable and _value(sheets[OUSE], "キャッシュレス決済導入施設数", 2024) in ans.answer, ans.answer
+
+
+def test_words_ending_in_a_measure_after_a_name_and_no_are_its_row(world) -> None:
+    # 「逢瀬の観光振興のキャッシュレス決済の利用件数」: a row of the project named before の, not キャッシュレス決済推進事業
+    a, sheets = world
+    ans = a.ask("逢瀬地区観光振興のキャッシュレス決済利用件数、R6は？")
+    assert ans.answerable and _value(sheets[OUSE], "キャッシュレス決済の利用件数", 2024) in ans.answer, ans.answer
+    assert CASHLESS not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question, years", [("逢瀬地区観光振興事業の総事業費、23年度決算から24年度決算でどれだけ増えた？", (2023, 2024)),
+                                             ("逢瀬地区観光振興事業の総事業費、2022から令和6年度でどう変わった？", (2022, 2024)),
+                                             ("逢瀬地区観光振興事業の総事業費、R6までの3年間の推移は？", (2022, 2023, 2024))])
+def test_years_as_staff_write_them(world, question: str, years: tuple[int, ...]) -> None:
+    # two digits of a Western year, a Western year at one end of a range, and N years up to one named
+    a, sheets = world
+    ans = a.ask(question)
+    assert ans.answerable and all(_total(sheets[OUSE], fy) in ans.answer for fy in years), ans.answer

@@ -87,7 +87,8 @@ def test_a_year_printed_as_budget_and_settlement_gives_the_settlement(world) -> 
 
 
 @pytest.mark.parametrize("form", ["{p}の{fy}年度の{row}、予算に対して決算は何％？", "{p}、{fy}年度の{row}は予算と決算でどれくらいズレた？",
-                                  "What was the budget versus actual {row} of {p} in FY{fy}?"])
+                                  "What was the budget versus actual {row} of {p} in FY{fy}?",
+                                  "{p}: how far did the FY{fy} settlement's {row} differ from the FY{fy} budget?"])
 def test_a_years_settlement_against_its_budget(world, form: str) -> None:
     # a year printed as both 予算 and 決算: both, their difference and the settled share of the budget
     a, truths = world

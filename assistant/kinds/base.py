@@ -130,6 +130,10 @@ def read_years(q: Query, project: Project) -> Years:
         return out
     if years and f.has("remaining") and focus_years:
         years += focus_years[-1:]  # 「R6の実績からその計画まで」: that plan is the conversation's year
+    if f.past_n and len(set(years)) == 1 and not f.year_range:
+        # 「（H27シート）の3年間の推移」「R6までの3年間」: the N years ending there (「R4から3年間」: from there)
+        start = years[0] if FROM_ON.search(f.norm) else years[0] - f.past_n + 1
+        return Years(list(range(start, start + f.past_n)), every=True, said=True)
     if years:
         ys = sorted(set(years))
         out = Years(ys, said=True)
@@ -182,10 +186,12 @@ def _years_rated(q: Query, project: Project) -> list[int]:
 
 
 def _bare(n: int, project: Project) -> int:
-    """「27年度」 without an era: the era whose year the project's sheets cover."""
+    """「27年度」 without an era: the era whose year the project's sheets cover (「23年度決算」 on a sheet
+    of 2023–2025 is 2023, two digits of the Western year)."""
     spans = [(r.target_fy or 0) for r in project.refs]
     reiwa, heisei = 2018 + n, 1988 + n
-    return min((reiwa, heisei), key=lambda y: min(abs(y - s) for s in spans) if spans else 0)
+    options = (reiwa, heisei, 2000 + n) if n >= 10 else (reiwa, heisei)
+    return min(options, key=lambda y: min(abs(y - s) for s in spans) if spans else 0)
 
 
 def sheet_for(project: Project, fy: int | None) -> SheetRef:

@@ -1276,7 +1276,7 @@ def year_ja_(fy: int, lang: str) -> str:
 # the budget of the same year is what a figure is compared with (not 「2022決算〜2024予算」, a range)
 _AGAINST_BUDGET = re.compile(r"執行率|予算比|予算と(?:比べ|比較)|予算に(?:比べ|対して)|予算との(?:差|ずれ|乖離)|予算から(?:の)?(?:差|ずれ|乖離)|"
                              r"\b(?:compared?|versus|vs\.?|against|(?:off|away|different|differ\w*|deviat\w*)\b.{0,20}?\bfrom)"
-                             r" (?:with |to )?(?:the |that year's |its )?budget\b")
+                             r" (?:with |to )?(?:the |that year's |its )?(?:(?:fy|h|r)?\d{1,4}(?:'s)? )?budget\b")
 # 「予算に対して決算は何％」「予算と決算」「執行率」: a year's settled figure against its budget
 _BUDGET_SETTLED = re.compile(r"予算.{0,12}決算|決算.{0,12}予算|" + _AGAINST_BUDGET.pattern +
                              r"|\bbudget(?:ed)? (?:vs\.?|versus|against|and) "
@@ -1287,7 +1287,7 @@ _BUDGET_SETTLED = re.compile(r"予算.{0,12}決算|決算.{0,12}予算|" + _AGAI
 # whether a figure is there yet, not the figure: 「もう出てる？」「決まってる？」 "is there a plan yet?"
 _ASKS_WHETHER = re.compile(r"出て(?:る|い|ます)|決まって|載って|書いて|ある[？?か]|あります|\b(?:yet|already|is there|are there)\b")
 _BUDGET_WORD = re.compile(r"予算|\bbudget(?:ed|s)?\b")
-_SETTLED_WORD = re.compile(r"決算|実績|\b(?:settled|actual|actually|spent|outturn)\b")
+_SETTLED_WORD = re.compile(r"決算|実績|\b(?:settled|settlement|actual|actually|spent|outturn)\b")
 
 
 def _settled_against_budget(q: Query) -> bool:
