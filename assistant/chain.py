@@ -879,6 +879,10 @@ _ASKS_TEXT = re.compile(r"(?:何て|なんて|どう|どのように)(?:書い�
 def _entity(q: Query) -> bool:
     """The question asks for a named place, person or firm (「どこの学校」「委託先」): a word of the
     lexicon's ``entity`` list standing as a word of its own (業者 of 「導入業者」, not of 農業者)."""
+    from assistant.kinds.inventory import MUNICIPALITY_ASKED
+
+    if MUNICIPALITY_ASKED.search(q.frame.norm) and (q.projects or q.candidates):
+        return False  # 「どこの自治体のシート？」: whose sheet it is, which the catalog says
     starts = {u.start for u in q.reading.units} | {0}
     org = "org" in q.frame.evals
     if "entity" in q.frame.ops and not any(h.key == "entity" for h in q.frame.hits):

@@ -249,8 +249,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         if wide is not None and wide.words >= 3 and wide.score >= PROJECT_THRESHOLD - 0.15 and all(
                 x.words <= 1 for x in named if x is not wide and x.score > wide.score):
             top = max(x.score for x in named)
+            listed = _listed_projects(frame.norm)  # (an item of a list of projects is a name of its own)
             named = [replace(wide, score=max(wide.score, top + 0.01)) if x is wide else x for x in named
-                     if x is wide or x.exact or x.words >= 2]
+                     if x is wide or x.exact or x.words >= 2 or x.parts and all(
+                         any(a <= s and e <= b for a, b in listed) for s, e in x.parts)]
     else:
         # 「郡山の事業で総事業費が一番大きいのは？」: the city whose sheets are meant, not the 郡山 of
         # 郡山ブランド野菜振興事業 (a name said in more of its words than the city's stays named)
@@ -294,6 +296,11 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         elif len(g) > 1:  # a name inside a longer one the question says more words of: the longer one
             g[:] = [m for m in g if not any(o is not m and squash(m.name) in squash(o.name) and o.words > m.words
                                             for o in g)]
+            # "the internal network renewal project": of names the mention fits alike, the one it says more
+            # words of (更新 said, 管理運営 not)
+            most = max(m.words for m in g)
+            if len(g) > 1 and sum(m.words == most for m in g) == 1:
+                g[:] = [m for m in g if m.words == most]
     if frame.lang == "ja" and len(groups) >= 2:
         # 「オンライン化推進のキャッシュレス決済件数」: after one project's name and の, words ending in a
         # measure (件数, 額, 率) are a row of it, not a second project named by some of its words
@@ -325,7 +332,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     in_english = {city: city_romaji(frozenset([city])) for city in cat.municipalities}
     for word in re.finditer(r"[a-z]{3,}", frame.norm):  # "Hokushin City's …": 北辰市, spelled out
         for city, forms in in_english.items():
-            if fold(word.group(0)) in forms:
+            if fold(word.group(0)) in forms and not any(  # (not a word of a name: "the Koriyama brand vegetables sheet")
+                    _city_core(city) in m.name and any(a <= word.start() and word.end() <= b for a, b in m.explains)
+                    for m in chosen):
                 q.explained.add(word.span())
                 cities.add(city)
                 if not re.match(r"\s*(city)?\s*['’]s\b", frame.norm[word.end():]):  # "Koriyama's hometown …": one project's
@@ -334,6 +343,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         for form in {city, _city_core(city)}:
             if len(form) >= 2:
                 for place in re.finditer(re.escape(lex_normalize(form)), frame.norm):
+                    # (「郡山ブランド野菜の事業」: a word of the name said, on another city's sheet perhaps)
+                    if any(lex_normalize(form) in lex_normalize(m.name) and any(
+                            a <= place.start() and place.end() <= b for a, b in m.explains) for m in chosen):
+                        continue
                     q.explained.add(place.span())
                     cities.add(city)
                     if not any(0 <= s - place.end() <= 1 for s, _ in q.project_spans):
@@ -1139,7 +1152,13 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 # before it name a project
 _EN_POSSESSOR = re.compile(r"\bthe ((?:[a-z][a-z\-]*['’]? ){1,4}[a-z][a-z\-]*)(?:['’]s\b|(?<=s)['’](?=\s))")
 # (a word in brackets is part of the name: "the resource collection (recycling) project")
-_EN_PROJECT = re.compile(r"((?:\(?[a-z][a-z'’\-]*\)?\s+){1,5})(?:project|program|programme|scheme|initiative)s?\b")
+# (as does "the Hokushin farmland sheet": the sheet of a project is named as the project is)
+_EN_PROJECT = re.compile(r"((?:(?!(?:project|program|programme|scheme|initiative)s?\b)\(?[a-z][a-z'’\-]*\)?\s+){1,5})"
+                         r"(?:(?:project|program|programme|scheme|initiative)s?|sheet)\b")
+# a list of projects before one plural "projects": "the dementia, internal control and hydrogen projects"
+_EN_PROJECT_LIST = re.compile(r"((?:[a-z][a-z'’\-]*(?: [a-z][a-z'’\-]*){0,3}\s*,\s*(?:(?:and|or)\s+)?)+"
+                              r"[a-z][a-z'’\-]*(?: [a-z][a-z'’\-]*){0,3}?\s+(?:and|or)\s+[a-z][a-z'’\-]*(?: [a-z][a-z'’\-]*){0,3}?)"
+                              r"\s+(?:projects|programs|programmes|schemes|initiatives)\b")
 _EN_FRAME_WORD = re.compile(r"\b(?:the|a|an|of|for|in|under|about|on|from|with|and|by|to|at|did|does|do|was|were|is|"
                             r"are|has|have|had|how|many|much|what|which|whose|this|that|its|their)\b")
 _EN_LEAD = re.compile(r"^(?:(?:the|a|an|of|for|in|under|about|on|from|with|and|[a-z]+['’]s)\s+)+")
@@ -1155,8 +1174,11 @@ def _named_in_english(r: Reading, cat: Catalog, named: list[Match], text: str,
     words or more only where a name prints every one of them ("the citizens' university")."""
     out = list(named)
     said = _project_phrases(r.norm) + _capitalized_phrases(text, r.norm)
+    listed = _listed_projects(r.norm)
     for start, end in said:
-        out = _phrase_names(r, cat, start, end, out)
+        # (an item of a list of projects is a name in every word, though a name may print more)
+        out = _phrase_names(r, cat, start, end, out, every=(start, end) in listed,
+                            floor=PROJECT_THRESHOLD - 0.25 if (start, end) in listed else PROJECT_THRESHOLD)
     # "the citizens college unit cost": what the question asks (``asked``, the lexicon's phrases) ends
     # a phrase
     pieces = [x for start, end in _english_phrases(r.norm, joiners=False) for x in _outside(r.norm, start, end, asked)]
@@ -1219,8 +1241,24 @@ def _project_phrases(norm: str) -> list[tuple[int, int]]:
     for m in _EN_PROJECT.finditer(norm):
         lead = _EN_LEAD.match(m.group(1))
         start, end = _after_frame_words(norm, m.start(1) + (lead.end() if lead else 0), m.end(1))
-        if end - start >= 3 and all(start != a for a, _ in out):  # (a possessor may be this phrase too)
+        # (a possessor alone names no project: "(the ward's sheet)")
+        if end - start >= 3 and all(start != a for a, _ in out) and not re.fullmatch(r"(?:[a-z]+['’]s\s*)+", norm[start:end]):
             out.append((start, end))
+    out += [(a, b) for a, b in _listed_projects(norm) if not any(s <= a < e for s, e in out)]
+    return out
+
+
+def _listed_projects(norm: str) -> list[tuple[int, int]]:
+    """"the dementia, internal control, GIGA school and hydrogen projects": each item of a list before
+    one plural "projects" names one project."""
+    out = []
+    for m in _EN_PROJECT_LIST.finditer(norm):
+        for item in re.finditer(r"[^,]+?(?=\s*,|\s+(?:and|or)\s+|\s*$)", m.group(1)):
+            a, b = m.start(1) + item.start(), m.start(1) + item.end()
+            a += len(re.match(r"\s*(?:(?:and|or)\s+)?", norm[a:b]).group())  # type: ignore[union-attr]
+            start, end = _after_frame_words(norm, a, b)
+            if end - start >= 3:
+                out.append((start, end))
     return out
 
 
@@ -1232,7 +1270,8 @@ def _after_frame_words(norm: str, start: int, end: int) -> tuple[int, int]:
     return start + len(norm[start:end]) - len(norm[start:end].lstrip()), end
 
 
-def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Match], every: bool = False) -> list[Match]:
+def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Match], every: bool = False,
+                  floor: float = PROJECT_THRESHOLD) -> list[Match]:
     """``named`` with the name the phrase ``norm[start:end]`` names through JMdict, where it prints
     more of the phrase's words than the names already found inside the phrase (``every``: all of them)."""
     read = with_dictionary(r, start, end, cat.names_in_english)
@@ -1251,7 +1290,7 @@ def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Ma
                     and (squash(form) in name or span in x.parts
                          or any(a <= span[0] and span[1] <= b for a, b in printed))})
 
-    found = sorted((x for x in cat.project_matcher.match(read, PROJECT_THRESHOLD) if inside(x)),
+    found = sorted((x for x in cat.project_matcher.match(read, floor) if inside(x)),
                    key=lambda x: (-cover(x), -x.score))
     there = [x for x in named if inside(x)]
     if not found or cover(found[0]) < min(2, len(words)) or every and cover(found[0]) < len(words):
@@ -1260,6 +1299,8 @@ def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Ma
     # (names the phrase fits alike — 重層的支援体制整備事業 and …推進事業 for "the multi-layered support
     # system project" — are each named; which one is for the question to tell)
     alike = [x for x in found if cover(x) == cover(best) and x.score >= best.score - 0.05]
+    if floor < PROJECT_THRESHOLD:  # (found below the bar as an item of a list: named, for it prints every word)
+        alike = [replace(x, score=max(x.score, PROJECT_THRESHOLD)) for x in alike]
     if not there or cover(best) > max(cover(x) for x in there) or any(
             x.name == best.name and x.score < best.score for x in there):
         return [x for x in named if x not in there] + alike

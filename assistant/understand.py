@@ -564,7 +564,9 @@ _WHICH_PLACES = re.compile(r"\bwhich (neighbou?rhoods?|districts?|wards?|areas?|
 _GRANULAR_EN_ADJ = re.compile(r"\b(month[\s\-]by[\s\-]month|monthly|quarterly|weekly|daily|week[\s\-]by[\s\-]week|"
                               r"day[\s\-]by[\s\-]day)\s+(?:[a-z]+\s+)?(?:breakdown|split|figures|numbers|data)\b")
 _PERIOD_OF = {"monthly": "month", "quarterly": "quarter", "weekly": "week", "daily": "day"}
-_WHICH_PROJECTS = re.compile(r"\bwhich (?:[a-z'’\-]+ ){1,3}(?:projects|programs|programmes|schemes)\b")
+# (「…のシートのうち、which ones …」 "of the sheets evaluating FY2022, which ones received …": which projects)
+_WHICH_PROJECTS = re.compile(r"\bwhich (?:[a-z'’\-]+ ){1,3}(?:projects|programs|programmes|schemes)\b"
+                             r"|\bof the (?:[a-z0-9'’\-]+ ){0,3}sheets\b.{0,40}\bwhich (?:ones|of them)\b")
 _WHICH = re.compile(r"\bwhich (?:of the |of its )?(?:fy\s?\d{2,4} |\d{4} )?([a-z]+)(?: ([a-z]+))?")
 _WHICH_OK = {"project", "projects", "year", "years", "fiscal", "department", "departments", "division", "divisions",
              "section", "sections", "indicator", "indicators", "one", "ones", "had", "has", "is", "was", "were", "are",

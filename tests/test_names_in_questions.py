@@ -23,6 +23,7 @@ NET_RUN, NET_RENEW = "庁内ネットワーク管理運営事業", "庁内ネッ
 SATISFACTION, DRILL_ROW = "庁内ネットワークの利用者満足度", "防災訓練の実施回数"
 UNSET = "成年後見制度利用促進事業"
 CASHLESS = "キャッシュレス決済推進事業"
+BRAND, TABLETS = "郡山ブランド野菜振興事業", "一人一台端末の利用者満足度"
 LATER_SAID = "なお、「キャッシュレス決済導入施設数」の2028年度の計画値は、次期実施計画の策定にあわせて設定する予定である。"
 UNSET_SAID = "成果指標は設定していないが、相談体制の整備状況から、制度の利用促進に一定の効果があったものと考えられる。"
 
@@ -33,12 +34,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
     sheets = {
         OUSE: variant_of(seed, OUSE, 3),
         GIFT: variant_of(seed, GIFT, 4),
-        DRILLS: variant_of(seed, DRILLS, 5, {"マイナポータルを用いた延べ申請手続き数": DRILL_ROW}),
+        DRILLS: variant_of(seed, DRILLS, 5, {"マイナポータルを用いた延べ申請手続き数": DRILL_ROW,
+                                             "キャッシュレス決済の利用件数": TABLETS}),
         EVENTS: variant_of(seed, EVENTS, 6),
         NET_RUN: variant_of(seed, NET_RUN, 7, {"オンライン申請件数": SATISFACTION}),
         NET_RENEW: variant_of(seed, NET_RENEW, 8, secondary="完了"),
         UNSET: variant_of(seed, UNSET, 9),
         CASHLESS: variant_of(seed, CASHLESS, 10, years_back=10),  # a project named by a row's words, years back
+        BRAND: variant_of(seed, BRAND, 11, municipality="北辰市"),  # the store's main city in another city's name
     }
     # a sheet setting no outcome indicator, whose analysis says so and why
     sheets[UNSET].indicators = [i for i in sheets[UNSET].indicators if i.kind != "outcome"]
@@ -168,3 +171,49 @@ def test_years_as_staff_write_them(world, question: str, years: tuple[int, ...])
     a, sheets = world
     ans = a.ask(question)
     assert ans.answerable and all(_total(sheets[OUSE], fy) in ans.answer for fy in years), ans.answer
+
+
+def test_a_city_said_inside_a_projects_name_scopes_nothing(world) -> None:
+    # 「郡山ブランド野菜」 names 北辰市's project, not every 郡山市 project
+    a, sheets = world
+    ans = a.ask("郡山ブランド野菜の事業、目的は何て書いてある？")
+    purpose = next(x.text for x in sheets[BRAND].sections if x.key == "purpose")
+    assert ans.answerable and purpose[:20] in ans.answer and not ans.choices, ans.answer
+
+
+@pytest.mark.parametrize("question", ["郡山ブランド野菜振興事業って、どこの自治体のシート？",
+                                      "Which municipality is the Koriyama brand vegetables sheet from?"])
+def test_whose_sheet_it_is(world, question: str) -> None:
+    a, _ = world
+    ans = a.ask(question)
+    assert ans.answerable and "北辰市" in ans.answer, ans.answer
+    assert any(f.field == "municipality" and f.value == "北辰市" for f in ans.facts)
+
+
+def test_a_list_of_projects_before_one_plural_projects(world) -> None:
+    # "the internal network renewal, Ouse tourism and disaster information projects": each item names one
+    a, sheets = world
+    ans = a.ask("Rank the internal network renewal, Ouse tourism and disaster information projects by FY2024 total cost.")
+    for name in (NET_RENEW, OUSE, DRILLS):
+        assert _total(sheets[name], 2024) in ans.answer, ans.answer
+
+
+def test_which_ones_of_the_sheets_is_a_question_over_many(world) -> None:
+    a, sheets = world
+    ans = a.ask("Of the sheets evaluating FY2024, which ones received national or prefectural money in that year?")
+    assert ans.answerable and not ans.choices and len(ans.sheet_ids) >= 3, ans.answer
+
+
+def test_each_year_of_the_sheet_named_by_its_year(world) -> None:
+    # "the FY2024 … project, how many … each year?": a trend of one year is none — the years up to it
+    a, sheets = world
+    ans = a.ask("For the FY2024 Ouse tourism project, how many cashless payment facilities were there each year?")
+    for fy in (2022, 2023, 2024):
+        assert _value(sheets[OUSE], "キャッシュレス決済導入施設数", fy) in ans.answer, ans.answer
+
+
+def test_a_counter_inside_another_word_of_a_row_is_not_its_unit(world) -> None:
+    # 「何台」 is no 一人一台端末の利用者満足度 (a % of users), though 台 is written in it
+    a, sheets = world
+    ans = a.ask("防災情報伝達推進事業で配った端末って何台？")
+    assert not ans.answerable and _value(sheets[DRILLS], TABLETS, 2024) + "%" not in ans.answer, ans.answer

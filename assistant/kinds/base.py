@@ -134,6 +134,10 @@ def read_years(q: Query, project: Project) -> Years:
         # 「（H27シート）の3年間の推移」「R6までの3年間」: the N years ending there (「R4から3年間」: from there)
         start = years[0] if FROM_ON.search(f.norm) else years[0] - f.past_n + 1
         return Years(list(range(start, start + f.past_n)), every=True, said=True)
+    if f.has("trend") and len(set(years)) == 1 and not (f.year_range or FROM_ON.search(f.norm) or f.relative):
+        # "the H27 … project, how many … each year?": a trend of one year is none — the year names the
+        # sheet, and the trend is of the years up to it
+        return Years(list(range(years[0] - 4, years[0] + 1)), every=True, said=True)
     if years:
         ys = sorted(set(years))
         out = Years(ys, said=True)

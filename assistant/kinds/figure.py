@@ -444,7 +444,9 @@ class FigureKind:
             # 「何人？」 is not answered with a count of events: the row's unit must fit the question's
             counters = [counter, *(c for c in asked_counters(f.norm) if c != counter)]
             # (a rate counted per head is still a rate: 自殺死亡率（人口10万人当たり）, printed in 人)
-            fitting = [r for r in rows if r.is_cost or any(unit_fits(c, r.unit) or c in r.name for c in counters)
+            # (the counter named in the row — 「配置人数」 for 何人 — not inside another word: 一人一台端末の満足度)
+            fitting = [r for r in rows if r.is_cost or any(unit_fits(c, r.unit) or re.search(rf"{re.escape(c)}(?:数|$)", r.name)
+                                                           for c in counters)
                        or counter == "%" and re.search(r"率|割合", r.name or "")]
             if not fitting and counter == "回":  # 「何回使われた？」: times used are the row's 件
                 fitting = [r for r in rows if unit_fits("件", r.unit)]

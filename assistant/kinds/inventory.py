@@ -28,13 +28,18 @@ _WHICH_YEARS = re.compile(
     r"(which|what) (fiscal )?year was (the|its|this) (evaluation|sheet|assessment) (carried out|done|made|conducted|written)|"
     r"when was (it|this|the sheet|this project) evaluated|評価したのは(何年度|いつ)|何年度に評価(した|された)|"
     r"何年度の(事業|取組|実績)を評価")
+# 「どこの自治体のシート？」 "Which municipality is the … sheet from?": whose sheets they are
+MUNICIPALITY_ASKED = re.compile(r"(?:どこ|どの)の?(?:自治体|市区町村|市町村|市|町|区|まち)(?![一-龥ァ-ヶ])|何市|自治体(?:は|って|が)(?:どこ|何)|"
+                                r"\b(?:which|what) (?:municipality|city|town|ward|local government)\b")
 _ONE_PROJECT = ("named", "focus", "only", "scope")
 
 
 def asks_inventory(q: Query) -> bool:
-    """The question asks which of a project's sheets the store holds, and nothing of their contents."""
+    """The question asks which of a project's sheets the store holds, or whose they are, and nothing
+    of their contents."""
     f = q.frame
-    if q.projects and q.how in _ONE_PROJECT and _WHICH_YEARS.search(f.norm) and not (f.rows or f.money or f.kind):
+    if q.projects and q.how in _ONE_PROJECT and (_WHICH_YEARS.search(f.norm) or MUNICIPALITY_ASKED.search(f.norm)) \
+            and not (f.rows or f.money or f.kind):
         return True
     if not q.projects or q.how not in _ONE_PROJECT or not _ASKS.search(f.norm):
         return False
@@ -62,14 +67,22 @@ class InventoryKind:
                                            fy=r.evaluation_fy, value=r.evaluation_fy))
             part.facts.append(Fact(sheet_id=refs[-1].sheet_id, project=p.name, field="count", value=len(refs),
                                    unit="件", computed=True))
+            cities: dict[str, str] = {}  # whose sheets they are (「北辰市のシート」), each city from its first sheet
+            for r in refs:
+                if (city := desk.catalog.city_of.get(r.sheet_id)) and city not in cities:
+                    cities[city] = r.sheet_id
+                    part.facts.append(Fact(sheet_id=r.sheet_id, project=p.name, field="municipality", value=city))
+            whose = "・".join(cities)
             if q.lang == "ja":
                 years = "、".join(f"{compose.year_ja(r.target_fy)}実施分"
                                  + (f"（{r.evaluation_fy}年度評価）" if r.evaluation_fy else "") for r in refs)
-                lines.append(f"{p.name}のシートは{len(refs)}件登録されています：{years}。")
+                lines.append(f"{p.name}" + (f"は{whose}のシートで、" if whose else "のシートは")
+                             + f"{len(refs)}件登録されています：{years}。")
             else:
                 years = ", ".join(f"FY{r.target_fy}" + (f" (evaluated in FY{r.evaluation_fy})" if r.evaluation_fy else "")
                                   for r in refs)
-                lines.append(f"{p.name} has {len(refs)} sheet{'s' if len(refs) != 1 else ''} in the store: {years}.")
+                lines.append(f"{p.name}" + (f" ({whose})" if whose else "")
+                             + f" has {len(refs)} sheet{'s' if len(refs) != 1 else ''} in the store: {years}.")
             gaps = [y for y in range(refs[0].target_fy or 0, (refs[-1].target_fy or 0) + 1)
                     if y not in {r.target_fy for r in refs}]
             if gaps:  # a year between them with no sheet: the store lacks it, the project may not
