@@ -557,7 +557,7 @@ class Assistant:
             elif x.row and x.field == x.row and not x.computed:
                 key = x.field  # a row another city's layout prints under its own label (フルコスト, 一般財源)
             elif x.field == "budget" and x.row:  # a year's 予算 beside its 決算: the row it is of
-                key = next((k for k in COST_FIELDS if compose.row_label(k) == x.row), x.row)
+                key = next((k for k in COST_FIELDS if compose.row_label(k) == x.row), x.row)  # (事業費 → project_cost)
             else:
                 continue
             if key not in rows:

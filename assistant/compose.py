@@ -89,11 +89,12 @@ def verdict_line(name: str, fy: int, met: bool, keep_down: bool, lang: str, beat
     return f"{year_ja(fy)}の{name}は計画に届きませんでした（未達成{'：上限を超えました' if keep_down else ''}）。"
 
 
-def cost_cell(fy: int, value: Number | None, unit: str, planned: bool, lang: str, budget: bool = False) -> str:
-    """One year of a cost row; ``budget``: the year's 予算 column, beside its 決算."""
+def cost_cell(fy: int, value: Number | None, unit: str, planned: bool, lang: str, basis: str = "") -> str:
+    """One year of a cost row; ``basis``: the column it is of where that needs saying (予算, 決算)."""
     if lang == "en":
-        return f"FY{fy}{' (budget)' if budget else ' (plan)' if planned else ''}: {num(value)} {unit}"
-    return f"{year_ja(fy)}{'（予算）' if budget else '（計画）' if planned else ''}は{num(value, unit)}"
+        said = {"予算": " (budget)", "決算": " (settled)"}.get(basis, " (plan)" if planned else "")
+        return f"FY{fy}{said}: {num(value)} {unit}"
+    return f"{year_ja(fy)}{f'（{basis}）' if basis else '（計画）' if planned else ''}は{num(value, unit)}"
 
 
 def join_cells(head: str, cells: list[str], lang: str) -> str:

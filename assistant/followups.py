@@ -102,8 +102,6 @@ def on_figures_before(question: str, before: Answer) -> Answer | None:
         kinds = actuals
     if len(kinds) != 1:
         return None  # several kinds of figure (plan and actual of two years): which to combine is unclear
-    if op == "diff" and kinds[0][0] == "budget":
-        return None  # 「予算だといくら？」「差額は？」: the budget against the settled figure before it (figure kind)
     items = [x for x in shown if (x.field, x.unit) == kinds[0]]
     unit = items[0].unit
     if op != "sum" and len(items) != 2 or op == "sum" and unit in ("%", "％"):

@@ -736,10 +736,14 @@ def _read_years(f: Frame) -> None:
         gap = norm[mentions[0][2]:mentions[1][1]]
         f.year_range = era_range or bool(_RANGE_GAP.match(gap)) and mentions[0][0] < mentions[1][0]
     taken = [(s, e) for _, s, e in mentions] + set_aside
-    for m in _BARE_ERA_YEAR.finditer(norm):
-        if not any(s <= m.start() < e for s, e in taken):
-            n = 1 if m.group(1) == "元" else int(m.group(1))
-            f.bare_years.append(n)
+    bare: list[re.Match[str]] = []
+    for bare_year in _BARE_ERA_YEAR.finditer(norm):
+        if not any(s <= bare_year.start() < e for s, e in taken):
+            f.bare_years.append(1 if bare_year.group(1) == "元" else int(bare_year.group(1)))
+            bare.append(bare_year)
+    if not mentions and len(bare) == 2 and f.bare_years[0] < f.bare_years[1] \
+            and _RANGE_GAP.match(norm[bare[0].end():bare[1].start()]):
+        f.year_range = True  # 「23年度決算から24年度決算」: a range of two years said without their era
     for h in f.hits:
         if h.group == "relative" and _OF_SHEET.match(norm, h.end):
             # 「最新のシートに載ってる3年分」「去年のシートでは見込みいくら？」: which sheet, not the year asked

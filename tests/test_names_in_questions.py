@@ -73,11 +73,15 @@ def test_a_place_folding_to_three_letters(world, question: str) -> None:
     assert ans.answerable and _total(sheets[OUSE], 2024) in ans.answer, ans.answer
 
 
-def test_an_english_gloss_before_the_name_in_brackets_narrows_nothing(world) -> None:
+@pytest.mark.parametrize("question, project", [
     # "Elderly …" glosses 敬老祝金: whom the project is for, not a part of the row's count asked
+    ("Elderly longevity gift program (敬老祝金): how many cashless payment facilities in FY2024?", GIFT),
+    # "… in FY2024 (Ouse tourism project)": the words before the brackets ask the row, they are no name
+    ("How many cashless payment facilities were there in FY2024 (Ouse tourism project)?", OUSE)])
+def test_a_project_named_in_brackets(world, question: str, project: str) -> None:
     a, sheets = world
-    ans = a.ask("Elderly longevity gift program (敬老祝金): how many cashless payment facilities in FY2024?")
-    assert ans.answerable and _value(sheets[GIFT], "キャッシュレス決済導入施設数", 2024) in ans.answer, ans.answer
+    ans = a.ask(question)
+    assert ans.answerable and _value(sheets[project], "キャッシュレス決済導入施設数", 2024) in ans.answer, ans.answer
 
 
 def test_a_verb_of_the_question_names_no_project(world) -> None:
@@ -148,13 +152,6 @@ def test_a_year_the_table_lacks_but_the_text_explains(world, question: str, answ
     assert ans.answerable is answerable and "次期実施計画" in ans.answer, ans.answer
 
 
-def test_a_project_named_in_english_brackets_glosses_nothing_before_it(world) -> None:
-    # "… in FY2024 (Ouse tourism project)": the words before the brackets ask the row, they are no name
-    a, sheets = world
-    ans = a.ask("How many cashless payment facilities were there in FY2024 (Ouse tourism project)?")
-    assert ans.answerable and _value(sheets[OUSE], "キャッシュレス決済導入施設数", 2024) in ans.answer, ans.answer
-
-
 def test_words_ending_in_a_measure_after_a_name_and_no_are_its_row(world) -> None:
     # 「逢瀬の観光振興のキャッシュレス決済の利用件数」: a row of the project named before の, not キャッシュレス決済推進事業
     a, sheets = world
@@ -217,3 +214,33 @@ def test_a_counter_inside_another_word_of_a_row_is_not_its_unit(world) -> None:
     a, sheets = world
     ans = a.ask("防災情報伝達推進事業で配った端末って何台？")
     assert not ans.answerable and _value(sheets[DRILLS], TABLETS, 2024) + "%" not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question, years, not_years", [
+    # 「前年から」 beside one year: the year before it to it, whatever word asks the movement
+    ("逢瀬地区観光振興事業のR6の総事業費は前年からどう推移した？", (2023, 2024), (2022,)),
+    # "after FY2022" is no five years up to it
+    ("What is the trend of the total cost of the Ouse tourism project after FY2023?", (), (2022,)),
+    # a year picked out of N years is that year alone
+    ("逢瀬地区観光振興事業の直近3年間の総事業費のうち、R5はいくら？", (2023,), (2022, 2024)),
+])
+def test_one_year_with_words_of_several(world, question: str, years: tuple[int, ...], not_years: tuple[int, ...]) -> None:
+    a, sheets = world
+    ans = a.ask(question)
+    assert all(_total(sheets[OUSE], fy) in ans.answer for fy in years), ans.answer
+    assert not any(_total(sheets[OUSE], fy) in ans.answer for fy in not_years), ans.answer
+
+
+def test_whether_an_outcome_target_is_set_is_answered_by_the_sheet(world) -> None:
+    a, _ = world
+    ans = a.ask("成年後見制度利用促進事業の成果指標の目標値は設定されてる？")
+    assert ans.answerable and "成果指標" in ans.answer, ans.answer
+
+
+def test_a_year_after_two_rows_adds_no_total(world) -> None:
+    # 「総事業費は？」「事業費と一般財源は？」「R5は？」: those two rows for R5, not the total again
+    a, sheets = world
+    turns: list[Turn] = []
+    for q in (f"{OUSE}の総事業費は？", "事業費と一般財源は？", "R5は？"):
+        turns.append(Turn(question=q, answer=a.ask(q, list(turns))))
+    assert "総事業費" not in turns[-1].answer.answer and "事業費" in turns[-1].answer.answer, turns[-1].answer.answer

@@ -583,3 +583,68 @@ def test_a_revenue_rows_share_of_the_project_cost_named(world, form: str) -> Non
     bonds, direct = _printed(t, fy, "地方債"), _printed(t, fy, "直接事業費")
     ans = ask(a, form.format(p=t.project.name, fy=fy))
     assert ans.answerable and f"{float(rate(bonds, direct)):g}%" in ans.answer, ans.answer
+
+
+def _two_budget_years(truths: list[Sheet]) -> tuple[Sheet, int, float, float, float, float]:
+    """A sheet printing two consecutive years each as 予算 and as 決算 (フルコスト): the later year, its
+    budget and settled figures, and the year before's."""
+    for t in truths:
+        for fy in sorted({c.fy for c in t.costs}):
+            rows = [(t.cost(y, "予算"), t.cost(y, "決算")) for y in (fy - 1, fy)]
+            if all(b and s and b.row("フルコスト") and s.row("フルコスト") for b, s in rows):
+                (b0, s0), (b1, s1) = rows
+                return (t, fy, b1.row("フルコスト").value, s1.row("フルコスト").value,  # type: ignore[union-attr]
+                        b0.row("フルコスト").value, s0.row("フルコスト").value)  # type: ignore[union-attr]
+    pytest.skip("the corpus printed no two years twice")
+
+
+def test_after_a_budget_turn_the_year_before_is_still_a_change_between_years(world) -> None:
+    # 「H29予算のフルコストは？」「前年からどれだけ増えた？」: the year before's settled figure to this one's,
+    # not this year's budget against its settlement (and 「差額は？」 alone is that)
+    from assistant.chain import Turn
+
+    a, truths = world
+    t, fy, budget, settled, _, settled_before = _two_budget_years(truths)
+    first_q = f"{t.project.name}の{fy}年度予算のフルコストは？"
+    turns = [Turn(question=first_q, answer=a.ask(first_q))]
+    ans = a.ask("前年からどれだけ増えた？", turns)
+    assert _fmt(abs(settled - settled_before)) in ans.answer, ans.answer
+    assert _fmt(abs(settled - budget)) not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("form", ["{p}の{fy}年度予算のフルコストは、{fy0}年度予算と比べてどれだけ変わった？",
+                                  "How much did the FY{fy} budget for the full cost of {p} differ from the FY{fy0} budget?"])
+def test_two_years_budgets_compared(world, form: str) -> None:
+    a, truths = world
+    t, fy, budget, _, budget_before, _ = _two_budget_years(truths)
+    ans = ask(a, form.format(p=t.project.name, fy=fy, fy0=fy - 1))
+    assert _fmt(abs(budget - budget_before)) in ans.answer, ans.answer
+
+
+def test_the_gap_between_two_budgets_shown(world) -> None:
+    # 「H27とH28の予算は？」「差額は？」: the two budgets' difference, not a budget against a settlement
+    from assistant.chain import Turn
+
+    a, truths = world
+    t, fy, budget, _, budget_before, _ = _two_budget_years(truths)
+    first_q = f"{t.project.name}の{fy - 1}年度と{fy}年度の予算のフルコストは？"
+    ans = a.ask("差額は？", [Turn(question=first_q, answer=a.ask(first_q))])
+    assert _fmt(abs(budget - budget_before)) in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["{p}の{fy}年度の目標値は？", "{p}の計画値は？"])
+def test_a_target_of_a_sheet_without_indicators_is_declined(world, question: str) -> None:
+    # no indicator table, so no target: its costs are no answer to 目標値/計画値
+    a, truths = world
+    t = next(t for t in truths if t.status != "incomplete" and not t.indicators)
+    ans = ask(a, question.format(p=t.project.name, fy=t.target_fy))
+    assert not ans.answerable, ans.answer
+
+
+def test_a_budget_asked_of_a_year_printed_only_as_settled_says_so(world) -> None:
+    a, truths = world
+    t, fy = next((t, fy) for t in truths if t.status != "incomplete" for fy in sorted({c.fy for c in t.costs})
+                 if t.cost(fy, "決算") and not t.cost(fy, "予算") and any(c.basis == "予算" for c in t.costs)
+                 and t.cost(fy, "決算").row("フルコスト"))  # type: ignore[union-attr]
+    ans = ask(a, f"{t.project.name}の{fy}年度予算のフルコストは？")
+    assert "決算" in ans.answer, ans.answer

@@ -130,13 +130,14 @@ def read_years(q: Query, project: Project) -> Years:
         return out
     if years and f.has("remaining") and focus_years:
         years += focus_years[-1:]  # 「R6の実績からその計画まで」: that plan is the conversation's year
-    if f.past_n and len(set(years)) == 1 and not f.year_range:
+    if f.past_n and len(set(years)) == 1 and not f.year_range and (FROM_ON.search(f.norm) or _UP_TO.search(f.norm)):
         # 「（H27シート）の3年間の推移」「R6までの3年間」: the N years ending there (「R4から3年間」: from there)
         start = years[0] if FROM_ON.search(f.norm) else years[0] - f.past_n + 1
         return Years(list(range(start, start + f.past_n)), every=True, said=True)
-    if f.has("trend") and len(set(years)) == 1 and not (f.year_range or FROM_ON.search(f.norm) or f.relative):
-        # "the H27 … project, how many … each year?": a trend of one year is none — the year names the
-        # sheet, and the trend is of the years up to it
+    if len(set(years)) == 1 and _EACH_YEAR.search(f.norm) and not (
+            f.year_range or FROM_ON.search(f.norm) or f.relative or f.shift is not None or f.has("change")):
+        # "the H27 … project, how many … each year?": each year of one year is none — the year names the
+        # sheet, and the years are those up to it
         return Years(list(range(years[0] - 4, years[0] + 1)), every=True, said=True)
     if years:
         ys = sorted(set(years))
@@ -176,6 +177,9 @@ def read_years(q: Query, project: Project) -> Years:
     return Years([target] if target is not None else [])
 
 
+# the year said is where N years end: 「R6までの3年間」「（H27シート）の3年間」 "up to FY2024"
+_UP_TO = re.compile(r"まで|シート|\b(?:up to|until|through|sheet)\b")
+_EACH_YEAR = re.compile(r"\b(?:each|every) year\b|\byear by year\b|毎年|年ごと|年度ごと|各年度|年度別")
 _AGAINST = re.compile(r"と比べ|と比較|より(?:も)?(?:増|減|多|少|高|低|上|下|伸)|に比べ|compared")
 
 

@@ -28,6 +28,7 @@ from assistant.kinds.rows import (
     find_indicator,
     indicator_row,
     indicator_rows,
+    is_indicator_key,
     money,
     printed_rows,
     printed_units,
@@ -63,7 +64,9 @@ class Cell:
     actual: Number | None = None
     value: Number | None = None  # a cost row's figure
     planned: bool = False  # a cost column after the evaluated year: a budget or plan, not a result
-    budget: bool = False  # the year's 予算 column, where the sheet prints its 決算 beside it
+    # which column a cost is of, where the question could take it for the other: 予算 (printed beside
+    # the year's 決算), or 決算 (a budget asked of a year the sheet prints only as settled)
+    basis: str = ""
 
 
 @dataclass
@@ -166,7 +169,7 @@ class FigureKind:
             part.sheet_ids = [sheet.sheet_id for _, sheet in unset]
             # (a figure of them — an actual, a rate, whether the plan was met — is none the sheet gives,
             # though its text may say why: 「成果指標は設定していないが、…」 is quoted beside the decline)
-            part.answerable = not f.has("rate", "actual", "plan", "verdict", *PLAN_SIDES)
+            part.answerable = bool(_ASKS_WHETHER.search(f.norm)) or not f.has("rate", "actual", "plan", "verdict", *PLAN_SIDES)
             return part
         keys = list(dict.fromkeys(ra.project.key for ra in answers))
         if q.how == "indicator" and len(keys) >= 2 and len({ra.row.name for ra in answers}) == 1:
@@ -395,7 +398,7 @@ class FigureKind:
                 q.focus.rows or q.focus.earlier_rows and (f.measures or f.relative or f.years)):
             own_labels = printed_units(latest)
             for key in carried_rows(q, q.focus.rows or q.focus.earlier_rows):
-                if key.startswith(("成果", "活動", "対象")):
+                if is_indicator_key(key):
                     ind = q.focus.indicator(latest, key)
                     if ind is not None:
                         rows.append(indicator_row(ind))
@@ -431,7 +434,8 @@ class FigureKind:
             # prints as 実績/決算 ("LED化の事業の実績は？")
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"] or [
                 indicator_row(i) for i in latest.indicators if i.kind != "target"]
-            if not rows and not latest.indicators and not f.kind and not f.has("verdict", "rate", "under_plan", "over_plan"):
+            if not rows and not latest.indicators and not f.kind and f.has("actual") and not f.has(
+                    "plan", "verdict", "rate", "under_plan", "over_plan"):
                 rows = _main_costs(latest)
         counter = asked_counter(q.frame.norm)
         if counter in ("%", "割") and (f.has("share", "change", "verdict", "under_plan", "over_plan")
@@ -569,7 +573,7 @@ class FigureKind:
         comparative = bool(changes) and all(t in ("higher", "lower", "more", "less") for t in changes)
         # 「計画と何ポイント差？」 compares with the plan, within the year
         # (「R4からR6でどう変わった？」 "how did it move from FY2022 to FY2024": the values, and the change between the ends)
-        moved = f.has("trend") and f.year_range and len(set(f.years)) == 2
+        moved = f.has("trend") and f.year_range and len(set(f.years) | set(f.bare_years)) == 2
         change = (f.has("change", "multiple") or moved or f.direction is not None or f.has("compare") and not f.has("verdict")
                   and not ((f.has("plan") or _settled_against_budget(q)) and len(set(wanted)) <= 1)) and not (
             len(q.projects or q.candidates) >= 2 and (comparative or f.has("compare") or len(set(f.years)) == 1)
@@ -579,6 +583,9 @@ class FigureKind:
         if change and len(wanted) == 1 and not f.has("forecast"):  # 見込みとの差 is within one year
             wanted = [wanted[0] - 1, wanted[0]]
         budget = _budget_only(f)
+        if budget and row.is_cost and not years.said:  # 「予算は？」: the year the latest sheet prints as its budget
+            latest = desk.sheet(p.latest.sheet_id)
+            wanted = [c.fy for c in (latest.costs if latest else []) if c.basis == "予算"][:1] or wanted
         for fy in sorted(set(wanted)):
             cell = self.cell(desk, p, row, fy, budget)
             if cell is None:
@@ -671,8 +678,10 @@ class FigureKind:
                 value = _cost_value(c, row)
                 if c is not None and value is not None:  # a value only comes from a cost row
                     planned = fy > (s.target_fy or fy) or c.basis in ("予算", "計画")
-                    beside = c.basis == "予算" and len([x for x in s.costs if x.fy == fy]) > 1
-                    return Cell(fy, s, value=value, planned=planned, budget=beside)
+                    beside = c.basis == "予算" and s.cost(fy, "決算") is not None
+                    instead = budget and c.basis in ("決算", "実績")  # (no 予算 printed for the year: said so)
+                    return Cell(fy, s, value=value, planned=planned,
+                                basis="予算" if beside else "決算" if instead else "")
             else:
                 ind = find_indicator(s, row)
                 v = ind.value(fy) if ind else None
@@ -836,8 +845,9 @@ class FigureKind:
         parts = []
         for c in ra.cells:
             # (the year's 予算 beside its 決算 is told apart as the budget it is)
-            ra.facts.append(Fact(**_base(c, p, row), fy=c.fy, field="budget" if c.budget else row.key, value=c.value))
-            parts.append(compose.cost_cell(c.fy, c.value, row.unit, c.planned, lang, c.budget))
+            ra.facts.append(Fact(**_base(c, p, row), fy=c.fy, field="budget" if c.basis == "予算" else row.key,
+                                 value=c.value))
+            parts.append(compose.cost_cell(c.fy, c.value, row.unit, c.planned, lang, c.basis))
         lines = [compose.join_cells(_row_head(ra.label or p.name, row, lang), parts, lang)]
         asked_share = (f.has("share") or (f.has("rate") and len([r for r in cost_rows(q)]) >= 2)) and not _between_rows(q)  # 「総事業費のうち人件費は何％」
         shares = asked_share and not row.printed
@@ -1276,33 +1286,41 @@ def year_ja_(fy: int, lang: str) -> str:
 
 
 # the budget of the same year is what a figure is compared with (not 「2022決算〜2024予算」, a range)
-_AGAINST_BUDGET = re.compile(r"執行率|予算比|予算と(?:比べ|比較)|予算に(?:比べ|対して)|予算との(?:差|ずれ|乖離)|予算から(?:の)?(?:差|ずれ|乖離)|"
+_AGAINST_BUDGET = re.compile(r"執行率|予算比|予算と(?:比べ|比較)|予算に(?:比べ|対して)|"
                              r"\b(?:compared?|versus|vs\.?|against|(?:off|away|different|differ\w*|deviat\w*)\b.{0,20}?\bfrom)"
                              r" (?:with |to )?(?:the |that year's |its )?(?:(?:fy|h|r)?\d{1,4}(?:'s)? )?budget\b")
 # 「予算に対して決算は何％」「予算と決算」「執行率」: a year's settled figure against its budget
-_BUDGET_SETTLED = re.compile(r"予算.{0,12}決算|決算.{0,12}予算|" + _AGAINST_BUDGET.pattern +
+_BUDGET_SETTLED = re.compile(r"予算.{0,12}(?:決算|実績)|(?:決算|実績).{0,12}予算|" + _AGAINST_BUDGET.pattern +
                              r"|\bbudget(?:ed)? (?:vs\.?|versus|against|and) "
                              r"(?:the )?(?:actual|settled|outturn)|\b(?:actual|settled|outturn) (?:vs\.?|versus|against) "
                              r"(?:the )?budget")
 
 
 # whether a figure is there yet, not the figure: 「もう出てる？」「決まってる？」 "is there a plan yet?"
-_ASKS_WHETHER = re.compile(r"出て(?:る|い|ます)|決まって|載って|書いて|ある[？?か]|あります|\b(?:yet|already|is there|are there)\b")
+_ASKS_WHETHER = re.compile(r"出て(?:る|い|ます)|決まって|載って|書いて|設定(?:されて|して)|ある[？?か]|あります|"
+                           r"\b(?:yet|already|is there|are there|is it set|are they set)\b")
 _BUDGET_WORD = re.compile(r"予算|\bbudget(?:ed|s)?\b")
+# a gap asked, with nothing else: 「差額は？」「違いは？」 "how far off?"
+_GAP = re.compile(r"差額|差は|差って|差を|違い|ずれ|ズレ|乖離|\b(?:difference|gap|off|differ\w*)\b")
 _SETTLED_WORD = re.compile(r"決算|実績|\b(?:settled|settlement|actual|actually|spent|outturn)\b")
 
 
 def _settled_against_budget(q: Query) -> bool:
-    """A year's settled figure against its budget is asked: 「予算と決算」「執行率」, or 「差額は？」 after
-    a turn that gave the budget of a year it had given the settled figure of."""
+    """A year's settled figure against its budget is asked: 「予算と決算」「執行率」 of one year, or
+    「差額は？」 alone after a turn that gave the budget of a year (not 「前年からは？」, nor another row)."""
     f = q.frame
+    if len(set(f.years)) >= 2:
+        return False  # 「H29予算はH28予算と比べて」: two years' budgets, not one year's two figures
     return bool(_BUDGET_SETTLED.search(f.norm)) or (
-        q.how == "focus" and q.focus is not None and q.focus.budget and f.has("change") and not (f.years or f.relative))
+        q.how == "focus" and q.focus is not None and q.focus.budget and f.has("change") and bool(_GAP.search(f.norm))
+        and not (f.years or f.bare_years or f.relative or f.shift is not None or f.rows or q.scope_rows))
 
 
 def _budget_only(f: Frame) -> bool:
-    """The budget of a year is asked, not its settled figure nor both (「H29予算のフルコスト」)."""
-    return bool(_BUDGET_WORD.search(f.norm)) and not _SETTLED_WORD.search(f.norm) and not _BUDGET_SETTLED.search(f.norm)
+    """The budget of a year is asked, not its settled figure nor both (「H29予算のフルコスト」; of two
+    years, 「H29予算とH28予算の差」)."""
+    return bool(_BUDGET_WORD.search(f.norm)) and not _SETTLED_WORD.search(f.norm) and (
+        len(set(f.years)) >= 2 or not _BUDGET_SETTLED.search(f.norm))
 
 
 def _budget_against_settled(q: Query, ra: RowAnswer, part: Part) -> list[str]:

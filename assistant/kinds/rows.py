@@ -193,7 +193,7 @@ def cost_rows(q: Query) -> list[Row]:
         carried = carried_rows(q, q.focus.rows if q.focus else [])
         follows = q.how in ("focus", "only", "scope") and not q.project_spans and not f.has("breakdown")
         kept = [k for k in carried if k in COST_FIELDS]
-        if follows and carried and not kept and not any(k.startswith(("成果", "活動", "対象")) for k in carried):
+        if follows and carried and not kept and not any(is_indicator_key(k) for k in carried):
             return []  # rows another city's layout prints under its own labels (フルコスト): carried as printed
         fields = kept if kept and follows else list(MONEY_ROWS)
     if f.has("breakdown") and ("total_cost" in fields or not fields):
@@ -211,11 +211,19 @@ def carried_rows(q: Query, keys: list[str]) -> list[str]:
     f = q.frame
     totals = [k for k in (q.focus.rows_before if q.focus else []) if k == "total_cost" or field_of(k) == "total_cost"]
     # (「フルコストは？」「間接費は？」"and the budget for the following year?": the total and its parts)
-    parts = len(keys) >= 2 and not any(k.startswith(("成果", "活動", "対象")) for k in keys)
-    if totals and parts and not set(keys) & set(totals) and (
-            f.has("change") or f.direction or f.years or f.relative or f.shift is not None):
+    parts = len(keys) >= 2 and all(k in _PARTS or field_of(k) in _PARTS for k in keys)
+    if totals and parts and (f.has("change") or f.direction or f.relative or f.shift is not None):
         return [totals[0], *keys]
     return list(keys)
+
+
+# the two parts of a total: 事業費 and 人件費, as other layouts print them (直接事業費, 間接事業費)
+_PARTS = frozenset({"project_cost", "personnel_cost", "直接事業費", "間接事業費"})
+
+
+def is_indicator_key(key: str) -> bool:
+    """A row key of the indicator table (成果指標②), not a cost row's."""
+    return key.startswith(("成果", "活動", "対象"))
 
 
 def printed_units(sheet: Sheet) -> dict[str, str]:
