@@ -299,7 +299,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             # "the internal network renewal project": of names the mention fits alike, the one it says more
             # words of (更新 said, 管理運営 not)
             most = max(m.words for m in g)
-            if len(g) > 1 and sum(m.words == most for m in g) == 1:
+            if frame.lang == "en" and len(g) > 1 and sum(m.words == most for m in g) == 1:
                 g[:] = [m for m in g if m.words == most]
     if frame.lang == "ja" and len(groups) >= 2:
         # 「オンライン化推進のキャッシュレス決済件数」: after one project's name and の, words ending in a
@@ -1224,7 +1224,8 @@ _NO_NAME_WORDS = frozenset({"each", "every", "all", "any", "both", "other", "the
 
 
 # the verb of a passive clause ("were held", "was conducted")
-_EN_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|be|being|get|gets|got)\s+(?:not\s+|also\s+|actually\s+)?([a-z]+)\b")
+_EN_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|be|being|get|gets|got)\s+(?:not\s+|also\s+|actually\s+)?"
+                         r"([a-z]+ed|held|run|done|made|built|kept|sent|given|taken|seen|paid|spent|sold|bought|set)\b")
 # the heading an English question opens with, before a colon or a dash: what it is about
 _EN_HEADING = re.compile(r"^\s*([a-z][^:;?!.]{2,80}?)\s*(?::|\s[–—-]\s)")
 

@@ -244,3 +244,24 @@ def test_a_year_after_two_rows_adds_no_total(world) -> None:
     for q in (f"{OUSE}の総事業費は？", "事業費と一般財源は？", "R5は？"):
         turns.append(Turn(question=q, answer=a.ask(q, list(turns))))
     assert "総事業費" not in turns[-1].answer.answer and "事業費" in turns[-1].answer.answer, turns[-1].answer.answer
+
+
+@pytest.mark.parametrize("question", ["逢瀬地区観光振興事業はどの区で申請が多い？", "逢瀬地区観光振興事業はどこのまちづくり協議会に補助してる？",
+                                      "Which ward offices take the most applications under the Ouse tourism project?"])
+def test_a_place_within_the_city_is_no_question_of_whose_sheet(world, question: str) -> None:
+    a, _ = world
+    ans = a.ask(question)
+    assert not any(f.field == "municipality" for f in ans.facts), ans.answer
+
+
+def test_a_range_of_amounts_is_no_range_of_years(world) -> None:
+    a, _ = world
+    ans = a.ask("逢瀬地区観光振興事業で、総事業費が2000から3000千円だった年度は？")
+    assert "2000年度" not in ans.answer, ans.answer
+
+
+def test_a_copula_before_a_name_is_no_verb(world) -> None:
+    # "What was Ouse's total cost": was + a name is no passive verb ("were held")
+    a, sheets = world
+    ans = a.ask("What was the Ouse tourism project's total cost in FY2024?")
+    assert ans.answerable and _total(sheets[OUSE], 2024) in ans.answer and "指標" not in ans.answer, ans.answer

@@ -28,8 +28,8 @@ def _year(q: Query, p: Project) -> int | None:
     years = read_years(q, p)
     if not (years.said and years.years):
         return None
-    if not (q.frame.years or q.frame.bare_years or q.frame.relative) and not any(
-            r.target_fy == years.years[-1] for r in p.refs):
+    if not (q.frame.years or q.frame.bare_years or q.frame.relative) and years.years[-1] > max(
+            (r.target_fy or 0) for r in p.refs):
         return None  # the conversation's year is a budget no sheet evaluates yet: its latest evaluation
     # 「今年度の評価」 is the evaluation written this year, of the year before's work
     return years.years[-1] - 1 if years.relative else years.years[-1]

@@ -29,8 +29,9 @@ _WHICH_YEARS = re.compile(
     r"when was (it|this|the sheet|this project) evaluated|評価したのは(何年度|いつ)|何年度に評価(した|された)|"
     r"何年度の(事業|取組|実績)を評価")
 # 「どこの自治体のシート？」 "Which municipality is the … sheet from?": whose sheets they are
-MUNICIPALITY_ASKED = re.compile(r"(?:どこ|どの)の?(?:自治体|市区町村|市町村|市|町|区|まち)(?![一-龥ァ-ヶ])|何市|自治体(?:は|って|が)(?:どこ|何)|"
-                                r"\b(?:which|what) (?:municipality|city|town|ward|local government)\b")
+MUNICIPALITY_ASKED = re.compile(r"(?:どこ|どの)の?(?:自治体|市区町村|市町村|市|町|区)(?:の(?:シート|事業)|の?[？?]|$)|何市の(?:シート|事業)|"
+                                r"自治体(?:は|って|が)(?:どこ|何)|\b(?:which|what) (?:municipality|local government)\b|"
+                                r"\b(?:which|what) (?:city|town|ward)(?:['’]s)? (?:is|does|sheet)\b|\bfrom which (?:city|town|ward)\b")
 _ONE_PROJECT = ("named", "focus", "only", "scope")
 
 
@@ -38,9 +39,11 @@ def asks_inventory(q: Query) -> bool:
     """The question asks which of a project's sheets the store holds, or whose they are, and nothing
     of their contents."""
     f = q.frame
-    if q.projects and q.how in _ONE_PROJECT and (_WHICH_YEARS.search(f.norm) or MUNICIPALITY_ASKED.search(f.norm)) \
-            and not (f.rows or f.money or f.kind):
+    if q.projects and q.how in _ONE_PROJECT and _WHICH_YEARS.search(f.norm) and not (f.rows or f.money or f.kind):
         return True
+    if q.projects and q.how in _ONE_PROJECT and MUNICIPALITY_ASKED.search(f.norm) and not (
+            f.rows or f.money or f.kind or f.evals or f.results or f.sections or f.measures):
+        return True  # (whose sheet it is, and nothing else: 「評価結果は？あと何市のシート？」 asks the result too)
     if not q.projects or q.how not in _ONE_PROJECT or not _ASKS.search(f.norm):
         return False
     return not (f.rows or f.money or f.revenue or f.kind or f.sections or f.measures or f.rank)
