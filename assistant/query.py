@@ -332,9 +332,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     in_english = {city: city_romaji(frozenset([city])) for city in cat.municipalities}
     for word in re.finditer(r"[a-z]{3,}", frame.norm):  # "Hokushin City's …": 北辰市, spelled out
         for city, forms in in_english.items():
-            if fold(word.group(0)) in forms and not any(  # (not a word of a name: "the Koriyama brand vegetables sheet")
-                    _city_core(city) in m.name and any(a <= word.start() and word.end() <= b for a, b in m.explains)
-                    for m in chosen):
+            # (not a word of a name: "the Koriyama brand vegetables sheet")
+            if fold(word.group(0)) in forms and not _said_in_a_name(_city_core(city), word.span(), chosen):
                 q.explained.add(word.span())
                 cities.add(city)
                 if not re.match(r"\s*(city)?\s*['’]s\b", frame.norm[word.end():]):  # "Koriyama's hometown …": one project's
@@ -343,10 +342,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         for form in {city, _city_core(city)}:
             if len(form) >= 2:
                 for place in re.finditer(re.escape(lex_normalize(form)), frame.norm):
-                    # (「郡山ブランド野菜の事業」: a word of the name said, on another city's sheet perhaps)
-                    if any(lex_normalize(form) in lex_normalize(m.name) and any(
-                            a <= place.start() and place.end() <= b for a, b in m.explains) for m in chosen):
-                        continue
+                    if _said_in_a_name(form, place.span(), chosen):
+                        continue  # 「郡山ブランド野菜の事業」: a word of the name said, on another city's sheet perhaps
                     q.explained.add(place.span())
                     cities.add(city)
                     if not any(0 <= s - place.end() <= 1 for s, _ in q.project_spans):
@@ -890,6 +887,12 @@ def _named_beside(norm: str, m: Match, exact: list[Match]) -> bool:
                or m.span[1] <= o.span[0] and _JOINED.match(norm[m.span[1]:o.span[0]]) for o in exact)
 
 
+def _said_in_a_name(form: str, span: tuple[int, int], names: list[Match]) -> bool:
+    """``span`` of the question, ``form`` (a city's name), is a word of one of ``names`` as said there."""
+    return any(lex_normalize(form) in lex_normalize(m.name) and any(a <= span[0] and span[1] <= b for a, b in m.explains)
+               for m in names)
+
+
 def _within(sheet_ids: list[str], scope: list[SheetRef]) -> bool:
     """Every one of these sheets is among the sheets the user chose."""
     return set(sheet_ids) <= {s.sheet_id for s in scope}
@@ -1362,7 +1365,6 @@ def _beside_cost_rows(inds: list[Match], frame: Frame) -> list[Match]:
 
 
 # what joins two names said one after the other: 「AとB」「A・B」, "the A program and the B project"
-# (「通学路の事業と不登校支援」: a name's 事業 said before the joiner)
 # (「通学路の事業と不登校支援」: a name's 事業 said before と; 「…の事業、」 is the topic, then the question)
 _JOINER = re.compile(r"\s*(?:(?:projects?|programs?|programmes?|schemes?)\s*)?(?:と|や|、|,|・|and|vs\.?|versus|or)\s*(?:the\s+)?"
                      r"|\s*の?事業\s*(?:と|や)\s*")

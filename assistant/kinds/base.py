@@ -130,12 +130,13 @@ def read_years(q: Query, project: Project) -> Years:
         return out
     if years and f.has("remaining") and focus_years:
         years += focus_years[-1:]  # 「R6の実績からその計画まで」: that plan is the conversation's year
-    if f.past_n and len(set(years)) == 1 and not f.year_range and (FROM_ON.search(f.norm) or _UP_TO.search(f.norm)):
+    from_on = bool(FROM_ON.search(f.norm))
+    if f.past_n and len(set(years)) == 1 and not f.year_range and (from_on or _UP_TO.search(f.norm)):
         # 「（H27シート）の3年間の推移」「R6までの3年間」: the N years ending there (「R4から3年間」: from there)
-        start = years[0] if FROM_ON.search(f.norm) else years[0] - f.past_n + 1
+        start = years[0] if from_on else years[0] - f.past_n + 1
         return Years(list(range(start, start + f.past_n)), every=True, said=True)
     if len(set(years)) == 1 and _EACH_YEAR.search(f.norm) and not (
-            f.year_range or FROM_ON.search(f.norm) or f.relative or f.shift is not None or f.has("change")):
+            f.year_range or from_on or f.relative or f.shift is not None or f.has("change")):
         # "the H27 … project, how many … each year?": each year of one year is none — the year names the
         # sheet, and the years are those up to it
         return Years(list(range(years[0] - 4, years[0] + 1)), every=True, said=True)

@@ -266,8 +266,8 @@ def said_for_another(q: Query, m: Match, labels: list[str]) -> bool:
         rest = "".join(ch for i, ch in enumerate(norm) if not any(s <= i < e for s, e in spans))
         return not any(ch in rest for ch in set(nfkc(m.name).lower()) - set(said))
 
-    spelled = spelled_spans(q.frame.norm, [x for x in labels if x != m.name])
-    if spelled and not spelled_spans(q.frame.norm, [m.name]) and within(spelled):
+    spelled = spelled_spans(norm, [x for x in labels if x != m.name])
+    if spelled and not spelled_spans(norm, [m.name]) and within(spelled):
         return True
     fields = [h.span for h in q.frame.hits if h.group == "row" and h.key in q.frame.rows
               and any(field_of(label) == h.key for label in labels if label != m.name)]
