@@ -504,8 +504,12 @@ class Assistant:
             if not listed:  # buttons narrow an answer that had to guess, not a list asked for
                 choices = _choices(q.candidates)
             if len(answered) > 1 and q.how not in ("all", "org") and not listed:  # an org named: its projects are what was asked
-                lead = (f"どの事業か特定できなかったため、当てはまりうる{len(answered)}事業について答えます。"
-                        if q.lang == "ja" else f"Several projects fit; answering for {len(answered)} of them.")
+                if q.kin_of:  # 「公園関係の事業の…」: what they were gathered by
+                    lead = (f"「{q.kin_of}」に関わる事業が{len(answered)}件あるため、それぞれ答えます。" if q.lang == "ja"
+                            else f"{len(answered)} projects fit “{q.kin_of}”; answering for each.")
+                else:
+                    lead = (f"どの事業か特定できなかったため、当てはまりうる{len(answered)}事業について答えます。"
+                            if q.lang == "ja" else f"Several projects fit; answering for {len(answered)} of them.")
                 text = lead + "\n" + text
                 facts.append(Fact(sheet_id="*", field="count", value=len(answered), unit="件", computed=True,
                                   row="答えた事業の数"))

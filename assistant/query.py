@@ -44,6 +44,7 @@ from assistant.resolve import (
     project_core,
     project_key,
     reaches,
+    short_name,
     squash,
 )
 from assistant.romaji import fold, katakana_to_romaji
@@ -152,6 +153,7 @@ class Query:
     focus: Focus | None = None
     explained: Explained = field(default_factory=Explained)
     project_spans: list[tuple[int, int]] = field(default_factory=list)  # where the project is named
+    kin_of: str | None = None  # the words the candidates are all about (「公園」 of 「公園関係の事業」)
 
     @property
     def lang(self) -> str:
@@ -524,6 +526,12 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         groups = [[m for m in g if m.name in holders] or g for g in groups]
         still_named = {m.name for g in groups for m in g}
         projects = [p for p in projects if p.name in still_named]
+    if projects and (kin := _about_theme(frame, cat, chosen, q.org_ids)) is not None:
+        # 「公園関係の事業の総事業費」: a theme said, not a name — every project about it, not only the one
+        # whose name holds its word (立地適正化推進事業's 公園遊具の事故件数 is 公園's too)
+        projects = list({p.key: p for p in [*projects, *kin]}.values())
+        groups = [[m for g in groups for m in g] + [replace(chosen[0], name=p.name) for p in kin]]
+        q.kin_of = frame.theme or frame.norm[slice(*chosen[0].span)]
     if projects:
         ambiguous = any(len(g) > 1 for g in groups)
         if not ambiguous:
@@ -891,6 +899,33 @@ def _said_in_a_name(form: str, span: tuple[int, int], names: list[Match]) -> boo
     """``span`` of the question, ``form`` (a city's name), is a word of one of ``names`` as said there."""
     return any(lex_normalize(form) in lex_normalize(m.name) and any(a <= span[0] and span[1] <= b for a, b in m.explains)
                for m in names)
+
+
+def _about_theme(frame: Frame, cat: Catalog, chosen: list[Match], org_ids: list[str] | None) -> list[Project] | None:
+    """The other projects about what the question calls a project by — the theme it says (「公園関係」),
+    or a word of a name before 「の事業」 (「防災訓練の事業」: 防災情報伝達推進事業 counts 防災訓練 too) —
+    when the names chosen were only guessed from those words; None when a project is named in full."""
+    if not chosen or any(m.exact for m in chosen):
+        return None
+    if frame.theme:
+        words = frame.theme.split("・")
+    elif frame.lang == "ja" and len(chosen) == 1 and _NAMES_A_PROJECT.match(frame.norm, (said := chosen[0].span)[1]) \
+            and squash(frame.norm[slice(*said)]) not in (squash(short_name(chosen[0].name)),
+                                                         squash(project_core(chosen[0].name))):
+        words = [frame.norm[slice(*said)]]
+    else:
+        return None
+    if not all(any(squash(w) in squash(frame.norm[a:b]) or squash(frame.norm[a:b]) in squash(w) for w in words)
+               for m in chosen for a, b in m.parts or (m.span,)):
+        return None  # (a name said beside the theme — 「防災関係で自主防災組織育成の事業」 — is that project)
+    ids = cat.about(words)
+    if org_ids is not None:
+        ids = [i for i in ids if i in set(org_ids)]
+    kin = projects_of(cat, [s for s in (cat.sheet(i) for i in ids) if s is not None])
+    named = {m.name for m in chosen}
+    # (one whose sheets end before the year asked is no candidate: 「粗大ごみの収集の事業、R7の…」)
+    return [p for p in kin if p.name not in named and (not frame.years or any(
+        reaches(r, fy) for r in p.refs for fy in frame.years))] or None
 
 
 def _within(sheet_ids: list[str], scope: list[SheetRef]) -> bool:

@@ -197,6 +197,7 @@ class Catalog:
     cost_labels: dict[str, list[str]] = field(default_factory=dict)  # sheet → rows other layouts print (フルコスト)
     municipalities: frozenset[str] = frozenset()  # the cities whose sheets these are (郡山市)
     city_of: dict[str, str] = field(default_factory=dict)  # sheet → its municipality (a store of several cities)
+    purposes: dict[str, str] = field(default_factory=dict)  # sheet → its 目的 (what the project is for)
     _by_id: dict[str, SheetRef] = field(init=False, repr=False)
     _by_project: dict[str, list[tuple[int, SheetRef]]] = field(init=False, repr=False)
     _by_key: dict[ProjectKey, list[SheetRef]] = field(init=False, repr=False)
@@ -250,7 +251,9 @@ class Catalog:
         for sheet_id, words in labels.items():
             texts.setdefault(sheet_id, []).extend(words)
         city_of = {sid: nfkc(m) for sid, m in store.sheet_municipalities().items()}
-        return cls(sheets, indicators, fingerprint_of(store), texts, labels, frozenset(city_of.values()), city_of)
+        purposes = {sid: "\n".join(parts) for sid, parts in store.section_texts("purpose").items()}
+        return cls(sheets, indicators, fingerprint_of(store), texts, labels, frozenset(city_of.values()), city_of,
+                   purposes)
 
     # ── linking (assistant.link): built on first use, kept as long as the catalog ─────────────
 
@@ -435,15 +438,31 @@ class Catalog:
         """Some project's name without its generic tail (:func:`project_core`) resembles ``core``."""
         return bool(self._core_index.scores([core], threshold))
 
-    def mentioning(self, words: list[str], names_first: bool = False) -> list[str]:
+    def mentioning(self, words: list[str], about: bool = False) -> list[str]:
         """Sheets whose name, 課, 部 or prose contains one of ``words`` (full or half width, any ASCII
-        case), in id order; with ``names_first``, those whose name, 課 or 部 does when there are any.
+        case), in id order; with ``about``, those whose project is about them — the word in its name,
+        課, 部, an indicator's name or its 目的 — when there are any.
         Searched in memory: SQL ``LIKE`` over every section reads the whole store for each word."""
         needles = {form for w in words if w for form in _widths(nfkc(w).upper())}
-        named = sorted(s.sheet_id for s in self.sheets if (text := "\n".join(
-            [s.project or "", s.section or "", s.department or ""]).upper()) and any(n in text for n in needles)) \
-            if names_first else []
-        return named or sorted(sid for sid, text in self._haystacks.items() if any(n in text for n in needles))
+        return (self.about(words) if about else []) or sorted(
+            sid for sid, text in self._haystacks.items() if any(n in text for n in needles))
+
+    def about(self, words: list[str]) -> list[str]:
+        """Sheets whose project is about one of ``words``: said in its name, 課, 部, an indicator's name
+        or its 目的 (full or half width, any ASCII case), in id order."""
+        needles = {form for w in words if w for form in _widths(nfkc(w).upper())}
+        if not needles:
+            return []
+        # a katakana word clipped short is said whole: プラ of プラスチック, not of 自立支援プラン
+        said = re.compile("|".join(rf"(?<![ァ-ヺー]){re.escape(n)}(?![ァ-ヺー])" if len(n) <= 3 and re.fullmatch(r"[ァ-ヺー]+", n)
+                                   else re.escape(n) for n in sorted(needles, key=len, reverse=True)))
+
+        def says(text: str) -> bool:
+            return said.search(text.upper()) is not None
+
+        return sorted(s.sheet_id for s in self.sheets if says("\n".join(
+            [s.project or "", s.section or "", s.department or "", self.purposes.get(s.sheet_id, ""),
+             *(i.name or "" for i in self.indicators_of(s.sheet_id))])))
 
     def projects(self, question: str, threshold: float = 0.72) -> list[tuple[float, SheetRef]]:
         """Sheets whose project the question names, best first (all years of a project)."""

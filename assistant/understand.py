@@ -220,6 +220,9 @@ _AMOUNT_EN = re.compile(r"[¥￥]?\s*(\d[\d,]*(?:\.\d+)?)\s*(billion|million|tho
 _EN_SCALE = {"billion": Decimal(1000000), "bn": Decimal(1000000), "million": Decimal(1000), "m": Decimal(1000),
              "thousand": Decimal(1), "k": Decimal(1)}
 _THEME = re.compile(r"([\w・]{1,12}?)(?:関連|関係|に関する|分野|系)(?:の|で)?(?:事業|project|$|の|で|は)")
+# a theme's projects asked and nothing of them: 「DX関連の事業は？」「子育て関係の事業って何がある？」
+_THEME_ASKED = re.compile(r"(?:関連|関係|に関する|分野|系)の?事業(?:って|は|が|を|で)?(?:何|なに|どれ|どんな(?:の|もの)?)?(?:が|の)?"
+                          r"(?:ある|あります|あるの)?(?:か|かな|の|ですか)?\s*[?？]?\s*$")
 _THEME_EN = re.compile(r"\b([a-z]{2,}(?:\s[a-z]{3,})?)[- ]related\b|\brelated to ([a-z ]{2,20}?)\b(?:projects?|\?|$)")
 _FOLLOW_START = ("その", "それ", "じゃあ", "じゃ", "では", "で、", "あと", "ほかに", "他に", "ちなみに", "では、", "and ", "what about",
                  "how about", "and the", "also", "then ")
@@ -406,6 +409,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         else:
             f.nth = None
     f.theme = _theme(norm)
+    if f.theme and "list" not in f.ops and _THEME_ASKED.search(norm):
+        f.ops.append("list")  # 「DX関連の事業は？」「防災系の事業ってある？」: which projects they are
     f.deictic = bool(_DEICTIC.search(norm))
     if _SHARE_OF.search(norm):  # 「総事業費の何％？」: a share of that total, not an achievement rate
         if "share" not in f.measures:

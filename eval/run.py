@@ -69,6 +69,7 @@ UNSEEN = {
     "fresh12": {"n": 30, "seed": 541, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
     "fresh13": {"n": 30, "seed": 577, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
     "fresh14": {"n": 30, "seed": 613, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
+    "fresh15": {"n": 30, "seed": 653, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
 }
 
 

@@ -978,10 +978,12 @@ class FigureStore:
                           "SELECT sheet_id, kind, no, label, name, unit FROM indicators ORDER BY sheet_id, "
                           "CASE kind WHEN 'target' THEN 0 WHEN 'activity' THEN 1 ELSE 2 END, no")
 
-    def section_texts(self) -> dict[str, list[str]]:
-        """Every sheet's section texts in the sheet's order, by sheet id."""
+    def section_texts(self, key: str | None = None) -> dict[str, list[str]]:
+        """Every sheet's section texts (of one ``key`` only, if given) in the sheet's order, by sheet id."""
         texts: dict[str, list[str]] = {}
-        for sheet_id, text in self._read(lambda *r: r, "SELECT sheet_id, text FROM sections ORDER BY sheet_id, ord"):
+        where, args = ("WHERE key = ? ", (key,)) if key else ("", ())
+        for sheet_id, text in self._read(lambda *r: r, f"SELECT sheet_id, text FROM sections {where}ORDER BY sheet_id, ord",
+                                         args):
             texts.setdefault(sheet_id, []).append(text)
         return texts
 

@@ -59,8 +59,9 @@ def scope_ids(q: Query, desk: Desk) -> tuple[list[str] | None, str]:
         words += [full for w in list(words) if (full := lexicon().shorthand.get(w.lower()))]
         if any(w.lower() in ("dx", "ict", "it") for w in words):
             words += ["デジタル", "オンライン", "電子"]
-        # (a theme some names carry means those projects; only when none does, those whose text says it)
-        return desk.catalog.mentioning(words, names_first=True), f"{q.frame.theme}関連"
+        # (a theme some projects are about means those; only when none is, those whose text says it)
+        said = re.search(re.escape(q.frame.theme), nfkc(q.frame.text), re.IGNORECASE)  # as written: DX, not dx
+        return desk.catalog.mentioning(words, about=True), f"{said.group(0) if said else q.frame.theme}関連"
     return None, ""
 
 

@@ -1,0 +1,107 @@
+"""Projects called by what they are about (#12): 「公園関係の事業」「農業の事業」「防災訓練の事業」 name
+no project in full; every project about the words — in its name, an indicator's name or its 目的 —
+is answered, not only the one whose name holds them. A katakana word clipped short (プラ) is said
+whole, and a project whose sheets end before the year asked is no candidate.
+
+The store holds canonical sheets derived from the seed; expected values are read from those sheets.
+"""
+
+from __future__ import annotations
+
+import pytest
+from index_support import SEED, store_of, variant_of
+
+from assistant.chain import Assistant
+from ingest.model import Sheet
+from ingest.normalize import format_number
+from ingest.parse import parse_file
+
+PARK, SITING = "都市公園維持管理事業", "立地適正化推進事業"
+WATERWAY, VEGETABLES = "農業用水路維持管理事業", "ブランド野菜推進事業"
+PLASTIC, GUARDIANSHIP = "プラスチック資源循環事業", "成年後見制度利用促進事業"
+DRILLS, ALERTS = "総合防災訓練事業", "防災情報伝達推進事業"
+PURPOSES = {
+    PARK: "公園施設を適切に維持し、緑豊かな都市空間を形成する。",
+    SITING: "都市機能を誘導し、コンパクトなまちづくりを進める。",
+    WATERWAY: "用水路を適切に維持し、営農環境を守る。",
+    VEGETABLES: "ブランド野菜を推進し、本市農業の生産性と収益性の向上を図る。",
+    PLASTIC: "プラスチックの資源循環を進め、焼却量を減らす。",
+    GUARDIANSHIP: "判断能力が不十分な人の権利を守る。",
+    DRILLS: "市民の防災意識を高める。",
+    ALERTS: "災害時の情報を確実に伝える。",
+}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str, Sheet]]:
+    seed = parse_file(SEED)
+    sheets = {
+        PARK: variant_of(seed, PARK, 3),
+        # 公園 only in a row's name; its sheets end years before R6
+        SITING: variant_of(seed, SITING, 4, {"キャッシュレス決済導入施設数": "公園遊具の事故件数"}, years_back=10),
+        WATERWAY: variant_of(seed, WATERWAY, 5),
+        VEGETABLES: variant_of(seed, VEGETABLES, 6),  # 農業 only in its 目的
+        PLASTIC: variant_of(seed, PLASTIC, 7),
+        GUARDIANSHIP: variant_of(seed, GUARDIANSHIP, 8, {"キャッシュレス決済導入施設数": "自立支援プランの作成件数"}),
+        DRILLS: variant_of(seed, DRILLS, 9),
+        ALERTS: variant_of(seed, ALERTS, 10, {"キャッシュレス決済導入施設数": "防災訓練の実施回数"}),
+    }
+    for name, sheet in sheets.items():
+        for section in sheet.sections:
+            if section.key == "purpose":
+                section.text = PURPOSES[name]
+    return store_of(tmp_path_factory.mktemp("themes"), [SEED], list(sheets.values())), sheets
+
+
+def _totals(sheet: Sheet) -> set[str]:
+    return {format_number(c.total_cost) for c in sheet.costs if c.total_cost is not None}
+
+
+def _project_cost(sheet: Sheet, fy: int) -> str:
+    return format_number(next(c.project_cost for c in sheet.costs if c.fy == fy))
+
+
+@pytest.mark.parametrize("question, projects", [
+    ("公園関係の事業の総事業費教えて", {PARK, SITING}),  # SITING: 公園 in a row's name
+    ("公園系の事業って総事業費いくら？", {PARK, SITING}),
+    ("農業関係の事業の総事業費は？", {WATERWAY, VEGETABLES}),  # VEGETABLES: 農業 in its 目的
+    ("防災訓練の事業の総事業費", {DRILLS, ALERTS}),  # a word of one name, counted by the other's row
+])
+def test_every_project_about_the_words(world, question: str, projects: set[str]) -> None:
+    a, sheets = world
+    ans = a.ask(question)
+    assert ans.answerable, ans.answer
+    for name in projects:
+        assert name in ans.answer and any(t in ans.answer for t in _totals(sheets[name])), (name, ans.answer)
+    assert {c.project for c in ans.choices} == projects, ans.choices
+    others = set(sheets) - projects
+    assert not any(name in ans.answer for name in others), ans.answer
+
+
+def test_a_project_named_in_full_is_that_one(world) -> None:
+    a, sheets = world
+    ans = a.ask("都市公園維持管理事業の2024年度の事業費は？")
+    assert _project_cost(sheets[PARK], 2024) in ans.answer and SITING not in ans.answer, ans.answer
+    assert not ans.choices
+
+
+def test_a_clipped_katakana_word_is_said_whole(world) -> None:
+    # プラ is プラスチック's, not a piece of 自立支援プラン
+    a, sheets = world
+    ans = a.ask("プラの事業、2024年度の事業費は？")
+    assert _project_cost(sheets[PLASTIC], 2024) in ans.answer and GUARDIANSHIP not in ans.answer, ans.answer
+
+
+def test_no_candidate_whose_sheets_end_before_the_year(world) -> None:
+    a, sheets = world
+    ans = a.ask("公園関係の事業、R6の事業費は？")
+    assert _project_cost(sheets[PARK], 2024) in ans.answer and SITING not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["公園関係の事業は？", "農業系の事業って何がある？"])
+def test_a_themes_projects_asked_alone_are_listed(world, question: str) -> None:
+    a, _ = world
+    ans = a.ask(question)
+    want = {PARK, SITING} if "公園" in question else {WATERWAY, VEGETABLES}
+    assert ans.answerable and all(name in ans.answer for name in want), ans.answer
+    assert not any(name in ans.answer for name in {PLASTIC, DRILLS}), ans.answer
