@@ -382,7 +382,9 @@ class Assistant:
             w.answer = self._decline(w, f"{years[0]}年度を含むシートは登録されていません。" if q.lang == "ja"
                                      else f"No sheet in the store covers FY{years[0]}.")
             return w
-        if SUCCESSOR.search(f.norm) and (part := successor(q, self)) is not None:
+        # ("why is it being merged?" asks the reason, not what it merges into)
+        if (said := SUCCESSOR.search(f.norm)) and not (f.has("why") and said.group(0) == "being merged") \
+                and (part := successor(q, self)) is not None:
             w.parts = [part]  # 「どの事業に引き継がれた？」: the name if the sheets write it, else what they say
             return w
         cross = [k for k in CROSS if k.fit(q) >= 0.5]

@@ -303,6 +303,18 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             most = max(m.words for m in g)
             if frame.lang == "en" and len(g) > 1 and sum(m.words == most for m in g) == 1:
                 g[:] = [m for m in g if m.words == most]
+    if frame.lang == "en" and len(groups) >= 2:
+        # "Emergency first-aid awareness project: households freed from flood damage": a project named where
+        # the question names one, and one word elsewhere (freed → 解消 of 耕作放棄地対策解消事業) names none
+        # more — unless joined to it as a second ("… project and the library")
+        naming = _project_phrases(frame.norm) + [m.span(1) for m in _EN_HEADING.finditer(frame.norm)]
+
+        def said_as_project(g: list[Match]) -> bool:
+            return any(a <= g[0].span[0] and g[0].span[1] <= b for a, b in naming)
+
+        if any(said_as_project(g) and (g[0].exact or g[0].words >= 2) for g in groups):
+            groups = [g for g in groups if said_as_project(g) or g[0].exact or g[0].words >= 2
+                      or _EN_JOINED.search(frame.norm[:g[0].span[0]])]
     if frame.lang == "ja" and len(groups) >= 2:
         # 「オンライン化推進のキャッシュレス決済件数」: after one project's name and の, words ending in a
         # measure (件数, 額, 率) are a row of it, not a second project named by some of its words
@@ -1265,6 +1277,8 @@ _NO_NAME_WORDS = frozenset({"each", "every", "all", "any", "both", "other", "the
 _EN_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|be|being|get|gets|got)\s+(?:not\s+|also\s+|actually\s+)?"
                          r"([a-z]+ed|held|run|done|made|built|kept|sent|given|taken|seen|paid|spent|sold|bought|set)\b")
 # the heading an English question opens with, before a colon or a dash: what it is about
+# what joins a second project to the first: "… and the library", "… versus fire corps", "compared with …"
+_EN_JOINED = re.compile(r"\b(?:and|or|vs\.?|versus|than|with|to)\s+(?:the\s+|its\s+|our\s+)?(?:[a-z\-]+\s+){0,2}$")
 _EN_HEADING = re.compile(r"^\s*([a-z][^:;?!.]{2,80}?)\s*(?::|\s[–—-]\s)")
 
 

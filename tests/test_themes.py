@@ -20,6 +20,7 @@ PARK, SITING = "都市公園維持管理事業", "立地適正化推進事業"
 WATERWAY, VEGETABLES = "農業用水路維持管理事業", "ブランド野菜推進事業"
 PLASTIC, GUARDIANSHIP = "プラスチック資源循環事業", "成年後見制度利用促進事業"
 DRILLS, ALERTS = "総合防災訓練事業", "防災情報伝達推進事業"
+FIRST_AID, FARMLAND = "救急普及啓発推進事業", "耕作放棄地対策解消事業"
 PURPOSES = {
     PARK: "公園施設を適切に維持し、緑豊かな都市空間を形成する。",
     SITING: "都市機能を誘導し、コンパクトなまちづくりを進める。",
@@ -29,6 +30,8 @@ PURPOSES = {
     GUARDIANSHIP: "判断能力が不十分な人の権利を守る。",
     DRILLS: "市民の防災意識を高める。",
     ALERTS: "災害時の情報を確実に伝える。",
+    FIRST_AID: "救命率を高める。",
+    FARMLAND: "耕作放棄地を減らす。",
 }
 
 
@@ -45,6 +48,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
         GUARDIANSHIP: variant_of(seed, GUARDIANSHIP, 8, {"キャッシュレス決済導入施設数": "自立支援プランの作成件数"}),
         DRILLS: variant_of(seed, DRILLS, 9),
         ALERTS: variant_of(seed, ALERTS, 10, {"キャッシュレス決済導入施設数": "防災訓練の実施回数"}),
+        FIRST_AID: variant_of(seed, FIRST_AID, 11, {"オンライン申請件数": "浸水被害の解消戸数"}),
+        FARMLAND: variant_of(seed, FARMLAND, 12),
     }
     for name, sheet in sheets.items():
         for section in sheet.sections:
@@ -105,3 +110,15 @@ def test_a_themes_projects_asked_alone_are_listed(world, question: str) -> None:
     want = {PARK, SITING} if "公園" in question else {WATERWAY, VEGETABLES}
     assert ans.answerable and all(name in ans.answer for name in want), ans.answer
     assert not any(name in ans.answer for name in {PLASTIC, DRILLS}), ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Emergency first-aid awareness project: households freed from flood damage in FY2024, actual?",
+    "First-aid awareness program: households freed from flood damage, FY2024 actual?"])
+def test_one_word_outside_the_phrase_naming_a_project_names_no_second(world, question: str) -> None:
+    # "freed" is 解消, a word of 耕作放棄地対策解消事業's name: said of the row, it names no second project
+    a, sheets = world
+    ans = a.ask(question)
+    ind = next(i for i in sheets[FIRST_AID].indicators if i.name == "浸水被害の解消戸数")
+    assert ans.answerable and format_number(ind.value(2024).actual) in ans.answer, ans.answer
+    assert FARMLAND not in ans.answer and not ans.choices, ans.answer

@@ -156,6 +156,11 @@ class FigureKind:
                     and not any(i.kind == f.kind for i in latest.indicators):
                 unset.append((p, latest))
                 continue
+            if f.kind and f.kind_no is not None and latest is not None and latest.indicators and not any(
+                    i.kind == f.kind and i.no == f.kind_no for ref in p.refs if (s := desk.sheet(ref.sheet_id))
+                    for i in s.indicators):
+                unset.append((p, latest))  # 「成果指標③」 of a sheet that sets ① and ② only
+                continue
             answers += self.project_rows(q, desk, p)
         if not answers and not unset:
             return None
@@ -169,7 +174,9 @@ class FigureKind:
             part.sheet_ids = [sheet.sheet_id for _, sheet in unset]
             # (a figure of them — an actual, a rate, whether the plan was met — is none the sheet gives,
             # though its text may say why: 「成果指標は設定していないが、…」 is quoted beside the decline)
-            part.answerable = bool(_ASKS_WHETHER.search(f.norm)) or not f.has("rate", "actual", "plan", "verdict", *PLAN_SIDES)
+            # (a numbered row past those set — 「成果指標③って何？」 — is no row at all, whatever is asked of it)
+            part.answerable = bool(_ASKS_WHETHER.search(f.norm)) or f.kind_no is None and not f.has(
+                "rate", "actual", "plan", "verdict", *PLAN_SIDES)
             return part
         keys = list(dict.fromkeys(ra.project.key for ra in answers))
         if q.how == "indicator" and len(keys) >= 2 and len({ra.row.name for ra in answers}) == 1:
@@ -239,6 +246,17 @@ class FigureKind:
             part.answerable = False  # a year already settled: the sheet gives its 決算, not its initial budget
             part.text = ("シートに当初予算額の記載はありません（シートの金額はこの年度の実績・決算額です）。\n" if q.lang == "ja"
                          else "The sheet does not give the initial budget (its figures for that year are results).\n") + part.text
+        if f.has("breakdown") and not (f.has("change") or f.direction) and answers and all(
+                ra.row.key == "project_cost" for ra in answers):
+            part.answerable = False  # 「事業費の内訳」: the table has no parts of it (its analysis may list them)
+        counted = [ra.row.name for ra in answers if not ra.row.is_cost and (ra.row.unit or "") not in ("円", "千円")]
+        if f.has("breakdown") and AMOUNT_ASKED.search(f.norm) and counted and any(ra.row.is_cost for ra in answers):
+            # "how much was spent on the early voting stations": the money spent on a thing the table counts
+            # is no row of it — its count and the project's costs are what the sheet gives
+            part.answerable = False
+            part.text = (f"シートに「{counted[0]}」にかかった金額の記載はありません。参考までに、シートにある数値は次のとおりです。\n"
+                         if q.lang == "ja" else f"The sheet does not give how much was spent on 「{counted[0]}」; "
+                         "for reference, what it gives:\n") + part.text
         return part
 
     def row_names(self, q: Query, desk: Desk, projects: list[Project]) -> Part | None:
@@ -427,8 +445,9 @@ class FigureKind:
                         and all(len(common_run(w, i.name)) >= 2 for w in again)]
                 if len(fits) == 1:
                     rows.append(indicator_row(fits[0]))
-        if not rows and f.has("verdict", "rate", "plan", "actual", "under_plan", "over_plan") and q.head is None \
-                and _bare(q):
+        # (a trend of nothing named — 「R5〜R7の流れは？」 — is of the same rows, unless it is the evaluations')
+        if not rows and (f.has("verdict", "rate", "plan", "actual", "under_plan", "over_plan") or f.has("trend") and not (
+                f.evals or f.results or f.stages or f.sections)) and q.head is None and _bare(q):
             # 「目標」 are outcomes; a sheet that sets none (「成果指標は設定していない」) answers with its other
             # indicators, and one with no indicator table (another city's layout) with its costs, which it
             # prints as 実績/決算 ("LED化の事業の実績は？")
@@ -1702,8 +1721,17 @@ def _kind_not_set(q: Query, p: Project, sheet: Sheet, part: Part) -> list[str]:
     from assistant.answer import Citation
 
     label = KIND_LABELS.get(q.frame.kind or "", "指標")
-    lines = [f"{p.name}（{sheet.target_fy}年度実施分）のシートには{label}が設定されていません。" if q.lang == "ja" else
-             f"{p.name} (FY{sheet.target_fy}) sets no {q.frame.kind} indicator."]
+    no = q.frame.kind_no if q.frame.kind != "target" else None
+    if no is not None and 0 < no <= len(CIRCLED):  # a number past those set: which ones it sets
+        its = [f"{CIRCLED[i.no - 1]}「{i.name}」" for i in sheet.indicators if i.kind == q.frame.kind and 0 < i.no <= len(CIRCLED)]
+        lines = [(f"{p.name}（{sheet.target_fy}年度実施分）のシートに{label}{CIRCLED[no - 1]}はありません。"
+                  + (f"設定されている{label}は{'、'.join(its)}です。" if its else f"{label}は設定されていません。"))
+                 if q.lang == "ja" else
+                 f"{p.name} (FY{sheet.target_fy}) has no {q.frame.kind} indicator no. {no}"
+                 + (f"; it sets {', '.join(its)}." if its else ".")]
+    else:
+        lines = [f"{p.name}（{sheet.target_fy}年度実施分）のシートには{label}が設定されていません。" if q.lang == "ja" else
+                 f"{p.name} (FY{sheet.target_fy}) sets no {q.frame.kind} indicator."]
     part.facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, field="target_fy", value=sheet.target_fy,
                            fy=sheet.target_fy, row="評価対象年度", unit="年度"))
     for s in sheet.sections:

@@ -112,7 +112,7 @@ class ProseKind:
             part.sheet_ids.append(sheet.sheet_id)
             # (a sentence read from another of the project's sheets — the year it began — cites that sheet too)
             part.sheet_ids += [c.sheet_id for c in cites if c.sheet_id not in part.sheet_ids]
-            if note == "no_reason":
+            if note in ("no_reason", "no_items"):
                 part.answerable = False
             if note == "nearest" and not q.frame.has("summary") and not (
                     q.frame.sections == ["background"] and sheet.template != R7_TEMPLATE):
@@ -490,6 +490,8 @@ class ProseKind:
             cites = [Citation(sheet_id=sheet.sheet_id, project=sheet.project.name, section=section.label,
                               quote=sentence, key=section.key)]
             note = "no_reason"
+        if f.has("breakdown") and keys == ["cost_analysis"] and cites and not any(_ITEM_AMOUNT.search(c.quote) for c in cites):
+            note = "no_items"  # 「事業費の内訳」: the analysis says why it moved, and names no items with amounts
         return cites, note
 
     def dated_start(self, desk: Desk, p: Project, sheet: Sheet) -> list[Citation]:
@@ -764,6 +766,10 @@ def _lead(p: Project, sheet: Sheet, cites: list[Citation], q: Query, note: str) 
                     f"read as {labels[0]} from its place on the page (it may be the {asked}); it says:")
         return (f"{p.name}{year}のシートのコメント欄は1つだけで、欄の並び順から{labels[0]}と推定しています"
                 f"（{asked}の可能性があります）。記載は次のとおりです。")
+    if note == "no_items":
+        return (f"{p.name}{year}のシートに事業費の内訳（費目ごとの金額）の記載はありません。分析欄には次のように書かれています。"
+                if lang == "ja" else f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''} — the sheet gives "
+                "no breakdown of the project cost by item; its analysis says:")
     if note == "no_reason":
         return (f"{p.name}{year}のシートには、その理由は書かれていません。記載されているのは次のとおりです。" if lang == "ja"
                 else f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''} — the sheet gives no reason "
@@ -796,6 +802,8 @@ SUCCESSOR = re.compile(r"引き?継ぎ?先|(?:どの|どこの|何の)事業(?:�
                        r"統合先|移管先|後継(?:の)?事業(?:は|って|が)|\bmerged? (?:into|with which)|\bbeing merged\b|"
                        r"\btaken over by\b|\b(?:its|the) successor (?:project|program|programme)\b|\bintegrated into\b|"
                        r"\bwhich project (?:will )?(?:take over|absorb)")
+# an amount spent on an item (「委託料3,000千円」), not a change (「31千円の減少は…」「1,200千円増加」)
+_ITEM_AMOUNT = re.compile(r"\d[\d,，.]*\s*(?:千円|万円|円)(?!\s*の?\s*(?:増|減|上昇|下落|縮小|拡大))")
 _HAND_OVER = re.compile(r"統合|引き?継|移管|既存事業|統廃合|吸収")
 
 

@@ -1,0 +1,95 @@
+"""What a question asks when it names no row, or a row the sheet does not have (#12): a trend of
+nothing named (「R4からR6の流れをざっくり」) is of the outcome indicators; 「シートの中身をざっと」 is a
+summary of the sheet; 成果指標④ of a sheet setting three is declined with the ones it sets; a breakdown
+of 事業費 is the items its analysis lists with amounts, declined where it lists none; the money spent on
+a thing the table counts is declined with what the sheet gives.
+
+The store holds the seed and a copy of it whose cost analysis states a change and lists no items.
+"""
+
+from __future__ import annotations
+
+import pytest
+from index_support import SEED, store_of, variant_of
+
+from assistant.chain import Assistant
+from ingest.model import Sheet
+from ingest.normalize import format_number
+from ingest.parse import parse_file
+
+TOURISM = "観光振興事業"
+CHANGE_ONLY = "【事業費】事業費のうち、前年度と比較して31千円の減少は、開催助成金の減額などによるものである。"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Sheet, Sheet]:
+    seed = parse_file(SEED)
+    tourism = variant_of(seed, TOURISM, 3)
+    for section in tourism.sections:
+        if section.key == "cost_analysis":
+            section.text = CHANGE_ONLY
+    return store_of(tmp_path_factory.mktemp("rows"), [SEED], [tourism]), seed, tourism
+
+
+def _actuals(sheet: Sheet, name: str, years: range) -> list[str]:
+    ind = next(i for i in sheet.indicators if i.name == name)
+    return [format_number(v.actual) for fy in years if (v := ind.value(fy)) is not None and v.actual is not None]
+
+
+@pytest.mark.parametrize("question", ["デジタルファースト推進事業、2022〜2024の流れをざっくりまとめて",
+                                      "デジタルファーストの事業、R4からR6の推移は？"])
+def test_a_trend_of_nothing_named_is_of_the_outcomes(world, question: str) -> None:
+    a, seed, _ = world
+    ans = a.ask(question)
+    assert ans.answerable, ans.answer
+    want = _actuals(seed, "オンライン申請件数", range(2022, 2025))
+    assert len(want) == 3 and all(v in ans.answer for v in want), ans.answer
+
+
+def test_a_trend_of_the_evaluations_is_no_indicator(world) -> None:
+    a, seed, _ = world
+    ans = a.ask("デジタルファースト推進事業、評価結果の推移は？")
+    assert not any(v in ans.answer for v in _actuals(seed, "オンライン申請件数", range(2022, 2025))), ans.answer
+
+
+@pytest.mark.parametrize("question", ["デジタルファースト推進事業、シートの中身をざっと教えて",
+                                      "デジタルファースト推進事業ってどんな中身？"])
+def test_the_sheets_contents_are_a_summary(world, question: str) -> None:
+    a, seed, _ = world
+    ans = a.ask(question)
+    total = next(c.total_cost for c in seed.costs if c.fy == seed.target_fy)
+    assert ans.answerable and format_number(total) in ans.answer, ans.answer
+    assert "評価結果" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["デジタルファースト推進事業の成果指標④って何？",
+                                      "デジタルファーストの成果指標④の実績は？",
+                                      "What is outcome indicator 4 of the Digital First project?"])
+def test_a_number_past_those_set_is_declined(world, question: str) -> None:
+    a, seed, _ = world
+    ans = a.ask(question)
+    assert not ans.answerable, ans.answer
+    # (what it does set, by name)
+    assert all(i.name in ans.answer for i in seed.indicators if i.kind == "outcome" and i.name), ans.answer
+
+
+def test_a_number_set_is_answered(world) -> None:
+    a, seed, _ = world
+    ans = a.ask("デジタルファースト推進事業の成果指標③の2024年度の実績は？")
+    assert ans.answerable and _actuals(seed, "キャッシュレス決済の利用件数", range(2024, 2025))[0] in ans.answer, ans.answer
+
+
+def test_a_breakdown_of_the_project_cost(world) -> None:
+    a, _, _ = world
+    listed = a.ask("デジタルファースト推進事業の2024年度の事業費、内訳教えて")
+    assert listed.answerable and "9,555" in listed.answer, listed.answer  # the items its analysis lists
+    none = a.ask("観光振興事業の2024年度の事業費、内訳教えて")
+    assert not none.answerable and "内訳" in none.answer and "開催助成金" in none.answer, none.answer
+
+
+@pytest.mark.parametrize("question", ["How much was spent on the cashless payment facilities of the Digital First "
+                                      "project specifically?"])
+def test_money_spent_on_a_counted_thing_is_declined(world, question: str) -> None:
+    a, _, _ = world
+    ans = a.ask(question)
+    assert not ans.answerable and "キャッシュレス決済導入施設数" in ans.answer, ans.answer
