@@ -538,11 +538,13 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         groups = [[m for m in g if m.name in holders] or g for g in groups]
         still_named = {m.name for g in groups for m in g}
         projects = [p for p in projects if p.name in still_named]
-    if projects and (kin := _about_theme(frame, cat, chosen, q.org_ids)) is not None:
+    if projects and (kin := _about_theme(frame, r, cat, chosen, q.org_ids)) is not None:
         # 「公園関係の事業の総事業費」: a theme said, not a name — every project about it, not only the one
         # whose name holds its word (立地適正化推進事業's 公園遊具の事故件数 is 公園's too)
         projects = list({p.key: p for p in [*projects, *kin]}.values())
-        groups = [[m for g in groups for m in g] + [replace(chosen[0], name=p.name) for p in kin]]
+        if frame.years:  # (the one named by the words, too, when its sheets end before the year asked)
+            projects = [p for p in projects if any(reaches(x, fy) for x in p.refs for fy in frame.years)] or projects
+        groups = [[replace(chosen[0], name=p.name) for p in projects]]
         q.kin_of = frame.theme or frame.norm[slice(*chosen[0].span)]
     if projects:
         ambiguous = any(len(g) > 1 for g in groups)
@@ -913,7 +915,8 @@ def _said_in_a_name(form: str, span: tuple[int, int], names: list[Match]) -> boo
                for m in names)
 
 
-def _about_theme(frame: Frame, cat: Catalog, chosen: list[Match], org_ids: list[str] | None) -> list[Project] | None:
+def _about_theme(frame: Frame, r: Reading, cat: Catalog, chosen: list[Match],
+                 org_ids: list[str] | None) -> list[Project] | None:
     """The other projects about what the question calls a project by — the theme it says (「公園関係」),
     or a word of a name before 「の事業」 (「防災訓練の事業」: 防災情報伝達推進事業 counts 防災訓練 too) —
     when the names chosen were only guessed from those words; None when a project is named in full."""
@@ -925,11 +928,26 @@ def _about_theme(frame: Frame, cat: Catalog, chosen: list[Match], org_ids: list[
             and squash(frame.norm[slice(*said)]) not in (squash(short_name(chosen[0].name)),
                                                          squash(project_core(chosen[0].name))):
         words = [frame.norm[slice(*said)]]
+    elif frame.lang == "en" and len(chosen) == 1 and chosen[0].words == 1 and _NAMES_A_PROJECT.match(frame.norm, chosen[0].span[1]) \
+            and any(re.sub(r"^(?:the|a|an|our|its)\s+", "", frame.norm[p:e].strip()) == frame.norm[slice(*chosen[0].span)].strip()
+                    for p, e in _project_phrases(frame.norm)):
+        # "the waste project" (no more words said of it: not "the bulky waste collection program"): the
+        # Japanese its word was read as, where the name holds it (ごみ of ごみ減量化啓発事業)
+        a, b = chosen[0].span
+        generic = lexicon().generic_parts
+        # (a word of the dictionary, not a name spelled in katakana: "zero-carbon" is ゼロカーボンシティ's own)
+        words = [form for form, (s, e) in r.forms.items() if a <= s and e <= b and len(form) >= 2 and form not in generic
+                 and re.search(r"[一-龥ぁ-ん]", form) and form in chosen[0].name]
+        return _about(frame, cat, words, chosen, org_ids) if words else None
     else:
         return None
     if not all(any(squash(w) in squash(frame.norm[a:b]) or squash(frame.norm[a:b]) in squash(w) for w in words)
                for m in chosen for a, b in m.parts or (m.span,)):
         return None  # (a name said beside the theme — 「防災関係で自主防災組織育成の事業」 — is that project)
+    return _about(frame, cat, words, chosen, org_ids)
+
+
+def _about(frame: Frame, cat: Catalog, words: list[str], chosen: list[Match], org_ids: list[str] | None) -> list[Project] | None:
     ids = cat.about(words)
     if org_ids is not None:
         ids = [i for i in ids if i in set(org_ids)]

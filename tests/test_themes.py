@@ -122,3 +122,17 @@ def test_one_word_outside_the_phrase_naming_a_project_names_no_second(world, que
     ind = next(i for i in sheets[FIRST_AID].indicators if i.name == "浸水被害の解消戸数")
     assert ans.answerable and format_number(ind.value(2024).actual) in ans.answer, ans.answer
     assert FARMLAND not in ans.answer and not ans.choices, ans.answer
+
+
+def test_a_project_called_by_one_english_word(world) -> None:
+    # "the park project": 公園, as 「公園の事業」 is — every project about it
+    a, sheets = world
+    ans = a.ask("How much did the park project cost?")
+    assert ans.answerable and {c.project for c in ans.choices} == {PARK, SITING}, ans.answer
+    assert all(any(t in ans.answer for t in _totals(sheets[name])) for name in (PARK, SITING)), ans.answer
+
+
+def test_more_words_said_of_it_name_that_project(world) -> None:
+    a, sheets = world
+    ans = a.ask("What was the project cost of the urban park maintenance project in FY2024?")
+    assert _project_cost(sheets[PARK], 2024) in ans.answer and SITING not in ans.answer and not ans.choices, ans.answer
