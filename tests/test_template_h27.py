@@ -477,4 +477,30 @@ def test_the_continuity_block_is_read_in_words_once() -> None:
     text = (Path(__file__).resolve().parents[1] / "data" / "samples" / "kor_h27_shimin_shukaijo.txt").read_text(encoding="utf-8")
     sections = [s for s in h27.parse(text).sections if s.label == h27.CONTINUITY_LABEL]
     assert len(sections) == 1 and sections[0].key == "other"
-    assert sections[0].text == "利用者数の把握が困難である。他の団体において代替サービスが実施されていない。"
+    assert sections[0].text == ("利用者数の把握が困難である。他の団体において代替サービスが実施されていない。"
+                                "利用者数：H23年度 把握困難、H24年度 把握困難、H25年度 把握困難、H26年度 把握困難、H27年度 把握困難。")
+
+
+_BLOCK = ["○事業継続性評価", "代替サービスの有無", "状況", "利用者数が増加傾向である", "二", "次", "評", "価", "○", "年度",
+          "H23年度", "利用者数", "2,854", "H24年度", "2,978", "H25年度", "8,144", "H26年度"]
+
+
+@pytest.mark.parametrize("tail, counts", [
+    # the evaluation's scores printed amid the table: no count of users
+    (["規模・方法の妥当性", "2", "4", "公平性", "4", "2", "効率性", "4", "継続", "一次評価", "1", "4 成果指標", "(目的達成度)",
+      "5 活動指標", "(活動達成度)", "2,519", "H27年度", "8,138"], "H26年度 2,519、H27年度 8,138"),
+    # the cost table after it: its H28 column is no year of the table
+    (["565", "H27年度", "7,010", "H28年度", "124,357", "4,644", "129,001"], "H26年度 565、H27年度 7,010。"),
+    (["565", "H27年度", "7,010", "人件費", "7,280", "9,271"], "H26年度 565、H27年度 7,010。"),
+])
+def test_the_continuity_blocks_users_by_year(tail: list[str], counts: str) -> None:
+    # the block's table of users by year is read with its years (「事業継続性評価のH26の利用者数」 is asked)
+    said = h27._continuity([h27._Line(t, t) for t in _BLOCK + tail])
+    assert said is not None and "利用者数：H23年度 2,854、H24年度 2,978、H25年度 8,144、" + counts in said, said
+
+
+def test_a_continuity_table_that_cannot_be_paired_gives_no_counts() -> None:
+    # a year with no value before the next: no value is placed in a guessed year
+    said = h27._continuity([h27._Line(t, t) for t in ["○事業継続性評価", "利用者数が増加傾向である", "年度", "H23年度", "利用者数",
+                                                   "H24年度", "218"]])
+    assert said == "利用者数が増加傾向である。", said

@@ -84,7 +84,7 @@ class ProseKind:
                 # 「令和7年度のシート」 where no sheet evaluates 2025: the sheet written in 令和7年度 (its title
                 # year), which evaluates 2024 — said so in the answer's lead, which names the year evaluated
                 sheet, asked = ws, None
-            if asked is not None and sheet.target_fy != asked and not q.frame.has("why"):
+            if asked is not None and sheet.target_fy != asked and not q.frame.has("why") and not _prints_the_year(q, sheet, asked):
                 # 「令和3年度の二次評価コメント」 with no sheet evaluating 2021: another year's text is no answer
                 part.answerable = False
                 part.sheet_ids.append(sheet.sheet_id)
@@ -645,7 +645,9 @@ def _counts_asked(q: Query, quotes: list[str]) -> bool:
     words = [w for w in re.findall(r"[一-龥ァ-ヶー]{2,}", q.frame.norm) if not w.startswith("何") and w[:2] not in names
              and not re.search(r"年|令和|平成|昭和", w)]  # (a year is said by every sentence of a comment)
     sentences = [s for quote in quotes for s in re.split(r"(?<=[。．])", quote)]
-    return any(_COUNTED.search(s) and (not words or any(w[:2] in s for w in words)) for s in sentences)
+    years = set(q.frame.years)
+    return any((_COUNTED.search(s) or years and _counted_by_year(s, years)) and (not words or any(w[:2] in s for w in words))
+               for s in sentences)
 
 
 def _asks_figure(f: Frame) -> bool:
@@ -726,6 +728,8 @@ def _gives_amount(text: str, f: Frame, words: list[str] | None = None) -> bool:
     if wanted and not any(w in text for w in wanted):
         return False  # 「どれくらい使われてる」: a figure of 利用, not of what it costs
     starts = [e for w in words or [] for e in _said_at(w, low)]
+    if f.years and not money and _counted_by_year(text, set(f.years)):
+        return True  # 「利用者数：…、H27年度 4,977」: a table the sheet prints in its text, by year
     for m in _AMOUNT_UNIT.finditer(text):
         if words and not any(0 <= m.start() - e <= _NEAR for e in starts):
             continue
@@ -739,6 +743,23 @@ def _gives_amount(text: str, f: Frame, words: list[str] | None = None) -> bool:
         elif not unit.endswith("円"):
             return True
     return False
+
+
+_BY_YEAR = re.compile(r"((?:H|R|平成|令和)\s*\d{1,2}\s*年度)\s+(\d[\d,]*)(?![\d,.]*\s*(?:千円|万円|円))")
+
+
+def _prints_the_year(q: Query, sheet: Sheet, year: int) -> bool:
+    """A box the question names by its label (「事業継続性評価のとこ」) lists a figure of ``year``, which
+    the sheet evaluating another year prints (its table of users since H23)."""
+    return any(s.key == "other" and re.sub(r"[（(].*", "", s.label) in q.frame.norm and _counted_by_year(s.text, {year})
+               for s in sheet.sections)
+
+
+def _counted_by_year(text: str, years: set[int]) -> bool:
+    """The text lists a count under one of ``years`` as a table does (「H27年度 4,977」)."""
+    from ingest.normalize import find_fiscal_years
+
+    return any(m.fy in years for said in _BY_YEAR.finditer(text) for m in find_fiscal_years(said.group(1)))
 
 
 def _only_other(sections: list[Section]) -> bool:

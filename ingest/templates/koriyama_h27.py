@@ -234,7 +234,71 @@ def _continuity(lines: list[_Line]) -> str | None:
         return None
     said = list(dict.fromkeys(line.text for line in lines[start + 1:] if _CONTINUITY_SENTENCE.match(line.text)
                               and not _is_structural(line.text)))
-    return "。".join(said) + "。" if said else None
+    counts = _continuity_counts([line.text for line in lines[start + 1:]])
+    text = "。".join([*said, *([counts] if counts else [])])
+    return text + "。" if text else None
+
+
+_CONTINUITY_YEAR = re.compile(r"[HR]\d{1,2}年度")
+_NOT_KNOWN = frozenset({"把握困難", "−", "-", "―"})
+_SCORE_LABELS = frozenset({"規模・方法の妥当性", "公平性", "効率性", "(目的達成度)", "(活動達成度)", "（目的達成度）", "（活動達成度）"})
+
+
+def _continuity_counts(texts: list[str]) -> str | None:
+    """The block's table of users by year (年度 H23年度 … 利用者数 119 …), as one line the sheet's
+    reader can quote (「利用者数：H23年度 119、H24年度 2,028、…」): the years and the values after the
+    「年度」 cell, paired in order when they are as many — else none (no value is placed in a guessed year)."""
+    at = next((i for i, t in enumerate(texts) if t == "年度"), None)
+    if at is None:
+        return None
+    tokens: list[str] = []
+    scores = False  # inside the evaluation's scores, which the page's text may print amid the table
+    for t in texts[at + 1:]:
+        if t.startswith("○"):
+            break
+        if t in _SCORE_LABELS or t in RESULT_WORDS or any(w in t for w in ("成果指標", "活動指標", "一次評価", "二次評価")):
+            scores = True
+            continue
+        for tok in t.split():
+            if scores and re.fullmatch(r"[1-5]", tok):
+                continue  # a score (1–5), not a count of users
+            scores = scores and not (is_cell(tok) or _CONTINUITY_YEAR.fullmatch(tok))
+            tokens.append(tok)
+    pairs = _year_value_pairs(tokens)
+    if not pairs:
+        return None
+    label = next((t for t in tokens if t.endswith("数") and not is_cell(t)), "利用者数")
+    return f"{label}：" + "、".join(f"{y} {v}" for y, v in pairs)
+
+
+def _year_value_pairs(tokens: list[str]) -> list[tuple[str, str]]:
+    """(year, value) in the order printed: each year followed by its value (labels between them), or
+    every year first and then as many values; a year whose value is the first of a row of figures (the
+    cost table printed after the block) ends the table."""
+    def value(t: str) -> bool:
+        return t in _NOT_KNOWN or is_cell(t) and not _CONTINUITY_YEAR.fullmatch(t)
+
+    first = next((i for i, t in enumerate(tokens) if _CONTINUITY_YEAR.fullmatch(t)), len(tokens))
+    after = next((i for i in range(first, len(tokens)) if not _CONTINUITY_YEAR.fullmatch(tokens[i])), len(tokens))
+    years = tokens[first:after]
+    if len(years) >= 2:  # every year first (H23年度 … H27年度 利用者数 把握困難 …)
+        values = [t for t in tokens[after:] if value(t)][:len(years)]
+        return list(zip(years, values, strict=True)) if len(values) == len(years) else []
+    pairs: list[tuple[str, str]] = []
+    pending: str | None = None
+    for i, t in enumerate(tokens):
+        if _CONTINUITY_YEAR.fullmatch(t):
+            if pending is not None:
+                break  # a year with no value
+            pending = t
+        elif value(t):
+            if pending is None or i + 1 < len(tokens) and value(tokens[i + 1]):
+                break  # a figure of no year, or the first of a row of them
+            pairs.append((pending, t))
+            pending = None
+        elif pairs and pending is None:
+            break  # a label after the table: another block
+    return pairs
 
 
 def _is_prose(t: str) -> bool:
