@@ -55,6 +55,7 @@ def normalize(text: str) -> str:
     # "first- and second-stage results": each word with its own -stage
     t = _SUSPENDED.sub(lambda m: f"{m.group(1)}-{m.group(4)} {m.group(2)} {m.group(3)}-{m.group(4)}", t)
     t = _KANJI_YEAR.sub(lambda m: f"{m.group(1) or ''}{kanji_number(m.group(2) or m.group(5))}年", t)
+    t = _NEWEST_SAID.sub("最新の", t)  # 「いちばん新しい年度」 is the latest, no ranking of years
     return _LOOKALIKE_RE.sub(lambda m: m.group(0).translate(_LOOKALIKE), t)
 
 
@@ -72,6 +73,7 @@ def kanji_number(text: str) -> int:
     return (_KANJI_DIGITS[tens] if tens else 1) * 10 + (_KANJI_DIGITS[ones] if ones else 0)
 
 
+_NEWEST_SAID = re.compile(r"(?:いちばん|一番|最も|もっとも)新しい(?:の(?=[^でに]))?")
 _SUSPENDED = re.compile(r"\b([a-z]+)- (and|or|to) ([a-z]+)-([a-z]+)\b")
 
 

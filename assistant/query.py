@@ -545,7 +545,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         if frame.years:  # (the one named by the words, too, when its sheets end before the year asked)
             projects = [p for p in projects if any(reaches(x, fy) for x in p.refs for fy in frame.years)] or projects
         groups = [[replace(chosen[0], name=p.name) for p in projects]]
-        q.kin_of = frame.theme or frame.norm[slice(*chosen[0].span)]
+        q.kin_of = frame.theme or _SAID_JIGYO.sub("", frame.norm[slice(*chosen[0].span)])
     if projects:
         ambiguous = any(len(g) > 1 for g in groups)
         if not ambiguous:
@@ -924,10 +924,13 @@ def _about_theme(frame: Frame, r: Reading, cat: Catalog, chosen: list[Match],
         return None
     if frame.theme:
         words = frame.theme.split("・")
-    elif frame.lang == "ja" and len(chosen) == 1 and _NAMES_A_PROJECT.match(frame.norm, (said := chosen[0].span)[1]) \
-            and squash(frame.norm[slice(*said)]) not in (squash(short_name(chosen[0].name)),
-                                                         squash(project_core(chosen[0].name))):
-        words = [frame.norm[slice(*said)]]
+    elif frame.lang == "ja" and len(chosen) == 1 and (
+            _NAMES_A_PROJECT.match(frame.norm, chosen[0].span[1]) or _SAID_JIGYO.search(frame.norm[slice(*chosen[0].span)])):
+        words = [_SAID_JIGYO.sub("", frame.norm[slice(*chosen[0].span)])]  # (「市民活動の事業」 said in the span)
+        if squash(words[0]) in (squash(short_name(chosen[0].name)), squash(project_core(chosen[0].name))):
+            # 「市民活動の事業」 says 市民活動支援事業 short: another name holding the same words fits as well
+            # (南部地区市民活動推進事業), a row or an aim does not
+            return _about(frame, cat, words, chosen, org_ids, names_only=True)
     elif frame.lang == "en" and len(chosen) == 1 and chosen[0].words == 1 and _NAMES_A_PROJECT.match(frame.norm, chosen[0].span[1]) \
             and any(re.sub(r"^(?:the|a|an|our|its)\s+", "", frame.norm[p:e].strip()) == frame.norm[slice(*chosen[0].span)].strip()
                     for p, e in _project_phrases(frame.norm)):
@@ -947,8 +950,10 @@ def _about_theme(frame: Frame, r: Reading, cat: Catalog, chosen: list[Match],
     return _about(frame, cat, words, chosen, org_ids)
 
 
-def _about(frame: Frame, cat: Catalog, words: list[str], chosen: list[Match], org_ids: list[str] | None) -> list[Project] | None:
-    ids = cat.about(words)
+def _about(frame: Frame, cat: Catalog, words: list[str], chosen: list[Match], org_ids: list[str] | None,
+           names_only: bool = False) -> list[Project] | None:
+    ids = ([s.sheet_id for s in cat.sheets if any(squash(w) in squash(s.project or "") for w in words)] if names_only
+           else cat.about(words))
     if org_ids is not None:
         ids = [i for i in ids if i in set(org_ids)]
     kin = projects_of(cat, [s for s in (cat.sheet(i) for i in ids) if s is not None])
@@ -1456,6 +1461,7 @@ def _rows_joined(inds: list[Match], best: float, norm: str) -> list[Match]:
     return out
 
 
+_SAID_JIGYO = re.compile(r"(?:の|に関する|関係の|関連の)?事業$")
 # what follows words that name a project: 「…の事業」「…関係の事業」 "… project"
 _NAMES_A_PROJECT = re.compile(r"\s*(?:の|に関する|関係の|関連の)?\s*事業|\s*(?:project|program|programme|scheme)\b")
 

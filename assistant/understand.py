@@ -663,6 +663,7 @@ _EVALUATED_IN = re.compile(r"\s*(?:年度)?\s*(?:に|で)(?:行った|した|や
 # when it was evaluated (alone, 「R7評価のシート」 is read as the sheet of R7's work, as staff mostly mean it)
 _DONE_IN = re.compile(r"\s*(?:年度)?\s*(?:実施)?分")
 _RATED_IN = re.compile(r"\s*(?:年度)?\s*評価")
+_FORMAL_EVALUATION = re.compile(r"(?:令和|平成)\s*(?:\d{1,2}|元)\s*年度\s*(?:事務事業)?評価(?!結果|対象|の結果|は|が)")
 
 
 _OF_SHEET = re.compile(r"\s*(?:年度)?(?:の|実施分の?)?\s*(?:評価)?(?:シート|版)|\s*(?:'s)?\s+(?:evaluation )?sheet\b")
@@ -711,6 +712,11 @@ def _read_years(f: Frame) -> None:
         mentions = kept
     # 「R7に評価したシート」: a year the evaluation was written in, of the year before's work
     mentions = [(fy - 1 if _EVALUATED_IN.match(norm, e) else fy, s_, e) for fy, s_, e in mentions]
+    if len(mentions) == 1 and _FORMAL_EVALUATION.match(norm[mentions[0][1]:]):
+        # 「令和７年度評価のシート」: the evaluation of that year, as the sheets' title says it (令和7年度
+        # 事務事業評価), of the work of the year before — alone; 「R7評価」 staff mostly say of R7's work
+        fy, s_, e = mentions[0]
+        mentions = [(fy - 1, s_, e)]
     done = {fy for fy, _, e in mentions if _DONE_IN.match(norm, e)}
     mentions = [x for x in mentions if not (_RATED_IN.match(norm, x[2]) and x[0] - 1 in done)]
     # 「R6のシートで見込んでいたR7の額」: a year naming the sheet a figure is read from, beside the year asked

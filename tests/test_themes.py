@@ -21,6 +21,7 @@ WATERWAY, VEGETABLES = "農業用水路維持管理事業", "ブランド野菜�
 PLASTIC, GUARDIANSHIP = "プラスチック資源循環事業", "成年後見制度利用促進事業"
 DRILLS, ALERTS = "総合防災訓練事業", "防災情報伝達推進事業"
 FIRST_AID, FARMLAND = "救急普及啓発推進事業", "耕作放棄地対策解消事業"
+CIVIC, CIVIC_SOUTH = "ブランド米振興事業", "北部地区ブランド米育成事業"
 PURPOSES = {
     PARK: "公園施設を適切に維持し、緑豊かな都市空間を形成する。",
     SITING: "都市機能を誘導し、コンパクトなまちづくりを進める。",
@@ -32,6 +33,8 @@ PURPOSES = {
     ALERTS: "災害時の情報を確実に伝える。",
     FIRST_AID: "救命率を高める。",
     FARMLAND: "耕作放棄地を減らす。",
+    CIVIC: "米の付加価値を高める。",
+    CIVIC_SOUTH: "北部地区の生産者を育てる。",
 }
 
 
@@ -50,6 +53,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
         ALERTS: variant_of(seed, ALERTS, 10, {"キャッシュレス決済導入施設数": "防災訓練の実施回数"}),
         FIRST_AID: variant_of(seed, FIRST_AID, 11, {"オンライン申請件数": "浸水被害の解消戸数"}),
         FARMLAND: variant_of(seed, FARMLAND, 12),
+        CIVIC: variant_of(seed, CIVIC, 13),
+        CIVIC_SOUTH: variant_of(seed, CIVIC_SOUTH, 14),
     }
     for name, sheet in sheets.items():
         for section in sheet.sections:
@@ -136,3 +141,19 @@ def test_more_words_said_of_it_name_that_project(world) -> None:
     a, sheets = world
     ans = a.ask("What was the project cost of the urban park maintenance project in FY2024?")
     assert _project_cost(sheets[PARK], 2024) in ans.answer and SITING not in ans.answer and not ans.choices, ans.answer
+
+
+def test_a_short_name_two_names_hold(world) -> None:
+    # 「ブランド米の事業」 says ブランド米振興事業 short, and 北部地区ブランド米育成事業 holds the same words: each
+    a, sheets = world
+    ans = a.ask("ブランド米の事業、2024年度の事業費は？")
+    assert all(_project_cost(sheets[n], 2024) in ans.answer for n in (CIVIC, CIVIC_SOUTH)), ans.answer
+    assert {c.project for c in ans.choices} == {CIVIC, CIVIC_SOUTH}, ans.choices
+
+
+@pytest.mark.parametrize("question", ["ブランド米振興事業、いちばん新しい年度の総事業費は？", "ブランド米振興事業の一番新しい総事業費いくら？"])
+def test_the_newest_year_is_no_ranking_of_years(world, question: str) -> None:
+    a, sheets = world
+    ans = a.ask(question)
+    totals = {c.fy: format_number(c.total_cost) for c in sheets[CIVIC].costs if c.total_cost is not None}
+    assert totals[2024] in ans.answer and totals[2022] not in ans.answer, ans.answer

@@ -2871,3 +2871,16 @@ def test_a_program_cost_recorded_is_the_row(seed_only: Assistant, truth: dict) -
     # "spend on program cost": the 事業費 row, first (cost is no verb here)
     a = ask(seed_only, "How much did the digital first project spend on program cost in FY2024?")
     assert a.answerable and a.answer.index(n(cost(truth, 2024, "project_cost"))) < len(a.answer.split("\n")[0]) + 1, a.answer
+
+
+@pytest.mark.parametrize("question, years", [
+    ("郡山の令和７年度評価のシートで、二次評価が「継続」の事業って何本？", [2024]),  # the title's 令和7年度事務事業評価
+    ("平成28年度評価の総事業費は？", [2015]),
+    ("令和６年度の評価で「完了」になった事業ってある？", [2024]),  # 「…年度の評価」: of that year's work
+    ("R7評価のシートで総事業費が一番大きいのは？", [2025]),  # staff shorthand: R7's work
+    ("令和8年度評価（R7実施分）の結果は？", [2025]),
+])
+def test_a_years_evaluation_as_the_sheets_title_says_it(question: str, years: list[int]) -> None:
+    from assistant.understand import understand
+
+    assert understand(question).years == years

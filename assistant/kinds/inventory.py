@@ -49,6 +49,9 @@ def asks_inventory(q: Query) -> bool:
     return not (f.rows or f.money or f.revenue or f.kind or f.sections or f.measures or f.rank)
 
 
+_LATEST_SHEET = re.compile(r"最新の?シート|(?:latest|newest|most recent) sheet")
+
+
 class InventoryKind:
     name = "inventory"
 
@@ -61,6 +64,15 @@ class InventoryKind:
         for p in q.projects[:MAX_PROJECTS]:
             refs = sorted((r for r in p.refs if r.target_fy is not None), key=lambda r: r.target_fy or 0)
             if not refs:
+                continue
+            if _LATEST_SHEET.search(q.frame.norm):  # 「最新のシートは何年度の事業を評価したもの？」: that one
+                latest = refs[-1]
+                part.facts.append(Fact(sheet_id=latest.sheet_id, project=p.name, field="target_fy", fy=latest.target_fy,
+                                       value=latest.target_fy))
+                when = (f"（{latest.evaluation_fy}年度評価）" if latest.evaluation_fy else "")
+                lines.append(f"{p.name}の最新のシートは{compose.year_ja(latest.target_fy)}実施分{when}です。" if q.lang == "ja"
+                             else f"The latest sheet of {p.name} evaluates FY{latest.target_fy}"
+                             + (f" (evaluated in FY{latest.evaluation_fy})." if latest.evaluation_fy else "."))
                 continue
             for r in refs:
                 part.facts.append(Fact(sheet_id=r.sheet_id, project=p.name, field="target_fy", fy=r.target_fy,

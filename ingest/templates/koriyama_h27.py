@@ -39,7 +39,7 @@ from ingest.normalize import (
     nfkc,
     parse_number,
 )
-from ingest.vocabulary import COST_FIELDS, KIND_LABELS, RESULT_WORDS
+from ingest.vocabulary import COST_FIELDS, KIND_LABELS, RESULT_WORDS, SCORE_ITEMS, STAGE_LABELS
 
 NAME = "koriyama-h27"
 MUNICIPALITY = "郡山市"
@@ -241,7 +241,7 @@ def _continuity(lines: list[_Line]) -> str | None:
 
 _CONTINUITY_YEAR = re.compile(r"[HR]\d{1,2}年度")
 _NOT_KNOWN = frozenset({"把握困難", "−", "-", "―"})
-_SCORE_LABELS = frozenset({"規模・方法の妥当性", "公平性", "効率性", "(目的達成度)", "(活動達成度)", "（目的達成度）", "（活動達成度）"})
+_SCORE_LABELS = frozenset({*SCORE_ITEMS, "(目的達成度)", "(活動達成度)", "（目的達成度）", "（活動達成度）"})
 
 
 def _continuity_counts(texts: list[str]) -> str | None:
@@ -256,7 +256,7 @@ def _continuity_counts(texts: list[str]) -> str | None:
     for t in texts[at + 1:]:
         if t.startswith("○"):
             break
-        if t in _SCORE_LABELS or t in RESULT_WORDS or any(w in t for w in ("成果指標", "活動指標", "一次評価", "二次評価")):
+        if t in _SCORE_LABELS or t in RESULT_WORDS or any(w in t for w in (*SCORE_ITEMS, *STAGE_LABELS.values())):
             scores = True
             continue
         for tok in t.split():
