@@ -112,7 +112,9 @@ class ProseKind:
             part.sheet_ids.append(sheet.sheet_id)
             # (a sentence read from another of the project's sheets — the year it began — cites that sheet too)
             part.sheet_ids += [c.sheet_id for c in cites if c.sheet_id not in part.sheet_ids]
-            if note in ("no_reason", "no_items"):
+            if note in ("no_reason", "no_items", "other_stage"):
+                # (「一次評価コメントは？」 of a sheet whose one comment box is read as the 二次: shown, not
+                # given as the comment asked)
                 part.answerable = False
             if note == "nearest" and not q.frame.has("summary") and not (
                     q.frame.sections == ["background"] and sheet.template != R7_TEMPLATE):
@@ -784,9 +786,10 @@ def _lead(p: Project, sheet: Sheet, cites: list[Citation], q: Query, note: str) 
         asked = "・".join(dict.fromkeys(SECTION_LABELS.get(k, k) for k in q.frame.sections if k in COMMENTS)) or "お尋ねのコメント"
         if lang == "en":
             return (f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''} — the sheet has one comment box, "
-                    f"read as {labels[0]} from its place on the page (it may be the {asked}); it says:")
-        return (f"{p.name}{year}のシートのコメント欄は1つだけで、欄の並び順から{labels[0]}と推定しています"
-                f"（{asked}の可能性があります）。記載は次のとおりです。")
+                    f"read as the {labels[0]} (inferred from its wording and place on the page); no {asked} is given. "
+                    "For reference, that box says:")
+        return (f"{p.name}{year}のシートのコメント欄は1つだけで、{labels[0]}と読み取っています（文面と欄の位置からの推定）。"
+                f"{asked}の記載はありません。参考までに、その欄の記載は次のとおりです。")
     if note == "no_items":
         return (f"{p.name}{year}のシートに事業費の内訳（費目ごとの金額）の記載はありません。分析欄には次のように書かれています。"
                 if lang == "ja" else f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''} — the sheet gives "

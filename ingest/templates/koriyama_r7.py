@@ -1293,6 +1293,9 @@ def _prose_line_numbers(lines: list[Line]) -> set[int]:
     return {line.no for block in _blocks(lines) for line in block.lines}
 
 
+_SECONDARY_WORDING = re.compile(r"行政評価結果で「[^」]{1,6}」と評価されたことを受け|^令和\s*(?:\d{1,2}|元)\s*年度は、")
+
+
 def _sections(lines: list[Line], r: _Reading) -> list[Section]:
     blocks = _blocks(lines)
     analysis_at = next((i for i, b in enumerate(blocks) if b.after == "活動指標分析結果"), len(blocks))
@@ -1334,8 +1337,12 @@ def _sections(lines: list[Line], r: _Reading) -> list[Section]:
                 f"背景・現状・予測・目的・手段の欄が{len(plan_blocks)}個の文章ブロックとして読めました（本来5個）。"
                 "欄を特定できないため「その他」として保持しました"
             )
-    stages = ("primary_comment", "secondary_comment")
+    stages: tuple[str, ...] = ("primary_comment", "secondary_comment")
     comments = join_continued(comments, len(stages), mid_word=True, opened=opened)
+    if len(comments) == 1 and _SECONDARY_WORDING.search(comments[0]):
+        # one comment box, the other left blank: the 二次評価 comment opens on the year before's
+        # evaluation (「令和５年度の行政評価結果で「改善」と評価されたことを受け、…」), the 一次 on the figures
+        stages = ("secondary_comment",)
     keyed += list(zip(stages, comments))
     for extra in comments[len(stages):]:
         keyed.append(("other", extra))
