@@ -48,6 +48,11 @@ def test_the_blank_stage_is_declined_with_the_box_shown(assistant: Assistant, qu
     assert not ans.answerable and SECONDARY_OPENS in ans.answer, ans.answer
 
 
+def test_the_decline_gives_the_result_of_the_stage_asked(assistant: Assistant) -> None:
+    ans = assistant.ask("デジタルファーストのR6の一次評価コメント、なんて書いてある？")
+    assert not ans.answerable and "一次評価の結果は「継続」" in ans.answer, ans.answer
+
+
 def test_the_stage_the_box_holds_is_answered(assistant: Assistant) -> None:
     ans = assistant.ask("デジタルファーストのR6の二次評価コメントは？")
     assert ans.answerable and SECONDARY_OPENS in ans.answer, ans.answer

@@ -788,8 +788,13 @@ def _lead(p: Project, sheet: Sheet, cites: list[Citation], q: Query, note: str) 
             return (f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''} — the sheet has one comment box, "
                     f"read as the {labels[0]} (inferred from its wording and place on the page); no {asked} is given. "
                     "For reference, that box says:")
+        from ingest.vocabulary import STAGE_LABELS
+
+        # (the result of the stage asked, where the sheet gives it: what its comment would have explained)
+        results = "、".join(f"{STAGE_LABELS[e.stage]}の結果は「{e.result}」" for e in sheet.evaluations
+                           if e.result and f"{e.stage}_comment" in q.frame.sections)
         return (f"{p.name}{year}のシートのコメント欄は1つだけで、{labels[0]}と読み取っています（文面と欄の位置からの推定）。"
-                f"{asked}の記載はありません。参考までに、その欄の記載は次のとおりです。")
+                f"{asked}の記載はありません" + (f"（{results}です）" if results else "") + "。参考までに、その欄の記載は次のとおりです。")
     if note == "no_items":
         return (f"{p.name}{year}のシートに事業費の内訳（費目ごとの金額）の記載はありません。分析欄には次のように書かれています。"
                 if lang == "ja" else f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''} — the sheet gives "
