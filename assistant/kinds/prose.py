@@ -14,6 +14,7 @@ from assistant.figures import evaluation_facts
 from assistant.kinds.base import Desk, Part, read_years, sheet_for
 from assistant.kinds.rows import cost_rows, indicator_rows, rows_holding
 from assistant.lexicon import lexicon
+from assistant.measures import lower_is_better
 from assistant.query import Project, Query, projects_of
 from assistant.understand import NEWEST_SHEET, Frame
 from ingest.model import SECTION_LABELS, Indicator, Section, Sheet
@@ -469,10 +470,10 @@ class ProseKind:
                                                    if k in lexicon().rows}
         if why and not cites and not any(s.key in COMMENTS for s in sections) and not f.sections and (
                 "change" in f.measures and not f.has("under_plan", "verdict")) and f.direction != "down" \
-                and not costs & set(focus_words):
+                and not costs & set(focus_words) and not any(lower_is_better(w) for w in focus_words):
             # a rise the analysis states but does not explain: the comments say what was done that year
             # (「令和７年度は情報発信の強化に取り組んだ」); what was done is no reason for a shortfall, a
-            # drop, or a cost that moved (「受益者負担金はなんで減った？」)
+            # drop, a rise of what is kept down (待機児童数), or a cost that moved (「受益者負担金はなんで減った？」)
             cues = lexicon().cues["reason"]
             for s in (x for k in ("secondary_comment", "primary_comment") for x in sheet.sections if x.key == k):
                 said = compose.reason_sentences(s.text, f.norm, focus_words, cap, cues)
@@ -547,7 +548,13 @@ def _not_of_other_rows(quotes: list[str], sheet: Sheet, rows: list[str]) -> list
 def _gives_reason(sentence: str, cues: Sequence[str]) -> bool:
     """A reason word outside the names the sentence quotes (「ＲＰＡによる業務削減時間」 gives none)."""
     bare = re.sub(r"「[^」]*」", "", sentence)
+    # 「計画値の45人を上回ったため、引き続き対策が必要である」: the figure against its plan, whose ため leads
+    # to what comes next — no cause of the figure
+    bare = _AGAINST_PLAN_SO.sub("", bare)
     return any(c in bare for c in cues)
+
+
+_AGAINST_PLAN_SO = re.compile(r"計画値?[^、。]{0,16}(?:上回|下回|超え|届かなかっ|達し|満たなかっ|割り込ん)(?:った|た|だ)?ため")
 
 
 _AMOUNT_UNIT = re.compile(r"\d[\d,.]*\s*(千円|万円|億円|円|件|人|名|回|施設|箇所|か所|校|世帯|%|％|ポイント|本|枚|頭|台|冊|t|km)")
