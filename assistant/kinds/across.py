@@ -25,7 +25,7 @@ from assistant.link import matcher_for, read_question, with_dictionary
 from assistant.measures import diff, growth, percent, rate, total
 from assistant.query import CITIES_COUNTED, Query
 from assistant.resolve import ProjectKey, SheetRef, pick_sheet, project_key, squash
-from assistant.understand import Frame, Threshold
+from assistant.understand import NEWEST_SHEET, Frame, Threshold
 from ingest.normalize import nfkc
 from ingest.store import PrintedValue
 from ingest.templates.generic import MONEY_SCALE
@@ -695,7 +695,9 @@ class FilterKind:
         facts: list[Fact] = []
         lines: list[str] = []
         projects: set[ProjectKey] = set()  # (two cities' namesakes are two projects)
-        any_year = fy is None and _IN_ANY_YEAR.search(f.norm) is not None
+        # (no year said: whether a project has it at all — 「地方債が入ってる事業」「実績ベースで」 — is any
+        # settled year's, unless the latest is asked)
+        any_year = fy is None and not f.relative and (_IN_ANY_YEAR.search(f.norm) is not None or not NEWEST_SHEET.search(f.norm))
         for field in fields:
             got = sorted((m for m in (settled_years(desk, field, ids) if any_year else measure_costs(q, desk, field, ids, fy))
                           if m.value), key=lambda m: -m.value)
