@@ -389,11 +389,8 @@ class Assistant:
             return w
         cross = [k for k in CROSS if k.fit(q) >= 0.5]
         # one project in question: 「一番少なかった年はいつ？」 ranks its years, not the projects
-        # (projects a word of one name fits — 「市民活動の事業、いちばん新しい年度の…」 — are each asked,
-        # not ranked against each other)
         if cross and (lists_projects(f) or not (q.single and q.how in ("named", "focus", "only", "scope")
-                                                   and (not f.rank or f.asks_years))
-                      and not (q.kin_of and not f.theme and q.candidates)):
+                                                   and (not f.rank or f.asks_years))):
             best = max(cross, key=lambda k: k.fit(q))
             part = best.answer(q, self)
             if part is not None:

@@ -56,6 +56,7 @@ from assistant.understand import (
     drop_ops,
     layout_tag,
     layouts_said,
+    theme_span,
     understand,
 )
 from ingest.model import Indicator, Sheet
@@ -538,14 +539,12 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         groups = [[m for m in g if m.name in holders] or g for g in groups]
         still_named = {m.name for g in groups for m in g}
         projects = [p for p in projects if p.name in still_named]
-    if projects and (kin := _about_theme(frame, r, cat, chosen, q.org_ids)) is not None:
+    if projects and (gathered := _about_theme(frame, r, cat, chosen, q.org_ids)) is not None:
         # 「公園関係の事業の総事業費」: a theme said, not a name — every project about it, not only the one
         # whose name holds its word (立地適正化推進事業's 公園遊具の事故件数 is 公園's too)
+        q.kin_of, kin = gathered
         projects = list({p.key: p for p in [*projects, *kin]}.values())
-        if frame.years:  # (the one named by the words, too, when its sheets end before the year asked)
-            projects = [p for p in projects if any(reaches(x, fy) for x in p.refs for fy in frame.years)] or projects
         groups = [[replace(chosen[0], name=p.name) for p in projects]]
-        q.kin_of = frame.theme or _SAID_JIGYO.sub("", frame.norm[slice(*chosen[0].span)])
     if projects:
         ambiguous = any(len(g) > 1 for g in groups)
         if not ambiguous:
@@ -562,6 +561,14 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             q.projects, q.how = group, "org"
         else:
             q.candidates, q.how = group, "org"
+    elif frame.theme and frame.lang == "ja" and (themed := projects_of(cat, [
+            s for s in (cat.sheet(i) for i in cat.about(theme_words(frame.theme))) if s is not None
+            and (q.org_ids is None or s.sheet_id in q.org_ids)])):
+        # 「ごみ関係の事業の総事業費は？」 where no name holds the word as said: the projects about it
+        q.candidates, q.how, q.kin_of = themed, "named", frame.theme
+        if (theme_at := theme_span(frame.norm)) is not None:
+            q.explained.add(theme_at)
+            q.project_spans.append(theme_at)
     elif (unknown := _unknown_project(frame.text, cat)) is not None:
         q.unknown_project = unknown
     elif focus is not None and focus.sheet_ids and not _cross_project(frame) and not _elsewhere(
@@ -915,52 +922,69 @@ def _said_in_a_name(form: str, span: tuple[int, int], names: list[Match]) -> boo
                for m in names)
 
 
+def theme_words(theme: str) -> list[str]:
+    """The words a theme is said in (「子育てとかこども関係」: either; 「DX関連」: デジタル, オンライン, 電子 too)."""
+    words = theme.split("・")
+    words += [full for w in list(words) if (full := lexicon().shorthand.get(w.lower()))]
+    if any(w.lower() in ("dx", "ict", "it") for w in words):
+        words += ["デジタル", "オンライン", "電子"]
+    return words
+
+
 def _about_theme(frame: Frame, r: Reading, cat: Catalog, chosen: list[Match],
-                 org_ids: list[str] | None) -> list[Project] | None:
-    """The other projects about what the question calls a project by — the theme it says (「公園関係」),
-    or a word of a name before 「の事業」 (「防災訓練の事業」: 防災情報伝達推進事業 counts 防災訓練 too) —
-    when the names chosen were only guessed from those words; None when a project is named in full."""
+                 org_ids: list[str] | None) -> tuple[str, list[Project]] | None:
+    """What the question calls a project by, when the names chosen were only guessed from its words,
+    and the other projects it fits: the theme it says (「公園関係」: every project about it), a word of a
+    name before 「の事業」 (「防災訓練の事業」: 防災情報伝達推進事業 counts 防災訓練 too), a short name two
+    names hold (「市民活動の事業」), one English word before "project" ("the waste project": ごみ).
+    None when a project is named in full or nothing else fits."""
     if not chosen or any(m.exact for m in chosen):
         return None
     if frame.theme:
-        words = frame.theme.split("・")
-    elif frame.lang == "ja" and len(chosen) == 1 and (
-            _NAMES_A_PROJECT.match(frame.norm, chosen[0].span[1]) or _SAID_JIGYO.search(frame.norm[slice(*chosen[0].span)])):
-        words = [_SAID_JIGYO.sub("", frame.norm[slice(*chosen[0].span)])]  # (「市民活動の事業」 said in the span)
-        if squash(words[0]) in (squash(short_name(chosen[0].name)), squash(project_core(chosen[0].name))):
-            # 「市民活動の事業」 says 市民活動支援事業 short: another name holding the same words fits as well
-            # (南部地区市民活動推進事業), a row or an aim does not
-            return _about(frame, cat, words, chosen, org_ids, names_only=True)
-    elif frame.lang == "en" and len(chosen) == 1 and chosen[0].words == 1 and _NAMES_A_PROJECT.match(frame.norm, chosen[0].span[1]) \
-            and any(re.sub(r"^(?:the|a|an|our|its)\s+", "", frame.norm[p:e].strip()) == frame.norm[slice(*chosen[0].span)].strip()
-                    for p, e in _project_phrases(frame.norm)):
-        # "the waste project" (no more words said of it: not "the bulky waste collection program"): the
-        # Japanese its word was read as, where the name holds it (ごみ of ごみ減量化啓発事業)
-        a, b = chosen[0].span
-        generic = lexicon().generic_parts
-        # (a word of the dictionary, not a name spelled in katakana: "zero-carbon" is ゼロカーボンシティ's own)
-        words = [form for form, (s, e) in r.forms.items() if a <= s and e <= b and len(form) >= 2 and form not in generic
-                 and re.search(r"[一-龥ぁ-ん]", form) and form in chosen[0].name]
-        return _about(frame, cat, words, chosen, org_ids) if words else None
-    else:
+        words = theme_words(frame.theme)
+        if not all(any(squash(w) in squash(frame.norm[a:b]) or squash(frame.norm[a:b]) in squash(w) for w in words)
+                   for m in chosen for a, b in m.parts or (m.span,)):
+            return None  # (a name said beside the theme — 「防災関係で自主防災組織育成の事業」 — is that project)
+        kin = _about(frame, cat, words, chosen, org_ids)
+        return (frame.theme, kin) if kin else None
+    if len(chosen) != 1:
         return None
-    if not all(any(squash(w) in squash(frame.norm[a:b]) or squash(frame.norm[a:b]) in squash(w) for w in words)
-               for m in chosen for a, b in m.parts or (m.span,)):
-        return None  # (a name said beside the theme — 「防災関係で自主防災組織育成の事業」 — is that project)
-    return _about(frame, cat, words, chosen, org_ids)
+    m = chosen[0]
+    said = frame.norm[slice(*m.span)]
+    if frame.lang == "ja":
+        # (the span may run past 「の事業」: 「市民活動の事業の総事業」)
+        word = said[:cut.start()] if (cut := _OF_JIGYO.search(said)) else said if _OF_JIGYO.match(frame.norm, m.span[1]) else ""
+        if not word:
+            return None
+        # 「市民活動の事業」 says 市民活動支援事業 short: another name holding the same words fits as well
+        # (南部地区市民活動推進事業), a row or an aim does not
+        short = squash(word) in (squash(short_name(m.name)), squash(project_core(m.name)))
+        kin = _about(frame, cat, [word], chosen, org_ids, names_only=short)
+        return (word, kin) if kin else None
+    if m.words == 1 and _NAMES_A_PROJECT.match(frame.norm, m.span[1]) and any(
+            re.sub(r"^(?:the|a|an|our|its)\s+", "", frame.norm[a:b].strip()) == said.strip() for a, b in _project_phrases(frame.norm)):
+        # "the waste project" (no more words said of it: not "the bulky waste collection program"): the
+        # Japanese its word was read as, where the name holds it (ごみ of ごみ減量化啓発事業) — a word of the
+        # dictionary, not a name spelled in katakana ("zero-carbon" is ゼロカーボンシティ's own)
+        generic = lexicon().generic_parts
+        words = [form for form, (s, e) in r.forms.items() if m.span[0] <= s and e <= m.span[1] and len(form) >= 2
+                 and form not in generic and re.search(r"[一-龥ぁ-ん]", form) and form in m.name]
+        kin = _about(frame, cat, words, chosen, org_ids) if words else []
+        return (said.strip(), kin) if kin else None
+    return None
 
 
 def _about(frame: Frame, cat: Catalog, words: list[str], chosen: list[Match], org_ids: list[str] | None,
-           names_only: bool = False) -> list[Project] | None:
-    ids = ([s.sheet_id for s in cat.sheets if any(squash(w) in squash(s.project or "") for w in words)] if names_only
-           else cat.about(words))
+           names_only: bool = False) -> list[Project]:
+    """The projects other than those chosen that ``words`` are about (``names_only``: whose names hold
+    them), within ``org_ids``, whose sheets reach the year asked (「粗大ごみの収集の事業、R7の…」)."""
+    ids = cat.about(words, names_only=names_only)
     if org_ids is not None:
         ids = [i for i in ids if i in set(org_ids)]
     kin = projects_of(cat, [s for s in (cat.sheet(i) for i in ids) if s is not None])
     named = {m.name for m in chosen}
-    # (one whose sheets end before the year asked is no candidate: 「粗大ごみの収集の事業、R7の…」)
     return [p for p in kin if p.name not in named and (not frame.years or any(
-        reaches(r, fy) for r in p.refs for fy in frame.years))] or None
+        reaches(r, fy) for r in p.refs for fy in frame.years))]
 
 
 def _within(sheet_ids: list[str], scope: list[SheetRef]) -> bool:
@@ -1301,7 +1325,8 @@ _EN_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|be|being|get|gets|got)\s+(?
                          r"([a-z]+ed|held|run|done|made|built|kept|sent|given|taken|seen|paid|spent|sold|bought|set)\b")
 # the heading an English question opens with, before a colon or a dash: what it is about
 # what joins a second project to the first: "… and the library", "… versus fire corps", "compared with …"
-_EN_JOINED = re.compile(r"\b(?:and|or|vs\.?|versus|than|with|to)\s+(?:the\s+|its\s+|our\s+)?(?:[a-z\-]+\s+){0,2}$")
+_EN_JOINED = re.compile(r"\b(?:and|or|vs\.?|versus|than|with|to|plus|as well as|against|along with|alongside|besides|"
+                        r"beside|compared (?:with|to))\s+(?:the\s+|its\s+|our\s+|for\s+)?(?:[a-z\-]+\s+){0,2}$")
 _EN_HEADING = re.compile(r"^\s*([a-z][^:;?!.]{2,80}?)\s*(?::|\s[–—-]\s)")
 
 
@@ -1461,7 +1486,8 @@ def _rows_joined(inds: list[Match], best: float, norm: str) -> list[Match]:
     return out
 
 
-_SAID_JIGYO = re.compile(r"(?:の|に関する|関係の|関連の)?事業$")
+# a word said as what a project is (「防災訓練の事業」「公園関係の事業」), not a name said short of 推進 (「防災訓練事業」)
+_OF_JIGYO = re.compile(r"\s*(?:の|に関する|関係の|関連の)\s*事業")
 # what follows words that name a project: 「…の事業」「…関係の事業」 "… project"
 _NAMES_A_PROJECT = re.compile(r"\s*(?:の|に関する|関係の|関連の)?\s*事業|\s*(?:project|program|programme|scheme)\b")
 

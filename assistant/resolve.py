@@ -447,22 +447,29 @@ class Catalog:
         return (self.about(words) if about else []) or sorted(
             sid for sid, text in self._haystacks.items() if any(n in text for n in needles))
 
-    def about(self, words: list[str]) -> list[str]:
+    def about(self, words: list[str], names_only: bool = False) -> list[str]:
         """Sheets whose project is about one of ``words``: said in its name, 課, 部, an indicator's name
-        or its 目的 (full or half width, any ASCII case), in id order."""
+        or its 目的 (``names_only``: its name), full or half width, any ASCII case, in id order. In a row's
+        name or the 目的 the word heads its compound (環境学習, 公園遊具), not ends another (教育環境)."""
         needles = {form for w in words if w for form in _widths(nfkc(w).upper())}
         if not needles:
             return []
+        if names_only:
+            return sorted(s.sheet_id for s in self.sheets if any(n in (s.project or "").upper() for n in needles))
         # a katakana word clipped short is said whole: プラ of プラスチック, not of 自立支援プラン
-        said = re.compile("|".join(rf"(?<![ァ-ヺー]){re.escape(n)}(?![ァ-ヺー])" if len(n) <= 3 and re.fullmatch(r"[ァ-ヺー]+", n)
-                                   else re.escape(n) for n in sorted(needles, key=len, reverse=True)))
+        def whole(n: str) -> str:
+            return rf"{re.escape(n)}(?![ァ-ヺー])" if len(n) <= 3 and re.fullmatch(r"[ァ-ヺー]+", n) else re.escape(n)
 
-        def says(text: str) -> bool:
-            return said.search(text.upper()) is not None
+        ordered = sorted(needles, key=len, reverse=True)
+        named = re.compile("|".join(rf"(?<![ァ-ヺー]){whole(n)}" for n in ordered))
+        heading = re.compile("|".join(rf"(?<![一-龥々ァ-ヺー]){whole(n)}" for n in ordered))
 
-        return sorted(s.sheet_id for s in self.sheets if says("\n".join(
-            [s.project or "", s.section or "", s.department or "", self.purposes.get(s.sheet_id, ""),
-             *(i.name or "" for i in self.indicators_of(s.sheet_id))])))
+        def about(s: SheetRef) -> bool:
+            return named.search("\n".join([s.project or "", s.section or "", s.department or ""]).upper()) is not None or \
+                heading.search("\n".join([self.purposes.get(s.sheet_id, ""),
+                                          *(i.name or "" for i in self.indicators_of(s.sheet_id))]).upper()) is not None
+
+        return sorted(s.sheet_id for s in self.sheets if about(s))
 
     def projects(self, question: str, threshold: float = 0.72) -> list[tuple[float, SheetRef]]:
         """Sheets whose project the question names, best first (all years of a project)."""

@@ -223,6 +223,7 @@ _THEME = re.compile(r"([\w・]{1,12}?)(?:関連|関係|に関する|分野|系)(
 # a theme's projects asked and nothing of them: 「DX関連の事業は？」「子育て関係の事業って何がある？」
 _THEME_ASKED = re.compile(r"(?:関連|関係|に関する|分野|系)の?事業(?:って|は|が|を|で)?(?:何|なに|どれ|どんな(?:の|もの)?)?(?:が|の)?"
                           r"(?:ある|あります|あるの)?(?:か|かな|の|ですか)?\s*[?？]?\s*$")
+_THEME_WORD = re.compile(r"関連|関係|に関する|分野|系")
 _THEME_EN = re.compile(r"\b([a-z]{2,}(?:\s[a-z]{3,})?)[- ]related\b|\brelated to ([a-z ]{2,20}?)\b(?:projects?|\?|$)")
 _FOLLOW_START = ("その", "それ", "じゃあ", "じゃ", "では", "で、", "あと", "ほかに", "他に", "ちなみに", "では、", "and ", "what about",
                  "how about", "and the", "also", "then ")
@@ -409,7 +410,7 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
         else:
             f.nth = None
     f.theme = _theme(norm)
-    if f.theme and "list" not in f.ops and _THEME_ASKED.search(norm):
+    if f.theme and "list" not in f.ops and _THEME_ASKED.search(norm) and not norm.startswith(_FOLLOW_START):
         f.ops.append("list")  # 「DX関連の事業は？」「防災系の事業ってある？」: which projects they are
     f.deictic = bool(_DEICTIC.search(norm))
     if _SHARE_OF.search(norm):  # 「総事業費の何％？」: a share of that total, not an achievement rate
@@ -663,7 +664,10 @@ _EVALUATED_IN = re.compile(r"\s*(?:年度)?\s*(?:に|で)(?:行った|した|や
 # when it was evaluated (alone, 「R7評価のシート」 is read as the sheet of R7's work, as staff mostly mean it)
 _DONE_IN = re.compile(r"\s*(?:年度)?\s*(?:実施)?分")
 _RATED_IN = re.compile(r"\s*(?:年度)?\s*評価")
-_FORMAL_EVALUATION = re.compile(r"(?:令和|平成)\s*(?:\d{1,2}|元)\s*年度\s*(?:事務事業)?評価(?!結果|対象|の結果|は|が)")
+# 「令和７年度評価のシート」「令和7年度評価で」: the evaluation round, as the sheets' title says it (not
+# 「令和6年度評価は？」, an evaluation asked)
+_FORMAL_EVALUATION = re.compile(r"(?:令和|平成)\s*(?:\d{1,2}|元)\s*年度\s*(?:事務事業)?評価\s*(?:の\s*(?:シート|事業)|シート|で|分|対象外)")
+_LEAD_IN = re.compile(r"^(?:じゃあ|じゃ|では|それでは|あと|それと|次は|次に|ちなみに)[、,\s]*")
 
 
 _OF_SHEET = re.compile(r"\s*(?:年度)?(?:の|実施分の?)?\s*(?:評価)?(?:シート|版)|\s*(?:'s)?\s+(?:evaluation )?sheet\b")
@@ -900,11 +904,18 @@ def _read_threshold(f: Frame) -> None:
         f.measures.append("share")  # 「人件費が総事業費の5割を超える」: a share of that row, over the threshold
 
 
+def theme_span(norm: str) -> tuple[int, int] | None:
+    """Where the question says its theme (「ごみ関係」 of 「ごみ関係の事業の総事業費は？」)."""
+    m = _THEME.search(norm)
+    said = _THEME_WORD.match(norm, m.end(1)) if m else None
+    return (m.start(1), said.end()) if m and said else None
+
+
 def _theme(norm: str) -> str | None:
     if m := _THEME.search(norm):
         # 「子育てとかこども関係の」: each word joined by とか/や is the theme (「・」 between them)
         # (no も: こども is a word)
-        pieces = re.split(r"とか|[のはがをにでとへや、]", m.group(1))
+        pieces = re.split(r"とか|[のはがをにでとへや、]", _LEAD_IN.sub("", m.group(1)))
         words = [pieces[-1]]
         for before in reversed(re.findall(r"([^のはがをにでとへや、]{2,})(?:とか|や)", m.group(1))):
             words.insert(0, before)

@@ -37,3 +37,9 @@ def test_users_by_year_of_the_continuity_box(assistant: Assistant, question: str
     ans = assistant.ask(question)
     assert ans.answerable and USERS[fy] in ans.answer, ans.answer
     assert any(c.section == "事業継続性評価" for c in ans.citations), ans.citations
+
+
+def test_a_row_the_box_does_not_count_is_not_its_table(assistant: Assistant) -> None:
+    # the box counts users: 待機児童数 of H26 is nothing it gives, whatever year it lists
+    ans = assistant.ask("事業継続性評価のとこ、H26の待機児童数は？")
+    assert not ans.answerable and USERS[2014] not in ans.answer, ans.answer

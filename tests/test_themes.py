@@ -26,7 +26,7 @@ PURPOSES = {
     PARK: "公園施設を適切に維持し、緑豊かな都市空間を形成する。",
     SITING: "都市機能を誘導し、コンパクトなまちづくりを進める。",
     WATERWAY: "用水路を適切に維持し、営農環境を守る。",
-    VEGETABLES: "ブランド野菜を推進し、本市農業の生産性と収益性の向上を図る。",
+    VEGETABLES: "ブランド野菜を推進し、農業の生産性と収益性の向上を図る。",
     PLASTIC: "プラスチックの資源循環を進め、焼却量を減らす。",
     GUARDIANSHIP: "判断能力が不十分な人の権利を守る。",
     DRILLS: "市民の防災意識を高める。",
@@ -157,3 +157,25 @@ def test_the_newest_year_is_no_ranking_of_years(world, question: str) -> None:
     ans = a.ask(question)
     totals = {c.fy: format_number(c.total_cost) for c in sheets[CIVIC].costs if c.total_cost is not None}
     assert totals[2024] in ans.answer and totals[2022] not in ans.answer, ans.answer
+
+
+def test_the_project_named_by_the_words_stays_though_its_years_end(world) -> None:
+    # 「公園関係の事業、2014年度の…」: SITING reaches 2014, PARK does not — PARK is still answered (no value),
+    # never SITING's figure alone as if it were the park project's
+    a, sheets = world
+    ans = a.ask("公園関係の事業、2014年度の総事業費は？")
+    assert PARK in ans.answer and SITING in ans.answer, ans.answer
+
+
+def test_a_name_said_short_of_its_prefix_is_that_project(world) -> None:
+    # 「防災訓練事業」 is 総合防災訓練事業 said short, not 「防災訓練の事業」 (what a project is about)
+    a, sheets = world
+    ans = a.ask("防災訓練事業の2024年度の事業費は？")
+    assert _project_cost(sheets[DRILLS], 2024) in ans.answer and ALERTS not in ans.answer, ans.answer
+
+
+def test_a_theme_no_name_holds(world) -> None:
+    # 「救命関係」: only a 目的 says it — that project, not an ask-back over the store
+    a, sheets = world
+    ans = a.ask("救命関係の事業の2024年度の事業費は？")
+    assert ans.answerable and _project_cost(sheets[FIRST_AID], 2024) in ans.answer, ans.answer

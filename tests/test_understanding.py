@@ -2875,10 +2875,12 @@ def test_a_program_cost_recorded_is_the_row(seed_only: Assistant, truth: dict) -
 
 @pytest.mark.parametrize("question, years", [
     ("郡山の令和７年度評価のシートで、二次評価が「継続」の事業って何本？", [2024]),  # the title's 令和7年度事務事業評価
-    ("平成28年度評価の総事業費は？", [2015]),
+    ("平成28年度評価のシートの総事業費は？", [2015]),
     ("令和６年度の評価で「完了」になった事業ってある？", [2024]),  # 「…年度の評価」: of that year's work
     ("R7評価のシートで総事業費が一番大きいのは？", [2025]),  # staff shorthand: R7's work
     ("令和8年度評価（R7実施分）の結果は？", [2025]),
+    ("令和7年度評価で拡充になった事業は？", [2024]),
+    ("令和6年度評価の総事業費は？", [2024]),  # an evaluation's figure asked: of that year
 ])
 def test_a_years_evaluation_as_the_sheets_title_says_it(question: str, years: list[int]) -> None:
     from assistant.understand import understand

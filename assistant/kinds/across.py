@@ -23,7 +23,7 @@ from assistant.kinds.rows import PRINTED_ROW
 from assistant.lexicon import lexicon
 from assistant.link import matcher_for, read_question, with_dictionary
 from assistant.measures import diff, growth, percent, rate, total
-from assistant.query import CITIES_COUNTED, Query
+from assistant.query import CITIES_COUNTED, Query, theme_words
 from assistant.resolve import ProjectKey, SheetRef, pick_sheet, project_key, squash
 from assistant.understand import NEWEST_SHEET, Frame, Threshold
 from ingest.normalize import nfkc
@@ -55,13 +55,9 @@ def scope_ids(q: Query, desk: Desk) -> tuple[list[str] | None, str]:
     if q.how == "scope" and q.projects:
         return [i for p in q.projects for i in p.sheet_ids], ""
     if q.frame.theme:
-        words = q.frame.theme.split("・")  # 「子育てとかこども関係」: either
-        words += [full for w in list(words) if (full := lexicon().shorthand.get(w.lower()))]
-        if any(w.lower() in ("dx", "ict", "it") for w in words):
-            words += ["デジタル", "オンライン", "電子"]
         # (a theme some projects are about means those; only when none is, those whose text says it)
         said = re.search(re.escape(q.frame.theme), nfkc(q.frame.text), re.IGNORECASE)  # as written: DX, not dx
-        return desk.catalog.mentioning(words, about=True), f"{said.group(0) if said else q.frame.theme}関連"
+        return desk.catalog.mentioning(theme_words(q.frame.theme), about=True), f"{said.group(0) if said else q.frame.theme}関連"
     return None, ""
 
 

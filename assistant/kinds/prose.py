@@ -761,7 +761,11 @@ def _prints_the_year(q: Query, sheet: Sheet, year: int) -> bool:
     """A box the question names by its label (「事業継続性評価のとこ」) lists a figure of ``year``, which
     the sheet evaluating another year prints (its table of users since H23)."""
     return any(s.key == "other" and re.sub(r"[（(].*", "", s.label) in q.frame.norm and _counted_by_year(s.text, {year})
+               and any(row in q.frame.norm for row in _COUNTED_ROW.findall(s.text))  # (the row asked: 利用者数)
                for s in sheet.sections)
+
+
+_COUNTED_ROW = re.compile(r"([^\s。、：]{2,12})：")
 
 
 def _counted_by_year(text: str, years: set[int]) -> bool:
