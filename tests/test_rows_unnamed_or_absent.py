@@ -87,9 +87,10 @@ def test_a_breakdown_of_the_project_cost(world) -> None:
     assert not none.answerable and "内訳" in none.answer and "開催助成金" in none.answer, none.answer
 
 
-@pytest.mark.parametrize("question", ["How much was spent on the cashless payment facilities of the Digital First "
-                                      "project specifically?"])
+@pytest.mark.parametrize("question", ["How much was spent on the online applications of the Digital First project "
+                                      "specifically?"])
 def test_money_spent_on_a_counted_thing_is_declined(world, question: str) -> None:
+    # (the cost analysis lists items with amounts — 地理情報システム, キャッシュレス決済環境整備 — none of them this)
     a, _, _ = world
     ans = a.ask(question)
-    assert not ans.answerable and "キャッシュレス決済導入施設数" in ans.answer, ans.answer
+    assert not ans.answerable and "オンライン申請件数" in ans.answer, ans.answer

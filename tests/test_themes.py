@@ -95,19 +95,6 @@ def test_a_project_named_in_full_is_that_one(world) -> None:
     assert not ans.choices
 
 
-def test_a_clipped_katakana_word_is_said_whole(world) -> None:
-    # プラ is プラスチック's, not a piece of 自立支援プラン
-    a, sheets = world
-    ans = a.ask("プラの事業、2024年度の事業費は？")
-    assert _project_cost(sheets[PLASTIC], 2024) in ans.answer and GUARDIANSHIP not in ans.answer, ans.answer
-
-
-def test_no_candidate_whose_sheets_end_before_the_year(world) -> None:
-    a, sheets = world
-    ans = a.ask("公園関係の事業、R6の事業費は？")
-    assert _project_cost(sheets[PARK], 2024) in ans.answer and SITING not in ans.answer, ans.answer
-
-
 @pytest.mark.parametrize("question", ["公園関係の事業は？", "農業系の事業って何がある？"])
 def test_a_themes_projects_asked_alone_are_listed(world, question: str) -> None:
     a, _ = world
@@ -167,11 +154,16 @@ def test_the_project_named_by_the_words_stays_though_its_years_end(world) -> Non
     assert PARK in ans.answer and SITING in ans.answer, ans.answer
 
 
-def test_a_name_said_short_of_its_prefix_is_that_project(world) -> None:
+@pytest.mark.parametrize("question, project, not_project", [
+    ("プラの事業、2024年度の事業費は？", PLASTIC, GUARDIANSHIP),  # プラ is プラスチック's, not a piece of 自立支援プラン
+    ("公園関係の事業、R6の事業費は？", PARK, SITING),  # no candidate whose sheets end before the year asked
     # 「防災訓練事業」 is 総合防災訓練事業 said short, not 「防災訓練の事業」 (what a project is about)
+    ("防災訓練事業の2024年度の事業費は？", DRILLS, ALERTS),
+])
+def test_one_project_and_not_another(world, question: str, project: str, not_project: str) -> None:
     a, sheets = world
-    ans = a.ask("防災訓練事業の2024年度の事業費は？")
-    assert _project_cost(sheets[DRILLS], 2024) in ans.answer and ALERTS not in ans.answer, ans.answer
+    ans = a.ask(question)
+    assert _project_cost(sheets[project], 2024) in ans.answer and not_project not in ans.answer, ans.answer
 
 
 def test_a_theme_no_name_holds(world) -> None:
