@@ -201,6 +201,18 @@ def test_a_result_asked_without_a_stage_is_each_sheets_last_word(world) -> None:
     assert re.search(rf"(?<!\d){len(rated)}件", ans.answer), ans.answer
 
 
+@pytest.mark.parametrize("stage", ["二次評価", "the secondary evaluation"])
+def test_a_stage_a_layout_printing_one_result_lacks(world, stage: str) -> None:
+    # a layout printing one 評価結果 has no 二次評価: declined, with the one result it prints
+    a, truths = world
+    t = next(t for t in truths if len([e for e in t.evaluations if e.result]) == 1 and t.project.name
+             and sum(x.project.name == t.project.name for x in truths) == 1)
+    result = t.evaluations[0].result
+    question = f"{t.project.name}の{stage}は？" if stage == "二次評価" else f"What was {stage} of {t.project.name}?"
+    ans = ask(a, question)
+    assert not ans.answerable and result in ans.answer, ans.answer
+
+
 @pytest.mark.parametrize("question", ["補助金以外の事業はいくつある？", "建設部以外の事業の数は？"])
 def test_a_word_before_igai_that_is_no_city_sets_no_city_aside(world, question: str) -> None:
     # 補助金・建設部 are no city: no list of "the other cities' projects"

@@ -11,6 +11,7 @@ from assistant.kinds.base import Desk, Part, read_years, sheet_for
 from assistant.kinds.rows import AMOUNT_ASKED, COUNT_ASKED
 from assistant.query import Project, Query, projects_of
 from ingest.model import Sheet
+from ingest.templates.generic import NAME as GENERIC
 from ingest.vocabulary import SCORE_ITEMS, SCORE_ITEMS_EN, STAGE_LABELS, TERMINAL_RESULTS
 
 MAX_LISTED = 40
@@ -275,6 +276,15 @@ class EvaluationKind:
         if sheet.target_fy:
             facts.append(Fact(sheet_id=sheet.sheet_id, project=p.name, field="target_fy", value=sheet.target_fy,
                               fy=sheet.target_fy, row="評価対象年度", unit="年度"))
+        one = [e.result for e in sheet.evaluations if e.result]
+        if not bits and sheet.template == GENERIC and len(one) == 1:
+            # another city's layout printing one 評価結果, not split into 一次・二次: the stage asked is not
+            # given (no result fact: a decline), and the one it prints is said
+            if lang == "en":
+                return (f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: the sheet gives no stage of "
+                        f"that name; it prints one evaluation result, {one[0]}, not split into primary and secondary."), facts
+            return (f"{p.name}{when}のシートにその段階の評価はありません。評価結果は「{one[0]}」のみで、"
+                    "一次評価・二次評価の区別はありません。"), facts
         if not bits:
             if lang == "en":
                 return f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: the sheet gives no evaluation result.", facts
