@@ -980,7 +980,8 @@ def _about(frame: Frame, cat: Catalog, words: list[str], chosen: list[Match], or
     them), within ``org_ids``, whose sheets reach the year asked (「粗大ごみの収集の事業、R7の…」)."""
     ids = cat.about(words, names_only=names_only)
     if org_ids is not None:
-        ids = [i for i in ids if i in set(org_ids)]
+        within = set(org_ids)
+        ids = [i for i in ids if i in within]
     kin = projects_of(cat, [s for s in (cat.sheet(i) for i in ids) if s is not None])
     named = {m.name for m in chosen}
     return [p for p in kin if p.name not in named and (not frame.years or any(

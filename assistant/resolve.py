@@ -464,12 +464,17 @@ class Catalog:
         named = re.compile("|".join(rf"(?<![ァ-ヺー]){whole(n)}" for n in ordered))
         heading = re.compile("|".join(rf"(?<![一-龥々ァ-ヺー]){whole(n)}" for n in ordered))
 
-        def about(s: SheetRef) -> bool:
-            return named.search("\n".join([s.project or "", s.section or "", s.department or ""]).upper()) is not None or \
-                heading.search("\n".join([self.purposes.get(s.sheet_id, ""),
-                                          *(i.name or "" for i in self.indicators_of(s.sheet_id))]).upper()) is not None
+        return sorted(sid for sid, (names, aims) in self._about_texts.items()
+                      if named.search(names) is not None or heading.search(aims) is not None)
 
-        return sorted(s.sheet_id for s in self.sheets if about(s))
+    @cached_property
+    def _about_texts(self) -> dict[str, tuple[str, str]]:
+        """Each sheet's name, 課 and 部, and its 目的 and indicator names, upper-cased: what :meth:`about`
+        searches, built once (a theme is asked of every sheet)."""
+        return {s.sheet_id: ("\n".join([s.project or "", s.section or "", s.department or ""]).upper(),
+                             "\n".join([self.purposes.get(s.sheet_id, ""),
+                                        *(i.name or "" for i in self.indicators_of(s.sheet_id))]).upper())
+                for s in self.sheets}
 
     def projects(self, question: str, threshold: float = 0.72) -> list[tuple[float, SheetRef]]:
         """Sheets whose project the question names, best first (all years of a project)."""

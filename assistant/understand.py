@@ -219,11 +219,11 @@ MONEY_SCALE = {"億": Decimal(100000), "千万": Decimal(10000), "百万": Decim
 _AMOUNT_EN = re.compile(r"[¥￥]?\s*(\d[\d,]*(?:\.\d+)?)\s*(billion|million|thousand|bn|m|k)?\b\s*(yen|%|percent|cases|people)?")
 _EN_SCALE = {"billion": Decimal(1000000), "bn": Decimal(1000000), "million": Decimal(1000), "m": Decimal(1000),
              "thousand": Decimal(1), "k": Decimal(1)}
-_THEME = re.compile(r"([\w・]{1,12}?)(?:関連|関係|に関する|分野|系)(?:の|で)?(?:事業|project|$|の|で|は)")
+_THEME_WORD = re.compile(r"関連|関係|に関する|分野|系")  # what makes the words before it a theme
+_THEME = re.compile(rf"([\w・]{{1,12}}?)(?:{_THEME_WORD.pattern})(?:の|で)?(?:事業|project|$|の|で|は)")
 # a theme's projects asked and nothing of them: 「DX関連の事業は？」「子育て関係の事業って何がある？」
-_THEME_ASKED = re.compile(r"(?:関連|関係|に関する|分野|系)の?事業(?:って|は|が|を|で)?(?:何|なに|どれ|どんな(?:の|もの)?)?(?:が|の)?"
+_THEME_ASKED = re.compile(rf"(?:{_THEME_WORD.pattern})の?事業(?:って|は|が|を|で)?(?:何|なに|どれ|どんな(?:の|もの)?)?(?:が|の)?"
                           r"(?:ある|あります|あるの)?(?:か|かな|の|ですか)?\s*[?？]?\s*$")
-_THEME_WORD = re.compile(r"関連|関係|に関する|分野|系")
 _THEME_EN = re.compile(r"\b([a-z]{2,}(?:\s[a-z]{3,})?)[- ]related\b|\brelated to ([a-z ]{2,20}?)\b(?:projects?|\?|$)")
 _FOLLOW_START = ("その", "それ", "じゃあ", "じゃ", "では", "で、", "あと", "ほかに", "他に", "ちなみに", "では、", "and ", "what about",
                  "how about", "and the", "also", "then ")

@@ -1383,7 +1383,7 @@ class ListKind:
         「65歳以上の市民」), on their latest sheet."""
         cat = desk.catalog
         want = squash(name)
-        latest = _latest_per_project(_scoped_sheets(q, desk), lambda r: r)
+        latest = _latest_per_project(_scoped_sheets(desk, scope_ids(q, desk)[0]), lambda r: r)
         hits = [(r, i) for r in latest for i in cat.indicators_of(r.sheet_id)
                 if i.kind == kind and i.name and squash(i.name) == want]
         label = KIND_LABELS.get(kind, kind)
@@ -1399,12 +1399,12 @@ class ListKind:
     def without_kind(self, q: Query, desk: Desk, kind: str) -> Part:
         """The projects whose latest sheet sets no indicator of ``kind`` (「成果指標が一つもない事業」)."""
         cat = desk.catalog
-        latest = _latest_per_project(_scoped_sheets(q, desk), lambda r: r)
+        ids, scope = scope_ids(q, desk)
+        latest = _latest_per_project(_scoped_sheets(desk, ids), lambda r: r)
         none = [r for r in latest if not any(i.kind == kind and i.name for i in cat.indicators_of(r.sheet_id))]
         label = KIND_LABELS.get(kind, kind)
         facts = [Fact(sheet_id=r.sheet_id, project=r.project, fy=r.target_fy, field="indicator_count", row=label, value=0,
                       computed=True) for r in none] + [_count(len(none))]
-        scope = scope_ids(q, desk)[1]
         if q.lang == "ja":
             lines = [f"{scope + 'の事業のうち' if scope else ''}最新のシートで{label}が一つも設定されていない事業は{len(none)}件です。"] + [
                 f"・{r.project}（{r.target_fy}年度実施分）" for r in none]
@@ -1414,9 +1414,8 @@ class ListKind:
         return Part(text="\n".join(lines), facts=facts, sheet_ids=[r.sheet_id for r in none], intent="list")
 
 
-def _scoped_sheets(q: Query, desk: Desk) -> list[SheetRef]:
-    """The store's sheets within what the question limits itself to (a 部/課, a city, a layout, a theme)."""
-    ids = scope_ids(q, desk)[0]
+def _scoped_sheets(desk: Desk, ids: list[str] | None) -> list[SheetRef]:
+    """The store's sheets within the scope :func:`scope_ids` gave (a 部/課, a city, a layout, a theme)."""
     keep = None if ids is None else set(ids)
     return [r for r in desk.catalog.sheets if keep is None or r.sheet_id in keep]
 

@@ -250,11 +250,8 @@ class FigureKind:
                 ra.row.key == "project_cost" for ra in answers):
             part.answerable = False  # 「事業費の内訳」: the table has no parts of it (its analysis may list them)
         counted = [ra.row.name for ra in answers if not ra.row.is_cost and (ra.row.unit or "") not in ("円", "千円")]
-        itemised = " ".join(s.text for p in projects for ref in p.refs if (sh := desk.sheet(ref.sheet_id))
-                            for s in sh.sections if s.key == "cost_analysis")
-        item = _item_amount(counted[0]) if counted else None
         if f.has("breakdown") and AMOUNT_ASKED.search(f.norm) and counted and any(ra.row.is_cost for ra in answers) \
-                and not (item and item.search(itemised)):  # (an item the analysis lists with its amount answers)
+                and not _itemised(desk, projects, counted[0]):  # (an item the analysis lists with its amount answers)
             # "how much was spent on the early voting stations": the money spent on a thing the table counts
             # is no row of it — its count and the project's costs are what the sheet gives
             part.answerable = False
@@ -1719,12 +1716,15 @@ def _items_against_row(q: Query, ra: RowAnswer, part: Part) -> list[str]:
             + ("equal to " if not gap else f"not equal to (gap {compose.num(gap)} 千円) ") + f"{ra.row.name} {compose.num(cell.value)} 千円."]
 
 
-def _item_amount(row: str) -> re.Pattern[str] | None:
-    """An item of the cost analysis named by the thing ``row`` counts, with its amount
+def _itemised(desk: Desk, projects: list[Project], row: str) -> bool:
+    """A cost analysis of the projects' sheets lists the thing ``row`` counts as an item with its amount
     (「住宅取得補助件数」: 「住宅取得補助金 5,097千円」)."""
-    core = MEASURE_END.sub("", re.sub(r"(?:件数|数|回数|人数|箇所数|か所数)$", "", row))
-    core = re.sub(r"の$", "", core)
-    return re.compile(rf"{re.escape(core[:6])}[^。\n]{{0,12}}?\d[\d,]*\s*千?円") if len(core) >= 2 else None
+    core = re.sub(r"の$", "", MEASURE_END.sub("", re.sub(r"(?:件数|数|回数|人数|箇所数|か所数)$", "", row)))
+    if len(core) < 2:
+        return False
+    item = re.compile(rf"{re.escape(core[:6])}[^。\n]{{0,12}}?\d[\d,]*\s*千?円")
+    return any(item.search(s.text) for p in projects for ref in p.refs if (sheet := desk.sheet(ref.sheet_id))
+               for s in sheet.sections if s.key == "cost_analysis")
 
 
 def _kind_not_set(q: Query, p: Project, sheet: Sheet, part: Part) -> list[str]:
