@@ -335,7 +335,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             if any(a < phrase[1] and phrase[0] < b for a, b in q.project_spans):
                 q.explained.add(phrase)
         if chosen:  # ("the tax collection improvement project" asks no カイゼン section, "zero-carbon" no zero)
-            drop_hits(frame, [p for p in _project_phrases(frame.norm) if len(frame.norm[p[0]:p[1]].split()) >= 2],
+            drop_hits(frame, [p for p in _project_phrases(frame.norm) if len(re.split(r"[\s-]+", frame.norm[p[0]:p[1]])) >= 2],
                       groups=("section", "comparator"))
     for _, e in list(q.project_spans):  # 「太陽光の補助」「下水道の耐震化の事業」: what kind of project it is
         if (kind := _PROJECT_KIND.match(frame.norm, e)) is not None:
@@ -545,6 +545,11 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         q.kin_of, kin = gathered
         projects = list({p.key: p for p in [*projects, *kin]}.values())
         groups = [[replace(chosen[0], name=p.name) for p in projects]]
+    if projects and frame.theme and (theme_at := theme_span(frame.norm)) is not None and any(
+            a < theme_at[1] and theme_at[0] < b for a, b in q.project_spans):
+        # 「カーボン系の事業」 naming one project (no other is about カーボン): 系 is said of it too
+        q.explained.add(theme_at)
+        q.project_spans.append(theme_at)
     if projects:
         ambiguous = any(len(g) > 1 for g in groups)
         if not ambiguous:

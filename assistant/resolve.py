@@ -456,12 +456,15 @@ class Catalog:
             return []
         if names_only:
             return sorted(s.sheet_id for s in self.sheets if any(n in (s.project or "").upper() for n in needles))
-        # a katakana word clipped short is said whole: プラ of プラスチック, not of 自立支援プラン
+        # a short katakana word is a whole word: プラ is not of 自立支援プラン, while カーボン counts in
+        # ゼロカーボン
         def whole(n: str) -> str:
-            return rf"{re.escape(n)}(?![ァ-ヺー])" if len(n) <= 3 and re.fullmatch(r"[ァ-ヺー]+", n) else re.escape(n)
+            if len(n) <= 3 and re.fullmatch(r"[ァ-ヺー]+", n):
+                return rf"(?<![ァ-ヺー]){re.escape(n)}(?![ァ-ヺー])"
+            return re.escape(n)
 
         ordered = sorted(needles, key=len, reverse=True)
-        named = re.compile("|".join(rf"(?<![ァ-ヺー]){whole(n)}" for n in ordered))
+        named = re.compile("|".join(whole(n) for n in ordered))
         heading = re.compile("|".join(rf"(?<![一-龥々ァ-ヺー]){whole(n)}" for n in ordered))
 
         return sorted(sid for sid, (names, aims) in self._about_texts.items()

@@ -70,6 +70,7 @@ UNSEEN = {
     "fresh13": {"n": 30, "seed": 577, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
     "fresh14": {"n": 30, "seed": 613, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
     "fresh15": {"n": 30, "seed": 653, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
+    "fresh16": {"n": 30, "seed": 691, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
 }
 
 

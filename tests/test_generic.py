@@ -223,3 +223,50 @@ def test_koriyama_templates_still_win(seed_text):
 
     assert detect(seed_text) is koriyama_r7
     assert generic.detect(seed_text) <= 0.5
+
+
+def _glued_costs(*rows: str) -> str:
+    return "\n".join(["令和6年度事務事業評価シート", "事務事業名鳥獣被害対策事業", "担当部農林部担当課農業政策課",
+                      f"事業の目的{PURPOSE}", f"事業の内容{MEANS}", "単位R4実績R5実績R6計画", *rows,
+                      "評価結果継続"]) + "\n"
+
+
+def test_glued_revenue_row_is_split_the_one_way_the_table_sums_allow(tmp_path):
+    # 「322934」 reads as 32・29・34, 3・229・34, 32・293・4 …: only 32・29・34 makes the revenue rows
+    # add up to 直接事業費 in every year
+    path = tmp_path / "g.txt"
+    path.write_text(_glued_costs("直接事業費千円403366429", "間接事業費千円787756658", "フルコスト千円1,1901,1221,087",
+                                 "使用料及び手数料千円322934", "地方債千円121110129", "一般財源千円250227266"),
+                    encoding="utf-8")
+    sheet = parse_file(path)
+    assert [_row(sheet, fy, b, "使用料及び手数料").value for fy, b in ((2022, "実績"), (2023, "実績"), (2024, "計画"))] \
+        == [32, 29, 34]
+    assert sheet.cost(2022, "実績").municipal_bonds == 121  # the revenue side adds up: its fields are kept
+    assert any("表の合計が合う区切り方（32・29・34）" in w for w in sheet.warnings)
+    assert not any("読み取っていません" in w for w in sheet.warnings)
+
+
+def test_two_glued_rows_are_split_together_and_spending_rows_add_up_to_the_total(tmp_path):
+    path = tmp_path / "g.txt"
+    # 直接事業費 「88237226」 is settled by 直接 + 間接 = フルコスト; then 使用料 and 一般財源, each
+    # ambiguous alone, by their sum with the 地方債 dashes (none) being 直接事業費
+    path.write_text(_glued_costs("直接事業費千円88237226", "間接事業費千円2,1522,3842,376",
+                                 "フルコスト千円2,2402,6212,602", "使用料及び手数料千円151918",
+                                 "地方債千円−−−", "一般財源千円73218208"), encoding="utf-8")
+    sheet = parse_file(path)
+    fys = ((2022, "実績"), (2023, "実績"), (2024, "計画"))
+    assert [_row(sheet, fy, b, "直接事業費").value for fy, b in fys] == [88, 237, 226]
+    assert [_row(sheet, fy, b, "使用料及び手数料").value for fy, b in fys] == [15, 19, 18]
+    assert [_row(sheet, fy, b, "一般財源").value for fy, b in fys] == [73, 218, 208]
+    assert sum("表の合計が合う区切り方" in w for w in sheet.warnings) == 3
+
+
+def test_glued_row_the_sums_cannot_decide_stays_unread(tmp_path):
+    # 一般財源 printed as dashes: 使用料 alone would have to be 事業費 or フルコスト, which no split
+    # of 「322934」 is, so it stays unknown
+    path = tmp_path / "g.txt"
+    path.write_text(_glued_costs("直接事業費千円403366429", "フルコスト千円1,1901,1221,087",
+                                 "使用料及び手数料千円322934", "一般財源千円−−−"), encoding="utf-8")
+    sheet = parse_file(path)
+    assert _row(sheet, 2022, "実績", "使用料及び手数料") is None
+    assert any(w.startswith("使用料及び手数料:") and "読み取っていません" in w for w in sheet.warnings)

@@ -57,6 +57,8 @@ def test_how_many_projects_the_store_holds(catalog: tuple[Assistant, dict[str, s
 @pytest.mark.parametrize(("question", "least"), [
     ("4年度分の評価シートがそろってる事業はどれ？", 4),
     ("複数年度分のシートがある事業っていくつ？", 2),
+    ("何年度分もシートがあるのってどれ？", 2),
+    ("シートが何枚もある事業ある？", 2),
     ("Which projects have sheets for three or more years?", 3),
 ])
 def test_projects_by_how_many_years_of_sheets_they_have(catalog: tuple[Assistant, dict[str, set[int]]], question: str,

@@ -31,7 +31,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
     waste.template = seed.template
     others = {
         "waste_south": variant_of(seed, WASTE, 6, years_back=2, municipality="南原市"),  # a namesake two years back
-        ZERO: variant_of(seed, ZERO, 7),
+        ZERO: variant_of(seed, ZERO, 7, costs={2026: {"municipal_bonds": 4_400}}),  # 市債 in a plan's year only
         HEALTH: variant_of(seed, HEALTH, 9, {"オンライン申請件数": SUICIDE}),  # a rate printed in 件 (per head)
         MUSIC: variant_of(seed, MUSIC, 11),  # 楽都: ガクト to Sudachi, "Rakuto" kanji by kanji
     }
@@ -80,6 +80,22 @@ def test_a_revenue_row_in_any_settled_year(world, question: str) -> None:
     a, _ = world
     ans = a.ask(question)
     assert ans.answerable and WASTE in ans.answer and "12,300" in ans.answer and "2023" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["市債が入ってる事業ってある？", "Which projects have municipal bonds in their funding?"])
+def test_a_revenue_row_in_a_plans_year_only_counts_marked_as_planned(world, question: str) -> None:
+    # no 実績/決算 said: a project whose 市債 is only planned has it too, said as a plan
+    a, _ = world
+    ans = a.ask(question)
+    assert WASTE in ans.answer and ZERO in ans.answer and "4,400" in ans.answer, ans.answer
+    assert "2026年度・計画" in ans.answer or "FY2026 plan" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["実績ベースで市債を財源に使ってる事業は？", "決算で市債が入ってる事業ある？"])
+def test_a_revenue_row_settled_asked_leaves_plans_out(world, question: str) -> None:
+    a, _ = world
+    ans = a.ask(question)
+    assert WASTE in ans.answer and ZERO not in ans.answer, ans.answer
 
 
 @pytest.mark.parametrize("question", ["R6に市債がある事業は？", "最新の年度で市債がある事業は？"])

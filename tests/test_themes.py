@@ -22,6 +22,7 @@ PLASTIC, GUARDIANSHIP = "プラスチック資源循環事業", "成年後見制
 DRILLS, ALERTS = "総合防災訓練事業", "防災情報伝達推進事業"
 FIRST_AID, FARMLAND = "救急普及啓発推進事業", "耕作放棄地対策解消事業"
 CIVIC, CIVIC_SOUTH = "ブランド米振興事業", "北部地区ブランド米育成事業"
+ZERO, NEUTRAL = "ゼロカーボンシティ推進事業", "カーボンニュートラル啓発事業"
 PURPOSES = {
     PARK: "公園施設を適切に維持し、緑豊かな都市空間を形成する。",
     SITING: "都市機能を誘導し、コンパクトなまちづくりを進める。",
@@ -35,6 +36,8 @@ PURPOSES = {
     FARMLAND: "耕作放棄地を減らす。",
     CIVIC: "米の付加価値を高める。",
     CIVIC_SOUTH: "北部地区の生産者を育てる。",
+    ZERO: "温室効果ガスの排出を減らす。",
+    NEUTRAL: "脱炭素の行動を広める。",
 }
 
 
@@ -55,6 +58,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
         FARMLAND: variant_of(seed, FARMLAND, 12),
         CIVIC: variant_of(seed, CIVIC, 13),
         CIVIC_SOUTH: variant_of(seed, CIVIC_SOUTH, 14),
+        ZERO: variant_of(seed, ZERO, 15),
+        NEUTRAL: variant_of(seed, NEUTRAL, 16),
     }
     for name, sheet in sheets.items():
         for section in sheet.sections:
@@ -171,3 +176,23 @@ def test_a_theme_no_name_holds(world) -> None:
     a, sheets = world
     ans = a.ask("救命関係の事業の2024年度の事業費は？")
     assert ans.answerable and _project_cost(sheets[FIRST_AID], 2024) in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["カーボン関係の事業の2024年度の事業費は？", "カーボン系の事業、R6の事業費いくら？"])
+def test_a_katakana_theme_inside_a_longer_katakana_word(world, question: str) -> None:
+    # カーボン of ゼロカーボン counts as well as of カーボンニュートラル (only a short clipped word, プラ,
+    # must stand whole)
+    a, sheets = world
+    ans = a.ask(question)
+    assert ans.answerable and all(n in ans.answer and _project_cost(sheets[n], 2024) in ans.answer
+                                  for n in (ZERO, NEUTRAL)), ans.answer
+
+
+def test_zero_in_a_projects_english_name_asks_no_zero(world) -> None:
+    # "zero-carbon" names the project; its "zero" asks no year with none: the year asked, alone
+    a, sheets = world
+    ans = a.ask("How much did the zero-carbon project cost in FY2023?")
+    total = next(c.total_cost for c in sheets[ZERO].costs if c.fy == 2023)
+    others = {format_number(c.total_cost) for c in sheets[ZERO].costs if c.fy != 2023 and c.total_cost != total}
+    assert ans.answerable and format_number(total) in ans.answer, ans.answer
+    assert not any(t in ans.answer for t in others), ans.answer

@@ -110,25 +110,32 @@ def settled(basis: str, fy: int, ref: SheetRef) -> bool:
     return basis in ("決算", "実績") or basis == "" and ref.target_fy is not None and fy <= ref.target_fy
 
 
-def settled_years(desk: Desk, field: str, ids: list[str] | None) -> list[Measured]:
+def settled_years(desk: Desk, field: str, ids: list[str] | None, plans: bool = False) -> list[Measured]:
     """Per project: the largest settled value of a cost row over every year its sheets give (a later
-    sheet's figure for a year first), with that year: 「市債が入ってる年度がある事業」."""
+    sheet's figure for a year first), with that year: 「市債が入ってる年度がある事業」. With ``plans``, a
+    project whose row is filled only in years to come gives its largest planned value (a year past
+    its sheet's evaluated one: see :func:`settled`)."""
     cat = desk.catalog
     best: dict[ProjectKey, Measured] = {}
+    planned: dict[ProjectKey, Measured] = {}
     seen: set[tuple[ProjectKey, int]] = set()
     rows = desk.store.cost_years([field], ids)
     for r in sorted(rows, key=lambda r: -((ref.target_fy or 0) if (ref := cat.sheet(r.sheet_id)) else 0)):
         ref = cat.sheet(r.sheet_id)
-        if ref is None or not settled("", r.fy, ref):
-            continue  # a plan, not a year that happened
+        if ref is None:
+            continue
         key = project_key(ref)
+        v = r.values.get(field)
+        if not settled("", r.fy, ref):  # a plan, not a year that happened
+            if plans and v and (key not in planned or v > planned[key].value):
+                planned[key] = Measured(ref, r.fy, v)
+            continue
         if (key, r.fy) in seen:
             continue  # (the year's first row is its settled figure: a budget after a blank one is no result)
         seen.add((key, r.fy))
-        v = r.values.get(field)
         if v is not None and (key not in best or v > best[key].value):
             best[key] = Measured(ref, r.fy, v)
-    return list(best.values())
+    return list(best.values()) + [m for k, m in planned.items() if not (k in best and best[k].value)]
 
 
 def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: int | None,
@@ -694,8 +701,10 @@ class FilterKind:
         # (no year said: whether a project has it at all — 「地方債が入ってる事業」「実績ベースで」 — is any
         # settled year's, unless the latest is asked)
         any_year = fy is None and not f.relative and (_IN_ANY_YEAR.search(f.norm) is not None or not NEWEST_SHEET.search(f.norm))
+        # (「地方債が入ってる」 with no 実績/決算 said: a row filled only in a plan's year counts, marked so)
+        plans = any_year and not _SETTLED_WORD.search(f.norm)
         for field in fields:
-            got = sorted((m for m in (settled_years(desk, field, ids) if any_year else measure_costs(q, desk, field, ids, fy))
+            got = sorted((m for m in (settled_years(desk, field, ids, plans) if any_year else measure_costs(q, desk, field, ids, fy))
                           if m.value), key=lambda m: -m.value)
             if not got and len(fields) > 1:
                 continue
@@ -705,14 +714,15 @@ class FilterKind:
             facts += [Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy,
                            field=field, value=m.value, unit=unit) for m in got]
             if q.lang == "en":
-                lines.append(f"{len(got)} project(s) have {label}{' in some settled year' if any_year else ''}: " + "; ".join(
-                    f"{desk.catalog.display_name(m.ref)} ({compose.num(m.value)} {unit}{f', FY{m.fy}' if any_year else ''})"
+                lines.append(f"{len(got)} project(s) have {label}{' in some year' if any_year else ''}: " + "; ".join(
+                    f"{desk.catalog.display_name(m.ref)} ({compose.num(m.value)} {unit}"
+                    f"{f', FY{m.fy}' + ('' if settled('', m.fy, m.ref) else ' plan') if any_year else ''})"
                     for m in got) + ".")
             else:
-                when = compose.year_ja(fy) + "に" if fy else "いずれかの年度（決算）に" if any_year else "各事業の最新の評価対象年度に"
+                when = compose.year_ja(fy) + "に" if fy else ("いずれかの年度に" if plans else "いずれかの年度（決算）に") if any_year else "各事業の最新の評価対象年度に"
                 lines.append(f"{when}{scope + 'の事業で' if scope else ''}{label}がある事業は{len(got)}件です。\n"
-                             + "\n".join(f"・{desk.catalog.display_name(m.ref)}：{compose.num(m.value, unit)}（{m.fy}年度）"
-                                          for m in got))
+                             + "\n".join(f"・{desk.catalog.display_name(m.ref)}：{compose.num(m.value, unit)}（{m.fy}年度"
+                                          f"{'' if settled('', m.fy, m.ref) else '・計画'}）" for m in got))
         facts.append(_count(len(projects)))
         if not lines:
             lines.append("該当する事業はありません。" if q.lang == "ja" else "No project has any.")
@@ -1208,7 +1218,8 @@ _NAMED_WITH = re.compile(r"(事業名|名前|名称)(に|で|の中に)?\s*[「�
 # many years of sheets a project has
 # (not 「2024年度分」「令和6年度分」: a year's sheets)
 _SHEET_COUNT = re.compile(r"(?<![0-9０-９和成rh元])(?P<n>[0-9０-９]{1,2}|複数|二|三|四|五)\s*(?:年度|年|か年|カ年|ヵ年|ケ年)(?:分|ぶん)|"
-                          r"(?P<many>複数年度?|複数の年度|複数のシート|シートが複数)|"
+                          r"(?P<many>複数年度?|複数の年度|複数のシート|シートが複数|何(?:年度|年|か年)(?:分|ぶん)も|"
+                          r"シートが(?:何枚|いくつ)も|(?:何枚|いくつ)もシート)|"
                           r"\bsheets? (?:for|covering) (?P<en>\d+|two|three|four|five|several|multiple|more than one) "
                           r"(?:or more )?(?:different )?(?:fiscal )?years\b|"
                           r"\b(?P<en_many>multiple|several|more than one|two or more) sheets\b")

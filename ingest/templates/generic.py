@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import product
+from math import prod
 
 from ingest.errors import SheetError
 from ingest.model import (
@@ -37,7 +38,7 @@ from ingest.model import (
     Section,
     Sheet,
 )
-from ingest.normalize import Number, costs_add_up, era_to_western, nfkc, parse_number
+from ingest.normalize import Number, costs_add_up, era_to_western, format_number, nfkc, parse_number
 
 NAME = "generic"
 
@@ -271,6 +272,10 @@ class _Row:
     unit: str | None
     values: list[Number | None] | None  # None: could not be placed (warned)
     line: int
+    # glued digits that split into the row's count of values several ways, and the warning given:
+    # the table's own sums may still tell which split is printed (see _split_by_sums)
+    splits: list[list[Number | None]] = field(default_factory=list)
+    warning: str = ""
 
 
 @dataclass
@@ -476,7 +481,9 @@ def _row_from_cells(cells: list[str], n: int, line_no: int, warnings: list[str],
         return _Row(label, unit, fitting[0], line_no)
     shown = "、".join(c for c in cells)
     if len(fitting) > 1:
-        warnings.append(f"{label}: 続けて印字された数字（{shown}）の区切り方が{len(fitting)}通りあり、読み取っていません")
+        warning = f"{label}: 続けて印字された数字（{shown}）の区切り方が{len(fitting)}通りあり、読み取っていません"
+        warnings.append(warning)
+        return _Row(label, unit, None, line_no, splits=fitting, warning=warning)
     elif all(len(o) < n for o in options):
         counts = sorted({len(o) for o in options})
         if settled is not None and len(fits := [o for o in options if len(o) == len(settled)]) == 1:
@@ -596,12 +603,86 @@ def _field_label(label: str) -> str:
     return s.replace(" ", "")
 
 
+def _split_by_sums(table: _Table, warnings: list[str]) -> None:
+    """A cost row whose glued digits split several ways (``322934``: 32・29・34, 3・229・34 …) is read
+    the one way that makes the table's own sums hold in every year — its revenue rows adding up to
+    事業費 or 総事業費, the spending rows above the total (事業費 + 人件費, 直接 + 間接) adding up to it —
+    and left unread when no way or several ways do. Rows read this way may settle another's split;
+    rows left are tried together (two revenue rows glued in one table)."""
+    money = [r for r in table.rows if (r.unit or table.unit) in MONEY_SCALE]
+    if len({r.unit or table.unit for r in money}) != 1:
+        return  # (sums across units are not compared)
+    sums = _Sums(money, len(table.periods))
+
+    def settle(rows: list[_Row], ways: list[tuple[list[Number | None], ...]]) -> bool:
+        fits = [w for w in ways if all(sums.hold(r, dict(zip(map(id, rows), w, strict=True))) for r in rows)]
+        if len(fits) != 1:
+            return False
+        for r, values in zip(rows, fits[0], strict=True):
+            r.values = values
+            if r.warning in warnings:
+                warnings.remove(r.warning)
+            shown = "・".join("−" if v is None else format_number(v) for v in values)
+            warnings.append(f"{r.label}: 続けて印字された数字の区切り方が{len(r.splits)}通りあり、"
+                            f"表の合計が合う区切り方（{shown}）で読みました")
+        return True
+
+    def open_rows() -> list[_Row]:
+        return [r for r in money if r.values is None and r.splits]
+
+    while any(settle([r], [(o,) for o in r.splits]) for r in open_rows()):
+        pass
+    left = open_rows()
+    if 1 < len(left) <= 3 and prod(len(r.splits) for r in left) <= 4096:
+        settle(left, list(product(*(r.splits for r in left))))
+
+
+class _Sums:
+    """The sums a cost table's rows take part in: revenue rows add up to 事業費 or 総事業費; the
+    spending rows above the total add up to it."""
+
+    def __init__(self, money: list[_Row], n: int) -> None:
+        fields = {id(r): _FIELD_OF.get(_field_label(r.label)) for r in money}
+        self.total = next((r for r in money if fields[id(r)] == "total_cost"), None)
+        self.spend = ([r for r in money[:money.index(self.total)] if fields[id(r)] not in REVENUE_FIELDS]
+                      if self.total else [])
+        self.revenue = [r for r in money if fields[id(r)] in REVENUE_FIELDS]
+        self.ends = [r for r in money if fields[id(r)] in ("project_cost", "total_cost")]
+        self.n = n
+
+    def hold(self, row: _Row, assumed: dict[int, list[Number | None]]) -> bool:
+        """Whether every sum ``row`` takes part in holds in every year, with ``assumed`` values for the
+        rows not read, and some year tests one. A dash (−) in a row read counts as none."""
+        checks: list[tuple[list[_Row], list[_Row]]] = []  # (parts, any one of these is their sum)
+        if row in self.revenue or row in self.ends and self.revenue:
+            checks.append((self.revenue, self.ends))
+        if self.total is not None and len(self.spend) >= 2 and (row is self.total or row in self.spend):
+            checks.append((self.spend, [self.total]))
+
+        def cell(r: _Row, i: int) -> Number | None:
+            vals = assumed.get(id(r), r.values)
+            return None if vals is None else vals[i] or 0
+
+        tested = False
+        for i in range(self.n):
+            for parts, ends in checks:
+                got = [cell(r, i) for r in parts]
+                targets = [v for r in ends if (v := cell(r, i))]
+                if any(v is None for v in got) or not targets:
+                    continue  # a row unread: no sum to test this year
+                if not any(abs(sum(v for v in got if v is not None) - t) <= 1 for t in targets):
+                    return False
+                tested = True
+        return tested
+
+
 def _costs(tables: list[_Table], doc: _Doc, warnings: list[str]) -> list[Cost]:
     by_key: dict[tuple[int, str | None], Cost] = {}
     for table in tables:
         money_rows = [r for r in table.rows if _money_row(r.label, r.unit, table.unit)]
         if not money_rows:
             continue
+        _split_by_sums(table, warnings)
         for row in table.rows:
             if row.values is None:
                 continue
