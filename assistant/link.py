@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from assistant.dictionary import japanese_words, without_plural
+from assistant.dictionary import japanese_words, place_readings, without_plural
 from assistant.dictionary import key as dictionary_key
 from assistant.kana import kanji_by_kanji
 from assistant.lexicon import lexicon, normalize
@@ -26,6 +26,8 @@ from assistant.resolve import bigrams, similarity, squash
 from assistant.romaji import fold, katakana_to_romaji
 from assistant.sudachi import Token, tokens
 from ingest.normalize import nfkc
+
+_PLACE_AFTER = ("地区", "地域", "地内")  # what follows a place in a project name (日和田地区)
 
 _NOUNISH = frozenset({"名詞", "接頭辞", "接尾辞"})
 GENERIC_WEIGHT = 0.15
@@ -336,7 +338,7 @@ class NameMatcher:
         self._postings: dict[str, list[int]] = {}
         for i, toks in enumerate(raw):
             units = []
-            for t in toks:
+            for k, t in enumerate(toks):
                 w = math.log(1 + n / df[t.form])
                 if t.form in generic or t.surface in generic:
                     w *= GENERIC_WEIGHT
@@ -347,8 +349,11 @@ class NameMatcher:
                 alone = katakana_to_romaji(by_kanji) if (by_kanji := kanji_by_kanji(t.surface)) else ""
                 # (a place of three letters once folded — 逢瀬 オウセ "Ouse" — is still one: the question's
                 # side folds only words of four letters or more)
+                # (a place before 地区 as JMnedict reads it too: 日和田 is ヒワタ to Sudachi, "Hiwada" to staff)
+                places = {r for kana in place_readings(t.surface) if len(r := katakana_to_romaji(kana)) >= 5} if (
+                    k + 1 < len(toks) and toks[k + 1].surface in _PLACE_AFTER and len(t.surface) >= 2) else set()
                 forms = frozenset({t.form, t.surface.lower(), *t.parts} | ({romaji} if len(romaji) >= 3 else set())
-                                  | ({alone} if len(alone) >= 5 else set()))
+                                  | ({alone} if len(alone) >= 5 else set()) | places)
                 units.append((forms, w if t.pos in ("名詞", "接頭辞", "接尾辞") else w * 0.5,
                               t.surface.lower() if t.pos in ("名詞", "接頭辞", "接尾辞") else "",
                               frozenset(t.parts) - {t.form, t.surface.lower()}))

@@ -335,7 +335,8 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             if any(a < phrase[1] and phrase[0] < b for a, b in q.project_spans):
                 q.explained.add(phrase)
         if chosen:  # ("the tax collection improvement project" asks no カイゼン section, "zero-carbon" no zero)
-            drop_hits(frame, [p for p in _project_phrases(frame.norm) if len(re.split(r"[\s-]+", frame.norm[p[0]:p[1]])) >= 2],
+            drop_hits(frame, [p for p in _project_phrases(frame.norm) + [m.span(1) for m in _EN_HEADING.finditer(frame.norm)]
+                              if len(re.split(r"[\s-]+", frame.norm[p[0]:p[1]])) >= 2],
                       groups=("section", "comparator"))
     for _, e in list(q.project_spans):  # 「太陽光の補助」「下水道の耐震化の事業」: what kind of project it is
         if (kind := _PROJECT_KIND.match(frame.norm, e)) is not None:
@@ -596,6 +597,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             home_rows = [ref for sc, ref in q.indicators if sc >= best - 1e-6]
             home_rows += [ref for m in _rows_joined(inds, best, frame.norm) for ref in cat.indicators_named(m.name)]
             group = projects_of(cat, [s for s in (cat.sheet(i.sheet_id) for i in home_rows) if s])
+            # (a row two projects have, asked of a year: the ones whose sheets reach it — 大会参加者数 of
+            # R7, not of the H27 namesake that ended years before)
+            group = [p for p in group if any(reaches(r, fy) for r in p.refs for fy in frame.years)] or group
             q.projects, q.how = group, "indicator"
     def unnamed_in_english() -> bool:
         """An English question about one project that no word, 部/課, scope or conversation named."""
@@ -1628,8 +1632,10 @@ def _unknown_project(text: str, cat: Catalog) -> str | None:
     """A name that looks like a project (…事業) but resembles none in the store. Not a phrase
     that merely ends in 事業 (「一番大きい事業」「上位3事業」「登録されてる事業」)."""
     lex = lexicon()
-    for city in cat.municipalities:  # 「南原市の道路維持補修事業」: the city's own, named with it
+    for city in cat.municipalities:  # 「南原市の道路維持補修事業」「郡山の…事業」: the city's own, named with it
         text = text.replace(city, " ")
+        if len(core := _city_core(city)) >= 2:
+            text = re.sub(rf"{re.escape(core)}(?=の)", " ", text)
     for m in _PROJECT_WORD.finditer(nfkc(text)):
         name = m.group(1)
         if name.endswith(_GENERIC) or len(name) <= 4 or "年度" in name:

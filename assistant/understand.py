@@ -174,7 +174,9 @@ _COST_VERB = re.compile(r"\b(?:does|do|did|will|would)\b(?:(?!\b(?:cost|spend|sp
                         r"\b(cost)\s*"
                         r"(?:(?:in|for|during)\s+(?:fy\s?)?[\w']+\s*)?(?:\?|$)")  # (the sentence ends: cost is its verb)
 _BY_HOW_MUCH = re.compile(r"\bby how much\b|\bhow much (?:more|less|higher|lower|bigger|smaller)\b|どれだけ(?:多|少|大き|小さ)|何円(?:多|少)")
-_RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の?\s*(?:決算|実績|計画値?|見込み?|予算)\s*)?"
+_WHY_NANDE = re.compile(r"何で(?=[^。？?]{0,10}?(?:完了|廃止|休止|縮小|拡充|改善|継続|統合|減っ|減る|増え|増える|下が|上が|"
+                        r"未達|届かな|多い|少ない|高い|低い|こう|そう|なった|なる))")
+_RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の?\s*(?:決算|実績|計画値?|見込み?|予算|actuals?|plan(?:ned)?|budget|settled(?: accounts)?)\s*)?"
                         r"(?:の|から|〜|~|-|–|ー|→|to|through|until|and|まで)\s*(?:の|the)?\s*(?:fy)?\s*$")
 _PAST_N = re.compile(
     r"(?:過去|直近|ここ|この|最近の?)\s*(\d+|[一二三四五六七八九十])\s*(?:年|か年|ヵ年|カ年|ケ年|年度|年間)"
@@ -335,6 +337,10 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
                   if not any(h.start < m.end(1) and m.start(1) < h.end for h in found)]
     else:
         found = _state_short(_comparing(lex.find(norm), norm), norm)
+        # 「何で完了になったの？」「何で減ったの？」: 何で asks why where a result or a change follows (not
+        # 「何で払える？」, by what)
+        found += [Hit(m.start(), m.end(), "op", "why", m.group(0)) for m in _WHY_NANDE.finditer(norm)
+                  if not any(h.group == "op" and h.key == "why" for h in found)]
     f.hits = _inside_word(_inside_compound(_negated(found, norm), norm, text), norm)
     # "the most recent total cost": the latest year ("most recent"), no ranking ("the most")
     f.hits = [Hit(h.start, m.end(), "relative", "most recent", norm[h.start:m.end()])

@@ -42,6 +42,7 @@ from assistant.link import Match, Unit, common_run, covered, head_covered, modif
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, times, total
 from assistant.query import MEASURE_END, Project, Query, names_noun, narrowing, year_spans
 from assistant.resolve import project_key, squash
+from assistant.sudachi import tokens
 from assistant.understand import CIRCLED, PLAN_SIDES, Frame
 from ingest.model import Cost, Indicator, Sheet
 from ingest.normalize import era_label, nfkc
@@ -373,7 +374,8 @@ class FigureKind:
                 inds = [r for r in inds if r.name and (r.name.lower() in q.frame.norm or r.name in apart)]
         if q.head_rows and inds and not costs and q.head is not None and not {r.name for r in inds} & {
                 i.name for i in q.head_rows} and not covered(q.head.text, [r.name for r in inds]) and all(
-                q.frame.norm[a:b] in p.name or q.frame.norm[a:b] == "年度" for m in q.scope_rows for a, b in m.explains):
+                q.frame.norm[a:b] in p.name or q.frame.norm[a:b] == "年度" for m in q.scope_rows
+                if m.name in {r.name for r in inds} for a, b in m.explains):
             # 「集会所の土地を借りてる地区への補助って何件？」: the noun asked (補助) names rows of its own;
             # a row matched only by the project's own words said again (集会所整備数) is not what is asked
             inds = []
@@ -457,6 +459,11 @@ class FigureKind:
             if not rows and not latest.indicators and not f.kind and f.has("actual") and not f.has(
                     "plan", "verdict", "rate", "under_plan", "over_plan"):
                 rows = _main_costs(latest)
+        if rows and (counted := counted_project_words(q)) is not None and not any(
+                r.is_cost or any(len(common_run(w, r.name or "")) >= 2 for w in counted) for r in rows):
+            # 「消防団員の数、何人いる？」「子ども食堂って市内に何か所ある？」「市税の収納率は？」: what is counted
+            # is what the project is named by, and no row of it counts that
+            return []
         counter = asked_counter(q.frame.norm)
         if counter in ("%", "割") and (f.has("share", "change", "verdict", "under_plan", "over_plan")
                                        or f.has("rate") and _OF_PLAN.search(f.norm)) \
@@ -1161,7 +1168,9 @@ def _split_between_rows(q: Query, inds: list[Row]) -> bool:
         return False
     names = [r.name for r in inds]
     heads = {n for n in names if covered(q.head.text, [n])}
-    qualified = {n for n in names if any(covered(m.text, [n]) for m in mods)}
+    # (a modifier's last word in a row qualifies it too: 「スポーツ大会の参加者数」 is 大会参加者数)
+    lasts = [t[-1].surface for m in mods if (t := tokens(m.text, short=True)) and len(t[-1].surface) >= 2]
+    qualified = {n for n in names if any(covered(m.text, [n]) for m in mods) or any(w in n for w in lasts)}
     return bool(heads) and bool(qualified) and not heads & qualified
 
 
@@ -1247,6 +1256,31 @@ def _bare(q: Query) -> bool:
                    and not re.match(r"[a-z0-9]", u.text)  # English words are linked by meaning, not here
                    and not _NOT_THIS_RE.match(q.frame.norm, u.end) for u in q.reading.units) \
         and not re.search(r"じゃなく|ではなく|でなく", q.frame.norm)
+
+
+# what follows the words naming a project when they are what is counted: 「消防団員の数」「子ども食堂って
+#市内に何か所ある？」 (things that exist, counted — not 「研修会って何回開いた？」, the project's own doing)
+_COUNTS_IT = re.compile(r"の?(?:数|人数|件数|総数|箇所数|か所数)(?![値字])|(?:って|は|が|、)[^。？?]{0,8}?"
+                        r"何(?:か所|箇所|ヵ所|カ所|ヶ所|人|名|件|校|台|団体|施設)(?:くらい|ぐらい|ほど)?(?:ある|いる|あり|い(?:ます|た|る))")
+_QUANTITY_END = re.compile(r"(?:率|割合)$")
+
+
+def counted_project_words(q: Query) -> list[str] | None:
+    """The words naming the project, when they are what the question counts (「消防団員の数」, 「市税の
+    収納率は？」 where 収納率 is a word of 市税収納率向上事業): the words a row must share to answer it."""
+    spans = sorted(q.project_spans)
+    if q.lang != "ja" or not spans or q.scope_rows or q.how != "named":
+        return None
+    start, end = spans[0]
+    for s, e in spans[1:]:
+        if s <= end + 1:
+            end = max(end, e)
+    said = q.frame.norm[start:end]
+    if not (_QUANTITY_END.search(said) or _COUNTS_IT.match(q.frame.norm, end)):
+        return None
+    generic = lexicon().generic_parts
+    words = [w for w in re.split(r"[のと・、]", said) if len(w) >= 2 and w not in generic]
+    return words or None
 
 
 def _project_words_again(q: Query) -> list[tuple[int, int]]:

@@ -248,7 +248,12 @@ class ProseKind:
             return None
         cites = cites[:3]
         lead = (f"{p.name}のシートには次の記述があります。" if q.lang == "ja" else f"The sheet of {p.name} says:")
-        answerable = not _asks_figure(q.frame) or any(_gives_amount(c.quote, q.frame) for c in cites)
+        from assistant.kinds.figure import counted_project_words
+
+        # (「市税の収納率は？」: an amount of a sentence that does not say 収納率 is another figure)
+        counted = counted_project_words(q) or []
+        answerable = not _asks_figure(q.frame) or any(_gives_amount(c.quote, q.frame) and all(w in c.quote for w in counted)
+                                                      for c in cites)
         if not answerable:
             lead = (f"{p.name}のシートに、お尋ねの数値はありません。関連する記述は次のとおりです。" if q.lang == "ja"
                     else f"The sheet of {p.name} gives no such figure; related text:")

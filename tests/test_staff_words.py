@@ -1,0 +1,102 @@
+"""Words staff use for projects and rows (#12): English names of things the glossary must carry
+("kids' cafeteria", "residential fire alarm"), a place spelled as people say it ("Hiwada" for
+日和田, which Sudachi reads ヒワタ), the city said short before a project (「郡山の…事業」), 「何で」 asking
+why, 「開始はいつから」 asking the 背景, a range said with its bases ("from the FY2022 actual to the
+FY2024 plan"), and a row two projects share, asked of a year only one of them reaches.
+
+The store holds canonical sheets derived from the seed; expected values are read from those sheets.
+"""
+
+from __future__ import annotations
+
+import pytest
+from index_support import SEED, store_of, variant_of
+
+from assistant.chain import Assistant
+from assistant.understand import understand
+from ingest.model import Sheet
+from ingest.normalize import format_number
+from ingest.parse import parse_file
+
+CAFE, HIWADA, FIRE = "子ども食堂推進事業", "日和田地区歩道整備事業", "消防団活動事業"
+SIDEWALKS = "歩道整備事業"
+SPORTS, SPORTS_OLD = "スポーツ大会誘致推進事業", "スポーツ大会誘致事業"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str, Sheet]]:
+    seed = parse_file(SEED)
+    sheets = {
+        CAFE: variant_of(seed, CAFE, 2, {"オンライン申請件数": "待機児童数"}),
+        HIWADA: variant_of(seed, HIWADA, 3, {"オンライン申請件数": "歩道整備延長"}),
+        SIDEWALKS: variant_of(seed, SIDEWALKS, 7, {"オンライン申請件数": "歩道整備延長"}),  # "sidewalk" alone: either
+        "cafe_south": variant_of(seed, CAFE, 8, {"オンライン申請件数": "待機児童数"}, municipality="南原市"),
+        FIRE: variant_of(seed, FIRE, 4, {"オンライン申請件数": "住宅用火災警報器の設置率"}),
+        SPORTS: variant_of(seed, SPORTS, 5, {"オンライン申請件数": "大会参加者数",
+                                             "キャッシュレス決済導入施設数": "スポーツ大会の誘致件数"}),
+        # the same row, its sheets ten years earlier
+        SPORTS_OLD: variant_of(seed, SPORTS_OLD, 6, {"オンライン申請件数": "大会参加者数"}, years_back=10),
+    }
+    return store_of(tmp_path_factory.mktemp("staff_words"), [SEED], list(sheets.values())), sheets
+
+
+def _actual(sheet: Sheet, name: str, fy: int) -> str:
+    ind = next(i for i in sheet.indicators if i.name == name)
+    v = ind.value(fy)
+    assert v is not None and v.actual is not None
+    return format_number(v.actual)
+
+
+@pytest.mark.parametrize("question, project, row", [
+    # (the seed's row counts in 件: "how many children" would ask for 人)
+    ("Kids' cafeteria program: what was the waiting list in FY2024?", CAFE, "待機児童数"),
+    ("Hiwada sidewalk project: how long were the sidewalks built in FY2024?", HIWADA, "歩道整備延長"),
+    ("Fire brigade activities: residential fire alarm installation rate in FY2024?", FIRE, "住宅用火災警報器の設置率"),
+])
+def test_english_words_for_projects_and_rows(world, question: str, project: str, row: str) -> None:
+    a, sheets = world
+    ans = a.ask(question)
+    assert ans.answerable and project in ans.answer and _actual(sheets[project], row, 2024) in ans.answer, ans.answer
+    assert not ans.choices, ans.choices
+
+
+def test_the_city_said_short_before_a_project(world) -> None:
+    # 「郡山の子ども食堂事業」: 郡山 is the city whose sheets these are (南原市 has a namesake), no
+    # unknown project
+    a, sheets = world
+    ans = a.ask("郡山の子ども食堂事業、R6の待機児童数は？")
+    assert ans.answerable and _actual(sheets[CAFE], "待機児童数", 2024) in ans.answer, ans.answer
+    assert _actual(sheets["cafe_south"], "待機児童数", 2024) not in ans.answer, ans.answer
+
+
+def test_a_row_two_projects_share_asked_of_a_year_one_reaches(world) -> None:
+    # 「スポーツ大会の参加者」: 大会参加者数 of the project whose sheets reach R6, not of the one ended
+    # years before; 「スポーツ大会」 heads no other row (大会参加者数 holds 大会)
+    a, sheets = world
+    ans = a.ask("スポーツ大会の参加者、R5→R6で何％伸びた？")
+    assert ans.answerable and all(_actual(sheets[SPORTS], "大会参加者数", fy) in ans.answer for fy in (2023, 2024)), ans.answer
+    assert SPORTS_OLD not in ans.answer.replace(SPORTS, ""), ans.answer
+
+
+def test_when_it_started_is_the_background(world) -> None:
+    a, sheets = world
+    ans = a.ask("子ども食堂推進事業、開始はいつから？")
+    background = next(s.text for s in sheets[CAFE].sections if s.key == "background")
+    assert ans.answerable and background[:20] in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question, why", [
+    ("子ども食堂推進事業って何で継続になったの？", True),
+    ("待機児童数、何で減ったの？", True),
+    ("利用料は何で払えるの？", False),  # by what, not why
+])
+def test_nande_asks_why_where_a_result_or_change_follows(question: str, why: bool) -> None:
+    f = understand(question)
+    assert f.has("why") is why
+    if "継続" in question:
+        assert "継続" in f.results
+
+
+def test_a_range_said_with_its_bases() -> None:
+    f = understand("Municipal bonds from the FY2022 actual to the FY2024 plan?")
+    assert f.years == [2022, 2024] and f.year_range
