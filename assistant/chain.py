@@ -426,7 +426,7 @@ class Assistant:
         chosen = [k for sc, _, k in fits if sc >= 0.5]
         # The head of the question decides between a row and a section: 「市民からの要望」 asks the
         # 住民意向 section even though 市民 is also a row.
-        if q.frame.sections and not (f.rows or f.money or f.measures or f.kind or f.evals or f.results):
+        if q.frame.sections and not (f.rows or f.money or f.measures or f.kind or f.all_indicators or f.evals or f.results):
             chosen = [k for k in chosen if k.name == "prose"]
         if f.has("why") and any(k.name == "figure" for k in chosen):
             chosen = [k for k in chosen if k.name in ("figure", "prose")]

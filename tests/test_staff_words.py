@@ -100,3 +100,38 @@ def test_nande_asks_why_where_a_result_or_change_follows(question: str, why: boo
 def test_a_range_said_with_its_bases() -> None:
     f = understand("Municipal bonds from the FY2022 actual to the FY2024 plan?")
     assert f.years == [2022, 2024] and f.year_range
+
+
+def _cost(sheet: Sheet, fy: int, field: str) -> str:
+    return format_number(next(getattr(c, field) for c in sheet.costs if c.fy == fy))
+
+
+def test_those_two_rows_against_the_year_before(world) -> None:
+    # 「事業費は？」「人件費も」「その２つ、前年度と比べて」: both rows, the year discussed against the one before
+    from assistant.chain import Turn
+
+    a, sheets = world
+    history: list[Turn] = []
+    for question in ("子ども食堂推進事業の2024年度の事業費は？", "人件費も"):
+        history.append(Turn(question=question, answer=a.ask(question, history=history)))
+    ans = a.ask("その２つ、前年度と比べてどう変わった？", history=history)
+    cafe = sheets[CAFE]
+    for field in ("project_cost", "personnel_cost"):
+        assert _cost(cafe, 2023, field) in ans.answer and _cost(cafe, 2024, field) in ans.answer, ans.answer
+    assert _cost(cafe, 2022, "project_cost") not in ans.answer, ans.answer
+
+
+def test_what_they_plan_to_do_next_is_no_plan_figure(world) -> None:
+    from assistant.chain import Turn
+
+    a, _ = world
+    first = "What was the total cost of the kids' cafeteria program in FY2024?"
+    ans = a.ask("And what do they plan to do next?", history=[Turn(question=first, answer=a.ask(first))])
+    assert ans.citations and not any(f.field in ("plan", "total_cost") for f in ans.facts), ans.answer
+
+
+def test_a_summary_of_a_section_and_the_key_figures(world) -> None:
+    a, sheets = world
+    ans = a.ask("Give me a quick summary of the kids' cafeteria sheet: purpose and the latest key figures.")
+    purpose = next(s.text for s in sheets[CAFE].sections if s.key == "purpose")
+    assert purpose[:15] in ans.answer and _actual(sheets[CAFE], "待機児童数", 2024) in ans.answer, ans.answer

@@ -165,6 +165,10 @@ def read_years(q: Query, project: Project) -> Years:
         else []
     if f.has("change") and len(recent) >= 2 and not f.relative and not f.has("trend"):
         return Years([max(recent)], base=min(recent), said=True)  # 「何件増えた？」 between the years discussed
+    if not f.relative and discussed and f.has("change") and _YEAR_BEFORE.search(f.norm):
+        # 「前年度と比べてどう変わった？」 read as a change (no relative year left): the year discussed
+        # against the one before it
+        return Years([discussed[-1] - 1, discussed[-1]], base=discussed[-1] - 1, said=True)
     if f.relative:
         now = evaluated_year(latest)
         if now is not None:
@@ -181,6 +185,7 @@ def read_years(q: Query, project: Project) -> Years:
 # the year said is where N years end: 「R6までの3年間」「（H27シート）の3年間」 "up to FY2024"
 _UP_TO = re.compile(r"まで|シート|\b(?:up to|until|through|sheet)\b")
 _EACH_YEAR = re.compile(r"\b(?:each|every) year\b|\byear by year\b|毎年|年ごと|年度ごと|各年度|年度別")
+_YEAR_BEFORE = re.compile(r"前年度?|前の年|\b(?:the )?(?:previous|prior) (?:fiscal )?year\b|\bthe year before\b")
 _AGAINST = re.compile(r"と比べ|と比較|より(?:も)?(?:増|減|多|少|高|低|上|下|伸)|に比べ|compared")
 
 

@@ -124,6 +124,8 @@ class FigureKind:
             return 0.8
         if f.all_indicators and not (f.sections or f.evals or f.has("why", "summary")):
             return 0.75
+        if f.all_indicators and f.sections and not (f.evals or f.has("why")):
+            return 0.6  # "a summary: purpose and the latest key figures": the rows beside the section
         if q.projects and q.lang == "en" and not (f.sections or f.evals or f.has("why", "summary")) and (
                 asked_counter(f.norm) or re.search(r"how (many|much)|what (was|were|is|are) the", f.norm)):
             return 0.55  # a row paraphrased in English: found by meaning in rows(), or none

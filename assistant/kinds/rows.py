@@ -209,6 +209,9 @@ def carried_rows(q: Query, keys: list[str]) -> list[str]:
     broken down after it was asked (「総事業費は？」「事業費と人件費に分けると？」「前の年からどれだけ増えた？」:
     the total moved too)."""
     f = q.frame
+    if q.focus and q.focus.rows_before and _BOTH_ROWS.search(f.norm):
+        # 「事業費は？」「人件費も」「その2つ、前年度と比べて」: the rows of the two turns
+        return list(dict.fromkeys([*q.focus.rows_before, *keys]))
     totals = [k for k in (q.focus.rows_before if q.focus else []) if k == "total_cost" or field_of(k) == "total_cost"]
     # (「フルコストは？」「間接費は？」"and the budget for the following year?": the total and its parts)
     parts = len(keys) >= 2 and all(k in _PARTS or field_of(k) in _PARTS for k in keys)
@@ -217,6 +220,7 @@ def carried_rows(q: Query, keys: list[str]) -> list[str]:
     return list(keys)
 
 
+_BOTH_ROWS = re.compile(r"その(?:2|２|二)つ|(?:2|２|二)つとも|両方とも?|どちらも|\bboth (?:of them|figures|rows|numbers)\b|\bthose two\b")
 # the two parts of a total: 事業費 and 人件費, as other layouts print them (直接事業費, 間接事業費)
 _PARTS = frozenset({"project_cost", "personnel_cost", "直接事業費", "間接事業費"})
 
