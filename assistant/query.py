@@ -563,8 +563,14 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             # 「市民部のほうで」 after two 町内会 projects: the one of them that 部 runs
             before = {project_key(r) for i in focus.sheet_ids for r in [cat.sheet(i)] if r is not None}
             group = [p for p in group if p.key in before] or group
+        if len(group) > 1 and frame.lang == "en" and (about := _about_within_org(frame, r, cat, q)) is not None:
+            # "the Hokushin farmland sheet": of the city's projects, those about farmland — none is none
+            # (never every project of the city, each figure as if it were the one asked)
+            group = about
         if len(group) == 1:
             q.projects, q.how = group, "org"
+        elif not group:
+            q.unknown_project = frame.norm[slice(*_project_phrases(frame.norm)[0])].strip()
         else:
             q.candidates, q.how = group, "org"
     elif frame.theme and frame.lang == "ja" and (themed := projects_of(cat, [
@@ -980,6 +986,19 @@ def _about_theme(frame: Frame, r: Reading, cat: Catalog, chosen: list[Match],
                  and form not in generic and re.search(r"[一-龥ぁ-ん]", form) and form in m.name]
         kin = _about(frame, cat, words, chosen, org_ids) if words else []
         return (said.strip(), kin) if kin else None
+    return None
+
+
+def _about_within_org(frame: Frame, r: Reading, cat: Catalog, q: Query) -> list[Project] | None:
+    """The projects of the 部/課/city scope that an English phrase naming a project says more of
+    ("the Hokushin farmland sheet": farmland, 農地), or None when it says nothing beyond the scope."""
+    generic = lexicon().generic_parts
+    for a, b in _project_phrases(frame.norm):
+        words = [form for form, (s, e) in r.forms.items() if a <= s and e <= b and not q.explained.covers(s, e)
+                 and len(form) >= 2 and re.search(r"[一-龥ぁ-んァ-ヶ]", form) and form not in generic]
+        if words and q.org_ids is not None:
+            within = set(q.org_ids)
+            return projects_of(cat, [s for i in cat.about(words) if i in within and (s := cat.sheet(i)) is not None])
     return None
 
 

@@ -19,7 +19,7 @@ from ingest.normalize import format_number
 from ingest.parse import parse_file
 
 CAFE, HIWADA, FIRE = "子ども食堂推進事業", "日和田地区歩道整備事業", "消防団活動事業"
-SIDEWALKS = "歩道整備事業"
+SIDEWALKS, FARMLAND = "歩道整備事業", "耕作放棄地対策解消事業"
 SPORTS, SPORTS_OLD = "スポーツ大会誘致推進事業", "スポーツ大会誘致事業"
 
 
@@ -31,6 +31,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
         HIWADA: variant_of(seed, HIWADA, 3, {"オンライン申請件数": "歩道整備延長"}),
         SIDEWALKS: variant_of(seed, SIDEWALKS, 7, {"オンライン申請件数": "歩道整備延長"}),  # "sidewalk" alone: either
         "cafe_south": variant_of(seed, CAFE, 8, {"オンライン申請件数": "待機児童数"}, municipality="南原市"),
+        "fire_south": variant_of(seed, FIRE, 9, municipality="南原市"),
+        # 南原市's farmland project, its sheets ending years before R6
+        "farm_south": variant_of(seed, FARMLAND, 10, {"オンライン申請件数": "農地の再生面積"}, years_back=3, municipality="南原市"),
         FIRE: variant_of(seed, FIRE, 4, {"オンライン申請件数": "住宅用火災警報器の設置率"}),
         SPORTS: variant_of(seed, SPORTS, 5, {"オンライン申請件数": "大会参加者数",
                                              "キャッシュレス決済導入施設数": "スポーツ大会の誘致件数"}),
@@ -135,3 +138,16 @@ def test_a_summary_of_a_section_and_the_key_figures(world) -> None:
     ans = a.ask("Give me a quick summary of the kids' cafeteria sheet: purpose and the latest key figures.")
     purpose = next(s.text for s in sheets[CAFE].sections if s.key == "purpose")
     assert purpose[:15] in ans.answer and _actual(sheets[CAFE], "待機児童数", 2024) in ans.answer, ans.answer
+
+
+def test_a_citys_sheet_called_by_what_it_is_about(world) -> None:
+    # "the Minamihara fire brigade sheet": of 南原市's projects, the one about it; "the Minamihara farmland
+    # sheet": its farmland project (whose sheets end before R6: its plan) — never each of the city's
+    # other figures as if it were the one asked
+    a, sheets = world
+    ans = a.ask("What was the FY2024 total cost on the Minamihara fire brigade sheet?")
+    assert _cost(sheets["fire_south"], 2024, "total_cost") in ans.answer, ans.answer
+    assert _cost(sheets["cafe_south"], 2024, "total_cost") not in ans.answer and not ans.choices, ans.answer
+    ans = a.ask("What was the FY2024 total cost on the Minamihara farmland sheet?")
+    assert FARMLAND in ans.answer and "plan" in ans.answer, ans.answer
+    assert not any(_cost(sheets[k], 2024, "total_cost") in ans.answer for k in ("fire_south", "cafe_south")), ans.answer
