@@ -20,6 +20,7 @@ from ingest.parse import parse_file
 
 CAFE, HIWADA, FIRE = "子ども食堂推進事業", "日和田地区歩道整備事業", "消防団活動事業"
 SIDEWALKS, FARMLAND = "歩道整備事業", "耕作放棄地対策解消事業"
+SMART, DAMAGE = "スマート農業導入支援事業", "農作物の鳥獣被害額"
 SPORTS, SPORTS_OLD = "スポーツ大会誘致推進事業", "スポーツ大会誘致事業"
 
 
@@ -40,6 +41,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
         # the same row, its sheets ten years earlier
         SPORTS_OLD: variant_of(seed, SPORTS_OLD, 6, {"オンライン申請件数": "大会参加者数"}, years_back=10),
     }
+    smart = variant_of(seed, SMART, 11, {"オンライン申請件数": DAMAGE})
+    for ind in smart.indicators:
+        if ind.name == DAMAGE:
+            ind.unit = "千円"  # a row of money, with its interim and final targets
+    sheets[SMART] = smart
     return store_of(tmp_path_factory.mktemp("staff_words"), [SEED], list(sheets.values())), sheets
 
 
@@ -151,3 +157,20 @@ def test_a_citys_sheet_called_by_what_it_is_about(world) -> None:
     ans = a.ask("What was the FY2024 total cost on the Minamihara farmland sheet?")
     assert FARMLAND in ans.answer and "plan" in ans.answer, ans.answer
     assert not any(_cost(sheets[k], 2024, "total_cost") in ans.answer for k in ("fire_south", "cafe_south")), ans.answer
+
+
+def test_how_much_a_money_rows_targets_are_asked_with_ikutsu(world) -> None:
+    # 「目標値はいくつ？」 of a row named that counts money: its values, no count asked
+    a, sheets = world
+    ans = a.ask("スマート農業の鳥獣被害額、中間指標と最終指標の目標値はいくつ？")
+    ind = next(i for i in sheets[SMART].indicators if i.name == DAMAGE)
+    assert ans.answerable and all(format_number(m.value) in ans.answer for m in ind.milestones), ans.answer
+
+
+def test_what_the_sheet_plans_to_do_about_it(world) -> None:
+    from assistant.chain import Turn
+
+    a, _ = world
+    first = "How many kids were on the waiting list of the kids' cafeteria program in FY2024?"
+    ans = a.ask("What does the sheet plan to do about it?", history=[Turn(question=first, answer=a.ask(first))])
+    assert ans.citations and not any(f.field in ("plan", "actual") for f in ans.facts), ans.answer

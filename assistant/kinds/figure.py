@@ -495,8 +495,10 @@ class FigureKind:
         if rows and AMOUNT_ASKED.search(f.norm) and not COUNT_ASKED.search(f.norm) and not any(r.is_cost for r in rows) \
                 and not any(money(r.unit) for r in rows):
             return []  # 「いくら回収できた？」: money asked, and no row of the sheet is money
+        named = {m.name for m in q.scope_rows if m.score >= 0.75}
         if rows and COUNT_ASKED.search(f.norm) and not AMOUNT_ASKED.search(f.norm) and not any(r.is_cost for r in rows) \
-                and all(money(r.unit) for r in rows):
+                and all(money(r.unit) for r in rows) and not (_ANY_VALUE.search(f.norm) and {r.name for r in rows} & named):
+            # (「鳥獣被害額の目標値はいくつ？」: いくつ of a row named asks its value, no count)
             # "how many loans?" found 制度融資の融資額: the row of the same thing that counts (実行件数), or none
             counts = _same_thing(latest, rows, lambda i: not money(i.unit), 2)
             if not counts:
@@ -1265,6 +1267,9 @@ def _bare(q: Query) -> bool:
 _COUNTS_IT = re.compile(r"の?(?:数|人数|件数|総数|箇所数|か所数)(?![値字])|(?:って|は|が|、)[^。？?]{0,8}?"
                         r"何(?:か所|箇所|ヵ所|カ所|ヶ所|人|名|件|校|台|団体|施設)(?:くらい|ぐらい|ほど)?(?:ある|いる|あり|い(?:ます|た|る))")
 _QUANTITY_END = re.compile(r"(?:率|割合)$")
+
+
+_ANY_VALUE = re.compile(r"いくつ")
 
 
 def counted_project_words(q: Query) -> list[str] | None:
