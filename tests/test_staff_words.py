@@ -174,3 +174,10 @@ def test_what_the_sheet_plans_to_do_about_it(world) -> None:
     first = "How many kids were on the waiting list of the kids' cafeteria program in FY2024?"
     ans = a.ask("What does the sheet plan to do about it?", history=[Turn(question=first, answer=a.ask(first))])
     assert ans.citations and not any(f.field in ("plan", "actual") for f in ans.facts), ans.answer
+
+
+def test_namesakes_evaluations_say_whose(world) -> None:
+    # two cities' 子ども食堂推進事業: each line says its city
+    a, _ = world
+    ans = a.ask("What's the evaluation result for the kids' cafeteria project?")
+    assert f"{CAFE}（郡山市）" in ans.answer and f"{CAFE}（南原市）" in ans.answer, ans.answer

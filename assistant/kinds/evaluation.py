@@ -210,6 +210,7 @@ class EvaluationKind:
         if sheet is None:
             return "", []
         lang = q.lang
+        name = desk.catalog.display_name(ref)  # (with its city where another city has a namesake)
         if q.frame.evals == ["org"]:
             return self.org(p, sheet, lang)
         if year is not None and sheet.target_fy != year:
@@ -217,7 +218,7 @@ class EvaluationKind:
             if past:
                 return past
             latest = p.latest
-            text = (f"{p.name}の{year}年度実施分の評価はシートにありません（最新は{latest.target_fy}年度実施分：一次評価"
+            text = (f"{name}の{year}年度実施分の評価はシートにありません（最新は{latest.target_fy}年度実施分：一次評価"
                     f"「{latest.primary or '―'}」、二次評価「{latest.secondary or '―'}」）。" if lang == "ja" else
                     f"No sheet of {p.name} evaluates FY{year} (the latest is FY{latest.target_fy}: primary "
                     f"{latest.primary or '-'}, secondary {latest.secondary or '-'}).")
@@ -281,17 +282,17 @@ class EvaluationKind:
             # another city's layout printing one 評価結果, not split into 一次・二次: the stage asked is not
             # given (no result fact: a decline), and the one it prints is said
             if lang == "en":
-                return (f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: the sheet gives no stage of "
+                return (f"{name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: the sheet gives no stage of "
                         f"that name; it prints one evaluation result, {one[0]}, not split into primary and secondary."), facts
-            return (f"{p.name}{when}のシートにその段階の評価はありません。評価結果は「{one[0]}」のみで、"
+            return (f"{name}{when}のシートにその段階の評価はありません。評価結果は「{one[0]}」のみで、"
                     "一次評価・二次評価の区別はありません。"), facts
         if not bits:
             if lang == "en":
-                return f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: the sheet gives no evaluation result.", facts
-            return f"{p.name}{when}：シートに評価結果の記載はありません。", facts
+                return f"{name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: the sheet gives no evaluation result.", facts
+            return f"{name}{when}：シートに評価結果の記載はありません。", facts
         if lang == "en":
-            return f"{p.name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: " + "; ".join(bits) + ".", facts
-        return f"{p.name}{when}の評価は、" + "、".join(bits) + "です。", facts
+            return f"{name}{f' (FY{sheet.target_fy})' if sheet.target_fy else ''}: " + "; ".join(bits) + ".", facts
+        return f"{name}{when}の評価は、" + "、".join(bits) + "です。", facts
 
     def history(self, q: Query, desk: Desk, p: Project) -> Part | None:
         """Every year's result the project's sheets print: each sheet's own 二次評価 and the
