@@ -346,10 +346,12 @@ class Assistant:
             w.answer = self._decline(w, "まだシートが登録されていません。" if q.lang == "ja" else "No sheet is indexed yet.")
             return w
         if q.unknown_project:
-            what = f"「{q.unknown_project}」という事業"
+            # (within a city or 部 said: 「南原市の消防団のシート」 where only 郡山市 has one)
+            where_ja, where_en = (f"{q.org_name}の", f" of {q.org_name}") if q.org_name else ("", "")
+            what = f"{where_ja}「{q.unknown_project}」という事業"
             near = "、".join(p.name for p in q.candidates[:3])
             w.answer = self._decline(w, f"{what}のシートは登録されていません。" + (f"似た名前の事業：{near}。" if near else "")
-                                     if q.lang == "ja" else f"No sheet in the store is about {q.unknown_project}."
+                                     if q.lang == "ja" else f"No sheet{where_en} in the store is about {q.unknown_project}."
                                      + (f" Similar names: {near}." if near else ""))
             w.answer.choices = _choices(q.candidates)
             return w

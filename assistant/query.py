@@ -563,14 +563,14 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             # 「市民部のほうで」 after two 町内会 projects: the one of them that 部 runs
             before = {project_key(r) for i in focus.sheet_ids for r in [cat.sheet(i)] if r is not None}
             group = [p for p in group if p.key in before] or group
-        if len(group) > 1 and frame.lang == "en" and (about := _about_within_org(frame, r, cat, q)) is not None:
+        if len(group) > 1 and (about := _about_within_org(frame, r, cat, q, chosen)) is not None:
             # "the Hokushin farmland sheet": of the city's projects, those about farmland — none is none
             # (never every project of the city, each figure as if it were the one asked)
             group = about
         if len(group) == 1:
             q.projects, q.how = group, "org"
         elif not group:
-            q.unknown_project = frame.norm[slice(*_project_phrases(frame.norm)[0])].strip()
+            q.unknown_project = _unknown_within_org(frame, chosen)
         else:
             q.candidates, q.how = group, "org"
     elif frame.theme and frame.lang == "ja" and (themed := projects_of(cat, [
@@ -989,17 +989,92 @@ def _about_theme(frame: Frame, r: Reading, cat: Catalog, chosen: list[Match],
     return None
 
 
-def _about_within_org(frame: Frame, r: Reading, cat: Catalog, q: Query) -> list[Project] | None:
-    """The projects of the 部/課/city scope that an English phrase naming a project says more of
-    ("the Hokushin farmland sheet": farmland, 農地), or None when it says nothing beyond the scope."""
+# what follows the words naming a project when they are what is counted: 「消防団員の数」「子ども食堂って
+# 市内に何か所ある？」 (things that exist, counted — not 「研修会って何回開いた？」, the project's own doing)
+_COUNTS_IT = re.compile(r"の?(?:数|人数|件数|総数|箇所数|か所数)(?![値字])|(?:って|は|が|、)[^。？?]{0,8}?"
+                        r"何(?:か所|箇所|ヵ所|カ所|ヶ所|人|名|件|校|台|団体|施設)(?:くらい|ぐらい|ほど)?(?:ある|いる|あり|い(?:ます|た|る))")
+_QUANTITY_END = re.compile(r"(?:率|割合)$")
+
+
+def counted_project_words(q: Query) -> list[str] | None:
+    """The words naming the project, when they are what the question counts (「消防団員の数」, 「市税の
+    収納率は？」 where 収納率 is a word of 市税収納率向上事業): the words a row must share to answer it."""
+    spans = sorted(q.project_spans)
+    # (a row named in words of its own — 「観光案内所の利用者数」 — is asked; one matched only by the
+    # project's words — 観光案内所 of 「観光案内所の数」 — is not)
+    own_words = any(b - a >= 2 and not any(s <= a and b <= e for s, e in spans)
+                    for m in q.scope_rows for a, b in m.explains)
+    if q.lang != "ja" or not spans or own_words or q.how != "named":
+        return None
+    start, end = spans[0]
+    for s, e in spans[1:]:
+        if s <= end + 1:
+            end = max(end, e)
+    said = q.frame.norm[start:end]
+    if not (_QUANTITY_END.search(said) or _COUNTS_IT.match(q.frame.norm, end)):
+        return None
     generic = lexicon().generic_parts
+    words = [w for w in re.split(r"[のと・、]", said) if len(w) >= 2 and w not in generic]
+    return words or None
+
+
+_COUNT_OF_IT = re.compile(r"(?:の)?(?:設置|整備|開設|登録|実施|利用|処理|発行|導入|指定)?(?:数|件数|箇所数|か所数|施設数|団体数)"
+                          r"(?:[（(].*[)）])?")
+
+
+def counts_the_words(name: str, words: list[str]) -> bool:
+    """Whether a row named ``name`` counts what ``words`` say (from :func:`counted_project_words`): it
+    holds the last of them, and after it at most a count of it (観光案内所の設置数, 市税の収納率) — not
+    another thing counted (観光案内所の利用者数: its users)."""
+    last = words[-1]
+    run = common_run(last, name)
+    if len(run) < 2 or not last.endswith(run) and len(run) < len(last) - 1:
+        return False
+    rest = name[name.rfind(run) + len(run):]
+    return not rest or _COUNT_OF_IT.fullmatch(rest) is not None
+
+
+def _about_within_org(frame: Frame, r: Reading, cat: Catalog, q: Query, chosen: list[Match]) -> list[Project] | None:
+    """The projects of the 部/課/city scope that the words naming a project say more of ("the Hokushin
+    farmland sheet": farmland, 農地; 「南原市の消防団のシート」: 消防団, a name of another city's project),
+    or None when they say nothing beyond the scope."""
+    generic = lexicon().generic_parts
+    # (the words naming the scope itself — the city, 部 or 課 — say nothing more)
+    scope_words = {c for city in cat.municipalities for c in (city, _city_core(city))} | city_romaji(
+        frozenset(cat.municipalities))
+    within = set(q.org_ids or [])
+    if frame.lang == "ja":
+        said = [frame.norm[a:b] for m in chosen for a, b in m.parts or (m.span,)]
+        said = [w for w in said if len(w) >= 2 and w not in scope_words and not _names_org(w, q, cat)]
+        if not said:
+            return None
+        return projects_of(cat, [s for i in cat.about(said) if i in within and (s := cat.sheet(i)) is not None])
     for a, b in _project_phrases(frame.norm):
-        words = [form for form, (s, e) in r.forms.items() if a <= s and e <= b and not q.explained.covers(s, e)
-                 and len(form) >= 2 and re.search(r"[一-龥ぁ-んァ-ヶ]", form) and form not in generic]
-        if words and q.org_ids is not None:
-            within = set(q.org_ids)
+        # (words the question explains otherwise — "the other cities' sheets" — say nothing either, unless
+        # they are words of a project's name: "fire brigade" of 郡山's 消防団活動事業)
+        # (a word spelled out in katakana — "cities" as シティー — is no Japanese word of the dictionary)
+        words = [form for form, (s, e) in r.forms.items() if a <= s and e <= b and len(form) >= 2
+                 and re.search(r"[一-龥ぁ-ん]", form) and form not in generic and form not in scope_words
+                 and fold(frame.norm[s:e]) not in scope_words and not _names_org(form, q, cat)
+                 and (not q.explained.covers(s, e) or any(ps <= s and e <= pe for ps, pe in q.project_spans))]
+        if words:
             return projects_of(cat, [s for i in cat.about(words) if i in within and (s := cat.sheet(i)) is not None])
     return None
+
+
+def _unknown_within_org(frame: Frame, chosen: list[Match]) -> str:
+    """What the question called the project no sheet of the scope is about, as it said it."""
+    if frame.lang == "en" and (phrases := _project_phrases(frame.norm)):
+        return frame.norm[slice(*phrases[0])].strip()
+    return "・".join(dict.fromkeys(frame.norm[a:b] for m in chosen for a, b in m.parts or (m.span,)))
+
+
+def _names_org(form: str, q: Query, cat: Catalog) -> bool:
+    """Whether ``form`` is a word of the 部/課 the scope is (「環境部」's 環境 names no project in it); a
+    city's scope has no such words (its 課 are its projects' own: 農地課)."""
+    if not q.org_name or any(c in q.org_name for c in cat.municipalities):
+        return False
+    return any(form in o for o in q.org_name.split("・"))
 
 
 def _about(frame: Frame, cat: Catalog, words: list[str], chosen: list[Match], org_ids: list[str] | None,

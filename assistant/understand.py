@@ -174,7 +174,7 @@ _COST_VERB = re.compile(r"\b(?:does|do|did|will|would)\b(?:(?!\b(?:cost|spend|sp
                         r"\b(cost)\s*"
                         r"(?:(?:in|for|during)\s+(?:fy\s?)?[\w']+\s*)?(?:\?|$)")  # (the sentence ends: cost is its verb)
 _BY_HOW_MUCH = re.compile(r"\bby how much\b|\bhow much (?:more|less|higher|lower|bigger|smaller)\b|どれだけ(?:多|少|大き|小さ)|何円(?:多|少)")
-_WHY_NANDE = re.compile(r"何で(?=[^。？?]{0,10}?(?:完了|廃止|休止|縮小|拡充|改善|継続|統合|減っ|減る|増え|増える|下が|上が|"
+_WHY_NANDE = re.compile(r"何で(?!も)(?=[^。？?]{0,10}?(?:完了|廃止|休止|縮小|拡充|改善|継続|統合|減っ|減る|増え|増える|下が|上が|"
                         r"未達|届かな|多い|少ない|高い|低い|こう|そう|なった|なる))")
 _RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の?\s*(?:決算|実績|計画値?|見込み?|予算|actuals?|plan(?:ned)?|budget|settled(?: accounts)?)\s*)?"
                         r"(?:の|から|〜|~|-|–|ー|→|to|through|until|and|まで)\s*(?:の|the)?\s*(?:fy)?\s*$")

@@ -270,3 +270,16 @@ def test_glued_row_the_sums_cannot_decide_stays_unread(tmp_path):
     sheet = parse_file(path)
     assert _row(sheet, 2022, "実績", "使用料及び手数料") is None
     assert any(w.startswith("使用料及び手数料:") and "読み取っていません" in w for w in sheet.warnings)
+
+
+def test_a_glued_row_of_many_ways_is_still_split_by_the_sums(tmp_path):
+    # 「1112131415」 splits 51 ways into five values: the sums still find 11・12・13・14・15
+    lines = ["令和6年度事務事業評価シート", "事務事業名鳥獣被害対策事業", "担当部農林部担当課農業政策課",
+             f"事業の目的{PURPOSE}", f"事業の内容{MEANS}", "単位R2実績R3実績R4実績R5実績R6計画",
+             "直接事業費千円400401402403404", "フルコスト千円900901902903904",
+             "使用料及び手数料千円1112131415", "一般財源千円389389389389389", "評価結果継続"]
+    path = tmp_path / "g.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sheet = parse_file(path)
+    fys = [(2020, "実績"), (2021, "実績"), (2022, "実績"), (2023, "実績"), (2024, "計画")]
+    assert [_row(sheet, fy, b, "使用料及び手数料").value for fy, b in fys] == [11, 12, 13, 14, 15], sheet.warnings

@@ -20,6 +20,7 @@ from ingest.normalize import format_number
 from ingest.parse import parse_file
 
 TOURISM, BRIGADE, TAX, CASHLESS = "観光振興事業", "消防団活動事業", "市税収納率向上事業", "キャッシュレス決済推進事業"
+DESK, DESK_USERS = "観光案内所運営事業", "観光案内所の利用者数"
 CHANGE_ONLY = "【事業費】事業費のうち、前年度と比較して31千円の減少は、開催助成金の減額などによるものである。"
 
 
@@ -31,6 +32,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Sheet, S
         if section.key == "cost_analysis":
             section.text = CHANGE_ONLY
     others = [variant_of(seed, name, k) for k, name in enumerate((BRIGADE, TAX, CASHLESS), start=5)]
+    desk = variant_of(seed, DESK, 9, {"オンライン申請件数": DESK_USERS})
+    for ind in desk.indicators:
+        if ind.name == DESK_USERS:
+            ind.unit = "人"
+    others.append(desk)
     return store_of(tmp_path_factory.mktemp("rows"), [SEED], [tourism, *others]), seed, tourism
 
 
@@ -113,3 +119,12 @@ def test_the_things_a_project_is_named_by_counted_where_a_row_counts_them(world)
     a, seed, _ = world
     ans = a.ask("キャッシュレス決済の件数、R6はどのくらい？")
     assert ans.answerable and "キャッシュレス決済の利用件数" in ans.answer and "2024" in ans.answer, ans.answer
+
+
+def test_a_count_of_the_thing_is_no_count_of_its_users(world) -> None:
+    # 「観光案内所の数」: no row counts the centres; 観光案内所の利用者数 counts their users
+    a, _, _ = world
+    ans = a.ask("観光案内所の数は？")
+    assert not ans.answerable and not any(f.indicator == DESK_USERS for f in ans.facts), ans.answer
+    ans = a.ask("観光案内所の利用者数、R6は？")
+    assert ans.answerable and DESK_USERS in ans.answer, ans.answer

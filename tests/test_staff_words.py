@@ -181,3 +181,14 @@ def test_namesakes_evaluations_say_whose(world) -> None:
     a, _ = world
     ans = a.ask("What's the evaluation result for the kids' cafeteria project?")
     assert f"{CAFE}（郡山市）" in ans.answer and f"{CAFE}（南原市）" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["南原市の歩道整備のシート、2024年度の総事業費は？",
+                                      "What was the FY2024 total cost on the Minamihara sidewalk sheet?"])
+def test_a_citys_sheet_about_what_none_of_its_projects_is(world, question: str) -> None:
+    # 歩道整備 is 郡山市's (two projects), none of 南原市's: declined, none of 南原市's figures given
+    a, sheets = world
+    ans = a.ask(question)
+    assert not ans.answerable, ans.answer
+    south = ("fire_south", "cafe_south", "farm_south")
+    assert not any(_cost(sheets[k], 2024, "total_cost") in ans.answer for k in south), ans.answer

@@ -19,6 +19,7 @@ from ingest.normalize import format_number
 from ingest.parse import parse_file
 
 WASTE, ZERO, HEALTH, MUSIC = "ごみ減量推進事業", "ゼロカーボンシティ推進事業", "健康づくり推進事業", "楽都郡山推進事業"
+SEWER = "下水道長寿命化事業"
 SUICIDE = "自殺死亡率（人口10万人当たり）"
 H27_FILES = sorted(SAMPLES.glob("kor_h27_*.txt"))
 
@@ -34,6 +35,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
         ZERO: variant_of(seed, ZERO, 7, costs={2026: {"municipal_bonds": 4_400}}),  # 市債 in a plan's year only
         HEALTH: variant_of(seed, HEALTH, 9, {"オンライン申請件数": SUICIDE}),  # a rate printed in 件 (per head)
         MUSIC: variant_of(seed, MUSIC, 11),  # 楽都: ガクト to Sudachi, "Rakuto" kanji by kanji
+        # 市債 planned for R6 on the R5 sheet; the R6 sheet settles R6 with none
+        "sewer_r5": variant_of(seed, SEWER, 12, costs={2024: {"municipal_bonds": 9_999}}, years_back=1),
+        SEWER: variant_of(seed, SEWER, 12),
     }
     sheets = {"seed": seed, WASTE: waste, **others, **{p.stem: parse_file(p) for p in H27_FILES}}
     return store_of(tmp_path_factory.mktemp("store_layouts"), [SEED, *H27_FILES], [waste, *others.values()]), sheets
@@ -91,7 +95,14 @@ def test_a_revenue_row_in_a_plans_year_only_counts_marked_as_planned(world, ques
     assert "2026年度・計画" in ans.answer or "FY2026 plan" in ans.answer, ans.answer
 
 
-@pytest.mark.parametrize("question", ["実績ベースで市債を財源に使ってる事業は？", "決算で市債が入ってる事業ある？"])
+def test_a_plan_a_later_sheet_settled_is_no_plan(world) -> None:
+    a, _ = world
+    ans = a.ask("市債が入ってる事業ってある？")
+    assert "9,999" not in ans.answer and SEWER not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["実績ベースで市債を財源に使ってる事業は？", "決算で市債が入ってる事業ある？",
+                                      "Which projects ever used municipal bonds?", "市債を使ったことがある事業は？"])
 def test_a_revenue_row_settled_asked_leaves_plans_out(world, question: str) -> None:
     a, _ = world
     ans = a.ask(question)

@@ -68,6 +68,7 @@ class Measured:
     value: Number
     parts: tuple[Number | None, ...] = ()  # what the value was computed from
     other: SheetRef | None = None  # the other sheet a part was read from (an earlier sheet's forecast)
+    planned: bool = False  # a plan's figure: a year no sheet of the project has settled
 
 
 _GENERAL_BASIS = re.compile(r"一般財源|所要一般|general[\s\-](?:revenue|fund)")
@@ -113,11 +114,11 @@ def settled(basis: str, fy: int, ref: SheetRef) -> bool:
 def settled_years(desk: Desk, field: str, ids: list[str] | None, plans: bool = False) -> list[Measured]:
     """Per project: the largest settled value of a cost row over every year its sheets give (a later
     sheet's figure for a year first), with that year: 「市債が入ってる年度がある事業」. With ``plans``, a
-    project whose row is filled only in years to come gives its largest planned value (a year past
-    its sheet's evaluated one: see :func:`settled`)."""
+    project whose row is filled only in years to come gives its largest planned value, each year as
+    the latest sheet giving it plans it, and only for years no sheet has settled since."""
     cat = desk.catalog
     best: dict[ProjectKey, Measured] = {}
-    planned: dict[ProjectKey, Measured] = {}
+    ahead: dict[tuple[ProjectKey, int], Measured] = {}  # the latest sheet's plan of each year
     seen: set[tuple[ProjectKey, int]] = set()
     rows = desk.store.cost_years([field], ids)
     for r in sorted(rows, key=lambda r: -((ref.target_fy or 0) if (ref := cat.sheet(r.sheet_id)) else 0)):
@@ -127,16 +128,21 @@ def settled_years(desk: Desk, field: str, ids: list[str] | None, plans: bool = F
         key = project_key(ref)
         v = r.values.get(field)
         if not settled("", r.fy, ref):  # a plan, not a year that happened
-            if plans and v and (key not in planned or v > planned[key].value):
-                planned[key] = Measured(ref, r.fy, v)
+            ahead.setdefault((key, r.fy), Measured(ref, r.fy, v or 0, planned=True))
             continue
         if (key, r.fy) in seen:
             continue  # (the year's first row is its settled figure: a budget after a blank one is no result)
         seen.add((key, r.fy))
         if v is not None and (key not in best or v > best[key].value):
             best[key] = Measured(ref, r.fy, v)
-    return list(best.values()) + [m for k, m in planned.items() if not (k in best and best[k].value)]
-
+    got = list(best.values())
+    if plans:
+        planned: dict[ProjectKey, Measured] = {}
+        for (key, fy), m in ahead.items():
+            if (key, fy) not in seen and m.value and (key not in planned or m.value > planned[key].value):
+                planned[key] = m  # (a year a later sheet settled is that sheet's, not the old plan's)
+        got += [m for key, m in planned.items() if not (key in best and best[key].value)]
+    return got
 
 def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: int | None,
                   how: str = "value", of: str | None = None, planned: bool = False) -> list[Measured]:
@@ -190,6 +196,7 @@ def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: i
     return out
 
 
+_IN_THE_PAST = re.compile(r"(?:使っ|充て|入っ|出し|借り)たこと|使った|\bever\b|\bused\b|\bhave had\b|\bhad\b")
 _SETTLED_WORD = re.compile(r"決算|実績|actual|settled|result")
 
 
@@ -701,8 +708,9 @@ class FilterKind:
         # (no year said: whether a project has it at all — 「地方債が入ってる事業」「実績ベースで」 — is any
         # settled year's, unless the latest is asked)
         any_year = fy is None and not f.relative and (_IN_ANY_YEAR.search(f.norm) is not None or not NEWEST_SHEET.search(f.norm))
-        # (「地方債が入ってる」 with no 実績/決算 said: a row filled only in a plan's year counts, marked so)
-        plans = any_year and not _SETTLED_WORD.search(f.norm)
+        # (「地方債が入ってる」 with no 実績/決算 said: a row filled only in a plan's year counts, marked so —
+        # not when the past is asked: 「使ったことがある」 "ever used")
+        plans = any_year and not _SETTLED_WORD.search(f.norm) and not _IN_THE_PAST.search(f.norm)
         for field in fields:
             got = sorted((m for m in (settled_years(desk, field, ids, plans) if any_year else measure_costs(q, desk, field, ids, fy))
                           if m.value), key=lambda m: -m.value)
@@ -714,15 +722,16 @@ class FilterKind:
             facts += [Fact(sheet_id=m.ref.sheet_id, project=m.ref.project, indicator=label, row=label, fy=m.fy,
                            field=field, value=m.value, unit=unit) for m in got]
             if q.lang == "en":
-                lines.append(f"{len(got)} project(s) have {label}{' in some year' if any_year else ''}: " + "; ".join(
+                when_en = (" in some year" if plans else " in some settled year") if any_year else ""
+                lines.append(f"{len(got)} project(s) have {label}{when_en}: " + "; ".join(
                     f"{desk.catalog.display_name(m.ref)} ({compose.num(m.value)} {unit}"
-                    f"{f', FY{m.fy}' + ('' if settled('', m.fy, m.ref) else ' plan') if any_year else ''})"
+                    f"{f', FY{m.fy}' + (' plan' if m.planned else '') if any_year else ''})"
                     for m in got) + ".")
             else:
                 when = compose.year_ja(fy) + "に" if fy else ("いずれかの年度に" if plans else "いずれかの年度（決算）に") if any_year else "各事業の最新の評価対象年度に"
                 lines.append(f"{when}{scope + 'の事業で' if scope else ''}{label}がある事業は{len(got)}件です。\n"
                              + "\n".join(f"・{desk.catalog.display_name(m.ref)}：{compose.num(m.value, unit)}（{m.fy}年度"
-                                          f"{'' if settled('', m.fy, m.ref) else '・計画'}）" for m in got))
+                                          f"{'・計画' if m.planned else ''}）" for m in got))
         facts.append(_count(len(projects)))
         if not lines:
             lines.append("該当する事業はありません。" if q.lang == "ja" else "No project has any.")

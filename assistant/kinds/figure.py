@@ -40,7 +40,16 @@ from assistant.kinds.rows import (
 from assistant.lexicon import lexicon, normalize
 from assistant.link import Match, Unit, common_run, covered, head_covered, modifiers
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, times, total
-from assistant.query import MEASURE_END, Project, Query, names_noun, narrowing, year_spans
+from assistant.query import (
+    MEASURE_END,
+    Project,
+    Query,
+    counted_project_words,
+    counts_the_words,
+    names_noun,
+    narrowing,
+    year_spans,
+)
 from assistant.resolve import project_key, squash
 from assistant.sudachi import tokens
 from assistant.understand import CIRCLED, PLAN_SIDES, Frame
@@ -462,7 +471,7 @@ class FigureKind:
                     "plan", "verdict", "rate", "under_plan", "over_plan"):
                 rows = _main_costs(latest)
         if rows and (counted := counted_project_words(q)) is not None and not any(
-                r.is_cost or any(len(common_run(w, r.name or "")) >= 2 for w in counted) for r in rows):
+                r.is_cost or counts_the_words(r.name or "", counted) for r in rows):
             # 「消防団員の数、何人いる？」「子ども食堂って市内に何か所ある？」「市税の収納率は？」: what is counted
             # is what the project is named by, and no row of it counts that
             return []
@@ -1262,32 +1271,7 @@ def _bare(q: Query) -> bool:
         and not re.search(r"じゃなく|ではなく|でなく", q.frame.norm)
 
 
-# what follows the words naming a project when they are what is counted: 「消防団員の数」「子ども食堂って
-#市内に何か所ある？」 (things that exist, counted — not 「研修会って何回開いた？」, the project's own doing)
-_COUNTS_IT = re.compile(r"の?(?:数|人数|件数|総数|箇所数|か所数)(?![値字])|(?:って|は|が|、)[^。？?]{0,8}?"
-                        r"何(?:か所|箇所|ヵ所|カ所|ヶ所|人|名|件|校|台|団体|施設)(?:くらい|ぐらい|ほど)?(?:ある|いる|あり|い(?:ます|た|る))")
-_QUANTITY_END = re.compile(r"(?:率|割合)$")
-
-
 _ANY_VALUE = re.compile(r"いくつ")
-
-
-def counted_project_words(q: Query) -> list[str] | None:
-    """The words naming the project, when they are what the question counts (「消防団員の数」, 「市税の
-    収納率は？」 where 収納率 is a word of 市税収納率向上事業): the words a row must share to answer it."""
-    spans = sorted(q.project_spans)
-    if q.lang != "ja" or not spans or q.scope_rows or q.how != "named":
-        return None
-    start, end = spans[0]
-    for s, e in spans[1:]:
-        if s <= end + 1:
-            end = max(end, e)
-    said = q.frame.norm[start:end]
-    if not (_QUANTITY_END.search(said) or _COUNTS_IT.match(q.frame.norm, end)):
-        return None
-    generic = lexicon().generic_parts
-    words = [w for w in re.split(r"[のと・、]", said) if len(w) >= 2 and w not in generic]
-    return words or None
 
 
 def _project_words_again(q: Query) -> list[tuple[int, int]]:

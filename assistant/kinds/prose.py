@@ -15,7 +15,7 @@ from assistant.kinds.base import Desk, Part, read_years, sheet_for
 from assistant.kinds.rows import cost_rows, indicator_rows, rows_holding
 from assistant.lexicon import lexicon
 from assistant.measures import lower_is_better
-from assistant.query import Project, Query, projects_of
+from assistant.query import Project, Query, counted_project_words, projects_of
 from assistant.understand import NEWEST_SHEET, Frame
 from ingest.model import SECTION_LABELS, Indicator, Section, Sheet
 
@@ -248,12 +248,10 @@ class ProseKind:
             return None
         cites = cites[:3]
         lead = (f"{p.name}のシートには次の記述があります。" if q.lang == "ja" else f"The sheet of {p.name} says:")
-        from assistant.kinds.figure import counted_project_words
-
-        # (「市税の収納率は？」: an amount of a sentence that does not say 収納率 is another figure)
-        counted = counted_project_words(q) or []
-        answerable = not _asks_figure(q.frame) or any(_gives_amount(c.quote, q.frame) and all(w in c.quote for w in counted)
-                                                      for c in cites)
+        # (「市税の収納率は？」「観光案内所の数は？」: what the project is named by, counted — no row counts
+        # it, and a sentence's figure beside its words is another count: 利用者数)
+        answerable = counted_project_words(q) is None and (
+            not _asks_figure(q.frame) or any(_gives_amount(c.quote, q.frame) for c in cites))
         if not answerable:
             lead = (f"{p.name}のシートに、お尋ねの数値はありません。関連する記述は次のとおりです。" if q.lang == "ja"
                     else f"The sheet of {p.name} gives no such figure; related text:")

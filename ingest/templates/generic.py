@@ -22,6 +22,7 @@ What this reader takes, and nothing more:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import product
 from math import prod
@@ -266,7 +267,7 @@ def _periods(cell_text: str, era: str) -> list[_Period] | None:
     return out
 
 
-@dataclass
+@dataclass(eq=False)  # (a row is itself: two rows printing the same values are two rows)
 class _Row:
     label: str
     unit: str | None
@@ -501,6 +502,11 @@ def _row_from_cells(cells: list[str], n: int, line_no: int, warnings: list[str],
     return _Row(label, unit, None, line_no)
 
 
+# how many ways to split one glued cell are tried: enough for a row of five small numbers (51 ways for
+# 「1112131415」), so that the table's sums can still find the printed one (_split_by_sums)
+_MAX_SPLITS = 256
+
+
 def _readings(cells: list[str], glued: bool = False, n: int | None = None) -> list[list[Number | None]] | None:
     """Every way to read the cells as values: a cell is a value, or glued values split by
     their comma grouping. None when a cell is no value at all. In glued text (``glued``) a run of
@@ -509,24 +515,24 @@ def _readings(cells: list[str], glued: bool = False, n: int | None = None) -> li
     for c in cells:
         lone = n if len(cells) == 1 else None
         if glued and re.fullmatch(r"\d{4,}", c):
-            per_cell.append(_split_glued(c, lone) or [[_value(c)]])
+            per_cell.append(_split_glued(c, lone, _MAX_SPLITS) or [[_value(c)]])
         elif _is_value(c):
             whole = [[_value(c)]]
-            splits = _split_glued(c, lone) if "," in c else []
+            splits = _split_glued(c, lone, _MAX_SPLITS) if "," in c else []
             per_cell.append(whole + [s for s in splits if len(s) > 1])
         elif _GLUED.match(c):
-            splits = _split_glued(c, lone)
+            splits = _split_glued(c, lone, _MAX_SPLITS)
             if not splits:
                 return None
             per_cell.append(splits)
         else:
             return None
-        if len(per_cell[-1]) > 64:
+        if len(per_cell[-1]) > _MAX_SPLITS:
             return None
     out = []
     for combo in product(*per_cell):
         out.append([v for part in combo for v in part])
-        if len(out) > 256:
+        if len(out) > _MAX_SPLITS:
             break
     return out
 
@@ -609,13 +615,16 @@ def _split_by_sums(table: _Table, warnings: list[str]) -> None:
     事業費 or 総事業費, the spending rows above the total (事業費 + 人件費, 直接 + 間接) adding up to it —
     and left unread when no way or several ways do. Rows read this way may settle another's split;
     rows left are tried together (two revenue rows glued in one table)."""
-    money = [r for r in table.rows if (r.unit or table.unit) in MONEY_SCALE]
-    if len({r.unit or table.unit for r in money}) != 1:
-        return  # (sums across units are not compared)
+    units = Counter(r.unit or table.unit for r in table.rows if (r.unit or table.unit) in MONEY_SCALE)
+    if not units:
+        return
+    # the rows in the table's own money unit (a 円 unit-cost row in a 千円 table adds up with none)
+    unit = units.most_common(1)[0][0]
+    money = [r for r in table.rows if (r.unit or table.unit) == unit]
     sums = _Sums(money, len(table.periods))
 
     def settle(rows: list[_Row], ways: list[tuple[list[Number | None], ...]]) -> bool:
-        fits = [w for w in ways if all(sums.hold(r, dict(zip(map(id, rows), w, strict=True))) for r in rows)]
+        fits = [w for w in ways if all(sums.hold(r, dict(zip(rows, w, strict=True))) for r in rows)]
         if len(fits) != 1:
             return False
         for r, values in zip(rows, fits[0], strict=True):
@@ -642,15 +651,15 @@ class _Sums:
     spending rows above the total add up to it."""
 
     def __init__(self, money: list[_Row], n: int) -> None:
-        fields = {id(r): _FIELD_OF.get(_field_label(r.label)) for r in money}
-        self.total = next((r for r in money if fields[id(r)] == "total_cost"), None)
-        self.spend = ([r for r in money[:money.index(self.total)] if fields[id(r)] not in REVENUE_FIELDS]
+        fields = {r: field_of(r.label) for r in money}
+        self.total = next((r for r in money if fields[r] == "total_cost"), None)
+        self.spend = ([r for r in money[:money.index(self.total)] if fields[r] not in REVENUE_FIELDS]
                       if self.total else [])
-        self.revenue = [r for r in money if fields[id(r)] in REVENUE_FIELDS]
-        self.ends = [r for r in money if fields[id(r)] in ("project_cost", "total_cost")]
+        self.revenue = [r for r in money if fields[r] in REVENUE_FIELDS]
+        self.ends = [r for r in money if fields[r] in ("project_cost", "total_cost")]
         self.n = n
 
-    def hold(self, row: _Row, assumed: dict[int, list[Number | None]]) -> bool:
+    def hold(self, row: _Row, assumed: dict[_Row, list[Number | None]]) -> bool:
         """Whether every sum ``row`` takes part in holds in every year, with ``assumed`` values for the
         rows not read, and some year tests one. A dash (−) in a row read counts as none."""
         checks: list[tuple[list[_Row], list[_Row]]] = []  # (parts, any one of these is their sum)
@@ -660,7 +669,7 @@ class _Sums:
             checks.append((self.spend, [self.total]))
 
         def cell(r: _Row, i: int) -> Number | None:
-            vals = assumed.get(id(r), r.values)
+            vals = assumed.get(r, r.values)
             return None if vals is None else vals[i] or 0
 
         tested = False
