@@ -162,7 +162,8 @@ def layouts_said(norm: str) -> list[re.Match[str]]:
 _BARE_WESTERN = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?!\d|,\d)(?!\s*(?:件|人|回|円|千|万|施設|%|箇所|km))")
 # 「2023予算」「2022決算」: a western year written straight before the basis of its figure
 # (「2022から令和6年度」「2021〜2023」: a Western year at one end of a range)
-_BARE_WESTERN_JA = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?=\s*(?:予算|決算|実績|計画|見込|当初|まで|以降)"
+_BARE_WESTERN_JA = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?=\s*(?:予算|決算|実績|計画|見込|当初|まで|以降|の(?![\d,])|は[？?、\s]|"
+                              r"で(?:は|の)?[、\s]|と(?:(?:19|20)\d{2}|令和|平成|r\d|h\d)|$|[？?、]|\s*\(|\s*（)"
                               r"|\s*(?:から|〜|～|~|-|ー)\s*(?:(?:19|20)\d{2}(?![\d,]*\s*(?:人|円|千円|件|回|万))|令和|平成|r\d|h\d|fy))")
 _BARE_ERA_YEAR = re.compile(r"(?<![\d.,a-z令平昭])(\d{1,2}|元)\s*年度")
 # 令和4〜6年度, R4-6, H25〜27: the second year without its era

@@ -21,6 +21,7 @@ from ingest.parse import parse_file
 CAFE, HIWADA, FIRE = "子ども食堂推進事業", "日和田地区歩道整備事業", "消防団活動事業"
 SIDEWALKS, FARMLAND = "歩道整備事業", "耕作放棄地対策解消事業"
 SMART, DAMAGE = "スマート農業導入支援事業", "農作物の鳥獣被害額"
+SATISFIED = "公共交通の利用に満足している市民の割合"
 SPORTS, SPORTS_OLD = "スポーツ大会誘致推進事業", "スポーツ大会誘致事業"
 
 
@@ -29,8 +30,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
     seed = parse_file(SEED)
     sheets = {
         CAFE: variant_of(seed, CAFE, 2, {"オンライン申請件数": "待機児童数"}),
-        HIWADA: variant_of(seed, HIWADA, 3, {"オンライン申請件数": "歩道整備延長"}),
+        HIWADA: variant_of(seed, HIWADA, 3, {"オンライン申請件数": "歩道整備延長", "キャッシュレス決済の利用件数": SATISFIED}),
         SIDEWALKS: variant_of(seed, SIDEWALKS, 7, {"オンライン申請件数": "歩道整備延長"}),  # "sidewalk" alone: either
+        "training": variant_of(seed, "職員研修実施事業", 13),  # 「…実施の事業」 is no name of it
         "cafe_south": variant_of(seed, CAFE, 8, {"オンライン申請件数": "待機児童数"}, municipality="南原市"),
         "fire_south": variant_of(seed, FIRE, 9, municipality="南原市"),
         # 南原市's farmland project, its sheets ending years before R6
@@ -192,3 +194,25 @@ def test_a_citys_sheet_about_what_none_of_its_projects_is(world, question: str) 
     assert not ans.answerable, ans.answer
     south = ("fire_south", "cafe_south", "farm_south")
     assert not any(_cost(sheets[k], 2024, "total_cost") in ans.answer for k in south), ans.answer
+
+
+@pytest.mark.parametrize("question, years", [
+    ("雨水幹線のLED化した灯数、2024の実績と計画教えて", [2024]), ("２０２４の総事業費は？", [2024]),
+    ("2023と2024の事業費", [2023, 2024]), ("件数は2024件でした", [])])
+def test_a_western_year_said_bare(question: str, years: list[int]) -> None:
+    assert understand(question).years == years
+
+
+def test_a_short_row_inside_the_words_of_a_longer_one(world) -> None:
+    # 市民 (the 対象指標) is a word of 「…満足してる市民の割合」, not the row asked
+    a, sheets = world
+    ans = a.ask("日和田地区歩道整備事業、公共交通に満足してる市民の割合の2024年度実績は？")
+    assert SATISFIED in ans.answer and _actual(sheets[HIWADA], SATISFIED, 2024) in ans.answer, ans.answer
+    assert "「市民」" not in ans.answer, ans.answer
+
+
+def test_projects_carried_out_in_a_year_are_no_project_name(world) -> None:
+    # 「2023年度実施の事業」: the projects of that year, not a project named …実施事業
+    a, _ = world
+    ans = a.ask("2024年度実施の事業で、人件費が一番多いのは？金額も")
+    assert "最も" in ans.answer, ans.answer

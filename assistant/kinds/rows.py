@@ -74,6 +74,12 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
 
     matches = beyond_measure_noun(q, undominated(own(matcher.match(q.reading, INDICATOR_IN_SCOPE) if matcher else []),
                                                  named + year_spans(f.norm)))
+    # a short row spelled out amid the words naming a longer one (「公共交通に満足してる市民の割合」: 市民 of
+    # 公共交通の利用に満足している市民の割合) is no row asked
+    matches = [m for m in matches if not any(
+        o.words > m.words and (m.name or "") in (o.name or "") and all(
+            min(a for a, _ in o.explains) < s and e <= max(b for _, b in o.explains) for s, e in m.explains)
+        for o in matches if o is not m and o.explains)]
     if matcher is not None and not matches and q.lang == "en":  # "people placed in jobs": 就労, not only 就職
         from assistant.link import read_question
 
