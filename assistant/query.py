@@ -606,6 +606,13 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             # (a row two projects have, asked of a year: the ones whose sheets reach it — 大会参加者数 of
             # R7, not of the H27 namesake that ended years before)
             group = [p for p in group if any(reaches(r, fy) for r in p.refs for fy in frame.years)] or group
+            if frame.years and not any(reaches(r, fy) for p in group for r in p.refs for fy in frame.years):
+                # (none of them reaches it: a row matched a little less well whose project does —
+                # 「議会の出前講座、R2〜R7」 is 議会の情報に関する出前講座の開催回数, not an H27 sheet's 出前講座)
+                closer = [p for p in projects_of(cat, [s for s in (cat.sheet(i.sheet_id) for sc, i in q.indicators
+                                                                   if sc >= best - 0.15) if s])
+                          if any(reaches(r, fy) for r in p.refs for fy in frame.years)]
+                group = closer if len(closer) == 1 else group
             q.projects, q.how = group, "indicator"
     def unnamed_in_english() -> bool:
         """An English question about one project that no word, 部/課, scope or conversation named."""
@@ -996,20 +1003,30 @@ _COUNTS_IT = re.compile(r"の?(?:数|人数|件数|総数|箇所数|か所数)(?
 _QUANTITY_END = re.compile(r"(?:率|割合)$")
 
 
+def naming_run(q: Query) -> tuple[int, int]:
+    """Where the question names its project: the first run of the project's words (words joined by
+    の are one run), or nowhere ((0, 0))."""
+    spans = sorted(q.project_spans)
+    if not spans:
+        return (0, 0)
+    start, end = spans[0]
+    for s, e in spans[1:]:
+        if s <= end + 1:  # 「集会所の補助」: one naming, words joined by の
+            end = max(end, e)
+    return (start, end)
+
+
 def counted_project_words(q: Query) -> list[str] | None:
     """The words naming the project, when they are what the question counts (「消防団員の数」, 「市税の
     収納率は？」 where 収納率 is a word of 市税収納率向上事業): the words a row must share to answer it."""
     spans = sorted(q.project_spans)
+    start, end = naming_run(q)
     # (a row named in words of its own — 「観光案内所の利用者数」 — is asked; one matched only by the
     # project's words — 観光案内所 of 「観光案内所の数」 — is not)
     own_words = any(b - a >= 2 and not any(s <= a and b <= e for s, e in spans)
                     for m in q.scope_rows for a, b in m.explains)
     if q.lang != "ja" or not spans or own_words or q.how != "named":
         return None
-    start, end = spans[0]
-    for s, e in spans[1:]:
-        if s <= end + 1:
-            end = max(end, e)
     said = q.frame.norm[start:end]
     if not (_QUANTITY_END.search(said) or _COUNTS_IT.match(q.frame.norm, end)):
         return None

@@ -22,6 +22,8 @@ CAFE, HIWADA, FIRE = "子ども食堂推進事業", "日和田地区歩道整備
 SIDEWALKS, FARMLAND = "歩道整備事業", "耕作放棄地対策解消事業"
 SMART, DAMAGE = "スマート農業導入支援事業", "農作物の鳥獣被害額"
 SATISFIED = "公共交通の利用に満足している市民の割合"
+STORMWATER = "雨水幹線整備事業"
+ASSEMBLY, ASSEMBLY_TALKS = "議会広報発信事業", "議会に関する出前講座の開催回数"
 SPORTS, SPORTS_OLD = "スポーツ大会誘致推進事業", "スポーツ大会誘致事業"
 
 
@@ -33,6 +35,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
         HIWADA: variant_of(seed, HIWADA, 3, {"オンライン申請件数": "歩道整備延長", "キャッシュレス決済の利用件数": SATISFIED}),
         SIDEWALKS: variant_of(seed, SIDEWALKS, 7, {"オンライン申請件数": "歩道整備延長"}),  # "sidewalk" alone: either
         "training": variant_of(seed, "職員研修実施事業", 13),  # 「…実施の事業」 is no name of it
+        STORMWATER: variant_of(seed, STORMWATER, 14),
+        # 出前講座 counted by a project ended years ago, and (worded longer) by one that reaches R6
+        "lectures_old": variant_of(seed, "避難所環境整備推進事業", 15, {"オンライン申請件数": "出前講座の開催回数"}, years_back=10),
+        ASSEMBLY: variant_of(seed, ASSEMBLY, 16, {"オンライン申請件数": ASSEMBLY_TALKS}),
         "cafe_south": variant_of(seed, CAFE, 8, {"オンライン申請件数": "待機児童数"}, municipality="南原市"),
         "fire_south": variant_of(seed, FIRE, 9, municipality="南原市"),
         # 南原市's farmland project, its sheets ending years before R6
@@ -216,3 +222,18 @@ def test_projects_carried_out_in_a_year_are_no_project_name(world) -> None:
     a, _ = world
     ans = a.ask("2024年度実施の事業で、人件費が一番多いのは？金額も")
     assert "最も" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["What were the total project costs of the stormwater trunk line project in FY2024?",
+                                      "Stormwater trunk line: total project costs, FY2024?"])
+def test_total_project_costs_of_a_project_named_in_english(world, question: str) -> None:
+    a, sheets = world
+    ans = a.ask(question)
+    assert ans.answerable and _cost(sheets[STORMWATER], 2024, "total_cost") in ans.answer, ans.answer
+
+
+def test_a_row_worded_longer_whose_project_reaches_the_years(world) -> None:
+    # 「議会の出前講座、R4〜R6」: not the H27-era project's 出前講座の開催回数, which ends years before
+    a, sheets = world
+    ans = a.ask("議会の出前講座、R4〜R6の実績の推移は？")
+    assert ans.answerable and all(_actual(sheets[ASSEMBLY], ASSEMBLY_TALKS, fy) in ans.answer for fy in (2022, 2023, 2024)), ans.answer

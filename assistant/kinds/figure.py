@@ -47,6 +47,7 @@ from assistant.query import (
     counted_project_words,
     counts_the_words,
     names_noun,
+    naming_run,
     narrowing,
     year_spans,
 )
@@ -1276,17 +1277,8 @@ _ANY_VALUE = re.compile(r"いくつ")
 
 def _project_words_again(q: Query) -> list[tuple[int, int]]:
     """The project's words said apart from where the question names it (the first run of its words)."""
-    spans = sorted(q.project_spans)
-    if not spans:
-        return []
-    end = spans[0][1]
-    later = []
-    for s, e in spans[1:]:
-        if s <= end + 1:  # 「集会所の補助」: one naming, words joined by の
-            end = max(end, e)
-        else:
-            later.append((s, e))
-    return later
+    end = naming_run(q)[1]
+    return [(s, e) for s, e in sorted(q.project_spans) if s > end + 1]
 
 
 _NOT_THIS_RE = re.compile(r"以外|じゃなく|ではなく|でなく")

@@ -15,7 +15,7 @@ from assistant.kinds.base import Desk, Part, read_years, sheet_for
 from assistant.kinds.rows import cost_rows, indicator_rows, rows_holding
 from assistant.lexicon import lexicon
 from assistant.measures import lower_is_better
-from assistant.query import Project, Query, counted_project_words, projects_of
+from assistant.query import Project, Query, counted_project_words, naming_run, projects_of
 from assistant.understand import NEWEST_SHEET, Frame
 from ingest.model import SECTION_LABELS, Indicator, Section, Sheet
 
@@ -687,11 +687,14 @@ def _noun_phrase(q: Query, word: str) -> list[str]:
     if at is None:
         return [word]
     out = [word]
+    naming = naming_run(q)
     while at > 0 and units[at - 1].noun and q.frame.norm[units[at - 1].end:units[at].start] == "の" \
             and units[at - 1].text not in lexicon().function_words \
             and not re.fullmatch(r"[a-z0-9]+", units[at - 1].text):  # 「R7の」 is a year, not a qualifier
         at -= 1
-        if not q.explained.covers(units[at].start, units[at].end) or units[at].text in q.frame.norm:
+        # (the words naming the project before it — 「避難所環境整備推進事業の利用者数」 — qualify nothing;
+        # its words said again do: 「喜久田の除雪、除雪した道路の延長」's 道路)
+        if not (naming[0] <= units[at].start and units[at].end <= naming[1]):
             out.insert(0, units[at].text.lower())
     return out
 
