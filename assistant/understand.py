@@ -175,6 +175,9 @@ _COST_VERB = re.compile(r"\b(?:does|do|did|will|would)\b(?:(?!\b(?:cost|spend|sp
                         r"\b(cost)\s*"
                         r"(?:(?:in|for|during)\s+(?:fy\s?)?[\w']+\s*)?(?:\?|$)")  # (the sentence ends: cost is its verb)
 _BY_HOW_MUCH = re.compile(r"\bby how much\b|\bhow much (?:more|less|higher|lower|bigger|smaller)\b|どれだけ(?:多|少|大き|小さ)|何円(?:多|少)")
+_BARE_MOST = ("一番", "いちばん", "最も", "もっとも")
+# the first adjective after a bare 一番: lowest (group 1) or highest (group 2)
+_MOST_WHICH = re.compile(r"[^。？?、]{0,14}?(?:(低|小さ|少な|短|安)|(高|大き|多|長|良))")
 _WHY_NANDE = re.compile(r"何で(?!も)(?=[^。？?]{0,10}?(?:完了|廃止|休止|縮小|拡充|改善|継続|統合|減っ|減る|増え|増える|下が|上が|"
                         r"未達|届かな|多い|少ない|高い|低い|こう|そう|なった|なる))")
 _RANGE_GAP = re.compile(r"^\s*(?:年度|年)?\s*(?:の?\s*(?:決算|実績|計画値?|見込み?|予算|actuals?|plan(?:ned)?|budget|settled(?: accounts)?)\s*)?"
@@ -190,6 +193,8 @@ _EN_DIGIT = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # (「成果指標3つ」 counts them: no number; 「成果指標3」「3つ目」 is one)
 _KIND = re.compile(r"(成果|活動|対象)指標\s*(?:の\s*)?([①-⑨]|\d(?!\s*(?:つ(?!目)|個|件|本)))?(?:\s*つ目|番目)?|(outcome|activity|target)\s+indicators?\s*(?:no\.?\s*|#)?(\d)?"
                    r"|(target)(?= population| group\b)")  # "the target population (figure)": 対象指標
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+_ORDINAL_BEFORE = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+$")
 _ANY_INDICATOR = re.compile(r"(?<![成活対果動象終間])指標(?!分析)|(?<![a-z])(indicators|kpis?)(?![a-z])")
 # 成果 on its own (not 成果指標, 成果物): the results a project reached, which its 成果指標 measure
 _RESULTS_WORD = re.compile(r"成果(?!指標|物|品)(?=を|は|って|が|と|、|,|について|として|の(?:まとめ|要約|概要)|\s|$)")
@@ -204,7 +209,6 @@ _AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万|千)?\s*(�
 _NTH = re.compile(r"(?P<n>\d+|[二三四五六七八九十])\s*番目に?\s*(?P<how>大き|多|高|小さ|少な|低|安)"
                   r"|\b(?P<en>second|third|fourth|fifth|2nd|3rd|4th|5th)[\s-]+"
                   r"(?P<how_en>largest|biggest|highest|most|smallest|lowest|least|fewest)\b")
-_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 _SHEET_OF_YEAR = re.compile(r"(?:令和|平成|r|h|fy)\s*(?:\d{1,2}|元)\s*(?:年度?)?\s*$|(?:19|20)\d{2}\s*年度?\s*$")
 _SHEET_AFTER = re.compile(r"\s*(?:[)）]|の?\s*シート|分の|版)")
 _SHEET_NOUN = re.compile(r"(?:シート|表|調書)")
@@ -346,6 +350,9 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     # "the most recent total cost": the latest year ("most recent"), no ranking ("the most")
     f.hits = [Hit(h.start, m.end(), "relative", "most recent", norm[h.start:m.end()])
               if h.group == "op" and h.text.endswith("most") and (m := _RECENT.match(norm, h.end)) else h for h in f.hits]
+    # 「いちばん達成率が低かった」: 一番 said apart from its adjective ranks by it, lowest first
+    f.hits = [Hit(h.start, h.end, "op", "min", h.text) if h.group == "op" and h.key == "max" and h.text in _BARE_MOST
+              and (m := _MOST_WHICH.match(norm, h.end)) and m.group(1) else h for h in f.hits]
 
     if (intro := _SELF_INTRO.match(norm)) and not any(h.group in ("row", "section") for h in f.hits
                                                        if h.end <= intro.end()):
@@ -825,6 +832,8 @@ def _read_kind(f: Frame) -> None:
         f.kind_span = m.span()
         if no:
             f.kind_no = CIRCLED.index(no) + 1 if no in CIRCLED else int(no)
+        elif m.group(3) and (nth := _ORDINAL_BEFORE.search(f.norm[:m.start()])):
+            f.kind_no = _ORDINALS[nth.group(1)]  # "the third outcome indicator": 成果指標③
         if f.kind == "target":
             f.kind_no = 1
         break

@@ -236,3 +236,18 @@ def test_a_row_worded_longer_whose_project_reaches_the_years(world) -> None:
     a, sheets = world
     ans = a.ask("議会の出前講座、R4〜R6の実績の推移は？")
     assert ans.answerable and all(_actual(sheets[ASSEMBLY], ASSEMBLY_TALKS, fy) in ans.answer for fy in (2022, 2023, 2024)), ans.answer
+
+
+@pytest.mark.parametrize("question, op", [("R6実績でいちばん達成率が低かった活動指標はどの事業の何？", "min"),
+                                          ("一番総事業費が少ない事業は？", "min"), ("いちばん達成率が高かったのは？", "max")])
+def test_ichiban_said_apart_from_its_adjective(question: str, op: str) -> None:
+    f = understand(question)
+    assert op in f.ops and ({"min", "max"} - {op}).isdisjoint(f.ops), f.ops
+
+
+def test_an_english_ordinal_indicator_past_those_set(world) -> None:
+    # "the fourth outcome indicator" of a sheet setting three: declined with the ones it sets
+    a, _ = world
+    ans = a.ask("What was the fourth outcome indicator of the kids' cafeteria program in FY2024?")
+    assert not ans.answerable and "no. 4" in ans.answer, ans.answer
+    assert understand("the second activity indicator").kind_no == 2
