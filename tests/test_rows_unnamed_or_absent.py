@@ -82,9 +82,12 @@ def test_a_number_past_those_set_is_declined(world, question: str) -> None:
     assert all(i.name in ans.answer for i in seed.indicators if i.kind == "outcome" and i.name), ans.answer
 
 
-def test_a_number_set_is_answered(world) -> None:
-    a, seed, _ = world
-    ans = a.ask("デジタルファースト推進事業の成果指標③の2024年度の実績は？")
+@pytest.mark.parametrize("question", ["デジタルファースト推進事業の成果指標③の2024年度の実績は？",
+                                      # what a project is named by, counted, where a row counts it
+                                      "キャッシュレス決済の件数、R6はどのくらい？"])
+def test_a_number_set_or_a_thing_counted_is_answered(world, question: str) -> None:
+    a, _, _ = world
+    ans = a.ask(question)
     assert ans.answerable and "キャッシュレス決済の利用件数" in ans.answer and "2024" in ans.answer, ans.answer
 
 
@@ -113,12 +116,6 @@ def test_the_things_a_project_is_named_by_counted_where_no_row_counts_them(world
     assert not ans.answerable, ans.answer
     # (the seed's rows in 人 or %, or any other, are no answer)
     assert not any(f.value is not None and f.fy == 2024 and f.indicator for f in ans.facts if not f.computed), ans.facts
-
-
-def test_the_things_a_project_is_named_by_counted_where_a_row_counts_them(world) -> None:
-    a, seed, _ = world
-    ans = a.ask("キャッシュレス決済の件数、R6はどのくらい？")
-    assert ans.answerable and "キャッシュレス決済の利用件数" in ans.answer and "2024" in ans.answer, ans.answer
 
 
 def test_a_count_of_the_thing_is_no_count_of_its_users(world) -> None:
