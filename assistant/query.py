@@ -1060,12 +1060,14 @@ def _about_within_org(frame: Frame, r: Reading, cat: Catalog, q: Query, chosen: 
     scope_words = {c for city in cat.municipalities for c in (city, _city_core(city))} | city_romaji(
         frozenset(cat.municipalities))
     within = set(q.org_ids or [])
+
+    def about(words: list[str]) -> list[Project]:
+        return projects_of(cat, [s for i in cat.about(words) if i in within and (s := cat.sheet(i)) is not None])
+
     if frame.lang == "ja":
         said = [frame.norm[a:b] for m in chosen for a, b in m.parts or (m.span,)]
         said = [w for w in said if len(w) >= 2 and w not in scope_words and not _names_org(w, q, cat)]
-        if not said:
-            return None
-        return projects_of(cat, [s for i in cat.about(said) if i in within and (s := cat.sheet(i)) is not None])
+        return about(said) if said else None
     for a, b in _project_phrases(frame.norm):
         # (words the question explains otherwise — "the other cities' sheets" — say nothing either, unless
         # they are words of a project's name: "fire brigade" of 郡山's 消防団活動事業)
@@ -1075,7 +1077,7 @@ def _about_within_org(frame: Frame, r: Reading, cat: Catalog, q: Query, chosen: 
                  and fold(frame.norm[s:e]) not in scope_words and not _names_org(form, q, cat)
                  and (not q.explained.covers(s, e) or any(ps <= s and e <= pe for ps, pe in q.project_spans))]
         if words:
-            return projects_of(cat, [s for i in cat.about(words) if i in within and (s := cat.sheet(i)) is not None])
+            return about(words)
     return None
 
 
