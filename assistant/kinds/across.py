@@ -128,7 +128,8 @@ def settled_years(desk: Desk, field: str, ids: list[str] | None, plans: bool = F
         key = project_key(ref)
         v = r.values.get(field)
         if not settled("", r.fy, ref):  # a plan, not a year that happened
-            ahead.setdefault((key, r.fy), Measured(ref, r.fy, v or 0, planned=True))
+            if plans:
+                ahead.setdefault((key, r.fy), Measured(ref, r.fy, v or 0, planned=True))
             continue
         if (key, r.fy) in seen:
             continue  # (the year's first row is its settled figure: a budget after a blank one is no result)
@@ -143,6 +144,7 @@ def settled_years(desk: Desk, field: str, ids: list[str] | None, plans: bool = F
                 planned[key] = m  # (a year a later sheet settled is that sheet's, not the old plan's)
         got += [m for key, m in planned.items() if not (key in best and best[key].value)]
     return got
+
 
 def measure_costs(q: Query, desk: Desk, field: str, ids: list[str] | None, fy: int | None,
                   how: str = "value", of: str | None = None, planned: bool = False) -> list[Measured]:

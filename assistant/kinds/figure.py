@@ -507,7 +507,7 @@ class FigureKind:
             return []  # 「いくら回収できた？」: money asked, and no row of the sheet is money
         named = {m.name for m in q.scope_rows if m.score >= 0.75}
         if rows and COUNT_ASKED.search(f.norm) and not AMOUNT_ASKED.search(f.norm) and not any(r.is_cost for r in rows) \
-                and all(money(r.unit) for r in rows) and not (_ANY_VALUE.search(f.norm) and {r.name for r in rows} & named):
+                and all(money(r.unit) for r in rows) and not ("いくつ" in f.norm and {r.name for r in rows} & named):
             # (「鳥獣被害額の目標値はいくつ？」: いくつ of a row named asks its value, no count)
             # "how many loans?" found 制度融資の融資額: the row of the same thing that counts (実行件数), or none
             counts = _same_thing(latest, rows, lambda i: not money(i.unit), 2)
@@ -1270,9 +1270,6 @@ def _bare(q: Query) -> bool:
                    and not re.match(r"[a-z0-9]", u.text)  # English words are linked by meaning, not here
                    and not _NOT_THIS_RE.match(q.frame.norm, u.end) for u in q.reading.units) \
         and not re.search(r"じゃなく|ではなく|でなく", q.frame.norm)
-
-
-_ANY_VALUE = re.compile(r"いくつ")
 
 
 def _project_words_again(q: Query) -> list[tuple[int, int]]:

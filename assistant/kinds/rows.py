@@ -74,12 +74,7 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
 
     matches = beyond_measure_noun(q, undominated(own(matcher.match(q.reading, INDICATOR_IN_SCOPE) if matcher else []),
                                                  named + year_spans(f.norm)))
-    # a short row spelled out amid the words naming a longer one (「公共交通に満足してる市民の割合」: 市民 of
-    # 公共交通の利用に満足している市民の割合) is no row asked
-    matches = [m for m in matches if not any(
-        o.words > m.words and (m.name or "") in (o.name or "") and all(
-            min(a for a, _ in o.explains) < s and e <= max(b for _, b in o.explains) for s, e in m.explains)
-        for o in matches if o is not m and o.explains)]
+    matches = [m for m in matches if not _amid_longer(m, matches)]
     if matcher is not None and not matches and q.lang == "en":  # "people placed in jobs": 就労, not only 就職
         from assistant.link import read_question
 
@@ -208,6 +203,18 @@ def cost_rows(q: Query) -> list[Row]:
     if f.has("share") and fields and not any(x == "total_cost" for x in fields):
         fields.append("total_cost")  # the denominator of a share
     return [cost_row(x) for x in dict.fromkeys(fields)]
+
+
+def _amid_longer(m: Match, matches: list[Match]) -> bool:
+    """A short row spelled out amid the words naming a longer one that holds its name (「公共交通に満足
+    してる市民の割合」: 市民 of 公共交通の利用に満足している市民の割合): no row asked."""
+    for o in matches:
+        if o is m or not o.explains or o.words <= m.words or (m.name or "") not in (o.name or ""):
+            continue
+        start, end = min(a for a, _ in o.explains), max(b for _, b in o.explains)
+        if all(start < s and e <= end for s, e in m.explains):
+            return True
+    return False
 
 
 def carried_rows(q: Query, keys: list[str]) -> list[str]:
