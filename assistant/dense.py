@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,3 +99,20 @@ def content(frame: Frame) -> str:
         fw = lexicon().function_words
         text = " ".join(w for w in re.split(r"[\sのはがをにでともへや]+", text) if w and w not in fw)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def row_by_meaning(frame: Frame, names: Sequence[str], dense: DenseNames | None,
+                   said: Collection[str] = ()) -> str | None:
+    """The row of ``names`` an English question names by meaning (e5), when clearly the nearest. Of two
+    rows one is always nearer: there the row must also be ``said`` (a word of it in the question) —
+    "cashless payment transactions" is キャッシュレス決済の利用件数, while "streetlights converted to LED
+    under the road lighting project" is no 道路の穴ぼこ等補修件数 for being nearer than 橋梁の点検数."""
+    names = list(dict.fromkeys(n for n in names if n))
+    if dense is None or frame.lang != "en" or len(names) < 2:
+        return None
+    text = content(frame)
+    best = dense.best(text, names) if len(text) >= 3 else None
+    if best is None or best.score < ROW_ACCEPT or best.score - best.runner_up < ROW_MARGIN \
+            or len(names) < 3 and best.name not in said:
+        return None
+    return best.name

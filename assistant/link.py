@@ -437,7 +437,7 @@ class NameMatcher:
         total = sum(w for _, w, _, _ in units) or 1.0
         got = 0.0
         spans = []
-        own = set()
+        own: dict[str, str] = {}  # each own word of the name, by the question's word that says it
         placed: list[tuple[str, tuple[int, int]]] = []  # each word found, where the question says it
         for forms, w, surface, pieces in units:
             # every form the question has (保育所 carried from "nursery", and "hoikusho" spelled out)
@@ -496,8 +496,10 @@ class NameMatcher:
             if surface and len(word) >= 2 and word not in self._generic and self._df.get(surface, self._df.get(hit, 0)) == 1 \
                     and word not in lexicon().phrases and word not in lexicon().function_words:
                 # 評価 of 固定資産評価適正化事業 is a question word too; ポイント of 健康ポイント a unit
-                own.add(surface)
+                own[surface] = hit
         spans = _nearest_said(r, placed, spans)
+        # (one word of the question is one own word: 児童 carried from "children" is 児童クラブ's and 児童's)
+        n_own = len(set(own.values()))
         cover = got / total
         bigram = max(similarity(v, name) for v in r.variants)
         score = max(cover, bigram * 0.95)
@@ -517,11 +519,12 @@ class NameMatcher:
             score = max(score, COMPOUND)
         # Words only this name has settle it even when the question leaves others out
         # (「職員研修の事業」 for 技術力向上職員研修事業).
-        if self.own_words and len(own) >= 2:
+        if self.own_words and n_own >= 2:
             score = max(score, UNIQUE_WORDS)
-        elif self.own_words and own:
+        elif self.own_words and n_own:
             score = max(score, ONE_OWN_WORD)
         span = (min(s for s, _ in spans), max(e for _, e in spans)) if spans else _bigram_span(r.norm, name)
+        # (a word said once counts once: 「児童」 twice in 放課後児童クラブの受入児童数 is one word of the question)
         return Match(name, round(score, 4), span, words=len(spans), parts=tuple(sorted(set(spans))))
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import compose
 from assistant.answer import NOT_FIGURES, Citation, Fact, Number
+from assistant.dense import row_by_meaning
 from assistant.kinds.base import Desk, Part, Years, evaluated_year, read_years, sheet_for
 from assistant.kinds.rows import (
     AMOUNT_ASKED,
@@ -34,6 +35,7 @@ from assistant.kinds.rows import (
     printed_units,
     rows_holding,
     said_for_another,
+    said_in_english,
     set_aside,
     share_base,
 )
@@ -369,7 +371,7 @@ class FigureKind:
     def rows(self, q: Query, p: Project, latest: Sheet, dense: DenseNames | None = None) -> list[Row]:
         f = q.frame
         costs = cost_rows(q)
-        inds = indicator_rows(q, p, latest)
+        inds = indicator_rows(q, p, latest, dense)
         if costs and inds and not f.kind and not f.all_indicators:  # (「指標と総事業費」: every row asked, and the cost)
             if f.money and not (f.rows or f.revenue) and q.head is not None and (
                     covered(q.head.text, [r.name for r in inds]) or _spelled_head(q, [r.name for r in inds])):
@@ -442,7 +444,7 @@ class FigureKind:
         if not rows and SHEET_CONTENTS.search(f.norm):
             rows = [indicator_row(i) for i in latest.indicators if i.kind == "outcome"]
         if not rows:
-            rows = _by_meaning(q, latest, dense, None)
+            rows = _by_meaning(q, p, latest, dense)
         if not rows and len(held := rows_holding(f, latest)) == 1:
             rows = [indicator_row(held[0])]  # "the sheet claims 122.5% achievement for …": the row holding it
         # (in English only a rate so: "how many full-time staff" is no 支援員の配置人数 for being in 人)
@@ -1229,20 +1231,15 @@ _PLAN_TOO = re.compile(r"(計画|目標)(値)?も|と(計画|目標)(値)?|(計�
                        r"and its plan|plan too")
 
 
-def _by_meaning(q: Query, latest: Sheet, dense: DenseNames | None, counter: str | None) -> list[Row]:
-    """An English question's row found by meaning (e5), among the rows of the unit asked, when
-    clearly the best."""
+def _by_meaning(q: Query, p: Project, latest: Sheet, dense: DenseNames | None) -> list[Row]:
+    """An English question's row found by meaning (e5), when clearly the best."""
     f = q.frame
-    if dense is None or q.lang != "en" or not (f.measures or asked_counter(f.norm)
-                                               or re.search(r"how many|what was|what were", f.norm)):
+    if not (f.measures or asked_counter(f.norm) or re.search(r"how many|what was|what were", f.norm)):
         return []
-    from assistant.dense import ROW_ACCEPT, ROW_MARGIN, content
-
-    names = [i.name for i in latest.indicators if i.name and (counter is None or unit_fits(counter, i.unit))]
-    m = dense.best(content(q.frame), names) if names else None
-    if m is not None and m.score >= ROW_ACCEPT and m.score - m.runner_up >= ROW_MARGIN:
-        return [indicator_row(i) for i in latest.indicators if i.name == m.name]
-    return []
+    names = [i.name for i in latest.indicators if i.name]
+    said = {m.name for m in said_in_english(q, p, latest)} if len(names) == 2 else set()
+    name = row_by_meaning(q.frame, names, dense, said)
+    return [indicator_row(i) for i in latest.indicators if name is not None and i.name == name]
 
 
 def _main_costs(sheet: Sheet) -> list[Row]:

@@ -8,9 +8,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from assistant.link import Match, inside_longer, matcher_for, undominated
+from assistant.dense import DenseNames, row_by_meaning
+from assistant.link import Match, Reading, inside_longer, matcher_for, undominated
 from assistant.measures import rate
 from assistant.query import INDICATOR_IN_SCOPE, Project, Query, beyond_measure_noun, year_spans
+from assistant.resolve import squash
 from assistant.understand import GREW_AFTER, Frame
 from ingest.model import COST_FIELDS, Indicator, Sheet
 from ingest.normalize import nfkc
@@ -55,9 +57,10 @@ def find_indicator(sheet: Sheet, row: Row) -> Indicator | None:
     return next((i for i in sheet.indicators if i.label == row.key), None)
 
 
-def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
+def indicator_rows(q: Query, project: Project, sheet: Sheet, dense: DenseNames | None = None) -> list[Row]:
     """The indicators of one project the question names: 成果指標② by number, a name (in full, in
-    part, paraphrased), or every row of a kind (「成果指標は？」)."""
+    part, paraphrased), or every row of a kind (「成果指標は？」); ``dense`` weighs an English
+    question's few words against its meaning."""
     f = q.frame
     if f.kind is not None and f.kind_no is not None:
         ind = next((i for i in sheet.indicators if i.kind == f.kind and i.no == f.kind_no), None)
@@ -78,7 +81,13 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet) -> list[Row]:
     if matcher is not None and not matches and q.lang == "en":  # "people placed in jobs": 就労, not only 就職
         from assistant.link import read_question
 
-        matches = own(matcher.match(read_question(q.frame.norm, every=True), INDICATOR_IN_SCOPE))
+        matches = own(said_in_english(q, project, sheet))
+        # one word of some rendering ("children": 児童 of 放課後児童クラブの受入児童数) is weaker than the
+        # whole question's meaning where that clearly names another row ("residents who feel the city is
+        # a good place to raise children": 子育てしやすいまちだと感じる市民の割合)
+        if matches and (near := row_by_meaning(q.frame, names, dense, {m.name for m in matches})) is not None \
+                and near != matches[0].name:
+            matches = []
     dictionary = own([m for m in q.english_rows if m.name in names])  # "home-purchase subsidies": 住宅取得補助件数
     if dictionary and (not matches or dictionary[0].words > max(m.words for m in matches)):
         # "Western-style toilet rate in city schools": three words of トイレ洋式化率 over the one
@@ -203,6 +212,31 @@ def cost_rows(q: Query) -> list[Row]:
     if f.has("share") and fields and not any(x == "total_cost" for x in fields):
         fields.append("total_cost")  # the denominator of a share
     return [cost_row(x) for x in dict.fromkeys(fields)]
+
+
+def said_in_english(q: Query, project: Project, sheet: Sheet) -> list[Match]:
+    """The rows of ``sheet`` an English question says a word of, in any of its renderings, other than
+    through the project's own words."""
+    names = tuple(i.name for i in sheet.indicators if i.name)
+    if q.lang != "en" or not names:
+        return []
+    from assistant.link import read_question
+
+    every = read_question(q.frame.norm, every=True)
+    return [m for m in matcher_for(names, own_words=True).match(every, INDICATOR_IN_SCOPE)
+            if not _by_project_words(m, every, project.name)]
+
+
+def _by_project_words(m: Match, r: Reading, project: str) -> bool:
+    """A row found only through a piece of what an English word was rendered as, where the whole
+    rendering is the project's: "streetlights" → 道路照明 finds 道路 in 道路の穴ぼこ等補修件数 of
+    道路照明ＬＥＤ化推進事業 — the streetlights are the project's, no road repair ("support staff" →
+    支援員 is the row 特別支援教育支援員の配置人数 itself, whole)."""
+    name, home = squash(m.name or ""), squash(project)
+    at = {span: [squash(f) for f, sp in r.forms.items() if sp == span and len(f) >= 2] for span in m.parts}
+    found = [(f, span) for span, forms in at.items() for f in forms if f in name]
+    return bool(found) and all(any(f in g and g != f and g in home and g not in name for g in at[span])
+                               for f, span in found)
 
 
 def _amid_longer(m: Match, matches: list[Match]) -> bool:

@@ -1,0 +1,81 @@
+"""English words for a project's rows (#12): a row is not found through Japanese that only the
+project's name holds ("streetlights" rendered 道路照明 finds 道路 of a road-repair row of the road
+lighting project), one word of the question counts once however often a name holds it, and of two
+rows found by meaning one is always nearer — there the row must also be said.
+
+The store holds canonical sheets derived from the seed; expected values are read from those sheets.
+"""
+
+from __future__ import annotations
+
+import pytest
+from index_support import SEED, store_of, variant_of
+
+from assistant.chain import Assistant
+from assistant.dense import DenseNames, row_by_meaning
+from assistant.link import UNIQUE_WORDS, matcher_for, read_question
+from assistant.understand import understand
+from ingest.model import Sheet
+from ingest.normalize import format_number
+from ingest.parse import parse_file
+
+LIGHTS, POTHOLES, BRIDGES = "道路照明ＬＥＤ化推進事業", "道路の穴ぼこ等補修件数", "橋梁の点検数"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Sheet]:
+    seed = parse_file(SEED)
+    lights = variant_of(seed, LIGHTS, 3, {"オンライン申請件数": POTHOLES, "キャッシュレス決済導入施設数": BRIDGES})
+    lights.indicators = [i for i in lights.indicators if i.name in (POTHOLES, BRIDGES)]  # two rows, as H27 sheets have
+    return store_of(tmp_path_factory.mktemp("english_rows"), [], [lights]), lights
+
+
+def _actual(sheet: Sheet, row: str, fy: int) -> str:
+    ind = next(i for i in sheet.indicators if i.name == row)
+    value = next(v.actual for v in ind.values if v.fy == fy)
+    assert value is not None
+    return format_number(value)
+
+
+@pytest.mark.parametrize("question", [
+    "How many streetlights were converted to LED under the road lighting project?",
+    "How many LED street lights did the road lighting LED project put up in FY2024?",
+])
+def test_a_thing_the_project_is_named_for_is_no_row_sharing_a_word_with_it(world, question: str) -> None:
+    assistant, lights = world
+    a = assistant.ask(question)
+    assert not a.answerable, a.answer
+    assert _actual(lights, POTHOLES, 2024) not in a.answer  # the road repairs are no streetlights
+
+
+def test_the_rows_own_words_still_name_it(world) -> None:
+    assistant, lights = world
+    a = assistant.ask("How many road repairs did the road lighting LED project do in FY2024?")
+    assert a.answerable and _actual(lights, POTHOLES, 2024) in a.answer, a.answer
+
+
+def test_a_word_said_once_is_one_own_word_of_a_name_however_often_it_holds_it() -> None:
+    # "children" → 児童: 児童クラブ and 児童 of one name are not two words of the question
+    names = ("放課後児童クラブの受入児童数", "子育てしやすいまちだと感じる市民の割合", "一時預かりの延べ利用者数")
+    found = matcher_for(names, own_words=True).match(
+        read_question(understand("how many residents think it is a good place to raise children?").norm, every=True), 0.3)
+    assert all(m.score < UNIQUE_WORDS for m in found), found
+
+
+def _dense(scores: dict[str, float]) -> DenseNames:
+    """Vectors whose cosine with the question is ``scores[name]`` (two dimensions)."""
+    def vector(score: float) -> list[float]:
+        return [score, (1 - score * score) ** 0.5]
+
+    return DenseNames(lambda names: [vector(scores[n]) for n in names], lambda texts: [[1.0, 0.0] for _ in texts])
+
+
+def test_of_two_rows_the_nearer_needs_a_word_of_it_said() -> None:
+    frame = understand("how many streetlights were converted to led under the road lighting project?")
+    dense = _dense({POTHOLES: 0.85, BRIDGES: 0.78, "市民": 0.70})
+    assert row_by_meaning(frame, [POTHOLES, BRIDGES], dense) is None
+    assert row_by_meaning(frame, [POTHOLES, BRIDGES], dense, said={POTHOLES}) == POTHOLES
+    assert row_by_meaning(frame, [POTHOLES, BRIDGES, "市民"], dense) == POTHOLES  # three: nearest clearly
+    close = _dense({POTHOLES: 0.85, BRIDGES: 0.84, "市民": 0.70})
+    assert row_by_meaning(frame, [POTHOLES, BRIDGES, "市民"], close) is None  # not clearly the nearest
+    assert row_by_meaning(understand("道路の補修は何件？"), [POTHOLES, BRIDGES, "市民"], dense) is None  # Japanese: by words
