@@ -335,7 +335,12 @@ class FigureKind:
                 out.append(ra)
             rows = [r for r in rows if r not in whole]
         for row in rows:
-            ra = RowAnswer(p, row, label=label)
+            if row.key == "対象指標" and (did := done_by(q, row.name)) is not None:
+                # 「実際にテレワークした市職員は何人？」 over 対象指標「市職員」: the target counts every one of
+                # them, not those who did what is asked — given for what it is, and the answer declines
+                ra = RowAnswer(p, row, label=label, lines=[_target_line(label, row, did, q.lang)], reference=True)
+            else:
+                ra = RowAnswer(p, row, label=label)
             self.fill(q, desk, ra, years)
             if ra.facts or ra.missing:
                 out.append(ra)
@@ -1473,6 +1478,55 @@ def _narrower_line(label: str, row: Row, words: list[str], lang: str) -> str:
     said = "・".join(f"「{w}」" for w in words)
     return (f"{label}のシートに{said}に限った数値はありません。参考までに、近い指標の{row.key}「{row.name}」は"
             f"{said}に限らない全体の数です。")
+
+
+def _target_line(label: str, row: Row, did: str, lang: str) -> str:
+    """A target population asked for those of it who did something: said so, before its figure."""
+    if lang == "en":
+        return (f"The sheet of {label} does not count those who {did}. For reference, its {row.key} 「{row.name}」"
+                " counts everyone the project is for:")
+    return (f"{label}のシートに「{did}」人に限った数はありません。参考までに、{row.key}「{row.name}」は"
+            "事業の対象全体の数です。")
+
+
+# being what the target is, or where they live, narrows nothing (「対象となる市民」「市内に住む世帯」)
+_BEING = frozenset({"なる", "成る", "ある", "有る", "在る", "いる", "居る", "住む", "暮らす", "該当", "対象", "所属", "在籍",
+                    "勤務"})
+# English verbs after the counted noun that say what it is, not what some of it did
+_BEING_EN = frozenset({"targeted", "covered", "served", "counted", "included", "listed", "based", "located",
+                       "need", "needed", "expected", "planned", "estimated", "recorded"})
+_EN_DID = re.compile(r"\bhow many ((?:(?!(?:were|was|are|is|did|do|does|have|has|had|in|under|for|of)\b)"
+                     r"[a-z\-']+\s+){1,4}?)(?:actually\s+|really\s+)?([a-z]{2,}ed)\b")
+
+
+def done_by(q: Query, name: str) -> str | None:
+    """What the question says those counted did, where the row it found (a target population, 市職員)
+    counts them all: 「テレワークした市職員」 → テレワークした, "households actually received the subsidy" →
+    received the subsidy. None when the question only counts them (「市職員は何人？」「対象となる市民」)."""
+    norm = q.frame.norm
+    if q.lang == "en":
+        m = _EN_DID.search(norm)
+        if m is None or m.group(2) in _BEING_EN:
+            return None
+        end = re.search(r"[?？.,]| in (?:fy|20\d\d)| under ", norm[m.end(2):])
+        return norm[m.start(2):m.end(2) + (end.start() if end else 0)].strip()
+    toks = tokens(norm)
+    said = squash(name)
+    for k, t in enumerate(toks):
+        # the noun counted: the row's own word (市職員, 世帯) or a person (人, 者, 方)
+        if t.pos != "名詞" or not (squash(t.surface) in said and len(t.surface) >= 2 or t.surface in ("人", "者", "方")):
+            continue
+        j = k - 1  # back over た, てる, ている, てきた to the verb
+        while j >= 1 and (toks[j].pos == "助動詞" or toks[j].surface in ("て", "で")
+                          or toks[j].pos == "動詞" and toks[j - 1].surface in ("て", "で")):
+            j -= 1
+        if j < 0 or toks[j].pos != "動詞" or toks[j].form in _BEING:
+            continue
+        start = j - 1 if j >= 1 and toks[j - 1].pos == "名詞" and toks[j].form in ("する", "為る") else j
+        if any(x.surface in _BEING for x in toks[max(0, j - 2):j + 1]):
+            continue  # (「対象になってる市民」: what they are)
+        return "".join(x.surface for x in toks[start:k])
+    return None
 
 
 def nearest_rows(q: Query, latest: Sheet) -> list[Row]:

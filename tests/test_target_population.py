@@ -1,0 +1,59 @@
+"""A target population asked for those of it who did something (#12, class 4: another figure
+presented as the answer): 対象指標「市職員」 counts every employee, so 「実際にテレワークした市職員は
+何人？」 is declined with that figure given for what it is; 「市職員は何人？」 and 「対象になってる市民」
+are still answered.
+
+The store holds canonical sheets derived from the seed; expected values are read from those sheets.
+"""
+
+from __future__ import annotations
+
+import pytest
+from index_support import SEED, store_of, variant_of
+
+from assistant.chain import Assistant
+from ingest.model import Sheet
+from ingest.normalize import format_number
+from ingest.parse import parse_file
+
+TELEWORK = "テレワーク環境整備事業"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Sheet]:
+    seed = parse_file(SEED)
+    telework = variant_of(seed, TELEWORK, 3, {"市民": "市職員", "オンライン申請件数": "テレワーク実施率"})
+    return store_of(tmp_path_factory.mktemp("target_population"), [SEED], [telework]), telework
+
+
+def _target(sheet: Sheet, fy: int) -> str:
+    ind = next(i for i in sheet.indicators if i.kind == "target")
+    value = next(v.actual for v in ind.values if v.fy == fy)
+    assert value is not None
+    return format_number(value)
+
+
+@pytest.mark.parametrize("question", [
+    "テレワークの事業で、R6に実際にテレワークした市職員は何人？",
+    "テレワーク環境整備事業、在宅勤務をしてきた市職員って2024年度は何人いた？",
+    "How many city employees actually worked from home in FY2024 under the telework project?",
+    "How many city employees actually teleworked in FY2024 under the telework project?",
+    "Under the telework project, how many city staff used it in FY2024?",
+])
+def test_those_who_did_something_are_not_the_whole_target(world, question: str) -> None:
+    assistant, telework = world
+    a = assistant.ask(question)
+    assert not a.answerable, a.answer
+    if _target(telework, 2024) in a.answer:  # the whole, if given, for what it is
+        assert "対象全体" in a.answer or "everyone the project is for" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", [
+    "テレワーク環境整備事業の市職員は令和6年度は何人？",
+    "テレワークの事業で対象になってる市職員の数、R6は？",
+    "How many city employees does the telework project cover in FY2024?",
+])
+def test_the_target_itself_is_answered(world, question: str) -> None:
+    assistant, telework = world
+    a = assistant.ask(question)
+    assert a.answerable and _target(telework, 2024) in a.answer, a.answer
