@@ -1610,9 +1610,10 @@ def _rows_joined(inds: list[Match], best: float, norm: str) -> list[Match]:
 
 
 # a word said as what a project is (「防災訓練の事業」「公園関係の事業」), not a name said short of 推進 (「防災訓練事業」)
-_OF_JIGYO = re.compile(r"\s*(?:の|に関する|関係の|関連の)\s*事業")
+# (事業費, 事業所, 事業者 are a cost and others' offices: 「町内会の事業費」 calls no project 「町内会の事業」)
+_OF_JIGYO = re.compile(r"\s*(?:の|に関する|関係の|関連の)\s*事業(?![費所者体主])")
 # what follows words that name a project: 「…の事業」「…関係の事業」 "… project"
-_NAMES_A_PROJECT = re.compile(r"\s*(?:の|に関する|関係の|関連の)?\s*事業|\s*(?:project|program|programme|scheme)\b")
+_NAMES_A_PROJECT = re.compile(r"\s*(?:の|に関する|関係の|関連の)?\s*事業(?![費所者体主])|\s*(?:project|program|programme|scheme)\b")
 
 
 def _drop_explained_by_indicators(named: list[Match], inds: list[Match], norm: str) -> list[Match]:
