@@ -660,3 +660,15 @@ def test_a_budget_asked_of_a_year_printed_only_as_settled_says_so(world) -> None
                  and t.cost(fy, "決算").row("フルコスト"))  # type: ignore[union-attr]
     ans = ask(a, f"{t.project.name}の{fy}年度予算のフルコストは？")
     assert "決算" in ans.answer, ans.answer
+
+
+def test_a_breakdown_of_a_printed_row_the_table_gives_no_parts_of(world) -> None:
+    # 「間接事業費の内訳」: the sheet prints the row, not what it was spent on — declined with its figure
+    a, truths = world
+    t = next(t for t in truths if t.status != "incomplete" and (c := t.cost(t.target_fy)) is not None
+             and "間接事業費" in {r.label for r in c.rows if r.value is not None})
+    ans = ask(a, f"{t.project.name}の{t.target_fy}年度の間接事業費って何に使ってるか内訳わかる？")
+    assert not ans.answerable, ans.answer
+    assert _fmt(next(r.value for r in t.cost(t.target_fy).rows if r.label == "間接事業費")) in ans.answer
+    both = ask(a, f"{t.project.name}の{t.target_fy}年度の事業費の直接・間接の内訳は？")
+    assert both.answerable, both.answer  # the two rows are the breakdown asked

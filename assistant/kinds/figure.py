@@ -261,9 +261,12 @@ class FigureKind:
             part.answerable = False  # a year already settled: the sheet gives its 決算, not its initial budget
             part.text = ("シートに当初予算額の記載はありません（シートの金額はこの年度の実績・決算額です）。\n" if q.lang == "ja"
                          else "The sheet does not give the initial budget (its figures for that year are results).\n") + part.text
-        if f.has("breakdown") and not (f.has("change") or f.direction) and answers and all(
-                ra.row.key == "project_cost" for ra in answers):
-            part.answerable = False  # 「事業費の内訳」: the table has no parts of it (its analysis may list them)
+        if f.has("breakdown") and not (f.has("change") or f.direction) and answers and (all(
+                ra.row.key == "project_cost" for ra in answers) or any(
+                _no_parts(ra.row) and _parts_asked_of(f.norm, ra.row.name) for ra in answers) and not _ITEMS_CHECK.search(f.norm)):
+            # 「事業費の内訳」「間接事業費って何に使ってるか内訳わかる？」: the table has no parts of it (its
+            # analysis may list them); 「事業費の直接・間接の内訳」 names the parts it asks
+            part.answerable = False
         counted = [ra.row.name for ra in answers if not ra.row.is_cost and (ra.row.unit or "") not in ("円", "千円")]
         if f.has("breakdown") and AMOUNT_ASKED.search(f.norm) and counted and any(ra.row.is_cost for ra in answers) \
                 and not _itemised(desk, projects, counted[0]):  # (an item the analysis lists with its amount answers)
@@ -1478,6 +1481,21 @@ def _narrower_line(label: str, row: Row, words: list[str], lang: str) -> str:
     said = "・".join(f"「{w}」" for w in words)
     return (f"{label}のシートに{said}に限った数値はありません。参考までに、近い指標の{row.key}「{row.name}」は"
             f"{said}に限らない全体の数です。")
+
+
+def _parts_asked_of(norm: str, name: str) -> bool:
+    """「間接事業費って何に使ってるか内訳わかる？」: the breakdown asked is of the row ``name`` itself, not
+    parts named between it and 内訳 (「事業費の直接・間接の内訳」)."""
+    at = norm.find(name.lower())
+    end = norm.find("内訳", at + len(name)) if at >= 0 else -1
+    return end >= 0 and not re.search(r"・|直接|間接|人件費|事業費|財源|と", norm[at + len(name):end])
+
+
+def _no_parts(row: Row) -> bool:
+    """A cost row the table gives no parts of: 事業費 (or a layout's 直接事業費, 間接事業費), 人件費."""
+    if row.printed:
+        return field_of(row.name) in ("project_cost", "personnel_cost", None) and bool(re.search(r"事業費|人件費", row.name))
+    return row.key in ("project_cost", "personnel_cost")
 
 
 def _target_line(label: str, row: Row, did: str, lang: str) -> str:
