@@ -1,5 +1,5 @@
 """Words staff use for projects and rows (#12): English names of things the glossary must carry
-("kids' cafeteria", "residential fire alarm"), a place spelled as people say it ("Hiwada" for
+("kids' cafeteria", "residential fire alarm", "home purchase"), a place spelled as people say it ("Hiwada" for
 日和田, which Sudachi reads ヒワタ), the city said short before a project (「郡山の…事業」), 「何で」 asking
 why, 「開始はいつから」 asking the 背景, a range said with its bases ("from the FY2022 actual to the
 FY2024 plan"), a row two projects share, asked of a year only one of them reaches; follow-ups
@@ -29,6 +29,7 @@ SATISFIED = "公共交通の利用に満足している市民の割合"
 STORMWATER = "雨水幹線整備事業"
 ASSEMBLY, ASSEMBLY_TALKS = "議会広報発信事業", "議会に関する出前講座の開催回数"
 SPORTS, SPORTS_OLD = "スポーツ大会誘致推進事業", "スポーツ大会誘致事業"
+HOMES, FAMILY = "住宅取得支援事業", "ファミリー・サポート・センター事業"  # "support" spelled サポート in the other
 NEIGHBOURHOOD = "町内会活動推進事業"  # its target row 町内会・自治会 is another project's target too
 
 
@@ -55,6 +56,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
         SPORTS_OLD: variant_of(seed, SPORTS_OLD, 6, {"オンライン申請件数": "大会参加者数"}, years_back=10),
         NEIGHBOURHOOD: variant_of(seed, NEIGHBOURHOOD, 17, {"市民": "町内会・自治会"}),
         "ballots": variant_of(seed, "選挙啓発推進事業", 18, {"市民": "町内会・自治会"}),
+        HOMES: variant_of(seed, HOMES, 19),
+        FAMILY: variant_of(seed, FAMILY, 20),
     }
     smart = variant_of(seed, SMART, 11, {"オンライン申請件数": DAMAGE})
     for ind in smart.indicators:
@@ -264,3 +267,13 @@ def test_a_cost_after_a_word_of_a_name_is_that_projects(world, question: str) ->
     ans = a.ask(question)
     cost = next(c.project_cost for c in sheets[NEIGHBOURHOOD].costs if c.fy == 2024)
     assert ans.answerable and format_number(cost) in ans.answer and "選挙啓発" not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["How much did the home purchase support project cost in FY2024?",
+                                      "Home-buying support project: total cost for FY2024?"])
+def test_a_project_named_in_english_words_the_glossary_carries(world, question: str) -> None:
+    # "home purchase" is 住宅取得: not the サポート of ファミリー・サポート・センター事業 that "support" spells
+    a, sheets = world
+    ans = a.ask(question)
+    cost = next(c.total_cost for c in sheets[HOMES].costs if c.fy == 2024)
+    assert ans.answerable and format_number(cost) in ans.answer and FAMILY not in ans.answer, ans.answer
