@@ -487,7 +487,16 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     if projects and scope and not exact:
         projects = []  # the sheets the user chose outrank a name guessed from a word
     if projects and cities:  # 「郡山のふるさと寄附」: of namesakes in two cities, the one named
-        projects = _namesakes(projects, lambda x: any(cat.city_of.get(r.sheet_id) in cities for r in x.refs))
+        def in_cities(x: Project) -> bool:
+            return any(cat.city_of.get(r.sheet_id) in cities for r in x.refs)
+
+        projects = _namesakes(projects, in_cities)
+        if not any(in_cities(p) for p in projects):
+            # 「西山市のふるさと納税」: a name of the city named that the words fit too (ふるさと納税推進事業),
+            # not the name another city's project fits a little better (郡山市's ふるさと納税事業)
+            there = [p for m in cat.project_matcher.match(r, PROJECT_THRESHOLD)
+                     for p in projects_of(cat, cat.by_project_name(m.name), m.score) if in_cities(p)]
+            projects = there[:1] or projects
     # what only a sheet of the year gives (「R7実施分」, its evaluation): of namesakes, the one evaluating it
     of_the_year = bool(frame.years) and bool(frame.of_sheets or frame.evals or frame.stages)
 
@@ -563,9 +572,10 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             # 「市民部のほうで」 after two 町内会 projects: the one of them that 部 runs
             before = {project_key(r) for i in focus.sheet_ids for r in [cat.sheet(i)] if r is not None}
             group = [p for p in group if p.key in before] or group
-        if len(group) > 1 and (about := _about_within_org(frame, r, cat, q, chosen)) is not None:
+        if group and (about := _about_within_org(frame, r, cat, q, chosen)) is not None:
             # "the Hokushin farmland sheet": of the city's projects, those about farmland — none is none
-            # (never every project of the city, each figure as if it were the one asked)
+            # (never every project of the city, each figure as if it were the one asked; nor its one
+            # project: 「西山市のスクールソーシャルワーカーの事業費」 where 西山市 has only ふるさと納税)
             group = about
         if len(group) == 1:
             q.projects, q.how = group, "org"
@@ -1068,12 +1078,15 @@ def _about_within_org(frame: Frame, r: Reading, cat: Catalog, q: Query, chosen: 
         said = [frame.norm[a:b] for m in chosen for a, b in m.parts or (m.span,)]
         said = [w for w in said if len(w) >= 2 and w not in scope_words and not _names_org(w, q, cat)]
         return about(said) if said else None
-    for a, b in _project_phrases(frame.norm):
+    # (no "… project" said: the words a project's name was found by, "spend on school social workers")
+    for a, b in _project_phrases(frame.norm) or [span for m in chosen for span in m.parts or (m.span,)]:
         # (words the question explains otherwise — "the other cities' sheets" — say nothing either, unless
         # they are words of a project's name: "fire brigade" of 郡山's 消防団活動事業)
-        # (a word spelled out in katakana — "cities" as シティー — is no Japanese word of the dictionary)
+        # (a word spelled out in katakana — "cities" as シティー — is no Japanese word of the dictionary,
+        # unless a project's name found by it holds it: スクールソーシャルワーカー)
         words = [form for form, (s, e) in r.forms.items() if a <= s and e <= b and len(form) >= 2
-                 and re.search(r"[一-龥ぁ-ん]", form) and form not in generic and form not in scope_words
+                 and (re.search(r"[一-龥ぁ-ん]", form) or any(squash(form) in squash(m.name) for m in chosen))
+                 and form not in generic and form not in scope_words
                  and fold(frame.norm[s:e]) not in scope_words and not _names_org(form, q, cat)
                  and (not q.explained.covers(s, e) or any(ps <= s and e <= pe for ps, pe in q.project_spans))]
         if words:
@@ -1085,7 +1098,10 @@ def _unknown_within_org(frame: Frame, chosen: list[Match]) -> str:
     """What the question called the project no sheet of the scope is about, as it said it."""
     if frame.lang == "en" and (phrases := _project_phrases(frame.norm)):
         return frame.norm[slice(*phrases[0])].strip()
-    return "・".join(dict.fromkeys(frame.norm[a:b] for m in chosen for a, b in m.parts or (m.span,)))
+    spans = [span for m in chosen for span in m.parts or (m.span,)]
+    # (a span inside a longer one is said in it: "school" of "school social workers")
+    widest = [(a, b) for a, b in spans if not any(s <= a and b <= e and (s, e) != (a, b) for s, e in spans)]
+    return "・".join(dict.fromkeys(frame.norm[a:b] for a, b in widest))
 
 
 def _names_org(form: str, q: Query, cat: Catalog) -> bool:

@@ -277,3 +277,4 @@ def test_a_project_named_in_english_words_the_glossary_carries(world, question: 
     ans = a.ask(question)
     cost = next(c.total_cost for c in sheets[HOMES].costs if c.fy == 2024)
     assert ans.answerable and format_number(cost) in ans.answer and FAMILY not in ans.answer, ans.answer
+

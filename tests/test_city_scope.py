@@ -1,0 +1,50 @@
+"""A city named with a project's words (#12): the project of that city the words fit, though another
+city's name fits them a little better (「西山市のふるさと納税」: 西山市's ふるさと納税推進事業, not 郡山市's
+ふるさと納税事業); and where the city runs no project about them, a decline — never the city's one
+project whatever the words (「西山市のスクールソーシャルワーカーの事業費」).
+
+The store holds canonical sheets derived from the seed; expected values are read from those sheets.
+"""
+
+from __future__ import annotations
+
+import pytest
+from index_support import SEED, store_of, variant_of
+
+from assistant.chain import Assistant
+from ingest.model import Sheet
+from ingest.normalize import format_number
+from ingest.parse import parse_file
+
+TAX_WEST, TAX_HOME, SSW = "ふるさと納税推進事業", "ふるさと納税事業", "スクールソーシャルワーカー配置事業"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str, Sheet]]:
+    seed = parse_file(SEED)
+    sheets = {
+        TAX_WEST: variant_of(seed, TAX_WEST, 21, section="地域振興課", municipality="西山市"),  # 西山市's one project
+        TAX_HOME: variant_of(seed, TAX_HOME, 22, section="財政課"),
+        SSW: variant_of(seed, SSW, 23, section="教育研究課"),
+    }
+    return store_of(tmp_path_factory.mktemp("city_scope"), [SEED], list(sheets.values())), sheets
+
+
+@pytest.mark.parametrize("question", ["西山市のふるさと納税の事業費は？",
+                                      "How much did Nishiyama's hometown tax donation project cost in FY2024?"])
+def test_a_city_named_picks_its_project_the_words_fit(world, question: str) -> None:
+    # 郡山市's ふるさと納税事業 fits the words a little better; the city named has ふるさと納税推進事業
+    a, sheets = world
+    ans = a.ask(question)
+    west, home = (next(c.project_cost for c in sheets[k].costs if c.fy == 2024) for k in (TAX_WEST, TAX_HOME))
+    assert ans.answerable and format_number(west) in ans.answer and format_number(home) not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["西山市のスクールソーシャルワーカーの事業費はいくら？",
+                                      "How much does Nishiyama spend on school social workers?"])
+def test_a_city_named_with_another_citys_project_is_declined(world, question: str) -> None:
+    # 西山市 runs no such project: its one project's figure is no answer
+    a, sheets = world
+    ans = a.ask(question)
+    west = next(c.project_cost for c in sheets[TAX_WEST].costs if c.fy == 2024)
+    assert not ans.answerable and format_number(west) not in ans.answer, ans.answer
