@@ -347,6 +347,17 @@ def test_the_results_of_two_years_side_by_side(store: Assistant, truth: dict, qu
     assert f"二次評価の結果は変わっていません（{secondary}）" in a.answer, a.answer
 
 
+@pytest.mark.parametrize("question", ["デジタル活用支援事業の評価結果って前の年から変わった？",
+                                      "Did the digital support project's evaluation change from the previous year?",
+                                      "デジタル活用支援事業の二次評価、去年と比べてどう？変わってる？"])
+def test_a_result_asked_against_the_year_before(store: Assistant, truth: dict, question: str) -> None:
+    # no year said: the latest evaluated year beside the one before it, and whether the result changed
+    secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
+    a = store.ask(question)
+    assert a.intent == "evaluation" and {2023, 2024} <= {x.fy for x in a.facts if x.field == "result"}, a.answer
+    assert f"二次評価の結果は変わっていません（{secondary}）" in a.answer or f"did not change ({secondary})" in a.answer, a.answer
+
+
 @pytest.mark.parametrize("question", ["デジタル活用支援事業のR6の事業費、R5シートの計画とR6シートの決算で違ってる？",
                                       "デジタル活用支援事業、R6の事業費は前の年のシートに載ってた計画と決算でどれくらい違った？"])
 def test_an_earlier_sheets_plan_against_the_settled_figure(store: Assistant, truth: dict, question: str) -> None:

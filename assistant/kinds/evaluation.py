@@ -45,6 +45,11 @@ _BECAME = re.compile(r"どうなった|どうなりました|結局どう|what h
 
 
 
+# 「前の年から変わった？」 "did it change from the previous year": a result set beside the year before's
+_CHANGED = re.compile(r"変わ|変化|違う|違い|違っ|同じ|change|differ|same")
+_FROM_BEFORE = re.compile(r"前の年|前年|去年|昨年|前回|前の評価|previous|last year|prior year|year before|the year earlier")
+
+
 def score_items(norm: str) -> list[int]:
     """The scored items a question names (効率性, "fairness" …), by their place in SCORE_ITEMS."""
     return [i for i, item in enumerate(SCORE_ITEMS) if item in norm or (item == "規模・方法の妥当性" and "妥当性" in norm)
@@ -101,6 +106,13 @@ class EvaluationKind:
             return self.stages_apart(q, desk, projects[0])
         if len(projects) == 1 and len(set(f.years)) + len(f.bare_years) >= 2 and not f.relative:
             return self.years(q, desk, projects[0], sorted(set(read_years(q, projects[0]).years)))
+        if len(projects) == 1 and _CHANGED.search(f.norm) and _FROM_BEFORE.search(f.norm) and len(set(f.years)) <= 1:
+            # 「評価結果って前の年から変わった？」: the year asked (the latest, where the year said is the one
+            # before — 「去年と比べて」) beside the year before it, and whether the result changed
+            p = projects[0]
+            year = p.latest.target_fy if f.relative or not f.years else _year(q, p)
+            if year is not None:
+                return self.years(q, desk, p, [year - 1, year])
         for p in projects:
             year = _year(q, p)
             if future and year is not None and p.latest.target_fy is not None and year > p.latest.target_fy:
@@ -157,7 +169,7 @@ class EvaluationKind:
             if line:
                 lines.append(line)
                 part.facts += facts
-        stages = q.frame.stages or ["secondary"]
+        stages = q.frame.stages or ["primary", "secondary"]  # (each stage shown: whether its result changed)
         for stage in stages:
             got = [x.value for x in part.facts if x.field == "result" and x.row == STAGE_LABELS.get(stage)]
             if len(got) == len(years) >= 2:
