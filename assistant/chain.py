@@ -846,7 +846,8 @@ _OTHER_CITY = re.compile(r"\b([A-Z][a-z]+)(?:'s)? (?:City|city|Town|town|Prefect
 def _other_city(q: Query, cities: frozenset[str] = frozenset()) -> bool:
     """"… compare with Fukushima City's", 「会津若松市の…」: a city that is not one whose sheets these are
     (「Hokushin City's …」 is 北辰市's, when the store holds its sheets)."""
-    own = {"koriyama", "our", "the", "this"} | city_romaji(cities)
+    # ("Which city is it from?" "Each city's …": a question word before City names none)
+    own = {"koriyama", "our", "the", "this", "which", "what", "each", "every", "any", "that", "same"} | city_romaji(cities)
     # ("the Zero Carbon City project": a word of the name of a project named, no city)
     if any(fold(m.group(1)) not in own and not any(
             a <= at < b for a, b in q.project_spans for at in _found_at(q.frame.norm, m.group(0).lower()))

@@ -116,6 +116,16 @@ def test_the_city_a_sheet_belongs_to_may_be_named(world) -> None:
     assert ans.answerable and _fmt(row.value) in ans.answer, ans.answer
 
 
+@pytest.mark.parametrize("form", ["{p}ってどこの自治体のシート？担当課は？", "Which city is the {p} sheet from, and which section runs it?"])
+def test_which_city_a_sheet_is_of(world, form: str) -> None:
+    # 「どこの自治体のシート？」 "Which city is it from": the sheet's municipality, beside who runs it
+    # ("Which city" names no other city)
+    a, truths = world
+    t = next(t for t in truths if t.status != "incomplete" and t.municipality and t.project.section)
+    ans = ask(a, form.format(p=t.project.name))
+    assert ans.answerable and t.municipality in ans.answer and t.project.section in ans.answer, ans.answer
+
+
 def test_a_city_named_scopes_a_store_of_several_cities(world) -> None:
     # 「○○市の事業で一番…」 over sheets of several cities: only that city's projects are ranked
     a, truths = world

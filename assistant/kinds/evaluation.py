@@ -50,6 +50,11 @@ _CHANGED = re.compile(r"変わ|変化|違う|違い|違っ|同じ|change|differ|
 _FROM_BEFORE = re.compile(r"前の年|前年|去年|昨年|前回|前の評価|previous|last year|prior year|year before|the year earlier")
 
 
+# 「どこの自治体のシート？」 "which city's sheet is it": the city, beside who runs it
+_WHICH_CITY = re.compile(r"自治体|どこの市|どの市|市町村|どこの町|which (?:city|town|municipality)|what (?:city|town|municipality)|"
+                         r"(?:city|town|municipality) (?:is it|does it belong)")
+
+
 def score_items(norm: str) -> list[int]:
     """The scored items a question names (効率性, "fairness" …), by their place in SCORE_ITEMS."""
     return [i for i, item in enumerate(SCORE_ITEMS) if item in norm or (item == "規模・方法の妥当性" and "妥当性" in norm)
@@ -224,7 +229,7 @@ class EvaluationKind:
         lang = q.lang
         name = desk.catalog.display_name(ref)  # (with its city where another city has a namesake)
         if q.frame.evals == ["org"]:
-            return self.org(p, sheet, lang)
+            return self.org(p, sheet, lang, city=bool(_WHICH_CITY.search(q.frame.norm)))
         if year is not None and sheet.target_fy != year:
             past = self.past(q, desk, p, year)
             if past:
@@ -364,15 +369,25 @@ class EvaluationKind:
         part.citations.append(c)
         lines.append(compose.quote_line(c, q.lang))
 
-    def org(self, p: Project, sheet: Sheet, lang: str) -> tuple[str, list[Fact]]:
-        """Who runs the project: its 部局 and 課 as the sheet prints them."""
+    def org(self, p: Project, sheet: Sheet, lang: str, city: bool = False) -> tuple[str, list[Fact]]:
+        """Who runs the project: its 部局 and 課 as the sheet prints them (and its city, when asked:
+        「どこの自治体のシート？」)."""
         pr = sheet.project
         facts = [Fact(sheet_id=sheet.sheet_id, project=p.name, field=f, value=getattr(pr, f),
                       row="担当課" if f == "section" else "部局") for f in ("department", "section") if getattr(pr, f)]
+        if city and sheet.municipality:
+            facts.insert(0, Fact(sheet_id=sheet.sheet_id, project=p.name, field="municipality", value=sheet.municipality,
+                                 row="自治体"))
+            if len(facts) == 1:
+                return (f"{p.name}は{sheet.municipality}のシートです（担当部局の記載はありません）。" if lang == "ja"
+                        else f"{p.name} is a sheet of {sheet.municipality} (it does not name its department)."), facts
         if not facts:
             return (f"{p.name}のシートに担当部局の記載はありません。" if lang == "ja"
                     else f"The sheet of {p.name} does not name its department."), []
-        who = " ".join(str(x.value) for x in facts)
+        who = " ".join(str(x.value) for x in facts if x.field != "municipality")
+        if city and sheet.municipality:
+            return (f"{p.name}は{sheet.municipality}のシートで、担当は{who}です。" if lang == "ja"
+                    else f"{p.name} is a sheet of {sheet.municipality}, run by {who}."), facts
         return (f"{p.name}の担当は{who}です。" if lang == "ja" else f"{p.name} is run by {who}."), facts
 
     def past(self, q: Query, desk: Desk, p: Project, year: int) -> tuple[str, list[Fact]] | None:
