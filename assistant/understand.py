@@ -393,6 +393,10 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
     if verb := [(h.start, h.end) for h in f.hits if h.group == "eval" and h.key == "result" and h.text == "評価"
                 and _VERB_OF_NOUN.match(norm, h.end)]:
         drop_hits(f, verb, groups=("eval",))  # 「評価した土地の筆数」: what was valued, no evaluation result asked
+    if f.lang == "en" and re.search(r"\bhow (?:many|much)\b", norm) and (done := [
+            (h.start, h.end) for h in f.hits if h.group == "result" and re.search(r"\b(?:were|was|been|be|got|get)\s+$",
+                                                                              norm[:h.start])]):
+        drop_hits(f, done, groups=("result",))  # "how many metres of road were improved": a deed counted, no result
     if copula := [(h.start, h.end) for h in f.hits if h.group == "eval" and h.key == "org" and h.text.endswith("で")
                   and _COPULA.match(norm, h.end)]:
         drop_hits(f, copula, groups=("eval",))  # 「どの事業でしょうか」 asks which projects, not which one runs it

@@ -1,7 +1,8 @@
 """English words for a project's rows (#12): a row is not found through Japanese that only the
 project's name holds ("streetlights" rendered 道路照明 finds 道路 of a road-repair row of the road
 lighting project), one word of the question counts once however often a name holds it, and of two
-rows found by meaning one is always nearer — there the row must also be said.
+rows found by meaning one is always nearer — there the row must also be said; "how many … were improved"
+counts a deed, it asks no 改善 result — and "metres" no row counted in 件.
 
 The store holds canonical sheets derived from the seed; expected values are read from those sheets.
 """
@@ -79,3 +80,14 @@ def test_of_two_rows_the_nearer_needs_a_word_of_it_said() -> None:
     close = _dense({POTHOLES: 0.85, BRIDGES: 0.84, "市民": 0.70})
     assert row_by_meaning(frame, [POTHOLES, BRIDGES, "市民"], close) is None  # not clearly the nearest
     assert row_by_meaning(understand("道路の補修は何件？"), [POTHOLES, BRIDGES, "市民"], dense) is None  # Japanese: by words
+
+
+@pytest.mark.parametrize("question", ["How many metres of road were improved under the road lighting project?",
+                                      "How many streetlights got improved by the road lighting LED project in FY2024?"])
+def test_a_deed_counted_is_no_evaluation_result(world, question: str) -> None:
+    # "were improved" counts a deed: no 改善 result asked, and no row counts it
+    assistant, _ = world
+    assert understand(question).results == []
+    a = assistant.ask(question)
+    assert not a.answerable and a.intent != "evaluation", a.answer
+    assert understand("Which projects were rated improved in FY2024?").results == ["改善"]

@@ -1154,6 +1154,9 @@ _EN_HEAD_COUNTER = {
     "households": "世帯", "schools": "校",
     # (copies printed are 部, never the 回 of issues: "how many copies of the newsletter" is no 発行回数)
     **dict.fromkeys(("copies", "booklets", "leaflets", "flyers", "pamphlets", "brochures"), "部"),
+    # lengths, areas and weights ("how many metres of road"): a row counted in 件 is no answer to them
+    **dict.fromkeys(("metres", "meters", "kilometres", "kilometers", "km"), "km"),
+    **dict.fromkeys(("hectares", "ha"), "ha"), **dict.fromkeys(("tons", "tonnes"), "t"),
 }
 _EN_HOW_MANY = re.compile(r"\bhow many ((?:[a-z][a-z\-]*(?:['’]s)? ){0,4}?[a-z][a-z\-]*)(?= (?:were|was|are|is|did|do|does|"
                           r"have|has|had|will|in|for|under|at|on|from|during|between|by|took|got|attended|came|joined)\b"
@@ -1164,6 +1167,8 @@ def _counted_in(asked: re.Match[str]) -> str | None:
     """The unit a "how many" phrase counts in, by its noun: its last word that is no -ed/-ing form
     ("dementia supporters trained" → supporters → 人), before any "of" ("copies of the newsletter" → 部)."""
     words = asked.group(1).split(" of ")[0].split()  # "copies of the newsletter": copies are what is counted
+    if "square" in words:  # "how many square metres"
+        return "㎡"
     return _EN_HEAD_COUNTER.get(next((w for w in reversed(words) if not re.search(r"(?:ed|ing)$", w)), words[-1]))
 
 
