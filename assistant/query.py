@@ -491,6 +491,13 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             return any(cat.city_of.get(r.sheet_id) in cities for r in x.refs)
 
         projects = _namesakes(projects, in_cities)
+        if any(len(g) > 1 for g in groups):
+            # of the names one mention fits equally, those of the city named (西山市's ふるさと納税推進事業
+            # beside 郡山市's ふるさと納税事業)
+            in_city = {p.name for p in projects if in_cities(p)}
+            groups = [[m for m in g if m.name in in_city] or g for g in groups]
+            still = {m.name for g in groups for m in g}
+            projects = [p for p in projects if p.name in still]
         if not any(in_cities(p) for p in projects):
             # 「西山市のふるさと納税」: a name of the city named that the words fit too (ふるさと納税推進事業),
             # not the name another city's project fits a little better (郡山市's ふるさと納税事業)
@@ -572,10 +579,12 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             # 「市民部のほうで」 after two 町内会 projects: the one of them that 部 runs
             before = {project_key(r) for i in focus.sheet_ids for r in [cat.sheet(i)] if r is not None}
             group = [p for p in group if p.key in before] or group
-        if group and (about := _about_within_org(frame, r, cat, q, chosen)) is not None:
+        if group and (about := _about_within_org(frame, r, cat, q, chosen)) is not None and (
+                len(group) > 1 or about or not _shares_a_word(r, chosen, group[0].name)):
             # "the Hokushin farmland sheet": of the city's projects, those about farmland — none is none
             # (never every project of the city, each figure as if it were the one asked; nor its one
-            # project: 「西山市のスクールソーシャルワーカーの事業費」 where 西山市 has only ふるさと納税)
+            # project: 「西山市のスクールソーシャルワーカーの事業費」 where 西山市 has only ふるさと納税 —
+            # though 「北辰市の市民協働」 is its 協働のまちづくり推進事業, which says 協働)
             group = about
         if len(group) == 1:
             q.projects, q.how = group, "org"
@@ -1092,6 +1101,16 @@ def _about_within_org(frame: Frame, r: Reading, cat: Catalog, q: Query, chosen: 
         if words:
             return about(words)
     return None
+
+
+def _shares_a_word(r: Reading, chosen: list[Match], name: str) -> bool:
+    """The words the question found a name by (as said, or as an English word was rendered) share a
+    word with ``name`` — two kanji or three katakana at least, and no generic part (事業, 推進)."""
+    spans = [span for m in chosen for span in m.parts or (m.span,)]
+    said = [r.norm[a:b] for a, b in spans] + [f for f, (s, e) in r.forms.items() if any(a <= s and e <= b for a, b in spans)]
+    generic = lexicon().generic_parts
+    runs = (common_run(squash(w), squash(name)) for w in said)
+    return any(re.search(r"[一-龥]{2}|[ァ-ヶー]{3}", run) and run not in generic for run in runs)
 
 
 def _unknown_within_org(frame: Frame, chosen: list[Match]) -> str:

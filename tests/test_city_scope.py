@@ -1,7 +1,8 @@
 """A city named with a project's words (#12): the project of that city the words fit, though another
 city's name fits them a little better (「西山市のふるさと納税」: 西山市's ふるさと納税推進事業, not 郡山市's
 ふるさと納税事業); and where the city runs no project about them, a decline — never the city's one
-project whatever the words (「西山市のスクールソーシャルワーカーの事業費」).
+project whatever the words (「西山市のスクールソーシャルワーカーの事業費」), unless the words are its in part
+(「北辰市の市民協働」: its 協働のまちづくり推進事業, though 南原市's 市民協働推進事業 says them whole).
 
 The store holds canonical sheets derived from the seed; expected values are read from those sheets.
 """
@@ -17,6 +18,7 @@ from ingest.normalize import format_number
 from ingest.parse import parse_file
 
 TAX_WEST, TAX_HOME, SSW = "ふるさと納税推進事業", "ふるさと納税事業", "スクールソーシャルワーカー配置事業"
+TOGETHER, TOGETHER_SOUTH = "協働のまちづくり推進事業", "市民協働推進事業"  # 北辰市's one project; 南原市's
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +28,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
         TAX_WEST: variant_of(seed, TAX_WEST, 21, section="地域振興課", municipality="西山市"),  # 西山市's one project
         TAX_HOME: variant_of(seed, TAX_HOME, 22, section="財政課"),
         SSW: variant_of(seed, SSW, 23, section="教育研究課"),
+        TOGETHER: variant_of(seed, TOGETHER, 24, section="協働推進課", municipality="北辰市"),
+        TOGETHER_SOUTH: variant_of(seed, TOGETHER_SOUTH, 25, section="市民協働課", municipality="南原市"),
     }
     return store_of(tmp_path_factory.mktemp("city_scope"), [SEED], list(sheets.values())), sheets
 
@@ -48,3 +52,11 @@ def test_a_city_named_with_another_citys_project_is_declined(world, question: st
     ans = a.ask(question)
     west = next(c.project_cost for c in sheets[TAX_WEST].costs if c.fy == 2024)
     assert not ans.answerable and format_number(west) not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["北辰市の市民協働の事業費は？", "北辰市の市民協働の事業の事業費は？"])
+def test_a_citys_one_project_said_in_part_is_that_project(world, question: str) -> None:
+    a, sheets = world
+    ans = a.ask(question)
+    cost = next(c.project_cost for c in sheets[TOGETHER].costs if c.fy == 2024)
+    assert ans.answerable and format_number(cost) in ans.answer, ans.answer

@@ -358,6 +358,12 @@ def test_a_result_asked_against_the_year_before(store: Assistant, truth: dict, q
     assert f"二次評価の結果は変わっていません（{secondary}）" in a.answer or f"did not change ({secondary})" in a.answer, a.answer
 
 
+def test_changes_an_evaluation_called_for_are_no_change_of_result(store: Assistant) -> None:
+    # "what changes did last year's evaluation call for": its comment, not two years' results compared
+    a = store.ask("What changes did last year's evaluation of the digital support project call for?")
+    assert "did not change" not in a.answer and "changed:" not in a.answer, a.answer
+
+
 @pytest.mark.parametrize("question", ["デジタル活用支援事業のR6の事業費、R5シートの計画とR6シートの決算で違ってる？",
                                       "デジタル活用支援事業、R6の事業費は前の年のシートに載ってた計画と決算でどれくらい違った？"])
 def test_an_earlier_sheets_plan_against_the_settled_figure(store: Assistant, truth: dict, question: str) -> None:

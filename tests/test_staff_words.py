@@ -278,3 +278,13 @@ def test_a_project_named_in_english_words_the_glossary_carries(world, question: 
     cost = next(c.total_cost for c in sheets[HOMES].costs if c.fy == 2024)
     assert ans.answerable and format_number(cost) in ans.answer and FAMILY not in ans.answer, ans.answer
 
+
+
+@pytest.mark.parametrize("question", ["デジタルファースト推進事業の総事業費の内訳は？", "デジタルファースト推進事業のR6総事業費、内訳わかる？"])
+def test_the_breakdown_of_the_total_is_answered(world, question: str) -> None:
+    # 事業費 inside 総事業費 is the total's part, not the row whose parts are asked
+    a, _ = world
+    cost = parse_file(SEED).cost(2024)
+    assert cost is not None and cost.project_cost is not None and cost.personnel_cost is not None
+    ans = a.ask(question)
+    assert ans.answerable and format_number(cost.project_cost) in ans.answer and format_number(cost.personnel_cost) in ans.answer, ans.answer

@@ -46,7 +46,7 @@ _BECAME = re.compile(r"どうなった|どうなりました|結局どう|what h
 
 
 # 「前の年から変わった？」 "did it change from the previous year": a result set beside the year before's
-_CHANGED = re.compile(r"変わ|変化|違う|違い|違っ|同じ|change|differ|same")
+_CHANGED = re.compile(r"変わ|変化|違う|違い|違っ|同じ|\bchanged?\b(?! for)|\bdiffer|\bsame\b")  # ("what changes did it call for")
 _FROM_BEFORE = re.compile(r"前の年|前年|去年|昨年|前回|前の評価|previous|last year|prior year|year before|the year earlier")
 
 
@@ -175,6 +175,7 @@ class EvaluationKind:
                 lines.append(line)
                 part.facts += facts
         stages = q.frame.stages or ["primary", "secondary"]  # (each stage shown: whether its result changed)
+        said = len(lines)
         for stage in stages:
             got = [x.value for x in part.facts if x.field == "result" and x.row == STAGE_LABELS.get(stage)]
             if len(got) == len(years) >= 2:
@@ -184,6 +185,14 @@ class EvaluationKind:
                               f"{label}の結果は{'→'.join(str(g) for g in got)}と変わりました。") if q.lang == "ja" else
                              (f"The {stage} result did not change ({got[0]})." if same else
                               f"The {stage} result changed: {' → '.join(str(g) for g in got)}."))
+        by_year = {x.fy: x.value for x in part.facts if x.field == "result"}  # (the last stage a year shows)
+        if len(lines) == said and len(by_year) == len(years) >= 2:
+            # a year only a later sheet's 実計区分・評価結果 line reports: its result, against the other's
+            got = [by_year[y] for y in years]
+            same = len(set(got)) == 1
+            lines.append((f"評価結果は変わっていません（{got[0]}）。" if same else f"評価結果は{'→'.join(map(str, got))}と変わりました。")
+                         if q.lang == "ja" else (f"The result did not change ({got[0]})." if same else
+                                                 f"The result changed: {' → '.join(map(str, got))}."))
         part.text = "\n".join(lines)
         part.sheet_ids = list(dict.fromkeys(x.sheet_id for x in part.facts))
         part.answerable = any(x.field == "result" for x in part.facts)

@@ -1491,16 +1491,17 @@ def _narrower_line(label: str, row: Row, words: list[str], lang: str) -> str:
 def _parts_asked_of(norm: str, name: str) -> bool:
     """「間接事業費って何に使ってるか内訳わかる？」: the breakdown asked is of the row ``name`` itself, not
     parts named between it and 内訳 (「事業費の直接・間接の内訳」)."""
-    at = norm.find(name.lower())
-    end = norm.find("内訳", at + len(name)) if at >= 0 else -1
-    return end >= 0 and not re.search(r"・|直接|間接|人件費|事業費|財源|と", norm[at + len(name):end])
+    # (the name as a word of its own: 事業費 inside 総事業費 is the total, whose parts the table gives)
+    said = re.search(rf"(?<![一-龥]){re.escape(name.lower())}", norm)
+    end = norm.find("内訳", said.end()) if said else -1
+    return said is not None and end >= 0 and not re.search(r"・|直接|間接|人件費|事業費|財源|と", norm[said.end():end])
 
 
 def _no_parts(row: Row) -> bool:
-    """A cost row the table gives no parts of: 事業費 (or a layout's 直接事業費, 間接事業費), 人件費."""
+    """A cost row the table gives no parts of: 事業費, or a layout's 直接事業費 and 間接事業費."""
     if row.printed:
-        return field_of(row.name) in ("project_cost", "personnel_cost", None) and bool(re.search(r"事業費|人件費", row.name))
-    return row.key in ("project_cost", "personnel_cost")
+        return field_of(row.name) in ("project_cost", None) and row.name.endswith("事業費") and not row.name.startswith("総")
+    return row.key == "project_cost"
 
 
 def _target_line(label: str, row: Row, did: str, lang: str) -> str:
@@ -1512,42 +1513,55 @@ def _target_line(label: str, row: Row, did: str, lang: str) -> str:
             "事業の対象全体の数です。")
 
 
-# being what the target is, or where they live, narrows nothing (「対象となる市民」「市内に住む世帯」)
+# being what the target is, where it lives or works, how the sheet counts it, narrows nothing
+# (「対象となる市民」「市内に住む世帯」「シートに記載されている市職員」「集計している市職員」「登録している町内会」)
 _BEING = frozenset({"なる", "成る", "ある", "有る", "在る", "いる", "居る", "住む", "暮らす", "該当", "対象", "所属", "在籍",
-                    "勤務"})
-# English verbs after the counted noun that say what it is, not what some of it did
-_BEING_EN = frozenset({"targeted", "covered", "served", "counted", "included", "listed", "based", "located",
-                       "need", "needed", "expected", "planned", "estimated", "recorded"})
+                    "勤務", "記載", "掲載", "想定", "集計", "存在", "登録", "住民登録", "在住", "居住", "含む", "含める",
+                    "把握", "計上", "算出", "見込む", "予定"})
+# English deeds some of a population did ("households actually received the subsidy", "employees who
+# teleworked"), not what they are ("employees employed by the city", "worked at city hall")
+_DID_EN = frozenset({"received", "used", "participated", "attended", "joined", "applied", "visited", "completed",
+                     "teleworked", "enrolled", "consulted", "benefited", "benefitted", "adopted", "installed"})
 _EN_DID = re.compile(r"\bhow many ((?:(?!(?:were|was|are|is|did|do|does|have|has|had|in|under|for|of)\b)"
-                     r"[a-z\-']+\s+){1,4}?)(?:actually\s+|really\s+)?([a-z]{2,}ed)\b")
+                     r"[a-z\-']+\s+){1,4}?)(actually\s+|really\s+)?([a-z]{2,}ed)\b")
 
 
 def done_by(q: Query, name: str) -> str | None:
     """What the question says those counted did, where the row it found (a target population, 市職員)
     counts them all: 「テレワークした市職員」 → テレワークした, "households actually received the subsidy" →
-    received the subsidy. None when the question only counts them (「市職員は何人？」「対象となる市民」)."""
+    received the subsidy. None when the question only counts them (「市職員は何人？」「対象となる市民」
+    「シートに載っている市民」) or says what they are (「市内に住む」「勤めていた」)."""
     norm = q.frame.norm
     if q.lang == "en":
         m = _EN_DID.search(norm)
-        if m is None or m.group(2) in _BEING_EN:
+        if m is None or not (m.group(2) or m.group(3) in _DID_EN):
             return None
-        end = re.search(r"[?？.,]| in (?:fy|20\d\d)| under ", norm[m.end(2):])
-        return norm[m.start(2):m.end(2) + (end.start() if end else 0)].strip()
+        end = re.search(r"[?？.,]| in (?:fy|20\d\d)| under ", norm[m.end(3):])
+        return norm[m.start(3):m.end(3) + (end.start() if end else 0)].strip()
     toks = tokens(norm)
     said = squash(name)
     for k, t in enumerate(toks):
-        # the noun counted: the row's own word (市職員, 世帯) or a person (人, 者, 方)
-        if t.pos != "名詞" or not (squash(t.surface) in said and len(t.surface) >= 2 or t.surface in ("人", "者", "方")):
+        # the noun counted is the row's own word (市職員, 世帯): a 人 another verb describes is another
+        # thing asked (「市民の数と、マイナポータルで申請した人の数」)
+        if t.pos != "名詞" or len(t.surface) < 2 or squash(t.surface) not in said:
             continue
         j = k - 1  # back over た, てる, ている, てきた to the verb
         while j >= 1 and (toks[j].pos == "助動詞" or toks[j].surface in ("て", "で")
                           or toks[j].pos == "動詞" and toks[j - 1].surface in ("て", "で")):
             j -= 1
-        if j < 0 or toks[j].pos != "動詞" or toks[j].form in _BEING:
+        if j < 1 or toks[j].pos != "動詞" or toks[j].form in _BEING:
             continue
-        start = j - 1 if j >= 1 and toks[j - 1].pos == "名詞" and toks[j].form in ("する", "為る") else j
-        if any(x.surface in _BEING for x in toks[max(0, j - 2):j + 1]):
-            continue  # (「対象になってる市民」: what they are)
+        # a deed has its thing: 「テレワークした」 (a noun done), 「支援を受けた」 (a noun and its particle) —
+        # a verb alone says what they are (「勤めていた市職員」)
+        if toks[j - 1].pos == "名詞" and toks[j].form in ("する", "為る"):
+            start = j - 1
+        elif j >= 2 and toks[j - 1].pos == "助詞" and toks[j - 1].surface in ("を", "に") and toks[j - 2].pos == "名詞" \
+                and re.fullmatch(r"[一-龥ァ-ヶー]{2,}", toks[j - 2].surface):  # (not the year of 「R6に勤めていた」)
+            start = j - 2
+        else:
+            continue
+        if any(x.surface in _BEING or x.form in _BEING for x in toks[start:j + 1]):
+            continue  # (「対象になってる市民」「シートに記載されている市職員」: what they are)
         return "".join(x.surface for x in toks[start:k])
     return None
 
