@@ -782,7 +782,8 @@ class Assistant:
                 years = sorted({v.fy for i in s.indicators for v in i.values} | {c.fy for c in s.costs})
                 span = f"{years[0]}年度〜{years[-1]}年度" if years else ""
                 inds = "、".join(f"{i.label}「{i.name}」" for i in s.indicators[:7])
-                secs = "・".join(SECTION_LABELS.get(x.key, x.label) for x in s.sections[:6])
+                # (each section once: an H27 sheet has several boxes under その他)
+                secs = "・".join(dict.fromkeys(SECTION_LABELS.get(x.key, x.label) for x in s.sections[:6]))
                 held = [f"指標（{inds}）" if inds else "", "事業費", "評価結果", secs]  # another layout may lack some
                 return f"「{s.project.name}」の{span}の{'、'.join(x for x in held if x)}などの記載"
         years = sorted({s.target_fy for s in cat.sheets if s.target_fy})

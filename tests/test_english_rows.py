@@ -2,7 +2,8 @@
 project's name holds ("streetlights" rendered 道路照明 finds 道路 of a road-repair row of the road
 lighting project), one word of the question counts once however often a name holds it, and of two
 rows found by meaning one is always nearer — there the row must also be said; "how many … were improved"
-counts a deed, it asks no 改善 result — and "metres" no row counted in 件.
+counts a deed, it asks no 改善 result — and "metres" no row counted in 件. A decline names each of
+the sheet's sections once.
 
 The store holds canonical sheets derived from the seed; expected values are read from those sheets.
 """
@@ -10,7 +11,7 @@ The store holds canonical sheets derived from the seed; expected values are read
 from __future__ import annotations
 
 import pytest
-from index_support import SEED, store_of, variant_of
+from index_support import SAMPLES, SEED, store_of, variant_of
 
 from assistant.chain import Assistant
 from assistant.dense import DenseNames, row_by_meaning
@@ -91,3 +92,10 @@ def test_a_deed_counted_is_no_evaluation_result(world, question: str) -> None:
     a = assistant.ask(question)
     assert not a.answerable and a.intent != "evaluation", a.answer
     assert understand("Which projects were rated improved in FY2024?").results == ["改善"]
+
+
+def test_a_decline_names_each_section_of_the_sheet_once(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # an H27 sheet has several boxes under その他: what the sheet holds says it once
+    assistant = store_of(tmp_path_factory.mktemp("h27"), [SAMPLES / "kor_h27_shimin_shukaijo.txt"], [])
+    a = assistant.ask("How many streetlights did the community hall subsidy project install?")
+    assert not a.answerable and "その他" in a.answer and "その他・その他" not in a.answer, a.answer
