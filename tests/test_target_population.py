@@ -39,6 +39,8 @@ def _target(sheet: Sheet, fy: int) -> str:
     "How many city employees actually worked from home in FY2024 under the telework project?",
     "How many city employees actually teleworked in FY2024 under the telework project?",
     "Under the telework project, how many city staff used it in FY2024?",
+    "How many city employees have teleworked in FY2024 under the telework project?",
+    "Under the telework project, how many city employees took part in telework in FY2024?",
 ])
 def test_those_who_did_something_are_not_the_whole_target(world, question: str) -> None:
     assistant, telework = world
@@ -57,6 +59,7 @@ def test_those_who_did_something_are_not_the_whole_target(world, question: str) 
     "テレワーク環境整備事業で集計している市職員の数、R6は？",
     "テレワーク環境整備事業で、R6に勤めていた市職員は何人？",
     "How many city employees worked at city hall in FY2024 under the telework project?",
+    "How many city employees did the telework project have in FY2024?",
 ])
 def test_the_target_itself_is_answered(world, question: str) -> None:
     assistant, telework = world

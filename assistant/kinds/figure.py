@@ -1523,7 +1523,8 @@ _BEING = frozenset({"なる", "成る", "ある", "有る", "在る", "いる", 
 _DID_EN = frozenset({"received", "used", "participated", "attended", "joined", "applied", "visited", "completed",
                      "teleworked", "enrolled", "consulted", "benefited", "benefitted", "adopted", "installed"})
 _EN_DID = re.compile(r"\bhow many ((?:(?!(?:were|was|are|is|did|do|does|have|has|had|in|under|for|of)\b)"
-                     r"[a-z\-']+\s+){1,4}?)(actually\s+|really\s+)?([a-z]{2,}ed)\b")
+                     r"[a-z\-']+\s+){1,4}?)(actually\s+|really\s+)?(?:have\s+|has\s+|had\s+)?"
+                     r"(took part|did (?!(?:the|it|they|this|that|a|an|its|we|you|he|she)\b)[a-z]+|[a-z]{2,}ed)\b")
 
 
 def done_by(q: Query, name: str) -> str | None:
@@ -1534,7 +1535,7 @@ def done_by(q: Query, name: str) -> str | None:
     norm = q.frame.norm
     if q.lang == "en":
         m = _EN_DID.search(norm)
-        if m is None or not (m.group(2) or m.group(3) in _DID_EN):
+        if m is None or not (m.group(2) or m.group(3) in _DID_EN or m.group(3).startswith(("took part", "did "))):
             return None
         end = re.search(r"[?？.,]| in (?:fy|20\d\d)| under ", norm[m.end(3):])
         return norm[m.start(3):m.end(3) + (end.start() if end else 0)].strip()
