@@ -524,7 +524,6 @@ class NameMatcher:
         elif self.own_words and n_own:
             score = max(score, ONE_OWN_WORD)
         span = (min(s for s, _ in spans), max(e for _, e in spans)) if spans else _bigram_span(r.norm, name)
-        # (a word said once counts once: 「児童」 twice in 放課後児童クラブの受入児童数 is one word of the question)
         return Match(name, round(score, 4), span, words=len(spans), parts=tuple(sorted(set(spans))))
 
 

@@ -984,7 +984,7 @@ def _about_theme(frame: Frame, r: Reading, cat: Catalog, chosen: list[Match],
     if frame.theme:
         words = theme_words(frame.theme)
         if not all(any(squash(w) in squash(frame.norm[a:b]) or squash(frame.norm[a:b]) in squash(w) for w in words)
-                   for m in chosen for a, b in m.parts or (m.span,)):
+                   for a, b in _said_at(chosen)):
             return None  # (a name said beside the theme — 「防災関係で自主防災組織育成の事業」 — is that project)
         kin = _about(frame, cat, words, chosen, org_ids)
         return (frame.theme, kin) if kin else None
@@ -1084,11 +1084,11 @@ def _about_within_org(frame: Frame, r: Reading, cat: Catalog, q: Query, chosen: 
         return projects_of(cat, [s for i in cat.about(words) if i in within and (s := cat.sheet(i)) is not None])
 
     if frame.lang == "ja":
-        said = [frame.norm[a:b] for m in chosen for a, b in m.parts or (m.span,)]
+        said = [frame.norm[a:b] for a, b in _said_at(chosen)]
         said = [w for w in said if len(w) >= 2 and w not in scope_words and not _names_org(w, q, cat)]
         return about(said) if said else None
     # (no "… project" said: the words a project's name was found by, "spend on school social workers")
-    for a, b in _project_phrases(frame.norm) or [span for m in chosen for span in m.parts or (m.span,)]:
+    for a, b in _project_phrases(frame.norm) or _said_at(chosen):
         # (words the question explains otherwise — "the other cities' sheets" — say nothing either, unless
         # they are words of a project's name: "fire brigade" of 郡山's 消防団活動事業)
         # (a word spelled out in katakana — "cities" as シティー — is no Japanese word of the dictionary,
@@ -1103,10 +1103,15 @@ def _about_within_org(frame: Frame, r: Reading, cat: Catalog, q: Query, chosen: 
     return None
 
 
+def _said_at(names: list[Match]) -> list[tuple[int, int]]:
+    """Where the question says the names found: each one's words, or its whole span."""
+    return [span for m in names for span in m.parts or (m.span,)]
+
+
 def _shares_a_word(r: Reading, chosen: list[Match], name: str) -> bool:
     """The words the question found a name by (as said, or as an English word was rendered) share a
     word with ``name`` — two kanji or three katakana at least, and no generic part (事業, 推進)."""
-    spans = [span for m in chosen for span in m.parts or (m.span,)]
+    spans = _said_at(chosen)
     said = [r.norm[a:b] for a, b in spans] + [f for f, (s, e) in r.forms.items() if any(a <= s and e <= b for a, b in spans)]
     generic = lexicon().generic_parts
     runs = (common_run(squash(w), squash(name)) for w in said)
@@ -1117,7 +1122,7 @@ def _unknown_within_org(frame: Frame, chosen: list[Match]) -> str:
     """What the question called the project no sheet of the scope is about, as it said it."""
     if frame.lang == "en" and (phrases := _project_phrases(frame.norm)):
         return frame.norm[slice(*phrases[0])].strip()
-    spans = [span for m in chosen for span in m.parts or (m.span,)]
+    spans = _said_at(chosen)
     # (a span inside a longer one is said in it: "school" of "school social workers")
     widest = [(a, b) for a, b in spans if not any(s <= a and b <= e and (s, e) != (a, b) for s, e in spans)]
     return "・".join(dict.fromkeys(frame.norm[a:b] for a, b in widest))

@@ -5,6 +5,7 @@ evaluated it or from the 実計区分・評価結果 line of a later sheet."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.answer import Fact
 from assistant.kinds.base import Desk, Part, read_years, sheet_for
@@ -175,24 +176,16 @@ class EvaluationKind:
                 lines.append(line)
                 part.facts += facts
         stages = q.frame.stages or ["primary", "secondary"]  # (each stage shown: whether its result changed)
-        said = len(lines)
+        verdicts = []
         for stage in stages:
             got = [x.value for x in part.facts if x.field == "result" and x.row == STAGE_LABELS.get(stage)]
             if len(got) == len(years) >= 2:
-                same = len(set(got)) == 1
-                label = STAGE_LABELS[stage]
-                lines.append((f"{label}の結果は変わっていません（{got[0]}）。" if same else
-                              f"{label}の結果は{'→'.join(str(g) for g in got)}と変わりました。") if q.lang == "ja" else
-                             (f"The {stage} result did not change ({got[0]})." if same else
-                              f"The {stage} result changed: {' → '.join(str(g) for g in got)}."))
+                verdicts.append(_changed_line(f"{STAGE_LABELS[stage]}の結果", f"The {stage} result", got, q.lang))
         by_year = {x.fy: x.value for x in part.facts if x.field == "result"}  # (the last stage a year shows)
-        if len(lines) == said and len(by_year) == len(years) >= 2:
+        if not verdicts and len(by_year) == len(years) >= 2:
             # a year only a later sheet's 実計区分・評価結果 line reports: its result, against the other's
-            got = [by_year[y] for y in years]
-            same = len(set(got)) == 1
-            lines.append((f"評価結果は変わっていません（{got[0]}）。" if same else f"評価結果は{'→'.join(map(str, got))}と変わりました。")
-                         if q.lang == "ja" else (f"The result did not change ({got[0]})." if same else
-                                                 f"The result changed: {' → '.join(map(str, got))}."))
+            verdicts.append(_changed_line("評価結果", "The result", [by_year[y] for y in years], q.lang))
+        lines += verdicts
         part.text = "\n".join(lines)
         part.sheet_ids = list(dict.fromkeys(x.sheet_id for x in part.facts))
         part.answerable = any(x.field == "result" for x in part.facts)
@@ -384,19 +377,18 @@ class EvaluationKind:
         pr = sheet.project
         facts = [Fact(sheet_id=sheet.sheet_id, project=p.name, field=f, value=getattr(pr, f),
                       row="担当課" if f == "section" else "部局") for f in ("department", "section") if getattr(pr, f)]
-        if city and sheet.municipality:
-            facts.insert(0, Fact(sheet_id=sheet.sheet_id, project=p.name, field="municipality", value=sheet.municipality,
-                                 row="自治体"))
-            if len(facts) == 1:
-                return (f"{p.name}は{sheet.municipality}のシートです（担当部局の記載はありません）。" if lang == "ja"
-                        else f"{p.name} is a sheet of {sheet.municipality} (it does not name its department)."), facts
-        if not facts:
+        who = " ".join(str(x.value) for x in facts)
+        place = sheet.municipality if city else None
+        if place:
+            facts.insert(0, Fact(sheet_id=sheet.sheet_id, project=p.name, field="municipality", value=place, row="自治体"))
+            if not who:
+                return (f"{p.name}は{place}のシートです（担当部局の記載はありません）。" if lang == "ja"
+                        else f"{p.name} is a sheet of {place} (it does not name its department)."), facts
+            return (f"{p.name}は{place}のシートで、担当は{who}です。" if lang == "ja"
+                    else f"{p.name} is a sheet of {place}, run by {who}."), facts
+        if not who:
             return (f"{p.name}のシートに担当部局の記載はありません。" if lang == "ja"
                     else f"The sheet of {p.name} does not name its department."), []
-        who = " ".join(str(x.value) for x in facts if x.field != "municipality")
-        if city and sheet.municipality:
-            return (f"{p.name}は{sheet.municipality}のシートで、担当は{who}です。" if lang == "ja"
-                    else f"{p.name} is a sheet of {sheet.municipality}, run by {who}."), facts
         return (f"{p.name}の担当は{who}です。" if lang == "ja" else f"{p.name} is run by {who}."), facts
 
     def past(self, q: Query, desk: Desk, p: Project, year: int) -> tuple[str, list[Fact]] | None:
@@ -440,6 +432,14 @@ def _score_asked(norm: str) -> int | None:
 # 「拡充じゃなかったっけ？」 "wasn't it rated …?": a result the user remembers, to be checked
 _ASKED_BACK = re.compile(r"じゃなかった|ではなかった|じゃなかっ|だったっけ|だったよね|だよね|でしたっけ|のはず|"
                          r"\b(?:wasn't|weren't|isn't|didn't)\b|\bi thought\b")
+
+
+def _changed_line(what_ja: str, what_en: str, got: Sequence[object], lang: str) -> str:
+    """Whether a result stayed the same over the years shown (「二次評価の結果は縮小→継続と変わりました。」)."""
+    if len(set(got)) == 1:
+        return f"{what_ja}は変わっていません（{got[0]}）。" if lang == "ja" else f"{what_en} did not change ({got[0]})."
+    steps_ja, steps_en = "→".join(map(str, got)), " → ".join(map(str, got))
+    return f"{what_ja}は{steps_ja}と変わりました。" if lang == "ja" else f"{what_en} changed: {steps_en}."
 
 
 def results_by_year(desk: Desk, p: Project) -> dict[int, tuple[str, str | None, str]]:

@@ -1550,7 +1550,7 @@ def done_by(q: Query, name: str) -> str | None:
         while j >= 1 and (toks[j].pos == "助動詞" or toks[j].surface in ("て", "で")
                           or toks[j].pos == "動詞" and toks[j - 1].surface in ("て", "で")):
             j -= 1
-        if j < 1 or toks[j].pos != "動詞" or toks[j].form in _BEING:
+        if j < 1 or toks[j].pos != "動詞":
             continue
         # a deed has its thing: 「テレワークした」 (a noun done), 「支援を受けた」 (a noun and its particle) —
         # a verb alone says what they are (「勤めていた市職員」)
@@ -1562,7 +1562,7 @@ def done_by(q: Query, name: str) -> str | None:
         else:
             continue
         if any(x.surface in _BEING or x.form in _BEING for x in toks[start:j + 1]):
-            continue  # (「対象になってる市民」「シートに記載されている市職員」: what they are)
+            continue  # (「対象になってる市民」「シートに記載されている市職員」「住む世帯」: what they are)
         return "".join(x.surface for x in toks[start:k])
     return None
 

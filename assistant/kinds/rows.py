@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from assistant.dense import DenseNames, row_by_meaning
-from assistant.link import Match, Reading, inside_longer, matcher_for, undominated
+from assistant.link import Match, Reading, inside_longer, matcher_for, read_question, undominated
 from assistant.measures import rate
 from assistant.query import INDICATOR_IN_SCOPE, Project, Query, beyond_measure_noun, year_spans
 from assistant.resolve import squash
@@ -79,8 +79,6 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet, dense: DenseNames |
                                                  named + year_spans(f.norm)))
     matches = [m for m in matches if not _amid_longer(m, matches)]
     if matcher is not None and not matches and q.lang == "en":  # "people placed in jobs": 就労, not only 就職
-        from assistant.link import read_question
-
         matches = own(said_in_english(q, project, sheet))
         # one word of some rendering ("children": 児童 of 放課後児童クラブの受入児童数) is weaker than the
         # whole question's meaning where that clearly names another row ("residents who feel the city is
@@ -133,8 +131,6 @@ def indicator_rows(q: Query, project: Project, sheet: Sheet, dense: DenseNames |
                 picked.append(other)
     if picked and matcher is not None and len(sentences := [x for x in _CLAUSES.split(f.norm) if x.strip()]) > 1:
         # 「R9の計画だと利用件数はいくつ？施設数も増やす予定？」: each sentence may name a row of its own
-        from assistant.link import read_question
-
         for sentence in sentences:
             ms = [m for m in matcher.match(read_question(sentence), INDICATOR_IN_SCOPE - 0.15)
                   if (f.kind is None or m.name in {i.name for i in sheet.indicators if i.kind == f.kind})
@@ -220,8 +216,6 @@ def said_in_english(q: Query, project: Project, sheet: Sheet) -> list[Match]:
     names = tuple(i.name for i in sheet.indicators if i.name)
     if q.lang != "en" or not names:
         return []
-    from assistant.link import read_question
-
     every = read_question(q.frame.norm, every=True)
     return [m for m in matcher_for(names, own_words=True).match(every, INDICATOR_IN_SCOPE)
             if not _by_project_words(m, every, project.name)]
