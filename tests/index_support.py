@@ -16,6 +16,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from ingest.model import Cost, Indicator, IndicatorValue, Project, Section, Sheet
+from ingest.normalize import format_number
 from ingest.settings import Settings
 from ingest.store import FigureStore, SheetSummary, StoreCounts
 from ingest.vectors import E5Embedding
@@ -158,6 +159,14 @@ class Store:
 
     def counts(self) -> StoreCounts:
         return self.figures.counts()
+
+
+def actual_shown(sheet: Sheet, row: str, fy: int) -> str:
+    """The actual of the indicator ``row`` in ``fy`` as an answer prints it (the sheet must give it)."""
+    ind = next(i for i in sheet.indicators if i.name == row)
+    value = ind.value(fy)
+    assert value is not None and value.actual is not None
+    return format_number(value.actual)
 
 
 def variant_of(seed: Sheet, name: str, factor: int, renames: dict[str, str] | None = None, *,

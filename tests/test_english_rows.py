@@ -11,14 +11,13 @@ The store holds canonical sheets derived from the seed; expected values are read
 from __future__ import annotations
 
 import pytest
-from index_support import SAMPLES, SEED, store_of, variant_of
+from index_support import SAMPLES, SEED, actual_shown, store_of, variant_of
 
 from assistant.chain import Assistant
 from assistant.dense import DenseNames, row_by_meaning
 from assistant.link import UNIQUE_WORDS, matcher_for, read_question
 from assistant.understand import understand
 from ingest.model import Sheet
-from ingest.normalize import format_number
 from ingest.parse import parse_file
 
 LIGHTS, POTHOLES, BRIDGES = "道路照明ＬＥＤ化推進事業", "道路の穴ぼこ等補修件数", "橋梁の点検数"
@@ -32,13 +31,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Sheet]:
     return store_of(tmp_path_factory.mktemp("english_rows"), [], [lights]), lights
 
 
-def _actual(sheet: Sheet, row: str, fy: int) -> str:
-    ind = next(i for i in sheet.indicators if i.name == row)
-    value = next(v.actual for v in ind.values if v.fy == fy)
-    assert value is not None
-    return format_number(value)
-
-
 @pytest.mark.parametrize("question", [
     "How many streetlights were converted to LED under the road lighting project?",
     "How many LED street lights did the road lighting LED project put up in FY2024?",
@@ -47,13 +39,13 @@ def test_a_thing_the_project_is_named_for_is_no_row_sharing_a_word_with_it(world
     assistant, lights = world
     a = assistant.ask(question)
     assert not a.answerable, a.answer
-    assert _actual(lights, POTHOLES, 2024) not in a.answer  # the road repairs are no streetlights
+    assert actual_shown(lights, POTHOLES, 2024) not in a.answer  # the road repairs are no streetlights
 
 
 def test_the_rows_own_words_still_name_it(world) -> None:
     assistant, lights = world
     a = assistant.ask("How many road repairs did the road lighting LED project do in FY2024?")
-    assert a.answerable and _actual(lights, POTHOLES, 2024) in a.answer, a.answer
+    assert a.answerable and actual_shown(lights, POTHOLES, 2024) in a.answer, a.answer
 
 
 def test_a_word_said_once_is_one_own_word_of_a_name_however_often_it_holds_it() -> None:

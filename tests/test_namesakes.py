@@ -9,12 +9,11 @@ projects and other figures; the expected values are read from those sheets, not 
 from __future__ import annotations
 
 import pytest
-from index_support import SAMPLES, store_of
+from index_support import SAMPLES, actual_shown, store_of
 
 from assistant.chain import Assistant
 from assistant.figures import lower_is_better
 from ingest.model import Project, Sheet
-from ingest.normalize import format_number
 from ingest.parse import parse_file
 
 SEED = SAMPLES / "koriyama_r7_digital_first.txt"
@@ -45,19 +44,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Sheet, S
     return store_of(root, [SEED], [twin, near]), seed, twin, near
 
 
-def _actual(sheet: Sheet, name: str, fy: int) -> str:
-    ind = next(i for i in sheet.indicators if i.name == name)
-    value = ind.value(fy)
-    assert value is not None and value.actual is not None
-    return format_number(value.actual)
-
-
 def test_an_indicator_of_several_projects_is_answered_for_each(world) -> None:
     assistant, seed, twin, near = world
     a = assistant.ask("令和6年度のキャッシュレス決済の利用件数の実績は？")
     name = "キャッシュレス決済の利用件数"
     for sheet in (seed, twin, near):
-        assert _actual(sheet, name, 2024) in a.answer
+        assert actual_shown(sheet, name, 2024) in a.answer
     assert "3の事業の指標にあります。" in a.answer
     # namesakes are told apart by their 課
     assert "デジタルファースト推進事業（ＤＸ戦略課）" in a.answer and "デジタルファースト推進事業（市民課）" in a.answer
@@ -67,9 +59,9 @@ def test_an_indicator_of_several_projects_is_answered_for_each(world) -> None:
 def test_a_project_named_in_full_beats_a_near_name(world) -> None:
     assistant, seed, twin, near = world
     a = assistant.ask("デジタルファースト推進事業（ＤＸ戦略課）のキャッシュレス決済の利用件数、R6の実績は？")
-    assert _actual(seed, "キャッシュレス決済の利用件数", 2024) in a.answer
-    assert _actual(near, "キャッシュレス決済の利用件数", 2024) not in a.answer
-    assert _actual(twin, "キャッシュレス決済の利用件数", 2024) not in a.answer
+    assert actual_shown(seed, "キャッシュレス決済の利用件数", 2024) in a.answer
+    assert actual_shown(near, "キャッシュレス決済の利用件数", 2024) not in a.answer
+    assert actual_shown(twin, "キャッシュレス決済の利用件数", 2024) not in a.answer
     assert {f.project for f in a.facts} == {"デジタルファースト推進事業"}
 
 
@@ -77,7 +69,7 @@ def test_a_near_project_name_loses_to_the_indicator_it_does_not_have(world) -> N
     """「キャッシュレス決済を導入した施設」 names an indicator, not the project キャッシュレス決済推進事業."""
     assistant, seed, twin, near = world
     a = assistant.ask("キャッシュレス決済導入施設数は令和６年度で何施設ですか？")
-    assert _actual(seed, "キャッシュレス決済導入施設数", 2024) in a.answer
+    assert actual_shown(seed, "キャッシュレス決済導入施設数", 2024) in a.answer
 
 
 def test_an_indicator_to_keep_down_misses_by_going_over() -> None:

@@ -14,7 +14,7 @@ The store holds canonical sheets derived from the seed; expected values are read
 from __future__ import annotations
 
 import pytest
-from index_support import SEED, store_of, variant_of
+from index_support import SEED, actual_shown, store_of, variant_of
 
 from assistant.chain import Assistant
 from assistant.understand import understand
@@ -67,13 +67,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
     return store_of(tmp_path_factory.mktemp("staff_words"), [SEED], list(sheets.values())), sheets
 
 
-def _actual(sheet: Sheet, name: str, fy: int) -> str:
-    ind = next(i for i in sheet.indicators if i.name == name)
-    v = ind.value(fy)
-    assert v is not None and v.actual is not None
-    return format_number(v.actual)
-
-
 @pytest.mark.parametrize("question, project, row", [
     # (the seed's row counts in 件: "how many children" would ask for 人)
     ("Kids' cafeteria program: what was the waiting list in FY2024?", CAFE, "待機児童数"),
@@ -83,7 +76,7 @@ def _actual(sheet: Sheet, name: str, fy: int) -> str:
 def test_english_words_for_projects_and_rows(world, question: str, project: str, row: str) -> None:
     a, sheets = world
     ans = a.ask(question)
-    assert ans.answerable and project in ans.answer and _actual(sheets[project], row, 2024) in ans.answer, ans.answer
+    assert ans.answerable and project in ans.answer and actual_shown(sheets[project], row, 2024) in ans.answer, ans.answer
     assert not ans.choices, ans.choices
 
 
@@ -92,8 +85,8 @@ def test_the_city_said_short_before_a_project(world) -> None:
     # unknown project
     a, sheets = world
     ans = a.ask("郡山の子ども食堂事業、R6の待機児童数は？")
-    assert ans.answerable and _actual(sheets[CAFE], "待機児童数", 2024) in ans.answer, ans.answer
-    assert _actual(sheets["cafe_south"], "待機児童数", 2024) not in ans.answer, ans.answer
+    assert ans.answerable and actual_shown(sheets[CAFE], "待機児童数", 2024) in ans.answer, ans.answer
+    assert actual_shown(sheets["cafe_south"], "待機児童数", 2024) not in ans.answer, ans.answer
 
 
 def test_a_row_two_projects_share_asked_of_a_year_one_reaches(world) -> None:
@@ -101,7 +94,7 @@ def test_a_row_two_projects_share_asked_of_a_year_one_reaches(world) -> None:
     # years before; 「スポーツ大会」 heads no other row (大会参加者数 holds 大会)
     a, sheets = world
     ans = a.ask("スポーツ大会の参加者、R5→R6で何％伸びた？")
-    assert ans.answerable and all(_actual(sheets[SPORTS], "大会参加者数", fy) in ans.answer for fy in (2023, 2024)), ans.answer
+    assert ans.answerable and all(actual_shown(sheets[SPORTS], "大会参加者数", fy) in ans.answer for fy in (2023, 2024)), ans.answer
     assert SPORTS_OLD not in ans.answer.replace(SPORTS, ""), ans.answer
 
 
@@ -166,7 +159,7 @@ def test_a_summary_of_a_section_and_the_key_figures(world) -> None:
     a, sheets = world
     ans = a.ask("Give me a quick summary of the kids' cafeteria sheet: purpose and the latest key figures.")
     purpose = next(s.text for s in sheets[CAFE].sections if s.key == "purpose")
-    assert purpose[:15] in ans.answer and _actual(sheets[CAFE], "待機児童数", 2024) in ans.answer, ans.answer
+    assert purpose[:15] in ans.answer and actual_shown(sheets[CAFE], "待機児童数", 2024) in ans.answer, ans.answer
 
 
 def test_a_citys_sheet_called_by_what_it_is_about(world) -> None:
@@ -219,7 +212,7 @@ def test_a_short_row_inside_the_words_of_a_longer_one(world) -> None:
     # 市民 (the 対象指標) is a word of 「…満足してる市民の割合」, not the row asked
     a, sheets = world
     ans = a.ask("日和田地区歩道整備事業、公共交通に満足してる市民の割合の2024年度実績は？")
-    assert SATISFIED in ans.answer and _actual(sheets[HIWADA], SATISFIED, 2024) in ans.answer, ans.answer
+    assert SATISFIED in ans.answer and actual_shown(sheets[HIWADA], SATISFIED, 2024) in ans.answer, ans.answer
     assert "「市民」" not in ans.answer, ans.answer
 
 
@@ -242,7 +235,7 @@ def test_a_row_worded_longer_whose_project_reaches_the_years(world) -> None:
     # 「議会の出前講座、R4〜R6」: not the H27-era project's 出前講座の開催回数, which ends years before
     a, sheets = world
     ans = a.ask("議会の出前講座、R4〜R6の実績の推移は？")
-    assert ans.answerable and all(_actual(sheets[ASSEMBLY], ASSEMBLY_TALKS, fy) in ans.answer for fy in (2022, 2023, 2024)), ans.answer
+    assert ans.answerable and all(actual_shown(sheets[ASSEMBLY], ASSEMBLY_TALKS, fy) in ans.answer for fy in (2022, 2023, 2024)), ans.answer
 
 
 @pytest.mark.parametrize("question, op", [("R6実績でいちばん達成率が低かった活動指標はどの事業の何？", "min"),

@@ -10,7 +10,7 @@ its own figures; expected values are read from those sheets, not from the code.
 from __future__ import annotations
 
 import pytest
-from index_support import SEED, store_of, variant_of
+from index_support import SEED, actual_shown, store_of, variant_of
 
 from assistant.chain import Assistant
 from assistant.kana import Speller
@@ -48,11 +48,6 @@ def _cost(sheet: Sheet, fy: int, key: str) -> str:
     return format_number(getattr(next(c for c in sheet.costs if c.fy == fy), key))
 
 
-def _actual(sheet: Sheet, name: str, fy: int) -> str:
-    ind = next(i for i in sheet.indicators if i.name == name)
-    return format_number(next(v.actual for v in ind.values if v.fy == fy))
-
-
 @pytest.mark.parametrize("question", ["What was the staff training project's total cost in FY2024?",
                                       "Total cost of the staff training program, FY2024?"])
 def test_a_name_the_glossary_says_as_one_phrase_is_that_project(world, question: str) -> None:
@@ -85,7 +80,7 @@ def test_a_kanji_typed_by_its_sound_is_the_row_it_sounds_like(world, question: s
 def test_an_indicator_typed_by_its_sound_is_that_indicator(world) -> None:
     a, sheets = world
     ans = a.ask("職員研修事業の耐震化律、R6の実績は？")
-    assert ans.answerable and _actual(sheets[STAFF], QUAKE, 2024) in ans.answer, ans.answer
+    assert ans.answerable and actual_shown(sheets[STAFF], QUAKE, 2024) in ans.answer, ans.answer
 
 
 def test_homophones_leave_words_of_their_own_and_counters() -> None:
@@ -135,8 +130,8 @@ def test_rows_of_two_projects_joined_in_one_question_are_each_answered(world, qu
     a, sheets = world
     ans = a.ask(question)
     assert ans.answerable, ans.answer
-    assert _actual(sheets[DEMENTIA], CONSULTATIONS, 2024) in ans.answer, ans.answer
-    assert _actual(sheets[POSTPARTUM], VISITS, 2024) in ans.answer, ans.answer
+    assert actual_shown(sheets[DEMENTIA], CONSULTATIONS, 2024) in ans.answer, ans.answer
+    assert actual_shown(sheets[POSTPARTUM], VISITS, 2024) in ans.answer, ans.answer
     assert "2の事業" not in ans.answer and "2 projects report" not in ans.answer, ans.answer
 
 

@@ -9,11 +9,10 @@ The store holds canonical sheets derived from the seed; expected values are read
 from __future__ import annotations
 
 import pytest
-from index_support import SEED, store_of, variant_of
+from index_support import SEED, actual_shown, store_of, variant_of
 
 from assistant.chain import Assistant
 from ingest.model import Sheet
-from ingest.normalize import format_number
 from ingest.parse import parse_file
 
 TELEWORK = "テレワーク環境整備事業"
@@ -24,13 +23,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Sheet]:
     seed = parse_file(SEED)
     telework = variant_of(seed, TELEWORK, 3, {"市民": "市職員", "オンライン申請件数": "テレワーク実施率"})
     return store_of(tmp_path_factory.mktemp("target_population"), [SEED], [telework]), telework
-
-
-def _target(sheet: Sheet, fy: int) -> str:
-    ind = next(i for i in sheet.indicators if i.kind == "target")
-    value = next(v.actual for v in ind.values if v.fy == fy)
-    assert value is not None
-    return format_number(value)
 
 
 @pytest.mark.parametrize("question", [
@@ -46,7 +38,7 @@ def test_those_who_did_something_are_not_the_whole_target(world, question: str) 
     assistant, telework = world
     a = assistant.ask(question)
     assert not a.answerable, a.answer
-    if _target(telework, 2024) in a.answer:  # the whole, if given, for what it is
+    if actual_shown(telework, "市職員", 2024) in a.answer:  # the whole, if given, for what it is
         assert "対象全体" in a.answer or "everyone the project is for" in a.answer, a.answer
 
 
@@ -64,7 +56,7 @@ def test_those_who_did_something_are_not_the_whole_target(world, question: str) 
 def test_the_target_itself_is_answered(world, question: str) -> None:
     assistant, telework = world
     a = assistant.ask(question)
-    assert a.answerable and _target(telework, 2024) in a.answer, a.answer
+    assert a.answerable and actual_shown(telework, "市職員", 2024) in a.answer, a.answer
 
 
 def test_a_deed_said_of_another_noun_leaves_the_target_asked(world) -> None:
@@ -72,4 +64,4 @@ def test_a_deed_said_of_another_noun_leaves_the_target_asked(world) -> None:
     assistant, _ = world
     seed = parse_file(SEED)
     a = assistant.ask("デジタルファースト推進事業で、R6の市民の数と、マイナポータルで申請した人の数は？")
-    assert a.answerable and _target(seed, 2024) in a.answer, a.answer
+    assert a.answerable and actual_shown(seed, "市民", 2024) in a.answer, a.answer
