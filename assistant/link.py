@@ -439,6 +439,9 @@ class NameMatcher:
         spans = []
         own: dict[str, str] = {}  # each own word of the name, by the question's word that says it
         placed: list[tuple[str, tuple[int, int]]] = []  # each word found, where the question says it
+        if contradicts(r, [surface for _, _, surface, _ in units]):
+            # 「上水道管路の耐震化率」 is no 下水道管路の耐震化率, however much else they share
+            return Match(name, 0.0, (0, 0))
         for forms, w, surface, pieces in units:
             # every form the question has (保育所 carried from "nursery", and "hoikusho" spelled out)
             # is explained; the whole word before a piece of it, then the longest (no set order)
@@ -528,6 +531,26 @@ class NameMatcher:
 
 
 _COMPOUND = re.compile(r"[一-龥ァ-ヶー]{4,}")
+
+
+def contradicts(r: Reading, words: Iterable[str]) -> bool:
+    """A word of a name (``words``: its units) that the question says the opposite of, and not itself."""
+    return any(w and w not in r.forms and any(opposite(f, w) for f in r.forms) for w in words)
+
+
+@lru_cache(maxsize=1 << 14)
+def words_of_name(name: str) -> tuple[str, ...]:
+    """The words of a name as the matcher reads them."""
+    return tuple(t.surface.lower() for t in _name_units(name))
+
+
+def opposite(a: str, b: str) -> bool:
+    """Two words that differ in one character only, one of a contrast pair (lexicon ``contrasts``):
+    上水道 / 下水道, 小学生 / 中学生, 有料 / 無料."""
+    if len(a) != len(b) or len(a) < 2 or a == b:
+        return False
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and diff[0] in lexicon().contrasts
 
 
 def _nearest_said(r: Reading, placed: list[tuple[str, tuple[int, int]]], spans: list[tuple[int, int]]

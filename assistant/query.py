@@ -25,15 +25,18 @@ from assistant.link import (
     Reading,
     Unit,
     common_run,
+    contradicts,
     english_words,
     head,
     head_covered,
     inside_longer,
     matcher_for,
+    opposite,
     read_question,
     undominated,
     unexplained,
     with_dictionary,
+    words_of_name,
 )
 from assistant.resolve import (
     Catalog,
@@ -739,7 +742,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     if q.head is not None:
         scoped = [i for p in (q.projects or q.candidates) for ref in p.refs for i in cat.indicators_of(ref.sheet_id)]
         q.head_rows = [i for i in scoped if i.name and names_noun(frame.norm, q.head, i.name)
-                       and not _measure_as_modifier(q.head.text, i.name)]
+                       and not _measure_as_modifier(q.head.text, i.name) and not contradicts(r, words_of_name(i.name))]
         spelled = {m.name for m in q.scope_rows if m.exact and m.span[0] < q.head.end and q.head.start < m.span[1]}
         if spelled:  # 「粗大ごみの回収件数」 read as the row it spells out (粗大ごみの収集件数), not rows of 回収
             q.head_rows = [i for i in scoped if i.name in spelled]
@@ -764,7 +767,15 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
             q.explained.add(run)
     known = known_text(ids or None)
     q.unexplained = unexplained(r, q.explained, known, (), cat.names_in_english if frame.lang == "en" else None)
-    q.strong_unexplained = any(w in caps for w in q.unexplained)
+    if scoped_names:
+        # 「上水道管路の耐震化率」 over 下水道管路の耐震化率: the sheets' prose may say 上水道, but no row is of it
+        in_rows = {w for n in scoped_names for w in words_of_name(n)} - set(r.forms)
+        opposed = [u.text for u in r.units if u.noun and any(opposite(f, w) for f in u.forms for w in in_rows)]
+        q.unexplained += [w for w in opposed if w not in q.unexplained]
+    else:
+        opposed = []
+    # (a word the opposite of a row's says outright that no row is of it: no passage about that row answers)
+    q.strong_unexplained = any(w in caps for w in q.unexplained) or bool(opposed)
     if frame.lang == "en" and not q.scope_rows:
         # "the tax collection rate … for the tax collection improvement project": a measure made of the
         # project's words (洋式化率 of 公園トイレ洋式化推進事業, in Japanese) that no row of it is
