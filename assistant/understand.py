@@ -789,6 +789,10 @@ def _read_years(f: Frame) -> None:
                 f.change_base = True  # 「前の年と比べて」: the base of a change, not another year
             else:
                 f.shift = lex.shift[h.key]
+    if on_sheet and not asked and f.relative and not f.sheet_years:
+        # 「令和８年度シートで、昨年度の人件費」: the year names the sheet the year asked is counted from
+        f.sheet_years = sorted(on_sheet)
+        f.years = [y for y in f.years if y not in on_sheet]
     # 「前年度から増えた」「前年度比」 name the base of a change, not the year asked about
     if f.relative == [-1] and _CHANGE_BASE.search(norm):
         f.relative = []

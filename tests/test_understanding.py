@@ -702,6 +702,22 @@ def test_a_forecast_against_the_settled_figure(two_years: tuple[Assistant, dict,
     assert n(p_forecast) in a.answer and n(p_settled) in a.answer, a.answer
 
 
+@pytest.mark.parametrize("question, sheet_year", [
+    ("デジタルファースト推進事業の令和６年度シートで、昨年度の人件費はいくら？", 2024),
+    ("デジタルファースト、R6のシートだと前年度の人件費っていくらになってる？", 2024),
+    ("デジタルファースト推進事業の令和7年度シートで、昨年度の人件費はいくら？", 2025),
+])
+def test_a_relative_year_is_counted_from_the_sheet_named(two_years: tuple[Assistant, dict, dict], question: str,
+                                                         sheet_year: int) -> None:
+    a_, earlier, later = two_years
+    sheet = earlier if sheet_year == earlier["evaluation_fy"] else later
+    asked, other = sheet_year - 1, ({2023, 2024} - {sheet_year - 1}).pop()
+    assert cost(sheet, asked, "personnel_cost") != cost(later, other, "personnel_cost")
+    a = ask(a_, question)
+    assert n(cost(sheet, asked, "personnel_cost")) in a.answer, a.answer
+    assert n(cost(later, other, "personnel_cost")) not in a.answer, a.answer
+
+
 @pytest.mark.parametrize("question", [
     "R6の総事業費、前のシートの見込みと最新シートの確定値でいくら違う？",
     "令和6年度の総事業費、R6版とR7版のシートで数字違う？",

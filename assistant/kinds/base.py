@@ -170,7 +170,10 @@ def read_years(q: Query, project: Project) -> Years:
         # against the one before it
         return Years([discussed[-1] - 1, discussed[-1]], base=discussed[-1] - 1, said=True)
     if f.relative:
-        now = evaluated_year(latest)
+        # (counted from the sheet the question names: 「令和８年度シートで、昨年度の…」, else the latest)
+        named = [r for r in project.refs if evaluated_year(r) in f.sheet_years] or [
+            r for r in project.refs if r.target_fy in f.sheet_years]
+        now = evaluated_year(named[-1] if named else latest)
         if now is not None:
             return Years(sorted({now + off for off in f.relative}), said=True, relative=stepwise)
     if f.past_n and target is not None:
