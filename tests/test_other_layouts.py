@@ -682,3 +682,22 @@ def test_a_breakdown_of_a_printed_row_the_table_gives_no_parts_of(world) -> None
     assert _fmt(next(r.value for r in t.cost(t.target_fy).rows if r.label == "間接事業費")) in ans.answer
     both = ask(a, f"{t.project.name}の{t.target_fy}年度の事業費の直接・間接の内訳は？")
     assert both.answerable, both.answer  # the two rows are the breakdown asked
+
+
+@pytest.mark.parametrize("form", ["{p}の一番新しい予算額（直接事業費）は？", "{p}、最新の予算だと直接事業費いくら？",
+                                  "What is the latest budget for 直接事業費 of {p}?"])
+def test_the_newest_budget_is_the_last_year_budgeted(world, form: str) -> None:
+    # a sheet printing budgets of several years (2016予算, 2017予算, 2018予算): 「一番新しい予算」 is the last
+    # of them, not the evaluated year's budget nor its settled figure
+    a, truths = world
+    sheets = [t for t in truths if t.status != "incomplete"
+              and len({c.fy for c in t.costs if c.basis == "予算" and c.row("直接事業費") is not None}) >= 2]
+    if not sheets:
+        pytest.skip("the corpus printed no sheet with budgets of several years")
+    t = sheets[0]
+    budgets = sorted((c for c in t.costs if c.basis == "予算" and (r := c.row("直接事業費")) and r.value), key=lambda c: c.fy)
+    newest, older = budgets[-1].row("直接事業費").value, budgets[0].row("直接事業費").value
+    assert newest != older
+    ans = ask(a, form.format(p=t.project.name))
+    assert ans.answerable and _fmt(newest) in ans.answer, ans.answer
+    assert _fmt(older) not in ans.answer, ans.answer

@@ -634,9 +634,14 @@ class FigureKind:
         if change and len(wanted) == 1 and not f.has("forecast"):  # 見込みとの差 is within one year
             wanted = [wanted[0] - 1, wanted[0]]
         budget = _budget_only(f)
-        if budget and row.is_cost and not years.said:  # 「予算は？」: the year the latest sheet prints as its budget
+        newest = any(h.group == "relative" and _NEWEST.search(h.text) for h in f.hits) and len(f.relative) == 1
+        if budget and row.is_cost and (not years.said or newest and not f.years):
+            # 「予算は？」: the year the latest sheet prints as its budget; 「一番新しい予算額」: its last one
             latest = desk.sheet(p.latest.sheet_id)
-            wanted = [c.fy for c in (latest.costs if latest else []) if c.basis == "予算"][:1] or wanted
+            budgets = [c.fy for c in (latest.costs if latest else []) if c.basis == "予算"]
+            # (of several, the sheet's own year's: 2017予算 on a sheet of 2017 printing 2016–2018 budgets)
+            own = [fy for fy in budgets if fy == p.latest.target_fy]
+            wanted = (budgets[-1:] if newest else own or budgets[:1]) or wanted
         for fy in sorted(set(wanted)):
             cell = self.cell(desk, p, row, fy, budget)
             if cell is None:
@@ -1343,6 +1348,7 @@ _BUDGET_SETTLED = re.compile(r"予算.{0,12}(?:決算|実績)|(?:決算|実績).
 # whether a figure is there yet, not the figure: 「もう出てる？」「決まってる？」 "is there a plan yet?"
 _ASKS_WHETHER = re.compile(r"出て(?:る|い|ます)|決まって|載って|書いて|設定(?:されて|して)|ある[？?か]|あります|"
                            r"\b(?:yet|already|is there|are there|is it set|are they set)\b")
+_NEWEST = re.compile(r"最新|直近|latest|most recent|newest")
 _BUDGET_WORD = re.compile(r"予算|\bbudget(?:ed|s)?\b")
 # a gap asked, with nothing else: 「差額は？」「違いは？」 "how far off?"
 _GAP = re.compile(r"差額|差は|差って|差を|違い|ずれ|ズレ|乖離|\b(?:difference|gap|off|differ\w*)\b")
