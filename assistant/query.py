@@ -252,8 +252,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
         # "special-needs support staff deployed to schools": four words of 特別支援教育支援員配置事業 outweigh
         # the one (schools → 学校) of 学校施設長寿命化事業 that scored higher for being its own word
         wide = max(named, key=lambda x: (x.words, x.score), default=None)
-        if wide is not None and wide.words >= 3 and wide.score >= PROJECT_THRESHOLD - 0.15 and all(
-                x.words <= 1 for x in named if x is not wide and x.score > wide.score):
+        above = [x for x in named if x is not wide and wide is not None and x.score > wide.score]
+        if wide is not None and wide.words >= 3 and wide.score >= PROJECT_THRESHOLD - 0.15 and above and all(
+                x.words <= 1 for x in above):
             top = max(x.score for x in named)
             listed = _listed_projects(frame.norm)  # (an item of a list of projects is a name of its own)
             named = [replace(wide, score=max(wide.score, top + 0.01)) if x is wide else x for x in named
@@ -288,7 +289,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     for g in groups:
         # 「緑化推進の事業」: 緑化推進事業 and 堤下地区緑化推進事業 alike (a place before a name makes another
         # project of the same kind) — unless the shorter name is written out in full
-        if len(g) == 1 and (g[0].exact or g[0].score >= 0.99) and squash(g[0].name) not in squash(frame.norm):
+        if len(g) == 1 and (g[0].exact or g[0].score >= 0.95) and squash(g[0].name) not in squash(frame.norm):
             # (「西山市の緑化推進の事業」: the city said keeps its own)
             in_city = {c for c in cat.municipalities for form in {c, _city_core(c)}
                        if len(form) >= 2 and lex_normalize(form) in frame.norm}

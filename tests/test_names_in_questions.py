@@ -22,6 +22,7 @@ OUSE, GIFT, DRILLS, EVENTS = "逢瀬地区観光振興事業", "敬老祝金事�
 NET_RUN, NET_RENEW = "庁内ネットワーク管理運営事業", "庁内ネットワーク更新事業"
 SATISFACTION, DRILL_ROW = "庁内ネットワークの利用者満足度", "防災訓練の実施回数"
 UNSET = "成年後見制度利用促進事業"
+REVIVAL, ASSOCIATION = "地域コミュニティ活性化事業", "町内会活動推進事業"
 CASHLESS = "キャッシュレス決済推進事業"
 BRAND, TABLETS = "郡山ブランド野菜振興事業", "一人一台端末の利用者満足度"
 LATER_SAID = "なお、「キャッシュレス決済導入施設数」の2028年度の計画値は、次期実施計画の策定にあわせて設定する予定である。"
@@ -265,3 +266,22 @@ def test_a_copula_before_a_name_is_no_verb(world) -> None:
     a, sheets = world
     ans = a.ask("What was the Ouse tourism project's total cost in FY2024?")
     assert ans.answerable and _total(sheets[OUSE], 2024) in ans.answer and "指標" not in ans.answer, ans.answer
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Sheet, Sheet]:
+    seed = parse_file(SEED)
+    revival, association = variant_of(seed, REVIVAL, 3), variant_of(seed, ASSOCIATION, 4)
+    return store_of(tmp_path_factory.mktemp("pair"), [], [revival, association]), revival, association
+
+
+@pytest.mark.parametrize("question", [
+    "Compare the community revitalization program with the neighbourhood association program: total cost in FY2024?",
+    "Community revitalization project vs the neighborhood association project, FY2024 total cost?",
+])
+def test_a_second_project_named_in_fewer_words_is_compared_too(pair, question: str) -> None:
+    # a name said in many words (地域コミュニティ活性化事業) does not silence one said in one word of its
+    # own beside it, as the second of a comparison (町内会活動推進事業)
+    a, revival, association = pair
+    ans = a.ask(question)
+    assert ans.answerable and _total(revival, 2024) in ans.answer and _total(association, 2024) in ans.answer, ans.answer
