@@ -473,10 +473,12 @@ class Catalog:
     @cached_property
     def _about_texts(self) -> dict[str, tuple[str, str]]:
         """Each sheet's name, 課 and 部, and its 目的 and indicator names, upper-cased: what :meth:`about`
-        searches, built once (a theme is asked of every sheet)."""
+        searches, built once (a theme is asked of every sheet). A target population (対象指標) is whom a
+        project serves, not what it is about: 議会広報発信事業 counting 町内会・自治会 is no 町内会 project."""
         return {s.sheet_id: ("\n".join([s.project or "", s.section or "", s.department or ""]).upper(),
                              "\n".join([self.purposes.get(s.sheet_id, ""),
-                                        *(i.name or "" for i in self.indicators_of(s.sheet_id))]).upper())
+                                        *(i.name or "" for i in self.indicators_of(s.sheet_id)
+                                          if i.kind != "target")]).upper())
                 for s in self.sheets}
 
     def projects(self, question: str, threshold: float = 0.72) -> list[tuple[float, SheetRef]]:

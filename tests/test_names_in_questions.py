@@ -22,7 +22,7 @@ OUSE, GIFT, DRILLS, EVENTS = "逢瀬地区観光振興事業", "敬老祝金事�
 NET_RUN, NET_RENEW = "庁内ネットワーク管理運営事業", "庁内ネットワーク更新事業"
 SATISFACTION, DRILL_ROW = "庁内ネットワークの利用者満足度", "防災訓練の実施回数"
 UNSET = "成年後見制度利用促進事業"
-REVIVAL, ASSOCIATION = "地域コミュニティ活性化事業", "町内会活動推進事業"
+REVIVAL, ASSOCIATION, COUNCIL = "地域コミュニティ活性化事業", "町内会活動推進事業", "議会広報発信事業"
 CASHLESS = "キャッシュレス決済推進事業"
 BRAND, TABLETS = "郡山ブランド野菜振興事業", "一人一台端末の利用者満足度"
 LATER_SAID = "なお、「キャッシュレス決済導入施設数」の2028年度の計画値は、次期実施計画の策定にあわせて設定する予定である。"
@@ -272,7 +272,9 @@ def test_a_copula_before_a_name_is_no_verb(world) -> None:
 def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Sheet, Sheet]:
     seed = parse_file(SEED)
     revival, association = variant_of(seed, REVIVAL, 3), variant_of(seed, ASSOCIATION, 4)
-    return store_of(tmp_path_factory.mktemp("pair"), [], [revival, association]), revival, association
+    # a project whose target population is 町内会 (it reports to them), about something else
+    council = variant_of(seed, COUNCIL, 5, {"市民": "町内会・自治会"})
+    return store_of(tmp_path_factory.mktemp("pair"), [], [revival, association, council]), revival, association
 
 
 @pytest.mark.parametrize("question", [
@@ -285,3 +287,12 @@ def test_a_second_project_named_in_fewer_words_is_compared_too(pair, question: s
     a, revival, association = pair
     ans = a.ask(question)
     assert ans.answerable and _total(revival, 2024) in ans.answer and _total(association, 2024) in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question", ["町内会の事業の総事業費は？R6", "What was the total cost of the neighbourhood association program in FY2024?"])
+def test_a_target_population_makes_no_project_about_it(pair, question: str) -> None:
+    # 議会広報発信事業 counts 町内会・自治会 as whom it serves: 「町内会の事業」 is 町内会活動推進事業 alone
+    a, _, association = pair
+    ans = a.ask(question)
+    assert ans.answerable and _total(association, 2024) in ans.answer, ans.answer
+    assert COUNCIL not in ans.answer and not ans.choices, ans.answer
