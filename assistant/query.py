@@ -263,7 +263,9 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     else:
         # 「郡山の事業で総事業費が一番大きいのは？」: the city whose sheets are meant, not the 郡山 of
         # 郡山ブランド野菜振興事業 (a name said in more of its words than the city's stays named)
-        said_cities = [m.span() for c in cat.municipalities for form in {c, _city_core(c)} if len(form) >= 2
+        # (「郡山以外」 is one word to Sudachi: the city and what it sets aside)
+        said_cities = [(m.start(), m.end() + (2 if frame.norm.startswith("以外", m.end()) else 0))
+                       for c in cat.municipalities for form in {c, _city_core(c)} if len(form) >= 2
                        for m in re.finditer(re.escape(lex_normalize(form)), frame.norm)]
     # 「このシステムに入ってる事業」 "the projects in this database": the store itself, not 電子申請システム運用事業
     the_store = [m.span() for m in _THE_STORE.finditer(frame.norm)]

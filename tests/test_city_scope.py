@@ -19,6 +19,7 @@ from ingest.parse import parse_file
 
 TAX_WEST, TAX_HOME, SSW = "ふるさと納税推進事業", "ふるさと納税事業", "スクールソーシャルワーカー配置事業"
 TOGETHER, TOGETHER_SOUTH = "協働のまちづくり推進事業", "市民協働推進事業"  # 北辰市's one project; 南原市's
+BRAND = "郡山ブランド野菜振興事業"
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +31,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, dict[str
         SSW: variant_of(seed, SSW, 23, section="教育研究課"),
         TOGETHER: variant_of(seed, TOGETHER, 24, section="協働推進課", municipality="北辰市"),
         TOGETHER_SOUTH: variant_of(seed, TOGETHER_SOUTH, 25, section="市民協働課", municipality="南原市"),
+        BRAND: variant_of(seed, BRAND, 26, section="農政課", municipality="東浜町"),  # 郡山 in another city's name
+        "earlier": variant_of(seed, TAX_HOME, 27, section="財政課", years_back=1),  # a second sheet of one project
     }
     return store_of(tmp_path_factory.mktemp("city_scope"), [SEED], list(sheets.values())), sheets
 
@@ -60,3 +63,17 @@ def test_a_citys_one_project_said_in_part_is_that_project(world, question: str) 
     ans = a.ask(question)
     cost = next(c.project_cost for c in sheets[TOGETHER].costs if c.fy == 2024)
     assert ans.answerable and format_number(cost) in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("question, sheets, projects", [
+    ("郡山以外の自治体のシートって何件入ってる？", 4, 4),
+    ("郡山市のシートって何枚入ってる？", 4, 3),
+    ("How many sheets from Koriyama are in here?", 4, 3),
+])
+def test_the_sheets_of_a_city_are_counted(world, question: str, sheets: int, projects: int) -> None:
+    # 「郡山以外」 is the city set aside, not 郡山ブランド野菜振興事業; the sheets counted, then their projects
+    a, _ = world
+    ans = a.ask(question)
+    assert ans.answerable and f"{sheets}" in ans.answer and f"{projects}" in ans.answer, ans.answer
+    said = "シートは" if ans.answer.startswith(("郡山", "西山", "北辰", "南原")) or "シート" in ans.answer else "sheets"
+    assert said in ans.answer and not ans.answer.startswith(BRAND), ans.answer

@@ -1330,6 +1330,12 @@ class ListKind:
         where = f"{scope}の" if scope else "" if said_ja else "登録されているシートの"
         text = (f"{where}{said_ja}事業は{len(names)}件です：" + "、".join(names) + "。") if q.lang == "ja" else (
             f"{len(names)} project(s){' for ' + scope if scope else ''}{said_en}: " + ", ".join(names) + ".")
+        if SHEETS_COUNTED.search(f.norm):
+            # 「郡山のシートって何枚？」: the sheets, then the projects they are of (a project has a sheet a year)
+            facts.append(Fact(sheet_id="*", project=None, field="sheet_count", value=len(refs), unit="件",
+                              computed=True, row="シート数"))
+            text = (f"{where}シートは{len(refs)}件（{len(names)}事業分）です。\n" if q.lang == "ja"
+                    else f"{len(refs)} sheets ({len(names)} projects).\n") + text
         if CITIES_COUNTED.search(f.norm):  # 「郡山市以外の自治体のシート、何団体分？」: the cities, counted
             cities = sorted({c for s in refs if (c := cat.city_of.get(s.sheet_id))})
             facts.append(Fact(sheet_id="*", project=None, field="city_count", value=len(cities), computed=True))
@@ -1518,6 +1524,11 @@ def _plain(v: Decimal) -> int | float:
 def _result_of(r: SheetRef, stage: str) -> str | None:
     """A sheet's result at one stage (二次評価 unless 一次評価 is asked)."""
     return r.primary if stage == "primary" else r.secondary
+
+
+# 「シートって何件入ってる？」「何枚」 "how many sheets": the sheets counted, not only their projects
+SHEETS_COUNTED = re.compile(r"シート[^。？?]{0,12}?(?:何件|何枚|いくつ|何本|の数|の件数|の枚数)|何枚|"
+                            r"\b(?:how many|number of) (?:\w+ ){0,3}sheets\b")
 
 
 def _count(n: int) -> Fact:
