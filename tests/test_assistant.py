@@ -299,6 +299,11 @@ def test_filters_by_both_stages_and_by_several_results(assistant: Assistant, wor
             if r in ("廃止", "休止", "縮小")}
     a = ask(assistant, "廃止とか休止とか縮小になったことのある事業は？")
     assert {f.project for f in a.facts if f.field == "result"} == ever, a.answer
+    # 「…になった年がある」「過去の評価結果も含めて」 say the same: some year's result, not the latest only
+    for question in ("廃止か休止か縮小になった年がある事業ってどれ？", "過去の評価結果も含めて、廃止・休止・縮小の事業は？"):
+        a = ask(assistant, question)
+        assert {f.project for f in a.facts if f.field == "result"} == ever, a.answer
+        assert "ことのある" in a.answer, a.answer  # (read from every year, not the latest results)
 
 
 def test_the_way_to_a_final_target_from_the_latest_actual(assistant: Assistant, world) -> None:

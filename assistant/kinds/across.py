@@ -475,7 +475,9 @@ _ALL = re.compile(r"すべて|全て|全部|いずれも|どれも|all (of )?(it
 # 「縮小になってるシートはどれ？」 "which sheets": every sheet, not each project's latest
 _SHEETS_ASKED = re.compile(r"(?:になって(?:る|いる)|になった|とされた|だった)シート|シート(?:は|を|って|が)?(?:どれ|一覧|全部)"
                            r"|\bwhich (?:evaluation )?sheets\b|\bsheets? (?:that|where|with)\b")
-_EVER = re.compile(r"ことのある|ことがある|ことある|ことが?あった|過去に|一度でも|これまでに|履歴|ever (been )?|at any time|in any year")
+# (「拡充になった年がある事業」「過去の評価結果も含めて」: some year's result, the latest or not)
+_EVER = re.compile(r"ことのある|ことがある|ことある|ことが?あった|過去に|過去の評価|一度でも|これまでに|履歴|"
+                   r"(?:た|だ)(?:年|年度)(?:が|の)?(?:ある|あった)|ever (been )?|at any time|in any year|in some year")
 
 
 # 「全事業」「全部」「すべての事業」 "all projects": the store as a whole
