@@ -722,8 +722,16 @@ def unexplained(r: Reading, explained: Explained, known_text: str, capitalized: 
             continue
         if len(u.text) == 1:
             continue
+        if any(w in known_text for w in predicate_words(r.norm, u.start)):
+            continue  # 「就職した人」 over 就労者数: a deed the sheets count in other words
         out.append(u.text)
     return out
+
+
+def predicate_words(norm: str, at: int) -> tuple[str, ...]:
+    """The words a row counting the deed the question says at ``at`` may hold (lexicon ``predicates``:
+    「就職した」 → 就職, 就労)."""
+    return tuple(w for verb, words in lexicon().predicates.items() if norm.startswith(verb, at) for w in words)
 
 
 _FIRST_WORDS = 4  # JMdict's first words of an English word (its common senses) vouch for it in the sheets' text
@@ -813,6 +821,8 @@ def covered(word: str, names: Iterable[str]) -> bool:
             full = full.replace(short, long_)
     if _segmented(word, text, lex.function_words) or _segmented(full, text, lex.function_words):
         return True
+    if full != word and len(full) == 1 and full in text:
+        return True  # 「お客さん」 is the 客 of 入込客数: one character, but the glossary's own word for it
     formed = "".join(t.form for t in tokens(word))  # 橋りょう → 橋梁: the dictionary's own spelling
     return formed != word and _segmented(formed, text, lex.function_words)
 

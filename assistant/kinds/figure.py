@@ -40,7 +40,7 @@ from assistant.kinds.rows import (
     share_base,
 )
 from assistant.lexicon import lexicon, normalize
-from assistant.link import Match, Unit, common_run, covered, head_covered, modifiers
+from assistant.link import Match, Unit, common_run, covered, head_covered, modifiers, predicate_words
 from assistant.measures import diff, growth, lower_is_better, mean, met, percent, rate, times, total
 from assistant.query import (
     MEASURE_END,
@@ -563,7 +563,9 @@ class FigureKind:
                 # give, not the name's — 市内の世帯 is no count of it
                 row_names = [r.name for r in rows]
             if not head_covered(q.frame.norm, q.head, row_names) and not any(
-                    names_noun(q.frame.norm, q.head, r.name) for r in rows):  # 子ども of 児童生徒の割合 (not 開業 of 創業相談件数)
+                    names_noun(q.frame.norm, q.head, r.name) for r in rows) and not any(
+                    w in r.name for w in predicate_words(q.frame.norm, q.head.start) for r in rows):
+                # (子ども of 児童生徒の割合, not 開業 of 創業相談件数; 「就職した人」 of 就労者数)
                 return []
             # a qualifier the sheets never write (「英検準2級以上の」中学生) is no row's either
             if any(m.text in q.unexplained and not covered(m.text, row_names) for m in modifiers(q.reading, q.head)):
