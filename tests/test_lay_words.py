@@ -78,6 +78,9 @@ def value(name: str, fy: int) -> str:
     ("就労支援で就職できた人数、R5は？", "就労支援による就労者数"),
     ("主な観光施設に来たお客さんの数、R6は？", "主要観光施設の入込客数"),
     ("主要な観光施設のお客様、2023年度は何人？", "主要観光施設の入込客数"),
+    # "how much" of a thing is its quantity, not money
+    ("How much illegally dumped waste was collected in FY2024?", "不法投棄の回収量"),
+    ("In FY2023, how much waste dumped illegally did the city collect?", "不法投棄の回収量"),
     # "international" is the row's own word here, no part of those it counts (外国人 would be)
     ("How many people took part in the international exchange events in FY2024?", "国際交流イベントの参加者数"),
 ])

@@ -513,7 +513,7 @@ class FigureKind:
                 return []
             rows = fitting
         if rows and AMOUNT_ASKED.search(f.norm) and not COUNT_ASKED.search(f.norm) and not any(r.is_cost for r in rows) \
-                and not any(money(r.unit) for r in rows):
+                and not any(money(r.unit) for r in rows) and not _HOW_MUCH_OF.search(f.norm):
             return []  # 「いくら回収できた？」: money asked, and no row of the sheet is money
         named = {m.name for m in q.scope_rows if m.score >= 0.75}
         if rows and COUNT_ASKED.search(f.norm) and not AMOUNT_ASKED.search(f.norm) and not any(r.is_cost for r in rows) \
@@ -1350,6 +1350,9 @@ _BUDGET_SETTLED = re.compile(r"予算.{0,12}(?:決算|実績)|(?:決算|実績).
 # whether a figure is there yet, not the figure: 「もう出てる？」「決まってる？」 "is there a plan yet?"
 _ASKS_WHETHER = re.compile(r"出て(?:る|い|ます)|決まって|載って|書いて|設定(?:されて|して)|ある[？?か]|あります|"
                            r"\b(?:yet|already|is there|are there|is it set|are they set)\b")
+# "how much illegally dumped waste was collected": how much of a thing, not money
+_HOW_MUCH_OF = re.compile(r"\bhow much (?!(?:did|does|do|was|were|is|are|has|have|had|will|would|money|cost|costs|"
+                          r"budget|funding|spending|spent|yen|of|in|for|it|they|we|the|this|that|more|less)\b)[a-z]")
 _NEWEST = re.compile(r"最新|直近|latest|most recent|newest")
 _BUDGET_WORD = re.compile(r"予算|\bbudget(?:ed|s)?\b")
 # a gap asked, with nothing else: 「差額は？」「違いは？」 "how far off?"
