@@ -73,6 +73,7 @@ UNSEEN = {
     "fresh16": {"n": 30, "seed": 691, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
     "fresh17": {"n": 30, "seed": 727, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
     "fresh18": {"n": 30, "seed": 761, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
+    "fresh19": {"n": 30, "seed": 797, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
 }
 
 
