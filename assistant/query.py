@@ -1585,11 +1585,15 @@ def _phrase_names(r: Reading, cat: Catalog, start: int, end: int, named: list[Ma
     return named
 
 
+_REFERS_BACK = re.compile(r"\b(?:it|its|it's|they|their|them)\b|\b(?:this|that|the same) (?:project|program|programme|scheme)\b|"
+                          r"(?:この|その|同じ|同)事業|本事業|そっち|そちら")
+
+
 def _elsewhere(q: Query, cat: Catalog, sheet_ids: list[str]) -> bool:
     """The question names an indicator the projects under discussion (or chosen) do not have, and
     another project does: the question is about that project."""
-    if not q.indicators or q.indicators[0][0] < INDICATOR_ANYWHERE:
-        return False
+    if not q.indicators or q.indicators[0][0] < INDICATOR_ANYWHERE or _REFERS_BACK.search(q.frame.norm):
+        return False  # ("how much general revenue did it use": it is the project discussed, whatever 利用 finds)
     best = q.indicators[0][0]
     homes = {project_key(ref) for sc, i in q.indicators if sc >= best - 1e-6 for ref in [cat.sheet(i.sheet_id)] if ref}
     here = {project_key(ref) for i in sheet_ids for r0 in [cat.sheet(i)] if r0 for ref in cat.sheets_of(r0)}

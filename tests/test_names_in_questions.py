@@ -296,3 +296,14 @@ def test_a_target_population_makes_no_project_about_it(pair, question: str) -> N
     ans = a.ask(question)
     assert ans.answerable and _total(association, 2024) in ans.answer, ans.answer
     assert COUNCIL not in ans.answer and not ans.choices, ans.answer
+
+
+@pytest.mark.parametrize("follow_up", ["How many disaster drills did it hold in FY2024?",
+                                       "その事業の防災訓練の実施回数はR6で何回？"])
+def test_a_row_of_another_project_asked_of_it_stays_with_the_project_discussed(world, follow_up: str) -> None:
+    # "it" / 「その事業」 is the project under discussion: a row only another project has (防災訓練の実施回数
+    # of 防災情報伝達推進事業) is declined for it, not answered for the other project
+    a, sheets = world
+    first = a.ask("What's the evaluation result for 敬老祝金事業?")
+    ans = a.ask(follow_up, [Turn(first.question, first)])
+    assert _value(sheets[DRILLS], DRILL_ROW, 2024) not in ans.answer and DRILLS not in ans.answer, ans.answer
