@@ -701,3 +701,26 @@ def test_the_newest_budget_is_the_last_year_budgeted(world, form: str) -> None:
     ans = ask(a, form.format(p=t.project.name))
     assert ans.answerable and _fmt(newest) in ans.answer, ans.answer
     assert _fmt(older) not in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("form", ["正職員数が{v}人以上の事業は？", "直近の決算で正職員数{v}人以上の事業を教えて",
+                                  "Which projects have at least {v} full-time staff?"])
+def test_a_printed_row_over_an_amount(world, form: str) -> None:
+    # 正職員数 only other cities' layouts print: each project's latest settled figure against the amount —
+    # never the total cost put in its place
+    a, truths = world
+    latest: dict[str, tuple[int, float]] = {}
+    for t in truths:
+        for c in t.costs:
+            row = c.row("正職員数")
+            if c.basis in ("決算", "実績") and row is not None and row.value is not None and c.fy <= (t.target_fy or c.fy):
+                if t.project.name not in latest or c.fy >= latest[t.project.name][0]:
+                    latest[t.project.name] = (c.fy, row.value)
+    if len(latest) < 2:
+        pytest.skip("the corpus printed 正職員数 for fewer than two projects")
+    values = sorted({v for _, v in latest.values()})
+    cut = values[len(values) // 2]
+    want = {name for name, (_, v) in latest.items() if v >= cut}
+    ans = ask(a, form.format(v=_fmt(cut)))
+    assert ans.answerable and {f.project for f in ans.facts if f.field == "printed"} == want, ans.answer
+    assert "総事業費" not in ans.answer and "total cost" not in ans.answer, ans.answer

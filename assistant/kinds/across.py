@@ -84,6 +84,26 @@ def _printed_asked(q: Query, desk: Desk) -> str | None:
     return found[0].name if found else None
 
 
+def _settled_printed(desk: Desk, label: str, ids: list[str] | None
+                     ) -> dict[ProjectKey, dict[int, tuple[int, SheetRef, PrintedValue]]]:
+    """Each project's settled figures of a printed row, by year, each year as its latest sheet prints it."""
+    cat = desk.catalog
+    years: dict[ProjectKey, dict[int, tuple[int, SheetRef, PrintedValue]]] = {}
+    for v in desk.store.printed_values(label, ids):
+        ref = cat.sheet(v.sheet_id)
+        if ref is None or not settled(v.basis, v.fy, ref):
+            continue
+        seen = years.setdefault(project_key(ref), {})
+        if v.fy not in seen or (ref.target_fy or 0) > seen[v.fy][0]:
+            seen[v.fy] = (ref.target_fy or 0, ref, v)
+    return years
+
+
+def _scaled(v: PrintedValue) -> Decimal:
+    """A printed value, money in 千円 (the sheets print some in 円)."""
+    return Decimal(str(v.value)) * Decimal(str(MONEY_SCALE.get(v.unit or "", 1)))
+
+
 def _step(now: PrintedValue, before: PrintedValue) -> Decimal:
     """A printed row's change from one year to the next, exact (0.5 − 0.3 is 0.2)."""
     return Decimal(str(now.value)) - Decimal(str(before.value))
@@ -316,25 +336,13 @@ class RankKind:
         the year asked (each project's latest settled year when none is). Money printed in 円 and in 千円
         is compared in one scale; each value is shown as its sheet prints it."""
         f = q.frame
-        cat = desk.catalog
         change = f.has("change")
         if f.has("share"):  # 「総事業費に占める間接事業費の割合」: not computed for these rows — said, not guessed
             return Part(text=(f"「{label}」の割合による順位は出していません（他市の様式が印字する行は、値と前年度からの増減で比べます）。"
                               if q.lang == "ja" else f"Rankings by the share of 「{label}」 are not computed (rows only "
                               "other layouts print are compared by value and by change from the year before)."),
                         answerable=False, intent="ranking")
-        years: dict[ProjectKey, dict[int, tuple[int, SheetRef, PrintedValue]]] = {}
-        for v in desk.store.printed_values(label, ids):
-            ref = cat.sheet(v.sheet_id)
-            if ref is None or not settled(v.basis, v.fy, ref):
-                continue
-            seen = years.setdefault(project_key(ref), {})
-            if v.fy not in seen or (ref.target_fy or 0) > seen[v.fy][0]:  # a year as its latest sheet prints it
-                seen[v.fy] = (ref.target_fy or 0, ref, v)
-
-        def scaled(v: PrintedValue) -> Decimal:
-            return Decimal(str(v.value)) * Decimal(str(MONEY_SCALE.get(v.unit or "", 1)))
-
+        years = _settled_printed(desk, label, ids)
         got: list[tuple[Decimal, SheetRef, PrintedValue, PrintedValue | None]] = []
         for by_year in years.values():
             year = f.years[-1] if f.years else max(by_year)
@@ -344,7 +352,7 @@ class RankKind:
             before = by_year.get(year - 1)
             if change and before is None:
                 continue
-            got.append((scaled(now) - scaled(before[2]) if change and before else scaled(now), ref, now,
+            got.append((_scaled(now) - _scaled(before[2]) if change and before else _scaled(now), ref, now,
                         before[2] if before else None))
         if not got:
             return None
@@ -599,6 +607,8 @@ class FilterKind:
             return self.results(q, desk, ids, scope)
         if f.verdict:
             return self.plans(q, desk, ids, scope)
+        if f.threshold is not None and f.threshold.value is not None and (label := _printed_asked(q, desk)) is not None:
+            return self.printed_threshold(q, desk, ids, scope, label)  # 「正職員数が1人以上の事業」
         if f.threshold is not None and f.threshold.counts and not (f.money or set(f.rows) & set(COST_FIELDS)):
             return self.counted(q, desk, ids, scope)  # 「受講者数が500人を超えた事業」: an indicator's actual
         if f.threshold is not None and f.threshold.value is not None and f.has("rate") and not (
@@ -957,6 +967,36 @@ class FilterKind:
                 if good else f"{when}{kind_ja}がすべて計画を達成した事業はありません。"
         return Part(text=text, facts=facts, sheet_ids=list(dict.fromkeys(x.sheet_id for x in facts if x.sheet_id != "*")),
                     intent="filter")
+
+    def printed_threshold(self, q: Query, desk: Desk, ids: list[str] | None, scope: str, label: str) -> Part:
+        """「他市のシートで、直近の決算の正職員数が1人以上の事業」: a row only other cities' layouts print,
+        over an amount — each project's settled figure of the year asked (its latest settled year when
+        none is), money compared in 千円 whatever unit its sheet prints."""
+        f = q.frame
+        t = f.threshold
+        assert t is not None and t.value is not None
+        compare = _COMPARE[t.op]
+        got = []
+        for by_year in _settled_printed(desk, label, ids).values():
+            year = f.years[-1] if f.years else max(by_year)
+            if year in by_year and compare(float(_scaled(by_year[year][2])), float(t.value)):
+                got.append(by_year[year][1:])
+        got.sort(key=lambda g: (-_scaled(g[1]), g[0].project or ""))
+        facts = [Fact(sheet_id=ref.sheet_id, project=ref.project, indicator=label, row=label, fy=v.fy, field="printed",
+                      value=v.value, unit=v.unit) for ref, v in got]
+        facts += [_count(len(got)), Fact(sheet_id="*", field="threshold", value=_plain(t.value), unit=t.unit,
+                                         computed=True, row="条件")]
+        amount = compose.num(_plain(t.value), t.unit or "")
+        if q.lang == "en":
+            names = "; ".join(f"{ref.project} ({compose.num(v.value, v.unit)}, FY{v.fy} {v.basis})" for ref, v in got[:NAMES_CAP])
+            text = (f"{len(got)} project(s) whose settled 「{label}」 is {_COND_EN[t.op]} {amount}: {names}." if got
+                    else f"No project's settled 「{label}」 is {_COND_EN[t.op]} {amount}.")
+        else:
+            when = compose.year_ja(f.years[-1]) + "の決算・実績で" if f.years else "各事業の直近の決算・実績で"
+            lines = "\n".join(f"・{ref.project}：{compose.num(v.value, v.unit)}（{v.fy}年度{v.basis}）" for ref, v in got[:NAMES_CAP])
+            head = f"{scope + 'の事業のうち、' if scope else ''}{when}「{label}」が{amount}{_COND_JA[t.op]}"
+            text = f"{head}事業は{len(got)}件です。\n{lines}" if got else f"{head}事業はありません。"
+        return Part(text=text, facts=facts, sheet_ids=[ref.sheet_id for ref, _ in got], intent="filter")
 
     def threshold(self, q: Query, desk: Desk, ids: list[str] | None, scope: str) -> Part | None:
         f = q.frame
@@ -1472,6 +1512,7 @@ def _stage_results(r: SheetRef) -> list[Fact]:
 
 # how each comparator reads in a Japanese answer (「50%未満の」)
 _COND_JA = {"gt": "を超える", "ge": "以上の", "lt": "未満の", "le": "以下の", "zero": "がない（ゼロの）"}
+_COND_EN = {"gt": "over", "ge": "at least", "lt": "under", "le": "at most", "zero": "zero"}
 
 
 _BUT_GENERAL = re.compile(r"一般財源(?:等)?以外|other than (?:the )?general (?:revenue|funds?)|besides general (?:revenue|funds?)")
