@@ -657,8 +657,10 @@ def undominated(rows: list[Match], said: list[tuple[int, int]]) -> list[Match]:
         return frozenset(i for a, b in m.parts for i in range(a, b) if not any(s <= i < e for s, e in said))
 
     chars = {id(m): own(m) for m in rows}
+    # (a row named whole is not dominated by one that scores less: 「病児保育の子育てアプリ登録者数」 is
+    # 子育てアプリの登録者数, though 病児保育の延べ利用者数 holds the 者数 of it and the project's 病児保育)
     return [m for m in rows if m.exact or not m.parts or not any(
-        o is not m and chars[id(m)] < chars[id(o)] for o in rows)]
+        o is not m and chars[id(m)] < chars[id(o)] and o.score >= m.score for o in rows)]
 
 
 # ── explaining a question's words ──────────────────────────────────────────────────────────

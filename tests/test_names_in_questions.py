@@ -307,3 +307,37 @@ def test_a_row_of_another_project_asked_of_it_stays_with_the_project_discussed(w
     first = a.ask("What's the evaluation result for 敬老祝金事業?")
     ans = a.ask(follow_up, [Turn(first.question, first)])
     assert _value(sheets[DRILLS], DRILL_ROW, 2024) not in ans.answer and DRILLS not in ans.answer, ans.answer
+
+
+SICK_CARE, SICK_ROW, APP_ROW = "病児・病後児保育事業", "病児保育の延べ利用者数", "子育てアプリの登録者数"
+
+
+@pytest.fixture(scope="module")
+def sick_care(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Sheet]:
+    sheet = variant_of(parse_file(SEED), SICK_CARE, 3, {"オンライン申請件数": SICK_ROW, "キャッシュレス決済の利用件数": APP_ROW})
+    for ind in sheet.indicators:
+        if ind.name in (SICK_ROW, APP_ROW):
+            ind.unit = "人"  # (people, as those rows count)
+    return store_of(tmp_path_factory.mktemp("sick_care"), [], [sheet]), sheet
+
+
+@pytest.mark.parametrize("question", ["病児保育の子育てアプリ登録者数、R6いくつ？", "病児保育の事業の子育てアプリ登録者、令和6年度は？"])
+def test_a_row_named_whole_beside_the_projects_words(sick_care, question: str) -> None:
+    # 病児保育 names the project (and is a word of 病児保育の延べ利用者数); the row asked is named whole
+    a, sheet = sick_care
+    ans = a.ask(question)
+    assert ans.answerable and _value(sheet, APP_ROW, 2024) in ans.answer and APP_ROW in ans.answer, ans.answer
+    assert SICK_ROW not in ans.answer, ans.answer
+
+
+def test_a_row_named_whole_is_not_dominated_by_one_scoring_less() -> None:
+    # 「病児保育の子育てアプリ登録者数」 where the project's words were placed at 児保育: 病児保育の延べ利用者数
+    # holds the 病 left over and the 者数 of the row asked, yet scores half of it — it dominates nothing
+    from assistant.link import Match, undominated
+
+    whole = Match(APP_ROW, 1.0, (5, 15), parts=((5, 15),))
+    other = Match(SICK_ROW, 0.52, (0, 15), parts=((0, 4), (5, 15)))
+    assert whole in undominated([whole, other], [(1, 4)])
+    weaker = Match(APP_ROW, 0.5, (5, 15), parts=((5, 15),))
+    stronger = Match(SICK_ROW, 0.9, (0, 15), parts=((0, 4), (5, 15)))
+    assert weaker not in undominated([weaker, stronger], [(1, 4)])  # (owning less and scoring less: not asked)
