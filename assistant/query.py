@@ -1210,8 +1210,11 @@ _OTHER_CITIES_SHEETS = re.compile(
 # 「何団体分？」「自治体はいくつ？」 "how many municipalities": the cities of the sheets, counted
 # (「何市の事業？」 asks which city, not how many)
 CITIES_COUNTED = re.compile(rf"何(?:団体|{_MUNICIPALITY_JA}(?<!何市)(?<!何町)(?<!何村))分?|(?:自治体|市町村)(?:の数|は|って|が)?(?:いくつ|何)|"
-                            rf"\bhow many (?:other )?{_MUNICIPALITY_EN}\b")
-_BUT_CITY = re.compile(rf"([一-龥ァ-ヶ]{{1,6}})以外の(?:{_MUNICIPALITY_JA}の)?(シート|事業(?!費))")
+                            rf"\bhow many (?:other )?{_MUNICIPALITY_EN}\b|\b(?:which|what) (?:other )?{_MUNICIPALITY_EN}\b"
+                            rf"|どこの{_MUNICIPALITY_JA}の(?:シート|事業)が")
+_BUT_CITY = re.compile(rf"([一-龥ァ-ヶ]{{1,6}})以外(?:の(?:{_MUNICIPALITY_JA}の)?|(?:だと|では|で|は)[^。？?]{{0,12}}?)(シート|事業(?!費))")
+# "besides 郡山市", "other than Koriyama", "except Koriyama's": the city set aside
+_BUT_CITY_EN = re.compile(r"\b(?:besides|apart from|aside from|except(?: for)?|other than|excluding)\s+([a-z一-龥ァ-ヶ]+)")
 _WITH_OTHER_CITIES = re.compile(rf"(?:他|ほか|よそ)の?{_MUNICIPALITY_JA}の?(?:シート|事業|分)?も(?:含め|入れ|合わせ|込み)"
                                 rf"|including (?:the )?other {_MUNICIPALITY_EN}|other {_MUNICIPALITY_EN}['’]? (?:sheets )?included")
 
@@ -1223,6 +1226,12 @@ def _home_city(norm: str, cities: set[str], cat: Catalog) -> str | None:
     if m := _BUT_CITY.search(norm):
         named = [c for c in cat.municipalities if m.group(1) in {c, _city_core(c)}]
         return named[0] if named else None  # 「補助金以外の事業」: no city
+    if m := _BUT_CITY_EN.search(norm):
+        word = m.group(1)
+        named = [c for c in cat.municipalities if word in {c, _city_core(c)}
+                 or fold(word) in city_romaji(frozenset([c]))]
+        if named:
+            return named[0]
     if not _OTHER_CITIES_SHEETS.search(norm):
         return None
     if len(cities) == 1:

@@ -77,3 +77,13 @@ def test_the_sheets_of_a_city_are_counted(world, question: str, sheets: int, pro
     assert ans.answerable and f"{sheets}" in ans.answer and f"{projects}" in ans.answer, ans.answer
     said = "シートは" if ans.answer.startswith(("郡山", "西山", "北辰", "南原")) or "シート" in ans.answer else "sheets"
     assert said in ans.answer and not ans.answer.startswith(BRAND), ans.answer
+
+
+@pytest.mark.parametrize("question", ["Which municipalities' sheets are in the store besides 郡山市?",
+                                      "Which cities' sheets are here apart from Koriyama?",
+                                      "郡山市以外だとどこの自治体のシートが入ってる？"])
+def test_the_cities_besides_one_are_listed(world, question: str) -> None:
+    a, _ = world
+    ans = a.ask(question)
+    assert ans.answerable and all(c in ans.answer for c in ("西山市", "北辰市", "南原市", "東浜町")), ans.answer
+    assert "郡山市の事業" not in ans.answer and "for 郡山市" not in ans.answer, ans.answer

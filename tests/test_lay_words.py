@@ -118,3 +118,10 @@ def test_a_project_named_by_its_staff_shorthand(ssw: Assistant, question: str) -
     total = next(c["total_cost"] for c in json.loads(SEED_TRUTH.read_text(encoding="utf-8"))["costs"] if c["fy"] == 2024)
     a = ssw.ask(question)
     assert a.answerable and f"{total:,}" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", ["R6の粗大ごみの収集件数と不法投棄の回収量、それぞれ出して（足し算が合ってるか見たい）",
+                                      "不法投棄の回収量、R6はいくつ？検算したいので"])
+def test_why_the_figures_are_wanted_asks_nothing(store: Assistant, question: str) -> None:
+    a = store.ask(question)
+    assert a.answerable and value("不法投棄の回収量", 2024) in a.answer, a.answer
