@@ -2902,3 +2902,12 @@ def test_a_years_evaluation_as_the_sheets_title_says_it(question: str, years: li
     from assistant.understand import understand
 
     assert understand(question).years == years
+
+
+@pytest.mark.parametrize("question", ["Who is in charge of the digital first project, and what's its evaluation?",
+                                      "デジタルファースト推進事業の担当課と二次評価は？"])
+def test_who_runs_a_project_and_its_results_both(samples: Assistant, truth: dict, question: str) -> None:
+    # "who is in charge" is the 課 that runs it (the sheet prints it), not a person the sheets never name
+    a = ask(samples, question)
+    secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
+    assert a.answerable and truth["project"]["section"] in a.answer and secondary in a.answer, a.answer

@@ -224,6 +224,14 @@ class EvaluationKind:
         return part
 
     def one(self, q: Query, desk: Desk, p: Project, year: int | None) -> tuple[str, list[Fact]]:
+        text, facts = self.results_of(q, desk, p, year)
+        if "org" in q.frame.evals and q.frame.evals != ["org"] and (sheet := desk.sheet(sheet_for(p, year).sheet_id)):
+            # "Who is in charge of …, and what's its evaluation?": who runs it, then the results asked
+            org_text, org_facts = self.org(p, sheet, q.lang, city=bool(_WHICH_CITY.search(q.frame.norm)))
+            return "\n".join(x for x in (org_text, text) if x), org_facts + facts
+        return text, facts
+
+    def results_of(self, q: Query, desk: Desk, p: Project, year: int | None) -> tuple[str, list[Fact]]:
         ref = sheet_for(p, year)
         sheet = desk.sheet(ref.sheet_id)
         if sheet is None:
