@@ -676,7 +676,7 @@ _RATIO = r"比(?![率較べ重])"  # 「R6比」: a year with 比, not 比率・
 _BASE_AFTER = re.compile(rf"\s*(?:年度)?\s*(?:の?(?:決算|実績)(?:額|値)?)?\s*(?:と比べ|と比較|に比べ|と比して|比で|比べて|{_RATIO}|than|compared)")
 _RATIO_TO = re.compile(rf"\s*(?:年度)?\s*{_RATIO}")
 _ALSO_AFTER = re.compile(r"\s*(?:年度)?(?:の(?:分|数字|値))?も(?!の)|\s*(?:too|as well)\b")
-_BASE_BEFORE = re.compile(r"(compared (with|to)|versus|vs\.?|against|relative to)\s*(the )?$")
+_BASE_BEFORE = re.compile(r"(compar(?:e|ed|es|ing) (?:(?:it|that|this|them) )?(with|to)|versus|vs\.?|against|relative to)\s*(the )?$")
 _EVALUATED_IN = re.compile(r"\s*(?:年度)?\s*(?:に|で)(?:行った|した|やった|実施した)?評価(?:した|された|の|を|で)")
 # 「R6分のシート（R7評価）」: beside the year of the work (分, 実施分), the year after it said with 評価 is
 # when it was evaluated (alone, 「R7評価のシート」 is read as the sheet of R7's work, as staff mostly mean it)

@@ -2911,3 +2911,12 @@ def test_who_runs_a_project_and_its_results_both(samples: Assistant, truth: dict
     a = ask(samples, question)
     secondary = next(e["result"] for e in truth["evaluations"] if e["stage"] == "secondary")
     assert a.answerable and truth["project"]["section"] in a.answer and secondary in a.answer, a.answer
+
+
+@pytest.mark.parametrize("follow_up", ["How does that compare with FY2022's?", "Compare it with FY2022's settled figure."])
+def test_compare_with_a_year_is_the_base_of_the_year_discussed(samples: Assistant, truth: dict, follow_up: str) -> None:
+    # "compare with FY2022's" after FY2024: FY2022 against FY2024, not FY2021 against FY2022
+    first = ask(samples, "What was the FY2024 total cost of the digital first project?")
+    a = ask(samples, follow_up, [Turn(first.question, first)])
+    now, then = cost(truth, 2024, "total_cost"), cost(truth, 2022, "total_cost")
+    assert n(now) in a.answer and n(then) in a.answer and n(abs(now - then)) in a.answer, a.answer
