@@ -358,6 +358,8 @@ def understand(text: str, respell: Callable[[str], str] | None = None) -> Frame:
                                                        if h.end <= intro.end()):
         # 「担当者です。」「保健所長です。」: who is asking, not what is asked (no 担当者 named)
         f.hits = [h for h in f.hits if h.start >= intro.end()]
+    if picked := [m.span(1) for m in _PICK_UP_VERB.finditer(norm)]:
+        drop_hits(f, picked, groups=("measure",))  # "how much waste did the city pick up": collected, no rise
     _read_years(f)
     if len(f.years) >= 2 and f.year_range:
         _sum_over_years(f)
@@ -673,6 +675,9 @@ def drop_hits(f: Frame, spans: list[tuple[int, int]], groups: tuple[str, ...] = 
 
 _RATIO = r"比(?![率較べ重])"  # 「R6比」: a year with 比, not 比率・比較・比べ・比重
 # (「H27決算と比べて」: the year's settled figure is the base)
+# "did the city pick up", "to pick up": the verb of collecting, not "sales picked up" (a rise)
+_PICK_UP_VERB = re.compile(r"\b(?:(?:did|does|do|will|would|can|could)\s+(?:the\s+|our\s+)?(?:city|town|they|we|you|staff|crews?|"
+                           r"volunteers|residents|department|office|project|program|programme)\s+|to\s+)(pick(?:ed)? up)\b")
 _BASE_AFTER = re.compile(rf"\s*(?:年度)?\s*(?:の?(?:決算|実績)(?:額|値)?)?\s*(?:と比べ|と比較|に比べ|と比して|比で|比べて|{_RATIO}|than|compared)")
 _RATIO_TO = re.compile(rf"\s*(?:年度)?\s*{_RATIO}")
 _ALSO_AFTER = re.compile(r"\s*(?:年度)?(?:の(?:分|数字|値))?も(?!の)|\s*(?:too|as well)\b")
