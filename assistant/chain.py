@@ -785,7 +785,9 @@ class Assistant:
                 # (each section once: an H27 sheet has several boxes under その他)
                 secs = "・".join(dict.fromkeys(SECTION_LABELS.get(x.key, x.label) for x in s.sections[:6]))
                 held = [f"指標（{inds}）" if inds else "", "事業費", "評価結果", secs]  # another layout may lack some
-                return f"「{s.project.name}」の{span}の{'、'.join(x for x in held if x)}などの記載"
+                # (whose sheet it is, where the store holds several cities': 「いわき市の市道改良事業」 is no 西山市's)
+                city = cat.city_of.get(s.sheet_id) if len(cat.municipalities) > 1 else None
+                return f"{city + 'の' if city else ''}「{s.project.name}」の{span}の{'、'.join(x for x in held if x)}などの記載"
         years = sorted({s.target_fy for s in cat.sheets if s.target_fy})
         span = f"{years[0]}年度〜{years[-1]}年度" if years else ""
         return f"{len(projects_of(cat, cat.sheets))}事業・{len(cat.sheets)}件の事務事業評価シート（{span}実施分）の指標・事業費・評価・コメント"

@@ -36,6 +36,7 @@ FRAGMENT = 6  # characters of a name written out in one run: named, whatever the
 COMPOUND = 0.6  # a compound of a name written out whole (鳥獣対策): named, as every name printing it is
 ONE_OWN_WORD = 0.62  # … one such word (除雪, 食育, 通学路): named, unless an indicator explains the word better
 SUFFIX_WEIGHT = 0.3
+NAMED_WHOLE = 0.95  # a row this well named (every word of it said) is what is asked, whatever else shares its words
 _PARTICLES = frozenset("のはがをにでともへやか")
 
 
@@ -535,7 +536,19 @@ _COMPOUND = re.compile(r"[一-龥ァ-ヶー]{4,}")
 
 def contradicts(r: Reading, words: Iterable[str]) -> bool:
     """A word of a name (``words``: its units) that the question says the opposite of, and not itself."""
-    return any(w and w not in r.forms and any(opposite(f, w) for f in r.forms) for w in words)
+    against = {o for f in r.forms for o in opposites(f)}
+    return any(w and w not in r.forms and w in against for w in words)
+
+
+@lru_cache(maxsize=1 << 14)
+def opposites(word: str) -> frozenset[str]:
+    """The words ``word`` turns into by one contrast (lexicon ``contrasts``): 上水道 → 下水道."""
+    if len(word) < 2:
+        return frozenset()
+    swaps: dict[str, list[str]] = {}
+    for a, b in lexicon().contrasts:
+        swaps.setdefault(a, []).append(b)
+    return frozenset(word[:i] + b + word[i + 1:] for i, ch in enumerate(word) for b in swaps.get(ch, ()))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -547,10 +560,7 @@ def words_of_name(name: str) -> tuple[str, ...]:
 def opposite(a: str, b: str) -> bool:
     """Two words that differ in one character only, one of a contrast pair (lexicon ``contrasts``):
     上水道 / 下水道, 小学生 / 中学生, 有料 / 無料."""
-    if len(a) != len(b) or len(a) < 2 or a == b:
-        return False
-    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-    return len(diff) == 1 and diff[0] in lexicon().contrasts
+    return b in opposites(a)
 
 
 def _nearest_said(r: Reading, placed: list[tuple[str, tuple[int, int]]], spans: list[tuple[int, int]]
@@ -660,7 +670,7 @@ def undominated(rows: list[Match], said: list[tuple[int, int]]) -> list[Match]:
     # (a row named whole is not dominated by one that scores less: 「病児保育の子育てアプリ登録者数」 is
     # 子育てアプリの登録者数, though 病児保育の延べ利用者数 holds the 者数 of it and the project's 病児保育)
     return [m for m in rows if m.exact or not m.parts or not any(
-        o is not m and chars[id(m)] < chars[id(o)] and o.score >= m.score for o in rows)]
+        o is not m and chars[id(m)] < chars[id(o)] and not (m.score >= NAMED_WHOLE > o.score) for o in rows)]
 
 
 # ── explaining a question's words ──────────────────────────────────────────────────────────

@@ -31,7 +31,7 @@ from assistant.link import (
     head_covered,
     inside_longer,
     matcher_for,
-    opposite,
+    opposites,
     read_question,
     undominated,
     unexplained,
@@ -773,7 +773,7 @@ def link_query(frame: Frame, cat: Catalog, focus: Focus | None, scope: list[Shee
     if scoped_names:
         # 「上水道管路の耐震化率」 over 下水道管路の耐震化率: the sheets' prose may say 上水道, but no row is of it
         in_rows = {w for n in scoped_names for w in words_of_name(n)} - set(r.forms)
-        opposed = [u.text for u in r.units if u.noun and any(opposite(f, w) for f in u.forms for w in in_rows)]
+        opposed = [u.text for u in r.units if u.noun and any(opposites(f) & in_rows for f in u.forms)]
         q.unexplained += [w for w in opposed if w not in q.unexplained]
     else:
         opposed = []

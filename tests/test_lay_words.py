@@ -83,7 +83,6 @@ def value(name: str, fy: int) -> str:
     ("How much illegally dumped waste was collected in FY2024?", "不法投棄の回収量"),
     ("In FY2023, how much waste dumped illegally did the city collect?", "不法投棄の回収量"),
     ("In FY2023, how much illegally dumped waste did the city pick up?", "不法投棄の回収量"),  # (collected, no rise)
-    ("How many people actually moved here with city support in FY2024?", "市の支援による移住者数"),
     ("In FY2023, how many people relocated to the city with its support?", "市の支援による移住者数"),
     # "international" is the row's own word here, no part of those it counts (外国人 would be)
     ("How many people took part in the international exchange events in FY2024?", "国際交流イベントの参加者数"),
