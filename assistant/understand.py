@@ -673,11 +673,11 @@ def drop_hits(f: Frame, spans: list[tuple[int, int]], groups: tuple[str, ...] = 
             _read_threshold(f)
 
 
-_RATIO = r"比(?![率較べ重])"  # 「R6比」: a year with 比, not 比率・比較・比べ・比重
-# (「H27決算と比べて」: the year's settled figure is the base)
 # "did the city pick up", "to pick up": the verb of collecting, not "sales picked up" (a rise)
 _PICK_UP_VERB = re.compile(r"\b(?:(?:did|does|do|will|would|can|could)\s+(?:the\s+|our\s+)?(?:city|town|they|we|you|staff|crews?|"
                            r"volunteers|residents|department|office|project|program|programme)\s+|to\s+)(pick(?:ed)? up)\b")
+_RATIO = r"比(?![率較べ重])"  # 「R6比」: a year with 比, not 比率・比較・比べ・比重
+# (「H27決算と比べて」: the year's settled figure is the base)
 _BASE_AFTER = re.compile(rf"\s*(?:年度)?\s*(?:の?(?:決算|実績)(?:額|値)?)?\s*(?:と比べ|と比較|に比べ|と比して|比で|比べて|{_RATIO}|than|compared)")
 _RATIO_TO = re.compile(rf"\s*(?:年度)?\s*{_RATIO}")
 _ALSO_AFTER = re.compile(r"\s*(?:年度)?(?:の(?:分|数字|値))?も(?!の)|\s*(?:too|as well)\b")
