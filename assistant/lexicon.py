@@ -97,8 +97,11 @@ class Lexicon:
             normalize(k): (v,) if isinstance(v, str) else tuple(v) for k, v in data["english"].items()}
         self.generic_parts: frozenset[str] = frozenset(data["generic"]["name_parts"])
         self.measure_nouns: frozenset[str] = frozenset(data["generic"]["measure_nouns"])
-        self.contrasts: frozenset[tuple[str, str]] = frozenset(
-            pair for a, b in data["generic"]["contrasts"] for pair in ((a, b), (b, a)))
+        # each character of a contrast pair, and the characters it turns into (小 → 大, 中)
+        self.contrasts: dict[str, tuple[str, ...]] = {}
+        for a, b in data["generic"]["contrasts"]:
+            self.contrasts[a] = (*self.contrasts.get(a, ()), b)
+            self.contrasts[b] = (*self.contrasts.get(b, ()), a)
         self.narrowing: tuple[tuple[str, ...], ...] = tuple(
             tuple(normalize(w) for w in group) for group in data["generic"]["narrowing"])
         self.function_words: frozenset[str] = frozenset(

@@ -535,19 +535,18 @@ _COMPOUND = re.compile(r"[一-龥ァ-ヶー]{4,}")
 
 
 def contradicts(r: Reading, words: Iterable[str]) -> bool:
-    """A word of a name (``words``: its units) that the question says the opposite of, and not itself."""
-    against = {o for f in r.forms for o in opposites(f)}
-    return any(w and w not in r.forms and w in against for w in words)
+    """A word of a name (``words``: its units) that the question says the opposite of, and not itself
+    (the relation is symmetric: the name's word's opposites are looked up among the question's forms)."""
+    return any(w and w not in r.forms and any(o in r.forms for o in opposites(w)) for w in words)
 
 
 @lru_cache(maxsize=1 << 14)
 def opposites(word: str) -> frozenset[str]:
-    """The words ``word`` turns into by one contrast (lexicon ``contrasts``): 上水道 → 下水道."""
+    """The words ``word`` turns into by one contrast (lexicon ``contrasts``): 上水道 → 下水道, 小学生 →
+    中学生, 有料 → 無料."""
     if len(word) < 2:
         return frozenset()
-    swaps: dict[str, list[str]] = {}
-    for a, b in lexicon().contrasts:
-        swaps.setdefault(a, []).append(b)
+    swaps = lexicon().contrasts
     return frozenset(word[:i] + b + word[i + 1:] for i, ch in enumerate(word) for b in swaps.get(ch, ()))
 
 
@@ -555,12 +554,6 @@ def opposites(word: str) -> frozenset[str]:
 def words_of_name(name: str) -> tuple[str, ...]:
     """The words of a name as the matcher reads them."""
     return tuple(t.surface.lower() for t in _name_units(name))
-
-
-def opposite(a: str, b: str) -> bool:
-    """Two words that differ in one character only, one of a contrast pair (lexicon ``contrasts``):
-    上水道 / 下水道, 小学生 / 中学生, 有料 / 無料."""
-    return b in opposites(a)
 
 
 def _nearest_said(r: Reading, placed: list[tuple[str, tuple[int, int]]], spans: list[tuple[int, int]]

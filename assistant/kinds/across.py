@@ -1073,7 +1073,7 @@ class FilterKind:
                                               computed=True, row="条件")]
         amount = compose.num(_plain(t.value), t.unit)
         if q.lang == "en":
-            cond = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most"}[t.op]
+            cond = _COND_EN[t.op]
             text = (f"{len(projects)} project(s) with {cond} {amount} {what}" + (f" in FY{fy}" if fy else "") + ": "
                     + "; ".join(f"{m.project}: {m.label} 「{m.name}」 FY{m.fy} actual {compose.num(m.actual)} {m.unit or ''}"
                                 for m in got[:NAMES_CAP]) + "."
@@ -1512,7 +1512,7 @@ def _stage_results(r: SheetRef) -> list[Fact]:
 
 # how each comparator reads in a Japanese answer (「50%未満の」)
 _COND_JA = {"gt": "を超える", "ge": "以上の", "lt": "未満の", "le": "以下の", "zero": "がない（ゼロの）"}
-_COND_EN = {"gt": "over", "ge": "at least", "lt": "under", "le": "at most", "zero": "zero"}
+_COND_EN = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most", "zero": "zero"}
 
 
 _BUT_GENERAL = re.compile(r"一般財源(?:等)?以外|other than (?:the )?general (?:revenue|funds?)|besides general (?:revenue|funds?)")
