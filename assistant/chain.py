@@ -101,6 +101,32 @@ class Work:
     answer: Answer | None = None
 
 
+def _read_signatures_once() -> None:
+    """LangChain asks of each step, on every invoke, whether it takes a config or a run manager,
+    reading the function's signature each time (a tenth of an answer's own CPU). A function's
+    parameters do not change: read once per function. Idempotent."""
+    import functools
+
+    import langchain_core.runnables.utils as runnable_utils
+
+    read = runnable_utils._signature_parameters
+    if hasattr(read, "cache_info"):
+        return
+    cached = functools.lru_cache(maxsize=4096)(read)
+
+    def parameters(obj: Callable[..., Any]) -> Any:
+        try:
+            return cached(obj)
+        except TypeError:  # an unhashable callable
+            return read(obj)
+
+    parameters.cache_info = cached.cache_info  # type: ignore[attr-defined]  # marks it done
+    runnable_utils._signature_parameters = parameters
+
+
+_read_signatures_once()
+
+
 class Assistant:
     """Answers questions from one store. Load once (the model is heavy), ask many times."""
 
@@ -239,8 +265,10 @@ class Assistant:
     def forget(self) -> None:
         """Drop what earlier questions left in memory (parsed sheets, question-keyed matches), so
         a question asked again costs what it did the first time: for benchmarks that repeat a set."""
+        from assistant import sudachi
         from assistant.link import _phrases_around, matcher_for, read_question
 
+        sudachi.forget()
         self._sheets.clear()
         matcher_for.cache_clear()
         _phrases_around.cache_clear()

@@ -354,23 +354,23 @@ def test_chat_handler_answers_with_facts_sources_and_chart(engine: Engine, tmp_p
     assert "試験事業" in chat[2]["content"] and "総務課" in chat[2]["content"] and md_escape("講座.json") in chat[2]["content"]
     assert len(turns) == 1 and turns[0].answer.answer == answer["answer"]
 
-    def path_of(v: object) -> Path:  # a component built outside Blocks holds its value as file data
-        return Path(v["path"] if isinstance(v, dict) else v)  # type: ignore[index, arg-type]
+    def path_of(v: object) -> Path:  # the panels are updates: the file's path as the handler gave it
+        return Path(str(v))
 
     # the right column: chart, table and CSV shown; quotes and the store list hidden
-    assert path_of(out["csv"].value).exists() and out["chart"].value and path_of(out["chart"].value).suffix == ".png"
-    assert out["facts"].visible and not out["quotes"].visible and not out["store"].visible
+    assert path_of(out["csv"]["value"]).exists() and out["chart"]["value"] and path_of(out["chart"]["value"]).suffix == ".png"
+    assert out["facts"]["visible"] and not out["quotes"]["visible"] and not out["store"]["visible"]
     # while the next question is answered, the last answer's panels are gone at once
     outs = list(respond("その前年は？", chat, turns))
-    assert not outs[0][4].visible and not outs[0][5].visible  # chart, table
+    assert not outs[0][4]["visible"] and not outs[0][5]["visible"]  # chart, table
     assert _final(outs)["answer"]["facts"][0]["fy"] == 2023  # the follow-up used this conversation's history
     # a decline: the store's sheets, nothing of the figures
     out = _final(list(respond("試験事業の2030年度の予算は？", [], [])))
     assert not out["answer"]["answerable"]
-    assert out["store"].visible and not out["chart"].visible and not out["facts"].visible
+    assert out["store"]["visible"] and not out["chart"]["visible"] and not out["facts"]["visible"]
     # a text answer: the quoted section whole, no chart
     out = _final(list(respond("試験事業の目的は？", [], [])))
-    assert out["quotes"].visible and "市民が学ぶ機会を増やす" in out["quotes"].value and not out["chart"].visible
+    assert out["quotes"]["visible"] and "市民が学ぶ機会を増やす" in out["quotes"]["value"] and not out["chart"]["visible"]
 
 
 def test_scope_and_choice_buttons(engine: Engine, tmp_path: Path) -> None:
@@ -486,7 +486,7 @@ def test_llm_extractive_first_then_the_llm_answer(engine: Engine, tmp_path: Path
     assert out["answer"]["mode"] == "llm" and out["turns"][-1].answer.mode == "llm"
     assert out["chat"][2]["metadata"]["title"].startswith("出典")  # sources as for any answer
     # the right column came with the extractive answer, before the LLM wrote
-    side_at = next(i for i, o in enumerate(outs) if getattr(o[5], "visible", False))
+    side_at = next(i for i, o in enumerate(outs) if isinstance(o[5], dict) and o[5].get("visible"))
     assert side_at < len(outs) - 1
 
 

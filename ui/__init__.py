@@ -35,9 +35,10 @@ connection (a connection may not cross threads), kept warm (its catalog, parsed 
 vectors) from one question to the next. The embedding model, the retriever (its BM25 index and
 Chroma collection), the name vectors and the optional chat model are loaded once and shared. Many
 people asking at once wait for an answer thread, not in Gradio's queue, and the answer then
-arrives whole (no waiting note, no growing pieces), with the right column's panels sent as plain
-values when the session shows the same ones already: Gradio rebuilds a component for every update,
-which is most of an answer's CPU under load. The conversation lives in the browser session
+arrives whole (no waiting note, no growing pieces), with each panel of the right column sent as a
+plain value when the session shows (or hides) it already: Gradio rebuilds a component for every
+update, which was most of an answer's CPU under load (:mod:`ui.gradio_costs` does the rest of
+Gradio's per-answer work once, or only when asked for). The conversation lives in the browser session
 (``gr.State``), never in a global.
 
 Files an answer writes (its CSV, its chart) are served only to the browser that asked

@@ -19,7 +19,7 @@ from ingest.store import StoreError
 from ui import format as fmt
 from ui import sheets as browse
 from ui.engine import EMPTY_STORE, Engine
-from ui.side import SIDE_WAIT, SideData, panels, side_values, store_data, store_side
+from ui.side import SideData, side_values, store_data, store_side, waiting
 
 if TYPE_CHECKING:
     from assistant.llm import Written
@@ -113,12 +113,11 @@ def make_respond(engine: Engine) -> Respond:
                     request: gr.Request | None, history: list[Turn] | None) -> Iterator[ChatUpdate]:
         chat.append({"role": "user", "content": shown})
         chat.append({"role": "assistant", "content": "…"})
-        wait = panels(SIDE_WAIT)
-        skip = tuple(gr.skip() for _ in wait)
+        session = getattr(request, "session_hash", None)
+        skip = tuple(gr.skip() for _ in range(6))
         alone = engine.busy() <= 1
         if alone:  # the question and a waiting note at once (under load the answer comes sooner whole)
-            engine.shapes.pop(getattr(request, "session_hash", None) or "", None)  # every panel hidden
-            yield ("", chat, turns, *wait, None)
+            yield ("", chat, turns, *waiting(engine, session), None)
         answer: Answer | None = None
         data: SideData | None = None
         sources: str | None = None
@@ -144,7 +143,6 @@ def make_respond(engine: Engine) -> Respond:
             if piece != text:
                 time.sleep(STREAM_PAUSE)
         chat[-1] = {"role": "assistant", "content": fmt.md_lines(text)}
-        session = getattr(request, "session_hash", None)
         side: tuple[Any, ...] = side_values(engine, data if data is not None else store_data(
             engine, f"**{fmt.SIDE_HEADINGS['store']}**"), session)
         if answer is not None and engine.writes(answer):

@@ -1,10 +1,14 @@
-"""Gradio's per-update work that depends only on a component's class, computed once per class.
+"""Gradio's per-answer work that no answer needs, done once or only when asked for.
 
 Every answer hides or shows panels of the right column, and Gradio builds a new component for each
 such update: it constructs it twice (our update, then its own copy for the session), reads the
 constructor's signature with :mod:`inspect` for each construction and for each config, and
 regenerates the component's JSON schema with pydantic. None of that changes between two answers;
-under load it was a third of the app's CPU per answer. Imported for its effect by :mod:`ui.side`.
+under load it was a third of the app's CPU per answer. Besides, each session keeps a config of
+every block of the page, recomputed for each output of each answer, which only Gradio's deep-link
+route reads (this app has none): computed when read. And every file an answer shows is checked
+against the allowed folders, each folder's real path looked up again for each file. Imported for
+its effect by :mod:`ui.side`.
 """
 
 from __future__ import annotations
@@ -13,13 +17,25 @@ import functools
 import inspect
 import types
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import gradio as gr
 import gradio.blocks
 import gradio.component_meta
 import gradio.components.base
+import gradio.components.dataframe
+import gradio.helpers
+import gradio.processing_utils
+import gradio.state_holder
+import gradio.utils
+import orjson
+from gradio.blocks import BlocksConfig
 from gradio.components import Component
+from gradio.data_classes import GradioModel, GradioRootModel
+
+if TYPE_CHECKING:
+    from gradio.blocks import Blocks
 
 
 @functools.lru_cache(maxsize=4096)
@@ -95,15 +111,161 @@ def _shared_api_info(cls: type[Component]) -> None:
     cls.api_info = api_info  # type: ignore[method-assign]  # replacing Gradio's method on purpose
 
 
+class _DeferredConfig:
+    """A block's config in a session, computed when read. Gradio's own code sets the value shown on
+    top (``config["props"]["value"] = …``): kept, and applied when the config is built."""
+
+    __slots__ = ("block", "key", "props")
+
+    def __init__(self, key: int, block: Any) -> None:
+        self.key, self.block = key, block
+        self.props: dict[str, Any] = {}
+
+    def __contains__(self, name: object) -> bool:
+        return name == "props"
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        if name != "props":
+            raise KeyError(name)
+        return self.props
+
+    def build(self) -> dict[str, Any]:
+        config = BlocksConfig.config_for_block(self.key, [], self.block)
+        if "props" in config:
+            config["props"].update(self.props)
+        return config
+
+
+def _defer_config(_id: int, rendered_ids: list[int], block: Any, *renderable: Any) -> Any:
+    """``config_for_block`` as a session's own ``BlocksConfig`` sees it: SessionState's calls (three
+    arguments) deferred; a render's (with its renderable) computed at once, as Gradio does."""
+    if renderable:
+        return BlocksConfig.config_for_block(_id, rendered_ids, block, *renderable)
+    return _DeferredConfig(_id, block)
+
+
+class _NoBlocksYet:
+    """The app as ``SessionState.__init__`` sees it: every attribute the app's own, but no block to
+    configure up front (the session's configs are set, deferred, right after)."""
+
+    blocks: dict[int, Any] = {}
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._app, name)
+
+
+def _lazy_session_configs(cls: type[gradio.state_holder.SessionState]) -> None:
+    original_init = cls.__init__
+
+    def __init__(self: Any, blocks: Any) -> None:
+        original_init(self, cast("Blocks", _NoBlocksYet(blocks)))
+        self.blocks_config.config_for_block = _defer_config  # this session's copy only
+        self.config_values = {k: _DeferredConfig(k, v) for k, v in self.blocks_config.blocks.items()
+                              if k in blocks.blocks}
+
+    def components(self: Any) -> Any:
+        for config in self.config_values.values():
+            built = config.build() if isinstance(config, _DeferredConfig) else config
+            if built:
+                yield built
+
+    cls.__init__ = __init__  # type: ignore[method-assign]  # replacing Gradio's method on purpose
+    cls.components = property(components)  # type: ignore[assignment,method-assign]
+    cls._sheetqa_lazy = True  # type: ignore[attr-defined]
+
+
+_gradio_is_in_or_equal = gradio.utils.is_in_or_equal  # Gradio's own, for the tests to compare with
+
+
+@functools.lru_cache(maxsize=1024)
+def _real_folder(path: str) -> Path:
+    return gradio.utils.abspath(path).resolve()
+
+
+def _is_in_or_equal(path_1: str | Path, path_2: str | Path) -> bool:
+    """``gradio.utils.is_in_or_equal`` with the folder's real path looked up once: the folders are
+    the app's allowed, blocked and cache folders, the same few for the process's life; the file's
+    own real path is looked up each time (a file may be a new link)."""
+    return gradio.utils.abspath(path_1).resolve().is_relative_to(_real_folder(str(path_2)))
+
+
+class _HoldsFile(Exception):
+    pass
+
+
+def _copy_of_fileless(data: Any) -> Any:
+    """``data`` copied as ``async_traverse`` copies it (dicts and lists new, tuples as lists), or
+    :class:`_HoldsFile` raised at the first file object in it."""
+    if isinstance(data, dict):
+        if gradio.processing_utils.client_utils.is_file_obj_with_meta(data):
+            raise _HoldsFile
+        return {k: _copy_of_fileless(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_copy_of_fileless(v) for v in data]
+    return data
+
+
+_async_move_files_to_cache = gradio.processing_utils.async_move_files_to_cache
+# what orjson would convert, where Gradio's traversal keeps the object: refused, so Gradio's own runs
+_AS_IS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+async def _move_files_to_cache(data: Any, block: Any, *args: Any, **kwargs: Any) -> Any:
+    """``async_move_files_to_cache`` for an output without a file (a table, the chat's text, the
+    answer's JSON): one plain copy, where Gradio awaits a coroutine for every cell and message.
+    An output that holds a file goes to Gradio's own."""
+    plain = data.model_dump() if isinstance(data, (GradioModel, GradioRootModel)) else data
+    if plain is None or isinstance(plain, (str, int, float, bool)):
+        return plain
+    try:  # JSON text is a copy made in C; a file object in it names its type
+        text = orjson.dumps(plain, option=_AS_IS)
+    except TypeError:  # not plain JSON (a dataclass, a date, numpy, a key that is no string …)
+        text = b'"gradio.FileData"'
+    if b'"gradio.FileData"' not in text:
+        return orjson.loads(text)
+    try:
+        return _copy_of_fileless(plain)
+    except _HoldsFile:
+        return await _async_move_files_to_cache(data, block, *args, **kwargs)
+
+
+def _cached(get_type_hints: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+    """Gradio reads an event handler's type hints for every event; a function's hints are fixed."""
+    cached = functools.lru_cache(maxsize=1024)(get_type_hints)
+
+    def type_hints(fn: Any) -> dict[str, Any]:
+        try:
+            return cached(fn)
+        except TypeError:  # unhashable callable
+            return get_type_hints(fn)
+
+    type_hints.cache_info = cached.cache_info  # type: ignore[attr-defined]  # marks it patched
+    return type_hints
+
+
 def install() -> None:
     """Idempotent: the patches are made once per process."""
-    for module in (gradio.blocks, gradio.component_meta):
+    for module in (gradio.blocks, gradio.component_meta, gradio.helpers, gradio.utils):
         if not isinstance(module.inspect, _Inspect):
             module.inspect = _Inspect("inspect")  # type: ignore[attr-defined]  # Gradio's own name
     gradio.components.base.dir = _component_dir  # type: ignore[attr-defined]  # shadows the builtin there
     for cls in (gr.Dataframe, gr.DownloadButton, gr.Image):  # Component.api_info: the data model's schema
         if "api_info" not in vars(cls):
             _shared_api_info(cls)
+    if not getattr(gradio.state_holder.SessionState, "_sheetqa_lazy", False):
+        _lazy_session_configs(gradio.state_holder.SessionState)
+    for module in (gradio.utils, gradio.processing_utils):
+        module.is_in_or_equal = _is_in_or_equal  # type: ignore[attr-defined]  # Gradio's own name
+    gradio.processing_utils.async_move_files_to_cache = _move_files_to_cache
+    if not hasattr(gradio.utils.get_type_hints, "cache_info"):
+        gradio.utils.get_type_hints = _cached(gradio.utils.get_type_hints)
+    # whether polars is installed: a look through sys.path for every table an answer shows
+    polars = gradio.components.dataframe._is_polars_available
+    if not isinstance(polars, functools._lru_cache_wrapper):
+        gradio.components.dataframe._is_polars_available = functools.cache(polars)
 
 
 install()

@@ -102,7 +102,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                         )
                         csv_btn = gr.DownloadButton("数値をCSVで保存", visible=False, elem_id="facts-csv", size="sm")
                         quotes = gr.Markdown(visible=False, elem_id="side-quotes")
-                        store_table = gr.Dataframe(browse.holdings_frame(rows), label="シート", visible=bool(rows), interactive=False, wrap=True,
+                        store_table = gr.Dataframe(browse.holdings_table(rows), label="シート", visible=bool(rows), interactive=False, wrap=True,
                                                    elem_id="side-store", max_height=420, pinned_columns=1,
                                                    column_widths=STORE_WIDTHS[4])
                         answer_json = gr.JSON(visible=False, label="回答（JSON）")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, cast
 
 import gradio as gr
 import pandas as pd
@@ -214,17 +214,26 @@ def warnings_frame(sheet: Sheet) -> pd.DataFrame:
 HOLDING_COLUMNS = ["事業名", "課", "評価対象年度", "評価結果"]
 
 
-def holdings_frame(rows: list[SheetRow]) -> pd.DataFrame:
+class Table(TypedDict):
+    """A table as Gradio's Dataframe takes it: the right column's tables, sent with every answer
+    (a pandas frame costs more to build and to convert back than the answer behind it)."""
+
+    headers: list[str]
+    data: list[list[str]]
+
+
+def holdings_table(rows: list[SheetRow]) -> Table:
     """What the store holds, for the chat's right column after a decline."""
-    return pd.DataFrame([[r.summary.project or "（事業名不明）", r.summary.section or r.summary.department or "",
-                          f"{r.summary.target_fy}年度" if r.summary.target_fy else "", r.result] for r in rows],
-                        columns=HOLDING_COLUMNS)
+    return {"headers": list(HOLDING_COLUMNS),
+            "data": [[r.summary.project or "（事業名不明）", r.summary.section or r.summary.department or "",
+                      f"{r.summary.target_fy}年度" if r.summary.target_fy else "", r.result] for r in rows]}
 
 
-def choices_frame(choices: list[Choice]) -> pd.DataFrame:
-    """The candidate projects of an answer that asks which one was meant."""
-    return pd.DataFrame([[c.project or "（事業名不明）", c.section or "", f"{c.target_fy}年度" if c.target_fy else "", ""]
-                         for c in choices], columns=HOLDING_COLUMNS).drop(columns=["評価結果"])
+def choices_table(choices: list[Choice]) -> Table:
+    """The candidate projects of an answer that asks which one was meant (no 評価結果 column)."""
+    return {"headers": HOLDING_COLUMNS[:3],
+            "data": [[c.project or "（事業名不明）", c.section or "", f"{c.target_fy}年度" if c.target_fy else ""]
+                     for c in choices]}
 
 
 # ----------------------------------------------------------------------------- the tab's handlers

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Required, TypedDict
 
 import gradio as gr
-import pandas as pd
 
 from assistant.answer import Answer
 from ingest.store import StoreError
@@ -20,6 +19,7 @@ from ui import format as fmt
 from ui import gradio_costs  # noqa: F401 (Gradio's per-class work done once; patches on import)
 from ui import sheets as browse
 from ui.charts import chart_png
+from ui.sheets import Table
 
 if TYPE_CHECKING:
     from ui.engine import Engine
@@ -39,51 +39,69 @@ class SideData(TypedDict, total=False):
 
     head: Required[str]
     chart: str | None
-    table: pd.DataFrame | None
+    table: Table | None
     csv: str | None
     quotes: str
-    store: pd.DataFrame | None
+    store: Table | None
 
 
-def panels(head: str, chart: str | None = None, table: pd.DataFrame | None = None, csv: str | None = None,
-          quotes: str = "", store: pd.DataFrame | None = None) -> Side:
-    """Every panel of the right column at once: what one answer shows, and nothing left from the last."""
+def _table(value: Table | None, headers: list[str]) -> Table:
+    return value if value is not None else {"headers": headers, "data": []}
+
+
+def panels(head: str, chart: str | None = None, table: Table | None = None, csv: str | None = None,
+          quotes: str = "", store: Table | None = None) -> Side:
+    """Every panel of the right column at once: what one answer shows, and nothing left from the last.
+    Updates, not components: Gradio builds the session's component from an update itself (a
+    component built here would be built, and its value converted, twice)."""
     return (
         head,  # a plain value: Gradio rebuilds a component for every update, not for a value
-        gr.Image(value=chart, visible=chart is not None),
-        gr.Dataframe(value=table if table is not None else pd.DataFrame(columns=fmt.FACT_COLUMNS),
-                     visible=table is not None),
-        gr.DownloadButton(value=csv, visible=csv is not None),
-        gr.Markdown(value=quotes, visible=bool(quotes)),
-        gr.Dataframe(value=store if store is not None else pd.DataFrame(columns=browse.HOLDING_COLUMNS),
-                     visible=store is not None, column_widths=STORE_WIDTHS.get(
-                         len(store.columns) if store is not None else 4)),
+        gr.update(value=chart, visible=chart is not None),
+        gr.update(value=_table(table, fmt.FACT_COLUMNS), visible=table is not None),
+        gr.update(value=csv, visible=csv is not None),
+        gr.update(value=quotes, visible=bool(quotes)),
+        gr.update(value=_table(store, browse.HOLDING_COLUMNS), visible=store is not None,
+                  column_widths=STORE_WIDTHS.get(len(store["headers"]) if store is not None else 4)),
     )
 
 
-def _shape(head: str, chart: str | None = None, table: pd.DataFrame | None = None, csv: str | None = None,
-           quotes: str = "", store: pd.DataFrame | None = None) -> tuple[Any, ...]:
+def _shape(head: str, chart: str | None = None, table: Table | None = None, csv: str | None = None,
+           quotes: str = "", store: Table | None = None) -> tuple[Any, ...]:
     """Which panels ``panels`` shows (and the store table's column widths)."""
     return (chart is not None, table is not None, csv is not None, bool(quotes),
-            None if store is None else len(store.columns))
+            None if store is None else len(store["headers"]))
 
 
 def side_values(engine: Engine, data: SideData, session: str | None) -> Side:
-    """The right column for ``data`` (the arguments of ``panels``): as plain values when the session
-    shows the same panels already, else as component updates. Gradio builds a whole component (and
-    its config) for every update; a plain value is only converted. Under load that is most of an
+    """The right column for ``data`` (the arguments of ``panels``), each panel as little as the
+    session needs: a plain value where the panel stays shown (or hidden) as it is, an update only
+    where it appears, disappears or changes its columns. Gradio builds a whole component (and its
+    config) for every update; a plain value is only converted. Under load that was most of an
     answer's CPU."""
     shape = _shape(**data)
-    if not session or engine.shapes.get(session) != shape:
-        if session:
-            if len(engine.shapes) > 10_000:  # bounded: sessions whose page was not closed properly
-                engine.shapes.clear()
-            engine.shapes[session] = shape
-        return panels(**data)
-    table, store = data.get("table"), data.get("store")
-    return (data["head"], data.get("chart"), table if table is not None else pd.DataFrame(columns=fmt.FACT_COLUMNS),
-            data.get("csv"), data.get("quotes", ""),
-            store if store is not None else pd.DataFrame(columns=browse.HOLDING_COLUMNS))
+    before = engine.shapes.get(session) if session else None
+    if session:
+        if len(engine.shapes) > 10_000:  # bounded: sessions whose page was not closed properly
+            engine.shapes.clear()
+        engine.shapes[session] = shape
+    updates = panels(**data)
+    if before is None:
+        return updates
+    plain = (data.get("chart"), _table(data.get("table"), fmt.FACT_COLUMNS), data.get("csv"), data.get("quotes", ""),
+             _table(data.get("store"), browse.HOLDING_COLUMNS))
+    head, *rest = updates
+    chart, table, csv, quotes, store = (value if was == now else update
+                                        for value, update, was, now in zip(plain, rest, before, shape, strict=True))
+    return head, chart, table, csv, quotes, store
+
+
+def waiting(engine: Engine, session: str | None) -> Side:
+    """Every panel hidden under 「回答を待っています…」 while a lone user's answer is computed (the
+    session's panels are then known: the answer's own come as updates of only what it shows)."""
+    data: SideData = {"head": SIDE_WAIT}
+    if session:
+        engine.shapes[session] = _shape(**data)
+    return panels(**data)
 
 
 def store_data(engine: Engine, head: str) -> SideData:
@@ -95,7 +113,7 @@ def store_data(engine: Engine, head: str) -> SideData:
         rows = []
     if not rows:
         return {"head": f"**{fmt.SIDE_HEADINGS['store']}**\n\nまだありません。「シートを追加」タブから追加してください。"}
-    return {"head": head, "store": browse.holdings_frame(rows)}
+    return {"head": head, "store": browse.holdings_table(rows)}
 
 
 def store_side(engine: Engine, head: str) -> Side:
@@ -127,12 +145,12 @@ def side_data(engine: Engine, answer: Answer | None, folder: Path | None = None)
     if mode == "store":
         return store_data(engine, head + "（この質問には、シートの記載から答えられませんでした）")
     if mode == "choices":
-        return {"head": head + "（回答の下のボタンで選べます）", "store": browse.choices_frame(answer.choices)}
+        return {"head": head + "（回答の下のボタンで選べます）", "store": browse.choices_table(answer.choices)}
     quotes = fmt.quoted_sections_markdown(answer, engine.sheet, engine.info) if answer.citations else ""
     if mode == "quotes":
         return {"head": head, "quotes": quotes}
     folder = folder or engine.files.folder(None)
-    table = pd.DataFrame(fmt.fact_rows(answer, engine.info), columns=fmt.FACT_COLUMNS)
+    table: Table = {"headers": fmt.FACT_COLUMNS, "data": fmt.fact_rows(answer, engine.info)}
     path = fmt.write_facts_csv(answer, folder / f"facts-{uuid.uuid4().hex[:12]}.csv", engine.info)
     try:
         drawn = chart_png(answer, engine.sheet, engine.files_dir / "charts")
