@@ -37,7 +37,7 @@ from assistant.kinds.figure import FigureKind, split_between_rows
 from assistant.kinds.prose import SUCCESSOR, successor
 from assistant.lexicon import lexicon
 from assistant.link import modifiers, read_question
-from assistant.memory import settle
+from assistant.memory import per_object, settle
 from assistant.parts import join, parts_of
 from assistant.premise import check as check_premise
 from assistant.query import (
@@ -105,23 +105,10 @@ def _read_signatures_once() -> None:
     """LangChain asks of each step, on every invoke, whether it takes a config or a run manager,
     reading the function's signature each time (a tenth of an answer's own CPU). A function's
     parameters do not change: read once per function. Idempotent."""
-    import functools
-
     import langchain_core.runnables.utils as runnable_utils
 
-    read = runnable_utils._signature_parameters
-    if hasattr(read, "cache_info"):
-        return
-    cached = functools.lru_cache(maxsize=4096)(read)
-
-    def parameters(obj: Callable[..., Any]) -> Any:
-        try:
-            return cached(obj)
-        except TypeError:  # an unhashable callable
-            return read(obj)
-
-    parameters.cache_info = cached.cache_info  # type: ignore[attr-defined]  # marks it done
-    runnable_utils._signature_parameters = parameters
+    if not hasattr(runnable_utils._signature_parameters, "cache_info"):
+        runnable_utils._signature_parameters = per_object(runnable_utils._signature_parameters)  # type: ignore[assignment]  # the same function, kept
 
 
 _read_signatures_once()

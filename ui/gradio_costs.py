@@ -34,23 +34,16 @@ from gradio.blocks import BlocksConfig
 from gradio.components import Component
 from gradio.data_classes import GradioModel, GradioRootModel
 
+from assistant.memory import per_object
+
 if TYPE_CHECKING:
     from gradio.blocks import Blocks
 
 
-@functools.lru_cache(maxsize=4096)
-def _signature(obj: Callable[..., Any]) -> inspect.Signature:
-    return inspect.signature(obj)
-
-
-@functools.lru_cache(maxsize=4096)
-def _getfile(obj: Any) -> str:
-    return inspect.getfile(obj)
-
-
-@functools.lru_cache(maxsize=4096)
-def _fullargspec(fn: Callable[..., Any]) -> inspect.FullArgSpec:
-    return inspect.getfullargspec(fn)
+# what Gradio reads of a function or class for every component and event: fixed for its life
+_signature = per_object(inspect.signature)
+_getfile = per_object(inspect.getfile)
+_fullargspec = per_object(inspect.getfullargspec)
 
 
 class _Inspect(types.ModuleType):
@@ -62,26 +55,10 @@ class _Inspect(types.ModuleType):
 
     @staticmethod
     def signature(obj: Callable[..., Any], *args: Any, **kwargs: Any) -> inspect.Signature:
-        if args or kwargs:
-            return inspect.signature(obj, *args, **kwargs)
-        try:
-            return _signature(obj)
-        except TypeError:  # unhashable callable
-            return inspect.signature(obj)
+        return inspect.signature(obj, *args, **kwargs) if args or kwargs else _signature(obj)
 
-    @staticmethod
-    def getfile(obj: Any) -> str:
-        try:
-            return _getfile(obj)
-        except TypeError:
-            return inspect.getfile(obj)
-
-    @staticmethod
-    def getfullargspec(fn: Callable[..., Any]) -> inspect.FullArgSpec:
-        try:
-            return _fullargspec(fn)
-        except TypeError:
-            return inspect.getfullargspec(fn)
+    getfile = staticmethod(_getfile)
+    getfullargspec = staticmethod(_fullargspec)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -223,27 +200,13 @@ async def _move_files_to_cache(data: Any, block: Any, *args: Any, **kwargs: Any)
     try:  # JSON text is a copy made in C; a file object in it names its type
         text = orjson.dumps(plain, option=_AS_IS)
     except TypeError:  # not plain JSON (a dataclass, a date, numpy, a key that is no string …)
-        text = b'"gradio.FileData"'
-    if b'"gradio.FileData"' not in text:
+        text = None
+    if text is not None and b'"gradio.FileData"' not in text:
         return orjson.loads(text)
     try:
         return _copy_of_fileless(plain)
     except _HoldsFile:
         return await _async_move_files_to_cache(data, block, *args, **kwargs)
-
-
-def _cached(get_type_hints: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
-    """Gradio reads an event handler's type hints for every event; a function's hints are fixed."""
-    cached = functools.lru_cache(maxsize=1024)(get_type_hints)
-
-    def type_hints(fn: Any) -> dict[str, Any]:
-        try:
-            return cached(fn)
-        except TypeError:  # unhashable callable
-            return get_type_hints(fn)
-
-    type_hints.cache_info = cached.cache_info  # type: ignore[attr-defined]  # marks it patched
-    return type_hints
 
 
 def install() -> None:
@@ -260,8 +223,8 @@ def install() -> None:
     for module in (gradio.utils, gradio.processing_utils):
         module.is_in_or_equal = _is_in_or_equal  # type: ignore[attr-defined]  # Gradio's own name
     gradio.processing_utils.async_move_files_to_cache = _move_files_to_cache
-    if not hasattr(gradio.utils.get_type_hints, "cache_info"):
-        gradio.utils.get_type_hints = _cached(gradio.utils.get_type_hints)
+    if not hasattr(gradio.utils.get_type_hints, "cache_info"):  # an event handler's, read for every event
+        gradio.utils.get_type_hints = per_object(gradio.utils.get_type_hints, 1024)
     # whether polars is installed: a look through sys.path for every table an answer shows
     polars = gradio.components.dataframe._is_polars_available
     if not isinstance(polars, functools._lru_cache_wrapper):

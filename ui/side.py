@@ -80,10 +80,7 @@ def side_values(engine: Engine, data: SideData, session: str | None) -> Side:
     answer's CPU."""
     shape = _shape(**data)
     before = engine.shapes.get(session) if session else None
-    if session:
-        if len(engine.shapes) > 10_000:  # bounded: sessions whose page was not closed properly
-            engine.shapes.clear()
-        engine.shapes[session] = shape
+    _remember(engine, session, shape)
     updates = panels(**data)
     if before is None:
         return updates
@@ -99,9 +96,16 @@ def waiting(engine: Engine, session: str | None) -> Side:
     """Every panel hidden under 「回答を待っています…」 while a lone user's answer is computed (the
     session's panels are then known: the answer's own come as updates of only what it shows)."""
     data: SideData = {"head": SIDE_WAIT}
-    if session:
-        engine.shapes[session] = _shape(**data)
+    _remember(engine, session, _shape(**data))
     return panels(**data)
+
+
+def _remember(engine: Engine, session: str | None, shape: tuple[Any, ...]) -> None:
+    """Which panels ``session`` shows now (nothing without a session)."""
+    if session:
+        if len(engine.shapes) > 10_000:  # bounded: sessions whose page was not closed properly
+            engine.shapes.clear()
+        engine.shapes[session] = shape
 
 
 def store_data(engine: Engine, head: str) -> SideData:
