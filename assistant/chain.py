@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant import compose
+from assistant import compose, steps
 from assistant.answer import NOT_FIGURES, Answer, Choice, Citation, Fact
 from assistant.followups import (
     extreme_of_items,
@@ -218,8 +218,8 @@ class Assistant:
         return self._one(text, history, sheets, write).model_copy(update={"question": question})
 
     def _one(self, question: str, history: list[Turn], scope: list[str] | None, write: bool) -> Answer:
-        return self.chain.invoke(Work(text=question, history=history, scope=list(scope or [])),
-                                 config={"configurable": {"write": write}})
+        return steps.invoke(self.chain, Work(text=question, history=history, scope=list(scope or [])),
+                            config={"configurable": {"write": write}})
 
     def write(self, answer: Answer, on_text: Callable[[str], None] | None = None) -> Written:
         """The configured LLM's prose for an extractive answer, through every guard; ``on_text``

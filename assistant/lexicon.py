@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -50,13 +50,22 @@ _LOOKALIKE_RE = re.compile(rf"(?<={_KATA}{_KATA})[二一口工力夕卜八](?={_
 
 def normalize(text: str) -> str:
     """The form every matcher reads: NFKC (全角 → half width), lower case, one space for runs,
-    and a kanji typed for the katakana it resembles fixed (コンビ二 → コンビニ)."""
+    and a kanji typed for the katakana it resembles fixed (コンビ二 → コンビニ). A short text (a
+    name, a question) is normalised once: names are read again for every question."""
+    return _normalized(text) if len(text) <= _KEPT_CHARS else _normalize(text)
+
+
+def _normalize(text: str) -> str:
     t = re.sub(r"\s+", " ", nfkc(text)).strip().lower()
     # "first- and second-stage results": each word with its own -stage
     t = _SUSPENDED.sub(lambda m: f"{m.group(1)}-{m.group(4)} {m.group(2)} {m.group(3)}-{m.group(4)}", t)
     t = _KANJI_YEAR.sub(lambda m: f"{m.group(1) or ''}{kanji_number(m.group(2) or m.group(5))}年", t)
     t = _NEWEST_SAID.sub("最新の", t)  # 「いちばん新しい年度」 is the latest, no ranking of years
     return _LOOKALIKE_RE.sub(lambda m: m.group(0).translate(_LOOKALIKE), t)
+
+
+_KEPT_CHARS = 300
+_normalized = lru_cache(maxsize=1 << 14)(_normalize)
 
 
 # 「令和六年度」「平成二十七年度」「二〇二四年度」: a year in kanji numerals is the same year in digits
@@ -241,8 +250,13 @@ _KATAKANA = re.compile(r"[ァ-ヶー]+")
 
 def _word_in(word: str, text: str) -> bool:
     if _ASCII_WORD.match(word[0]):
-        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
+        return _whole_word(word).search(text) is not None
     return word in text
+
+
+@lru_cache(maxsize=1 << 12)
+def _whole_word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])")
 
 
 @cache

@@ -818,6 +818,11 @@ def _asking_clauses(norm: str) -> list[tuple[int, int]]:
 
 def covered(word: str, names: Iterable[str]) -> bool:
     """``word`` is made of pieces of these names, lexicon phrases and function words."""
+    return _covered(word, tuple(names))
+
+
+@lru_cache(maxsize=1 << 13)  # the same heads are checked against the same rows many times a question
+def _covered(word: str, names: tuple[str, ...]) -> bool:
     lex = lexicon()
     text = " ".join(normalize(n) for n in names)
     full = word

@@ -31,7 +31,7 @@ from ingest.index import NOT_WRITTEN, BuildReport, FileReport, build
 from ingest.model import Sheet
 from ingest.readers import MAX_BYTES, SUFFIXES
 from ui import format as fmt
-from ui import serve
+from ui import gradio_costs, serve
 from ui import sheets as browse
 from ui.settings import UISettings
 from ui.side import SideData, side_data
@@ -94,6 +94,7 @@ class Engine:
         self.files_dir = Path(tempfile.mkdtemp(prefix="sheetqa-app-"))  # private: never served
         atexit.register(shutil.rmtree, self.files_dir, ignore_errors=True)
         self.files = serve.SessionFiles()  # what a session's answers wrote: served to that browser only
+        gradio_costs.own_files(self.files.root)
         self.throttle = serve.LoginThrottle()
         # which panels of the right column each session shows now (:func:`side_values`)
         self.shapes: dict[str, tuple[Any, ...]] = {}

@@ -1,4 +1,4 @@
-"""Gradio's per-answer work that no answer needs, done once or only when asked for.
+"""Gradio's per-answer work that no answer needs, done once, only when asked for, or without a hop.
 
 Every answer hides or shows panels of the right column, and Gradio builds a new component for each
 such update: it constructs it twice (our update, then its own copy for the session), reads the
@@ -6,15 +6,20 @@ constructor's signature with :mod:`inspect` for each construction and for each c
 regenerates the component's JSON schema with pydantic. None of that changes between two answers;
 under load it was a third of the app's CPU per answer. Besides, each session keeps a config of
 every block of the page, recomputed for each output of each answer, which only Gradio's deep-link
-route reads (this app has none): computed when read. And every file an answer shows is checked
-against the allowed folders, each folder's real path looked up again for each file. Imported for
-its effect by :mod:`ui.side`.
+route reads (this app has none): computed when read. Every output is walked in Python twice, for
+files and for their URLs, and every file an answer shows is checked against the allowed folders
+(each folder's real path looked up again for each file): an output without a file is copied in C,
+a file the app wrote itself is given its URL at once. Each output's conversion and the handler's
+call hop to a worker thread: small ones run on the event loop. And FastAPI tries each request
+against Gradio's routes in turn, the queue's two 41st and 45th of 63: they come first. Imported
+for its effect by :mod:`ui.side`.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import os
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +38,7 @@ import orjson
 from gradio.blocks import BlocksConfig
 from gradio.components import Component
 from gradio.data_classes import GradioModel, GradioRootModel
+from gradio.route_utils import API_PREFIX
 
 from assistant.memory import per_object
 
@@ -173,40 +179,167 @@ class _HoldsFile(Exception):
     pass
 
 
-def _copy_of_fileless(data: Any) -> Any:
-    """``data`` copied as ``async_traverse`` copies it (dicts and lists new, tuples as lists), or
-    :class:`_HoldsFile` raised at the first file object in it."""
+# folders (real paths, with a trailing separator) under Gradio's cache whose files this app wrote
+# itself — an answer's chart and CSV: shown as they are, where Gradio checks each against every
+# allowed, blocked and static folder (a real path looked up each time) and records it for deletion
+_OWN_FOLDERS: list[str] = []
+
+
+def own_files(folder: Path) -> None:
+    """Files under ``folder`` (under Gradio's cache, written by this app) are shown without checks."""
+    real = str(folder.resolve()) + os.sep
+    if real not in _OWN_FOLDERS:
+        _OWN_FOLDERS.append(real)
+
+
+def _own(path: Any) -> bool:
+    # a normalised path (no "..", no "//") that starts with an own folder's real path is inside it
+    return isinstance(path, str) and os.path.normpath(path) == path and path.startswith(tuple(_OWN_FOLDERS))
+
+
+def _copy_shown(data: Any, files: bool) -> Any:
+    """``data`` copied as ``async_traverse`` copies it (dicts and lists new, tuples as lists); with
+    ``files``, a file of an own folder given the URL Gradio would give it; :class:`_HoldsFile`
+    raised at any other file object."""
     if isinstance(data, dict):
         if gradio.processing_utils.client_utils.is_file_obj_with_meta(data):
-            raise _HoldsFile
-        return {k: _copy_of_fileless(v) for k, v in data.items()}
+            path = data.get("path")
+            if not (files and _own(path) and not data.get("is_stream")):
+                raise _HoldsFile
+            return {**data, "url": f"{API_PREFIX}/file={gradio.processing_utils.client_utils.encode_file_path(path)}"}
+        return {k: _copy_shown(v, files) for k, v in data.items()}
     if isinstance(data, (list, tuple)):
-        return [_copy_of_fileless(v) for v in data]
+        return [_copy_shown(v, files) for v in data]
     return data
 
 
 _async_move_files_to_cache = gradio.processing_utils.async_move_files_to_cache
+_add_root_url = gradio.processing_utils.add_root_url
 # what orjson would convert, where Gradio's traversal keeps the object: refused, so Gradio's own runs
 _AS_IS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
 
 
+def _fileless_copy(data: Any) -> tuple[bool, Any]:
+    """(True, a copy) for plain JSON without a file — made in C, where Gradio's traversals await a
+    coroutine or call a check for every cell and message; (False, None) for anything else: a file
+    object, or what is no plain JSON (a dataclass, a date, numpy, a key that is no string …)."""
+    if data is None or isinstance(data, (str, int, float, bool)):
+        return True, data
+    try:
+        text = orjson.dumps(data, option=_AS_IS)
+    except TypeError:
+        return False, None
+    return (False, None) if b'"gradio.FileData"' in text else (True, orjson.loads(text))
+
+
 async def _move_files_to_cache(data: Any, block: Any, *args: Any, **kwargs: Any) -> Any:
     """``async_move_files_to_cache`` for an output without a file (a table, the chat's text, the
-    answer's JSON): one plain copy, where Gradio awaits a coroutine for every cell and message.
-    An output that holds a file goes to Gradio's own."""
+    answer's JSON): one plain copy; an output showing a file the app wrote (:func:`own_files`): a
+    copy with its URL. Anything else (an upload, a file from elsewhere, a loaded app's) goes to
+    Gradio's own."""
     plain = data.model_dump() if isinstance(data, (GradioModel, GradioRootModel)) else data
-    if plain is None or isinstance(plain, (str, int, float, bool)):
-        return plain
-    try:  # JSON text is a copy made in C; a file object in it names its type
-        text = orjson.dumps(plain, option=_AS_IS)
-    except TypeError:  # not plain JSON (a dataclass, a date, numpy, a key that is no string …)
-        text = None
-    if text is not None and b'"gradio.FileData"' not in text:
-        return orjson.loads(text)
+    done, copy = _fileless_copy(plain)
+    if done:
+        return copy
+    files = not args and kwargs == {"postprocess": True} and getattr(block, "proxy_url", None) is None
     try:
-        return _copy_of_fileless(plain)
+        return _copy_shown(plain, files)
     except _HoldsFile:
         return await _async_move_files_to_cache(data, block, *args, **kwargs)
+
+
+def _with_root_url(data: Any, root_url: str, previous_root_url: str | None) -> Any:
+    """``add_root_url`` (on every output of every answer once the app knows its URL): an output
+    without a file copied in C, one with a file walked by Gradio's own."""
+    def one(value: Any) -> Any:
+        done, copy = _fileless_copy(value)
+        return copy if done else _add_root_url(value, root_url, previous_root_url)
+
+    return [one(d) for d in data] if isinstance(data, list) else one(data)
+
+
+# Gradio hops to a worker thread to call an event's handler and each input's preprocess and output's
+# postprocess (an image's encoding may be slow). Calling a generator handler runs none of its code,
+# and what this app gives these components is a string, a few messages or rows, a file's path: the
+# work takes microseconds, the hop (a thread woken, the GIL handed over twice) a few hundred, a
+# dozen times per answer. Done on the event loop instead; a large value still hops.
+_ON_LOOP: tuple[type, ...] = (gr.Textbox, gr.Chatbot, gr.JSON, gr.Markdown, gr.Dataframe, gr.DownloadButton,
+                              gr.Image, gr.File, gr.Dropdown, gr.State)
+_SMALL_ROWS = 200  # a table or chat up to this many rows or messages is converted on the loop
+
+
+def _small(value: Any) -> bool:
+    if value is None or isinstance(value, (str, Path, bool, int, float)):
+        return True
+    rows = value.get("data") if isinstance(value, dict) else getattr(value, "root", value)
+    return isinstance(rows, list) and len(rows) <= _SMALL_ROWS
+
+
+def _on_loop(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
+    if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
+        return True
+    owner = getattr(fn, "__self__", None)
+    if not isinstance(owner, _ON_LOOP) or getattr(fn, "__name__", "") not in ("preprocess", "postprocess"):
+        return False
+    return len(args) == 1 and (isinstance(owner, gr.JSON) or _small(args[0]))  # JSON: orjson both ways
+
+
+class _ToThread:
+    """``anyio.to_thread`` as :mod:`gradio.blocks` sees it: a small value's pre/postprocess at once."""
+
+    def __init__(self, to_thread: Any) -> None:
+        self._to_thread = to_thread
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._to_thread, name)
+
+    async def run_sync(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if _on_loop(fn, args):
+            return fn(*args)
+        return await self._to_thread.run_sync(fn, *args, **kwargs)
+
+
+class _Anyio(types.ModuleType):
+    """:mod:`anyio` as :mod:`gradio.blocks` sees it: its ``to_thread`` is :class:`_ToThread`."""
+
+    def __init__(self, real: types.ModuleType) -> None:
+        super().__init__(real.__name__)
+        self.to_thread = _ToThread(real.to_thread)
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+# the routes every answer takes: the browser joins the queue, then reads the session's event stream
+QUEUE_ROUTES = (("POST", "/queue/join"), ("GET", "/queue/data"))
+
+
+def queue_routes_first(app: Any) -> int:
+    """FastAPI tries a request against each route in turn — twice for Gradio's routes (once to find
+    their router, once inside it) — and the queue's two, which every answer takes, are its 41st and
+    45th of 63. Put them first, each only when no route before it matches its path at all (so which
+    route answers any request does not change). Returns how many were moved."""
+    from starlette.routing import Match
+
+    moved = 0
+    for branch in getattr(app.router, "routes", []):
+        router: Any = getattr(branch, "original_router", None)
+        routes = getattr(router, "routes", None)
+        if not isinstance(routes, list):
+            continue
+        for method, path in reversed(QUEUE_ROUTES):
+            full = getattr(router, "prefix", "") + path
+            scopes = [{"type": "http", "method": m, "path": full, "root_path": ""} for m in (method, "OPTIONS")]
+            hot = next((i for i, r in enumerate(routes) if r.matches(scopes[0])[0] == Match.FULL), None)
+            if hot is None or hot < len(QUEUE_ROUTES) or any(
+                    r.matches(sc)[0] != Match.NONE for r in routes[:hot] for sc in scopes):
+                continue
+            routes.insert(0, routes.pop(hot))
+            moved += 1
+        if moved and isinstance(getattr(router, "_routes_version", None), int):
+            router._routes_version += 1  # FastAPI's cache of the routes, keyed by this count
+    return moved
 
 
 def install() -> None:
@@ -223,6 +356,9 @@ def install() -> None:
     for module in (gradio.utils, gradio.processing_utils):
         module.is_in_or_equal = _is_in_or_equal  # type: ignore[attr-defined]  # Gradio's own name
     gradio.processing_utils.async_move_files_to_cache = _move_files_to_cache
+    gradio.processing_utils.add_root_url = _with_root_url
+    if not isinstance(gradio.blocks.anyio, _Anyio):
+        gradio.blocks.anyio = _Anyio(gradio.blocks.anyio)
     if not hasattr(gradio.utils.get_type_hints, "cache_info"):  # an event handler's, read for every event
         gradio.utils.get_type_hints = per_object(gradio.utils.get_type_hints, 1024)
     # whether polars is installed: a look through sys.path for every table an answer shows

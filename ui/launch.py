@@ -15,7 +15,7 @@ import gradio as gr
 
 from assistant.memory import settle
 from ingest.readers import MAX_BYTES
-from ui import serve
+from ui import gradio_costs, serve
 from ui.engine import Engine
 from ui.layout import CSS, ENGINES, TITLE, build_app
 from ui.settings import UISettings
@@ -35,7 +35,8 @@ def launch(demo: gr.Blocks, settings: UISettings, **kwargs: Any) -> Any:
     middleware = [Middleware(serve.ServeGuard, files=engine.files)]
     if login:
         middleware.append(Middleware(serve.ThrottleLogin, throttle=engine.throttle))
-    return demo.launch(
+    blocking = not kwargs.pop("prevent_thread_lock", False)
+    served = demo.launch(
         server_name=settings.app.host,
         server_port=settings.app.port,
         auth=login,
@@ -47,8 +48,13 @@ def launch(demo: gr.Blocks, settings: UISettings, **kwargs: Any) -> Any:
         theme=gr.themes.Soft(),
         ssr_mode=False,
         app_kwargs={"middleware": middleware},
+        prevent_thread_lock=True,
         **kwargs,
     )
+    gradio_costs.queue_routes_first(demo.app)
+    if blocking:
+        demo.block_thread()
+    return served
 
 
 def port_free(host: str, port: int) -> bool:
