@@ -61,8 +61,10 @@ USERS = 20
 ALONE = 10  # conversations the lone user asks (50 answers)
 # The p95 of USERS at once may be at most this many times the lone user's (issue #14). On this
 # 2-core machine the 20 users' client process shares the cores with the server, whose Python runs
-# on one; with Gradio's per-class work done once (ui/gradio_costs.py) it measures 2.3–3.0×, 3.1–3.9×
-# before. A p95 under one second too: the probe found 13 s where one user alone had 0.45 s.
+# on one; with the work Gradio and LangChain repeat for nothing done once, in C, on the event loop
+# (ui/gradio_costs.py, assistant/steps.py) it measures 2.4–3.3× a round (12–15 ms of server CPU an
+# answer), 3.0–3.8× before. A p95 under one second too: the probe found 13 s where one user alone
+# had 0.45 s.
 RATIO = 3.0
 P95_LIMIT_S = 1.0
 

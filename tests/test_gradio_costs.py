@@ -247,7 +247,13 @@ def test_small_values_are_converted_on_the_event_loop() -> None:
 
 
 def test_the_queue_routes_come_first_only_where_nothing_before_them_matches() -> None:
-    from fastapi import APIRouter, FastAPI
+    from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException
+
+    def login_check(x_user: str | None = Header(None)) -> None:  # as Gradio's: a plain function
+        if x_user != "staff":
+            raise HTTPException(status_code=401)
+
+    login_check.__module__ = "gradio.routes"
 
     def app_with(*paths: tuple[str, str]) -> tuple[FastAPI, APIRouter]:
         def answers(path: str):  # type: ignore[no-untyped-def]
@@ -255,7 +261,7 @@ def test_the_queue_routes_come_first_only_where_nothing_before_them_matches() ->
 
         router = APIRouter(prefix="/gradio_api")
         for method, path in paths:
-            router.add_api_route(path, answers(path), methods=[method])
+            router.add_api_route(path, answers(path), methods=[method], dependencies=[Depends(login_check)])
         app = FastAPI()
         app.include_router(router)
         return app, router
@@ -268,12 +274,43 @@ def test_the_queue_routes_come_first_only_where_nothing_before_them_matches() ->
     assert costs.queue_routes_first(app) == 0  # already first
     from fastapi.testclient import TestClient
 
-    client = TestClient(app)
+    checks = {r.path: r.dependant.dependencies[0].call for r in router.routes}  # type: ignore[attr-defined]
+    assert inspect.iscoroutinefunction(checks["/gradio_api/queue/join"]) and checks["/gradio_api/info"] is login_check
+    client = TestClient(app, headers={"x-user": "staff"})
     assert client.post("/gradio_api/queue/join").status_code == 200
     assert client.get("/gradio_api/queue/data").json() == {"path": "/queue/data"}
     assert client.get("/gradio_api/info").json() == {"path": "/info"}
+    stranger = TestClient(app)  # the login is checked as before
+    assert stranger.post("/gradio_api/queue/join").status_code == stranger.get("/gradio_api/queue/data").status_code == 401
     # a route before the queue's that matches its path (any method) keeps it where it is
     app, router = app_with(("GET", "/queue/{what}"), ("POST", "/queue/join"), ("GET", "/queue/data"))
     assert costs.queue_routes_first(app) == 0
     assert [r.path for r in router.routes] == ["/gradio_api/queue/{what}", "/gradio_api/queue/join",
                                                "/gradio_api/queue/data"]
+
+
+def test_gradios_event_statistics_are_summarised_when_due_without_a_hop_otherwise() -> None:
+    import asyncio
+    import threading
+
+    import gradio.queueing
+
+    where: list[str] = []
+
+    class Summaries:  # the part of gradio.queueing.Queue the hop looks at
+        events_recorded, event_count_at_last_cache, ANAYLTICS_CACHE_FREQUENCY = 5, 0, 200
+
+        def compute_analytics_summary(self, records: list) -> dict:
+            where.append(threading.current_thread().name)
+            return {"functions": {}}
+
+    queue = Summaries()
+    real = gradio.queueing.Queue
+    gradio.queueing.Queue = Summaries  # type: ignore[misc,assignment]
+    try:
+        assert asyncio.run(gradio.queueing.run_sync(queue.compute_analytics_summary, [])) == {"functions": {}}
+        queue.events_recorded = 200  # due: Gradio's own hop
+        asyncio.run(gradio.queueing.run_sync(queue.compute_analytics_summary, []))
+    finally:
+        gradio.queueing.Queue = real  # type: ignore[misc]
+    assert where[0] == threading.main_thread().name != where[1]

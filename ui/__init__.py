@@ -52,5 +52,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 # Gradio summarises every event it has seen (a pandas table of up to 10,000) after each event; the
-# summary is only for its monitoring page. Every 200th event is enough.
+# summary is only for its monitoring page. Every 200th event is enough,
 os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "200")
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "2000")  # and of the last 2,000 events

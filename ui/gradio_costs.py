@@ -32,6 +32,7 @@ import gradio.components.base
 import gradio.components.dataframe
 import gradio.helpers
 import gradio.processing_utils
+import gradio.queueing
 import gradio.state_holder
 import gradio.utils
 import orjson
@@ -276,12 +277,11 @@ def _small(value: Any) -> bool:
 
 
 def _on_loop(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
-    if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
-        return True
     owner = getattr(fn, "__self__", None)
-    if not isinstance(owner, _ON_LOOP) or getattr(fn, "__name__", "") not in ("preprocess", "postprocess"):
-        return False
-    return len(args) == 1 and (isinstance(owner, gr.JSON) or _small(args[0]))  # JSON: orjson both ways
+    if isinstance(owner, _ON_LOOP):
+        return (getattr(fn, "__name__", "") in ("preprocess", "postprocess") and len(args) == 1
+                and (isinstance(owner, gr.JSON) or _small(args[0])))  # JSON: orjson both ways
+    return inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn)
 
 
 class _ToThread:
@@ -311,6 +311,21 @@ class _Anyio(types.ModuleType):
         return getattr(self._real, name)
 
 
+_queue_run_sync = gradio.queueing.run_sync
+
+
+async def _queue_hop(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``run_sync`` as :mod:`gradio.queueing` sees it: after every event Gradio hops to a worker
+    thread to summarise its event statistics, which it recomputes only every Nth event (ui/__init__.py
+    sets N); the other times the call returns the summary it keeps, at once."""
+    queue = getattr(fn, "__self__", None)
+    if getattr(fn, "__name__", "") == "compute_analytics_summary" and isinstance(queue, gradio.queueing.Queue):
+        due = getattr(queue, "events_recorded", 0) - getattr(queue, "event_count_at_last_cache", 0)
+        if due < getattr(queue, "ANAYLTICS_CACHE_FREQUENCY", 0):  # Gradio's spelling
+            return fn(*args)
+    return await _queue_run_sync(fn, *args, **kwargs)
+
+
 # the routes every answer takes: the browser joins the queue, then reads the session's event stream
 QUEUE_ROUTES = (("POST", "/queue/join"), ("GET", "/queue/data"))
 
@@ -319,7 +334,9 @@ def queue_routes_first(app: Any) -> int:
     """FastAPI tries a request against each route in turn — twice for Gradio's routes (once to find
     their router, once inside it) — and the queue's two, which every answer takes, are its 41st and
     45th of 63. Put them first, each only when no route before it matches its path at all (so which
-    route answers any request does not change). Returns how many were moved."""
+    route answers any request does not change). And their login check, a plain function that
+    looks a token up in a dict, is called on the event loop, where FastAPI hops to a worker thread
+    for it. Returns how many routes were moved."""
     from starlette.routing import Match
 
     moved = 0
@@ -332,14 +349,32 @@ def queue_routes_first(app: Any) -> int:
             full = getattr(router, "prefix", "") + path
             scopes = [{"type": "http", "method": m, "path": full, "root_path": ""} for m in (method, "OPTIONS")]
             hot = next((i for i, r in enumerate(routes) if r.matches(scopes[0])[0] == Match.FULL), None)
-            if hot is None or hot < len(QUEUE_ROUTES) or any(
-                    r.matches(sc)[0] != Match.NONE for r in routes[:hot] for sc in scopes):
+            if hot is None:
+                continue
+            _login_check_on_loop(getattr(routes[hot], "dependant", None))
+            if hot < len(QUEUE_ROUTES) or any(r.matches(sc)[0] != Match.NONE for r in routes[:hot] for sc in scopes):
                 continue
             routes.insert(0, routes.pop(hot))
             moved += 1
         if moved and isinstance(getattr(router, "_routes_version", None), int):
             router._routes_version += 1  # FastAPI's cache of the routes, keyed by this count
     return moved
+
+
+def _login_check_on_loop(dependant: Any) -> None:
+    for sub in getattr(dependant, "dependencies", []):
+        check = sub.call
+        if (getattr(check, "__name__", "") == "login_check" and getattr(check, "__module__", "") == "gradio.routes"
+                and not inspect.iscoroutinefunction(check)):
+            sub.call = _awaitable(check)
+
+
+def _awaitable(check: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(check)
+    async def on_loop(**values: Any) -> Any:
+        return check(**values)
+
+    return on_loop
 
 
 def install() -> None:
@@ -357,6 +392,8 @@ def install() -> None:
         module.is_in_or_equal = _is_in_or_equal  # type: ignore[attr-defined]  # Gradio's own name
     gradio.processing_utils.async_move_files_to_cache = _move_files_to_cache
     gradio.processing_utils.add_root_url = _with_root_url
+    if gradio.queueing.run_sync is _queue_run_sync:
+        gradio.queueing.run_sync = _queue_hop  # type: ignore[assignment]  # Gradio's own name
     if not isinstance(gradio.blocks.anyio, _Anyio):
         gradio.blocks.anyio = _Anyio(gradio.blocks.anyio)
     if not hasattr(gradio.utils.get_type_hints, "cache_info"):  # an event handler's, read for every event
