@@ -39,7 +39,7 @@ def test_a_components_schema_is_made_once_per_data_model() -> None:
 def test_gradio_reads_each_signature_once() -> None:
     costs.install()  # idempotent
     for module in (gradio.blocks, gradio.component_meta):
-        assert isinstance(module.inspect, costs._Inspect)
+        assert isinstance(module.inspect, costs._Shadow)
         assert module.inspect.isgeneratorfunction is inspect.isgeneratorfunction  # the rest is inspect's
     shim = gradio.blocks.inspect
     assert shim.signature(gr.Image.__init__) is shim.signature(gr.Image.__init__)

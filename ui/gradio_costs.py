@@ -21,7 +21,7 @@ import functools
 import inspect
 import os
 import types
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -53,19 +53,22 @@ _getfile = per_object(inspect.getfile)
 _fullargspec = per_object(inspect.getfullargspec)
 
 
-class _Inspect(types.ModuleType):
-    """:mod:`inspect` as Gradio's modules see it: signatures of the same function read once (a
-    function's signature does not change); every other name is the real module's."""
+class _Shadow(types.ModuleType):
+    """A module as Gradio's modules see it: the names given replaced, every other name the real
+    module's (Gradio reads them through its own module attribute, e.g. ``gradio.blocks.anyio``)."""
+
+    def __init__(self, real: Any, **replaced: Any) -> None:
+        super().__init__(getattr(real, "__name__", type(real).__name__))
+        self._real = real
+        self.__dict__.update(replaced)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(inspect, name)
+        return getattr(self._real, name)
 
-    @staticmethod
-    def signature(obj: Callable[..., Any], *args: Any, **kwargs: Any) -> inspect.Signature:
-        return inspect.signature(obj, *args, **kwargs) if args or kwargs else _signature(obj)
 
-    getfile = staticmethod(_getfile)
-    getfullargspec = staticmethod(_fullargspec)
+def _signature_once(obj: Callable[..., Any], *args: Any, **kwargs: Any) -> inspect.Signature:
+    """A function's signature read once (it does not change), unless asked with options."""
+    return inspect.signature(obj, *args, **kwargs) if args or kwargs else _signature(obj)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -183,19 +186,20 @@ class _HoldsFile(Exception):
 # folders (real paths, with a trailing separator) under Gradio's cache whose files this app wrote
 # itself — an answer's chart and CSV: shown as they are, where Gradio checks each against every
 # allowed, blocked and static folder (a real path looked up each time) and records it for deletion
-_OWN_FOLDERS: list[str] = []
+_OWN_FOLDERS: tuple[str, ...] = ()
 
 
 def own_files(folder: Path) -> None:
     """Files under ``folder`` (under Gradio's cache, written by this app) are shown without checks."""
+    global _OWN_FOLDERS
     real = str(folder.resolve()) + os.sep
     if real not in _OWN_FOLDERS:
-        _OWN_FOLDERS.append(real)
+        _OWN_FOLDERS = (*_OWN_FOLDERS, real)
 
 
 def _own(path: Any) -> bool:
     # a normalised path (no "..", no "//") that starts with an own folder's real path is inside it
-    return isinstance(path, str) and os.path.normpath(path) == path and path.startswith(tuple(_OWN_FOLDERS))
+    return isinstance(path, str) and os.path.normpath(path) == path and path.startswith(_OWN_FOLDERS)
 
 
 def _copy_shown(data: Any, files: bool) -> Any:
@@ -284,46 +288,30 @@ def _on_loop(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
     return inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn)
 
 
-class _ToThread:
-    """``anyio.to_thread`` as :mod:`gradio.blocks` sees it: a small value's pre/postprocess at once."""
-
-    def __init__(self, to_thread: Any) -> None:
-        self._to_thread = to_thread
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._to_thread, name)
-
-    async def run_sync(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if _on_loop(fn, args):
+def _hop_unless(at_once: Callable[[Callable[..., Any], tuple[Any, ...]], bool],
+                hop: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """``hop`` (a worker-thread ``run_sync``), except for the calls ``at_once`` says are cheap:
+    those run on the event loop."""
+    async def run_sync(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if at_once(fn, args):
             return fn(*args)
-        return await self._to_thread.run_sync(fn, *args, **kwargs)
+        return await hop(fn, *args, **kwargs)
 
-
-class _Anyio(types.ModuleType):
-    """:mod:`anyio` as :mod:`gradio.blocks` sees it: its ``to_thread`` is :class:`_ToThread`."""
-
-    def __init__(self, real: types.ModuleType) -> None:
-        super().__init__(real.__name__)
-        self.to_thread = _ToThread(real.to_thread)
-        self._real = real
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
+    return run_sync
 
 
 _queue_run_sync = gradio.queueing.run_sync
 
 
-async def _queue_hop(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``run_sync`` as :mod:`gradio.queueing` sees it: after every event Gradio hops to a worker
-    thread to summarise its event statistics, which it recomputes only every Nth event (ui/__init__.py
-    sets N); the other times the call returns the summary it keeps, at once."""
+def _summary_kept(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
+    """After every event Gradio hops to a worker thread to summarise its event statistics, which
+    it recomputes only every Nth event (ui/__init__.py sets N); the other times the call returns
+    the summary it keeps."""
     queue = getattr(fn, "__self__", None)
-    if getattr(fn, "__name__", "") == "compute_analytics_summary" and isinstance(queue, gradio.queueing.Queue):
-        due = getattr(queue, "events_recorded", 0) - getattr(queue, "event_count_at_last_cache", 0)
-        if due < getattr(queue, "ANAYLTICS_CACHE_FREQUENCY", 0):  # Gradio's spelling
-            return fn(*args)
-    return await _queue_run_sync(fn, *args, **kwargs)
+    if getattr(fn, "__name__", "") != "compute_analytics_summary" or not isinstance(queue, gradio.queueing.Queue):
+        return False
+    due = getattr(queue, "events_recorded", 0) - getattr(queue, "event_count_at_last_cache", 0)
+    return due < getattr(queue, "ANAYLTICS_CACHE_FREQUENCY", 0)  # Gradio's spelling
 
 
 # the routes every answer takes: the browser joins the queue, then reads the session's event stream
@@ -380,8 +368,9 @@ def _awaitable(check: Callable[..., Any]) -> Callable[..., Any]:
 def install() -> None:
     """Idempotent: the patches are made once per process."""
     for module in (gradio.blocks, gradio.component_meta, gradio.helpers, gradio.utils):
-        if not isinstance(module.inspect, _Inspect):
-            module.inspect = _Inspect("inspect")  # type: ignore[attr-defined]  # Gradio's own name
+        if not isinstance(module.inspect, _Shadow):
+            module.inspect = _Shadow(  # type: ignore[attr-defined]  # Gradio's own name
+                inspect, signature=_signature_once, getfile=_getfile, getfullargspec=_fullargspec)
     gradio.components.base.dir = _component_dir  # type: ignore[attr-defined]  # shadows the builtin there
     for cls in (gr.Dataframe, gr.DownloadButton, gr.Image):  # Component.api_info: the data model's schema
         if "api_info" not in vars(cls):
@@ -393,9 +382,11 @@ def install() -> None:
     gradio.processing_utils.async_move_files_to_cache = _move_files_to_cache
     gradio.processing_utils.add_root_url = _with_root_url
     if gradio.queueing.run_sync is _queue_run_sync:
-        gradio.queueing.run_sync = _queue_hop  # type: ignore[assignment]  # Gradio's own name
-    if not isinstance(gradio.blocks.anyio, _Anyio):
-        gradio.blocks.anyio = _Anyio(gradio.blocks.anyio)
+        gradio.queueing.run_sync = _hop_unless(_summary_kept, _queue_run_sync)  # type: ignore[assignment]
+    anyio = gradio.blocks.anyio
+    if not isinstance(anyio, _Shadow):
+        gradio.blocks.anyio = _Shadow(anyio, to_thread=_Shadow(
+            anyio.to_thread, run_sync=_hop_unless(_on_loop, anyio.to_thread.run_sync)))
     if not hasattr(gradio.utils.get_type_hints, "cache_info"):  # an event handler's, read for every event
         gradio.utils.get_type_hints = per_object(gradio.utils.get_type_hints, 1024)
     # whether polars is installed: a look through sys.path for every table an answer shows
