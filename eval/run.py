@@ -74,6 +74,7 @@ UNSEEN = {
     "fresh17": {"n": 30, "seed": 727, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
     "fresh18": {"n": 30, "seed": 761, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
     "fresh19": {"n": 30, "seed": 797, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
+    "fresh20": {"n": 30, "seed": 839, "h27": 4, "generic": 12, "pdf_share": 0.35, "cp932_share": 0.3},
 }
 
 
